@@ -1,0 +1,174 @@
+"""Finding what a question asks about inside a passage, with exact character spans.
+
+Everything the offline answerer quotes comes from these spans, so quotes are always exact substrings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.text import STOPWORDS, stem
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)|\n+")
+_EXCEPTION_LIST = re.compile(r"\b(exceptions?|exempt(ions?)?|allowed|permitted)\s*:", re.IGNORECASE)
+_EXCEPTION_MARKER = re.compile(
+    r"\b(except(?:\s+for)?|with the exception of|other than|unless|excluding|but not)\b", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[.;](?=\s|$)")
+_PERMISSIVE_PAREN = re.compile(
+    r"\(([^()]*\b(?:permitted|allowed|exempt\w*|acceptable|eligible|except\w*)\b[^()]*)\)", re.IGNORECASE
+)
+_NEGATIVE_ANYWHERE = re.compile(
+    r"\b(not (allowed|permitted|eligible)|are excluded|is excluded|will be excluded|ineligible|prohibited)\b",
+    re.IGNORECASE,
+)
+_NEGATIVE_REQUIREMENT = re.compile(
+    r"^\s*(no\b|not\b|none\b|without\b|absence of|free of|negative (for|test)|must not|should not|cannot|"
+    r"patients? (must|should) not|lack of|never)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question asks about: alternative phrasings, each a sequence of stemmed words."""
+
+    name: str
+    phrases: tuple[tuple[str, ...], ...]
+    asked: tuple[tuple[str, ...], ...] = ()  # the phrasings the question itself used
+
+    def weight(self, found: Sequence[tuple[str, ...]]) -> float:
+        """A match in the question's own words counts more than one through a synonym."""
+        return 1.0 if any(p in self.asked for p in found) else 0.8
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    return [(stem(m.group(0).lower().replace("’", "'")), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(w.lower()) for w in _WORD.findall(phrase))
+
+
+def find_concept(concept: Concept, words: Sequence[tuple[str, int, int]]) -> list[Span]:
+    return [span for span, _ in find_phrases(concept, words)]
+
+
+def find_phrases(concept: Concept, words: Sequence[tuple[str, int, int]]) -> list[tuple[Span, tuple[str, ...]]]:
+    """Every occurrence of any phrasing of the concept, with the phrasing that matched."""
+    stems = [w for w, _, _ in words]
+    found: dict[Span, tuple[str, ...]] = {}
+    for phrase in concept.phrases:
+        n = len(phrase)
+        for i in range(len(stems) - n + 1) if n else ():
+            if tuple(stems[i : i + n]) == phrase:
+                found.setdefault(Span(words[i][1], words[i + n - 1][2]), phrase)
+    return sorted(found.items(), key=lambda item: (item[0].start, item[0].end))
+
+
+def build_concepts(
+    question: str, synonym_groups: Sequence[Sequence[str]], scaffolding: frozenset[str]
+) -> list[Concept]:
+    """Concepts from synonym groups the question mentions, plus its remaining content words."""
+    spans = word_spans(question)
+    question_words = [w for w, _, _ in spans]
+    covered: set[str] = set()
+    concepts: list[Concept] = []
+    for group in synonym_groups:
+        phrases = tuple(dict.fromkeys(phrase_words(term) for term in group))
+        hits = [p for p in phrases if p and _contains(question_words, p)]
+        if not hits:
+            continue
+        meaningful = [p for p in hits if any(w not in scaffolding and w not in STOPWORDS for w in p)]
+        if not meaningful:
+            continue
+        covered.update(w for p in hits for w in p)
+        concepts.append(Concept(_raw_phrase(question, meaningful[0]), phrases, asked=tuple(hits)))
+    for word, start, end in spans:
+        if word in covered or word in STOPWORDS or word in scaffolding or len(word) < 2 or word.isdigit():
+            continue
+        covered.add(word)
+        concepts.append(Concept(question[start:end], ((word,),), asked=((word,),)))
+    return _merge_overlapping(concepts)
+
+
+def _merge_overlapping(concepts: list[Concept]) -> list[Concept]:
+    """Two groups matched by the same words ("hepatitis B" -> HBV and hepatitis) count as one concept."""
+    merged: list[Concept] = []
+    for concept in concepts:
+        for i, other in enumerate(merged):
+            if set(concept.phrases) & set(other.phrases) and concept.name in " ".join(
+                " ".join(p) for p in other.phrases
+            ):
+                phrases = tuple(dict.fromkeys(other.phrases + concept.phrases))
+                merged[i] = Concept(other.name, phrases, tuple(dict.fromkeys(other.asked + concept.asked)))
+                break
+        else:
+            merged.append(concept)
+    return merged
+
+
+def _raw_phrase(question: str, phrase: tuple[str, ...]) -> str:
+    spans = word_spans(question)
+    for i in range(len(spans) - len(phrase) + 1):
+        if tuple(w for w, _, _ in spans[i : i + len(phrase)]) == phrase:
+            return question[spans[i][1] : spans[i + len(phrase) - 1][2]]
+    return " ".join(phrase)
+
+
+def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
+
+
+def exception_regions(text: str) -> list[Span]:
+    """Parts of a criterion that carve out exceptions ("Exceptions: ...", "(... permitted)", "except ...")."""
+    regions = [Span(m.start(1), m.end(1)) for m in _PERMISSIVE_PAREN.finditer(text)]
+    regions += [Span(m.start(), len(text)) for m in _EXCEPTION_LIST.finditer(text)]
+    for marker in _EXCEPTION_MARKER.finditer(text):
+        paren_open = text.rfind("(", 0, marker.start())
+        paren_close = text.rfind(")", 0, marker.start())
+        if paren_open > paren_close:
+            close = text.find(")", marker.end())
+            regions.append(Span(marker.start(), close if close != -1 else len(text)))
+            continue
+        end = _CLAUSE_END.search(text, marker.end())
+        regions.append(Span(marker.start(), end.start() if end else len(text)))
+    return regions
+
+
+def inside_any(span: Span, regions: Sequence[Span]) -> bool:
+    return any(r.start <= span.start and span.end <= r.end for r in regions)
+
+
+def is_negative_requirement(text: str) -> bool:
+    return bool(_NEGATIVE_REQUIREMENT.match(text) or _NEGATIVE_ANYWHERE.search(text))
+
+
+def sentences(text: str) -> list[Span]:
+    spans: list[Span] = []
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        if text[start : boundary.start()].strip():
+            spans.append(_trim(text, start, boundary.start()))
+        start = boundary.end()
+    if text[start:].strip():
+        spans.append(_trim(text, start, len(text)))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)

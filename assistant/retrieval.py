@@ -1,0 +1,219 @@
+"""Hybrid retrieval: BM25 (bm25s) and dense (Chroma) candidates fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.records import ScoredChunk
+from assistant.settings import Settings
+from assistant.store import TrialStore, passage_text
+from assistant.text import tokens
+from ingest.records import Chunk
+
+log = logging.getLogger(__name__)
+
+
+class QueryExpander:
+    """Adds synonyms and spelled-out abbreviations from assistant/data/synonyms.json to a query."""
+
+    def __init__(self, groups: Sequence[Sequence[str]]) -> None:
+        self.groups = [list(g) for g in groups]
+        self._patterns = [
+            [re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE) for term in group]
+            for group in self.groups
+        ]
+
+    @classmethod
+    def from_package(cls) -> QueryExpander:
+        data = json.loads((resources.files("assistant") / "data" / "synonyms.json").read_text())
+        return cls(data["groups"])
+
+    def related_terms(self, query: str) -> list[str]:
+        extra: list[str] = []
+        for group, patterns in zip(self.groups, self._patterns, strict=True):
+            if any(p.search(query) for p in patterns):
+                extra.extend(t for t in group if not re.search(rf"(?<!\w){re.escape(t)}(?!\w)", query, re.IGNORECASE))
+        return list(dict.fromkeys(extra))
+
+    def expand(self, query: str) -> str:
+        extra = self.related_terms(query)
+        return f"{query} {' '.join(extra)}" if extra else query
+
+
+@dataclass
+class LexicalIndex:
+    """A BM25 index over passages with their chunks, saved next to the store and reused while current."""
+
+    chunks: list[Chunk]
+    bm25: bm25s.BM25 | None
+    fingerprint: str
+
+    @classmethod
+    def build(cls, chunks: list[Chunk], fingerprint: str) -> LexicalIndex:
+        if not chunks:
+            return cls([], None, fingerprint)
+        corpus = [tokens(passage_text(c)) or ["_"] for c in chunks]
+        bm25 = bm25s.BM25()
+        bm25.index(corpus, show_progress=False)
+        return cls(chunks, bm25, fingerprint)
+
+    def save(self, folder: Path) -> None:
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.bm25 is not None:
+            self.bm25.save(str(tmp / "bm25"))
+        (tmp / "chunks.jsonl").write_text("".join(c.model_dump_json() + "\n" for c in self.chunks))
+        (tmp / "fingerprint").write_text(self.fingerprint)
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.replace(folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex | None:
+        try:
+            fingerprint = (folder / "fingerprint").read_text()
+            chunks = [Chunk.model_validate_json(line) for line in (folder / "chunks.jsonl").read_text().splitlines()]
+            bm25 = bm25s.BM25.load(str(folder / "bm25")) if chunks else None
+        except (OSError, ValueError) as error:
+            log.info("rebuilding the BM25 index: %s", error)
+            return None
+        return cls(chunks, bm25, fingerprint)
+
+    @cached_property
+    def by_trial(self) -> dict[str, list[Chunk]]:
+        grouped: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks:
+            grouped.setdefault(chunk.trial_id, []).append(chunk)
+        return grouped
+
+    @cached_property
+    def _trial_ids(self) -> np.ndarray:
+        return np.array([c.trial_id for c in self.chunks])
+
+    @cached_property
+    def _sections(self) -> np.ndarray:
+        return np.array([c.section for c in self.chunks])
+
+    def search(
+        self, query: str, k: int, trial_id: str | None, sections: Sequence[str] | None
+    ) -> list[tuple[Chunk, float]]:
+        query_tokens = [t for t in tokens(query) if self.bm25 is not None and t in self.bm25.vocab_dict]
+        if self.bm25 is None or not query_tokens:
+            return []
+        mask = np.ones(len(self.chunks), dtype=bool)
+        if trial_id:
+            mask &= self._trial_ids == trial_id
+        if sections:
+            mask &= np.isin(self._sections, list(sections))
+        allowed = int(mask.sum())
+        if allowed == 0:
+            return []
+        docs, scores = self.bm25.retrieve(
+            [query_tokens], k=min(k, allowed), weight_mask=mask.astype(np.float32), show_progress=False
+        )
+        return [(self.chunks[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+
+class HybridRetriever(BaseRetriever):
+    """BM25 + dense retrieval with RRF, filterable by trial and section; a LangChain retriever too."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: TrialStore
+    settings: Settings
+    expander: QueryExpander
+    trial_id: str | None = None
+    _lexical: LexicalIndex | None = None
+
+    def lexical(self) -> LexicalIndex:
+        fingerprint = self.store.catalog_fingerprint()
+        if self._lexical is not None and self._lexical.fingerprint == fingerprint:
+            return self._lexical
+        folder = self._index_folder()
+        index = LexicalIndex.load(folder)
+        if index is None or index.fingerprint != fingerprint:
+            index = LexicalIndex.build(self.store.valid_chunks(), fingerprint)
+            index.save(folder)
+        self._lexical = index
+        return index
+
+    def lookup(self, trial_id: str, *, facts: Sequence[str] = (), kind: str | None = None) -> list[ScoredChunk]:
+        """Chunks of one trial picked by metadata (named facts in the order asked, or all of a kind)."""
+        chunks = self.lexical().by_trial.get(trial_id, [])
+        if facts:
+            picked = [c for name in facts for c in chunks if c.fact == name]
+        else:
+            picked = [c for c in chunks if c.kind == kind]
+        return [ScoredChunk(chunk=c, score=1.0) for c in picked]
+
+    def refresh(self) -> None:
+        self._lexical = None
+
+    def _index_folder(self) -> Path:
+        base = self.settings.store_dir
+        if self.settings.chroma_host:
+            base = base / f"server-{self.settings.chroma_host}-{self.settings.chroma_port}"
+        return base / "bm25" / self.settings.collection
+
+    def search(
+        self, query: str, trial_id: str | None = None, sections: Sequence[str] | None = None, k: int | None = None
+    ) -> list[ScoredChunk]:
+        k = k or self.settings.top_k
+        expanded = self.expander.expand(query)
+        n = self.settings.candidates
+        lexical_hits = self.lexical().search(expanded, n, trial_id, sections)
+        dense_hits = self.store.dense_search(expanded, n, _where(trial_id, sections), self.store.trial_hashes())
+        return fuse(lexical_hits, dense_hits, self.settings.rrf_k)[:k]
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(page_content=s.chunk.text, metadata={**s.chunk.model_dump(exclude={"text"}), "score": s.score})
+            for s in self.search(query, trial_id=self.trial_id)
+        ]
+
+
+def _where(trial_id: str | None, sections: Sequence[str] | None) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if trial_id:
+        clauses.append({"trial_id": trial_id})
+    if sections:
+        clauses.append({"section": {"$in": list(sections)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def fuse(lexical: list[tuple[Chunk, float]], dense: list[tuple[Chunk, float]], rrf_k: int) -> list[ScoredChunk]:
+    """Reciprocal rank fusion: score = sum over retrievers of 1 / (rrf_k + rank)."""
+    by_id: dict[str, Chunk] = {}
+    ranks: dict[str, dict[str, int]] = {}
+    for name, hits in (("lexical", lexical), ("dense", dense)):
+        for rank, (chunk, _) in enumerate(hits, start=1):
+            by_id.setdefault(chunk.chunk_id, chunk)
+            ranks.setdefault(chunk.chunk_id, {})[name] = rank
+    scored = [
+        ScoredChunk(
+            chunk=by_id[cid],
+            score=sum(1.0 / (rrf_k + r) for r in found.values()),
+            lexical_rank=found.get("lexical"),
+            dense_rank=found.get("dense"),
+        )
+        for cid, found in ranks.items()
+    ]
+    return sorted(scored, key=lambda s: (-s.score, s.chunk.chunk_id))

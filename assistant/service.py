@@ -1,0 +1,107 @@
+"""TrialQA: the one object the CLI, the web UI, the FAQ and the evaluation talk to."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+from assistant.intents import Intent, IntentRules, trial_id_in
+from assistant.llm import LLMAnswerer
+from assistant.offline import OfflineAnswerer
+from assistant.records import Answer
+from assistant.retrieval import HybridRetriever, QueryExpander
+from assistant.settings import Settings
+from assistant.store import TrialStore, TrialSummary
+from ingest.pipeline import IngestReport, ingest_paths
+from ingest.records import Trial
+
+
+class UnknownTrialError(LookupError):
+    pass
+
+
+class TrialQA:
+    def __init__(self, settings: Settings | None = None, store: TrialStore | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store = store or TrialStore(self.settings)
+        self.rules = IntentRules.from_package()
+        self.retriever = HybridRetriever(
+            store=self.store, settings=self.settings, expander=QueryExpander.from_package()
+        )
+        self.offline = OfflineAnswerer(self.retriever, self.store, self.rules)
+
+    @cached_property
+    def llm(self) -> LLMAnswerer:
+        return LLMAnswerer(self.settings, self.retriever, self.store, self.offline)
+
+    @property
+    def backend_name(self) -> str:
+        return self.llm.name if self.settings.resolved_backend() == "openai" else self.offline.name
+
+    # ---- ingest --------------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
+        report = ingest_paths(paths, self.store, self.settings, show_progress=show_progress)
+        self.retriever.refresh()
+        return report
+
+    def ensure_demo_data(self, show_progress: bool = True) -> IngestReport | None:
+        if self.store.list_trials():
+            return None
+        return self.ingest([self.settings.demo_data], show_progress=show_progress)
+
+    def trials(self) -> list[TrialSummary]:
+        return self.store.list_trials()
+
+    def trial(self, trial_id: str) -> Trial | None:
+        return self.store.get_trial(trial_id)
+
+    # ---- asking --------------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        trial_id: str | None = None,
+        history: Sequence[str] = (),
+        backend: str | None = None,
+    ) -> Answer:
+        started = time.perf_counter()
+        question = question.strip()
+        intent = self._intent(question, history)
+        resolved = self._resolve_trial(question, trial_id, history)
+        chosen = backend or self.settings.resolved_backend()
+        answerer = self.llm if chosen == "openai" else self.offline
+        answer = answerer.answer(self._standalone(question, history, intent), resolved, intent)
+        answer.question = question
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    def _intent(self, question: str, history: Sequence[str]) -> Intent:
+        intent = self.rules.classify(question)
+        if history and intent.kind in {"general", "eligibility"} and self.rules.is_follow_up(question):
+            earlier = self.rules.classify(history[-1])
+            if earlier.kind in {"eligibility", "location", "not_stated", "dosing"}:
+                return earlier if earlier.kind != "eligibility" else Intent("eligibility")
+        return intent
+
+    def _standalone(self, question: str, history: Sequence[str], intent: Intent) -> str:
+        """A follow-up such as "and hepatitis B?" is asked as itself; only the intent and trial carry over."""
+        return question
+
+    def _resolve_trial(self, question: str, trial_id: str | None, history: Sequence[str]) -> str:
+        explicit = trial_id_in(question) or trial_id
+        if explicit:
+            if self.store.get_trial(explicit) is None:
+                raise UnknownTrialError(f"{explicit} is not in the index; run `trialqa ingest` on its record first")
+            return explicit
+        for earlier in reversed(history):
+            found = trial_id_in(earlier)
+            if found:
+                return found
+        hits = self.retriever.search(question, k=1)
+        if hits:
+            return hits[0].chunk.trial_id
+        trials = self.store.list_trials()
+        if not trials:
+            raise UnknownTrialError("the index is empty; run `trialqa ingest PATH` first")
+        return trials[0].trial_id

@@ -1,0 +1,295 @@
+"""The index: Chroma collections for chunks and for the trial catalog (embedded or a Chroma server).
+
+Write order makes a trial's chunks all-or-nothing without transactions: new chunks (ids carry the
+record's content hash) are written first, then the catalog entry that names that hash, then the old
+version's chunks are deleted. Readers only trust chunks whose hash matches the catalog, so a crash at
+any point leaves either the old version or the new one, never a mix; `repair` removes leftovers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from assistant.offline_models import EMBEDDING_MODEL_ID, MiniLMEmbeddings
+from assistant.settings import Settings
+from ingest.chunking import trial_fingerprint
+from ingest.records import Chunk, Trial
+
+log = logging.getLogger(__name__)
+CATALOG_SUFFIX = "_catalog"
+_WRITE_BATCH = 2000
+
+
+@register_embedding_function
+class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
+    """The offline MiniLM embedder as a Chroma embedding function, so a reopened collection (or the
+    `chroma` CLI) finds it instead of falling back to Chroma's downloading default."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self._batch_size = batch_size
+        self._model: MiniLMEmbeddings | None = None
+
+    def __call__(self, input: Documents) -> Embeddings:
+        if self._model is None:
+            self._model = MiniLMEmbeddings(batch_size=self._batch_size)
+        return list(self._model.embed_array(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "trialqa-minilm-int8"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"batch_size": self._batch_size, "model": EMBEDDING_MODEL_ID}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> TrialQAEmbeddingFunction:
+        return TrialQAEmbeddingFunction(batch_size=int(config.get("batch_size", 64)))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+
+class Outcome(StrEnum):
+    ADDED = "added"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class TrialSummary:
+    trial_id: str
+    title: str
+    record_date: str | None
+    record_version: str | None
+    chunk_count: int
+    source_path: str
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    settings.store_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+
+
+def chunk_metadata(chunk: Chunk, trial_hash: str) -> dict[str, str | int]:
+    return {
+        "trial_id": chunk.trial_id,
+        "section": chunk.section,
+        "kind": chunk.kind,
+        "criterion": chunk.criterion or "",
+        "fact": chunk.fact or "",
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": chunk.title,
+        "record_date": chunk.record_date or "",
+        "trial_hash": trial_hash,
+        "text_hash": text_hash(chunk.text),
+    }
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        trial_id=str(meta["trial_id"]),
+        section=str(meta["section"]),
+        kind=str(meta["kind"]),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        criterion=str(meta["criterion"]) or None,
+        fact=str(meta["fact"]) or None,
+        title=str(meta.get("title", "")),
+        record_date=str(meta.get("record_date", "")) or None,
+    )
+
+
+def _metadatas(got: Any) -> list[dict[str, Any]]:
+    """Chroma's metadata rows as plain dicts (its types are wider than what this store writes)."""
+    return [dict(m) for m in (got["metadatas"] or [])]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+class TrialStore:
+    """Chunks, their vectors and the catalog of trials; embedded PersistentClient or a Chroma server."""
+
+    def __init__(self, settings: Settings, embeddings: MiniLMEmbeddings | None = None) -> None:
+        self.settings = settings
+        self._embeddings = embeddings
+        self.client = make_client(settings)
+        self.chunks: Collection = self.client.get_or_create_collection(
+            settings.collection,
+            embedding_function=TrialQAEmbeddingFunction(settings.embed_batch_size),  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        self.catalog: Collection = self.client.get_or_create_collection(
+            settings.collection + CATALOG_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+        )
+
+    @property
+    def embeddings(self) -> MiniLMEmbeddings:
+        if self._embeddings is None:
+            self._embeddings = MiniLMEmbeddings(batch_size=self.settings.embed_batch_size)
+        return self._embeddings
+
+    # ---- catalog -------------------------------------------------------------------------------
+    def trial_hashes(self) -> dict[str, str]:
+        got = self.catalog.get(include=["metadatas"])
+        return {tid: str(meta["trial_hash"]) for tid, meta in zip(got["ids"], _metadatas(got), strict=True)}
+
+    def list_trials(self) -> list[TrialSummary]:
+        got = self.catalog.get(include=["metadatas"])
+        rows = [
+            TrialSummary(
+                trial_id=tid,
+                title=str(m["title"]),
+                record_date=str(m["record_date"]) or None,
+                record_version=str(m["record_version"]) or None,
+                chunk_count=int(m["chunk_count"]),
+                source_path=str(m["source_path"]),
+            )
+            for tid, m in zip(got["ids"], _metadatas(got), strict=True)
+        ]
+        return sorted(rows, key=lambda r: r.trial_id)
+
+    def get_trial(self, trial_id: str) -> Trial | None:
+        got = self.catalog.get(ids=[trial_id], include=["documents"])
+        documents = got["documents"] or []
+        return Trial.model_validate_json(documents[0]) if documents else None
+
+    def count_chunks(self) -> int:
+        return self.chunks.count()
+
+    # ---- writing -------------------------------------------------------------------------------
+    def upsert(self, trial: Trial, chunks: Sequence[Chunk]) -> Outcome:
+        new_hash = trial_fingerprint(trial)
+        old = self.catalog.get(ids=[trial.trial_id], include=["metadatas"])
+        old_rows = _metadatas(old)
+        old_hash = str(old_rows[0]["trial_hash"]) if old_rows else None
+        if old_hash == new_hash:
+            return Outcome.UNCHANGED
+        self._write_chunks(chunks, new_hash)
+        self.catalog.upsert(
+            ids=[trial.trial_id],
+            documents=[trial.model_dump_json()],
+            embeddings=np.ones((1, 1), dtype=np.float32),
+            metadatas=[
+                {
+                    "trial_hash": new_hash,
+                    "title": trial.title,
+                    "record_date": trial.record_date or "",
+                    "record_version": trial.record_version or "",
+                    "chunk_count": len(chunks),
+                    "source_path": trial.source_path,
+                }
+            ],
+        )
+        stale: Any = {"$and": [{"trial_id": trial.trial_id}, {"trial_hash": {"$ne": new_hash}}]}
+        self.chunks.delete(where=stale)
+        return Outcome.ADDED if old_hash is None else Outcome.REPLACED
+
+    def _write_chunks(self, chunks: Sequence[Chunk], trial_hash: str) -> None:
+        reused = self._existing_vectors({c.trial_id for c in chunks})
+        missing = [c for c in chunks if text_hash(c.text) not in reused]
+        fresh = self.embeddings.embed_array([passage_text(c) for c in missing])
+        vectors = {text_hash(c.text): v for c, v in zip(missing, fresh, strict=True)} | reused
+        for begin in range(0, len(chunks), _WRITE_BATCH):
+            batch = chunks[begin : begin + _WRITE_BATCH]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in batch],
+                documents=[c.text for c in batch],
+                embeddings=np.array([vectors[text_hash(c.text)] for c in batch], dtype=np.float32),
+                metadatas=[chunk_metadata(c, trial_hash) for c in batch],
+            )
+
+    def _existing_vectors(self, trial_ids: Iterable[str]) -> dict[str, Any]:
+        """Vectors already stored for these trials, by text hash: an edited record re-embeds only what changed."""
+        ids = list(trial_ids)
+        if not ids:
+            return {}
+        where: Any = {"trial_id": ids[0]} if len(ids) == 1 else {"trial_id": {"$in": ids}}
+        got = self.chunks.get(where=where, include=["metadatas", "embeddings"])
+        embeddings = got["embeddings"] if got["embeddings"] is not None else []
+        return {str(m["text_hash"]): e for m, e in zip(_metadatas(got), embeddings, strict=True)}
+
+    def delete_trial(self, trial_id: str) -> None:
+        self.catalog.delete(ids=[trial_id])
+        self.chunks.delete(where={"trial_id": trial_id})
+
+    def repair(self) -> int:
+        """Delete chunks no catalog entry vouches for (left by an interrupted ingest); returns how many."""
+        valid = self.trial_hashes()
+        got = self.chunks.get(include=["metadatas"])
+        stale = [
+            cid
+            for cid, m in zip(got["ids"], _metadatas(got), strict=True)
+            if valid.get(str(m["trial_id"])) != m["trial_hash"]
+        ]
+        for begin in range(0, len(stale), _WRITE_BATCH):
+            self.chunks.delete(ids=stale[begin : begin + _WRITE_BATCH])
+        return len(stale)
+
+    # ---- reading -------------------------------------------------------------------------------
+    def valid_chunks(self) -> list[Chunk]:
+        """All chunks of the catalogued version of every trial, in a stable order."""
+        valid = self.trial_hashes()
+        got = self.chunks.get(include=["documents", "metadatas"])
+        chunks = [
+            chunk_from_record(cid, doc, m)
+            for cid, doc, m in zip(got["ids"], got["documents"] or [], _metadatas(got), strict=True)
+            if valid.get(str(m["trial_id"])) == m["trial_hash"]
+        ]
+        return sorted(chunks, key=lambda c: (c.trial_id, c.start, c.chunk_id))
+
+    def catalog_fingerprint(self) -> str:
+        pairs = sorted(self.trial_hashes().items())
+        return hashlib.sha1(json.dumps(pairs).encode()).hexdigest()[:16]
+
+    def dense_search(
+        self, query: str, k: int, where: dict[str, Any] | None, valid: dict[str, str]
+    ) -> list[tuple[Chunk, float]]:
+        if self.chunks.count() == 0:
+            return []
+        vector = self.embeddings.embed_array([query])[0].tolist()
+        got = self.chunks.query(
+            query_embeddings=[vector], n_results=k, where=where, include=["documents", "metadatas", "distances"]
+        )
+        hits: list[tuple[Chunk, float]] = []
+        for cid, doc, meta, dist in zip(
+            got["ids"][0],
+            (got["documents"] or [[]])[0],
+            (got["metadatas"] or [[]])[0],
+            (got["distances"] or [[]])[0],
+            strict=True,
+        ):
+            if valid.get(str(meta["trial_id"])) == meta["trial_hash"]:
+                hits.append((chunk_from_record(cid, doc, dict(meta)), 1.0 - float(dist)))
+        return hits
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What gets embedded and indexed: the passage with its section (and criterion or fact) as context."""
+    label = chunk.section
+    if chunk.criterion:
+        label += f" {chunk.criterion}"
+    elif chunk.fact and not chunk.fact.startswith("site-"):
+        label += f" {chunk.fact.replace('_', ' ')}"
+    return f"{label}: {chunk.text}"

@@ -1,0 +1,163 @@
+"""Word-level text helpers shared by lexical retrieval and grounding checks."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "he",
+        "she",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "if",
+        "then",
+        "than",
+        "so",
+        "such",
+        "there",
+        "here",
+        "about",
+        "into",
+        "over",
+        "under",
+        "after",
+        "before",
+        "during",
+        "within",
+        "any",
+        "all",
+        "some",
+        "each",
+        "other",
+        "both",
+        "either",
+        "neither",
+        "also",
+        "just",
+        "only",
+        "very",
+        "more",
+        "most",
+        "less",
+        "least",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "further",
+        "once",
+        "too",
+        "s",
+        "t",
+        "don",
+        "doesn",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "won",
+        "wouldn",
+        "couldn",
+        "shouldn",
+        "it's",
+        "i'm",
+        "i've",
+        "i'd",
+        "let's",
+    ]
+)
+
+
+def stem(word: str) -> str:
+    """A light English plural/inflection folding; enough to match "metastases"/"metastasis", "vaccines"."""
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ses", "sis"),
+        ("xes", "x"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+@cache
+def _stem_cached(word: str) -> str:
+    return stem(word)
+
+
+def tokens(text: str, drop_stopwords: bool = True) -> list[str]:
+    words = _WORD.findall(text.lower())
+    return [_stem_cached(w) for w in words if not (drop_stopwords and w in STOPWORDS)]

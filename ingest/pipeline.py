@@ -1,0 +1,62 @@
+"""Ingest: files -> Trials -> Chunks -> the store, one trial at a time, bad files reported and skipped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.settings import Settings
+from assistant.store import Outcome, TrialStore
+from ingest.chunking import chunk_trial, trial_fingerprint
+from ingest.loaders import count_inputs, iter_inputs
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    chunks_written: int = 0
+    files: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.files} files: {len(self.added)} trials added, {len(self.replaced)} replaced, "
+            f"{len(self.unchanged)} unchanged, {len(self.errors)} errors; {self.chunks_written} chunks written"
+        )
+
+
+def ingest_paths(
+    paths: Sequence[Path], store: TrialStore, settings: Settings, show_progress: bool = True
+) -> IngestReport:
+    report = IngestReport()
+    seen: dict[str, tuple[str, str]] = {}
+    limits = {"max_file_bytes": settings.max_file_bytes, "max_zip_members": settings.max_zip_members}
+    total = count_inputs(paths) if show_progress else None
+    with tqdm(total=total, unit="file", desc="ingest", disable=not show_progress) as bar:
+        for loaded in iter_inputs(paths, **limits):
+            report.files += 1
+            bar.update(1)
+            if loaded.error is not None:
+                report.errors.append(str(loaded.error))
+                continue
+            for trial in loaded.trials:
+                fingerprint = trial_fingerprint(trial)
+                earlier = seen.get(trial.trial_id)
+                if earlier is not None and earlier[1] != fingerprint:
+                    clash = f"{trial.trial_id} is also in {earlier[0]} with different content; kept that one"
+                    report.errors.append(f"{loaded.path}: {clash}")
+                    continue
+                seen[trial.trial_id] = (loaded.path, fingerprint)
+                chunks = chunk_trial(trial, settings.chunk_tokens, settings.chunk_overlap_tokens)
+                outcome = store.upsert(trial, chunks)
+                if outcome is not Outcome.UNCHANGED:
+                    report.chunks_written += len(chunks)
+                {Outcome.ADDED: report.added, Outcome.REPLACED: report.replaced, Outcome.UNCHANGED: report.unchanged}[
+                    outcome
+                ].append(trial.trial_id)
+    return report

@@ -1,0 +1,96 @@
+"""Typed records the ingest stage hands on: a Trial (one registry record) and its Chunks."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Section(BaseModel):
+    """One registry section: its heading and its exact text, located in the trial's source text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    heading: str
+    text: str
+    start: int = Field(ge=0, description="offset of `text` in Trial.source_text")
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+class Fact(BaseModel):
+    """A labelled single value of the record (status, phase, enrollment, ...), with its exact span."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: str
+    section: str
+    start: int = Field(ge=0)
+
+
+class Site(BaseModel):
+    """One trial site as the record lists it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    city: str = ""
+    state: str = ""
+    country: str = ""
+    status: str = ""
+    text: str = Field(description="the exact source text of the site entry")
+    start: int = Field(ge=0)
+
+
+class Trial(BaseModel):
+    """One trial record from any source format.
+
+    `source_text` is the text every offset refers to: the file itself for page text, a rendering
+    of the record with registry headings for JSON and XML (so quotes stay exact either way).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    trial_id: str
+    title: str
+    source_path: str
+    source_format: str
+    source_text: str
+    sections: tuple[Section, ...]
+    facts: tuple[Fact, ...] = ()
+    sites: tuple[Site, ...] = ()
+    contacts: tuple[str, ...] = ()
+    record_date: str | None = None
+    record_version: str | None = None
+
+    def section(self, heading: str) -> Section | None:
+        return next((s for s in self.sections if s.heading == heading), None)
+
+    def fact(self, name: str) -> Fact | None:
+        return next((f for f in self.facts if f.name == name), None)
+
+
+class Chunk(BaseModel):
+    """A retrievable passage: exact source text plus the metadata a citation needs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    trial_id: str
+    section: str
+    kind: str = Field(description="criterion | fact | site | text")
+    text: str = Field(description="exact source text; quotes are substrings of it")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    criterion: str | None = Field(default=None, description="criterion number as printed")
+    fact: str | None = None
+    title: str = ""
+    record_date: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.criterion is not None:
+            return f"{self.trial_id} - {self.section.split()[0]} #{self.criterion}"
+        return f"{self.trial_id} - {self.section}"
