@@ -9,8 +9,8 @@ any point leaves either the old version or the new one, never a mix; `repair` re
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,6 +31,8 @@ from ingest.records import Chunk, Trial
 
 log = logging.getLogger(__name__)
 CATALOG_SUFFIX = "_catalog"
+META_SUFFIX = "_meta"
+_GENERATION = "generation"
 _WRITE_BATCH = 2000
 
 
@@ -143,6 +145,12 @@ class TrialStore:
         self.catalog: Collection = self.client.get_or_create_collection(
             settings.collection + CATALOG_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
+        # One record whose token changes with every catalog change, so readers (possibly other app
+        # instances sharing a Chroma server) can tell cheaply whether their cached view is current.
+        self.meta: Collection = self.client.get_or_create_collection(
+            settings.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+        )
+        self._hashes: tuple[str, dict[str, str]] | None = None
 
     @property
     def embeddings(self) -> MiniLMEmbeddings:
@@ -151,9 +159,23 @@ class TrialStore:
         return self._embeddings
 
     # ---- catalog -------------------------------------------------------------------------------
+    def generation(self) -> str:
+        got = self.meta.get(ids=[_GENERATION], include=["documents"])
+        documents = got["documents"] or []
+        return documents[0] if documents else "empty"
+
+    def _bump_generation(self) -> None:
+        token = uuid.uuid4().hex
+        self.meta.upsert(ids=[_GENERATION], documents=[token], embeddings=np.ones((1, 1), dtype=np.float32))
+
     def trial_hashes(self) -> dict[str, str]:
-        got = self.catalog.get(include=["metadatas"])
-        return {tid: str(meta["trial_hash"]) for tid, meta in zip(got["ids"], _metadatas(got), strict=True)}
+        """trial id -> content hash of the catalogued version; cached until the catalog changes."""
+        generation = self.generation()
+        if self._hashes is None or self._hashes[0] != generation:
+            got = self.catalog.get(include=["metadatas"])
+            hashes = {tid: str(meta["trial_hash"]) for tid, meta in zip(got["ids"], _metadatas(got), strict=True)}
+            self._hashes = (generation, hashes)
+        return self._hashes[1]
 
     def list_trials(self) -> list[TrialSummary]:
         got = self.catalog.get(include=["metadatas"])
@@ -202,6 +224,7 @@ class TrialStore:
                 }
             ],
         )
+        self._bump_generation()
         stale: Any = {"$and": [{"trial_id": trial.trial_id}, {"trial_hash": {"$ne": new_hash}}]}
         self.chunks.delete(where=stale)
         return Outcome.ADDED if old_hash is None else Outcome.REPLACED
@@ -232,6 +255,7 @@ class TrialStore:
 
     def delete_trial(self, trial_id: str) -> None:
         self.catalog.delete(ids=[trial_id])
+        self._bump_generation()
         self.chunks.delete(where={"trial_id": trial_id})
 
     def repair(self) -> int:
@@ -260,8 +284,7 @@ class TrialStore:
         return sorted(chunks, key=lambda c: (c.trial_id, c.start, c.chunk_id))
 
     def catalog_fingerprint(self) -> str:
-        pairs = sorted(self.trial_hashes().items())
-        return hashlib.sha1(json.dumps(pairs).encode()).hexdigest()[:16]
+        return self.generation()
 
     def dense_search(
         self, query: str, k: int, where: dict[str, Any] | None, valid: dict[str, str]
