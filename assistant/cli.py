@@ -163,6 +163,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true")
     demo.set_defaults(func=cmd_demo)
 
+    evaluate = sub.add_parser("eval", help="run the evaluation set and write reports")
+    evaluate.add_argument("--set", dest="set_file", help="JSONL evaluation set (default: eval/data/dev.jsonl)")
+    evaluate.add_argument("--backend", choices=["offline", "openai"])
+    evaluate.add_argument("--k", type=int, default=5, help="retrieval depth scored for recall@k")
+    evaluate.add_argument("--out", default="eval/out", help="report folder")
+    evaluate.add_argument("--baseline", action="store_true", help="also run the naive baseline side by side")
+    evaluate.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="compare two report.json files")
+    evaluate.add_argument("--check", action="store_true", help="exit 1 when a quality threshold is missed")
+    evaluate.set_defaults(func=_delegate("eval.runner"))
+
+    faq = sub.add_parser("faq", help="draft a cited plain-language FAQ for one or more trials")
+    faq.add_argument("trial_ids", nargs="+", metavar="NCT")
+    faq.add_argument("--out", help="FILE.md or FILE.html (several trials: one file per trial beside it)")
+    faq.add_argument("--sites", help="only list sites in this city")
+    faq.add_argument("--backend", choices=["offline", "openai"])
+    faq.set_defaults(func=_delegate("assistant.faq"))
+
     serve = sub.add_parser("serve", help="start the web UI")
     serve.add_argument("--backend", choices=["offline", "openai"])
     serve.set_defaults(func=cmd_serve)

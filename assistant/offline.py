@@ -195,6 +195,9 @@ class OfflineAnswerer:
         if passage is None:
             return self._abstain(question, trial_id, "this", searched, out_of_scope=True)
         chunk, span = passage
+        if chunk.kind == "criterion":
+            # The best evidence is a criterion, so the question is about eligibility whatever its wording.
+            return self._eligibility(question, trial_id, Intent("eligibility"))
         citation = _cite(chunk, span)
         text = f"{_section_label(chunk)}: “{citation.quote}” [1]"
         return self._finish(question, trial_id, text, [citation], searched)

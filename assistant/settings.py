@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     max_zip_members: int = 20_000
     chunk_tokens: int = 256
     chunk_overlap_tokens: int = 32
-    embed_batch_size: int = 64
+    embed_batch_size: int = 32
 
     top_k: int = 8
     candidates: int = 40

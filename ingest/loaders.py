@@ -1,0 +1,695 @@
+"""Loaders: ClinicalTrials.gov page text, API v2 JSON (study, page, array, NDJSON) and classic XML.
+
+Every loader returns `Trial` records whose sections, facts and sites are exact spans of
+`Trial.source_text`: the file itself for page text, a page-like rendering for JSON and XML. Bad input
+raises `LoadError`, whose text is one line naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
+
+from ingest.records import Fact, Section, Site, Trial
+
+SUFFIXES = frozenset({".txt", ".json", ".ndjson", ".jsonl", ".xml", ".zip"})
+DEFAULT_MAX_BYTES = 20_000_000
+MAX_ZIP_RATIO = 100
+NCT_ID = re.compile(r"^NCT\d{8}$")
+
+
+class LoadError(Exception):
+    """One bad input: `str()` is a single line "<file>: <problem>"."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = " ".join(problem.split())
+        super().__init__(f"{path}: {self.problem}")
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    path: str
+    trials: tuple[Trial, ...]
+    error: LoadError | None = None
+
+
+# ---- walking inputs --------------------------------------------------------------------------------
+def _files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and child.suffix.lower() in SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def count_inputs(paths: Sequence[Path]) -> int:
+    total = 0
+    for path in _files(paths):
+        if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    total += sum(1 for info in archive.infolist() if not info.is_dir())
+            except (OSError, zipfile.BadZipFile):
+                total += 1
+        else:
+            total += 1
+    return total
+
+
+def iter_inputs(
+    paths: Sequence[Path], *, max_file_bytes: int = DEFAULT_MAX_BYTES, max_zip_members: int = 20_000
+) -> Iterator[LoadedFile]:
+    """Every input file (zip members one by one), loaded or with its error; never raises for bad input."""
+    for path in _files(paths):
+        if path.suffix.lower() == ".zip":
+            yield from _zip_members(path, max_file_bytes, max_zip_members)
+            continue
+        try:
+            yield LoadedFile(str(path), load_file(path, max_file_bytes=max_file_bytes))
+        except LoadError as error:
+            yield LoadedFile(str(path), (), error)
+
+
+def _zip_members(path: Path, max_file_bytes: int, max_members: int) -> Iterator[LoadedFile]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        yield LoadedFile(str(path), (), LoadError(str(path), f"not a readable zip archive ({error})"))
+        return
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        problem = _zip_problem(members, max_file_bytes, max_members)
+        if problem:
+            yield LoadedFile(str(path), (), LoadError(str(path), problem))
+            return
+        for info in members:
+            display = f"{path}!{info.filename}"
+            if _unsafe_member(info.filename):
+                yield LoadedFile(display, (), LoadError(display, "member path escapes the archive folder; skipped"))
+                continue
+            if PurePosixPath(info.filename).suffix.lower() not in SUFFIXES - {".zip"}:
+                continue
+            try:
+                data = _read_member(archive, info, max_file_bytes)
+                yield LoadedFile(display, load_bytes(data, display, max_file_bytes=max_file_bytes))
+            except LoadError as error:
+                yield LoadedFile(display, (), error)
+
+
+def _zip_problem(members: list[zipfile.ZipInfo], max_file_bytes: int, max_members: int) -> str | None:
+    if len(members) > max_members:
+        return f"{len(members)} members, over the limit of {max_members}"
+    declared = sum(info.file_size for info in members)
+    packed = sum(info.compress_size for info in members) or 1
+    if declared > max_file_bytes * 10:
+        return f"unpacks to {declared} bytes, over the limit of {max_file_bytes * 10} (zip bomb?)"
+    if declared / packed > MAX_ZIP_RATIO and declared > 1_000_000:
+        return f"compression ratio {declared // packed}:1 is over {MAX_ZIP_RATIO}:1 (zip bomb?)"
+    return None
+
+
+def _unsafe_member(name: str) -> bool:
+    posix = PurePosixPath(name.replace("\\", "/"))
+    return posix.is_absolute() or ".." in posix.parts or bool(re.match(r"^[A-Za-z]:", name))
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) -> bytes:
+    display = f"{archive.filename}!{info.filename}"
+    if info.file_size > max_bytes:
+        raise LoadError(display, f"file is {info.file_size} bytes, over the limit of {max_bytes}")
+    try:
+        with archive.open(info) as member:
+            data = member.read(max_bytes + 1)  # the declared size can lie; never read past the limit
+    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as error:
+        raise LoadError(display, f"cannot unpack ({error})") from error
+    if len(data) > max_bytes:
+        raise LoadError(display, f"unpacks past the limit of {max_bytes} bytes")
+    return data
+
+
+# ---- one file --------------------------------------------------------------------------------------
+def load_file(
+    path: Path, data: bytes | None = None, *, display_path: str | None = None, max_file_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Trial, ...]:
+    display = display_path or str(path)
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if size > max_file_bytes:
+                raise LoadError(display, f"file is {size} bytes, over the limit of {max_file_bytes}")
+            data = path.read_bytes()
+        except OSError as error:
+            raise LoadError(display, f"cannot read ({error.strerror or error})") from error
+    return load_bytes(data, display, max_file_bytes=max_file_bytes)
+
+
+def load_bytes(data: bytes, display: str, *, max_file_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Trial, ...]:
+    if len(data) > max_file_bytes:
+        raise LoadError(display, f"file is {len(data)} bytes, over the limit of {max_file_bytes}")
+    text = _decode(data, display)
+    head = text.lstrip()[:1]
+    if head in "{[":
+        return tuple(_trial_from_study(study, display) for study in _json_studies(text, display))
+    if head == "<":
+        return (_trial_from_study(_xml_study(text, display), display, source_format="ctgov-xml"),)
+    return (parse_page_text(text, display),)
+
+
+def _decode(data: bytes, display: str) -> str:
+    if not data.strip():
+        raise LoadError(display, "empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad = data[error.start]
+        raise LoadError(display, f"not UTF-8 text (byte 0x{bad:02x} at offset {error.start})") from error
+    if "\x00" in text:
+        raise LoadError(display, f"binary file (NUL byte at offset {text.index(chr(0))})")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---- JSON ------------------------------------------------------------------------------------------
+def _json_studies(text: str, display: str) -> list[dict[str, Any]]:
+    try:
+        payload: Any = json.loads(text)
+    except json.JSONDecodeError as error:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
+            return [_study(_ndjson_line(line, number, display), display, number) for number, line in _numbered(text)]
+        raise LoadError(display, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
+    if isinstance(payload, dict) and "studies" in payload:
+        studies = payload["studies"]
+        if not isinstance(studies, list):
+            raise LoadError(display, '"studies" is not a list: not a ClinicalTrials.gov API v2 page')
+        items = studies
+    elif isinstance(payload, list):
+        items = payload
+    else:
+        items = [payload]
+    if not items:
+        raise LoadError(display, "no studies in the file")
+    return [_study(item, display, i if len(items) > 1 else None) for i, item in enumerate(items, start=1)]
+
+
+def _numbered(text: str) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, line
+
+
+def _ndjson_line(line: str, number: int, display: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        raise LoadError(display, f"invalid JSON on line {number} column {error.colno}: {error.msg}") from error
+
+
+def _study(item: Any, display: str, number: int | None) -> dict[str, Any]:
+    where = f"study {number}: " if number is not None else ""
+    if not isinstance(item, dict) or not isinstance(item.get("protocolSection"), dict):
+        raise LoadError(display, f"{where}no protocolSection: not a ClinicalTrials.gov API v2 study")
+    return item
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
+
+
+class _Page:
+    """Writes a page-like text and records where every section, fact and site sits in it."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.length = 0
+        self.sections: list[Section] = []
+        self.facts: list[Fact] = []
+        self.sites: list[Site] = []
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def write(self, text: str) -> int:
+        start = self.length
+        self._parts.append(text)
+        self.length += len(text)
+        return start
+
+    def line(self, text: str) -> int:
+        start = self.write(text)
+        self.write("\n")
+        return start
+
+    def section(self, heading: str, body: str) -> None:
+        body = body.strip("\n")
+        if not body.strip():
+            return
+        self.line(heading)
+        start = self.line(body)
+        self.sections.append(Section(heading=heading, text=body, start=start))
+
+    def fact_section(self, heading: str, rows: Sequence[tuple[str, str, Any]]) -> None:
+        """Labelled single values ("Phase: PHASE2"); each value becomes a Fact located in the text."""
+        present = [(name, label, _text(value)) for name, label, value in rows if _text(value)]
+        if not present:
+            return
+        self.line(heading)
+        body_start = self.length
+        for name, label, value in present:
+            start = self.write(f"{label}: ")
+            self.facts.append(Fact(name=name, value=value, section=heading, start=start + len(label) + 2))
+            self.line(value)
+        self.sections.append(Section(heading=heading, text=self.text[body_start : self.length - 1], start=body_start))
+
+
+def _trial_from_study(study: dict[str, Any], display: str, source_format: str = "ctgov-json") -> Trial:
+    protocol = study["protocolSection"]
+    ident = protocol.get("identificationModule") or {}
+    nct = _text(ident.get("nctId")).upper()
+    if not NCT_ID.match(nct):
+        raise LoadError(display, f"study has no valid NCT id (got {nct or 'none'!r})")
+    title = _text(ident.get("briefTitle") or ident.get("officialTitle")) or nct
+    page = _Page()
+    page.line(title)
+    page.line(f"NCT ID: {nct}")
+    _render_protocol(page, protocol)
+    status = protocol.get("statusModule") or {}
+    record_date = _text(_get(status, "lastUpdatePostDateStruct", "date") or status.get("lastUpdateSubmitDate"))
+    version = _text(_get(study, "derivedSection", "miscInfoModule", "versionHolder"))
+    contacts = tuple(_contact_line(c) for c in _get(protocol, "contactsLocationsModule", "centralContacts") or [])
+    return Trial(
+        trial_id=nct,
+        title=title,
+        source_path=display,
+        source_format=source_format,
+        source_text=page.text,
+        sections=tuple(page.sections),
+        facts=tuple(page.facts),
+        sites=tuple(page.sites),
+        contacts=tuple(c for c in contacts if c),
+        record_date=record_date or None,
+        record_version=version or None,
+    )
+
+
+def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
+    status = protocol.get("statusModule") or {}
+    design = protocol.get("designModule") or {}
+    enrollment = design.get("enrollmentInfo") or {}
+    phases = design.get("phases") or []
+    page.fact_section(
+        "Basic Information",
+        [
+            ("status", "Status", status.get("overallStatus")),
+            ("phase", "Phase", ", ".join(str(p) for p in phases) if isinstance(phases, list) else phases),
+            ("enrollment", "Enrollment", enrollment.get("count")),
+            ("enrollment_type", "Enrollment Type", enrollment.get("type")),
+            ("study_type", "Study Type", design.get("studyType")),
+            ("start_date", "Start Date", _get(status, "startDateStruct", "date")),
+            ("primary_completion_date", "Primary Completion Date", _get(status, "primaryCompletionDateStruct", "date")),
+            ("completion_date", "Completion Date", _get(status, "completionDateStruct", "date")),
+        ],
+    )
+    description = protocol.get("descriptionModule") or {}
+    page.section("Brief Summary", _text(description.get("briefSummary")))
+    page.section("Detailed Description", _text(description.get("detailedDescription")))
+    conditions = protocol.get("conditionsModule") or {}
+    page.section("Conditions", "\n".join(_text(c) for c in conditions.get("conditions") or []))
+    page.section("Keywords", ", ".join(_text(k) for k in conditions.get("keywords") or []))
+    info = design.get("designInfo") or {}
+    page.fact_section(
+        "Study Design",
+        [
+            ("allocation", "Allocation", info.get("allocation")),
+            ("intervention_model", "Intervention Model", info.get("interventionModel")),
+            ("primary_purpose", "Primary Purpose", info.get("primaryPurpose")),
+            ("masking", "Masking", _get(info, "maskingInfo", "masking")),
+            ("observational_model", "Observational Model", info.get("observationalModel")),
+            ("time_perspective", "Time Perspective", info.get("timePerspective")),
+        ],
+    )
+    arms = protocol.get("armsInterventionsModule") or {}
+    page.section("Study Groups", "\n".join(_arm_lines(arms.get("armGroups") or [])))
+    page.section("Interventions", "\n".join(_intervention_lines(arms.get("interventions") or [])))
+    page.section("Outcome Measures", "\n".join(_outcome_lines(protocol.get("outcomesModule") or {})))
+    _render_eligibility(page, protocol.get("eligibilityModule") or {})
+    sponsors = protocol.get("sponsorCollaboratorsModule") or {}
+    page.fact_section(
+        "Sponsors",
+        [
+            ("sponsor", "Sponsor", _get(sponsors, "leadSponsor", "name")),
+            ("collaborators", "Collaborators", "; ".join(_text(c.get("name")) for c in sponsors.get("collaborators") or [])),
+        ],
+    )
+    _render_locations(page, protocol.get("contactsLocationsModule") or {})
+    ident = protocol.get("identificationModule") or {}
+    page.fact_section("Other Identifiers", [("org_study_id", "Org Study ID", _get(ident, "orgStudyIdInfo", "id"))])
+
+
+def _arm_lines(arms: list[dict[str, Any]]) -> Iterator[str]:
+    for arm in arms:
+        kind = _text(arm.get("type"))
+        yield _text(arm.get("label")) + (f" ({kind})" if kind else "")
+        if _text(arm.get("description")):
+            yield _text(arm.get("description"))
+
+
+def _intervention_lines(interventions: list[dict[str, Any]]) -> Iterator[str]:
+    for item in interventions:
+        yield f"{_text(item.get('type'))}: {_text(item.get('name'))}".strip(": ")
+        if _text(item.get("description")):
+            yield _text(item.get("description"))
+        others = [_text(o) for o in item.get("otherNames") or []]
+        if others:
+            yield "Other names: " + ", ".join(others)
+
+
+def _outcome_lines(outcomes: dict[str, Any]) -> Iterator[str]:
+    for key, label in (("primaryOutcomes", "Primary"), ("secondaryOutcomes", "Secondary"), ("otherOutcomes", "Other")):
+        for outcome in outcomes.get(key) or []:
+            frame = _text(outcome.get("timeFrame"))
+            yield f"{label}: {_text(outcome.get('measure'))}" + (f" (time frame: {frame})" if frame else "")
+
+
+def _render_eligibility(page: _Page, eligibility: dict[str, Any]) -> None:
+    criteria = str(eligibility.get("eligibilityCriteria") or "").replace("\r\n", "\n").strip("\n")
+    page.section("Eligibility Criteria", criteria)
+    page.fact_section(
+        "Eligibility Summary",
+        [
+            ("minimum_age", "Minimum Age", eligibility.get("minimumAge")),
+            ("maximum_age", "Maximum Age", eligibility.get("maximumAge")),
+            ("sex", "Sex", eligibility.get("sex")),
+            ("healthy_volunteers", "Healthy Volunteers", eligibility.get("healthyVolunteers")),
+        ],
+    )
+
+
+def _render_locations(page: _Page, module: dict[str, Any]) -> None:
+    locations = module.get("locations") or []
+    contacts = [_contact_line(c) for c in module.get("centralContacts") or []]
+    page.section("Central Contacts", "\n".join(c for c in contacts if c))
+    if not locations:
+        return
+    page.line("Locations")
+    body_start = page.length
+    for location in locations:
+        name = _text(location.get("facility")) or "Unnamed site"
+        place = ", ".join(_text(location.get(k)) for k in ("city", "state", "country") if _text(location.get(k)))
+        start = page.line(name)
+        page.line(place)
+        page.sites.append(
+            Site(
+                name=name,
+                city=_text(location.get("city")),
+                state=_text(location.get("state")),
+                country=_text(location.get("country")),
+                status=_text(location.get("status")),
+                text=f"{name}\n{place}",
+                start=start,
+            )
+        )
+    page.sections.append(Section(heading="Locations", text=page.text[body_start : page.length - 1], start=body_start))
+
+
+def _contact_line(contact: dict[str, Any]) -> str:
+    parts = [_text(contact.get(k)) for k in ("name", "role", "phone", "email")]
+    return ", ".join(p for p in parts if p)
+
+
+# ---- classic XML -----------------------------------------------------------------------------------
+def _xml_study(text: str, display: str) -> dict[str, Any]:
+    try:
+        root = parse_xml(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise LoadError(display, f"XML with a DTD or entities is refused ({type(error).__name__})") from error
+    except ParseError as error:
+        raise LoadError(display, f"malformed XML ({error})") from error
+    if root.tag != "clinical_study":
+        raise LoadError(display, f"root element <{root.tag}> is not <clinical_study>")
+    return {"protocolSection": _xml_protocol(root), "derivedSection": {}}
+
+
+def _x(root: Element, path: str) -> str:
+    node = root.find(path)
+    return _xml_text(node) if node is not None else ""
+
+
+def _xml_text(node: Element) -> str:
+    return "\n".join(line.strip() for line in "".join(node.itertext()).strip().splitlines())
+
+
+def _xml_protocol(root: Element) -> dict[str, Any]:
+    phase = _x(root, "phase")
+    phases = [p.strip().upper().replace(" ", "") for p in phase.split("/")] if phase and phase != "N/A" else []
+    ages = {tag: _x(root, f"eligibility/{tag}") for tag in ("minimum_age", "maximum_age")}
+    return {
+        "identificationModule": {
+            "nctId": _x(root, "id_info/nct_id"),
+            "briefTitle": _x(root, "brief_title"),
+            "officialTitle": _x(root, "official_title"),
+            "orgStudyIdInfo": {"id": _x(root, "id_info/org_study_id")},
+        },
+        "statusModule": {
+            "overallStatus": _x(root, "overall_status"),
+            "startDateStruct": {"date": _x(root, "start_date")},
+            "completionDateStruct": {"date": _x(root, "completion_date")},
+            "lastUpdatePostDateStruct": {"date": _x(root, "last_update_posted") or _x(root, "lastchanged_date")},
+        },
+        "descriptionModule": {
+            "briefSummary": _x(root, "brief_summary/textblock"),
+            "detailedDescription": _x(root, "detailed_description/textblock"),
+        },
+        "conditionsModule": {"conditions": [_xml_text(c) for c in root.findall("condition")]},
+        "designModule": {
+            "studyType": _x(root, "study_type"),
+            "phases": phases,
+            "enrollmentInfo": {"count": _x(root, "enrollment")},
+            "designInfo": {
+                "allocation": _x(root, "study_design_info/allocation"),
+                "interventionModel": _x(root, "study_design_info/intervention_model"),
+                "primaryPurpose": _x(root, "study_design_info/primary_purpose"),
+                "maskingInfo": {"masking": _x(root, "study_design_info/masking")},
+            },
+        },
+        "armsInterventionsModule": {
+            "armGroups": [
+                {"label": _x(a, "arm_group_label"), "type": _x(a, "arm_group_type"), "description": _x(a, "description")}
+                for a in root.findall("arm_group")
+            ],
+            "interventions": [
+                {
+                    "type": _x(i, "intervention_type"),
+                    "name": _x(i, "intervention_name"),
+                    "description": _x(i, "description"),
+                    "otherNames": [_xml_text(o) for o in i.findall("other_name")],
+                }
+                for i in root.findall("intervention")
+            ],
+        },
+        "outcomesModule": {
+            "primaryOutcomes": [
+                {"measure": _x(o, "measure"), "timeFrame": _x(o, "time_frame")} for o in root.findall("primary_outcome")
+            ],
+            "secondaryOutcomes": [
+                {"measure": _x(o, "measure"), "timeFrame": _x(o, "time_frame")} for o in root.findall("secondary_outcome")
+            ],
+        },
+        "eligibilityModule": {
+            "eligibilityCriteria": _x(root, "eligibility/criteria/textblock"),
+            "sex": _x(root, "eligibility/gender"),
+            "minimumAge": "" if ages["minimum_age"] == "N/A" else ages["minimum_age"],
+            "maximumAge": "" if ages["maximum_age"] == "N/A" else ages["maximum_age"],
+            "healthyVolunteers": _x(root, "eligibility/healthy_volunteers"),
+        },
+        "sponsorCollaboratorsModule": {"leadSponsor": {"name": _x(root, "sponsors/lead_sponsor/agency")}},
+        "contactsLocationsModule": {
+            "centralContacts": [
+                {
+                    "name": _x(c, "last_name"),
+                    "phone": _x(c, "phone"),
+                    "email": _x(c, "email"),
+                }
+                for c in root.findall("overall_contact")
+            ],
+            "locations": [
+                {
+                    "facility": _x(loc, "facility/name"),
+                    "city": _x(loc, "facility/address/city"),
+                    "state": _x(loc, "facility/address/state"),
+                    "country": _x(loc, "facility/address/country"),
+                    "status": _x(loc, "status"),
+                }
+                for loc in root.findall("location")
+            ],
+        },
+    }
+
+
+# ---- ClinicalTrials.gov page text ------------------------------------------------------------------
+PAGE_HEADINGS = (
+    "Study Results", "Basic Information", "Brief Summary", "Related Clinical Trials", "Detailed Description",
+    "Conditions", "Keywords", "Study Design", "Study Groups", "Interventions", "Outcome Measures",
+    "Eligibility Criteria", "Sponsors", "Collaborators", "Responsible Party", "Locations", "Countries",
+    "Central Contacts", "Other Identifiers", "More Related Trials", "Publications",
+)  # fmt: skip
+_DROPPED = frozenset({"Study Results", "Related Clinical Trials", "More Related Trials"})
+_FACT_LAYOUT = {
+    "Basic Information": ("status", "phase", "enrollment", "study_type", "start_date", "completion_date"),
+    "Study Design": ("allocation", "intervention_model", "primary_purpose", "masking"),
+    "Sponsors": ("sponsor", "sponsor_class"),
+    "Other Identifiers": ("org_study_id",),
+}
+_AGE = re.compile(r"^\d+(\.\d+)? (Years?|Months?|Weeks?|Days?)$")
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    start: int
+
+
+def parse_page_text(text: str, display: str) -> Trial:
+    lines = _lines(text)
+    nct = next((m.group(1) for ln in lines if (m := re.match(r"NCT ID:\s*(NCT\d{8})\s*$", ln.text))), None)
+    if nct is None:
+        raise LoadError(display, "no 'NCT ID: NCT########' line: not a ClinicalTrials.gov page text")
+    blocks = _blocks(lines)
+    if not blocks:
+        raise LoadError(display, "no recognisable ClinicalTrials.gov sections")
+    sections: list[Section] = []
+    facts: list[Fact] = []
+    sites: list[Site] = []
+    for heading, body in blocks:
+        if heading in _DROPPED or not body:
+            continue
+        if heading == "Eligibility Criteria":
+            body, summary = _split_eligibility_summary(body)
+            facts += summary
+            if summary:
+                sections.append(_section(text, "Eligibility Summary", [_Line(f.value, f.start) for f in summary]))
+        elif heading in _FACT_LAYOUT:
+            facts += [
+                Fact(name=name, value=ln.text, section=heading, start=ln.start)
+                for name, ln in zip(_FACT_LAYOUT[heading], body, strict=False)
+            ]
+        elif heading == "Locations":
+            sites = _page_sites(body)
+        if body:
+            sections.append(_section(text, heading, body))
+    last_updated = next((m.group(1) for ln in lines if (m := re.match(r"Last Updated:\s*(\S+)", ln.text))), None)
+    return Trial(
+        trial_id=nct,
+        title=lines[0].text,
+        source_path=display,
+        source_format="ctgov-page",
+        source_text=text,
+        sections=tuple(sorted(sections, key=lambda s: s.start)),
+        facts=tuple(facts),
+        sites=tuple(sites),
+        record_date=last_updated,
+    )
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    offset = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            out.append(_Line(stripped, offset + raw.index(stripped)))
+        offset += len(raw) + 1
+    return out
+
+
+def _blocks(lines: list[_Line]) -> list[tuple[str, list[_Line]]]:
+    """Heading -> body lines; the one-line page blurb under each heading is not part of the body."""
+    blocks: list[tuple[str, list[_Line]]] = []
+    for line in lines:
+        if line.text in PAGE_HEADINGS:
+            blocks.append((line.text, []))
+        elif blocks:
+            blocks[-1][1].append(line)
+    return [(heading, body[1:] if body and _is_blurb(body[0].text) else body) for heading, body in blocks]
+
+
+def _is_blurb(text: str) -> bool:
+    return text.endswith(".") and len(text.split()) >= 6 and not re.match(r"^\d+\.", text)
+
+
+def _section(text: str, heading: str, body: list[_Line]) -> Section:
+    start, end = body[0].start, body[-1].start + len(body[-1].text)
+    return Section(heading=heading, text=text[start:end], start=start)
+
+
+def _split_eligibility_summary(body: list[_Line]) -> tuple[list[_Line], list[Fact]]:
+    """The bare values after the criteria: ages, sex, healthy volunteers (read from the end)."""
+    rest = list(body)
+    facts: list[Fact] = []
+
+    def take(name: str, pattern: str) -> None:
+        if rest and re.fullmatch(pattern, rest[-1].text):
+            line = rest.pop()
+            facts.insert(0, Fact(name=name, value=line.text, section="Eligibility Summary", start=line.start))
+
+    take("healthy_volunteers", r"Yes|No")
+    take("sex", r"ALL|FEMALE|MALE")
+    ages = []
+    while rest and _AGE.match(rest[-1].text) and len(ages) < 2:
+        ages.insert(0, rest.pop())
+    for name, line in zip(("minimum_age", "maximum_age"), ages, strict=False):
+        facts.append(Fact(name=name, value=line.text, section="Eligibility Summary", start=line.start))
+    return rest, sorted(facts, key=lambda f: f.start)
+
+
+def _page_sites(body: list[_Line]) -> list[Site]:
+    sites: list[Site] = []
+    i = 0
+    while i + 1 < len(body):
+        name, place = body[i], body[i + 1]
+        if "," not in place.text:
+            i += 1
+            continue
+        parts = [p.strip() for p in place.text.split(",")]
+        city, country = parts[0], parts[-1]
+        state = parts[1] if len(parts) > 2 else ""
+        sites.append(
+            Site(
+                name=name.text,
+                city=city,
+                state=state,
+                country=country,
+                text=f"{name.text}\n{place.text}",
+                start=name.start,
+            )
+        )
+        i += 2
+    return sites
