@@ -1,0 +1,99 @@
+"""Ingest into a real persistent Chroma store: idempotence, replacement, bad files, leftovers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from assistant.service import TrialQA
+from assistant.settings import Settings
+from assistant.store import TrialStore
+from ingest.chunking import chunk_trial
+from ingest.loaders import load_file
+from tests.conftest import CTGOV, SEED
+
+SEED_ID = "NCT06839066"
+
+
+def fresh(tmp_path: Path) -> TrialQA:
+    return TrialQA(Settings(store_dir=tmp_path / "store"))
+
+
+def chunk_texts(store: TrialStore, trial_id: str) -> list[str]:
+    got = store.chunks.get(where={"trial_id": trial_id}, include=["documents"])
+    return list(got["documents"] or [])
+
+
+def test_reingest_of_unchanged_trial_adds_nothing(tmp_path: Path) -> None:
+    qa = fresh(tmp_path)
+    first = qa.ingest([SEED, CTGOV / "NCT00195091.json"], show_progress=False)
+    count = qa.store.count_chunks()
+    second = qa.ingest([SEED, CTGOV / "NCT00195091.json"], show_progress=False)
+
+    assert sorted(first.added) == ["NCT00195091", SEED_ID]
+    assert sorted(second.unchanged) == ["NCT00195091", SEED_ID]
+    assert second.chunks_written == 0 and not second.added and not second.replaced
+    assert qa.store.count_chunks() == count
+
+
+def test_changed_trial_replaces_its_old_chunks(tmp_path: Path) -> None:
+    qa = fresh(tmp_path)
+    qa.ingest([SEED], show_progress=False)
+    old_text = "Active tuberculosis."
+    assert old_text in chunk_texts(qa.store, SEED_ID)
+
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace(old_text, "Active or latent tuberculosis."))
+    report = qa.ingest([edited], show_progress=False)
+
+    texts = chunk_texts(qa.store, SEED_ID)
+    assert report.replaced == [SEED_ID]
+    assert old_text not in texts and "Active or latent tuberculosis." in texts
+    assert len(texts) == len(set(texts)) or len(texts) == len(chunk_trial(load_file(edited)[0]))
+    answer = qa.ask("Is tuberculosis exclusionary?", trial_id=SEED_ID)
+    assert answer.citations[0].quote == "Active or latent tuberculosis."
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(tmp_path: Path) -> None:
+    qa = fresh(tmp_path)
+    qa.ingest([SEED], show_progress=False)
+    before = qa.store.count_chunks()
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(CTGOV / "NCT00195091.json", batch / "good.json")
+    (batch / "truncated.json").write_text(json.dumps({"protocolSection": {"identificationModule": {}}})[:25])
+    (batch / "binary.json").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    (batch / "wrong-shape.json").write_text(json.dumps({"hello": "world"}))
+    report = qa.ingest([batch], show_progress=False)
+
+    assert report.added == ["NCT00195091"]
+    assert len(report.errors) == 3
+    for name in ("truncated.json", "binary.json", "wrong-shape.json"):
+        line = next(e for e in report.errors if name in e)
+        assert "\n" not in line
+    assert qa.store.count_chunks() > before
+    assert {t.trial_id for t in qa.trials()} == {SEED_ID, "NCT00195091"}
+    assert qa.ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
+
+
+def test_chunks_no_catalog_entry_vouches_for_are_invisible_and_repaired(tmp_path: Path) -> None:
+    qa = fresh(tmp_path)
+    qa.ingest([SEED], show_progress=False)
+    trial = load_file(SEED)[0]
+    good = len(qa.store.valid_chunks())
+    # What an ingest killed between writing chunks and the catalog leaves behind.
+    leftovers = [c.model_copy(update={"chunk_id": c.chunk_id + "-orphan"}) for c in chunk_trial(trial)[:5]]
+    qa.store._write_chunks(leftovers, trial_hash="interrupted")
+
+    assert len(qa.store.valid_chunks()) == good
+    assert qa.store.repair() == 5
+    assert qa.store.count_chunks() == good
+
+
+def test_reopened_store_answers_without_reingest(tmp_path: Path) -> None:
+    fresh(tmp_path).ingest([SEED], show_progress=False)
+    reopened = fresh(tmp_path)
+    assert [t.trial_id for t in reopened.trials()] == [SEED_ID]
+    assert reopened.ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
