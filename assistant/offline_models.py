@@ -75,7 +75,7 @@ def token_encoding(name: str = "cl100k_base") -> tiktoken.Encoding:
 class MiniLMEmbeddings(Embeddings):
     """all-MiniLM-L6-v2 (int8 ONNX) sentence embeddings: mean pooling, L2-normalised, 384 dims."""
 
-    def __init__(self, batch_size: int = 64, max_tokens: int = 256, threads: int | None = None) -> None:
+    def __init__(self, batch_size: int = 32, max_tokens: int = 128, threads: int | None = None) -> None:
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         self._session = _onnx_session(threads or min(4, os.cpu_count() or 1))

@@ -27,6 +27,7 @@ from assistant.text import tokens
 from ingest.records import Chunk
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class QueryExpander:

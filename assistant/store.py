@@ -101,7 +101,7 @@ def chunk_metadata(chunk: Chunk, trial_hash: str) -> dict[str, str | int]:
         "title": chunk.title,
         "record_date": chunk.record_date or "",
         "trial_hash": trial_hash,
-        "text_hash": text_hash(chunk.text),
+        "passage_hash": passage_hash(chunk),
     }
 
 
@@ -126,8 +126,8 @@ def _metadatas(got: Any) -> list[dict[str, Any]]:
     return [dict(m) for m in (got["metadatas"] or [])]
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
+def passage_hash(chunk: Chunk) -> str:
+    return hashlib.sha1(passage_text(chunk).encode()).hexdigest()[:16]
 
 
 class TrialStore:
@@ -155,7 +155,9 @@ class TrialStore:
     @property
     def embeddings(self) -> MiniLMEmbeddings:
         if self._embeddings is None:
-            self._embeddings = MiniLMEmbeddings(batch_size=self.settings.embed_batch_size)
+            self._embeddings = MiniLMEmbeddings(
+                batch_size=self.settings.embed_batch_size, max_tokens=self.settings.embed_max_tokens
+            )
         return self._embeddings
 
     # ---- catalog -------------------------------------------------------------------------------
@@ -202,13 +204,33 @@ class TrialStore:
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(self, trial: Trial, chunks: Sequence[Chunk]) -> Outcome:
-        new_hash = trial_fingerprint(trial)
-        old = self.catalog.get(ids=[trial.trial_id], include=["metadatas"])
-        old_rows = _metadatas(old)
-        old_hash = str(old_rows[0]["trial_hash"]) if old_rows else None
-        if old_hash == new_hash:
-            return Outcome.UNCHANGED
-        self._write_chunks(chunks, new_hash)
+        return self.upsert_many([(trial, chunks)])[0]
+
+    def upsert_many(self, items: Sequence[tuple[Trial, Sequence[Chunk]]]) -> list[Outcome]:
+        """Write several trials; their new passages are embedded together (fewer, fuller batches)."""
+        new_hashes = [trial_fingerprint(trial) for trial, _ in items]
+        got = self.catalog.get(ids=[trial.trial_id for trial, _ in items], include=["metadatas"])
+        old_hashes = {tid: str(m["trial_hash"]) for tid, m in zip(got["ids"], _metadatas(got), strict=True)}
+        changed = [
+            (trial, chunks, new_hash)
+            for (trial, chunks), new_hash in zip(items, new_hashes, strict=True)
+            if old_hashes.get(trial.trial_id) != new_hash
+        ]
+        vectors = self._vectors([c for _, chunks, _ in changed for c in chunks])
+        for trial, chunks, new_hash in changed:
+            self._commit(trial, chunks, new_hash, vectors)
+        return [
+            Outcome.UNCHANGED
+            if old_hashes.get(trial.trial_id) == new_hash
+            else Outcome.REPLACED
+            if trial.trial_id in old_hashes
+            else Outcome.ADDED
+            for (trial, _), new_hash in zip(items, new_hashes, strict=True)
+        ]
+
+    def _commit(self, trial: Trial, chunks: Sequence[Chunk], new_hash: str, vectors: dict[str, Any]) -> None:
+        """Chunks first, then the catalog entry that makes them visible, then the old version's removal."""
+        self._write_chunks(chunks, new_hash, vectors)
         self.catalog.upsert(
             ids=[trial.trial_id],
             documents=[trial.model_dump_json()],
@@ -227,31 +249,34 @@ class TrialStore:
         self._bump_generation()
         stale: Any = {"$and": [{"trial_id": trial.trial_id}, {"trial_hash": {"$ne": new_hash}}]}
         self.chunks.delete(where=stale)
-        return Outcome.ADDED if old_hash is None else Outcome.REPLACED
 
-    def _write_chunks(self, chunks: Sequence[Chunk], trial_hash: str) -> None:
+    def _vectors(self, chunks: Sequence[Chunk]) -> dict[str, Any]:
+        """Vectors by passage hash: reused from the store where the passage is unchanged, else embedded."""
         reused = self._existing_vectors({c.trial_id for c in chunks})
-        missing = [c for c in chunks if text_hash(c.text) not in reused]
-        fresh = self.embeddings.embed_array([passage_text(c) for c in missing])
-        vectors = {text_hash(c.text): v for c, v in zip(missing, fresh, strict=True)} | reused
+        missing = {passage_hash(c): passage_text(c) for c in chunks if passage_hash(c) not in reused}
+        fresh = self.embeddings.embed_array(list(missing.values()))
+        return dict(zip(missing, fresh, strict=True)) | reused
+
+    def _write_chunks(self, chunks: Sequence[Chunk], trial_hash: str, vectors: dict[str, Any] | None = None) -> None:
+        vectors = vectors if vectors is not None else self._vectors(chunks)
         for begin in range(0, len(chunks), _WRITE_BATCH):
             batch = chunks[begin : begin + _WRITE_BATCH]
             self.chunks.upsert(
                 ids=[c.chunk_id for c in batch],
                 documents=[c.text for c in batch],
-                embeddings=np.array([vectors[text_hash(c.text)] for c in batch], dtype=np.float32),
+                embeddings=np.array([vectors[passage_hash(c)] for c in batch], dtype=np.float32),
                 metadatas=[chunk_metadata(c, trial_hash) for c in batch],
             )
 
     def _existing_vectors(self, trial_ids: Iterable[str]) -> dict[str, Any]:
-        """Vectors already stored for these trials, by text hash: an edited record re-embeds only what changed."""
-        ids = list(trial_ids)
+        """Vectors already stored for these trials: an edited record re-embeds only what changed."""
+        ids = sorted(trial_ids)
         if not ids:
             return {}
         where: Any = {"trial_id": ids[0]} if len(ids) == 1 else {"trial_id": {"$in": ids}}
         got = self.chunks.get(where=where, include=["metadatas", "embeddings"])
         embeddings = got["embeddings"] if got["embeddings"] is not None else []
-        return {str(m["text_hash"]): e for m, e in zip(_metadatas(got), embeddings, strict=True)}
+        return {str(m["passage_hash"]): e for m, e in zip(_metadatas(got), embeddings, strict=True)}
 
     def delete_trial(self, trial_id: str) -> None:
         self.catalog.delete(ids=[trial_id])

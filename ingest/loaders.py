@@ -7,7 +7,6 @@ raises `LoadError`, whose text is one line naming the file and the problem.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import zipfile
@@ -366,7 +365,11 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
         "Sponsors",
         [
             ("sponsor", "Sponsor", _get(sponsors, "leadSponsor", "name")),
-            ("collaborators", "Collaborators", "; ".join(_text(c.get("name")) for c in sponsors.get("collaborators") or [])),
+            (
+                "collaborators",
+                "Collaborators",
+                "; ".join(_text(c.get("name")) for c in sponsors.get("collaborators") or []),
+            ),
         ],
     )
     _render_locations(page, protocol.get("contactsLocationsModule") or {})
@@ -502,7 +505,11 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
         },
         "armsInterventionsModule": {
             "armGroups": [
-                {"label": _x(a, "arm_group_label"), "type": _x(a, "arm_group_type"), "description": _x(a, "description")}
+                {
+                    "label": _x(a, "arm_group_label"),
+                    "type": _x(a, "arm_group_type"),
+                    "description": _x(a, "description"),
+                }
                 for a in root.findall("arm_group")
             ],
             "interventions": [
@@ -520,7 +527,8 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
                 {"measure": _x(o, "measure"), "timeFrame": _x(o, "time_frame")} for o in root.findall("primary_outcome")
             ],
             "secondaryOutcomes": [
-                {"measure": _x(o, "measure"), "timeFrame": _x(o, "time_frame")} for o in root.findall("secondary_outcome")
+                {"measure": _x(o, "measure"), "timeFrame": _x(o, "time_frame")}
+                for o in root.findall("secondary_outcome")
             ],
         },
         "eligibilityModule": {
@@ -662,7 +670,7 @@ def _split_eligibility_summary(body: list[_Line]) -> tuple[list[_Line], list[Fac
 
     take("healthy_volunteers", r"Yes|No")
     take("sex", r"ALL|FEMALE|MALE")
-    ages = []
+    ages: list[_Line] = []
     while rest and _AGE.match(rest[-1].text) and len(ages) < 2:
         ages.insert(0, rest.pop())
     for name, line in zip(("minimum_age", "maximum_age"), ages, strict=False):

@@ -12,6 +12,9 @@ from assistant.settings import Settings
 from assistant.store import Outcome, TrialStore
 from ingest.chunking import chunk_trial, trial_fingerprint
 from ingest.loaders import count_inputs, iter_inputs
+from ingest.records import Chunk, Trial
+
+_GROUP_CHUNKS = 256
 
 
 @dataclass
@@ -33,8 +36,11 @@ class IngestReport:
 def ingest_paths(
     paths: Sequence[Path], store: TrialStore, settings: Settings, show_progress: bool = True
 ) -> IngestReport:
+    """Load, chunk and store every trial under `paths`; trials are written in groups so their new
+    passages are embedded together, each trial still committed on its own (all of it or none)."""
     report = IngestReport()
     seen: dict[str, tuple[str, str]] = {}
+    pending: list[tuple[Trial, list[Chunk]]] = []
     limits = {"max_file_bytes": settings.max_file_bytes, "max_zip_members": settings.max_zip_members}
     total = count_inputs(paths) if show_progress else None
     with tqdm(total=total, unit="file", desc="ingest", disable=not show_progress) as bar:
@@ -45,18 +51,34 @@ def ingest_paths(
                 report.errors.append(str(loaded.error))
                 continue
             for trial in loaded.trials:
-                fingerprint = trial_fingerprint(trial)
-                earlier = seen.get(trial.trial_id)
-                if earlier is not None and earlier[1] != fingerprint:
-                    clash = f"{trial.trial_id} is also in {earlier[0]} with different content; kept that one"
-                    report.errors.append(f"{loaded.path}: {clash}")
+                clash = _clash(trial, loaded.path, seen)
+                if clash:
+                    report.errors.append(clash)
                     continue
-                seen[trial.trial_id] = (loaded.path, fingerprint)
-                chunks = chunk_trial(trial, settings.chunk_tokens, settings.chunk_overlap_tokens)
-                outcome = store.upsert(trial, chunks)
-                if outcome is not Outcome.UNCHANGED:
-                    report.chunks_written += len(chunks)
-                {Outcome.ADDED: report.added, Outcome.REPLACED: report.replaced, Outcome.UNCHANGED: report.unchanged}[
-                    outcome
-                ].append(trial.trial_id)
+                pending.append((trial, chunk_trial(trial, settings.chunk_tokens, settings.chunk_overlap_tokens)))
+            if sum(len(chunks) for _, chunks in pending) >= _GROUP_CHUNKS:
+                _flush(pending, store, report)
+        _flush(pending, store, report)
     return report
+
+
+def _clash(trial: Trial, path: str, seen: dict[str, tuple[str, str]]) -> str | None:
+    """The same NCT id twice in one batch with different content: keep the first, report the second."""
+    fingerprint = trial_fingerprint(trial)
+    earlier = seen.setdefault(trial.trial_id, (path, fingerprint))
+    if earlier[1] == fingerprint:
+        return None
+    return f"{path}: {trial.trial_id} is also in {earlier[0]} with different content; kept that one"
+
+
+def _flush(pending: list[tuple[Trial, list[Chunk]]], store: TrialStore, report: IngestReport) -> None:
+    if not pending:
+        return
+    unique = list({trial.trial_id: (trial, chunks) for trial, chunks in pending}.values())
+    for (trial, chunks), outcome in zip(unique, store.upsert_many(unique), strict=True):
+        if outcome is not Outcome.UNCHANGED:
+            report.chunks_written += len(chunks)
+        {Outcome.ADDED: report.added, Outcome.REPLACED: report.replaced, Outcome.UNCHANGED: report.unchanged}[
+            outcome
+        ].append(trial.trial_id)
+    pending.clear()

@@ -13,8 +13,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.service import TrialQA  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.service import TrialQA
+from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"

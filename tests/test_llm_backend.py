@@ -75,7 +75,9 @@ def test_only_phantom_citations_count_as_no_citation(demo_store: Path, server: C
 
 
 def test_quote_not_in_cited_passage_is_flagged_not_trusted(demo_store: Path, server: ChatServer) -> None:
-    server.push(Step(content='VERDICT: excluded\nANSWER: The record says "all lung conditions are banned forever" [1].'))
+    server.push(
+        Step(content='VERDICT: excluded\nANSWER: The record says "all lung conditions are banned forever" [1].')
+    )
     answer = llm_service(demo_store, server).ask(ILD, trial_id=SEED)
 
     assert "not found verbatim" in answer.answer
