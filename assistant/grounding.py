@@ -32,6 +32,9 @@ _NEGATIVE_REQUIREMENT = re.compile(
 )
 
 
+MAX_GAP = 3
+
+
 @dataclass(frozen=True)
 class Concept:
     """One thing the question asks about: alternative phrasings, each a sequence of stemmed words."""
@@ -68,11 +71,24 @@ def find_phrases(concept: Concept, words: Sequence[tuple[str, int, int]]) -> lis
     stems = [w for w, _, _ in words]
     found: dict[Span, tuple[str, ...]] = {}
     for phrase in concept.phrases:
-        n = len(phrase)
-        for i in range(len(stems) - n + 1) if n else ():
-            if tuple(stems[i : i + n]) == phrase:
-                found.setdefault(Span(words[i][1], words[i + n - 1][2]), phrase)
+        for i, word in enumerate(stems):
+            if phrase and word == phrase[0]:
+                end = _phrase_end(stems, i, phrase)
+                if end is not None:
+                    found.setdefault(Span(words[i][1], words[end][2]), phrase)
     return sorted(found.items(), key=lambda item: (item[0].start, item[0].end))
+
+
+def _phrase_end(stems: Sequence[str], first: int, phrase: tuple[str, ...]) -> int | None:
+    """Index of the phrase's last word when its words follow in order, at most MAX_GAP words apart
+    ("brain metastases" in "brain or spinal cord metastases"); None when they do not."""
+    position = first
+    for word in phrase[1:]:
+        window = stems[position + 1 : position + 2 + MAX_GAP]
+        if word not in window:
+            return None
+        position += 1 + window.index(word)
+    return position
 
 
 def build_concepts(

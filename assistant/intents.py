@@ -40,6 +40,7 @@ class IntentRules:
         self.facts = [(f, _compile(f["patterns"])) for f in data["facts"]]
         self.dosing = _compile(data["dosing"]["patterns"])
         self.eligibility = _compile(data["eligibility"])
+        self.eligibility_strong = _compile(data["eligibility_strong"])
         self.follow_up = _compile(data["follow_up"])
         self.eligibility_scaffolding = frozenset(stem(w) for w in data["eligibility_scaffolding"])
         self.general_scaffolding = frozenset(stem(w) for w in data["general_scaffolding"])
@@ -60,6 +61,8 @@ class IntentRules:
             return Intent("location")
         if age_in_question(text) is not None and eligibility_cue:
             return Intent("eligibility", "age")
+        if _any(self.eligibility_strong, text):
+            return Intent("eligibility")
         for fact, patterns in self.facts:
             if _any(patterns, text):
                 return Intent("fact", fact["intent"], fact)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.grounding import (
     Concept,
@@ -25,7 +25,7 @@ from assistant.grounding import (
 )
 from assistant.intents import Intent, IntentRules, age_in_question
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import PassageRetriever
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
 from ingest.records import Chunk, Trial
 
@@ -54,7 +54,7 @@ class _Match:
 class OfflineAnswerer:
     name = OFFLINE
 
-    def __init__(self, retriever: HybridRetriever, directory: TrialDirectory, rules: IntentRules) -> None:
+    def __init__(self, retriever: PassageRetriever, directory: TrialDirectory, rules: IntentRules) -> None:
         self.retriever = retriever
         self.directory = directory
         self.rules = rules
@@ -84,12 +84,38 @@ class OfflineAnswerer:
         best = _best_match(criteria, concepts)
         shown = retrieved[: self.retriever.settings.top_k]
         if best is None:
-            return self._eligibility_not_stated(question, trial_id, concepts, shown)
+            fallback = self._unsectioned_eligibility(question, trial_id, concepts, retrieved, shown)
+            return fallback or self._eligibility_not_stated(question, trial_id, concepts, shown)
         chunk = best.scored.chunk
         verdict, note = _criterion_verdict(chunk, best.spans)
         citation = _cite(chunk, _quote_span(chunk.text, [s for found in best.spans for s in found]))
         label = _criterion_label(chunk)
         text = f"{_VERDICT_WORDS[verdict]}. {label} says: “{citation.quote}” [1]. {note}".strip()
+        return self._finish(question, trial_id, text, [citation], shown, verdict=verdict)
+
+    def _unsectioned_eligibility(
+        self,
+        question: str,
+        trial_id: str,
+        concepts: Sequence[Concept],
+        retrieved: Sequence[ScoredChunk],
+        shown: list[ScoredChunk],
+    ) -> Answer | None:
+        """Passages without criterion metadata (free text, or a fixed-size chunk of a whole record): the
+        verdict comes from the nearest "Inclusion/Exclusion Criteria" heading before the match, if any."""
+        text_chunks = [s for s in retrieved if s.chunk.kind == "text"]
+        best = _best_match(text_chunks, concepts)
+        if best is None:
+            return None
+        chunk = best.scored.chunk
+        first = min(s.start for found in best.spans for s in found)
+        heading = _last_heading(chunk.text[:first])
+        if heading is None:
+            return None
+        sentence = next((s for s in sentences(chunk.text) if s.start <= first < s.end), Span(first, first))
+        verdict = Verdict.EXCLUDED if heading == EXCLUSION else Verdict.ALLOWED_WITH_CONDITIONS
+        citation = _cite(chunk, sentence)
+        text = f"{_VERDICT_WORDS[verdict]}. Under “{heading}” the record says: “{citation.quote}” [1]."
         return self._finish(question, trial_id, text, [citation], shown, verdict=verdict)
 
     def _age_eligibility(self, question: str, trial_id: str, intent: Intent) -> Answer:
@@ -155,7 +181,8 @@ class OfflineAnswerer:
     def _location(self, question: str, trial_id: str, intent: Intent) -> Answer:
         sites = self.retriever.lookup(trial_id, kind="site")
         if not sites:
-            return self._abstain(question, trial_id, "where the study sites are", sites)
+            text = f"The record of {trial_id} does not list study sites. {self._contacts_hint(trial_id)}"
+            return self._finish(question, trial_id, text, [], sites, abstained=True)
         lowered = question.lower()
         named = [s for s in sites if any(_mentions(lowered, part) for part in _site_parts(s.chunk.text))]
         if named:
@@ -173,14 +200,14 @@ class OfflineAnswerer:
     def _dosing(self, question: str, trial_id: str, intent: Intent) -> Answer:
         sections = tuple(intent.spec["sections"])
         searched = self.retriever.search(question, trial_id=trial_id, sections=sections)
-        terms = re.compile(r"\b(" + "|".join(intent.spec["sentence_terms"]) + r")\b", re.IGNORECASE)
-        best: tuple[int, float, Chunk, Span] | None = None
+        weights = _dosing_weights(question, intent.spec)
+        best: tuple[float, int, Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
             for span in sentences(scored.chunk.text):
-                hits = len(terms.findall(scored.chunk.text[span.start : span.end]))
-                key = (hits, -rank)
-                if hits and (best is None or key > (best[0], best[1])):
-                    best = (hits, -rank, scored.chunk, span)
+                sentence = scored.chunk.text[span.start : span.end]
+                points = sum(weight * len(terms.findall(sentence)) for terms, weight in weights)
+                if points and (best is None or (points, -rank) > (best[0], best[1])):
+                    best = (points, -rank, scored.chunk, span)
         if best is None:
             return self._abstain(question, trial_id, "the dosing schedule", searched)
         chunk, span = best[2], best[3]
@@ -336,6 +363,23 @@ def _criterion_verdict(chunk: Chunk, spans: Sequence[Sequence[Span]]) -> tuple[V
     if negative and not in_exception:
         return Verdict.EXCLUDED, "This inclusion criterion requires its absence."
     return Verdict.ALLOWED_WITH_CONDITIONS, "Participants must meet this requirement."
+
+
+def _dosing_weights(question: str, spec: dict[str, Any]) -> list[tuple[re.Pattern[str], float]]:
+    """Frequency, route and amount words, weighted towards what the question asks about."""
+    weights = []
+    for kind in ("frequency", "route", "amount"):
+        asked = re.search(spec[f"asks_{kind}"], question, re.IGNORECASE) is not None
+        terms = re.compile(r"\b(" + "|".join(spec[f"{kind}_terms"]) + r")\b", re.IGNORECASE)
+        weights.append((terms, 3.0 if asked else 1.0))
+    return weights
+
+
+def _last_heading(text: str) -> str | None:
+    found = list(re.finditer(r"(inclusion|exclusion) criteria", text, re.IGNORECASE))
+    if not found:
+        return None
+    return INCLUSION if found[-1].group(1).lower() == "inclusion" else EXCLUSION
 
 
 def _cite(chunk: Chunk, span: Span | None = None) -> Citation:

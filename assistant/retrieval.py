@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import bm25s
 import numpy as np
@@ -28,6 +28,19 @@ from ingest.records import Chunk
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+class PassageRetriever(Protocol):
+    """What an answerer needs from retrieval (the hybrid retriever, or the naive evaluation baseline)."""
+
+    settings: Settings
+    expander: QueryExpander
+
+    def search(
+        self, query: str, trial_id: str | None = None, sections: Sequence[str] | None = None, k: int | None = None
+    ) -> list[ScoredChunk]: ...
+
+    def lookup(self, trial_id: str, *, facts: Sequence[str] = (), kind: str | None = None) -> list[ScoredChunk]: ...
 
 
 class QueryExpander:

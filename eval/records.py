@@ -1,0 +1,150 @@
+"""Evaluation records: an item of the set (EvalItem) and what one run made of it (EvalResult)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Category = Literal[
+    "eligibility-excluded",
+    "eligibility-allowed",
+    "exception-inside-criterion",
+    "factual",
+    "location",
+    "dosing",
+    "not-stated",
+    "out-of-scope",
+    "injection",
+    "follow-up",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+
+class CitedPassage(BaseModel):
+    trial_id: str
+    section: str
+    criterion: str | None = None
+    quote: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+class Evidence(BaseModel):
+    """Where an answer's support sits: trial, registry heading, criterion number as printed (or None).
+
+    `spans` (character ranges in the trial's source text, filled in by the runner) let passages that
+    carry no section metadata, such as the naive baseline's fixed-size chunks, be matched by position.
+    """
+
+    trial_id: str
+    section: str
+    criterion: str | None = None
+    spans: list[tuple[int, int]] = Field(default_factory=list, exclude=True)
+
+    def matches(self, passage: CitedPassage) -> bool:
+        if passage.trial_id != self.trial_id:
+            return False
+        if passage.section == self.section and (self.criterion is None or self.criterion == passage.criterion):
+            return True
+        return passage.start is not None and any(_covers(passage, span) for span in self.spans)
+
+
+def _covers(passage: CitedPassage, span: tuple[int, int]) -> bool:
+    """The passage holds at least half of the evidence span."""
+    assert passage.start is not None
+    overlap = min(passage.end or passage.start, span[1]) - max(passage.start, span[0])
+    return overlap >= max(1, (span[1] - span[0]) // 2)
+
+
+class EvalItem(BaseModel):
+    id: str
+    trial_id: str
+    question: str
+    category: Category
+    gold_verdict: Literal["excluded", "allowed", "allowed_with_conditions", "not_stated"] | None = None
+    gold_values: list[str] = Field(default_factory=list, description="accepted variants of the answer value")
+    gold_evidence: list[Evidence] = Field(default_factory=list)
+    expect_abstain: bool = False
+    history: list[str] = Field(default_factory=list, description="earlier questions of the same conversation")
+    notes: str = ""
+
+
+class EvalResult(BaseModel):
+    item: EvalItem
+    verdict: str | None
+    answer: str
+    abstained: bool
+    citations: list[CitedPassage]
+    retrieved: list[CitedPassage]
+    backend: str
+    latency_ms: float
+    phantom_citations: int
+    verdict_correct: bool | None
+    value_correct: bool | None
+    cited_gold: int
+    cited_matching: int
+    gold_rank: int | None
+
+    @property
+    def abstain_correct(self) -> bool:
+        return self.abstained == self.item.expect_abstain
+
+    @property
+    def failed(self) -> bool:
+        missing_evidence = bool(self.item.gold_evidence) and not self.item.expect_abstain and self.cited_gold == 0
+        return (
+            self.verdict_correct is False
+            or self.value_correct is False
+            or missing_evidence
+            or self.phantom_citations > 0
+            or not self.abstain_correct
+        )
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def value_found(values: list[str], answer: str) -> bool:
+    haystack = normalise(answer)
+    return any(normalise(v) in haystack for v in values)
+
+
+def score(
+    item: EvalItem,
+    *,
+    verdict: str | None,
+    answer: str,
+    abstained: bool,
+    citations: list[CitedPassage],
+    retrieved: list[CitedPassage],
+    backend: str,
+    latency_ms: float,
+    phantom_citations: int,
+) -> EvalResult:
+    """Score one answer against its item; `retrieved` is the ranked list the answerer saw."""
+    gold = item.gold_evidence
+    cited_gold = sum(1 for g in gold if any(g.matches(c) for c in citations))
+    cited_matching = sum(1 for c in citations if any(g.matches(c) for g in gold))
+    rank = next(
+        (i for i, r in enumerate(retrieved, start=1) if any(g.matches(r) for g in gold)),
+        None,
+    )
+    return EvalResult(
+        item=item,
+        verdict=verdict,
+        answer=answer,
+        abstained=abstained,
+        citations=citations,
+        retrieved=retrieved,
+        backend=backend,
+        latency_ms=latency_ms,
+        phantom_citations=phantom_citations,
+        verdict_correct=None if item.gold_verdict is None else verdict == item.gold_verdict,
+        value_correct=value_found(item.gold_values, answer) if item.gold_values else None,
+        cited_gold=cited_gold,
+        cited_matching=cited_matching,
+        gold_rank=rank,
+    )
