@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import shutil
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,7 +19,7 @@ import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from assistant.records import ScoredChunk
 from assistant.settings import Settings
@@ -153,12 +154,20 @@ class HybridRetriever(BaseRetriever):
     settings: Settings
     expander: QueryExpander
     trial_id: str | None = None
-    _lexical: LexicalIndex | None = None
+    _lexical: LexicalIndex | None = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def lexical(self) -> LexicalIndex:
         fingerprint = self.store.catalog_fingerprint()
-        if self._lexical is not None and self._lexical.fingerprint == fingerprint:
-            return self._lexical
+        current = self._lexical
+        if current is not None and current.fingerprint == fingerprint:
+            return current
+        with self._lock:  # one thread (re)builds and saves the index; the others wait and reuse it
+            if self._lexical is not None and self._lexical.fingerprint == fingerprint:
+                return self._lexical
+            return self._load_or_build(fingerprint)
+
+    def _load_or_build(self, fingerprint: str) -> LexicalIndex:
         folder = self._index_folder()
         index = LexicalIndex.load(folder)
         if index is None or index.fingerprint != fingerprint:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -151,13 +152,15 @@ class TrialStore:
             settings.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
         self._hashes: tuple[str, dict[str, str]] | None = None
+        self._model_lock = threading.Lock()
 
     @property
     def embeddings(self) -> MiniLMEmbeddings:
-        if self._embeddings is None:
-            self._embeddings = MiniLMEmbeddings(
-                batch_size=self.settings.embed_batch_size, max_tokens=self.settings.embed_max_tokens
-            )
+        with self._model_lock:
+            if self._embeddings is None:
+                self._embeddings = MiniLMEmbeddings(
+                    batch_size=self.settings.embed_batch_size, max_tokens=self.settings.embed_max_tokens
+                )
         return self._embeddings
 
     # ---- catalog -------------------------------------------------------------------------------
