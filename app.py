@@ -124,7 +124,7 @@ def build_app(qa: TrialQA) -> gr.Blocks:
         ask.click(respond, [question, picker, chat, session], outputs, api_visibility="private")
         question.submit(respond, [question, picker, chat, session], outputs, api_visibility="private")
         show.click(open_cited, [cited, session], [tabs, view_picker, view], api_visibility="private")
-        view_picker.change(lambda t: render_trial(t), [view_picker], [view], api_visibility="private")
+        view_picker.input(lambda t: render_trial(t), [view_picker], [view], api_visibility="private")
         add.click(add_trials, [uploads], [added, picker, view_picker], api_name="ingest")
 
         def ask_api(question: str, trial_id: str = "", history_json: str = "[]") -> str:

@@ -74,7 +74,8 @@ def sources_panel(answer: Answer | None, trial: Trial | None, expander: QueryExp
     items = [
         f'<div class="source" data-label="{escape(c.label)}"><b>[{i}] {escape(c.label)}</b> '
         f"<small>({record})</small><br>“{highlight(c.quote, answer.question, expander)}”"
-        f'<br><a href="#{anchor(c.trial_id, c.section, c.criterion)}">open in trial view</a></div>'
+        f'<br><small data-anchor="{anchor(c.trial_id, c.section, c.criterion)}">pick it under “Cited passage” '
+        "and press “Show in trial view” to read it in context</small></div>"
         for i, c in enumerate(answer.citations, start=1)
     ]
     return (
