@@ -169,6 +169,9 @@ class OfflineAnswerer:
         citations = [_cite(s.chunk) for s in facts]
         parts = [f"{_fact_name(s.chunk)}: {_humanize(s.chunk.text)} [{i}]" for i, s in enumerate(facts, start=1)]
         passage = self._best_sentence(question, searched, exclude={s.chunk.chunk_id for s in facts})
+        lead = self._section_lead(trial_id, sections)
+        if lead is not None and (passage is None or _order(sections, lead[0]) < _order(sections, passage[0])):
+            passage = lead  # a generic question ("what is the study drug?") is answered by the section itself
         if passage is not None:
             chunk, span = passage
             citations.append(_cite(chunk, span))
@@ -273,6 +276,16 @@ class OfflineAnswerer:
                 if coverage >= needed and (best is None or key > best[0]):
                     best = (key, scored.chunk, span)
         return (best[1], best[2]) if best else None
+
+    def _section_lead(self, trial_id: str, sections: Sequence[str]) -> tuple[Chunk, Span] | None:
+        """The first informative sentence of the first of these sections the record has."""
+        chunks = self.retriever.lookup(trial_id, kind="text")
+        for section in sections:
+            for scored in (s for s in chunks if s.chunk.section == section):
+                for span in sentences(scored.chunk.text):
+                    if len(scored.chunk.text[span.start : span.end].split()) >= 6:
+                        return scored.chunk, span
+        return None
 
     def _shares_words(self, question: str, sentence: str) -> bool:
         concepts = build_concepts(question, self.retriever.expander.groups, self.rules.general_scaffolding)
@@ -411,6 +424,10 @@ def _criterion_label(chunk: Chunk) -> str:
 
 def _section_label(chunk: Chunk) -> str:
     return _criterion_label(chunk) if chunk.criterion else chunk.section
+
+
+def _order(sections: Sequence[str], chunk: Chunk) -> int:
+    return sections.index(chunk.section) if chunk.section in sections else len(sections)
 
 
 def _fact_name(chunk: Chunk) -> str:
