@@ -35,6 +35,7 @@ class ChatServer:
         self.headers_seen: list[dict[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        self._server.handle_error = lambda request, address: None  # a client timing out mid-reply is expected here
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
