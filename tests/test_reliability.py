@@ -233,3 +233,36 @@ def test_defaults_bind_loopback_and_limit_uploads() -> None:
 
 def test_demo_store_intact_after_everything(qa: TrialQA) -> None:
     assert len(qa.trials()) == 101 and (DEMO / "NCT06839066.txt").exists()
+
+
+def test_fifty_concurrent_questions_through_the_running_app(demo_store: Path, tmp_path: Path) -> None:
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    from tests.ui_server import running_app
+
+    store = tmp_path / "store"
+    shutil.copytree(demo_store, store)
+    questions = [("NCT06839066", "Is ILD exclusionary?", "7"), ("NCT06839066", "Is HIV exclusionary?", "17"),
+                 ("NCT00195091", "Is carcinomatous meningitis exclusionary?", "3"),
+                 ("NCT02153944", "Is Raynaud syndrome exclusionary?", "3"),
+                 ("NCT03170388", "Can men with a beard join?", "4")] * 10  # fmt: skip
+    with running_app(store) as (url, _):
+
+        def ask(item: tuple[str, str, str]) -> tuple[float, dict[str, object], tuple[str, str, str]]:
+            started = time.perf_counter()
+            reply = json.loads(Client(url, verbose=False).predict(item[1], item[0], "[]", api_name="/ask"))
+            return (time.perf_counter() - started) * 1000, reply, item
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            results = list(pool.map(ask, questions))
+        total = time.perf_counter() - started
+
+    for _, reply, (trial, question, criterion) in results:
+        assert reply["trial_id"] == trial and reply["question"] == question
+        assert reply["citations"][0]["criterion"] == criterion  # type: ignore[index]
+    latencies = sorted(ms for ms, _, _ in results)
+    print(f"\n50 concurrent questions: {total:.1f}s total, p50 {latencies[24]:.0f} ms, p95 {latencies[47]:.0f} ms")
