@@ -22,3 +22,14 @@ def test_offline_backend_meets_quality_thresholds(qa: TrialQA) -> None:
     report = build_report(evaluate(qa, items, "offline", 5), {"set": str(DEFAULT_SET)})
     assert missed_thresholds(report) == [], report.failures
     assert report.overall.phantom_citations == 0
+
+
+def test_evaluation_tab_runs_the_set_and_writes_the_html_report(qa: TrialQA) -> None:
+    from pathlib import Path
+
+    from eval.ui import run_evaluation
+
+    summary, html_path = run_evaluation(qa)
+    assert "| system | 1.000" in summary or "| system | 0.9" in summary
+    page = Path(html_path).read_text()
+    assert "Per-category accuracy" in page and "data:image/png;base64," in page
