@@ -153,13 +153,14 @@ class LLMAnswerer:
         trial = self.directory.get_trial(trial_id)
         messages = build_messages(question, trial_id, trial.title if trial else "", passages)
         try:
-            reply = self.chat_model.invoke(messages)
+            # Streamed, so a reply cut mid-way surfaces as an error here instead of a silent half answer.
+            reply = "".join(str(part.content) for part in self.chat_model.stream(messages))
         except Exception as error:  # the endpoint's failure must never reach the user as a crash
             log.warning("LLM call failed: %s", type(error).__name__)
             return _with_notice(
                 grounded, f"The language model did not answer ({_describe(error)}); this is the offline answer."
             )
-        checked = check_reply(str(reply.content), passages)
+        checked = check_reply(reply, passages)
         if not checked.citations:
             return _with_notice(
                 grounded, "The language model's answer cited no passage it was given; this is the offline answer."

@@ -217,6 +217,14 @@ def test_endpoint_faults_end_in_offline_answer_with_notice(
     assert SECRET not in answer.model_dump_json() and SECRET not in caplog.text
 
 
+def test_stream_cut_mid_way_gives_offline_answer(demo_store: Path, server: ChatServer) -> None:
+    words = "VERDICT: allowed\nANSWER: " + " ".join(["Everyone"] * 20) + " can join [1]."
+    server.push(Step(content=words, cut_stream=True), Step(content=words, cut_stream=True))
+    answer = llm(demo_store, server.base_url).ask("Is ILD exclusionary?", trial_id="NCT06839066")
+    assert answer.backend == "offline" and answer.notice
+    assert answer.verdict is Verdict.EXCLUDED and "Everyone" not in answer.answer
+
+
 def test_connection_refused_gives_offline_answer(demo_store: Path) -> None:
     answer = llm(demo_store, f"http://127.0.0.1:{free_port()}/v1", retries=0).ask(
         "Is ILD exclusionary?", trial_id="NCT06839066"
