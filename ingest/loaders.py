@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,13 @@ class LoadError(Exception):
     def __init__(self, path: str, problem: str) -> None:
         self.path = path
         self.problem = " ".join(problem.split())
-        super().__init__(f"{path}: {self.problem}")
+        # A file name may hold control characters; the message must stay one line.
+        shown = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
+        super().__init__(f"{shown}: {self.problem}")
+
+    def __reduce__(self) -> tuple[type[LoadError], tuple[str, str]]:
+        # Default exception pickling would call __init__ with one argument and fail; keep both fields.
+        return (LoadError, (self.path, self.problem))
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ def count_inputs(paths: Sequence[Path]) -> int:
         if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
             try:
                 with zipfile.ZipFile(path) as archive:
-                    total += sum(1 for info in archive.infolist() if not info.is_dir())
+                    total += max(1, sum(1 for info in archive.infolist() if _member_is_reported(info)))
             except (OSError, zipfile.BadZipFile):
                 total += 1
         else:
@@ -95,12 +102,13 @@ def _zip_members(path: Path, max_file_bytes: int, max_members: int) -> Iterator[
         if problem:
             yield LoadedFile(str(path), (), LoadError(str(path), problem))
             return
-        for info in members:
+        for info in filter(_member_is_reported, members):
             display = f"{path}!{info.filename}"
             if _unsafe_member(info.filename):
                 yield LoadedFile(display, (), LoadError(display, "member path escapes the archive folder; skipped"))
                 continue
-            if PurePosixPath(info.filename).suffix.lower() not in SUFFIXES - {".zip"}:
+            if info.filename.lower().endswith(".zip"):
+                yield LoadedFile(display, (), LoadError(display, "a zip archive inside a zip is not opened; skipped"))
                 continue
             try:
                 data = _read_member(archive, info, max_file_bytes)
@@ -119,6 +127,17 @@ def _zip_problem(members: list[zipfile.ZipInfo], max_file_bytes: int, max_member
     if declared / packed > MAX_ZIP_RATIO and declared > 1_000_000:
         return f"compression ratio {declared // packed}:1 is over {MAX_ZIP_RATIO}:1 (zip bomb?)"
     return None
+
+
+def _member_is_reported(info: zipfile.ZipInfo) -> bool:
+    """Members that yield a trial or an error; folders, README files and macOS "__MACOSX/._x" forks do not."""
+    if info.is_dir():
+        return False
+    if _unsafe_member(info.filename):
+        return True
+    parts = PurePosixPath(info.filename).parts
+    hidden = any(part.startswith(".") or part == "__MACOSX" for part in parts)
+    return not hidden and PurePosixPath(info.filename).suffix.lower() in SUFFIXES
 
 
 def _unsafe_member(name: str) -> bool:
@@ -161,11 +180,24 @@ def load_bytes(data: bytes, display: str, *, max_file_bytes: int = DEFAULT_MAX_B
         raise LoadError(display, f"file is {len(data)} bytes, over the limit of {max_file_bytes}")
     text = _decode(data, display)
     head = text.lstrip()[:1]
-    if head in "{[":
+    named_json = PurePosixPath(display.rsplit("!", 1)[-1]).suffix.lower() in {".json", ".ndjson", ".jsonl"}
+    if head == "{" or named_json or (head == "[" and _looks_like_json_array(text)):
         return tuple(_trial_from_study(study, display) for study in _json_studies(text, display))
     if head == "<":
         return (_trial_from_study(_xml_study(text, display), display, source_format="ctgov-xml"),)
     return (parse_page_text(text, display),)
+
+
+def _looks_like_json_array(text: str) -> bool:
+    # Page titles can start with a bracket ("[18F] ..."); an array of studies starts "[{" or is "[]".
+    after_bracket = text.lstrip()[1:].lstrip()[:1]
+    if after_bracket in "{]":
+        return True
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def _decode(data: bytes, display: str) -> str:
@@ -234,12 +266,27 @@ def _get(data: Any, *keys: str) -> Any:
     return data
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    # Registry exports drift: a module of the wrong type is treated as absent, not as a crash.
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in _list(value) if isinstance(item, dict)]
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
+    if isinstance(value, (dict, list)):
+        return ""  # a structure where a value belongs is drift, not text to show a patient
+    return " ".join(str(value).split()) if not isinstance(value, str) else value.replace("\r\n", "\n").strip()
 
 
 class _Page:
@@ -291,7 +338,7 @@ class _Page:
 
 def _trial_from_study(study: dict[str, Any], display: str, source_format: str = "ctgov-json") -> Trial:
     protocol = study["protocolSection"]
-    ident = protocol.get("identificationModule") or {}
+    ident = _dict(protocol.get("identificationModule"))
     nct = _text(ident.get("nctId")).upper()
     if not NCT_ID.match(nct):
         raise LoadError(display, f"study has no valid NCT id (got {nct or 'none'!r})")
@@ -300,10 +347,10 @@ def _trial_from_study(study: dict[str, Any], display: str, source_format: str = 
     page.line(title)
     page.line(f"NCT ID: {nct}")
     _render_protocol(page, protocol)
-    status = protocol.get("statusModule") or {}
+    status = _dict(protocol.get("statusModule"))
     record_date = _text(_get(status, "lastUpdatePostDateStruct", "date") or status.get("lastUpdateSubmitDate"))
     version = _text(_get(study, "derivedSection", "miscInfoModule", "versionHolder"))
-    contacts = tuple(_contact_line(c) for c in _get(protocol, "contactsLocationsModule", "centralContacts") or [])
+    contacts = tuple(_contact_line(c) for c in _dicts(_get(protocol, "contactsLocationsModule", "centralContacts")))
     return Trial(
         trial_id=nct,
         title=title,
@@ -320,9 +367,9 @@ def _trial_from_study(study: dict[str, Any], display: str, source_format: str = 
 
 
 def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
-    status = protocol.get("statusModule") or {}
-    design = protocol.get("designModule") or {}
-    enrollment = design.get("enrollmentInfo") or {}
+    status = _dict(protocol.get("statusModule"))
+    design = _dict(protocol.get("designModule"))
+    enrollment = _dict(design.get("enrollmentInfo"))
     phases = design.get("phases") or []
     page.fact_section(
         "Basic Information",
@@ -337,13 +384,13 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
             ("completion_date", "Completion Date", _get(status, "completionDateStruct", "date")),
         ],
     )
-    description = protocol.get("descriptionModule") or {}
+    description = _dict(protocol.get("descriptionModule"))
     page.section("Brief Summary", _text(description.get("briefSummary")))
     page.section("Detailed Description", _text(description.get("detailedDescription")))
-    conditions = protocol.get("conditionsModule") or {}
-    page.section("Conditions", "\n".join(_text(c) for c in conditions.get("conditions") or []))
-    page.section("Keywords", ", ".join(_text(k) for k in conditions.get("keywords") or []))
-    info = design.get("designInfo") or {}
+    conditions = _dict(protocol.get("conditionsModule"))
+    page.section("Conditions", "\n".join(_text(c) for c in _list(conditions.get("conditions"))))
+    page.section("Keywords", ", ".join(_text(k) for k in _list(conditions.get("keywords"))))
+    info = _dict(design.get("designInfo"))
     page.fact_section(
         "Study Design",
         [
@@ -355,12 +402,12 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
             ("time_perspective", "Time Perspective", info.get("timePerspective")),
         ],
     )
-    arms = protocol.get("armsInterventionsModule") or {}
-    page.section("Study Groups", "\n".join(_arm_lines(arms.get("armGroups") or [])))
-    page.section("Interventions", "\n".join(_intervention_lines(arms.get("interventions") or [])))
-    page.section("Outcome Measures", "\n".join(_outcome_lines(protocol.get("outcomesModule") or {})))
-    _render_eligibility(page, protocol.get("eligibilityModule") or {})
-    sponsors = protocol.get("sponsorCollaboratorsModule") or {}
+    arms = _dict(protocol.get("armsInterventionsModule"))
+    page.section("Study Groups", "\n".join(_arm_lines(_dicts(arms.get("armGroups")))))
+    page.section("Interventions", "\n".join(_intervention_lines(_dicts(arms.get("interventions")))))
+    page.section("Outcome Measures", "\n".join(_outcome_lines(_dict(protocol.get("outcomesModule")))))
+    _render_eligibility(page, _dict(protocol.get("eligibilityModule")))
+    sponsors = _dict(protocol.get("sponsorCollaboratorsModule"))
     page.fact_section(
         "Sponsors",
         [
@@ -368,12 +415,12 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
             (
                 "collaborators",
                 "Collaborators",
-                "; ".join(_text(c.get("name")) for c in sponsors.get("collaborators") or []),
+                "; ".join(_text(c.get("name")) for c in _dicts(sponsors.get("collaborators"))),
             ),
         ],
     )
-    _render_locations(page, protocol.get("contactsLocationsModule") or {})
-    ident = protocol.get("identificationModule") or {}
+    _render_locations(page, _dict(protocol.get("contactsLocationsModule")))
+    ident = _dict(protocol.get("identificationModule"))
     page.fact_section("Other Identifiers", [("org_study_id", "Org Study ID", _get(ident, "orgStudyIdInfo", "id"))])
 
 
@@ -390,14 +437,14 @@ def _intervention_lines(interventions: list[dict[str, Any]]) -> Iterator[str]:
         yield f"{_text(item.get('type'))}: {_text(item.get('name'))}".strip(": ")
         if _text(item.get("description")):
             yield _text(item.get("description"))
-        others = [_text(o) for o in item.get("otherNames") or []]
+        others = [_text(o) for o in _list(item.get("otherNames"))]
         if others:
             yield "Other names: " + ", ".join(others)
 
 
 def _outcome_lines(outcomes: dict[str, Any]) -> Iterator[str]:
     for key, label in (("primaryOutcomes", "Primary"), ("secondaryOutcomes", "Secondary"), ("otherOutcomes", "Other")):
-        for outcome in outcomes.get(key) or []:
+        for outcome in _dicts(outcomes.get(key)):
             frame = _text(outcome.get("timeFrame"))
             yield f"{label}: {_text(outcome.get('measure'))}" + (f" (time frame: {frame})" if frame else "")
 
@@ -417,8 +464,8 @@ def _render_eligibility(page: _Page, eligibility: dict[str, Any]) -> None:
 
 
 def _render_locations(page: _Page, module: dict[str, Any]) -> None:
-    locations = module.get("locations") or []
-    contacts = [_contact_line(c) for c in module.get("centralContacts") or []]
+    locations = _dicts(module.get("locations"))
+    contacts = [_contact_line(c) for c in _dicts(module.get("centralContacts"))]
     page.section("Central Contacts", "\n".join(c for c in contacts if c))
     if not locations:
         return
@@ -467,7 +514,9 @@ def _x(root: Element, path: str) -> str:
 
 
 def _xml_text(node: Element) -> str:
-    return "\n".join(line.strip() for line in "".join(node.itertext()).strip().splitlines())
+    # Dedent, not strip: the indentation of a sub-bullet is what keeps it with its parent criterion.
+    lines = [line.rstrip() for line in "".join(node.itertext()).splitlines()]
+    return textwrap.dedent("\n".join(lines)).strip("\n")
 
 
 def _xml_protocol(root: Element) -> dict[str, Any]:

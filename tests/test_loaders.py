@@ -1,0 +1,485 @@
+"""Loaders over the real demo data and crafted bad inputs: every span exact, every error one line."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import chunk_trial
+from ingest.loaders import LoadedFile, LoadError, count_inputs, iter_inputs, load_bytes, load_file
+from ingest.records import Trial
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "demo"
+SEED = DEMO / "NCT06839066.txt"
+CTGOV = DEMO / "ctgov"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+XML_FIXTURE = FIXTURES / "NCT00195091.xml"
+FULL_JSON_FIXTURE = FIXTURES / "NCT00195091-full.json"
+NCT = re.compile(r"^NCT\d{8}$")
+LIMITS = {"max_file_bytes": 20_000_000, "max_zip_members": 1000}
+
+
+def assert_spans_exact(trial: Trial) -> None:
+    text = trial.source_text
+    assert NCT.match(trial.trial_id)
+    for section in trial.sections:
+        assert section.text and text[section.start : section.start + len(section.text)] == section.text, section.heading
+    for fact in trial.facts:
+        assert fact.value and text[fact.start : fact.start + len(fact.value)] == fact.value, fact.name
+    for site in trial.sites:
+        assert text[site.start : site.start + len(site.text)] == site.text, site.name
+
+
+def facts(trial: Trial) -> dict[str, str]:
+    return {f.name: f.value for f in trial.facts}
+
+
+def load_all(paths: Iterable[Path], **limits: int) -> list[LoadedFile]:
+    return list(iter_inputs(list(paths), **{**LIMITS, **limits}))
+
+
+def ids(loaded: Iterable[LoadedFile]) -> list[str]:
+    return [t.trial_id for item in loaded for t in item.trials]
+
+
+def study(nct: str, **modules: object) -> dict[str, object]:
+    protocol = {"identificationModule": {"nctId": nct, "briefTitle": f"Study {nct}"}, **modules}
+    return {"protocolSection": protocol}
+
+
+def make_zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seed() -> Trial:
+    (trial,) = load_file(SEED)
+    return trial
+
+
+@pytest.fixture(scope="module")
+def demo() -> list[LoadedFile]:
+    return load_all([DEMO])
+
+
+# ---- the seed page text ----------------------------------------------------------------------------
+def test_seed_page_identity_and_facts(seed: Trial) -> None:
+    assert seed.trial_id == "NCT06839066"
+    assert seed.title.startswith("A Phase II Study to Evaluate HLX43 in Subjects With Recurrent/Metastatic")
+    assert seed.title.endswith("Failed or Intolerance to Second-line Therapy")
+    assert seed.record_date == "2025-11-24"
+    assert seed.source_format == "ctgov-page" and seed.source_path == str(SEED)
+    assert seed.source_text == SEED.read_text(encoding="utf-8")
+    assert facts(seed) == {
+        "status": "RECRUITING",
+        "phase": "PHASE2",
+        "enrollment": "70 participants",
+        "study_type": "INTERVENTIONAL",
+        "start_date": "2025-04-02",
+        "completion_date": "2027-11-22",
+        "allocation": "RANDOMIZED",
+        "intervention_model": "PARALLEL",
+        "primary_purpose": "TREATMENT",
+        "masking": "NONE",
+        "minimum_age": "18 Years",
+        "sex": "ALL",
+        "healthy_volunteers": "No",
+        "sponsor": "Shanghai Henlius Biotech",
+        "sponsor_class": "INDUSTRY",
+        "org_study_id": "HLX43-NPC201",
+    }
+    assert {f.name: f.section for f in seed.facts}["healthy_volunteers"] == "Eligibility Summary"
+    assert_spans_exact(seed)
+
+
+def test_seed_sites(seed: Trial) -> None:
+    assert len(seed.sites) == 15
+    assert [s.city for s in seed.sites].count("Chengdu") == 2
+    first = seed.sites[0]
+    assert (first.name, first.city, first.state, first.country) == (
+        "Fujian Cancer Hospital",
+        "Fuzhou",
+        "Fujian",
+        "China",
+    )
+    assert first.text == "Fujian Cancer Hospital\nFuzhou, Fujian, China"
+    comma_name = next(s for s in seed.sites if s.city == "Shenzhen")
+    assert comma_name.name == "Cancer Hospital Chinese Academy of Medical Sciences, Shenzhen"
+    locations = seed.section("Locations")
+    assert locations is not None and locations.text.startswith("Fujian Cancer Hospital\n")
+    assert locations.text.endswith("Zhejiang Cancer Hospital\nHangzhou, Zhejiang, China")
+
+
+def test_seed_eligibility_section_exact_and_without_summary_values(seed: Trial) -> None:
+    section = seed.section("Eligibility Criteria")
+    assert section is not None
+    assert section.text.startswith("Inclusion Criteria\n2. Age ≥ 18 years")
+    assert section.text.endswith(
+        "20. Investigators' judgment of clinical/lab abnormalities or other factors making participation inappropriate."
+    )
+    assert "\nExclusion Criteria\n2. Imaging showing" in section.text
+    assert "18 Years" not in section.text and "\nALL" not in section.text and not section.text.endswith("No")
+    # kept exactly as printed: the page has no criterion 1 and exclusion 8 stops mid-sentence
+    assert not re.search(r"^1\. ", section.text, re.MULTILINE)
+    assert "8. Poorly controlled cardiovascular/cerebrovascular conditions including.\n9." in section.text
+    summary = seed.section("Eligibility Summary")
+    assert summary is not None and summary.text == "18 Years\nALL\nNo"
+
+
+def test_seed_boilerplate_and_other_trials_are_dropped(seed: Trial) -> None:
+    headings = [s.heading for s in seed.sections]
+    assert headings == [
+        "Basic Information",
+        "Detailed Description",
+        "Study Design",
+        "Study Groups",
+        "Interventions",
+        "Eligibility Criteria",
+        "Eligibility Summary",
+        "Sponsors",
+        "Locations",
+        "Other Identifiers",
+    ]  # Brief Summary, Conditions, Responsible Party, Countries, Central Contacts are empty on this page
+    everything = "\n".join(s.text for s in seed.sections)
+    dropped = ("NCT06115642", "HLX07(Anti-EGFR mAb)", "Review the sponsor-provided synopsis", "Get a concise snapshot",
+               "has not published outcome measurements", "similarity analysis")  # fmt: skip
+    for gone in dropped:
+        assert gone not in everything
+    detailed = seed.section("Detailed Description")
+    assert detailed is not None and detailed.text.startswith("In this study, eligible subjects will be randomized")
+
+
+def test_page_text_with_bom_and_crlf_is_normalised_and_exact(tmp_path: Path) -> None:
+    raw = SEED.read_bytes()
+    path = tmp_path / "seed-crlf.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n"))
+    (trial,) = load_file(path)
+    assert trial.source_text == raw.decode("utf-8")
+    assert facts(trial)["sponsor"] == "Shanghai Henlius Biotech"
+    assert_spans_exact(trial)
+
+
+def test_page_text_whose_title_starts_with_a_bracket_is_still_page_text(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    path = tmp_path / "bracket.txt"
+    path.write_text("[18F] " + text, encoding="utf-8")
+    (trial,) = load_file(path)
+    assert trial.title.startswith("[18F] A Phase II Study") and trial.source_format == "ctgov-page"
+
+
+# ---- all demo records --------------------------------------------------------------------------------
+def test_every_demo_record_loads_with_exact_spans(demo: list[LoadedFile]) -> None:
+    assert [item.error for item in demo if item.error] == []
+    trials = [t for item in demo for t in item.trials]
+    assert len(trials) == 101 and len({t.trial_id for t in trials}) == 101
+    assert sum(1 for t in trials if t.source_format == "ctgov-json") == 100
+    for trial in trials:
+        assert_spans_exact(trial)
+        assert trial.section("Eligibility Criteria") is not None, trial.trial_id
+    assert count_inputs([DEMO]) == len(demo) == 101
+
+
+def test_json_rendering_keeps_criteria_verbatim(demo: list[LoadedFile]) -> None:
+    for item in demo:
+        if not item.path.endswith(".json"):
+            continue
+        (trial,) = item.trials
+        raw = json.loads(Path(item.path).read_text(encoding="utf-8"))["protocolSection"]
+        criteria = trial.section("Eligibility Criteria")
+        assert criteria is not None
+        assert criteria.text == raw["eligibilityModule"]["eligibilityCriteria"].strip("\n")
+        assert trial.source_text.startswith(f"{raw['identificationModule']['briefTitle']}\nNCT ID: {trial.trial_id}\n")
+        assert trial.source_path == item.path and trial.source_format == "ctgov-json"
+
+
+def test_json_facts_are_values_located_in_labelled_lines() -> None:
+    (trial,) = load_file(CTGOV / "NCT00195091.json")
+    values = facts(trial)
+    assert values["enrollment"] == "16" and "\nEnrollment: 16\nEnrollment Type: ACTUAL\n" in trial.source_text
+    assert values["phase"] == "PHASE2" and values["study_type"] == "INTERVENTIONAL"
+    assert values["allocation"] == "NA" and values["intervention_model"] == "SINGLE_GROUP"
+    assert values["minimum_age"] == "18 Years" and values["sex"] == "FEMALE" and values["healthy_volunteers"] == "No"
+    assert values["org_study_id"] == "18-023"
+    assert {f.name: f.section for f in trial.facts}["minimum_age"] == "Eligibility Summary"
+    assert "\nMinimum Age: 18 Years\nSex: FEMALE\nHealthy Volunteers: No\n" in trial.source_text
+    groups = trial.section("Study Groups")
+    assert groups is not None and groups.text.startswith(
+        "Tetrathiomolybdate (TM) (EXPERIMENTAL)\nInduction period - TM 40 mg"
+    )
+    interventions = trial.section("Interventions")
+    assert interventions is not None and interventions.text.startswith("DRUG: Tetrathiomolybdate\nInduction with")
+    assert "Other names: TM" in interventions.text
+    assert facts(load_file(CTGOV / "NCT01781637.json")[0])["phase"] == "PHASE1, PHASE2"
+    observational = facts(load_file(CTGOV / "NCT04234984.json")[0])
+    assert "phase" not in observational and observational["observational_model"] == "COHORT"
+    assert facts(load_file(CTGOV / "NCT00977431.json")[0])["maximum_age"]
+
+
+def test_full_api_v2_record_gives_status_sponsor_sites_contacts_version() -> None:
+    (trial,) = load_file(FULL_JSON_FIXTURE)
+    values = facts(trial)
+    assert values["status"] == "ACTIVE_NOT_RECRUITING" and values["sponsor"] == "Memorial Sloan Kettering Cancer Center"
+    assert values["start_date"] == "2003-01" and values["completion_date"] == "2027-12"
+    assert values["collaborators"] == "Weill Medical College of Cornell University"
+    assert trial.record_date == "2024-03-15" and trial.record_version == "2025-11-21"
+    assert trial.contacts == ("Study Coordinator, CONTACT, 212-555-0100, tm-study@example.org",)
+    ridge = trial.sites[2]
+    assert ridge.name == "Memorial Sloan Kettering Basking Ridge" and ridge.status == "ACTIVE_NOT_RECRUITING"
+    assert (ridge.city, ridge.state, ridge.country) == ("Basking Ridge", "New Jersey", "United States")
+    assert trial.sites[0].text == "Memorial Sloan Kettering Cancer Center\nNew York, New York, United States"
+    assert trial.source_text.startswith(f"{trial.title}\nNCT ID: NCT00195091\nBasic Information\n")
+    assert_spans_exact(trial)
+
+
+def test_missing_and_mistyped_modules_are_tolerated() -> None:
+    bare = json.dumps(study("NCT00000001")).encode()
+    (trial,) = load_bytes(bare, "bare.json")
+    assert trial.title == "Study NCT00000001" and trial.sections == () and trial.facts == ()
+    odd = study(
+        "NCT00000002",
+        conditionsModule=[1, 2],
+        designModule={"phases": "PHASE2", "enrollmentInfo": {"count": {"x": 1}}, "designInfo": None},
+        eligibilityModule={"eligibilityCriteria": 42, "sex": ["ALL"], "healthyVolunteers": True},
+        contactsLocationsModule={"locations": ["Paris", {"city": "Lyon", "country": "France"}]},
+        descriptionModule={"briefSummary": "Line one.\r\n\r\nLine two."},
+        somethingNew={"ignored": True},
+    )
+    (trial,) = load_bytes(json.dumps(odd).encode(), "odd.json")
+    assert facts(trial) == {"phase": "PHASE2", "healthy_volunteers": "Yes"}
+    summary = trial.section("Brief Summary")
+    assert summary is not None and summary.text == "Line one.\n\nLine two."
+    assert [(s.name, s.city, s.country) for s in trial.sites] == [("Unnamed site", "Lyon", "France")]
+    assert_spans_exact(trial)
+
+
+# ---- input shapes ------------------------------------------------------------------------------------
+def test_page_array_ndjson_zip_and_folder_yield_the_right_ids(tmp_path: Path) -> None:
+    records = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(CTGOV.glob("*.json"))[:4]}
+    names = list(records)
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"studies": [records[n] for n in names[:3]], "nextPageToken": "abc"}))
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps([records[n] for n in names[1:3]], indent=2))
+    ndjson = tmp_path / "studies.ndjson"
+    ndjson.write_text("\n".join(json.dumps(records[n]) for n in names) + "\n\n")
+    as_txt = tmp_path / "really-json.txt"
+    as_txt.write_bytes(b"\xef\xbb\xbf \n\t" + json.dumps(records[names[0]]).encode())
+    archive = tmp_path / "batch.zip"
+    archive.write_bytes(
+        make_zip(
+            {
+                "batch/a.json": json.dumps(records[names[0]]).encode(),
+                "batch/more/b.ndjson": ndjson.read_bytes(),
+                "seed.txt": SEED.read_bytes(),
+                "README.md": b"not a record",
+                "__MACOSX/batch/._a.json": b"\x00\x05\x16\x07",
+            }
+        )
+    )
+
+    assert ids(load_all([page])) == names[:3]
+    assert ids(load_all([array])) == names[1:3]
+    assert ids(load_all([ndjson])) == names
+    assert ids(load_all([as_txt])) == names[:1]
+    zipped = load_all([archive])
+    assert [item.path for item in zipped] == [
+        f"{archive}!batch/a.json",
+        f"{archive}!batch/more/b.ndjson",
+        f"{archive}!seed.txt",
+    ]
+    assert ids(zipped) == [names[0], *names, "NCT06839066"]
+    assert all(item.error is None for item in zipped)
+
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    (folder / "b.json").write_text(json.dumps(records[names[1]]))
+    (folder / "sub" / "a.json").write_text(json.dumps(records[names[0]]))
+    (folder / "sub" / "seed.txt").write_bytes(SEED.read_bytes())
+    (folder / ".hidden" / "c.json").write_text(json.dumps(records[names[2]]))
+    (folder / ".d.json").write_text(json.dumps(records[names[3]]))
+    (folder / "notes.md").write_text("ignored")
+    walked = load_all([folder])
+    assert [Path(item.path).relative_to(folder).as_posix() for item in walked] == [
+        "b.json",
+        "sub/a.json",
+        "sub/seed.txt",
+    ]
+    assert ids(walked) == [names[1], names[0], "NCT06839066"]
+    for trial in (t for item in [*zipped, *walked] for t in item.trials):
+        assert_spans_exact(trial)
+    assert count_inputs([page, archive, folder]) == 1 + 3 + 3
+
+
+def test_xml_fixture_gives_the_same_criteria_and_sites_as_the_json_record() -> None:
+    (xml,) = load_file(XML_FIXTURE)
+    (same,) = load_file(FULL_JSON_FIXTURE)
+    assert xml.trial_id == "NCT00195091" and xml.source_format == "ctgov-xml" and xml.title == same.title
+    assert [s.heading for s in xml.sections] == [s.heading for s in same.sections]
+    criteria, json_criteria = xml.section("Eligibility Criteria"), same.section("Eligibility Criteria")
+    assert criteria is not None and json_criteria is not None and criteria.text == json_criteria.text
+    # the indentation of sub-bullets survives, so they stay with their parent criterion
+    assert "\n   * Stage III breast cancer, including inflammatory breast cancer\n" in criteria.text
+    numbered = [(c.kind, c.criterion, c.text) for c in chunk_trial(xml) if c.kind == "criterion"]
+    assert numbered == [(c.kind, c.criterion, c.text) for c in chunk_trial(same) if c.kind == "criterion"]
+    assert [(s.name, s.city, s.country) for s in xml.sites] == [(s.name, s.city, s.country) for s in same.sites]
+    assert facts(xml)["enrollment"] == "16" and facts(xml)["sponsor"] == "Memorial Sloan Kettering Cancer Center"
+    assert_spans_exact(xml)
+
+
+# ---- errors ----------------------------------------------------------------------------------------
+GOOD = (CTGOV / "NCT00195091.json").read_text(encoding="utf-8")
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">'.encode() for i in range(1, 10)).replace(b"&lol0;", b"&lol;")
+    + b"]><clinical_study>&lol9;</clinical_study>"
+)
+BAD_FILES: dict[str, tuple[bytes, str]] = {
+    "empty.json": (b"", "empty file"),
+    "blank.txt": (b" \n\r\n\t\n", "empty file"),
+    "image.json": (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not UTF-8 text (byte 0x89 at offset 0)"),
+    "latin1.txt": ("NCT ID: NCT00000001\nCritères".encode("latin-1"), "not UTF-8 text (byte 0xe8 at offset 24)"),
+    "nul.txt": (b"NCT ID: NCT00000001\x00\x00", "binary file"),
+    "truncated.json": (GOOD[:500].encode(), "invalid JSON at line 19 column 21: Unterminated string"),
+    "wrong-shape.json": (b'{"hello": "world"}', "no protocolSection: not a ClinicalTrials.gov API v2 study"),
+    "scalar.json": (b'"just a string"', "no protocolSection: not a ClinicalTrials.gov API v2 study"),
+    "page-not-list.json": (b'{"studies": {"a": 1}}', '"studies" is not a list'),
+    "empty-page.json": (b'{"studies": []}', "no studies"),
+    "no-id.json": (b'{"protocolSection": {"identificationModule": {}}}', "study has no valid NCT id (got 'none')"),
+    "bad-id.json": (json.dumps(study("NCT123")).encode(), "study has no valid NCT id (got 'NCT123')"),
+    "second-bad.json": (json.dumps([study("NCT00000001"), {"x": 1}]).encode(), "study 2: no protocolSection"),
+    "ndjson-bad.ndjson": (json.dumps(study("NCT00000001")).encode() + b"\n{oops}\n", "invalid JSON on line 2 column 2"),
+    "no-nct.txt": (b"Title\nBrief Summary\nSome text about a study.\n", "no 'NCT ID: NCT########' line"),
+    "nct-malformed.txt": (b"Title\nNCT ID: NCT12\nBrief Summary\nText.\n", "no 'NCT ID: NCT########' line"),
+    "no-sections.txt": (b"Title\nNCT ID: NCT00000001\nJust prose.\n", "no recognisable ClinicalTrials.gov sections"),
+    "plain.txt": (b"Just some notes\nwith nothing in them\n", "not a ClinicalTrials.gov page text"),
+    "broken.xml": (b"<clinical_study><id_info><nct_id>NCT01234567</nct_id>", "malformed XML (no element found: line 1"),
+    "wrong-root.xml": (b"<html><body>hi</body></html>", "root element <html> is not <clinical_study>"),
+    "no-id.xml": (b"<clinical_study><brief_title>T</brief_title></clinical_study>", "study has no valid NCT id"),
+    "bomb.xml": (BILLION_LAUGHS, "XML with a DTD or entities is refused"),
+    "external.xml": (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><clinical_study>&e;</clinical_study>',
+        "XML with a DTD or entities is refused",
+    ),
+}
+
+
+def test_each_bad_file_gives_one_line_naming_it_and_the_batch_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for name, (data, _) in BAD_FILES.items():
+        (folder / name).write_bytes(data)
+    (folder / "zz-good.json").write_text(GOOD, encoding="utf-8")
+
+    loaded = {Path(item.path).name: item for item in load_all([folder])}
+
+    assert loaded.pop("zz-good.json").error is None
+    assert set(loaded) == set(BAD_FILES)
+    for name, (_, expected) in BAD_FILES.items():
+        item = loaded[name]
+        assert item.error is not None and item.trials == (), name
+        line = str(item.error)
+        assert "\n" not in line and line.startswith(f"{folder / name}: "), line
+        assert expected in line, line
+        assert item.error.path == str(folder / name) and item.error.problem in line
+        with pytest.raises(LoadError) as raised:
+            load_file(folder / name)
+        assert str(raised.value) == line
+
+
+def test_size_limit_and_missing_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_text(GOOD, encoding="utf-8")
+    (item,) = load_all([big], max_file_bytes=1000)
+    assert item.error is not None and "over the limit of 1000" in str(item.error) and str(big) in str(item.error)
+    with pytest.raises(LoadError, match="No such file"):
+        load_file(tmp_path / "missing.json")
+    (missing,) = load_all([tmp_path / "missing.json"])
+    assert missing.error is not None and "No such file" in str(missing.error)
+
+
+def test_load_error_is_one_line_and_pickles() -> None:
+    error = LoadError("odd\nname.json", "bad\n  thing\there")
+    assert str(error) == "odd\\nname.json: bad thing here"
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.path, again.problem, str(again)) == (error.path, error.problem, str(error))
+
+
+# ---- zip archives ------------------------------------------------------------------------------------
+def test_zip_members_escaping_the_archive_are_refused_and_the_rest_loaded(tmp_path: Path) -> None:
+    archive = tmp_path / "mixed.zip"
+    archive.write_bytes(
+        make_zip(
+            {
+                "../../escape.json": GOOD.encode(),
+                "/etc/evil.json": GOOD.encode(),
+                "ok/good.json": GOOD.encode(),
+                "inner.zip": make_zip({"x.json": GOOD.encode()}),
+            }
+        )
+    )
+    loaded = load_all([archive])
+    by_member = {item.path.split("!", 1)[1]: item for item in loaded}
+    assert ids(loaded) == ["NCT00195091"] and by_member["ok/good.json"].error is None
+    for member in ("../../escape.json", "/etc/evil.json"):
+        error = by_member[member].error
+        assert error is not None and str(error).startswith(
+            f"{archive}!{member}: member path escapes the archive folder"
+        )
+    assert "zip archive inside a zip" in str(by_member["inner.zip"].error)
+    assert count_inputs([archive]) == len(loaded) == 4
+    assert not (tmp_path / "escape.json").exists()
+
+
+def test_zip_bombs_and_oversized_archives_are_refused_fast(tmp_path: Path) -> None:
+    cases: dict[str, tuple[bytes, dict[str, int], str, *tuple[str, ...]]] = {
+        "ratio.zip": (make_zip({"big.json": b"0" * 5_000_000}), {}, "compression ratio", "over 100:1"),
+        "member.zip": (
+            make_zip({"a.json": GOOD.encode()}, zipfile.ZIP_STORED),
+            {"max_file_bytes": 1000},
+            "zip!a.json: file is",
+        ),
+        "total.zip": (
+            make_zip({f"{i}.json": GOOD.encode() for i in range(12)}, zipfile.ZIP_STORED),
+            {"max_file_bytes": len(GOOD.encode()) + 1},
+            "unpacks to",
+            "over the limit",
+        ),
+        "members.zip": (make_zip({f"{i}.json": b"{}" for i in range(30)}), {"max_zip_members": 20}, "30 members"),
+        "not-a-zip.zip": (b"PK\x03\x04 this is not really a zip", {}, "not a readable zip archive"),
+    }
+    for name, (data, limits, *expected) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        loaded = load_all([path], **limits)
+        assert len(loaded) == 1 and loaded[0].trials == (), name
+        line = str(loaded[0].error)
+        assert "\n" not in line and line.startswith(str(path)), line
+        for piece in expected:
+            assert piece in line, line
+        if not limits:  # count_inputs sizes a progress bar; it does not apply the limits
+            assert count_inputs([path]) == 1
+
+
+def test_zip_member_lying_about_its_size_is_a_clean_error(tmp_path: Path) -> None:
+    data = bytearray(make_zip({"a.json": GOOD.encode()}, zipfile.ZIP_STORED))
+    real = len(GOOD.encode()).to_bytes(4, "little")
+    central = data.rfind(b"PK\x01\x02")
+    assert data[central + 24 : central + 28] == real
+    data[central + 24 : central + 28] = (100).to_bytes(4, "little")  # declares 100 bytes, holds more
+    path = tmp_path / "liar.zip"
+    path.write_bytes(bytes(data))
+    (item,) = load_all([path])
+    assert item.error is not None and str(item.error).startswith(f"{path}!a.json: ")
