@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +124,8 @@ def query_latency(folder: Path, trial_ids: list[str]) -> dict[str, float]:
     qa = TrialQA(Settings(store_dir=folder, backend="offline"))
     qa.ask("warm up", trial_id=trial_ids[0])
     pairs = [(q, trial_ids[i % len(trial_ids)]) for i, q in enumerate(QUESTIONS * 5)]
-    retrieval = [timed(lambda q=q, t=t: qa.retriever.search(q, trial_id=t), 1)[0] for q, t in pairs]
-    answers = [timed(lambda q=q, t=t: qa.ask(q, trial_id=t), 1)[0] for q, t in pairs]
+    retrieval = [timed(partial(qa.retriever.search, q, trial_id=t), 1)[0] for q, t in pairs]
+    answers = [timed(partial(qa.ask, q, trial_id=t), 1)[0] for q, t in pairs]
     return {
         "retrieval_p50_ms": statistics.median(retrieval),
         "retrieval_p95_ms": statistics.quantiles(retrieval, n=20)[18],

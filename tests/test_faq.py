@@ -6,6 +6,8 @@ import argparse
 import re
 from pathlib import Path
 
+import pytest
+
 from assistant.faq import draft_faq, render_html, render_markdown, run
 from assistant.service import TrialQA
 
@@ -70,7 +72,7 @@ def test_several_trials_give_one_file_each(qa: TrialQA, tmp_path: Path) -> None:
     assert render_markdown(draft_faq(qa, "NCT00195091")).startswith("# Frequently asked questions: NCT00195091")
 
 
-def test_unknown_trial_is_one_clear_error(qa: TrialQA, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_trial_is_one_clear_error(qa: TrialQA, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         run(
             argparse.Namespace(trial_ids=["NCT00000000"], out=str(tmp_path / "x.md"), sites=None, backend=None),
