@@ -93,6 +93,32 @@ def ingest_ours(trials: list[Trial], folder: Path) -> dict[str, float]:
     }
 
 
+def ingest_breakdown(trials: list[Trial], folder: Path) -> dict[str, float]:
+    """One ingest of the real records, split into chunking, embedding, Chroma writes and the BM25 build."""
+    from assistant.store import passage_text
+    from ingest.chunking import chunk_trial
+
+    qa = TrialQA(Settings(store_dir=folder))
+    qa.store.embeddings.embed_array(["warm up"])
+    started = time.perf_counter()
+    items = [(trial, chunk_trial(trial)) for trial in trials]
+    chunked = time.perf_counter()
+    passages = list(dict.fromkeys(passage_text(c) for _, chunks in items for c in chunks))
+    qa.store.embeddings.embed_array(passages)
+    embedded = time.perf_counter()
+    qa.store.upsert_many(items)  # embeds again; that second embedding is subtracted below
+    written = time.perf_counter()
+    qa.retriever.lexical()
+    indexed = time.perf_counter()
+    embedding = embedded - chunked
+    return {
+        "chunking_s": chunked - started,
+        "embedding_s": embedding,
+        "chroma_writes_s": max(0.0, written - embedded - embedding),
+        "bm25_build_s": indexed - written,
+    }
+
+
 def ingest_naive(trials: list[Trial], folder: Path) -> dict[str, float]:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -157,35 +183,39 @@ def main() -> None:
     base = demo_trials()
     results: dict[str, Any] = {"note": "corpora beyond 101 trials are real records varied (new ids, shuffled criteria)"}
     work = Path(tempfile.mkdtemp(prefix="trialqa-bench-"))
-    print(results["note"])
-    print(
-        f"{'trials':>7} {'ours trials/s':>14} {'chunks/s':>9} {'naive trials/s':>15} {'ratio':>6} {'peak RSS MB':>12}"
-    )
-    for n in args.trials:
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    print(results["note"], flush=True)
+    results["ingest_breakdown"] = ingest_breakdown(base, work / "breakdown")
+    shutil.rmtree(work / "breakdown", ignore_errors=True)
+    shares = {k: round(v, 2) for k, v in results["ingest_breakdown"].items()}
+    print("where one ingest's time goes (s):", json.dumps(shares), flush=True)
+    # Each size is reported as soon as it is measured, and the JSON rewritten, so a long run that
+    # is stopped still leaves every finished row behind.
+    for n in sorted(set(args.trials) | set(args.query_trials)):
         corpus = varied(base, n)
         ours = ingest_ours(corpus, work / f"ours-{n}")
-        naive = ingest_naive(corpus, work / f"naive-{n}")
-        ratio = ours["trials_per_s"] / naive["trials_per_s"]
-        results[f"ingest_{n}"] = {"ours": ours, "naive": naive, "ratio": ratio, "peak_rss_mb": peak_rss_mb()}
-        print(f"{n:>7} {ours['trials_per_s']:>14.2f} {ours['chunks_per_s']:>9.1f} {naive['trials_per_s']:>15.2f} "
-              f"{ratio:>6.2f} {peak_rss_mb():>12.0f}")  # fmt: skip
-        shutil.rmtree(work / f"naive-{n}", ignore_errors=True)
-    print(f"\n{'trials':>7} {'retrieval p50':>14} {'p95':>7} {'answer p50':>11} {'p95':>7}  (ms)")
-    for n in args.query_trials:
-        folder = work / f"ours-{n}"
-        corpus = varied(base, n)
-        if not folder.exists():
-            ingest_ours(corpus, folder)
-        latency = query_latency(folder, [t.trial_id for t in corpus[: min(50, n)]])
-        results[f"query_{n}"] = latency
-        print(f"{n:>7} {latency['retrieval_p50_ms']:>14.1f} {latency['retrieval_p95_ms']:>7.1f} "
-              f"{latency['answer_p50_ms']:>11.1f} {latency['answer_p95_ms']:>7.1f}")  # fmt: skip
+        row: dict[str, Any] = {"ours": ours, "peak_rss_mb_after_ours": peak_rss_mb()}
+        print(f"{n:>7} trials  ours: {ours['trials_per_s']:.2f} trials/s, {ours['chunks_per_s']:.1f} chunks/s, "
+              f"{ours['seconds']:.0f} s, peak RSS {peak_rss_mb():.0f} MB", flush=True)  # fmt: skip
+        if n in args.query_trials:
+            row["query"] = query_latency(work / f"ours-{n}", [t.trial_id for t in corpus[: min(50, n)]])
+            print(f"{n:>7} trials  retrieval p50 {row['query']['retrieval_p50_ms']:.1f} ms, "
+                  f"p95 {row['query']['retrieval_p95_ms']:.1f} ms; answer p50 {row['query']['answer_p50_ms']:.1f} ms, "
+                  f"p95 {row['query']['answer_p95_ms']:.1f} ms", flush=True)  # fmt: skip
+        if n in args.trials:
+            naive = ingest_naive(corpus, work / f"naive-{n}")
+            row["naive"], row["ratio"] = naive, ours["trials_per_s"] / naive["trials_per_s"]
+            print(f"{n:>7} trials  naive: {naive['trials_per_s']:.2f} trials/s ({naive['chunks']:.0f} chunks); "
+                  f"ours/naive = {row['ratio']:.2f}", flush=True)  # fmt: skip
+            shutil.rmtree(work / f"naive-{n}", ignore_errors=True)
+        results[str(n)] = row
+        out.write_text(json.dumps(results, indent=1))
     largest = work / f"ours-{max(args.query_trials)}"
     results["breakdown"] = breakdown(largest, "NCT06839066")
     print("\nwhere one query's time goes (ms):", json.dumps({k: round(v, 2) for k, v in results["breakdown"].items()}))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=1))
-    print(f"results: {args.out}")
+    out.write_text(json.dumps(results, indent=1))
+    print(f"results: {out}")
     shutil.rmtree(work, ignore_errors=True)
 
 
