@@ -4,21 +4,14 @@ run it to regenerate eval/data/dev.jsonl. Criterion numbers are as printed (bull
 import collections
 import json
 from pathlib import Path
+from typing import get_args
+
+from eval.records import Category
 
 S = "NCT06839066"
 X, OK, C, N = "excluded", "allowed", "allowed_with_conditions", "not_stated"
-EE, EA, EX, F, L, D, NS, OS, INJ, FU = (
-    "eligibility-excluded",
-    "eligibility-allowed",
-    "exception-inside-criterion",
-    "factual",
-    "location",
-    "dosing",
-    "not-stated",
-    "out-of-scope",
-    "injection",
-    "follow-up",
-)
+# Short names in the order eval.records.Category lists them, so the two cannot drift apart.
+EE, EA, EX, F, L, D, NS, OS, INJ, FU = get_args(Category)
 
 
 def ev(trial, code):
