@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, BaseMessageChunk, HumanMessage, SystemMessage
 from pydantic import SecretStr
 
 from assistant.intents import Intent
@@ -153,8 +153,12 @@ class LLMAnswerer:
         trial = self.directory.get_trial(trial_id)
         messages = build_messages(question, trial_id, trial.title if trial else "", passages)
         try:
-            # Streamed, so a reply cut mid-way surfaces as an error here instead of a silent half answer.
-            reply = "".join(str(part.content) for part in self.chat_model.stream(messages))
+            reply = complete_reply(self.chat_model, messages)
+        except IncompleteReply as error:
+            log.warning("LLM reply incomplete: %s", error)
+            return _with_notice(
+                grounded, "The language model's reply was cut off before it finished; this is the offline answer."
+            )
         except Exception as error:  # the endpoint's failure must never reach the user as a crash
             log.warning("LLM call failed: %s", type(error).__name__)
             return _with_notice(
@@ -179,6 +183,21 @@ class LLMAnswerer:
             retrieved=list(passages),
             dropped_citations=checked.phantom,
         )
+
+
+class IncompleteReply(RuntimeError):
+    """The model's reply stopped before the model said it was done (connection cut, token limit)."""
+
+
+def complete_reply(chat_model: BaseChatModel, messages: Sequence[BaseMessage]) -> str:
+    """The whole streamed reply, or IncompleteReply: a half answer can cite a passage yet mislead."""
+    reply: BaseMessageChunk | None = None
+    for part in chat_model.stream(messages):
+        reply = part if reply is None else reply + part
+    finish_reason = reply.response_metadata.get("finish_reason") if reply is not None else None
+    if reply is None or finish_reason != "stop":
+        raise IncompleteReply(f"reply cut off, finish_reason={finish_reason}")
+    return str(reply.content)
 
 
 def _passages_for(grounded: Answer, searched: list[ScoredChunk], k: int) -> list[ScoredChunk]:

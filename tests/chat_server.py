@@ -95,18 +95,19 @@ class ChatServer:
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
                 words = step.content.split(" ")
-                for i, word in enumerate(words):
+                pieces: list[tuple[str, str | None]] = [(word + " ", None) for word in words] + [("", "stop")]
+                for i, (text, finish_reason) in enumerate(pieces):
                     if step.cut_stream and i == len(words) // 2:
                         self.wfile.flush()
                         self.connection.shutdown(2)
                         return
-                    delta = {"choices": [{"index": 0, "delta": {"content": word + " "}, "finish_reason": None}]}
+                    choice = {"index": 0, "delta": {"content": text}, "finish_reason": finish_reason}
                     chunk = {
                         "id": "x",
                         "object": "chat.completion.chunk",
                         "created": 0,
                         "model": request.get("model"),
-                        **delta,
+                        "choices": [choice],
                     }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.write(b"data: [DONE]\n\n")

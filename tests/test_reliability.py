@@ -221,10 +221,11 @@ def test_endpoint_faults_end_in_offline_answer_with_notice(
 
 
 def test_stream_cut_mid_way_gives_offline_answer(demo_store: Path, server: ChatServer) -> None:
-    words = "VERDICT: allowed\nANSWER: " + " ".join(["Everyone"] * 20) + " can join [1]."
+    # The cut comes after a valid citation, so only the missing finish_reason betrays the half reply.
+    words = "VERDICT: allowed\nANSWER: Everyone can join [1] " + " ".join(["because"] * 20) + " of nothing."
     server.push(Step(content=words, cut_stream=True), Step(content=words, cut_stream=True))
     answer = llm(demo_store, server.base_url).ask("Is ILD exclusionary?", trial_id="NCT06839066")
-    assert answer.backend == "offline" and answer.notice
+    assert answer.backend == "offline" and answer.notice and "cut off" in answer.notice
     assert answer.verdict is Verdict.EXCLUDED and "Everyone" not in answer.answer
 
 
