@@ -35,6 +35,7 @@ CATALOG_SUFFIX = "_catalog"
 META_SUFFIX = "_meta"
 _GENERATION = "generation"
 _WRITE_BATCH = 2000
+_READ_PAGE = 5000
 
 
 @register_embedding_function
@@ -122,6 +123,20 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def _get_all(collection: Collection, include: list[str]) -> dict[str, list[Any]]:
+    """Every row, fetched in pages: one unpaged get of ~30k rows exceeds SQLite's variable limit."""
+    out: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
+    offset = 0
+    while True:
+        got: Any = collection.get(include=include, limit=_READ_PAGE, offset=offset)  # type: ignore[arg-type]
+        out["ids"].extend(got["ids"])
+        for field in include:
+            out[field].extend(got[field] or [])
+        if len(got["ids"]) < _READ_PAGE:
+            return out
+        offset += _READ_PAGE
+
+
 def _metadatas(got: Any) -> list[dict[str, Any]]:
     """Chroma's metadata rows as plain dicts (its types are wider than what this store writes)."""
     return [dict(m) for m in (got["metadatas"] or [])]
@@ -177,13 +192,13 @@ class TrialStore:
         """trial id -> content hash of the catalogued version; cached until the catalog changes."""
         generation = self.generation()
         if self._hashes is None or self._hashes[0] != generation:
-            got = self.catalog.get(include=["metadatas"])
+            got = _get_all(self.catalog, ["metadatas"])
             hashes = {tid: str(meta["trial_hash"]) for tid, meta in zip(got["ids"], _metadatas(got), strict=True)}
             self._hashes = (generation, hashes)
         return self._hashes[1]
 
     def list_trials(self) -> list[TrialSummary]:
-        got = self.catalog.get(include=["metadatas"])
+        got = _get_all(self.catalog, ["metadatas"])
         rows = [
             TrialSummary(
                 trial_id=tid,
@@ -289,7 +304,7 @@ class TrialStore:
     def repair(self) -> int:
         """Delete chunks no catalog entry vouches for (left by an interrupted ingest); returns how many."""
         valid = self.trial_hashes()
-        got = self.chunks.get(include=["metadatas"])
+        got = _get_all(self.chunks, ["metadatas"])
         stale = [
             cid
             for cid, m in zip(got["ids"], _metadatas(got), strict=True)
@@ -303,7 +318,7 @@ class TrialStore:
     def valid_chunks(self) -> list[Chunk]:
         """All chunks of the catalogued version of every trial, in a stable order."""
         valid = self.trial_hashes()
-        got = self.chunks.get(include=["documents", "metadatas"])
+        got = _get_all(self.chunks, ["documents", "metadatas"])
         chunks = [
             chunk_from_record(cid, doc, m)
             for cid, doc, m in zip(got["ids"], got["documents"] or [], _metadatas(got), strict=True)

@@ -6,6 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
+import assistant.store as store_module
 from assistant.service import TrialQA
 from assistant.settings import Settings
 from assistant.store import TrialStore
@@ -97,3 +100,18 @@ def test_reopened_store_answers_without_reingest(tmp_path: Path) -> None:
     reopened = fresh(tmp_path)
     assert [t.trial_id for t in reopened.trials()] == [SEED_ID]
     assert reopened.ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
+
+
+def test_whole_store_reads_are_paged_and_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An unpaged get of ~30k rows fails in SQLite ("too many SQL variables"); pages of 7 rows here
+    # exercise the same stitching on a small store, including a last page that is exactly full.
+    qa = fresh(tmp_path)
+    qa.ingest([SEED, CTGOV / "NCT00195091.json"], show_progress=False)
+    unpaged = sorted(qa.store.valid_chunks(), key=lambda c: c.chunk_id)
+    total = qa.store.count_chunks()
+    for page in (7, total, total + 1):
+        monkeypatch.setattr(store_module, "_READ_PAGE", page)
+        paged = sorted(qa.store.valid_chunks(), key=lambda c: c.chunk_id)
+        assert [c.chunk_id for c in paged] == [c.chunk_id for c in unpaged]
+        assert paged == unpaged
+        assert qa.store.repair() == 0
