@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import bm25s
 import numpy as np
@@ -118,8 +118,11 @@ class LexicalIndex:
         return grouped
 
     @cached_property
-    def _trial_ids(self) -> np.ndarray:
-        return np.array([c.trial_id for c in self.chunks])
+    def _positions(self) -> dict[str, np.ndarray]:
+        grouped: dict[str, list[int]] = {}
+        for position, chunk in enumerate(self.chunks):
+            grouped.setdefault(chunk.trial_id, []).append(position)
+        return {trial_id: np.array(found) for trial_id, found in grouped.items()}
 
     @cached_property
     def _sections(self) -> np.ndarray:
@@ -131,9 +134,9 @@ class LexicalIndex:
         query_tokens = [t for t in tokens(query) if self.bm25 is not None and t in self.bm25.vocab_dict]
         if self.bm25 is None or not query_tokens:
             return []
-        mask = np.ones(len(self.chunks), dtype=bool)
         if trial_id:
-            mask &= self._trial_ids == trial_id
+            return self._search_trial(query_tokens, k, trial_id, sections)
+        mask = np.ones(len(self.chunks), dtype=bool)
         if sections:
             mask &= np.isin(self._sections, list(sections))
         allowed = int(mask.sum())
@@ -143,6 +146,24 @@ class LexicalIndex:
             [query_tokens], k=min(k, allowed), weight_mask=mask.astype(np.float32), show_progress=False
         )
         return [(self.chunks[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def _search_trial(
+        self, query_tokens: list[str], k: int, trial_id: str, sections: Sequence[str] | None
+    ) -> list[tuple[Chunk, float]]:
+        """Scores (global IDF) read for one trial's few dozen passages only: a top-k over the whole
+        corpus would cost time that grows with every trial indexed."""
+        assert self.bm25 is not None
+        positions = self._positions.get(trial_id)
+        if positions is None:
+            return []
+        scores = self.bm25.get_scores(query_tokens)[positions]
+        hits = [
+            (int(p), float(score))
+            for p, score in zip(positions, scores, strict=True)
+            if score > 0 and (not sections or self.chunks[int(p)].section in sections)
+        ]
+        hits.sort(key=lambda hit: (-hit[1], hit[0]))
+        return [(self.chunks[p], score) for p, score in hits[:k]]
 
 
 class HybridRetriever(BaseRetriever):
@@ -201,7 +222,7 @@ class HybridRetriever(BaseRetriever):
         expanded = self.expander.expand(query)
         n = self.settings.candidates
         lexical_hits = self.lexical().search(expanded, n, trial_id, sections)
-        dense_hits = self.store.dense_search(expanded, n, _where(trial_id, sections), self.store.trial_hashes())
+        dense_hits = self.store.dense_search(expanded, n, trial_id, sections, self.store.trial_hashes())
         return fuse(lexical_hits, dense_hits, self.settings.rrf_k)[:k]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
@@ -209,17 +230,6 @@ class HybridRetriever(BaseRetriever):
             Document(page_content=s.chunk.text, metadata={**s.chunk.model_dump(exclude={"text"}), "score": s.score})
             for s in self.search(query, trial_id=self.trial_id)
         ]
-
-
-def _where(trial_id: str | None, sections: Sequence[str] | None) -> dict[str, Any] | None:
-    clauses: list[dict[str, Any]] = []
-    if trial_id:
-        clauses.append({"trial_id": trial_id})
-    if sections:
-        clauses.append({"section": {"$in": list(sections)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def fuse(lexical: list[tuple[Chunk, float]], dense: list[tuple[Chunk, float]], rrf_k: int) -> list[ScoredChunk]:

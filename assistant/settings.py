@@ -26,6 +26,7 @@ class Settings(BaseSettings):
         default=128, description="word pieces embedded per passage (MiniLM was trained on 128); BM25 sees all"
     )
 
+    dense_cache_trials: int = Field(default=256, description="trials whose vectors are kept in memory for search")
     top_k: int = 8
     candidates: int = 40
     rrf_k: int = 60

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,7 +26,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.offline_models import EMBEDDING_MODEL_ID, MiniLMEmbeddings
+from assistant.offline_models import EMBEDDING_DIM, EMBEDDING_MODEL_ID, MiniLMEmbeddings
 from assistant.settings import Settings
 from ingest.chunking import trial_fingerprint
 from ingest.records import Chunk, Trial
@@ -167,6 +168,8 @@ class TrialStore:
             settings.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
         self._hashes: tuple[str, dict[str, str]] | None = None
+        self._vector_cache: OrderedDict[tuple[str, str], TrialVectors] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._model_lock = threading.Lock()
 
     @property
@@ -330,13 +333,56 @@ class TrialStore:
         return self.generation()
 
     def dense_search(
-        self, query: str, k: int, where: dict[str, Any] | None, valid: dict[str, str]
+        self, query: str, k: int, trial_id: str | None, sections: Sequence[str] | None, valid: dict[str, str]
     ) -> list[tuple[Chunk, float]]:
-        if self.chunks.count() == 0:
+        """Cosine top-k. Within one trial: exact, over its cached vectors (a few dozen), because a
+        metadata-filtered HNSW query costs time that grows with the whole collection."""
+        if not valid:
             return []
-        vector = self.embeddings.embed_array([query])[0].tolist()
+        vector = self.embeddings.embed_array([query])[0]
+        if trial_id is None:
+            return self._dense_search_all(vector, k, sections, valid)
+        trial_hash = valid.get(trial_id)
+        if trial_hash is None:
+            return []
+        found = self._trial_vectors(trial_id, trial_hash)
+        keep = [i for i, c in enumerate(found.chunks) if not sections or c.section in sections]
+        if not keep:
+            return []
+        scores = found.matrix[keep] @ vector
+        ranked = sorted(range(len(keep)), key=lambda j: (-float(scores[j]), found.chunks[keep[j]].chunk_id))
+        return [(found.chunks[keep[j]], float(scores[j])) for j in ranked[:k]]
+
+    def _trial_vectors(self, trial_id: str, trial_hash: str) -> TrialVectors:
+        key = (trial_id, trial_hash)
+        with self._cache_lock:
+            cached = self._vector_cache.get(key)
+            if cached is not None:
+                self._vector_cache.move_to_end(key)
+                return cached
+        where: Any = {"$and": [{"trial_id": trial_id}, {"trial_hash": trial_hash}]}
+        got = self.chunks.get(where=where, include=["documents", "metadatas", "embeddings"])
+        chunks = [
+            chunk_from_record(cid, doc, m)
+            for cid, doc, m in zip(got["ids"], got["documents"] or [], _metadatas(got), strict=True)
+        ]
+        embeddings = got["embeddings"] if got["embeddings"] is not None else np.zeros((0, EMBEDDING_DIM))
+        found = TrialVectors(chunks=chunks, matrix=np.asarray(embeddings, dtype=np.float32).reshape(-1, EMBEDDING_DIM))
+        with self._cache_lock:
+            self._vector_cache[key] = found
+            while len(self._vector_cache) > self.settings.dense_cache_trials:
+                self._vector_cache.popitem(last=False)
+        return found
+
+    def _dense_search_all(
+        self, vector: np.ndarray, k: int, sections: Sequence[str] | None, valid: dict[str, str]
+    ) -> list[tuple[Chunk, float]]:
+        where: Any = {"section": {"$in": list(sections)}} if sections else None
         got = self.chunks.query(
-            query_embeddings=[vector], n_results=k, where=where, include=["documents", "metadatas", "distances"]
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
         )
         hits: list[tuple[Chunk, float]] = []
         for cid, doc, meta, dist in zip(
@@ -349,6 +395,14 @@ class TrialStore:
             if valid.get(str(meta["trial_id"])) == meta["trial_hash"]:
                 hits.append((chunk_from_record(cid, doc, dict(meta)), 1.0 - float(dist)))
         return hits
+
+
+@dataclass(frozen=True)
+class TrialVectors:
+    """One catalogued trial version's chunks and their unit vectors, row for row."""
+
+    chunks: list[Chunk]
+    matrix: np.ndarray
 
 
 def passage_text(chunk: Chunk) -> str:

@@ -168,7 +168,7 @@ def breakdown(folder: Path, trial_id: str) -> dict[str, float]:
         "embed_query_ms": statistics.median(timed(lambda: qa.store.embeddings.embed_array([question]), 20)),
         "bm25_ms": statistics.median(timed(lambda: lexical.search(question, 40, trial_id, None), 20)),
         "chroma_query_ms": statistics.median(
-            timed(lambda: qa.store.dense_search(question, 40, {"trial_id": trial_id}, qa.store.trial_hashes()), 20)
+            timed(lambda: qa.store.dense_search(question, 40, trial_id, None, qa.store.trial_hashes()), 20)
         ),
         "full_answer_ms": statistics.median(timed(lambda: qa.ask("Is ILD exclusionary?", trial_id=trial_id), 20)),
     }

@@ -45,6 +45,8 @@ def test_changed_trial_replaces_its_old_chunks(tmp_path: Path) -> None:
     qa.ingest([SEED], show_progress=False)
     old_text = "Active tuberculosis."
     assert old_text in chunk_texts(qa.store, SEED_ID)
+    # Asked once before the edit, so the old version's vectors sit in the search cache.
+    assert qa.ask("Is tuberculosis exclusionary?", trial_id=SEED_ID).citations[0].quote == old_text
 
     edited = tmp_path / "edited.txt"
     edited.write_text(SEED.read_text(encoding="utf-8").replace(old_text, "Active or latent tuberculosis."))
@@ -115,3 +117,18 @@ def test_whole_store_reads_are_paged_and_complete(tmp_path: Path, monkeypatch: p
         assert [c.chunk_id for c in paged] == [c.chunk_id for c in unpaged]
         assert paged == unpaged
         assert qa.store.repair() == 0
+
+
+def test_search_inside_one_trial_matches_chromas_filtered_query(tmp_path: Path) -> None:
+    qa = fresh(tmp_path)
+    qa.ingest([SEED, *sorted(CTGOV.glob("*.json"))[:5]], show_progress=False)
+    valid = qa.store.trial_hashes()
+    for question in ("Is ILD exclusionary?", "Is there a site in Chengdu?", "How often is the drug given?"):
+        vector = qa.store.embeddings.embed_array([question])[0].tolist()
+        got = qa.store.chunks.query(query_embeddings=[vector], n_results=10, where={"trial_id": SEED_ID})
+        ours = qa.store.dense_search(question, 10, SEED_ID, None, valid)
+        assert [chunk.chunk_id for chunk, _ in ours] == got["ids"][0]
+        assert all(chunk.trial_id == SEED_ID for chunk, _ in ours)
+        assert [round(1 - score, 4) for _, score in ours] == [round(d, 4) for d in (got["distances"] or [[]])[0]]
+    sectioned = qa.store.dense_search("Is ILD exclusionary?", 5, SEED_ID, ["Exclusion Criteria"], valid)
+    assert sectioned and {chunk.section for chunk, _ in sectioned} == {"Exclusion Criteria"}
