@@ -135,7 +135,7 @@ class LexicalIndex:
         if self.bm25 is None or not query_tokens:
             return []
         if trial_id:
-            return self._search_trial(query_tokens, k, trial_id, sections)
+            return self._search_trial(self.bm25, query_tokens, k, trial_id, sections)
         mask = np.ones(len(self.chunks), dtype=bool)
         if sections:
             mask &= np.isin(self._sections, list(sections))
@@ -148,15 +148,14 @@ class LexicalIndex:
         return [(self.chunks[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
     def _search_trial(
-        self, query_tokens: list[str], k: int, trial_id: str, sections: Sequence[str] | None
+        self, bm25: bm25s.BM25, query_tokens: list[str], k: int, trial_id: str, sections: Sequence[str] | None
     ) -> list[tuple[Chunk, float]]:
         """Scores (global IDF) read for one trial's few dozen passages only: a top-k over the whole
         corpus would cost time that grows with every trial indexed."""
-        assert self.bm25 is not None
         positions = self._positions.get(trial_id)
         if positions is None:
             return []
-        scores = self.bm25.get_scores(query_tokens)[positions]
+        scores = bm25.get_scores(query_tokens)[positions]
         hits = [
             (int(p), float(score))
             for p, score in zip(positions, scores, strict=True)
