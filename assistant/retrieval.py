@@ -112,13 +112,11 @@ class LexicalIndex:
 
     @cached_property
     def by_trial(self) -> dict[str, list[Chunk]]:
-        grouped: dict[str, list[Chunk]] = {}
-        for chunk in self.chunks:
-            grouped.setdefault(chunk.trial_id, []).append(chunk)
-        return grouped
+        return {trial_id: [self.chunks[p] for p in found] for trial_id, found in self._positions.items()}
 
     @cached_property
     def _positions(self) -> dict[str, np.ndarray]:
+        """trial id -> its chunks' positions in the index, ascending (one grouping serves both views)."""
         grouped: dict[str, list[int]] = {}
         for position, chunk in enumerate(self.chunks):
             grouped.setdefault(chunk.trial_id, []).append(position)
