@@ -148,8 +148,8 @@ class LexicalIndex:
     def _search_trial(
         self, bm25: bm25s.BM25, query_tokens: list[str], k: int, trial_id: str, sections: Sequence[str] | None
     ) -> list[tuple[Chunk, float]]:
-        """Scores (global IDF) read for one trial's few dozen passages only: a top-k over the whole
-        corpus would cost time that grows with every trial indexed."""
+        """Ranks only one trial's few dozen passages (scores keep corpus-wide IDF): a top-k over the
+        whole corpus cost time that grew with every trial indexed."""
         positions = self._positions.get(trial_id)
         if positions is None:
             return []

@@ -339,12 +339,12 @@ class TrialStore:
         metadata-filtered HNSW query costs time that grows with the whole collection."""
         if not valid:
             return []
-        vector = self.embeddings.embed_array([query])[0]
         if trial_id is None:
-            return self._dense_search_all(vector, k, sections, valid)
+            return self._dense_search_all(self.embeddings.embed_array([query])[0], k, sections, valid)
         trial_hash = valid.get(trial_id)
         if trial_hash is None:
             return []
+        vector = self.embeddings.embed_array([query])[0]
         found = self._trial_vectors(trial_id, trial_hash)
         keep = [i for i, c in enumerate(found.chunks) if not sections or c.section in sections]
         if not keep:
