@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     chunk_tokens: int = 256
     chunk_overlap_tokens: int = 32
     embed_batch_size: int = 32
+    vector_cache: bool = Field(
+        default=True, description="reuse vectors of passages any earlier ingest embedded (vector-cache.sqlite)"
+    )
     embed_max_tokens: int = Field(
         default=128, description="word pieces embedded per passage (MiniLM was trained on 128); BM25 sees all"
     )

@@ -28,6 +28,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.offline_models import EMBEDDING_DIM, EMBEDDING_MODEL_ID, MiniLMEmbeddings
 from assistant.settings import Settings
+from assistant.vector_cache import PassageVectorCache
 from ingest.chunking import trial_fingerprint
 from ingest.records import Chunk, Trial
 
@@ -37,6 +38,7 @@ META_SUFFIX = "_meta"
 _GENERATION = "generation"
 _WRITE_BATCH = 2000
 _READ_PAGE = 5000
+VECTOR_CACHE_FILE = "vector-cache.sqlite"
 
 
 @register_embedding_function
@@ -143,6 +145,17 @@ def _metadatas(got: Any) -> list[dict[str, Any]]:
     return [dict(m) for m in (got["metadatas"] or [])]
 
 
+def _catalog_metadata(trial: Trial, chunks: Sequence[Chunk], trial_hash: str) -> dict[str, str | int]:
+    return {
+        "trial_hash": trial_hash,
+        "title": trial.title,
+        "record_date": trial.record_date or "",
+        "record_version": trial.record_version or "",
+        "chunk_count": len(chunks),
+        "source_path": trial.source_path,
+    }
+
+
 def passage_hash(chunk: Chunk) -> str:
     return hashlib.sha1(passage_text(chunk).encode()).hexdigest()[:16]
 
@@ -171,6 +184,7 @@ class TrialStore:
         self._vector_cache: OrderedDict[tuple[str, str], TrialVectors] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._model_lock = threading.Lock()
+        self._passage_cache: PassageVectorCache | None = None
 
     @property
     def embeddings(self) -> MiniLMEmbeddings:
@@ -237,9 +251,8 @@ class TrialStore:
             for (trial, chunks), new_hash in zip(items, new_hashes, strict=True)
             if old_hashes.get(trial.trial_id) != new_hash
         ]
-        vectors = self._vectors([c for _, chunks, _ in changed for c in chunks])
-        for trial, chunks, new_hash in changed:
-            self._commit(trial, chunks, new_hash, vectors)
+        if changed:
+            self._commit(changed, self._vectors([c for _, chunks, _ in changed for c in chunks]))
         return [
             Outcome.UNCHANGED
             if old_hashes.get(trial.trial_id) == new_hash
@@ -249,44 +262,56 @@ class TrialStore:
             for (trial, _), new_hash in zip(items, new_hashes, strict=True)
         ]
 
-    def _commit(self, trial: Trial, chunks: Sequence[Chunk], new_hash: str, vectors: dict[str, Any]) -> None:
-        """Chunks first, then the catalog entry that makes them visible, then the old version's removal."""
-        self._write_chunks(chunks, new_hash, vectors)
+    def _commit(self, changed: Sequence[tuple[Trial, Sequence[Chunk], str]], vectors: dict[str, Any]) -> None:
+        """Chunks first, then the catalog entries that make them visible, then the old versions' removal.
+        A trial is visible only once its catalog entry names its hash, and every chunk of every trial in
+        the group is written before any entry, so each trial stays all-or-nothing with one call per step."""
+        self._write_chunks([(c, new_hash) for _, chunks, new_hash in changed for c in chunks], vectors)
         self.catalog.upsert(
-            ids=[trial.trial_id],
-            documents=[trial.model_dump_json()],
-            embeddings=np.ones((1, 1), dtype=np.float32),
-            metadatas=[
-                {
-                    "trial_hash": new_hash,
-                    "title": trial.title,
-                    "record_date": trial.record_date or "",
-                    "record_version": trial.record_version or "",
-                    "chunk_count": len(chunks),
-                    "source_path": trial.source_path,
-                }
-            ],
+            ids=[trial.trial_id for trial, _, _ in changed],
+            documents=[trial.model_dump_json() for trial, _, _ in changed],
+            embeddings=np.ones((len(changed), 1), dtype=np.float32),
+            metadatas=[_catalog_metadata(trial, chunks, new_hash) for trial, chunks, new_hash in changed],
         )
         self._bump_generation()
-        stale: Any = {"$and": [{"trial_id": trial.trial_id}, {"trial_hash": {"$ne": new_hash}}]}
-        self.chunks.delete(where=stale)
+        stale = [{"$and": [{"trial_id": trial.trial_id}, {"trial_hash": {"$ne": h}}]} for trial, _, h in changed]
+        where: Any = stale[0] if len(stale) == 1 else {"$or": stale}
+        self.chunks.delete(where=where)
 
     def _vectors(self, chunks: Sequence[Chunk]) -> dict[str, Any]:
-        """Vectors by passage hash: reused from the store where the passage is unchanged, else embedded."""
+        """Vectors by passage hash: from this trial's stored version or the cross-trial cache where the
+        passage was embedded before, else embedded now (and cached)."""
+        wanted = {passage_hash(c): c for c in chunks}
         reused = self._existing_vectors({c.trial_id for c in chunks})
-        missing = {passage_hash(c): passage_text(c) for c in chunks if passage_hash(c) not in reused}
-        fresh = self.embeddings.embed_array(list(missing.values()))
-        return dict(zip(missing, fresh, strict=True)) | reused
+        cache = self._cross_trial_cache()
+        if cache is not None:
+            reused |= cache.get_many(h for h in wanted if h not in reused)
+        missing = {h: passage_text(c) for h, c in wanted.items() if h not in reused}
+        fresh = dict(zip(missing, self.embeddings.embed_array(list(missing.values())), strict=True))
+        if cache is not None:
+            cache.put_many(fresh)
+        return fresh | reused
 
-    def _write_chunks(self, chunks: Sequence[Chunk], trial_hash: str, vectors: dict[str, Any] | None = None) -> None:
-        vectors = vectors if vectors is not None else self._vectors(chunks)
-        for begin in range(0, len(chunks), _WRITE_BATCH):
-            batch = chunks[begin : begin + _WRITE_BATCH]
+    def _cross_trial_cache(self) -> PassageVectorCache | None:
+        if not self.settings.vector_cache:
+            return None
+        with self._model_lock:
+            if self._passage_cache is None:
+                model = f"{EMBEDDING_MODEL_ID}-{self.settings.embed_max_tokens}"
+                path = self.settings.store_dir / VECTOR_CACHE_FILE
+                self._passage_cache = PassageVectorCache(path, model, EMBEDDING_DIM)
+        return self._passage_cache
+
+    def _write_chunks(self, rows: Sequence[tuple[Chunk, str]], vectors: dict[str, Any] | None = None) -> None:
+        """Upsert (chunk, trial hash) rows with their vectors, in Chroma-sized batches."""
+        vectors = vectors if vectors is not None else self._vectors([c for c, _ in rows])
+        for begin in range(0, len(rows), _WRITE_BATCH):
+            batch = rows[begin : begin + _WRITE_BATCH]
             self.chunks.upsert(
-                ids=[c.chunk_id for c in batch],
-                documents=[c.text for c in batch],
-                embeddings=np.array([vectors[passage_hash(c)] for c in batch], dtype=np.float32),
-                metadatas=[chunk_metadata(c, trial_hash) for c in batch],
+                ids=[c.chunk_id for c, _ in batch],
+                documents=[c.text for c, _ in batch],
+                embeddings=np.array([vectors[passage_hash(c)] for c, _ in batch], dtype=np.float32),
+                metadatas=[chunk_metadata(c, trial_hash) for c, trial_hash in batch],
             )
 
     def _existing_vectors(self, trial_ids: Iterable[str]) -> dict[str, Any]:

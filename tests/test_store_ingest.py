@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import assistant.store as store_module
+from assistant.offline_models import MiniLMEmbeddings
 from assistant.service import TrialQA
 from assistant.settings import Settings
-from assistant.store import TrialStore
+from assistant.store import VECTOR_CACHE_FILE, TrialStore, passage_hash, passage_text
 from ingest.chunking import chunk_trial
 from ingest.loaders import load_file
 from tests.conftest import CTGOV, SEED
@@ -90,7 +93,7 @@ def test_chunks_no_catalog_entry_vouches_for_are_invisible_and_repaired(tmp_path
     good = len(qa.store.valid_chunks())
     # What an ingest killed between writing chunks and the catalog leaves behind.
     leftovers = [c.model_copy(update={"chunk_id": c.chunk_id + "-orphan"}) for c in chunk_trial(trial)[:5]]
-    qa.store._write_chunks(leftovers, trial_hash="interrupted")
+    qa.store._write_chunks([(c, "interrupted") for c in leftovers])
 
     assert len(qa.store.valid_chunks()) == good
     assert qa.store.repair() == 5
@@ -132,3 +135,83 @@ def test_search_inside_one_trial_matches_chromas_filtered_query(tmp_path: Path) 
         assert [round(1 - score, 4) for _, score in ours] == [round(d, 4) for d in (got["distances"] or [[]])[0]]
     sectioned = qa.store.dense_search("Is ILD exclusionary?", 5, SEED_ID, ["Exclusion Criteria"], valid)
     assert sectioned and {chunk.section for chunk, _ in sectioned} == {"Exclusion Criteria"}
+
+
+class CountingEmbeddings(MiniLMEmbeddings):
+    """The real model, recording every passage it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        return super().embed_array(texts)
+
+
+def sibling_trial(tmp_path: Path, new_id: str, old_text: str, new_text: str) -> Path:
+    """A second record sharing most of its text with NCT00195091, one criterion reworded."""
+    source = (CTGOV / "NCT00195091.json").read_text(encoding="utf-8")
+    assert old_text in source
+    target = tmp_path / f"{new_id}.json"
+    target.write_text(source.replace("NCT00195091", new_id).replace(old_text, new_text), encoding="utf-8")
+    return target
+
+
+def stored_vectors(store: TrialStore, trial_id: str) -> dict[str, np.ndarray]:
+    got = store.chunks.get(where={"trial_id": trial_id}, include=["metadatas", "embeddings"])
+    embeddings = got["embeddings"] if got["embeddings"] is not None else []
+    return {str(m["passage_hash"]): np.asarray(e) for m, e in zip(got["metadatas"] or [], embeddings, strict=True)}
+
+
+def test_passages_another_trial_had_embedded_are_not_embedded_again(tmp_path: Path) -> None:
+    settings = Settings(store_dir=tmp_path / "store")
+    TrialQA(settings).ingest([CTGOV / "NCT00195091.json"], show_progress=False)
+    first = load_file(CTGOV / "NCT00195091.json")[0]
+    sibling_path = sibling_trial(tmp_path, "NCT99999991", "Six weeks must elapse", "Eight weeks must elapse")
+    sibling = load_file(sibling_path)[0]
+
+    counting = CountingEmbeddings()
+    reopened = TrialQA(settings, store=TrialStore(settings, embeddings=counting))
+    report = reopened.ingest([sibling_path], show_progress=False)
+
+    known = {passage_text(c) for c in chunk_trial(first)}
+    new = {passage_text(c) for c in chunk_trial(sibling)} - known
+    assert report.added == ["NCT99999991"]
+    assert new and sorted(counting.embedded) == sorted(new)
+    # Reused vectors are the ones the model gives for that very passage, not a neighbour's.
+    by_hash = {passage_hash(c): passage_text(c) for c in chunk_trial(sibling)}
+    vectors = stored_vectors(reopened.store, "NCT99999991")
+    assert set(vectors) == set(by_hash)
+    expected = MiniLMEmbeddings().embed_array(list(by_hash.values()))
+    for row, digest in enumerate(by_hash):
+        np.testing.assert_allclose(vectors[digest], expected[row], atol=1e-5)
+
+
+def test_an_unreadable_vector_cache_costs_time_not_answers(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(store_dir=tmp_path / "store")
+    settings.store_dir.mkdir()
+    (settings.store_dir / VECTOR_CACHE_FILE).write_bytes(b"not a database at all" * 100)
+    with caplog.at_level(logging.WARNING):
+        report = TrialQA(settings).ingest([SEED], show_progress=False)
+
+    assert report.added == [SEED_ID] and not report.errors
+    assert any(VECTOR_CACHE_FILE in r.getMessage() for r in caplog.records)
+    assert TrialQA(settings).ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
+
+
+def test_a_group_of_trials_is_committed_together_and_replaced_one_by_one(tmp_path: Path) -> None:
+    qa = fresh(tmp_path)
+    files = [SEED, *sorted(CTGOV.glob("*.json"))[:4]]
+    first = qa.ingest(files, show_progress=False)
+    assert len(first.added) == 5
+    counts = {t.trial_id: t.chunk_count for t in qa.trials()}
+    assert all(len(chunk_texts(qa.store, tid)) == n for tid, n in counts.items())
+
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))
+    second = qa.ingest([edited, *files[1:]], show_progress=False)
+
+    assert second.replaced == [SEED_ID] and len(second.unchanged) == 4
+    assert "Active tuberculosis." not in chunk_texts(qa.store, SEED_ID)
+    assert qa.store.count_chunks() == sum(t.chunk_count for t in qa.trials())
