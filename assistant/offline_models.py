@@ -123,6 +123,9 @@ def _onnx_session(threads: int) -> onnxruntime.InferenceSession:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # Memory patterns are planned per input shape; with every batch a new length they only pile up
+    # (about 170 MB more peak for 3% speed on the demo ingest).
+    options.enable_mem_pattern = False
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,7 +95,8 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self.bm25 is not None:
             self.bm25.save(str(tmp / "bm25"))
-        (tmp / "chunks.jsonl").write_text("".join(c.model_dump_json() + "\n" for c in self.chunks))
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
+            out.writelines(c.model_dump_json() + "\n" for c in self.chunks)
         (tmp / "fingerprint").write_text(self.fingerprint)
         shutil.rmtree(folder, ignore_errors=True)
         tmp.replace(folder)
@@ -103,7 +105,8 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex | None:
         try:
             fingerprint = (folder / "fingerprint").read_text()
-            chunks = [Chunk.model_validate_json(line) for line in (folder / "chunks.jsonl").read_text().splitlines()]
+            with (folder / "chunks.jsonl").open(encoding="utf-8") as lines:
+                chunks = [_load_chunk(line) for line in lines]
             bm25 = bm25s.BM25.load(str(folder / "bm25")) if chunks else None
         except (OSError, ValueError) as error:
             log.info("rebuilding the BM25 index: %s", error)
@@ -163,6 +166,18 @@ class LexicalIndex:
         return [(self.chunks[p], score) for p, score in hits[:k]]
 
 
+_REPEATED_FIELDS = ("trial_id", "section", "kind", "criterion", "fact", "title", "record_date")
+
+
+def _load_chunk(line: str) -> Chunk:
+    """One saved chunk, its repeated strings shared (see store.chunk_from_record for why)."""
+    data = json.loads(line)
+    for name in _REPEATED_FIELDS:
+        if isinstance(data.get(name), str):
+            data[name] = sys.intern(data[name])
+    return Chunk.model_validate(data)
+
+
 class HybridRetriever(BaseRetriever):
     """BM25 + dense retrieval with RRF, filterable by trial and section; a LangChain retriever too."""
 
@@ -218,8 +233,13 @@ class HybridRetriever(BaseRetriever):
         k = k or self.settings.top_k
         expanded = self.expander.expand(query)
         n = self.settings.candidates
-        lexical_hits = self.lexical().search(expanded, n, trial_id, sections)
-        dense_hits = self.store.dense_search(expanded, n, trial_id, sections, self.store.trial_hashes())
+        generation, valid = self.store.catalog_view()
+        lexical = self.lexical()
+        lexical_hits = lexical.search(expanded, n, trial_id, sections)
+        # The index's chunks stand for the trial only if they belong to the same catalog generation.
+        same_view = bool(trial_id) and lexical.fingerprint == generation
+        trial_chunks = lexical.by_trial.get(trial_id or "", []) if same_view else []
+        dense_hits = self.store.dense_search(expanded, n, trial_id, sections, valid, trial_chunks)
         return fuse(lexical_hits, dense_hits, self.settings.rrf_k)[:k]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:

@@ -215,3 +215,24 @@ def test_a_group_of_trials_is_committed_together_and_replaced_one_by_one(tmp_pat
     assert second.replaced == [SEED_ID] and len(second.unchanged) == 4
     assert "Active tuberculosis." not in chunk_texts(qa.store, SEED_ID)
     assert qa.store.count_chunks() == sum(t.chunk_count for t in qa.trials())
+
+
+def test_search_in_one_trial_takes_vectors_from_the_cache_and_ranks_as_chroma_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(store_dir=tmp_path / "store")
+    TrialQA(settings).ingest([SEED, *sorted(CTGOV.glob("*.json"))[:3]], show_progress=False)
+    questions = ("Is ILD exclusionary?", "Is there a site in Chengdu?", "How often is the drug given?")
+    from_chroma = TrialQA(settings.model_copy(update={"vector_cache": False}))
+    expected = [[s.chunk.chunk_id for s in from_chroma.retriever.search(q, trial_id=SEED_ID)] for q in questions]
+
+    cached = TrialQA(settings)
+    cached.retriever.lexical()
+
+    def chroma_read(*args: object) -> None:
+        raise AssertionError("the per-trial search read its vectors from Chroma")
+
+    monkeypatch.setattr(cached.store, "_stored_trial_vectors", chroma_read)
+    got = [[s.chunk.chunk_id for s in cached.retriever.search(q, trial_id=SEED_ID)] for q in questions]
+    assert got == expected
+    assert cached.ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
