@@ -30,7 +30,7 @@ from assistant.offline_models import MiniLMEmbeddings
 from assistant.service import TrialQA
 from assistant.settings import Settings
 from ingest.loaders import iter_inputs, load_bytes
-from ingest.pipeline import _GROUP_CHUNKS
+from ingest.pipeline import GROUP_CHUNKS
 from ingest.records import Trial
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,15 +94,6 @@ def _tagged(line: str, new_id: str) -> str:
     return line if not stripped or stripped.endswith(":") else f"{line} ({new_id})"
 
 
-def repeated_passage_share(trials: list[Trial]) -> float:
-    """Share of passages whose text an earlier trial in the list already had (what ingest can reuse)."""
-    from assistant.store import passage_text
-    from ingest.chunking import chunk_trial
-
-    passages = [passage_text(c) for trial in trials for c in chunk_trial(trial)]
-    return 1 - len(set(passages)) / len(passages)
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -130,7 +121,7 @@ def ingest_ours(count: int, folder: Path) -> dict[str, Any]:
             repeated += digest in seen
             seen.add(digest)
         batch.append((trial, trial_chunks))
-        if sum(len(c) for _, c in batch) >= _GROUP_CHUNKS:
+        if sum(len(c) for _, c in batch) >= GROUP_CHUNKS:
             chunks += sum(len(c) for _, c in batch)
             qa.store.upsert_many(batch)
             batch = []

@@ -14,7 +14,7 @@ from ingest.chunking import chunk_trial, trial_fingerprint
 from ingest.loaders import count_inputs, iter_inputs
 from ingest.records import Chunk, Trial
 
-_GROUP_CHUNKS = 256
+GROUP_CHUNKS = 256  # chunks whose new passages are embedded and written together
 
 
 @dataclass
@@ -56,7 +56,7 @@ def ingest_paths(
                     report.errors.append(clash)
                     continue
                 pending.append((trial, chunk_trial(trial, settings.chunk_tokens, settings.chunk_overlap_tokens)))
-            if sum(len(chunks) for _, chunks in pending) >= _GROUP_CHUNKS:
+            if sum(len(chunks) for _, chunks in pending) >= GROUP_CHUNKS:
                 _flush(pending, store, report)
         _flush(pending, store, report)
     return report
