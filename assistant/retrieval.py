@@ -156,7 +156,7 @@ class LexicalIndex:
         positions = self._positions.get(trial_id)
         if positions is None:
             return []
-        scores = bm25.get_scores(query_tokens)[positions]
+        scores = self.trial_scores(bm25, query_tokens, positions)
         hits = [
             (int(p), float(score))
             for p, score in zip(positions, scores, strict=True)
@@ -164,6 +164,36 @@ class LexicalIndex:
         ]
         hits.sort(key=lambda hit: (-hit[1], hit[0]))
         return [(self.chunks[p], score) for p, score in hits[:k]]
+
+    def trial_scores(self, bm25: bm25s.BM25, query_tokens: list[str], positions: np.ndarray) -> np.ndarray:
+        """BM25 scores of one trial's passages, equal to bm25s's own. A trial's passages sit at consecutive
+        positions and each posting list is sorted by position, so only the part of each list inside the
+        trial is read; bm25s's pass adds up whole posting lists, which grow with the corpus."""
+        lo, hi = int(positions[0]), int(positions[-1]) + 1
+        if hi - lo != len(positions) or not self._postings_sorted:
+            return bm25.get_scores(query_tokens)[positions]
+        data, indices, indptr = bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"]
+        token_ids = np.asarray(bm25.get_tokens_ids(query_tokens), dtype=np.int64)
+        scores = np.zeros(hi - lo, dtype=np.dtype(bm25.dtype))
+        for token_id in token_ids:
+            start, end = int(indptr[token_id]), int(indptr[token_id + 1])
+            first, last = np.searchsorted(indices[start:end], [lo, hi])
+            np.add.at(scores, indices[start + first : start + last] - lo, data[start + first : start + last])
+        if bm25.nonoccurrence_array is not None:
+            scores += bm25.nonoccurrence_array[token_ids].sum()
+        return scores
+
+    @cached_property
+    def _postings_sorted(self) -> bool:
+        """Whether every posting list lists passages in ascending position (checked once, not assumed)."""
+        if self.bm25 is None:
+            return False
+        indices, indptr = self.bm25.scores["indices"], self.bm25.scores["indptr"]
+        rising = np.diff(indices) > 0
+        list_starts = indptr[1:-1]
+        list_starts = list_starts[(list_starts > 0) & (list_starts < len(indices))]
+        rising[list_starts - 1] = True  # where one list ends and the next begins, positions restart
+        return bool(rising.all())
 
 
 _REPEATED_FIELDS = ("trial_id", "section", "kind", "criterion", "fact", "title", "record_date")

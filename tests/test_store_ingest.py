@@ -236,3 +236,22 @@ def test_search_in_one_trial_takes_vectors_from_the_cache_and_ranks_as_chroma_wo
     got = [[s.chunk.chunk_id for s in cached.retriever.search(q, trial_id=SEED_ID)] for q in questions]
     assert got == expected
     assert cached.ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
+
+
+def test_bm25_scores_inside_one_trial_equal_bm25s_own(qa: TrialQA) -> None:
+    lexical = qa.retriever.lexical()
+    assert lexical.bm25 is not None
+    assert lexical._postings_sorted  # otherwise the restricted pass below would not be exercised
+    from assistant.text import tokens
+
+    trial_ids = [SEED_ID, *sorted(lexical.by_trial)[:: max(1, len(lexical.by_trial) // 12)]]
+    matched = 0
+    for question in ("Is ILD exclusionary?", "hepatitis B HBV HCV", "Is there a site in Chengdu?", "criteria criteria"):
+        words = [t for t in tokens(qa.retriever.expander.expand(question)) if t in lexical.bm25.vocab_dict]
+        whole = lexical.bm25.get_scores(words)
+        for trial_id in trial_ids:
+            positions = lexical._positions[trial_id]
+            restricted = lexical.trial_scores(lexical.bm25, words, positions)
+            assert np.array_equal(restricted, whole[positions]), (question, trial_id)
+            matched += int(restricted.any())
+    assert matched >= 20  # most trials match at least one word, so the sums compared are not all zero
