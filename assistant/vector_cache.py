@@ -73,8 +73,3 @@ class PassageVectorCache:
                     self._db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows)
             except sqlite3.Error as error:
                 log.warning("%s: vector cache write failed (%s)", self.path, error)
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
