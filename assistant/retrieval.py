@@ -6,7 +6,6 @@ import json
 import logging
 import re
 import shutil
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from assistant.records import ScoredChunk
 from assistant.settings import Settings
 from assistant.store import TrialStore, passage_text
 from assistant.text import tokens
-from ingest.records import Chunk
+from ingest.records import Chunk, chunk_with_shared_strings
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -106,7 +105,7 @@ class LexicalIndex:
         try:
             fingerprint = (folder / "fingerprint").read_text()
             with (folder / "chunks.jsonl").open(encoding="utf-8") as lines:
-                chunks = [_load_chunk(line) for line in lines]
+                chunks = [chunk_with_shared_strings(json.loads(line)) for line in lines]
             bm25 = bm25s.BM25.load(str(folder / "bm25")) if chunks else None
         except (OSError, ValueError) as error:
             log.info("rebuilding the BM25 index: %s", error)
@@ -194,18 +193,6 @@ class LexicalIndex:
         list_starts = list_starts[(list_starts > 0) & (list_starts < len(indices))]
         rising[list_starts - 1] = True  # where one list ends and the next begins, positions restart
         return bool(rising.all())
-
-
-_REPEATED_FIELDS = ("trial_id", "section", "kind", "criterion", "fact", "title", "record_date")
-
-
-def _load_chunk(line: str) -> Chunk:
-    """One saved chunk, its repeated strings shared (see store.chunk_from_record for why)."""
-    data = json.loads(line)
-    for name in _REPEATED_FIELDS:
-        if isinstance(data.get(name), str):
-            data[name] = sys.intern(data[name])
-    return Chunk.model_validate(data)
 
 
 class HybridRetriever(BaseRetriever):
