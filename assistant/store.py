@@ -265,7 +265,9 @@ class TrialStore:
             if old_hashes.get(trial.trial_id) != new_hash
         ]
         if changed:
-            self._commit(changed, self.embed_chunks([c for _, chunks, _ in changed for c in chunks]))
+            chunks = [c for _, trial_chunks, _ in changed for c in trial_chunks]
+            replaced = [trial.trial_id for trial, _, _ in changed if trial.trial_id in old_hashes]
+            self._commit(changed, self.embed_chunks(chunks, replaced))
         return [
             Outcome.UNCHANGED
             if old_hashes.get(trial.trial_id) == new_hash
@@ -291,11 +293,12 @@ class TrialStore:
         where: Any = stale[0] if len(stale) == 1 else {"$or": stale}
         self.chunks.delete(where=where)
 
-    def embed_chunks(self, chunks: Sequence[Chunk]) -> dict[str, Any]:
-        """Vectors by passage hash: from this trial's stored version or the cross-trial cache where the
+    def embed_chunks(self, chunks: Sequence[Chunk], stored_trials: Sequence[str] = ()) -> dict[str, Any]:
+        """Vectors by passage hash: from the stored version of `stored_trials` (catalogued trials being
+        replaced; a new trial has none, so it costs no Chroma read) or the cross-trial cache where the
         passage was embedded before, else embedded now (and cached)."""
         wanted = {passage_hash(c): c for c in chunks}
-        reused = self._existing_vectors({c.trial_id for c in chunks})
+        reused = self._existing_vectors(stored_trials)
         cache = self._cross_trial_cache()
         if cache is not None:
             reused |= cache.get_many(h for h in wanted if h not in reused)

@@ -255,3 +255,18 @@ def test_bm25_scores_inside_one_trial_equal_bm25s_own(qa: TrialQA) -> None:
             assert np.array_equal(restricted, whole[positions]), (question, trial_id)
             matched += int(restricted.any())
     assert matched >= 20  # most trials match at least one word, so the sums compared are not all zero
+
+
+def test_an_edited_record_embeds_only_its_changed_passages_even_without_the_cache(tmp_path: Path) -> None:
+    settings = Settings(store_dir=tmp_path / "store", vector_cache=False)
+    TrialQA(settings).ingest([SEED], show_progress=False)
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))
+
+    counting = CountingEmbeddings()
+    report = TrialQA(settings, store=TrialStore(settings, embeddings=counting)).ingest([edited], show_progress=False)
+
+    before = {passage_text(c) for c in chunk_trial(load_file(SEED)[0])}
+    after = {passage_text(c) for c in chunk_trial(load_file(edited)[0])}
+    assert report.replaced == [SEED_ID]
+    assert sorted(counting.embedded) == sorted(after - before) and len(counting.embedded) <= 2
