@@ -207,8 +207,9 @@ class HybridRetriever(BaseRetriever):
     _lexical: LexicalIndex | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
-    def lexical(self) -> LexicalIndex:
-        fingerprint = self.store.catalog_fingerprint()
+    def lexical(self, fingerprint: str | None = None) -> LexicalIndex:
+        """The BM25 index of the catalog generation `fingerprint` (by default, the current one)."""
+        fingerprint = fingerprint or self.store.catalog_fingerprint()
         current = self._lexical
         if current is not None and current.fingerprint == fingerprint:
             return current
@@ -250,12 +251,11 @@ class HybridRetriever(BaseRetriever):
         k = k or self.settings.top_k
         expanded = self.expander.expand(query)
         n = self.settings.candidates
+        # One catalog read serves both sides: the BM25 index is the one of the generation `valid` belongs to.
         generation, valid = self.store.catalog_view()
-        lexical = self.lexical()
+        lexical = self.lexical(generation)
         lexical_hits = lexical.search(expanded, n, trial_id, sections)
-        # The index's chunks stand for the trial only if they belong to the same catalog generation.
-        same_view = bool(trial_id) and lexical.fingerprint == generation
-        trial_chunks = lexical.by_trial.get(trial_id or "", []) if same_view else []
+        trial_chunks = lexical.by_trial.get(trial_id, []) if trial_id else []
         dense_hits = self.store.dense_search(expanded, n, trial_id, sections, valid, trial_chunks)
         return fuse(lexical_hits, dense_hits, self.settings.rrf_k)[:k]
 
