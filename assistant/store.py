@@ -289,9 +289,18 @@ class TrialStore:
             metadatas=[_catalog_metadata(trial, chunks, new_hash) for trial, chunks, new_hash in changed],
         )
         self._bump_generation()
-        stale = [{"$and": [{"trial_id": trial.trial_id}, {"trial_hash": {"$ne": h}}]} for trial, _, h in changed]
-        where: Any = stale[0] if len(stale) == 1 else {"$or": stale}
-        self.chunks.delete(where=where)
+        self._delete_other_versions(changed)
+
+    def _delete_other_versions(self, changed: Sequence[tuple[Trial, Sequence[Chunk], str]]) -> None:
+        """Remove every chunk of these trials that is not in their new version (the replaced version, or
+        leftovers of an interrupted ingest). Found by the indexed trial id and deleted by id: a `$ne`
+        filter on the hash made Chroma scan every chunk's hash, a cost that grew with the collection."""
+        trial_ids = [trial.trial_id for trial, _, _ in changed]
+        where: Any = {"trial_id": trial_ids[0]} if len(trial_ids) == 1 else {"trial_id": {"$in": trial_ids}}
+        current = {c.chunk_id for _, chunks, _ in changed for c in chunks}
+        stale = [cid for cid in self.chunks.get(where=where, include=[])["ids"] if cid not in current]
+        for begin in range(0, len(stale), _WRITE_BATCH):
+            self.chunks.delete(ids=stale[begin : begin + _WRITE_BATCH])
 
     def embed_chunks(self, chunks: Sequence[Chunk], stored_trials: Sequence[str] = ()) -> dict[str, Any]:
         """Vectors by passage hash: from the stored version of `stored_trials` (catalogued trials being

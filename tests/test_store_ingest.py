@@ -100,6 +100,24 @@ def test_chunks_no_catalog_entry_vouches_for_are_invisible_and_repaired(tmp_path
     assert qa.store.count_chunks() == good
 
 
+def test_replacing_a_trial_removes_its_old_version_and_leftovers_but_no_other_trial(tmp_path: Path) -> None:
+    qa = fresh(tmp_path)
+    other = CTGOV / "NCT00195091.json"
+    qa.ingest([SEED, other], show_progress=False)
+    other_ids = set(qa.store.chunks.get(where={"trial_id": "NCT00195091"}, include=[])["ids"])
+    leftovers = [c.model_copy(update={"chunk_id": c.chunk_id + "-orphan"}) for c in chunk_trial(load_file(SEED)[0])[:3]]
+    qa.store._write_chunks([(c, "interrupted") for c in leftovers])
+
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))
+    qa.ingest([edited], show_progress=False)
+
+    stored = set(qa.store.chunks.get(where={"trial_id": SEED_ID}, include=[])["ids"])
+    assert stored == {c.chunk_id for c in chunk_trial(load_file(edited)[0])}
+    assert set(qa.store.chunks.get(where={"trial_id": "NCT00195091"}, include=[])["ids"]) == other_ids
+    assert qa.store.repair() == 0
+
+
 def test_reopened_store_answers_without_reingest(tmp_path: Path) -> None:
     fresh(tmp_path).ingest([SEED], show_progress=False)
     reopened = fresh(tmp_path)
