@@ -43,7 +43,7 @@ class TrialQA:
     # ---- ingest --------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
         report = ingest_paths(paths, self.store, self.settings, show_progress=show_progress)
-        self.retriever.refresh()
+        self.retriever.lexical()  # the BM25 index follows now (reading only changed trials), not at the first question
         return report
 
     def ensure_demo_data(self, show_progress: bool = True) -> IngestReport | None:

@@ -11,12 +11,15 @@ import numpy as np
 import pytest
 
 import assistant.store as store_module
+from assistant.lexical import LexicalIndex
 from assistant.offline_models import MiniLMEmbeddings
 from assistant.service import TrialQA
 from assistant.settings import Settings
 from assistant.store import VECTOR_CACHE_FILE, TrialStore, passage_hash, passage_text
+from assistant.text import tokens
 from ingest.chunking import chunk_trial
 from ingest.loaders import load_file
+from ingest.records import Chunk
 from tests.conftest import CTGOV, SEED
 
 SEED_ID = "NCT06839066"
@@ -256,23 +259,61 @@ def test_search_in_one_trial_takes_vectors_from_the_cache_and_ranks_as_chroma_wo
     assert cached.ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
 
 
-def test_bm25_scores_inside_one_trial_equal_bm25s_own(qa: TrialQA) -> None:
-    lexical = qa.retriever.lexical()
-    assert lexical.bm25 is not None
-    assert lexical._postings_sorted  # otherwise the restricted pass below would not be exercised
-    from assistant.text import tokens
+def test_bm25_scores_equal_bm25s_over_the_corpus_and_inside_one_trial(qa: TrialQA) -> None:
+    import bm25s
 
+    lexical = qa.retriever.lexical()
+    reference = bm25s.BM25()  # bm25s's defaults: the Lucene variant, k1 1.5, b 0.75
+    reference.index([tokens(passage_text(c)) or ["_"] for c in lexical.chunks], show_progress=False)
     trial_ids = [SEED_ID, *sorted(lexical.by_trial)[:: max(1, len(lexical.by_trial) // 12)]]
     matched = 0
     for question in ("Is ILD exclusionary?", "hepatitis B HBV HCV", "Is there a site in Chengdu?", "criteria criteria"):
-        words = [t for t in tokens(qa.retriever.expander.expand(question)) if t in lexical.bm25.vocab_dict]
-        whole = lexical.bm25.get_scores(words)
+        words = [t for t in tokens(qa.retriever.expander.expand(question)) if t in reference.vocab_dict]
+        expected = reference.get_scores(words)
+        terms = lexical.query_terms(" ".join(words))
+        assert len(terms) == len(words)
+        np.testing.assert_allclose(lexical.scores(terms), expected, rtol=2e-6, atol=1e-6)
         for trial_id in trial_ids:
-            positions = lexical._positions[trial_id]
-            restricted = lexical.trial_scores(lexical.bm25, words, positions)
-            assert np.array_equal(restricted, whole[positions]), (question, trial_id)
-            matched += int(restricted.any())
+            lo, hi = lexical._spans[trial_id]
+            inside = lexical.trial_scores(terms, trial_id)
+            np.testing.assert_allclose(inside, expected[lo:hi], rtol=2e-6, atol=1e-6, err_msg=f"{question} {trial_id}")
+            matched += int(inside.any())
     assert matched >= 20  # most trials match at least one word, so the sums compared are not all zero
+
+
+def test_bm25_index_follows_edits_additions_and_removals_reading_only_those_trials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(store_dir=tmp_path / "store")
+    records = sorted(CTGOV.glob("*.json"))
+    qa = TrialQA(settings)
+    qa.ingest([SEED, *records[:6]], show_progress=False)
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))
+    removed = load_file(records[0])[0].trial_id
+    read: list[list[str]] = []
+    catalogued_chunks = qa.store.catalogued_chunks
+
+    def spy(trial_ids: list[str]) -> list[Chunk]:
+        read.append(list(trial_ids))
+        return catalogued_chunks(trial_ids)
+
+    monkeypatch.setattr(qa.store, "catalogued_chunks", spy)
+    qa.ingest([edited, records[6]], show_progress=False)
+    qa.store.delete_trial(removed)
+    synced = TrialQA(settings).retriever.lexical()  # a new process: the saved index is synced, not rebuilt
+
+    added = load_file(records[6])[0].trial_id
+    assert read == [sorted([SEED_ID, added])]
+    rebuilt = LexicalIndex.empty().synced(qa.store.trial_hashes(), "rebuilt", catalogued_chunks)
+    assert [c.chunk_id for c in synced.chunks] == [c.chunk_id for c in rebuilt.chunks]
+    assert removed not in synced.by_trial and "Active or latent TB." in {c.text for c in synced.by_trial[SEED_ID]}
+    assert sorted(synced.vocab) == sorted(rebuilt.vocab)
+    for question in ("Is tuberculosis exclusionary?", "latent TB", "Is there a site in Chengdu?"):
+        terms, fresh_terms = synced.query_terms(question), rebuilt.query_terms(question)
+        np.testing.assert_array_equal(synced.scores(terms), rebuilt.scores(fresh_terms))
+        assert synced.search(question, 10, None, None) == rebuilt.search(question, 10, None, None)
+        assert synced.search(question, 10, SEED_ID, None) == rebuilt.search(question, 10, SEED_ID, None)
 
 
 def test_an_edited_record_embeds_only_its_changed_passages_even_without_the_cache(tmp_path: Path) -> None:
