@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -45,15 +46,18 @@ class TermCounts:
 
     @classmethod
     def of(cls, rows: Iterable[Counter[int]]) -> TermCounts:
-        data: list[int] = []
-        indices: list[int] = []
-        indptr = [0]
+        # Typed arrays, not lists: a list of 15 million term ids held ~0.5 GB of int objects at 10k trials.
+        data, indices, indptr = array("f"), array("i"), array("q", [0])
         for row in rows:
-            for term, count in sorted(row.items()):
-                indices.append(term)
-                data.append(count)
+            terms = sorted(row)
+            indices.extend(terms)
+            data.extend(row[t] for t in terms)
             indptr.append(len(indices))
-        return cls(np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64))
+        return cls(
+            np.frombuffer(data, np.float32).copy(),
+            np.frombuffer(indices, np.int32).copy(),
+            np.frombuffer(indptr, np.int64).copy(),
+        )
 
     @property
     def rows(self) -> int:

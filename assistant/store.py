@@ -37,7 +37,7 @@ CATALOG_SUFFIX = "_catalog"
 META_SUFFIX = "_meta"
 _GENERATION = "generation"
 _WRITE_BATCH = 2000
-_TRIALS_PER_READ = 20  # about 800 chunks per keyed read
+_TRIALS_PER_READ = 100  # trials per keyed read (about 4,000 chunks, read in pages)
 _READ_PAGE = 1000  # larger pages left the process holding more memory (5000: +300 MB at 30k rows)
 VECTOR_CACHE_FILE = "vector-cache.sqlite"
 
@@ -129,12 +129,12 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
-def _pages(collection: Collection, include: list[str]) -> Iterator[dict[str, list[Any]]]:
-    """Every row, in pages: one unpaged get of ~30k rows exceeds SQLite's variable limit, and a page at
-    a time keeps a whole-store read from holding every raw row at once."""
+def _pages(collection: Collection, include: list[str], where: Any = None) -> Iterator[dict[str, list[Any]]]:
+    """Every row (matching `where`), in pages: one unpaged get of ~30k rows exceeds SQLite's variable
+    limit, and a page at a time keeps a whole-store read from holding every raw row at once."""
     offset = 0
     while True:
-        got: Any = collection.get(include=include, limit=_READ_PAGE, offset=offset)  # type: ignore[arg-type]
+        got: Any = collection.get(where=where, include=include, limit=_READ_PAGE, offset=offset)  # type: ignore[arg-type]
         yield {"ids": got["ids"], **{field: got[field] or [] for field in include}}
         if len(got["ids"]) < _READ_PAGE:
             return
@@ -371,31 +371,22 @@ class TrialStore:
     # ---- reading -------------------------------------------------------------------------------
     def valid_chunks(self) -> list[Chunk]:
         """All chunks of the catalogued version of every trial, in a stable order."""
-        valid = self.trial_hashes()
-        chunks = [
-            chunk_from_record(cid, doc, m)
-            for page in _pages(self.chunks, ["documents", "metadatas"])
-            for cid, doc, m in zip(page["ids"], page["documents"], _metadatas(page), strict=True)
-            if valid.get(str(m["trial_id"])) == m["trial_hash"]
-        ]
-        return sorted(chunks, key=lambda c: (c.trial_id, c.start, c.chunk_id))
+        return self.catalogued_chunks(list(self.trial_hashes()))
 
     def catalogued_chunks(self, trial_ids: Sequence[str]) -> list[Chunk]:
-        """The chunks of these trials' catalogued versions, ordered as `valid_chunks` orders them. Most of
-        the catalog: one paged read of everything; a few trials: reads by the indexed trial id."""
+        """The chunks of these trials' catalogued versions, ordered by (trial, start, chunk id). Read by
+        the indexed trial id, a batch of trials at a time: paging the whole collection by offset made
+        each page cost more than the last (24 ms -> 167 ms per 1,000 rows at 376,000 chunks)."""
         valid = self.trial_hashes()
         wanted = sorted(set(trial_ids))
-        if len(wanted) * 4 > len(valid):
-            keep = set(wanted)
-            return [c for c in self.valid_chunks() if c.trial_id in keep]
         chunks: list[Chunk] = []
         for begin in range(0, len(wanted), _TRIALS_PER_READ):
             batch = wanted[begin : begin + _TRIALS_PER_READ]
             where: Any = {"trial_id": batch[0]} if len(batch) == 1 else {"trial_id": {"$in": batch}}
-            got = self.chunks.get(where=where, include=["documents", "metadatas"])
             chunks += [
                 chunk_from_record(cid, doc, m)
-                for cid, doc, m in zip(got["ids"], got["documents"] or [], _metadatas(got), strict=True)
+                for page in _pages(self.chunks, ["documents", "metadatas"], where)
+                for cid, doc, m in zip(page["ids"], page["documents"], _metadatas(page), strict=True)
                 if valid.get(str(m["trial_id"])) == m["trial_hash"]
             ]
         return sorted(chunks, key=lambda c: (c.trial_id, c.start, c.chunk_id))

@@ -129,14 +129,16 @@ def test_reopened_store_answers_without_reingest(tmp_path: Path) -> None:
 
 
 def test_whole_store_reads_are_paged_and_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # An unpaged get of ~30k rows fails in SQLite ("too many SQL variables"); pages of 7 rows here
-    # exercise the same stitching on a small store, including a last page that is exactly full.
+    # An unpaged get of ~30k rows fails in SQLite ("too many SQL variables"); pages of 7 rows and reads
+    # of one trial at a time exercise the same stitching on a small store, including a last page that is
+    # exactly full.
     qa = fresh(tmp_path)
     qa.ingest([SEED, CTGOV / "NCT00195091.json"], show_progress=False)
     unpaged = sorted(qa.store.valid_chunks(), key=lambda c: c.chunk_id)
     total = qa.store.count_chunks()
-    for page in (7, total, total + 1):
+    for page, trials_per_read in ((7, 1), (total, 2), (total + 1, 3)):
         monkeypatch.setattr(store_module, "_READ_PAGE", page)
+        monkeypatch.setattr(store_module, "_TRIALS_PER_READ", trials_per_read)
         paged = sorted(qa.store.valid_chunks(), key=lambda c: c.chunk_id)
         assert [c.chunk_id for c in paged] == [c.chunk_id for c in unpaged]
         assert paged == unpaged
