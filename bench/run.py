@@ -142,6 +142,28 @@ def ingest_ours(count: int, folder: Path) -> dict[str, Any]:
     }
 
 
+def ingest_update(folder: Path, scratch: Path) -> dict[str, float]:
+    """`trialqa ingest` of one edited and one new record into an existing store: the writes, and the BM25
+    index brought up to date (it reads only those two trials back)."""
+    from ingest.pipeline import ingest_paths
+
+    qa = TrialQA(Settings(store_dir=folder))
+    qa.retriever.lexical()  # the saved index, loaded: what a serving process already holds
+    scratch.mkdir(parents=True, exist_ok=True)
+    seed = ROOT / "data" / "demo" / "NCT06839066.txt"
+    (scratch / "edited.txt").write_text(seed.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active TB."))
+    study = json.loads(next(iter(sorted((ROOT / "data" / "demo" / "ctgov").glob("*.json")))).read_text())
+    study["protocolSection"]["identificationModule"]["nctId"] = "NCT99999999"
+    (scratch / "new.json").write_text(json.dumps(study))
+    started = time.perf_counter()
+    report = ingest_paths([scratch], qa.store, qa.settings, show_progress=False)
+    written = time.perf_counter()
+    qa.retriever.lexical()
+    synced = time.perf_counter()
+    assert report.replaced == ["NCT06839066"] and report.added == ["NCT99999999"], report.summary()
+    return {"writes_s": written - started, "bm25_update_s": synced - written, "total_s": synced - started}
+
+
 def ingest_breakdown(folder: Path) -> dict[str, float]:
     """One ingest of the real records, split into chunking, embedding, Chroma writes and the BM25 build."""
     from ingest.chunking import chunk_trial
@@ -257,6 +279,8 @@ def main() -> None:
             if n == max(args.query_trials):
                 results["breakdown"] = isolated(breakdown, folder, "NCT06839066")
                 print(f"{n:>7} trials  where one query's time goes (ms): {_rounded(results['breakdown'])}", flush=True)
+                row["update"] = isolated(ingest_update, folder, work / "update")
+                print(f"{n:>7} trials  ingest of 1 edited + 1 new record (s): {_rounded(row['update'])}", flush=True)
         if n in args.trials:
             naive = isolated(ingest_naive, n, work / f"naive-{n}")
             row["naive"], row["ratio"] = naive, ours["trials_per_s"] / naive["trials_per_s"]
