@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -121,6 +123,19 @@ class LexicalIndex:
         every = self.chunks + fresh_chunks
         return [c for lo, hi in order for c in every[lo:hi]], both.take(order)
 
+    def _inconsistency(self) -> str | None:
+        """What makes files that parsed still unusable together (a partial copy, a hand edit), if anything."""
+        counts = self.counts
+        if counts.rows != len(self.chunks):
+            return f"{len(self.chunks)} passages for {counts.rows} rows of counts"
+        if counts.indptr[0] != 0 or counts.indptr[-1] != len(counts.indices) or len(counts.data) != len(counts.indices):
+            return "the term counts are cut short"
+        if len(counts.indices) and (counts.indices.min() < 0 or counts.indices.max() >= len(self.vocab)):
+            return "the term counts name words the vocabulary does not have"
+        if set(self._spans) - set(self.trial_hashes):
+            return "passages of trials the index does not list"
+        return None
+
     # ---- statistics -----------------------------------------------------------------------------
     @cached_property
     def _spans(self) -> dict[str, tuple[int, int]]:
@@ -214,8 +229,9 @@ class LexicalIndex:
 
     # ---- on disk --------------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
-        """Written beside, then swapped in: a reader never sees half an index."""
-        tmp = folder.with_name(folder.name + ".tmp")
+        """Written beside, then swapped in: a reader never sees half an index. Each writer has its own
+        scratch folder, so app instances sharing a store folder cannot interleave their files."""
+        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         np.savez(tmp / "counts.npz", data=self.counts.data, indices=self.counts.indices, indptr=self.counts.indptr)
@@ -226,7 +242,10 @@ class LexicalIndex:
         (tmp / "fingerprint").write_text(self.fingerprint)
         (tmp / "format").write_text(FORMAT)
         shutil.rmtree(folder, ignore_errors=True)
-        tmp.replace(folder)
+        try:
+            tmp.replace(folder)
+        except OSError:  # another instance swapped its index in first; it serves as well as ours
+            shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
@@ -247,8 +266,9 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError) as error:
             log.info("rebuilding the BM25 index: %s", error)
             return None
-        if counts.rows != len(chunks):
-            log.info("rebuilding the BM25 index: %s has %d passages for %d rows", folder, len(chunks), counts.rows)
+        problem = index._inconsistency()
+        if problem:
+            log.warning("rebuilding the BM25 index in %s: %s", folder, problem)
             return None
         return index
 

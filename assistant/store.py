@@ -391,9 +391,6 @@ class TrialStore:
             ]
         return sorted(chunks, key=lambda c: (c.trial_id, c.start, c.chunk_id))
 
-    def catalog_fingerprint(self) -> str:
-        return self.generation()
-
     def dense_search(
         self,
         query: str,

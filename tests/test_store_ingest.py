@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -221,6 +222,31 @@ def test_an_unreadable_vector_cache_costs_time_not_answers(tmp_path: Path, caplo
     assert report.added == [SEED_ID] and not report.errors
     assert any(VECTOR_CACHE_FILE in r.getMessage() for r in caplog.records)
     assert TrialQA(settings).ask("Is ILD exclusionary?", trial_id=SEED_ID).citations[0].criterion == "7"
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [
+        ("counts.npz", lambda path: path.write_bytes(b"not an array file" * 50)),
+        ("vocab.json", lambda path: path.write_text('["only", "three", "words"]')),
+        ("chunks.jsonl", lambda path: path.write_text("".join(path.read_text().splitlines(True)[:-5]))),
+        ("trials.json", lambda path: path.write_text("{}")),
+    ],
+)
+def test_a_damaged_bm25_index_is_rebuilt_from_the_store(
+    store_copy: Path, name: str, damage: Callable[[Path], object], caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(store_dir=store_copy, backend="offline")
+    folder = next((store_copy / "bm25").iterdir())
+    damage(folder / name)
+    with caplog.at_level(logging.INFO, logger="assistant.lexical"):
+        qa = TrialQA(settings)
+        answer = qa.ask("Is ILD exclusionary?", trial_id=SEED_ID)
+
+    assert answer.verdict == "excluded" and answer.citations[0].criterion == "7"
+    assert any("rebuilding the BM25 index" in r.getMessage() for r in caplog.records)
+    assert len(qa.retriever.lexical().chunks) == qa.store.count_chunks()
+    assert TrialQA(settings).retriever.lexical().chunks == qa.retriever.lexical().chunks  # saved whole again
 
 
 def test_a_group_of_trials_is_committed_together_and_replaced_one_by_one(tmp_path: Path) -> None:

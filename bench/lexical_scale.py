@@ -1,0 +1,92 @@
+"""How the BM25 index grows with the corpus, up to sizes the full ingest cannot reach on this machine.
+
+`python bench/lexical_scale.py --trials 1000 10000 100000` chunks the same varied corpus `run.py` uses
+(no embedding, no Chroma: at 3 trials/s a real 100,000-trial ingest would take about 9 hours here),
+syncs an empty index to it, saves it, and then, in a fresh process, loads it and times BM25 inside one
+trial (what every chat question does) and over all trials. It measures this component only; the
+dense side of a question about one trial reads that trial's vectors by key and does not grow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from run import QUESTIONS, ROOT, isolated, peak_rss_mb, timed, varied
+
+from assistant.lexical import LexicalIndex
+from assistant.retrieval import QueryExpander
+from ingest.chunking import chunk_trial, trial_fingerprint
+
+
+def build(count: int, folder: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    catalog: dict[str, str] = {}
+    chunks = []
+    for trial in varied(count):
+        catalog[trial.trial_id] = trial_fingerprint(trial)
+        chunks.extend(chunk_trial(trial))
+    chunked = time.perf_counter()
+    by_trial = sorted(chunks, key=lambda c: (c.trial_id, c.start, c.chunk_id))
+    index = LexicalIndex.empty().synced(catalog, "bench", lambda wanted: by_trial)
+    counted = time.perf_counter()
+    index.save(folder)
+    saved = time.perf_counter()
+    return {
+        "passages": len(by_trial),
+        "chunking_s": chunked - started,
+        "index_s": counted - chunked,
+        "save_s": saved - counted,
+        "build_peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def query(folder: Path, trial_ids: list[str]) -> dict[str, Any]:
+    started = time.perf_counter()
+    index = LexicalIndex.load(folder)
+    assert index is not None
+    loaded = time.perf_counter()
+    expander = QueryExpander.from_package()
+    questions = [expander.expand(q) for q in QUESTIONS]
+    pairs = [(q, trial_ids[i % len(trial_ids)]) for i, q in enumerate(questions * 5)]
+    first = timed(partial(index.search, questions[0], 40, trial_ids[0], None), 1)[0]  # computes corpus statistics
+    one_trial = [timed(partial(index.search, q, 40, t, None), 1)[0] for q, t in pairs]
+    first_all = timed(partial(index.search, questions[0], 40, None, None), 1)[0]  # builds the term-major copy
+    all_trials = [timed(partial(index.search, q, 40, None, None), 1)[0] for q in questions]
+    return {
+        "load_s": loaded - started,
+        "first_question_ms": first,
+        "one_trial_p50_ms": statistics.median(one_trial),
+        "one_trial_p95_ms": statistics.quantiles(one_trial, n=20)[18],
+        "all_trials_first_ms": first_all,
+        "all_trials_p50_ms": statistics.median(all_trials),
+        "query_peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trials", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "lexical.json"))
+    args = parser.parse_args()
+    results: dict[str, Any] = {}
+    asked = [f"NCT9{n:07d}" for n in range(1, 51)]
+    with tempfile.TemporaryDirectory(prefix="trialqa-lexical-") as work:
+        for count in args.trials:
+            folder = Path(work) / str(count)
+            row = isolated(build, count, folder) | isolated(query, folder, asked)
+            results[str(count)] = row
+            print(f"{count:>7} trials: " + json.dumps({k: round(v, 2) for k, v in row.items()}), flush=True)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=1))
+    print(f"results: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
