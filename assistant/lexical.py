@@ -146,13 +146,10 @@ class LexicalIndex:
         return {trial_id: self.chunks[lo:hi] for trial_id, (lo, hi) in self._spans.items()}
 
     @cached_property
-    def _row_of_entry(self) -> np.ndarray:
-        return np.repeat(np.arange(self.counts.rows, dtype=np.int64), np.diff(self.counts.indptr))
-
-    @cached_property
     def _length_norm(self) -> np.ndarray:
         """k1 * (1 - b + b * length / average length), per passage."""
-        lengths = np.bincount(self._row_of_entry, weights=self.counts.data, minlength=self.counts.rows)
+        running = np.concatenate([[0.0], np.cumsum(self.counts.data, dtype=np.float64)])
+        lengths = running[self.counts.indptr[1:]] - running[self.counts.indptr[:-1]]
         average = float(lengths.mean()) if len(lengths) else 1.0
         return (K1 * ((1 - B) + B * lengths / average)).astype(np.float32)
 
@@ -171,7 +168,7 @@ class LexicalIndex:
         """Term-major copy (indptr, rows, counts) for questions over every trial; built on first use."""
         order = np.argsort(self.counts.indices, kind="stable")
         indptr = np.concatenate([[0], np.cumsum(np.bincount(self.counts.indices, minlength=len(self.vocab)))])
-        return indptr.astype(np.int64), self._row_of_entry[order], self.counts.data[order]
+        return indptr.astype(np.int64), _row_of_entry(self.counts.indptr)[order], self.counts.data[order]
 
     @cached_property
     def _sections(self) -> np.ndarray:
@@ -210,7 +207,7 @@ class LexicalIndex:
         lo, hi = self._spans[trial_id]
         start, end = int(self.counts.indptr[lo]), int(self.counts.indptr[hi])
         columns, counts = self.counts.indices[start:end], self.counts.data[start:end]
-        rows = self._row_of_entry[start:end] - lo
+        rows = _row_of_entry(self.counts.indptr[lo : hi + 1] - start)
         scores = np.zeros(hi - lo, dtype=np.float32)
         for term in terms:
             hit = columns == term
@@ -271,6 +268,11 @@ class LexicalIndex:
             log.warning("rebuilding the BM25 index in %s: %s", folder, problem)
             return None
         return index
+
+
+def _row_of_entry(indptr: np.ndarray) -> np.ndarray:
+    """For each stored count, the row (counted from the first row `indptr` covers) it belongs to."""
+    return np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
 
 
 def _spans_of(chunks: Sequence[Chunk]) -> dict[str, tuple[int, int]]:
