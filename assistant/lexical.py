@@ -246,6 +246,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
+        if not folder.exists():
+            return None
         try:
             if (folder / "format").read_text() != FORMAT:
                 raise ValueError(f"{folder} holds another index format")
@@ -261,7 +263,7 @@ class LexicalIndex:
                 (folder / "fingerprint").read_text(),
             )
         except (OSError, ValueError, KeyError) as error:
-            log.info("rebuilding the BM25 index: %s", error)
+            log.warning("rebuilding the BM25 index in %s: %s", folder, error)
             return None
         problem = index._inconsistency()
         if problem:

@@ -239,7 +239,7 @@ def test_a_damaged_bm25_index_is_rebuilt_from_the_store(
     settings = Settings(store_dir=store_copy, backend="offline")
     folder = next((store_copy / "bm25").iterdir())
     damage(folder / name)
-    with caplog.at_level(logging.INFO, logger="assistant.lexical"):
+    with caplog.at_level(logging.WARNING, logger="assistant.lexical"):
         qa = TrialQA(settings)
         answer = qa.ask("Is ILD exclusionary?", trial_id=SEED_ID)
 
