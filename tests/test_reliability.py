@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromadb.api.shared_system_client import SharedSystemClient
 
 from assistant.records import Verdict
 from assistant.service import TrialQA
 from assistant.settings import Settings
-from assistant.store import TrialStore
+from assistant.store import CATALOG_SUFFIX, make_client
 from tests.chat_server import ChatServer, Step
 from tests.conftest import CTGOV, DEMO, ROOT, SEED
 from tests.ui_server import free_port
@@ -143,9 +144,16 @@ def test_sigkill_mid_ingest_leaves_no_half_trial_and_rerun_completes(tmp_path: P
 
 def _catalogued(store: Path) -> int:
     try:
-        # The bare store, not TrialQA: polling must stay cheap so the kill lands mid-ingest on a busy machine.
-        return len(TrialStore(Settings(store_dir=store)).trial_hashes())
+        # Only reads: polling must stay cheap so the kill lands mid-ingest on a busy machine, and must not
+        # race the ingest to create the store's collections (which TrialStore's get_or_create would do).
+        client = make_client(Settings(store_dir=store))
+        return client.get_collection(Settings().collection + CATALOG_SUFFIX).count()
     except Exception:
+        # A client opened while the ingest is still creating the database can fail to start, and Chroma
+        # keeps that failed instance for the path (every later client would reuse it); drop it so the
+        # next poll opens a fresh one.
+        SharedSystemClient._identifier_to_system.pop(str(store), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(store), None)
         return 0
 
 
