@@ -154,8 +154,13 @@ class LexicalIndex:
         return (K1 * ((1 - B) + B * lengths / average)).astype(np.float32)
 
     @cached_property
+    def _doc_freq(self) -> np.ndarray:
+        """Passages each term occurs in."""
+        return np.bincount(self.counts.indices, minlength=len(self.vocab))
+
+    @cached_property
     def _idf(self) -> np.ndarray:
-        doc_freq = np.bincount(self.counts.indices, minlength=len(self.vocab)).astype(np.float64)
+        doc_freq = self._doc_freq.astype(np.float64)
         passages = self.counts.rows
         return np.log(1 + (passages - doc_freq + 0.5) / (doc_freq + 0.5)).astype(np.float32)
 
@@ -167,7 +172,7 @@ class LexicalIndex:
     def _postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Term-major copy (indptr, rows, counts) for questions over every trial; built on first use."""
         order = np.argsort(self.counts.indices, kind="stable")
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(self.counts.indices, minlength=len(self.vocab)))])
+        indptr = np.concatenate([[0], np.cumsum(self._doc_freq)])
         return indptr.astype(np.int64), _row_of_entry(self.counts.indptr)[order], self.counts.data[order]
 
     @cached_property
@@ -212,7 +217,7 @@ class LexicalIndex:
         for term in terms:
             hit = columns == term
             tf = counts[hit]
-            np.add.at(scores, rows[hit], self._idf[term] * tf / (tf + self._length_norm[lo + rows[hit]]))
+            np.add.at(scores, rows[hit], self._weight(term, tf, lo + rows[hit]))
         return scores
 
     def scores(self, terms: Sequence[int]) -> np.ndarray:
@@ -221,8 +226,12 @@ class LexicalIndex:
         scores = np.zeros(self.counts.rows, dtype=np.float32)
         for term in terms:
             found, tf = rows[indptr[term] : indptr[term + 1]], counts[indptr[term] : indptr[term + 1]]
-            scores[found] += self._idf[term] * tf / (tf + self._length_norm[found])
+            scores[found] += self._weight(term, tf, found)
         return scores
+
+    def _weight(self, term: int, tf: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Lucene BM25 of one term in these passages, given its counts there."""
+        return self._idf[term] * tf / (tf + self._length_norm[rows])
 
     # ---- on disk --------------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
