@@ -149,6 +149,11 @@ def _get_all(collection: Collection, include: list[str]) -> dict[str, list[Any]]
     return out
 
 
+def _of_trials(trial_ids: Sequence[str]) -> Any:
+    """A Chroma filter for chunks of these trials (`$in` needs two or more values)."""
+    return {"trial_id": trial_ids[0]} if len(trial_ids) == 1 else {"trial_id": {"$in": list(trial_ids)}}
+
+
 def _metadatas(got: Any) -> list[dict[str, Any]]:
     """Chroma's metadata rows as plain dicts (its types are wider than what this store writes)."""
     return [dict(m) for m in (got["metadatas"] or [])]
@@ -296,8 +301,7 @@ class TrialStore:
         """Remove every chunk of these trials that is not in their new version (the replaced version, or
         leftovers of an interrupted ingest). Found by the indexed trial id and deleted by id: a `$ne`
         filter on the hash made Chroma scan every chunk's hash, a cost that grew with the collection."""
-        trial_ids = [trial.trial_id for trial, _, _ in changed]
-        where: Any = {"trial_id": trial_ids[0]} if len(trial_ids) == 1 else {"trial_id": {"$in": trial_ids}}
+        where = _of_trials([trial.trial_id for trial, _, _ in changed])
         current = {c.chunk_id for _, chunks, _ in changed for c in chunks}
         stale = [cid for cid in self.chunks.get(where=where, include=[])["ids"] if cid not in current]
         for begin in range(0, len(stale), _WRITE_BATCH):
@@ -345,8 +349,7 @@ class TrialStore:
         ids = sorted(trial_ids)
         if not ids:
             return {}
-        where: Any = {"trial_id": ids[0]} if len(ids) == 1 else {"trial_id": {"$in": ids}}
-        got = self.chunks.get(where=where, include=["metadatas", "embeddings"])
+        got = self.chunks.get(where=_of_trials(ids), include=["metadatas", "embeddings"])
         embeddings = got["embeddings"] if got["embeddings"] is not None else []
         return {str(m["passage_hash"]): e for m, e in zip(_metadatas(got), embeddings, strict=True)}
 
@@ -381,8 +384,7 @@ class TrialStore:
         wanted = sorted(set(trial_ids))
         chunks: list[Chunk] = []
         for begin in range(0, len(wanted), _TRIALS_PER_READ):
-            batch = wanted[begin : begin + _TRIALS_PER_READ]
-            where: Any = {"trial_id": batch[0]} if len(batch) == 1 else {"trial_id": {"$in": batch}}
+            where = _of_trials(wanted[begin : begin + _TRIALS_PER_READ])
             chunks += [
                 chunk_from_record(cid, doc, m)
                 for page in _pages(self.chunks, ["documents", "metadatas"], where)
