@@ -4,18 +4,23 @@ bm25s stores scores with the corpus statistics baked in, so one new trial meant 
 re-indexing every passage (73 s at 10,000 trials). Here each passage keeps its term counts; BM25
 (the Lucene variant, bm25s's default, same numbers) is computed at query time from corpus-wide
 document frequencies and lengths, so a sync reads and tokenizes only the trials that changed.
+
+The passages themselves stay on disk, one JSON line each in trial order, and are read a trial at a
+time: held as objects they took about 2 KB each, 7.9 GB of a query process at 100,000 trials.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
 import threading
+import weakref
 from array import array
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,8 +35,9 @@ from ingest.records import Chunk, chunk_with_shared_strings
 log = logging.getLogger(__name__)
 K1 = 1.5
 B = 0.75
-FORMAT = "term-counts-1"
-_SHOW_PROGRESS = 20_000  # passages; fewer take well under a second
+FORMAT = "term-counts-2"
+_SHOW_PROGRESS = 500  # changed trials; fewer take well under a second
+_FETCH_TRIALS = 100  # changed trials read from the store at a time: a whole-store build never holds them all
 EMPTY_PASSAGE = "_"  # a passage with no indexable word still gets a row (length 1), as in bm25s
 
 ChunkSource = Callable[[Sequence[str]], list[Chunk]]
@@ -65,85 +71,131 @@ class TermCounts:
     def rows(self) -> int:
         return len(self.indptr) - 1
 
-    def take(self, spans: Sequence[tuple[int, int]]) -> TermCounts:
-        """The rows of these [lo, hi) spans, in this order."""
-        starts = [int(self.indptr[lo]) for lo, _ in spans]
-        ends = [int(self.indptr[hi]) for _, hi in spans]
-        lengths = np.concatenate([[0], *(np.diff(self.indptr[lo : hi + 1]) for lo, hi in spans)])
-        return TermCounts(
-            np.concatenate([self.data[s:e] for s, e in zip(starts, ends, strict=True)] or [self.data[:0]]),
-            np.concatenate([self.indices[s:e] for s, e in zip(starts, ends, strict=True)] or [self.indices[:0]]),
-            np.cumsum(lengths, dtype=np.int64),
-        )
+
+class PassageFile:
+    """An index's passages: JSON lines in trial order, a trial's lines read when it is asked about.
+    Reads go through a descriptor opened with the index, so an index swapped in by another writer
+    never mixes its file with this index's offsets."""
+
+    def __init__(
+        self, fd: int | None, trial_ids: list[str], row_bounds: np.ndarray, byte_bounds: np.ndarray, keep: int
+    ) -> None:
+        self.trial_ids = trial_ids
+        self.row_bounds = row_bounds  # trial i's rows: [row_bounds[i], row_bounds[i + 1])
+        self.byte_bounds = byte_bounds  # and its lines' bytes in the file
+        self._position = {trial_id: i for i, trial_id in enumerate(trial_ids)}
+        self._fd = fd
+        self._keep = keep
+        self._recent: OrderedDict[str, list[Chunk]] = OrderedDict()
+        self._lock = threading.Lock()
+        if fd is not None:
+            weakref.finalize(self, os.close, fd)
+
+    @classmethod
+    def empty(cls) -> PassageFile:
+        return cls(None, [], np.zeros(1, np.int64), np.zeros(1, np.int64), 0)
+
+    def rows_of(self, trial_id: str) -> tuple[int, int] | None:
+        i = self._position.get(trial_id)
+        return None if i is None else (int(self.row_bounds[i]), int(self.row_bounds[i + 1]))
+
+    def trial_at(self, row: int) -> str:
+        return self.trial_ids[int(np.searchsorted(self.row_bounds, row, side="right")) - 1]
+
+    def raw(self, trial_id: str) -> bytes:
+        i = self._position[trial_id]
+        lo, hi = int(self.byte_bounds[i]), int(self.byte_bounds[i + 1])
+        assert self._fd is not None
+        return os.pread(self._fd, hi - lo, lo)
+
+    def chunks(self, trial_id: str) -> list[Chunk]:
+        """The trial's passages in row order (none for a trial the index does not hold)."""
+        with self._lock:
+            if trial_id in self._recent:
+                self._recent.move_to_end(trial_id)
+                return self._recent[trial_id]
+        if trial_id not in self._position:
+            return []
+        chunks = [chunk_with_shared_strings(json.loads(line)) for line in self.raw(trial_id).splitlines()]
+        with self._lock:
+            self._recent[trial_id] = chunks
+            while len(self._recent) > self._keep:
+                self._recent.popitem(last=False)
+        return chunks
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for trial_id in self.trial_ids:
+            yield from self.chunks(trial_id)
 
 
 @dataclass
 class LexicalIndex:
-    """BM25 over the catalogued passages; `trial_hashes` says which version of each trial it holds."""
+    """BM25 over the catalogued passages; `trial_hashes` says which version of each trial it holds
+    (in row order), `section_codes` each row's section (an index into `sections`)."""
 
-    chunks: list[Chunk]
     counts: TermCounts
     vocab: list[str]
     trial_hashes: dict[str, str]
     fingerprint: str
+    passages: PassageFile
+    sections: list[str]
+    section_codes: np.ndarray
 
     @classmethod
     def empty(cls) -> LexicalIndex:
-        return cls([], TermCounts.of([]), [], {}, "")
+        return cls(TermCounts.of([]), [], {}, "", PassageFile.empty(), [], np.zeros(0, np.int16))
 
     # ---- following the catalog ------------------------------------------------------------------
-    def synced(self, catalog: dict[str, str], fingerprint: str, fetch: ChunkSource) -> LexicalIndex:
-        """This index brought to `catalog` (trial id -> content hash): trials whose version changed or
-        that are new are read through `fetch` and counted; the rest keep their rows untouched."""
+    def synced(
+        self, catalog: dict[str, str], fingerprint: str, fetch: ChunkSource, folder: Path, keep: int = 256
+    ) -> LexicalIndex:
+        """This index brought to `catalog` (trial id -> content hash) and saved in `folder`: trials whose
+        version changed or that are new are read through `fetch`, a batch at a time, and counted; the
+        rest keep their rows and lines as they are. Trials stay in id order, the order a build from
+        scratch gives, so an index synced many times ranks exactly as a rebuilt one."""
         changed = sorted(t for t, h in catalog.items() if self.trial_hashes.get(t) != h)
-        fresh_chunks = fetch(changed) if changed else []
-        term_ids = {term: i for i, term in enumerate(self.vocab)}
-        counting = tqdm(fresh_chunks, desc="BM25 index", unit="passage", disable=len(fresh_chunks) < _SHOW_PROGRESS)
-        fresh_counts = TermCounts.of(_term_counts(counting, term_ids))
-        merged_chunks, merged_counts = self._merge(catalog, fresh_chunks, fresh_counts)
-        vocab = list(term_ids)
-        counts, vocab = _drop_unused_terms(merged_counts, vocab)
-        held = {c.trial_id for c in merged_chunks}
-        return LexicalIndex(merged_chunks, counts, vocab, {t: catalog[t] for t in held}, fingerprint)
+        batches = iter([changed[i : i + _FETCH_TRIALS] for i in range(0, len(changed), _FETCH_TRIALS)])
+        batch: set[str] = set()
+        fetched: dict[str, list[Chunk]] = {}
+        with _IndexWriter(folder, self) as writer:
+            for trial_id in tqdm(
+                sorted(catalog), desc="BM25 index", unit="trial", disable=len(changed) < _SHOW_PROGRESS
+            ):
+                if catalog[trial_id] == self.trial_hashes.get(trial_id):
+                    writer.keep(trial_id)
+                    continue
+                if trial_id not in batch:
+                    batch = set(next(batches))
+                    fetched = _by_trial(fetch(sorted(batch)))
+                writer.add(trial_id, catalog[trial_id], fetched.pop(trial_id, []))
+            return writer.finish(fingerprint, keep)
 
-    def _merge(
-        self, catalog: dict[str, str], fresh_chunks: list[Chunk], fresh_counts: TermCounts
-    ) -> tuple[list[Chunk], TermCounts]:
-        """Kept trials' rows and the fresh ones in one index, trials in id order (the order a build from
-        scratch gives, so an index that was synced many times ranks exactly as a rebuilt one)."""
-        offset = self.counts.rows
-        both = TermCounts(
-            np.concatenate([self.counts.data, fresh_counts.data]),
-            np.concatenate([self.counts.indices, fresh_counts.indices]),
-            np.concatenate([self.counts.indptr, fresh_counts.indptr[1:] + self.counts.indptr[-1]]),
-        )
-        spans = {t: span for t, span in self._spans.items() if catalog.get(t) == self.trial_hashes.get(t)}
-        spans |= {t: (lo + offset, hi + offset) for t, (lo, hi) in _spans_of(fresh_chunks).items()}
-        order = [spans[t] for t in sorted(spans)]
-        every = self.chunks + fresh_chunks
-        return [c for lo, hi in order for c in every[lo:hi]], both.take(order)
-
-    def _inconsistency(self) -> str | None:
+    def _inconsistency(self, file_size: int) -> str | None:
         """What makes files that parsed still unusable together (a partial copy, a hand edit), if anything."""
-        counts = self.counts
-        if counts.rows != len(self.chunks):
-            return f"{len(self.chunks)} passages for {counts.rows} rows of counts"
+        counts, passages = self.counts, self.passages
+        if len(passages.row_bounds) != len(self.trial_hashes) + 1 or passages.row_bounds[-1] != counts.rows:
+            return f"{counts.rows} rows of counts for trials listed with {int(passages.row_bounds[-1])}"
+        if len(passages.byte_bounds) != len(passages.row_bounds) or passages.byte_bounds[-1] != file_size:
+            return f"the passage file has {file_size} bytes, the index expects {int(passages.byte_bounds[-1])}"
         if counts.indptr[0] != 0 or counts.indptr[-1] != len(counts.indices) or len(counts.data) != len(counts.indices):
             return "the term counts are cut short"
         if len(counts.indices) and (counts.indices.min() < 0 or counts.indices.max() >= len(self.vocab)):
             return "the term counts name words the vocabulary does not have"
-        if set(self._spans) - set(self.trial_hashes):
-            return "passages of trials the index does not list"
+        if len(self.section_codes) != counts.rows or (counts.rows and self.section_codes.max() >= len(self.sections)):
+            return "the passages' sections do not match"
         return None
 
     # ---- statistics -----------------------------------------------------------------------------
-    @cached_property
-    def _spans(self) -> dict[str, tuple[int, int]]:
-        return _spans_of(self.chunks)
+    @property
+    def passage_count(self) -> int:
+        return self.counts.rows
 
-    @cached_property
-    def by_trial(self) -> dict[str, list[Chunk]]:
-        return {trial_id: self.chunks[lo:hi] for trial_id, (lo, hi) in self._spans.items()}
+    def rows_of(self, trial_id: str) -> tuple[int, int] | None:
+        """[lo, hi) of the trial's rows, if the index holds it."""
+        return self.passages.rows_of(trial_id)
+
+    def trial_chunks(self, trial_id: str) -> list[Chunk]:
+        return self.passages.chunks(trial_id)
 
     @cached_property
     def _length_norm(self) -> np.ndarray:
@@ -175,10 +227,6 @@ class LexicalIndex:
         indptr = np.concatenate([[0], np.cumsum(self._doc_freq)])
         return indptr.astype(np.int64), _row_of_entry(self.counts.indptr)[order], self.counts.data[order]
 
-    @cached_property
-    def _sections(self) -> np.ndarray:
-        return np.array([c.section for c in self.chunks])
-
     # ---- searching ------------------------------------------------------------------------------
     def query_terms(self, query: str) -> list[int]:
         """Term ids of the query's indexed words, repeats kept (a repeated word counts twice, as in bm25s)."""
@@ -188,28 +236,30 @@ class LexicalIndex:
         self, query: str, k: int, trial_id: str | None, sections: Sequence[str] | None
     ) -> list[tuple[Chunk, float]]:
         terms = self.query_terms(query)
-        if not terms:
+        rows = self.rows_of(trial_id) if trial_id is not None else (0, self.counts.rows)
+        if not terms or rows is None:
             return []
-        if trial_id is None:
-            lo, scores = 0, self.scores(terms)
-        elif trial_id in self._spans:
-            lo, _ = self._spans[trial_id]
-            scores = self.trial_scores(terms, trial_id)
-        else:
-            return []
+        lo, hi = rows
+        scores = self.scores(terms) if trial_id is None else self.trial_scores(terms, trial_id)
         allowed = scores > 0
         if sections:
-            allowed &= np.isin(self._sections[lo : lo + len(scores)], list(sections))
+            wanted = [i for i, name in enumerate(self.sections) if name in sections]
+            allowed &= np.isin(self.section_codes[lo:hi], wanted)
         candidates = np.flatnonzero(allowed)
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         ranked = sorted(candidates.tolist(), key=lambda r: (-float(scores[r]), r))
-        return [(self.chunks[lo + r], float(scores[r])) for r in ranked[:k]]
+        return [(self._chunk_at(lo + r), float(scores[r])) for r in ranked[:k]]
+
+    def _chunk_at(self, row: int) -> Chunk:
+        trial_id = self.passages.trial_at(row)
+        lo, _ = self.passages.rows_of(trial_id) or (row, row)
+        return self.trial_chunks(trial_id)[row - lo]
 
     def trial_scores(self, terms: Sequence[int], trial_id: str) -> np.ndarray:
         """BM25 of one trial's passages (corpus-wide statistics); reads only that trial's rows, so its
         cost does not grow with the corpus."""
-        lo, hi = self._spans[trial_id]
+        lo, hi = self.rows_of(trial_id) or (0, 0)
         start, end = int(self.counts.indptr[lo]), int(self.counts.indptr[hi])
         columns, counts = self.counts.indices[start:end], self.counts.data[start:end]
         rows = _row_of_entry(self.counts.indptr[lo : hi + 1] - start)
@@ -234,51 +284,143 @@ class LexicalIndex:
         return self._idf[term] * tf / (tf + self._length_norm[rows])
 
     # ---- on disk --------------------------------------------------------------------------------
-    def save(self, folder: Path) -> None:
-        """Written beside, then swapped in: a reader never sees half an index. Each writer has its own
-        scratch folder, so app instances sharing a store folder cannot interleave their files."""
-        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        np.savez(tmp / "counts.npz", data=self.counts.data, indices=self.counts.indices, indptr=self.counts.indptr)
-        (tmp / "vocab.json").write_text(json.dumps(self.vocab))
-        (tmp / "trials.json").write_text(json.dumps(self.trial_hashes))
-        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
-            out.writelines(c.model_dump_json() + "\n" for c in self.chunks)
-        (tmp / "fingerprint").write_text(self.fingerprint)
-        (tmp / "format").write_text(FORMAT)
-        shutil.rmtree(folder, ignore_errors=True)
-        try:
-            tmp.replace(folder)
-        except OSError:  # another instance swapped its index in first; it serves as well as ours
-            shutil.rmtree(tmp, ignore_errors=True)
-
     @classmethod
-    def load(cls, folder: Path) -> LexicalIndex | None:
+    def load(cls, folder: Path, keep: int = 256) -> LexicalIndex | None:
         if not folder.exists():
             return None
+        fd: int | None = None
         try:
             if (folder / "format").read_text() != FORMAT:
                 raise ValueError(f"{folder} holds another index format")
+            fd = os.open(folder / "chunks.jsonl", os.O_RDONLY)  # first: the lines this index will read
             with np.load(folder / "counts.npz") as arrays:
                 counts = TermCounts(arrays["data"], arrays["indices"], arrays["indptr"])
-            with (folder / "chunks.jsonl").open(encoding="utf-8") as lines:
-                chunks = [chunk_with_shared_strings(json.loads(line)) for line in lines]
+                row_bounds, byte_bounds, codes = arrays["row_bounds"], arrays["byte_bounds"], arrays["section_codes"]
+            trial_hashes = json.loads((folder / "trials.json").read_text())
+            passages = PassageFile(fd, list(trial_hashes), row_bounds, byte_bounds, keep)
+            fd_owned, fd = fd, None  # the passage file closes it from here on
             index = cls(
-                chunks,
                 counts,
                 json.loads((folder / "vocab.json").read_text()),
-                json.loads((folder / "trials.json").read_text()),
+                trial_hashes,
                 (folder / "fingerprint").read_text(),
+                passages,
+                json.loads((folder / "sections.json").read_text()),
+                codes,
             )
+            problem = index._inconsistency(os.fstat(fd_owned).st_size)
         except (OSError, ValueError, KeyError) as error:
-            log.warning("rebuilding the BM25 index in %s: %s", folder, error)
-            return None
-        problem = index._inconsistency()
+            problem = str(error)
+        finally:
+            if fd is not None:
+                os.close(fd)
         if problem:
             log.warning("rebuilding the BM25 index in %s: %s", folder, problem)
             return None
         return index
+
+
+class _IndexWriter:
+    """Writes a synced index trial by trial into a scratch folder beside `folder`, then swaps it in: a
+    reader never sees half an index, and each writer's scratch folder is its own, so app instances
+    sharing a store folder cannot interleave their files."""
+
+    def __init__(self, folder: Path, source: LexicalIndex) -> None:
+        self.folder = folder
+        self.source = source
+        self.scratch = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.scratch.mkdir(parents=True)
+        self.lines = (self.scratch / "chunks.jsonl").open("wb")
+        self.term_ids = {term: i for i, term in enumerate(source.vocab)}
+        self.section_ids = {name: i for i, name in enumerate(source.sections)}
+        self.trial_hashes: dict[str, str] = {}
+        self.parts: list[_Rows] = []
+        self.row_bounds, self.byte_bounds = array("q", [0]), array("q", [0])
+
+    def __enter__(self) -> _IndexWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lines.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)  # already gone once swapped in
+
+    def keep(self, trial_id: str) -> None:
+        """Copy a trial the source index holds at the same version: its rows, and its lines unparsed."""
+        source, counts = self.source, self.source.counts
+        lo, hi = source.rows_of(trial_id) or (0, 0)
+        start, end = int(counts.indptr[lo]), int(counts.indptr[hi])
+        rows = _Rows(
+            counts.data[start:end],
+            counts.indices[start:end],
+            np.diff(counts.indptr[lo : hi + 1]),
+            source.section_codes[lo:hi],
+        )
+        self._append(trial_id, source.trial_hashes[trial_id], source.passages.raw(trial_id), rows)
+
+    def add(self, trial_id: str, trial_hash: str, chunks: list[Chunk]) -> None:
+        if not chunks:  # a catalogued trial without passages is not held; the next sync asks again
+            return
+        counts = TermCounts.of(_term_counts(chunks, self.term_ids))
+        codes = np.array([self.section_ids.setdefault(c.section, len(self.section_ids)) for c in chunks], np.int16)
+        lines = "".join(c.model_dump_json() + "\n" for c in chunks).encode()
+        self._append(trial_id, trial_hash, lines, _Rows(counts.data, counts.indices, np.diff(counts.indptr), codes))
+
+    def _append(self, trial_id: str, trial_hash: str, lines: bytes, rows: _Rows) -> None:
+        self.lines.write(lines)
+        self.byte_bounds.append(self.byte_bounds[-1] + len(lines))
+        self.row_bounds.append(self.row_bounds[-1] + len(rows.lengths))
+        self.trial_hashes[trial_id] = trial_hash
+        self.parts.append(rows)
+
+    def finish(self, fingerprint: str, keep: int) -> LexicalIndex:
+        """Write the arrays and the small files, swap the folder in, and return the index it holds."""
+        self.lines.close()
+        rows = _Rows.joined(self.parts)
+        self.parts.clear()
+        indptr = np.concatenate([[0], np.cumsum(rows.lengths, dtype=np.int64)])
+        counts, vocab = _drop_unused_terms(TermCounts(rows.data, rows.indices, indptr), list(self.term_ids))
+        row_bounds, byte_bounds = np.array(self.row_bounds, np.int64), np.array(self.byte_bounds, np.int64)
+        np.savez(
+            self.scratch / "counts.npz",
+            data=counts.data,
+            indices=counts.indices,
+            indptr=counts.indptr,
+            row_bounds=row_bounds,
+            byte_bounds=byte_bounds,
+            section_codes=rows.codes,
+        )
+        sections = list(self.section_ids)
+        for name, value in (("vocab", vocab), ("trials", self.trial_hashes), ("sections", sections)):
+            (self.scratch / f"{name}.json").write_text(json.dumps(value))
+        (self.scratch / "fingerprint").write_text(fingerprint)
+        (self.scratch / "format").write_text(FORMAT)
+        passages = PassageFile(
+            os.open(self.scratch / "chunks.jsonl", os.O_RDONLY), list(self.trial_hashes), row_bounds, byte_bounds, keep
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+        with contextlib.suppress(OSError):  # another instance swapped its index in first: it serves as well
+            self.scratch.replace(self.folder)
+        return LexicalIndex(counts, vocab, self.trial_hashes, fingerprint, passages, sections, rows.codes)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Consecutive rows of an index being written: counts, term ids, terms per row, section codes."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    lengths: np.ndarray
+    codes: np.ndarray
+
+    @classmethod
+    def joined(cls, parts: Sequence[_Rows]) -> _Rows:
+        if not parts:
+            empty = TermCounts.of([])
+            return cls(empty.data, empty.indices, np.zeros(0, np.int64), np.zeros(0, np.int16))
+        return cls(
+            *(np.concatenate([getattr(p, name) for p in parts]) for name in ("data", "indices", "lengths", "codes"))
+        )
 
 
 def _row_of_entry(indptr: np.ndarray) -> np.ndarray:
@@ -286,13 +428,11 @@ def _row_of_entry(indptr: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
 
 
-def _spans_of(chunks: Sequence[Chunk]) -> dict[str, tuple[int, int]]:
-    """trial id -> [lo, hi) of its consecutive rows."""
-    spans: dict[str, tuple[int, int]] = {}
-    for row, chunk in enumerate(chunks):
-        lo, _ = spans.get(chunk.trial_id, (row, row))
-        spans[chunk.trial_id] = (lo, row + 1)
-    return spans
+def _by_trial(chunks: Iterable[Chunk]) -> dict[str, list[Chunk]]:
+    grouped: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        grouped.setdefault(chunk.trial_id, []).append(chunk)
+    return grouped
 
 
 def _term_counts(chunks: Iterable[Chunk], term_ids: dict[str, int]) -> Iterable[Counter[int]]:

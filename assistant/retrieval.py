@@ -87,17 +87,16 @@ class HybridRetriever(BaseRetriever):
             return self._sync(generation, catalog)
 
     def _sync(self, generation: str, catalog: dict[str, str]) -> LexicalIndex:
-        folder = self._index_folder()
-        base = self._lexical or LexicalIndex.load(folder) or LexicalIndex.empty()
+        folder, keep = self._index_folder(), self.settings.passage_cache_trials
+        base = self._lexical or LexicalIndex.load(folder, keep) or LexicalIndex.empty()
         if base.fingerprint != generation:
-            base = base.synced(catalog, generation, self.store.catalogued_chunks)
-            base.save(folder)
+            base = base.synced(catalog, generation, self.store.catalogued_chunks, folder, keep)
         self._lexical = base
         return base
 
     def lookup(self, trial_id: str, *, facts: Sequence[str] = (), kind: str | None = None) -> list[ScoredChunk]:
         """Chunks of one trial picked by metadata (named facts in the order asked, or all of a kind)."""
-        chunks = self.lexical().by_trial.get(trial_id, [])
+        chunks = self.lexical().trial_chunks(trial_id)
         if facts:
             picked = [c for name in facts for c in chunks if c.fact == name]
         else:
@@ -120,7 +119,7 @@ class HybridRetriever(BaseRetriever):
         view = self.store.catalog_view()
         lexical, valid = self.lexical(view), view[1]
         lexical_hits = lexical.search(expanded, n, trial_id, sections)
-        trial_chunks = lexical.by_trial.get(trial_id, []) if trial_id else []
+        trial_chunks = lexical.trial_chunks(trial_id) if trial_id else []
         dense_hits = self.store.dense_search(expanded, n, trial_id, sections, valid, trial_chunks)
         return fuse(lexical_hits, dense_hits, self.settings.rrf_k)[:k]
 

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     )
 
     dense_cache_trials: int = Field(default=256, description="trials whose vectors are kept in memory for search")
+    passage_cache_trials: int = Field(
+        default=256, description="trials whose passages are kept in memory (the rest stay in the BM25 index's file)"
+    )
     top_k: int = 8
     candidates: int = 40
     rrf_k: int = 60

@@ -64,12 +64,12 @@ def _cited(answer: Answer) -> list[CitedPassage]:
 
 def locate_evidence(qa: TrialQA, items: Sequence[EvalItem]) -> None:
     """Give each gold evidence the source spans of the passages it names (for position matching)."""
-    by_trial = qa.retriever.lexical().by_trial
+    lexical = qa.retriever.lexical()
     for item in items:
         for evidence in item.gold_evidence:
             evidence.spans = [
                 (c.start, c.end)
-                for c in by_trial.get(evidence.trial_id, [])
+                for c in lexical.trial_chunks(evidence.trial_id)
                 if c.section == evidence.section and (evidence.criterion is None or c.criterion == evidence.criterion)
             ]
 

@@ -245,8 +245,8 @@ def test_a_damaged_bm25_index_is_rebuilt_from_the_store(
 
     assert answer.verdict == "excluded" and answer.citations[0].criterion == "7"
     assert any("rebuilding the BM25 index" in r.getMessage() for r in caplog.records)
-    assert len(qa.retriever.lexical().chunks) == qa.store.count_chunks()
-    assert TrialQA(settings).retriever.lexical().chunks == qa.retriever.lexical().chunks  # saved whole again
+    assert qa.retriever.lexical().passage_count == qa.store.count_chunks()
+    assert list(TrialQA(settings).retriever.lexical().passages) == list(qa.retriever.lexical().passages)  # saved again
 
 
 def test_a_group_of_trials_is_committed_together_and_replaced_one_by_one(tmp_path: Path) -> None:
@@ -292,8 +292,9 @@ def test_bm25_scores_equal_bm25s_over_the_corpus_and_inside_one_trial(qa: TrialQ
 
     lexical = qa.retriever.lexical()
     reference = bm25s.BM25()  # bm25s's defaults: the Lucene variant, k1 1.5, b 0.75
-    reference.index([tokens(passage_text(c)) or ["_"] for c in lexical.chunks], show_progress=False)
-    trial_ids = [SEED_ID, *sorted(lexical.by_trial)[:: max(1, len(lexical.by_trial) // 12)]]
+    reference.index([tokens(passage_text(c)) or ["_"] for c in lexical.passages], show_progress=False)
+    held = lexical.passages.trial_ids
+    trial_ids = [SEED_ID, *held[:: max(1, len(held) // 12)]]
     matched = 0
     for question in ("Is ILD exclusionary?", "hepatitis B HBV HCV", "Is there a site in Chengdu?", "criteria criteria"):
         words = [t for t in tokens(qa.retriever.expander.expand(question)) if t in reference.vocab_dict]
@@ -302,7 +303,7 @@ def test_bm25_scores_equal_bm25s_over_the_corpus_and_inside_one_trial(qa: TrialQ
         assert len(terms) == len(words)
         np.testing.assert_allclose(lexical.scores(terms), expected, rtol=2e-6, atol=1e-6)
         for trial_id in trial_ids:
-            lo, hi = lexical._spans[trial_id]
+            lo, hi = lexical.rows_of(trial_id) or (0, 0)
             inside = lexical.trial_scores(terms, trial_id)
             np.testing.assert_allclose(inside, expected[lo:hi], rtol=2e-6, atol=1e-6, err_msg=f"{question} {trial_id}")
             matched += int(inside.any())
@@ -333,15 +334,36 @@ def test_bm25_index_follows_edits_additions_and_removals_reading_only_those_tria
 
     added = load_file(records[6])[0].trial_id
     assert read == [sorted([SEED_ID, added])]
-    rebuilt = LexicalIndex.empty().synced(qa.store.trial_hashes(), "rebuilt", catalogued_chunks)
-    assert [c.chunk_id for c in synced.chunks] == [c.chunk_id for c in rebuilt.chunks]
-    assert removed not in synced.by_trial and "Active or latent TB." in {c.text for c in synced.by_trial[SEED_ID]}
+    rebuilt = LexicalIndex.empty().synced(qa.store.trial_hashes(), "rebuilt", catalogued_chunks, tmp_path / "rebuilt")
+    assert [c.chunk_id for c in synced.passages] == [c.chunk_id for c in rebuilt.passages]
+    assert removed not in synced.passages.trial_ids
+    assert "Active or latent TB." in {c.text for c in synced.trial_chunks(SEED_ID)}
     assert sorted(synced.vocab) == sorted(rebuilt.vocab)
     for question in ("Is tuberculosis exclusionary?", "latent TB", "Is there a site in Chengdu?"):
         terms, fresh_terms = synced.query_terms(question), rebuilt.query_terms(question)
         np.testing.assert_array_equal(synced.scores(terms), rebuilt.scores(fresh_terms))
         assert synced.search(question, 10, None, None) == rebuilt.search(question, 10, None, None)
         assert synced.search(question, 10, SEED_ID, None) == rebuilt.search(question, 10, SEED_ID, None)
+
+
+def test_a_loaded_bm25_index_keeps_reading_its_own_passages_after_another_instance_saves_a_new_one(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(store_dir=tmp_path / "store", passage_cache_trials=1)  # every other trial from disk
+    serving = TrialQA(settings)
+    serving.ingest([SEED, *sorted(CTGOV.glob("*.json"))[:3]], show_progress=False)
+    before = serving.retriever.lexical()
+    texts = [c.text for c in before.passages]
+
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))
+    TrialQA(settings).ingest([edited], show_progress=False)  # a second app instance on the same folder
+    saved = LexicalIndex.load(next((tmp_path / "store" / "bm25").iterdir()))
+
+    assert saved is not None and saved.fingerprint != before.fingerprint
+    assert "Active or latent TB." in {c.text for c in saved.trial_chunks(SEED_ID)}
+    assert [c.text for c in before.passages] == texts  # its lines match its counts, not the new file's
+    assert before.search("tuberculosis", 1, SEED_ID, None)[0][0].text == "Active tuberculosis."
 
 
 def test_an_edited_record_embeds_only_its_changed_passages_even_without_the_cache(tmp_path: Path) -> None:
