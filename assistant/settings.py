@@ -21,7 +21,10 @@ class Settings(BaseSettings):
     max_zip_members: int = 20_000
     chunk_tokens: int = 256
     chunk_overlap_tokens: int = 32
-    embed_batch_size: int = 32
+    embed_batch_size: int = Field(default=32, description="most passages embedded in one batch")
+    embed_batch_tokens: int = Field(
+        default=512, description="most padded word pieces in one embedding batch (larger batches run slower on CPU)"
+    )
     vector_cache: bool = Field(
         default=True, description="reuse vectors of passages any earlier ingest embedded (vector-cache.sqlite)"
     )

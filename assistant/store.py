@@ -205,7 +205,9 @@ class TrialStore:
         with self._model_lock:
             if self._embeddings is None:
                 self._embeddings = MiniLMEmbeddings(
-                    batch_size=self.settings.embed_batch_size, max_tokens=self.settings.embed_max_tokens
+                    batch_size=self.settings.embed_batch_size,
+                    max_tokens=self.settings.embed_max_tokens,
+                    batch_tokens=self.settings.embed_batch_tokens,
                 )
         return self._embeddings
 

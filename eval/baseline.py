@@ -38,7 +38,11 @@ class NaiveRetriever:
         )
         for i, document in enumerate(documents):
             document.metadata["chunk_id"] = f"naive-{i}"
-        embeddings = MiniLMEmbeddings(batch_size=settings.embed_batch_size, max_tokens=settings.embed_max_tokens)
+        embeddings = MiniLMEmbeddings(
+            batch_size=settings.embed_batch_size,
+            max_tokens=settings.embed_max_tokens,
+            batch_tokens=settings.embed_batch_tokens,
+        )
         self.store = Chroma.from_documents(
             documents,
             embedding=embeddings,
