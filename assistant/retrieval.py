@@ -87,7 +87,7 @@ class HybridRetriever(BaseRetriever):
             return self._sync(generation, catalog)
 
     def _sync(self, generation: str, catalog: dict[str, str]) -> LexicalIndex:
-        folder, keep = self._index_folder(), self.settings.passage_cache_trials
+        folder, keep = self.index_folder(), self.settings.passage_cache_trials
         base = self._lexical or LexicalIndex.load(folder, keep) or LexicalIndex.empty()
         if base.fingerprint != generation:
             base = base.synced(catalog, generation, self.store.catalogued_chunks, folder, keep)
@@ -103,7 +103,8 @@ class HybridRetriever(BaseRetriever):
             picked = [c for c in chunks if c.kind == kind]
         return [ScoredChunk(chunk=c, score=1.0) for c in picked]
 
-    def _index_folder(self) -> Path:
+    def index_folder(self) -> Path:
+        """Where the BM25 index of this store is saved (a folder per Chroma server when a store folder is shared)."""
         base = self.settings.store_dir
         if self.settings.chroma_host:
             base = base / f"server-{self.settings.chroma_host}-{self.settings.chroma_port}"
