@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 K1 = 1.5
 B = 0.75
 FORMAT = "term-counts-2"
+KEEP_TRIALS = 256  # trials whose parsed passages an index keeps (Settings.passage_cache_trials)
 _SHOW_PROGRESS = 500  # changed trials; fewer take well under a second
 _FETCH_TRIALS = 100  # changed trials read from the store at a time: a whole-store build never holds them all
 EMPTY_PASSAGE = "_"  # a passage with no indexable word still gets a row (length 1), as in bm25s
@@ -147,7 +148,7 @@ class LexicalIndex:
 
     # ---- following the catalog ------------------------------------------------------------------
     def synced(
-        self, catalog: dict[str, str], fingerprint: str, fetch: ChunkSource, folder: Path, keep: int = 256
+        self, catalog: dict[str, str], fingerprint: str, fetch: ChunkSource, folder: Path, keep: int = KEEP_TRIALS
     ) -> LexicalIndex:
         """This index brought to `catalog` (trial id -> content hash) and saved in `folder`: trials whose
         version changed or that are new are read through `fetch`, a batch at a time, and counted; the
@@ -173,8 +174,10 @@ class LexicalIndex:
     def _inconsistency(self, file_size: int) -> str | None:
         """What makes files that parsed still unusable together (a partial copy, a hand edit), if anything."""
         counts, passages = self.counts, self.passages
-        if len(passages.row_bounds) != len(self.trial_hashes) + 1 or passages.row_bounds[-1] != counts.rows:
-            return f"{counts.rows} rows of counts for trials listed with {int(passages.row_bounds[-1])}"
+        if len(passages.row_bounds) != len(self.trial_hashes) + 1:
+            return f"{len(self.trial_hashes)} trials listed, {len(passages.row_bounds) - 1} in the counts"
+        if passages.row_bounds[-1] != counts.rows:
+            return f"{counts.rows} rows of counts, {int(passages.row_bounds[-1])} passages listed"
         if len(passages.byte_bounds) != len(passages.row_bounds) or passages.byte_bounds[-1] != file_size:
             return f"the passage file has {file_size} bytes, the index expects {int(passages.byte_bounds[-1])}"
         if counts.indptr[0] != 0 or counts.indptr[-1] != len(counts.indices) or len(counts.data) != len(counts.indices):
@@ -285,7 +288,7 @@ class LexicalIndex:
 
     # ---- on disk --------------------------------------------------------------------------------
     @classmethod
-    def load(cls, folder: Path, keep: int = 256) -> LexicalIndex | None:
+    def load(cls, folder: Path, keep: int = KEEP_TRIALS) -> LexicalIndex | None:
         if not folder.exists():
             return None
         fd: int | None = None
