@@ -252,7 +252,10 @@ class LexicalIndex:
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         ranked = sorted(candidates.tolist(), key=lambda r: (-float(scores[r]), r))
-        return [(self._chunk_at(lo + r), float(scores[r])) for r in ranked[:k]]
+        if trial_id is not None:
+            held = self.trial_chunks(trial_id)
+            return [(held[r], float(scores[r])) for r in ranked[:k]]
+        return [(self._chunk_at(r), float(scores[r])) for r in ranked[:k]]
 
     def _chunk_at(self, row: int) -> Chunk:
         trial_id = self.passages.trial_at(row)
