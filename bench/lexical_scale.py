@@ -10,15 +10,13 @@ dense side of a question about one trial reads that trial's vectors by key and d
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import tempfile
 import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from run import QUESTIONS, ROOT, isolated, peak_rss_mb, timed, varied
+from run import QUESTIONS, ROOT, isolated, measure_sizes, peak_rss_mb, timed, varied
 
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import QueryExpander
@@ -77,17 +75,13 @@ def main() -> None:
     parser.add_argument("--trials", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "lexical.json"))
     args = parser.parse_args()
-    results: dict[str, Any] = {}
     asked = [f"NCT9{n:07d}" for n in range(1, 51)]
-    with tempfile.TemporaryDirectory(prefix="trialqa-lexical-") as work:
-        for count in args.trials:
-            folder = Path(work) / str(count)
-            row = isolated(build, count, folder) | isolated(query, folder, asked)
-            results[str(count)] = row
-            print(f"{count:>7} trials: " + json.dumps({k: round(v, 2) for k, v in row.items()}), flush=True)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=1))
-    print(f"results: {args.out}")
+    measure_sizes(
+        args.trials,
+        "trialqa-lexical-",
+        lambda count, folder: isolated(build, count, folder) | isolated(query, folder, asked),
+        Path(args.out),
+    )
 
 
 if __name__ == "__main__":

@@ -17,14 +17,12 @@ are the ones run.py asks, measured the same way, each size in a fresh process.
 from __future__ import annotations
 
 import argparse
-import json
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from run import ROOT, demo_trials, isolated, peak_rss_mb, query_latency, varied
+from run import ROOT, demo_trials, isolated, measure_sizes, peak_rss_mb, query_latency, varied
 from tqdm import tqdm
 
 from assistant.lexical import LexicalIndex
@@ -94,16 +92,12 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "query_scale.json"))
     args = parser.parse_args()
     asked = [t.trial_id for t in demo_trials()[:50]]  # the first is NCT06839066, whose ILD answer is checked
-    results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="trialqa-query-scale-") as work:
-        for count in args.trials:
-            folder = Path(work) / str(count)
-            row = isolated(build, count, folder, asked) | isolated(query_latency, folder, asked)
-            results[str(count)] = row
-            print(f"{count:>7} trials: " + json.dumps({k: round(v, 2) for k, v in row.items()}), flush=True)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=1))
-    print(f"results: {args.out}")
+    measure_sizes(
+        args.trials,
+        "trialqa-query-scale-",
+        lambda count, folder: isolated(build, count, folder, asked) | isolated(query_latency, folder, asked),
+        Path(args.out),
+    )
 
 
 if __name__ == "__main__":

@@ -298,6 +298,19 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+def measure_sizes(counts: list[int], prefix: str, measure: Callable[[int, Path], dict[str, Any]], out: Path) -> None:
+    """`measure(count, folder)` for each size in a scratch folder of its own, each row printed as it is
+    measured; all rows written to `out` as JSON."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix=prefix) as work:
+        for count in counts:
+            row = results[str(count)] = measure(count, Path(work) / str(count))
+            print(f"{count:>7} trials: {_rounded(row)}", flush=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1))
+    print(f"results: {out}")
+
+
 def _rounded(values: dict[str, float]) -> str:
     return json.dumps({k: round(v, 2) for k, v in values.items()})
 
