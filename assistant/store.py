@@ -290,14 +290,18 @@ class TrialStore:
         A trial is visible only once its catalog entry names its hash, and every chunk of every trial in
         the group is written before any entry, so each trial stays all-or-nothing with one call per step."""
         self._write_chunks([(c, new_hash) for _, chunks, new_hash in changed for c in chunks], vectors)
+        self._write_catalog(changed)
+        self._bump_generation()
+        self._delete_other_versions(changed)
+
+    def _write_catalog(self, changed: Sequence[tuple[Trial, Sequence[Chunk], str]]) -> None:
+        """The catalog entries that make these (trial, chunks, content hash) versions visible."""
         self.catalog.upsert(
             ids=[trial.trial_id for trial, _, _ in changed],
             documents=[trial.model_dump_json() for trial, _, _ in changed],
             embeddings=np.ones((len(changed), 1), dtype=np.float32),
             metadatas=[_catalog_metadata(trial, chunks, new_hash) for trial, chunks, new_hash in changed],
         )
-        self._bump_generation()
-        self._delete_other_versions(changed)
 
     def _delete_other_versions(self, changed: Sequence[tuple[Trial, Sequence[Chunk], str]]) -> None:
         """Remove every chunk of these trials that is not in their new version (the replaced version, or

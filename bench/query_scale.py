@@ -26,9 +26,10 @@ from run import ROOT, demo_trials, isolated, measure_sizes, peak_rss_mb, query_l
 from tqdm import tqdm
 
 from assistant.lexical import LexicalIndex
+from assistant.offline_models import EMBEDDING_DIM
 from assistant.service import TrialQA
 from assistant.settings import Settings
-from assistant.store import TrialStore, _catalog_metadata, passage_hash
+from assistant.store import TrialStore, passage_hash
 from assistant.vector_cache import PassageVectorCache
 from ingest.chunking import chunk_trial, trial_fingerprint
 from ingest.records import Chunk, Trial
@@ -73,14 +74,9 @@ def _catalogue_with_random_vectors(
     """Catalog entries exactly as an ingest writes them, and a cached vector for each new passage."""
     if not pending:
         return
-    store.catalog.upsert(
-        ids=[trial.trial_id for trial, _ in pending],
-        documents=[trial.model_dump_json() for trial, _ in pending],
-        embeddings=np.ones((len(pending), 1), dtype=np.float32),
-        metadatas=[_catalog_metadata(trial, chunks, trial_fingerprint(trial)) for trial, chunks in pending],
-    )
+    store._write_catalog([(trial, chunks, trial_fingerprint(trial)) for trial, chunks in pending])
     hashes = list({passage_hash(c) for _, chunks in pending for c in chunks})
-    vectors = rng.standard_normal((len(hashes), 384), dtype=np.float32)
+    vectors = rng.standard_normal((len(hashes), EMBEDDING_DIM), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     cache.put_many(dict(zip(hashes, vectors, strict=True)))  # a passage cached before keeps its vector
     pending.clear()
