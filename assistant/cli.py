@@ -164,13 +164,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     evaluate = sub.add_parser("eval", help="run the evaluation set and write reports")
-    evaluate.add_argument("--set", dest="set_file", help="JSONL evaluation set (default: eval/data/dev.jsonl)")
+    evaluate.add_argument(
+        "--set",
+        dest="set_file",
+        action="append",
+        help="a registered set (dev, unseen-dev, unseen-test) or a JSONL file; repeat for several "
+        "(default: every registered set, reported side by side)",
+    )
     evaluate.add_argument("--backend", choices=["offline", "openai"])
     evaluate.add_argument("--k", type=int, default=5, help="retrieval depth scored for recall@k")
     evaluate.add_argument("--out", default="eval/out", help="report folder")
     evaluate.add_argument("--baseline", action="store_true", help="also run the naive baseline side by side")
     evaluate.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="compare two report.json files")
-    evaluate.add_argument("--check", action="store_true", help="exit 1 when a quality threshold is missed")
+    evaluate.add_argument("--check", action="store_true", help="exit 1 when a set misses its quality floors")
     evaluate.set_defaults(func=_delegate("eval.runner"))
 
     faq = sub.add_parser("faq", help="draft a cited plain-language FAQ for one or more trials")

@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
-from eval.records import EvalResult
+from eval.records import DEFINITE_VERDICTS, EvalResult
 
 Z95 = 1.959963984540054
 MIN_N_FOR_INTERVAL = 5
+OUT_OF_SCOPE = frozenset({"out-of-scope", "injection"})
 
 
 class Proportion(BaseModel):
@@ -45,6 +46,9 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 class Metrics(BaseModel):
     items: int
     verdict_accuracy: Proportion
+    wrong_verdicts: int
+    wrong_verdict_share: Proportion
+    verdict_coverage: Proportion
     value_correct: Proportion
     citation_precision: Proportion
     citation_recall: Proportion
@@ -55,6 +59,7 @@ class Metrics(BaseModel):
     mrr: float | None
     abstention_precision: Proportion
     abstention_recall: Proportion
+    out_of_scope_abstained: Proportion
     latency_p50_ms: float | None
     latency_p95_ms: float | None
 
@@ -75,6 +80,13 @@ def compute(results: Sequence[EvalResult], max_k: int = 10) -> Metrics:
     return Metrics(
         items=len(results),
         verdict_accuracy=_share(results, lambda r: r.verdict_correct is not None, lambda r: bool(r.verdict_correct)),
+        wrong_verdicts=sum(1 for r in results if r.verdict_wrong),
+        # Of the verdicts the assistant gave, how many told the person the opposite of the record.
+        wrong_verdict_share=_share(results, lambda r: r.verdict in DEFINITE_VERDICTS, lambda r: r.verdict_wrong),
+        # Of the questions the record decides, how many got a verdict at all.
+        verdict_coverage=_share(
+            results, lambda r: r.item.gold_verdict in DEFINITE_VERDICTS, lambda r: r.verdict in DEFINITE_VERDICTS
+        ),
         value_correct=_share(results, lambda r: r.value_correct is not None, lambda r: bool(r.value_correct)),
         citation_precision=wilson(sum(r.cited_matching for r in with_gold), cited),
         citation_recall=wilson(sum(r.cited_gold for r in with_gold), gold_total),
@@ -88,6 +100,11 @@ def compute(results: Sequence[EvalResult], max_k: int = 10) -> Metrics:
         mrr=(sum(1 / k for k in ranks if k is not None) / len(ranks)) if ranks else None,
         abstention_precision=_share(results, lambda r: r.abstained, lambda r: r.item.expect_abstain),
         abstention_recall=_share(results, lambda r: r.item.expect_abstain, lambda r: r.abstained),
+        out_of_scope_abstained=_share(
+            results,
+            lambda r: r.item.category in OUT_OF_SCOPE,
+            lambda r: r.abstained and r.verdict not in DEFINITE_VERDICTS and not r.citations,
+        ),
         latency_p50_ms=percentile(latencies, 0.50),
         latency_p95_ms=percentile(latencies, 0.95),
     )
@@ -98,3 +115,11 @@ def by_category(results: Sequence[EvalResult]) -> dict[str, Metrics]:
     for result in results:
         groups.setdefault(result.item.category, []).append(result)
     return {category: compute(group) for category, group in sorted(groups.items())}
+
+
+def by_failure_class(results: Sequence[EvalResult]) -> dict[str, Metrics]:
+    groups: dict[str, list[EvalResult]] = {}
+    for result in results:
+        if result.item.failure_class:
+            groups.setdefault(result.item.failure_class, []).append(result)
+    return {name: compute(group) for name, group in sorted(groups.items())}

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 Category = Literal[
     "eligibility-excluded",
     "eligibility-allowed",
+    "eligibility-undecided",
     "exception-inside-criterion",
     "factual",
     "location",
@@ -20,6 +21,26 @@ Category = Literal[
     "follow-up",
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+FailureClass = Literal[
+    "number-not-age",
+    "threshold",
+    "unmet-requirement",
+    "exception",
+    "concept-hierarchy",
+    "structured-field",
+    "out-of-scope",
+    "multi-fact",
+    "segmentation",
+    "plain",
+    "not-stated",
+]
+FAILURE_CLASSES: tuple[str, ...] = FailureClass.__args__  # type: ignore[attr-defined]
+
+GoldVerdict = Literal["excluded", "allowed", "allowed_with_conditions", "not_stated", "undecided"]
+# Verdicts that tell a person whether they can take part; `not_stated` and no verdict do not.
+DEFINITE_VERDICTS = frozenset({"excluded", "allowed", "allowed_with_conditions"})
+_ADMITTING = frozenset({"allowed", "allowed_with_conditions"})
 
 
 class CitedPassage(BaseModel):
@@ -63,12 +84,47 @@ class EvalItem(BaseModel):
     trial_id: str
     question: str
     category: Category
-    gold_verdict: Literal["excluded", "allowed", "allowed_with_conditions", "not_stated"] | None = None
+    gold_verdict: GoldVerdict | None = Field(
+        default=None,
+        description="`undecided`: a criterion is about the topic but the question lacks what decides it; the "
+        "answer must cite it with no verdict. None: not an eligibility question.",
+    )
     gold_values: list[str] = Field(default_factory=list, description="accepted variants of the answer value")
     gold_evidence: list[Evidence] = Field(default_factory=list)
     expect_abstain: bool = False
     history: list[str] = Field(default_factory=list, description="earlier questions of the same conversation")
     notes: str = ""
+    failure_class: FailureClass | None = Field(default=None, description="the generalisation problem the item probes")
+    voice: Literal["patient", "caregiver", "clinician", "site-staff"] | None = None
+
+
+def verdict_is_correct(item: EvalItem, verdict: str | None, abstained: bool) -> bool | None:
+    if item.gold_verdict is None:
+        return None
+    if item.gold_verdict == "undecided":
+        return verdict is None and not abstained
+    return verdict == item.gold_verdict
+
+
+def verdict_is_wrong(item: EvalItem, verdict: str | None) -> bool:
+    """A verdict that tells the person the opposite of what the record supports.
+
+    Excluded where the gold admits them (or the reverse), any admit/exclude verdict where the record is
+    silent or the question is out of scope, and a flat "excluded"/"allowed" where the question lacks what
+    decides the criterion. A missing verdict is never wrong here (it counts against coverage instead).
+    """
+    if verdict not in DEFINITE_VERDICTS:
+        return False
+    gold = item.gold_verdict
+    if item.expect_abstain or gold == "not_stated":
+        return True
+    if gold == "excluded":
+        return verdict in _ADMITTING
+    if gold in _ADMITTING:
+        return verdict == "excluded"
+    if gold == "undecided":
+        return verdict in {"excluded", "allowed"}
+    return False
 
 
 class EvalResult(BaseModel):
@@ -82,6 +138,7 @@ class EvalResult(BaseModel):
     latency_ms: float
     phantom_citations: int
     verdict_correct: bool | None
+    verdict_wrong: bool = False
     value_correct: bool | None
     cited_gold: int
     cited_matching: int
@@ -96,6 +153,7 @@ class EvalResult(BaseModel):
         missing_evidence = bool(self.item.gold_evidence) and not self.item.expect_abstain and self.cited_gold == 0
         return (
             self.verdict_correct is False
+            or self.verdict_wrong
             or self.value_correct is False
             or missing_evidence
             or self.phantom_citations > 0
@@ -142,7 +200,8 @@ def score(
         backend=backend,
         latency_ms=latency_ms,
         phantom_citations=phantom_citations,
-        verdict_correct=None if item.gold_verdict is None else verdict == item.gold_verdict,
+        verdict_correct=verdict_is_correct(item, verdict, abstained),
+        verdict_wrong=verdict_is_wrong(item, verdict),
         value_correct=value_found(item.gold_values, answer) if item.gold_values else None,
         cited_gold=cited_gold,
         cited_matching=cited_matching,

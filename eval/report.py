@@ -16,6 +16,8 @@ from eval.records import EvalResult
 
 HEADLINE = (
     "verdict_accuracy",
+    "wrong_verdict_share",
+    "verdict_coverage",
     "value_correct",
     "citation_precision",
     "citation_recall",
@@ -23,6 +25,7 @@ HEADLINE = (
     "recall_at_5",
     "abstention_precision",
     "abstention_recall",
+    "out_of_scope_abstained",
 )
 
 
@@ -39,6 +42,7 @@ class Report(BaseModel):
     run: dict[str, Any]
     overall: Metrics
     per_category: dict[str, Metrics]
+    per_failure_class: dict[str, Metrics] = {}
     failures: list[Failure]
     items: list[dict[str, Any]]
     baseline: Report | None = None
@@ -72,8 +76,10 @@ def item_row(result: EvalResult) -> dict[str, Any]:
     return {
         "id": result.item.id,
         "category": result.item.category,
+        "failure_class": result.item.failure_class,
         "passed": not result.failed,
         "verdict_correct": result.verdict_correct,
+        "verdict_wrong": result.verdict_wrong,
         "value_correct": result.value_correct,
         "gold_rank": result.gold_rank,
         "abstained": result.abstained,
@@ -113,6 +119,7 @@ def markdown(report: Report) -> str:
             {"system": report.overall} | ({"baseline": report.baseline.overall} if report.baseline else {}), HEADLINE
         ),
         "",
+        f"wrong verdicts: {report.overall.wrong_verdicts} of {report.overall.wrong_verdict_share.n} verdicts given; "
         f"phantom citations: {report.overall.phantom_citations}; MRR {_cell(report.overall.mrr)}; "
         f"latency p50 {_cell(report.overall.latency_p50_ms)} ms, p95 {_cell(report.overall.latency_p95_ms)} ms",
         "",
@@ -120,15 +127,64 @@ def markdown(report: Report) -> str:
         "",
         *_table(
             report.per_category,
-            ("verdict_accuracy", "value_correct", "citation_recall", "recall_at_5", "abstention_recall"),
+            PER_GROUP,
         ),
         "",
+        *_per_failure_class(report),
         f"## Failures ({len(report.failures)})",
         "",
     ]
     for failure in report.failures:
         lines.append(_failure_line(failure))
     return "\n".join(lines) + "\n"
+
+
+PER_GROUP = (
+    "verdict_accuracy",
+    "wrong_verdicts",
+    "verdict_coverage",
+    "value_correct",
+    "citation_recall",
+    "recall_at_1",
+    "recall_at_5",
+    "abstention_recall",
+)
+
+
+def _per_failure_class(report: Report) -> list[str]:
+    if not report.per_failure_class:
+        return []
+    return ["## Per failure class", "", *_table(report.per_failure_class, PER_GROUP), ""]
+
+
+SIDE_BY_SIDE = (
+    "verdict_accuracy",
+    "wrong_verdicts",
+    "wrong_verdict_share",
+    "verdict_coverage",
+    "value_correct",
+    "citation_recall",
+    "recall_at_1",
+    "recall_at_5",
+    "mrr",
+    "out_of_scope_abstained",
+    "phantom_citations",
+)
+
+
+def side_by_side(reports: dict[str, Report]) -> str:
+    """One row per evaluation set, so development and held-out figures are read together."""
+    rows = {name: result.overall for name, result in reports.items()}
+    return (
+        "\n".join(
+            ["| set | items | " + " | ".join(SIDE_BY_SIDE) + " |", "|---" * (len(SIDE_BY_SIDE) + 2) + "|"]
+            + [
+                f"| {name} | {m.items} | " + " | ".join(_cell(getattr(m, c)) for c in SIDE_BY_SIDE) + " |"
+                for name, m in rows.items()
+            ]
+        )
+        + "\n"
+    )
 
 
 def _failure_line(failure: Failure) -> str:

@@ -14,11 +14,12 @@ from tqdm import tqdm
 from assistant.records import Answer
 from assistant.service import TrialQA
 from assistant.settings import Settings
-from eval import metrics, report
+from eval import metrics, report, sets
 from eval.records import CitedPassage, EvalItem, EvalResult, score
+from eval.sets import EvalSet
 
-DEFAULT_SET = Path(__file__).resolve().parent / "data" / "dev.jsonl"
-THRESHOLDS = {"verdict_accuracy": 0.90, "recall_at_5": 0.95, "abstention_precision": 1.0}
+DEFAULT_SET = sets.SETS["dev"].items
+THRESHOLDS = sets.SETS["dev"].floors
 
 
 class EvalSetError(ValueError):
@@ -114,6 +115,7 @@ def build_report(results: list[EvalResult], run_info: dict[str, object]) -> repo
         run=run_info,
         overall=metrics.compute(results),
         per_category=metrics.by_category(results),
+        per_failure_class=metrics.by_failure_class(results),
         failures=[report.failure_of(r) for r in results if r.failed],
         items=[report.item_row(r) for r in results],
     )
@@ -128,49 +130,79 @@ def _commit() -> str:
         return "unknown"
 
 
-def missed_thresholds(result: report.Report) -> list[str]:
+def missed_thresholds(
+    result: report.Report, floors: dict[str, float] | None = None, ceilings: dict[str, float] | None = None
+) -> list[str]:
+    """Every figure outside the set's floors and ceilings (default: the development set's floors)."""
     missed = []
-    for name, floor in THRESHOLDS.items():
-        value = getattr(result.overall, name).value
+    for name, floor in (THRESHOLDS if floors is None else floors).items():
+        value = _figure(result, name)
         if value is None or value < floor:
             missed.append(f"{name} {value} < {floor}")
+    for name, ceiling in (ceilings or {}).items():
+        value = _figure(result, name)
+        if value is not None and value > ceiling:
+            missed.append(f"{name} {value} > {ceiling}")
     if result.overall.phantom_citations:
         missed.append(f"phantom citations {result.overall.phantom_citations} > 0")
     return missed
+
+
+def _figure(result: report.Report, name: str) -> float | None:
+    value = getattr(result.overall, name)
+    return value if not isinstance(value, metrics.Proportion) else value.value
+
+
+def run_set(qa: TrialQA, eval_set: EvalSet, backend: str | None, k: int) -> tuple[report.Report, list[EvalResult]]:
+    """Ingest the records a set asks about (unchanged ones are skipped), answer its items, report."""
+    items = load_items(eval_set.items)
+    qa.ingest(list(eval_set.records) or [qa.settings.demo_data], show_progress=False)
+    locate_evidence(qa, items)
+    results = evaluate(qa, items, backend, k, label=eval_set.name)
+    info: dict[str, object] = {
+        "set": eval_set.name,
+        "file": str(eval_set.items),
+        "backend": results[0].backend if results else backend,
+        "k": k,
+        "commit": _commit(),
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "items": len(items),
+    }
+    return build_report(results, info), results
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.compare:
         print(report.compare_reports(Path(args.compare[0]), Path(args.compare[1])))
         return 0
-    set_path = Path(args.set_file) if args.set_file else DEFAULT_SET
-    try:
-        items = load_items(set_path)
-    except (OSError, EvalSetError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    chosen = [sets.resolve(name) for name in (args.set_file or list(sets.SETS))]
+    for eval_set in chosen:
+        if not eval_set.items.is_file():
+            print(f"error: {eval_set.items}: no such evaluation set", file=sys.stderr)
+            return 2
     qa = TrialQA(settings)
-    qa.ensure_demo_data()
-    locate_evidence(qa, items)
-    results = evaluate(qa, items, args.backend, args.k)
-    info: dict[str, object] = {
-        "set": str(set_path),
-        "backend": results[0].backend if results else args.backend,
-        "k": args.k,
-        "commit": _commit(),
-        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "items": len(items),
-    }
-    result = build_report(results, info)
-    if args.baseline:
-        result.baseline = _baseline(qa, items, args.k, info)
-    out = Path(args.out)
-    report.write(result, [r.latency_ms for r in results], out)
-    print(report.markdown(result).split("## Per category")[0])
-    print(f"reports: {out / 'report.md'}, {out / 'report.html'}, {out / 'report.json'}")
-    missed = missed_thresholds(result)
-    if args.check and missed:
-        print("quality thresholds missed: " + "; ".join(missed), file=sys.stderr)
+    reports: dict[str, report.Report] = {}
+    failed: list[str] = []
+    for eval_set in chosen:
+        try:
+            result, results = run_set(qa, eval_set, args.backend, args.k)
+        except EvalSetError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        if args.baseline:
+            result.baseline = _baseline(qa, load_items(eval_set.items), args.k, result.run)
+        out = Path(args.out) / eval_set.name
+        report.write(result, [r.latency_ms for r in results], out)
+        reports[eval_set.name] = result
+        missed = missed_thresholds(result, eval_set.floors, eval_set.ceilings)
+        failed += [f"{eval_set.name}: {m}" for m in missed]
+        print(f"{eval_set.name}: {out / 'report.md'}, {out / 'report.html'}, {out / 'report.json'}")
+    summary = report.side_by_side(reports)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    (Path(args.out) / "summary.md").write_text(summary)
+    print(summary)
+    if args.check and failed:
+        print("quality thresholds missed: " + "; ".join(failed), file=sys.stderr)
         return 1
     return 0
 
