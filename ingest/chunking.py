@@ -16,8 +16,50 @@ ELIGIBILITY = "Eligibility Criteria"
 INCLUSION = "Inclusion Criteria"
 EXCLUSION = "Exclusion Criteria"
 
-_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[*\-•·]|\d{1,3}\\?[.)]|\(\d{1,3}\)|[a-zA-Z]\\?[.)])[ \t]+(?=\S)")
-_NUMBER = re.compile(r"\d{1,3}(?=\\?[.)])")
+# A list marker: a bullet, a number as printed ("3.", "3)", "(3)", "12\." as markdown escapes it), a bullet that carries
+# its own number ("* 1."), a letter or small roman numeral ("a)", "(b)", "ii."), or the "o" used for sub-bullets.
+# Markdown escapes a leading "-" or "1." as "\-", "1\."; some records put no space after "-", "•" or "1.".
+_BULLET = r"\\?[*\-•·◦▪–]"
+_ITEM = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>"
+    rf"(?:{_BULLET}[ \t]+)?(?:\d{{1,3}}\\?[.)]|\(\d{{1,3}}\))"
+    rf"|{_BULLET}|o(?=[ \t])"
+    r"|\((?:[a-zA-Z]|[ivx]{1,4})\)|(?:[a-zA-Z]|[ivx]{2,4})\\?[.)]"
+    r")(?:[ \t]+|(?<=[-•*])(?=[A-Za-z])|(?<=\d[.)])(?=[A-Z]))(?=\S)"
+)
+_NUMBER = re.compile(r"\d{1,3}")
+# Styles a marker belongs to; letters, roman numerals and "o" are what registries use for sub-items.
+_NUMBERED, _LETTERED, _BULLETED = "number", "letter", "bullet"
+
+# "<a few qualifier words> Inclusion|Exclusion [Criteria] [for ...|(...)|prior ...] [:]" at the start of a line.
+_HEADER = re.compile(
+    r"(?P<prefix>(?:[^\s:]+[ \t]+){0,5}?)[^\w\s]{0,3}"
+    r"(?P<kw>inclu[a-z]{2,4}n|exclu[a-z]{2,4}n)\b"
+    r"(?P<crit>[ \t]+criteri(?:a|on|ons)\b)?"
+    r"(?P<tail>[^:\n]{0,120}?)"
+    r"(?P<colon>[ \t]*:|[ \t]*$)",
+    re.IGNORECASE,
+)
+# Words that make the text before or after "inclusion criteria" a sentence ("Patient meets the inclusion criteria for
+# trial entry", "Other protocol-defined inclusion criteria may apply"): such a line is an item, not a header.
+_SENTENCE_WORDS = frozenset({
+    "the", "a", "an", "meets", "meet", "meeting", "met", "any", "all", "following", "above", "below", "who", "which",
+    "that", "if", "must", "are", "is", "will", "may", "not", "no", "to", "be", "have", "has", "had", "was", "were",
+    "specified", "than", "fitting", "per", "according", "these", "those", "this", "each", "apply", "applies", "can",
+    "should", "would",
+})  # fmt: skip
+_TAIL_START = re.compile(r"^\s*(?:$|\(|[-–]|(?:for|prior|determined|after|before|during|at|in|of|within)\b)", re.I)
+_OTHER_POLARITY = re.compile(r"\b(?:inclu[a-z]{2,4}n|exclu[a-z]{2,4}n)\b", re.I)
+# A header glued to the end of the previous item ("... for 4 weeks. Exclusion Criteria:").
+_GLUED = re.compile(r"(?<=[.;:])[ \t]+(?=(?:[\w'’-]+[ \t]+){0,3}(?:inclusion|exclusion)[ \t]+criteria\b)", re.I)
+# A header naming both polarities ("INCLUSION/EXCLUSION CRITERIA:") sets none: it is dropped, polarity unchanged.
+_NEUTRAL = re.compile(
+    r"^\W*(?:[\w'’-]+[ \t]+){0,3}(?:inclusion\s*(?:/|and|&)\s*exclusion|exclusion\s*(?:/|and|&)\s*inclusion)"
+    r"[ \t]+criteria[ \t]*:?$",
+    re.IGNORECASE,
+)
+# Boilerplate that closes a list ("Other inclusion and exclusion criteria may apply."): neither item nor header.
+_NOTE = re.compile(r"^(?:note\b.*)?\b(?:other|additional)\b.*\bcriteri[ao]n?\b.*\bappl(?:y|ies)\b", re.I)
 
 
 @dataclass
@@ -40,7 +82,7 @@ def trial_fingerprint(trial: Trial) -> str:
 def chunk_trial(trial: Trial, chunk_tokens: int = 256, overlap_tokens: int = 32) -> list[Chunk]:
     """Every retrievable passage of a trial; ids are stable for the same record content."""
     version = trial_fingerprint(trial)
-    fact_sections = {f.section for f in trial.facts}
+    fact_sections = _fact_only_sections(trial)
     chunks: list[Chunk] = []
     for section in trial.sections:
         if section.heading == ELIGIBILITY:
@@ -53,6 +95,26 @@ def chunk_trial(trial: Trial, chunk_tokens: int = 256, overlap_tokens: int = 32)
             chunks.extend(_text_chunks(trial, section, version, chunk_tokens, overlap_tokens))
     chunks.extend(_fact_chunks(trial, version))
     return chunks
+
+
+def _fact_only_sections(trial: Trial) -> set[str]:
+    """Sections every line of which holds a fact: their fact chunks say it all. A section that mixes facts with
+    other lines ("Results": counts as facts, adverse-event lines as text) is text-chunked as well."""
+    starts: dict[str, list[int]] = {}
+    for fact in trial.facts:
+        starts.setdefault(fact.section, []).append(fact.start)
+    only: set[str] = set()
+    for section in trial.sections:
+        if section.heading not in starts:
+            continue
+        offset, covered = section.start, True
+        for line in section.text.split("\n"):
+            end = offset + len(line)
+            covered = covered and any(offset <= start < end for start in starts[section.heading])
+            offset = end + 1
+        if covered:
+            only.add(section.heading)
+    return only
 
 
 def _make_chunk(
@@ -119,47 +181,206 @@ def _criterion_chunks(trial: Trial, section: Section, version: str, tokens: int,
         yield _make_chunk(trial, version, item.kind, "criterion", start, end, criterion=item.label)
 
 
-def _heading_kind(line: str) -> str | None:
-    lowered = line.strip().lower()
-    if len(lowered) > 100 or "criteri" not in lowered:
+@dataclass(frozen=True)
+class _Line:
+    """One physical line, or the part of one left after a glued header."""
+
+    start: int
+    end: int
+    indent: int
+    blank_before: bool
+
+
+@dataclass(frozen=True)
+class _Header:
+    kind: str
+
+
+def _header_kind(body: str) -> tuple[str, int] | None:
+    """(polarity, length of the header) when `body` starts with an inclusion/exclusion header, else None."""
+    match = _HEADER.match(body)
+    if match is None:
         return None
-    has_in, has_ex = "inclusion" in lowered, "exclusion" in lowered
-    if has_in == has_ex:
+    words = [w.strip("()[]*,.'’").lower() for w in match.group("prefix").split()]
+    prefix = match.group("prefix")
+    if any(w in _SENTENCE_WORDS for w in words) or re.search(r"[,;]|\.\s", prefix):
         return None
-    return INCLUSION if has_in else EXCLUSION
+    tail = match.group("tail")
+    if not _TAIL_START.match(tail) or _OTHER_POLARITY.search(tail):
+        return None
+    if any(w.strip("().,;").lower() in _SENTENCE_WORDS - {"a", "the", "all", "of"} for w in tail.split()):
+        return None
+    if (
+        not match.group("crit")
+        and ":" not in match.group("colon")
+        and body.strip(" :*-").lower() != match["kw"].lower()
+    ):
+        return None  # "Exclusion of ..." is prose; a bare keyword needs "criteria", a colon or nothing else on the line
+    kind = INCLUSION if match.group("kw").lower().startswith("inclu") else EXCLUSION
+    return kind, match.end()
+
+
+def _intro_kind(body: str) -> str | None:
+    """Polarity of an unmarked lead-in line such as "Patients with any of the following exclusion criteria:"."""
+    if not body.endswith(":"):
+        return None
+    found = {m.group(0).lower()[:5] for m in _OTHER_POLARITY.finditer(body)}
+    if len(found) != 1 or not re.search(r"criteri", body, re.I):
+        return None
+    return INCLUSION if found == {"inclu"} else EXCLUSION
+
+
+def _tokens(text: str) -> Iterator[_Line | _Header]:
+    """Lines with headers cut out, including headers glued before or after other text on the same line."""
+    offset, blank = 0, False
+    for raw in text.splitlines(keepends=True):
+        line_start, offset = offset, offset + len(raw)
+        body = raw.rstrip()
+        if not body.strip():
+            blank = True
+            continue
+        yield from _cut_headers(text, line_start, line_start + len(body), blank)
+        blank = False
+
+
+def _cut_headers(text: str, start: int, end: int, blank: bool) -> Iterator[_Line | _Header]:
+    body = text[start:end]
+    indent = len(body) - len(body.lstrip())
+    marker = _ITEM.match(body)
+    head_at = marker.end() if marker else indent
+    if _NEUTRAL.match(body[head_at:]):
+        return
+    found = _header_kind(body[head_at:])
+    if found and (not marker or _header_ends_line(body[head_at:], found[1])):
+        kind, length = found
+        yield _Header(kind)
+        rest = start + head_at + length
+        rest += len(text[rest:end]) - len(text[rest:end].lstrip())
+        if rest < end:  # "Inclusion Criteria: • Age >= 18": what follows the header is a line of its own
+            yield from _cut_headers(text, rest, end, False)
+        return
+    glued = _GLUED.search(body, head_at + 1)
+    if glued and _header_kind(body[glued.end() :]):
+        yield _Line(start, start + glued.start(), indent, blank)
+        yield from _cut_headers(text, start + glued.end(), end, False)
+        return
+    yield _Line(start, end, indent, blank)
+
+
+def _header_ends_line(body: str, length: int) -> bool:
+    # A bulleted line is a header only when it is nothing but the header ("* INCLUSION CRITERIA:").
+    rest = body[length:].strip()
+    return body[:length].rstrip().endswith(":") or not rest
+
+
+def _style(marker: str) -> str:
+    if _NUMBER.search(marker):
+        return _NUMBERED
+    return _LETTERED if re.search(r"[a-zA-Z]", marker) else _BULLETED
+
+
+class _Splitter:
+    """Walks the lines of one criteria text, tracking polarity and the indent and style of top-level items."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.items: list[_Item] = []
+        self.kind = ELIGIBILITY
+        self.ordinal: dict[str, int] = {}
+        self.top_indent: int | None = None
+        self.top_style: str | None = None
+        self.child_style: str | None = None  # a run of same-indent sub-items ("a)" under "1.") in progress
+
+    def run(self) -> list[_Item]:
+        blocks: list[tuple[str, list[_Line]]] = [(ELIGIBILITY, [])]
+        for token in _tokens(self.text):
+            if isinstance(token, _Header):
+                blocks.append((token.kind, []))
+            else:
+                blocks[-1][1].append(token)
+        for kind, lines in blocks:
+            self.kind, self.top_indent, self.top_style, self.child_style = kind, None, None, None
+            if any(_ITEM.match(self.text[ln.start : ln.end]) for ln in lines):
+                self._marked_block(lines)
+            else:
+                self._prose_block(lines)
+        return self.items
+
+    def _add(self, start: int, end: int, indent: int, label: str | None = None) -> None:
+        self.ordinal[self.kind] = self.ordinal.get(self.kind, 0) + 1
+        self.items.append(_Item(self.kind, label or str(self.ordinal[self.kind]), start, end, indent))
+
+    def _extend(self, end: int) -> None:
+        if self.items and self.items[-1].kind == self.kind and self.top_indent is not None:
+            self.items[-1].end = end
+
+    def _sub_header(self, body: str, indent: int) -> bool:
+        """An unmarked label inside a list ("Cohort A:", "PRIOR TO STEP 1 REGISTRATION:"); a polarity word switches."""
+        if self.top_indent is not None and indent > self.top_indent:
+            return False  # indented under an item: a wrapped line of that item
+        stripped = body.strip()
+        label = stripped.endswith(":") or (stripped.isupper() and len(stripped.split()) <= 8)
+        if not label:
+            return False
+        intro = _intro_kind(stripped)
+        if intro and intro != self.kind:
+            self.kind = intro
+        self.top_indent, self.top_style, self.child_style = None, None, None
+        return True
+
+    def _marked_block(self, lines: list[_Line]) -> None:
+        for line in lines:
+            body = self.text[line.start : line.end]
+            marker = _ITEM.match(body)
+            if marker is None:
+                if _NOTE.match(body.strip()) or self._sub_header(body, line.indent):
+                    continue
+                self._extend(line.end)
+                continue
+            indent, style = len(marker.group("indent").expandtabs(4)), _style(marker.group("marker"))
+            if self._is_child(indent, style):
+                self._extend(line.end)
+                continue
+            self.top_indent = indent if self.top_indent is None else min(self.top_indent, indent)
+            self.top_style, self.child_style = style, None
+            number = _NUMBER.search(marker.group("marker")) if style == _NUMBERED else None
+            self._add(line.start + marker.end(), line.end, indent, number.group(0) if number else None)
+
+    def _is_child(self, indent: int, style: str) -> bool:
+        if self.top_indent is None or not self.items or self.items[-1].kind != self.kind:
+            return False
+        if indent != self.top_indent:
+            return indent > self.top_indent
+        if style == self.top_style:
+            return False
+        # Same indent, other style: "a)" or "o" under "1.", or any list right after a parent ending in ":".
+        parent = self.text[self.items[-1].start : self.items[-1].end].rstrip()
+        if style == self.child_style or style == _LETTERED or parent.endswith(":"):
+            self.child_style = style
+            return True
+        return False
+
+    def _prose_block(self, lines: list[_Line]) -> None:
+        """No markers: each sentence-ending line or paragraph is an item; hard-wrapped lines continue it."""
+        previous_end: str | None = None
+        for line in lines:
+            body = self.text[line.start : line.end].strip()
+            if _NOTE.match(body) or self._sub_header(body, line.indent):
+                previous_end = None
+                continue
+            fresh = previous_end is None or line.blank_before or previous_end in ".;!?"
+            if fresh or self.top_indent is None:
+                self.top_indent = line.indent
+                self._add(line.start + line.indent, line.end, line.indent)
+            else:
+                self._extend(line.end)
+            previous_end = body[-1]
 
 
 def split_criteria(text: str) -> list[_Item]:
     """Split eligibility text into top-level criteria; sub-bullets and continuation lines stay with their parent.
 
-    Labels are the numbers as printed; unnumbered bullets are labelled by their position in their list.
+    Labels are the numbers as printed; unnumbered items are labelled by their position among the record's top-level
+    items of the same polarity. Items before any header belong to "Eligibility Criteria".
     """
-    items: list[_Item] = []
-    kind = ELIGIBILITY
-    ordinal: dict[str, int] = {}
-    top_indent: int | None = None
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        line_start, offset = offset, offset + len(line)
-        body = line.rstrip()
-        if not body.strip():
-            continue
-        marker = _ITEM.match(body)
-        heading = _heading_kind(body[marker.end() :] if marker else body)
-        if heading and (not marker or body.rstrip().endswith(":")):
-            kind, top_indent = heading, None
-            continue
-        if not marker and body.rstrip().endswith(":"):
-            continue  # a group label such as "Current or previous treatment:" belongs to no single criterion
-        if marker:
-            indent = len(marker.group("indent").expandtabs(4))
-            if top_indent is None or indent <= top_indent or not items or items[-1].kind != kind:
-                top_indent = indent if top_indent is None else min(top_indent, indent)
-                ordinal[kind] = ordinal.get(kind, 0) + 1
-                number = _NUMBER.match(marker.group("marker").lstrip("("))
-                label = number.group(0) if number else str(ordinal[kind])
-                items.append(_Item(kind, label, line_start + marker.end(), line_start + len(body), indent))
-                continue
-        if items and items[-1].kind == kind:
-            items[-1].end = line_start + len(body)
-    return items
+    return _Splitter(text).run()

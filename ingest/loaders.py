@@ -335,6 +335,24 @@ class _Page:
             self.line(value)
         self.sections.append(Section(heading=heading, text=self.text[body_start : self.length - 1], start=body_start))
 
+    def piece_section(self, heading: str, lines: Sequence[Sequence[Piece]]) -> None:
+        """Lines written from pieces; a piece that names a fact becomes a Fact at its exact place."""
+        if not lines:
+            return
+        self.line(heading)
+        body_start = self.length
+        for pieces in lines:
+            for text, name in pieces:
+                start = self.write(text)
+                if name and text:
+                    self.facts.append(Fact(name=name, value=text, section=heading, start=start))
+            self.write("\n")
+        self.sections.append(Section(heading=heading, text=self.text[body_start : self.length - 1], start=body_start))
+
+
+# A run of text in a rendered line, and the fact it is (None for plain text).
+Piece = tuple[str, str | None]
+
 
 def _trial_from_study(study: dict[str, Any], display: str, source_format: str = "ctgov-json") -> Trial:
     protocol = study["protocolSection"]
@@ -347,10 +365,12 @@ def _trial_from_study(study: dict[str, Any], display: str, source_format: str = 
     page.line(title)
     page.line(f"NCT ID: {nct}")
     _render_protocol(page, protocol)
+    _render_results(page, _dict(study.get("resultsSection")))
     status = _dict(protocol.get("statusModule"))
     record_date = _text(_get(status, "lastUpdatePostDateStruct", "date") or status.get("lastUpdateSubmitDate"))
     version = _text(_get(study, "derivedSection", "miscInfoModule", "versionHolder"))
     contacts = tuple(_contact_line(c) for c in _dicts(_get(protocol, "contactsLocationsModule", "centralContacts")))
+    officials = tuple(_official_line(o) for o in _dicts(_get(protocol, "contactsLocationsModule", "overallOfficials")))
     return Trial(
         trial_id=nct,
         title=title,
@@ -361,6 +381,7 @@ def _trial_from_study(study: dict[str, Any], display: str, source_format: str = 
         facts=tuple(page.facts),
         sites=tuple(page.sites),
         contacts=tuple(c for c in contacts if c),
+        officials=tuple(o for o in officials if o),
         record_date=record_date or None,
         record_version=version or None,
     )
@@ -403,7 +424,8 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
         ],
     )
     arms = _dict(protocol.get("armsInterventionsModule"))
-    page.section("Study Groups", "\n".join(_arm_lines(_dicts(arms.get("armGroups")))))
+    interventions = _dicts(arms.get("interventions"))
+    page.section("Study Groups", "\n".join(_arm_lines(_dicts(arms.get("armGroups")), interventions)))
     page.section("Interventions", "\n".join(_intervention_lines(_dicts(arms.get("interventions")))))
     page.section("Outcome Measures", "\n".join(_outcome_lines(_dict(protocol.get("outcomesModule")))))
     _render_eligibility(page, _dict(protocol.get("eligibilityModule")))
@@ -424,12 +446,28 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
     page.fact_section("Other Identifiers", [("org_study_id", "Org Study ID", _get(ident, "orgStudyIdInfo", "id"))])
 
 
-def _arm_lines(arms: list[dict[str, Any]]) -> Iterator[str]:
+def _arm_lines(arms: list[dict[str, Any]], interventions: list[dict[str, Any]]) -> Iterator[str]:
     for arm in arms:
         kind = _text(arm.get("type"))
         yield _text(arm.get("label")) + (f" ({kind})" if kind else "")
         if _text(arm.get("description")):
             yield _text(arm.get("description"))
+        received = _arm_interventions(arm, interventions)
+        if received:
+            yield "Interventions: " + "; ".join(received)
+
+
+def _arm_interventions(arm: dict[str, Any], interventions: list[dict[str, Any]]) -> list[str]:
+    """What the arm receives: the arm's own list, else the interventions that name the arm (older records)."""
+    named = [_text(n) for n in _list(arm.get("interventionNames")) if _text(n)]
+    if named:
+        return named
+    label = _text(arm.get("label"))
+    return [
+        f"{_text(i.get('type')).replace('_', ' ').title()}: {_text(i.get('name'))}".strip(": ")
+        for i in interventions
+        if label and label in [_text(a) for a in _list(i.get("armGroupLabels"))]
+    ]
 
 
 def _intervention_lines(interventions: list[dict[str, Any]]) -> Iterator[str]:
@@ -467,32 +505,159 @@ def _render_locations(page: _Page, module: dict[str, Any]) -> None:
     locations = _dicts(module.get("locations"))
     contacts = [_contact_line(c) for c in _dicts(module.get("centralContacts"))]
     page.section("Central Contacts", "\n".join(c for c in contacts if c))
+    officials = [_official_line(o) for o in _dicts(module.get("overallOfficials"))]
+    page.section("Overall Officials", "\n".join(o for o in officials if o))
     if not locations:
         return
     page.line("Locations")
     body_start = page.length
     for location in locations:
-        name = _text(location.get("facility")) or "Unnamed site"
-        place = ", ".join(_text(location.get(k)) for k in ("city", "state", "country") if _text(location.get(k)))
-        start = page.line(name)
-        page.line(place)
-        page.sites.append(
-            Site(
-                name=name,
-                city=_text(location.get("city")),
-                state=_text(location.get("state")),
-                country=_text(location.get("country")),
-                status=_text(location.get("status")),
-                text=f"{name}\n{place}",
-                start=start,
-            )
-        )
+        page.sites.append(_render_site(page, location))
     page.sections.append(Section(heading="Locations", text=page.text[body_start : page.length - 1], start=body_start))
+
+
+def _render_site(page: _Page, location: dict[str, Any]) -> Site:
+    """Name, place, status and one line per contact; the site's span covers all of them."""
+    name = _text(location.get("facility")) or "Unnamed site"
+    place = ", ".join(_text(location.get(k)) for k in ("city", "state", "country") if _text(location.get(k)))
+    status = _text(location.get("status"))
+    contacts = _dicts(location.get("contacts"))
+    start = page.line(name)
+    page.write(place)
+    for line in ([f"Status: {status}"] if status else []) + [_site_contact_line(c) for c in contacts]:
+        if line:
+            page.write("\n" + line)
+    end = page.write("\n")
+    main = _main_contact(contacts)
+    return Site(
+        name=name,
+        city=_text(location.get("city")),
+        state=_text(location.get("state")),
+        country=_text(location.get("country")),
+        status=status,
+        contact_name=_text(main.get("name")),
+        contact_phone=_text(main.get("phone")),
+        contact_email=_text(main.get("email")),
+        text=page.text[start:end],
+        start=start,
+    )
+
+
+def _main_contact(contacts: list[dict[str, Any]]) -> dict[str, Any]:
+    # The person to call: the first listed as a contact, else the first with a phone or email (investigators
+    # are listed too, usually without either).
+    for contact in contacts:
+        if _text(contact.get("role")).upper() in {"", "CONTACT"}:
+            return contact
+    return next((c for c in contacts if _text(c.get("phone")) or _text(c.get("email"))), {})
+
+
+def _site_contact_line(contact: dict[str, Any]) -> str:
+    role = _text(contact.get("role")).upper() or "CONTACT"
+    label = {"CONTACT": "Contact", "CONTACT_BACKUP": "Backup contact"}.get(role, role.replace("_", " ").title())
+    parts = [_text(contact.get(k)) for k in ("name", "phone", "email")]
+    shown = ", ".join(p for p in parts if p)
+    return f"{label}: {shown}" if shown else ""
 
 
 def _contact_line(contact: dict[str, Any]) -> str:
     parts = [_text(contact.get(k)) for k in ("name", "role", "phone", "email")]
     return ", ".join(p for p in parts if p)
+
+
+def _official_line(official: dict[str, Any]) -> str:
+    parts = [_text(official.get(k)) for k in ("name", "role", "affiliation")]
+    return ", ".join(p for p in parts if p)
+
+
+# ---- results ---------------------------------------------------------------------------------------
+def _render_results(page: _Page, results: dict[str, Any]) -> None:
+    """Posted results as readable lines: participant flow, baseline total and adverse-event totals per group."""
+    lines = [
+        *_flow_lines(_dict(results.get("participantFlowModule"))),
+        *_baseline_lines(_dict(results.get("baselineCharacteristicsModule"))),
+        *_adverse_event_lines(_dict(results.get("adverseEventsModule"))),
+    ]
+    page.piece_section("Results", lines)
+
+
+def _titles(groups: list[dict[str, Any]]) -> dict[str, str]:
+    return {_text(g.get("id")): _text(g.get("title")) or _text(g.get("id")) for g in groups}
+
+
+def _count_line(label: str, counts: list[tuple[str, str]], fact: str | None) -> list[Piece]:
+    """ "Participants started: Arm A 120, Arm B 118 (total 238)"; the total (or the only count) is the fact."""
+    pieces: list[Piece] = [(f"{label}: ", None)]
+    for index, (title, value) in enumerate(counts):
+        pieces += [(", " if index else "", None), (f"{title} " if title else "", None)]
+        pieces.append((value, fact if len(counts) == 1 else None))
+    numbers = [int(v) for _, v in counts if v.isdigit()]
+    if len(counts) > 1 and len(numbers) == len(counts):
+        # Flow groups are disjoint arms, so their sum is the study total the question usually asks for.
+        pieces += [(" (total ", None), (str(sum(numbers)), fact), (")", None)]
+    return pieces
+
+
+def _flow_lines(flow: dict[str, Any]) -> Iterator[list[Piece]]:
+    titles = _titles(_dicts(flow.get("groups")))
+    periods = _dicts(flow.get("periods"))
+    for index, period in enumerate(periods):
+        where = f" ({_text(period.get('title'))})" if len(periods) > 1 and _text(period.get("title")) else ""
+        for milestone in _dicts(period.get("milestones")):
+            kind = _text(milestone.get("type")).upper()
+            if kind not in {"STARTED", "COMPLETED"}:
+                continue
+            counts = [
+                (titles.get(_text(a.get("groupId")), _text(a.get("groupId"))), _text(a.get("numSubjects")))
+                for a in _dicts(milestone.get("achievements"))
+                if _text(a.get("numSubjects"))
+            ]
+            if not counts:
+                continue
+            # The study's start is the first period's STARTED, its end the last period's COMPLETED.
+            first, last = index == 0, index == len(periods) - 1
+            fact = (
+                f"participants_{kind.lower()}"
+                if (kind == "STARTED" and first) or (kind == "COMPLETED" and last)
+                else None
+            )
+            yield _count_line(f"Participants {kind.lower()}{where}", counts, fact)
+
+
+def _baseline_lines(baseline: dict[str, Any]) -> Iterator[list[Piece]]:
+    titles = _titles(_dicts(baseline.get("groups")))
+    denoms = _dicts(baseline.get("denoms"))
+    if not denoms:
+        return
+    counts = [
+        (titles.get(_text(c.get("groupId")), _text(c.get("groupId"))), _text(c.get("value")))
+        for c in _dicts(denoms[0].get("counts"))
+        if _text(c.get("value"))
+    ]
+    if not counts:
+        return
+    pieces: list[Piece] = [("Baseline participants: ", None)]
+    for index, (title, value) in enumerate(counts):
+        # The registry's own "Total" group (or the only group) is the baseline total.
+        is_total = title.lower() == "total" or len(counts) == 1
+        pieces += [
+            (", " if index else "", None),
+            (f"{title} ", None),
+            (value, "baseline_participants" if is_total else None),
+        ]
+    yield pieces
+
+
+def _adverse_event_lines(events: dict[str, Any]) -> Iterator[list[Piece]]:
+    groups = _dicts(events.get("eventGroups"))
+    for key, label in (("serious", "Serious adverse events"), ("other", "Other adverse events")):
+        parts = [
+            f"{_text(g.get('title'))} {_text(g.get(key + 'NumAffected'))} of {_text(g.get(key + 'NumAtRisk'))}"
+            for g in groups
+            if _text(g.get(key + "NumAffected")) and _text(g.get(key + "NumAtRisk"))
+        ]
+        if parts:
+            yield [(f"{label}: " + ", ".join(parts), None)]
 
 
 # ---- classic XML -----------------------------------------------------------------------------------
@@ -505,7 +670,11 @@ def _xml_study(text: str, display: str) -> dict[str, Any]:
         raise LoadError(display, f"malformed XML ({error})") from error
     if root.tag != "clinical_study":
         raise LoadError(display, f"root element <{root.tag}> is not <clinical_study>")
-    return {"protocolSection": _xml_protocol(root), "derivedSection": {}}
+    study: dict[str, Any] = {"protocolSection": _xml_protocol(root), "derivedSection": {}}
+    results = root.find("clinical_results")
+    if results is not None:
+        study["resultsSection"] = _xml_results(results)
+    return study
 
 
 def _x(root: Element, path: str) -> str:
@@ -519,9 +688,76 @@ def _xml_text(node: Element) -> str:
     return textwrap.dedent("\n".join(lines)).strip("\n")
 
 
+def _enum(value: str) -> str:
+    """Classic XML spells the API's enumerations in words ("Active, not recruiting"); use the API spelling so
+    answers and filters see one vocabulary whichever format a record came in."""
+    words = re.sub(r"\[.*?\]", "", value).replace(",", " ").split()
+    upper = "_".join(words).upper()
+    return {"UNKNOWN_STATUS": "UNKNOWN"}.get(upper, upper)
+
+
+def _xml_phases(phase: str) -> list[str]:
+    if not phase or phase == "N/A":
+        return []
+    return [p.strip().upper().replace("EARLY PHASE ", "EARLY_PHASE").replace(" ", "") for p in phase.split("/")]
+
+
+def _xml_enrollment_type(root: Element) -> str:
+    node = root.find("enrollment")
+    kind = (node.get("type") or "").strip().upper() if node is not None else ""
+    return {"ANTICIPATED": "ESTIMATED"}.get(kind, kind)
+
+
+def _xml_healthy(value: str) -> bool | str:
+    # Older exports say "Accepts Healthy Volunteers" where the API has a boolean.
+    return {"accepts healthy volunteers": True, "yes": True, "no": False}.get(value.strip().lower(), value)
+
+
+def _xml_person(node: Element, role: str = "") -> dict[str, str]:
+    name = " ".join(p for p in (_x(node, "first_name"), _x(node, "middle_name"), _x(node, "last_name")) if p)
+    phone = _x(node, "phone") + (f" ext {_x(node, 'phone_ext')}" if _x(node, "phone_ext") else "")
+    return {
+        "name": name,
+        "role": role or _enum(_x(node, "role")),
+        "phone": phone,
+        "email": _x(node, "email"),
+        "affiliation": _x(node, "affiliation"),
+    }
+
+
+def _xml_location(loc: Element) -> dict[str, Any]:
+    people = [_xml_person(c, "CONTACT") for c in loc.findall("contact")]
+    people += [_xml_person(c, "CONTACT_BACKUP") for c in loc.findall("contact_backup")]
+    people += [_xml_person(c) for c in loc.findall("investigator")]
+    return {
+        "facility": _x(loc, "facility/name"),
+        "city": _x(loc, "facility/address/city"),
+        "state": _x(loc, "facility/address/state"),
+        "country": _x(loc, "facility/address/country"),
+        "status": _enum(_x(loc, "status")),
+        "contacts": people,
+    }
+
+
+def _xml_arms(root: Element) -> dict[str, Any]:
+    interventions = [
+        {
+            "type": _enum(_x(i, "intervention_type")),
+            "name": _x(i, "intervention_name"),
+            "description": _x(i, "description"),
+            "otherNames": [_xml_text(o) for o in i.findall("other_name")],
+            "armGroupLabels": [_xml_text(a) for a in i.findall("arm_group_label")],
+        }
+        for i in root.findall("intervention")
+    ]
+    arms = [
+        {"label": _x(a, "arm_group_label"), "type": _enum(_x(a, "arm_group_type")), "description": _x(a, "description")}
+        for a in root.findall("arm_group")
+    ]
+    return {"armGroups": arms, "interventions": interventions}
+
+
 def _xml_protocol(root: Element) -> dict[str, Any]:
-    phase = _x(root, "phase")
-    phases = [p.strip().upper().replace(" ", "") for p in phase.split("/")] if phase and phase != "N/A" else []
     ages = {tag: _x(root, f"eligibility/{tag}") for tag in ("minimum_age", "maximum_age")}
     return {
         "identificationModule": {
@@ -531,7 +767,7 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
             "orgStudyIdInfo": {"id": _x(root, "id_info/org_study_id")},
         },
         "statusModule": {
-            "overallStatus": _x(root, "overall_status"),
+            "overallStatus": _enum(_x(root, "overall_status")),
             "startDateStruct": {"date": _x(root, "start_date")},
             "completionDateStruct": {"date": _x(root, "completion_date")},
             "lastUpdatePostDateStruct": {"date": _x(root, "last_update_posted") or _x(root, "lastchanged_date")},
@@ -542,9 +778,9 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
         },
         "conditionsModule": {"conditions": [_xml_text(c) for c in root.findall("condition")]},
         "designModule": {
-            "studyType": _x(root, "study_type"),
-            "phases": phases,
-            "enrollmentInfo": {"count": _x(root, "enrollment")},
+            "studyType": _enum(_x(root, "study_type")),
+            "phases": _xml_phases(_x(root, "phase")),
+            "enrollmentInfo": {"count": _x(root, "enrollment"), "type": _xml_enrollment_type(root)},
             "designInfo": {
                 "allocation": _x(root, "study_design_info/allocation"),
                 "interventionModel": _x(root, "study_design_info/intervention_model"),
@@ -552,25 +788,7 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
                 "maskingInfo": {"masking": _x(root, "study_design_info/masking")},
             },
         },
-        "armsInterventionsModule": {
-            "armGroups": [
-                {
-                    "label": _x(a, "arm_group_label"),
-                    "type": _x(a, "arm_group_type"),
-                    "description": _x(a, "description"),
-                }
-                for a in root.findall("arm_group")
-            ],
-            "interventions": [
-                {
-                    "type": _x(i, "intervention_type"),
-                    "name": _x(i, "intervention_name"),
-                    "description": _x(i, "description"),
-                    "otherNames": [_xml_text(o) for o in i.findall("other_name")],
-                }
-                for i in root.findall("intervention")
-            ],
-        },
+        "armsInterventionsModule": _xml_arms(root),
         "outcomesModule": {
             "primaryOutcomes": [
                 {"measure": _x(o, "measure"), "timeFrame": _x(o, "time_frame")} for o in root.findall("primary_outcome")
@@ -582,10 +800,10 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
         },
         "eligibilityModule": {
             "eligibilityCriteria": _x(root, "eligibility/criteria/textblock"),
-            "sex": _x(root, "eligibility/gender"),
+            "sex": _enum(_x(root, "eligibility/gender")),
             "minimumAge": "" if ages["minimum_age"] == "N/A" else ages["minimum_age"],
             "maximumAge": "" if ages["maximum_age"] == "N/A" else ages["maximum_age"],
-            "healthyVolunteers": _x(root, "eligibility/healthy_volunteers"),
+            "healthyVolunteers": _xml_healthy(_x(root, "eligibility/healthy_volunteers")),
         },
         "sponsorCollaboratorsModule": {"leadSponsor": {"name": _x(root, "sponsors/lead_sponsor/agency")}},
         "contactsLocationsModule": {
@@ -595,20 +813,75 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
                     "phone": _x(c, "phone"),
                     "email": _x(c, "email"),
                 }
-                for c in root.findall("overall_contact")
+                for c in [*root.findall("overall_contact"), *root.findall("overall_contact_backup")]
             ],
-            "locations": [
-                {
-                    "facility": _x(loc, "facility/name"),
-                    "city": _x(loc, "facility/address/city"),
-                    "state": _x(loc, "facility/address/state"),
-                    "country": _x(loc, "facility/address/country"),
-                    "status": _x(loc, "status"),
-                }
-                for loc in root.findall("location")
-            ],
+            "overallOfficials": [_xml_person(o) for o in root.findall("overall_official")],
+            "locations": [_xml_location(loc) for loc in root.findall("location")],
         },
     }
+
+
+def _xml_groups(node: Element | None) -> list[dict[str, str]]:
+    if node is None:
+        return []
+    return [{"id": g.get("group_id") or "", "title": _x(g, "title")} for g in node.findall("group_list/group")]
+
+
+def _xml_results(results: Element) -> dict[str, Any]:
+    """clinical_results in the API's resultsSection shape, so one renderer serves both formats."""
+    flow = results.find("participant_flow")
+    periods = [
+        {
+            "title": _x(period, "title"),
+            "milestones": [
+                {
+                    "type": _x(milestone, "title").upper(),
+                    "achievements": [
+                        {"groupId": p.get("group_id") or "", "numSubjects": p.get("count") or ""}
+                        for p in milestone.findall("participants_list/participants")
+                    ],
+                }
+                for milestone in period.findall("milestone_list/milestone")
+            ],
+        }
+        for period in (flow.findall("period_list/period") if flow is not None else [])
+    ]
+    baseline = results.find("baseline")
+    counts = [
+        {"groupId": c.get("group_id") or "", "value": c.get("value") or ""}
+        for c in (baseline.findall("analyzed_list/analyzed/count_list/count") if baseline is not None else [])
+    ]
+    return {
+        "participantFlowModule": {"groups": _xml_groups(flow), "periods": periods},
+        "baselineCharacteristicsModule": {
+            "groups": _xml_groups(baseline),
+            "denoms": [{"units": "Participants", "counts": counts}] if counts else [],
+        },
+        "adverseEventsModule": {"eventGroups": _xml_event_groups(results.find("reported_events"))},
+    }
+
+
+def _xml_event_groups(events: Element | None) -> list[dict[str, str]]:
+    groups = _xml_groups(events)
+    if events is None:
+        return groups
+    for kind in ("serious", "other"):
+        # The "Total, serious adverse events" row (first category) holds the per-group totals.
+        total = next(
+            (
+                e
+                for e in events.findall(f"{kind}_events/category_list/category/event_list/event")
+                if _x(e, "sub_title").lower().startswith("total")
+            ),
+            None,
+        )
+        by_group = {c.get("group_id"): c for c in total.findall("counts")} if total is not None else {}
+        for group in groups:
+            found = by_group.get(group["id"])
+            if found is not None:
+                group[f"{kind}NumAffected"] = found.get("subjects_affected") or ""
+                group[f"{kind}NumAtRisk"] = found.get("subjects_at_risk") or ""
+    return groups
 
 
 # ---- ClinicalTrials.gov page text ------------------------------------------------------------------

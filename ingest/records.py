@@ -43,7 +43,10 @@ class Site(BaseModel):
     state: str = ""
     country: str = ""
     status: str = ""
-    text: str = Field(description="the exact source text of the site entry")
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    text: str = Field(description="the exact source text of the site entry, its status and contact lines included")
     start: int = Field(ge=0)
 
 
@@ -65,6 +68,7 @@ class Trial(BaseModel):
     facts: tuple[Fact, ...] = ()
     sites: tuple[Site, ...] = ()
     contacts: tuple[str, ...] = ()
+    officials: tuple[str, ...] = Field(default=(), description='"name, role, affiliation" of each overall official')
     record_date: str | None = None
     record_version: str | None = None
 

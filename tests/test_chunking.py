@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ingest.chunking import EXCLUSION, INCLUSION, split_criteria
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION, split_criteria
+from ingest.loaders import iter_inputs
 
 
 def labels(text: str) -> list[tuple[str, str, str]]:
@@ -37,3 +44,190 @@ def test_bulleted_headings_and_group_labels() -> None:
 def test_escaped_and_parenthesised_numbers() -> None:
     text = "Exclusion Criteria:\n12\\. Twelve\n(13) Thirteen\n"
     assert [(n, t) for _, n, t in labels(text)] == [("12", "Twelve"), ("13", "Thirteen")]
+
+
+# ---- header variants -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("Inclusion:", INCLUSION),
+        ("Inclusion Criteria :", INCLUSION),
+        ("MAIN INCLUSION CRITERIA:", INCLUSION),
+        ("Key Inclusion Criteria", INCLUSION),
+        ("EXCLUSION CRITERIA", EXCLUSION),
+        ("Patient inclusion criteria", INCLUSION),
+        ("Inclusion criteria for phase A:", INCLUSION),
+        ("Radiological exclusion criteria", EXCLUSION),
+        ("iii.6 Exclusion criteria", EXCLUSION),
+        ("Parkinson's disease exclusion criteria", EXCLUSION),
+        ("Inclusion Criteria (Paramedics):", INCLUSION),
+        ("Exclusion Criteria prior Transplantation/Implantation", EXCLUSION),
+        ("* INCLUSION CRITERIA:", INCLUSION),
+        ("-  Parkinson's Disease exclusion criteria", EXCLUSION),
+        ("Inclusioin Criteria:", INCLUSION),
+    ],
+)
+def test_header_variants(header: str, kind: str) -> None:
+    text = f"Intro line.\n\n{header}\n\n1. First item\n2. Second item\n"
+    assert labels(text) == [(ELIGIBILITY, "1", "Intro line."), (kind, "1", "First item"), (kind, "2", "Second item")]
+
+
+def test_header_naming_both_polarities_is_dropped_and_sets_none() -> None:
+    text = "-  INCLUSION/EXCLUSION CRITERIA:\n\nInclusion criteria for Siblings:\n  -  Age 18-55\n"
+    assert labels(text) == [(INCLUSION, "1", "Age 18-55")]
+    assert labels("Inclusion and exclusion criteria:\n* Adults\n") == [(ELIGIBILITY, "1", "Adults")]
+
+
+def test_switching_between_variant_headers_keeps_numbering_per_polarity() -> None:
+    text = "Key Inclusion Criteria\n* Adults\nEXCLUSION CRITERIA\n* Pregnancy\nInclusion criteria for B:\n* Consent"
+    assert labels(text) == [(INCLUSION, "1", "Adults"), (EXCLUSION, "1", "Pregnancy"), (INCLUSION, "2", "Consent")]
+
+
+# ---- headers glued to other text ------------------------------------------------------------------
+def test_header_glued_to_the_end_of_the_previous_bullet() -> None:
+    text = "Inclusion Criteria:\n* Adults\n* Stable dose for 4 weeks. Exclusion Criteria:\n* Pregnancy\n"
+    assert labels(text) == [
+        (INCLUSION, "1", "Adults"),
+        (INCLUSION, "2", "Stable dose for 4 weeks."),
+        (EXCLUSION, "1", "Pregnancy"),
+    ]
+
+
+def test_header_glued_to_the_first_item_or_to_stray_markers() -> None:
+    assert labels("Inclusion Criteria:a. Female\nb. Adult\n") == [(INCLUSION, "1", "Female"), (INCLUSION, "2", "Adult")]
+    assert labels("Inclusion Criteria: • Age ≥ 18 years\n• Consent\n") == [
+        (INCLUSION, "1", "Age ≥ 18 years"),
+        (INCLUSION, "2", "Consent"),
+    ]
+    # "a." and "1." left dangling after the colon carry no criterion
+    text = "Inclusion Criteria:a.\n\n1. Female subjects\n\nExclusion Criteria:1.\n\n* Not in a bout\n* 2\\. Steroids\n"
+    assert labels(text) == [
+        (INCLUSION, "1", "Female subjects"),
+        (EXCLUSION, "1", "Not in a bout"),
+        (EXCLUSION, "2", "Steroids"),
+    ]
+
+
+def test_instruction_after_a_header_is_not_an_item() -> None:
+    text = "* Exclusion Criteria: All answers must be NO to be eligible for the study.\n* Morbid obesity\n"
+    assert labels(text) == [(EXCLUSION, "1", "Morbid obesity")]
+
+
+# ---- sub-headers ------------------------------------------------------------------------------------
+def test_sub_headers_keep_polarity_and_are_counted_through() -> None:
+    text = (
+        "Inclusion Criteria:\n\nPRIOR TO STEP 1 REGISTRATION:\n\n* Confirmed disease\n\nCohort A:\n\n* Prior therapy\n"
+        "\nDisease characteristics:\n  * Measurable\n\nDISEASE CHARACTERISTICS\n\n* Stage IV\n"
+    )
+    assert labels(text) == [
+        (INCLUSION, "1", "Confirmed disease"),
+        (INCLUSION, "2", "Prior therapy"),
+        (INCLUSION, "3", "Measurable"),
+        (INCLUSION, "4", "Stage IV"),
+    ]
+
+
+def test_sub_header_naming_the_other_polarity_switches_it() -> None:
+    text = (
+        "Inclusion Criteria:\n* Adult\nExclusion criteria for Phase A:\n* Pregnant\n"
+        "Patients with any of the following exclusion criteria will not be enrolled:\n* Dialysis\n"
+    )
+    assert labels(text) == [(INCLUSION, "1", "Adult"), (EXCLUSION, "1", "Pregnant"), (EXCLUSION, "2", "Dialysis")]
+
+
+# ---- markers, wrapping and sub-bullets ----------------------------------------------------------------
+def test_bullets_that_carry_their_own_numbers() -> None:
+    text = "Inclusion Criteria:\n* 1. Age 18 or over\n* 2) Consent\n- 4. Measurable disease\n"
+    assert [(n, t) for _, n, t in labels(text)] == [
+        ("1", "Age 18 or over"),
+        ("2", "Consent"),
+        ("4", "Measurable disease"),
+    ]
+
+
+def test_items_wrapped_over_lines_stay_whole() -> None:
+    text = (
+        "Inclusion Criteria:\n\n  -  Patients must have measurable disease as per the RECIST criteria, defined as\n"
+        "     at least one lesion\n\n  -  Age over 18\n"
+    )
+    got = labels(text)
+    assert [(k, n) for k, n, _ in got] == [(INCLUSION, "1"), (INCLUSION, "2")]
+    assert got[0][2].endswith("defined as\n     at least one lesion")
+
+
+def test_sub_bullets_of_other_styles_stay_with_their_parent() -> None:
+    text = (
+        "Inclusion Criteria:\n1. Adequate organ function:\n   o Hb > 9 g/dL\n   - ANC > 1500\n   a) platelets\n"
+        "2. Headache with any of:\na) nausea\nb) photophobia\n3. Consent\n"
+        "* The subject has one of the following:\n* 1) Renal insufficiency\n* 2) Diabetes\n"
+    )
+    got = labels(text)
+    assert [(k, n) for k, n, _ in got] == [(INCLUSION, "1"), (INCLUSION, "2"), (INCLUSION, "3"), (INCLUSION, "4")]
+    assert got[0][2].endswith("a) platelets") and got[1][2].endswith("b) photophobia")
+    assert got[3][2].endswith("* 2) Diabetes")
+
+
+def test_markdown_escapes_and_tight_markers() -> None:
+    text = "Inclusion Criteria:\n\\- Age between 18 and 65\n-Acute leukaemia\n•Community paramedics\n"
+    assert [t for _, _, t in labels(text)] == ["Age between 18 and 65", "Acute leukaemia", "Community paramedics"]
+
+
+def test_carriage_returns_from_xml_keep_offsets_exact() -> None:
+    text = "Inclusion Criteria:\r\n\r\n- Age\r\n  over 18\r\nExclusion Criteria:\r- Pregnant\r"
+    assert labels(text) == [(INCLUSION, "1", "Age\r\n  over 18"), (EXCLUSION, "1", "Pregnant")]
+
+
+# ---- lines that mention criteria ----------------------------------------------------------------------
+def test_notes_and_mentions_are_not_headers() -> None:
+    text = (
+        "Inclusion Criteria:\n* Patient meets the inclusion criteria for trial entry\n* Age 18 or over\n\n"
+        "Exclusion Criteria:\n* Other protocol-defined exclusion criteria may apply.\n* Pregnancy\n\n"
+        "Other inclusion and exclusion criteria may apply.\n"
+    )
+    assert labels(text) == [
+        (INCLUSION, "1", "Patient meets the inclusion criteria for trial entry"),
+        (INCLUSION, "2", "Age 18 or over"),
+        (EXCLUSION, "1", "Other protocol-defined exclusion criteria may apply."),
+        (EXCLUSION, "2", "Pregnancy"),
+    ]
+
+
+def test_unmarked_criteria_are_items_and_hard_wrapped_lines_continue_them() -> None:
+    text = (
+        "Exclusion Criteria\n\nPatients with the following prior conditions are excluded:\n\n"
+        "History of Type I hypersensitivity (i.e., urticaria),\nexfoliative dermatitis.\n\nPregnancy.\n"
+    )
+    assert labels(text) == [
+        (EXCLUSION, "1", "History of Type I hypersensitivity (i.e., urticaria),\nexfoliative dermatitis."),
+        (EXCLUSION, "2", "Pregnancy."),
+    ]
+    assert labels("Age 20-30.\nNo medications.\n") == [
+        (ELIGIBILITY, "1", "Age 20-30."),
+        (ELIGIBILITY, "2", "No medications."),
+    ]
+
+
+# ---- invariants over real records ---------------------------------------------------------------------
+REAL = Path("/work/shared/data/ctgov-more")
+_HEADER_TEXT = re.compile(r"^\W*(?:[\w'’.()/-]+\s+){0,4}exclusion\s+criteria\b[^.\n]*$", re.IGNORECASE | re.MULTILINE)
+_STARTS_WITH_HEADER = re.compile(r"^\W*(?:key |main )?(?:inclusion|exclusion)(?: criteria)?\s*:", re.IGNORECASE)
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="shared real records not present")
+def test_invariants_over_all_real_records() -> None:
+    trials = [t for item in iter_inputs([REAL]) for t in item.trials]
+    assert len(trials) == 361
+    for trial in trials:
+        section = trial.section("Eligibility Criteria")
+        assert section is not None, trial.trial_id
+        items = split_criteria(section.text)
+        assert items, trial.trial_id
+        for before, after in itertools.pairwise(items):
+            assert before.end <= after.start, (trial.trial_id, before.label, after.label)
+        for item in items:
+            body = section.text[item.start : item.end]
+            assert 0 <= item.start < item.end <= len(section.text) and body == body.strip(), trial.trial_id
+            assert not _STARTS_WITH_HEADER.match(body), (trial.trial_id, body[:60])
+            assert item.label, trial.trial_id
+        if _HEADER_TEXT.search(section.text):
+            assert any(i.kind == EXCLUSION for i in items), trial.trial_id

@@ -238,7 +238,9 @@ def test_full_api_v2_record_gives_status_sponsor_sites_contacts_version() -> Non
     ridge = trial.sites[2]
     assert ridge.name == "Memorial Sloan Kettering Basking Ridge" and ridge.status == "ACTIVE_NOT_RECRUITING"
     assert (ridge.city, ridge.state, ridge.country) == ("Basking Ridge", "New Jersey", "United States")
-    assert trial.sites[0].text == "Memorial Sloan Kettering Cancer Center\nNew York, New York, United States"
+    assert trial.sites[0].text == (
+        "Memorial Sloan Kettering Cancer Center\nNew York, New York, United States\nStatus: ACTIVE_NOT_RECRUITING"
+    )
     assert trial.source_text.startswith(f"{trial.title}\nNCT ID: NCT00195091\nBasic Information\n")
     assert_spans_exact(trial)
 
@@ -483,3 +485,208 @@ def test_zip_member_lying_about_its_size_is_a_clean_error(tmp_path: Path) -> Non
     path.write_bytes(bytes(data))
     (item,) = load_all([path])
     assert item.error is not None and str(item.error).startswith(f"{path}!a.json: ")
+
+
+# ---- structured fields from real records: contacts, officials, arms, results ----------------------
+RESULTS_JSON = FIXTURES / "NCT00353704.json"  # API v2, two arms, posted results
+CONTACTS_JSON = FIXTURES / "NCT05885022.json"  # API v2, site contacts and investigators, an overall official
+RESULTS_XML = FIXTURES / "NCT00501228.xml"  # classic XML, overall official, posted results
+CONTACTS_XML = FIXTURES / "NCT00501475.xml"  # classic XML, site contacts and investigator, overall contact
+REAL = Path("/work/shared/data/ctgov-more")
+BULK = Path("/work/shared/data/bulk-xml")
+
+
+def test_api_results_render_counts_per_group_with_total_facts() -> None:
+    (trial,) = load_file(RESULTS_JSON)
+    results = trial.section("Results")
+    assert results is not None and results.text == (
+        "Participants started: Pregabalin 25, Placebo 25 (total 50)\n"
+        "Participants completed: Pregabalin 22, Placebo 24 (total 46)\n"
+        "Baseline participants: Pregabalin 25, Placebo 25, Total 50\n"
+        "Serious adverse events: Pregabalin 0 of 22, Placebo 0 of 24\n"
+        "Other adverse events: Pregabalin 0 of 22, Placebo 0 of 24"
+    )
+    values = facts(trial)
+    assert (values["participants_started"], values["participants_completed"]) == ("50", "46")
+    assert values["baseline_participants"] == "50" and values["enrollment_type"] == "ACTUAL"
+    started = trial.fact("participants_started")
+    assert started is not None and started.section == "Results"
+    assert trial.source_text[started.start - 7 : started.start + 3] == "(total 50)"
+    chunks = chunk_trial(trial)
+    assert any(c.section == "Results" and c.kind == "text" and "Serious adverse events" in c.text for c in chunks)
+    assert_spans_exact(trial)
+
+
+def test_api_arms_list_the_interventions_they_receive_and_officials_are_a_section() -> None:
+    (trial,) = load_file(RESULTS_JSON)
+    groups = trial.section("Study Groups")
+    assert groups is not None
+    assert "Pregabalin (ACTIVE_COMPARATOR)\n150 mg Pregabalin per orally about one hour before surgery\n" in groups.text
+    assert "\nInterventions: Drug: pregabalin; Drug: morphine\nPlacebo (PLACEBO_COMPARATOR)\n" in groups.text
+    assert groups.text.endswith("Interventions: Drug: Placebo; Drug: morphine")
+    assert trial.officials == (
+        "Ulrich J Spreng, Dr. med., PRINCIPAL_INVESTIGATOR, Asker and Baerum Hospital, Norway",
+        "Vegard Dahl, Dr. med., STUDY_DIRECTOR, Asker and Baerum Hospital, Norway",
+    )
+    officials = trial.section("Overall Officials")
+    assert officials is not None and officials.text == "\n".join(trial.officials)
+
+
+def test_api_site_contacts_and_status_are_fields_and_part_of_the_site_span() -> None:
+    (trial,) = load_file(CONTACTS_JSON)
+    first, second = trial.sites[0], trial.sites[1]
+    assert first.text == "Dr. Agarwal's Eye Hospital Ltd.\nChennai, India\nStatus: ACTIVE_NOT_RECRUITING"
+    assert (first.contact_name, first.contact_phone, first.contact_email) == ("", "", "")
+    assert (second.name, second.status) == ("Centro Oftalmologico de Chihuahua", "RECRUITING")
+    assert (second.contact_name, second.contact_phone, second.contact_email) == (
+        "Mayra Salinas",
+        "52 61 4364 7898",
+        "mayra_dj@hotmail.com",
+    )
+    assert second.text == (
+        "Centro Oftalmologico de Chihuahua\nChihuahua, Mexico\nStatus: RECRUITING\n"
+        "Contact: Mayra Salinas, 52 61 4364 7898, mayra_dj@hotmail.com\n"
+        "Principal Investigator: Ana Cristina Luna, MD"
+    )
+    site_chunks = [c for c in chunk_trial(trial) if c.kind == "site"]
+    assert [c.text for c in site_chunks] == [s.text for s in trial.sites]
+    assert trial.officials == ("Keith Barton, MD, STUDY_CHAIR, Moorfields Eye Hospital NHS Foundation Trust",)
+    assert facts(trial)["enrollment_type"] == "ESTIMATED"
+    assert_spans_exact(trial)
+
+
+def test_xml_results_officials_arms_and_basic_facts() -> None:
+    (trial,) = load_file(RESULTS_XML)
+    values = facts(trial)
+    assert values["status"] == "TERMINATED" and values["study_type"] == "INTERVENTIONAL"
+    assert (values["enrollment"], values["enrollment_type"]) == ("2", "ACTUAL")
+    assert values["sex"] == "ALL" and values["healthy_volunteers"] == "No"
+    assert (values["participants_started"], values["participants_completed"]) == ("2", "1")
+    results = trial.section("Results")
+    assert results is not None and results.text == (
+        "Participants started: Filgrastim Injections 2\nParticipants completed: Filgrastim Injections 1\n"
+        "Baseline participants: Filgrastim Injections 2\nSerious adverse events: Filgrastim Injections 0 of 2\n"
+        "Other adverse events: Filgrastim Injections 0 of 2"
+    )
+    groups = trial.section("Study Groups")
+    assert groups is not None and groups.text == "Filgrastim Injections (EXPERIMENTAL)\nInterventions: Drug: Filgrastim"
+    assert trial.officials == ("Martin J. Korbling, MD, PRINCIPAL_INVESTIGATOR, M.D. Anderson Cancer Center",)
+    assert_spans_exact(trial)
+
+
+def test_xml_site_contacts_investigators_and_central_contact() -> None:
+    (trial,) = load_file(CONTACTS_XML)
+    values = facts(trial)
+    assert values["phase"] == "PHASE4" and values["status"] == "UNKNOWN" and values["study_type"] == "INTERVENTIONAL"
+    assert trial.contacts == ("Kyuseok Kim, M.D, 82-31-787-3049, dremkks@snubh.org",)
+    bundang = trial.sites[1]
+    assert (bundang.status, bundang.contact_name, bundang.contact_phone, bundang.contact_email) == (
+        "RECRUITING",
+        "Joong Eui Rhee, MD",
+        "82-31-787-3049",
+        "rheeje@snubh.org",
+    )
+    assert bundang.text.endswith(
+        "Status: RECRUITING\nContact: Joong Eui Rhee, MD, 82-31-787-3049, rheeje@snubh.org\n"
+        "Principal Investigator: Kyuseok Kim, MD"
+    )
+    assert trial.officials == ("Kyuseok Kim, MD, PRINCIPAL_INVESTIGATOR, Seoul National University Bundang Hospital",)
+    assert_spans_exact(trial)
+
+
+CRAFTED_XML = """<clinical_study>
+  <id_info><nct_id>NCT00000009</nct_id></id_info>
+  <brief_title>Crafted</brief_title>
+  <overall_status>Active, not recruiting</overall_status>
+  <phase>Early Phase 1</phase>
+  <study_type>Interventional</study_type>
+  <enrollment type="Anticipated">30</enrollment>
+  <arm_group><arm_group_label>Low dose</arm_group_label><arm_group_type>Active Comparator</arm_group_type></arm_group>
+  <arm_group><arm_group_label>Placebo</arm_group_label><arm_group_type>Placebo Comparator</arm_group_type></arm_group>
+  <intervention><intervention_type>Dietary Supplement</intervention_type><intervention_name>Zinc</intervention_name>
+    <arm_group_label>Low dose</arm_group_label></intervention>
+  <intervention><intervention_type>Other</intervention_type><intervention_name>Sugar pill</intervention_name>
+    <arm_group_label>Placebo</arm_group_label></intervention>
+  <eligibility><criteria><textblock>Inclusion Criteria:&#xD;
+  - Adults&#xD;
+Exclusion Criteria:&#xD;
+  - Pregnancy</textblock></criteria>
+    <gender>Female</gender><healthy_volunteers>Accepts Healthy Volunteers</healthy_volunteers></eligibility>
+  <overall_official><last_name>Ann Lee, MD</last_name><role>Study Chair</role><affiliation>Uni</affiliation>
+  </overall_official>
+  <location><facility><name>Site A</name><address><city>Lyon</city><country>France</country></address></facility>
+    <status>Recruiting</status>
+    <contact><first_name>Jo</first_name><last_name>Ng</last_name><phone>555-0100</phone><phone_ext>12</phone_ext></contact>
+    <contact_backup><last_name>Al Bo</last_name><email>al@example.org</email></contact_backup>
+  </location>
+  <clinical_results>
+    <participant_flow><group_list><group group_id="P1"><title>Low dose</title></group>
+      <group group_id="P2"><title>Placebo</title></group></group_list>
+      <period_list><period><title>Overall Study</title><milestone_list>
+        <milestone><title>STARTED</title><participants_list><participants group_id="P1" count="15"/>
+          <participants group_id="P2" count="14"/></participants_list></milestone>
+        <milestone><title>COMPLETED</title><participants_list><participants group_id="P1" count="12"/>
+          <participants group_id="P2" count="13"/></participants_list></milestone>
+      </milestone_list></period></period_list></participant_flow>
+    <baseline><group_list><group group_id="B1"><title>Low dose</title></group>
+      <group group_id="B2"><title>Placebo</title></group><group group_id="B3"><title>Total</title></group></group_list>
+      <analyzed_list><analyzed><count_list><count group_id="B1" value="15"/><count group_id="B2" value="14"/>
+        <count group_id="B3" value="29"/></count_list></analyzed></analyzed_list></baseline>
+    <reported_events><group_list><group group_id="E1"><title>Low dose</title></group>
+      <group group_id="E2"><title>Placebo</title></group></group_list>
+      <serious_events><category_list><category><title>Total</title><event_list><event>
+        <sub_title>Total, serious adverse events</sub_title>
+        <counts group_id="E1" subjects_affected="2" subjects_at_risk="15"/>
+        <counts group_id="E2" subjects_affected="1" subjects_at_risk="14"/></event></event_list></category>
+      </category_list></serious_events></reported_events>
+  </clinical_results>
+</clinical_study>
+"""
+
+
+def test_crafted_xml_maps_enumerations_arms_contacts_and_multi_group_results() -> None:
+    (trial,) = load_bytes(CRAFTED_XML.encode(), "crafted.xml")
+    values = facts(trial)
+    assert (values["status"], values["phase"], values["enrollment_type"]) == (
+        "ACTIVE_NOT_RECRUITING",
+        "EARLY_PHASE1",
+        "ESTIMATED",
+    )
+    assert (values["sex"], values["healthy_volunteers"]) == ("FEMALE", "Yes")
+    groups = trial.section("Study Groups")
+    assert groups is not None and groups.text == (
+        "Low dose (ACTIVE_COMPARATOR)\nInterventions: Dietary Supplement: Zinc\n"
+        "Placebo (PLACEBO_COMPARATOR)\nInterventions: Other: Sugar pill"
+    )
+    (site,) = trial.sites
+    assert (site.contact_name, site.contact_phone, site.contact_email) == ("Jo Ng", "555-0100 ext 12", "")
+    assert site.text.endswith("Contact: Jo Ng, 555-0100 ext 12\nBackup contact: Al Bo, al@example.org")
+    results = trial.section("Results")
+    assert results is not None and results.text == (
+        "Participants started: Low dose 15, Placebo 14 (total 29)\n"
+        "Participants completed: Low dose 12, Placebo 13 (total 25)\n"
+        "Baseline participants: Low dose 15, Placebo 14, Total 29\n"
+        "Serious adverse events: Low dose 2 of 15, Placebo 1 of 14"
+    )
+    assert (values["participants_started"], values["participants_completed"], values["baseline_participants"]) == (
+        "29",
+        "25",
+        "29",
+    )
+    criteria = [(c.section, c.criterion, c.text) for c in chunk_trial(trial) if c.kind == "criterion"]
+    assert criteria == [("Inclusion Criteria", "1", "Adults"), ("Exclusion Criteria", "1", "Pregnancy")]
+    assert_spans_exact(trial)
+
+
+@pytest.mark.skipif(not (REAL.is_dir() and BULK.is_dir()), reason="shared real records not present")
+def test_every_real_record_loads_with_exact_spans() -> None:
+    bulk = sorted(BULK.glob("*.xml"))[:500]
+    loaded = load_all([REAL]) + load_all(bulk)
+    assert [str(item.error) for item in loaded if item.error] == []
+    trials = [t for item in loaded for t in item.trials]
+    assert len(trials) == 361 + 500
+    for trial in trials:
+        assert_spans_exact(trial)
+    more = trials[:361]
+    assert sum(1 for t in more if t.section("Results") is not None) == 71
+    assert all(t.fact("participants_started") for t in more if t.section("Results") is not None)
