@@ -1,0 +1,527 @@
+"""Medical vocabulary: concept mentions, synonyms and broader/narrower relations.
+
+The data are derived at build time (``python -m assistant.vocabulary_build``) from MeSH 2024, the Disease
+Ontology 2016, DrugBank's open vocabulary and Drugs@FDA; HPO layperson synonyms ship verbatim and are joined to
+MeSH here at load time (the HPO licence forbids shipping an altered file). See ``data/vocab/NOTICE.md``.
+
+Matching works on normalised token keys: lower case, possessive "'s" dropped, hyphens and apostrophes split
+words, light plural folding. Abbreviations only match where the text has them in the same (upper) case.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from typing import Literal
+
+Relation = Literal["same", "narrower", "broader"]
+
+DATA_PACKAGE = "assistant.data"
+DATA_DIR = "vocab"
+TERMS_FILE = "terms.tsv.gz"
+CONCEPTS_FILE = "concepts.tsv.gz"
+HPO_FILE = "hpo-layperson-synonyms.tsv"
+MAX_SYNONYMS = 5
+
+# Term kinds, in the order expansions() prefers them (lay words first: they are what users type).
+KIND_LAY = "L"
+KIND_PREFERRED = "P"
+KIND_ENTRY = "E"
+KIND_DISEASE_ONTOLOGY = "O"
+KIND_DRUGBANK = "D"
+KIND_TRADE = "T"
+KIND_BRAND = "B"
+KIND_ORDER = {
+    KIND_LAY: 0,
+    KIND_PREFERRED: 1,
+    KIND_ENTRY: 2,
+    KIND_DISEASE_ONTOLOGY: 3,
+    KIND_DRUGBANK: 4,
+    KIND_TRADE: 5,
+    KIND_BRAND: 6,
+}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Single words that are terms in some source but far more often plain English in a trial record. The
+# build drops them as whole terms; names stay (name() still answers for "Lead").
+STOPWORDS = _words("""
+a about above after again against all am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here hers
+him his how i if in into is it its itself just me more most my no nor not now of off on once only or other our
+out over own same she should so some such than that the their them then there these they this those through to
+too under until up very was we were what when where which while who whom why will with would you your yes
+per via within without also may must might shall upon etc ie eg vs versus
+""")
+
+COMMON_WORDS = _words("""
+ability able access accident acid action active activity advance advanced age agent agents aged aid
+air alert alpha amp anger arm arms art assay attack attention average awareness bag balance bar base
+basic battery beam bed behavior belief beta binding birth bit black blind block blood blue board body bond bone
+brain break bridge brief brown burn burns calm camp capsule car care case cast cell cells center chain change
+channel charge check chest choice circle clear climate clip clock close cloud club coat
+code cold color combination comfort common complex compliance condition conditions confusion consent contact
+content control cool copper core cost count counts course cover crack craving cross crown crystal cup cure
+current cut cycle daily damage dark data day death decision defect defects delay delivery density
+design detection development device devices diet direction discharge distance
+dose double drink drive drop drug drugs dry duration dust ear early earth ease edge education effect effects
+egg eggs element emergency end energy enhancement entry environment equipment error event events evidence
+exam examination exercise exposure eye face factor factors failure fall family fast fat fear feeding
+field film fine finger fire fish fit fitness flow fluid focus food foot force form formula frame free
+friction front fruit fuel function gain game gap gas gate gel gene genes general giant glass glue goal gold
+grade grain graft grant grass gravity green grip group groups growth guard guide gum habit hair hand hands
+happiness harm head health heart heat height help high history hold home hope host hot house human
+humans hunger ice identity image impact implant index influence ink input insight
+intake intelligence interest interview  item joint key kit knowledge label labor lack language laser law
+lead leader learning leave length lens level life light limb limit line lines link liquid list load loss
+love low lung lungs machine magnet maintenance male man management map marker mask mass match meal measure
+meat memory method methods milk mind mineral mirror mode model monitor mood motion motor mouth movement
+music name need needle nerve net network nickel night noise normal note number nurse nursing object
+observation oil operation order orientation origin outcome output paint pair paper part pattern patient
+patients peace period person personality phase physician pilot pitch plan plant plants plaque
+plate play point poison policy pool population position positive potential powder power practice
+pressure prevention primary probe procedure process product production program progress protection
+protein pulse pump quality race radiation range rate ratio reading reality record recovery recruitment
+reduction reference regulation rehabilitation release reliability repair report research
+resistance response rest reward rhythm ring risk role room root rubber rule safety salt sample sand scale
+scan school science score screen screening sea seal season seed selection self sensation sense series
+service sex shape shell shock short side sight signal silver size skill skin sleep smell smoke snow soap
+social society soil solution sound source space speech speed spine spring stage standard starch state
+status steam steel stem step stimulation stone stones storage stress stretch structure student study
+subject substance success sugar sun supply support surface surgery survey survival swallowing
+system systems table target taste tea team technique temperature tension term test testing tests therapy
+thinking thought time tin tissue tone tool tooth touch toxin trace training transfer transition
+transport travel treatment trial trust tube type unit use user value valve variation vision visit
+voice volume walk walking wall warm waste water wave weight white wind wine wire work world wound
+yield young
+lower upper left right total single multiple new old current prior previous history known other same
+disease syndrome disorder
+""")
+
+# Characters that end a phrase: a term never spans them.
+HARD_BREAK = re.compile(r"[.;:()\[\]{}!?/|]")
+TOKEN = re.compile(r"[^\W_]+")
+POSSESSIVE = re.compile(r"(?<=[^\W_])['’]s\b")
+
+
+def fold_plural(token: str) -> str:
+    """Light plural folding of a lower-case token, applied alike to terms and text (so it need not be right)."""
+    folded = _FOLDED.get(token)
+    if folded is None:
+        folded = _FOLDED[token] = _fold_plural(token)
+    return folded
+
+
+_FOLDED: dict[str, str] = {}  # memo: the same few thousand words recur in every term and criterion
+
+
+def _fold_plural(token: str) -> str:
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("sses"):
+        return token[:-2]
+    if token.endswith("uses") and len(token) > 5:
+        return token[:-2]
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def fold_case_form(token: str) -> str:
+    """Token as abbreviation checks see it: upper-case words kept ("NSAIDs" -> "NSAID", "AIDS" stays), others
+    lower-cased, so "Childhood ALL" needs "ALL" in capitals but not "Childhood"."""
+    if len(token) > 2 and token.endswith("s") and token[:-1].isupper():
+        return token[:-1]
+    return token if token.isupper() else token.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    key: str
+    surface: str
+    breaks_before: bool
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with spans; possessive "'s" is blanked out so "Crohn's disease" keys as "crohn disease"."""
+    cleaned = POSSESSIVE.sub("  ", text)
+    tokens: list[Token] = []
+    previous_end = 0
+    for match in TOKEN.finditer(cleaned):
+        start, end = match.span()
+        surface = text[start:end]
+        breaks = bool(HARD_BREAK.search(cleaned, previous_end, start))
+        tokens.append(Token(start, end, fold_plural(surface.lower()), surface, breaks))
+        previous_end = end
+    return tokens
+
+
+def term_key(term: str) -> str:
+    """Normalised lookup key of a term (space-joined folded tokens); the same keys as tokenize() gives."""
+    return " ".join(fold_plural(word) for word in TOKEN.findall(POSSESSIVE.sub("  ", term).lower()))
+
+
+def case_form(surfaces: Iterable[str]) -> str:
+    return " ".join(fold_case_form(surface) for surface in surfaces)
+
+
+def is_abbreviation(term: str) -> bool:
+    """All-caps terms ("HIV", "COPD", "COVID-19") only match upper-case text."""
+    return term.isupper() and sum(map(str.isalpha, term)) >= 2
+
+
+# Upper-case words inside longer terms that are plain English in lower case ("Childhood ALL", "PET Scan").
+AMBIGUOUS_ABBREVIATIONS = _words("aid aids all am as at cat do ms pet us was who it is or on no")
+
+
+def needs_case_match(term: str) -> bool:
+    """Abbreviations, and terms holding an upper-case word that is an English word in lower case."""
+    if is_abbreviation(term):
+        return True
+    for word in TOKEN.findall(term):
+        if len(word) >= 2 and word.isupper():
+            lower = word.lower()
+            if lower in AMBIGUOUS_ABBREVIATIONS or lower in STOPWORDS or lower in COMMON_WORDS:
+                return True
+    return False
+
+
+MAX_MATCHED_TOKENS = 8
+SYSTEMATIC_NAME = re.compile(r"\d,\d|[(\[][^)\]]*\d")  # "2,3-dichloro...", "(1H)": IUPAC names nobody writes
+
+
+def is_systematic_name(term: str) -> bool:
+    return bool(SYSTEMATIC_NAME.search(term))
+
+
+def is_droppable_term(term: str, key: str) -> bool:
+    """Terms too short, too common or too long to match safely (see STOPWORDS / COMMON_WORDS)."""
+    if len(key.replace(" ", "")) <= 2 or not any(char.isalpha() for char in key):
+        return True
+    words = key.split(" ")
+    if len(words) > MAX_MATCHED_TOKENS or is_systematic_name(term):
+        return True
+    if all(word in STOPWORDS for word in words):
+        return True
+    if len(words) == 1 and not is_abbreviation(term):
+        return term.lower() in COMMON_WORDS or key in COMMON_WORDS
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A concept mention: text[start:end] == surface."""
+
+    start: int
+    end: int
+    surface: str
+    concept_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    text: str
+    kind: str
+
+
+MATCH_NEVER = "-"  # terms column 5: kept for terms()/expansions(), never matched in text
+NEVER_SUFFIX = "\t" + MATCH_NEVER
+MATCH_ANY_CASE = "*"  # any other value is the exact case form the text must have (abbreviations)
+
+
+def match_rule(term: str, key: str, case_sensitive: bool) -> str:
+    """The terms-file match column for a term (computed at build time so loading stays fast)."""
+    if is_droppable_term(term, key):
+        return MATCH_NEVER
+    if case_sensitive:
+        return case_form(token.surface for token in tokenize(term))
+    return MATCH_ANY_CASE
+
+
+class Vocabulary:
+    """Loaded once via Vocabulary.load(); all lookups are in-memory dict/set operations."""
+
+    def __init__(self) -> None:
+        # Concept ids are kept comma-joined (one str per key, split on a hit): loads faster, takes less memory.
+        self._index: dict[str, str] = {}
+        self._abbreviations: dict[str, dict[str, str]] = {}  # key -> {case form the text must have: ids}
+        self._prefixes: set[str] = set()
+        self._names: dict[str, str] = {}
+        self._links: dict[str, tuple[str, str]] = {}  # id -> raw (tree numbers, parents); parsed on demand
+        self._term_lines: list[str] = []  # raw "term, key, ids, kind, rule" lines, parsed only by terms()
+
+    @staticmethod
+    @cache
+    def load() -> Vocabulary:
+        vocabulary = Vocabulary()
+        vocabulary._load_concepts(_read_lines(CONCEPTS_FILE))
+        vocabulary._load_terms(_read_lines(TERMS_FILE))
+        vocabulary._load_hpo(_read_lines(HPO_FILE))
+        return vocabulary
+
+    # -- loading ---------------------------------------------------------------------------------------
+
+    def _load_concepts(self, lines: Iterator[str]) -> None:
+        for line in lines:
+            concept_id, name, trees, parents = line.split("\t")
+            self._names[concept_id] = name
+            if trees or parents:
+                self._links[concept_id] = (trees, parents)
+
+    def _trees(self, concept_id: str) -> list[str]:
+        trees = self._links.get(concept_id, ("", ""))[0]
+        return trees.split(",") if trees else []
+
+    def tree_numbers(self, concept_id: str) -> list[str]:
+        """MeSH tree numbers of a concept ("C08.381.483"); empty for concepts outside MeSH's trees."""
+        return self._trees(concept_id)
+
+    def _parents(self, concept_id: str) -> list[str]:
+        """Pharmacological actions (MeSH) and parents of non-MeSH concepts (DO is_a, MeSH xref)."""
+        parents = self._links.get(concept_id, ("", ""))[1]
+        return parents.split(",") if parents else []
+
+    @cached_property
+    def _tree_owner(self) -> dict[str, str]:
+        return {tree: concept_id for concept_id in self._links for tree in self._trees(concept_id)}
+
+    def _load_terms(self, lines: Iterator[str]) -> None:
+        keep, index = self._term_lines.append, self._index
+        for line in lines:
+            keep(line)
+            if line.endswith(NEVER_SUFFIX):
+                continue
+            _term, key, concept_ids, _kind, rule = line.split("\t")
+            if rule == MATCH_ANY_CASE and key not in index:
+                index[key] = concept_ids  # the common case, inlined: this loop is most of the load time
+                if " " in key:
+                    self._add_prefixes(key)
+            else:
+                self._index_key(key, concept_ids, rule)
+
+    def _index_key(self, key: str, concept_ids: str, rule: str) -> None:
+        if rule == MATCH_ANY_CASE:
+            known = self._index.get(key)
+            self._index[key] = concept_ids if known is None else _merge(known, concept_ids)
+        else:
+            forms = self._abbreviations.setdefault(key, {})
+            known = forms.get(rule)
+            forms[rule] = concept_ids if known is None else _merge(known, concept_ids)
+        self._add_prefixes(key)
+
+    def _add_prefixes(self, key: str) -> None:
+        cut = key.rfind(" ")
+        while cut > 0:
+            prefix = key[:cut]
+            if prefix in self._prefixes:
+                break  # its own prefixes are in already
+            self._prefixes.add(prefix)
+            cut = key.rfind(" ", 0, cut)
+
+    def _add_term(self, term: str, concept_ids: tuple[str, ...], kind: str) -> None:
+        key = term_key(term)
+        rule = match_rule(term, key, needs_case_match(term))
+        joined = ",".join(concept_ids)
+        self._term_lines.append("\t".join((term, key, joined, kind, rule)))
+        if rule != MATCH_NEVER:
+            self._index_key(key, joined, rule)
+
+    def _load_hpo(self, lines: Iterator[str]) -> None:
+        """Join HPO layperson synonyms to MeSH by label; unmatched HPO terms become concepts of their own."""
+        next(lines)  # header
+        concepts_of_label: dict[str, tuple[str, ...]] = {}
+        for line in lines:
+            iri, label, lay = (field.strip().strip('<>"') for field in line.split("\t"))
+            concept_ids = concepts_of_label.get(label)
+            if concept_ids is None:
+                matched = self._exact_ids(term_key(label), label)
+                concept_ids = concepts_of_label[label] = tuple(c for c in matched if c.startswith("D"))
+            if not concept_ids:
+                concept_ids = ("HP:" + iri.rsplit("_", 1)[-1],)
+                if concept_ids[0] not in self._names:
+                    self._names[concept_ids[0]] = label
+                    self._add_term(label, concept_ids, KIND_PREFERRED)
+            self._add_term(lay, concept_ids, KIND_LAY)
+
+    @cached_property
+    def _terms(self) -> dict[str, list[_Term]]:
+        by_concept: dict[str, list[_Term]] = {}
+        for line in self._term_lines:
+            term, _key, concept_ids, kind, _rule = line.split("\t")
+            for concept_id in concept_ids.split(","):
+                by_concept.setdefault(concept_id, []).append(_Term(term, kind))
+        return by_concept
+
+    # -- lookups ---------------------------------------------------------------------------------------
+
+    def _exact_ids(self, key: str, surface: str) -> tuple[str, ...]:
+        if key not in self._abbreviations:
+            ids = self._index.get(key)  # skips tokenising: HPO loading calls this 7,000 times
+            return tuple(ids.split(",")) if ids else ()
+        return self._ids_for(key, tokenize(surface))
+
+    def _ids_for(self, key: str, tokens: list[Token]) -> tuple[str, ...]:
+        """Concept ids of a key; abbreviation entries count only if the text has their exact case."""
+        ids = self._index.get(key, "")
+        forms = self._abbreviations.get(key)
+        if forms:
+            abbreviation_ids = forms.get(case_form(token.surface for token in tokens))
+            if abbreviation_ids:
+                ids = _merge(ids, abbreviation_ids) if ids else abbreviation_ids
+        return tuple(ids.split(",")) if ids else ()
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Longest-match, non-overlapping concept mentions, left to right."""
+        tokens = tokenize(text)
+        found: list[Mention] = []
+        position = 0
+        while position < len(tokens):
+            match = self._longest_match(tokens, position)
+            if match is None:
+                position += 1
+                continue
+            last, concept_ids = match
+            start, end = tokens[position].start, tokens[last].end
+            found.append(Mention(start, end, text[start:end], concept_ids))
+            position = last + 1
+        return found
+
+    def _longest_match(self, tokens: list[Token], first: int) -> tuple[int, tuple[str, ...]] | None:
+        best: tuple[int, tuple[str, ...]] | None = None
+        key = tokens[first].key
+        last = first
+        while True:
+            if key in self._index or key in self._abbreviations:
+                concept_ids = self._ids_for(key, tokens[first : last + 1])
+                if concept_ids:
+                    best = (last, concept_ids)
+            last += 1
+            if last >= len(tokens) or tokens[last].breaks_before or key not in self._prefixes:
+                return best
+            key = key + " " + tokens[last].key
+
+    def name(self, concept_id: str) -> str:
+        return self._names[concept_id]
+
+    def terms(self, concept_id: str) -> list[str]:
+        """Synonyms, lay terms and brand names of a concept, most useful first, without duplicates."""
+        ranked = sorted(self._terms.get(concept_id, []), key=lambda term: KIND_ORDER.get(term.kind, 9))
+        return _unique_ignoring_case(term.text for term in ranked)
+
+    def resolve(self, text_or_id: str) -> tuple[str, ...]:
+        """Concept ids for a concept id, an exact term, or else the longest mention in the text."""
+        if text_or_id in self._names:
+            return (text_or_id,)
+        exact = self._exact_ids(term_key(text_or_id), text_or_id)
+        if exact:
+            return exact
+        found = self.mentions(text_or_id)
+        if not found:
+            return ()
+        return max(found, key=lambda mention: mention.end - mention.start).concept_ids
+
+    def ancestors(self, concept_id: str) -> set[str]:
+        """All broader concepts: MeSH tree ancestors, pharmacological actions and their ancestors, other parents."""
+        return set(self._ancestors(concept_id))
+
+    @cache  # noqa: B019 - the Vocabulary is a process-wide singleton, so caching on self never leaks
+    def _ancestors(self, concept_id: str) -> frozenset[str]:
+        found: set[str] = set()
+        for tree in self._trees(concept_id):
+            parts = tree.split(".")
+            for length in range(1, len(parts)):
+                owner = self._tree_owner.get(".".join(parts[:length]))
+                if owner is not None:
+                    found.add(owner)
+        for parent in self._parents(concept_id):
+            if parent != concept_id:
+                found.add(parent)
+                found |= self._ancestors(parent)
+        found.discard(concept_id)
+        return frozenset(found)
+
+    def relation(self, a: str, b: str) -> Relation | None:
+        """How a relates to b (concept ids or texts): same, narrower (a is a kind of b), broader, or None."""
+        ids_a, ids_b = self.resolve(a), self.resolve(b)
+        if set(ids_a) & set(ids_b):
+            return "same"
+        if any(y in self._ancestors(x) for x in ids_a for y in ids_b):
+            return "narrower"
+        if any(x in self._ancestors(y) for x in ids_a for y in ids_b):
+            return "broader"
+        return None
+
+    def parents(self, concept_id: str) -> list[str]:
+        """Direct parents: the MeSH tree parent of each tree number, then other listed parents.
+
+        A drug with pharmacological actions gets those instead of its chemical-structure parents: "Diuretics"
+        helps a search for furosemide, "Sulfanilamides" does not.
+        """
+        found: list[str] = []
+        listed = [p for p in self._parents(concept_id) if p in self._names]
+        for tree in self._trees(concept_id):
+            if listed and tree.startswith("D"):
+                continue
+            owner = self._tree_owner.get(tree.rsplit(".", 1)[0]) if "." in tree else None
+            if owner is not None and owner not in found:
+                found.append(owner)
+        found.extend(p for p in listed if p not in found)
+        return found
+
+    def expansions(self, text: str) -> list[str]:
+        """Query expansion: per mention its name, up to MAX_SYNONYMS synonyms, and its direct parents' names."""
+        expanded: list[str] = []
+        for mention in self.mentions(text):
+            for concept_id in mention.concept_ids:
+                expanded.append(self.name(concept_id))
+                expanded.extend([t for t in self.terms(concept_id) if is_useful_synonym(t)][:MAX_SYNONYMS])
+                expanded.extend(self.name(parent) for parent in self.parents(concept_id))
+        return _unique_ignoring_case(expanded)
+
+    @property
+    def concept_count(self) -> int:
+        return len(self._names)
+
+    @property
+    def term_count(self) -> int:
+        return len(self._term_lines)
+
+
+def is_useful_synonym(term: str) -> bool:
+    """Short, readable synonyms only: no IUPAC names, no long "Atorvastatin Calcium Hydrate" style variants."""
+    return len(term) <= 40 and not is_systematic_name(term) and len(term.split()) <= 5
+
+
+def _merge(known: str, more: str) -> str:
+    """Comma-joined concept ids of both, without duplicates, known ones first."""
+    present = known.split(",")
+    return ",".join(present + [c for c in more.split(",") if c not in present])
+
+
+def _unique_ignoring_case(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    unique: list[str] = []
+    for item in items:
+        if item.lower() not in seen:
+            seen.add(item.lower())
+            unique.append(item)
+    return unique
+
+
+def _read_lines(file_name: str) -> Iterator[str]:
+    resource = resources.files(DATA_PACKAGE).joinpath(DATA_DIR).joinpath(file_name)
+    raw = resource.read_bytes()
+    if file_name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    yield from raw.decode("utf-8").splitlines()

@@ -1,0 +1,158 @@
+"""Medical vocabulary (assistant/vocabulary.py): mentions, lay terms, brands, relations. No model, no store."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from assistant.vocabulary import Mention, Vocabulary
+
+MYOCARDIAL_INFARCTION = "D009203"
+NEOPLASMS = "D009369"
+HYPERTENSION = "D006973"
+ACETAMINOPHEN = "D000082"
+ATORVASTATIN = "D000069059"
+ACQUIRED_IMMUNODEFICIENCY_SYNDROME = "D000163"
+HIV = "D006678"
+PRECURSOR_CELL_LYMPHOBLASTIC_LEUKEMIA = "D054198"
+CROHN_DISEASE = "D003424"
+NON_SMALL_CELL_LUNG_CARCINOMA = "D002289"
+
+CRITERION = (
+    "Adults with a history of heart attacks or high blood pressure, Crohn's disease, or non-small-cell lung "
+    "cancer; all patients taking Lipitor must stop it 14 days before enrolment. Participants who use hearing aids "
+    "or have known HIV infection are excluded, as are those with prior chemotherapy for lymphoma within 5 years, "
+    "uncontrolled seizures, or a stroke in the last 6 months before the screening visit."
+)
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def concept_ids(vocabulary: Vocabulary, text: str) -> set[str]:
+    return {concept_id for mention in vocabulary.mentions(text) for concept_id in mention.concept_ids}
+
+
+def only_mention(vocabulary: Vocabulary, text: str) -> Mention:
+    found = vocabulary.mentions(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_heart_attack_is_myocardial_infarction(vocabulary: Vocabulary) -> None:
+    mention = only_mention(vocabulary, "history of heart attack")
+    assert mention.concept_ids == (MYOCARDIAL_INFARCTION,)
+    assert vocabulary.name(MYOCARDIAL_INFARCTION) == "Myocardial Infarction"
+    assert "heart attack" in {term.lower() for term in vocabulary.terms(MYOCARDIAL_INFARCTION)}
+
+
+def test_plural_folding_matches_plural_text(vocabulary: Vocabulary) -> None:
+    assert only_mention(vocabulary, "two heart attacks").concept_ids == (MYOCARDIAL_INFARCTION,)
+
+
+def test_heart_attack_and_heart_failure_are_unrelated(vocabulary: Vocabulary) -> None:
+    assert vocabulary.relation("heart attack", "heart failure") is None
+    assert vocabulary.relation("heart attack", "Heart Diseases") == "narrower"
+    assert vocabulary.relation("heart attack", "myocardial infarction") == "same"
+
+
+@pytest.mark.parametrize("broad", ["cancer", "malignancy", "neoplasm", "Neoplasms"])
+def test_lymphoma_is_narrower_than_cancer(vocabulary: Vocabulary, broad: str) -> None:
+    assert vocabulary.resolve(broad) == (NEOPLASMS,)
+    assert vocabulary.relation("lymphoma", broad) == "narrower"
+    assert vocabulary.relation(broad, "lymphoma") == "broader"
+
+
+def test_parkinson_disease_is_neurodegenerative(vocabulary: Vocabulary) -> None:
+    assert vocabulary.relation("Parkinson's disease", "neurodegenerative disease") == "narrower"
+    assert vocabulary.relation("Parkinson's disease", "Alzheimer's disease") is None
+
+
+def test_drug_classes_come_from_pharmacological_action(vocabulary: Vocabulary) -> None:
+    assert vocabulary.relation("furosemide", "Diuretics") == "narrower"
+    assert vocabulary.relation("prednisone", "Glucocorticoids") == "narrower"
+    assert vocabulary.relation("prednisone", "Adrenal Cortex Hormones") == "narrower"
+    assert vocabulary.relation("furosemide", "Glucocorticoids") is None
+
+
+@pytest.mark.parametrize(("brand", "ingredient"), [("Tylenol", ACETAMINOPHEN), ("Lipitor", ATORVASTATIN)])
+def test_brand_names_map_to_their_ingredient(vocabulary: Vocabulary, brand: str, ingredient: str) -> None:
+    assert only_mention(vocabulary, f"taking {brand} daily").concept_ids == (ingredient,)
+    assert vocabulary.relation(brand, vocabulary.name(ingredient)) == "same"
+
+
+def test_water_pill_is_in_no_source(vocabulary: Vocabulary) -> None:
+    """No shipped source has the lay term "water pill"; if one is added, map it to Diuretics, not elsewhere."""
+    found = concept_ids(vocabulary, "takes a water pill")
+    assert found <= {vocabulary.resolve("Diuretics")[0]}
+
+
+def test_high_blood_pressure_is_hypertension(vocabulary: Vocabulary) -> None:
+    mention = only_mention(vocabulary, "high blood pressure")
+    assert mention.concept_ids == (HYPERTENSION,)
+    assert (mention.start, mention.end) == (0, len("high blood pressure"))
+
+
+def test_spans_are_exact_substrings(vocabulary: Vocabulary) -> None:
+    found = vocabulary.mentions(CRITERION)
+    assert all(CRITERION[m.start : m.end] == m.surface for m in found)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+    surfaces = [m.surface for m in found]
+    for expected in [
+        "heart attacks",
+        "high blood pressure",
+        "Crohn's disease",
+        "non-small-cell lung cancer",
+        "Lipitor",
+        "hearing aids",
+        "HIV infection",
+        "chemotherapy",
+        "lymphoma",
+        "seizures",
+        "stroke",
+    ]:
+        assert expected in surfaces, (expected, surfaces)
+
+
+def test_hyphens_and_apostrophes(vocabulary: Vocabulary) -> None:
+    assert only_mention(vocabulary, "Crohn's disease").concept_ids == (CROHN_DISEASE,)
+    assert only_mention(vocabulary, "non-small-cell lung cancer").concept_ids == (NON_SMALL_CELL_LUNG_CARCINOMA,)
+
+
+def test_all_patients_is_not_leukemia(vocabulary: Vocabulary) -> None:
+    assert PRECURSOR_CELL_LYMPHOBLASTIC_LEUKEMIA not in concept_ids(vocabulary, "all patients")
+    assert PRECURSOR_CELL_LYMPHOBLASTIC_LEUKEMIA not in concept_ids(vocabulary, CRITERION)
+    assert PRECURSOR_CELL_LYMPHOBLASTIC_LEUKEMIA not in concept_ids(vocabulary, "in childhood all patients")
+    assert PRECURSOR_CELL_LYMPHOBLASTIC_LEUKEMIA in concept_ids(vocabulary, "relapsed childhood ALL")
+
+
+def test_lower_case_aids_is_not_hiv(vocabulary: Vocabulary) -> None:
+    hiv_concepts = {ACQUIRED_IMMUNODEFICIENCY_SYNDROME, HIV}
+    assert not hiv_concepts & concept_ids(vocabulary, "patients with hearing aids")
+    assert not hiv_concepts & concept_ids(vocabulary, "walking aids are allowed")
+    assert ACQUIRED_IMMUNODEFICIENCY_SYNDROME in concept_ids(vocabulary, "patients with AIDS")
+
+
+@pytest.mark.parametrize("word", ["was", "cold", "lead", "ms"])
+def test_common_words_are_not_concepts(vocabulary: Vocabulary, word: str) -> None:
+    assert vocabulary.mentions(f"the patient {word} here") == []
+
+
+def test_expansions_add_name_synonyms_and_parents(vocabulary: Vocabulary) -> None:
+    expanded = vocabulary.expansions("heart attack")
+    assert expanded[0] == "Myocardial Infarction"
+    assert "Myocardial Ischemia" in expanded  # direct MeSH parent
+    assert len(expanded) <= 1 + 5 + len(vocabulary.parents(MYOCARDIAL_INFARCTION))
+
+
+def test_scanning_a_criterion_is_fast(vocabulary: Vocabulary) -> None:
+    runs = 200
+    started = time.perf_counter()
+    for _ in range(runs):
+        vocabulary.mentions(CRITERION)
+    per_scan = (time.perf_counter() - started) / runs
+    assert per_scan < 0.005  # typically ~0.3 ms; the bound leaves room for a loaded CI machine
