@@ -1,0 +1,556 @@
+"""Turn a patient's question into checkable facts: age, sex, measurements, elapsed times, negations, unmet needs.
+
+Pure and regex-only (well under a millisecond per question). Spans are (start, end) offsets into the question.
+
+Negation uses NegEx-style trigger terms (Chapman et al., "A Simple Algorithm for Identifying Negated Findings and
+Diseases in Discharge Summaries", J Biomed Inform 2001; trigger, pseudo-trigger and termination lists) adapted to
+first-person speech ("I don't have", "I'm not on"). medspaCy's ConText was evaluated as the maintained source of such
+rules and rejected: it installs and runs offline (no model download), but loading took 4.5-6.9 s (limit: 2 s; measured
+on a loaded 2-core box), per question 9-13 ms, and medspacy 1.3.1 pins spacy 3.7 / thinc 8.2, which downgraded numpy
+2.4 -> 1.26 and broke pandas 3.1 (needs numpy>=2.0.2) in the shared venv; it was uninstalled again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.constraints import TimeWindow, circumstance_kind
+from ingest.measures import (
+    DAYS_PER_UNIT,
+    UNKNOWN_MEASURE,
+    Comparator,
+    Quantity,
+    QuantityMention,
+    Span,
+    clause_start,
+    find_quantities,
+    search_ending_at,
+)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A stated value: `comparator` is EQ unless the asker gave a bound ("my PSA is under 4")."""
+
+    measure: str
+    quantity: Quantity
+    comparator: Comparator
+    span: Span
+    measure_span: Span | None
+
+
+@dataclass(frozen=True)
+class Elapsed:
+    """Time since an event (`days_ago`) or how long something has lasted (`duration_days`); None if not stated."""
+
+    event: str
+    event_span: Span | None
+    days_ago: float | None
+    duration_days: float | None
+    comparator: Comparator
+    span: Span
+
+
+@dataclass(frozen=True)
+class NegatedFact:
+    """Something the asker says they do not have/do: `scope_span` is the negated thing, `trigger_span` the cue."""
+
+    trigger_span: Span
+    scope_span: Span
+
+
+@dataclass(frozen=True)
+class UnmetCircumstance:
+    """An ability/circumstance the asker lacks; `kind` uses `ingest.constraints.CIRCUMSTANCE_TOPICS` labels."""
+
+    kind: str
+    span: Span
+    cue_span: Span
+
+
+@dataclass(frozen=True)
+class PatientFacts:
+    text: str
+    age: float | None  # years, as stated
+    age_span: Span | None
+    age_comparator: Comparator  # EQ, or how `age` bounds the real age ("over 65" -> GT, "about 70" -> RANGE)
+    sex: str | None
+    sex_span: Span | None
+    asks_about_sex: str | None
+    measurements: tuple[Measurement, ...]
+    elapsed: tuple[Elapsed, ...]
+    negated: tuple[NegatedFact, ...]
+    unmet: tuple[UnmetCircumstance, ...]
+    healthy_volunteer: bool
+    clauses: tuple[Span, ...]
+
+
+# --- age --------------------------------------------------------------------------------------------------------------
+_RELATIVE = (
+    r"son|daughter|mother|mom|mum|father|dad|husband|wife|child|kid|baby|boy|girl|brother|sister|partner"
+    r"|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|friend|patient"
+)
+_NOT_AGE_AFTER = (
+    r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b|weeks?|wks?|days?|months?|times|x\b"
+    r"|mg|ng|g/|ml|units?|cycles?|lines?|of\b|out\b|or\b|to\b|-\s*\d|/|\.\d|,\d{3}))"
+)
+# Words that make a stated age a bound or an estimate ("over 65", "nearly 18", "about 70").
+_AGE_BOUND_WORDS = (
+    r"(?:over|above|older\s+than|more\s+than|at\s+least|under|below|younger\s+than|less\s+than|almost|nearly"
+    r"|about|around|approximately|roughly)\s+"
+)
+_AGE_BOUND_BEFORE_RE = re.compile(r"(?P<bound>" + _AGE_BOUND_WORDS + r")$", re.IGNORECASE)
+_AGE_BOUNDS: dict[str, Comparator] = {
+    "over": Comparator.GT,
+    "above": Comparator.GT,
+    "older": Comparator.GT,
+    "more": Comparator.GT,
+    "at": Comparator.GE,
+    "under": Comparator.LT,
+    "below": Comparator.LT,
+    "younger": Comparator.LT,
+    "less": Comparator.LT,
+    "almost": Comparator.LE,
+    "nearly": Comparator.LE,
+}
+_AGE_PATTERNS: tuple[tuple[str, float], ...] = (
+    (r"\b(?P<n>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*old\b", 1.0),
+    (r"\b(?P<n>\d{1,3})\s*-?\s*(?:years?|yrs?)\s+of\s+age\b", 1.0),
+    (r"\b(?P<n>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?![a-z])", 1.0),
+    (r"\b(?P<n>\d{1,2})\s*-?\s*months?\s*-?\s*old\b", 1 / 12),
+    (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned|turning)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
+    (
+        r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is)\s+"
+        r"(?:now\s+|only\s+|just\s+|" + _AGE_BOUND_WORDS + r")?(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
+        1.0,
+    ),
+    (r"\b(?:my|our)\s+(?:" + _RELATIVE + r")\s*[,(]\s*(?:age\s+)?(?P<n>\d{1,3})\s*[,)]", 1.0),
+)
+_AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale in _AGE_PATTERNS)
+
+
+def _age(text: str) -> tuple[float, Span, Comparator] | None:
+    for age_re, scale in _AGE_RES:
+        found = age_re.search(text)
+        if found is not None:
+            years = float(found.group("n")) * scale
+            if 0 < years <= 120:
+                return years, found.span("n"), _age_bound(text, found.start("n"))
+    return None
+
+
+def _age_bound(text: str, number_start: int) -> Comparator:
+    """EQ for a plain age; GT/LT/LE for "over/under/nearly N"; RANGE for "about N"."""
+    bound = search_ending_at(_AGE_BOUND_BEFORE_RE, text, max(0, number_start - 24), number_start)
+    if bound is None:
+        return Comparator.EQ
+    first_word = bound.group("bound").split()[0].lower()
+    return _AGE_BOUNDS.get(first_word, Comparator.RANGE)
+
+
+# --- sex --------------------------------------------------------------------------------------------------------------
+_SELF_SEX_RE = re.compile(
+    r"\b(?:i'?m|i\s+am)\s+(?:a\s+|an\s+)?(?:\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)?\s*-?\s*)?(?:(?P<f>woman|female|girl|lady"
+    r"|mother|mom|mum)|(?P<m>man|male|guy|boy|father|dad))\b"
+    r"|\b(?:a|an)\s+\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)\s+(?:(?P<f2>woman|female|girl|lady)|(?P<m2>man|male|guy|boy))\b",
+    re.IGNORECASE,
+)
+_RELATION_SEX_RE = re.compile(
+    r"\b(?:my|our)\s+(?:\d{1,3}\s*-?\s*(?:years?|months?)\s*-?\s*old\s+)?(?:(?P<f>wife|daughter|mother|mom|mum|sister"
+    r"|grandmother|grandma|aunt|niece|girlfriend)|(?P<m>husband|son|father|dad|brother|grandfather|grandpa|uncle|nephew"
+    r"|boyfriend))\b",
+    re.IGNORECASE,
+)
+_PRONOUN_SEX_RE = re.compile(r"\b(?:(?P<f>she|she's|her)|(?P<m>he|he's|his|him))\b", re.IGNORECASE)
+_ASKS_SEX_RE = re.compile(r"\b(?:(?P<f>women|females|girls|ladies)|(?P<m>men|males|boys))\b", re.IGNORECASE)
+
+
+def _sex_from(found: re.Match[str]) -> tuple[str, Span]:
+    for group, label in (("f", "female"), ("f2", "female"), ("m", "male"), ("m2", "male")):
+        if group in found.re.groupindex and found.group(group):
+            return label, found.span(group)
+    raise ValueError("sex pattern matched without a labelled group")
+
+
+def _sex(text: str) -> tuple[str, Span] | None:
+    for sex_re in (_SELF_SEX_RE, _RELATION_SEX_RE, _PRONOUN_SEX_RE):
+        found = sex_re.search(text)
+        if found is not None:
+            return _sex_from(found)
+    return None
+
+
+def _asks_about_sex(text: str) -> str | None:
+    found = _ASKS_SEX_RE.search(text)
+    return None if found is None else _sex_from(found)[0]
+
+
+# --- measurements and elapsed time ------------------------------------------------------------------------------------
+_AGO_RE = re.compile(r"\s*(?:ago|back|earlier|before\s+now)\b", re.IGNORECASE)
+_SINCE_RE = re.compile(
+    r"\s*since\s+(?:my\s+|his\s+|her\s+|the\s+)?(?:last\s+|final\s+|most\s+recent\s+)?", re.IGNORECASE
+)
+_FOR_BEFORE_RE = re.compile(
+    r"\b(?:for|lasting|over)\s+(?:the\s+(?:last|past)\s+)?(?:about\s+|almost\s+|nearly\s+|over\s+|more\s+than\s+"
+    r"|less\s+than\s+|at\s+least\s+|under\s+)?$",
+    re.IGNORECASE,
+)
+_RECENT_BEFORE_RE = re.compile(
+    r"(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|prior)\s+(?:about\s+)?$|within\s+$", re.IGNORECASE
+)
+_EVENT_LEAD_RE = re.compile(
+    r"^(?:(?:i|i'?ve|i'?m|i\s+am|he|she|he'?s|she'?s|we|my|his|her|our|last|final|most|recent|the|a|an|had|have|has|was"
+    r"|were|been|got|did|took|received|finished|completed|ended|it|it's|its|is|and|so|then|also|only|just|about"
+    r"|dose|of|round|session|course|stopped|quit|started|began|came\s+off|went\s+off)\s+)+",
+    re.IGNORECASE,
+)
+_EVENT_TAIL_RE = re.compile(r"\s+(?:was|were|is|ended|finished|stopped)$", re.IGNORECASE)
+_CLAUSE_STOP_RE = re.compile(r"[.,;!?\n]|\b(?:and|but|so|because)\b")
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
+    r"|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_VAGUE_WHEN_RE = re.compile(
+    r"\b(?:in|on|during|back\s+in|since|last)\s+(?:early\s+|late\s+|mid-?\s*)?(?:(?:" + _MONTHS + r")\b|(?:19|20)\d\d\b"
+    r"|(?:spring|summer|autumn|fall|winter)\b)|\brecently\b|\blast\s+(?:week|month|year)\b",
+    re.IGNORECASE,
+)
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "%"):
+        end -= 1
+    return start, end
+
+
+def _event_before(text: str, end: int) -> Span | None:
+    span = _trim(text, clause_start(text, end), end)
+    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]])
+    if lead is not None:
+        span = (span[0] + lead.end(), span[1])
+    tail = _EVENT_TAIL_RE.search(text, span[0], span[1]) if span[0] < span[1] else None
+    if tail is not None:
+        span = (span[0], tail.start())
+    return span if span[0] < span[1] else None
+
+
+def _event_after(text: str, start: int) -> Span | None:
+    stop = _CLAUSE_STOP_RE.search(text, start)
+    span = _trim(text, start, stop.start() if stop else len(text))
+    return span if span[0] < span[1] else None
+
+
+def _elapsed_from(text: str, mention: QuantityMention) -> Elapsed | None:
+    value = mention.quantity.value
+    ago = _AGO_RE.match(text, mention.span[1])
+    if ago is not None:
+        event_span = _event_before(text, mention.noun_end)
+        return Elapsed(
+            _quote(text, event_span),
+            event_span,
+            value,
+            None,
+            mention.comparator,
+            (event_span[0] if event_span else mention.span[0], ago.end()),
+        )
+    since = _SINCE_RE.match(text, mention.span[1])
+    if since is not None:
+        event_span = _event_after(text, since.end())
+        return Elapsed(
+            _quote(text, event_span),
+            event_span,
+            value,
+            None,
+            mention.comparator,
+            (mention.span[0], event_span[1] if event_span else since.end()),
+        )
+    recent = search_ending_at(_RECENT_BEFORE_RE, text, max(0, mention.number_span[0] - 30), mention.number_span[0])
+    if recent is not None:
+        # "chemo within the last 2 weeks": some time in the last 14 days.
+        event_span = _event_before(text, recent.start())
+        start = event_span[0] if event_span else recent.start()
+        return Elapsed(_quote(text, event_span), event_span, value, None, Comparator.LE, (start, mention.span[1]))
+    duration_cue = _FOR_BEFORE_RE.search(text, max(0, mention.span[0] - 30), mention.number_span[0])
+    if duration_cue is not None:
+        event_span = _event_before(text, duration_cue.start())
+        return Elapsed(
+            _quote(text, event_span),
+            event_span,
+            None,
+            value,
+            mention.comparator,
+            (event_span[0] if event_span else mention.span[0], mention.span[1]),
+        )
+    return None
+
+
+def _quote(text: str, span: Span | None) -> str:
+    return "" if span is None else text[span[0] : span[1]]
+
+
+# "a year ago", "over a month ago": the article is the number. "a few/couple of weeks ago" stays undecided.
+_ARTICLE_AGO_RE = re.compile(
+    r"\b(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+)?(?:a|an|one)\s+"
+    r"(?P<unit>day|week|month|year)\s+ago\b",
+    re.IGNORECASE,
+)
+_ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Comparator.LT, "under": Comparator.LT}
+
+
+def _article_elapsed(text: str) -> list[Elapsed]:
+    items: list[Elapsed] = []
+    for found in _ARTICLE_AGO_RE.finditer(text):
+        event_span = _event_before(text, found.start())
+        bound = (found.group("bound") or "").split()
+        comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
+        days_ago = DAYS_PER_UNIT[found.group("unit").lower()]
+        start = event_span[0] if event_span else found.start()
+        items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (start, found.end())))
+    return items
+
+
+def _vague_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
+    """Events dated without a duration ("surgery in March"): recorded, but undecidable (days_ago None)."""
+    found_items: list[Elapsed] = []
+    for found in _VAGUE_WHEN_RE.finditer(text):
+        if any(start <= found.start() < end for start, end in taken):
+            continue
+        event_span = _event_before(text, found.start())
+        if event_span is None:
+            continue
+        found_items.append(
+            Elapsed(_quote(text, event_span), event_span, None, None, Comparator.EQ, (event_span[0], found.end()))
+        )
+    return found_items
+
+
+def _overlaps(span: Span, other: Span | None) -> bool:
+    return other is not None and span[0] < other[1] and other[0] < span[1]
+
+
+def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Measurement], list[Elapsed]]:
+    measurements: list[Measurement] = []
+    elapsed: list[Elapsed] = []
+    for mention in find_quantities(text):
+        if _overlaps(mention.number_span, age_span):
+            continue
+        if mention.quantity.unit == "day" and mention.measure != "age":
+            item = _elapsed_from(text, mention)
+            if item is not None:
+                elapsed.append(item)
+            continue
+        if mention.measure in ("age", UNKNOWN_MEASURE) or (
+            mention.measure.startswith("head:") and not mention.unit_given
+        ):
+            continue
+        measurements.append(
+            Measurement(mention.measure, mention.quantity, mention.comparator, mention.span, mention.measure_span)
+        )
+    elapsed.extend(_article_elapsed(text))
+    elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
+    return measurements, elapsed
+
+
+# --- negation (NegEx-style) -------------------------------------------------------------------------------------------
+# Pre-negation triggers from NegEx (no, not, denies, without, never, free of, negative for, absence of, no history of)
+# plus the first-person forms people type. Capacity phrases (can't, unable to) are left to `unmet`.
+_NEGATION_TRIGGER_RE = re.compile(
+    r"\b(?:(?:i|he|she|we|they)\s+)?(?:do\s+not|don'?t|does\s+not|doesn'?t|did\s+not|didn'?t|have\s+not|haven'?t|has\s+not"
+    r"|hasn'?t|had\s+not|hadn'?t)\s+(?:have|has|had|got|take|use|smoke|drink|ever)?\b(?:\s+any)?"
+    r"|\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|is|are|was|were)\s+not(?:\s+(?:on|taking|using|currently))?\b"
+    r"|\b(?:isn'?t|aren'?t|wasn'?t|weren'?t)\b(?:\s+(?:on|taking|using))?"
+    r"|\bno\s+(?:history\s+of|prior|previous|signs?\s+of|evidence\s+of|known)\b|\b(?:have\s+|has\s+)?never(?:\s+had)?\b"
+    r"|(?<!can\s)(?<!could\s)(?<!will\s)\bnot\b"
+    r"|\b(?:no|without|denies|deny|free\s+of|negative\s+for|absence\s+of|nor|neither|none\s+of)\b",
+    re.IGNORECASE,
+)
+# NegEx pseudo-triggers: look like negation but are not ("not sure", "no change", "not only").
+_PSEUDO_NEGATION_RE = re.compile(
+    r"\s*(?:sure|certain|know|only|necessarily|change|increase|decrease|further|longer|idea|problem\s+with\s+that|one\b"
+    r"|way\b|clue|matter)",
+    re.IGNORECASE,
+)
+# NegEx termination terms end a negation's scope.
+_NEGATION_END_RE = re.compile(
+    r"[.,;:!?\n()]|\b(?:but|however|although|though|except|apart\s+from|aside\s+from|which|who|still|yet|because|and\s+"
+    r"(?:i|i'm|he|she|my|his|her|it|we|no|there)|so|can|could|is|are|was|were|i'm|i\s+am|my)\b",
+    re.IGNORECASE,
+)
+_MAX_SCOPE_WORDS = 6
+_WORDS_RE = re.compile(r"\S+")
+
+
+def _negations(text: str) -> list[NegatedFact]:
+    facts: list[NegatedFact] = []
+    for trigger in _NEGATION_TRIGGER_RE.finditer(text):
+        if _PSEUDO_NEGATION_RE.match(text, trigger.end()):
+            continue
+        stop = _NEGATION_END_RE.search(text, trigger.end())
+        end = stop.start() if stop else len(text)
+        words = list(_WORDS_RE.finditer(text, trigger.end(), end))[:_MAX_SCOPE_WORDS]
+        if not words:
+            continue
+        scope = _trim(text, words[0].start(), words[-1].end())
+        if scope[0] < scope[1]:
+            facts.append(NegatedFact(_trim(text, *trigger.span()), scope))
+    return facts
+
+
+# --- unmet capacities/circumstances -----------------------------------------------------------------------------------
+_SUBJECT = r"(?:i|he|she|we|they|my\s+\w+|(?:my|our|his|her)\s+\w+\s+\w+)"
+_CANNOT_RE = re.compile(
+    r"\b"
+    + _SUBJECT
+    + r"\s*(?:can'?t|cannot|can\s+not|could\s+not|couldn'?t|won'?t\s+be\s+able\s+to|will\s+not\s+be\s+able\s+to"
+    r"|(?:am|'m|is|'s|are|'re)\s+(?:not\s+able\s+to|unable\s+to)|isn'?t\s+able\s+to|aren'?t\s+able\s+to"
+    r"|(?:have|has)\s+no\s+way\s+(?:to|of)|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?P<verb>speak|read|write|drive"
+    r"|own|understand|have\s+access\s+to|have\s+(?:a|an|any)|have))\b",
+    re.IGNORECASE,
+)
+_ALONE_RE = re.compile(
+    r"\b(?:i|he|she|they)\s*(?:'m|am|is|are)?\s*(?:living|lives?)\s+(?:all\s+)?(?:by\s+(?:my|him|her)self"
+    r"|alone|on\s+(?:my|his|her)\s+own)\b",
+    re.IGNORECASE,
+)
+_NO_ONE_RE = re.compile(
+    r"\b(?:there\s+is|there'?s|i\s+have|he\s+has|she\s+has|we\s+have)?\s*(?:no\s*one|nobody|no\s+body)\b", re.IGNORECASE
+)
+_NO_THING_RE = re.compile(
+    r"\bno\s+(?=(?:car|transport|transportation|ride|smart\s?phone|phone|internet|computer|caregiver"
+    r"|carer|one\s+to|family|way\s+to)\b)",
+    re.IGNORECASE,
+)
+
+
+_REST_STOP_RE = re.compile(r"[.;!?\n]|,\s|\bbut\b|\band\s+(?:i|he|she|we|they|my|no|there)\b", re.IGNORECASE)
+_GENERAL_CANNOT_RE = re.compile(r"can'?t|cannot|can\s+not|could|able|way", re.IGNORECASE)
+
+
+def _rest_of_clause(text: str, start: int) -> Span:
+    stop = _REST_STOP_RE.search(text, start)
+    return _trim(text, start, stop.start() if stop else len(text))
+
+
+def _unmet(text: str) -> list[UnmetCircumstance]:
+    items: list[UnmetCircumstance] = []
+    for cue in _CANNOT_RE.finditer(text):
+        # "I don't speak English": the verb is part of what is lacking; "I can't travel": what follows the modal.
+        span = _rest_of_clause(text, cue.start("verb") if cue.group("verb") else cue.end())
+        kind = circumstance_kind(text[cue.start() : span[1]])
+        general = _GENERAL_CANNOT_RE.search(cue.group(0))
+        if kind is None and general is None:
+            continue  # "I don't have diabetes" is a negation, not a missing capacity
+        items.append(UnmetCircumstance(kind or "ability", span if span[0] < span[1] else cue.span(), cue.span()))
+    for cue in _ALONE_RE.finditer(text):
+        items.append(UnmetCircumstance("caregiver", _trim(text, *cue.span()), cue.span()))
+    for cue_re, default_kind in ((_NO_ONE_RE, "caregiver"), (_NO_THING_RE, None)):
+        for cue in cue_re.finditer(text):
+            span = _rest_of_clause(text, cue.start())
+            kind = circumstance_kind(text[span[0] : span[1]]) or default_kind
+            if kind is not None and not any(_overlaps(span, item.span) for item in items):
+                items.append(UnmetCircumstance(kind, span, _trim(text, *cue.span())))
+    items.sort(key=lambda item: item.span[0])
+    return items
+
+
+# --- healthy volunteer and clauses ------------------------------------------------------------------------------------
+_HEALTHY_RE = re.compile(
+    r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|we\s+are)\s+(?:a\s+)?(?:perfectly\s+|completely\s+|totally\s+|generally"
+    r"\s+|very\s+|otherwise\s+)?healthy\b|\bhealthy\s+(?:volunteer|adult|person|individual)|\bin\s+good\s+health\b"
+    r"|\b(?:have|has)\s+no\s+(?:medical\s+|health\s+|chronic\s+)?(?:conditions?|problems|issues|illness(?:es)?|diseases?)\b"
+    r"|\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+have\s+any\s+(?:medical\s+|health\s+|chronic\s+)?(?:conditions?|problems"
+    r"|issues|illness(?:es)?|diseases?)\b|\bnot\s+sick\b",
+    re.IGNORECASE,
+)
+_HEALTHY_BUT_RE = re.compile(r"[^.;!?]{0,30}\b(?:except|but|apart\s+from|other\s+than|besides)\b", re.IGNORECASE)
+_CLAUSE_SPLIT_RE = re.compile(r"[.?!;]+(?=\s|$)|,(?!\d{3})|\n|\s(?:and|but|although|though|plus)\s", re.IGNORECASE)
+
+
+def _healthy_volunteer(text: str) -> bool:
+    return any(not _HEALTHY_BUT_RE.match(text, found.end()) for found in _HEALTHY_RE.finditer(text))
+
+
+def split_clauses(text: str) -> tuple[Span, ...]:
+    """Fact clauses: sentences, comma parts and 'and'/'but' halves, trimmed; spans index `text`."""
+    spans: list[Span] = []
+    start = 0
+    for separator in _CLAUSE_SPLIT_RE.finditer(text):
+        spans.append(_trim(text, start, separator.start()))
+        start = separator.end()
+    spans.append(_trim(text, start, len(text)))
+    return tuple(span for span in spans if span[0] < span[1])
+
+
+def parse_question(text: str) -> PatientFacts:
+    """All facts the asker states about themselves (or the person they ask for); spans index `text`."""
+    age = _age(text)
+    sex = _sex(text)
+    measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None)
+    return PatientFacts(
+        text=text,
+        age=age[0] if age else None,
+        age_span=age[1] if age else None,
+        age_comparator=age[2] if age else Comparator.EQ,
+        sex=sex[0] if sex else None,
+        sex_span=sex[1] if sex else None,
+        asks_about_sex=_asks_about_sex(text),
+        measurements=tuple(measurements),
+        elapsed=tuple(elapsed),
+        negated=tuple(_negations(text)),
+        unmet=tuple(_unmet(text)),
+        healthy_volunteer=_healthy_volunteer(text),
+        clauses=split_clauses(text),
+    )
+
+
+def elapsed_in_window(elapsed: Elapsed, window: TimeWindow) -> bool | None:
+    """True if the event certainly falls inside the window, False if certainly outside, None otherwise.
+
+    Honours the asker's bound: "over a month ago" is any time from 30 days back, so against "at least 6 weeks
+    since" it is undecided rather than a guess.
+    """
+    if elapsed.days_ago is None:
+        return None
+    value = elapsed.days_ago
+    low, high = value, value
+    if elapsed.comparator in (Comparator.GT, Comparator.GE):
+        high = float("inf")
+    elif elapsed.comparator in (Comparator.LT, Comparator.LE):
+        low = 0.0
+    window_low = window.min_days_ago if window.min_days_ago is not None else 0.0
+    window_high = window.max_days_ago if window.max_days_ago is not None else float("inf")
+    if window.min_days_ago is None and window.max_days_ago is None:
+        return None
+    if window_low <= low and high <= window_high:
+        return True
+    if high < window_low or low > window_high:
+        return False
+    return None
+
+
+_MAX_AGE_YEARS = 120.0
+
+
+def age_in_days(facts: PatientFacts) -> Quantity | None:
+    """The stated age as a Quantity in days (criteria's unit), a range when the asker gave a bound.
+
+    `measures.compare` decides on a range only when all of it falls on one side, so "over 65" against "age > 65"
+    stays undecided instead of guessing.
+    """
+    if facts.age is None:
+        return None
+    year = DAYS_PER_UNIT["year"]
+    age = facts.age
+    bounds = {
+        Comparator.EQ: (age, None),
+        Comparator.GT: (age, _MAX_AGE_YEARS),
+        Comparator.GE: (age, _MAX_AGE_YEARS),
+        Comparator.LT: (0.0, age),
+        Comparator.LE: (age - 1, age),
+        Comparator.RANGE: (age - 2, age + 2),
+    }
+    low, high = bounds.get(facts.age_comparator, (age, None))
+    return Quantity(low * year, "day", None if high is None else high * year)

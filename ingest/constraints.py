@@ -1,0 +1,479 @@
+"""Parse one eligibility criterion into checkable parts: comparisons, time windows, exceptions, negation, abilities.
+
+`parse_criterion` is pure and regex-only (well under a millisecond). Every span is a (start, end) offset into the
+text passed in, so an answer can quote exactly the words that decide a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.measures import (
+    UNKNOWN_MEASURE,
+    Comparator,
+    Comparison,
+    QuantityMention,
+    Span,
+    clause_start,
+    clean_text,
+    find_quantities,
+    search_ending_at,
+)
+
+
+@dataclass(frozen=True)
+class CriterionComparison:
+    """A threshold on a measure: `comparison` is what `measures.compare` checks, `span` the words to quote."""
+
+    measure: str
+    measure_span: Span | None
+    comparison: Comparison
+    span: Span
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """How long ago `event` may (max) or must (min) have happened, relative to `anchor` (screening if None)."""
+
+    event: str
+    event_span: Span | None
+    min_days_ago: float | None
+    max_days_ago: float | None
+    anchor_span: Span | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class ExceptionClause:
+    """An exception/allowance: `span` is the carve-out, `carves_from` the text it narrows (None: whole criterion)."""
+
+    marker: str
+    span: Span
+    carves_from: Span | None
+
+
+@dataclass(frozen=True)
+class RequiredCircumstance:
+    """A capacity or circumstance the criterion requires (kind from `CIRCUMSTANCE_TOPICS`), e.g. ("travel", ...)."""
+
+    kind: str
+    span: Span
+    cue_span: Span
+    inability: bool = False  # "unable to swallow" (usually an exclusion): the criterion names a lack, not a need
+
+
+@dataclass(frozen=True)
+class CriterionConstraints:
+    text: str
+    comparisons: tuple[CriterionComparison, ...]
+    windows: tuple[TimeWindow, ...]
+    exceptions: tuple[ExceptionClause, ...]
+    negated_requirement: bool
+    negation_span: Span | None
+    requirements: tuple[RequiredCircumstance, ...]
+
+    @property
+    def requirement_kind(self) -> str | None:
+        """Coarse label of the first capacity/circumstance required, or None."""
+        return self.requirements[0].kind if self.requirements else None
+
+    @property
+    def requirement_span(self) -> Span | None:
+        return self.requirements[0].span if self.requirements else None
+
+
+# --- circumstances ----------------------------------------------------------------------------------------------------
+# Shared with assistant.patient_facts so "I can't travel" and "able to attend weekly visits" get the same label.
+# Order matters: the first topic found in the required span wins (legal representative before generic consent).
+CIRCUMSTANCE_TOPICS: tuple[tuple[str, str], ...] = (
+    (
+        "legal_representative",
+        r"legally\s+authori[sz]ed\s+representative|\blar\b|legal(?:ly)?\s+(?:guardian|representative)"
+        r"|guardian|proxy|surrogate|(?:someone|somebody|anyone|one)\s+(?:else\s+)?(?:who\s+(?:can|could)"
+        r"|to)\s+(?:give\s+|sign\s+|provide\s+)?consent|consent\s+(?:for|on\s+(?:his|her|their)?\s*behalf)",
+    ),
+    (
+        "caregiver",
+        r"care\s?-?givers?|carers?|study\s+partners?|companions?|informants?|responsible\s+adult"
+        r"|lives?\s+alone|living\s+alone|live[sd]?\s+with|support\s+person|someone\s+to\s+(?:help|accompany|drive)",
+    ),
+    (
+        "device",
+        r"smart\s?-?phones?|(?:tele|mobile\s+|cell\s*)?phones?|internet|computers?|tablets?|e-?mail|wi-?fi"
+        r"|mobile\s+devices?|ipad",
+    ),
+    (
+        "language",
+        r"english|spanish|french|german|mandarin|chinese|portuguese|languages?|speak|read\s+and\s+(?:write|understand)"
+        r"|literate|fluent|reading",
+    ),
+    ("residence", r"residents?\b|reside|residing|\blive\s+in\b|\bliving\s+in\b|citizens?|catchment|\bmiles\b|\bkm\b"),
+    (
+        "travel",
+        r"travel|attend|visits?|come\s+(?:to|in|back|for|weekly|every|daily)|coming\s+in|return(?:ing)?\s+(?:to|for)"
+        r"|commute|transport|drive|follow-?up|clinics?\b|study\s+site|site\s+visits?|weekly|hospital|appointments?",
+    ),
+    ("swallow", r"swallow"),
+    ("contraception", r"contracepti\w*|birth\s+control"),
+    ("consent", r"consent|sign\b"),
+    ("comply", r"comply|compliance|adhere|follow\s+(?:the\s+)?(?:study|protocol|instructions|procedures)"),
+)
+_TOPIC_RE = re.compile(
+    "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(CIRCUMSTANCE_TOPICS)), re.IGNORECASE
+)
+_ABILITY_CUE_RE = re.compile(
+    r"\b(?:(?:be|is|are|must\s+be|should\s+be)\s+)?(?P<neg>(?:not|never)\s+)?"
+    r"(?:(?:(?P<un>un|in)?(?:able|willing|capable|available)|able|willing)\s+(?:and\s+|/\s*|or\s+)?)+"
+    r"(?:to|of)\b|\b(?P<lack>inability|unwillingness|incapacity)\s+to\b"
+    r"|\b(?:ability|willingness|capacity|availability)\s+(?:and\s+willingness\s+)?to\b"
+    r"|\b(?:(?P<cannot>cannot|can'?t)|can)\s+(?=(?:travel|attend|come|return|read|speak|understand|swallow|comply"
+    r"|use|access|walk|provide|give|sign|complete|follow|commute|drive)\b)",
+    re.IGNORECASE,
+)
+_CIRCUMSTANCE_CUE_RE = re.compile(
+    r"\b(?:must\s+have|has|have|having|with)\s+(?:a\s+|an\s+)?(?:reliable\s+|regular\s+|access\s+to\s+(?:a\s+|an\s+)?)?"
+    r"(?=(?:care\s?-?giver|carer|study\s+partner|companion|informant|legally|smart|phone|telephone|internet|computer))"
+    r"|\baccess\s+to\b|\b(?:resident|residents|reside|residing|living)\s+(?:of|in|within)\b"
+    r"|\b(?:speaks?|speaking|fluent\s+in|read\s+and\s+(?:write|understand))\b"
+    r"|\blegally\s+authori[sz]ed\s+representative\b|\bcare\s?-?giver\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END_RE = re.compile(r"[.;\n\r](?!\d)|\bor\s+(?:who|if)\b|$")
+
+
+def circumstance_kind(text: str) -> str | None:
+    """Label of the first capacity/circumstance topic named in `text` ("travel", "device", ...), or None."""
+    found = _TOPIC_RE.search(text)
+    if found is None or found.lastgroup is None:
+        return None
+    return CIRCUMSTANCE_TOPICS[int(found.lastgroup[1:])][0]
+
+
+def _inside_parenthesis(text: str, position: int) -> bool:
+    return text.rfind("(", 0, position) > text.rfind(")", 0, position)
+
+
+def _clause_end(text: str, position: int) -> int:
+    """End of the sentence holding `position`; inside an open parenthesis, its closing bracket."""
+    found = _CLAUSE_END_RE.search(text, position)
+    end = found.start() if found else len(text)
+    if _inside_parenthesis(text, position):
+        close = text.find(")", position, end)
+        end = close if close >= 0 else end
+    return end
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ")%"):
+        end -= 1
+    return start, end
+
+
+_ABILITY_HINTS = ("able", "willing", "capab", "availab", "abilit", "capacity", "can")
+_CIRCUMSTANCE_HINTS = (
+    "care",
+    "partner",
+    "companion",
+    "informant",
+    "legally",
+    "phone",
+    "internet",
+    "computer",
+    "access",
+    "resid",
+    "living",
+    "speak",
+    "fluent",
+    "read and",
+)
+
+
+def _names_inability(cue: re.Match[str]) -> bool:
+    groups = cue.re.groupindex
+    return any(name in groups and cue.group(name) for name in ("neg", "un", "lack", "cannot"))
+
+
+def _requirements(text: str, lowered: str) -> tuple[RequiredCircumstance, ...]:
+    found_items: list[RequiredCircumstance] = []
+    cue_res = [
+        cue_re
+        for cue_re, hints in ((_ABILITY_CUE_RE, _ABILITY_HINTS), (_CIRCUMSTANCE_CUE_RE, _CIRCUMSTANCE_HINTS))
+        if any(hint in lowered for hint in hints)
+    ]
+    for cue_re in cue_res:
+        for cue in cue_re.finditer(text):
+            if any(item.cue_span[0] <= cue.start() < item.span[1] for item in found_items):
+                continue
+            body_start = cue.end() if cue_re is _ABILITY_CUE_RE else cue.start()
+            span = _trimmed(text, body_start, _clause_end(text, cue.end()))
+            if span[0] >= span[1]:
+                continue
+            kind = circumstance_kind(text[span[0] : span[1]])
+            if kind is None and cue_re is _CIRCUMSTANCE_CUE_RE:
+                continue
+            found_items.append(RequiredCircumstance(kind or "ability", span, cue.span(), _names_inability(cue)))
+    found_items.sort(key=lambda item: item.cue_span[0])
+    return tuple(found_items)
+
+
+# --- negation ---------------------------------------------------------------------------------------------------------
+_LEADING_NEGATION_RE = re.compile(
+    r"^[\s\-*•\d.)]*(?:(?:patients?|subjects?|participants?)\s+(?:must|should|may)\s+not\s+(?:have|be|receive)"
+    r"|no\b|not\b|never\b|none\b|without\b|absence\s+of\b|lack\s+of\b|must\s+not\b|should\s+not\b|may\s+not\b"
+    r"|cannot\b|free\s+of\b|negative\s+for\b|non-?\w)",
+    re.IGNORECASE,
+)
+_INNER_NEGATION_RE = re.compile(
+    r"\b(?:must|should|may)\s+not\s+(?:have|be|receive|use|take|currently)\b|\bfree\s+of\b|\bnegative\s+for\b"
+    r"|\babsence\s+of\b|\bhas\s+not\s+(?:had|received)\b|\bhave\s+not\s+(?:had|received)\b|\bno\s+(?:history|evidence|"
+    r"prior|previous|known|current|active|concurrent|clinical)\b",
+    re.IGNORECASE,
+)
+
+
+_FIRST_SENTENCE_END_RE = re.compile(r"[.;](?!\d)|\n|$")
+
+
+def _negation(text: str) -> Span | None:
+    """Negation of the criterion's own requirement: at its start, or a "must not"/"free of" in its first sentence."""
+    first_sentence_end = _FIRST_SENTENCE_END_RE.search(text)
+    end = first_sentence_end.start() if first_sentence_end else len(text)
+    found = _LEADING_NEGATION_RE.match(text) or _INNER_NEGATION_RE.search(text, 0, end)
+    if found is None:
+        return None
+    return _trimmed(text, found.start(), found.end())
+
+
+# --- exceptions -------------------------------------------------------------------------------------------------------
+_EXCEPTION_MARKER_RE = re.compile(
+    r"\bwith\s+the\s+(?:possible\s+)?exceptions?\s+of\b|\bexcept(?:ion)?s?\s*:|\bexcept(?:\s+(?:for|that|in|when|if|those))?\b"
+    r"|\bunless\b|\bother\s+than\b|\bexcluding\b|\bapart\s+from\b|\bwith\s+the\s+exception\b|\bbesides\b"
+    r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b",
+    re.IGNORECASE,
+)
+_ALLOWED_RE = re.compile(
+    r"\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?:allowed|permitted|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
+    r"|as\s+long|to|for\s+(?:this|the)\s+(?:study|trial)))",
+    re.IGNORECASE,
+)
+_SEGMENT_START_RE = re.compile(r"\.(?!\d)\s*|[;:\n\r(•]\s*|,\s*(?=[A-Za-z]+\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+allowed)")
+
+
+def _segment_start(text: str, position: int) -> int:
+    last = 0
+    for found in _SEGMENT_START_RE.finditer(text, 0, position):
+        if found.group().startswith("(") and text.find(")", found.end(), position) >= 0:
+            continue  # "(eg, asthma) are eligible": the closed parenthesis belongs to the subject
+        last = found.end()
+    return last
+
+
+def _carved(text: str, end: int) -> Span | None:
+    start = _segment_start(text, end)
+    span = _trimmed(text, start, end)
+    if span[0] >= span[1]:
+        span = _trimmed(text, 0, end)
+    return span if span[0] < span[1] else None
+
+
+_EXCEPTION_HINTS = (
+    "except",
+    "unless",
+    "other than",
+    "exclud",
+    "apart from",
+    "besides",
+    "allowed",
+    "permitted",
+    "acceptable",
+    "eligible",
+    "provided",
+)
+
+
+def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
+    clauses: list[ExceptionClause] = []
+    if not any(hint in lowered for hint in _EXCEPTION_HINTS):
+        return ()
+    for marker in _EXCEPTION_MARKER_RE.finditer(text):
+        in_paren = _inside_parenthesis(text, marker.start())
+        end = _clause_end(text, marker.end())
+        span = _trimmed(text, marker.start(), end)
+        carve_end = text.rfind("(", 0, marker.start()) if in_paren else marker.start()
+        clauses.append(ExceptionClause(marker.group(0).strip().lower(), span, _carved(text, carve_end)))
+    for allowed in _ALLOWED_RE.finditer(text):
+        if any(c.span[0] <= allowed.start() < c.span[1] for c in clauses):
+            continue
+        start = _segment_start(text, allowed.start())
+        span = _trimmed(text, start, allowed.end())
+        open_paren = text.rfind("(", 0, start)
+        in_paren = open_paren > text.rfind(")", 0, start)
+        carve_end = open_paren if in_paren else start - 1
+        carves_from = _carved(text, carve_end) if carve_end > 1 else None
+        clauses.append(ExceptionClause(allowed.group(0).strip().lower(), span, carves_from))
+    clauses.sort(key=lambda c: c.span[0])
+    return tuple(clauses)
+
+
+# --- time windows -----------------------------------------------------------------------------------------------------
+_RECENT_PREFIX_RE = re.compile(
+    r"\b(?:within(?:\s+the)?|in\s+the|during\s+the|over\s+the)(?:\s+(?:last|past|previous|prior|preceding))?"
+    r"\s*(?:of\s+)?$",
+    re.IGNORECASE,
+)
+_AFTER_UNIT_RE = re.compile(
+    r"\s*(?:period\s+|interval\s+)?(?P<kind>ago|prior\s+to|before|preceding|of|from|since|after|following)\b",
+    re.IGNORECASE,
+)
+_SINCE_RE = re.compile(
+    r"\s*(?:since|from|after|following)\s+(?:the\s+)?(?:end\s+of\s+|completion\s+of\s+|last\s+(?:dose\s+of\s+)?"
+    r"|prior\s+|previous\s+|any\s+)*",
+    re.IGNORECASE,
+)
+_WORDS_RE = re.compile(r"\S+")
+_EVENT_LEAD_RE = re.compile(
+    r"^(?:(?:patients?|subjects?|participants?|who|that|has|have|had|having|been|received?|receiving|taken|taking"
+    r"|undergone|underwent|treated|treatment|therapy|use|used|using|with|any|an?|the|prior|previous|of|history|must|not"
+    r"|no|currently|on|require|requires|requiring|major|last|dose|doses|administration|or|and)\s+)+",
+    re.IGNORECASE,
+)
+_WINDOW_ANCHOR_RE = re.compile(
+    r"\s*(?:(?:the|study|first|initial|start\s+of)\s+)*(?:(?!\s(?:or|and)\s)[^.,;:()]){0,60}", re.IGNORECASE
+)
+
+
+_ANCHOR_WORDS_RE = re.compile(
+    r"\s*(?:the\s+)?(?:cycle|day\s+1|first|initial|start|randomi[sz]ation|enrol|registration|screening|baseline|study"
+    r"|initiation|treatment\s+start|inclusion|consent|visit)",
+    re.IGNORECASE,
+)
+# An event named after the window ("in the past 3 years any malignancy") ends at the next clause or header word.
+_EVENT_AFTER_END_RE = re.compile(r"[.,;:()]|\s(?i:and|no|not|but|except|unless)\s|\s[A-Z][a-z]+:|$")
+_MAX_EVENT_WORDS = 8
+
+
+def _event_before(text: str, end: int) -> tuple[str, Span] | None:
+    start = clause_start(text, end)
+    span = _trimmed(text, start, end)
+    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]] + " ")
+    if lead is not None:
+        span = (min(span[1], span[0] + lead.end()), span[1])
+    if span[0] >= span[1]:
+        return None
+    return text[span[0] : span[1]], span
+
+
+def _event_after(text: str, start: int) -> tuple[str, Span] | None:
+    stop = _EVENT_AFTER_END_RE.search(text, start)
+    end = stop.start() if stop else len(text)
+    words = list(_WORDS_RE.finditer(text, start, end))[:_MAX_EVENT_WORDS]
+    if not words:
+        return None
+    span = _trimmed(text, words[0].start(), words[-1].end())
+    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]] + " ")
+    if lead is not None:
+        span = (span[0] + lead.end(), span[1])
+    return (text[span[0] : span[1]], span) if span[0] < span[1] else None
+
+
+def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
+    """A time window if the duration is anchored in time ("within 4 weeks before", "ago", "since"), else None."""
+    if mention.quantity.unit != "day" or mention.measure == "age" or mention.quantity.upper is not None:
+        return None
+    days = mention.quantity.value
+    comparator = mention.comparator
+    prefix_start = max(0, mention.span[0] - 30)
+    recent_prefix = search_ending_at(_RECENT_PREFIX_RE, text, prefix_start, mention.number_span[0]) is not None
+    after = _AFTER_UNIT_RE.match(text, mention.span[1])
+    kind = after.group("kind").lower() if after else None
+    if not recent_prefix and kind is None:
+        return None
+    if recent_prefix and kind in ("after", "following"):
+        return None  # "within 7 months after the final dose" looks forward from the anchor, not back from today
+    anchored_from = kind == "from" and after is not None and _ANCHOR_WORDS_RE.match(text, after.end()) is not None
+    if kind in ("since", "from", "after", "following") and after is not None and not anchored_from:
+        since = _SINCE_RE.match(text, mention.span[1])
+        event = _event_after(text, since.end() if since else after.end())
+        anchor: Span | None = None
+    else:
+        event = _event_before(text, mention.noun_end)
+        if event is None:
+            event = _event_after(text, after.end() if after else mention.span[1])
+        anchor = None
+        if kind in ("prior to", "before", "preceding", "of", "from") and after is not None:
+            anchor_match = _WINDOW_ANCHOR_RE.match(text, after.end())
+            if anchor_match is not None:
+                trimmed = _trimmed(text, anchor_match.start(), anchor_match.end())
+                anchor = trimmed if trimmed[0] < trimmed[1] else None
+    at_least = comparator in (Comparator.GE, Comparator.GT)
+    at_most = comparator in (Comparator.LE, Comparator.LT) or recent_prefix
+    if kind is not None and " ".join(kind.split()) == "of" and not recent_prefix and not at_least:
+        return None
+    if not at_least and not at_most:
+        return None
+    span = (
+        min(mention.span[0], event[1][0]) if event else mention.span[0],
+        max(mention.span[1], after.end() if after else 0, anchor[1] if anchor else 0, event[1][1] if event else 0),
+    )
+    return TimeWindow(
+        event=event[0] if event else "",
+        event_span=event[1] if event else None,
+        min_days_ago=days if at_least else None,
+        max_days_ago=days if at_most and not at_least else None,
+        anchor_span=anchor,
+        span=span,
+    )
+
+
+def window_contains(days_ago: float, window: TimeWindow) -> bool | None:
+    """True if an event `days_ago` days back falls inside the window's bounds, False if outside."""
+    if window.max_days_ago is not None and days_ago > window.max_days_ago:
+        return False
+    if window.min_days_ago is not None and days_ago < window.min_days_ago:
+        return False
+    if window.max_days_ago is None and window.min_days_ago is None:
+        return None
+    return True
+
+
+def _comparison(mention: QuantityMention) -> CriterionComparison | None:
+    if mention.measure == UNKNOWN_MEASURE:
+        return None  # no measure named: nothing a patient's value could be matched against
+    if mention.comparator is Comparator.EQ and mention.measure not in ("nyha", "asa"):
+        # A bare number without a comparator ("stage 4", "type 2") is not a threshold.
+        return None
+    return CriterionComparison(
+        measure=mention.measure,
+        measure_span=mention.measure_span,
+        comparison=Comparison(mention.measure, mention.comparator, mention.quantity),
+        span=mention.span,
+    )
+
+
+def parse_criterion(text: str) -> CriterionConstraints:
+    """Structured view of one criterion; spans index `text`. Never raises on odd input (returns empties)."""
+    cleaned = clean_text(text)
+    lowered = cleaned.lower()  # only for substring gates, never for offsets
+    comparisons: list[CriterionComparison] = []
+    windows: list[TimeWindow] = []
+    for mention in find_quantities(cleaned):
+        window = _window(cleaned, mention)
+        if window is not None:
+            windows.append(window)
+            continue
+        comparison = _comparison(mention)
+        if comparison is not None:
+            comparisons.append(comparison)
+    negation = _negation(cleaned) if cleaned else None
+    return CriterionConstraints(
+        text=text,
+        comparisons=tuple(comparisons),
+        windows=tuple(windows),
+        exceptions=_exceptions(cleaned, lowered),
+        negated_requirement=negation is not None,
+        negation_span=negation,
+        requirements=_requirements(cleaned, lowered),
+    )

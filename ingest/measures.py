@@ -1,0 +1,838 @@
+"""Shared vocabulary of quantities: units, comparators and measure names in eligibility text and patient questions.
+
+Pure functions over strings; no models, no I/O. Everything is offset-preserving so callers can quote the exact span:
+`clean_text` only swaps characters one-for-one, it never inserts or deletes.
+
+Canonical units (what `Quantity.unit` holds after normalisation):
+    day (all durations and ages), mm, xULN, mg/dL, umol/L, g/dL, mL/min (also eGFR's mL/min/1.73m2, see
+    `_COMPATIBLE_UNITS`), /uL (cell counts; x10^9/L and /mm3 convert), %, Gy, kg, kg/m2, mmHg, ng/mL, mg/m2, score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+Span = tuple[int, int]
+UNKNOWN_MEASURE = "head:value"
+
+DAYS_PER_UNIT: dict[str, float] = {
+    "minute": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "month": 30.4375,
+    "year": 365.25,
+}
+
+
+class Comparator(StrEnum):
+    """How a constraint bounds a value. RANGE is inclusive on both ends (`value.value`..`value.upper`)."""
+
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+    EQ = "="
+    RANGE = "range"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number in its canonical unit; `upper` is set for ranges ("0-1", "between 18 and 75")."""
+
+    value: float
+    unit: str
+    upper: float | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`measure <comparator> value`, e.g. ("ecog", RANGE, 0..1 score)."""
+
+    measure: str
+    comparator: Comparator
+    value: Quantity
+
+
+@dataclass(frozen=True)
+class QuantityMention:
+    """One number (or range) found in text with its unit, comparator and the measure it is about."""
+
+    measure: str
+    measure_span: Span | None
+    comparator: Comparator
+    quantity: Quantity
+    number_span: Span
+    span: Span
+    unit_given: bool
+
+    @property
+    def noun_end(self) -> int:
+        """End of the thing the number is about when it is named first ("chemo was 3 weeks ago" -> after "chemo")."""
+        if self.measure_span is not None and self.measure_span[1] <= self.number_span[0]:
+            return self.measure_span[1]
+        return self.span[0]
+
+
+# --- measure lexicon --------------------------------------------------------------------------------------------------
+# Documented lexicon of measure names, not grown per question. Sources for the spellings: CTCAE v5 lab names
+# (ALT/AST/bilirubin/creatinine/neutrophil/platelet/hemoglobin/INR), ECOG/Karnofsky/Lansky performance scales,
+# NYHA functional classes, ClinicalTrials.gov registry usage seen in /work/shared/data/ctgov-more (SGOT/SGPT,
+# "creatinine clearance", "left ventricular ejection fraction", "prior lines of therapy") and the disease scores
+# trials use as entry thresholds (PASI, EASI, BASDAI, DAS28, HAM-D, MMSE, MoCA). Order matters: longer first.
+MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
+    # Performance scales: ECOG/Zubrod/WHO (Oken 1982), Karnofsky (KPS), Lansky (paediatric), as registries write them.
+    (
+        "ecog",
+        r"ecog(?:\s*/?\s*who)?(?:\s+performance\s+(?:status|score))?(?:\s*\(\s*ps\s*\))?|zubrod|who\s+performance",
+    ),
+    ("karnofsky", r"karnofsky(?:\s+performance\s+(?:status|score|scale))?(?:\s*\(\s*kps\s*\))?|kps"),
+    ("lansky", r"lansky(?:\s+(?:play\s+)?performance\s+(?:status|score|scale))?|lps"),
+    ("ecog", r"performance\s+status(?:\s*\(\s*ps\s*\))?|\bps\b"),
+    # Cardiac: NYHA functional class (I-IV handled by _ROMAN_RE).
+    ("nyha", r"nyha(?:\s+(?:functional\s+)?class(?:ification)?)?|new\s+york\s+heart\s+association(?:\s+class)?"),
+    # Anthropometrics and renal function (registry/KDIGO spellings: CrCl, eGFR, Cockcroft-Gault clearance).
+    ("bmi", r"body\s+mass\s+index(?:\s*\(\s*bmi\s*\))?|bmi"),
+    ("crcl", r"(?:calculated\s+|measured\s+)?creatinine\s+clearance(?:\s*\(\s*crcl\s*\))?|cr\s?cl"),
+    # EGFR the gene ("EGFR mutation", "EGFR-TKI") is not eGFR the kidney function.
+    (
+        "egfr",
+        r"(?:estimated\s+)?glomerular\s+filtration\s+rate(?:\s*\(\s*e?gfr\s*\))?"
+        r"|e?gfr(?![\s-]*(?:mutat|sensiti|tki|inhibit|positiv|negativ|exon|amplif|express|variant|alter|wild|status))",
+    ),
+    # Labs: CTCAE v5 investigation terms; SGOT/SGPT are the older registry names for AST/ALT.
+    ("creatinine", r"(?:serum\s+)?creatinine"),
+    ("bilirubin", r"(?:total\s+|serum\s+|direct\s+)?bilirubin"),
+    (
+        "alt_ast",
+        r"alt\s*(?:/|and|or|,)\s*ast|ast\s*(?:/|and|or|,)\s*alt|sgot\s*(?:/|and|or|,)\s*sgpt|"
+        r"sgpt\s*(?:/|and|or|,)\s*sgot|transaminases?|aminotransferases?",
+    ),
+    ("alt", r"alanine\s+aminotransferase(?:\s*\(\s*alt\s*\))?|alt|sgpt"),
+    ("ast", r"aspartate\s+aminotransferase(?:\s*\(\s*ast\s*\))?|ast|sgot"),
+    (
+        "anc",
+        r"absolute\s+neutrophil\s+count(?:\s*\(\s*anc\s*\))?|neutrophils?(?:\s+count)?|anc|granulocytes?"
+        r"(?:\s+count)?",
+    ),
+    ("platelets", r"platelets?(?:\s+count)?|plt"),
+    ("wbc", r"white\s+blood\s+cells?(?:\s+count)?(?:\s*\(\s*wbc\s*\))?|wbc|leukocytes?(?:\s+count)?"),
+    ("inr", r"international\s+normali[sz]ed\s+ratio(?:\s*\(\s*inr\s*\))?|inr"),
+    ("hba1c", r"hba1c|a1c|glycated\s+ha?emoglobin|glycosylated\s+ha?emoglobin|ha?emoglobin\s+a1c"),
+    ("hemoglobin", r"ha?emoglobin|hgb|hb(?!a1c)"),
+    ("psa", r"prostate[\s-]specific\s+antigen(?:\s*\(\s*psa\s*\))?|psa"),
+    # Cardiac function: LVEF by echo/MUGA, QTc/QTcF (CTCAE "QT corrected interval prolonged"), blood pressure.
+    ("lvef", r"left\s+ventricular\s+(?:ejection\s+)?fraction(?:\s*\(\s*lvef\s*\))?|lvef|ejection\s+fraction|\bef\b"),
+    ("qtc", r"qtcf?|qt\s+interval|corrected\s+qt"),
+    ("systolic_bp", r"systolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\(\s*sbp\s*\))?|sbp"),
+    ("diastolic_bp", r"diastolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\(\s*dbp\s*\))?|dbp"),
+    ("blood_pressure", r"blood\s+pressure|\bbp\b"),
+    ("weight", r"(?:body\s+)?weight|weighs?|weighing"),
+    ("height", r"height|tall"),
+    # Tumour size: RECIST 1.1 wording ("measurable lesion >= 10 mm", "longest diameter").
+    (
+        "lesion_size",
+        r"(?:measurable\s+)?(?:lesions?|tumou?rs?|nodules?|masses|mass|nodes?|metastas[ie]s)"
+        r"(?:\s+(?:size|diameter))?|longest\s+diameter|diameter",
+    ),
+    # Treatment history: registry "prior lines/regimens of therapy", radiation dose in Gy.
+    (
+        "prior_lines",
+        r"(?:prior|previous|preceding)?\s*(?:lines?|regimens?)(?:\s+of\s+(?:systemic\s+)?"
+        r"(?:therapy|treatment|chemotherapy|chemo))?",
+    ),
+    ("radiation_dose", r"radiation(?:\s+therapy)?|radiotherapy|irradiation|rt\b"),
+    ("age", r"ages?|aged"),
+    # Disease scores used as entry thresholds: MMSE, MoCA (cognition), PASI, EASI (skin), BASDAI, DAS28 (rheumatology),
+    # HAM-D (depression), ASA physical status (anaesthesia).
+    ("mmse", r"mini[\s-]mental(?:\s+state)?(?:\s+exam(?:ination)?)?(?:\s*\(\s*mmse\s*\))?|mmse"),
+    ("moca", r"montreal\s+cognitive\s+assessment(?:\s*\(\s*moca\s*\))?|moca"),
+    ("pasi", r"psoriasis\s+area\s+(?:and\s+)?severity\s+index(?:\s*\(\s*pasi\s*\))?|pasi"),
+    ("easi", r"eczema\s+area\s+(?:and\s+)?severity\s+index(?:\s*\(\s*easi\s*\))?|easi"),
+    ("basdai", r"basdai"),
+    ("das28", r"das\s?-?28(?:-?(?:crp|esr))?|disease\s+activity\s+score"),
+    ("hamd", r"ham-?d(?:-?17)?|hamilton\s+(?:rating\s+scale\s+for\s+)?depression(?:\s+rating\s+scale)?|hdrs"),
+    ("asa", r"asa(?:\s+(?:physical\s+status|class|score))?"),
+)
+
+# One leading \\b for the whole alternation (not one per alias) keeps scanning fast: only word starts are tried.
+_MEASURE_RE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<m{i}>{pattern})(?!\\w)" for i, (_, pattern) in enumerate(MEASURE_ALIASES)) + ")",
+    re.IGNORECASE,
+)
+_MEASURE_KEYS = tuple(key for key, _ in MEASURE_ALIASES)
+# Every word an alias above can begin with (lowercase, as `_WORD_RE` tokenises it). A test checks this stays in step
+# with MEASURE_ALIASES by matching aliases over real registry text.
+MEASURE_FIRST_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "ecog zubrod who karnofsky kps lansky lps performance ps nyha new body bmi calculated measured creatinine cr "
+        "crcl estimated glomerular egfr gfr serum total direct bilirubin alt ast sgot sgpt transaminase transaminases "
+        "aminotransferase aminotransferases alanine aspartate absolute neutrophil neutrophils anc granulocyte "
+        "granulocytes platelet platelets plt hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
+        "leukocyte leukocytes international inr prostate psa left lvef ejection ef qtc qtcf qt corrected systolic sbp "
+        "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
+        "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "
+        "preceding line lines regimen regimens radiation radiotherapy irradiation rt age ages aged mini mmse montreal "
+        "moca psoriasis pasi eczema easi basdai das das28 ham hamilton hdrs asa",
+    )
+)
+
+# Measures whose values are dimensionless scales: a bare number is a score.
+SCORE_MEASURES = frozenset(
+    {"ecog", "lansky", "nyha", "mmse", "moca", "pasi", "easi", "basdai", "das28", "hamd", "asa", "prior_lines", "inr"}
+)
+# Measures conventionally written with an implied unit when people omit it.
+DEFAULT_UNIT = {
+    "karnofsky": "%",
+    "lansky": "%",
+    "lvef": "%",
+    "hba1c": "%",
+    "psa": "ng/mL",
+    "bmi": "kg/m2",
+    "egfr": "mL/min",
+    "crcl": "mL/min",
+    "systolic_bp": "mmHg",
+    "diastolic_bp": "mmHg",
+    "blood_pressure": "mmHg",
+    "qtc": "ms",
+}
+# Lansky/Karnofsky are percentages but are written as plain scores just as often.
+_SCORE_OR_PERCENT = frozenset({"karnofsky", "lansky"})
+
+# --- units ------------------------------------------------------------------------------------------------------------
+# (regex, canonical unit, factor to canonical). Longest spellings first so "mL/min/1.73m2" beats "mL/min".
+_UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
+    (
+        r"(?:x|×|times)\s*(?:(?:greater|higher)\s+than\s+)?(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?"
+        r"|upper\s+limits?|uln|normal(?:\s+values?)?)(?:\s*\(\s*uln\s*\))?",
+        "xULN",
+        1.0,
+    ),
+    (r"uln", "xULN", 1.0),
+    (r"ml\s*/\s*min(?:ute)?\s*(?:/|per)\s*1\.73\s*m(?:2|²|\^2)", "mL/min", 1.0),
+    (r"ml\s*/\s*min(?:ute)?", "mL/min", 1.0),
+    (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*9\s*/\s*l|(?:x|×)\s*10⁹\s*/\s*l|g/l(?=\s*(?:neutro|plate))", "/uL", 1000.0),
+    (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*3\s*/\s*(?:µl|ul|mcl|mm\s*(?:3|\^3|³))", "/uL", 1000.0),
+    (r"(?:cells\s*)?/\s*(?:mm\s*(?:3|\^3|³)|cu\.?\s*mm|µl|ul|mcl|microliters?)", "/uL", 1.0),
+    (r"mg\s*/\s*dl", "mg/dL", 1.0),
+    (r"(?:µ|u|micro)mol\s*/\s*l", "umol/L", 1.0),
+    (r"g\s*/\s*dl", "g/dL", 1.0),
+    (r"g\s*/\s*l", "g/dL", 0.1),
+    (r"ng\s*/\s*ml", "ng/mL", 1.0),
+    (r"(?:i\.?u\.?|units?|u)\s*/\s*l", "U/L", 1.0),
+    (r"mmol\s*/\s*mol", "mmol/mol", 1.0),
+    (r"mmol\s*/\s*l", "mmol/L", 1.0),
+    (r"mg\s*/\s*m(?:2|²|\^2)", "mg/m2", 1.0),
+    (r"kg\s*/\s*m(?:2|²|\^2)", "kg/m2", 1.0),
+    (r"mm\s*hg", "mmHg", 1.0),
+    (r"msec|ms", "ms", 1.0),
+    (r"cgy", "Gy", 0.01),
+    (r"gy|gray", "Gy", 1.0),
+    (r"kgs?|kilograms?", "kg", 1.0),
+    (r"mg|milligrams?", "mg", 1.0),
+    (r"(?:µ|mc|u)g|micrograms?", "mg", 0.001),
+    (r"lbs?|pounds?", "kg", 0.45359237),
+    (r"mm|millimet(?:er|re)s?", "mm", 1.0),
+    (r"cm|centimet(?:er|re)s?", "mm", 10.0),
+    (r"%|percent|per\s*cent", "%", 1.0),
+    (r"min(?:ute)?s?", "day", DAYS_PER_UNIT["minute"]),
+    (r"h(?:ou)?rs?|hours?", "day", DAYS_PER_UNIT["hour"]),
+    (r"days?|d", "day", 1.0),
+    (r"weeks?|wks?|w", "day", 7.0),
+    (r"months?|mos?", "day", DAYS_PER_UNIT["month"]),
+    (r"years?|yrs?|y", "day", DAYS_PER_UNIT["year"]),
+)
+_UNIT_RE = re.compile(
+    r"\s*(?:-\s*)?(?:"
+    + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_UNIT_TABLE))
+    + r")(?![a-z])",
+    re.IGNORECASE,
+)
+
+# A bare number is only read in the constraint's unit when that unit has one conventional spelling; for these a
+# missing unit is ambiguous (platelets "150" is 150 x10^9/L, not 150/µL; "2 weeks" vs "2"), so compare says None.
+_UNIT_REQUIRED = frozenset(
+    {"day", "mm", "xULN", "mg/dL", "umol/L", "g/dL", "/uL", "Gy", "kg", "mg/m2", "mg", "U/L", "mmol/L", "mmol/mol"}
+)
+
+_CELL_COUNTS = frozenset({"platelets", "anc", "wbc"})
+# Lab values people and registries write both as mg/dL and µmol/L (or as U/L and x ULN) without a unit.
+_AMBIGUOUS_WITHOUT_UNIT = frozenset({"creatinine", "bilirubin", "alt", "ast", "alt_ast"})
+
+# mg/dL -> µmol/L for analytes whose conversion is fixed (SI conversion factors, CTCAE tables).
+_SI_FACTORS = {"bilirubin": 17.1, "creatinine": 88.4}
+
+# --- numbers ----------------------------------------------------------------------------------------------------------
+NUMBER_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "a single": 1,
+    "single": 1,
+}
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+_NUMBER_WORDS_ALT = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
+_NUM = rf"(?:{_DIGITS}|{_NUMBER_WORDS_ALT})"
+_RANGE_SEP = r"\s*(?:-|–|—|to|through)\s*"
+# Units may be glued to the number ("35Kg", "40years"); ordinals ("1st line") and cut decimals are not numbers.
+_NUMBER_END = r"(?!\.\d)(?!\d)(?!(?:st|nd|rd|th)\b)"
+_NUMBER_RE = re.compile(
+    rf"(?<![\w.])(?P<lo>{_NUM})(?:(?P<unit1>\s*%)?(?P<sep>{_RANGE_SEP})(?P<hi>{_NUM}))?{_NUMBER_END}",
+    re.IGNORECASE,
+)
+# Same without number words, for the common text that has none (word alternation at every word start is slow).
+_DIGIT_NUMBER_RE = re.compile(
+    rf"(?<![\w.])(?P<lo>{_DIGITS})(?:(?P<unit1>\s*%)?(?P<sep>{_RANGE_SEP})(?P<hi>{_DIGITS}))?{_NUMBER_END}",
+    re.IGNORECASE,
+)
+_BETWEEN_RE = re.compile(
+    rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?(?P<lo>{_NUM})(?P<unit>[^\d]{{0,12}}?)\s+and\s+(?P<hi>{_NUM})", re.IGNORECASE
+)
+# Roman class numbers only count after a class-like measure word, never on their own ("I" is a pronoun).
+_ROMAN_RE = re.compile(
+    r"\b(?P<lead>(?:nyha|new\s+york\s+heart\s+association|asa)(?:\s+(?:functional\s+)?class(?:ification)?)?"
+    r"|class)\s*(?P<lo>iv|iii|ii|i)\b(?:(?P<sep>\s*(?:-|–|to|or|through)\s*)(?P<hi>iv|iii|ii|i)\b)?",
+    re.IGNORECASE,
+)
+
+# --- comparators ------------------------------------------------------------------------------------------------------
+# Prefix comparators must end right before the number; checked on the last few words only.
+_PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
+    (
+        r"≥|>\s*=|=\s*>|>\s*or\s*=|\bgreater\s+than\s+or\s+equal\s+(?:to\s+)?|\bmore\s+than\s+or\s+equal\s+(?:to\s+)?"
+        r"|\bequal\s+to\s+or\s+(?:greater|more|higher)\s+than\s+|\bat\s+least\s+|\bno\s+less\s+than\s+|\bnot\s+less\s+than\s+"
+        r"|\bno\s+fewer\s+than\s+|\bnot\s+fewer\s+than\s+|\bminimum\s+(?:of\s+)?|\ba\s+minimum\s+of\s+|\bmin\.?\s+",
+        Comparator.GE,
+    ),
+    (
+        r"≤|<\s*=|=\s*<|<\s*or\s*=|\bless\s+than\s+or\s+equal\s+(?:to\s+)?|\bequal\s+to\s+or\s+less\s+than\s+|\bat\s+most\s+"
+        r"|\bno\s+more\s+than\s+|\bnot\s+more\s+than\s+|\bno\s+greater\s+than\s+|\bnot\s+greater\s+than\s+"
+        r"|\bno\s+higher\s+than\s+|\bnot\s+(?:to\s+)?exceed(?:ing)?\s+|\bup\s+to\s+(?:and\s+including\s+)?"
+        r"|\bmaximum\s+(?:of\s+)?|\bmax\.?\s+|\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?"
+        r"|\bin\s+the\s+(?:last|past|previous|prior|preceding)\s+|\bduring\s+the\s+(?:last\s+|past\s+|previous\s+|prior\s+)?",
+        Comparator.LE,
+    ),
+    (
+        r">|\bgreater\s+than\s+|\bmore\s+than\s+|\bhigher\s+than\s+|\bover\s+|\babove\s+|\bexceed(?:s|ing)?\s+"
+        r"|\bolder\s+than\s+|\blonger\s+than\s+|\bin\s+excess\s+of\s+",
+        Comparator.GT,
+    ),
+    (
+        r"<|\bless\s+than\s+|\bfewer\s+than\s+|\blower\s+than\s+|\bunder\s+|\bbelow\s+|\byounger\s+than\s+"
+        r"|\bshorter\s+than\s+",
+        Comparator.LT,
+    ),
+    (r"=|\bequal\s+to\s+|\bexactly\s+", Comparator.EQ),
+)
+_PREFIX_RE = re.compile(
+    "(?:"
+    + "|".join(f"(?P<p{i}>(?:{p}))" for i, (p, _) in enumerate(_PREFIX_COMPARATORS))
+    + r")\s*(?:of\s+)?(?:(?:the\s+)?ages?\s+(?:of\s+)?)?\s*$",
+    re.IGNORECASE,
+)
+# Longest prefix phrase ("greater than or equal to of ") fits in this many characters.
+_PREFIX_WINDOW = 34
+_PREFIX_HINTS = (
+    "<",
+    ">",
+    "≥",
+    "≤",
+    "=",
+    "least",
+    "less",
+    "more",
+    "great",
+    "fewer",
+    "min",
+    "max",
+    "most",
+    "up to",
+    "within",
+    "over",
+    "above",
+    "below",
+    "under",
+    "exceed",
+    "excess",
+    "in the",
+    "during",
+    "higher",
+    "lower",
+    "older",
+    "younger",
+    "longer",
+    "shorter",
+    "equal",
+    "exactly",
+)
+_SUFFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
+    (
+        r"or\s+(?:more|greater|higher|older|above|over|longer)|and\s+(?:over|above|older)|\+|or\s+>|and\s+up",
+        Comparator.GE,
+    ),
+    (r"or\s+(?:less|fewer|lower|younger|below|under|shorter)|and\s+(?:under|below|younger)|or\s+<", Comparator.LE),
+)
+_SUFFIX_RE = re.compile(
+    r"^\s*(?:of\s+age\s+|old\s+|years?\s+)?(?:"
+    + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SUFFIX_COMPARATORS))
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+# Words that never name a measure: skipped when taking the head noun before a number.
+_STOP_HEAD = frozenset(
+    re.findall(
+        r"\w+",
+        "of is was at my the a an be must should to and or with than are his her their level levels value "
+        "values count score serum total baseline have has had patients patient subjects participants in on "
+        "for by as it less more greater least no not equal over under above below within up i me im am about "
+        "around only just current currently last recent latest minimum maximum fewer lower higher exceeding "
+        "exceed but mean been got took get gets received receive stopped ago since were gave given did do "
+        "does after who which that",
+    )
+)
+_SENTENCE_BREAK_RE = re.compile(r"[.;!?]\s|[;\n\r•]")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# "and"/"or" inside a comparator ("greater than or equal to", "18 or older") do not end a clause.
+_CLAUSE_BREAK_RE = re.compile(
+    r"[.;!?\n\r•*]\s|[;\n\r•]|\s-\s|\(|\b(?:but|if|with|while)\b|,"
+    r"|(?<!than )\b(?:and|or)\b"
+    r"(?!\s*=|\s+(?:equal|more|less|greater|lower|higher|fewer|older|younger|above|below|over|under)\b)"
+)
+_AGE_CONTEXT_RE = re.compile(
+    r"\b(?:ages?d?|years?\s+old|years?\s+of\s+age|yrs?\s+old|yo|y/o|old|older|younger)\b", re.IGNORECASE
+)
+_OLDER_AFTER_RE = re.compile(r".*?\b(?:older|younger|years?\s+old|years?\s+of\s+age)\b", re.IGNORECASE)
+_SIZE_CONTEXT_RE = re.compile(r"\b(?:lesions?|tumou?rs?|nodules?|mass|masses|nodes?|diameter|size)\b", re.IGNORECASE)
+_LINES_AFTER_RE = re.compile(
+    r"\s*(?:or\s+more\s+|or\s+fewer\s+|or\s+less\s+)?(?:prior\s+|previous\s+|preceding\s+|lines?\s+of\s+prior\s+"
+    r"|different\s+|systemic\s+)*(?:lines?|regimens?)\b",
+    re.IGNORECASE,
+)
+_AFTER_MEASURE_RE = re.compile(r"\s*(?:in\s+|on\s+|of\s+)?(?:the\s+|a\s+)?", re.IGNORECASE)
+
+
+def clean_text(text: str) -> str:
+    """Same-length copy with registry escapes neutralised ("\\>=" in ctgov JSON) so offsets stay valid."""
+    return text.replace("\\", " ").replace("\u00a0", " ")
+
+
+def parse_number(token: str) -> float | None:
+    """'1,500' -> 1500.0, 'two' -> 2.0, 'III' -> 3.0; None for anything else."""
+    lowered = token.strip().lower()
+    if lowered in NUMBER_WORDS:
+        return float(NUMBER_WORDS[lowered])
+    if lowered in ROMAN:
+        return float(ROMAN[lowered])
+    try:
+        return float(lowered.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def match_unit(text: str, start: int) -> tuple[str, float, Span] | None:
+    """The unit written at `start` (after optional spaces) as (canonical unit, factor, span), or None."""
+    found = _UNIT_RE.match(text, start)
+    if found is None or found.lastgroup is None:
+        return None
+    _, unit, factor = _UNIT_TABLE[int(found.lastgroup[1:])]
+    group_start = found.start(found.lastgroup)
+    return unit, factor, (group_start, found.end())
+
+
+def measure_key_at(text: str, start: int, end: int) -> tuple[str, Span] | None:
+    """The lexicon measure named closest to `end` within text[start:end], or None.
+
+    Tries the alias alternation only at words that can open an alias (`MEASURE_FIRST_WORDS`): scanning every
+    character with ~40 aliases costs ~4 µs per character, too slow for the 0.2 ms budget.
+    """
+    best: tuple[str, Span] | None = None
+    for word in _WORD_RE.finditer(text, start, end):
+        if (best is not None and word.start() < best[1][1]) or word.group().lower() not in MEASURE_FIRST_WORDS:
+            continue  # words inside an alias already matched ("ECOG performance status") are part of it
+        found = _MEASURE_RE.match(text, word.start(), end)
+        if found is not None and found.lastgroup is not None:
+            best = (_MEASURE_KEYS[int(found.lastgroup[1:])], found.span())
+    return best
+
+
+def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
+    """Fallback measure key: the last content word before the number ("FEV1 of 55%" -> "fev1")."""
+    for found in reversed(list(_WORD_RE.finditer(text, start, end))):
+        word = found.group().lower()
+        if word in _STOP_HEAD or len(word) < 2:
+            continue
+        return "head:" + word.replace("_", ""), found.span()
+    return None
+
+
+def clause_start(text: str, position: int, limit: int = 80) -> int:
+    """Start of the clause holding `position`: after the last sentence/clause break, at most `limit` chars back."""
+    floor = max(0, position - limit)
+    last = floor
+    for found in _CLAUSE_BREAK_RE.finditer(text, floor, position):
+        if found.group() == "(" and text.find(")", found.end(), position) >= 0:
+            continue  # a closed parenthesis ("(HbA1c)") is part of the clause, not a break
+        last = found.end()
+    return last
+
+
+def sentence_start(text: str, position: int, limit: int = 120) -> int:
+    """Start of the sentence/bullet holding `position` (only strong breaks, unlike `clause_start`)."""
+    floor = max(0, position - limit)
+    last = floor
+    for found in _SENTENCE_BREAK_RE.finditer(text, floor, position):
+        last = found.end()
+    return last
+
+
+def same_measure(first: str, second: str) -> bool:
+    """Whether two measure keys name the same thing (ALT/AST combined keys match either enzyme)."""
+    if UNKNOWN_MEASURE in (first, second):
+        return False
+    if first == second:
+        return True
+    combined = {"alt_ast": {"alt", "ast"}}
+    return second in combined.get(first, set()) or first in combined.get(second, set())
+
+
+def _canonical(value: float, unit: str | None, factor: float, measure: str) -> tuple[float, str]:
+    if unit is None:
+        if measure == "age":
+            return value * DAYS_PER_UNIT["year"], "day"
+        if measure in SCORE_MEASURES:
+            return value, "score"
+        if measure in _CELL_COUNTS:
+            # Bare counts are written both ways: "150" means 150 x10^9/L, "1500" means 1500/µL.
+            return (value * 1000.0 if value < 1000 else value), "/uL"
+        if measure == "hemoglobin":
+            # Bare hemoglobin below 25 is g/dL ("9"); above, g/L ("90").
+            return (value if value < 25 else value / 10), "g/dL"
+        return value, DEFAULT_UNIT.get(measure, "")
+    if unit == "/uL" and factor == 1000.0 and value >= 1000:
+        # "1,500 x10^9/L" does not occur; "1500/mm3" written with a stray x10^9 label is read as cells/µL.
+        factor = 1.0
+    return value * factor, unit
+
+
+def make_quantity(low: float, high: float | None, unit: str | None, factor: float, measure: str) -> Quantity:
+    """Quantity in canonical units; a bare number gets the measure's conventional unit (or 'score')."""
+    low_value, canonical = _canonical(low, unit, factor, measure)
+    high_value = None if high is None else _canonical(high, unit, factor, measure)[0]
+    return Quantity(low_value, canonical, high_value)
+
+
+def _prefix_comparator(text: str, number_start: int, floor: int) -> tuple[Comparator, int] | None:
+    window_start = max(floor, number_start - _PREFIX_WINDOW)
+    window = text[window_start:number_start].lower()
+    if not any(hint in window for hint in _PREFIX_HINTS):
+        return None  # cheap substring test first: the anchored regex search is the slow part
+    found = search_ending_at(_PREFIX_RE, text, window_start, number_start)
+    if found is None or found.lastgroup is None:
+        return None
+    return _PREFIX_COMPARATORS[int(found.lastgroup[1:])][1], found.start()
+
+
+_PHRASE_START_RE = re.compile(r"[≥≤<>=]|\b[A-Za-z]")
+
+
+def search_ending_at(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """Leftmost match of a `$`-anchored pattern inside text[start:end], trying only word and symbol starts.
+
+    Same result as `pattern.search(text, start, end)` for patterns whose matches begin at a word or a comparator
+    symbol, at a fraction of the cost: sre would otherwise retry every alternative at every character.
+    """
+    for candidate in _PHRASE_START_RE.finditer(text, start, end):
+        found = pattern.match(text, candidate.start(), end)
+        if found is not None:
+            return found
+    return None
+
+
+def _suffix_comparator(text: str, after: int) -> tuple[Comparator, int] | None:
+    found = _SUFFIX_RE.match(text[after : after + 40])
+    if found is None or found.lastgroup is None:
+        return None
+    return _SUFFIX_COMPARATORS[int(found.lastgroup[1:])][1], after + found.end()
+
+
+def _measure_for(
+    text: str, number_start: int, number_end: int, floor: int, head_end: int | None = None, has_unit: bool = False
+) -> tuple[str, Span] | None:
+    """Measure named before the number in the same clause, else right after it ("2 prior lines", "4 mm nodule").
+
+    The head-noun fallback stops at `head_end` (the comparator's start) so "in the prior 6 months" yields the noun
+    before the comparator, not "prior".
+    """
+    before = measure_key_at(text, floor, number_start)
+    if before is not None and not _has_other_number(text, before[1][1], number_start):
+        return before
+    after_text_end = min(len(text), number_end + 40)
+    lines = _LINES_AFTER_RE.match(text, number_end, after_text_end)
+    if lines is not None:
+        return "prior_lines", (number_end, lines.end())
+    lead = _AFTER_MEASURE_RE.match(text, number_end, after_text_end)
+    after_start = lead.end() if lead else number_end
+    after = _MEASURE_RE.match(text, after_start, after_text_end)
+    if after is not None and after.lastgroup is not None:
+        key = _MEASURE_KEYS[int(after.lastgroup[1:])]
+        unit_follows = has_unit or match_unit(text, number_end) is not None
+        # A bare number before a noun counts things ("at least one lesion"); it is not that measure's value.
+        return (key if unit_follows or key in _COUNTED_BY_NUMBER else f"count:{key}"), after.span()
+    return head_noun_key(text, floor, number_start if head_end is None else head_end)
+
+
+_ANY_DIGIT_RE = re.compile(r"\d")
+
+
+def _has_other_number(text: str, start: int, end: int) -> bool:
+    return _ANY_DIGIT_RE.search(text, start, end) is not None
+
+
+def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
+    """Measures the unit implies when no lexicon word was found (a year count in an age clause is an age)."""
+    if key == UNKNOWN_MEASURE and unit is None and _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16):
+        return "age"  # "Participants 18 and older"
+    if key == UNKNOWN_MEASURE and unit == "day":
+        # Only an age word close by ("Age >18 and < 60 years", "18 years old") makes a bare duration an age; a
+        # far-off "Age:" header in a run-on registry paragraph must not turn "at least 3 months" into an age.
+        snippet = text[max(sentence_start(text, clause[0]), clause[0] - 24) : clause[1] + 16]
+        return "age" if _AGE_CONTEXT_RE.search(snippet) else key
+    if key.startswith("head:") or key in {"weight", "height"}:
+        snippet = text[sentence_start(text, clause[0]) : clause[1] + 16]
+        if unit == "mm" and _SIZE_CONTEXT_RE.search(snippet):
+            return "lesion_size"
+        if unit == "Gy":
+            return "radiation_dose"
+    return key
+
+
+_COUNTED_BY_NUMBER = frozenset({"prior_lines", "radiation_dose", "age"})
+_OR_LIST_RE = re.compile(r"(?:\s*,\s*\d{1,3})*\s*,?\s*(?:or|and)\s+(?P<last>\d{1,3})(?!\d|\.\d|\s*%)", re.IGNORECASE)
+_LISTABLE = SCORE_MEASURES | _SCORE_OR_PERCENT
+_ROMAN_HINTS = ("class", "nyha", "asa", "new york")
+
+
+def find_quantities(text: str) -> list[QuantityMention]:
+    """Every number in `text` with unit, comparator and measure. Offsets index `text` itself."""
+    cleaned = clean_text(text)
+    lowered = cleaned.lower()
+    mentions: list[QuantityMention] = []
+    taken: list[Span] = []
+    # Cheap substring tests gate each regex pass: most criteria have no "between", class numerals or number words.
+    if "between" in lowered:
+        for found in _BETWEEN_RE.finditer(cleaned):
+            mention = _between_mention(cleaned, found)
+            if mention is not None:
+                mentions.append(mention)
+                taken.append(found.span())
+    if any(hint in lowered for hint in _ROMAN_HINTS):
+        for found in _ROMAN_RE.finditer(cleaned):
+            mentions.append(_roman_mention(cleaned, found))
+            taken.append(found.span())
+    number_re = _NUMBER_RE if any(word in lowered for word in NUMBER_WORDS) else _DIGIT_NUMBER_RE
+    consumed_until = -1
+    for found in number_re.finditer(cleaned):
+        # Digits inside a unit ("mm^3", "10^9/L") or a range already read are not numbers of their own.
+        if found.start() < consumed_until or any(s <= found.start() < e for s, e in taken):
+            continue
+        mention = _number_mention(cleaned, found)
+        if mention is None:
+            continue
+        pair = _BP_PAIR_RE.match(cleaned, found.end()) if mention.measure == "blood_pressure" else None
+        if pair is not None:
+            mentions.extend(_blood_pressure_pair(mention, pair))
+            consumed_until = pair.end()
+            continue
+        mentions.append(mention)
+        consumed_until = mention.span[1]
+    mentions.sort(key=lambda m: m.span[0])
+    return mentions
+
+
+# "blood pressure 150/95" or "BP > 140/90 mmHg": systolic over diastolic.
+_BP_PAIR_RE = re.compile(r"\s*/\s*(?P<diastolic>\d{2,3})(?!\d)(?:\s*mm\s*hg)?", re.IGNORECASE)
+
+
+def _blood_pressure_pair(mention: QuantityMention, pair: re.Match[str]) -> list[QuantityMention]:
+    systolic = replace(mention, measure="systolic_bp", span=(mention.span[0], pair.end()))
+    diastolic_value = float(pair.group("diastolic"))
+    diastolic = replace(
+        mention,
+        measure="diastolic_bp",
+        quantity=Quantity(diastolic_value, "mmHg"),
+        number_span=pair.span("diastolic"),
+        span=(mention.span[0], pair.end()),
+    )
+    return [systolic, diastolic]
+
+
+def _between_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
+    low, high = parse_number(found.group("lo")), parse_number(found.group("hi"))
+    if low is None or high is None:
+        return None
+    unit_info = match_unit(text, found.end())
+    inner_unit = match_unit(text, found.end("lo"))
+    unit_info = unit_info or inner_unit
+    end = unit_info[2][1] if unit_info and unit_info[2][0] >= found.end() else found.end()
+    floor = clause_start(text, found.start())
+    measure = _measure_for(text, found.start(), end, floor) or (UNKNOWN_MEASURE, found.span())
+    unit = unit_info[0] if unit_info else None
+    key = _refine_measure(text, measure[0], unit, (floor, end))
+    if "age" in found.group(0).lower():
+        key = "age"
+    quantity = make_quantity(low, high, unit, unit_info[1] if unit_info else 1.0, key)
+    return QuantityMention(
+        key,
+        measure[1],
+        Comparator.RANGE,
+        quantity,
+        (found.start("lo"), found.end("hi")),
+        (min(found.start(), measure[1][0]), end),
+        unit_info is not None,
+    )
+
+
+def _roman_mention(text: str, found: re.Match[str]) -> QuantityMention:
+    lead = found.group("lead").lower()
+    key = "asa" if lead.startswith("asa") else "nyha"
+    if lead.startswith("class"):
+        before = measure_key_at(text, clause_start(text, found.start()), found.start())
+        key = before[0] if before else "nyha"
+    low = float(ROMAN[found.group("lo").lower()])
+    high_token = found.group("hi")
+    high = float(ROMAN[high_token.lower()]) if high_token else None
+    start = found.start()
+    comparator = Comparator.RANGE if high is not None else Comparator.EQ
+    prefix = _prefix_comparator(text, found.start("lo"), clause_start(text, found.start()))
+    if prefix is None:
+        prefix = _prefix_comparator(text, found.start(), clause_start(text, found.start()))
+    if high is None and prefix is not None:
+        comparator, start = prefix[0], min(start, prefix[1])
+    end = found.end()
+    suffix = _suffix_comparator(text, end)
+    if suffix is not None and high is None:
+        comparator, end = suffix
+    quantity = Quantity(low, "score", high)
+    return QuantityMention(
+        key,
+        (found.start("lead"), found.end("lead")),
+        comparator,
+        quantity,
+        (found.start("lo"), found.end()),
+        (start, end),
+        False,
+    )
+
+
+def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
+    low = parse_number(found.group("lo"))
+    high = parse_number(found.group("hi")) if found.group("hi") else None
+    if low is None:
+        return None
+    number_end = found.end()
+    unit_info = match_unit(text, number_end)
+    if found.group("unit1") and unit_info is None:
+        unit_info = ("%", 1.0, (found.start("unit1"), found.end("unit1")))
+    end = unit_info[2][1] if unit_info and unit_info[2][0] >= number_end else number_end
+    unit_end = end
+    unit = unit_info[0] if unit_info else None
+    factor = unit_info[1] if unit_info else 1.0
+    floor = clause_start(text, found.start())
+    comparator = Comparator.RANGE if high is not None else Comparator.EQ
+    start = found.start()
+    prefix = _prefix_comparator(text, found.start(), floor)
+    if high is None and prefix is not None:
+        comparator, start = prefix
+    suffix = _suffix_comparator(text, end)
+    if high is None and suffix is not None:
+        comparator, end = suffix
+    measure = _measure_for(text, found.start(), unit_end, floor, start, unit_info is not None) or (
+        UNKNOWN_MEASURE,
+        found.span(),
+    )
+    key = _refine_measure(text, measure[0], unit, (floor, end))
+    number_span = found.span()
+    listed = _OR_LIST_RE.match(text, end) if comparator is Comparator.EQ and key in _LISTABLE else None
+    if listed is not None and low < float(listed.group("last")) <= low + 4:
+        # "ECOG 0, 1 or 2" lists every allowed grade: read it as the range 0-2.
+        high, comparator, end = float(listed.group("last")), Comparator.RANGE, listed.end()
+        number_span = (number_span[0], end)
+    quantity = make_quantity(low, high, unit, factor, key)
+    span_start = min(start, measure[1][0])
+    return QuantityMention(
+        key,
+        measure[1],
+        comparator,
+        quantity,
+        number_span,
+        (span_start, max(end, measure[1][1])),
+        unit_info is not None,
+    )
+
+
+def _units_compatible(value: Quantity, constraint: Quantity, measure: str) -> tuple[float, float | None] | None:
+    """Constraint bounds expressed in the value's unit, or None when the two cannot be compared."""
+    if measure in _AMBIGUOUS_WITHOUT_UNIT and "" in (value.unit, constraint.unit):
+        return None  # creatinine "110" is µmol/L, "1.1" mg/dL; a guess here would be a wrong verdict
+    if value.unit == constraint.unit:
+        return constraint.value, constraint.upper
+    if value.unit in ("", "score") and constraint.unit not in _UNIT_REQUIRED:
+        return constraint.value, constraint.upper
+    if measure in _SCORE_OR_PERCENT and {value.unit, constraint.unit} <= {"score", "%", ""}:
+        return constraint.value, constraint.upper
+    factor = _SI_FACTORS.get(measure)
+    if factor is not None and {value.unit, constraint.unit} == {"mg/dL", "umol/L"}:
+        scale = factor if value.unit == "umol/L" else 1 / factor
+        upper = None if constraint.upper is None else constraint.upper * scale
+        return constraint.value * scale, upper
+    return None
+
+
+def compare(value: Quantity, constraint: Comparison) -> bool | None:
+    """True if `value` satisfies the constraint, False if it violates it, None when units do not line up.
+
+    A value that is itself a range ("ECOG 1-2") decides only when the whole range falls on one side.
+    """
+    bounds = _units_compatible(value, constraint.value, constraint.measure)
+    if bounds is None:
+        return None
+    low_bound, high_bound = bounds
+    lows = [value.value] if value.upper is None else [value.value, value.upper]
+    verdicts = {_satisfies(v, constraint.comparator, low_bound, high_bound) for v in lows}
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+def _satisfies(number: float, comparator: Comparator, bound: float, upper: float | None) -> bool:
+    tolerance = 1e-9 * max(1.0, abs(bound))
+    if comparator is Comparator.GE:
+        return number >= bound - tolerance
+    if comparator is Comparator.GT:
+        return number > bound + tolerance
+    if comparator is Comparator.LE:
+        return number <= bound + tolerance
+    if comparator is Comparator.LT:
+        return number < bound - tolerance
+    if comparator is Comparator.RANGE:
+        top = bound if upper is None else upper
+        low, high = min(bound, top), max(bound, top)
+        return low - tolerance <= number <= high + tolerance
+    return abs(number - bound) <= tolerance

@@ -1,0 +1,338 @@
+"""Question parser: facts a patient states, checked against parsed criteria. Pure, no model, no store."""
+
+from __future__ import annotations
+
+import time
+import timeit
+
+import pytest
+
+from assistant.patient_facts import PatientFacts, age_in_days, elapsed_in_window, parse_question, split_clauses
+from ingest.constraints import parse_criterion, window_contains
+from ingest.measures import Comparison, compare, same_measure
+
+
+def quote(text: str, span: tuple[int, int] | None) -> str:
+    assert span is not None
+    return text[span[0] : span[1]]
+
+
+HEADLINE = "I'm 63, my PSA is 2.8 and my last chemo was 3 weeks ago - can I join?"
+
+
+def test_headline_question() -> None:
+    facts = parse_question(HEADLINE)
+    assert facts.age == 63
+    assert quote(HEADLINE, facts.age_span) == "63"
+    assert [(m.measure, m.quantity.value) for m in facts.measurements] == [("psa", 2.8)]
+    assert quote(HEADLINE, facts.measurements[0].span) == "PSA is 2.8"
+    [chemo] = facts.elapsed
+    assert chemo.event == "chemo" and chemo.days_ago == 21
+    assert [quote(HEADLINE, c) for c in facts.clauses] == [
+        "I'm 63",
+        "my PSA is 2.8",
+        "my last chemo was 3 weeks ago - can I join",
+    ]
+
+
+def test_headline_against_criteria() -> None:
+    facts = parse_question(HEADLINE)
+    window = parse_criterion("Chemotherapy within 4 weeks before the first dose").windows[0]
+    assert window_contains(facts.elapsed[0].days_ago or 0, window) is True
+    five_weeks = parse_question("my last chemo was 5 weeks ago").elapsed[0]
+    assert window_contains(five_weeks.days_ago or 0, window) is False
+    age = parse_criterion("Age 18 to 60 years").comparisons[0].comparison
+    stated = age_in_days(facts)
+    assert stated is not None
+    assert compare(stated, age) is False
+
+
+# --- age --------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        ("I'm 70 and have COPD", 70),
+        ("I am 45 years old", 45),
+        ("my 12-year-old has asthma", 12),
+        ("aged 16, is that too young?", 16),
+        ("a 63 yo man with prostate cancer", 63),
+        ("he is 71", 71),
+        ("My son is 9, can he join?", 9),
+        ("she's 58", 58),
+        ("I am a 40-year-old woman", 40),
+        ("my 8-month-old daughter", 8 / 12),
+        ("I'm 63, my PSA is 2.8", 63),
+    ],
+)
+def test_age_only_where_stated(question: str, age: float) -> None:
+    assert parse_question(question).age == pytest.approx(age)
+
+
+@pytest.mark.parametrize(
+    ("question", "criterion", "expected"),
+    [
+        ("I am over 65", "Age ≥ 65 years", True),
+        ("I am over 65", "Age > 65 years", None),  # over 65 may be 65 and a half: undecided, not a guess
+        ("she is under 18", "Age 18 years or older", None),
+        ("I'm about 70", "Age ≤ 75", True),
+        ("I'm nearly 18", "Age ≥ 18", None),
+        ("My dad, 71, has COPD", "Age 18 to 70 years", False),
+    ],
+)
+def test_age_bounds(question: str, criterion: str, expected: bool | None) -> None:
+    stated = age_in_days(parse_question(question))
+    assert stated is not None
+    assert compare(stated, parse_criterion(criterion).comparisons[0].comparison) is expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm 5'10 and 180 lbs",
+        "I took a 10-day course of antibiotics",
+        "I have a 3 cm lesion",
+        "my creatinine clearance 40",
+        "I've been diabetic for 15 years",
+        "I had surgery 2 weeks ago",
+        "stage 4 lung cancer",
+        "type 2 diabetes",
+        "I'm 20 weeks pregnant",
+        "I'm 5 feet tall",
+        "my Karnofsky is 60",
+        "I'm 2 cycles into chemo",
+        "ECOG 2",
+        "I weigh 70 kg",
+        "he is 6 months post transplant",
+    ],
+)
+def test_numbers_that_are_not_ages(question: str) -> None:
+    assert parse_question(question).age is None
+
+
+# --- sex --------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "sex", "asks"),
+    [
+        ("I'm a woman with breast cancer", "female", None),
+        ("my husband has lung cancer, can he join?", "male", None),
+        ("can women join?", None, "female"),
+        ("Are men eligible?", None, "male"),
+        ("a 63 yo man", "male", None),
+        ("my wife is 50", "female", None),
+        ("I'm 63, my PSA is 2.8", None, None),
+    ],
+)
+def test_sex(question: str, sex: str | None, asks: str | None) -> None:
+    facts = parse_question(question)
+    assert (facts.sex, facts.asks_about_sex) == (sex, asks)
+
+
+# --- measurements -----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "measure", "value", "unit"),
+    [
+        ("my Karnofsky is 60", "karnofsky", 60, "%"),
+        ("PSA 2.8", "psa", 2.8, "ng/mL"),
+        ("eGFR of 45", "egfr", 45, "mL/min"),
+        ("bilirubin 1.2 times the upper limit", "bilirubin", 1.2, "xULN"),
+        ("a 4 mm nodule", "lesion_size", 4, "mm"),
+        ("ECOG 2", "ecog", 2, "score"),
+        ("BMI 41", "bmi", 41, "kg/m2"),
+        ("I had two lines of chemo", "prior_lines", 2, "score"),
+        ("I got 70 Gy to the chest", "radiation_dose", 70, "Gy"),
+        ("PASI 8", "pasi", 8, "score"),
+        ("a 1.2 cm tumour", "lesion_size", 12, "mm"),
+        ("FEV1 of 55%", "head:fev1", 55, "%"),
+        ("creatinine clearance 40", "crcl", 40, "mL/min"),
+    ],
+)
+def test_measurements(question: str, measure: str, value: float, unit: str) -> None:
+    [measurement] = parse_question(question).measurements
+    assert (measurement.measure, measurement.quantity.unit) == (measure, unit)
+    assert measurement.quantity.value == pytest.approx(value)
+
+
+def first_comparison(criterion: str) -> Comparison:
+    return parse_criterion(criterion).comparisons[0].comparison
+
+
+@pytest.mark.parametrize(
+    ("question", "criterion", "expected"),
+    [
+        ("my Karnofsky is 60", "Karnofsky ≥ 70%", False),
+        ("my Karnofsky is 90", "Karnofsky ≥ 70%", True),
+        ("bilirubin 1.2 times the upper limit", "Total bilirubin > 1.5 x ULN", False),  # exclusion not met
+        ("PASI 8", "PASI >= 12", False),
+        ("a 4 mm nodule", "at least one lesion >= 10 mm", False),
+        ("a 1.2 cm tumour", "measurable lesion >= 10 mm", True),
+        ("I had two lines of chemo", "more than two prior lines of therapy", False),
+        ("ECOG 2", "ECOG performance status 0-1", False),
+        ("ECOG 1", "ECOG performance status 0-1", True),
+        ("FEV1 of 55%", "FEV1 >= 50% predicted", True),
+        ("eGFR of 45", "eGFR ≥ 60 mL/min/1.73m2", False),
+    ],
+)
+def test_stated_values_against_criteria(question: str, criterion: str, expected: bool) -> None:
+    measurement = parse_question(question).measurements[0]
+    parsed = parse_criterion(criterion)
+    [target] = [c for c in parsed.comparisons if same_measure(c.measure, measurement.measure)]
+    assert compare(measurement.quantity, target.comparison) is expected
+
+
+def test_incompatible_units_are_undecided() -> None:
+    measurement = parse_question("bilirubin 1.2 mg/dL").measurements[0]
+    assert compare(measurement.quantity, first_comparison("Total bilirubin > 1.5 x ULN")) is None
+    creatinine = parse_question("my creatinine is 110").measurements[0]
+    assert compare(creatinine.quantity, first_comparison("Creatinine ≤ 1.5 mg/dL")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "criterion", "expected"),
+    [
+        ("platelets 150", "Platelets ≥ 100,000/mm3", True),  # bare 150 is 150 x10^9/L
+        ("platelets 90", "Platelet count ≥ 100 x 10^9/L", False),
+        ("ANC 1.2", "ANC ≥ 1,500/mm3", False),
+        ("hemoglobin 95", "Hemoglobin ≥ 9 g/dL", True),  # bare 95 is g/L
+    ],
+)
+def test_bare_counts_read_by_magnitude(question: str, criterion: str, expected: bool) -> None:
+    measurement = parse_question(question).measurements[0]
+    assert compare(measurement.quantity, first_comparison(criterion)) is expected
+
+
+# --- elapsed ----------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "event", "days_ago", "duration"),
+    [
+        ("my last chemo was 3 weeks ago", "chemo", 21, None),
+        ("biopsy 4 months ago", "biopsy", 4 * 30.4375, None),
+        ("I stopped my steroids 10 days ago", "steroids", 10, None),
+        ("It has been 5 weeks since my last chemo", "chemo", 35, None),
+        ("I had surgery in March", "surgery", None, None),
+        ("I've been diabetic for 15 years", "diabetic", None, 15 * 365.25),
+        ("I had a heart attack a year ago", "heart attack", 365.25, None),
+        ("I've had psoriasis for more than 10 years", "psoriasis", None, 3652.5),
+    ],
+)
+def test_elapsed(question: str, event: str, days_ago: float | None, duration: float | None) -> None:
+    [elapsed] = parse_question(question).elapsed
+    assert elapsed.event == event
+    assert quote(question, elapsed.event_span) == event
+    assert elapsed.days_ago == (None if days_ago is None else pytest.approx(days_ago))
+    assert elapsed.duration_days == (None if duration is None else pytest.approx(duration))
+
+
+@pytest.mark.parametrize(
+    ("question", "criterion", "expected"),
+    [
+        ("my last chemo was 3 weeks ago", "Chemotherapy within 4 weeks before the first dose", True),
+        ("my last chemo was 5 weeks ago", "Chemotherapy within 4 weeks before the first dose", False),
+        ("I had surgery over a month ago", "Major surgery within 4 weeks prior to enrollment", False),
+        ("I had surgery over a month ago", "At least 6 weeks since prior surgery", None),  # 31 days or 3 months?
+        ("I had radiation a year ago", "At least 6 weeks since prior radiotherapy", True),
+        ("I had chemo within the last 2 weeks", "Chemotherapy within 4 weeks before the first dose", True),
+        ("I had chemo within the last 2 weeks", "At least 28 days since prior chemotherapy", False),
+        ("I had chemo in the past 6 weeks", "At least 28 days since prior chemotherapy", None),
+        ("I had surgery in March", "Major surgery within 4 weeks prior to enrollment", None),
+    ],
+)
+def test_elapsed_in_window(question: str, criterion: str, expected: bool | None) -> None:
+    [elapsed] = parse_question(question).elapsed
+    [window] = parse_criterion(criterion).windows
+    assert elapsed_in_window(elapsed, window) is expected
+
+
+def test_blood_pressure_pair() -> None:
+    stated = {m.measure: m.quantity.value for m in parse_question("my blood pressure is 150/95").measurements}
+    assert stated == {"systolic_bp": 150, "diastolic_bp": 95}
+    limits = parse_criterion("Uncontrolled hypertension (blood pressure > 160/100 mmHg)").comparisons
+    assert [(c.measure, c.comparison.value.value) for c in limits] == [("systolic_bp", 160), ("diastolic_bp", 100)]
+
+
+# --- negation ---------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        ("I don't have diabetes", ["diabetes"]),
+        ("I never smoked", ["smoked"]),
+        ("no history of stroke or heart attack", ["stroke or heart attack"]),
+        ("I'm not pregnant", ["pregnant"]),
+        ("I'm not on steroids", ["steroids"]),
+        ("I don't have diabetes, never smoked, and I'm not on steroids", ["diabetes", "smoked", "steroids"]),
+        ("I have diabetes and smoke", []),
+        ("I'm not sure about my PSA", []),
+    ],
+)
+def test_negated(question: str, negated: list[str]) -> None:
+    assert [quote(question, n.scope_span) for n in parse_question(question).negated] == negated
+
+
+# --- unmet circumstances matched to criteria --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind", "criterion"),
+    [
+        ("I can't travel", "travel", "Able to travel to the study site"),
+        ("I cannot come weekly", "travel", "Willing to attend weekly clinic visits"),
+        ("I live alone", "caregiver", "Must have a caregiver who can accompany the patient"),
+        ("there is no one who can consent for him", "legal_representative", "Has a legally authorized representative"),
+        ("I don't have a smartphone", "device", "Access to a smartphone"),
+        ("I don't speak English", "language", "Speaks English"),
+        ("she is unable to swallow pills", "swallow", "Able to swallow tablets"),
+    ],
+)
+def test_unmet_matches_requirement_kind(question: str, kind: str, criterion: str) -> None:
+    facts = parse_question(question)
+    assert [u.kind for u in facts.unmet] == [kind]
+    assert parse_criterion(criterion).requirement_kind == kind
+
+
+@pytest.mark.parametrize("question", ["I don't have diabetes", "I can travel", "I live with my wife", "I'm 63"])
+def test_no_unmet_without_a_missing_capacity(question: str) -> None:
+    assert parse_question(question).unmet == ()
+
+
+# --- healthy volunteers and clauses -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "healthy"),
+    [
+        ("I'm healthy, can I volunteer?", True),
+        ("I have no medical conditions", True),
+        ("I'm a healthy volunteer aged 30", True),
+        ("I'm healthy except for asthma", False),
+        ("I have asthma", False),
+    ],
+)
+def test_healthy_volunteer(question: str, healthy: bool) -> None:
+    assert parse_question(question).healthy_volunteer is healthy
+
+
+def test_clauses_split_on_sentences_commas_and_and() -> None:
+    text = "I'm 70. My platelets are 100,000 and my ECOG is 1, but I live alone!"
+    assert [quote(text, c) for c in split_clauses(text)] == [
+        "I'm 70",
+        "My platelets are 100,000",
+        "my ECOG is 1",
+        "I live alone",
+    ]
+
+
+def test_spans_always_inside_text() -> None:
+    facts: PatientFacts = parse_question(HEADLINE + " I don't have a smartphone and I live alone.")
+    spans = [facts.age_span, *(m.span for m in facts.measurements), *(e.span for e in facts.elapsed)]
+    spans += [n.scope_span for n in facts.negated] + [u.span for u in facts.unmet] + list(facts.clauses)
+    for span in spans:
+        assert span is not None and 0 <= span[0] < span[1] <= len(facts.text)
+
+
+def test_question_latency() -> None:
+    questions = [HEADLINE, "I don't have diabetes, never smoked, and I'm not on steroids", "my Karnofsky is 60"]
+    for question in questions:
+        parse_question(question)
+    rounds = 100
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for question in questions:
+            parse_question(question)
+    slowdown = max(1.0, min(timeit.repeat("sum(range(100))", number=20000, repeat=5)) / 20000 / 1e-6)
+    per_question_ms = (time.perf_counter() - start) / (rounds * len(questions)) * 1000 / slowdown
+    assert per_question_ms < 2.0, per_question_ms
