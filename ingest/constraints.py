@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass
 
 from ingest.measures import (
+    DAYS_PER_UNIT,
     UNKNOWN_MEASURE,
     Comparator,
     Comparison,
+    Quantity,
     QuantityMention,
     Span,
     clause_start,
@@ -139,7 +141,10 @@ _CIRCUMSTANCE_CUE_RE = re.compile(
     r"|\blegally\s+authori[sz]ed\s+representative\b|\bcare\s?-?giver\b",
     re.IGNORECASE,
 )
-_CLAUSE_END_RE = re.compile(r"[.;\n\r](?!\d)|\bor\s+(?:who|if)\b|$")
+# A line break ends a clause only where a new list item starts: registry text (XML above all) wraps long
+# sentences over several indented lines.
+_LIST_ITEM_START = r"[\n\r]\s*(?=[-*•o]\s|\d{1,2}[.)]|[a-z][.)]\s|\(\w\))"
+_CLAUSE_END_RE = re.compile(r"(?<!\.[a-zA-Z])[.;](?![\da-zA-Z])|" + _LIST_ITEM_START + r"|\bor\s+(?:who|if)\b|$")
 
 
 def circumstance_kind(text: str) -> str | None:
@@ -155,7 +160,10 @@ def _inside_parenthesis(text: str, position: int) -> bool:
 
 
 def _clause_end(text: str, position: int) -> int:
-    """End of the sentence holding `position`; inside an open parenthesis, its closing bracket."""
+    """End of the sentence holding `position`; inside an open parenthesis, its closing bracket. A marker followed by
+    a colon ("except for:") introduces a list: the clause runs to the end of the criterion."""
+    if re.match(r"\s*:", text[position:]):
+        return len(text)
     found = _CLAUSE_END_RE.search(text, position)
     end = found.start() if found else len(text)
     if _inside_parenthesis(text, position):
@@ -251,15 +259,25 @@ def _negation(text: str) -> Span | None:
 _EXCEPTION_MARKER_RE = re.compile(
     r"\bwith\s+the\s+(?:possible\s+)?exceptions?\s+of\b|\bexcept(?:ion)?s?\s*:|\bexcept(?:\s+(?:for|that|in|when|if|those))?\b"
     r"|\bunless\b|\bother\s+than\b|\bexcluding\b|\bapart\s+from\b|\bwith\s+the\s+exception\b|\bbesides\b"
+    r"|\bhowever\b"
     r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b",
     re.IGNORECASE,
 )
 _ALLOWED_RE = re.compile(
-    r"\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?:allowed|permitted|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
+    r"\b(?:is|are)\s+not\s+(?:considered|exclusionary|an?\s+exclusion)\b|\b(?:does|do)\s+not\s+(?:count|exclude)\b"
+    r"|\bmay\s+(?:still\s+)?(?:receive|take|continue|use|have|be\s+on)\b"
+    # "will not be eligible", "not allowed" are the opposite of an allowance.
+    r"|\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?<!not\s)(?<!not\sbe\s)(?<!never\s)"
+    r"(?:allowed|permitted|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
     r"|as\s+long|to|for\s+(?:this|the)\s+(?:study|trial)))",
     re.IGNORECASE,
 )
-_SEGMENT_START_RE = re.compile(r"\.(?!\d)\s*|[;:\n\r(•]\s*|,\s*(?=[A-Za-z]+\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+allowed)")
+# A sentence dot, not the dots of "e.g." / "i.e." (which would cut "(e.g., thyroxine)" off its subject).
+_SEGMENT_START_RE = re.compile(
+    r"(?<!\.[a-zA-Z])\.(?![\da-zA-Z])\s*|[;:(•]\s*|"
+    + _LIST_ITEM_START
+    + r"\s*|,\s*(?=[A-Za-z]+\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+allowed)"
+)
 
 
 def _segment_start(text: str, position: int) -> int:
@@ -291,6 +309,13 @@ _EXCEPTION_HINTS = (
     "acceptable",
     "eligible",
     "provided",
+    "not considered",
+    "not count",
+    "not exclud",
+    "not exclus",
+    "not an exclusion",
+    "may ",
+    "however",
 )
 
 
@@ -300,7 +325,8 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         return ()
     for marker in _EXCEPTION_MARKER_RE.finditer(text):
         in_paren = _inside_parenthesis(text, marker.start())
-        end = _clause_end(text, marker.end())
+        # "Exceptions: a; b; c" lists every exception after the colon.
+        end = len(text) if marker.group(0).rstrip().endswith(":") else _clause_end(text, marker.end())
         span = _trimmed(text, marker.start(), end)
         carve_end = text.rfind("(", 0, marker.start()) if in_paren else marker.start()
         clauses.append(ExceptionClause(marker.group(0).strip().lower(), span, _carved(text, carve_end)))
@@ -453,6 +479,52 @@ def _comparison(mention: QuantityMention) -> CriterionComparison | None:
     )
 
 
+# "in the past year", "within the last month": a window of one unit with no number written.
+_IMPLICIT_WINDOW_RE = re.compile(
+    r"\b(?:in|within|during|over)\s+the\s+(?:past|last|previous|prior|preceding)\s+(?P<unit>year|month|week|day)\b",
+    re.IGNORECASE,
+)
+
+
+def _shared_units(comparisons: list[CriterionComparison]) -> list[CriterionComparison]:
+    """The second bound of "BMI less than 20 or greater than 50" has no name or unit of its own: it takes them from
+    the bound before it when its head noun is that measure."""
+    shared: list[CriterionComparison] = []
+    for comparison in comparisons:
+        value = comparison.comparison.value
+        earlier = next((c for c in reversed(shared) if c.measure == comparison.measure.removeprefix("head:")), None)
+        if earlier is not None and comparison.measure.startswith("head:") and value.unit in ("", "score"):
+            value = Quantity(value.value, earlier.comparison.value.unit, value.upper)
+            comparison = CriterionComparison(
+                earlier.measure,
+                comparison.measure_span,
+                Comparison(earlier.measure, comparison.comparison.comparator, value),
+                comparison.span,
+            )
+        shared.append(comparison)
+    return shared
+
+
+def _implicit_windows(text: str, found: list[TimeWindow]) -> list[TimeWindow]:
+    windows: list[TimeWindow] = []
+    for match in _IMPLICIT_WINDOW_RE.finditer(text):
+        if any(w.span[0] <= match.start() < w.span[1] for w in found):
+            continue
+        event = _event_before(text, match.start())
+        start = event[1][0] if event else match.start()
+        windows.append(
+            TimeWindow(
+                event=event[0] if event else "",
+                event_span=event[1] if event else None,
+                min_days_ago=None,
+                max_days_ago=DAYS_PER_UNIT[match.group("unit").lower()],
+                anchor_span=None,
+                span=(min(start, match.start()), match.end()),
+            )
+        )
+    return windows
+
+
 def parse_criterion(text: str) -> CriterionConstraints:
     """Structured view of one criterion; spans index `text`. Never raises on odd input (returns empties)."""
     cleaned = clean_text(text)
@@ -467,6 +539,8 @@ def parse_criterion(text: str) -> CriterionConstraints:
         comparison = _comparison(mention)
         if comparison is not None:
             comparisons.append(comparison)
+    windows.extend(_implicit_windows(cleaned, windows))
+    comparisons = _shared_units(comparisons)
     negation = _negation(cleaned) if cleaned else None
     return CriterionConstraints(
         text=text,

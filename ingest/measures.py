@@ -155,6 +155,8 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ("das28", r"das\s?-?28(?:-?(?:crp|esr))?|disease\s+activity\s+score"),
     ("hamd", r"ham-?d(?:-?17)?|hamilton\s+(?:rating\s+scale\s+for\s+)?depression(?:\s+rating\s+scale)?|hdrs"),
     ("asa", r"asa(?:\s+(?:physical\s+status|class|score))?"),
+    # Adverse-event severity on the CTCAE scale ("Grade >= 3 immune-related adverse events").
+    ("grade", r"(?:ctcae\s+)?grade"),
 )
 
 # One leading \\b for the whole alternation (not one per alias) keeps scanning fast: only word starts are tried.
@@ -168,7 +170,8 @@ _MEASURE_KEYS = tuple(key for key, _ in MEASURE_ALIASES)
 MEASURE_FIRST_WORDS = frozenset(
     re.findall(
         r"\w+",
-        "ecog zubrod who karnofsky kps lansky lps performance ps nyha new body bmi calculated measured creatinine cr "
+        "grade ctcae ecog zubrod who karnofsky kps lansky lps performance ps nyha new body bmi calculated measured "
+        "creatinine cr "
         "crcl estimated glomerular egfr gfr serum total direct bilirubin alt ast sgot sgpt transaminase transaminases "
         "aminotransferase aminotransferases alanine aspartate absolute neutrophil neutrophils anc granulocyte "
         "granulocytes platelet platelets plt hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
@@ -393,7 +396,8 @@ _SUFFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
 _SUFFIX_RE = re.compile(
     r"^\s*(?:of\s+age\s+|old\s+|years?\s+)?(?:"
     + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SUFFIX_COMPARATORS))
-    + r")(?![\w])",
+    # "less than 20 or greater than 50" is two bounds: a suffix followed by "than" starts the next one.
+    + r")(?![\w])(?!\s+than\b)",
     re.IGNORECASE,
 )
 
@@ -509,6 +513,9 @@ def same_measure(first: str, second: str) -> bool:
     if UNKNOWN_MEASURE in (first, second):
         return False
     if first == second:
+        return True
+    # A head noun that is itself a known measure ("greater than 50" after "BMI less than 20 or") is that measure.
+    if first.removeprefix("head:") == second.removeprefix("head:"):
         return True
     combined = {"alt_ast": {"alt", "ast"}}
     return second in combined.get(first, set()) or first in combined.get(second, set())
@@ -743,6 +750,17 @@ def _roman_mention(text: str, found: re.Match[str]) -> QuantityMention:
     )
 
 
+_SYMBOL_BEFORE_RE = re.compile(r"(≥|≤|>=|<=|>|<)\s*$")
+_SYMBOLS = {
+    "≥": Comparator.GE,
+    ">=": Comparator.GE,
+    ">": Comparator.GT,
+    "≤": Comparator.LE,
+    "<=": Comparator.LE,
+    "<": Comparator.LT,
+}
+
+
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     low = parse_number(found.group("lo"))
     high = parse_number(found.group("hi")) if found.group("hi") else None
@@ -763,12 +781,18 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     if high is None and prefix is not None:
         comparator, start = prefix
     suffix = _suffix_comparator(text, end)
-    if high is None and suffix is not None:
+    if high is None and prefix is None and suffix is not None:
         comparator, end = suffix
     measure = _measure_for(text, found.start(), unit_end, floor, start, unit_info is not None) or (
         UNKNOWN_MEASURE,
         found.span(),
     )
+    if comparator is Comparator.EQ and measure[0] != UNKNOWN_MEASURE:
+        # "≥Grade 3": the comparator stands before the measure's name, not before the number.
+        before = _SYMBOL_BEFORE_RE.search(text[max(floor, measure[1][0] - 3) : measure[1][0]])
+        if before is not None:
+            comparator = _SYMBOLS[before.group(1)]
+            start = min(start, measure[1][0] - (len(before.group(0))))
     key = _refine_measure(text, measure[0], unit, (floor, end))
     number_span = found.span()
     listed = _OR_LIST_RE.match(text, end) if comparator is Comparator.EQ and key in _LISTABLE else None
