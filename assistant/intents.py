@@ -9,15 +9,11 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from assistant.patient_facts import parse_question
 from assistant.text import stem
 
-IntentKind = Literal["injection", "not_stated", "location", "fact", "dosing", "eligibility", "general"]
+IntentKind = Literal["injection", "out_of_scope", "not_stated", "location", "fact", "dosing", "eligibility", "general"]
 _NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
-_AGE = re.compile(
-    r"\b(?:i am|i'm|im|aged?|he is|she is|he's|she's|a|an)\s+(\d{1,3})(?:[- ]?(?:years?|yrs?|y/?o)(?:[- ]old)?)?\b"
-    r"|\b(\d{1,3})[- ](?:years?|yrs?)[- ]old\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -35,6 +31,8 @@ class IntentRules:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.injection = _compile(data["injection"])
+        self.instruction_like = _compile(data["instruction_like"])
+        self.in_scope_cues = _compile(data["in_scope_cues"])
         self.not_stated = [(t, _compile(t["patterns"])) for t in data["not_stated"]]
         self.location = _compile(data["location"])
         self.facts = [(f, _compile(f["patterns"])) for f in data["facts"]]
@@ -53,6 +51,8 @@ class IntentRules:
         text = question.strip()
         if _any(self.injection, text):
             return Intent("injection")
+        if _any(self.instruction_like, text):
+            return Intent("out_of_scope")
         eligibility_cue = _any(self.eligibility, text)
         for topic, patterns in self.not_stated:
             if _any(patterns, text) and not (eligibility_cue and topic["topic"] in {"side_effects", "benefit"}):
@@ -68,12 +68,29 @@ class IntentRules:
                 return Intent("fact", fact["intent"], fact)
         if _any(self.dosing, text):
             return Intent("dosing", spec=self.data["dosing"])
-        if eligibility_cue:
+        if eligibility_cue or _states_facts(text):
             return Intent("eligibility")
         return Intent("general")
 
+    def has_scope_cue(self, question: str) -> bool:
+        """Words that tie a question to a trial (study, drug, site, eligibility, disease...)."""
+        return _any(self.in_scope_cues, question)
+
     def is_follow_up(self, question: str) -> bool:
         return _any(self.follow_up, question.strip())
+
+
+def _states_facts(text: str) -> bool:
+    """The asker describes themselves (an age, a value, a time since something, what they lack): whatever the
+    wording, that is a question of whether they fit the trial."""
+    facts = parse_question(text)
+    return bool(
+        facts.age is not None
+        or facts.measurements
+        or facts.unmet
+        or facts.healthy_volunteer
+        or any(e.days_ago is not None for e in facts.elapsed)
+    )
 
 
 def _any(patterns: list[re.Pattern[str]], text: str) -> bool:
@@ -90,9 +107,6 @@ def trial_id_in(text: str) -> str | None:
     return match.group(0).upper() if match else None
 
 
-def age_in_question(text: str) -> int | None:
-    match = _AGE.search(text)
-    if not match:
-        return None
-    value = int(match.group(1) or match.group(2))
-    return value if 0 < value < 120 else None
+def age_in_question(text: str) -> float | None:
+    """The asker's age, only where the question says it is one ("I'm 70", "a 12-year-old", "aged 16")."""
+    return parse_question(text).age

@@ -7,31 +7,39 @@ answer it says the record does not say and points to the trial's contacts or sit
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from assistant.eligibility import Assessment, Decision, EligibilityReasoner, Finding
 from assistant.grounding import (
     Concept,
     Span,
     build_concepts,
-    exception_regions,
     find_concept,
     find_phrases,
-    inside_any,
-    is_negative_requirement,
     sentences,
     word_spans,
 )
-from assistant.intents import Intent, IntentRules, age_in_question
+from assistant.intents import Intent, IntentRules
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
 from assistant.retrieval import PassageRetriever
+from assistant.text import STOPWORDS
+from assistant.vocabulary import Vocabulary
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
 from ingest.records import Chunk, Trial
 
 CRITERIA_SECTIONS = (INCLUSION, EXCLUSION, ELIGIBILITY)
 OFFLINE = "offline"
 _MAX_QUOTE = 600
+_VERDICT_OF = {
+    Decision.EXCLUDED: Verdict.EXCLUDED,
+    Decision.ALLOWED: Verdict.ALLOWED,
+    Decision.CONDITIONS: Verdict.ALLOWED_WITH_CONDITIONS,
+}
+_MAX_CITED_FINDINGS = 5
+_TOPIC_SECTIONS = frozenset({"Conditions", "Keywords", "Interventions", "Study Groups"})
 _VERDICT_WORDS = {
     Verdict.EXCLUDED: "Excluded",
     Verdict.ALLOWED: "Allowed",
@@ -58,6 +66,7 @@ class OfflineAnswerer:
         self.retriever = retriever
         self.directory = directory
         self.rules = rules
+        self.reasoner = EligibilityReasoner(Vocabulary.load(), rules.eligibility_scaffolding)
 
     # ---- entry ---------------------------------------------------------------------------------
     def answer(self, question: str, trial_id: str, intent: Intent) -> Answer:
@@ -69,29 +78,64 @@ class OfflineAnswerer:
             "dosing": self._dosing,
             "eligibility": self._eligibility,
             "general": self._general,
+            "out_of_scope": self._out_of_scope,
         }[intent.kind]
         answer = handler(question, trial_id, intent)
         answer.intent = intent.kind if not intent.name else f"{intent.kind}:{intent.name}"
         return answer
 
+    # ---- no trial chosen -----------------------------------------------------------------------
+    def across_trials(self, question: str, shown_trials: int = 5) -> Answer:
+        """With no trial chosen, the trials whose records best match, each with its best passage cited.
+
+        No verdict: a verdict about a trial the user did not pick would be a guess about the wrong study.
+        """
+        retrieved = self.retriever.search(question, k=self.retriever.settings.candidates)
+        best: dict[str, ScoredChunk] = {}
+        for scored in retrieved:
+            best.setdefault(scored.chunk.trial_id, scored)
+        picked = list(best.values())[:shown_trials]
+        if not picked:
+            text = "No indexed trial matches this question. Pick a trial, or ingest its record first."
+            return self._finish(question, None, text, [], [], abstained=True)
+        citations = [_cite(s.chunk, _first_sentence(s.chunk.text)) for s in picked]
+        lines = [
+            f"{i}. {c.trial_id} ({s.chunk.title[:100]}), {_section_label(s.chunk)}: “{_one_line(c.quote)}” [{i}]"
+            for i, (s, c) in enumerate(zip(picked, citations, strict=True), start=1)
+        ]
+        text = (
+            "No trial is chosen, so I give no verdict about any one of them. The indexed trials whose records "
+            "match your question best:\n" + "\n".join(lines) + "\nPick one (the trial picker, or name its NCT id) "
+            "to have the question answered from that trial's criteria."
+        )
+        return self._finish(question, None, text, citations, picked)
+
     # ---- eligibility ---------------------------------------------------------------------------
     def _eligibility(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        if intent.name == "age":
-            return self._age_eligibility(question, trial_id, intent)
         retrieved = self.retriever.search(question, trial_id=trial_id, k=self.retriever.settings.candidates)
-        criteria = [s for s in retrieved if s.chunk.section in CRITERIA_SECTIONS]
-        concepts = build_concepts(question, self.retriever.expander.groups, self.rules.eligibility_scaffolding)
-        best = _best_match(criteria, concepts)
         shown = retrieved[: self.retriever.settings.top_k]
-        if best is None:
+        criteria, summary = self._criteria(trial_id, retrieved), self._summary(trial_id)
+        assessment = self.reasoner.assess(question, criteria, summary)
+        if not assessment.findings:
+            concepts = build_concepts(question, self.retriever.expander.groups, self.rules.eligibility_scaffolding)
             fallback = self._unsectioned_eligibility(question, trial_id, concepts, retrieved, shown)
             return fallback or self._eligibility_not_stated(question, trial_id, concepts, shown)
-        chunk = best.scored.chunk
-        verdict, note = _criterion_verdict(chunk, best.spans)
-        citation = _cite(chunk, _quote_span(chunk.text, [s for found in best.spans for s in found]))
-        label = _criterion_label(chunk)
-        text = f"{_VERDICT_WORDS[verdict]}. {label} says: “{citation.quote}” [1]. {note}".strip()
-        return self._finish(question, trial_id, text, [citation], shown, verdict=verdict)
+        text, citations = _assessment_text(assessment)
+        verdict = _VERDICT_OF.get(assessment.decision) if assessment.decision else None
+        answer = self._finish(question, trial_id, text, citations, shown, verdict=verdict)
+        answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
+        return answer
+
+    def _criteria(self, trial_id: str, retrieved: Sequence[ScoredChunk]) -> list[Chunk]:
+        """Every criterion of the trial, the retrieved ones first: a fact is checked against all of them."""
+        ranked = [s.chunk for s in retrieved if s.chunk.section in CRITERIA_SECTIONS]
+        seen = {c.chunk_id for c in ranked}
+        rest = [s.chunk for s in self.retriever.lookup(trial_id, kind="criterion") if s.chunk.chunk_id not in seen]
+        return ranked + [c for c in rest if c.section in CRITERIA_SECTIONS]
+
+    def _summary(self, trial_id: str) -> dict[str, Chunk]:
+        facts = self.retriever.lookup(trial_id, facts=("minimum_age", "maximum_age", "sex", "healthy_volunteers"))
+        return {s.chunk.fact: s.chunk for s in facts if s.chunk.fact}
 
     def _unsectioned_eligibility(
         self,
@@ -118,38 +162,6 @@ class OfflineAnswerer:
         text = f"{_VERDICT_WORDS[verdict]}. Under “{heading}” the record says: “{citation.quote}” [1]."
         return self._finish(question, trial_id, text, [citation], shown, verdict=verdict)
 
-    def _age_eligibility(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        age = age_in_question(question)
-        facts = self.retriever.lookup(trial_id, facts=("minimum_age", "maximum_age"))
-        shown = facts + self.retriever.search(question, trial_id=trial_id)
-        if age is None or not facts:
-            return self._eligibility(question, trial_id, Intent("eligibility"))
-        citations: list[Citation] = []
-        verdict = Verdict.ALLOWED
-        reasons: list[str] = []
-        for scored in facts:
-            limit = _years(scored.chunk.text)
-            if limit is None:
-                continue
-            citations.append(_cite(scored.chunk))
-            marker = f"[{len(citations)}]"
-            if scored.chunk.fact == "minimum_age":
-                reasons.append(f"the minimum age is {scored.chunk.text} {marker}")
-                if age < limit:
-                    verdict = Verdict.EXCLUDED
-            else:
-                reasons.append(f"the maximum age is {scored.chunk.text} {marker}")
-                if age > limit:
-                    verdict = Verdict.EXCLUDED
-        if not citations:
-            return self._eligibility(question, trial_id, Intent("eligibility"))
-        outcome = "is outside" if verdict is Verdict.EXCLUDED else "is within"
-        text = (
-            f"{_VERDICT_WORDS[verdict]} by age: {age} {outcome} the record's limits; " + "; ".join(reasons) + ". "
-            "Other criteria still apply."
-        )
-        return self._finish(question, trial_id, text, citations, shown, verdict=verdict)
-
     def _eligibility_not_stated(
         self, question: str, trial_id: str, concepts: Sequence[Concept], shown: list[ScoredChunk]
     ) -> Answer:
@@ -162,64 +174,78 @@ class OfflineAnswerer:
 
     # ---- facts, locations, dosing --------------------------------------------------------------
     def _fact(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        spec = intent.spec
-        facts = self.retriever.lookup(trial_id, facts=tuple(spec.get("facts", ())))
-        sections = tuple(spec.get("sections", ()))
-        searched = self.retriever.search(question, trial_id=trial_id, sections=sections or None) if sections else []
-        citations = [_cite(s.chunk) for s in facts]
-        parts = [f"{_fact_name(s.chunk)}: {_humanize(s.chunk.text)} [{i}]" for i, s in enumerate(facts, start=1)]
-        passage = self._best_sentence(question, searched, exclude={s.chunk.chunk_id for s in facts})
-        lead = self._section_lead(trial_id, sections)
-        if lead is not None and (passage is None or _order(sections, lead[0]) < _order(sections, passage[0])):
-            passage = lead  # a generic question ("what is the study drug?") is answered by the section itself
-        if passage is not None:
-            chunk, span = passage
-            citations.append(_cite(chunk, span))
-            parts.append(f"{chunk.section}: “{citations[-1].quote}” [{len(citations)}]")
-        shown = facts + searched + self.retriever.search(question, trial_id=trial_id)
-        if not citations:
-            return self._abstain(question, trial_id, f"{str(spec.get('label', 'this')).lower()}", shown)
-        return self._finish(question, trial_id, "; ".join(parts) + ".", citations, shown)
+        reply = _Reply()
+        for spec in _asked_specs(self.rules, question, intent.spec):
+            _FACT_PARTS.get(str(spec.get("answer", "")), _field_part)(self, question, trial_id, spec, reply)
+        shown = reply.shown + self.retriever.search(question, trial_id=trial_id)
+        if not reply.citations:
+            return self._abstain(question, trial_id, f"{str(intent.spec.get('label', 'this')).lower()}", shown)
+        return self._finish(question, trial_id, reply.text(), reply.citations, shown)
 
     def _location(self, question: str, trial_id: str, intent: Intent) -> Answer:
+        if _asks(self.rules, "contacts", question):
+            # "Who do I call at the Leeds site?" is a contact question about one site.
+            return self._fact(question, trial_id, Intent("fact", "contacts", _fact_spec(self.rules, "contacts")))
         sites = self.retriever.lookup(trial_id, kind="site")
         if not sites:
             text = f"The record of {trial_id} does not list study sites. {self._contacts_hint(trial_id)}"
             return self._finish(question, trial_id, text, [], sites, abstained=True)
-        lowered = question.lower()
-        named = [s for s in sites if any(_mentions(lowered, part) for part in _site_parts(s.chunk.text))]
+        reply = _Reply()
+        named = _named_sites(question, sites)
         if named:
-            citations = [_cite(s.chunk) for s in named]
-            listing = "; ".join(f"{_one_line(c.quote)} [{i}]" for i, c in enumerate(citations, start=1))
-            text = f"Yes: {len(named)} listed site{'s' if len(named) > 1 else ''} match: {listing}."
-            return self._finish(question, trial_id, text, citations, named + sites)
-        citations = [_cite(s.chunk) for s in sites]
+            for scored in named[:_MAX_SITES_SHOWN]:
+                _site_part(scored.chunk, reply, contacts=len(named) == 1 and bool(_contact_lines(scored.chunk.text)))
+            if _asks_status(self.rules, question) and not any(_site_status(s.chunk.text) for s in named):
+                # No per-site status: the study's overall status is the nearest answer the record gives.
+                reply.parts.append("the record gives no status for this site")
+                _field_part(self, question, trial_id, _fact_spec(self.rules, "status"), reply)
+            many = len(named) > 1
+            # "Yes" answers "is there a site in X?"; for "is the X site recruiting?" the site's status is the answer.
+            yes = "Yes: " if re.match(r"\s*(is|are) there\b", question, re.IGNORECASE) else ""
+            text = f"{yes}{len(named)} listed site{'s' if many else ''} match{'' if many else 'es'}: {reply.text()}"
+            return self._finish(question, trial_id, text, reply.citations, named + sites)
+        for scored in sites:
+            _site_part(scored.chunk, reply, contacts=False)
         place = _place_asked(question)
-        listing = "; ".join(f"{_one_line(c.quote)} [{i}]" for i, c in enumerate(citations, start=1))
         lead = f"The record lists no site in {place}. " if place else ""
-        text = f"{lead}The record lists {len(sites)} site{'s' if len(sites) > 1 else ''}: {listing}."
-        return self._finish(question, trial_id, text, citations, sites)
+        text = f"{lead}The record lists {len(sites)} site{'s' if len(sites) > 1 else ''}: {reply.text()}"
+        return self._finish(question, trial_id, text, reply.citations, sites)
 
     def _dosing(self, question: str, trial_id: str, intent: Intent) -> Answer:
         sections = tuple(intent.spec["sections"])
         searched = self.retriever.search(question, trial_id=trial_id, sections=sections)
         weights = _dosing_weights(question, intent.spec)
-        best: tuple[float, int, Chunk, Span] | None = None
+        subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
+        best: tuple[tuple[bool, bool, float, int, int], Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
-            for span in sentences(scored.chunk.text):
-                sentence = scored.chunk.text[span.start : span.end]
-                points = sum(weight * len(terms.findall(sentence)) for terms, weight in weights)
-                if points and (best is None or (points, -rank) > (best[0], best[1])):
-                    best = (points, -rank, scored.chunk, span)
+            text = scored.chunk.text
+            words = word_spans(text)
+            for span in sentences(text):
+                if _is_name_line(text, span):
+                    continue  # "DRUG: Filgrastim", "Arm A (EXPERIMENTAL)": a name, not a dose
+                points = _dose_points(text[span.start : span.end], weights)
+                # A sentence about the drug the question names beats a richer one about another drug; the line
+                # above counts too, since a dose line sits under the name of the drug or arm it belongs to.
+                context = _with_line_above(text, span)
+                about = len({w for w, s, e in words if context.start <= s and e <= context.end} & subject)
+                # A sentence with what the question asks (route, amount, frequency) first; then the per-arm fields
+                # (the spec's first sections), where a dose is recorded, before prose.
+                asked = _says_what_is_asked(text[span.start : span.end], weights)
+                structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
+                key = (asked, structured, points * (_ABOUT_FACTOR if about else 1), about, -rank)
+                if points and (best is None or key > best[0]):
+                    best = (key, scored.chunk, span)
         if best is None:
             return self._abstain(question, trial_id, "the dosing schedule", searched)
-        chunk, span = best[2], best[3]
+        chunk, span = best[1], _with_next_sentence(best[1].text, best[2], weights)
         citation = _cite(chunk, span)
         text = f"{chunk.section}: “{citation.quote}” [1]"
         return self._finish(question, trial_id, text, [citation], searched)
 
     # ---- general, not stated, injection --------------------------------------------------------
     def _general(self, question: str, trial_id: str, intent: Intent) -> Answer:
+        if not self._in_scope(question, trial_id):
+            return self._out_of_scope(question, trial_id, intent)
         searched = self.retriever.search(question, trial_id=trial_id)
         passage = self._best_sentence(question, searched)
         if passage is None:
@@ -232,7 +258,34 @@ class OfflineAnswerer:
         text = f"{_section_label(chunk)}: “{citation.quote}” [1]"
         return self._finish(question, trial_id, text, [citation], searched)
 
+    def _in_scope(self, question: str, trial_id: str) -> bool:
+        """A question is about the trial when it has a trial cue (study, drug, site, eligibility...), names a
+        medical concept, or uses a word of the trial's own topic (title, conditions, interventions, arms).
+        Sites are left out on purpose: "the capital of France" is not about a trial with a site in France."""
+        if self.rules.has_scope_cue(question) or self.reasoner.vocabulary.mentions(question):
+            return True
+        trial = self.directory.get_trial(trial_id)
+        if trial is None:
+            return True
+        topic = " ".join([trial.title] + [s.text for s in trial.sections if s.heading in _TOPIC_SECTIONS]).lower()
+        words = {w for w, _, _ in word_spans(topic)}
+        asked = [w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 2]
+        return any(w in words for w in asked if w not in self.rules.general_scaffolding)
+
+    def _out_of_scope(self, question: str, trial_id: str, intent: Intent) -> Answer:
+        text = (
+            f"This is not a question about {trial_id}, so I leave it unanswered: I only answer from the trial's "
+            "registry record. Ask about its eligibility, treatment, sites or contacts."
+        )
+        return self._finish(question, trial_id, text, [], [], abstained=True)
+
     def _not_stated(self, question: str, trial_id: str, intent: Intent) -> Answer:
+        counted = str(intent.spec.get("counted_in_results", ""))
+        if counted and re.search(counted, question, re.IGNORECASE) and _chunks_of(self, trial_id, ("Results",)):
+            # "How many had serious side effects?" is answered by the posted adverse-event counts.
+            reply = _Reply()
+            _results_part(self, question, trial_id, _fact_spec(self.rules, "results"), reply)
+            return self._finish(question, trial_id, reply.text(), reply.citations, reply.shown)
         searched = self.retriever.search(question, trial_id=trial_id)
         evidence = [re.compile(p, re.IGNORECASE) for p in intent.spec.get("evidence", [])]
         for scored in searched:
@@ -314,7 +367,7 @@ class OfflineAnswerer:
     def _finish(
         self,
         question: str,
-        trial_id: str,
+        trial_id: str | None,
         text: str,
         citations: list[Citation],
         shown: Sequence[ScoredChunk],
@@ -352,32 +405,6 @@ def _best_match(candidates: Sequence[ScoredChunk], concepts: Sequence[Concept]) 
     return best
 
 
-def _criterion_verdict(chunk: Chunk, spans: Sequence[Sequence[Span]]) -> tuple[Verdict, str]:
-    """Where the asked-about thing sits decides: an exclusion, an exception inside one, or a requirement.
-
-    A concept found only inside an exception ("inhaled" in "Exceptions: ... inhaled steroids") means
-    the question is about the exception, even when a broader concept ("steroids") also occurs outside it.
-    """
-    regions = exception_regions(chunk.text)
-    in_exception = any(all(inside_any(s, regions) for s in found) for found in spans)
-    if chunk.section == EXCLUSION:
-        if in_exception:
-            return (
-                Verdict.ALLOWED_WITH_CONDITIONS,
-                "This is an exception inside an exclusion criterion: the conditions stated there must hold.",
-            )
-        extra = " The criterion lists exceptions; check them above." if regions else ""
-        return Verdict.EXCLUDED, f"The study team makes the final decision.{extra}"
-    first = min((s for found in spans for s in found), key=lambda s: s.start, default=None)
-    clause = next((s for s in sentences(chunk.text) if first and s.start <= first.start < s.end), None)
-    negative = is_negative_requirement(chunk.text) or (
-        clause is not None and is_negative_requirement(chunk.text[clause.start : clause.end])
-    )
-    if negative and not in_exception:
-        return Verdict.EXCLUDED, "This inclusion criterion requires its absence."
-    return Verdict.ALLOWED_WITH_CONDITIONS, "Participants must meet this requirement."
-
-
 def _dosing_weights(question: str, spec: dict[str, Any]) -> list[tuple[re.Pattern[str], float]]:
     """Frequency, route and amount words, weighted towards what the question asks about."""
     weights = []
@@ -406,6 +433,68 @@ def _cite(chunk: Chunk, span: Span | None = None) -> Citation:
         chunk_id=chunk.chunk_id,
         start=chunk.start + span.start,
     )
+
+
+def _assessment_text(assessment: Assessment) -> tuple[str, list[Citation]]:
+    """The verdict (or why there is none), then each fact with the passage that decides it, cited."""
+    order = {Decision.EXCLUDED: 0, Decision.UNDECIDED: 1, Decision.CONDITIONS: 2, Decision.ALLOWED: 3}
+    findings = sorted(assessment.findings, key=lambda f: order[f.decision])[:_MAX_CITED_FINDINGS]
+    citations: list[Citation] = []
+    for finding in findings:
+        if not any(c.chunk_id == finding.chunk.chunk_id for c in citations):
+            citations.append(_cite(finding.chunk, _quote_span(finding.chunk.text, [finding.span])))
+    number = {c.chunk_id: i for i, c in enumerate(citations, start=1)}
+    decision = assessment.decision
+    if len(findings) == 1 and not assessment.unmatched:
+        finding = findings[0]
+        quote = citations[0].quote
+        lead = _lead(decision)
+        note = finding.reason or ("The study team makes the final decision." if decision is Decision.EXCLUDED else "")
+        text = f"{lead} {_label(finding)} says: “{quote}” [1]. {_sentence(note)}".strip()
+        return text, citations
+    lines = [_lead(decision)]
+    for finding in findings:
+        marker = number[finding.chunk.chunk_id]
+        reason = f" ({finding.reason})" if finding.reason else ""
+        lines.append(f"- {finding.fact}: {_DECISION_WORDS[finding.decision]} by {_label(finding)} [{marker}]{reason}.")
+    for fact in assessment.unmatched:
+        lines.append(f"- {fact}: no criterion of the record mentions it; only the study team can say.")
+    return "\n".join(lines), citations
+
+
+_DECISION_WORDS = {
+    Decision.EXCLUDED: "excluded",
+    Decision.ALLOWED: "allowed",
+    Decision.CONDITIONS: "allowed with conditions",
+    Decision.UNDECIDED: "not decided by what you said",
+}
+
+
+def _lead(decision: Decision | None) -> str:
+    if decision is Decision.EXCLUDED:
+        return "Excluded."
+    if decision is Decision.ALLOWED:
+        return "Allowed on what you said; other criteria still apply."
+    if decision is Decision.CONDITIONS:
+        return "Allowed with conditions."
+    return "No verdict: the record's criteria do not decide this from what you said."
+
+
+def _label(finding: Finding) -> str:
+    return _criterion_label(finding.chunk) if finding.chunk.criterion else finding.chunk.section
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _first_sentence(text: str) -> Span:
+    found = sentences(text)
+    return found[0] if found and len(text) > _MAX_QUOTE else Span(0, len(text))
 
 
 def _quote_span(text: str, spans: Sequence[Span]) -> Span:
@@ -440,26 +529,6 @@ def _humanize(value: str) -> str:
     return value
 
 
-def _years(value: str) -> float | None:
-    match = re.match(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day)", value, re.IGNORECASE)
-    if not match:
-        return None
-    number = float(match.group(1))
-    return number / {"year": 1, "month": 12, "week": 52, "day": 365}[match.group(2).lower()]
-
-
-def _site_parts(text: str) -> list[str]:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    parts = lines[:1]
-    for line in lines[1:]:
-        parts.extend(p.strip() for p in line.split(",") if p.strip())
-    return parts
-
-
-def _mentions(question: str, part: str) -> bool:
-    return len(part) > 2 and re.search(rf"(?<!\w){re.escape(part.lower())}(?!\w)", question) is not None
-
-
 def _place_asked(question: str) -> str | None:
     match = re.search(r"\b(?:in|near|around|at)\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)*)", question)
     return match.group(1) if match else None
@@ -477,3 +546,393 @@ def _unique(scored: Sequence[ScoredChunk]) -> list[ScoredChunk]:
             seen.add(s.chunk.chunk_id)
             out.append(s)
     return out
+
+
+# ---- structured answers: facts, sites, contacts, posted results ------------------------------------
+# Registry status values in the registry's own words, with what they mean for someone who wants to join.
+_STATUS_WORDS = {
+    "RECRUITING": ("Recruiting", "the study is enrolling participants"),
+    "NOT_YET_RECRUITING": ("Not yet recruiting", "the study has not started enrolling"),
+    "ACTIVE_NOT_RECRUITING": ("Active, not recruiting", "the study is running but not enrolling new participants"),
+    "ENROLLING_BY_INVITATION": ("Enrolling by invitation", "only people the study team invites can join"),
+    "COMPLETED": ("Completed", "the study has ended"),
+    "TERMINATED": ("Terminated", "the study stopped early"),
+    "SUSPENDED": ("Suspended", "enrolment is paused"),
+    "WITHDRAWN": ("Withdrawn", "the study stopped before enrolling anyone"),
+    "UNKNOWN": ("Unknown status", "the record has not been verified recently"),
+}
+_ENROLLMENT_TYPE_WORDS = {
+    "ACTUAL": "actual (the number who took part)",
+    "ESTIMATED": "estimated (the anticipated number, not a final count)",
+    "ANTICIPATED": "anticipated (the planned number, not a final count)",
+}
+# Words that name no particular site: matching them would pick every hospital of a record.
+_SITE_NOISE = frozenset({
+    "site", "sites", "study", "trial", "hospital", "hospitals", "clinic", "clinics", "center", "centre", "centers",
+    "centres", "medical", "university", "health", "institute", "research", "cancer", "contact", "contacts", "phone",
+    "number", "email", "call", "recruiting", "enrolling", "currently", "open", "location", "locations", "where",
+    "city", "country", "team", "participating", "running", "done", "there", "doctor", "person", "investigator",
+    "group", "care", "medicine", "ask", "reach", "talk", "speak", "find", "join", "joining", "enroll", "enrol",
+    "question", "questions", "information", "what", "who", "which", "whom", "the", "this", "that", "still", "yet",
+    "being", "held", "taking", "place", "take", "part", "telephone", "about", "for", "and",
+})  # fmt: skip
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "’": "'"})
+_SITE_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_ROLE_LINE = re.compile(r"^(Status|Contact|Backup contact|[A-Z][A-Za-z -]*(Investigator|Director|Chair)):", re.M)
+_MAX_SITES_SHOWN = 10
+
+
+@dataclass
+class _Reply:
+    """An answer being assembled from several cited parts ("Status: ... [1]; Enrollment: ... [2]")."""
+
+    parts: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    shown: list[ScoredChunk] = field(default_factory=list)
+
+    def cite(self, citation: Citation) -> int:
+        """The citation's number, reusing an identical earlier one so a passage is numbered once."""
+        for number, earlier in enumerate(self.citations, start=1):
+            if (earlier.chunk_id, earlier.start, earlier.quote) == (citation.chunk_id, citation.start, citation.quote):
+                return number
+        self.citations.append(citation)
+        return len(self.citations)
+
+    def text(self) -> str:
+        return "; ".join(self.parts) + "."
+
+
+def _fact_spec(rules: IntentRules, name: str) -> dict[str, Any]:
+    return next((spec for spec, _ in rules.facts if spec.get("intent") == name), {})
+
+
+def _asks(rules: IntentRules, name: str, question: str) -> bool:
+    """The question uses a phrasing of fact intent `name` (its patterns in intents.json)."""
+    return any(p.search(question) for spec, patterns in rules.facts if spec.get("intent") == name for p in patterns)
+
+
+def _asked_specs(rules: IntentRules, question: str, first: dict[str, Any], limit: int = 3) -> list[dict[str, Any]]:
+    """The classified fact first, then every other fact the question also asks ("what happened to this study, and
+    how many were enrolled?"): a compound question gets every part answered. A fact counts only for words no fact
+    taken already matched: "how many participants completed" asks for completions, not also for enrollment."""
+    compiled = {id(spec): patterns for spec, patterns in rules.facts}
+    specs = [first]
+    covered = _matched_spans(compiled.get(id(first), []), question)
+    for spec, patterns in rules.facts:
+        if len(specs) >= limit:
+            break
+        found = _matched_spans(patterns, question)
+        if spec.get("intent") != first.get("intent") and any(not _overlaps(span, covered) for span in found):
+            specs.append(spec)
+            covered += found
+    return specs
+
+
+def _matched_spans(patterns: Sequence[re.Pattern[str]], text: str) -> list[Span]:
+    return [Span(m.start(), m.end()) for p in patterns for m in p.finditer(text) if m.end() > m.start()]
+
+
+def _overlaps(span: Span, others: Sequence[Span]) -> bool:
+    return any(span.start < other.end and other.start < span.end for other in others)
+
+
+def _fact_value(chunk: Chunk) -> str:
+    """A fact as a person reads it; registry codes keep their exact spelling in brackets so they stay quotable."""
+    value = chunk.text.strip()
+    if chunk.fact == "status":
+        return _status_text(value)
+    if chunk.fact == "enrollment_type":
+        return _ENROLLMENT_TYPE_WORDS.get(value.upper(), value)
+    if chunk.fact == "phase" and value.upper() in {"NA", "N/A"}:
+        return f"not applicable ({value}; studies of devices or behaviour have no phase)"
+    return _humanize(value)
+
+
+def _status_text(value: str) -> str:
+    key = re.sub(r"[\s,]+", "_", value.strip().upper())
+    if key not in _STATUS_WORDS:
+        return value
+    words, meaning = _STATUS_WORDS[key]
+    return f"{words} ({value}): {meaning}"
+
+
+def _chunks_of(qa: OfflineAnswerer, trial_id: str, sections: Sequence[str]) -> list[ScoredChunk]:
+    """Every text chunk of these sections, in the order the sections are given."""
+    chunks = qa.retriever.lookup(trial_id, kind="text")
+    return [s for section in sections for s in chunks if s.chunk.section == section]
+
+
+def _field_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
+    """Labelled facts (phase, sponsor, status...) and, for a spec with sections, the sentence that answers."""
+    facts = qa.retriever.lookup(trial_id, facts=tuple(spec.get("facts", ())))
+    sections = tuple(spec.get("sections", ()))
+    searched = qa.retriever.search(question, trial_id=trial_id, sections=sections or None) if sections else []
+    for scored in facts:
+        number = reply.cite(_cite(scored.chunk))
+        reply.parts.append(f"{_fact_name(scored.chunk)}: {_fact_value(scored.chunk)} [{number}]")
+    passage = qa._best_sentence(question, searched, exclude={s.chunk.chunk_id for s in facts})
+    lead = qa._section_lead(trial_id, sections)
+    if lead is not None and (passage is None or _order(sections, lead[0]) < _order(sections, passage[0])):
+        passage = lead  # a generic question ("what is the study drug?") is answered by the section itself
+    if passage is not None:
+        chunk, span = passage
+        citation = _cite(chunk, span)
+        reply.parts.append(f"{chunk.section}: “{citation.quote}” [{reply.cite(citation)}]")
+    reply.shown += facts + searched
+
+
+def _section_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
+    """Short list sections (officials, contacts) quoted whole: a name line has no sentence to pick."""
+    for scored in _chunks_of(qa, trial_id, tuple(spec.get("sections", ()))):
+        citation = _cite(scored.chunk, _first_sentence(scored.chunk.text))
+        reply.parts.append(f"{scored.chunk.section}: “{citation.quote}” [{reply.cite(citation)}]")
+        reply.shown.append(scored)
+
+
+def _contact_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
+    """Who to call: the contact line of the site the question names, else the central contacts, else the sites'."""
+    sites = qa.retriever.lookup(trial_id, kind="site")
+    named = _named_sites(question, sites)
+    for scored in named[:_MAX_SITES_SHOWN]:
+        _site_part(scored.chunk, reply, contacts=True)
+    reply.shown += named
+    if any(_contact_lines(s.chunk.text) for s in named):
+        return
+    before = len(reply.citations)
+    _section_part(qa, question, trial_id, spec, reply)
+    if len(reply.citations) > before:
+        return
+    with_contacts = [s for s in sites if _contact_lines(s.chunk.text)]
+    for scored in with_contacts[:_MAX_SITES_SHOWN]:
+        _site_part(scored.chunk, reply, contacts=True)
+    reply.shown += with_contacts
+
+
+def _results_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
+    """Posted results: the lines (started, completed, adverse events) the question asks about, quoted exactly."""
+    chunks = _chunks_of(qa, trial_id, ("Results",))
+    lines = [(chunk, span) for chunk in (s.chunk for s in chunks) for span in _line_spans(chunk.text)]
+    wanted = [str(prefix) for prefix, pattern in spec.get("lines", []) if re.search(pattern, question, re.I)]
+    wanted = wanted or ["Participants started", "Participants completed"]
+    picked = [(c, s) for prefix in wanted for c, s in lines if c.text[s.start : s.end].startswith(prefix)]
+    # Overlapping chunks hold some lines twice; a line is quoted once, whole (the longest copy).
+    by_place: dict[int, tuple[Chunk, Span]] = {}
+    for chunk, span in picked:
+        kept = by_place.get(chunk.start + span.start)
+        if kept is None or span.end - span.start > kept[1].end - kept[1].start:
+            by_place[chunk.start + span.start] = (chunk, span)
+    for chunk, span in list(by_place.values())[:6]:
+        citation = _cite(chunk, span)
+        reply.parts.append(f"Results: “{citation.quote}” [{reply.cite(citation)}]")
+    reply.shown += chunks
+    if not picked:
+        # No posted results: the enrollment figure is the nearest thing the record states.
+        reply.parts.append("The record has no posted results for this")
+        _field_part(qa, question, trial_id, _fact_spec(qa.rules, "enrollment"), reply)
+
+
+def _line_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append(Span(offset + len(line) - len(line.lstrip()), offset + len(line.rstrip())))
+        offset += len(line) + 1
+    return spans
+
+
+def _site_head(text: str) -> str:
+    """A site entry's name and place lines; its status and contact lines say nothing about where it is."""
+    lines = [line for line in text.split("\n") if line.strip() and not _ROLE_LINE.match(line)]
+    return "\n".join(lines[:2])
+
+
+def _site_status(text: str) -> str:
+    match = re.search(r"^Status: (.+)$", text, re.M)
+    return match.group(1).strip() if match else ""
+
+
+def _contact_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if re.match(r"\s*(Contact|Backup contact):", line)]
+
+
+def _site_part(chunk: Chunk, reply: _Reply, contacts: bool) -> None:
+    """One site: name and place, its status in words and (asked for, or short) its contact lines."""
+    number = reply.cite(_cite(chunk))
+    text = f"{_one_line(_site_head(chunk.text))} [{number}]"
+    status = _site_status(chunk.text)
+    if status:
+        text += f", site status: {_status_text(status)}"
+    lines = _contact_lines(chunk.text)
+    if contacts:
+        text += (", " + "; ".join(lines)) if lines else ", no contact is listed for this site"
+    reply.parts.append(text)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _site_words(text: str) -> set[str]:
+    words = _SITE_WORD.findall(_fold(text))
+    name = _SITE_WORD.findall(_fold(text.split("\n")[0]))
+    # Hospitals go by their initials ("CHOP", "CHEO"): the name's initials count as a word of the site.
+    initials = "".join(w[0] for w in name) if len(name) >= 3 else ""
+    return set(words) | ({initials} if initials else set())
+
+
+def _named_sites(question: str, sites: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+    """The sites whose name or place the question names; a word shared by fewer sites weighs more, so "Fayetteville,
+    Arkansas" picks the Fayetteville site, not every site in Arkansas."""
+    asked = {w for w in _SITE_WORD.findall(_fold(question)) if len(w) > 2 and w not in STOPWORDS}
+    asked -= _SITE_NOISE
+    if not asked or not sites:
+        return []
+    heads = [_site_words(_site_head(s.chunk.text)) & asked for s in sites]
+    shared: dict[str, int] = {}
+    for found in heads:
+        for word in found:
+            shared[word] = shared.get(word, 0) + 1
+    scores = [sum(1 / shared[w] for w in found) for found in heads]
+    best = max(scores)
+    return [s for s, score in zip(sites, scores, strict=True) if best and score == best]
+
+
+def _dose_points(sentence: str, weights: Sequence[tuple[re.Pattern[str], float]]) -> float:
+    return sum(weight * len(terms.findall(sentence)) for terms, weight in weights)
+
+
+def _dosing_subject(
+    question: str, weights: Sequence[tuple[re.Pattern[str], float]], scaffolding: frozenset[str]
+) -> set[str]:
+    """What the dosing question is about (the drug or procedure it names): its words, minus dosing vocabulary."""
+    raw = [w for w in re.findall(r"[A-Za-z0-9-]+", question) if not any(t.fullmatch(w) for t, _ in weights)]
+    words = {w for w, _, _ in word_spans(" ".join(raw)) if len(w) > 2 and w not in STOPWORDS and w not in scaffolding}
+    return words - _DOSING_WORDS
+
+
+# Words of dosing questions that name no drug ("what dose is used and how often is it taken?").
+_DOSING_WORDS = frozenset({"dose", "dos", "dosage", "schedule", "use", "us", "tak", "taken", "administer", "often"})
+
+
+def _with_next_sentence(text: str, span: Span, weights: Sequence[tuple[re.Pattern[str], float]]) -> Span:
+    """A terse dose sentence ("Aclidinium Bromide, 200μg.") runs on into the next when that one holds the schedule."""
+    line = _line_of(text, span)
+    if line.end - line.start <= _MAX_DOSE_LINE:
+        return line  # a registry dose line ("Aclidinium Bromide, 200μg. Once daily oral inhalation.") reads whole
+    if len(text[span.start : span.end].split()) >= 12:
+        return span
+    following = [s for s in sentences(text) if s.start >= span.end]
+    if following and _dose_points(text[following[0].start : following[0].end], weights):
+        return Span(span.start, following[0].end)
+    return span
+
+
+# An arm's label line as the loaders write it: "Arm B: Durvalumab + Placebo (ACTIVE_COMPARATOR)".
+_ARM_LABEL = re.compile(r"^\S.* \((?:EXPERIMENTAL|[A-Z]+_COMPARATOR|NO_INTERVENTION|OTHER|[A-Z_]{4,})\)$")
+# Words of arm questions that name no particular arm.
+_ARM_NOISE = frozenset({
+    "arm", "arms", "group", "groups", "cohort", "cohorts", "receive", "receives", "get", "gets", "given", "compared",
+    "comparing", "versus", "what", "which", "does", "happens", "happen", "patients", "participants", "people",
+    "study", "trial", "treatment", "treatments", "the", "this", "that", "each", "other", "being", "after", "before",
+    "many", "were", "extra", "additional", "else",
+})  # fmt: skip
+
+
+def _arm_blocks(text: str) -> list[list[Span]]:
+    """Each arm of a Study Groups passage: its label line, then its description and "Interventions:" lines."""
+    blocks: list[list[Span]] = []
+    for span in _line_spans(text):
+        if _ARM_LABEL.match(text[span.start : span.end]):
+            blocks.append([span])
+        elif blocks:
+            blocks[-1].append(span)
+    return blocks
+
+
+def _arm_words(text: str) -> set[str]:
+    folded = _fold(text)
+    return {w[:5] for w in _SITE_WORD.findall(folded) if len(w) > 2 and w not in STOPWORDS and w not in _ARM_NOISE}
+
+
+def _question_arm_words(question: str) -> set[str]:
+    # Arm labels are often initials ("LD Group", "NS Group"): a capitalised short word of the question counts.
+    short = {w.lower() for w in re.findall(r"\b[A-Z]{2,3}\b", question)}
+    return _arm_words(question) | short
+
+
+def _arms_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
+    """What each arm receives: the arms the question names (by their label), else every arm, quoted from the label
+    line to the "Interventions:" line."""
+    chunks = _chunks_of(qa, trial_id, ("Study Groups",))
+    arms = [(s.chunk, block) for s in chunks for block in _arm_blocks(s.chunk.text)]
+    asked = _question_arm_words(question)
+    scores = [
+        len(asked & (_arm_words(c.text[b[0].start : b[0].end]) | _label_initials(c.text[b[0].start : b[0].end])))
+        for c, b in arms
+    ]
+    best = max(scores, default=0)
+    picked = [arm for arm, score in zip(arms, scores, strict=True) if score == best] if best else arms
+    for chunk, block in picked[:8]:
+        whole = Span(block[0].start, block[-1].end)
+        spans = [whole] if whole.end - whole.start <= _MAX_QUOTE else [block[0], block[-1]]
+        for span in spans:
+            citation = _cite(chunk, span)
+            reply.parts.append(f"{chunk.section}: “{citation.quote}” [{reply.cite(citation)}]")
+    reply.shown += chunks
+    if not arms:
+        _field_part(qa, question, trial_id, spec, reply)
+
+
+def _label_initials(label: str) -> set[str]:
+    words = [w for w in _SITE_WORD.findall(_fold(label.split(" (")[0])) if w not in STOPWORDS]
+    return {w for w in words if len(w) <= 3}
+
+
+# How each kind of fact question (the "answer" key of its entry in intents.json) is answered; plain fields otherwise.
+_FACT_PARTS = {"results": _results_part, "contacts": _contact_part, "section": _section_part, "arms": _arms_part}
+
+
+def _is_name_line(text: str, span: Span) -> bool:
+    """A whole line that only names an arm or an intervention."""
+    whole_line = (span.start == 0 or text[span.start - 1] == "\n") and (span.end == len(text) or text[span.end] == "\n")
+    line = text[span.start : span.end]
+    return whole_line and bool(_ARM_LABEL.match(line) or re.match(r"^(Interventions: |[A-Z_]{3,}: )", line))
+
+
+def _with_line_above(text: str, span: Span) -> Span:
+    """The sentence's whole line and the line above it."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    above = text.rfind("\n", 0, max(0, line_start - 1)) + 1 if line_start else line_start
+    line_end = text.find("\n", span.end)
+    return Span(above, len(text) if line_end < 0 else line_end)
+
+
+_MAX_DOSE_LINE = 300
+
+
+def _line_of(text: str, span: Span) -> Span:
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    return Span(start, len(text) if end < 0 else end)
+
+
+# How much more a dose sentence about the drug the question names counts than one about another drug.
+_ABOUT_FACTOR = 3
+
+
+def _asks_status(rules: IntentRules, question: str) -> bool:
+    """A status question, study-wide ("is it still recruiting?") or about a site ("is the Houston site open?")."""
+    return _asks(rules, "status", question) or re.search(_STATUS_ASKED, question, re.IGNORECASE) is not None
+
+
+_STATUS_ASKED = r"\b(recruit\w*|enrol\w*|open|accepting|status|active)\b"
+
+# "Study Groups" and "Interventions" lead the dosing spec's sections in intents.json.
+_STRUCTURED_DOSING_SECTIONS = 2
+
+
+def _says_what_is_asked(sentence: str, weights: Sequence[tuple[re.Pattern[str], float]]) -> bool:
+    """The sentence has a term of every kind the question asks about (the kinds weighted up)."""
+    return all(terms.search(sentence) for terms, weight in weights if weight > 1)

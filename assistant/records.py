@@ -61,5 +61,8 @@ class Answer(BaseModel):
     notice: str | None = Field(default=None, description="why a fallback happened, if one did")
     intent: str | None = Field(default=None, exclude=True, description="what kind of question it was taken for")
     retrieved: list[ScoredChunk] = Field(default_factory=list, exclude=True)
+    consulted: list[str] = Field(
+        default_factory=list, exclude=True, description="ids of passages read beyond retrieval (a trial's criteria)"
+    )
     latency_ms: float | None = Field(default=None, exclude=True)
     dropped_citations: int = Field(default=0, exclude=True, description="citations to passages never given")

@@ -69,9 +69,13 @@ class TrialQA:
         question = question.strip()
         intent = self._intent(question, history)
         resolved = self._resolve_trial(question, trial_id, history)
-        chosen = backend or self.settings.resolved_backend()
-        answerer = self.llm if chosen == "openai" else self.offline
-        answer = answerer.answer(self._standalone(question, history, intent), resolved, intent)
+        if resolved is None:
+            # No trial chosen: never answer about whichever trial ranks first; list the candidates instead.
+            answer = self.offline.across_trials(question)
+        else:
+            chosen = backend or self.settings.resolved_backend()
+            answerer = self.llm if chosen == "openai" else self.offline
+            answer = answerer.answer(self._standalone(question, history, intent), resolved, intent)
         answer.question = question
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
@@ -88,7 +92,9 @@ class TrialQA:
         """A follow-up such as "and hepatitis B?" is asked as itself; only the intent and trial carry over."""
         return question
 
-    def _resolve_trial(self, question: str, trial_id: str | None, history: Sequence[str]) -> str:
+    def _resolve_trial(self, question: str, trial_id: str | None, history: Sequence[str]) -> str | None:
+        """The trial asked about: named in the question, chosen by the caller, or named earlier in the
+        conversation; None when nothing chose one."""
         explicit = trial_id_in(question) or trial_id
         if explicit:
             if self.store.get_trial(explicit) is None:
@@ -98,10 +104,6 @@ class TrialQA:
             found = trial_id_in(earlier)
             if found:
                 return found
-        hits = self.retriever.search(question, k=1)
-        if hits:
-            return hits[0].chunk.trial_id
-        trials = self.store.list_trials()
-        if not trials:
+        if not self.store.list_trials():
             raise UnknownTrialError("the index is empty; run `trialqa ingest PATH` first")
-        return trials[0].trial_id
+        return None

@@ -103,6 +103,9 @@ def verdict_is_correct(item: EvalItem, verdict: str | None, abstained: bool) -> 
         return None
     if item.gold_verdict == "undecided":
         return verdict is None and not abstained
+    if item.gold_verdict == "not_stated":
+        # "The record does not say": an abstention says it whether or not the question was about eligibility.
+        return verdict == "not_stated" or (verdict is None and abstained)
     return verdict == item.gold_verdict
 
 

@@ -77,7 +77,7 @@ def locate_evidence(qa: TrialQA, items: Sequence[EvalItem]) -> None:
 
 def phantom_count(answer: Answer, source_text: str | None) -> int:
     """Citations that point at no passage the answerer was given, or quote text the record lacks."""
-    given = {s.chunk.chunk_id for s in answer.retrieved}
+    given = {s.chunk.chunk_id for s in answer.retrieved} | set(answer.consulted)
     bad = sum(
         1 for c in answer.citations if c.chunk_id not in given or source_text is None or c.quote not in source_text
     )

@@ -1,0 +1,869 @@
+"""Eligibility reasoning: each fact a question states, checked against the criterion that decides it.
+
+A question is read into the asker's facts (age, sex, values with units, times since events, things they lack,
+conditions and treatments, each possibly negated). Every criterion of the trial is read into its constraints
+(comparisons, time windows, exception clauses, required circumstances). A fact is decided only when a
+criterion decides it for what the question says; otherwise the criterion is quoted with what decides it and
+no verdict is given. A wrong verdict is worse than none, so every rule here errs towards "undecided".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from assistant.grounding import Span
+from assistant.patient_facts import PatientFacts, parse_question
+from assistant.text import STOPWORDS, stem
+from assistant.vocabulary import Vocabulary
+from ingest.chunking import EXCLUSION, INCLUSION
+from ingest.constraints import CriterionConstraints, parse_criterion, window_contains
+from ingest.measures import Comparator, Quantity, compare, same_measure
+from ingest.records import Chunk
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_DOSAGE_FORM_TREES = ("D26.", "D20.")  # MeSH: pharmaceutical preparations and dosage forms, complex mixtures
+_MIN_CLIPPED = 5
+_UNBOUNDED = 1e12
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "once": 1, "twice": 2}
+_PROHIBITED = re.compile(
+    r"\b(?:is|are|will\s+be)\s+not\s+(?:allowed|permitted|eligible)\b|\bnot\s+(?:be\s+)?(?:allowed|permitted)\b"
+    r"|\bprohibited\b|\b(?:is|are|will\s+be)\s+excluded\b|\bmust\s+not\b",
+    re.IGNORECASE,
+)
+_AGE_GROUP_TREES = ("M01.060",)  # "child", "adult": age is decided by the record's age limits, not as a topic
+_GENERIC_REFERENCE = re.compile(
+    r"\b(?:other|another|any|prior|previous|history\s+of|second|additional|concurrent|known)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
+_STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
+# A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
+_BOUND_NUMBER = re.compile(r"(?:[<>≤≥]=?\s*)?\b(?:\d+(?:\.\d+)?|I{1,3}V?|IV|V)\b(?!\s*(?:year|month|week|day)s?\b)")
+# The asker describes themselves or the person they ask for ("I have", "my PSA", "he takes"), rather than asking
+# what the trial requires ("Do I need...", "Is X allowed?").
+_PERSONAL = re.compile(
+    r"\b(?:i|he|she|they|we)\s+(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
+    r"don't|didn't|can't|cannot|live|lives|smoke|smokes|quit|stopped|finished|started|underwent|received|"
+    r"suffer|suffers|work|works|went|drink|drinks)\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
+    r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b",
+    re.IGNORECASE,
+)
+_MAX_HITS = 6
+_NUMBER = re.compile(
+    r"\d+(?:[.,]\d+)?|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", re.I
+)
+_OTHER = re.compile(r"\b(?:other|another|second|additional|prior|previous)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_PRESENT_USE = re.compile(
+    r"\b(?:i|he|she|they|we)\s+(?:take|takes|use|uses|(?:am|'m|is|are)\s+(?:taking|using|on|receiving|getting))\b"
+    r"|\b(?:currently|still|at the moment|right now|every day|daily)\b",
+    re.IGNORECASE,
+)
+
+
+class Decision(Enum):
+    EXCLUDED = "excluded"
+    ALLOWED = "allowed"
+    CONDITIONS = "allowed_with_conditions"
+    UNDECIDED = "undecided"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One stated fact and the passage that decides it (or would, given what the question leaves out)."""
+
+    fact: str
+    decision: Decision
+    chunk: Chunk
+    span: Span
+    reason: str
+
+
+@dataclass
+class Assessment:
+    findings: list[Finding] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list, metadata={"doc": "stated facts no criterion addresses"})
+
+    @property
+    def decision(self) -> Decision | None:
+        """Any fact excluded -> excluded; all decided in favour -> allowed (with conditions if any); else None."""
+        decisions = {f.decision for f in self.findings}
+        if not decisions:
+            return None
+        if Decision.EXCLUDED in decisions:
+            return Decision.EXCLUDED
+        if Decision.UNDECIDED in decisions or self.unmatched:
+            return Decision.UNDECIDED
+        return Decision.CONDITIONS if Decision.CONDITIONS in decisions else Decision.ALLOWED
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Something the question names: a vocabulary concept (with its ids) or a plain content word."""
+
+    surface: str
+    span: Span
+    concepts: frozenset[str]
+    words: tuple[str, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class _TopicHit:
+    chunk: Chunk
+    spans: tuple[Span, ...]
+    strength: float  # 1.0 same concept or words; 0.8 the question names a narrower concept; 0.4 a broader one
+
+
+@dataclass(frozen=True)
+class Modifier:
+    words: tuple[str, ...]
+    kind: str  # confirm | default | state (assistant/data/qualifiers.json says what each means)
+    opposite: tuple[str, ...]
+    attach: bool = False
+
+    def found(self, text: str, words: Sequence[str]) -> str | None:
+        before = r"(?<!\w)" if self.attach else r"(?<![\w-])"
+        return next((w for w in words if re.search(rf"{before}{re.escape(w)}(?![\w-])", text)), None)
+
+
+@cache
+def modifiers() -> tuple[Modifier, ...]:
+    data = json.loads((resources.files("assistant") / "data" / "qualifiers.json").read_text())
+    return tuple(
+        Modifier(tuple(m["words"]), m["kind"], tuple(m["opposite"]), bool(m.get("attach"))) for m in data["modifiers"]
+    )
+
+
+@lru_cache(maxsize=4096)
+def constraints_of(text: str) -> CriterionConstraints:
+    return parse_criterion(text)
+
+
+class EligibilityReasoner:
+    def __init__(self, vocabulary: Vocabulary, scaffolding: frozenset[str]) -> None:
+        self.vocabulary = vocabulary
+        self.scaffolding = scaffolding
+
+    # ---- entry -------------------------------------------------------------------------------------------
+    def assess(self, question: str, criteria: Sequence[Chunk], summary: dict[str, Chunk]) -> Assessment:
+        """`criteria`: the trial's criterion chunks, most relevant first; `summary`: fact name -> fact chunk."""
+        facts = parse_question(question)
+        assessment = Assessment()
+        taken: list[tuple[int, int]] = [m.span() for m in _STUDY_NAME.finditer(question)]
+        self._structured(facts, summary, assessment)
+        if facts.age_span is not None:
+            taken.append(facts.age_span)
+        for measurement in _measurements(facts):
+            taken.append(measurement.span)
+            finding = self._measurement(measurement, criteria, question)
+            if finding is None:
+                assessment.unmatched.append(measurement.surface)
+            else:
+                assessment.findings.append(finding)
+        for unmet in _unmet(facts):
+            taken.append(unmet.span)
+            finding = self._unmet(unmet, criteria, question)
+            if finding is not None:
+                assessment.findings.append(finding)
+        topics = self.topics(question, facts, taken)
+        found = [(t, self._topic(t, question, facts, criteria, taken)) for t in topics]
+        if not any(f for _, f in found):
+            # Nothing the vocabulary names is in the criteria: the question's own words are the last resort.
+            words = self.word_topic(question, facts, taken)
+            if words is not None:
+                topics = [words]
+                found = [(words, self._topic(words, question, facts, criteria, taken))]
+        for topic, finding in found:
+            if finding is not None:
+                assessment.findings.append(finding)
+            else:
+                assessment.unmatched.append(topic.surface)
+        if not assessment.findings:
+            assessment.unmatched.clear()
+        elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
+            # A number the question gives that nothing could read ("twice a week") may be what decides.
+            used = list(taken) + [e.span for e in facts.elapsed] + [(t.span.start, t.span.end) for t in topics]
+            assessment.unmatched.extend(
+                _clause_text(question, m.span(), facts)
+                for m in _NUMBER.finditer(question)
+                if not _overlaps(m.span(), used)
+            )
+        return assessment
+
+    # ---- structured fields ---------------------------------------------------------------------------------
+    def _structured(self, facts: PatientFacts, summary: dict[str, Chunk], assessment: Assessment) -> None:
+        if facts.age is not None and facts.age_comparator is Comparator.EQ:
+            assessment.findings.extend(_age_findings(facts.age, summary))
+        sex = facts.asks_about_sex or facts.sex
+        chunk = summary.get("sex")
+        # "he"/"my husband" only matters when the trial takes one sex; a question about sex is always answered.
+        if sex and chunk is not None and (facts.asks_about_sex or chunk.text.strip().upper() not in {"ALL", "BOTH"}):
+            assessment.findings.append(_sex_finding(sex, chunk))
+        if facts.healthy_volunteer and "healthy_volunteers" in summary:
+            assessment.findings.append(_healthy_finding(summary["healthy_volunteers"]))
+
+    # ---- values with units -----------------------------------------------------------------------------------
+    def _measurement(self, measurement: _Measured, criteria: Sequence[Chunk], question: str) -> Finding | None:
+        undecided: Finding | None = None
+        for chunk in criteria:
+            constraints = constraints_of(chunk.text)
+            found = [c for c in constraints.comparisons if same_measure(c.measure, measurement.measure)]
+            if not found:
+                continue
+            results = [(compare(measurement.quantity, c.comparison), c) for c in found]
+            decided = [(r, c) for r, c in results if r is not None]
+            if not decided:
+                undecided = undecided or Finding(
+                    measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), "the units or measure differ"
+                )
+                continue
+            # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
+            hit = (
+                next(((r, c) for r, c in decided if r), decided[0])
+                if chunk.section == EXCLUSION
+                else next(((r, c) for r, c in decided if not r), decided[0])
+            )
+            finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]))
+            if finding.decision is Decision.EXCLUDED and self._exception_speaks_to(question, chunk, constraints):
+                reason = "the criterion makes an exception that the question's own words describe"
+                return Finding(finding.fact, Decision.CONDITIONS, chunk, finding.span, reason)
+            return finding
+        return undecided
+
+    def _exception_speaks_to(self, question: str, chunk: Chunk, constraints: CriterionConstraints) -> bool:
+        """An exception clause of the criterion shares content words with the question ("Gilbert's syndrome")."""
+        asked = {w for w, _, _ in _tokens(question)} - STOPWORDS - self.scaffolding
+        asked = {w for w in asked if len(w) > 3 and not w.isdigit()}
+        for clause in constraints.exceptions:
+            if asked & {w for w, _, _ in _tokens(chunk.text[clause.span[0] : clause.span[1]])}:
+                return True
+        return False
+
+    # ---- abilities and circumstances the asker lacks ----------------------------------------------------------
+    def _unmet(self, unmet: _Lacking, criteria: Sequence[Chunk], question: str) -> Finding | None:
+        for chunk in criteria:
+            if chunk.section == EXCLUSION:
+                continue
+            for required in constraints_of(chunk.text).requirements:
+                if required.kind == unmet.kind and not required.inability:
+                    reason = "this criterion requires it, and the question says it is not met"
+                    return Finding(unmet.surface, Decision.EXCLUDED, chunk, Span(*required.span), reason)
+        return None
+
+    # ---- conditions, treatments, other topics ------------------------------------------------------------------
+    def topics(self, question: str, facts: PatientFacts, taken: Sequence[tuple[int, int]]) -> list[Topic]:
+        """Vocabulary concepts the question names (outside spans already decided), each a topic of its own."""
+        negated = _negated_spans(facts)
+        found: list[Topic] = []
+        covered: list[tuple[int, int]] = list(taken)
+        for mention in self.vocabulary.mentions(question):
+            span = (mention.start, mention.end)
+            if _overlaps(span, covered) or _is_scaffolding(mention.surface, self.scaffolding):
+                continue
+            if all(self._is_form(c) or self._is_age_group(c) for c in mention.concept_ids):
+                continue  # "tablets", "nasal spray", "child": modifiers or structured facts, not facts of their own
+            covered.append(span)
+            words = tuple(stem(w.lower()) for w in _WORD.findall(mention.surface))
+            negated_here = _overlaps(span, negated)
+            found.append(Topic(mention.surface, Span(*span), frozenset(mention.concept_ids), words, negated_here))
+        # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
+        return [t for t in found if not any(self._narrower(u, t) for u in found if u is not t)]
+
+    def _narrower(self, first: Topic, second: Topic) -> bool:
+        return any(self.vocabulary.relation(a, b) == "narrower" for a in first.concepts for b in second.concepts)
+
+    def _is_age_group(self, concept_id: str) -> bool:
+        trees = self.vocabulary.tree_numbers(concept_id)
+        return bool(trees) and all(t.startswith(_AGE_GROUP_TREES) for t in trees)
+
+    def _is_form(self, concept_id: str) -> bool:
+        trees = self.vocabulary.tree_numbers(concept_id)
+        return bool(trees) and all(t.startswith(_DOSAGE_FORM_TREES) for t in trees)
+
+    def word_topic(self, question: str, facts: PatientFacts, taken: Sequence[tuple[int, int]]) -> Topic | None:
+        """The question's content words as one topic, when it names nothing the vocabulary knows ("a beard")."""
+        words: list[tuple[str, int, int]] = []
+        timing = [_minus(e.span, e.event_span) for e in facts.elapsed]  # "3 weeks ago" is not a topic word
+        for match in _WORD.finditer(question):
+            span = (match.start(), match.end())
+            if any(_overlaps(span, parts) for parts in timing):
+                continue
+            word = stem(match.group(0).lower().replace("’", "'"))
+            if _overlaps(span, taken) or word in STOPWORDS or word in self.scaffolding or len(word) < 3:
+                continue
+            if not word.isdigit():
+                words.append((word, *span))
+        if not words:
+            return None
+        whole = Span(words[0][1], words[-1][2])
+        negated = _overlaps((whole.start, whole.end), _negated_spans(facts))
+        return Topic(question[whole.start : whole.end], whole, frozenset(), tuple(w for w, _, _ in words), negated)
+
+    def _clipped(self, words: tuple[str, ...]) -> frozenset[str]:
+        """Words no vocabulary knows that may be clipped lay forms ("chemo", "radio"): matched as prefixes."""
+        return frozenset(w for w in words if len(w) >= _MIN_CLIPPED and not self.vocabulary.resolve(w))
+
+    def _topic(
+        self, topic: Topic, question: str, facts: PatientFacts, criteria: Sequence[Chunk], taken: Sequence[Any]
+    ) -> Finding | None:
+        """Every criterion that names the topic is checked: one that excludes the asker decides, one that cannot be
+        decided from the question blocks a verdict, otherwise the best requirement or exclusion that admits."""
+        hits = [h for h in (self._hit(topic, c) for c in criteria) if h is not None]
+        if not hits:
+            return None
+        best = max(h.strength for h in hits)
+        strong = [h for h in hits if h.strength == best or h.strength >= _STRONG][:_MAX_HITS]
+        strong = _drop_other_mentions(strong)
+        numbers = _unused_numbers(question, taken, facts)
+        findings = [self._decide(topic, h, question, facts, numbers) for h in strong]
+        allowance = [
+            f
+            for f, h in zip(findings, strong, strict=True)
+            if f.decision is Decision.CONDITIONS and _EXCEPTION_REASON in f.reason
+        ]
+        if allowance and any(f.decision is Decision.EXCLUDED for f in findings):
+            # One criterion excludes the topic, another (or an exception clause) explicitly allows it: the allowance
+            # is the more specific statement ("No concurrent antineoplastics" vs "Concurrent corticosteroids allowed").
+            return allowance[0]
+        for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
+            chosen = next((f for f in findings if f.decision is decision), None)
+            if chosen is not None:
+                return chosen
+        return None
+
+    def _hit(self, topic: Topic, chunk: Chunk) -> _TopicHit | None:
+        if not topic.concepts:
+            hit = _word_hit(topic, chunk, self._clipped(topic.words))
+        else:
+            hit = self._concept_hit(topic, chunk)
+        if hit is None:
+            return None
+        spans = tuple(s for s in hit.spans if not _in_note(s, chunk.text)) or hit.spans
+        return _TopicHit(chunk, spans, hit.strength)
+
+    def _concept_hit(self, topic: Topic, chunk: Chunk) -> _TopicHit | None:
+        spans = _phrase_spans(topic.words, chunk.text)
+        if spans:
+            # The same concept under other names counts too ("interstitial lung disease (ILD), current ILD").
+            same = [
+                Span(m.start, m.end)
+                for m in mentions_of(self.vocabulary, chunk.text)
+                if set(m.concept_ids) & topic.concepts and not any(s.start <= m.start < s.end for s in spans)
+            ]
+            return _TopicHit(chunk, tuple(sorted([*spans, *same], key=lambda s: s.start)), 1.0)
+        strength, hits = 0.0, []
+        for mention in mentions_of(self.vocabulary, chunk.text):
+            relation = _relation(self.vocabulary, topic.concepts, mention.concept_ids)
+            weight = {"same": 1.0, "narrower": 0.8, "broader": 0.4}.get(relation or "", 0.0)
+            if relation is None and self._named_by(topic, mention.concept_ids):
+                relation, weight = "narrower", 0.8  # "HBV" (hepatitis B virus) for "hepatitis B"
+            # "tumor invasion of vessels" is about the trial's own tumour; "history of other malignancy" is about any
+            # cancer: a whole category catches a narrower case only when the criterion speaks of it generally.
+            generic = _GENERIC_REFERENCE.search(chunk.text[max(0, mention.start - 40) : mention.start])
+            if relation == "narrower" and self._top_level(mention.concept_ids) and not generic:
+                continue
+            if weight > strength:
+                strength, hits = weight, [Span(mention.start, mention.end)]
+            elif weight and weight == strength:
+                hits.append(Span(mention.start, mention.end))
+        return _TopicHit(chunk, tuple(hits), strength) if hits else None
+
+    def _decide(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts, numbers: bool) -> Finding:
+        chunk, constraints = hit.chunk, constraints_of(hit.chunk.text)
+        span = hit.spans[0]
+        if chunk.section != EXCLUSION and not _requires_absence(constraints):
+            return self._requirement(topic, hit, question, facts, numbers)
+        # An exclusion (or a criterion that requires absence, "No prior X").
+        if topic.negated:
+            return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
+        if self._exception_applies(topic, hit, question, constraints):
+            return Finding(
+                topic.surface,
+                Decision.CONDITIONS,
+                chunk,
+                span,
+                _EXCEPTION_REASON,
+            )
+        if hit.strength < _STRONG:
+            return Finding(
+                topic.surface,
+                Decision.UNDECIDED,
+                chunk,
+                span,
+                "the criterion names a more specific case than the question; whether it applies depends on which",
+            )
+        outcomes = [self._caught(s, topic, chunk, constraints, question, facts) for s in hit.spans]
+        caught = [o for o in outcomes if o[0] is Decision.EXCLUDED]
+        if caught and _CONDITIONAL_ENTRY.search(chunk.text):
+            reason = "the criterion says such cases may still be eligible under the conditions it states"
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, caught[0][1], reason)
+        if caught:
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, caught[0][1], _excluded_reason(chunk))
+        if any(o[0] is Decision.ALLOWED for o in outcomes) and not any(o[0] is Decision.UNDECIDED for o in outcomes):
+            allowed = next(o for o in outcomes if o[0] is Decision.ALLOWED)
+            return Finding(topic.surface, Decision.ALLOWED, chunk, allowed[1], allowed[2])
+        undecided = next(o for o in outcomes if o[0] is Decision.UNDECIDED)
+        return Finding(topic.surface, Decision.UNDECIDED, chunk, undecided[1], undecided[2])
+
+    def _exception_applies(
+        self, topic: Topic, hit: _TopicHit, question: str, constraints: CriterionConstraints
+    ) -> bool:
+        """The asker's case is what an exception clause carves out: every mention sits in one; or one does and the
+        clause also has the question's other words ("inhaled", "for headaches") or a narrower concept than the
+        mention outside it ("skin cancer" against "malignancy"); or the clause names most of the topic's words."""
+        text = hit.chunk.text
+        inside = [s for s in hit.spans if _inside_exception(s, constraints)]
+        if not inside:
+            return _exception_names(topic, hit.chunk, constraints)
+        if len(inside) == len(hit.spans):
+            return True
+        named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
+        asked = {w for w, _, _ in _tokens(question + " " + named)} - set(topic.words) - STOPWORDS - self.scaffolding
+        for clause in constraints.exceptions:
+            region = Span(*clause.span)
+            if not any(region.start <= s.start and s.end <= region.end for s in inside):
+                continue
+            if asked & {w for w, _, _ in _tokens(text[region.start : region.end])}:
+                return True
+        outside = [s for s in hit.spans if s not in inside]
+        return any(self._narrower_at(text, a, b) for a in inside for b in outside)
+
+    def _named_by(self, topic: Topic, concept_ids: Sequence[str]) -> bool:
+        """The criterion's concept is named with all of the topic's words (hepatitis B -> "Hepatitis B virus")."""
+        if len(topic.words) < 2:
+            return False
+        for concept_id in concept_ids:
+            name = {w for w, _, _ in _tokens(self.vocabulary.name(concept_id))}
+            if set(topic.words) <= name:
+                return True
+        return False
+
+    def _top_level(self, concept_ids: Sequence[str]) -> bool:
+        trees = [t for c in concept_ids for t in self.vocabulary.tree_numbers(c)]
+        return bool(trees) and all(t.count(".") == 0 for t in trees)
+
+    def _narrower_at(self, text: str, first: Span, second: Span) -> bool:
+        named = {(m.start, m.end): m.concept_ids for m in mentions_of(self.vocabulary, text)}
+        a, b = named.get((first.start, first.end), ()), named.get((second.start, second.end), ())
+        return any(self.vocabulary.relation(x, y) == "narrower" for x in a for y in b)
+
+    def _requirement(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts, numbers: bool) -> Finding:
+        """An inclusion (or unheaded) criterion that names the topic as something participants must have."""
+        chunk, span = hit.chunk, hit.spans[0]
+        if topic.negated:
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "this criterion requires it")
+        constraints = constraints_of(chunk.text)
+        clause = _clause_of(span, chunk.text)
+        window = _window_at(span, chunk.text, constraints)
+        days_ago = _elapsed_for(facts, topic.span) if window is not None else None
+        if window is not None and days_ago is not None:
+            inside = window_contains(days_ago, window)
+            if inside is not None:
+                decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
+                reason = "within the criterion's time limits" if inside else "outside the time limits it requires"
+                return Finding(topic.surface, decision, chunk, Span(*window.span), reason)
+        if self._exception_applies(topic, hit, question, constraints):
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
+        state = _modifier_verdict(span, chunk.text, question)
+        if state is not None and state[0] is Decision.ALLOWED:  # the question says the opposite of what is required
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "the criterion requires the opposite")
+        if numbers and _has_quantity(constraints, clause, span):
+            reason = "the criterion sets a number the question's value could not be compared with"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+        if _PERSONAL.search(question):
+            # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
+            reason = "this is what the criterion requires; whether all of it is met, the question does not show"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+        return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "participants must meet this requirement")
+
+    def _caught(
+        self,
+        span: Span,
+        topic: Topic,
+        chunk: Chunk,
+        constraints: CriterionConstraints,
+        question: str,
+        facts: PatientFacts,
+    ) -> tuple[Decision, Span, str]:
+        """Whether the mention at `span` catches the asker: its time window, numbers and modifiers decide."""
+        window = _window_at(span, chunk.text, constraints)
+        if window is not None:
+            days_ago = _elapsed_for(facts, topic.span)
+            if days_ago is None:
+                return Decision.UNDECIDED, Span(*window.span), "it depends on when; the question does not say"
+            inside = window_contains(days_ago, window)
+            if inside is None:
+                return Decision.UNDECIDED, Span(*window.span), "it depends on when"
+            washout = window.min_days_ago is not None and window.max_days_ago is None
+            if inside == washout:  # outside a look-back window, or past a required washout
+                return Decision.ALLOWED, Span(*window.span), "outside the criterion's time limits"
+            if washout:
+                return Decision.EXCLUDED, Span(*window.span), "less time has passed than the criterion requires"
+        clause = _clause_of(span, chunk.text)
+        if _has_quantity(constraints, clause, span) and not _repeats_bounds(chunk.text, clause, span, question):
+            reason = "it depends on a number the criterion sets, which the question does not give"
+            return Decision.UNDECIDED, span, reason
+        masked = _masked(chunk.text, mentions_of(self.vocabulary, chunk.text), span)
+        verdict = _modifier_verdict(span, masked, question)
+        if verdict is not None:
+            return verdict
+        return Decision.EXCLUDED, span, ""
+
+
+# ---- helpers: structured fields ------------------------------------------------------------------------------
+_YEARS = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day)", re.IGNORECASE)
+_UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 1 / 52.18, "day": 1 / 365.25}
+
+
+def _years(value: str) -> float | None:
+    found = _YEARS.search(value)
+    return float(found.group(1)) * _UNIT_YEARS[found.group(2).lower()] if found else None
+
+
+def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
+    findings: list[Finding] = []
+    for name, too_young in (("minimum_age", True), ("maximum_age", False)):
+        chunk = summary.get(name)
+        limit = _years(chunk.text) if chunk else None
+        if chunk is None or limit is None:
+            continue
+        outside = age < limit if too_young else age > limit
+        label = "minimum" if too_young else "maximum"
+        decision = Decision.EXCLUDED if outside else Decision.ALLOWED
+        reason = f"the {label} age is {chunk.text}"
+        findings.append(Finding(f"age {age:g}", decision, chunk, Span(0, len(chunk.text)), reason))
+    return findings
+
+
+def _sex_finding(sex: str, chunk: Chunk) -> Finding:
+    allowed = chunk.text.strip().upper()
+    wanted = "FEMALE" if sex.lower().startswith("f") else "MALE"
+    decision = Decision.ALLOWED if allowed in {"ALL", "BOTH", wanted} else Decision.EXCLUDED
+    return Finding(f"sex: {sex}", decision, chunk, Span(0, len(chunk.text)), f"the record accepts sex {chunk.text}")
+
+
+def _healthy_finding(chunk: Chunk) -> Finding:
+    accepts = chunk.text.strip().lower().startswith(("yes", "accepts"))
+    decision = Decision.ALLOWED if accepts else Decision.EXCLUDED
+    reason = "the record accepts healthy volunteers" if accepts else "the record does not accept healthy volunteers"
+    return Finding("healthy volunteer", decision, chunk, Span(0, len(chunk.text)), reason)
+
+
+def _threshold_finding(fact: str, chunk: Chunk, span: Span, satisfied: bool) -> Finding:
+    """An inclusion threshold met admits, one missed excludes; an exclusion threshold met excludes."""
+    if chunk.section == EXCLUSION:
+        decision = Decision.EXCLUDED if satisfied else Decision.ALLOWED
+        reason = "the value meets this exclusion's threshold" if satisfied else "the value is outside this exclusion"
+    else:
+        decision = Decision.ALLOWED if satisfied else Decision.EXCLUDED
+        reason = "the value meets this requirement" if satisfied else "the value does not meet this requirement"
+    return Finding(fact, decision, chunk, span, reason)
+
+
+# ---- helpers: patient facts ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Measured:
+    measure: str
+    quantity: Any
+    span: tuple[int, int]
+    surface: str
+
+
+@dataclass(frozen=True)
+class _Lacking:
+    kind: str
+    span: tuple[int, int]
+    surface: str
+
+
+def _measurements(facts: PatientFacts) -> list[_Measured]:
+    # A bounded value ("a BMI of 35 or more") is the range it names: it decides only where the whole range does.
+    return [
+        _Measured(m.measure, _as_range(m.quantity, m.comparator), m.span, facts.text[m.span[0] : m.span[1]])
+        for m in facts.measurements
+        if m.measure != "age"
+    ]
+
+
+def _as_range(quantity: Quantity, comparator: Comparator) -> Quantity:
+    if comparator in (Comparator.GE, Comparator.GT):
+        return Quantity(quantity.value, quantity.unit, _UNBOUNDED)
+    if comparator in (Comparator.LE, Comparator.LT):
+        return Quantity(0.0, quantity.unit, quantity.value)
+    return quantity
+
+
+def _unmet(facts: PatientFacts) -> list[_Lacking]:
+    return [_Lacking(u.kind, u.span, facts.text[u.span[0] : u.span[1]]) for u in facts.unmet]
+
+
+def _negated_spans(facts: PatientFacts) -> list[tuple[int, int]]:
+    return [n.scope_span for n in facts.negated]
+
+
+def _elapsed_for(facts: PatientFacts, topic: Span) -> float | None:
+    """Days since the event the question dates for this topic: the dated event whose words overlap it or share
+    its clause, or the only dated event of the question."""
+    dated = [e for e in facts.elapsed if e.days_ago is not None]
+    for event in dated:
+        if event.event_span is not None and _overlaps((topic.start, topic.end), [event.event_span]):
+            return event.days_ago
+    clause = next((c for c in facts.clauses if c[0] <= topic.start < c[1]), None)
+    same_clause = [e for e in dated if clause is not None and clause[0] <= e.span[0] < clause[1]]
+    if len(same_clause) == 1:
+        return same_clause[0].days_ago
+    if len(dated) == 1:
+        return dated[0].days_ago
+    if clause is not None and not dated and _PRESENT_USE.search(facts.text[clause[0] : clause[1]]):
+        return 0.0  # "I take it every day": current use falls inside any "within N days" window
+    return None
+
+
+# ---- helpers: text ---------------------------------------------------------------------------------------------
+def _minus(span: tuple[int, int], hole: tuple[int, int] | None) -> list[tuple[int, int]]:
+    if hole is None:
+        return [span]
+    return [part for part in ((span[0], hole[0]), (hole[1], span[1])) if part[0] < part[1]]
+
+
+def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in others)
+
+
+def _is_scaffolding(text: str, scaffolding: frozenset[str]) -> bool:
+    words = [stem(w.lower()) for w in _WORD.findall(text)]
+    return all(w in scaffolding or w in STOPWORDS for w in words)
+
+
+def _phrase_spans(words: tuple[str, ...], text: str, prefix: bool = False) -> list[Span]:
+    """Where the stemmed words occur in order (at most 3 words apart) in `text`; with `prefix`, a one-word
+    phrase also matches a longer word it begins ("chemo" in "chemotherapy")."""
+    if not words:
+        return []
+    tokens = _tokens(text)
+    stems = [t[0] for t in tokens]
+    spans: list[Span] = []
+    for i, word in enumerate(stems):
+        first = word == words[0] or (prefix and len(words) == 1 and word.startswith(words[0]))
+        if not first:
+            continue
+        position = i
+        for following in words[1:]:
+            window = stems[position + 1 : position + 5]
+            if following not in window:
+                break
+            position += 1 + window.index(following)
+        else:
+            spans.append(Span(tokens[i][1], tokens[position][2]))
+    return spans
+
+
+def _word_hit(topic: Topic, chunk: Chunk, clipped: frozenset[str] = frozenset()) -> _TopicHit | None:
+    """Plain words: all found is a match, half or more a likely one, fewer only a hint (never a verdict)."""
+    found = [_phrase_spans((word,), chunk.text, prefix=word in clipped) for word in topic.words]
+    present = [spans for spans in found if spans]
+    if not present:
+        return None
+    coverage = len(present) / len(topic.words)
+    # Plain words share no meaning beyond their spelling: only all of them together decide; some are a hint.
+    strength = 1.0 if coverage == 1 else 0.4 if coverage >= 0.5 else 0.0
+    if not strength:
+        return None
+    return _TopicHit(chunk, tuple(sorted((s for spans in present for s in spans), key=lambda s: s.start)), strength)
+
+
+def _relation(vocabulary: Vocabulary, asked: frozenset[str], named: Sequence[str]) -> str | None:
+    best: str | None = None
+    rank = {"same": 3, "narrower": 2, "broader": 1}
+    for a in asked:
+        for b in named:
+            relation = vocabulary.relation(a, b)
+            if relation and (best is None or rank[relation] > rank[best]):
+                best = relation
+    return best
+
+
+def _inside_exception(span: Span, constraints: CriterionConstraints) -> bool:
+    return any(c.span[0] <= span.start and span.end <= c.span[1] for c in constraints.exceptions)
+
+
+def _window_at(span: Span, text: str, constraints: CriterionConstraints) -> Any:
+    """The time window that bounds the mention: one whose event is the mention, else the nearest one after it in
+    the same clause ("capsaicin within 6 months" among "creams within 48 hours, capsaicin within 6 months")."""
+    clause = _clause_of(span, text)
+    candidates = [w for w in constraints.windows if clause.start <= w.span[0] < clause.end or _bounds(w, span)]
+    if not candidates:
+        return None
+    for window in candidates:
+        if _bounds(window, span):
+            return window
+    after = [w for w in candidates if w.span[1] > span.start]
+    return min(after or candidates, key=lambda w: abs(w.span[0] - span.end))
+
+
+def _bounds(window: Any, span: Span) -> bool:
+    return window.event_span is not None and _overlaps((span.start, span.end), [window.event_span])
+
+
+def _clause_of(span: Span, text: str) -> Span:
+    """The clause a mention sits in; a line wrapped inside one criterion (XML) does not end it."""
+    start, end = 0, len(text)
+    for boundary in _CLAUSE_END.finditer(text):
+        if boundary.end() <= span.start:
+            start = boundary.end()
+        elif boundary.start() >= span.end:
+            end = boundary.start()
+            break
+    return Span(start, end)
+
+
+def _in_note(span: Span, text: str) -> bool:
+    """Inside a "NOTE: ..." paragraph: an explanation, not a condition of the criterion."""
+    return any(m.start() <= span.start for m in _NOTE.finditer(text, 0, span.start))
+
+
+_CLAUSE_END = re.compile(r";|\.(?=\s|$)|\n\s*(?=[-*•]|\d{1,2}[.)]|[a-z][.)]\s|NOTE|Note)")
+_NOTE = re.compile(r"\bNOTE\s*:|\bNote\s*:")
+# Clauses that let an excluded case in after all ("may be eligible", "to be eligible ... must be tapered").
+_CONDITIONAL_ENTRY = re.compile(
+    r"\b(?:may|can|could|will)\s+(?:still\s+)?be\s+(?:eligible|enrolled|included|considered)\b|\bto\s+be\s+eligible\b"
+    r"|\b(?:are|is|remain|remains)\s+(?:still\s+)?eligible\b"
+    r"|\beligible\s+(?:if|provided|once|after)\b",
+    re.IGNORECASE,
+)
+# "the celecoxib trial", "this breathing study": words that name the study, not a fact about the asker.
+_STUDY_NAME = re.compile(
+    r"\b(?:the|this|that|your)\s+(?:[^\s.,;?!]+\s+){0,6}?(?:study|trial|programme|program|research)(?:'s)?\b"
+    r"|\b(?:the|this)\s+(?:study|trial)(?:'s)?\s+[\w-]+",
+    re.IGNORECASE,
+)
+# A modifier after the mention reaches only to the end of its list item ("asthma requiring steroids, or ...").
+_AFTER_BREAK = re.compile(r"[,;.]|\b(?:or|and)\b")
+
+
+def _masked(text: str, named: Sequence[Any], keep: Span) -> str:
+    """The criterion with other named concepts blanked out: "Chronic" in "Chronic obstructive pulmonary disease"
+    is part of a name, not a modifier of the mention."""
+    chars = list(text)
+    for mention in named:
+        if not mention.start <= keep.start < mention.end and len(mention.surface.split()) > 1:
+            chars[mention.start : mention.end] = " " * (mention.end - mention.start)
+    return "".join(chars)
+
+
+def _modifier_verdict(span: Span, text: str, question: str) -> tuple[Decision, Span, str] | None:
+    """A modifier next to the mention ("uncontrolled asthma", "HER2-negative"): confirmed, contradicted or left
+    open by the question. Returned from the point of view of an exclusion: EXCLUDED = the person is caught."""
+    start = max(text.rfind(b, 0, span.start) for b in (";", ".", "\n", ":")) + 1
+    after = text[span.end : span.end + 40]
+    cut = _AFTER_BREAK.search(after)
+    near = (text[max(start, span.start - 60) : span.start] + " " + after[: cut.start() if cut else None]).lower()
+    lowered = question.lower()
+    for modifier in modifiers():
+        word = modifier.found(near, modifier.words)
+        if word is None:
+            continue
+        if modifier.attach and not _same_subject(near, word, lowered, modifier):
+            continue  # "HER2-negative" says nothing about an "HR-positive" tumour
+        if modifier.found(lowered, modifier.opposite):
+            return Decision.ALLOWED, span, f"the criterion is about {word} cases, and the question says otherwise"
+        if modifier.found(lowered, modifier.words):
+            return Decision.EXCLUDED, span, ""
+        if modifier.kind == "confirm":
+            return Decision.UNDECIDED, span, f"it depends on whether it is {word}, which the question does not say"
+    return None
+
+
+def _same_subject(near: str, word: str, question: str, modifier: Modifier) -> bool:
+    """For a word joined to what it qualifies ("HER2-negative"), the question must qualify the same thing."""
+    wanted = {m.group(1) for m in re.finditer(rf"([\w/+]+)[-\s]{re.escape(word)}", near)}
+    said = {
+        m.group(1)
+        for w in (*modifier.words, *modifier.opposite)
+        for m in re.finditer(rf"([\w/+]+)[-\s]{re.escape(w)}", question)
+    }
+    return bool(wanted & said)
+
+
+def _says(question: str, words: Sequence[str]) -> bool:
+    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", question) for w in words)
+
+
+def _repeats_bounds(text: str, clause: Span, mention: Span, question: str) -> bool:
+    """The question names the same grade, stage or count as the criterion ("GOLD stage IV", "more than one")."""
+    near = text[max(clause.start, mention.start - 40) : min(clause.end, mention.end + 40)]
+    bounds = {m.group(0).strip("<>≤≥= ").lower() for m in _BOUND_NUMBER.finditer(near)}
+    asked = {w.lower() for w in re.findall(r"[\w.]+", question)} | {
+        str(_WORD_NUMBERS[w.lower()]) for w in re.findall(r"[A-Za-z]+", question) if w.lower() in _WORD_NUMBERS
+    }
+    return bool(bounds) and bounds <= asked
+
+
+def _requires_absence(constraints: CriterionConstraints) -> bool:
+    """ "No prior X", or a prohibition anywhere in it ("Concurrent herceptin is not allowed")."""
+    return constraints.negated_requirement or _PROHIBITED.search(constraints.text) is not None
+
+
+def _has_quantity(constraints: CriterionConstraints, clause: Span, mention: Span) -> bool:
+    """The clause bounds the mention with a number ("class 3 and 4", "> 5 days per month", "grade ≥ 2")."""
+    if any(clause.start <= c.span[0] < clause.end for c in constraints.comparisons):
+        return True
+    text = constraints.text
+    near = text[max(clause.start, mention.start - 40) : mention.start] + " " + text[mention.end : mention.end + 40]
+    return _BOUND_NUMBER.search(near) is not None
+
+
+@lru_cache(maxsize=4096)
+def _cached_mentions(vocabulary: Vocabulary, text: str) -> tuple[Any, ...]:
+    return tuple(vocabulary.mentions(text))
+
+
+def mentions_of(vocabulary: Vocabulary, text: str) -> tuple[Any, ...]:
+    return _cached_mentions(vocabulary, text)
+
+
+def _clause_text(question: str, span: tuple[int, int], facts: PatientFacts) -> str:
+    clause = next((c for c in facts.clauses if c[0] <= span[0] < c[1]), span)
+    return question[clause[0] : clause[1]].strip()
+
+
+def _unused_numbers(question: str, taken: Sequence[Any], facts: PatientFacts) -> bool:
+    """The question gives a number that no parsed fact used ("about 6 cigarettes a day")."""
+    used = list(taken) + [e.span for e in facts.elapsed]
+    return any(not _overlaps(m.span(), used) for m in _NUMBER.finditer(question))
+
+
+def _exception_names(topic: Topic, chunk: Chunk, constraints: CriterionConstraints) -> bool:
+    """An exception clause names most of the topic's words ("basal-cell skin cancer" for "basal cell carcinoma")."""
+    if len(topic.words) < 2:
+        return False
+    for clause in constraints.exceptions:
+        inside = {w for w, _, _ in _tokens(chunk.text[clause.span[0] : clause.span[1]])}
+        if sum(1 for w in topic.words if w in inside) * 2 >= len(topic.words) + 1:
+            return True
+    return False
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(stem(m.group(0).lower().replace("’", "'")), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _drop_other_mentions(hits: list[_TopicHit]) -> list[_TopicHit]:
+    """A criterion about "other"/"another"/"second" cancers is not about the cancer a trial requires: when the topic
+    is also what an inclusion criterion names, such hits are dropped."""
+    required = any(h.chunk.section == INCLUSION and h.strength >= _STRONG for h in hits)
+    if not required:
+        return hits
+    kept = [h for h in hits if not all(_OTHER.search(h.chunk.text[max(0, s.start - 30) : s.start]) for s in h.spans)]
+    return kept or hits
+
+
+def _excluded_reason(chunk: Chunk) -> str:
+    return "" if chunk.section == EXCLUSION else "this inclusion criterion requires its absence"

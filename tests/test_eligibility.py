@@ -1,0 +1,181 @@
+"""The eligibility reasoner on synthetic criteria: each mechanism that decides a verdict, and where it must not.
+
+Fast tier: real vocabulary and parsers, no model and no store. The criteria are written in registry style,
+not copied from any evaluation item.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.eligibility import Decision, EligibilityReasoner
+from assistant.intents import IntentRules
+from assistant.vocabulary import Vocabulary
+from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
+from ingest.records import Chunk
+
+TRIAL = "NCT00000000"
+
+
+def criterion(section: str, number: int, text: str) -> Chunk:
+    return Chunk(
+        chunk_id=f"{TRIAL}:{section}:{number}",
+        trial_id=TRIAL,
+        section=section,
+        kind="criterion",
+        text=text,
+        start=0,
+        end=len(text),
+        criterion=str(number),
+    )
+
+
+def fact(name: str, value: str) -> Chunk:
+    return Chunk(
+        chunk_id=f"{TRIAL}:summary:{name}",
+        trial_id=TRIAL,
+        section="Eligibility Summary",
+        kind="fact",
+        text=value,
+        start=0,
+        end=len(value),
+        fact=name,
+    )
+
+
+CRITERIA = [
+    criterion(INCLUSION, 1, "Histologically confirmed adenocarcinoma of the prostate"),
+    criterion(INCLUSION, 2, "Karnofsky performance status ≥ 70%"),
+    criterion(INCLUSION, 3, "Able and willing to travel to the study site every week"),
+    criterion(INCLUSION, 4, "Serum PSA ≥ 4 ng/mL at screening"),
+    criterion(EXCLUSION, 1, "Total bilirubin > 1.5 x upper limit of normal"),
+    criterion(EXCLUSION, 2, "Chemotherapy within 4 weeks prior to the first dose of study drug"),
+    criterion(EXCLUSION, 3, "Uncontrolled asthma"),
+    criterion(EXCLUSION, 4, "Prior malignancy, except adequately treated basal cell carcinoma of the skin"),
+    criterion(EXCLUSION, 5, "Myocardial infarction within 6 months before enrollment"),
+    criterion(EXCLUSION, 6, "Use of systemic corticosteroids within 14 days of randomization"),
+    criterion(EXCLUSION, 7, "Active hepatitis B infection"),
+]
+SUMMARY = {
+    "minimum_age": fact("minimum_age", "18 Years"),
+    "maximum_age": fact("maximum_age", "75 Years"),
+    "sex": fact("sex", "MALE"),
+    "healthy_volunteers": fact("healthy_volunteers", "No"),
+}
+
+
+@pytest.fixture(scope="module")
+def reasoner() -> EligibilityReasoner:
+    return EligibilityReasoner(Vocabulary.load(), IntentRules.from_package().eligibility_scaffolding)
+
+
+def decide(reasoner: EligibilityReasoner, question: str) -> tuple[Decision | None, list[tuple[str, str | None]]]:
+    assessment = reasoner.assess(question, CRITERIA, SUMMARY)
+    return assessment.decision, [(f.chunk.section, f.chunk.criterion) for f in assessment.findings]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision", "deciding"),
+    [
+        # thresholds, both directions
+        ("My Karnofsky score is 60, can I join?", Decision.EXCLUDED, (INCLUSION, "2")),
+        ("My Karnofsky score is 80, can I join?", Decision.ALLOWED, (INCLUSION, "2")),
+        ("Bilirubin is 1.2 times the upper limit of normal. Eligible?", Decision.ALLOWED, (EXCLUSION, "1")),
+        ("Bilirubin is 2 x ULN. Eligible?", Decision.EXCLUDED, (EXCLUSION, "1")),
+        # time windows
+        ("My last chemo was 3 weeks ago. Can I join?", Decision.EXCLUDED, (EXCLUSION, "2")),
+        ("My last chemo was 6 weeks ago. Can I join?", Decision.ALLOWED, (EXCLUSION, "2")),
+        ("I had chemotherapy. Can I join?", Decision.UNDECIDED, (EXCLUSION, "2")),
+        # a modifier the question confirms, contradicts or leaves open
+        ("I have asthma, can I join?", Decision.UNDECIDED, (EXCLUSION, "3")),
+        ("My asthma is well controlled, can I take part?", Decision.ALLOWED, (EXCLUSION, "3")),
+        ("I have uncontrolled asthma, can I join?", Decision.EXCLUDED, (EXCLUSION, "3")),
+        # an exception inside the criterion
+        ("I had a basal cell carcinoma removed from my skin. Am I eligible?", Decision.CONDITIONS, (EXCLUSION, "4")),
+        # lay terms and narrower concepts
+        ("I had a heart attack 2 months ago, can I join?", Decision.EXCLUDED, (EXCLUSION, "5")),
+        ("I had a heart attack 2 years ago, can I join?", Decision.ALLOWED, (EXCLUSION, "5")),
+        ("I had lymphoma, am I eligible?", Decision.EXCLUDED, (EXCLUSION, "4")),
+        # route: a nasal spray is not systemic
+        ("I use a corticosteroid nasal spray. Is that a problem?", Decision.ALLOWED, (EXCLUSION, "6")),
+        # current use is inside any "within N days" window
+        ("I take prednisone tablets every day. Can I join?", Decision.EXCLUDED, (EXCLUSION, "6")),
+        ("I took prednisone once, years ago. Can I join?", Decision.UNDECIDED, (EXCLUSION, "6")),
+        # a requirement the asker says they do not meet
+        ("I can't travel to the site weekly, can I still join?", Decision.EXCLUDED, (INCLUSION, "3")),
+        # structured fields
+        ("Can women join?", Decision.EXCLUDED, ("Eligibility Summary", None)),
+        ("I'm 80, can I join?", Decision.EXCLUDED, ("Eligibility Summary", None)),
+    ],
+)
+def test_decision_and_deciding_criterion(
+    reasoner: EligibilityReasoner, question: str, decision: Decision, deciding: tuple[str, str | None]
+) -> None:
+    got, cited = decide(reasoner, question)
+    assert got is decision, (question, cited)
+    assert deciding in cited, (question, cited)
+
+
+def test_heart_failure_is_not_a_heart_attack(reasoner: EligibilityReasoner) -> None:
+    _, cited = decide(reasoner, "I have heart failure, can I join?")
+    assert (EXCLUSION, "5") not in cited
+
+
+def test_a_number_that_is_not_an_age_is_not_compared_with_the_age_limits(reasoner: EligibilityReasoner) -> None:
+    _, cited = decide(reasoner, "I finished a 10-day antibiotic course last month. Can I join?")
+    assert ("Eligibility Summary", None) not in cited
+
+
+def test_several_facts_any_excluded_excludes_and_each_is_reported(reasoner: EligibilityReasoner) -> None:
+    assessment = reasoner.assess("I'm 63, my PSA is 2.8 and my Karnofsky is 90. Do I qualify?", CRITERIA, SUMMARY)
+    assert assessment.decision is Decision.EXCLUDED
+    decided = {(f.chunk.section, f.chunk.criterion): f.decision for f in assessment.findings}
+    assert decided[(INCLUSION, "4")] is Decision.EXCLUDED  # PSA 2.8 < 4
+    assert decided[(INCLUSION, "2")] is Decision.ALLOWED
+    assert decided[("Eligibility Summary", None)] is Decision.ALLOWED
+
+
+def test_allowed_only_when_every_stated_fact_is_decided(reasoner: EligibilityReasoner) -> None:
+    # Age is decided; the eye condition is named by no criterion, so there is no overall "allowed".
+    assessment = reasoner.assess("I'm 63 and I have glaucoma. Can I join?", CRITERIA, SUMMARY)
+    assert assessment.decision is not Decision.ALLOWED
+
+
+def test_negated_condition_is_not_caught_by_the_exclusion(reasoner: EligibilityReasoner) -> None:
+    got, _ = decide(reasoner, "I don't have hepatitis B. Can I join?")
+    assert got is not Decision.EXCLUDED
+
+
+def test_unheaded_criteria_are_requirements_unless_they_require_absence(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(ELIGIBILITY, 1, "Diagnosis of type 2 diabetes"),
+        criterion(ELIGIBILITY, 2, "No prior insulin"),
+    ]
+    assert reasoner.assess("Can people with type 2 diabetes join?", criteria, {}).decision is Decision.CONDITIONS
+    assert reasoner.assess("I have been on insulin for years", criteria, {}).decision is Decision.EXCLUDED
+
+
+def test_naming_a_required_condition_about_oneself_is_no_verdict(reasoner: EligibilityReasoner) -> None:
+    # The criterion requires more than the diagnosis the asker names; a generic question gets the requirement.
+    assessment = reasoner.assess("I have prostate adenocarcinoma. Can I join?", CRITERIA, SUMMARY)
+    assert assessment.decision is Decision.UNDECIDED
+    generic = reasoner.assess("Do I need to have prostate adenocarcinoma?", CRITERIA, SUMMARY)
+    assert generic.decision is Decision.CONDITIONS
+
+
+def test_a_number_bounding_the_mention_leaves_the_criterion_undecided(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Congestive heart failure (NYHA class III or IV)")]
+    assert reasoner.assess("I have heart failure. Can I join?", criteria, {}).decision is Decision.UNDECIDED
+
+
+def test_exception_clause_with_the_askers_own_words_applies(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(
+            EXCLUSION,
+            1,
+            "Chronic daily treatment with a non-steroidal anti-inflammatory drug (NSAID); occasional use of NSAIDs "
+            "for headache or joint pain is allowed.",
+        )
+    ]
+    answer = reasoner.assess("I take ibuprofen now and then for headaches. Will that keep me out?", criteria, {})
+    assert answer.decision is Decision.CONDITIONS

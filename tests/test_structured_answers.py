@@ -1,0 +1,203 @@
+"""Answers from structured fields of real records: status, enrollment, officials, site contacts and status,
+arms, dosing and posted results. Fast: real loaders and chunking, an in-memory retriever, no model, no store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from assistant.intents import IntentRules
+from assistant.offline import OfflineAnswerer
+from assistant.records import Answer, ScoredChunk
+from assistant.retrieval import QueryExpander
+from assistant.settings import Settings
+from ingest.chunking import chunk_trial
+from ingest.loaders import load_file
+from ingest.records import Chunk, Trial
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RECORDS = ("NCT05885022.json", "NCT00353704.json", "NCT00501228.xml", "NCT00501475.xml")
+
+
+class StubRetriever:
+    """`search` ranks a trial's chunks by shared words; `lookup` picks them by metadata, like the real one."""
+
+    def __init__(self, trials: Sequence[Trial]) -> None:
+        self.settings = Settings()
+        self.expander = QueryExpander.from_package()
+        self.chunks = [chunk for trial in trials for chunk in chunk_trial(trial)]
+
+    def search(
+        self, query: str, trial_id: str | None = None, sections: Sequence[str] | None = None, k: int | None = None
+    ) -> list[ScoredChunk]:
+        asked = set(re.findall(r"\w+", query.lower()))
+        scored = [
+            (len(asked & set(re.findall(r"\w+", c.text.lower()))), c)
+            for c in self.chunks
+            if (trial_id is None or c.trial_id == trial_id) and (sections is None or c.section in sections)
+        ]
+        ranked = sorted((pair for pair in scored if pair[0]), key=lambda pair: -pair[0])
+        return [ScoredChunk(chunk=c, score=float(n)) for n, c in ranked[: k or self.settings.top_k]]
+
+    def lookup(self, trial_id: str, *, facts: Sequence[str] = (), kind: str | None = None) -> list[ScoredChunk]:
+        mine = [c for c in self.chunks if c.trial_id == trial_id]
+        picked: list[Chunk] = [c for name in facts for c in mine if c.fact == name] if facts else []
+        if not facts:
+            picked = [c for c in mine if c.kind == kind]
+        return [ScoredChunk(chunk=c, score=1.0) for c in picked]
+
+
+class Directory:
+    def __init__(self, trials: Sequence[Trial]) -> None:
+        self.trials = {t.trial_id: t for t in trials}
+
+    def get_trial(self, trial_id: str) -> Trial | None:
+        return self.trials.get(trial_id)
+
+
+@pytest.fixture(scope="module")
+def trials() -> dict[str, Trial]:
+    loaded = [load_file(FIXTURES / name)[0] for name in RECORDS]
+    return {t.trial_id: t for t in loaded}
+
+
+@pytest.fixture(scope="module")
+def answerer(trials: dict[str, Trial]) -> OfflineAnswerer:
+    values = list(trials.values())
+    return OfflineAnswerer(StubRetriever(values), Directory(values), IntentRules.from_package())
+
+
+def ask(answerer: OfflineAnswerer, trials: dict[str, Trial], trial_id: str, question: str) -> Answer:
+    answer = answerer.answer(question, trial_id, answerer.rules.classify(question))
+    text = trials[trial_id].source_text
+    for citation in answer.citations:  # every quote is the record's own text at the cited place
+        assert citation.start is not None
+        assert text[citation.start : citation.start + len(citation.quote)] == citation.quote, citation
+    return answer
+
+
+def sections(answer: Answer) -> list[str]:
+    return [c.section for c in answer.citations]
+
+
+def test_site_contact_cites_that_sites_contact_line(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00501475", "Who do I call at the Seongnam site?")
+    assert sections(answer) == ["Locations"], answer.answer
+    assert answer.citations[0].quote.startswith("Seoul National University Bundang Hospital")
+    assert "Contact: Joong Eui Rhee, MD, 82-31-787-3049" in answer.answer
+    assert "Kyuseok Kim" not in answer.answer  # the other site's contact
+
+
+def test_phone_number_for_a_named_site(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT05885022", "What's the phone number for the Puebla site?")
+    assert sections(answer) == ["Locations"], answer.answer
+    assert "(22) 2257-0970" in answer.answer and "Aimee Hernandez" in answer.answer
+
+
+def test_contact_question_without_a_site_gives_central_contacts(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    answer = ask(answerer, trials, "NCT05885022", "Who can I contact about this study, and what's the number?")
+    assert sections(answer)[0] == "Central Contacts", answer.answer
+    assert "Shienal Patel, CONTACT, 14085602500" in answer.answer
+
+
+def test_site_status_is_stated(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT05885022", "Is the Chennai site recruiting?")
+    assert sections(answer) == ["Locations"], answer.answer
+    assert "Active, not recruiting (ACTIVE_NOT_RECRUITING)" in answer.answer
+    assert "Chihuahua" not in answer.answer
+
+
+def test_site_without_status_gives_the_overall_status(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00353704", "Is the Rud site still recruiting?")
+    assert sections(answer) == ["Locations", "Basic Information"], answer.answer
+    assert "no status for this site" in answer.answer and "Completed (COMPLETED)" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("trial_id", "status"),
+    [("NCT05885022", "Recruiting (RECRUITING)"), ("NCT00501228", "Terminated (TERMINATED)")],
+)
+def test_still_recruiting_states_the_overall_status(
+    answerer: OfflineAnswerer, trials: dict[str, Trial], trial_id: str, status: str
+) -> None:
+    answer = ask(answerer, trials, trial_id, "Is it still recruiting?")
+    assert status in answer.answer
+    assert sections(answer)[0] == "Basic Information"
+
+
+@pytest.mark.parametrize(
+    ("trial_id", "question", "number", "kind"),
+    [
+        ("NCT05885022", "How many people will be enrolled?", "Enrollment: 60", "estimated"),
+        ("NCT00353704", "How many participants were enrolled?", "Enrollment: 50", "actual"),
+    ],
+)
+def test_enrollment_says_actual_or_anticipated(
+    answerer: OfflineAnswerer, trials: dict[str, Trial], trial_id: str, question: str, number: str, kind: str
+) -> None:
+    answer = ask(answerer, trials, trial_id, question)
+    assert number in answer.answer and f"Enrollment type: {kind}" in answer.answer, answer.answer
+
+
+def test_missing_enrollment_abstains_and_points_to_contacts(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    answer = ask(answerer, trials, "NCT00501475", "How many participants were enrolled?")
+    assert answer.abstained and not answer.citations
+    assert "does not say" in answer.answer and "82-31-787-3049" in answer.answer
+
+
+def test_compound_question_answers_every_part(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00501228", "What happened to this study, and how many patients were enrolled?")
+    assert "Terminated (TERMINATED)" in answer.answer and "Enrollment: 2" in answer.answer, answer.answer
+
+
+def test_principal_investigator_from_overall_officials(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00353704", "Who was the principal investigator?")
+    assert sections(answer) == ["Overall Officials"], answer.answer
+    assert "Ulrich J Spreng" in answer.answer
+
+
+def test_completed_count_cites_the_results_line(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00353704", "How many participants completed the study?")
+    assert sections(answer) == ["Results"], answer.answer
+    assert answer.citations[0].quote == "Participants completed: Pregabalin 22, Placebo 24 (total 46)"
+
+
+def test_started_and_completed(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00501228", "How many patients started and how many completed this study?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes == [
+        "Participants started: Filgrastim Injections 2",
+        "Participants completed: Filgrastim Injections 1",
+    ]
+
+
+def test_serious_side_effects_count_in_an_arm(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00353704", "How many had serious side effects in the pregabalin arm?")
+    assert not answer.abstained, answer.answer
+    assert sections(answer) == ["Results"]
+    assert "Serious adverse events: Pregabalin 0 of 22" in answer.answer
+
+
+def test_arm_question_quotes_that_arms_interventions(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00353704", "What does the placebo arm receive?")
+    assert sections(answer)[0] == "Study Groups", answer.answer
+    quote = answer.citations[0].quote
+    assert quote.startswith("Placebo (PLACEBO_COMPARATOR)") and "Interventions: Drug: Placebo; Drug: morphine" in quote
+    assert "150 mg Pregabalin" not in answer.answer
+
+
+def test_dose_line_of_the_named_drug(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00501228", "What filgrastim dose and schedule does the protocol use?")
+    assert "5 mg/kg ID Once Daily x 1 Week" in answer.answer, answer.answer
+
+
+def test_place_without_a_site_is_said(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT05885022", "Is there a site in Beijing?")
+    assert "no site in Beijing" in answer.answer and len(answer.citations) == 4
