@@ -148,6 +148,16 @@ def missed_thresholds(
     return missed
 
 
+def targets_missed(result: report.Report, eval_set: EvalSet) -> list[str]:
+    """The set's targets (what the project aims for, beyond the CI floors) that this run does not reach."""
+    missed = []
+    for name, (direction, target) in eval_set.targets.items():
+        value = _figure(result, name)
+        if value is None or (value < target if direction == ">=" else value > target):
+            missed.append(f"{name} {value if value is None else round(value, 3)} (target {direction} {target})")
+    return missed
+
+
 def _figure(result: report.Report, name: str) -> float | None:
     value = getattr(result.overall, name)
     return value if not isinstance(value, metrics.Proportion) else value.value
@@ -196,6 +206,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         reports[eval_set.name] = result
         missed = missed_thresholds(result, eval_set.floors, eval_set.ceilings)
         failed += [f"{eval_set.name}: {m}" for m in missed]
+        for line in targets_missed(result, eval_set):
+            print(f"{eval_set.name}: target not yet met: {line}")
         print(f"{eval_set.name}: {out / 'report.md'}, {out / 'report.html'}, {out / 'report.json'}")
     summary = report.side_by_side(reports)
     Path(args.out).mkdir(parents=True, exist_ok=True)
