@@ -32,6 +32,7 @@ _DOSAGE_FORM_TREES = ("D26.", "D20.")  # MeSH: pharmaceutical preparations and d
 _MIN_CLIPPED = 5
 _UNBOUNDED = 1e12
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "once": 1, "twice": 2}
+_PAST_TOO = re.compile(r"\b(?:previous|prior|past|history|ever|former)\b", re.IGNORECASE)
 _PROHIBITED = re.compile(
     r"\b(?:is|are|will\s+be)\s+not\s+(?:allowed|permitted|eligible)\b|\bnot\s+(?:be\s+)?(?:allowed|permitted)\b"
     r"|\bprohibited\b|\b(?:is|are|will\s+be)\s+excluded\b|\bmust\s+not\b",
@@ -238,8 +239,10 @@ class EligibilityReasoner:
         return undecided
 
     def _exception_speaks_to(self, question: str, chunk: Chunk, constraints: CriterionConstraints) -> bool:
-        """An exception clause of the criterion shares content words with the question ("Gilbert's syndrome")."""
-        asked = {w for w, _, _ in _tokens(question)} - STOPWORDS - self.scaffolding
+        """An exception clause of the criterion shares content words with the question ("Gilbert's syndrome"), or
+        with the names of the concepts it mentions ("enlarged prostate" -> benign prostatic hyperplasia)."""
+        named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
+        asked = {w for w, _, _ in _tokens(question + " " + named)} - STOPWORDS - self.scaffolding
         asked = {w for w in asked if len(w) > 3 and not w.isdigit()}
         for clause in constraints.exceptions:
             if asked & {w for w, _, _ in _tokens(chunk.text[clause.span[0] : clause.span[1]])}:
@@ -457,9 +460,12 @@ class EligibilityReasoner:
     def _requirement(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts, numbers: bool) -> Finding:
         """An inclusion (or unheaded) criterion that names the topic as something participants must have."""
         chunk, span = hit.chunk, hit.spans[0]
-        if topic.negated:
-            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "this criterion requires it")
         constraints = constraints_of(chunk.text)
+        if topic.negated:
+            if any(_inside_exception(s, constraints) for s in hit.spans):
+                reason = "the criterion requires it but names exempt cases; which applies, the question does not say"
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "this criterion requires it")
         clause = _clause_of(span, chunk.text)
         window = _window_at(span, chunk.text, constraints)
         days_ago = _elapsed_for(facts, topic.span) if window is not None else None
@@ -772,6 +778,8 @@ def _modifier_verdict(span: Span, text: str, question: str) -> tuple[Decision, S
             continue
         if modifier.attach and not _same_subject(near, word, lowered, modifier):
             continue  # "HER2-negative" says nothing about an "HR-positive" tumour
+        if modifier.kind == "default" and _PAST_TOO.search(near):
+            continue  # "previous or concurrent malignancy": a cured cancer is still a previous one
         if modifier.found(lowered, modifier.opposite):
             return Decision.ALLOWED, span, f"the criterion is about {word} cases, and the question says otherwise"
         if modifier.found(lowered, modifier.words):

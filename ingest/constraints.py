@@ -259,12 +259,15 @@ def _negation(text: str) -> Span | None:
 _EXCEPTION_MARKER_RE = re.compile(
     r"\bwith\s+the\s+(?:possible\s+)?exceptions?\s+of\b|\bexcept(?:ion)?s?\s*:|\bexcept(?:\s+(?:for|that|in|when|if|those))?\b"
     r"|\bunless\b|\bother\s+than\b|\bexcluding\b|\bapart\s+from\b|\bwith\s+the\s+exception\b|\bbesides\b"
-    r"|\bhowever\b"
+    r"|\bhowever\b|\bok(?:ay)?\s+if\b"
+    # An alternative bound with its condition: "ALT <= 3 x ULN - or <= 5 x ULN if related to leukemic involvement".
+    r"|\bor\s+(?:[<>≤≥=\\]+\s*)?\d[^.;]{0,40}?\bif\b"
     r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b",
     re.IGNORECASE,
 )
 _ALLOWED_RE = re.compile(
-    r"\b(?:is|are)\s+not\s+(?:considered|exclusionary|an?\s+exclusion)\b|\b(?:does|do)\s+not\s+(?:count|exclude)\b"
+    r"\b(?:is|are)\s+not\s+(?:considered|exclusionary|an?\s+exclusion|required)\b"
+    r"|\b(?:does|do)\s+not\s+(?:count|exclude)\b"
     r"|\bmay\s+(?:still\s+)?(?:receive|take|continue|use|have|be\s+on)\b"
     # "will not be eligible", "not allowed" are the opposite of an allowance.
     r"|\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?<!not\s)(?<!not\sbe\s)(?<!never\s)"
@@ -278,6 +281,9 @@ _SEGMENT_START_RE = re.compile(
     + _LIST_ITEM_START
     + r"\s*|,\s*(?=[A-Za-z]+\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+allowed)"
 )
+
+
+_FOR_WHOM_RE = re.compile(r"\s+(?:for|in)\s+(?:patients|participants|subjects|those|people|women|men)\b", re.IGNORECASE)
 
 
 def _segment_start(text: str, position: int) -> int:
@@ -316,6 +322,10 @@ _EXCEPTION_HINTS = (
     "not an exclusion",
     "may ",
     "however",
+    "ok if",
+    "okay if",
+    "not required",
+    " if ",
 )
 
 
@@ -334,7 +344,10 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         if any(c.span[0] <= allowed.start() < c.span[1] for c in clauses):
             continue
         start = _segment_start(text, allowed.start())
-        span = _trimmed(text, start, allowed.end())
+        end = allowed.end()
+        if _FOR_WHOM_RE.match(text, end):
+            end = _clause_end(text, end)  # "PSA < 15 allowed for patients with benign prostatic hyperplasia"
+        span = _trimmed(text, start, end)
         open_paren = text.rfind("(", 0, start)
         in_paren = open_paren > text.rfind(")", 0, start)
         carve_end = open_paren if in_paren else start - 1
