@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import time
-import timeit
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -461,30 +459,6 @@ TYPICAL = [
     "Age 18 years or older",
     "Creatinine clearance ≥ 60 mL/min (Cockcroft-Gault)",
 ]
-
-
-def machine_slowdown() -> float:
-    """How much slower this machine runs plain Python than the reference box (1 µs per `sum(range(100))`).
-
-    Shared CI/dev boxes are often loaded several-fold; scaling the budget keeps the test about the parser.
-    """
-    best = min(timeit.repeat("sum(range(100))", number=20000, repeat=5)) / 20000
-    return max(1.0, best / 1e-6)
-
-
-def test_parse_latency_typical_criterion() -> None:
-    for text in TYPICAL:
-        parse_criterion(text)
-    rounds = 100
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(rounds):
-            for text in TYPICAL:
-                parse_criterion(text)
-        timings.append((time.perf_counter() - start) / (rounds * len(TYPICAL)) * 1000)
-    per_criterion_ms = min(timings) / machine_slowdown()
-    assert per_criterion_ms < 0.2, per_criterion_ms
 
 
 def real_criteria(limit: int) -> list[str]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-import timeit
-
 import pytest
 
 from assistant.patient_facts import PatientFacts, age_in_days, elapsed_in_window, parse_question, split_clauses
@@ -322,17 +319,3 @@ def test_spans_always_inside_text() -> None:
     spans += [n.scope_span for n in facts.negated] + [u.span for u in facts.unmet] + list(facts.clauses)
     for span in spans:
         assert span is not None and 0 <= span[0] < span[1] <= len(facts.text)
-
-
-def test_question_latency() -> None:
-    questions = [HEADLINE, "I don't have diabetes, never smoked, and I'm not on steroids", "my Karnofsky is 60"]
-    for question in questions:
-        parse_question(question)
-    rounds = 100
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for question in questions:
-            parse_question(question)
-    slowdown = max(1.0, min(timeit.repeat("sum(range(100))", number=20000, repeat=5)) / 20000 / 1e-6)
-    per_question_ms = (time.perf_counter() - start) / (rounds * len(questions)) * 1000 / slowdown
-    assert per_question_ms < 2.0, per_question_ms

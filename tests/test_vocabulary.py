@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 
@@ -147,12 +146,3 @@ def test_expansions_add_name_synonyms_and_parents(vocabulary: Vocabulary) -> Non
     assert expanded[0] == "Myocardial Infarction"
     assert "Myocardial Ischemia" in expanded  # direct MeSH parent
     assert len(expanded) <= 1 + 5 + len(vocabulary.parents(MYOCARDIAL_INFARCTION))
-
-
-def test_scanning_a_criterion_is_fast(vocabulary: Vocabulary) -> None:
-    runs = 200
-    started = time.perf_counter()
-    for _ in range(runs):
-        vocabulary.mentions(CRITERION)
-    per_scan = (time.perf_counter() - started) / runs
-    assert per_scan < 0.005  # typically ~0.3 ms; the bound leaves room for a loaded CI machine
