@@ -657,18 +657,44 @@ def _phrase_spans(words: tuple[str, ...], text: str, prefix: bool = False) -> li
     stems = [t[0] for t in tokens]
     spans: list[Span] = []
     for i, word in enumerate(stems):
-        first = word == words[0] or (prefix and len(words) == 1 and word.startswith(words[0]))
+        first = same_word(word, words[0]) or (prefix and len(words) == 1 and word.startswith(words[0]))
         if not first:
             continue
         position = i
         for following in words[1:]:
             window = stems[position + 1 : position + 5]
-            if following not in window:
+            found = next((k for k, w in enumerate(window) if same_word(w, following)), None)
+            if found is None:
                 break
-            position += 1 + window.index(following)
+            position += 1 + found
         else:
             spans.append(Span(tokens[i][1], tokens[position][2]))
     return spans
+
+
+# Derivational endings that turn a noun into an adjective or back ("pregnant"/"pregnancy", "diabetic"/"diabetes",
+# "thromboembolic"/"thromboembolism", "transplant"/"transplantation"); longest first.
+_DERIVATIONS = ("ation", "ancy", "ance", "ency", "ence", "ical", "ism", "ant", "ent", "ic", "es", "is", "ia", "y")
+_MIN_ROOT = 5
+
+
+@lru_cache(maxsize=65536)
+def _root(word: str) -> tuple[str, bool]:
+    for ending in _DERIVATIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_ROOT:
+            return word[: -len(ending)], True
+    return word, False
+
+
+def same_word(first: str, second: str) -> bool:
+    """The same word, or one derived from the same root by a derivational ending (never a mere shared prefix:
+    "heart" is not "heartburn")."""
+    if first == second:
+        return True
+    (a, cut_a), (b, cut_b) = _root(first), _root(second)
+    if not (cut_a or cut_b) or min(len(a), len(b)) < _MIN_ROOT:
+        return False
+    return a == b or ((a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3)
 
 
 def _word_hit(topic: Topic, chunk: Chunk, clipped: frozenset[str] = frozenset()) -> _TopicHit | None:

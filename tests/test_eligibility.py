@@ -179,3 +179,23 @@ def test_exception_clause_with_the_askers_own_words_applies(reasoner: Eligibilit
     ]
     answer = reasoner.assess("I take ibuprofen now and then for headaches. Will that keep me out?", criteria, {})
     assert answer.decision is Decision.CONDITIONS
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("pregnant", "pregnancy", True),
+        ("diabetic", "diabete", True),  # "diabetes" after the plural folding
+        ("thromboembolic", "thromboembolism", True),
+        ("transplant", "transplantation", True),
+        ("heart", "heartburn", False),
+        ("cancer", "canc", False),
+        ("asthma", "asthmatic", True),
+        ("infection", "infectious", False),
+    ],
+)
+def test_words_from_one_root_match_and_shared_prefixes_do_not(first: str, second: str, same: bool) -> None:
+    from assistant.eligibility import same_word
+    from assistant.text import stem
+
+    assert same_word(stem(first), stem(second)) is same
