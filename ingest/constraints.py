@@ -261,7 +261,7 @@ _EXCEPTION_MARKER_RE = re.compile(
     r"|\bunless\b|\bother\s+than\b|\bexcluding\b|\bapart\s+from\b|\bwith\s+the\s+exception\b|\bbesides\b"
     r"|\bhowever\b|\bok(?:ay)?\s+if\b"
     # An alternative bound with its condition: "ALT <= 3 x ULN - or <= 5 x ULN if related to leukemic involvement".
-    r"|\bor\s+(?:[<>≤≥=\\]+\s*)?\d[^.;]{0,40}?\bif\b"
+    r"|\bor\s+[<>≤≥=\\\s]*\d[^.;]{0,40}?\bif\b"
     r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b",
     re.IGNORECASE,
 )
@@ -344,9 +344,9 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         if any(c.span[0] <= allowed.start() < c.span[1] for c in clauses):
             continue
         start = _segment_start(text, allowed.start())
-        end = allowed.end()
-        if _FOR_WHOM_RE.match(text, end):
-            end = _clause_end(text, end)  # "PSA < 15 allowed for patients with benign prostatic hyperplasia"
+        # The allowance reaches to the end of its clause: whom it is for ("allowed for patients with benign
+        # prostatic hyperplasia") and what it covers ("are not required to use contraception").
+        end = _clause_end(text, allowed.end())
         span = _trimmed(text, start, end)
         open_paren = text.rfind("(", 0, start)
         in_paren = open_paren > text.rfind(")", 0, start)
