@@ -122,7 +122,10 @@ class OfflineAnswerer:
             return fallback or self._eligibility_not_stated(question, trial_id, concepts, shown)
         text, citations = _assessment_text(assessment)
         verdict = _VERDICT_OF.get(assessment.decision) if assessment.decision else None
-        answer = self._finish(question, trial_id, text, citations, shown, verdict=verdict)
+        # Criterion-aware ranking: the structured fields (looked up by name) and criteria whose parsed constraints
+        # matched the question's facts come first, then what hybrid search found.
+        matched = [ScoredChunk(chunk=f.chunk, score=1.0) for f in _by_decision(assessment.findings)]
+        answer = self._finish(question, trial_id, text, citations, matched + shown, verdict=verdict)
         answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
         return answer
 
@@ -435,10 +438,14 @@ def _cite(chunk: Chunk, span: Span | None = None) -> Citation:
     )
 
 
+def _by_decision(findings: Sequence[Finding]) -> list[Finding]:
+    order = {Decision.EXCLUDED: 0, Decision.UNDECIDED: 1, Decision.CONDITIONS: 2, Decision.ALLOWED: 3}
+    return sorted(findings, key=lambda f: order[f.decision])
+
+
 def _assessment_text(assessment: Assessment) -> tuple[str, list[Citation]]:
     """The verdict (or why there is none), then each fact with the passage that decides it, cited."""
-    order = {Decision.EXCLUDED: 0, Decision.UNDECIDED: 1, Decision.CONDITIONS: 2, Decision.ALLOWED: 3}
-    findings = sorted(assessment.findings, key=lambda f: order[f.decision])[:_MAX_CITED_FINDINGS]
+    findings = _by_decision(assessment.findings)[:_MAX_CITED_FINDINGS]
     citations: list[Citation] = []
     for finding in findings:
         if not any(c.chunk_id == finding.chunk.chunk_id for c in citations):
