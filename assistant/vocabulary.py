@@ -46,6 +46,10 @@ KIND_ORDER = {
 }
 
 
+# Prefixes registries write with or without a hyphen ("anti-coagulant" / "anticoagulant").
+_JOINING_PREFIXES = frozenset({"anti", "non", "pre", "post", "peri", "co", "re", "hyper", "hypo", "intra", "inter"})
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -387,6 +391,11 @@ class Vocabulary:
         found: list[Mention] = []
         position = 0
         while position < len(tokens):
+            joined = self._hyphen_joined(text, tokens, position)
+            if joined is not None:
+                found.append(joined)
+                position += 2
+                continue
             match = self._longest_match(tokens, position)
             if match is None:
                 position += 1
@@ -396,6 +405,19 @@ class Vocabulary:
             found.append(Mention(start, end, text[start:end], concept_ids))
             position = last + 1
         return found
+
+    def _hyphen_joined(self, text: str, tokens: list[Token], first: int) -> Mention | None:
+        """"anti-coagulant", "non-steroidal": a word written with a hyphen after a prefix is the joined word, never
+        its second half alone (which would read "anti-coagulant" as coagulants)."""
+        if first + 1 >= len(tokens) or tokens[first].key not in _JOINING_PREFIXES:
+            return None
+        left, right = tokens[first], tokens[first + 1]
+        if text[left.end : right.start] != "-":
+            return None
+        concept_ids = self._index.get(left.key + right.key)
+        if concept_ids is None:
+            return None
+        return Mention(left.start, right.end, text[left.start : right.end], tuple(concept_ids.split(",")))
 
     def _longest_match(self, tokens: list[Token], first: int) -> tuple[int, tuple[str, ...]] | None:
         best: tuple[int, tuple[str, ...]] | None = None

@@ -146,3 +146,10 @@ def test_expansions_add_name_synonyms_and_parents(vocabulary: Vocabulary) -> Non
     assert expanded[0] == "Myocardial Infarction"
     assert "Myocardial Ischemia" in expanded  # direct MeSH parent
     assert len(expanded) <= 1 + 5 + len(vocabulary.parents(MYOCARDIAL_INFARCTION))
+
+
+def test_a_hyphenated_prefix_reads_as_the_joined_word(vocabulary: Vocabulary) -> None:
+    found = vocabulary.mentions("Use of anti-aggregant or anti-coagulant drugs")
+    names = [vocabulary.name(c) for m in found for c in m.concept_ids]
+    assert "Anticoagulants" in names
+    assert "Coagulants" not in names  # the second half alone means the opposite
