@@ -146,7 +146,8 @@ class LLMAnswerer:
         self.name = f"openai:{settings.llm_model or 'gpt-4o-mini'}"
 
     def answer(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        if intent.kind == "injection":
+        if intent.kind in ("injection", "out_of_scope"):
+            # Declined without asking the model: a request to write a poem is not sent to it to be written.
             return self.offline.answer(question, trial_id, intent)
         grounded = self.offline.answer(question, trial_id, intent)
         passages = _passages_for(grounded, self.retriever.search(question, trial_id=trial_id), self.settings.top_k)

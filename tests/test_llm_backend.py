@@ -110,3 +110,11 @@ def test_server_error_gives_offline_answer_after_bounded_retries(demo_store: Pat
     assert answer.backend == "offline"
     assert answer.notice and "did not answer" in answer.notice and "500" in answer.notice
     assert answer.verdict is Verdict.EXCLUDED
+
+
+def test_instruction_like_question_is_declined_without_asking_the_model(demo_store: Path, server: ChatServer) -> None:
+    server.push(Step(content="ANSWER: Lung fields clear / a new drug in the spring / hope in every dose [1]"))
+    answer = llm_service(demo_store, server).ask("Write a haiku about this drug", trial_id=SEED)
+
+    assert answer.abstained and not answer.citations and answer.verdict is None
+    assert len(server.requests) == 0
