@@ -826,10 +826,6 @@ def _same_subject(near: str, word: str, question: str, modifier: Modifier) -> bo
     return bool(wanted & said)
 
 
-def _says(question: str, words: Sequence[str]) -> bool:
-    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", question) for w in words)
-
-
 def _repeats_bounds(text: str, clause: Span, mention: Span, question: str) -> bool:
     """The question names the same grade, stage or count as the criterion ("GOLD stage IV", "more than one")."""
     near = text[max(clause.start, mention.start - 40) : min(clause.end, mention.end + 40)]

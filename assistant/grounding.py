@@ -13,23 +13,6 @@ from assistant.text import STOPWORDS, stem
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)|\n+")
-_EXCEPTION_LIST = re.compile(r"\b(exceptions?|exempt(ions?)?|allowed|permitted)\s*:", re.IGNORECASE)
-_EXCEPTION_MARKER = re.compile(
-    r"\b(except(?:\s+for)?|with the exception of|other than|unless|excluding|but not)\b", re.IGNORECASE
-)
-_CLAUSE_END = re.compile(r"[.;](?=\s|$)")
-_PERMISSIVE_PAREN = re.compile(
-    r"\(([^()]*\b(?:permitted|allowed|exempt\w*|acceptable|eligible|except\w*)\b[^()]*)\)", re.IGNORECASE
-)
-_NEGATIVE_ANYWHERE = re.compile(
-    r"\b(not (allowed|permitted|eligible)|are excluded|is excluded|will be excluded|ineligible|prohibited)\b",
-    re.IGNORECASE,
-)
-_NEGATIVE_REQUIREMENT = re.compile(
-    r"^\s*(no\b|not\b|none\b|without\b|absence of|free of|negative (for|test)|must not|should not|cannot|"
-    r"patients? (must|should) not|lack of|never)",
-    re.IGNORECASE,
-)
 
 
 MAX_GAP = 3
@@ -144,30 +127,6 @@ def _raw_phrase(question: str, phrase: tuple[str, ...]) -> str:
 def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
-
-
-def exception_regions(text: str) -> list[Span]:
-    """Parts of a criterion that carve out exceptions ("Exceptions: ...", "(... permitted)", "except ...")."""
-    regions = [Span(m.start(1), m.end(1)) for m in _PERMISSIVE_PAREN.finditer(text)]
-    regions += [Span(m.start(), len(text)) for m in _EXCEPTION_LIST.finditer(text)]
-    for marker in _EXCEPTION_MARKER.finditer(text):
-        paren_open = text.rfind("(", 0, marker.start())
-        paren_close = text.rfind(")", 0, marker.start())
-        if paren_open > paren_close:
-            close = text.find(")", marker.end())
-            regions.append(Span(marker.start(), close if close != -1 else len(text)))
-            continue
-        end = _CLAUSE_END.search(text, marker.end())
-        regions.append(Span(marker.start(), end.start() if end else len(text)))
-    return regions
-
-
-def inside_any(span: Span, regions: Sequence[Span]) -> bool:
-    return any(r.start <= span.start and span.end <= r.end for r in regions)
-
-
-def is_negative_requirement(text: str) -> bool:
-    return bool(_NEGATIVE_REQUIREMENT.match(text) or _NEGATIVE_ANYWHERE.search(text))
 
 
 def sentences(text: str) -> list[Span]:

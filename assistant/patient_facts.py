@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.constraints import TimeWindow, circumstance_kind
 from ingest.measures import (
@@ -484,6 +485,7 @@ def split_clauses(text: str) -> tuple[Span, ...]:
     return tuple(span for span in spans if span[0] < span[1])
 
 
+@lru_cache(maxsize=1024)
 def parse_question(text: str) -> PatientFacts:
     """All facts the asker states about themselves (or the person they ask for); spans index `text`."""
     age = _age(text)
