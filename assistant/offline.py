@@ -170,7 +170,7 @@ class OfflineAnswerer:
     ) -> Answer:
         topic = ", ".join(c.name for c in concepts) or "this"
         text = (
-            f"Not stated: none of the eligibility criteria of {trial_id} mention {topic}. "
+            f"Not stated: I found no eligibility criterion of {trial_id} that mentions {topic}. "
             "That does not make it allowed; only the study team can confirm. " + self._contacts_hint(trial_id)
         )
         return self._finish(question, trial_id, text, [], shown, verdict=Verdict.NOT_STATED, abstained=True)
