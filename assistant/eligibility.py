@@ -18,16 +18,15 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from assistant.grounding import Span
+from assistant.grounding import Span, word_spans
 from assistant.patient_facts import PatientFacts, parse_question
-from assistant.text import STOPWORDS, stem
+from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
 from ingest.constraints import CriterionConstraints, parse_criterion, window_contains
 from ingest.measures import Comparator, Quantity, compare, same_measure
 from ingest.records import Chunk
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _DOSAGE_FORM_TREES = ("D26.", "D20.")  # MeSH: pharmaceutical preparations and dosage forms, complex mixtures
 _MIN_CLIPPED = 5
 _UNBOUNDED = 1e12
@@ -242,10 +241,10 @@ class EligibilityReasoner:
         """An exception clause of the criterion shares content words with the question ("Gilbert's syndrome"), or
         with the names of the concepts it mentions ("enlarged prostate" -> benign prostatic hyperplasia)."""
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
-        asked = {w for w, _, _ in _tokens(question + " " + named)} - STOPWORDS - self.scaffolding
+        asked = {w for w, _, _ in word_spans(question + " " + named)} - STOPWORDS - self.scaffolding
         asked = {w for w in asked if len(w) > 3 and not w.isdigit()}
         for clause in constraints.exceptions:
-            if asked & {w for w, _, _ in _tokens(chunk.text[clause.span[0] : clause.span[1]])}:
+            if asked & {w for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])}:
                 return True
         return False
 
@@ -270,10 +269,10 @@ class EligibilityReasoner:
             span = (mention.start, mention.end)
             if _overlaps(span, covered) or _is_scaffolding(mention.surface, self.scaffolding):
                 continue
-            if all(self._is_form(c) or self._is_age_group(c) for c in mention.concept_ids):
+            if all(self._only_under(c, _DOSAGE_FORM_TREES + _AGE_GROUP_TREES) for c in mention.concept_ids):
                 continue  # "tablets", "nasal spray", "child": modifiers or structured facts, not facts of their own
             covered.append(span)
-            words = tuple(stem(w.lower()) for w in _WORD.findall(mention.surface))
+            words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
             found.append(Topic(mention.surface, Span(*span), frozenset(mention.concept_ids), words, negated_here))
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
@@ -282,23 +281,19 @@ class EligibilityReasoner:
     def _narrower(self, first: Topic, second: Topic) -> bool:
         return any(self.vocabulary.relation(a, b) == "narrower" for a in first.concepts for b in second.concepts)
 
-    def _is_age_group(self, concept_id: str) -> bool:
+    def _only_under(self, concept_id: str, branches: tuple[str, ...]) -> bool:
+        """Every MeSH tree number of the concept lies in these branches (dosage forms, age groups)."""
         trees = self.vocabulary.tree_numbers(concept_id)
-        return bool(trees) and all(t.startswith(_AGE_GROUP_TREES) for t in trees)
-
-    def _is_form(self, concept_id: str) -> bool:
-        trees = self.vocabulary.tree_numbers(concept_id)
-        return bool(trees) and all(t.startswith(_DOSAGE_FORM_TREES) for t in trees)
+        return bool(trees) and all(t.startswith(branches) for t in trees)
 
     def word_topic(self, question: str, facts: PatientFacts, taken: Sequence[tuple[int, int]]) -> Topic | None:
         """The question's content words as one topic, when it names nothing the vocabulary knows ("a beard")."""
         words: list[tuple[str, int, int]] = []
         timing = [_minus(e.span, e.event_span) for e in facts.elapsed]  # "3 weeks ago" is not a topic word
-        for match in _WORD.finditer(question):
-            span = (match.start(), match.end())
+        for word, start, end in word_spans(question):
+            span = (start, end)
             if any(_overlaps(span, parts) for parts in timing):
                 continue
-            word = stem(match.group(0).lower().replace("’", "'"))
             if _overlaps(span, taken) or word in STOPWORDS or word in self.scaffolding or len(word) < 3:
                 continue
             if not word.isdigit():
@@ -428,12 +423,12 @@ class EligibilityReasoner:
         if len(inside) == len(hit.spans):
             return True
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
-        asked = {w for w, _, _ in _tokens(question + " " + named)} - set(topic.words) - STOPWORDS - self.scaffolding
+        asked = {w for w, _, _ in word_spans(question + " " + named)} - set(topic.words) - STOPWORDS - self.scaffolding
         for clause in constraints.exceptions:
             region = Span(*clause.span)
             if not any(region.start <= s.start and s.end <= region.end for s in inside):
                 continue
-            if asked & {w for w, _, _ in _tokens(text[region.start : region.end])}:
+            if asked & {w for w, _, _ in word_spans(text[region.start : region.end])}:
                 return True
         outside = [s for s in hit.spans if s not in inside]
         return any(self._narrower_at(text, a, b) for a in inside for b in outside)
@@ -443,7 +438,7 @@ class EligibilityReasoner:
         if len(topic.words) < 2:
             return False
         for concept_id in concept_ids:
-            name = {w for w, _, _ in _tokens(self.vocabulary.name(concept_id))}
+            name = {w for w, _, _ in word_spans(self.vocabulary.name(concept_id))}
             if set(topic.words) <= name:
                 return True
         return False
@@ -644,7 +639,7 @@ def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
 
 
 def _is_scaffolding(text: str, scaffolding: frozenset[str]) -> bool:
-    words = [stem(w.lower()) for w in _WORD.findall(text)]
+    words = [w for w, _, _ in word_spans(text)]
     return all(w in scaffolding or w in STOPWORDS for w in words)
 
 
@@ -653,7 +648,7 @@ def _phrase_spans(words: tuple[str, ...], text: str, prefix: bool = False) -> li
     phrase also matches a longer word it begins ("chemo" in "chemotherapy")."""
     if not words:
         return []
-    tokens = _tokens(text)
+    tokens = word_spans(text)
     stems = [t[0] for t in tokens]
     spans: list[Span] = []
     for i, word in enumerate(stems):
@@ -875,14 +870,10 @@ def _exception_names(topic: Topic, chunk: Chunk, constraints: CriterionConstrain
     if len(topic.words) < 2:
         return False
     for clause in constraints.exceptions:
-        inside = {w for w, _, _ in _tokens(chunk.text[clause.span[0] : clause.span[1]])}
+        inside = {w for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])}
         if sum(1 for w in topic.words if w in inside) * 2 >= len(topic.words) + 1:
             return True
     return False
-
-
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(stem(m.group(0).lower().replace("’", "'")), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _drop_other_mentions(hits: list[_TopicHit]) -> list[_TopicHit]:
