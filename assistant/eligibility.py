@@ -168,8 +168,13 @@ class EligibilityReasoner:
             else:
                 assessment.findings.append(finding)
         for unmet in _unmet(facts):
-            taken.append(unmet.span)
-            finding = self._unmet(unmet, criteria, question)
+            taken.extend([unmet.span, unmet.cue_span])
+            finding, accounted = self._unmet(unmet, criteria, question)
+            # The clause that says which alternative is possible ("but I can fill in forms by phone") is accounted for.
+            ends = [0] + [c[1] for c in facts.clauses]
+            taken.extend(
+                (ends[i], c[1]) for i, c in enumerate(facts.clauses) if any(_overlaps(a, [c]) for a in accounted)
+            )
             if finding is not None:
                 assessment.findings.append(finding)
         topics = self.topics(question, facts, taken)
@@ -249,15 +254,16 @@ class EligibilityReasoner:
         return False
 
     # ---- abilities and circumstances the asker lacks ----------------------------------------------------------
-    def _unmet(self, unmet: _Lacking, criteria: Sequence[Chunk], question: str) -> Finding | None:
+    def _unmet(
+        self, unmet: _Lacking, criteria: Sequence[Chunk], question: str
+    ) -> tuple[Finding | None, list[tuple[int, int]]]:
         for chunk in criteria:
             if chunk.section == EXCLUSION:
                 continue
             for required in constraints_of(chunk.text).requirements:
                 if required.kind == unmet.kind and not required.inability:
-                    reason = "this criterion requires it, and the question says it is not met"
-                    return Finding(unmet.surface, Decision.EXCLUDED, chunk, Span(*required.span), reason)
-        return None
+                    return _unmet_finding(unmet, chunk, Span(*required.span), question)
+        return None, []
 
     # ---- conditions, treatments, other topics ------------------------------------------------------------------
     def topics(self, question: str, facts: PatientFacts, taken: Sequence[tuple[int, int]]) -> list[Topic]:
@@ -515,6 +521,10 @@ class EligibilityReasoner:
         verdict = _modifier_verdict(span, masked, question)
         if verdict is not None:
             return verdict
+        kind = _restrictive_word(span, chunk.text, question)
+        if kind is not None:
+            reason = f"the criterion names a particular kind ({kind}); whether it is yours, the question does not say"
+            return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
 
 
@@ -526,6 +536,30 @@ _UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 1 / 52.18, "day": 1 / 365.2
 def _years(value: str) -> float | None:
     found = _YEARS.search(value)
     return float(found.group(1)) * _UNIT_YEARS[found.group(2).lower()] if found else None
+
+
+_ALTERNATIVE = re.compile(r"\bor\b|/", re.IGNORECASE)
+
+
+def _unmet_finding(
+    unmet: _Lacking, chunk: Chunk, required: Span, question: str
+) -> tuple[Finding, list[tuple[int, int]]]:
+    """A requirement the question says is not met excludes, unless the criterion offers alternatives ("attend
+    visits or converse on phone"): then one that the question says is possible admits (its words are returned as
+    accounted for), and otherwise nothing decides."""
+    text = chunk.text[required.start : required.end]
+    choice = _ALTERNATIVE.search(text)
+    if choice is None:
+        reason = "this criterion requires it, and the question says it is not met"
+        return Finding(unmet.surface, Decision.EXCLUDED, chunk, required, reason), []
+    others = {w for w, _, _ in word_spans(text[choice.end() :]) if len(w) > 3} - STOPWORDS
+    said = [(w, (start, end)) for w, start, end in word_spans(question) if not unmet.span[0] <= start < unmet.span[1]]
+    met = [span for w, span in said if w not in STOPWORDS and any(same_word(w, o) for o in others)]
+    if met:
+        reason = "the criterion accepts another way, which the question says is possible"
+        return Finding(unmet.surface, Decision.ALLOWED, chunk, required, reason), met
+    reason = "the criterion accepts alternatives; whether another one is possible, the question does not say"
+    return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason), []
 
 
 def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
@@ -582,6 +616,7 @@ class _Lacking:
     kind: str
     span: tuple[int, int]
     surface: str
+    cue_span: tuple[int, int]  # "can't", "unable to"
 
 
 def _measurements(facts: PatientFacts) -> list[_Measured]:
@@ -602,7 +637,7 @@ def _as_range(quantity: Quantity, comparator: Comparator) -> Quantity:
 
 
 def _unmet(facts: PatientFacts) -> list[_Lacking]:
-    return [_Lacking(u.kind, u.span, facts.text[u.span[0] : u.span[1]]) for u in facts.unmet]
+    return [_Lacking(u.kind, u.span, facts.text[u.span[0] : u.span[1]], u.cue_span) for u in facts.unmet]
 
 
 def _negated_spans(facts: PatientFacts) -> list[tuple[int, int]]:
@@ -808,6 +843,42 @@ def _modifier_verdict(span: Span, text: str, question: str) -> tuple[Decision, S
         if modifier.kind == "confirm":
             return Decision.UNDECIDED, span, f"it depends on whether it is {word}, which the question does not say"
     return None
+
+
+# Adjective endings (secondary, prandial, nephrogenic, neurolytic, cutaneous, invasive): nouns before a mention
+# ("nervous system metastases") are part of a longer name the vocabulary did not join, not a narrower kind.
+_ADJECTIVE_ENDING = re.compile(r"(?:al|ic|ary|ous|ive|ar|ile|oid)$")
+_COORDINATED = re.compile(r"(?:\bor|\band|/|,)\s*$", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*)[ \t]+$")
+
+
+@cache
+def _non_restrictive() -> frozenset[str]:
+    data = json.loads((resources.files("assistant") / "data" / "qualifiers.json").read_text())
+    words = {w for m in data["modifiers"] for w in (*m["words"], *m["opposite"]) if " " not in w}
+    return frozenset(data["non_restrictive"]) | words
+
+
+def _restrictive_word(span: Span, text: str, question: str) -> str | None:
+    """The word right before the mention when it narrows what the criterion names ("SECONDARY cluster headache",
+    "PRANDIAL insulin") and the question does not say it: determiners, history and attestation words do not narrow,
+    and the modifiers of qualifiers.json are decided by `_modifier_verdict`."""
+    found = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    if word in STOPWORDS or word in _non_restrictive() or not _ADJECTIVE_ENDING.search(word):
+        return None
+    if _COORDINATED.search(text, max(0, found.start() - 8), found.start()):
+        return None  # "central or nephrogenic diabetes insipidus": the kinds listed together cover the condition
+    asked = {w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 3}
+    clause = _clause_of(span, text)
+    named = {w for w, _, _ in word_spans(text[clause.start : clause.end])} - {
+        w for w, _, _ in word_spans(text[span.start : span.end])
+    }
+    if any(same_word(a, b) for a in asked for b in named | {word}):
+        return None  # the question says the kind, or names one of the examples the criterion lists
+    return word
 
 
 def _same_subject(near: str, word: str, question: str, modifier: Modifier) -> bool:

@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from assistant.patient_facts import parse_question
+from assistant.question_shape import QuestionShape, shape_of
 from assistant.text import stem
 
 IntentKind = Literal["injection", "out_of_scope", "not_stated", "location", "fact", "dosing", "eligibility", "general"]
@@ -53,6 +54,8 @@ class IntentRules:
             return Intent("injection")
         if _any(self.instruction_like, text):
             return Intent("out_of_scope")
+        if self._asks_to_take_part(shape_of(text)):
+            return Intent("eligibility", "age" if age_in_question(text) is not None else "")
         eligibility_cue = _any(self.eligibility, text)
         for topic, patterns in self.not_stated:
             if _any(patterns, text) and not (eligibility_cue and topic["topic"] in {"side_effects", "benefit"}):
@@ -71,6 +74,20 @@ class IntentRules:
         if eligibility_cue or _states_facts(text):
             return Intent("eligibility")
         return Intent("general")
+
+    def _asks_to_take_part(self, shape: QuestionShape) -> bool:
+        """A yes/no question about taking part ("Could I take part in the tablet app study?"), or one about a person
+        the question describes whose asking clause names no other topic ("I take Keppra. Does that matter?")."""
+        if not shape.yes_no or any(_any(patterns, shape.asked) for _, patterns in self.not_stated):
+            return False  # "Can I get paid for taking part?" asks about payment
+        if _any(self.eligibility_strong, shape.asked):
+            return True
+        topical = (
+            _any(self.location, shape.asked)
+            or _any(self.dosing, shape.asked)
+            or any(_any(patterns, shape.asked) for _, patterns in self.facts)
+        )
+        return not topical and shape.about_person and not shape.about_study_events
 
     def has_scope_cue(self, question: str) -> bool:
         """Words that tie a question to a trial (study, drug, site, eligibility, disease...)."""

@@ -199,3 +199,39 @@ def test_words_from_one_root_match_and_shared_prefixes_do_not(first: str, second
     from assistant.text import stem
 
     assert same_word(stem(first), stem(second)) is same
+
+
+# ---- a criterion that names a particular kind, and requirements with alternatives ----------------------------------
+KINDS = [
+    criterion(EXCLUSION, 1, "Current use of outpatient prandial insulin"),
+    criterion(EXCLUSION, 2, "Secondary hypertension due to an identified structural cause"),
+    criterion(EXCLUSION, 3, "Central or nephrogenic diabetes insipidus"),
+    criterion(EXCLUSION, 4, "Use of peripheral nerve blocks (e.g., occipital or sphenopalatine nerve blocks)"),
+    criterion(INCLUSION, 1, "Able to attend clinic visits or to complete follow-up forms by telephone"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the criterion's adjective narrows what it names; the question does not say which kind
+        ("I inject insulin glargine at night. Does that matter?", Decision.UNDECIDED),
+        ("I have high blood pressure. Does that matter?", Decision.UNDECIDED),
+        # ... and where the question says the kind, the criterion decides
+        ("I use prandial insulin with meals. Does that matter?", Decision.EXCLUDED),
+        ("I have secondary hypertension from a kidney artery narrowing. Does that matter?", Decision.EXCLUDED),
+        # kinds listed together cover the condition; an example the criterion lists is the kind
+        ("I have diabetes insipidus. Does that matter?", Decision.EXCLUDED),
+        ("I had an occipital nerve block. Does that matter?", Decision.EXCLUDED),
+    ],
+)
+def test_a_criterion_naming_a_particular_kind(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
+    assessment = reasoner.assess(question, KINDS, {})
+    assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: EligibilityReasoner) -> None:
+    met = reasoner.assess("I can't come to the clinic visits, but I can fill in forms by telephone. OK?", KINDS, {})
+    assert met.decision is Decision.ALLOWED
+    silent = reasoner.assess("I can't come to the clinic visits. Can I still join?", KINDS, {})
+    assert silent.decision is Decision.UNDECIDED

@@ -1,0 +1,82 @@
+"""The grammatical shape of a question: the clause that asks, apart from the sentences that tell.
+
+"I'm 17 and my periodontist says I need a free gingival graft. Can I join?" tells about the asker and then asks a
+yes/no question about taking part: the word "free" in the telling is not a question about cost. Intent rules that
+read topics (cost, sites, dosing) look at the asking clause; the telling decides only whether the question is about
+a particular person, which makes a yes/no question an eligibility question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentence ends, and a comma or semicolon before a clause that opens with an auxiliary verb ("I'm in Leeds, is there
+# a site near me?"): the asking clause starts there.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_AUXILIARY = (
+    r"(?:can|could|may|might|would|will|shall|should|must|is|are|am|was|were|do|does|did|has|have|had|"
+    r"isn't|aren't|doesn't|don't|won't|wouldn't|can't|couldn't)"
+)
+_YES_NO_START = re.compile(rf"^\W*(?:(?:and|but|so|then|or|also|still)\s+)?{_AUXILIARY}\b", re.IGNORECASE)
+_CLAUSE_BEFORE_AUXILIARY = re.compile(rf"[,;:]\s+(?={_AUXILIARY}\b)", re.IGNORECASE)
+_WH_WORD = re.compile(r"\b(?:where|who|whom|whose|when|what|which|how|why)\b", re.IGNORECASE)
+# A fragment of a few words after a self-description ("Too old?", "Eligible?", "OK for enrollment?").
+_FRAGMENT_WORDS = 5
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# The asker or someone they speak for as the subject of a statement: personal pronouns and possessives, "the
+# patient", "a 12-year-old". Closed-class English grammar, not a topic list.
+PERSONAL = re.compile(
+    r"\b(?:i|he|she|they|we)\s+(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
+    r"don't|didn't|can't|cannot|live|lives|smoke|smokes|quit|stopped|finished|started|underwent|received|"
+    r"suffer|suffers|work|works|went|drink|drinks|wear|wears|need|needs)\b(?!\s+to\b)"
+    r"|\b(?:i'm|i've|i'd|he's|she's|they're|we're|we've)\b|\b(?:my|our|his|her)\s+\w+"
+    r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b|\b(?:male|female)\s+patient\b"
+    r"|\b\d{1,3}[- ](?:year|month|week)[- ]old\b",
+    re.IGNORECASE,
+)
+
+_FUTURE_START = re.compile(r"^\W*(?:will|shall|won't)\b", re.IGNORECASE)
+# "Does she exceed the limit?": a yes/no question whose subject is a person.
+_PERSON_ASKED = re.compile(rf"^\W*{_AUXILIARY}\s+(?:i|he|she|we|they|my\s+\w+|our\s+\w+)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    told: str  # what the asker states before the question ("I take metformin.")
+    asked: str  # the clause that asks ("Can I join?")
+
+    @property
+    def yes_no(self) -> bool:
+        """A question answered yes or no ("Could he be enrolled?", "Too old?"), not a wh-question."""
+        if _YES_NO_START.search(self.asked):
+            return True
+        words = _WORD.findall(self.asked)
+        return bool(self.told) and 0 < len(words) <= _FRAGMENT_WORDS and not _WH_WORD.search(self.asked)
+
+    @property
+    def about_study_events(self) -> bool:
+        """ "Will my child get any study drug?": what the study will do, not whether the person may take part."""
+        return bool(_FUTURE_START.search(self.asked))
+
+    @property
+    def about_person(self) -> bool:
+        """The question speaks of a particular person: the asker or someone they ask for."""
+        return bool(PERSONAL.search(self.told) or PERSONAL.search(self.asked) or _PERSON_ASKED.search(self.asked))
+
+
+def shape_of(text: str) -> QuestionShape:
+    """Split `text` into what it tells and the last clause that asks (the last sentence with a question mark, else
+    the last sentence), cutting a comma-joined lead ("I'm in Leeds, is there a site?") off the asking clause."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    if not sentences:
+        return QuestionShape("", "")
+    asking = max((i for i, s in enumerate(sentences) if "?" in s), default=len(sentences) - 1)
+    asked = sentences[asking]
+    told = " ".join(sentences[:asking])
+    cuts = list(_CLAUSE_BEFORE_AUXILIARY.finditer(asked))
+    if cuts:
+        cut = cuts[-1]
+        told = f"{told} {asked[: cut.start()]}".strip()
+        asked = asked[cut.end() :]
+    return QuestionShape(told, asked)

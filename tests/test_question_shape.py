@@ -1,0 +1,53 @@
+"""The question's shape: what it tells apart from what it asks, and how intents use it (fast tier)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intents import IntentRules
+from assistant.question_shape import shape_of
+
+
+def test_the_asking_clause_is_split_from_what_the_question_tells() -> None:
+    shape = shape_of("I'm 40 and I smoke. My doctor says it is free. Can I join?")
+    assert shape.asked == "Can I join?"
+    assert shape.told.startswith("I'm 40")
+    assert shape.yes_no and shape.about_person
+    lead = shape_of("I'm in Leeds, is there a site near me?")
+    assert lead.asked == "is there a site near me?"
+
+
+def test_fragments_and_wh_questions() -> None:
+    assert shape_of("Patient 82, stage IV. Too old?").yes_no
+    assert not shape_of("Patient 82, stage IV. Where is the nearest site?").yes_no
+    assert not shape_of("Too old?").yes_no  # a fragment alone tells nothing about anyone
+
+
+@pytest.fixture(scope="module")
+def rules() -> IntentRules:
+    return IntentRules.from_package()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # topic words in what the asker tells do not turn a question about taking part into a topic question
+        ("My dentist says I need a free implant. Can I join?", "eligibility"),
+        ("I live in Bristol and have gout. Could I be in this study?", "eligibility"),
+        ("My mother was in hospital with a fall last month. Can she be assessed now?", "eligibility"),
+        ("I have no health insurance. Does that matter for this study?", "eligibility"),
+        ("He takes two tablets of aspirin a day. Is that a problem?", "eligibility"),
+        # the asking clause's own topic still decides
+        ("I have gout. Will I be paid for taking part?", "not_stated"),
+        ("I have gout. Is there a site in Bristol?", "location"),
+        ("I have gout. Who do I call to ask?", "fact"),
+        # nobody is described: not an eligibility question
+        ("Is the drug given as a tablet?", "dosing"),
+    ],
+)
+def test_questions_about_taking_part_are_eligibility_questions(rules: IntentRules, question: str, kind: str) -> None:
+    assert rules.classify(question).kind == kind
+
+
+def test_a_question_about_what_the_study_will_do_is_not_about_taking_part(rules: IntentRules) -> None:
+    assert rules.classify("My son has asthma. Will he get the real drug or a placebo?").kind != "eligibility"
