@@ -623,6 +623,8 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
         # far-off "Age:" header in a run-on registry paragraph must not turn "at least 3 months" into an age.
         snippet = text[max(sentence_start(text, clause[0]), clause[0] - 24) : clause[1] + 16]
         return "age" if _AGE_CONTEXT_RE.search(snippet) else key
+    if key in _SIZE_MEASURES and unit is None:
+        return UNKNOWN_MEASURE  # "EGFR exon 19", "anti-tumor therapy >= 2": a size has a length unit
     if key.startswith("head:") or key in {"weight", "height"}:
         snippet = text[sentence_start(text, clause[0]) : clause[1] + 16]
         if unit == "mm" and _SIZE_CONTEXT_RE.search(snippet):
@@ -633,6 +635,7 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
 
 
 _COUNTED_BY_NUMBER = frozenset({"prior_lines", "radiation_dose", "age"})
+_SIZE_MEASURES = frozenset({"lesion_size"})
 _OR_LIST_RE = re.compile(r"(?:\s*,\s*\d{1,3})*\s*,?\s*(?:or|and)\s+(?P<last>\d{1,3})(?!\d|\.\d|\s*%)", re.IGNORECASE)
 _LISTABLE = SCORE_MEASURES | _SCORE_OR_PERCENT
 _ROMAN_HINTS = ("class", "nyha", "asa", "new york")
@@ -761,16 +764,38 @@ _SYMBOLS = {
 }
 
 
+# "15 cigarettes a day", "> 5 days per month", "18 hours/day", "3 drinks daily": a count per period. Criterion and
+# question are both read here, so the counted noun itself (plural-folded) names the measure and like compares with
+# like; no lexicon of countable things is needed.
+_RATE_RE = re.compile(
+    r"[ \t]*(?:[a-z][a-z-]+[ \t]+)?(?P<noun>[a-z][a-z-]{2,})[ \t]*"
+    r"(?:(?:a|an|per|each|every)[ \t]+|/[ \t]*)(?P<period>day|week|month|year|night)\b"
+    r"|[ \t]*(?:[a-z][a-z-]+[ \t]+)?(?P<noun2>[a-z][a-z-]{2,})[ \t]+(?P<adverb>daily|weekly|monthly|nightly)\b",
+    re.IGNORECASE,
+)
+_PERIOD_OF_ADVERB = {"daily": "day", "weekly": "week", "monthly": "month", "nightly": "night"}
+
+
+def _rate_key(rate: re.Match[str]) -> str:
+    noun = (rate.group("noun") or rate.group("noun2")).lower()
+    period = rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]
+    singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+    return f"rate:{singular}/{period.lower()}"
+
+
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     low = parse_number(found.group("lo"))
     high = parse_number(found.group("hi")) if found.group("hi") else None
     if low is None:
         return None
     number_end = found.end()
-    unit_info = match_unit(text, number_end)
-    if found.group("unit1") and unit_info is None:
+    rate = _RATE_RE.match(text, number_end)
+    unit_info = None if rate is not None else match_unit(text, number_end)
+    if found.group("unit1") and unit_info is None and rate is None:
         unit_info = ("%", 1.0, (found.start("unit1"), found.end("unit1")))
     end = unit_info[2][1] if unit_info and unit_info[2][0] >= number_end else number_end
+    if rate is not None:
+        end = rate.end()
     unit_end = end
     unit = unit_info[0] if unit_info else None
     factor = unit_info[1] if unit_info else 1.0
@@ -783,9 +808,11 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     suffix = _suffix_comparator(text, end)
     if high is None and prefix is None and suffix is not None:
         comparator, end = suffix
-    measure = _measure_for(text, found.start(), unit_end, floor, start, unit_info is not None) or (
-        UNKNOWN_MEASURE,
-        found.span(),
+    measure = (
+        (_rate_key(rate), rate.span())
+        if rate is not None
+        else _measure_for(text, found.start(), unit_end, floor, start, unit_info is not None)
+        or (UNKNOWN_MEASURE, found.span())
     )
     if comparator is Comparator.EQ and measure[0] != UNKNOWN_MEASURE:
         # "≥Grade 3": the comparator stands before the measure's name, not before the number.

@@ -99,6 +99,30 @@ def test_lesion_count_is_not_a_lesion_size() -> None:
     assert {c.measure for c in parsed.comparisons} == {"count:lesion_size", "lesion_size"}
 
 
+@pytest.mark.parametrize(
+    ("criterion", "question", "satisfied"),
+    [
+        ("smoking > 10 cigarettes a day", "I smoke 15 cigarettes a day", True),
+        ("smoking > 10 cigarettes a day", "I smoke about 5 cigarettes a day", False),
+        ("use of opioids more than 5 days per month", "oxycodone 3 days a month", False),
+        ("oxygen therapy >= 15 hours/day", "on oxygen 18 hours a day", True),
+        ("more than 14 drinks per week", "I have 2 drinks daily", None),  # a day is not a week: no guess
+    ],
+)
+def test_counts_per_period_compare_like_with_like(criterion: str, question: str, satisfied: bool | None) -> None:
+    (threshold,) = parse_criterion(criterion).comparisons
+    (value,) = find_quantities(question)
+    assert same_measure(threshold.measure, value.measure) is (satisfied is not None)
+    if satisfied is not None:
+        assert compare(value.quantity, threshold.comparison) is satisfied
+
+
+def test_a_size_needs_a_length_unit() -> None:
+    # "exon 19" after "tumour", "anti-tumor therapy >= 2": numbers near a size word that are not sizes.
+    assert all(m.measure != "lesion_size" for m in find_quantities("My tumour has an EGFR exon 19 deletion"))
+    assert all(c.measure != "lesion_size" for c in parse_criterion("Prior anti-tumor therapy lines >= 2").comparisons)
+
+
 # --- comparator vocabulary --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("phrase", "comparator"),
