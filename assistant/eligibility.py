@@ -42,6 +42,7 @@ _GENERIC_REFERENCE = re.compile(
     r"\b(?:other|another|any|prior|previous|history\s+of|second|additional|concurrent|known)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+STUDIED_CONDITIONS = "conditions"  # key of the trial's Conditions field among the summary chunks
 _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
 _STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
@@ -178,13 +179,14 @@ class EligibilityReasoner:
             if finding is not None:
                 assessment.findings.append(finding)
         topics = self.topics(question, facts, taken)
-        found = [(t, self._topic(t, question, facts, criteria, taken)) for t in topics]
+        studied = self._studied(summary)
+        found = [(t, self._topic(t, question, facts, criteria, taken, studied)) for t in topics]
         if not any(f for _, f in found):
             # Nothing the vocabulary names is in the criteria: the question's own words are the last resort.
             words = self.word_topic(question, facts, taken)
             if words is not None:
                 topics = [words]
-                found = [(words, self._topic(words, question, facts, criteria, taken))]
+                found = [(words, self._topic(words, question, facts, criteria, taken, studied))]
         for topic, finding in found:
             if finding is not None:
                 assessment.findings.append(finding)
@@ -284,6 +286,29 @@ class EligibilityReasoner:
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
         return [t for t in found if not any(self._narrower(u, t) for u in found if u is not t)]
 
+    def _studied(self, summary: dict[str, Chunk]) -> frozenset[str]:
+        """Concepts of the conditions the trial studies (its Conditions field)."""
+        chunk = summary.get(STUDIED_CONDITIONS)
+        if chunk is None:
+            return frozenset()
+        return frozenset(c for m in mentions_of(self.vocabulary, chunk.text) for c in m.concept_ids)
+
+    def _is_studied(self, topic: Topic, studied: frozenset[str]) -> bool:
+        """The topic is a condition the trial studies, or a broader name for it ("cancer" in a lung cancer trial)."""
+        return any(a == b or self.vocabulary.relation(a, b) == "broader" for a in topic.concepts for b in studied)
+
+    def _names_the_case(self, topic: Topic, question: str, text: str, span: Span) -> bool:
+        """The question shares a word with the criterion's clause beyond the topic itself ("PUSTULAR psoriasis",
+        "ACTIVE CNS lymphoma"): it speaks to the particular case the criterion names."""
+        clause = _clause_of(span, text)
+        named = {w for w, _, _ in word_spans(text[clause.start : clause.end])}
+        asked = {
+            w
+            for w, _, _ in word_spans(question)
+            if len(w) > 3 and w not in STOPWORDS and w not in self.scaffolding and w not in topic.words
+        }
+        return any(same_word(a, b) for a in asked for b in named)
+
     def _narrower(self, first: Topic, second: Topic) -> bool:
         return any(self.vocabulary.relation(a, b) == "narrower" for a in first.concepts for b in second.concepts)
 
@@ -315,7 +340,13 @@ class EligibilityReasoner:
         return frozenset(w for w in words if len(w) >= _MIN_CLIPPED and not self.vocabulary.resolve(w))
 
     def _topic(
-        self, topic: Topic, question: str, facts: PatientFacts, criteria: Sequence[Chunk], taken: Sequence[Any]
+        self,
+        topic: Topic,
+        question: str,
+        facts: PatientFacts,
+        criteria: Sequence[Chunk],
+        taken: Sequence[Any],
+        studied: frozenset[str] = frozenset(),
     ) -> Finding | None:
         """Every criterion that names the topic is checked: one that excludes the asker decides, one that cannot be
         decided from the question blocks a verdict, otherwise the best requirement or exclusion that admits."""
@@ -326,7 +357,7 @@ class EligibilityReasoner:
         strong = [h for h in hits if h.strength == best or h.strength >= _STRONG][:_MAX_HITS]
         strong = _drop_other_mentions(strong)
         numbers = _unused_numbers(question, taken, facts)
-        findings = [self._decide(topic, h, question, facts, numbers) for h in strong]
+        findings = [self._decide(topic, h, question, facts, numbers, studied) for h in strong]
         allowance = [
             f
             for f, h in zip(findings, strong, strict=True)
@@ -379,7 +410,15 @@ class EligibilityReasoner:
                 hits.append(Span(mention.start, mention.end))
         return _TopicHit(chunk, tuple(hits), strength) if hits else None
 
-    def _decide(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts, numbers: bool) -> Finding:
+    def _decide(
+        self,
+        topic: Topic,
+        hit: _TopicHit,
+        question: str,
+        facts: PatientFacts,
+        numbers: bool,
+        studied: frozenset[str] = frozenset(),
+    ) -> Finding:
         chunk, constraints = hit.chunk, constraints_of(hit.chunk.text)
         span = hit.spans[0]
         if chunk.section != EXCLUSION and not _requires_absence(constraints):
@@ -387,6 +426,11 @@ class EligibilityReasoner:
         # An exclusion (or a criterion that requires absence, "No prior X").
         if topic.negated:
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
+        if self._is_studied(topic, studied) and not self._names_the_case(topic, question, chunk.text, span):
+            # "Her cancer" in an ovarian cancer trial is the cancer the trial is for: an exclusion that names it speaks
+            # of another form or another cancer ("other malignancy", "secondary cluster headache"), not this one.
+            reason = "this is the condition the trial studies; the exclusion is about the particular case it names"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         if self._exception_applies(topic, hit, question, constraints):
             return Finding(
                 topic.surface,

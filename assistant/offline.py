@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.eligibility import Assessment, Decision, EligibilityReasoner, Finding
+from assistant.eligibility import STUDIED_CONDITIONS, Assessment, Decision, EligibilityReasoner, Finding
 from assistant.grounding import (
     Concept,
     Span,
@@ -138,7 +138,11 @@ class OfflineAnswerer:
 
     def _summary(self, trial_id: str) -> dict[str, Chunk]:
         facts = self.retriever.lookup(trial_id, facts=("minimum_age", "maximum_age", "sex", "healthy_volunteers"))
-        return {s.chunk.fact: s.chunk for s in facts if s.chunk.fact}
+        summary = {s.chunk.fact: s.chunk for s in facts if s.chunk.fact}
+        conditions = _chunks_of(self, trial_id, ("Conditions",))
+        if conditions:
+            summary[STUDIED_CONDITIONS] = conditions[0].chunk
+        return summary
 
     def _unsectioned_eligibility(
         self,

@@ -235,3 +235,18 @@ def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: E
     assert met.decision is Decision.ALLOWED
     silent = reasoner.assess("I can't come to the clinic visits. Can I still join?", KINDS, {})
     assert silent.decision is Decision.UNDECIDED
+
+
+# ---- the condition the trial studies, named again in an exclusion ---------------------------------------------------
+STUDIED = [
+    criterion(INCLUSION, 1, "Chronic plaque psoriasis for at least 6 months"),
+    criterion(EXCLUSION, 1, "Other forms of psoriasis such as guttate, erythrodermic or pustular psoriasis"),
+]
+
+
+def test_the_studied_condition_in_an_exclusion_is_not_the_askers_case(reasoner: EligibilityReasoner) -> None:
+    summary = {"conditions": fact("conditions", "Psoriasis")}
+    plain = reasoner.assess("I have psoriasis on my elbows. Does that rule me out?", STUDIED, summary)
+    assert plain.decision is not Decision.EXCLUDED
+    named = reasoner.assess("Mine is pustular psoriasis. Does that rule me out?", STUDIED, summary)
+    assert named.decision is Decision.EXCLUDED
