@@ -431,7 +431,7 @@ class EligibilityReasoner:
             # of another form or another cancer ("other malignancy", "secondary cluster headache"), not this one.
             reason = "this is the condition the trial studies; the exclusion is about the particular case it names"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-        if self._exception_applies(topic, hit, question, constraints):
+        if self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(
                 topic.surface,
                 Decision.CONDITIONS,
@@ -461,7 +461,7 @@ class EligibilityReasoner:
         return Finding(topic.surface, Decision.UNDECIDED, chunk, undecided[1], undecided[2])
 
     def _exception_applies(
-        self, topic: Topic, hit: _TopicHit, question: str, constraints: CriterionConstraints
+        self, topic: Topic, hit: _TopicHit, question: str, constraints: CriterionConstraints, facts: PatientFacts
     ) -> bool:
         """The asker's case is what an exception clause carves out: every mention sits in one; or one does and the
         clause also has the question's other words ("inhaled", "for headaches") or a narrower concept than the
@@ -469,7 +469,7 @@ class EligibilityReasoner:
         text = hit.chunk.text
         inside = [s for s in hit.spans if _inside_exception(s, constraints)]
         if not inside:
-            return _exception_names(topic, hit.chunk, constraints)
+            return _exception_names(topic, hit.chunk, constraints) or self._condition_met(topic, hit, question, facts)
         if len(inside) == len(hit.spans):
             return True
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
@@ -482,6 +482,33 @@ class EligibilityReasoner:
                 return True
         outside = [s for s in hit.spans if s not in inside]
         return any(self._narrower_at(text, a, b) for a in inside for b in outside)
+
+    def _condition_met(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts) -> bool:
+        """A condition under which the criterion does not apply ("unless in complete remission for at least 5
+        years", "provided it is controlled") that the question speaks to: it shares the clause's words beyond the
+        topic, and any duration the clause sets is met by how long ago the question says the topic was."""
+        text, constraints = hit.chunk.text, constraints_of(hit.chunk.text)
+        asked = {w for w, _, _ in word_spans(question) if len(w) > 3} - set(topic.words) - STOPWORDS - self.scaffolding
+        for clause in constraints.exceptions:
+            if not _CONDITION_MARKER.search(clause.marker):
+                continue
+            region = Span(*clause.span)
+            if clause.carves_from is not None and not any(_within(s, Span(*clause.carves_from)) for s in hit.spans):
+                continue
+            said = {w for w, _, _ in word_spans(text[region.start : region.end])}
+            if not any(same_word(a, b) for a in asked for b in said):
+                continue
+            durations = [
+                c.comparison
+                for c in constraints.comparisons
+                if c.comparison.value.unit == "day" and _within(Span(*c.span), region)
+            ]
+            if not durations:
+                return True
+            days_ago = _elapsed_for(facts, topic.span)
+            if days_ago is not None and all(compare(Quantity(days_ago, "day"), d) for d in durations):
+                return True
+        return False
 
     def _named_by(self, topic: Topic, concept_ids: Sequence[str]) -> bool:
         """The criterion's concept is named with all of the topic's words (hepatitis B -> "Hepatitis B virus")."""
@@ -520,7 +547,7 @@ class EligibilityReasoner:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
                 reason = "within the criterion's time limits" if inside else "outside the time limits it requires"
                 return Finding(topic.surface, decision, chunk, Span(*window.span), reason)
-        if self._exception_applies(topic, hit, question, constraints):
+        if self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         state = _modifier_verdict(span, chunk.text, question)
         if state is not None and state[0] is Decision.ALLOWED:  # the question says the opposite of what is required
@@ -580,6 +607,14 @@ _UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 1 / 52.18, "day": 1 / 365.2
 def _years(value: str) -> float | None:
     found = _YEARS.search(value)
     return float(found.group(1)) * _UNIT_YEARS[found.group(2).lower()] if found else None
+
+
+# Exception markers that state a condition on the whole criterion rather than list excepted cases.
+_CONDITION_MARKER = re.compile(r"unless|provided|if|when|as long as", re.IGNORECASE)
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 _ALTERNATIVE = re.compile(r"\bor\b|/", re.IGNORECASE)

@@ -250,3 +250,20 @@ def test_the_studied_condition_in_an_exclusion_is_not_the_askers_case(reasoner: 
     assert plain.decision is not Decision.EXCLUDED
     named = reasoner.assess("Mine is pustular psoriasis. Does that rule me out?", STUDIED, summary)
     assert named.decision is Decision.EXCLUDED
+
+
+# ---- a condition under which the criterion does not apply ------------------------------------------------------------
+CONDITIONAL = [
+    criterion(EXCLUSION, 1, "History of other malignancy, unless in complete remission and off therapy for at least 5 years"),
+]
+
+
+def test_a_condition_the_question_meets(reasoner: EligibilityReasoner) -> None:
+    met = "I had lymphoma 8 years ago and have been in remission since. Can I join?"
+    assert reasoner.assess(met, CONDITIONAL, {}).decision is Decision.CONDITIONS
+    # the clause's duration is not met, or the question does not speak to the condition: no allowance
+    for question in (
+        "I had lymphoma 2 years ago and have been in remission since. Can I join?",
+        "I had lymphoma 8 years ago. Can I join?",
+    ):
+        assert reasoner.assess(question, CONDITIONAL, {}).decision in (Decision.EXCLUDED, Decision.UNDECIDED)
