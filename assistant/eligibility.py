@@ -163,7 +163,7 @@ class EligibilityReasoner:
             taken.append(facts.age_span)
         for measurement in _measurements(facts):
             taken.append(measurement.span)
-            finding = self._measurement(measurement, criteria, question)
+            finding = self._measurement(measurement, criteria, question, facts.sex)
             if finding is None:
                 assessment.unmatched.append(measurement.surface)
             else:
@@ -217,41 +217,66 @@ class EligibilityReasoner:
             assessment.findings.append(_healthy_finding(summary["healthy_volunteers"]))
 
     # ---- values with units -----------------------------------------------------------------------------------
-    def _measurement(self, measurement: _Measured, criteria: Sequence[Chunk], question: str) -> Finding | None:
-        undecided: Finding | None = None
-        for chunk in criteria:
-            constraints = constraints_of(chunk.text)
-            found = [c for c in constraints.comparisons if same_measure(c.measure, measurement.measure)]
-            if not found:
-                continue
-            results = [(compare(measurement.quantity, c.comparison), c) for c in found]
-            decided = [(r, c) for r, c in results if r is not None]
-            if not decided:
-                undecided = undecided or Finding(
-                    measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), "the units or measure differ"
-                )
-                continue
-            # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
-            hit = (
-                next(((r, c) for r, c in decided if r), decided[0])
-                if chunk.section == EXCLUSION
-                else next(((r, c) for r, c in decided if not r), decided[0])
-            )
-            finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]))
-            if finding.decision is Decision.EXCLUDED and self._exception_speaks_to(question, chunk, constraints):
-                reason = "the criterion makes an exception that the question's own words describe"
-                return Finding(finding.fact, Decision.CONDITIONS, chunk, finding.span, reason)
-            return finding
-        return undecided
+    def _measurement(
+        self, measurement: _Measured, criteria: Sequence[Chunk], question: str, sex: str | None = None
+    ) -> Finding | None:
+        """The value checked against every criterion that bounds the same measure: one that excludes decides
+        (an inclusion met does not outweigh an exclusion caught), then one that cannot be decided, then one that
+        admits."""
+        findings = [
+            f for f in (self._measured_by(measurement, chunk, question, sex) for chunk in criteria) if f is not None
+        ]
+        for decision in (Decision.EXCLUDED, Decision.CONDITIONS, Decision.ALLOWED, Decision.UNDECIDED):
+            chosen = next((f for f in findings if f.decision is decision), None)
+            if chosen is not None:
+                return chosen
+        return None
 
-    def _exception_speaks_to(self, question: str, chunk: Chunk, constraints: CriterionConstraints) -> bool:
-        """An exception clause of the criterion shares content words with the question ("Gilbert's syndrome"), or
-        with the names of the concepts it mentions ("enlarged prostate" -> benign prostatic hyperplasia)."""
+    def _measured_by(self, measurement: _Measured, chunk: Chunk, question: str, sex: str | None) -> Finding | None:
+        constraints = constraints_of(chunk.text)
+        found = [c for c in constraints.comparisons if same_measure(c.measure, measurement.measure)]
+        if not found:
+            return None
+        allowances = [c for c in found if _inside_exception(Span(*c.span), constraints)]
+        base = [c for c in found if c not in allowances] or found
+        results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]
+        decided = [(r, c) for r, c in results if r is not None]
+        if not decided:
+            reason = "the units, the measure or the sex it applies to differ"
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), reason)
+        # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
+        hit = (
+            next(((r, c) for r, c in decided if r), decided[0])
+            if chunk.section == EXCLUSION
+            else next(((r, c) for r, c in decided if not r), decided[0])
+        )
+        finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]))
+        bound = Span(*hit[1].span)
+        if finding.decision is not Decision.EXCLUDED or not self._exception_speaks_to(
+            question, chunk, constraints, bound
+        ):
+            return finding
+        # "PSA <= 10 (PSA < 15 allowed with prostatic hyperplasia)": the allowance's own bound must hold too.
+        bounds = [_compare_for(measurement.quantity, c, chunk.text, sex) for c in allowances]
+        if any(b is False for b in bounds):
+            return finding
+        reason = "the criterion makes an exception that the question's own words describe"
+        return Finding(finding.fact, Decision.CONDITIONS, chunk, finding.span, reason)
+
+    def _exception_speaks_to(
+        self, question: str, chunk: Chunk, constraints: CriterionConstraints, bound: Span | None = None
+    ) -> bool:
+        """An exception clause of the criterion (one that narrows `bound`, when given) shares content words with the
+        question ("Gilbert's syndrome"), or with the names of the concepts it mentions ("enlarged prostate" ->
+        benign prostatic hyperplasia)."""
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
         asked = {w for w, _, _ in word_spans(question + " " + named)} - STOPWORDS - self.scaffolding
         asked = {w for w in asked if len(w) > 3 and not w.isdigit()}
         for clause in constraints.exceptions:
-            if asked & {w for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])}:
+            if bound is not None and not _narrows(clause, bound):
+                continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
+            said = {w for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])}
+            if any(same_word(a, b) for a in asked for b in said):
                 return True
         return False
 
@@ -613,6 +638,15 @@ def _years(value: str) -> float | None:
 _CONDITION_MARKER = re.compile(r"unless|provided|if|when|as long as", re.IGNORECASE)
 
 
+def _narrows(clause: Any, bound: Span) -> bool:
+    """The exception clause is about the text holding `bound`: it carves from it, or holds it (an allowance's own
+    bound), or carves from the whole criterion."""
+    if clause.carves_from is None:
+        return True
+    carved, region = Span(*clause.carves_from), Span(*clause.span)
+    return carved.start <= bound.start < carved.end or region.start <= bound.start < region.end
+
+
 def _within(inner: Span, outer: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
@@ -668,6 +702,27 @@ def _healthy_finding(chunk: Chunk) -> Finding:
     decision = Decision.ALLOWED if accepts else Decision.EXCLUDED
     reason = "the record accepts healthy volunteers" if accepts else "the record does not accept healthy volunteers"
     return Finding("healthy volunteer", decision, chunk, Span(0, len(chunk.text)), reason)
+
+
+# "ALT > 155 U/L for females and > 185 U/L for males": a bound that applies to one sex only.
+_FOR_SEX = re.compile(r"\W{0,3}(?:[a-zµ/%]+\s*)?\b(?:in|for)\s+(?P<sex>females?|women|males?|men)\b", re.IGNORECASE)
+_SEX_OF_WORD = {
+    "female": "female",
+    "females": "female",
+    "women": "female",
+    "male": "male",
+    "males": "male",
+    "men": "male",
+}
+
+
+def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> bool | None:
+    """`compare`, for a bound that may apply to one sex only: the other sex's bound says nothing (True when
+    the value is outside an exclusion is wrong there, so it reads as not applying: None)."""
+    for_sex = _FOR_SEX.match(text, bound.span[1])
+    if for_sex is not None and _SEX_OF_WORD[for_sex.group("sex").lower()] != sex:
+        return None
+    return compare(value, bound.comparison)
 
 
 def _threshold_finding(fact: str, chunk: Chunk, span: Span, satisfied: bool) -> Finding:

@@ -163,6 +163,10 @@ _RELATION_SEX_RE = re.compile(
     r"|boyfriend))\b",
     re.IGNORECASE,
 )
+# Clinician shorthand: "Male patient, 64", "female participant".
+_PATIENT_SEX_RE = re.compile(
+    r"\b(?:(?P<f>female|woman)|(?P<m>male|man))\s+(?:patient|participant|subject|volunteer)\b", re.IGNORECASE
+)
 _PRONOUN_SEX_RE = re.compile(r"\b(?:(?P<f>she|she's|her)|(?P<m>he|he's|his|him))\b", re.IGNORECASE)
 _ASKS_SEX_RE = re.compile(r"\b(?:(?P<f>women|females|girls|ladies)|(?P<m>men|males|boys))\b", re.IGNORECASE)
 
@@ -175,7 +179,7 @@ def _sex_from(found: re.Match[str]) -> tuple[str, Span]:
 
 
 def _sex(text: str) -> tuple[str, Span] | None:
-    for sex_re in (_SELF_SEX_RE, _RELATION_SEX_RE, _PRONOUN_SEX_RE):
+    for sex_re in (_SELF_SEX_RE, _RELATION_SEX_RE, _PATIENT_SEX_RE, _PRONOUN_SEX_RE):
         found = sex_re.search(text)
         if found is not None:
             return _sex_from(found)

@@ -675,7 +675,30 @@ def find_quantities(text: str) -> list[QuantityMention]:
         mentions.append(mention)
         consumed_until = mention.span[1]
     mentions.sort(key=lambda m: m.span[0])
-    return mentions
+    return _coordinated_measures(cleaned, mentions)
+
+
+# "> 155 U/L for females and > 185 U/L for males", "< 20 or > 50": a bound joined to the previous one by and/or
+# (with a "for ..." or "in ..." qualifier between at most) bounds the same measure.
+_COORDINATION_RE = re.compile(r"[^.;:\n\d]{0,30}?\b(?:and|or)\b[^.;:\n\d]{0,6}$", re.IGNORECASE)
+
+
+def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
+    joined: list[QuantityMention] = []
+    for mention in mentions:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and (mention.measure == UNKNOWN_MEASURE or mention.measure.startswith("head:"))
+            and previous.measure != UNKNOWN_MEASURE
+            and not previous.measure.startswith(("head:", "count:"))
+            and mention.comparator is not Comparator.EQ
+            and mention.quantity.unit == previous.quantity.unit
+            and _COORDINATION_RE.match(text, previous.span[1], mention.span[0])
+        ):
+            mention = replace(mention, measure=previous.measure, measure_span=previous.measure_span)
+        joined.append(mention)
+    return joined
 
 
 # "blood pressure 150/95" or "BP > 140/90 mmHg": systolic over diastolic.

@@ -267,3 +267,36 @@ def test_a_condition_the_question_meets(reasoner: EligibilityReasoner) -> None:
         "I had lymphoma 8 years ago. Can I join?",
     ):
         assert reasoner.assess(question, CONDITIONAL, {}).decision in (Decision.EXCLUDED, Decision.UNDECIDED)
+
+
+# ---- values checked against every criterion of their measure ---------------------------------------------------------
+LIVER = [
+    criterion(INCLUSION, 1, "ALT >= 47 U/L for females and >= 56 U/L for males"),
+    criterion(EXCLUSION, 1, "ALT > 155 U/L for females and > 185 U/L for males"),
+    criterion(INCLUSION, 2, "PSA <= 10 ng/mL (PSA < 15 ng/mL allowed for patients with benign prostatic hyperplasia)"),
+    criterion(INCLUSION, 3, "Platelets >= 75,000/uL; hemoglobin >= 9 g/dL, patients may be transfused to meet this"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision", "deciding"),
+    [
+        # an inclusion met does not outweigh an exclusion caught
+        ("Male patient, ALT 200 U/L. Eligible?", Decision.EXCLUDED, (EXCLUSION, "1")),
+        # the bound for the other sex says nothing
+        ("Male patient, ALT 170 U/L. Eligible?", Decision.ALLOWED, (INCLUSION, "1")),
+        ("Female patient, ALT 170 U/L. Eligible?", Decision.EXCLUDED, (EXCLUSION, "1")),
+        # an allowance with its own bound: met, missed
+        ("My PSA is 12 and I have an enlarged prostate. Eligible?", Decision.CONDITIONS, (INCLUSION, "2")),
+        ("My PSA is 18 and I have an enlarged prostate. Eligible?", Decision.EXCLUDED, (INCLUSION, "2")),
+        # an exception about another bound of the same criterion does not carve out this one
+        ("The patient's platelets are 60,000. Eligible?", Decision.EXCLUDED, (INCLUSION, "3")),
+    ],
+)
+def test_values_against_every_criterion_of_their_measure(
+    reasoner: EligibilityReasoner, question: str, decision: Decision, deciding: tuple[str, str]
+) -> None:
+    assessment = reasoner.assess(question, LIVER, {})
+    found = [(f.chunk.section, f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
+    assert assessment.decision is decision, found
+    assert deciding in [(f.chunk.section, f.chunk.criterion) for f in assessment.findings], found
