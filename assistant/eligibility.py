@@ -380,7 +380,7 @@ class EligibilityReasoner:
             return None
         best = max(h.strength for h in hits)
         strong = [h for h in hits if h.strength == best or h.strength >= _STRONG][:_MAX_HITS]
-        strong = _drop_other_mentions(strong)
+        strong = _drop_other_mentions(strong, question)
         numbers = _unused_numbers(question, taken, facts)
         findings = [self._decide(topic, h, question, facts, numbers, studied) for h in strong]
         allowance = [
@@ -492,7 +492,13 @@ class EligibilityReasoner:
         clause also has the question's other words ("inhaled", "for headaches") or a narrower concept than the
         mention outside it ("skin cancer" against "malignancy"); or the clause names most of the topic's words."""
         text = hit.chunk.text
-        inside = [s for s in hit.spans if _inside_exception(s, constraints)]
+        # "... which may include an AUTOLOGOUS stem cell transplantation": a kind the question does not say is
+        # not the asker's case, in an exception as in an exclusion.
+        inside = [
+            s for s in hit.spans if _inside_exception(s, constraints) and _restrictive_word(s, text, question) is None
+        ]
+        if not inside and any(_inside_exception(s, constraints) for s in hit.spans):
+            return False
         if not inside:
             return _exception_names(topic, hit.chunk, constraints) or self._condition_met(topic, hit, question, facts)
         if len(inside) == len(hit.spans):
@@ -583,6 +589,12 @@ class EligibilityReasoner:
         if _PERSONAL.search(question):
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
             reason = "this is what the criterion requires; whether all of it is met, the question does not show"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+        kinds = [_restrictive_word(s, chunk.text, question) for s in hit.spans]
+        if all(kinds):
+            reason = (
+                f"the criterion names a particular kind ({kinds[0]}); whether it is yours, the question does not say"
+            )
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "participants must meet this requirement")
 
@@ -982,7 +994,7 @@ def _modifier_verdict(span: Span, text: str, question: str) -> tuple[Decision, S
 # Adjective endings (secondary, prandial, nephrogenic, neurolytic, cutaneous, invasive): nouns before a mention
 # ("nervous system metastases") are part of a longer name the vocabulary did not join, not a narrower kind.
 _ADJECTIVE_ENDING = re.compile(r"(?:al|ic|ary|ous|ive|ar|ile|oid)$")
-_COORDINATED = re.compile(r"(?:\bor|\band|/|,)\s*$", re.IGNORECASE)
+_COORDINATED_ADJECTIVE = re.compile(r"([^\W\d_]+)\s*(?:\bor\b|\band\b|/|,)\s*$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*)[ \t]+$")
 
 
@@ -1003,12 +1015,16 @@ def _restrictive_word(span: Span, text: str, question: str) -> str | None:
     word = found.group(1).lower()
     if word in STOPWORDS or word in _non_restrictive() or not _ADJECTIVE_ENDING.search(word):
         return None
-    if _COORDINATED.search(text, max(0, found.start() - 8), found.start()):
+    coordinated = _COORDINATED_ADJECTIVE.search(text, max(0, found.start() - 40), found.start())
+    if coordinated is not None and _ADJECTIVE_ENDING.search(coordinated.group(1).lower()):
         return None  # "central or nephrogenic diabetes insipidus": the kinds listed together cover the condition
-    asked = {w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 3}
+    asked = {w for w, _, _ in word_spans(question) if w not in STOPWORDS and w not in _non_restrictive() and len(w) > 3}
     clause = _clause_of(span, text)
-    named = {w for w, _, _ in word_spans(text[clause.start : clause.end])} - {
-        w for w, _, _ in word_spans(text[span.start : span.end])
+    mentioned = [w for w, _, _ in word_spans(text[span.start : span.end])]
+    named = {
+        w
+        for w, _, _ in word_spans(text[clause.start : clause.end])
+        if not any(same_word(w, m) for m in mentioned)  # the mention's own words, however inflected elsewhere
     }
     if any(same_word(a, b) for a in asked for b in named | {word}):
         return None  # the question says the kind, or names one of the examples the criterion lists
@@ -1081,10 +1097,16 @@ def _exception_names(topic: Topic, chunk: Chunk, constraints: CriterionConstrain
     return False
 
 
-def _drop_other_mentions(hits: list[_TopicHit]) -> list[_TopicHit]:
+def _drop_other_mentions(hits: list[_TopicHit], question: str) -> list[_TopicHit]:
     """A criterion about "other"/"another"/"second" cancers is not about the cancer a trial requires: when the topic
-    is also what an inclusion criterion names, such hits are dropped."""
-    required = any(h.chunk.section == INCLUSION and h.strength >= _STRONG for h in hits)
+    is also what an inclusion criterion names (as such, not a particular kind of it the question does not say:
+    "an AUTOLOGOUS stem cell transplantation"), such hits are dropped."""
+    required = any(
+        h.chunk.section == INCLUSION
+        and h.strength >= _STRONG
+        and any(_restrictive_word(s, h.chunk.text, question) is None for s in h.spans)
+        for h in hits
+    )
     if not required:
         return hits
     kept = [h for h in hits if not all(_OTHER.search(h.chunk.text[max(0, s.start - 30) : s.start]) for s in h.spans)]

@@ -140,6 +140,46 @@ def _fold_plural(token: str) -> str:
     return token
 
 
+# Adjective -> noun endings of medical English (allergic/allergy, anemic/anemia, diabetic/diabetes, psychotic/
+# psychosis, epileptic/epilepsy, metastatic/metastasis, septic/sepsis, arthritic/arthritis, hypertensive/hypertension).
+_ADJECTIVE_TO_NOUN = (
+    ("otic", "osis"),
+    ("etic", "etes"),
+    ("ptic", "psy"),
+    ("atic", "asis"),
+    ("ptic", "psis"),
+    ("ic", "y"),
+    ("ic", "ia"),
+    ("ic", "ism"),
+    ("ic", "is"),
+    ("tic", ""),
+    ("ive", "ion"),
+)
+_MIN_DERIVED_STEM = 4
+
+
+# Nouns after an adjective that do not change what it names ("thromboembolic EVENTS", "allergic REACTION"), and
+# function words after which the adjective stands alone ("allergic TO penicillin"). Closed-class English.
+_GENERIC_HEADS = frozenset(
+    {"event", "disease", "disorder", "reaction", "condition", "illness", "episode", "complication", "history"}
+)
+_FUNCTION_WORDS = frozenset(
+    {"to", "or", "and", "of", "in", "on", "at", "for", "with", "from", "by", "as", "than", "that", "who", "which"}
+)
+
+
+def derived_forms(word: str, adjectives: bool = True) -> list[str]:
+    """Other derivational forms of a folded word to look up when it is no term itself."""
+    forms = [
+        fold_plural(word[: len(word) - len(ending)] + noun)
+        for ending, noun in _ADJECTIVE_TO_NOUN
+        if adjectives and word.endswith(ending) and len(word) - len(ending) >= _MIN_DERIVED_STEM
+    ]
+    if len(word) >= 5 and word.endswith("t"):
+        forms += [word + "ation", word + "ion"]  # transplant -> transplantation, resect -> resection
+    return forms
+
+
 def fold_case_form(token: str) -> str:
     """Token as abbreviation checks see it: upper-case words kept ("NSAIDs" -> "NSAID", "AIDS" stays), others
     lower-cased, so "Childhood ALL" needs "ALL" in capitals but not "Childhood"."""
@@ -407,7 +447,7 @@ class Vocabulary:
         return found
 
     def _hyphen_joined(self, text: str, tokens: list[Token], first: int) -> Mention | None:
-        """"anti-coagulant", "non-steroidal": a word written with a hyphen after a prefix is the joined word, never
+        """ "anti-coagulant", "non-steroidal": a word written with a hyphen after a prefix is the joined word, never
         its second half alone (which would read "anti-coagulant" as coagulants)."""
         if first + 1 >= len(tokens) or tokens[first].key not in _JOINING_PREFIXES:
             return None
@@ -428,10 +468,31 @@ class Vocabulary:
                 concept_ids = self._ids_for(key, tokens[first : last + 1])
                 if concept_ids:
                     best = (last, concept_ids)
+            else:
+                following = (
+                    tokens[last + 1].key if last + 1 < len(tokens) and not tokens[last + 1].breaks_before else ""
+                )
+                derived = self._derived_ids(key, tokens[last].key, following)
+                if derived:
+                    best = (last, derived)
             last += 1
             if last >= len(tokens) or tokens[last].breaks_before or key not in self._prefixes:
                 return best
             key = key + " " + tokens[last].key
+
+    def _derived_ids(self, key: str, word: str, following: str = "") -> tuple[str, ...]:
+        """The phrase with its last word in another derivational form that the vocabulary has: "allergic" ->
+        allergy, "thromboembolic" -> thromboembolism, "hypertensive" -> hypertension, "kidney transplant" ->
+        kidney transplantation. Tried only where the written form is no term, so a term always wins. An adjective
+        names its condition only when no other noun follows it ("allergic to", "thromboembolic events"):
+        "leukemic involvement" is about the involvement, not a leukemia."""
+        head = key[: len(key) - len(word)]
+        adjective_ok = not following or following in _FUNCTION_WORDS or following in _GENERIC_HEADS
+        for form in derived_forms(word, adjectives=adjective_ok):
+            ids = self._index.get(head + form)
+            if ids:
+                return tuple(ids.split(","))
+        return ()
 
     def name(self, concept_id: str) -> str:
         return self._names[concept_id]

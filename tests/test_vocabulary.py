@@ -153,3 +153,23 @@ def test_a_hyphenated_prefix_reads_as_the_joined_word(vocabulary: Vocabulary) ->
     names = [vocabulary.name(c) for m in found for c in m.concept_ids]
     assert "Anticoagulants" in names
     assert "Coagulants" not in names  # the second half alone means the opposite
+
+
+@pytest.mark.parametrize(
+    ("derived", "base"),
+    [
+        ("allergic to penicillin", "allergy"),
+        ("thromboembolic events", "thromboembolism"),
+        ("epileptic", "epilepsy"),
+        ("hypertensive", "hypertension"),
+        ("kidney transplant", "kidney transplantation"),
+    ],
+)
+def test_other_derivational_forms_find_the_concept(vocabulary: Vocabulary, derived: str, base: str) -> None:
+    assert concept_ids(vocabulary, derived) & concept_ids(vocabulary, base)
+
+
+def test_an_adjective_before_another_noun_is_not_its_condition(vocabulary: Vocabulary) -> None:
+    # "leukemic involvement" is about the involvement; the written term always wins over a derived one
+    assert not concept_ids(vocabulary, "leukemic involvement") & concept_ids(vocabulary, "leukemia")
+    assert concept_ids(vocabulary, "diabetic neuropathy") == concept_ids(vocabulary, "diabetic neuropathies")
