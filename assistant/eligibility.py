@@ -583,6 +583,10 @@ class EligibilityReasoner:
         state = _modifier_verdict(span, chunk.text, question)
         if state is not None and state[0] is Decision.ALLOWED:  # the question says the opposite of what is required
             return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "the criterion requires the opposite")
+        opposite = _opposite_in_clause(chunk.text[clause.start : clause.end], question)
+        if opposite is not None:
+            reason = f"the criterion requires {opposite[0]}, and the question says {opposite[1]}"
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, reason)
         if numbers and _has_quantity(constraints, clause, span):
             reason = "the criterion sets a number the question's value could not be compared with"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
@@ -648,6 +652,29 @@ def _years(value: str) -> float | None:
 
 # Exception markers that state a condition on the whole criterion rather than list excepted cases.
 _CONDITION_MARKER = re.compile(r"unless|provided|if|when|as long as", re.IGNORECASE)
+
+
+# Test results and kinds stated as one of a pair: "PCR test result negative" against "still coming back positive",
+# "non-squamous NSCLC" against "squamous cell lung cancer".
+_POLARITY = {"positive": "negative", "negative": "positive", "detectable": "undetectable", "undetectable": "detectable"}
+_PLAIN_WORD = re.compile(r"[a-z]+")
+_NON_PREFIXED = re.compile(r"\bnon[-\s]?([a-z]{4,})\b", re.IGNORECASE)
+
+
+def _opposite_in_clause(clause: str, question: str) -> tuple[str, str] | None:
+    """What the criterion's clause requires and the opposite the question states, or None."""
+    asked = set(_PLAIN_WORD.findall(question.lower()))
+    for found in _NON_PREFIXED.finditer(clause):
+        word = found.group(1).lower()
+        if word in asked and not _NON_PREFIXED.search(question):
+            return found.group(0), word  # "non-squamous" required; the question says "squamous"
+    said = set(_PLAIN_WORD.findall(clause.lower())) & set(_POLARITY)
+    stated = asked & set(_POLARITY)
+    if len(said) == 1 and len(stated) == 1:
+        (required,), (given,) = said, stated
+        if _POLARITY[required] == given:
+            return required, given
+    return None
 
 
 def _narrows(clause: Any, bound: Span) -> bool:

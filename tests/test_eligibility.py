@@ -300,3 +300,23 @@ def test_values_against_every_criterion_of_their_measure(
     found = [(f.chunk.section, f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
     assert assessment.decision is decision, found
     assert deciding in [(f.chunk.section, f.chunk.criterion) for f in assessment.findings], found
+
+
+# ---- a required state the question states the opposite of -----------------------------------------------------------
+STATES = [
+    criterion(INCLUSION, 1, "Histologically confirmed non-squamous non-small cell lung cancer"),
+    criterion(INCLUSION, 2, "SARS-CoV-2 PCR test result negative at screening"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I have squamous cell lung cancer. Would I qualify?", Decision.EXCLUDED),
+        ("My PCR test is still coming back positive. Can I join?", Decision.EXCLUDED),
+        ("My PCR test came back negative. Can I join?", Decision.UNDECIDED),  # met, but the rest is not shown
+    ],
+)
+def test_the_opposite_of_a_required_state(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
+    assessment = reasoner.assess(question, STATES, {})
+    assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
