@@ -23,7 +23,7 @@ from assistant.patient_facts import PatientFacts, parse_question
 from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
-from ingest.constraints import CriterionConstraints, parse_criterion, window_contains
+from ingest.constraints import CriterionConstraints, languages_in, parse_criterion, window_contains
 from ingest.measures import Comparator, Quantity, compare, same_measure
 from ingest.records import Chunk
 
@@ -285,11 +285,15 @@ class EligibilityReasoner:
         self, unmet: _Lacking, criteria: Sequence[Chunk], question: str
     ) -> tuple[Finding | None, list[tuple[int, int]]]:
         for chunk in criteria:
-            if chunk.section == EXCLUSION:
-                continue
             for required in constraints_of(chunk.text).requirements:
-                if required.kind == unmet.kind and not required.inability:
+                if required.kind != unmet.kind or not _same_language(unmet, question, chunk.text, required.span):
+                    continue
+                if chunk.section != EXCLUSION and not required.inability:
                     return _unmet_finding(unmet, chunk, Span(*required.span), question)
+                if chunk.section == EXCLUSION and required.inability and not unmet.only:
+                    # "Unable to read English" excludes; "I don't read English" says it applies.
+                    reason = "this exclusion names it, and the question says it applies"
+                    return Finding(unmet.surface, Decision.EXCLUDED, chunk, Span(*required.span), reason), []
         return None, []
 
     # ---- conditions, treatments, other topics ------------------------------------------------------------------
@@ -693,6 +697,19 @@ def _within(inner: Span, outer: Span) -> bool:
 _ALTERNATIVE = re.compile(r"\bor\b|/", re.IGNORECASE)
 
 
+def _same_language(unmet: _Lacking, question: str, text: str, required: tuple[int, int]) -> bool:
+    """Whether a lacking language ability is about the language the criterion names: "can't read French" against
+    "able to read French" is; against "able to read English" it is not; "I only speak Vietnamese" lacks every
+    other language."""
+    if unmet.kind != "language":
+        return True
+    named = languages_in(text[required[0] : required[1]])
+    said = languages_in(question[unmet.span[0] : unmet.span[1]])
+    if not named or not said:
+        return not unmet.only
+    return not (named & said) if unmet.only else bool(named & said)
+
+
 def _unmet_finding(
     unmet: _Lacking, chunk: Chunk, required: Span, question: str
 ) -> tuple[Finding, list[tuple[int, int]]]:
@@ -790,6 +807,7 @@ class _Lacking:
     span: tuple[int, int]
     surface: str
     cue_span: tuple[int, int]  # "can't", "unable to"
+    only: bool = False  # "I only speak Vietnamese"
 
 
 def _measurements(facts: PatientFacts) -> list[_Measured]:
@@ -810,7 +828,7 @@ def _as_range(quantity: Quantity, comparator: Comparator) -> Quantity:
 
 
 def _unmet(facts: PatientFacts) -> list[_Lacking]:
-    return [_Lacking(u.kind, u.span, facts.text[u.span[0] : u.span[1]], u.cue_span) for u in facts.unmet]
+    return [_Lacking(u.kind, u.span, facts.text[u.span[0] : u.span[1]], u.cue_span, u.only) for u in facts.unmet]
 
 
 def _negated_spans(facts: PatientFacts) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.constraints import TimeWindow, circumstance_kind
+from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
     DAYS_PER_UNIT,
     UNKNOWN_MEASURE,
@@ -68,6 +68,7 @@ class UnmetCircumstance:
     kind: str
     span: Span
     cue_span: Span
+    only: bool = False  # "I only speak Vietnamese": every other language is what is lacking
 
 
 @dataclass(frozen=True)
@@ -408,11 +409,15 @@ def _negations(text: str) -> list[NegatedFact]:
 _SUBJECT = r"(?:i|he|she|we|they|my\s+\w+|(?:my|our|his|her)\s+\w+\s+\w+)"
 _CANNOT_RE = re.compile(
     r"\b"
-    + _SUBJECT
+    + rf"(?:{_SUBJECT}|(?<=\band\s)|(?<=\bbut\s))"  # "speaks Portuguese and can't read French": the subject is shared
     + r"\s*(?:can'?t|cannot|can\s+not|could\s+not|couldn'?t|won'?t\s+be\s+able\s+to|will\s+not\s+be\s+able\s+to"
     r"|(?:am|'m|is|'s|are|'re)\s+(?:not\s+able\s+to|unable\s+to)|isn'?t\s+able\s+to|aren'?t\s+able\s+to"
     r"|(?:have|has)\s+no\s+way\s+(?:to|of)|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?P<verb>speak|read|write|drive"
     r"|own|understand|have\s+access\s+to|have\s+(?:a|an|any)|have))\b",
+    re.IGNORECASE,
+)
+_ONLY_LANGUAGE_RE = re.compile(
+    r"\bonly\s+(?:speaks?|reads?|understands?|knows?)\s+(?:a\s+(?:little|bit\s+of)\s+)?" + LANGUAGE_RE.pattern[2:],
     re.IGNORECASE,
 )
 _ALONE_RE = re.compile(
@@ -449,6 +454,8 @@ def _unmet(text: str) -> list[UnmetCircumstance]:
         if kind is None and general is None:
             continue  # "I don't have diabetes" is a negation, not a missing capacity
         items.append(UnmetCircumstance(kind or "ability", span if span[0] < span[1] else cue.span(), cue.span()))
+    for cue in _ONLY_LANGUAGE_RE.finditer(text):
+        items.append(UnmetCircumstance("language", _trim(text, *cue.span()), cue.span(), only=True))
     for cue in _ALONE_RE.finditer(text):
         items.append(UnmetCircumstance("caregiver", _trim(text, *cue.span()), cue.span()))
     for cue_re, default_kind in ((_NO_ONE_RE, "caregiver"), (_NO_THING_RE, None)):

@@ -121,6 +121,22 @@ CIRCUMSTANCE_TOPICS: tuple[tuple[str, str], ...] = (
     ("consent", r"consent|sign\b"),
     ("comply", r"comply|compliance|adhere|follow\s+(?:the\s+)?(?:study|protocol|instructions|procedures)"),
 )
+# Names of languages (the most spoken ones and those of the registries' countries), to tell "able to read French"
+# from "I can't read Spanish". Closed class: ISO 639 language names in English.
+LANGUAGE_RE = re.compile(
+    r"\b(?:english|spanish|french|german|italian|portuguese|dutch|polish|russian|ukrainian|romanian|greek|turkish"
+    r"|arabic|hebrew|farsi|persian|urdu|hindi|punjabi|bengali|tamil|telugu|gujarati|marathi|chinese|mandarin"
+    r"|cantonese|japanese|korean|vietnamese|thai|tagalog|filipino|malay|indonesian|swahili|amharic|somali|hausa"
+    r"|yoruba|danish|swedish|norwegian|finnish|czech|slovak|hungarian|serbian|croatian|bulgarian|catalan|basque"
+    r"|haitian\s+creole|creole|navajo)\b",
+    re.IGNORECASE,
+)
+
+
+def languages_in(text: str) -> frozenset[str]:
+    return frozenset(m.group(0).lower() for m in LANGUAGE_RE.finditer(text))
+
+
 _TOPIC_RE = re.compile(
     "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(CIRCUMSTANCE_TOPICS)), re.IGNORECASE
 )

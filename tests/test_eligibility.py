@@ -320,3 +320,26 @@ STATES = [
 def test_the_opposite_of_a_required_state(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
     assessment = reasoner.assess(question, STATES, {})
     assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
+
+
+# ---- language abilities ------------------------------------------------------------------------------------------
+LANGUAGE = [
+    criterion(INCLUSION, 1, "Able to read and understand the French language"),
+    criterion(EXCLUSION, 1, "Unable to read or communicate in English"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My father only speaks Portuguese. Is he eligible?", Decision.EXCLUDED),  # lacks French
+        ("He speaks Portuguese and can't read French. Is he eligible?", Decision.EXCLUDED),
+        ("I can't read English. Is that a problem?", Decision.EXCLUDED),  # the exclusion names it
+        ("I can't read Spanish. Is that a problem?", None),  # no criterion asks for Spanish
+    ],
+)
+def test_language_abilities_match_the_language(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    assessment = reasoner.assess(question, LANGUAGE, {})
+    assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
