@@ -43,6 +43,8 @@ _GENERIC_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 STUDIED_CONDITIONS = "conditions"  # key of the trial's Conditions field among the summary chunks
+_NUMBER_REASON = "it depends on a number the criterion sets, which the question does not give"
+_UNCOMPARED_REASON = "the criterion sets a number the question's value could not be compared with"
 _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
 _STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
@@ -161,6 +163,7 @@ class EligibilityReasoner:
         self._structured(facts, summary, assessment)
         if facts.age_span is not None:
             taken.append(facts.age_span)
+        measured: set[str] = set()  # criteria a stated value was decided against
         for measurement in _measurements(facts):
             taken.append(measurement.span)
             finding = self._measurement(measurement, criteria, question, facts.sex)
@@ -168,6 +171,8 @@ class EligibilityReasoner:
                 assessment.unmatched.append(measurement.surface)
             else:
                 assessment.findings.append(finding)
+                if finding.decision is not Decision.UNDECIDED:
+                    measured.add(finding.chunk.chunk_id)
         for unmet in _unmet(facts):
             taken.extend([unmet.span, unmet.cue_span])
             finding, accounted = self._unmet(unmet, criteria, question)
@@ -188,6 +193,8 @@ class EligibilityReasoner:
                 topics = [words]
                 found = [(words, self._topic(words, question, facts, criteria, taken, studied))]
         for topic, finding in found:
+            if finding is not None and _number_decided_elsewhere(finding, measured):
+                continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
             if finding is not None:
                 assessment.findings.append(finding)
             else:
@@ -308,6 +315,8 @@ class EligibilityReasoner:
                 continue
             if all(self._only_under(c, _DOSAGE_FORM_TREES + _AGE_GROUP_TREES) for c in mention.concept_ids):
                 continue  # "tablets", "nasal spray", "child": modifiers or structured facts, not facts of their own
+            if mention.surface.lower() in _modifier_terms():
+                continue  # "mild heart failure": "mild" qualifies the condition
             covered.append(span)
             words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
@@ -592,7 +601,7 @@ class EligibilityReasoner:
             reason = f"the criterion requires {opposite[0]}, and the question says {opposite[1]}"
             return Finding(topic.surface, Decision.EXCLUDED, chunk, span, reason)
         if numbers and _has_quantity(constraints, clause, span):
-            reason = "the criterion sets a number the question's value could not be compared with"
+            reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         if _PERSONAL.search(question):
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
@@ -631,7 +640,7 @@ class EligibilityReasoner:
                 return Decision.EXCLUDED, Span(*window.span), "less time has passed than the criterion requires"
         clause = _clause_of(span, chunk.text)
         if _has_quantity(constraints, clause, span) and not _repeats_bounds(chunk.text, clause, span, question):
-            reason = "it depends on a number the criterion sets, which the question does not give"
+            reason = _NUMBER_REASON
             return Decision.UNDECIDED, span, reason
         masked = _masked(chunk.text, mentions_of(self.vocabulary, chunk.text), span)
         verdict = _modifier_verdict(span, masked, question)
@@ -1048,6 +1057,21 @@ def _non_restrictive() -> frozenset[str]:
     data = json.loads((resources.files("assistant") / "data" / "qualifiers.json").read_text())
     words = {w for m in data["modifiers"] for w in (*m["words"], *m["opposite"]) if " " not in w}
     return frozenset(data["non_restrictive"]) | words
+
+
+@cache
+def _modifier_terms() -> frozenset[str]:
+    data = json.loads((resources.files("assistant") / "data" / "qualifiers.json").read_text())
+    return frozenset(data["modifier_terms"])
+
+
+def _number_decided_elsewhere(finding: Finding, measured: set[str]) -> bool:
+    """A topic left open for want of a number, on a criterion the question's own value was decided against."""
+    return (
+        finding.decision is Decision.UNDECIDED
+        and finding.reason in (_NUMBER_REASON, _UNCOMPARED_REASON)
+        and finding.chunk.chunk_id in measured
+    )
 
 
 def _restrictive_word(span: Span, text: str, question: str) -> str | None:

@@ -434,9 +434,24 @@ _LINES_AFTER_RE = re.compile(
 _AFTER_MEASURE_RE = re.compile(r"\s*(?:in\s+|on\s+|of\s+)?(?:the\s+|a\s+)?", re.IGNORECASE)
 
 
+# "thirty (30) days", "three (3) months": legal-style numbers spelled twice; the digits are kept, the word and the
+# parentheses become spaces, so "(30) days" reads as "30 days" with its unit.
+_SPELLED_TWICE_RE = re.compile(r"\b[a-z]+(?:-[a-z]+)?\s*\((\d+(?:\.\d+)?)\)", re.IGNORECASE)
+
+
 def clean_text(text: str) -> str:
     """Same-length copy with registry escapes neutralised ("\\>=" in ctgov JSON) so offsets stay valid."""
-    return text.replace("\\", " ").replace("\u00a0", " ")
+    text = text.replace("\\", " ").replace("\u00a0", " ")
+    if "(" in text:
+        text = _SPELLED_TWICE_RE.sub(_digits_only, text)
+    return text
+
+
+def _digits_only(found: re.Match[str]) -> str:
+    words = found.group(0)[: found.start(1) - found.start(0)]
+    if parse_number(words.strip(" (").split("-")[-1]) is None:
+        return found.group(0)  # "Neutrophils (1500)" is a name and a value, not a number spelled twice
+    return " " * (found.start(1) - found.start(0)) + found.group(1) + " "
 
 
 def parse_number(token: str) -> float | None:
@@ -674,6 +689,8 @@ def find_quantities(text: str) -> list[QuantityMention]:
             continue
         mentions.append(mention)
         consumed_until = mention.span[1]
+    if "ice " in lowered or "once" in lowered:
+        mentions.extend(_times_mentions(cleaned))
     mentions.sort(key=lambda m: m.span[0])
     return _coordinated_measures(cleaned, mentions)
 
@@ -791,11 +808,16 @@ _SYMBOLS = {
 # question are both read here, so the counted noun itself (plural-folded) names the measure and like compares with
 # like; no lexicon of countable things is needed.
 _RATE_RE = re.compile(
-    r"[ \t]*(?:[a-z][a-z-]+[ \t]+)?(?P<noun>[a-z][a-z-]{2,})[ \t]*"
+    r"[ \t]*(?P<noun>[a-z][a-z-]{2,})(?:[ \t]+[a-z][a-z-]+){0,3}?[ \t]*"
     r"(?:(?:a|an|per|each|every)[ \t]+|/[ \t]*)(?P<period>day|week|month|year|night)\b"
-    r"|[ \t]*(?:[a-z][a-z-]+[ \t]+)?(?P<noun2>[a-z][a-z-]{2,})[ \t]+(?P<adverb>daily|weekly|monthly|nightly)\b",
+    r"|[ \t]*(?P<noun2>[a-z][a-z-]{2,})[ \t]+(?P<adverb>daily|weekly|monthly|nightly)\b",
     re.IGNORECASE,
 )
+# "twice a week": the multiplicative word is the count and "times" is understood.
+_TIMES_RATE_RE = re.compile(
+    r"[ \t]*(?:(?:a|an|per|each|every)[ \t]+|/[ \t]*)(?P<period>day|week|month|year|night)\b", re.I
+)
+_MULTIPLICATIVE = {"once": 1.0, "twice": 2.0, "thrice": 3.0}
 _PERIOD_OF_ADVERB = {"daily": "day", "weekly": "week", "monthly": "month", "nightly": "night"}
 
 
@@ -804,6 +826,24 @@ def _rate_key(rate: re.Match[str]) -> str:
     period = rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]
     singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
     return f"rate:{singular}/{period.lower()}"
+
+
+def _times_mentions(text: str) -> list[QuantityMention]:
+    """ "twice a week", "once a day": counts per period written with a multiplicative word."""
+    mentions = []
+    for found in re.finditer(r"\b(once|twice|thrice)\b", text, re.IGNORECASE):
+        rate = _TIMES_RATE_RE.match(text, found.end())
+        if rate is None:
+            continue
+        floor = clause_start(text, found.start())
+        prefix = _prefix_comparator(text, found.start(), floor)
+        comparator, start = prefix if prefix is not None else (Comparator.EQ, found.start())
+        key = f"rate:time/{rate.group('period').lower()}"
+        quantity = Quantity(_MULTIPLICATIVE[found.group(1).lower()], "")
+        mentions.append(
+            QuantityMention(key, rate.span(), comparator, quantity, found.span(), (start, rate.end()), False)
+        )
+    return mentions
 
 
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:

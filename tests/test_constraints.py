@@ -538,3 +538,23 @@ def test_measure_first_words_cover_every_alias() -> None:
             if measures._MEASURE_RE.match(text, word.start()) and word.group().lower() not in MEASURE_FIRST_WORDS:
                 missing.add(word.group().lower())
     assert not missing
+
+
+def test_numbers_spelled_twice_keep_their_unit() -> None:
+    (window,) = parse_criterion("COVID-19 diagnosis within thirty (30) days prior to randomization.").windows
+    assert window.max_days_ago == 30.0
+
+
+@pytest.mark.parametrize(
+    ("criterion", "question", "satisfied"),
+    [
+        ("at least 4 bowel movements per week", "about 4 bowel movements a week", True),
+        ("regular bowel movements (at least 4 times per week)", "I go about twice a week", False),
+        ("<150 minutes structured exercise per week", "200 minutes of exercise classes a week", False),
+    ],
+)
+def test_multiplicative_words_and_longer_rate_phrases(criterion: str, question: str, satisfied: bool) -> None:
+    thresholds = [c for c in parse_criterion(criterion).comparisons if c.measure.startswith("rate:")]
+    values = [m for m in find_quantities(question) if m.measure.startswith("rate:")]
+    assert thresholds and values
+    assert compare(values[0].quantity, thresholds[0].comparison) is satisfied

@@ -343,3 +343,9 @@ def test_language_abilities_match_the_language(
 ) -> None:
     assessment = reasoner.assess(question, LANGUAGE, {})
     assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_value_stated_for_the_criterion_answers_its_number(reasoner: EligibilityReasoner) -> None:
+    heart = [criterion(EXCLUSION, 1, "Symptomatic congestive heart failure (NYHA class III or IV)")]
+    assessment = reasoner.assess("I have mild heart failure, NYHA class II. Would that keep me out?", heart, {})
+    assert assessment.decision is Decision.ALLOWED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
