@@ -607,7 +607,7 @@ class EligibilityReasoner:
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
             reason = "this is what the criterion requires; whether all of it is met, the question does not show"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-        kinds = [_restrictive_word(s, chunk.text, question) for s in hit.spans]
+        kinds = [_restrictive_word(s, chunk.text, question) for s in hit.spans] if topic.concepts else [None]
         if all(kinds):
             reason = (
                 f"the criterion names a particular kind ({kinds[0]}); whether it is yours, the question does not say"
@@ -646,7 +646,9 @@ class EligibilityReasoner:
         verdict = _modifier_verdict(span, masked, question)
         if verdict is not None:
             return verdict
-        kind = _restrictive_word(span, chunk.text, question)
+        # Only for what the vocabulary names: a word it does not know ("beard") is matched as written, and the
+        # adjective beside it describes rather than narrows ("facial beard").
+        kind = _restrictive_word(span, chunk.text, question) if topic.concepts else None
         if kind is not None:
             reason = f"the criterion names a particular kind ({kind}); whether it is yours, the question does not say"
             return Decision.UNDECIDED, span, reason

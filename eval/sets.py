@@ -34,9 +34,7 @@ SETS: dict[str, EvalSet] = {
         # Regression floors at what the calibrated answerer measures (2026-12-02). Issue 4's floors were 0.90 verdict
         # accuracy and 1.0 abstention precision; 28 items of this set want "excluded" where the criterion only
         # excludes under a condition the question leaves open (a date, a grade, "active"), which is now no verdict.
-        # 0.79 since the restrictive-adjective rule (a "secondary cluster headache" is not every cluster headache)
-        # also reads "facial beard" as a kind of beard: one item here, against three wrong verdicts on unseen-dev.
-        floors={"verdict_accuracy": 0.79, "recall_at_5": 0.95, "abstention_precision": 0.82},
+        floors={"verdict_accuracy": 0.80, "recall_at_5": 0.95, "abstention_precision": 0.82},
         ceilings={"wrong_verdicts": 2},
         targets={"verdict_accuracy": (">=", 0.90), "abstention_precision": (">=", 1.0)},
         about="development set over the demo trials (tuned on)",
