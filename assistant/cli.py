@@ -7,18 +7,30 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from assistant.records import Answer
 from assistant.settings import Settings
+from ingest.records import is_nct_id, shown
 
 if TYPE_CHECKING:
     from assistant.service import TrialQA
 
 DEMO_QUESTION = "Is ILD exclusionary?"
 DEMO_TRIAL = "NCT06839066"
+MAX_QUESTION_LINE_BYTES = 1_000_000  # one line of a --questions file; a longer one is an error, not read whole
+ECHO_CHARS = 200  # how much of a bad line's question an error object repeats
+log = logging.getLogger(__name__)
+
+
+def nct_id(value: str) -> str:
+    """An argparse type: "NCT" and 8 ASCII digits (any case), upper-cased; the error quotes a bounded part."""
+    normalised = value.strip().upper()
+    if not is_nct_id(normalised):
+        raise argparse.ArgumentTypeError(f"{shown(value)} is not an NCT id (NCT and 8 ASCII digits)")
+    return normalised
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -65,7 +77,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     service = _service(args)
     if args.questions:
-        return _ask_file(service, Path(args.questions), args.json)
+        return _ask_file(service, args.questions, args.json)
     if not args.question:
         print("error: give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
@@ -74,25 +86,118 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ask_file(service: TrialQA, path: Path, as_json: bool) -> int:
+def _ask_file(service: TrialQA, source: str, as_json: bool) -> int:
+    """Answer each line of a JSONL file in order: an answer, or an error object for a bad line, for every
+    non-blank line; the batch always goes on. Exit status 0 when every line was answered, 1 when any failed,
+    2 when the file cannot be read at all."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"error: {path}: cannot read questions ({error})", file=sys.stderr)
+        stream = _open_questions(source)
+    except OSError as error:
+        print(f"error: {_cut(source)}: cannot read questions ({error})", file=sys.stderr)
         return 2
-    status = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            answer = service.ask(item["question"], trial_id=item.get("trial_id"), history=item.get("history", ()))
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            print(f'error: {path}:{number}: not a {{"trial_id", "question"}} object ({error})', file=sys.stderr)
-            status = 1
-            continue
-        print(answer_json(answer) if as_json else format_answer(answer), flush=True)
-    return status
+    failed = False
+    with stream:
+        for number, raw in _question_lines(stream):
+            output, answered = _answer_line(service, source, number, raw, as_json)
+            failed = failed or not answered
+            print(output, flush=True)
+    return 1 if failed else 0
+
+
+def _open_questions(source: str) -> IO[bytes]:
+    """The questions file ("-" for stdin); like ingest, only a regular file is opened, so a FIFO cannot hang
+    the batch and /dev/zero cannot feed it forever."""
+    if source == "-":
+        return os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    from ingest.loaders import LoadError, open_regular
+
+    try:
+        return open_regular(Path(source), source)
+    except LoadError as error:
+        raise OSError(error.problem) from error
+
+
+def _question_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each non-blank line; None for a line over MAX_QUESTION_LINE_BYTES (skipped)."""
+    number = 0
+    while raw := stream.readline(MAX_QUESTION_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_QUESTION_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_QUESTION_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        elif raw.strip():
+            yield number, raw
+
+
+class BadLine(ValueError):
+    """A --questions line that is not a valid question object; the message says what is wrong."""
+
+
+def _answer_line(service: TrialQA, source: str, number: int, raw: bytes | None, as_json: bool) -> tuple[str, bool]:
+    """The output for one line and whether it was answered: its answer, or its error (a JSON error object
+    with --json, else one line)."""
+    parsed: Any = None
+    try:
+        parsed = _parse_line(raw)
+        item = _question_item(parsed)
+        answer = service.ask(item["question"], trial_id=item["trial_id"], history=item["history"])
+    except BadLine as error:
+        problem = str(error)
+    except LookupError as error:  # an unknown trial or an empty index: this line fails, the next is asked
+        problem = str(error.args[0] if error.args else error)
+    except Exception as error:  # one line must never end the batch; the traceback goes to the debug log
+        log.debug("line %d of %s failed", number, source, exc_info=True)
+        problem = f"could not be answered ({type(error).__name__}: {_cut(str(error))})"
+    else:
+        return (answer_json(answer) if as_json else format_answer(answer)), True
+    if as_json:
+        given = parsed if isinstance(parsed, dict) else {}
+        echo = {key: _cut(given[key]) if isinstance(given.get(key), str) else None for key in ("trial_id", "question")}
+        return json.dumps({"line": number, "error": problem, **echo}), False
+    return f"error: {_cut(source)}:{number}: {problem}", False
+
+
+def _cut(text: str, limit: int = ECHO_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _as_json(value: Any) -> str:
+    """A value as the line spelled it (null, 5, "x"), cut short: error text quotes JSON, not Python."""
+    return _cut(json.dumps(value), 40)
+
+
+def _parse_line(raw: bytes | None) -> Any:
+    if raw is None:
+        raise BadLine(f"line longer than {MAX_QUESTION_LINE_BYTES} bytes; skipped")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise BadLine(f"not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})") from error
+    except (ValueError, RecursionError) as error:
+        raise BadLine(f"not JSON ({_cut(str(error))})") from error
+
+
+def _question_item(item: Any) -> dict[str, Any]:
+    """{"question", "trial_id", "history"} checked: a non-empty string, an NCT id or null, a list of strings."""
+    if not isinstance(item, dict):
+        raise BadLine(f'not a {{"trial_id", "question"}} object (got {_as_json(item)})')
+    question, trial_id, history = item.get("question"), item.get("trial_id"), item.get("history") or []
+    if not isinstance(question, str) or not question.strip():
+        raise BadLine(f'"question" must be a non-empty string (got {_as_json(question)})')
+    if trial_id is not None and not isinstance(trial_id, str):
+        raise BadLine(f'"trial_id" must be a string such as "{DEMO_TRIAL}" or null (got {_as_json(trial_id)})')
+    trial_id = trial_id.strip().upper() if trial_id else None
+    if trial_id is not None and not is_nct_id(trial_id):
+        raise BadLine(f'"trial_id" {_as_json(item["trial_id"])} is not an NCT id (NCT and 8 ASCII digits)')
+    if not isinstance(history, list) or not all(isinstance(turn, str) for turn in history):
+        raise BadLine('"history" must be a list of strings')
+    from ingest.loaders import string_problem
+
+    problem = string_problem([question, history])
+    if problem:
+        raise BadLine(f"the question holds {problem}")
+    return {"question": question, "trial_id": trial_id, "history": history}
 
 
 def cmd_trials(args: argparse.Namespace) -> int:
@@ -149,8 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", nargs="?")
-    ask.add_argument("--trial", help="NCT id to answer about")
-    ask.add_argument("--questions", help='JSONL file, one {"trial_id", "question"} per line')
+    ask.add_argument("--trial", type=nct_id, help="NCT id to answer about")
+    ask.add_argument(
+        "--questions",
+        help='JSONL file ("-": stdin), one {"trial_id", "question"} per line; a bad line gets an error object '
+        '{"line", "error", "trial_id", "question"} in its place, the rest are answered, and the exit status is 1',
+    )
     ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
     ask.add_argument("--backend", choices=["offline", "openai"])
     ask.set_defaults(func=cmd_ask)
@@ -180,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=_delegate("eval.runner"))
 
     faq = sub.add_parser("faq", help="draft a cited plain-language FAQ for one or more trials")
-    faq.add_argument("trial_ids", nargs="+", metavar="NCT")
+    faq.add_argument("trial_ids", nargs="+", metavar="NCT", type=nct_id)
     faq.add_argument("--out", help="FILE.md or FILE.html (several trials: one file per trial beside it)")
     faq.add_argument("--sites", help="only list sites in this city")
     faq.add_argument("--backend", choices=["offline", "openai"])

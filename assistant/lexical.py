@@ -292,6 +292,7 @@ class LexicalIndex:
     # ---- on disk --------------------------------------------------------------------------------
     @classmethod
     def load(cls, folder: Path, keep: int = KEEP_TRIALS) -> LexicalIndex | None:
+        remove_stale_scratch(folder)
         if not folder.exists():
             return None
         fd: int | None = None
@@ -324,6 +325,34 @@ class LexicalIndex:
             log.warning("rebuilding the BM25 index in %s: %s", folder, problem)
             return None
         return index
+
+
+def remove_stale_scratch(folder: Path) -> list[Path]:
+    """Delete the scratch folders of writers that died mid-save (a kill during the BM25 save leaves
+    "<folder>.tmp-<pid>-<thread>" behind); a live writer's scratch, named by a running pid, is left alone.
+    Run when a process first loads the index, so leftovers do not pile up across restarts."""
+    removed: list[Path] = []
+    for scratch in folder.parent.glob(f"{folder.name}.tmp-*") if folder.parent.is_dir() else []:
+        pid = scratch.name.removeprefix(f"{folder.name}.tmp-").split("-")[0]
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        shutil.rmtree(scratch, ignore_errors=True)
+        removed.append(scratch)
+    if removed:
+        log.info("removed %d scratch folder(s) left by an interrupted BM25 save beside %s", len(removed), folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # this process's own writer may be saving in another thread
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    return True
 
 
 class _IndexWriter:

@@ -2,45 +2,71 @@
 
 Every loader returns `Trial` records whose sections, facts and sites are exact spans of
 `Trial.source_text`: the file itself for page text, a page-like rendering for JSON and XML. Bad input
-raises `LoadError`, whose text is one line naming the file and the problem.
+raises `LoadError`, whose text is one short line naming the file and the problem; `iter_inputs` turns
+every failure of one file (a loader limit or anything unforeseen) into that file's error and goes on.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import textwrap
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 
-from ingest.records import Fact, Section, Site, Trial
+from ingest.records import Fact, Section, Site, Trial, is_nct_id, shown
 
 SUFFIXES = frozenset({".txt", ".json", ".ndjson", ".jsonl", ".xml", ".zip"})
 DEFAULT_MAX_BYTES = 20_000_000
 MAX_ZIP_RATIO = 100
-NCT_ID = re.compile(r"^NCT\d{8}$")
+MAX_INT_DIGITS = 30  # registry numbers are counts and years; 5,000 digits is an attack on int()
+MAX_PROBLEM_CHARS = 300
+MAX_PATH_CHARS = 200
+# Free-text fields a record's answers quote: a list or number there is refused, not indexed as its repr.
+TEXT_FIELDS = (
+    ("identificationModule", "nctId"),
+    ("identificationModule", "briefTitle"),
+    ("identificationModule", "officialTitle"),
+    ("descriptionModule", "briefSummary"),
+    ("descriptionModule", "detailedDescription"),
+    ("eligibilityModule", "eligibilityCriteria"),
+)
+# JSON escapes that can decode to a NUL or to half of a UTF-16 pair; only files holding one are walked.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LoadError(Exception):
-    """One bad input: `str()` is a single line "<file>: <problem>"."""
+    """One bad input: `str()` is a single line "<file>: <problem>" of bounded length."""
 
     def __init__(self, path: str, problem: str) -> None:
         self.path = path
-        self.problem = " ".join(problem.split())
+        self.problem = _clip(" ".join(problem.split()), MAX_PROBLEM_CHARS)
         # A file name may hold control characters; the message must stay one line.
-        shown = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
-        super().__init__(f"{shown}: {self.problem}")
+        printable = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
+        super().__init__(f"{_clip(printable, MAX_PATH_CHARS)}: {self.problem}")
 
     def __reduce__(self) -> tuple[type[LoadError], tuple[str, str]]:
         # Default exception pickling would call __init__ with one argument and fail; keep both fields.
         return (LoadError, (self.path, self.problem))
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` cut in the middle to at most `limit` characters (both ends of a path or message say the most)."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 5) // 2
+    return f"{text[:half]} ... {text[len(text) - half :]}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +91,8 @@ def _files(paths: Sequence[Path]) -> Iterator[Path]:
 def count_inputs(paths: Sequence[Path]) -> int:
     total = 0
     for path in _files(paths):
-        if path.suffix.lower() == ".zip" and zipfile.is_zipfile(path):
+        # is_file first: is_zipfile would open a FIFO and wait for a writer.
+        if path.suffix.lower() == ".zip" and path.is_file() and zipfile.is_zipfile(path):
             try:
                 with zipfile.ZipFile(path) as archive:
                     total += max(1, sum(1 for info in archive.infolist() if _member_is_reported(info)))
@@ -84,37 +111,56 @@ def iter_inputs(
         if path.suffix.lower() == ".zip":
             yield from _zip_members(path, max_file_bytes, max_zip_members)
             continue
-        try:
-            yield LoadedFile(str(path), load_file(path, max_file_bytes=max_file_bytes))
-        except LoadError as error:
-            yield LoadedFile(str(path), (), error)
+        yield _guarded(str(path), partial(load_file, path, max_file_bytes=max_file_bytes))
+
+
+def _guarded(display: str, load: Callable[[], tuple[Trial, ...]]) -> LoadedFile:
+    """One file's trials, or its one-line error: a loader limit Python hits (RecursionError, MemoryError) or a
+    loader bug fails this file only, never the rest of the batch."""
+    try:
+        return LoadedFile(display, load())
+    except LoadError as error:
+        return LoadedFile(display, (), error)
+    except Exception as error:  # whatever one file does, the batch goes on
+        return LoadedFile(display, (), LoadError(display, f"cannot be read ({type(error).__name__}: {error})"))
 
 
 def _zip_members(path: Path, max_file_bytes: int, max_members: int) -> Iterator[LoadedFile]:
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as error:
-        yield LoadedFile(str(path), (), LoadError(str(path), f"not a readable zip archive ({error})"))
+        handle = open_regular(path, str(path))
+    except LoadError as error:
+        yield LoadedFile(str(path), (), error)
         return
-    with archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        problem = _zip_problem(members, max_file_bytes, max_members)
-        if problem:
-            yield LoadedFile(str(path), (), LoadError(str(path), problem))
+    with handle:  # a ZipFile given an open file leaves closing it to the caller
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as error:
+            yield LoadedFile(str(path), (), LoadError(str(path), f"not a readable zip archive ({error})"))
             return
-        for info in filter(_member_is_reported, members):
-            display = f"{path}!{info.filename}"
-            if _unsafe_member(info.filename):
-                yield LoadedFile(display, (), LoadError(display, "member path escapes the archive folder; skipped"))
-                continue
-            if info.filename.lower().endswith(".zip"):
-                yield LoadedFile(display, (), LoadError(display, "a zip archive inside a zip is not opened; skipped"))
-                continue
-            try:
-                data = _read_member(archive, info, max_file_bytes)
-                yield LoadedFile(display, load_bytes(data, display, max_file_bytes=max_file_bytes))
-            except LoadError as error:
-                yield LoadedFile(display, (), error)
+        with archive:
+            yield from _archive_members(archive, str(path), max_file_bytes, max_members)
+
+
+def _archive_members(
+    archive: zipfile.ZipFile, path: str, max_file_bytes: int, max_members: int
+) -> Iterator[LoadedFile]:
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    problem = _zip_problem(members, max_file_bytes, max_members)
+    if problem:
+        yield LoadedFile(path, (), LoadError(path, problem))
+        return
+    for info in filter(_member_is_reported, members):
+        display = f"{path}!{info.filename}"
+        if _unsafe_member(info.filename):
+            yield LoadedFile(display, (), LoadError(display, "member path escapes the archive folder; skipped"))
+        elif info.filename.lower().endswith(".zip"):
+            yield LoadedFile(display, (), LoadError(display, "a zip archive inside a zip is not opened; skipped"))
+        else:
+            yield _guarded(display, partial(_load_member, archive, info, display, max_file_bytes))
+
+
+def _load_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, max_bytes: int) -> tuple[Trial, ...]:
+    return load_bytes(_read_member(archive, info, display, max_bytes), display, max_file_bytes=max_bytes)
 
 
 def _zip_problem(members: list[zipfile.ZipInfo], max_file_bytes: int, max_members: int) -> str | None:
@@ -145,8 +191,7 @@ def _unsafe_member(name: str) -> bool:
     return posix.is_absolute() or ".." in posix.parts or bool(re.match(r"^[A-Za-z]:", name))
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) -> bytes:
-    display = f"{archive.filename}!{info.filename}"
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, max_bytes: int) -> bytes:
     if info.file_size > max_bytes:
         raise LoadError(display, f"file is {info.file_size} bytes, over the limit of {max_bytes}")
     try:
@@ -165,14 +210,45 @@ def load_file(
 ) -> tuple[Trial, ...]:
     display = display_path or str(path)
     if data is None:
+        data = _read_regular(path, display, max_file_bytes)
+    return load_bytes(data, display, max_file_bytes=max_file_bytes)
+
+
+def open_regular(path: Path, display: str) -> IO[bytes]:
+    """`path` opened for reading if it is a regular file: /dev/zero would be read without end and a FIFO
+    would wait for a writer, so neither is opened for reading (checked before and after opening)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise LoadError(display, f"not a regular file ({_file_kind(os.stat(path).st_mode)}); only files are read")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise LoadError(display, f"cannot read ({error.strerror or error})") from error
+    handle = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # swapped for something else between the check and the open
+        handle.close()
+        raise LoadError(display, f"not a regular file ({_file_kind(mode)}); only files are read")
+    return handle
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]  # fmt: skip
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _read_regular(path: Path, display: str, max_bytes: int) -> bytes:
+    with open_regular(path, display) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise LoadError(display, f"file is {size} bytes, over the limit of {max_bytes}")
         try:
-            size = path.stat().st_size
-            if size > max_file_bytes:
-                raise LoadError(display, f"file is {size} bytes, over the limit of {max_file_bytes}")
-            data = path.read_bytes()
+            data = handle.read(max_bytes + 1)  # the file may grow after the size check; never read past the limit
         except OSError as error:
             raise LoadError(display, f"cannot read ({error.strerror or error})") from error
-    return load_bytes(data, display, max_file_bytes=max_file_bytes)
+    if len(data) > max_bytes:
+        raise LoadError(display, f"grew past the limit of {max_bytes} bytes while being read")
+    return data
 
 
 def load_bytes(data: bytes, display: str, *, max_file_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Trial, ...]:
@@ -194,9 +270,11 @@ def _looks_like_json_array(text: str) -> bool:
     if after_bracket in "{]":
         return True
     try:
-        json.loads(text)
+        json.loads(text, parse_int=_limited_int, parse_constant=_no_constant)
     except json.JSONDecodeError:
         return False
+    except (ValueError, RecursionError):  # valid JSON syntax past a limit: _json_studies reports which
+        return True
     return True
 
 
@@ -216,9 +294,59 @@ def _decode(data: bytes, display: str) -> str:
 
 
 # ---- JSON ------------------------------------------------------------------------------------------
+class _JsonLimit(ValueError):
+    """Valid JSON the loader refuses to build (a number too long for int(), NaN)."""
+
+
+def _limited_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise _JsonLimit(f"a number of {len(digits.lstrip('-'))} digits, over the limit of {MAX_INT_DIGITS}")
+    return int(digits)
+
+
+def _no_constant(name: str) -> float:
+    raise _JsonLimit(f"{name} is not a JSON number")
+
+
+def _loads(text: str, display: str, where: str = "") -> Any:
+    """json.loads with limits: a bounded integer size, no NaN/Infinity, a clear error for nesting too deep
+    for Python's parser (which raises RecursionError), and no NUL or lone surrogate in any string."""
+    try:
+        payload = json.loads(text, parse_int=_limited_int, parse_constant=_no_constant)
+    except _JsonLimit as error:
+        raise LoadError(display, f"{where}refused JSON: {error}") from error
+    except RecursionError as error:
+        raise LoadError(display, f"{where}refused JSON: nested too deeply to read") from error
+    if _SUSPECT_ESCAPE.search(text):
+        problem = string_problem(payload)
+        if problem:
+            raise LoadError(display, f"{where}refused JSON: a string holds {problem}")
+    return payload
+
+
+def string_problem(payload: Any) -> str | None:
+    """What makes a decoded string unstorable (a NUL, half of a UTF-16 pair), if any string has it; iterative,
+    so a deep structure cannot exhaust the stack."""
+    stack = [payload]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "a NUL character (\\u0000)"
+            lone = _SURROGATE.search(item)
+            if lone:
+                return f"a lone UTF-16 surrogate (\\u{ord(lone.group()):04x}), not a character"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
 def _json_studies(text: str, display: str) -> list[dict[str, Any]]:
     try:
-        payload: Any = json.loads(text)
+        payload: Any = _loads(text, display)
     except json.JSONDecodeError as error:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
@@ -246,7 +374,7 @@ def _numbered(text: str) -> Iterator[tuple[int, str]]:
 
 def _ndjson_line(line: str, number: int, display: str) -> Any:
     try:
-        return json.loads(line)
+        return _loads(line, display, f"line {number}: ")
     except json.JSONDecodeError as error:
         raise LoadError(display, f"invalid JSON on line {number} column {error.colno}: {error.msg}") from error
 
@@ -255,7 +383,19 @@ def _study(item: Any, display: str, number: int | None) -> dict[str, Any]:
     where = f"study {number}: " if number is not None else ""
     if not isinstance(item, dict) or not isinstance(item.get("protocolSection"), dict):
         raise LoadError(display, f"{where}no protocolSection: not a ClinicalTrials.gov API v2 study")
+    for module_name, key in TEXT_FIELDS:
+        module = item["protocolSection"].get(module_name)
+        value = module.get(key) if isinstance(module, dict) else None
+        if value is not None and not isinstance(value, str):
+            raise LoadError(
+                display, f"{where}{module_name}.{key} is {_json_kind(value)}, not text; the study is not indexed"
+            )
     return item
+
+
+def _json_kind(value: Any) -> str:
+    kinds = ((bool, "true/false"), (int, "a number"), (float, "a number"), (list, "a list"), (dict, "an object"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
 
 def _get(data: Any, *keys: str) -> Any:
@@ -358,8 +498,9 @@ def _trial_from_study(study: dict[str, Any], display: str, source_format: str = 
     protocol = study["protocolSection"]
     ident = _dict(protocol.get("identificationModule"))
     nct = _text(ident.get("nctId")).upper()
-    if not NCT_ID.match(nct):
-        raise LoadError(display, f"study has no valid NCT id (got {nct or 'none'!r})")
+    if not is_nct_id(nct):
+        got = shown(nct) if nct else "'none'"
+        raise LoadError(display, f"study has no valid NCT id (got {got}): expected NCT and 8 ASCII digits")
     title = _text(ident.get("briefTitle") or ident.get("officialTitle")) or nct
     page = _Page()
     page.line(title)
@@ -396,7 +537,7 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
         "Basic Information",
         [
             ("status", "Status", status.get("overallStatus")),
-            ("phase", "Phase", ", ".join(str(p) for p in phases) if isinstance(phases, list) else phases),
+            ("phase", "Phase", ", ".join(filter(None, map(_text, phases))) if isinstance(phases, list) else phases),
             ("enrollment", "Enrollment", enrollment.get("count")),
             ("enrollment_type", "Enrollment Type", enrollment.get("type")),
             ("study_type", "Study Type", design.get("studyType")),
@@ -488,7 +629,7 @@ def _outcome_lines(outcomes: dict[str, Any]) -> Iterator[str]:
 
 
 def _render_eligibility(page: _Page, eligibility: dict[str, Any]) -> None:
-    criteria = str(eligibility.get("eligibilityCriteria") or "").replace("\r\n", "\n").strip("\n")
+    criteria = (eligibility.get("eligibilityCriteria") or "").replace("\r\n", "\n").strip("\n")  # text: see _study
     page.section("Eligibility Criteria", criteria)
     page.fact_section(
         "Eligibility Summary",
@@ -909,8 +1050,12 @@ class _Line:
 
 def parse_page_text(text: str, display: str) -> Trial:
     lines = _lines(text)
-    nct = next((m.group(1) for ln in lines if (m := re.match(r"NCT ID:\s*(NCT\d{8})\s*$", ln.text))), None)
+    nct = next((m.group(1) for ln in lines if (m := re.match(r"NCT ID:\s*(NCT[0-9]{8})\s*$", ln.text))), None)
     if nct is None:
+        claimed = next((ln.text for ln in lines if ln.text.startswith("NCT ID:")), None)
+        if claimed is not None:
+            got = shown(claimed.removeprefix("NCT ID:").strip())
+            raise LoadError(display, f"no 'NCT ID: NCT########' line: it holds {got}, not NCT and 8 ASCII digits")
         raise LoadError(display, "no 'NCT ID: NCT########' line: not a ClinicalTrials.gov page text")
     blocks = _blocks(lines)
     if not blocks:

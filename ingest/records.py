@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# "NCT" and eight ASCII digits: `\d` would also take fullwidth or Arabic-Indic digits, which make look-alike ids
+# that sort and link next to the real trial.
+NCT_ID = re.compile(r"NCT[0-9]{8}", re.ASCII)
+
+
+def is_nct_id(text: str) -> bool:
+    return NCT_ID.fullmatch(text) is not None
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value quoted in an error message: its repr, cut to `limit` characters so a 100 KB id stays one short line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class Section(BaseModel):

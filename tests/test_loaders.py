@@ -253,7 +253,7 @@ def test_missing_and_mistyped_modules_are_tolerated() -> None:
         "NCT00000002",
         conditionsModule=[1, 2],
         designModule={"phases": "PHASE2", "enrollmentInfo": {"count": {"x": 1}}, "designInfo": None},
-        eligibilityModule={"eligibilityCriteria": 42, "sex": ["ALL"], "healthyVolunteers": True},
+        eligibilityModule={"sex": ["ALL"], "healthyVolunteers": True},  # criteria of a wrong type: refused
         contactsLocationsModule={"locations": ["Paris", {"city": "Lyon", "country": "France"}]},
         descriptionModule={"briefSummary": "Line one.\r\n\r\nLine two."},
         somethingNew={"ignored": True},
