@@ -254,7 +254,9 @@ def test_the_studied_condition_in_an_exclusion_is_not_the_askers_case(reasoner: 
 
 # ---- a condition under which the criterion does not apply ------------------------------------------------------------
 CONDITIONAL = [
-    criterion(EXCLUSION, 1, "History of other malignancy, unless in complete remission and off therapy for at least 5 years"),
+    criterion(
+        EXCLUSION, 1, "History of other malignancy, unless in complete remission and off therapy for at least 5 years"
+    ),
 ]
 
 
