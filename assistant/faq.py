@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +24,9 @@ from assistant.service import TrialQA
 from assistant.settings import Settings
 from ingest.chunking import EXCLUSION, INCLUSION
 from ingest.records import Chunk, Trial
+
+if TYPE_CHECKING:
+    from assistant.web.guards import Guards
 
 
 class FaqEntry(BaseModel):
@@ -233,34 +236,57 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def build_faq_tab(qa: TrialQA) -> None:
-    """The "Site FAQ" tab: draft, edit, export (called inside the app's gr.Blocks)."""
-    import tempfile
+_EXPORT_CHARS = 200_000  # a drafted FAQ is ~10,000 characters; exports past this are not written
+
+
+def build_faq_tab(qa: TrialQA, guards: Guards | None = None) -> Any:
+    """The "Site FAQ" tab: draft, edit, export (called inside the app's gr.Blocks); returns its trial
+    picker so the app can refresh it. Readers draft with the offline backend only, a few drafts an
+    hour; the administrator drafts with the configured backend (an LLM draft is ~24 model calls)."""
+    import hashlib
 
     import gradio as gr
 
-    def make(trial_id: str, city: str) -> tuple[str, dict[str, Any]]:
+    from assistant.web.guards import Guards as WebGuards
+    from assistant.web.limits import Refused
+
+    web = guards or WebGuards(qa.settings)
+
+    def make(trial_id: str, city: str, request: gr.Request) -> tuple[str, dict[str, Any]]:
         if not trial_id:
             return "Pick a trial first.", {}
-        draft = draft_faq(qa, trial_id, sites_city=city or None)
+        try:
+            chosen = web.trial_id(trial_id)
+            admin = web.is_admin(request)
+            if not admin:
+                web.count_faq_draft(request)
+            with web.answer_slot(request):
+                draft = draft_faq(qa, chosen or "", sites_city=(city or "")[:100] or None,
+                                  backend=None if admin else "offline")  # fmt: skip
+        except Refused as error:
+            return str(error), {}
         return render_markdown(draft), draft.model_dump(mode="json")
 
     def export(text: str, meta: dict[str, Any], suffix: str) -> str | None:
-        if not meta:
+        if not meta or not isinstance(text, str) or len(text) > _EXPORT_CHARS:  # an edited draft, not a payload
             return None
         draft = FaqDraft.model_validate(meta)
         if stamp(draft) not in text:  # an edited draft keeps its provenance stamp
             text = f"_{stamp(draft)}_\n\n{text}"
-        folder = Path(tempfile.mkdtemp(prefix="trialqa-faq-"))
-        path = folder / f"faq-{draft.trial_id}{suffix}"
-        path.write_text(markdown_to_html(text, f"FAQ {draft.trial_id}") if suffix == ".html" else text)
-        return str(path)
+        body = markdown_to_html(text, f"FAQ {draft.trial_id}") if suffix == ".html" else text
+        # one per-process folder, swept as it goes, instead of a new temporary folder per call
+        digest = hashlib.sha256(body.encode()).hexdigest()[:12]
+        return str(web.scratch.write(f"faq-{draft.trial_id}-{digest}{suffix}", body))
+
+    # Gradio hands the request to a parameter typed gr.Request, found through typing.get_type_hints, which
+    # cannot resolve "gr.Request" here (gradio is imported in this function, not the module): name it directly.
+    make.__annotations__["request"] = gr.Request
 
     with gr.Tab("Site FAQ", id="faq"):
         choices = [(f"{t.trial_id} - {t.title[:90]}", t.trial_id) for t in qa.trials()]
         with gr.Row():
             trial = gr.Dropdown(choices, label="Trial", filterable=True, num_choices_shown=1000, elem_id="faq-trial")
-            city = gr.Textbox(label="Only sites in this city (optional)", elem_id="faq-city")
+            city = gr.Textbox(label="Only sites in this city (optional)", max_length=100, elem_id="faq-city")
             make_button = gr.Button("Draft FAQ", variant="primary", elem_id="faq-draft")
         meta = gr.State({})
         text = gr.Textbox(label="Draft (edit before export)", lines=24, elem_id="faq-text")
@@ -268,6 +294,7 @@ def build_faq_tab(qa: TrialQA) -> None:
             md_button = gr.Button("Export .md")
             html_button = gr.Button("Export .html")
         download = gr.File(label="Download", elem_id="faq-file")
-        make_button.click(make, [trial, city], [text, meta], api_name="faq")
+        make_button.click(make, [trial, city], [text, meta], api_name="faq", concurrency_limit=None)
         md_button.click(lambda t, m: export(t, m, ".md"), [text, meta], [download], api_visibility="private")
         html_button.click(lambda t, m: export(t, m, ".html"), [text, meta], [download], api_visibility="private")
+    return trial

@@ -56,6 +56,35 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20_000_000
     demo_data: Path = Field(default=Path(__file__).resolve().parent.parent / "data" / "demo")
 
+    # ---- web app: roles and bounded work per request (issue 15) ----
+    admin: SecretStr | None = Field(
+        default=None,
+        description="user:password of the web administrator, the only web user who may add trials, run the "
+        "evaluation or draft FAQs with the LLM; setting it turns the login page on. Unset: the shared index "
+        "changes only through `trialqa ingest`",
+    )
+    max_question_chars: int = Field(default=2000, description="longest question the web app answers")
+    max_history_questions: int = Field(default=20, description="earlier questions of a conversation kept as context")
+    max_upload_trials: int = Field(default=200, description="most trials in one web upload (administrator only)")
+    client_questions_per_minute: int = Field(
+        default=30, description="questions one web session may ask per minute (0: no limit)"
+    )
+    client_concurrency: int = Field(default=1, description="questions of one web session answered at once")
+    address_concurrency: int = Field(
+        default=64,
+        description="questions from one network address answered or waiting at once (behind a proxy "
+        "every client shares the proxy's address: raise it there)",
+    )
+    answer_slots: int = Field(
+        default=0,
+        description="questions answered at once, the rest waiting least-served first; 0: 1 with the offline backend "
+        "(CPU-bound: more would only share one interpreter lock) and 8 with an LLM (mostly waiting on the network)",
+    )
+    answer_wait_s: float = Field(default=30.0, description="longest wait for an answer slot before 'busy, try again'")
+    client_faq_drafts_per_hour: int = Field(default=6, description="FAQ drafts one non-administrator session may make")
+    login_failures_per_window: int = Field(default=5, description="failed logins from one address before a pause")
+    login_window_s: float = Field(default=300.0, description="the window (and the pause) for failed logins")
+
     def resolved_backend(self) -> str:
         if self.backend:
             return self.backend

@@ -15,6 +15,8 @@ from assistant.service import TrialQA
 from tests.conftest import CTGOV
 from tests.ui_server import running_app
 
+ADMIN = ("site-admin", "admin-secret-1")  # with an administrator set everyone logs in, and only it uploads
+
 # (trial, question, expected first citation (section, criterion))
 QUESTIONS = [
     ("NCT06839066", "Is ILD exclusionary?", ("Exclusion Criteria", "7")),
@@ -44,12 +46,12 @@ QUESTIONS = [
 def app(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TrialQA]]:
     store = tmp_path_factory.mktemp("ui-api") / "store"
     shutil.copytree(demo_store, store)
-    with running_app(store, max_upload_bytes=2_000_000) as running:
+    with running_app(store) as running:
         yield running
 
 
-def ask(url: str, trial: str, question: str) -> dict[str, object]:
-    client = Client(url, verbose=False)
+def ask(url: str, trial: str, question: str, auth: tuple[str, str] | None = None) -> dict[str, object]:
+    client = Client(url, verbose=False, auth=auth)
     return dict(json.loads(client.predict(question, trial, "[]", api_name="/ask")))
 
 
@@ -65,21 +67,24 @@ def test_twenty_concurrent_clients_get_their_own_answers(app: tuple[str, TrialQA
         assert (first["trial_id"], first["section"], first["criterion"]) == (trial, section, criterion)
 
 
-def test_upload_one_good_and_one_malformed_file(app: tuple[str, TrialQA], tmp_path: Path) -> None:
-    url, qa = app
+def test_upload_one_good_and_one_malformed_file(demo_store: Path, tmp_path: Path) -> None:
     good = tmp_path / "NCT09999999.json"
     record = json.loads((CTGOV / "NCT00195091.json").read_text())
     record["protocolSection"]["identificationModule"]["nctId"] = "NCT09999999"
     good.write_text(json.dumps(record))
     bad = tmp_path / "broken.json"
     bad.write_text('{"protocolSection": {"identificationModule": ')
-    before = len(qa.trials())
+    store = tmp_path / "store"
+    shutil.copytree(demo_store, store)
 
-    client = Client(url, verbose=False)
-    report, _, _ = client.predict([handle_file(str(good)), handle_file(str(bad))], api_name="/ingest")
+    with running_app(store, max_upload_bytes=2_000_000, admin=":".join(ADMIN)) as (url, qa):
+        before = len(qa.trials())
+        client = Client(url, verbose=False, auth=ADMIN)
+        report = client.predict([handle_file(str(good)), handle_file(str(bad))], api_name="/ingest")[0]
 
-    assert "NCT09999999: added" in report
-    error_lines = [line for line in report.splitlines() if "broken.json" in line]
-    assert len(error_lines) == 1 and "invalid JSON" in error_lines[0]
-    assert len(qa.trials()) == before + 1
-    assert ask(url, "NCT09999999", "Is carcinomatous meningitis exclusionary?")["verdict"] == "excluded"
+        assert "NCT09999999: added" in report
+        error_lines = [line for line in report.splitlines() if "broken.json" in line]
+        assert len(error_lines) == 1 and "invalid JSON" in error_lines[0]
+        assert len(qa.trials()) == before + 1
+        answer = ask(url, "NCT09999999", "Is carcinomatous meningitis exclusionary?", auth=ADMIN)
+        assert answer["verdict"] == "excluded"

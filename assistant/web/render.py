@@ -29,7 +29,14 @@ CSS = """
 .trial-view .criterion{margin:2px 0;padding:2px 6px}
 .trial-view .cited{outline:2px solid #f59e0b;background:#fffbeb}
 .source{margin:6px 0;padding:6px;border-left:3px solid #94a3b8}
+.chat-log{max-height:420px;overflow-y:auto;border:1px solid #e4e7ec;border-radius:8px;padding:8px}
+.chat-log .turn{margin:6px 0;padding:8px 10px;border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere}
+.chat-log .user{background:#eef4ff;margin-left:15%}
+.chat-log .assistant{background:#f9fafb;margin-right:15%}
+.chat-log .who{display:block;font-size:.8em;color:#475467}
 """
+_NCT_ID = re.compile(r"NCT[0-9]{8}", re.ASCII)
+REGISTRY = "https://clinicaltrials.gov/study/"
 
 
 def anchor(trial_id: str, section: str, criterion: str | None) -> str:
@@ -82,6 +89,32 @@ def sources_panel(answer: Answer | None, trial: Trial | None, expander: QueryExp
         f'<details class="sources" open><summary>Sources ({len(answer.citations)})</summary>'
         f"{notice}{''.join(items)}</details>"
     )
+
+
+def registry_url(trial_id: str | None) -> str | None:
+    """The trial's ClinicalTrials.gov page: the only link an answer carries, built from a strict id."""
+    return f"{REGISTRY}{trial_id}" if trial_id and _NCT_ID.fullmatch(trial_id) else None
+
+
+def chat_html(turns: Sequence[dict[str, str]]) -> str:
+    """The conversation as escaped text: nothing a record or a user wrote becomes markup, a link or
+    an image. The one link per answer is to the trial's registry page, built here, not taken from text."""
+    parts = ['<div class="chat-log" role="log">']
+    for turn in turns:
+        role = "user" if turn.get("role") == "user" else "assistant"
+        who = "You" if role == "user" else "TrialQA"
+        link = registry_url(turn.get("trial_id")) if role == "assistant" else None
+        registry = (
+            f'\n<a class="registry" href="{link}" target="_blank" rel="noopener noreferrer nofollow">'
+            f"{escape(turn.get('trial_id', ''))} on ClinicalTrials.gov</a>"
+            if link
+            else ""
+        )
+        parts.append(
+            f'<div class="turn {role}"><span class="who">{who}</span>{escape(turn.get("content", ""))}{registry}</div>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def chat_text(answer: Answer) -> str:
