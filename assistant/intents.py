@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -14,7 +15,29 @@ from assistant.question_shape import QuestionShape, shape_of
 from assistant.text import stem
 
 IntentKind = Literal["injection", "out_of_scope", "not_stated", "location", "fact", "dosing", "eligibility", "general"]
-_NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+_NCT = re.compile(r"\bNCT[0-9]{8}\b", re.IGNORECASE)  # ASCII digits only: no look-alike ids
+# Terminal escape sequences (CSI such as colours, OSC such as window titles) hidden inside a word.
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def normalise_text(text: str) -> str:
+    """The question as its plain form: "I\u200bLD", "\x1b[31mILD\x1b[0m" and fullwidth "ＩＬＤ" all read as "ILD".
+
+    NFKC folds look-alike forms; ANSI sequences and invisible format characters (zero-width spaces and joiners,
+    soft hyphens, bidi marks, BOM) are removed, so they cannot split a word that intent rules and retrieval match;
+    other control characters become spaces. Rules then see the text a reader sees.
+    """
+    text = _ANSI.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        kept.append(" " if category == "Cc" and char != "\n" else char)
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(kept).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 @dataclass(frozen=True)
@@ -49,7 +72,7 @@ class IntentRules:
         return _package_rules()
 
     def classify(self, question: str) -> Intent:
-        text = question.strip()
+        text = normalise_text(question)
         if _any(self.injection, text):
             return Intent("injection")
         if _any(self.instruction_like, text):
@@ -94,7 +117,7 @@ class IntentRules:
         return _any(self.in_scope_cues, question)
 
     def is_follow_up(self, question: str) -> bool:
-        return _any(self.follow_up, question.strip())
+        return _any(self.follow_up, normalise_text(question))
 
 
 def _states_facts(text: str) -> bool:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from langchain_core.messages import SystemMessage
+from langchain_core.prompts import ChatPromptTemplate
+
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 
@@ -14,3 +17,14 @@ def load_prompt(name: str) -> str:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such prompt")
     return path.read_text(encoding="utf-8").strip()
+
+
+@cache
+def answer_prompt() -> ChatPromptTemplate:
+    """System rules (a fixed message: its JSON example is not a template) and the templated user turn.
+
+    Inputs: trial_id, title, passages (already rendered and neutralised), question.
+    """
+    return ChatPromptTemplate.from_messages(
+        [SystemMessage(content=load_prompt("answer_system")), ("human", load_prompt("answer_user"))]
+    )

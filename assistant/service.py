@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from assistant.intents import Intent, IntentRules, trial_id_in
-from assistant.llm import LLMAnswerer
+from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
+from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
 from assistant.records import Answer
 from assistant.retrieval import HybridRetriever, QueryExpander
@@ -65,20 +65,46 @@ class TrialQA:
         history: Sequence[str] = (),
         backend: str | None = None,
     ) -> Answer:
+        events = list(self.ask_stream(question, trial_id, history, backend))
+        final = events[-1]
+        assert isinstance(final, Answer), "ask_stream ends with an Answer"
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        trial_id: str | None = None,
+        history: Sequence[str] = (),
+        backend: str | None = None,
+    ) -> Iterator[AnswerEvent]:
+        """The answer as it is written: AnswerDelta pieces of the model's (unchecked) text, then the checked
+        Answer, always last and always once. The offline backend yields only the Answer. A final Answer whose
+        backend is "offline" with a notice replaces whatever text was streamed before it.
+
+        Raises UnknownTrialError (at the first next()) when the trial is not indexed.
+        """
         started = time.perf_counter()
-        question = question.strip()
+        # Zero-width, ANSI and look-alike characters must not change what the rules and retrieval see.
+        question = normalise_text(question)
+        history = [normalise_text(earlier) for earlier in history]
         intent = self._intent(question, history)
         resolved = self._resolve_trial(question, trial_id, history)
+        answer: Answer | None = None
         if resolved is None:
             # No trial chosen: never answer about whichever trial ranks first; list the candidates instead.
             answer = self.offline.across_trials(question)
+        elif (backend or self.settings.resolved_backend()) == "openai":
+            for event in self.llm.stream(self._standalone(question, history, intent), resolved, intent):
+                if isinstance(event, AnswerDelta):
+                    yield event
+                else:
+                    answer = event
         else:
-            chosen = backend or self.settings.resolved_backend()
-            answerer = self.llm if chosen == "openai" else self.offline
-            answer = answerer.answer(self._standalone(question, history, intent), resolved, intent)
+            answer = self.offline.answer(self._standalone(question, history, intent), resolved, intent)
+        assert answer is not None
         answer.question = question
         answer.latency_ms = (time.perf_counter() - started) * 1000
-        return answer
+        yield answer
 
     def _intent(self, question: str, history: Sequence[str]) -> Intent:
         intent = self.rules.classify(question)

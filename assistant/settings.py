@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
     llm_max_retries: int = 2
     llm_temperature: float = 0.0
+    # ---- LLM chain: structured reply (issue 17) ----
+    llm_max_tokens: int = Field(default=400, description="most tokens the model may write per answer (bounds rambling)")
+    llm_response_format: Literal["json_schema", "json_object", "none"] = Field(
+        default="json_schema",
+        description="how the reply schema is sent: OpenAI-style json_schema (OpenAI, vLLM, Ollama, llama-server), "
+        "json_object with a schema (llama-cpp-python's server), or none (the prompt asks for JSON; tolerant parser)",
+    )
 
     host: str = "127.0.0.1"
     port: int = 7860

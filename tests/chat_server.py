@@ -1,7 +1,8 @@
 """A small OpenAI-compatible chat-completions server on 127.0.0.1 for tests.
 
 It answers POST /v1/chat/completions from a script of replies, records every request it received,
-and can misbehave on demand (HTTP errors, Retry-After, malformed JSON, slowness, a cut stream).
+and can misbehave on demand (HTTP errors, Retry-After, malformed JSON, slowness, a cut stream). It also replays
+streams recorded from a real model (tests/cassettes) token by token, so the fast tier sees real model output.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class Step:
     delay_s: float = 0.0
     raw_body: bytes | None = None
     cut_stream: bool = False
+    # A recorded real-model stream replayed token by token (tests/cassettes), with its finish reason.
+    chunks: list[str] | None = None
+    finish_reason: str = "stop"
+    chunk_delay_s: float = 0.0  # pause between streamed pieces, as a model generating at a few tokens per second
 
 
 class ChatServer:
@@ -94,8 +99,8 @@ class ChatServer:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                words = step.content.split(" ")
-                pieces: list[tuple[str, str | None]] = [(word + " ", None) for word in words] + [("", "stop")]
+                words = step.chunks if step.chunks is not None else [w + " " for w in step.content.split(" ")]
+                pieces: list[tuple[str, str | None]] = [(word, None) for word in words] + [("", step.finish_reason)]
                 for i, (text, finish_reason) in enumerate(pieces):
                     if step.cut_stream and i == len(words) // 2:
                         self.wfile.flush()
@@ -110,6 +115,9 @@ class ChatServer:
                         "choices": [choice],
                     }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    if step.chunk_delay_s:
+                        self.wfile.flush()
+                        time.sleep(step.chunk_delay_s)
                 self.wfile.write(b"data: [DONE]\n\n")
 
             def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
