@@ -19,6 +19,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
+from assistant.llm import AnswerDelta
 from assistant.records import Answer
 from assistant.service import TrialQA, UnknownTrialError
 from assistant.settings import Settings
@@ -29,7 +30,6 @@ from assistant.web.roles import CredentialsError, Roles
 from ingest.loaders import iter_inputs
 
 ALL_TRIALS = ""
-_STREAM_STEPS = 8
 _QUEUE_SIZE = 256  # requests waiting in Gradio's queue; more are refused by Gradio itself
 _CACHE_CLEANUP = (600, 600)  # Gradio's cache (uploads, returned files): every 10 min, files older than 10 min
 _REPORT_LINE_CHARS = 300
@@ -73,8 +73,19 @@ def build_app(qa: TrialQA, guards: Guards | None = None) -> gr.Blocks:
             turns = [*turns, {"role": "user", "content": text}][-keep_turns:]
             chosen = guards.trial_id(trial_id) or session["trial_id"]
             guards.count_question(request)
+            answer: Answer | None = None
             with guards.answer_slot(request):
-                answer = qa.ask(text, trial_id=chosen, history=session["questions"])
+                # The model's text grows in the chat as it is generated (no badge or sources yet); the checked
+                # Answer, last, replaces it: the model's answer, or the grounded offline answer with a notice.
+                written = ""
+                for event in qa.ask_stream(text, trial_id=chosen, history=session["questions"]):
+                    if isinstance(event, AnswerDelta):
+                        written += event.text
+                        partial = {"role": "assistant", "content": written, "trial_id": chosen or ""}
+                        yield chat_html([*turns, partial][-keep_turns:]), session, "", "", gr.update(), ""
+                    else:
+                        answer = event
+            assert answer is not None, "ask_stream ends with an Answer"
         except (Refused, UnknownTrialError) as error:
             shown = turns if turns and turns[-1]["role"] == "user" else [*turns, {"role": "user", "content": "…"}]
             turns = [*shown, {"role": "assistant", "content": str(error)}][-keep_turns:]
@@ -84,11 +95,6 @@ def build_app(qa: TrialQA, guards: Guards | None = None) -> gr.Blocks:
         reply = {"role": "assistant", "content": chat_text(answer), "trial_id": answer.trial_id or ""}
         done = [*turns, reply][-keep_turns:]
         session = {"turns": done, "questions": kept_questions, "trial_id": answer.trial_id, "answer": answer}
-        words = reply["content"].split(" ")
-        step = max(1, len(words) // _STREAM_STEPS)
-        for end in range(step, len(words), step):  # stream the answer as it is written out
-            partial = {**reply, "content": " ".join(words[:end])}
-            yield chat_html([*turns, partial][-keep_turns:]), session, "", "", gr.update(), ""
         labels = [c.label for c in answer.citations]
         trial = qa.trial(answer.trial_id) if answer.trial_id else None
         yield (

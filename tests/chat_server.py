@@ -45,6 +45,7 @@ class ChatServer:
         self.default = Step(content="VERDICT: none\nANSWER: The record does not say.")
         self.requests: list[dict[str, Any]] = []
         self.headers_seen: list[dict[str, str]] = []
+        self.stream_finished_at: float | None = None  # time.monotonic() when the last stream ended
         self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -119,6 +120,7 @@ class ChatServer:
                         self.wfile.flush()
                         time.sleep(step.chunk_delay_s)
                 self.wfile.write(b"data: [DONE]\n\n")
+                server.stream_finished_at = time.monotonic()
 
             def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)

@@ -12,6 +12,6 @@ EXACT_SHARE_FLOOR = 0.83
 def test_loader_reproduces_the_gold_segmentation_of_real_records() -> None:
     measured = score()
     assert measured.records == 65
-    assert measured.exact_share >= EXACT_SHARE_FLOOR, measured.summary() + "\n" + "\n".join(
-        f"{k}: {v}" for k, v in sorted(measured.mismatched.items())
+    assert measured.exact_share >= EXACT_SHARE_FLOOR, (
+        measured.summary() + "\n" + "\n".join(f"{k}: {v}" for k, v in sorted(measured.mismatched.items()))
     )

@@ -32,7 +32,8 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(store: Path, **overrides: object) -> Iterator[tuple[str, TrialQA]]:
-    settings = Settings(store_dir=store, port=free_port(), backend="offline", **overrides)  # type: ignore[arg-type]
+    chosen = {"backend": "offline", **overrides}  # offline unless a test picks the LLM backend
+    settings = Settings(store_dir=store, port=free_port(), **chosen)  # type: ignore[arg-type]
     qa = TrialQA(settings)
     demo = build_app(qa)
     launch(demo, settings, prevent_thread_lock=True, quiet=True)
