@@ -227,7 +227,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app import main as serve
+    from assistant.web.app import main as serve
 
     return serve(_settings(args))
 

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import build_app, launch
 from assistant.service import TrialQA
 from assistant.settings import Settings
+from assistant.web.app import build_app, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_S = 180.0  # a loaded 2-core machine needs a while to import Gradio and open the index
@@ -70,17 +70,28 @@ def app_env(store: Path, tmp: Path, port: int, **settings: str) -> dict[str, str
 @contextmanager
 def app_process(store: Path, workdir: Path, **settings: str) -> Iterator[AppProcess]:
     """`python app.py` on a free port with TRIALQA_<KEY>=value for each keyword; waits until it serves."""
+    with _serving([sys.executable, str(ROOT / "app.py")], ROOT, store, workdir, settings) as app:
+        yield app
+
+
+@contextmanager
+def serve_process(store: Path, workdir: Path, **settings: str) -> Iterator[AppProcess]:
+    """The installed `trialqa serve` console script, run from `workdir` (outside the repository)."""
+    with _serving([str(Path(sys.executable).with_name("trialqa")), "serve"], workdir, store, workdir, settings) as app:
+        yield app
+
+
+@contextmanager
+def _serving(
+    command: list[str], cwd: Path, store: Path, workdir: Path, settings: dict[str, str]
+) -> Iterator[AppProcess]:
     tmp = workdir / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = workdir / f"app-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py")],
-            cwd=ROOT,
-            env=app_env(store, tmp, port, **settings),
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            command, cwd=cwd, env=app_env(store, tmp, port, **settings), stdout=out, stderr=subprocess.STDOUT
         )
     running = AppProcess(f"http://127.0.0.1:{port}/", process, tmp, log)
     try:

@@ -1,0 +1,317 @@
+"""TrialQA web UI (Gradio): chat with cited answers, the trial view, adding trials, and the same
+functions as a Gradio API for scripts. All answering goes through assistant.service.TrialQA.
+
+Every request passes `assistant.web.guards.Guards` first: readers ask questions (bounded in size,
+rate and share of the answerer); only the administrator (TRIALQA_ADMIN) changes the shared index,
+runs the evaluation or drafts FAQs with the LLM. Everything shown that came from a record or a user
+is escaped (assistant/web/render.py)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterator
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from starlette.middleware import Middleware
+
+from assistant.llm import AnswerDelta
+from assistant.records import Answer
+from assistant.service import TrialQA, UnknownTrialError
+from assistant.settings import Settings
+from assistant.web.guards import Guards
+from assistant.web.limits import LoginThrottle, Refused
+from assistant.web.render import CSS, DISCLAIMER, chat_html, chat_text, sources_panel, trial_view, verdict_badge
+from assistant.web.roles import CredentialsError, Roles
+from ingest.loaders import iter_inputs
+
+ALL_TRIALS = ""
+_QUEUE_SIZE = 256  # requests waiting in Gradio's queue; more are refused by Gradio itself
+_CACHE_CLEANUP = (600, 600)  # Gradio's cache (uploads, returned files): every 10 min, files older than 10 min
+_REPORT_LINE_CHARS = 300
+UPLOADS_OFF = (
+    "Adding trials through the web is turned off: the shared index changes only through "
+    "`trialqa ingest PATH` on the server, or through the administrator's login (set TRIALQA_ADMIN=user:password)."
+)
+
+
+def trial_choices(qa: TrialQA) -> list[tuple[str, str]]:
+    return [("All trials", ALL_TRIALS)] + [(f"{t.trial_id} - {t.title[:90]}", t.trial_id) for t in qa.trials()]
+
+
+def _session() -> dict[str, Any]:
+    return {"turns": [], "questions": [], "trial_id": None, "answer": None}
+
+
+def build_app(qa: TrialQA, guards: Guards | None = None) -> gr.Blocks:
+    guards = guards or Guards(qa.settings)
+    expander = qa.retriever.expander
+    keep_turns = 2 * max(1, qa.settings.max_history_questions)
+
+    def render_trial(trial_id: str, answer: Answer | None = None) -> str:
+        try:
+            if not guards.trial_id(trial_id):
+                return trial_view(None, [])
+        except Refused as error:
+            return f"<p>{escape(str(error))}</p>"
+        criteria = [s.chunk for s in qa.retriever.lookup(trial_id, kind="criterion")]
+        return trial_view(qa.trial(trial_id), criteria, answer.citations if answer else ())
+
+    def respond(
+        question: str, trial_id: str, session: dict[str, Any], request: gr.Request
+    ) -> Iterator[tuple[Any, ...]]:
+        turns = list(session["turns"])
+        if not isinstance(question, str) or not question.strip():
+            yield chat_html(turns), session, gr.update(), gr.update(), gr.update(), gr.update()
+            return
+        try:
+            text = guards.question(question)
+            turns = [*turns, {"role": "user", "content": text}][-keep_turns:]
+            chosen = guards.trial_id(trial_id) or session["trial_id"]
+            guards.count_question(request)
+            answer: Answer | None = None
+            with guards.answer_slot(request):
+                # The model's text grows in the chat as it is generated (no badge or sources yet); the checked
+                # Answer, last, replaces it: the model's answer, or the grounded offline answer with a notice.
+                written = ""
+                for event in qa.ask_stream(text, trial_id=chosen, history=session["questions"]):
+                    if isinstance(event, AnswerDelta):
+                        written += event.text
+                        partial = {"role": "assistant", "content": written, "trial_id": chosen or ""}
+                        yield chat_html([*turns, partial][-keep_turns:]), session, "", "", gr.update(), ""
+                    else:
+                        answer = event
+            assert answer is not None, "ask_stream ends with an Answer"
+        except (Refused, UnknownTrialError) as error:
+            shown = turns if turns and turns[-1]["role"] == "user" else [*turns, {"role": "user", "content": "…"}]
+            turns = [*shown, {"role": "assistant", "content": str(error)}][-keep_turns:]
+            yield chat_html(turns), {**session, "turns": turns}, "", "", gr.update(), gr.update()
+            return
+        kept_questions = [*session["questions"], text][-qa.settings.max_history_questions :]
+        reply = {"role": "assistant", "content": chat_text(answer), "trial_id": answer.trial_id or ""}
+        done = [*turns, reply][-keep_turns:]
+        session = {"turns": done, "questions": kept_questions, "trial_id": answer.trial_id, "answer": answer}
+        labels = [c.label for c in answer.citations]
+        trial = qa.trial(answer.trial_id) if answer.trial_id else None
+        yield (
+            chat_html(done),
+            session,
+            verdict_badge(answer),
+            sources_panel(answer, trial, expander),
+            gr.update(choices=labels, value=labels[0] if labels else None),
+            "",
+        )
+
+    def open_cited(label: str | None, session: dict[str, Any]) -> tuple[Any, ...]:
+        answer: Answer | None = session.get("answer")
+        if answer is None or not answer.trial_id:
+            return gr.Tabs(selected="trial"), gr.update(), "<p>Ask a question first.</p>"
+        cited = [c for c in answer.citations if c.label == label] or answer.citations
+        focus = answer.model_copy(update={"citations": cited})
+        return gr.Tabs(selected="trial"), gr.update(value=answer.trial_id), render_trial(answer.trial_id, focus)
+
+    with gr.Blocks(title="TrialQA", delete_cache=_CACHE_CLEANUP) as demo:
+        gr.Markdown(f"# TrialQA\n{DISCLAIMER}  \nAnswer backend: **{qa.backend_name}**", elem_id="header")
+        session = gr.State(_session())
+        with gr.Tabs() as tabs:
+            with gr.Tab("Chat", id="chat"):
+                picker = gr.Dropdown(
+                    trial_choices(qa),
+                    value=ALL_TRIALS,
+                    label="Trial (type an NCT id or words of the title)",
+                    filterable=True,
+                    num_choices_shown=1000,
+                    elem_id="trial-picker",
+                )
+                chat = gr.HTML(chat_html([]), label="Conversation", elem_id="chat")
+                with gr.Row():
+                    question = gr.Textbox(
+                        label=f"Your question (at most {qa.settings.max_question_chars} characters)",
+                        placeholder="Is ILD exclusionary?",
+                        max_length=qa.settings.max_question_chars,
+                        scale=5,
+                        elem_id="question",
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                badge = gr.HTML(elem_id="verdict")
+                sources = gr.HTML(elem_id="sources")
+                with gr.Row():
+                    cited = gr.Dropdown([], label="Cited passage", elem_id="cited-passage", scale=4)
+                    show = gr.Button("Show in trial view", elem_id="show-in-trial", scale=1)
+            with gr.Tab("Trial view", id="trial"):
+                view_picker = gr.Dropdown(
+                    trial_choices(qa), value=ALL_TRIALS, label="Trial", filterable=True, elem_id="view-picker"
+                )
+                view = gr.HTML(elem_id="trial-view")
+            with gr.Tab("Add trials", id="add"):
+                upload_parts = _upload_tab(qa, guards)
+            faq_picker = _optional_tab("assistant.faq", "build_faq_tab", qa, guards)
+            if guards.admin_configured:  # without an administrator there is no evaluation endpoint at all
+                _optional_tab("eval.ui", "build_eval_tab", qa, guards)
+        pickers = [picker, view_picker] + ([faq_picker] if faq_picker is not None else [])
+
+        def refresh_pickers() -> tuple[Any, ...]:
+            """Trials ingested since start-up (by the CLI or an upload) appear on the next page load."""
+            choices = trial_choices(qa)
+            faq = [gr.update(choices=choices[1:])] if faq_picker is not None else []
+            return gr.update(choices=choices), gr.update(choices=choices), *faq
+
+        outputs = [chat, session, badge, sources, cited, question]
+        for trigger in (ask.click, question.submit):
+            trigger(respond, [question, picker, session], outputs, api_visibility="private", concurrency_limit=None)
+        show.click(open_cited, [cited, session], [tabs, view_picker, view], api_visibility="private")
+        view_picker.input(lambda t: render_trial(t), [view_picker], [view], api_visibility="private")
+        demo.load(refresh_pickers, [], pickers, api_visibility="private")
+        if upload_parts is not None:
+            uploads, add, added = upload_parts
+
+            def add_trials(files: list[str] | None, request: gr.Request) -> tuple[Any, ...]:
+                try:
+                    guards.require_admin(request, "add trials")
+                    report = ingest_uploads(qa, [Path(f) for f in files or []])
+                except Refused as error:
+                    return (_report_html([str(error)]), *[gr.update() for _ in pickers])
+                return (_report_html(report), *refresh_pickers())
+
+            # one upload at a time: ingest is heavy and writes the shared index
+            add.click(add_trials, [uploads], [added, *pickers], api_name="ingest", concurrency_limit=1)
+
+        def ask_api(question: str, trial_id: str = "", history_json: str = "[]", request: gr.Request = None) -> str:  # type: ignore[assignment]
+            """Answer one question; returns the `trialqa ask --json` contract."""
+            try:
+                return ask_json(qa, guards, question, trial_id, history_json, request)
+            except (Refused, UnknownTrialError) as error:
+                raise gr.Error(str(error), print_exception=False) from None
+
+        def trials_api() -> list[dict[str, Any]]:
+            """The indexed trials."""
+            return [dict(t.__dict__) for t in qa.trials()]
+
+        gr.api(ask_api, api_name="ask", concurrency_limit=None)
+        gr.api(trials_api, api_name="trials")
+    return demo
+
+
+def ask_json(
+    qa: TrialQA, guards: Guards, question: str, trial_id: str = "", history_json: str = "[]", request: Any = None
+) -> str:
+    """The `ask --json` contract over the Gradio API, with the same bounds as the chat."""
+    text = guards.question(question)
+    if not text:
+        raise Refused("The question is empty.")
+    chosen = guards.trial_id(trial_id)
+    history = guards.history(history_json)
+    guards.count_question(request)
+    with guards.answer_slot(request):
+        return qa.ask(text, trial_id=chosen, history=history).model_dump_json()
+
+
+def _upload_tab(qa: TrialQA, guards: Guards) -> tuple[gr.File, gr.Button, gr.HTML] | None:
+    """The upload form for the administrator; without one, only a note saying how trials are added."""
+    if not guards.admin_configured:
+        gr.Markdown(UPLOADS_OFF, elem_id="add-report")
+        return None
+    limit_mb = qa.settings.max_upload_bytes // 1_000_000
+    gr.Markdown(
+        "Administrator only. Upload ClinicalTrials.gov records: API v2 JSON or NDJSON, classic XML, page text, "
+        f"or a .zip of them (at most {limit_mb} MB a file and {qa.settings.max_upload_trials} trials an upload). "
+        "Each trial is indexed whole or not at all, and replaces the trial of the same id for every user."
+    )
+    uploads = gr.File(file_count="multiple", label="Trial records", elem_id="uploads")
+    add = gr.Button("Add to index", elem_id="add-trials")
+    added = gr.HTML(elem_id="add-report")
+    return uploads, add, added
+
+
+def ingest_uploads(qa: TrialQA, files: list[Path]) -> list[str]:
+    """Report lines for one upload; nothing is written when it is over the size or trial-count limit."""
+    if not files:
+        return ["No files uploaded."]
+    limit = qa.settings.max_upload_bytes
+    too_big = [f for f in files if f.stat().st_size > limit]
+    lines = [
+        f"{f.name}: {f.stat().st_size} bytes, over the upload limit of {limit} bytes; not indexed" for f in too_big
+    ]
+    accepted = [f for f in files if f not in too_big]
+    trials = _count_trials(qa, accepted)
+    if trials > qa.settings.max_upload_trials:
+        return [f"{trials} trials in this upload, over the limit of {qa.settings.max_upload_trials}; nothing indexed."]
+    if accepted:
+        report = qa.ingest(accepted, show_progress=False)
+        lines += [f"error: {e}" for e in report.errors]
+        lines += [f"{tid}: added" for tid in report.added] + [f"{tid}: replaced" for tid in report.replaced]
+        lines += [f"{tid}: unchanged" for tid in report.unchanged]
+        lines.insert(0, report.summary())
+    return lines
+
+
+def _count_trials(qa: TrialQA, files: list[Path]) -> int:
+    """Trials the files hold, read before anything is written (parsing is cheap next to embedding)."""
+    limits = {"max_file_bytes": qa.settings.max_file_bytes, "max_zip_members": qa.settings.max_zip_members}
+    total = 0
+    for loaded in iter_inputs(files, **limits):
+        total += len(loaded.trials)
+        if total > qa.settings.max_upload_trials:
+            break
+    return total
+
+
+def _report_html(lines: list[str]) -> str:
+    """The upload report as escaped text: file names and errors come from the uploader."""
+    cut = [line if len(line) <= _REPORT_LINE_CHARS else line[: _REPORT_LINE_CHARS - 1] + "…" for line in lines]
+    return f'<pre class="add-report" style="white-space:pre-wrap">{escape(chr(10).join(cut))}</pre>'
+
+
+def _optional_tab(module: str, function: str, qa: TrialQA, guards: Guards) -> Any:
+    try:
+        builder = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return None
+    return builder(qa, guards)
+
+
+def launch(demo: gr.Blocks, settings: Settings, **kwargs: Any) -> Any:
+    roles: Roles = kwargs.pop("roles", None) or Roles.from_settings(settings)
+    throttle = Middleware(
+        LoginThrottle, failures=settings.login_failures_per_window, window_s=settings.login_window_s
+    )  # fmt: skip
+    demo.queue(default_concurrency_limit=8, max_size=_QUEUE_SIZE)
+    return demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=roles.check_login if roles.login_required else None,
+        auth_message="TrialQA: log in as a reader, or as the administrator to add trials.",
+        max_file_size=settings.max_upload_bytes,
+        app_kwargs={"middleware": [throttle]},
+        # requests waiting for an answer slot hold a worker thread: one address never holds them all
+        max_threads=settings.address_concurrency + 16,
+        css=CSS,
+        footer_links=[],
+        show_error=True,
+        **kwargs,
+    )
+
+
+def main(settings: Settings | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    settings = settings or Settings()
+    try:
+        guards = Guards(settings)  # credentials are checked before anything slow happens
+    except CredentialsError as error:
+        print(f"trialqa serve: {error}", file=sys.stderr)
+        return 2
+    qa = TrialQA(settings)
+    report = qa.ensure_demo_data(show_progress=True)
+    if report is not None:
+        print(report.summary())
+    print(f"TrialQA on http://{settings.host}:{settings.port} (backend: {qa.backend_name})", file=sys.stderr)
+    launch(build_app(qa, guards), settings, roles=guards.roles)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
