@@ -228,12 +228,12 @@ class EligibilityReasoner:
         self, measurement: _Measured, criteria: Sequence[Chunk], question: str, sex: str | None = None
     ) -> Finding | None:
         """The value checked against every criterion that bounds the same measure: one that excludes decides
-        (an inclusion met does not outweigh an exclusion caught), then one that cannot be decided, then one that
-        admits."""
+        (an inclusion met does not outweigh an exclusion caught), then one that cannot be decided (units differ:
+        no "allowed" while another bound on the same measure is open), then one that admits."""
         findings = [
             f for f in (self._measured_by(measurement, chunk, question, sex) for chunk in criteria) if f is not None
         ]
-        for decision in (Decision.EXCLUDED, Decision.CONDITIONS, Decision.ALLOWED, Decision.UNDECIDED):
+        for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
             chosen = next((f for f in findings if f.decision is decision), None)
             if chosen is not None:
                 return chosen

@@ -351,3 +351,12 @@ def test_a_value_stated_for_the_criterion_answers_its_number(reasoner: Eligibili
     heart = [criterion(EXCLUSION, 1, "Symptomatic congestive heart failure (NYHA class III or IV)")]
     assessment = reasoner.assess("I have mild heart failure, NYHA class II. Would that keep me out?", heart, {})
     assert assessment.decision is Decision.ALLOWED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_no_allowed_while_another_bound_on_the_measure_cannot_be_compared(reasoner: EligibilityReasoner) -> None:
+    bounds = [
+        criterion(INCLUSION, 1, "Total bilirubin <= 1.5 x upper limit of normal"),
+        criterion(INCLUSION, 2, "Total bilirubin <= 2 mg/dL"),
+    ]
+    assessment = reasoner.assess("My bilirubin is 1.8 mg/dL. Is that OK?", bounds, {})
+    assert assessment.decision is Decision.UNDECIDED, [(f.chunk.criterion, f.decision) for f in assessment.findings]
