@@ -81,7 +81,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not args.question:
         print("error: give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
-    answer = service.ask(args.question, trial_id=args.trial)
+    from assistant.service import QuestionTooLong
+
+    try:
+        answer = service.ask(args.question, trial_id=args.trial)
+    except (QuestionTooLong, LookupError) as error:
+        print(f"error: {_cut(str(error.args[0] if error.args else error), 300)}", file=sys.stderr)
+        return 2
     print(answer_json(answer) if args.json else format_answer(answer))
     return 0
 
@@ -137,12 +143,14 @@ class BadLine(ValueError):
 def _answer_line(service: TrialQA, source: str, number: int, raw: bytes | None, as_json: bool) -> tuple[str, bool]:
     """The output for one line and whether it was answered: its answer, or its error (a JSON error object
     with --json, else one line)."""
+    from assistant.service import QuestionTooLong
+
     parsed: Any = None
     try:
         parsed = _parse_line(raw)
         item = _question_item(parsed)
         answer = service.ask(item["question"], trial_id=item["trial_id"], history=item["history"])
-    except BadLine as error:
+    except (BadLine, QuestionTooLong) as error:
         problem = str(error)
     except LookupError as error:  # an unknown trial or an empty index: this line fails, the next is asked
         problem = str(error.args[0] if error.args else error)

@@ -22,6 +22,10 @@ class UnknownTrialError(LookupError):
     pass
 
 
+class QuestionTooLong(ValueError):
+    """A question over settings.max_question_chars: refused before any work, by every entry point."""
+
+
 class TrialQA:
     def __init__(self, settings: Settings | None = None, store: TrialStore | None = None) -> None:
         self.settings = settings or Settings()
@@ -84,6 +88,9 @@ class TrialQA:
         Raises UnknownTrialError (at the first next()) when the trial is not indexed.
         """
         started = time.perf_counter()
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise QuestionTooLong(f"the question is {len(question)} characters; the limit is {limit}")
         # Zero-width, ANSI and look-alike characters must not change what the rules and retrieval see.
         question = normalise_text(question)
         history = [normalise_text(earlier) for earlier in history]

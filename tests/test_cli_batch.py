@@ -53,6 +53,7 @@ LINES: list[tuple[str, str | None]] = [
     ('{"trial_id": "NCT06839066", "question": "x\\ud800"}', "lone UTF-16 surrogate"),
     ('{"trial_id": "NCT06839066", "question": "Is ILD exclusionary?", "history": "no"}', '"history" must be a list'),
     ("{not json", "not JSON"),
+    (json.dumps({"trial_id": "NCT06839066", "question": "why " * 600}), "the limit is 2000"),
     ('{"trial_id": "nct00195091", "question": "Is carcinomatous meningitis exclusionary?"}', None),
 ]
 
@@ -92,7 +93,8 @@ def test_text_output_puts_each_error_line_in_the_stream_in_order(store: Path, tm
 
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
     errors = [line for line in done.stdout.splitlines() if line.startswith("error: ")]
-    assert [e.split(":")[2] for e in errors] == [str(n) for n in range(3, 12)]
+    bad = [number + 3 for number, (_, expected) in enumerate(LINES[1:]) if expected is not None]  # file line numbers
+    assert [e.split(":")[2] for e in errors] == [str(n) for n in bad]
     assert all(e.startswith(f"error: {questions}:") and len(e) <= MAX_STDERR for e in errors), errors
     assert done.stdout.count("Verdict: excluded") == 2
 
@@ -120,3 +122,9 @@ def test_trial_option_takes_only_ascii_nct_ids_with_a_short_error(store: Path, t
     assert "is not an NCT id (NCT and 8 ASCII digits)" in done.stderr and len(done.stderr) <= MAX_STDERR, done.stderr[
         :600
     ]
+
+
+def test_a_question_over_the_limit_is_refused_on_one_line(store: Path, tmp_path: Path) -> None:
+    done = trialqa(store, tmp_path, "ask", "why " * 600, "--trial", "NCT06839066")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "error: the question is 2400 characters; the limit is 2000"
