@@ -20,6 +20,7 @@ from typing import Any
 
 from assistant.grounding import Span, word_spans
 from assistant.patient_facts import PatientFacts, parse_question
+from assistant.question_shape import STATES_SELF
 from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
@@ -49,15 +50,6 @@ _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions s
 _STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
 _BOUND_NUMBER = re.compile(r"(?:[<>≤≥]=?\s*)?\b(?:\d+(?:\.\d+)?|I{1,3}V?|IV|V)\b(?!\s*(?:year|month|week|day)s?\b)")
-# The asker describes themselves or the person they ask for ("I have", "my PSA", "he takes"), rather than asking
-# what the trial requires ("Do I need...", "Is X allowed?").
-_PERSONAL = re.compile(
-    r"\b(?:i|he|she|they|we)\s+(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
-    r"don't|didn't|can't|cannot|live|lives|smoke|smokes|quit|stopped|finished|started|underwent|received|"
-    r"suffer|suffers|work|works|went|drink|drinks)\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
-    r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b",
-    re.IGNORECASE,
-)
 _MAX_HITS = 6
 _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)?|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", re.I
@@ -603,7 +595,7 @@ class EligibilityReasoner:
         if numbers and _has_quantity(constraints, clause, span):
             reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-        if _PERSONAL.search(question):
+        if STATES_SELF.search(question):
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
             reason = "this is what the criterion requires; whether all of it is met, the question does not show"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)

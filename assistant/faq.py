@@ -112,14 +112,7 @@ def draft_faq(qa: TrialQA, trial_id: str, sites_city: str | None = None, backend
 
 
 def _cite(chunk: Chunk) -> Citation:
-    return Citation(
-        trial_id=chunk.trial_id,
-        section=chunk.section,
-        criterion=chunk.criterion,
-        quote=chunk.text,
-        chunk_id=chunk.chunk_id,
-        start=chunk.start,
-    )
+    return Citation.from_chunk(chunk)
 
 
 def _short(text: str, limit: int = 140) -> str:

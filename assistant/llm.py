@@ -284,15 +284,8 @@ def _says_silent(parsed: ParsedReply) -> bool:
 def _citation(chunk: Chunk, n: int, offered: Sequence[tuple[int | None, str]]) -> Citation:
     """The cited passage with the model's quote where that quote is its exact text, else the passage whole."""
     quote = next((q for m, q in offered if m in (n, None) and q.strip() and q in chunk.text), chunk.text)
-    offset = chunk.text.find(quote)
-    return Citation(
-        trial_id=chunk.trial_id,
-        section=chunk.section,
-        criterion=chunk.criterion,
-        quote=quote,
-        chunk_id=chunk.chunk_id,
-        start=chunk.start + max(offset, 0),
-    )
+    offset = chunk.text.find(quote)  # found: the quote is the passage or an exact substring of it
+    return Citation.from_chunk(chunk, (offset, offset + len(quote)))
 
 
 def _parse_verdict(raw: str) -> Verdict | None:

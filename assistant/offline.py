@@ -430,16 +430,7 @@ def _last_heading(text: str) -> str | None:
 
 
 def _cite(chunk: Chunk, span: Span | None = None) -> Citation:
-    span = span or Span(0, len(chunk.text))
-    quote = chunk.text[span.start : span.end]
-    return Citation(
-        trial_id=chunk.trial_id,
-        section=chunk.section,
-        criterion=chunk.criterion,
-        quote=quote,
-        chunk_id=chunk.chunk_id,
-        start=chunk.start + span.start,
-    )
+    return Citation.from_chunk(chunk, None if span is None else (span.start, span.end))
 
 
 def _by_decision(findings: Sequence[Finding]) -> list[Finding]:

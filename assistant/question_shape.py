@@ -25,14 +25,20 @@ _WH_WORD = re.compile(r"\b(?:where|who|whom|whose|when|what|which|how|why)\b", r
 _FRAGMENT_WORDS = 5
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # The asker or someone they speak for as the subject of a statement: personal pronouns and possessives, "the
-# patient", "a 12-year-old". Closed-class English grammar, not a topic list.
-PERSONAL = re.compile(
+# patient". Closed-class English grammar, not a topic list. The eligibility reasoner uses this core to tell a
+# person describing themselves from a general question.
+STATES_SELF = re.compile(
     r"\b(?:i|he|she|they|we)\s+(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
     r"don't|didn't|can't|cannot|live|lives|smoke|smokes|quit|stopped|finished|started|underwent|received|"
-    r"suffer|suffers|work|works|went|drink|drinks|wear|wears|need|needs)\b(?!\s+to\b)"
-    r"|\b(?:i'm|i've|i'd|he's|she's|they're|we're|we've)\b|\b(?:my|our|his|her)\s+\w+"
-    r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b|\b(?:male|female)\s+patient\b"
-    r"|\b\d{1,3}[- ](?:year|month|week)[- ]old\b",
+    r"suffer|suffers|work|works|went|drink|drinks)\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
+    r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b",
+    re.IGNORECASE,
+)
+# For routing, any mention of a particular person counts: the core, and "we're", "his/her/our ...", "male
+# patient", "a 12-year-old".
+PERSONAL = re.compile(
+    STATES_SELF.pattern + r"|\b(?:i|he|she|they|we)\s+(?:wear|wears|need|needs)\b(?!\s+to\b)|\b(?:we're|we've)\b"
+    r"|\b(?:our|his|her)\s+\w+|\b(?:male|female)\s+patient\b|\b\d{1,3}[- ](?:year|month|week)[- ]old\b",
     re.IGNORECASE,
 )
 

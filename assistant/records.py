@@ -41,6 +41,19 @@ class Citation(BaseModel):
     chunk_id: str = Field(default="", exclude=True)
     start: int | None = Field(default=None, exclude=True, description="offset of quote in the trial's source text")
 
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, span: tuple[int, int] | None = None) -> Citation:
+        """The chunk cited at `span` (offsets in its text; the whole chunk when None)."""
+        start, end = span if span is not None else (0, len(chunk.text))
+        return cls(
+            trial_id=chunk.trial_id,
+            section=chunk.section,
+            criterion=chunk.criterion,
+            quote=chunk.text[start:end],
+            chunk_id=chunk.chunk_id,
+            start=chunk.start + start,
+        )
+
     @property
     def label(self) -> str:
         if self.criterion is not None:

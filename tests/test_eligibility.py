@@ -74,6 +74,15 @@ def decide(reasoner: EligibilityReasoner, question: str) -> tuple[Decision | Non
     return assessment.decision, [(f.chunk.section, f.chunk.criterion) for f in assessment.findings]
 
 
+def assert_decides(
+    reasoner: EligibilityReasoner, question: str, criteria: list[Chunk], decision: Decision | None
+) -> None:
+    """The overall decision for `question` against `criteria` (no structured fields), with the findings on failure."""
+    assessment = reasoner.assess(question, criteria, {})
+    found = [(f.chunk.criterion, f.fact, f.decision, f.reason) for f in assessment.findings]
+    assert assessment.decision is decision, found
+
+
 @pytest.mark.parametrize(
     ("question", "decision", "deciding"),
     [
@@ -226,8 +235,7 @@ KINDS = [
     ],
 )
 def test_a_criterion_naming_a_particular_kind(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
-    assessment = reasoner.assess(question, KINDS, {})
-    assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
+    assert_decides(reasoner, question, KINDS, decision)
 
 
 def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: EligibilityReasoner) -> None:
@@ -320,8 +328,7 @@ STATES = [
     ],
 )
 def test_the_opposite_of_a_required_state(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
-    assessment = reasoner.assess(question, STATES, {})
-    assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
+    assert_decides(reasoner, question, STATES, decision)
 
 
 # ---- language abilities ------------------------------------------------------------------------------------------
@@ -343,14 +350,13 @@ LANGUAGE = [
 def test_language_abilities_match_the_language(
     reasoner: EligibilityReasoner, question: str, decision: Decision | None
 ) -> None:
-    assessment = reasoner.assess(question, LANGUAGE, {})
-    assert assessment.decision is decision, [(f.chunk.criterion, f.decision, f.reason) for f in assessment.findings]
+    assert_decides(reasoner, question, LANGUAGE, decision)
 
 
 def test_a_value_stated_for_the_criterion_answers_its_number(reasoner: EligibilityReasoner) -> None:
     heart = [criterion(EXCLUSION, 1, "Symptomatic congestive heart failure (NYHA class III or IV)")]
-    assessment = reasoner.assess("I have mild heart failure, NYHA class II. Would that keep me out?", heart, {})
-    assert assessment.decision is Decision.ALLOWED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    question = "I have mild heart failure, NYHA class II. Would that keep me out?"
+    assert_decides(reasoner, question, heart, Decision.ALLOWED)
 
 
 def test_no_allowed_while_another_bound_on_the_measure_cannot_be_compared(reasoner: EligibilityReasoner) -> None:
@@ -358,5 +364,4 @@ def test_no_allowed_while_another_bound_on_the_measure_cannot_be_compared(reason
         criterion(INCLUSION, 1, "Total bilirubin <= 1.5 x upper limit of normal"),
         criterion(INCLUSION, 2, "Total bilirubin <= 2 mg/dL"),
     ]
-    assessment = reasoner.assess("My bilirubin is 1.8 mg/dL. Is that OK?", bounds, {})
-    assert assessment.decision is Decision.UNDECIDED, [(f.chunk.criterion, f.decision) for f in assessment.findings]
+    assert_decides(reasoner, "My bilirubin is 1.8 mg/dL. Is that OK?", bounds, Decision.UNDECIDED)
