@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cache, lru_cache
 from importlib import resources
@@ -78,6 +78,7 @@ class Finding:
     chunk: Chunk
     span: Span
     reason: str
+    path: str = field(default="", metadata={"doc": "which kind of reasoning decided it; reported per path by eval"})
 
 
 @dataclass
@@ -96,6 +97,13 @@ class Assessment:
         if Decision.UNDECIDED in decisions or self.unmatched:
             return Decision.UNDECIDED
         return Decision.CONDITIONS if Decision.CONDITIONS in decisions else Decision.ALLOWED
+
+    def decided_by(self) -> list[str]:
+        """The reasoning paths of the findings that carry the overall decision (for per-path precision)."""
+        decision = self.decision
+        if decision is None or decision is Decision.UNDECIDED:
+            return []
+        return sorted({f.path for f in self.findings if f.decision is decision})
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,7 @@ class EligibilityReasoner:
         assessment = Assessment()
         taken: list[tuple[int, int]] = [m.span() for m in _STUDY_NAME.finditer(question)]
         self._structured(facts, summary, assessment)
+        _tag(assessment.findings, "record field")
         if facts.age_span is not None:
             taken.append(facts.age_span)
         measured: set[str] = set()  # criteria a stated value was decided against
@@ -162,7 +171,7 @@ class EligibilityReasoner:
             if finding is None:
                 assessment.unmatched.append(measurement.surface)
             else:
-                assessment.findings.append(finding)
+                assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
                     measured.add(finding.chunk.chunk_id)
         for unmet in _unmet(facts):
@@ -174,7 +183,7 @@ class EligibilityReasoner:
                 (ends[i], c[1]) for i, c in enumerate(facts.clauses) if any(_overlaps(a, [c]) for a in accounted)
             )
             if finding is not None:
-                assessment.findings.append(finding)
+                assessment.findings.append(_tagged(finding, "unmet requirement"))
         topics = self.topics(question, facts, taken)
         studied = self._studied(summary)
         found = [(t, self._topic(t, question, facts, criteria, taken, studied)) for t in topics]
@@ -188,7 +197,7 @@ class EligibilityReasoner:
             if finding is not None and _number_decided_elsewhere(finding, measured):
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
             if finding is not None:
-                assessment.findings.append(finding)
+                assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
             else:
                 assessment.unmatched.append(topic.surface)
         if not assessment.findings:
@@ -645,6 +654,21 @@ class EligibilityReasoner:
             reason = f"the criterion names a particular kind ({kind}); whether it is yours, the question does not say"
             return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
+
+
+# ---- helpers: decision paths ----------------------------------------------------------------------------------
+def _tagged(finding: Finding, stage: str) -> Finding:
+    """`stage/section[/how]`: what kind of match, in which list, decided; eval reports precision per path."""
+    if finding.path:
+        return finding
+    section = {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(finding.chunk.section, "other")
+    if finding.chunk.fact:
+        section = finding.chunk.fact
+    return replace(finding, path=f"{stage}/{section}")
+
+
+def _tag(findings: list[Finding], stage: str) -> None:
+    findings[:] = [_tagged(f, stage) for f in findings]
 
 
 # ---- helpers: structured fields ------------------------------------------------------------------------------

@@ -127,6 +127,7 @@ class OfflineAnswerer:
         matched = [ScoredChunk(chunk=f.chunk, score=1.0) for f in _by_decision(assessment.findings)]
         answer = self._finish(question, trial_id, text, citations, matched + shown, verdict=verdict)
         answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
+        answer.decided_by = assessment.decided_by()
         return answer
 
     def _criteria(self, trial_id: str, retrieved: Sequence[ScoredChunk]) -> list[Chunk]:

@@ -79,3 +79,6 @@ class Answer(BaseModel):
     )
     latency_ms: float | None = Field(default=None, exclude=True)
     dropped_citations: int = Field(default=0, exclude=True, description="citations to passages never given")
+    decided_by: list[str] = Field(
+        default_factory=list, exclude=True, description="reasoning paths that carried the verdict (eval reports them)"
+    )

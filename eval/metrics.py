@@ -123,3 +123,31 @@ def by_failure_class(results: Sequence[EvalResult]) -> dict[str, Metrics]:
         if result.item.failure_class:
             groups.setdefault(result.item.failure_class, []).append(result)
     return {name: compute(group) for name, group in sorted(groups.items())}
+
+
+class PathPrecision(BaseModel):
+    """The verdicts one reasoning path carried, and how many of them the gold contradicts."""
+
+    verdicts: int
+    correct: int
+    wrong: int
+    precision: Proportion
+
+
+def by_decision_path(results: Sequence[EvalResult]) -> dict[str, PathPrecision]:
+    """Per reasoning path and verdict ("concept/exclusion -> excluded"): the calibration table. A path whose
+    verdicts the gold often contradicts should quote its criterion without a verdict instead."""
+    groups: dict[str, list[EvalResult]] = {}
+    for result in results:
+        if result.verdict not in DEFINITE_VERDICTS or result.item.gold_verdict is None:
+            continue
+        for path in result.decided_by or ["(none recorded)"]:
+            groups.setdefault(f"{path} -> {result.verdict}", []).append(result)
+    table: dict[str, PathPrecision] = {}
+    for name, group in sorted(groups.items()):
+        correct = sum(1 for r in group if r.verdict_correct)
+        wrong = sum(1 for r in group if r.verdict_wrong)
+        table[name] = PathPrecision(
+            verdicts=len(group), correct=correct, wrong=wrong, precision=wilson(len(group) - wrong, len(group))
+        )
+    return table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -143,6 +144,7 @@ class EvalResult(BaseModel):
     verdict_correct: bool | None
     verdict_wrong: bool = False
     value_correct: bool | None
+    decided_by: list[str] = Field(default_factory=list, description="the answerer's reasoning paths for its verdict")
     cited_gold: int
     cited_matching: int
     gold_rank: int | None
@@ -184,6 +186,7 @@ def score(
     backend: str,
     latency_ms: float,
     phantom_citations: int,
+    decided_by: Sequence[str] = (),
 ) -> EvalResult:
     """Score one answer against its item; `retrieved` is the ranked list the answerer saw."""
     gold = item.gold_evidence
@@ -206,6 +209,7 @@ def score(
         verdict_correct=verdict_is_correct(item, verdict, abstained),
         verdict_wrong=verdict_is_wrong(item, verdict),
         value_correct=value_found(item.gold_values, answer) if item.gold_values else None,
+        decided_by=list(decided_by),
         cited_gold=cited_gold,
         cited_matching=cited_matching,
         gold_rank=rank,

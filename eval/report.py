@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from eval.metrics import Metrics, Proportion
+from eval.metrics import Metrics, PathPrecision, Proportion
 from eval.records import EvalResult
 
 HEADLINE = (
@@ -43,6 +43,7 @@ class Report(BaseModel):
     overall: Metrics
     per_category: dict[str, Metrics]
     per_failure_class: dict[str, Metrics] = {}
+    per_decision_path: dict[str, PathPrecision] = {}
     failures: list[Failure]
     items: list[dict[str, Any]]
     baseline: Report | None = None
@@ -131,6 +132,7 @@ def markdown(report: Report) -> str:
         ),
         "",
         *_per_failure_class(report),
+        *_per_decision_path(report),
         f"## Failures ({len(report.failures)})",
         "",
     ]
@@ -155,6 +157,21 @@ def _per_failure_class(report: Report) -> list[str]:
     if not report.per_failure_class:
         return []
     return ["## Per failure class", "", *_table(report.per_failure_class, PER_GROUP), ""]
+
+
+def _per_decision_path(report: Report) -> list[str]:
+    """Verdicts by the reasoning that gave them: `wrong` counts those the gold contradicts (the calibration view)."""
+    if not report.per_decision_path:
+        return []
+    lines = [
+        "## Verdicts by decision path",
+        "",
+        "| path -> verdict | verdicts | correct | wrong | not contradicted |",
+        "|---|---|---|---|---|",
+    ]
+    for name, row in report.per_decision_path.items():
+        lines.append(f"| {name} | {row.verdicts} | {row.correct} | {row.wrong} | {_cell(row.precision)} |")
+    return [*lines, ""]
 
 
 SIDE_BY_SIDE = (

@@ -105,6 +105,7 @@ def evaluate(
                 backend=answer.backend,
                 latency_ms=answer.latency_ms or 0.0,
                 phantom_citations=phantom_count(answer, sources[item.trial_id]),
+                decided_by=answer.decided_by,
             )
         )
     return results
@@ -116,6 +117,7 @@ def build_report(results: list[EvalResult], run_info: dict[str, object]) -> repo
         overall=metrics.compute(results),
         per_category=metrics.by_category(results),
         per_failure_class=metrics.by_failure_class(results),
+        per_decision_path=metrics.by_decision_path(results),
         failures=[report.failure_of(r) for r in results if r.failed],
         items=[report.item_row(r) for r in results],
     )

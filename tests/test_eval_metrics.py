@@ -139,3 +139,38 @@ def test_reports_written_escaped_and_compared(tmp_path: Path) -> None:
     }
     diff = compare_reports(tmp_path / "a" / "report.json", tmp_path / "b" / "report.json")
     assert "fixed (1): i1" in diff and "broken (1): i2" in diff
+
+
+def test_verdicts_are_tallied_per_decision_path() -> None:
+    """Each verdict counts under the paths that carried it; wrong = the gold contradicts it (the calibration view)."""
+    from eval.metrics import by_decision_path
+
+    def decided(it: EvalItem, verdict: str | None, paths: list[str]) -> EvalResult:
+        return score(it, verdict=verdict, answer="", abstained=False, citations=[], retrieved=[], backend="offline",
+                     latency_ms=1.0, phantom_citations=0, decided_by=paths)  # fmt: skip
+
+    results = [
+        decided(item(1), "excluded", ["concept/exclusion"]),
+        decided(item(2, verdict="allowed"), "excluded", ["concept/exclusion", "value/inclusion"]),
+        decided(item(3), None, []),
+    ]
+    table = by_decision_path(results)
+    assert set(table) == {"concept/exclusion -> excluded", "value/inclusion -> excluded"}
+    concept = table["concept/exclusion -> excluded"]
+    assert (concept.verdicts, concept.correct, concept.wrong) == (2, 1, 1)
+    assert table["value/inclusion -> excluded"].wrong == 1
+
+
+def test_an_assessment_names_the_paths_that_carry_its_decision() -> None:
+    from assistant.eligibility import Assessment, Decision, Finding
+    from assistant.grounding import Span
+    from ingest.records import Chunk
+
+    chunk = Chunk(chunk_id="c", trial_id=T, section="Exclusion Criteria", kind="criterion", text="Active hepatitis B",
+                  start=0, end=18)  # fmt: skip
+    excluded = Finding("hep B", Decision.EXCLUDED, chunk, Span(0, 5), "", path="concept/exclusion")
+    allowed = Finding("age 40", Decision.ALLOWED, chunk, Span(0, 5), "", path="record field/minimum_age")
+    assert Assessment([excluded, allowed]).decided_by() == ["concept/exclusion"]  # the exclusion decides, not the age
+    assert Assessment([allowed]).decided_by() == ["record field/minimum_age"]
+    undecided = Finding("asthma", Decision.UNDECIDED, chunk, Span(0, 5), "", path="concept/exclusion")
+    assert Assessment([allowed, undecided]).decided_by() == []  # no verdict, no path
