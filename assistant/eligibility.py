@@ -653,6 +653,10 @@ class EligibilityReasoner:
         if kind is not None:
             reason = f"the criterion names a particular kind ({kind}); whether it is yours, the question does not say"
             return Decision.UNDECIDED, span, reason
+        narrowed = _restrictive_phrase(span, chunk.text, question, self.vocabulary)
+        if narrowed is not None:
+            reason = f"the criterion is about it {narrowed}; whether that is your case, the question does not say"
+            return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
 
 
@@ -1116,6 +1120,40 @@ def _restrictive_word(span: Span, text: str, question: str) -> str | None:
     if any(same_word(a, b) for a in asked for b in named | {word}):
         return None  # the question says the kind, or names one of the examples the criterion lists
     return word
+
+
+# A phrase right after a mention that narrows it to a site, a cause or a kind: "radiation therapy TO WHOLE ABDOMEN",
+# "fracture OF THE HIP", "infection REQUIRING IV antibiotics". It runs to the next punctuation or coordination.
+_POST_MODIFIER = re.compile(
+    r"[ \t]+(to|of|involving|affecting|requiring)[ \t\n]+((?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*[ \t\n]*){1,5})",
+    re.IGNORECASE,
+)
+# Words after the preposition that keep the criterion general ("allergy to ANY drug", "cancer of OTHER origin").
+_GENERAL_COMPLEMENT = frozenset({"any", "all", "other", "either", "unknown", "whatever", "each"})
+
+
+def _restrictive_phrase(span: Span, text: str, question: str, vocabulary: Vocabulary) -> str | None:
+    """The phrase after the mention when it narrows what the criterion names and the question does not speak to it
+    ("Radiation therapy to whole abdomen" for "I had radiation"): the criterion catches only that case. The question
+    speaks to it with a word of the phrase, or a concept of the phrase under any name ("Neupogen" for "rhG-CSF")."""
+    found = _POST_MODIFIER.match(text, span.end)
+    if found is None:
+        return None
+    words = [w for w, _, _ in word_spans(found.group(2))]
+    if not words or words[0] in _GENERAL_COMPLEMENT:
+        return None
+    content = [w for w in words if w not in STOPWORDS and len(w) > 2]
+    if not content:
+        return None
+    asked = [w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 2]
+    if any(same_word(a, b) for a in asked for b in content):
+        return None
+    start, end = found.span(2)
+    named = [c for m in mentions_of(vocabulary, text) if start <= m.start and m.end <= end for c in m.concept_ids]
+    said = [c for m in mentions_of(vocabulary, question) for c in m.concept_ids]
+    if any(vocabulary.relation(a, b) is not None for a in said for b in named):
+        return None
+    return f"{found.group(1).lower()} {' '.join(found.group(2).split())}"
 
 
 def _same_subject(near: str, word: str, question: str, modifier: Modifier) -> bool:

@@ -238,6 +238,33 @@ def test_a_criterion_naming_a_particular_kind(reasoner: EligibilityReasoner, que
     assert_decides(reasoner, question, KINDS, decision)
 
 
+# ---- a phrase after the named thing that narrows it (site, cause, what it requires) ----------------------------------
+NARROWED = [
+    criterion(EXCLUSION, 1, "Radiation therapy to whole abdomen"),
+    criterion(EXCLUSION, 2, "Known allergy to filgrastim"),
+    criterion(EXCLUSION, 3, "Bone fracture of any kind within the last year"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the criterion is about one site or one substance; the question does not say it
+        ("I had radiation treatment in the past. Would that stop me joining?", Decision.UNDECIDED),
+        ("I have a peanut allergy. Is that a problem?", Decision.UNDECIDED),
+        # the question names the site, or the substance under another name (brand -> ingredient)
+        ("I had radiation therapy to my abdomen years ago. Would that stop me joining?", Decision.EXCLUDED),
+        ("I had an allergic reaction to Neupogen. Is that a problem?", Decision.EXCLUDED),
+        # "of any kind" keeps the criterion general
+        ("I had a hip fracture 3 months ago. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_a_phrase_after_the_mention_narrows_the_criterion(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, NARROWED, decision)
+
+
 def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: EligibilityReasoner) -> None:
     met = reasoner.assess("I can't come to the clinic visits, but I can fill in forms by telephone. OK?", KINDS, {})
     assert met.decision is Decision.ALLOWED
