@@ -20,7 +20,7 @@ from typing import Any
 
 from assistant.grounding import Span, word_spans
 from assistant.patient_facts import PatientFacts, parse_question
-from assistant.question_shape import STATES_SELF
+from assistant.question_shape import STATES_SELF, shape_of
 from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
@@ -160,6 +160,7 @@ class EligibilityReasoner:
         facts = parse_question(question)
         assessment = Assessment()
         taken: list[tuple[int, int]] = [m.span() for m in _STUDY_NAME.finditer(question)]
+        taken.extend(_study_offers(question))
         self._structured(facts, summary, assessment)
         _tag(assessment.findings, "record field")
         if facts.age_span is not None:
@@ -393,7 +394,9 @@ class EligibilityReasoner:
         if not hits:
             return None
         best = max(h.strength for h in hits)
-        strong = [h for h in hits if h.strength == best or h.strength >= _STRONG][:_MAX_HITS]
+        # The criterion naming the topic itself before one naming a broader class: it is the one to cite.
+        strong = sorted((h for h in hits if h.strength == best or h.strength >= _STRONG), key=lambda h: -h.strength)
+        strong = strong[:_MAX_HITS]
         strong = _drop_other_mentions(strong, question)
         numbers = _unused_numbers(question, taken, facts)
         findings = [self._decide(topic, h, question, facts, numbers, studied) for h in strong]
@@ -1023,6 +1026,26 @@ _CONDITIONAL_ENTRY = re.compile(
     re.IGNORECASE,
 )
 # "the celecoxib trial", "this breathing study": words that name the study, not a fact about the asker.
+# "... whether I can GET THE cell therapy?", "while I'm GETTING THE vaccinations": in a subordinate clause of the
+# question, what the asker would receive with a definite article is the study's own treatment, not a fact about the
+# asker ("Can I get the flu vaccine?" asks about the vaccine itself).
+_STUDY_OFFER = re.compile(
+    r"\b(?:whether|if|while|when|before|after|until|once)\s+(?:[\w']+\s+){0,3}?"
+    r"(?:get|gets|getting|receive|receives|receiving|have|having|take|taking|start|starting|try|trying|undergo|"
+    r"undergoing|do|doing)\s+(?:the|this|these|those|your|their)\s+((?:[^\W\d_][\w'-]*\s+){0,3}[^\W\d_][\w'-]*)",
+    re.IGNORECASE,
+)
+
+
+def _study_offers(question: str) -> list[tuple[int, int]]:
+    """Spans of the asking clause naming what the study would give the asker (not facts to check)."""
+    asked = shape_of(question).asked
+    start = question.rfind(asked) if asked else -1
+    if start < 0:
+        return []
+    return [(start + m.start(1), start + m.end(1)) for m in _STUDY_OFFER.finditer(asked)]
+
+
 _STUDY_NAME = re.compile(
     r"\b(?:the|this|that|your)\s+(?:[^\s.,;?!]+\s+){0,6}?(?:study|trial|programme|program|research)(?:'s)?\b"
     r"|\b(?:the|this)\s+(?:study|trial)(?:'s)?\s+[\w-]+",
@@ -1046,7 +1069,7 @@ def _modifier_verdict(span: Span, text: str, question: str) -> tuple[Decision, S
     """A modifier next to the mention ("uncontrolled asthma", "HER2-negative"): confirmed, contradicted or left
     open by the question. Returned from the point of view of an exclusion: EXCLUDED = the person is caught."""
     start = max(text.rfind(b, 0, span.start) for b in (";", ".", "\n", ":")) + 1
-    after = text[span.end : span.end + 40]
+    after = text[span.end : span.end + 80]  # "(HIV) infection that is not well controlled": the rest of the clause
     cut = _AFTER_BREAK.search(after)
     near = (text[max(start, span.start - 60) : span.start] + " " + after[: cut.start() if cut else None]).lower()
     lowered = question.lower()

@@ -265,6 +265,35 @@ def test_a_phrase_after_the_mention_narrows_the_criterion(
     assert_decides(reasoner, question, NARROWED, decision)
 
 
+def test_what_the_study_would_give_is_not_a_fact_about_the_asker(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Previous progenitor cell therapy"), criterion(EXCLUSION, 2, "Flu vaccine")]
+    # "whether I can get THE cell therapy": the study's treatment, asked about, not something the asker had
+    offered = reasoner.assess("I'm a smoker. Does that affect whether I can get the cell therapy?", criteria, {})
+    assert all("cell" not in f.fact for f in offered.findings), offered.findings
+    # told as a fact, it is checked; and a main-clause "Can I get the flu vaccine?" asks about the vaccine itself
+    told = reasoner.assess("I had progenitor cell therapy before. Can I join?", criteria, {})
+    assert told.decision is Decision.EXCLUDED
+    assert reasoner.assess("Can I get the flu vaccine?", criteria, {}).findings
+
+
+def test_a_modifier_later_in_the_clause_still_qualifies_the_mention(reasoner: EligibilityReasoner) -> None:
+    """ "(HIV) infection that is not well controlled": the modifier sits more than a few words after the mention."""
+    text = "Has known human immunodeficiency virus (HIV) infection that is not well controlled."
+    criteria = [criterion(EXCLUSION, 1, text)]
+    assert_decides(reasoner, "I have HIV. Can I join?", criteria, Decision.UNDECIDED)
+    assert_decides(reasoner, "My HIV is well controlled on treatment. Can I join?", criteria, Decision.ALLOWED)
+
+
+def test_the_criterion_naming_the_topic_itself_is_cited_before_a_broader_one(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(EXCLUSION, 4, "History of liver disease other than hepatitis B"),
+        criterion(EXCLUSION, 2, "History of liver cirrhosis"),
+    ]
+    assessment = reasoner.assess("Is liver cirrhosis exclusionary?", criteria, {})
+    assert assessment.decision is Decision.EXCLUDED
+    assert assessment.findings[0].chunk.criterion == "2"
+
+
 def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: EligibilityReasoner) -> None:
     met = reasoner.assess("I can't come to the clinic visits, but I can fill in forms by telephone. OK?", KINDS, {})
     assert met.decision is Decision.ALLOWED
