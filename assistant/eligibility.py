@@ -48,6 +48,7 @@ _NUMBER_REASON = "it depends on a number the criterion sets, which the question 
 _UNCOMPARED_REASON = "the criterion sets a number the question's value could not be compared with"
 _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
 _STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
+_NARROWER = 0.8  # the question's concept is a narrower one than the criterion's
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
 _BOUND_NUMBER = re.compile(r"(?:[<>≤≥]=?\s*)?\b(?:\d+(?:\.\d+)?|I{1,3}V?|IV|V)\b(?!\s*(?:year|month|week|day)s?\b)")
 _MAX_HITS = 6
@@ -423,10 +424,11 @@ class EligibilityReasoner:
         if hit is None:
             return None
         spans = tuple(s for s in hit.spans if not _in_note(s, chunk.text)) or hit.spans
-        return _TopicHit(chunk, spans, hit.strength)
+        spans = tuple(s for s in spans if not _negated_name(s, chunk.text) and not _other_than(topic, s, chunk.text))
+        return _TopicHit(chunk, spans, hit.strength) if spans else None
 
     def _concept_hit(self, topic: Topic, chunk: Chunk) -> _TopicHit | None:
-        spans = _phrase_spans(topic.words, chunk.text)
+        spans = [s for s in _phrase_spans(topic.words, chunk.text) if not _negated_name(s, chunk.text)]
         if spans:
             # The same concept under other names counts too ("interstitial lung disease (ILD), current ILD").
             same = [
@@ -437,10 +439,12 @@ class EligibilityReasoner:
             return _TopicHit(chunk, tuple(sorted([*spans, *same], key=lambda s: s.start)), 1.0)
         strength, hits = 0.0, []
         for mention in mentions_of(self.vocabulary, chunk.text):
+            if _negated_name(Span(mention.start, mention.end), chunk.text):
+                continue
             relation = _relation(self.vocabulary, topic.concepts, mention.concept_ids)
-            weight = {"same": 1.0, "narrower": 0.8, "broader": 0.4}.get(relation or "", 0.0)
+            weight = {"same": 1.0, "narrower": _NARROWER, "broader": 0.4}.get(relation or "", 0.0)
             if relation is None and self._named_by(topic, mention.concept_ids):
-                relation, weight = "narrower", 0.8  # "HBV" (hepatitis B virus) for "hepatitis B"
+                relation, weight = "narrower", _NARROWER  # "HBV" (hepatitis B virus) for "hepatitis B"
             # "tumor invasion of vessels" is about the trial's own tumour; "history of other malignancy" is about any
             # cancer: a whole category catches a narrower case only when the criterion speaks of it generally.
             generic = _GENERIC_REFERENCE.search(chunk.text[max(0, mention.start - 40) : mention.start])
@@ -585,7 +589,19 @@ class EligibilityReasoner:
             if any(_inside_exception(s, constraints) for s in hit.spans):
                 reason = "the criterion requires it but names exempt cases; which applies, the question does not say"
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+            if topic.concepts and hit.strength == _NARROWER:
+                # Not having one kind of antibody says nothing of "an antibody > 2x ULN" (a broader requirement).
+                reason = "the criterion requires something related but not the same; the question does not say"
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
             return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "this criterion requires it")
+        counted = _counted_list(span, chunk.text)
+        if counted is not None:
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, counted)
+        # "... for pulmonary hypertension, except anticoagulants": a mention inside an exception clause is the exempt
+        # case, whatever time limit the rest of the criterion sets.
+        exempt = any(_inside_exception(s, constraints) for s in hit.spans)
+        if exempt and self._exception_applies(topic, hit, question, constraints, facts):
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         clause = _clause_of(span, chunk.text)
         window = _window_at(span, chunk.text, constraints)
         days_ago = _elapsed_for(facts, topic.span) if window is not None else None
@@ -595,7 +611,7 @@ class EligibilityReasoner:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
                 reason = "within the criterion's time limits" if inside else "outside the time limits it requires"
                 return Finding(topic.surface, decision, chunk, Span(*window.span), reason)
-        if self._exception_applies(topic, hit, question, constraints, facts):
+        if not exempt and self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         state = _modifier_verdict(span, chunk.text, question)
         if state is not None and state[0] is Decision.ALLOWED:  # the question says the opposite of what is required
@@ -629,6 +645,9 @@ class EligibilityReasoner:
         facts: PatientFacts,
     ) -> tuple[Decision, Span, str]:
         """Whether the mention at `span` catches the asker: its time window, numbers and modifiers decide."""
+        counted = _counted_list(span, chunk.text)
+        if counted is not None:
+            return Decision.UNDECIDED, span, counted
         window = _window_at(span, chunk.text, constraints)
         if window is not None:
             days_ago = _elapsed_for(facts, topic.span)
@@ -661,6 +680,44 @@ class EligibilityReasoner:
             reason = f"the criterion is about it {narrowed}; whether that is your case, the question does not say"
             return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
+
+
+# ---- helpers: lists counted, negated names ---------------------------------------------------------------------
+_NON_PREFIX = re.compile(r"\bnon[-\u2010\u2011 ]?$", re.IGNORECASE)
+_COUNTED_LIST_REACH = 400  # characters: a counted list is a few short items
+_COUNT_WORDS = r"(?:two|three|four|five|six|seven|[2-9])"
+# "Three or more of the following risk factors", "at least two of:": one listed item alone does not meet it.
+_AT_LEAST_N_OF = re.compile(
+    rf"\b(?:{_COUNT_WORDS}\s+or\s+more|at\s+least\s+{_COUNT_WORDS}|{_COUNT_WORDS}\s+(?:or\s+more\s+)?of\s+the)"
+    r"\s+(?:of\s+)?(?:the\s+following|these|following)?\b",
+    re.IGNORECASE,
+)
+
+
+def _negated_name(span: Span, text: str) -> bool:
+    """ "non-melanoma skin cancer" names every skin cancer but melanoma: not a mention of melanoma."""
+    return _NON_PREFIX.search(text, max(0, span.start - 5), span.start) is not None
+
+
+_NON_WORD_BEFORE = re.compile(r"\bnon[-\u2010\u2011 ]?([^\W\d_][\w'-]*)[ \t]+$", re.IGNORECASE)
+
+
+def _other_than(topic: Topic, span: Span, text: str) -> bool:
+    """ "non-melanoma skin cancer" for melanoma: the mention is qualified to leave the topic out."""
+    found = _NON_WORD_BEFORE.search(text, max(0, span.start - 30), span.start)
+    return found is not None and any(same_word(found.group(1).lower(), w.lower()) for w in topic.words)
+
+
+def _counted_list(span: Span, text: str) -> str | None:
+    """The reason when the mention is one item of a list the criterion counts ("three or more of the following")."""
+    # The list follows its count closely; in a run-on record a count far back belongs to another list.
+    begin = max(0, span.start - _COUNTED_LIST_REACH)
+    found = next((m for m in _AT_LEAST_N_OF.finditer(text, begin, span.start) if "follow" in m.group().lower()), None)
+    if found is not None and "--" in text[found.end() : span.start]:
+        found = None  # a "--Sub-header--" between them starts another part
+    if found is None:
+        return None
+    return f"the criterion counts the items it lists ({' '.join(found.group().split())}); one alone does not decide"
 
 
 # ---- helpers: decision paths ----------------------------------------------------------------------------------

@@ -275,6 +275,7 @@ def _negation(text: str) -> Span | None:
 _EXCEPTION_MARKER_RE = re.compile(
     r"\bwith\s+the\s+(?:possible\s+)?exceptions?\s+of\b|\bexcept(?:ion)?s?\s*:|\bexcept(?:\s+(?:for|that|in|when|if|those))?\b"
     r"|\bunless\b|\bother\s+than\b|\bexcluding\b|\bapart\s+from\b|\bwith\s+the\s+exception\b|\bbesides\b"
+    r"|\b(?:but\s+)?not\s+including\b"
     r"|\bhowever\b|\bok(?:ay)?\s+if\b"
     # An alternative bound with its condition: "ALT <= 3 x ULN - or <= 5 x ULN if related to leukemic involvement".
     r"|\bor\s+[<>≤≥=\\\s]*\d[^.;]{0,40}?\bif\b"
@@ -340,9 +341,15 @@ _EXCEPTION_HINTS = (
     "however",
     "ok if",
     "okay if",
+    "not including",
     "not required",
     " if ",
 )
+
+
+_ALLOWANCE_REACH = 120  # characters after "allowed"/"acceptable" that can still say whom it is for
+# Where a run-on record (PDQ-style XML) starts its next item without punctuation: " No concurrent ...", " Surgery:".
+_RUN_ON_ITEM_RE = re.compile(r"\s(?=No\s|[A-Z][a-z]+(?:\s[a-z]+)?:)")
 
 
 def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
@@ -362,7 +369,10 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         start = _segment_start(text, allowed.start())
         # The allowance reaches to the end of its clause: whom it is for ("allowed for patients with benign
         # prostatic hyperplasia") and what it covers ("are not required to use contraception").
-        end = _clause_end(text, allowed.end())
+        # In a run-on record with no sentence ends the clause would swallow every later criterion: a bounded reach.
+        end = min(_clause_end(text, allowed.end()), allowed.end() + _ALLOWANCE_REACH)
+        next_item = _RUN_ON_ITEM_RE.search(text, allowed.end(), end)
+        end = next_item.start() if next_item else end
         span = _trimmed(text, start, end)
         open_paren = text.rfind("(", 0, start)
         in_paren = open_paren > text.rfind(")", 0, start)

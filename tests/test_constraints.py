@@ -558,3 +558,17 @@ def test_multiplicative_words_and_longer_rate_phrases(criterion: str, question: 
     values = [m for m in find_quantities(question) if m.measure.startswith("rate:")]
     assert thresholds and values
     assert compare(values[0].quantity, thresholds[0].comparison) is satisfied
+
+
+def test_an_allowance_in_a_run_on_record_stops_at_the_next_item() -> None:
+    """PDQ-style XML runs items together without punctuation: "allowed" must not reach into "No concurrent ..."."""
+    text = "Prior interferon only on Protocol CLB-8691 allowed No concurrent chemotherapy Surgery: none"
+    found = parse_criterion(text).exceptions
+    assert found, "the allowance is found"
+    assert all("chemotherapy" not in text[e.span[0] : e.span[1]] for e in found)
+
+
+def test_not_including_opens_an_exception_clause() -> None:
+    text = "Significant cardiovascular disease (but not including mild/moderate hypertension)"
+    found = parse_criterion(text).exceptions
+    assert [text[e.span[0] : e.span[1]] for e in found] == ["but not including mild/moderate hypertension"]

@@ -294,6 +294,41 @@ def test_the_criterion_naming_the_topic_itself_is_cited_before_a_broader_one(rea
     assert assessment.findings[0].chunk.criterion == "2"
 
 
+# ---- lists the criterion counts, names it negates, exempt cases, run-on records ------------------------------------
+def test_one_item_of_a_counted_list_does_not_decide(reasoner: EligibilityReasoner) -> None:
+    text = "Three or more of the following risk factors:\n1. Current tobacco use\n2. Hypertension\n3. Diabetes mellitus"
+    assert_decides(reasoner, "I have type 2 diabetes. Is that disqualifying?", [criterion(EXCLUSION, 1, text)],
+                   Decision.UNDECIDED)  # fmt: skip
+    # a count far back in a run-on record belongs to another list
+    far = "Ophthalmopathy meeting at least 3 of the following criteria: lid lag, proptosis. " + "x " * 250
+    assert_decides(reasoner, "I have diabetes. Can I join?", [criterion(EXCLUSION, 1, far + "Diabetes")],
+                   Decision.EXCLUDED)  # fmt: skip
+
+
+def test_a_non_prefixed_name_is_not_a_mention_of_the_name(reasoner: EligibilityReasoner) -> None:
+    """ "except non-melanoma skin cancer" excepts every skin cancer but melanoma."""
+    text = "Any previous cancer (except non-melanoma skin cancer or in situ cancer of the cervix)."
+    criteria = [criterion(EXCLUSION, 2, text)]
+    assert_decides(reasoner, "I had a melanoma removed a few years ago. Can I join?", criteria, Decision.EXCLUDED)
+
+
+def test_not_including_marks_an_exception(reasoner: EligibilityReasoner) -> None:
+    text = "Significant renal or cardiovascular disease (but not including mild/moderate hypertension)"
+    assessment = reasoner.assess("I have mild high blood pressure. Can I join?", [criterion(EXCLUSION, 3, text)], {})
+    assert assessment.decision is not Decision.EXCLUDED, assessment.findings
+
+
+def test_a_mention_inside_an_exception_is_exempt_from_the_time_limit(reasoner: EligibilityReasoner) -> None:
+    text = "At least 1 month since prior new type of chronic therapy for pulmonary hypertension, except anticoagulants"
+    criteria = [criterion("Eligibility Criteria", 7, text)]
+    assert_decides(reasoner, "He started warfarin 2 weeks ago. Can he join?", criteria, Decision.CONDITIONS)
+
+
+def test_not_having_a_narrower_thing_does_not_fail_a_broader_requirement(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 1, "Antibody titre greater than 2x the upper limit of normal")]
+    assert_decides(reasoner, "She has no antiphospholipid antibodies. Eligible?", criteria, Decision.UNDECIDED)
+
+
 def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: EligibilityReasoner) -> None:
     met = reasoner.assess("I can't come to the clinic visits, but I can fill in forms by telephone. OK?", KINDS, {})
     assert met.decision is Decision.ALLOWED
