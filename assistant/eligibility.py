@@ -467,7 +467,7 @@ class EligibilityReasoner:
     ) -> Finding:
         chunk, constraints = hit.chunk, constraints_of(hit.chunk.text)
         span = hit.spans[0]
-        if chunk.section != EXCLUSION and not _requires_absence(constraints):
+        if chunk.section != EXCLUSION and not _requires_absence(constraints) and not _in_negated_item(span, chunk.text):
             return self._requirement(topic, hit, question, facts, numbers)
         # An exclusion (or a criterion that requires absence, "No prior X").
         if topic.negated:
@@ -605,6 +605,11 @@ class EligibilityReasoner:
         clause = _clause_of(span, chunk.text)
         window = _window_at(span, chunk.text, constraints)
         days_ago = _elapsed_for(facts, topic.span) if window is not None else None
+        if window is not None and days_ago is not None and _unknown_polarity(chunk, window, clause):
+            # "... myocardial infarction within the past 6 months" in a list with no inclusion/exclusion heading: as a
+            # requirement it admits, as an exclusion it excludes; the record does not say which.
+            reason = "the record does not say whether this is required or excluded; the study team can say"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), reason)
         if window is not None and days_ago is not None:
             inside = window_contains(days_ago, window)
             if inside is not None:
@@ -684,7 +689,7 @@ class EligibilityReasoner:
 
 # ---- helpers: lists counted, negated names ---------------------------------------------------------------------
 _NON_PREFIX = re.compile(r"\bnon[-\u2010\u2011 ]?$", re.IGNORECASE)
-_COUNTED_LIST_REACH = 400  # characters: a counted list is a few short items
+_COUNTED_LIST_REACH = 1000  # characters: a counted list is a few short items
 _COUNT_WORDS = r"(?:two|three|four|five|six|seven|[2-9])"
 # "Three or more of the following risk factors", "at least two of:": one listed item alone does not meet it.
 _AT_LEAST_N_OF = re.compile(
@@ -692,6 +697,40 @@ _AT_LEAST_N_OF = re.compile(
     r"\s+(?:of\s+)?(?:the\s+following|these|following)?\b",
     re.IGNORECASE,
 )
+
+
+_REQUIREMENT_CUE = re.compile(
+    r"\b(?:must|required?|requires|need|needs|should|documented|confirmed|eligible|candidates?\s+for)\b", re.IGNORECASE
+)
+
+
+def _unknown_polarity(chunk: Chunk, window: Any, clause: Span) -> bool:
+    """A look-back window ("within the past 6 months") in a criterion under no inclusion heading, with no word that
+    makes it a requirement: whether being inside it admits or excludes, the record does not say."""
+    if chunk.section == INCLUSION or window.min_days_ago is not None:
+        return False  # an inclusion, or a washout ("at least 2 weeks since"), which is a requirement either way
+    item = _run_on_item(clause, chunk.text)
+    return not _REQUIREMENT_CUE.search(chunk.text[item.start : item.end])
+
+
+# Where a run-on record (PDQ-style XML: "... on chest x-ray No uncontrolled ... Other: HIV negative") starts an item
+# without punctuation: a capitalised "No"/"Not", or a "Heading:" word.
+_RUN_ON_BOUNDARY = re.compile(r"\s(?=(?:No|Not)\s|[A-Z][a-z]+(?:\s[a-z]+)?:\s)")
+_NEGATED_ITEM = re.compile(r"^(?:No|Not|Must\s+not)\s")
+
+
+def _run_on_item(span: Span, text: str) -> Span:
+    """The item of a run-on criterion that holds `span` (the whole criterion when it has no such boundaries)."""
+    starts = [m.end() for m in _RUN_ON_BOUNDARY.finditer(text, 0, span.start)]
+    after = _RUN_ON_BOUNDARY.search(text, span.end)
+    return Span(starts[-1] if starts else 0, after.start() if after else len(text))
+
+
+def _in_negated_item(span: Span, text: str) -> bool:
+    """The mention sits in a run-on item that says "No ..." ("No uncontrolled cardiovascular disease, including
+    myocardial infarction within the past 6 months"): a prohibition, whatever heading the list has."""
+    item = _run_on_item(span, text)
+    return item.start > 0 and _NEGATED_ITEM.match(text[item.start : item.end]) is not None
 
 
 def _negated_name(span: Span, text: str) -> bool:
@@ -1065,7 +1104,8 @@ def _clause_of(span: Span, text: str) -> Span:
         elif boundary.start() >= span.end:
             end = boundary.start()
             break
-    return Span(start, end)
+    item = _run_on_item(span, text)  # a run-on record's items have no punctuation between them
+    return Span(max(start, item.start), min(end, item.end))
 
 
 def _in_note(span: Span, text: str) -> bool:

@@ -31,6 +31,7 @@ from assistant.vocabulary import (
     KIND_PREFERRED,
     KIND_TRADE,
     TERMS_FILE,
+    is_short_code,
     match_rule,
     needs_case_match,
     term_key,
@@ -227,6 +228,8 @@ def add_drugbank(data: VocabularyData, path: Path) -> None:
                 concept_id = "DRUGBANK:" + row["DrugBank ID"]
                 data.add_concept(Concept(concept_id, name))
             for term in [name, *synonyms]:
+                if term != name and is_short_code(term):
+                    continue  # "Met", "Ser": codes that are English words or other abbreviations in text
                 data.add_term(term, [concept_id], KIND_DRUGBANK, needs_case_match(term), defer_to_mesh=True)
 
 

@@ -300,7 +300,7 @@ def test_one_item_of_a_counted_list_does_not_decide(reasoner: EligibilityReasone
     assert_decides(reasoner, "I have type 2 diabetes. Is that disqualifying?", [criterion(EXCLUSION, 1, text)],
                    Decision.UNDECIDED)  # fmt: skip
     # a count far back in a run-on record belongs to another list
-    far = "Ophthalmopathy meeting at least 3 of the following criteria: lid lag, proptosis. " + "x " * 250
+    far = "Ophthalmopathy meeting at least 3 of the following criteria: lid lag, proptosis. " + "x " * 600
     assert_decides(reasoner, "I have diabetes. Can I join?", [criterion(EXCLUSION, 1, far + "Diabetes")],
                    Decision.EXCLUDED)  # fmt: skip
 
@@ -327,6 +327,38 @@ def test_a_mention_inside_an_exception_is_exempt_from_the_time_limit(reasoner: E
 def test_not_having_a_narrower_thing_does_not_fail_a_broader_requirement(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(INCLUSION, 1, "Antibody titre greater than 2x the upper limit of normal")]
     assert_decides(reasoner, "She has no antiphospholipid antibodies. Eligible?", criteria, Decision.UNDECIDED)
+
+
+RUN_ON = (
+    "Cardiovascular: LVEF at least 50% No cardiomegaly on chest x-ray No uncontrolled or severe cardiovascular "
+    "disease, "
+    "including\nmyocardial infarction within the past 6 months or congestive heart failure No active cardiac problems "
+    "Other: HIV negative Fertile patients must use effective contraception"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I had a heart attack 4 months ago. Can I join?", Decision.EXCLUDED),  # inside the "No ..." item's window
+        ("I had a heart attack 2 years ago. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_a_run_on_record_item_starting_with_no_is_a_prohibition(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    """PDQ-style XML runs items together with no punctuation; "No ..." starts a prohibition whatever the heading."""
+    assert_decides(reasoner, question, [criterion("Eligibility Criteria", 4, RUN_ON)], decision)
+
+
+def test_a_look_back_window_under_no_heading_and_no_requirement_word_gives_no_verdict(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """ "Myocardial infarction within the past 6 months" in an unheaded list: required or excluded, it does not say."""
+    criteria = [criterion("Eligibility Criteria", 1, "Myocardial infarction within the past 6 months")]
+    assert_decides(reasoner, "I had a heart attack 4 months ago. Can I join?", criteria, Decision.UNDECIDED)
+    required = [criterion("Eligibility Criteria", 1, "Must have had a myocardial infarction within the past 6 months")]
+    assert_decides(reasoner, "I had a heart attack 4 months ago. Can I join?", required, Decision.CONDITIONS)
 
 
 def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: EligibilityReasoner) -> None:

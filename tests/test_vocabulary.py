@@ -173,3 +173,14 @@ def test_an_adjective_before_another_noun_is_not_its_condition(vocabulary: Vocab
     # "leukemic involvement" is about the involvement; the written term always wins over a derived one
     assert not concept_ids(vocabulary, "leukemic involvement") & concept_ids(vocabulary, "leukemia")
     assert concept_ids(vocabulary, "diabetic neuropathy") == concept_ids(vocabulary, "diabetic neuropathies")
+
+
+def test_a_three_letter_database_code_is_not_matched_as_a_word() -> None:
+    """DrugBank lists "Met" for methionine: in a question "met" is a verb and "brain mets" are metastases."""
+    from assistant.vocabulary import Vocabulary, is_short_code
+
+    vocabulary = Vocabulary.load()
+    assert is_short_code("Met") and not is_short_code("MET") and not is_short_code("Insulin")
+    for text in ("I met my doctor", "He has brain mets", "Met"):
+        assert not any("D008715" in m.concept_ids for m in vocabulary.mentions(text)), text
+    assert any("D008715" in m.concept_ids for m in vocabulary.mentions("methionine"))
