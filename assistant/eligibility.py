@@ -428,7 +428,12 @@ class EligibilityReasoner:
         return _TopicHit(chunk, spans, hit.strength) if spans else None
 
     def _concept_hit(self, topic: Topic, chunk: Chunk) -> _TopicHit | None:
-        spans = [s for s in _phrase_spans(topic.words, chunk.text) if not _negated_name(s, chunk.text)]
+        named = mentions_of(self.vocabulary, chunk.text)
+        spans = [
+            s
+            for s in _phrase_spans(topic.words, chunk.text)
+            if not _negated_name(s, chunk.text) and not _inside_longer_name(s, named, topic.concepts, chunk.text)
+        ]
         if spans:
             # The same concept under other names counts too ("interstitial lung disease (ILD), current ILD").
             same = [
@@ -653,6 +658,10 @@ class EligibilityReasoner:
         counted = _counted_list(span, chunk.text)
         if counted is not None:
             return Decision.UNDECIDED, span, counted
+        if _CONSEQUENCE.search(chunk.text, max(0, span.start - _CONSEQUENCE_REACH), span.start):
+            # "Any condition that would interfere with self-assessment of pain": pain is what is interfered with.
+            reason = "the criterion is about a condition that would affect this; whether yours would, it does not say"
+            return Decision.UNDECIDED, span, reason
         window = _window_at(span, chunk.text, constraints)
         if window is not None:
             days_ago = _elapsed_for(facts, topic.span)
@@ -731,6 +740,32 @@ def _in_negated_item(span: Span, text: str) -> bool:
     myocardial infarction within the past 6 months"): a prohibition, whatever heading the list has."""
     item = _run_on_item(span, text)
     return item.start > 0 and _NEGATED_ITEM.match(text[item.start : item.end]) is not None
+
+
+# "... that would interfere with patient self-assessment of function, pain or quality of life": what follows is what
+# the excluded condition would affect, not a condition excluded by itself.
+_CONSEQUENCE = re.compile(
+    r"\b(?:that|which)\s+(?:would|could|may|might|will|can|is\s+likely\s+to)\s+(?:\w+\s+){0,3}?"
+    r"(?:interfere|preclude|limit|compromise|affect|impair|prevent|confound|hamper|jeopardi[sz]e)\w*\b[^.;]*$",
+    re.IGNORECASE,
+)
+_CONSEQUENCE_REACH = 160
+
+
+def _inside_longer_name(span: Span, named: Sequence[Any], concepts: frozenset[str], text: str) -> bool:
+    """The topic's word is part of a longer name of another concept made with a noun ("pain" in "neck pain"): that
+    concept, and its relation to the topic, decides, not the shared word. (An adjective in front, as in "nephrogenic
+    diabetes insipidus", is a kind: `_restrictive_word` decides those.)"""
+    for m in named:
+        if not (m.start <= span.start and span.end <= m.end and m.end - m.start > span.end - span.start):
+            continue
+        if set(m.concept_ids) & concepts:
+            continue
+        before = text[m.start : span.start].split()
+        if before and _ADJECTIVE_ENDING.search(before[-1].lower()):
+            continue
+        return True
+    return False
 
 
 def _negated_name(span: Span, text: str) -> bool:

@@ -34,7 +34,9 @@ SETS: dict[str, EvalSet] = {
         # Regression floors at what the calibrated answerer measures (2026-12-02). Issue 4's floors were 0.90 verdict
         # accuracy and 1.0 abstention precision; 28 items of this set want "excluded" where the criterion only
         # excludes under a condition the question leaves open (a date, a grade, "active"), which is now no verdict.
-        floors={"verdict_accuracy": 0.80, "recall_at_5": 0.95, "abstention_precision": 0.82},
+        # 0.79 since 2026-12-02 (third session): "Are live virus vaccines exclusionary?" had been answered "excluded"
+        # from "human immunodeficiency VIRUS positive"; the word inside another concept's name no longer decides.
+        floors={"verdict_accuracy": 0.79, "recall_at_5": 0.95, "abstention_precision": 0.82},
         ceilings={"wrong_verdicts": 2},
         targets={"verdict_accuracy": (">=", 0.90), "abstention_precision": (">=", 1.0)},
         about="development set over the demo trials (tuned on)",

@@ -361,6 +361,19 @@ def test_a_look_back_window_under_no_heading_and_no_requirement_word_gives_no_ve
     assert_decides(reasoner, "I had a heart attack 4 months ago. Can I join?", required, Decision.CONDITIONS)
 
 
+def test_a_word_inside_a_longer_name_of_another_concept_is_not_the_topic(reasoner: EligibilityReasoner) -> None:
+    """ "pain" in "axial neck pain", "virus" in "human immunodeficiency virus": the longer name is another concept."""
+    criteria = [criterion(EXCLUSION, 3, "Axial neck pain as the solitary symptom")]
+    assert_decides(reasoner, "I have bad pain in my arm. Can I join?", criteria, Decision.UNDECIDED)
+    hiv = [criterion(EXCLUSION, 6, "History of organ transplant or human immunodeficiency virus positive")]
+    assert reasoner.assess("I caught a virus last week. Can I join?", hiv, {}).decision is not Decision.EXCLUDED
+
+
+def test_what_a_condition_would_interfere_with_is_not_excluded_itself(reasoner: EligibilityReasoner) -> None:
+    text = "Physical or mental condition that would interfere with patient self-assessment of function, pain or mood."
+    assert_decides(reasoner, "My pain is really bad. Can I join?", [criterion(EXCLUSION, 23, text)], Decision.UNDECIDED)
+
+
 def test_an_unmet_requirement_with_an_alternative_the_question_meets(reasoner: EligibilityReasoner) -> None:
     met = reasoner.assess("I can't come to the clinic visits, but I can fill in forms by telephone. OK?", KINDS, {})
     assert met.decision is Decision.ALLOWED
