@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from assistant.patient_facts import parse_question
-from assistant.question_shape import QuestionShape, shape_of
+from assistant.question_shape import PERSONAL, QuestionShape, shape_of
 from assistant.text import stem
 
 IntentKind = Literal["injection", "out_of_scope", "not_stated", "location", "fact", "dosing", "eligibility", "general"]
@@ -77,7 +77,11 @@ class IntentRules:
             return Intent("injection")
         if _any(self.instruction_like, text):
             return Intent("out_of_scope")
-        if self._asks_to_take_part(shape_of(text)):
+        shape = shape_of(text)
+        status = self._status_asked_as_joining(shape)
+        if status is not None:
+            return status
+        if self._asks_to_take_part(shape):
             return Intent("eligibility", "age" if age_in_question(text) is not None else "")
         eligibility_cue = _any(self.eligibility, text)
         for topic, patterns in self.not_stated:
@@ -97,6 +101,16 @@ class IntentRules:
         if eligibility_cue or _states_facts(text):
             return Intent("eligibility")
         return Intent("general")
+
+    def _status_asked_as_joining(self, shape: QuestionShape) -> Intent | None:
+        """ "Can I still sign up for this one?": a short question about joining "still"/"yet", with nothing told
+        about the person, asks whether the study is open, which the recruitment status answers."""
+        words = shape.asked.split()
+        if shape.told or len(words) > _SHORT_QUESTION_WORDS or not _STILL_JOINING.search(shape.asked):
+            return None
+        if _CONDITION_WORD.search(shape.asked) or PERSONAL.search(shape.asked):
+            return None  # "Can I still join if I have diabetes?" tells a fact to check
+        return next((Intent("fact", f["intent"], f) for f, _ in self.facts if f["intent"] == "status"), None)
 
     def _asks_to_take_part(self, shape: QuestionShape) -> bool:
         """A yes/no question about taking part ("Could I take part in the tablet app study?"), or one about a person
@@ -131,6 +145,12 @@ def _states_facts(text: str) -> bool:
         or facts.healthy_volunteer
         or any(e.days_ago is not None for e in facts.elapsed)
     )
+
+
+_SHORT_QUESTION_WORDS = 9
+_CONDITION_WORD = re.compile(r"\b(?:if|with|when|since|after|although|though|because|even)\b", re.IGNORECASE)
+_JOIN_VERB = r"(?:join|sign\s+up|enrol|enroll|register|take\s+part|participate|apply|get\s+in)"
+_STILL_JOINING = re.compile(rf"\b(?:still|yet)\b.*\b{_JOIN_VERB}\b|\b{_JOIN_VERB}\b.*\b(?:still|yet)\b", re.IGNORECASE)
 
 
 def _any(patterns: list[re.Pattern[str]], text: str) -> bool:

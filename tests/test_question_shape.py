@@ -51,3 +51,23 @@ def test_questions_about_taking_part_are_eligibility_questions(rules: IntentRule
 
 def test_a_question_about_what_the_study_will_do_is_not_about_taking_part(rules: IntentRules) -> None:
     assert rules.classify("My son has asthma. Will he get the real drug or a placebo?").kind != "eligibility"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "name"),
+    [
+        # joining "still"/"yet", nothing told about the person: whether the study is open, from its status
+        ("Can I still sign up for this one?", "fact", "status"),
+        ("is this study still taking patients?", "fact", "status"),
+        ("Are they accepting new volunteers?", "fact", "status"),
+        # a fact to check makes it an eligibility question
+        ("Can I still join if I have diabetes?", "eligibility", ""),
+        ("I have diabetes. Can I still join?", "eligibility", ""),
+        ("Can my son still join?", "eligibility", ""),
+    ],
+)
+def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind: str, name: str) -> None:
+    from assistant.intents import IntentRules
+
+    intent = IntentRules.from_package().classify(question)
+    assert (intent.kind, intent.name) == (kind, name)
