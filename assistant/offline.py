@@ -224,6 +224,7 @@ class OfflineAnswerer:
         searched = self.retriever.search(question, trial_id=trial_id, sections=sections)
         weights = _dosing_weights(question, intent.spec)
         subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
+        wants_amount = re.search(intent.spec["asks_amount"], question, re.IGNORECASE) is not None
         best: tuple[tuple[bool, bool, float, int, int], Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
             text = scored.chunk.text
@@ -240,12 +241,17 @@ class OfflineAnswerer:
                 # (the spec's first sections), where a dose is recorded, before prose.
                 asked = _says_what_is_asked(text[span.start : span.end], weights)
                 structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
-                key = (asked, structured, points * (_ABOUT_FACTOR if about else 1), about, -rank)
+                # "What dose?" is said by an amount ("5 mg/kg"), not by the word "dose".
+                amount = not wants_amount or _DOSE_AMOUNT.search(text[span.start : span.end]) is not None
+                key = (asked and amount, structured, points * (_ABOUT_FACTOR if about else 1), about, -rank)
                 if points and (best is None or key > best[0]):
                     best = (key, scored.chunk, span)
         if best is None:
             return self._abstain(question, trial_id, "the dosing schedule", searched)
         chunk, span = best[1], _with_next_sentence(best[1].text, best[2], weights)
+        if wants_amount and not _DOSE_AMOUNT.search(chunk.text[span.start : span.end]):
+            # "What dose ...?" answered by "Participants will receive orforglipron orally": the amount is not there.
+            return self._abstain(question, trial_id, "the dose", searched)
         citation = _cite(chunk, span)
         text = f"{chunk.section}: “{citation.quote}” [1]"
         return self._finish(question, trial_id, text, [citation], searched)
@@ -934,6 +940,13 @@ _STATUS_ASKED = r"\b(recruit\w*|enrol\w*|open|accepting|status|active)\b"
 
 # "Study Groups" and "Interventions" lead the dosing spec's sections in intents.json.
 _STRUCTURED_DOSING_SECTIONS = 2
+
+
+# An amount as a dose is written: a number with a mass, volume, unit or radiation unit ("3 mg", "2,000 IU", "60 Gy").
+_DOSE_AMOUNT = re.compile(
+    r"\d[\d,.]*\s*(?:mg|mcg|µg|μg|g|ml|mL|cc|iu|IU|units?|gy|Gy|mmol|mEq|mg/kg|mg/m2|mg/m²|%)(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 def _says_what_is_asked(sentence: str, weights: Sequence[tuple[re.Pattern[str], float]]) -> bool:

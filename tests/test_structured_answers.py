@@ -201,3 +201,33 @@ def test_dose_line_of_the_named_drug(answerer: OfflineAnswerer, trials: dict[str
 def test_place_without_a_site_is_said(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
     answer = ask(answerer, trials, "NCT05885022", "Is there a site in Beijing?")
     assert "no site in Beijing" in answer.answer and len(answer.citations) == 4
+
+
+def test_a_dose_question_the_record_does_not_answer_with_an_amount_abstains(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    """ "What dose ...?" is answered only by a sentence with an amount ("5 mg/kg"); a passage that merely names the
+    drug and its route is not a dose, and the answer says the record does not give one."""
+    answered = ask(answerer, trials, "NCT00501228", "What dose of filgrastim is given?")
+    assert re.search(r"\d\s*mg", answered.answer) and not answered.abstained, answered.answer
+    named = ask(answerer, trials, "NCT00353704", "What dose of pregabalin do they give?")
+    assert "150 mg" in named.answer, named.answer
+    silent = ask(answerer, trials, "NCT05885022", "What dose is used?")  # a device: no amount anywhere
+    assert silent.abstained and not silent.citations, silent.answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [
+        ("capsule 150 mg x 1 per orally", True),
+        ("2,000 IU of vitamin E daily", True),
+        ("60 Gy in 30 fractions", True),
+        ("Participants will receive orforglipron orally", False),
+        ("patients have used several different doses", False),
+        ("every 2 weeks for 4 cycles", False),
+    ],
+)
+def test_a_dose_amount_is_a_number_with_a_dose_unit(sentence: str, amount: bool) -> None:
+    from assistant.offline import _DOSE_AMOUNT
+
+    assert (_DOSE_AMOUNT.search(sentence) is not None) is amount
