@@ -337,6 +337,14 @@ def _overlaps(span: Span, other: Span | None) -> bool:
     return other is not None and span[0] < other[1] and other[0] < span[1]
 
 
+def _named_by_acronym(text: str, mention: QuantityMention) -> bool:
+    """A bare number is kept for a measure named by an acronym ("EDSS 7.0", "PHQ-8 21", "CD4 290"): scores and labs
+    go by such names, and a criterion bounding the same acronym is about the same thing; a plain word ("my dose is
+    2") is too vague to compare."""
+    start, end = mention.measure_span
+    return sum(1 for char in text[start:end] if char.isupper()) >= 2
+
+
 def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Measurement], list[Elapsed]]:
     measurements: list[Measurement] = []
     elapsed: list[Elapsed] = []
@@ -349,7 +357,7 @@ def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Me
                 elapsed.append(item)
             continue
         if mention.measure in ("age", UNKNOWN_MEASURE) or (
-            mention.measure.startswith("head:") and not mention.unit_given
+            mention.measure.startswith("head:") and not mention.unit_given and not _named_by_acronym(text, mention)
         ):
             continue
         measurements.append(

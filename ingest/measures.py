@@ -219,17 +219,17 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"ml\s*/\s*min(?:ute)?", "mL/min", 1.0),
     (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*9\s*/\s*l|(?:x|×)\s*10⁹\s*/\s*l|g/l(?=\s*(?:neutro|plate))", "/uL", 1000.0),
     (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*3\s*/\s*(?:µl|ul|mcl|mm\s*(?:3|\^3|³))", "/uL", 1000.0),
-    (r"(?:cells\s*)?/\s*(?:mm\s*(?:3|\^3|³)|cu\.?\s*mm|µl|ul|mcl|microliters?)", "/uL", 1.0),
+    (r"(?:cells\s*)?/\s*(?:mm\s*(?:3|\^3|³|\(3\))|cu\.?\s*mm|µl|ul|mcl|microliters?)", "/uL", 1.0),
     (r"mg\s*/\s*dl", "mg/dL", 1.0),
     (r"(?:µ|u|micro)mol\s*/\s*l", "umol/L", 1.0),
-    (r"g\s*/\s*dl", "g/dL", 1.0),
+    (r"g(?:m|ms|rams?)?\s*/\s*dl", "g/dL", 1.0),
     (r"g\s*/\s*l", "g/dL", 0.1),
     (r"ng\s*/\s*ml", "ng/mL", 1.0),
     (r"(?:i\.?u\.?|units?|u)\s*/\s*l", "U/L", 1.0),
     (r"mmol\s*/\s*mol", "mmol/mol", 1.0),
     (r"mmol\s*/\s*l", "mmol/L", 1.0),
     (r"mg\s*/\s*m(?:2|²|\^2)", "mg/m2", 1.0),
-    (r"kg\s*/\s*m(?:2|²|\^2)", "kg/m2", 1.0),
+    (r"kg\s*/\s*m(?:2|²|\^2)|kilograms?\s+per\s+(?:square\s+met(?:er|re)|met(?:er|re)\s+squared)", "kg/m2", 1.0),
     (r"mm\s*hg", "mmHg", 1.0),
     (r"msec|ms", "ms", 1.0),
     (r"cgy", "Gy", 0.01),
@@ -240,7 +240,7 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"lbs?|pounds?", "kg", 0.45359237),
     (r"mm|millimet(?:er|re)s?", "mm", 1.0),
     (r"cm|centimet(?:er|re)s?", "mm", 10.0),
-    (r"%|percent|per\s*cent", "%", 1.0),
+    (r"%|percent(?:age)?|per\s*cent", "%", 1.0),
     (r"min(?:ute)?s?", "day", DAYS_PER_UNIT["minute"]),
     (r"h(?:ou)?rs?|hours?", "day", DAYS_PER_UNIT["hour"]),
     (r"days?|d", "day", 1.0),
@@ -295,15 +295,17 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 _NUMBER_WORDS_ALT = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
 _NUM = rf"(?:{_DIGITS}|{_NUMBER_WORDS_ALT})"
 _RANGE_SEP = r"\s*(?:-|–|—|to|through)\s*"
-# Units may be glued to the number ("35Kg", "40years"); ordinals ("1st line") and cut decimals are not numbers.
+# Units may be glued to the number ("35Kg", "40years"); ordinals ("1st line") and cut decimals are not numbers, nor
+# is a number hyphenated onto a name ("PHQ-8", "GAD-7", "IL-6", "COVID-19").
 _NUMBER_END = r"(?!\.\d)(?!\d)(?!(?:st|nd|rd|th)\b)"
+_PERCENT_BEFORE_DASH = r"(?P<unit1>\s*(?:%|percent(?:age)?\b))?"  # "6.5% - 10.5%", "6.5 percentage -10.5 percentage"
 _NUMBER_RE = re.compile(
-    rf"(?<![\w.])(?P<lo>{_NUM})(?:(?P<unit1>\s*%)?(?P<sep>{_RANGE_SEP})(?P<hi>{_NUM}))?{_NUMBER_END}",
+    rf"(?<![\w.])(?<![A-Za-z]-)(?P<lo>{_NUM})(?:{_PERCENT_BEFORE_DASH}(?P<sep>{_RANGE_SEP})(?P<hi>{_NUM}))?{_NUMBER_END}",
     re.IGNORECASE,
 )
 # Same without number words, for the common text that has none (word alternation at every word start is slow).
 _DIGIT_NUMBER_RE = re.compile(
-    rf"(?<![\w.])(?P<lo>{_DIGITS})(?:(?P<unit1>\s*%)?(?P<sep>{_RANGE_SEP})(?P<hi>{_DIGITS}))?{_NUMBER_END}",
+    rf"(?<![\w.])(?<![A-Za-z]-)(?P<lo>{_DIGITS})(?:{_PERCENT_BEFORE_DASH}(?P<sep>{_RANGE_SEP})(?P<hi>{_DIGITS}))?{_NUMBER_END}",
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(
@@ -410,7 +412,11 @@ _STOP_HEAD = frozenset(
         "for by as it less more greater least no not equal over under above below within up i me im am about "
         "around only just current currently last recent latest minimum maximum fewer lower higher exceeding "
         "exceed but mean been got took get gets received receive stopped ago since were gave given did do "
-        "does after who which that",
+        "does after who which that "
+        # verbs and range words between a measure and its value ("CD4 count came back 290", "EDSS was scored at 7",
+        # "PHQ-8 score between 5-19")
+        "between from range ranging scored scores rated measured measuring came come comes back showed shows "
+        "reads read reading result results approximately roughly nearly almost like",
     )
 )
 _SENTENCE_BREAK_RE = re.compile(r"[.;!?]\s|[;\n\r•]")
@@ -439,11 +445,19 @@ _AFTER_MEASURE_RE = re.compile(r"\s*(?:in\s+|on\s+|of\s+)?(?:the\s+|a\s+)?", re.
 _SPELLED_TWICE_RE = re.compile(r"\b[a-z]+(?:-[a-z]+)?\s*\((\d+(?:\.\d+)?)\)", re.IGNORECASE)
 
 
+_SYMBOL_REPEATED_RE = re.compile(
+    r"(?<=[a-z])\s*\((?:%|≥|≤|<|>|=|<=|>=|kg/m2|kg/m²|mg/dl|mg/dL|g/dL|mmol/mol|mmol/L|mL/min)\)", re.IGNORECASE
+)
+
+
 def clean_text(text: str) -> str:
     """Same-length copy with registry escapes neutralised ("\\>=" in ctgov JSON) so offsets stay valid."""
     text = text.replace("\\", " ").replace("\u00a0", " ")
     if "(" in text:
         text = _SPELLED_TWICE_RE.sub(_digits_only, text)
+        # "6.5 percentage (%)-10.5 percentage (%)", "greater than or equal to (≥) 180 days": the symbol repeats
+        # what the words say; blanked (same length) so ranges and comparators read as written.
+        text = _SYMBOL_REPEATED_RE.sub(lambda found: " " * len(found.group(0)), text)
     return text
 
 
@@ -619,7 +633,20 @@ def _measure_for(
         unit_follows = has_unit or match_unit(text, number_end) is not None
         # A bare number before a noun counts things ("at least one lesion"); it is not that measure's value.
         return (key if unit_follows or key in _COUNTED_BY_NUMBER else f"count:{key}"), after.span()
+    named_after = _acronym_after(text, lead, number_end, after_text_end)
+    if named_after is not None and (before is None or before[0].startswith("head:")):
+        return named_after  # "scored 21 on the PHQ-8"
     return head_noun_key(text, floor, number_start if head_end is None else head_end)
+
+
+def _acronym_after(text: str, lead: re.Match[str] | None, number_end: int, end: int) -> tuple[str, Span] | None:
+    """A scale named by an acronym after "on/of the" ("21 on the PHQ-8", "7.0 on the EDSS") is the measure."""
+    if lead is None or not re.search(r"\b(?:on|of|in)\b", text[number_end : lead.end()], re.IGNORECASE):
+        return None
+    word = _WORD_RE.match(text, lead.end(), end)
+    if word is None or sum(1 for char in word.group() if char.isupper()) < 2:
+        return None
+    return "head:" + word.group().lower().replace("_", ""), word.span()
 
 
 _ANY_DIGIT_RE = re.compile(r"\d")

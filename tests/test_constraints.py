@@ -572,3 +572,24 @@ def test_not_including_opens_an_exception_clause() -> None:
     text = "Significant cardiovascular disease (but not including mild/moderate hypertension)"
     found = parse_criterion(text).exceptions
     assert [text[e.span[0] : e.span[1]] for e in found] == ["but not including mild/moderate hypertension"]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "comparator", "value", "unit", "upper"),
+    [
+        # unit spellings registries use
+        ("Anemia Hb < 9 gm/dl in males", "hemoglobin", "<", 9.0, "g/dL", None),
+        ("BMI ≥25 kilograms per square meter (kg/m2) at screening", "bmi", ">=", 25.0, "kg/m2", None),
+        ("CD4+ count less than 320/mm(3)", "head:cd4", "<", 320.0, "/uL", None),
+        # a symbol repeated in parentheses after its words; a spelled unit between the ends of a range
+        ("HbA1c of 6.5 percentage (%)-10.5 percentage (%) (both inclusive)", "hba1c", "range", 6.5, "%", 10.5),
+        # comparator words are not the measure's name
+        ("PHQ-8 score between 5-19 inclusive", "head:phq", "range", 5.0, "", 19.0),
+        ("EDSS score between 1 - 6.5, inclusive", "head:edss", "range", 1.0, "", 6.5),
+    ],
+)
+def test_registry_spellings_of_units_ranges_and_scale_names(
+    text: str, measure: str, comparator: str, value: float, unit: str, upper: float | None
+) -> None:
+    found = [(c.measure, c.comparison.comparator.value, c.comparison.value) for c in parse_criterion(text).comparisons]
+    assert (measure, comparator, Quantity(value=value, unit=unit, upper=upper)) in found, found

@@ -319,3 +319,20 @@ def test_spans_always_inside_text() -> None:
     spans += [n.scope_span for n in facts.negated] + [u.span for u in facts.unmet] + list(facts.clauses)
     for span in spans:
         assert span is not None and 0 <= span[0] < span[1] <= len(facts.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "value"),
+    [
+        ("My EDSS was scored at 7.0 at my last neuro visit.", "head:edss", 7.0),  # a scale named by an acronym
+        ("Teen patient scored 21 on the PHQ-8.", "head:phq", 21.0),  # named after the number; "-8" is in the name
+        ("Screening CD4 count came back 290/mm3.", "head:cd4", 290.0),  # "came back" does not name it
+    ],
+)
+def test_values_of_scales_named_by_acronyms(question: str, measure: str, value: float) -> None:
+    found = [(m.measure, m.quantity.value) for m in parse_question(question).measurements]
+    assert found == [(measure, value)]
+
+
+def test_a_bare_number_after_a_plain_word_is_not_a_measurement() -> None:
+    assert parse_question("My dose is 2 a day and I had COVID-19 twice.").measurements == ()
