@@ -341,6 +341,8 @@ def _named_by_acronym(text: str, mention: QuantityMention) -> bool:
     """A bare number is kept for a measure named by an acronym ("EDSS 7.0", "PHQ-8 21", "CD4 290"): scores and labs
     go by such names, and a criterion bounding the same acronym is about the same thing; a plain word ("my dose is
     2") is too vague to compare."""
+    if mention.measure_span is None:
+        return False
     start, end = mention.measure_span
     return sum(1 for char in text[start:end] if char.isupper()) >= 2
 
