@@ -12,9 +12,11 @@ on a loaded 2-core box), per question 9-13 ms, and medspacy 1.3.1 pins spacy 3.7
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
@@ -337,6 +339,24 @@ def _overlaps(span: Span, other: Span | None) -> bool:
     return other is not None and span[0] < other[1] and other[0] < span[1]
 
 
+@cache
+def _performance_grades() -> tuple[tuple[int, tuple[re.Pattern[str], ...]], ...]:
+    data = json.loads((resources.files("assistant") / "data" / "performance_status.json").read_text())
+    return tuple((g["grade"], tuple(re.compile(p) for p in g["patterns"])) for g in data["grades"])
+
+
+def _performance_status_described(text: str) -> list[Measurement]:
+    """ "She spends most of the day in bed": the ECOG grade the scale's own definition gives that description."""
+    lowered = text.lower()
+    for grade, patterns in _performance_grades():
+        for pattern in patterns:
+            found = pattern.search(lowered)
+            if found:
+                quantity = Quantity(value=float(grade), unit="score")
+                return [Measurement("ecog", quantity, Comparator.EQ, found.span(), found.span())]
+    return []
+
+
 def _named_by_acronym(text: str, mention: QuantityMention) -> bool:
     """A bare number is kept for a measure named by an acronym ("EDSS 7.0", "PHQ-8 21", "CD4 290"): scores and labs
     go by such names, and a criterion bounding the same acronym is about the same thing; a plain word ("my dose is
@@ -512,6 +532,8 @@ def parse_question(text: str) -> PatientFacts:
     age = _age(text)
     sex = _sex(text)
     measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None)
+    if not any(m.measure == "ecog" for m in measurements):
+        measurements.extend(_performance_status_described(text))
     return PatientFacts(
         text=text,
         age=age[0] if age else None,

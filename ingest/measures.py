@@ -450,6 +450,9 @@ _SYMBOL_REPEATED_RE = re.compile(
 )
 
 
+_CITATION_RE = re.compile(r"\([^()]{0,80}?\bet\s+al\.?,?\s*(?:\(?\d{4}[a-z]?\)?)?[^()]{0,20}\)", re.IGNORECASE)
+
+
 def clean_text(text: str) -> str:
     """Same-length copy with registry escapes neutralised ("\\>=" in ctgov JSON) so offsets stay valid."""
     text = text.replace("\\", " ").replace("\u00a0", " ")
@@ -458,6 +461,8 @@ def clean_text(text: str) -> str:
         # "6.5 percentage (%)-10.5 percentage (%)", "greater than or equal to (≥) 180 days": the symbol repeats
         # what the words say; blanked (same length) so ranges and comparators read as written.
         text = _SYMBOL_REPEATED_RE.sub(lambda found: " " * len(found.group(0)), text)
+        # "ECOG performance status (Oken et al., 1982) score 0 to 2": a literature citation's year is not a value.
+        text = _CITATION_RE.sub(lambda found: " " * len(found.group(0)), text)
     return text
 
 

@@ -593,3 +593,9 @@ def test_registry_spellings_of_units_ranges_and_scale_names(
 ) -> None:
     found = [(c.measure, c.comparison.comparator.value, c.comparison.value) for c in parse_criterion(text).comparisons]
     assert (measure, comparator, Quantity(value=value, unit=unit, upper=upper)) in found, found
+
+
+def test_a_literature_citation_year_is_not_a_value() -> None:
+    text = "Eastern Cooperative Oncology Group (ECOG) performance status (Oken et al.,1982) score 0 to 2"
+    found = [(c.measure, c.comparison.value) for c in parse_criterion(text).comparisons]
+    assert found == [("ecog", Quantity(value=0.0, unit="score", upper=2.0))]

@@ -336,3 +336,18 @@ def test_values_of_scales_named_by_acronyms(question: str, measure: str, value: 
 
 def test_a_bare_number_after_a_plain_word_is_not_a_measurement() -> None:
     assert parse_question("My dose is 2 a day and I had COVID-19 twice.").measurements == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "grade"),
+    [
+        ("My mother spends most of the day in bed now because she's so weak.", 3.0),
+        ("He is in bed or a chair more than half of the day.", 3.0),  # the grade-3 definition itself
+        ("He is bedridden since the stroke.", 4.0),
+        ("I stay in bed on Sundays.", None),
+        ("My ECOG is 1 and I'm in bed most of the day.", 1.0),  # a stated grade wins over a description
+    ],
+)
+def test_performance_status_from_the_scales_own_descriptions(question: str, grade: float | None) -> None:
+    found = [m.quantity.value for m in parse_question(question).measurements if m.measure == "ecog"]
+    assert found == ([] if grade is None else [grade])
