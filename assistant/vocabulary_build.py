@@ -40,8 +40,11 @@ from assistant.vocabulary import (
 # MeSH tree prefixes a trial question needs. C: diseases (not C22 animal diseases); D: drugs and chemicals
 # (D27 holds the pharmacological-action classes); E: procedures, devices; F03: mental disorders; F01.145.317 /
 # F01.145.805: drinking and smoking behaviour (common eligibility criteria); G07/G08/G09: body weight, pregnancy,
-# menopause, blood pressure; B04: viruses (HIV, HPV, SARS-CoV-2); M01.060: age groups (adult, child, aged).
-KEPT_TREE_PREFIXES = ("C", "D", "E", "F03", "F01.145.317", "F01.145.805", "G07", "G08", "G09", "B04", "M01.060")
+# menopause, blood pressure; B04: viruses (HIV, HPV, SARS-CoV-2); M01.060: age groups (adult, child, aged); F04.754:
+# psychotherapies ("cognitive behavioral therapy", "group therapy": criteria on concomitant structured treatment).
+KEPT_TREE_PREFIXES = (
+    "C", "D", "E", "F03", "F04.754", "F01.145.317", "F01.145.805", "G07", "G08", "G09", "B04", "M01.060"
+)  # fmt: skip
 DROPPED_TREE_PREFIXES = ("C22",)
 ABBREVIATION_TAGS = frozenset({"ABB", "ACR"})
 TRADE_TAG = "TRD"
@@ -435,7 +438,7 @@ MeSH 2024, courtesy of the U.S. National Library of Medicine; not the current NL
 (descriptors `desc2024`, trees `mtrees2024`, pharmacological actions from `supp2024`/`desc2024`), as tabulated in
 the `jaytimm/mesh-resources` repository (commit 1937b5d). NLM is the creator, maintainer and provider of MeSH;
 NLM does not endorse this product. Changes made here: only descriptors with tree numbers under C (not C22), D,
-E, F03, F01.145.317, F01.145.805, G07, G08, G09, B04 and M01.060 are kept; inverted (permuted) entry terms
+E, F03, F04.754, F01.145.317, F01.145.805, G07, G08, G09, B04 and M01.060 are kept; inverted (permuted) entry terms
 such as "Infarction, Myocardial" are dropped; top-level tree numbers missing from the table are restored;
 supplementary concept records appear only where MeSH gives them a pharmacological action. Terms are
 lower-cased and plural-folded for matching at run time. MeSH descriptor and SCR unique identifiers are kept.

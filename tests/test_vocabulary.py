@@ -184,3 +184,12 @@ def test_a_three_letter_database_code_is_not_matched_as_a_word() -> None:
     for text in ("I met my doctor", "He has brain mets", "Met"):
         assert not any("D008715" in m.concept_ids for m in vocabulary.mentions(text)), text
     assert any("D008715" in m.concept_ids for m in vocabulary.mentions("methionine"))
+
+
+def test_psychotherapies_are_in_the_vocabulary() -> None:
+    """MeSH F04.754 (psychotherapy) is kept: criteria exclude 'concomitant structured therapy (e.g., CBT)'."""
+    from assistant.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.load()
+    found = [c for m in vocabulary.mentions("Cognitive Behavioral Therapy or group therapy") for c in m.concept_ids]
+    assert "D015928" in found
