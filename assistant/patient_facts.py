@@ -130,6 +130,9 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
         1.0,
     ),
     (r"\b(?:my|our)\s+(?:" + _RELATIVE + r")\s*[,(]\s*(?:age\s+)?(?P<n>\d{1,3})\s*[,)]", 1.0),
+    # "Is 67 too old?", "Am I too young at 16?": a bare number beside "too old/young" or "old/young enough".
+    (r"\b(?P<n>\d{1,3})\s+(?:(?:is|be)\s+)?(?:too\s+(?:old|young)|(?:old|young)\s+enough)\b", 1.0),
+    (r"\b(?:too\s+(?:old|young)|(?:old|young)\s+enough)\s+(?:at|with|being)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
 )
 _AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale in _AGE_PATTERNS)
 

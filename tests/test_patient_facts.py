@@ -351,3 +351,16 @@ def test_a_bare_number_after_a_plain_word_is_not_a_measurement() -> None:
 def test_performance_status_from_the_scales_own_descriptions(question: str, grade: float | None) -> None:
     found = [m.quantity.value for m in parse_question(question).measurements if m.measure == "ecog"]
     assert found == ([] if grade is None else [grade])
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        ("Is 67 too old?", 67.0),
+        ("Am I too young at 16?", 16.0),
+        ("Is 16 old enough?", 16.0),
+        ("Is 5 mg too much?", None),
+    ],
+)
+def test_a_number_beside_too_old_or_young_is_an_age(question: str, age: float | None) -> None:
+    assert parse_question(question).age == age
