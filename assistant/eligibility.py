@@ -535,7 +535,8 @@ class EligibilityReasoner:
             region = Span(*clause.span)
             if not any(region.start <= s.start and s.end <= region.end for s in inside):
                 continue
-            if asked & {w for w, _, _ in word_spans(text[region.start : region.end])}:
+            said = {w for w, _, _ in word_spans(text[region.start : region.end])}
+            if any(same_word(a, b) for a in asked for b in said):  # "as prophylaxis" / "prophylactic antibiotics"
                 return True
         outside = [s for s in hit.spans if s not in inside]
         return any(self._narrower_at(text, a, b) for a in inside for b in outside)
@@ -1066,9 +1067,18 @@ _MIN_ROOT = 5
 
 @lru_cache(maxsize=65536)
 def _root(word: str) -> tuple[str, bool]:
+    if word.endswith(("xi", "si")) and len(word) - 2 >= _MIN_ROOT:
+        word += "s"  # "prophylaxi", "psychosi": the plural folding took the -s of a Greek -sis/-xis noun
     for ending in _DERIVATIONS:
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_ROOT:
-            return word[: -len(ending)], True
+            root = word[: -len(ending)]
+            # Greek nouns in -sis/-xis make adjectives in -tic/-ctic: psychosis/psychotic, diuresis/diuretic,
+            # prophylaxis/prophylactic.
+            if ending == "is" and root.endswith("x"):
+                return root[:-1] + "ct", True
+            if ending == "is" and root.endswith("s"):
+                return root[:-1] + "t", True
+            return root, True
     return word, False
 
 

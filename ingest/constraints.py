@@ -288,8 +288,8 @@ _ALLOWED_RE = re.compile(
     r"|\bmay\s+(?:still\s+)?(?:receive|take|continue|use|have|be\s+on)\b"
     # "will not be eligible", "not allowed" are the opposite of an allowance.
     r"|\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?<!not\s)(?<!not\sbe\s)(?<!never\s)"
-    r"(?:allowed|permitted|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
-    r"|as\s+long|to|for\s+(?:this|the)\s+(?:study|trial)))",
+    r"(?:allowed|permitted|permissible|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
+    r"|as\s+long|to(?!\s+(?:continue|remain|stay|keep))|for\s+(?:this|the)\s+(?:study|trial)))",
     re.IGNORECASE,
 )
 # A sentence dot, not the dots of "e.g." / "i.e." (which would cut "(e.g., thyroxine)" off its subject).
@@ -329,6 +329,7 @@ _EXCEPTION_HINTS = (
     "besides",
     "allowed",
     "permitted",
+    "permissible",
     "acceptable",
     "eligible",
     "provided",

@@ -501,3 +501,31 @@ def test_no_allowed_while_another_bound_on_the_measure_cannot_be_compared(reason
         criterion(INCLUSION, 2, "Total bilirubin <= 2 mg/dL"),
     ]
     assert_decides(reasoner, "My bilirubin is 1.8 mg/dL. Is that OK?", bounds, Decision.UNDECIDED)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("prophylaxis", "prophylactic"),
+        ("psychosis", "psychotic"),
+        ("diuresis", "diuretic"),
+        ("prophylaxi", "prophylactic"),  # after plural folding
+    ],
+)
+def test_greek_nouns_and_their_adjectives_are_one_word(first: str, second: str) -> None:
+    from assistant.eligibility import same_word
+
+    assert same_word(first, second)
+    assert not same_word("basis", "basic")
+
+
+def test_an_allowance_to_continue_is_an_exception(reasoner: EligibilityReasoner) -> None:
+    """ "Subjects on prophylactic antibiotics are permitted to continue these" speaks to "as prophylaxis"."""
+    text = (
+        "Must not have treatment with any new oral or new IV antibiotic within the 2 weeks prior to the first dose. "
+        "Subjects on prophylactic antibiotics are permitted to continue these during the study."
+    )
+    criteria = [criterion("Eligibility Criteria", 24, text)]
+    assert_decides(reasoner, "I take Bactrim as prophylaxis. Do I have to stop it?", criteria, Decision.CONDITIONS)
+    permissible = [criterion(INCLUSION, 8, "Ginkgo biloba is permissible, but discouraged.")]
+    assert reasoner.assess("She takes ginkgo biloba. Must she stop?", permissible, {}).decision is Decision.CONDITIONS
