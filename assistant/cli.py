@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from assistant.extensions import Extension, add_commands
 from assistant.records import Answer
 from assistant.settings import Settings
 from ingest.records import is_nct_id, shown
@@ -33,7 +34,8 @@ def nct_id(value: str) -> str:
     return normalised
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_for(args: argparse.Namespace) -> Settings:
+    """The settings a command runs with: TRIALQA_* variables, then --store and --backend."""
     overrides = {}
     if getattr(args, "store", None):
         overrides["store_dir"] = Path(args.store)
@@ -45,7 +47,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _service(args: argparse.Namespace) -> TrialQA:
     from assistant.service import TrialQA
 
-    return TrialQA(_settings(args))
+    return TrialQA(settings_for(args))
 
 
 def format_answer(answer: Answer) -> str:
@@ -71,7 +73,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     print(report.summary())
-    return 1 if report.errors and not (report.added or report.replaced or report.unchanged) else 0
+    return 1 if report.errors and not (report.added or report.replaced or report.unchanged or report.rebuilt) else 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -224,6 +226,19 @@ def cmd_trials(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Delete each named trial; exit 2 when any was not in the index (the others are still deleted)."""
+    service = _service(args)
+    missing = False
+    for trial_id in dict.fromkeys(args.trial_ids):
+        if service.delete(trial_id):
+            print(f"deleted {trial_id}")
+        else:
+            missing = True
+            print(f"error: {trial_id} is not in the index", file=sys.stderr)
+    return 2 if missing else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     service = _service(args)
     report = service.ingest([service.settings.demo_data], show_progress=not args.quiet)
@@ -237,26 +252,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.web.app import main as serve
 
-    return serve(_settings(args))
+    return serve(settings_for(args), extensions=args.extensions)
 
 
 def _delegate(module: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         import importlib
 
-        return int(importlib.import_module(module).run(args, _settings(args)))
+        return int(importlib.import_module(module).run(args, settings_for(args)))
 
     return run
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParser:
+    """The `trialqa` parser: the commands of assistant, then those the extensions add (`trialqa eval`)."""
     parser = argparse.ArgumentParser(prog="trialqa", description="Cited answers from clinical-trial registry records.")
+    parser.set_defaults(extensions=tuple(extensions))  # `serve` hands their web tabs to the app
     parser.add_argument("--store", help="index folder (default: $TRIALQA_STORE_DIR or .trialqa)")
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="index trial records (page text, API v2 JSON/NDJSON, XML, folders, .zip)")
-    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument(
+        "paths", nargs="*", help="records to index; none: only rebuild stored trials after a change of index settings"
+    )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)
 
@@ -276,25 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
     trials.add_argument("--json", action="store_true")
     trials.set_defaults(func=cmd_trials)
 
+    delete = sub.add_parser("delete", help="remove trials from the index")
+    delete.add_argument("trial_ids", nargs="+", metavar="NCT", type=nct_id)
+    delete.set_defaults(func=cmd_delete)
+
     demo = sub.add_parser("demo", help="index the bundled demo data and answer the demo question")
     demo.add_argument("--quiet", action="store_true")
     demo.set_defaults(func=cmd_demo)
-
-    evaluate = sub.add_parser("eval", help="run the evaluation set and write reports")
-    evaluate.add_argument(
-        "--set",
-        dest="set_file",
-        action="append",
-        help="a registered set (dev, unseen-dev, unseen-test) or a JSONL file; repeat for several "
-        "(default: every registered set, reported side by side)",
-    )
-    evaluate.add_argument("--backend", choices=["offline", "openai"])
-    evaluate.add_argument("--k", type=int, default=5, help="retrieval depth scored for recall@k")
-    evaluate.add_argument("--out", default="eval/out", help="report folder")
-    evaluate.add_argument("--baseline", action="store_true", help="also run the naive baseline side by side")
-    evaluate.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"), help="compare two report.json files")
-    evaluate.add_argument("--check", action="store_true", help="exit 1 when a set misses its quality floors")
-    evaluate.set_defaults(func=_delegate("eval.runner"))
 
     faq = sub.add_parser("faq", help="draft a cited plain-language FAQ for one or more trials")
     faq.add_argument("trial_ids", nargs="+", metavar="NCT", type=nct_id)
@@ -306,12 +313,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the web UI")
     serve.add_argument("--backend", choices=["offline", "openai"])
     serve.set_defaults(func=cmd_serve)
+    add_commands(sub, extensions)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, extensions: Sequence[Extension] = ()) -> int:
+    """`trialqa` with assistant's own commands; the console script (trialqa/cli.py) adds the extensions."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    parser = build_parser()
+    parser = build_parser(extensions)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:

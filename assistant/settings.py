@@ -8,6 +8,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.embedding import EMBEDDING_MODEL_ID
+from assistant.resources import bundled_demo_data
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRIALQA_", extra="ignore")
@@ -27,6 +30,9 @@ class Settings(BaseSettings):
     )
     vector_cache: bool = Field(
         default=True, description="reuse vectors of passages any earlier ingest embedded (vector-cache.sqlite)"
+    )
+    embedding_model: str = Field(
+        default=EMBEDDING_MODEL_ID, description="passage embedder, by registered name (built in: the offline MiniLM)"
     )
     embed_max_tokens: int = Field(
         default=128, description="word pieces embedded per passage (MiniLM was trained on 128); BM25 sees all"
@@ -61,7 +67,9 @@ class Settings(BaseSettings):
     port: int = 7860
     auth: str | None = Field(default=None, description="user:password for the web UI when exposed")
     max_upload_bytes: int = 20_000_000
-    demo_data: Path = Field(default=Path(__file__).resolve().parent.parent / "data" / "demo")
+    demo_data: Path = Field(
+        default_factory=bundled_demo_data, description="records `trialqa demo` indexes (default: the packaged ones)"
+    )
 
     # ---- web app: roles and bounded work per request (issue 15) ----
     admin: SecretStr | None = Field(

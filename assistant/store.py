@@ -9,13 +9,13 @@ any point leaves either the old version or the new one, never a mix; `repair` re
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import chromadb
@@ -26,16 +26,25 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.offline_models import EMBEDDING_DIM, EMBEDDING_MODEL_ID, MiniLMEmbeddings
+from assistant.embedding import PassageEmbedder, embedder_spec
+from assistant.index_signature import (
+    Signature,
+    index_signature,
+    index_version,
+    mismatch_message,
+    signature_digest,
+)
+from assistant.offline_models import EMBEDDING_MODEL_ID, MiniLMEmbeddings
 from assistant.settings import Settings
 from assistant.vector_cache import PassageVectorCache
 from ingest.chunking import trial_fingerprint
-from ingest.records import Chunk, Trial, chunk_with_shared_strings
+from ingest.records import Chunk, Outcome, Trial, chunk_with_shared_strings
 
 log = logging.getLogger(__name__)
 CATALOG_SUFFIX = "_catalog"
 META_SUFFIX = "_meta"
 _GENERATION = "generation"
+_SIGNATURE = "signature"
 _WRITE_BATCH = 2000
 _TRIALS_PER_READ = 100  # trials per keyed read (about 4,000 chunks, read in pages)
 _READ_PAGE = 1000  # larger pages left the process holding more memory (5000: +300 MB at 30k rows)
@@ -69,12 +78,6 @@ class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
 
     def default_space(self) -> str:  # type: ignore[override]
         return "cosine"
-
-
-class Outcome(StrEnum):
-    ADDED = "added"
-    REPLACED = "replaced"
-    UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,10 @@ def _metadatas(got: Any) -> list[dict[str, Any]]:
     return [dict(m) for m in (got["metadatas"] or [])]
 
 
-def _catalog_metadata(trial: Trial, chunks: Sequence[Chunk], trial_hash: str) -> dict[str, str | int]:
+def _catalog_metadata(trial: Trial, chunks: Sequence[Chunk], trial_hash: str, signature: str) -> dict[str, str | int]:
     return {
         "trial_hash": trial_hash,
+        "signature": signature,  # the index signature this version was built under (its digest)
         "title": trial.title,
         "record_date": trial.record_date or "",
         "record_version": trial.record_version or "",
@@ -177,9 +181,13 @@ def passage_hash(chunk: Chunk) -> str:
 class TrialStore:
     """Chunks, their vectors and the catalog of trials; embedded PersistentClient or a Chroma server."""
 
-    def __init__(self, settings: Settings, embeddings: MiniLMEmbeddings | None = None) -> None:
+    def __init__(self, settings: Settings, embeddings: PassageEmbedder | None = None) -> None:
         self.settings = settings
+        # An unknown embedder name fails here, before any collection is created or written.
+        self.embedder = embedder_spec(settings.embedding_model)
         self._embeddings = embeddings
+        self.signature = index_signature(settings)
+        self.signature_digest = signature_digest(self.signature)
         self.client = make_client(settings)
         self.chunks: Collection = self.client.get_or_create_collection(
             settings.collection,
@@ -195,20 +203,17 @@ class TrialStore:
             settings.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
         self._hashes: tuple[str, dict[str, str]] | None = None
+        self._signature_problem: tuple[str, str | None] | None = None  # (generation, problem) last checked
         self._vector_cache: OrderedDict[tuple[str, str], TrialVectors] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._model_lock = threading.Lock()
         self._passage_cache: PassageVectorCache | None = None
 
     @property
-    def embeddings(self) -> MiniLMEmbeddings:
+    def embeddings(self) -> PassageEmbedder:
         with self._model_lock:
             if self._embeddings is None:
-                self._embeddings = MiniLMEmbeddings(
-                    batch_size=self.settings.embed_batch_size,
-                    max_tokens=self.settings.embed_max_tokens,
-                    batch_tokens=self.settings.embed_batch_tokens,
-                )
+                self._embeddings = self.embedder.make(self.settings)
         return self._embeddings
 
     # ---- catalog -------------------------------------------------------------------------------
@@ -220,6 +225,43 @@ class TrialStore:
     def _bump_generation(self) -> None:
         token = uuid.uuid4().hex
         self.meta.upsert(ids=[_GENERATION], documents=[token], embeddings=np.ones((1, 1), dtype=np.float32))
+
+    # ---- index signature ---------------------------------------------------------------------------
+    def version_of(self, trial: Trial) -> str:
+        """The trial's version under this store's settings: its catalog hash, and what its chunk ids derive from."""
+        return index_version(trial_fingerprint(trial), self.signature_digest)
+
+    def stored_signature(self) -> Signature | None:
+        """The signature the whole index was last completed under; None for an index that never recorded one."""
+        got = self.meta.get(ids=[_SIGNATURE], include=["documents"])
+        documents = got["documents"] or []
+        return json.loads(documents[0]) if documents else None
+
+    def record_signature(self) -> None:
+        """Called once every catalogued trial is built under this store's settings."""
+        document = json.dumps(self.signature, sort_keys=True)
+        self.meta.upsert(ids=[_SIGNATURE], documents=[document], embeddings=np.ones((1, 1), dtype=np.float32))
+        self._bump_generation()
+
+    def outdated_trials(self) -> list[str]:
+        """Catalogued trials built under another signature (or before signatures were recorded)."""
+        got = _get_all(self.catalog, ["metadatas"])
+        return sorted(
+            tid
+            for tid, m in zip(got["ids"], _metadatas(got), strict=True)
+            if m.get("signature") != self.signature_digest
+        )
+
+    def signature_problem(self) -> str | None:
+        """Why this index cannot be asked with these settings, or None. A question costs one keyed read of the
+        generation token; the signature is read again only when it changed (recording a signature bumps it)."""
+        generation = self.generation()
+        checked = self._signature_problem
+        if checked is None or checked[0] != generation:
+            stored = self.stored_signature()
+            problem = None if stored is None or stored == self.signature else mismatch_message(stored, self.signature)
+            checked = self._signature_problem = (generation, problem)
+        return checked[1]
 
     def trial_hashes(self) -> dict[str, str]:
         """trial id -> content hash of the catalogued version; cached until the catalog changes."""
@@ -264,7 +306,7 @@ class TrialStore:
 
     def upsert_many(self, items: Sequence[tuple[Trial, Sequence[Chunk]]]) -> list[Outcome]:
         """Write several trials; their new passages are embedded together (fewer, fuller batches)."""
-        new_hashes = [trial_fingerprint(trial) for trial, _ in items]
+        new_hashes = [self.version_of(trial) for trial, _ in items]
         got = self.catalog.get(ids=[trial.trial_id for trial, _ in items], include=["metadatas"])
         old_hashes = {tid: str(m["trial_hash"]) for tid, m in zip(got["ids"], _metadatas(got), strict=True)}
         changed = [
@@ -300,7 +342,9 @@ class TrialStore:
             ids=[trial.trial_id for trial, _, _ in changed],
             documents=[trial.model_dump_json() for trial, _, _ in changed],
             embeddings=np.ones((len(changed), 1), dtype=np.float32),
-            metadatas=[_catalog_metadata(trial, chunks, new_hash) for trial, chunks, new_hash in changed],
+            metadatas=[
+                _catalog_metadata(trial, chunks, new_hash, self.signature_digest) for trial, chunks, new_hash in changed
+            ],
         )
 
     def _delete_other_versions(self, changed: Sequence[tuple[Trial, Sequence[Chunk], str]]) -> None:
@@ -333,9 +377,9 @@ class TrialStore:
             return None
         with self._model_lock:
             if self._passage_cache is None:
-                model = f"{EMBEDDING_MODEL_ID}-{self.settings.embed_max_tokens}"
+                model = f"{self.embedder.name}-{self.settings.embed_max_tokens}"
                 path = self.settings.store_dir / VECTOR_CACHE_FILE
-                self._passage_cache = PassageVectorCache(path, model, EMBEDDING_DIM)
+                self._passage_cache = PassageVectorCache(path, model, self.embedder.dim)
         return self._passage_cache
 
     def _write_chunks(self, rows: Sequence[tuple[Chunk, str]], vectors: dict[str, Any] | None = None) -> None:
@@ -461,8 +505,9 @@ class TrialStore:
             chunk_from_record(cid, doc, m)
             for cid, doc, m in zip(got["ids"], got["documents"] or [], _metadatas(got), strict=True)
         ]
-        embeddings = got["embeddings"] if got["embeddings"] is not None else np.zeros((0, EMBEDDING_DIM))
-        return TrialVectors(chunks=chunks, matrix=np.asarray(embeddings, dtype=np.float32).reshape(-1, EMBEDDING_DIM))
+        dim = self.embedder.dim
+        embeddings = got["embeddings"] if got["embeddings"] is not None else np.zeros((0, dim))
+        return TrialVectors(chunks=chunks, matrix=np.asarray(embeddings, dtype=np.float32).reshape(-1, dim))
 
     def _dense_search_all(
         self, vector: np.ndarray, k: int, sections: Sequence[str] | None, valid: dict[str, str]

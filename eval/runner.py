@@ -227,8 +227,6 @@ def _baseline(qa: TrialQA, items: Sequence[EvalItem], k: int, info: dict[str, ob
 
     trials = [t for t in (qa.trial(s.trial_id) for s in qa.trials()) if t is not None]
     naive = NaiveRetriever(qa.settings, trials)
-    baseline = TrialQA(qa.settings, store=qa.store)
-    baseline.offline = OfflineAnswerer(naive, qa.store, qa.rules)
-    baseline.retriever = naive  # type: ignore[assignment]
+    baseline = TrialQA(qa.settings, store=qa.store, offline=OfflineAnswerer(naive, qa.store, qa.rules))
     results = evaluate(baseline, items, "offline", k, label="baseline")
     return build_report(results, info | {"pipeline": "naive: RecursiveCharacterTextSplitter + Chroma top-k"})

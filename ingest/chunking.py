@@ -11,6 +11,7 @@ from functools import cache
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.records import Chunk, Section, Trial
+from ingest.tokens import seed_tiktoken_cache
 
 ELIGIBILITY = "Eligibility Criteria"
 INCLUSION = "Inclusion Criteria"
@@ -28,6 +29,9 @@ _ITEM = re.compile(
     r")(?:[ \t]+|(?<=[-•*])(?=[A-Za-z])|(?<=\d[.)])(?=[A-Z]))(?=\S)"
 )
 _NUMBER = re.compile(r"\d{1,3}")
+# Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
+# index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
+CHUNKER_VERSION = 1
 # Styles a marker belongs to; letters, roman numerals and "o" are what registries use for sub-items.
 _NUMBERED, _LETTERED, _BULLETED = "number", "letter", "bullet"
 
@@ -79,9 +83,16 @@ def trial_fingerprint(trial: Trial) -> str:
     return digest.hexdigest()[:16]
 
 
-def chunk_trial(trial: Trial, chunk_tokens: int = 256, overlap_tokens: int = 32) -> list[Chunk]:
-    """Every retrievable passage of a trial; ids are stable for the same record content."""
-    version = trial_fingerprint(trial)
+def chunk_trial(
+    trial: Trial, chunk_tokens: int = 256, overlap_tokens: int = 32, version: str | None = None
+) -> list[Chunk]:
+    """Every retrievable passage of a trial; ids are stable for the same record content and `version`.
+
+    Ids derive from `version` (default: the record's fingerprint). The store passes the trial's index
+    version, which also covers the chunking and embedding settings, so chunks built under new settings are
+    written beside the ones readers still see instead of overwriting them.
+    """
+    version = version or trial_fingerprint(trial)
     fact_sections = _fact_only_sections(trial)
     chunks: list[Chunk] = []
     for section in trial.sections:
@@ -163,8 +174,6 @@ def _text_chunks(trial: Trial, section: Section, version: str, tokens: int, over
 
 @cache
 def _splitter(tokens: int, overlap: int) -> RecursiveCharacterTextSplitter:
-    from assistant.offline_models import seed_tiktoken_cache
-
     seed_tiktoken_cache()
     return RecursiveCharacterTextSplitter.from_tiktoken_encoder(
         encoding_name="cl100k_base", chunk_size=tokens, chunk_overlap=overlap, add_start_index=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +22,14 @@ def shown(value: object, limit: int = 40) -> str:
     """A value quoted in an error message: its repr, cut to `limit` characters so a 100 KB id stays one short line."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Outcome(StrEnum):
+    """What storing one trial did."""
+
+    ADDED = "added"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
 
 
 class Section(BaseModel):

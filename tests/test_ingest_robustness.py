@@ -14,7 +14,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -162,6 +162,13 @@ class FlakyStore:
 
     bad: str
     stored: list[str]
+    signature: dict[str, str | int] = field(default_factory=dict)
+
+    def version_of(self, trial: Trial) -> str:
+        return trial.trial_id
+
+    def stored_signature(self) -> dict[str, str | int]:
+        return self.signature  # up to date: nothing stored to rebuild
 
     def upsert_many(self, items: Sequence[tuple[Trial, Sequence[Chunk]]]) -> list[Outcome]:
         if any(trial.trial_id == self.bad for trial, _ in items):

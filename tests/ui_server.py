@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.extensions import admin_tabs
 from assistant.service import TrialQA
 from assistant.settings import Settings
 from assistant.web.app import build_app, launch
+from trialqa.cli import EXTENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_S = 180.0  # a loaded 2-core machine needs a while to import Gradio and open the index
@@ -35,7 +37,7 @@ def running_app(store: Path, **overrides: object) -> Iterator[tuple[str, TrialQA
     chosen = {"backend": "offline", **overrides}  # offline unless a test picks the LLM backend
     settings = Settings(store_dir=store, port=free_port(), **chosen)  # type: ignore[arg-type]
     qa = TrialQA(settings)
-    demo = build_app(qa)
+    demo = build_app(qa, None, admin_tabs(EXTENSIONS))  # as `trialqa serve` builds it: evaluation tab included
     launch(demo, settings, prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{settings.port}/", qa

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,8 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
+from assistant.extensions import AdminTab, Extension, admin_tabs
+from assistant.index_signature import IndexSettingsChanged
 from assistant.llm import AnswerDelta
 from assistant.records import Answer
 from assistant.service import TrialQA, UnknownTrialError
@@ -47,7 +49,9 @@ def _session() -> dict[str, Any]:
     return {"turns": [], "questions": [], "trial_id": None, "answer": None}
 
 
-def build_app(qa: TrialQA, guards: Guards | None = None) -> gr.Blocks:
+def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Sequence[AdminTab] = ()) -> gr.Blocks:
+    """The whole UI; `extra_admin_tabs` come from extensions (the evaluation tab, from eval/), built after the
+    app's own tabs and only when an administrator is configured."""
     guards = guards or Guards(qa.settings)
     expander = qa.retriever.expander
     keep_turns = 2 * max(1, qa.settings.max_history_questions)
@@ -86,7 +90,7 @@ def build_app(qa: TrialQA, guards: Guards | None = None) -> gr.Blocks:
                     else:
                         answer = event
             assert answer is not None, "ask_stream ends with an Answer"
-        except (Refused, UnknownTrialError) as error:
+        except (Refused, UnknownTrialError, IndexSettingsChanged) as error:
             shown = turns if turns and turns[-1]["role"] == "user" else [*turns, {"role": "user", "content": "…"}]
             turns = [*shown, {"role": "assistant", "content": str(error)}][-keep_turns:]
             yield chat_html(turns), {**session, "turns": turns}, "", "", gr.update(), gr.update()
@@ -151,7 +155,8 @@ def build_app(qa: TrialQA, guards: Guards | None = None) -> gr.Blocks:
                 upload_parts = _upload_tab(qa, guards)
             faq_picker = _optional_tab("assistant.faq", "build_faq_tab", qa, guards)
             if guards.admin_configured:  # without an administrator there is no evaluation endpoint at all
-                _optional_tab("eval.ui", "build_eval_tab", qa, guards)
+                for admin_tab in extra_admin_tabs:
+                    admin_tab(qa, guards)
         pickers = [picker, view_picker] + ([faq_picker] if faq_picker is not None else [])
 
         def refresh_pickers() -> tuple[Any, ...]:
@@ -184,7 +189,7 @@ def build_app(qa: TrialQA, guards: Guards | None = None) -> gr.Blocks:
             """Answer one question; returns the `trialqa ask --json` contract."""
             try:
                 return ask_json(qa, guards, question, trial_id, history_json, request)
-            except (Refused, UnknownTrialError) as error:
+            except (Refused, UnknownTrialError, IndexSettingsChanged) as error:
                 raise gr.Error(str(error), print_exception=False) from None
 
         def trials_api() -> list[dict[str, Any]]:
@@ -296,7 +301,7 @@ def launch(demo: gr.Blocks, settings: Settings, **kwargs: Any) -> Any:
     )
 
 
-def main(settings: Settings | None = None) -> int:
+def main(settings: Settings | None = None, extensions: Sequence[Extension] = ()) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings or Settings()
     try:
@@ -309,7 +314,7 @@ def main(settings: Settings | None = None) -> int:
     if report is not None:
         print(report.summary())
     print(f"TrialQA on http://{settings.host}:{settings.port} (backend: {qa.backend_name})", file=sys.stderr)
-    launch(build_app(qa, guards), settings, roles=guards.roles)
+    launch(build_app(qa, guards, admin_tabs(extensions)), settings, roles=guards.roles)
     return 0
 
 
