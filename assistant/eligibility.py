@@ -323,9 +323,16 @@ class EligibilityReasoner:
             covered.append(span)
             words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
-            found.append(Topic(mention.surface, Span(*span), frozenset(mention.concept_ids), words, negated_here))
+            concept_ids = self._vaccine_said_as_shot(mention.surface, question, mention.end) or mention.concept_ids
+            found.append(Topic(mention.surface, Span(*span), frozenset(concept_ids), words, negated_here))
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
         return [t for t in found if not any(self._narrower(u, t) for u in found if u is not t)]
+
+    def _vaccine_said_as_shot(self, surface: str, question: str, end: int) -> tuple[str, ...]:
+        """ "a flu shot", "my tetanus jab", "the covid booster": lay words for the vaccine against the disease."""
+        if not _SHOT_AFTER.match(question, end):
+            return ()
+        return tuple(c for m in self.vocabulary.mentions(f"{surface} vaccine") for c in m.concept_ids)
 
     def _studied(self, summary: dict[str, Chunk]) -> frozenset[str]:
         """Concepts of the conditions the trial studies (its Conditions field)."""
@@ -424,7 +431,13 @@ class EligibilityReasoner:
         if hit is None:
             return None
         spans = tuple(s for s in hit.spans if not _in_note(s, chunk.text)) or hit.spans
-        spans = tuple(s for s in spans if not _negated_name(s, chunk.text) and not _other_than(topic, s, chunk.text))
+        spans = tuple(
+            s
+            for s in spans
+            if not _negated_name(s, chunk.text)
+            and not _other_than(topic, s, chunk.text)
+            and not _in_explanation(s, chunk.text)
+        )
         return _TopicHit(chunk, spans, hit.strength) if spans else None
 
     def _concept_hit(self, topic: Topic, chunk: Chunk) -> _TopicHit | None:
@@ -767,6 +780,21 @@ def _inside_longer_name(span: Span, named: Sequence[Any], concepts: frozenset[st
             continue
         return True
     return False
+
+
+# A parenthesis that explains rather than lists: "Allergy to egg products (used to prepare ALVAC vaccines)".
+_EXPLANATION_OPENING = re.compile(
+    r"\(\s*(?:used|which|that|as|see|defined|per|according|given|made|derived|prepared|because|due)\b[^()]*$",
+    re.IGNORECASE,
+)
+
+
+def _in_explanation(span: Span, text: str) -> bool:
+    """The mention sits in a parenthetical that explains the criterion's subject; it is not what is excluded."""
+    opening = text.rfind("(", 0, span.start)
+    if opening < 0 or text.rfind(")", opening, span.start) >= 0:
+        return False
+    return _EXPLANATION_OPENING.match(text, opening, span.start) is not None
 
 
 def _negated_name(span: Span, text: str) -> bool:
@@ -1188,6 +1216,7 @@ def _study_offers(question: str) -> list[tuple[int, int]]:
     return [(start + m.start(1), start + m.end(1)) for m in _STUDY_OFFER.finditer(asked)]
 
 
+_SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
 _STUDY_NAME = re.compile(
     r"\b(?:the|this|that|your)\s+(?:[^\s.,;?!]+\s+){0,6}?(?:study|trial|programme|program|research)(?:'s)?\b"
     r"|\b(?:the|this)\s+(?:study|trial)(?:'s)?\s+[\w-]+",

@@ -529,3 +529,24 @@ def test_an_allowance_to_continue_is_an_exception(reasoner: EligibilityReasoner)
     assert_decides(reasoner, "I take Bactrim as prophylaxis. Do I have to stop it?", criteria, Decision.CONDITIONS)
     permissible = [criterion(INCLUSION, 8, "Ginkgo biloba is permissible, but discouraged.")]
     assert reasoner.assess("She takes ginkgo biloba. Must she stop?", permissible, {}).decision is Decision.CONDITIONS
+
+
+def test_a_shot_or_jab_is_the_vaccine_against_the_disease(reasoner: EligibilityReasoner) -> None:
+    from assistant.patient_facts import parse_question
+
+    facts = parse_question("I got a flu shot two weeks ago. Does that matter?")
+    topics = reasoner.topics("I got a flu shot two weeks ago. Does that matter?", facts, [])
+    assert [reasoner.vocabulary.name(c) for t in topics for c in t.concepts] == ["Influenza Vaccines"]
+    criteria = [criterion(EXCLUSION, 13, "Influenza vaccine within 4 weeks before the first dose")]
+    assert_decides(reasoner, "I got a flu shot two weeks ago. Does that matter?", criteria, Decision.EXCLUDED)
+
+
+def test_a_mention_in_an_explaining_parenthesis_is_not_what_is_excluded(reasoner: EligibilityReasoner) -> None:
+    """ "Allergy to egg products (used to prepare ALVAC vaccines)": the vaccines explain, they are not excluded;
+    "(defined as ST segment depression)" is not depression the illness."""
+    criteria = [
+        criterion(EXCLUSION, 4, "Allergy to egg products or neomycin (used to prepare ALVAC vaccines)."),
+        criterion(EXCLUSION, 15, "Significant ECG findings (defined as > 1mm of down-sloping ST segment depression)"),
+    ]
+    assert reasoner.assess("I got a flu shot last week. Can I join?", criteria, {}).findings == []
+    assert reasoner.assess("I have depression. Can I join?", criteria, {}).findings == []
