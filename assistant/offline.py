@@ -191,7 +191,9 @@ class OfflineAnswerer:
         return self._finish(question, trial_id, reply.text(), reply.citations, shown)
 
     def _location(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        if _asks(self.rules, "contacts", question):
+        asks_contact = _asks(self.rules, "contacts", question)
+        asks_where = _WHERE.search(question) is not None
+        if asks_contact and not asks_where:
             # "Who do I call at the Leeds site?" is a contact question about one site.
             return self._fact(question, trial_id, Intent("fact", "contacts", _fact_spec(self.rules, "contacts")))
         sites = self.retriever.lookup(trial_id, kind="site")
@@ -212,8 +214,12 @@ class OfflineAnswerer:
             yes = "Yes: " if re.match(r"\s*(is|are) there\b", question, re.IGNORECASE) else ""
             text = f"{yes}{len(named)} listed site{'s' if many else ''} match{'' if many else 'es'}: {reply.text()}"
             return self._finish(question, trial_id, text, reply.citations, named + sites)
+        # "Where is it run and who's the contact?": both parts; each site's own contact when there are few.
+        with_contacts = asks_contact and len(sites) <= _MAX_SITES_WITH_CONTACTS
         for scored in sites:
-            _site_part(scored.chunk, reply, contacts=False)
+            _site_part(scored.chunk, reply, contacts=with_contacts and bool(_contact_lines(scored.chunk.text)))
+        if asks_contact and not (with_contacts and any(_contact_lines(s.chunk.text) for s in sites)):
+            _field_part(self, question, trial_id, _fact_spec(self.rules, "contacts"), reply)
         place = _place_asked(question)
         lead = f"The record lists no site in {place}. " if place else ""
         text = f"{lead}The record lists {len(sites)} site{'s' if len(sites) > 1 else ''}: {reply.text()}"
@@ -947,6 +953,10 @@ _DOSE_AMOUNT = re.compile(
     r"\d[\d,.]*\s*(?:mg|mcg|µg|μg|g|ml|mL|cc|iu|IU|units?|gy|Gy|mmol|mEq|mg/kg|mg/m2|mg/m²|%)(?![a-z])",
     re.IGNORECASE,
 )
+
+
+_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+_MAX_SITES_WITH_CONTACTS = 3
 
 
 def _says_what_is_asked(sentence: str, weights: Sequence[tuple[re.Pattern[str], float]]) -> bool:

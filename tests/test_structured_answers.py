@@ -231,3 +231,12 @@ def test_a_dose_amount_is_a_number_with_a_dose_unit(sentence: str, amount: bool)
     from assistant.offline import _DOSE_AMOUNT
 
     assert (_DOSE_AMOUNT.search(sentence) is not None) is amount
+
+
+def test_where_and_who_to_contact_are_both_answered(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    """ "Where is it run and who's the contact?" lists the sites and gives a contact, not only one of them."""
+    answer = ask(answerer, trials, "NCT05885022", "Where is this study being run and who is the contact?")
+    assert sections(answer)[0] == "Locations", answer.answer
+    assert "Central Contacts" in sections(answer) or "Contact:" in answer.answer, answer.answer
+    contact_only = ask(answerer, trials, "NCT05885022", "Who is the contact for this study?")
+    assert "Locations" not in sections(contact_only), contact_only.answer
