@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -12,12 +13,18 @@ from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
 from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
+from assistant.question_shape import shape_of
 from assistant.records import Answer
 from assistant.retrieval import HybridRetriever, QueryExpander
 from assistant.settings import Settings
 from assistant.store import TrialStore, TrialSummary
 from ingest.pipeline import IngestReport, ingest_paths
 from ingest.records import Trial
+
+# A follow-up that speaks of the person asked about before ("she", "his", "they").
+_REFERS_BACK = re.compile(r"\b(?:he|she|they|him|her|his|their|he's|she's|they're)\b", re.IGNORECASE)
+_CONTINUES = re.compile(r"\W*(?:and|also|or|what if|what about|how about)\b", re.IGNORECASE)
+_FACT_TURNS = 3  # earlier questions whose facts about the person a follow-up keeps
 
 
 class UnknownTrialError(LookupError):
@@ -153,15 +160,29 @@ class TrialQA:
 
     def _intent(self, question: str, history: Sequence[str]) -> Intent:
         intent = self.rules.classify(question)
-        if history and intent.kind in {"general", "eligibility"} and self.rules.is_follow_up(question):
+        # "And if he's been on the same dose of Lexapro?" after an eligibility question is one too, not dosing.
+        about_person = intent.kind == "dosing" and shape_of(question).about_person
+        if (
+            history
+            and (intent.kind in {"general", "eligibility"} or about_person)
+            and self.rules.is_follow_up(question)
+        ):
             earlier = self.rules.classify(history[-1])
             if earlier.kind in {"eligibility", "location", "not_stated", "dosing"}:
                 return earlier if earlier.kind != "eligibility" else Intent("eligibility")
         return intent
 
     def _standalone(self, question: str, history: Sequence[str], intent: Intent) -> str:
-        """A follow-up such as "and hepatitis B?" is asked as itself; only the intent and trial carry over."""
-        return question
+        """A follow-up such as "and hepatitis B?" is asked as itself; only the intent and trial carry over. An
+        eligibility follow-up about the same person ("And if he's been on Lexapro since last winter?", "She had a
+        transplant 10 weeks ago") is checked with what the conversation already told about them ("my 16-year-old
+        son, PHQ-8 12"): every fact stated about the person decides together."""
+        if intent.kind != "eligibility" or not history:
+            return question
+        if not (_CONTINUES.match(question) or _REFERS_BACK.search(question)):
+            return question  # "Is ILD exclusionary?" after "My son is 15" asks about ILD, not about the son
+        told = [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person]
+        return " ".join([*told, question]) if told else question
 
     def _resolve_trial(self, question: str, trial_id: str | None, history: Sequence[str]) -> str | None:
         """The trial asked about: named in the question, chosen by the caller, or named earlier in the
