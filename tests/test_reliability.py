@@ -117,7 +117,9 @@ def test_sigkill_mid_ingest_leaves_no_half_trial_and_rerun_completes(tmp_path: P
     store = tmp_path / "store"
     env = {**os.environ, "TRIALQA_STORE_DIR": str(store), "ANONYMIZED_TELEMETRY": "False"}
     command = [sys.executable, "-m", "assistant.cli", "ingest", "--quiet", str(CTGOV)]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    errors = tmp_path / "ingest-stderr.txt"  # read when the kill did not land, to say why the ingest ended
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
     # Generous: on a loaded 2-core machine the first committed group once took over 120 s to appear.
     started = time.monotonic()
     deadline = started + 300
@@ -133,7 +135,7 @@ def test_sigkill_mid_ingest_leaves_no_half_trial_and_rerun_completes(tmp_path: P
     partial = qa.trials()
     assert 0 < len(partial) < 100, (
         f"kill did not land mid-ingest: {len(partial)} trials catalogued after {waited:.0f} s "
-        f"(ingest exit code {exited})"
+        f"(ingest exit code {exited}): {errors.read_text()[-1500:]}"
     )
 
     chunk_counts = {c.trial_id: 0 for c in partial}
