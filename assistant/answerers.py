@@ -55,10 +55,23 @@ class UnknownBackendError(LookupError):
 
 
 _BACKENDS: dict[str, Callable[[AnswererParts], Answerer]] = {}
+# How many questions a backend answers at once by default (web answer slots): a CPU-bound backend gains nothing
+# from more than one under one interpreter lock; one that mostly waits on a model server does.
+_DEFAULT_SLOTS: dict[str, int] = {}
 
 
-def register_backend(name: str, build: Callable[[AnswererParts], Answerer]) -> None:
+def register_backend(name: str, build: Callable[[AnswererParts], Answerer], *, answer_slots: int = 1) -> None:
     _BACKENDS[name] = build
+    _DEFAULT_SLOTS[name] = answer_slots
+
+
+def backend_names() -> list[str]:
+    """The registered backends (what `--backend` accepts)."""
+    return sorted(_BACKENDS)
+
+
+def default_answer_slots(name: str) -> int:
+    return _DEFAULT_SLOTS.get(name, 1)
 
 
 def build_answerer(name: str, parts: AnswererParts) -> Answerer:
@@ -83,4 +96,4 @@ def _openai(parts: AnswererParts) -> Answerer:
 
 
 register_backend(OFFLINE, lambda parts: parts.offline)
-register_backend(OPENAI, _openai)
+register_backend(OPENAI, _openai, answer_slots=8)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from assistant.answerers import backend_names
 from assistant.extensions import Extension, add_commands
 from assistant.records import Answer
 from assistant.settings import Settings
@@ -288,7 +289,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
         '{"line", "error", "trial_id", "question"} in its place, the rest are answered, and the exit status is 1',
     )
     ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
-    ask.add_argument("--backend", choices=["offline", "openai"])
+    ask.add_argument("--backend", choices=backend_names())
     ask.set_defaults(func=cmd_ask)
 
     trials = sub.add_parser("trials", help="list indexed trials")
@@ -307,11 +308,11 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     faq.add_argument("trial_ids", nargs="+", metavar="NCT", type=nct_id)
     faq.add_argument("--out", help="FILE.md or FILE.html (several trials: one file per trial beside it)")
     faq.add_argument("--sites", help="only list sites in this city")
-    faq.add_argument("--backend", choices=["offline", "openai"])
+    faq.add_argument("--backend", choices=backend_names())
     faq.set_defaults(func=_delegate("assistant.faq"))
 
     serve = sub.add_parser("serve", help="start the web UI")
-    serve.add_argument("--backend", choices=["offline", "openai"])
+    serve.add_argument("--backend", choices=backend_names())
     serve.set_defaults(func=cmd_serve)
     add_commands(sub, extensions)
     return parser

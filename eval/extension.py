@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from assistant.answerers import backend_names
 from assistant.cli import settings_for
 from assistant.extensions import Extension, SubCommands
 
@@ -24,7 +25,7 @@ def add_commands(sub: SubCommands) -> None:
         help="a registered set (dev, unseen-dev, unseen-test) or a JSONL file; repeat for several "
         "(default: every registered set, reported side by side)",
     )
-    evaluate.add_argument("--backend", choices=["offline", "openai"])
+    evaluate.add_argument("--backend", choices=backend_names())
     evaluate.add_argument("--k", type=int, default=5, help="retrieval depth scored for recall@k")
     evaluate.add_argument("--out", default="eval/out", help="report folder")
     evaluate.add_argument("--baseline", action="store_true", help="also run the naive baseline side by side")

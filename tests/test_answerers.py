@@ -76,3 +76,16 @@ def test_a_registered_backend_is_built_once_from_the_shared_parts(small_store: P
 def test_an_unknown_backend_is_a_lookup_error_naming_the_known_ones(small_qa: TrialQA) -> None:
     with pytest.raises(UnknownBackendError, match=r"no answer backend named 'nope' \(known: .*offline, openai"):
         small_qa.ask("Is ILD exclusionary?", trial_id=SEED, backend="nope")
+
+
+def test_the_registry_names_the_backends_and_their_default_answer_slots() -> None:
+    """`--backend` accepts what is registered; a model-server backend answers several questions at once, the
+    CPU-bound offline reader one (the web app's answer slots come from here, not from comparing names)."""
+    from assistant.answerers import backend_names, default_answer_slots
+
+    assert {"offline", "openai"} <= set(backend_names())
+    assert default_answer_slots("offline") == 1 and default_answer_slots("openai") == 8
+    from assistant.cli import build_parser
+
+    args = build_parser().parse_args(["ask", "Is ILD exclusionary?", "--backend", "offline"])
+    assert args.backend == "offline"

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answerers import default_answer_slots
 from assistant.settings import Settings
 from assistant.web.limits import FairGate, RateLimiter, Refused
 from assistant.web.roles import Roles
@@ -41,7 +42,7 @@ class Guards:
     def __init__(self, settings: Settings, scratch: ScratchFolder | None = None) -> None:
         self.settings = settings
         self.roles = Roles.from_settings(settings)  # a bad TRIALQA_AUTH/TRIALQA_ADMIN stops start-up here
-        slots = settings.answer_slots or (8 if settings.resolved_backend() == "openai" else 1)
+        slots = settings.answer_slots or default_answer_slots(settings.resolved_backend())
         self.gate = FairGate(slots, settings.answer_wait_s, settings.client_concurrency, settings.address_concurrency)
         self.questions = RateLimiter(settings.client_questions_per_minute, 60.0)
         self.faq_drafts = RateLimiter(settings.client_faq_drafts_per_hour, 3600.0)
