@@ -345,6 +345,9 @@ def test_a_bare_number_after_a_plain_word_is_not_a_measurement() -> None:
         ("He is in bed or a chair more than half of the day.", 3.0),  # the grade-3 definition itself
         ("He is bedridden since the stroke.", 4.0),
         ("I stay in bed on Sundays.", None),
+        ("I was in bed most of last week with the flu.", None),  # a passing illness, not a performance status
+        ("I'm in bed most nights by 9.", None),
+        ("She stayed in bed all day yesterday.", None),
         ("My ECOG is 1 and I'm in bed most of the day.", 1.0),  # a stated grade wins over a description
     ],
 )
