@@ -24,7 +24,13 @@ from assistant.question_shape import STATES_SELF, shape_of
 from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
-from ingest.constraints import CriterionConstraints, languages_in, parse_criterion, window_contains
+from ingest.constraints import (
+    RUN_ON_ITEM_RE,
+    CriterionConstraints,
+    languages_in,
+    parse_criterion,
+    window_contains,
+)
 from ingest.measures import Comparator, Quantity, compare, same_measure
 from ingest.records import Chunk
 
@@ -711,7 +717,8 @@ class EligibilityReasoner:
 
 
 # ---- helpers: lists counted, negated names ---------------------------------------------------------------------
-_NON_PREFIX = re.compile(r"\bnon[-\u2010\u2011 ]?$", re.IGNORECASE)
+_NON = r"\bnon[-\u2010\u2011 ]?"  # "non-melanoma", "non melanoma", "non‑melanoma"
+_NON_PREFIX = re.compile(_NON + "$", re.IGNORECASE)
 _COUNTED_LIST_REACH = 1000  # characters: a counted list is a few short items
 _COUNT_WORDS = r"(?:two|three|four|five|six|seven|[2-9])"
 # "Three or more of the following risk factors", "at least two of:": one listed item alone does not meet it.
@@ -736,16 +743,13 @@ def _unknown_polarity(chunk: Chunk, window: Any, clause: Span) -> bool:
     return not _REQUIREMENT_CUE.search(chunk.text[item.start : item.end])
 
 
-# Where a run-on record (PDQ-style XML: "... on chest x-ray No uncontrolled ... Other: HIV negative") starts an item
-# without punctuation: a capitalised "No"/"Not", or a "Heading:" word.
-_RUN_ON_BOUNDARY = re.compile(r"\s(?=(?:No|Not)\s|[A-Z][a-z]+(?:\s[a-z]+)?:\s)")
 _NEGATED_ITEM = re.compile(r"^(?:No|Not|Must\s+not)\s")
 
 
 def _run_on_item(span: Span, text: str) -> Span:
     """The item of a run-on criterion that holds `span` (the whole criterion when it has no such boundaries)."""
-    starts = [m.end() for m in _RUN_ON_BOUNDARY.finditer(text, 0, span.start)]
-    after = _RUN_ON_BOUNDARY.search(text, span.end)
+    starts = [m.end() for m in RUN_ON_ITEM_RE.finditer(text, 0, span.start)]
+    after = RUN_ON_ITEM_RE.search(text, span.end)
     return Span(starts[-1] if starts else 0, after.start() if after else len(text))
 
 
@@ -802,7 +806,7 @@ def _negated_name(span: Span, text: str) -> bool:
     return _NON_PREFIX.search(text, max(0, span.start - 5), span.start) is not None
 
 
-_NON_WORD_BEFORE = re.compile(r"\bnon[-\u2010\u2011 ]?([^\W\d_][\w'-]*)[ \t]+$", re.IGNORECASE)
+_NON_WORD_BEFORE = re.compile(_NON + r"([^\W\d_][\w'-]*)[ \t]+$", re.IGNORECASE)
 
 
 def _other_than(topic: Topic, span: Span, text: str) -> bool:

@@ -28,6 +28,7 @@ from ingest.measures import (
     Span,
     clause_start,
     find_quantities,
+    is_acronym,
     search_ending_at,
 )
 
@@ -367,7 +368,7 @@ def _named_by_acronym(text: str, mention: QuantityMention) -> bool:
     if mention.measure_span is None:
         return False
     start, end = mention.measure_span
-    return sum(1 for char in text[start:end] if char.isupper()) >= 2
+    return is_acronym(text[start:end])
 
 
 def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Measurement], list[Elapsed]]:

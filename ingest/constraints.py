@@ -349,8 +349,10 @@ _EXCEPTION_HINTS = (
 
 
 _ALLOWANCE_REACH = 120  # characters after "allowed"/"acceptable" that can still say whom it is for
-# Where a run-on record (PDQ-style XML) starts its next item without punctuation: " No concurrent ...", " Surgery:".
-_RUN_ON_ITEM_RE = re.compile(r"\s(?=No\s|[A-Z][a-z]+(?:\s[a-z]+)?:)")
+# Where a run-on record (PDQ-style XML: "... on chest x-ray No uncontrolled ... Other: HIV negative") starts its
+# next item without punctuation: a capitalised "No"/"Not", or a "Heading:" word. The eligibility reasoner splits
+# such records into items with it too.
+RUN_ON_ITEM_RE = re.compile(r"\s(?=(?:No|Not)\s|[A-Z][a-z]+(?:\s[a-z]+)?:\s)")
 
 
 def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
@@ -372,7 +374,7 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         # prostatic hyperplasia") and what it covers ("are not required to use contraception").
         # In a run-on record with no sentence ends the clause would swallow every later criterion: a bounded reach.
         end = min(_clause_end(text, allowed.end()), allowed.end() + _ALLOWANCE_REACH)
-        next_item = _RUN_ON_ITEM_RE.search(text, allowed.end(), end)
+        next_item = RUN_ON_ITEM_RE.search(text, allowed.end(), end)
         end = next_item.start() if next_item else end
         span = _trimmed(text, start, end)
         open_paren = text.rfind("(", 0, start)

@@ -644,12 +644,17 @@ def _measure_for(
     return head_noun_key(text, floor, number_start if head_end is None else head_end)
 
 
+def is_acronym(name: str) -> bool:
+    """A name written with two or more capitals ("EDSS", "PHQ-8", "CD4", "NDI"): how scales and labs are named."""
+    return sum(1 for char in name if char.isupper()) >= 2
+
+
 def _acronym_after(text: str, lead: re.Match[str] | None, number_end: int, end: int) -> tuple[str, Span] | None:
     """A scale named by an acronym after "on/of the" ("21 on the PHQ-8", "7.0 on the EDSS") is the measure."""
     if lead is None or not re.search(r"\b(?:on|of|in)\b", text[number_end : lead.end()], re.IGNORECASE):
         return None
     word = _WORD_RE.match(text, lead.end(), end)
-    if word is None or sum(1 for char in word.group() if char.isupper()) < 2:
+    if word is None or not is_acronym(word.group()):
         return None
     return "head:" + word.group().lower().replace("_", ""), word.span()
 
