@@ -352,20 +352,13 @@ class Vocabulary:
             keep(line)
             if line.endswith(NEVER_SUFFIX):
                 continue
-            term, key, concept_ids, kind, rule = line.split("\t")
-            if rule == MATCH_ANY_CASE and kind == KIND_DRUGBANK and self._is_code_synonym(term, concept_ids):
-                continue  # files built before the rule: the code is never matched
+            _term, key, concept_ids, _kind, rule = line.split("\t")
             if rule == MATCH_ANY_CASE and key not in index:
                 index[key] = concept_ids  # the common case, inlined: this loop is most of the load time
                 if " " in key:
                     self._add_prefixes(key)
             else:
                 self._index_key(key, concept_ids, rule)
-
-    def _is_code_synonym(self, term: str, concept_ids: str) -> bool:
-        """A short title-case synonym that is not the concept's own name ("Met" for Methionine, "Dex" for
-        dextromethorphan): a database code, and an English word or a clinician's other abbreviation in text."""
-        return is_short_code(term) and self._names.get(concept_ids.split(",")[0]) != term
 
     def _index_key(self, key: str, concept_ids: str, rule: str) -> None:
         if rule == MATCH_ANY_CASE:
