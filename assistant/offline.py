@@ -216,9 +216,10 @@ class OfflineAnswerer:
             return self._finish(question, trial_id, text, reply.citations, named + sites)
         # "Where is it run and who's the contact?": both parts; each site's own contact when there are few.
         with_contacts = asks_contact and len(sites) <= _MAX_SITES_WITH_CONTACTS
-        for scored in sites:
-            _site_part(scored.chunk, reply, contacts=with_contacts and bool(_contact_lines(scored.chunk.text)))
-        if asks_contact and not (with_contacts and any(_contact_lines(s.chunk.text) for s in sites)):
+        site_contacts = [with_contacts and bool(_contact_lines(s.chunk.text)) for s in sites]
+        for scored, contacts in zip(sites, site_contacts, strict=True):
+            _site_part(scored.chunk, reply, contacts=contacts)
+        if asks_contact and not any(site_contacts):
             _field_part(self, question, trial_id, _fact_spec(self.rules, "contacts"), reply)
         place = _place_asked(question)
         lead = f"The record lists no site in {place}. " if place else ""
