@@ -168,6 +168,35 @@ def add_mesh_terms(data: VocabularyData, thesaurus: Any) -> None:
         data.add_term(term, [descriptor_id], kind, case_sensitive)
         if not case_sensitive:
             data.mesh_owners[term_key(term)].add(descriptor_id)
+    add_class_adjectives(data, thesaurus)
+
+
+# "Antiplatelet Agents", "Anti-Retroviral Drugs": a drug class named by what it acts against is spoken of by that
+# adjective alone ("antiplatelet therapy", "on antiretrovirals"). Not "anti-HIV", "anti-IL-6": an "anti-" before an
+# abbreviation or a number names an antibody (a lab test) as often as a drug.
+CLASS_ADJECTIVE_RE = re.compile(r"(anti-?[a-z]+(?:-[a-z]+)?) (?:agents?|drugs?|medications?)", re.IGNORECASE)
+
+
+def class_adjective(term: str) -> str | None:
+    """The "anti-" adjective that names a drug class term on its own, or None."""
+    match = CLASS_ADJECTIVE_RE.fullmatch(term)
+    if match is None:
+        return None
+    adjective = match.group(1)
+    acted_on = re.sub(r"^anti-?", "", adjective, flags=re.IGNORECASE).split("-")[0]
+    return None if len(acted_on) > 1 and acted_on.isupper() else adjective
+
+
+def add_class_adjectives(data: VocabularyData, thesaurus: Any) -> None:
+    """Each kept class's "anti-X agents" term gives "anti-X" as an entry term, unless MeSH names something else so."""
+    for descriptor_id, term in rows(thesaurus, ["DescriptorUI", "TermName"]):
+        adjective = class_adjective(term) if descriptor_id in data.concepts and ", " not in term else None
+        if adjective is None:
+            continue
+        owners = data.mesh_owners.get(term_key(adjective))
+        if owners and descriptor_id not in owners:
+            continue  # the bare word is another concept's name
+        data.add_term(adjective.lower(), [descriptor_id], KIND_ENTRY, case_sensitive=False)
 
 
 def add_pharmacological_actions(data: VocabularyData, actions: Any) -> None:
@@ -439,7 +468,8 @@ MeSH 2024, courtesy of the U.S. National Library of Medicine; not the current NL
 the `jaytimm/mesh-resources` repository (commit 1937b5d). NLM is the creator, maintainer and provider of MeSH;
 NLM does not endorse this product. Changes made here: only descriptors with tree numbers under C (not C22), D,
 E, F03, F04.754, F01.145.317, F01.145.805, G07, G08, G09, B04 and M01.060 are kept; inverted (permuted) entry terms
-such as "Infarction, Myocardial" are dropped; top-level tree numbers missing from the table are restored;
+such as "Infarction, Myocardial" are dropped; a class's
+"anti-X agents" / "anti-X drugs" term also gives "anti-X" alone ("antiplatelet") as an entry term; top-level tree numbers missing from the table are restored;
 supplementary concept records appear only where MeSH gives them a pharmacological action. Terms are
 lower-cased and plural-folded for matching at run time. MeSH descriptor and SCR unique identifiers are kept.
 

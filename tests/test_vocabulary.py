@@ -193,3 +193,30 @@ def test_psychotherapies_are_in_the_vocabulary() -> None:
     vocabulary = Vocabulary.load()
     found = [c for m in vocabulary.mentions("Cognitive Behavioral Therapy or group therapy") for c in m.concept_ids]
     assert "D015928" in found
+
+
+@pytest.mark.parametrize(
+    ("term", "adjective"),
+    [
+        ("Antiplatelet Agents", "Antiplatelet"),
+        ("Anti-Retroviral Agents", "Anti-Retroviral"),
+        ("antithrombotic drugs", "antithrombotic"),
+        ("Anti-HIV Agents", None),  # "anti-HIV" is as often the antibody test
+        ("Anti-IL-6 Agents", None),
+        ("Nerve Agents", None),  # only "anti-" adjectives name a class by themselves
+        ("Anti-Inflammatory Agents, Non-Steroidal", None),  # inverted forms are never used
+    ],
+)
+def test_a_drug_class_is_named_by_its_anti_adjective(term: str, adjective: str | None) -> None:
+    from assistant.vocabulary_build import class_adjective
+
+    assert class_adjective(term) == adjective
+
+
+def test_antiplatelet_therapy_is_the_class_aspirin_belongs_to(vocabulary: Vocabulary) -> None:
+    """'long-term antiplatelet therapy' must reach aspirin through its pharmacological action."""
+    platelet_inhibitors = concept_ids(vocabulary, "long-term antiplatelet therapy")
+    assert platelet_inhibitors, "the bare adjective names the class"
+    aspirin = concept_ids(vocabulary, "aspirin")
+    assert any(vocabulary.relation(a, p) == "narrower" for a in aspirin for p in platelet_inhibitors)
+    assert concept_ids(vocabulary, "antiretrovirals") == concept_ids(vocabulary, "antiretroviral drugs")
