@@ -468,8 +468,8 @@ MeSH 2024, courtesy of the U.S. National Library of Medicine; not the current NL
 the `jaytimm/mesh-resources` repository (commit 1937b5d). NLM is the creator, maintainer and provider of MeSH;
 NLM does not endorse this product. Changes made here: only descriptors with tree numbers under C (not C22), D,
 E, F03, F04.754, F01.145.317, F01.145.805, G07, G08, G09, B04 and M01.060 are kept; inverted (permuted) entry terms
-such as "Infarction, Myocardial" are dropped; a class's
-"anti-X agents" / "anti-X drugs" term also gives "anti-X" alone ("antiplatelet") as an entry term; top-level tree numbers missing from the table are restored;
+such as "Infarction, Myocardial" are dropped; a class's "anti-X agents" / "anti-X drugs" term also gives
+"anti-X" alone ("antiplatelet") as an entry term; top-level tree numbers missing from the table are restored;
 supplementary concept records appear only where MeSH gives them a pharmacological action. Terms are
 lower-cased and plural-folded for matching at run time. MeSH descriptor and SCR unique identifiers are kept.
 
