@@ -81,6 +81,16 @@ SETS: dict[str, EvalSet] = {
         targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="25 further real records (15 API v2, 10 classic XML); development split after its first reading",
     ),
+    "unseen-dev3": EvalSet(
+        "unseen-dev3",
+        UNSEEN / "dev3.jsonl",
+        (UNSEEN / "records" / "dev3",),
+        # Written 2026-12-02 (fourth session) from 12 more ctgov-more and 8 bulk-xml records with balanced gold
+        # verdicts, committed before the system was run on it (eval/data/unseen/DEV3.md). Its first run measured
+        # precision per decision path on unseen records; it is a development split after that reading.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
+    ),
 }
 
 
