@@ -182,6 +182,7 @@ class EligibilityReasoner:
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
                     measured.add(finding.chunk.chunk_id)
+        _drop_alternatives_met(assessment)
         for unmet in _unmet(facts):
             taken.extend([unmet.span, unmet.cue_span])
             finding, accounted = self._unmet(unmet, criteria, question)
@@ -208,6 +209,7 @@ class EligibilityReasoner:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
             else:
                 assessment.unmatched.append(topic.surface)
+        _weigh_exceptions(assessment)
         if not assessment.findings:
             assessment.unmatched.clear()
         elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
@@ -268,6 +270,12 @@ class EligibilityReasoner:
         )
         finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]))
         bound = Span(*hit[1].span)
+        if finding.decision is Decision.EXCLUDED and chunk.section != EXCLUSION:
+            other = _alternative_bound(chunk.text, bound, constraints.comparisons)
+            if other is not None:
+                # "creatinine <= 1.5 x ULN or creatinine clearance >= 60 mL/min": one alternative missed is not the
+                # requirement missed; the other one decides.
+                return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALTERNATIVE_REASON)
         if finding.decision is not Decision.EXCLUDED or not self._exception_speaks_to(
             question, chunk, constraints, bound
         ):
@@ -977,6 +985,87 @@ def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> boo
     if for_sex is not None and _SEX_OF_WORD[for_sex.group("sex").lower()] != sex:
         return None
     return compare(value, bound.comparison)
+
+
+_ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
+# "... or ...", "... OR ...", "... and/or ..." between two bounds of one requirement, in one clause; not cases set by a
+# condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound.
+_OR_BETWEEN = re.compile(r"^[^;\n]*\b(?:or|and/or)\b[^;\n]*$", re.IGNORECASE)
+_CASE_CONDITION = re.compile(r"\b(?:if|when|unless|for (?:patients|participants|subjects|those|men|women))\b", re.I)
+
+
+_EXCEPTION_MAY_COVER = "the criterion's own exception speaks to another fact you gave; whether it covers you decides"
+
+
+def _weigh_exceptions(assessment: Assessment) -> None:
+    """One criterion both catching a fact ("radiosurgery for brain metastases") and excepting another one of the same
+    case ("off dexamethasone for 10 days"): the exception's conditions decide, so the catch is no verdict on its own.
+    A stated value was already checked against the exception's own bound ("PSA < 15 with prostatic hyperplasia")."""
+    excepted = {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.CONDITIONS}
+    assessment.findings[:] = [
+        replace(f, decision=Decision.UNDECIDED, reason=_EXCEPTION_MAY_COVER)
+        if f.decision is Decision.EXCLUDED and f.chunk.chunk_id in excepted and not f.path.startswith("value")
+        else f
+        for f in assessment.findings
+    ]
+
+
+def _drop_alternatives_met(assessment: Assessment) -> None:
+    """A requirement one of whose alternatives a stated value meets is met: the missed alternative does not decide."""
+    met = {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.ALLOWED}
+    missed: dict[str, set[Span]] = {}
+    for finding in assessment.findings:
+        if finding.reason == _ALTERNATIVE_REASON:
+            missed.setdefault(finding.chunk.chunk_id, set()).add(finding.span)
+    kept: list[Finding] = []
+    for finding in assessment.findings:
+        if finding.reason != _ALTERNATIVE_REASON:
+            kept.append(finding)
+        elif finding.chunk.chunk_id in met:
+            continue
+        elif len(missed[finding.chunk.chunk_id]) >= max(2, _measure_count(finding.chunk.text)):
+            # Every alternative the criterion offers was stated and missed: the requirement is missed.
+            kept.append(replace(finding, decision=Decision.EXCLUDED, reason="the value does not meet this requirement"))
+        else:
+            kept.append(finding)
+    assessment.findings[:] = kept
+
+
+def _measure_count(text: str) -> int:
+    measures: list[str] = []
+    for comparison in constraints_of(text).comparisons:
+        if not any(same_measure(comparison.measure, m) for m in measures):
+            measures.append(comparison.measure)
+    return len(measures)
+
+
+# "... at least 5 mm from the skin, or can be moved 5 mm away by injection": an alternative that is not a bound.
+# Not the bound's own wording ("2 or more", "18 or older", "ECOG 0 or 1").
+_OR_ALTERNATIVE_AFTER = re.compile(
+    r"[^;\n]*?,?\s+or\s+(?!(?:more|less|greater|higher|lower|older|younger|equal|above|below|fewer|over|under)\b|\d)"
+    r"(?:[a-z]+\s+){2}",
+    re.IGNORECASE,
+)
+
+
+def _alternative_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:
+    """Another alternative of the same requirement, joined to `bound` by "or" within one clause: a bound on another
+    measure, or a clause right after it that offers another way to qualify."""
+    after = _OR_ALTERNATIVE_AFTER.match(text, bound.end)
+    if after is not None and not _CASE_CONDITION.search(text, bound.end, after.end()):
+        return text[after.start() : after.end()]
+    for other in comparisons:
+        start, end = other.span
+        if other.measure.startswith("head:") or same_measure(other.measure, _measure_at(comparisons, bound)):
+            continue  # a bound with no measure of its own is a unit repeated in brackets, not an alternative
+        between = text[min(end, bound.end) : max(start, bound.start)]
+        if _OR_BETWEEN.match(between) and not _CASE_CONDITION.search(between):
+            return other
+    return None
+
+
+def _measure_at(comparisons: Sequence[Any], bound: Span) -> str:
+    return next((c.measure for c in comparisons if tuple(c.span) == (bound.start, bound.end)), "")
 
 
 def _threshold_finding(fact: str, chunk: Chunk, span: Span, satisfied: bool) -> Finding:

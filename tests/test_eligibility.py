@@ -550,3 +550,84 @@ def test_a_mention_in_an_explaining_parenthesis_is_not_what_is_excluded(reasoner
     ]
     assert reasoner.assess("I got a flu shot last week. Can I join?", criteria, {}).findings == []
     assert reasoner.assess("I have depression. Can I join?", criteria, {}).findings == []
+
+
+RENAL_EITHER_OR = [criterion(INCLUSION, 5, "Serum creatinine ≤ 1.5 x ULN or creatinine clearance ≥ 60 mL/min")]
+RENAL_BOTH = [criterion(INCLUSION, 5, "Serum creatinine ≤ 1.5 x ULN; creatinine clearance ≥ 60 mL/min")]
+
+
+@pytest.mark.parametrize(
+    ("question", "criteria", "decision"),
+    [
+        # One alternative missed, the other met: the requirement is met.
+        ("Creatinine is 1.8x ULN but creatinine clearance is 65 mL/min.", RENAL_EITHER_OR, Decision.ALLOWED),
+        # One alternative missed, the other not stated: the other one decides, so no verdict.
+        ("My creatinine is 1.8 x ULN. Can I join?", RENAL_EITHER_OR, None),
+        # Both alternatives missed: the requirement is missed.
+        ("Creatinine 1.8 x ULN and creatinine clearance 40 mL/min.", RENAL_EITHER_OR, Decision.EXCLUDED),
+        # Two separate requirements (no "or"): missing one is missing the requirement.
+        ("My creatinine is 1.8 x ULN. Can I join?", RENAL_BOTH, Decision.EXCLUDED),
+    ],
+)
+def test_a_requirement_with_alternatives_is_missed_only_when_every_alternative_is(
+    reasoner: EligibilityReasoner, question: str, criteria: list[Chunk], decision: Decision | None
+) -> None:
+    assessment = reasoner.assess(question, criteria, {})
+    got = assessment.decision if assessment.decision is not Decision.UNDECIDED else None
+    assert got is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+BRAIN_METASTASES = [
+    criterion(
+        EXCLUSION,
+        2,
+        "CNS metastases unless asymptomatic and not requiring steroids for at least 7 days before randomization. "
+        "At least 2 weeks must have passed between the end of brain radiotherapy and randomization.",
+    )
+]
+
+
+def test_a_criterion_that_catches_one_fact_and_excepts_another_gives_no_verdict(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """The catch ("radiosurgery") and the exception ("off dexamethasone") come from one criterion: its conditions
+    decide, which the question may or may not meet, so no verdict (it was "excluded")."""
+    question = "I had radiosurgery for 2 brain mets 3 weeks ago and stopped my dexamethasone 10 days ago. Can I join?"
+    assessment = reasoner.assess(question, BRAIN_METASTASES, {})
+    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision) for f in assessment.findings]
+    # With no exception in play, the same kind of criterion still excludes.
+    plain = [criterion(EXCLUSION, 2, "Known brain metastases")]
+    assert reasoner.assess("I have brain metastases right now.", plain, {}).decision is Decision.EXCLUDED
+
+
+def test_bounds_for_different_cases_are_not_alternatives(reasoner: EligibilityReasoner) -> None:
+    """'... if diagnosed with diabetes, or creatinine clearance >= 60 mL/min if not': the person's case picks the
+    bound, so missing the one for their case is missing the requirement."""
+    cases = [
+        criterion(
+            INCLUSION,
+            3,
+            "Serum creatinine ≤ 1.5 x ULN if diagnosed with diabetes, or creatinine clearance ≥ 60 mL/min if not",
+        )
+    ]
+    found = reasoner.assess("My creatinine is 1.8 x ULN.", cases, {}).findings
+    assert [f.reason for f in found] != [], "the value is read against the criterion"
+    assert all(f.reason != "the criterion also accepts another alternative, which decides" for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "alternative"),
+    [
+        ("Tumor at least 5 mm from the skin, or can be moved at least 5 mm away by saline injection", True),
+        ("Tumor at least 5 mm from the skin or 2 or more lesions", False),  # "or 2": the bound's own wording
+        ("Tumor at least 5 mm from the skin or greater", False),
+        ("Tumor at least 5 mm from the skin; or previously treated lesions", False),  # another clause
+    ],
+)
+def test_an_alternative_after_a_bound_is_another_way_to_qualify(
+    reasoner: EligibilityReasoner, text: str, alternative: bool
+) -> None:
+    assessment = reasoner.assess("My tumor sits 3 mm under the skin.", [criterion(INCLUSION, 4, text)], {})
+    reasons = [f.reason for f in assessment.findings if f.fact.startswith("tumor sits")]
+    assert reasons, [(f.fact, f.reason) for f in assessment.findings]
+    assert (reasons[0] == "the criterion also accepts another alternative, which decides") is alternative
