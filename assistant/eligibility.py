@@ -1415,6 +1415,14 @@ _POST_MODIFIER = re.compile(
     r"[ \t]+(to|of|involving|affecting|requiring)[ \t\n]+((?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*[ \t\n]*){1,5})",
     re.IGNORECASE,
 )
+# The same for a place on the body named as a site: "scars AT THE SITE OF sensor placement", "tattoo IN THE AREA OF
+# the injection", "skin disease AT THE APPLICATION SITE". Other "at"/"in" phrases are times ("at screening").
+_SITE_MODIFIER = re.compile(
+    r"(?:[ \t]*(?:/|,|\bor\b|\band\b)[ \t]*[^\W\d_][\w'-]*(?:[ \t]+[^\W\d_][\w'-]*)?)*"  # "scars/wounds/ports"
+    r"[ \t]+(at|on|over|near|in|within)[ \t\n]+((?:the[ \t]+)?(?:[^\W\d_]+[ \t]+)?(?:site|sites|area|region|location)"
+    r"\b(?:[ \t]+of)?(?:[ \t\n]+(?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*)){0,3})",
+    re.IGNORECASE,
+)
 # Words after the preposition that keep the criterion general ("allergy to ANY drug", "cancer of OTHER origin").
 _GENERAL_COMPLEMENT = frozenset({"any", "all", "other", "either", "unknown", "whatever", "each"})
 
@@ -1423,7 +1431,7 @@ def _restrictive_phrase(span: Span, text: str, question: str, vocabulary: Vocabu
     """The phrase after the mention when it narrows what the criterion names and the question does not speak to it
     ("Radiation therapy to whole abdomen" for "I had radiation"): the criterion catches only that case. The question
     speaks to it with a word of the phrase, or a concept of the phrase under any name ("Neupogen" for "rhG-CSF")."""
-    found = _POST_MODIFIER.match(text, span.end)
+    found = _POST_MODIFIER.match(text, span.end) or _SITE_MODIFIER.match(text, span.end)
     if found is None:
         return None
     words = [w for w, _, _ in word_spans(found.group(2))]
@@ -1432,6 +1440,7 @@ def _restrictive_phrase(span: Span, text: str, question: str, vocabulary: Vocabu
     content = [w for w in words if w not in STOPWORDS and len(w) > 2]
     if not content:
         return None
+    question = _STUDY_NAME.sub(" ", question)  # "the sensor study" names the study, not the site of the sensor
     asked = [w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 2]
     if any(same_word(a, b) for a in asked for b in content):
         return None

@@ -631,3 +631,21 @@ def test_an_alternative_after_a_bound_is_another_way_to_qualify(
     reasons = [f.reason for f in assessment.findings if f.fact.startswith("tumor sits")]
     assert reasons, [(f.fact, f.reason) for f in assessment.findings]
     assert (reasons[0] == "the criterion also accepts another alternative, which decides") is alternative
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("Surgical scars or open wounds at the site of sensor placement", None),  # is the belly that site?
+        ("Tattoos in the area of the injection", None),
+        ("Surgical scars at screening", Decision.EXCLUDED),  # a time, not a place
+        ("Surgical scars", Decision.EXCLUDED),
+    ],
+)
+def test_a_site_named_after_the_mention_narrows_it(
+    reasoner: EligibilityReasoner, text: str, decision: Decision | None
+) -> None:
+    question = "I have a surgical scar and a tattoo on my belly. Would that stop me from doing the injection study?"
+    assessment = reasoner.assess(question, [criterion(EXCLUSION, 4, text)], {})
+    got = assessment.decision if assessment.decision is not Decision.UNDECIDED else None
+    assert got is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
