@@ -502,6 +502,8 @@ class EligibilityReasoner:
         if chunk.section != EXCLUSION and not _requires_absence(constraints) and not _in_negated_item(span, chunk.text):
             return self._requirement(topic, hit, question, facts, numbers)
         # An exclusion (or a criterion that requires absence, "No prior X").
+        if _lacking_before(span, chunk.text):
+            return _lacking_finding(topic, chunk, span)
         if topic.negated:
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
         if self._is_studied(topic, studied) and not self._names_the_case(topic, question, chunk.text, span):
@@ -992,6 +994,31 @@ _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which dec
 # condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound.
 _OR_BETWEEN = re.compile(r"^[^;\n]*\b(?:or|and/or)\b[^;\n]*$", re.IGNORECASE)
 _CASE_CONDITION = re.compile(r"\b(?:if|when|unless|for (?:patients|participants|subjects|those|men|women))\b", re.I)
+
+
+# "... who does not practice two methods of contraception", "not using", "without": this exclusion catches those who
+# LACK the thing named. Modal negations ("must not have", "should not take") are prohibitions, not this.
+_LACKING_CUE = re.compile(
+    r"\b(?:(?:does|do|did|is|are|was|were)\s+not|doesn't|don't|isn't|aren't|without|unwilling|unable|refus\w*"
+    r"|fail\w*\s+to|lack\w*|inadequate|insufficient|not\s+(?:using|practi[cs]ing|taking|on|receiving|willing|able))\b"
+    r"[^,;:.]*$",
+    re.IGNORECASE,
+)
+_LACKING_REACH = 60  # characters between the cue and the mention: "does not practice two combined methods of"
+
+
+def _lacking_before(span: Span, text: str) -> bool:
+    start = max(text.rfind(b, 0, span.start) for b in (";", ".", ":", ",")) + 1  # not "\n": records wrap lines
+    return _LACKING_CUE.search(text, max(start, span.start - _LACKING_REACH), span.start) is not None
+
+
+def _lacking_finding(topic: Topic, chunk: Chunk, span: Span) -> Finding:
+    """An exclusion of those without it: saying you lack it is caught; otherwise the criterion's other conditions
+    ("women of child-bearing potential who ...") and whether you have it decide, so no verdict."""
+    if topic.negated:
+        return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "the criterion excludes those without it")
+    reason = "the criterion excludes those without it; whether you have it, the question does not say"
+    return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
 
 
 _EXCEPTION_MAY_COVER = "the criterion's own exception speaks to another fact you gave; whether it covers you decides"

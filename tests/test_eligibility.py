@@ -649,3 +649,33 @@ def test_a_site_named_after_the_mention_narrows_it(
     assessment = reasoner.assess(question, [criterion(EXCLUSION, 4, text)], {})
     got = assessment.decision if assessment.decision is not Decision.UNDECIDED else None
     assert got is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+CONTRACEPTION_LACKING = [
+    criterion(
+        EXCLUSION,
+        15,
+        "Women of child-bearing potential who are not surgically sterile, or do not use two methods of contraception",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("Do I still have to use two birth control methods? I'm 52.", None),  # what the exclusion lacks, asked about
+        ("I use the pill and condoms. Can I join?", None),  # other conditions of the criterion still decide
+        ("I'm 30 and I don't use any contraception.", Decision.EXCLUDED),  # saying you lack it is caught
+    ],
+)
+def test_an_exclusion_of_those_lacking_something_is_not_caught_by_having_it(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    assessment = reasoner.assess(question, CONTRACEPTION_LACKING, {})
+    got = assessment.decision if assessment.decision is not Decision.UNDECIDED else None
+    assert got is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_modal_negation_is_a_prohibition_not_a_lack(reasoner: EligibilityReasoner) -> None:
+    prohibition = [criterion(EXCLUSION, 3, "Participants must not take warfarin during the study")]
+    assert reasoner.assess("I take warfarin every day.", prohibition, {}).decision is Decision.EXCLUDED
