@@ -253,6 +253,8 @@ class EligibilityReasoner:
     def _measured_by(self, measurement: _Measured, chunk: Chunk, question: str, sex: str | None) -> Finding | None:
         constraints = constraints_of(chunk.text)
         found = [c for c in constraints.comparisons if same_measure(c.measure, measurement.measure)]
+        if measurement.measure in _MEASURES_OF_A_SUBJECT:
+            found = [c for c in found if self._same_subject(Span(*c.span), chunk.text, question)]
         if not found:
             return None
         allowances = [c for c in found if _inside_exception(Span(*c.span), constraints)]
@@ -286,6 +288,20 @@ class EligibilityReasoner:
             return finding
         reason = "the criterion makes an exception that the question's own words describe"
         return Finding(finding.fact, Decision.CONDITIONS, chunk, finding.span, reason)
+
+    def _same_subject(self, bound: Span, text: str, question: str) -> bool:
+        """A grade or stage is of something: "chronic GvHD of grade 2 or higher" is not "grade 2 tingling". The bound's
+        clause must name no condition, or one related to a condition of the question, or share a word with it."""
+        clause = _clause_of(bound, text)
+        named = [c for m in mentions_of(self.vocabulary, text[clause.start : clause.end]) for c in m.concept_ids]
+        if not named:
+            return True
+        said = [c for m in mentions_of(self.vocabulary, question) for c in m.concept_ids]
+        if any(self.vocabulary.relation(a, b) is not None for a in said for b in named):
+            return True
+        asked = {w for w, _, _ in word_spans(question) if len(w) > 3} - STOPWORDS - self.scaffolding
+        there = {w for w, _, _ in word_spans(text[clause.start : clause.end]) if len(w) > 3} - STOPWORDS
+        return any(same_word(a, b) for a in asked - _SUBJECT_FREE_WORDS for b in there)
 
     def _exception_speaks_to(
         self, question: str, chunk: Chunk, constraints: CriterionConstraints, bound: Span | None = None
@@ -989,6 +1005,10 @@ def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> boo
     return compare(value, bound.comparison)
 
 
+# Measures that are a grade or stage OF something the criterion names (CTCAE grade, tumour stage); a score's or a
+# lab's name says what it measures, so they need no subject.
+_MEASURES_OF_A_SUBJECT = frozenset({"grade", "stage"})
+_SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still", "have", "been"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
 # "... or ...", "... OR ...", "... and/or ..." between two bounds of one requirement, in one clause; not cases set by a
 # condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound.

@@ -679,3 +679,14 @@ def test_an_exclusion_of_those_lacking_something_is_not_caught_by_having_it(
 def test_a_modal_negation_is_a_prohibition_not_a_lack(reasoner: EligibilityReasoner) -> None:
     prohibition = [criterion(EXCLUSION, 3, "Participants must not take warfarin during the study")]
     assert reasoner.assess("I take warfarin every day.", prohibition, {}).decision is Decision.EXCLUDED
+
+
+def test_a_grade_is_compared_only_with_a_grade_of_the_same_thing(reasoner: EligibilityReasoner) -> None:
+    """'grade 2 tingling' is a neuropathy grade: 'chronic GvHD of grade 2 or higher' does not decide it, an
+    unresolved-toxicity grade does."""
+    gvhd = criterion(EXCLUSION, 18, "Active acute GvHD of any grade or chronic GvHD of grade 2 or higher")
+    toxicity = criterion(EXCLUSION, 17, "Unresolved toxicity of grade 2 or higher from previous anticancer therapy")
+    question = "He still has grade 2 tingling in his feet from chemotherapy toxicity. Does that keep him out?"
+    graded = [f for f in reasoner.assess(question, [gvhd, toxicity], {}).findings if "grade" in f.fact]
+    assert [f.chunk.criterion for f in graded] == ["17"], [(f.fact, f.chunk.criterion) for f in graded]
+    assert not [f for f in reasoner.assess(question, [gvhd], {}).findings if "grade" in f.fact]
