@@ -195,13 +195,14 @@ class EligibilityReasoner:
                 assessment.findings.append(_tagged(finding, "unmet requirement"))
         topics = self.topics(question, facts, taken)
         studied = self._studied(summary)
-        found = [(t, self._topic(t, question, facts, criteria, taken, studied)) for t in topics]
+        excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
+        found = [(t, self._topic(t, question, facts, criteria, taken, studied, excepted)) for t in topics]
         if not any(f for _, f in found):
             # Nothing the vocabulary names is in the criteria: the question's own words are the last resort.
             words = self.word_topic(question, facts, taken)
             if words is not None:
                 topics = [words]
-                found = [(words, self._topic(words, question, facts, criteria, taken, studied))]
+                found = [(words, self._topic(words, question, facts, criteria, taken, studied, excepted))]
         for topic, finding in found:
             if finding is not None and _number_decided_elsewhere(finding, measured):
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
@@ -209,7 +210,7 @@ class EligibilityReasoner:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
             else:
                 assessment.unmatched.append(topic.surface)
-        _weigh_exceptions(assessment)
+        _weigh_exceptions(assessment, excepted)
         if not assessment.findings:
             assessment.unmatched.clear()
         elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
@@ -425,9 +426,11 @@ class EligibilityReasoner:
         criteria: Sequence[Chunk],
         taken: Sequence[Any],
         studied: frozenset[str] = frozenset(),
+        excepted: set[str] | None = None,
     ) -> Finding | None:
         """Every criterion that names the topic is checked: one that excludes the asker decides, one that cannot be
-        decided from the question blocks a verdict, otherwise the best requirement or exclusion that admits."""
+        decided from the question blocks a verdict, otherwise the best requirement or exclusion that admits.
+        `excepted` collects the criteria whose exception clause describes the topic, chosen or not."""
         hits = [h for h in (self._hit(topic, c) for c in criteria) if h is not None]
         if not hits:
             return None
@@ -438,6 +441,8 @@ class EligibilityReasoner:
         strong = _drop_other_mentions(strong, question)
         numbers = _unused_numbers(question, taken, facts)
         findings = [self._decide(topic, h, question, facts, numbers, studied) for h in strong]
+        if excepted is not None:
+            excepted.update(f.chunk.chunk_id for f in findings if f.decision is Decision.CONDITIONS)
         allowance = [
             f
             for f, h in zip(findings, strong, strict=True)
@@ -548,6 +553,9 @@ class EligibilityReasoner:
         if caught and _CONDITIONAL_ENTRY.search(chunk.text):
             reason = "the criterion says such cases may still be eligible under the conditions it states"
             return Finding(topic.surface, Decision.CONDITIONS, chunk, caught[0][1], reason)
+        if caught and self._exception_touched(topic, hit, question, constraints):
+            reason = "the criterion makes an exception your question speaks to; whether your case is it decides"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, caught[0][1], reason)
         if caught:
             return Finding(topic.surface, Decision.EXCLUDED, chunk, caught[0][1], _excluded_reason(chunk))
         if any(o[0] is Decision.ALLOWED for o in outcomes) and not any(o[0] is Decision.UNDECIDED for o in outcomes):
@@ -585,6 +593,26 @@ class EligibilityReasoner:
                 return True
         outside = [s for s in hit.spans if s not in inside]
         return any(self._narrower_at(text, a, b) for a in inside for b in outside)
+
+    def _exception_touched(
+        self, topic: Topic, hit: _TopicHit, question: str, constraints: CriterionConstraints
+    ) -> bool:
+        """An exception carved from the mention ("hyposensitization therapy other than an established maintenance
+        regimen") shares a word with the question ("on the maintenance dose"): it may be the asker's case. Not
+        enough to say it is (the question may name both the caught case and the excepted one), too much to exclude."""
+        text = hit.chunk.text
+        question = _STUDY_NAME.sub(" ", question)  # "the potassium juice study" names the study, not the asker's case
+        asked = {w for w, _, _ in word_spans(question) if len(w) > 3} - set(topic.words) - STOPWORDS - self.scaffolding
+        for clause in constraints.exceptions:
+            if clause.carves_from is None or not any(_within(s, Span(*clause.carves_from)) for s in hit.spans):
+                continue  # an exception of another part of the criterion ("any drug other than ... for RA")
+            excepted = text[clause.span[0] : clause.span[1]]
+            if any(re.search(_NON + re.escape(w), excepted, re.IGNORECASE) for w in topic.words):
+                continue  # "except non-melanoma skin cancer" says the asker's melanoma is not excepted
+            said = {w for w, _, _ in word_spans(excepted)} - STOPWORDS
+            if any(same_word(a, b) for a in asked for b in said):
+                return True
+        return False
 
     def _condition_met(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts) -> bool:
         """A condition under which the criterion does not apply ("unless in complete remission for at least 5
@@ -1044,11 +1072,11 @@ def _lacking_finding(topic: Topic, chunk: Chunk, span: Span) -> Finding:
 _EXCEPTION_MAY_COVER = "the criterion's own exception speaks to another fact you gave; whether it covers you decides"
 
 
-def _weigh_exceptions(assessment: Assessment) -> None:
+def _weigh_exceptions(assessment: Assessment, excepted: set[str]) -> None:
     """One criterion both catching a fact ("radiosurgery for brain metastases") and excepting another one of the same
     case ("off dexamethasone for 10 days"): the exception's conditions decide, so the catch is no verdict on its own.
     A stated value was already checked against the exception's own bound ("PSA < 15 with prostatic hyperplasia")."""
-    excepted = {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.CONDITIONS}
+    excepted = excepted | {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.CONDITIONS}
     assessment.findings[:] = [
         replace(f, decision=Decision.UNDECIDED, reason=_EXCEPTION_MAY_COVER)
         if f.decision is Decision.EXCLUDED and f.chunk.chunk_id in excepted and not f.path.startswith("value")
@@ -1457,9 +1485,12 @@ def _restrictive_word(span: Span, text: str, question: str) -> str | None:
 
 
 # A phrase right after a mention that narrows it to a site, a cause or a kind: "radiation therapy TO WHOLE ABDOMEN",
-# "fracture OF THE HIP", "infection REQUIRING IV antibiotics". It runs to the next punctuation or coordination.
+# "fracture OF THE HIP", "infection REQUIRING IV antibiotics", "anticancer therapy TARGETING immune receptors".
+# It runs to the next punctuation or coordination.
 _POST_MODIFIER = re.compile(
-    r"[ \t]+(to|of|involving|affecting|requiring)[ \t\n]+((?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*[ \t\n]*){1,5})",
+    r"(?:[ \t]+(?:therapy|therapies|treatments?|agents?|drugs?|medications?))?"  # "anticancer THERAPY targeting"
+    r"[ \t]+(to|of|involving|affecting|requiring|targeting|against|directed\s+(?:against|at))"
+    r"[ \t\n]+((?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*[ \t\n]*){1,5})",
     re.IGNORECASE,
 )
 # The same for a place on the body named as a site: "scars AT THE SITE OF sensor placement", "tattoo IN THE AREA OF

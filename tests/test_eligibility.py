@@ -690,3 +690,27 @@ def test_a_grade_is_compared_only_with_a_grade_of_the_same_thing(reasoner: Eligi
     graded = [f for f in reasoner.assess(question, [gvhd, toxicity], {}).findings if "grade" in f.fact]
     assert [f.chunk.criterion for f in graded] == ["17"], [(f.fact, f.chunk.criterion) for f in graded]
     assert not [f for f in reasoner.assess(question, [gvhd], {}).findings if "grade" in f.fact]
+
+
+def test_an_exception_the_question_speaks_to_is_not_overruled(reasoner: EligibilityReasoner) -> None:
+    """'other than an established maintenance regimen' and 'on the maintenance dose now': maybe the asker's case,
+    so no verdict; a question that does not speak to the exception is still excluded."""
+    shots = [criterion(EXCLUSION, 7, "Immunotherapy for allergies other than an established maintenance regimen")]
+    touched = reasoner.assess("I get allergy immunotherapy, on the maintenance dose now. OK?", shots, {})
+    assert touched.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in touched.findings]
+    plain = reasoner.assess("I just started allergy immunotherapy last week. OK?", shots, {})
+    assert plain.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in plain.findings]
+
+
+def test_a_targeted_class_narrows_the_criterion(reasoner: EligibilityReasoner) -> None:
+    """'anticancer therapy targeting immune-regulatory receptors' does not catch plain cisplatin."""
+    targeted = [criterion(EXCLUSION, 4, "Any other anticancer therapy targeting immune-regulatory receptors")]
+    assessment = reasoner.assess("I had adjuvant cisplatin in 2021. Does that rule me out?", targeted, {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.reason) for f in assessment.findings]
+
+
+def test_an_exception_that_names_the_opposite_kind_is_not_touched(reasoner: EligibilityReasoner) -> None:
+    """'except non-melanoma skin cancer' shares 'skin' with a melanoma question but excepts everything but it."""
+    prior = [criterion(EXCLUSION, 2, "Any previous cancer (except non-melanoma skin cancer)")]
+    assessment = reasoner.assess("I had a melanoma removed from the skin of my back. Is that an exception?", prior, {})
+    assert assessment.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
