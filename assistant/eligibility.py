@@ -86,6 +86,7 @@ class Finding:
     span: Span
     reason: str
     path: str = field(default="", metadata={"doc": "which kind of reasoning decided it; reported per path by eval"})
+    how: str = field(default="", metadata={"doc": "how the criterion named the topic: named, narrower, broader"})
 
 
 @dataclass
@@ -440,7 +441,7 @@ class EligibilityReasoner:
         strong = strong[:_MAX_HITS]
         strong = _drop_other_mentions(strong, question)
         numbers = _unused_numbers(question, taken, facts)
-        findings = [self._decide(topic, h, question, facts, numbers, studied) for h in strong]
+        findings = [replace(self._decide(topic, h, question, facts, numbers, studied), how=_how(h)) for h in strong]
         if excepted is not None:
             excepted.update(f.chunk.chunk_id for f in findings if f.decision is Decision.CONDITIONS)
         allowance = [
@@ -704,6 +705,11 @@ class EligibilityReasoner:
         if opposite is not None:
             reason = f"the criterion requires {opposite[0]}, and the question says {opposite[1]}"
             return Finding(topic.surface, Decision.EXCLUDED, chunk, span, reason)
+        if topic.concepts and hit.strength < _NARROWER:
+            # "Diabetic retinopathy in any stage" for "I have an eye disease": having the broader thing does not show
+            # having the kind required. Not having it does (decided above), as does an opposite state.
+            reason = "the criterion requires a particular kind of it; whether yours is it, the question does not say"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         if numbers and _has_quantity(constraints, clause, span):
             reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
@@ -889,7 +895,15 @@ def _tagged(finding: Finding, stage: str) -> Finding:
     section = {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(finding.chunk.section, "other")
     if finding.chunk.fact:
         section = finding.chunk.fact
-    return replace(finding, path=f"{stage}/{section}")
+    return replace(finding, path=f"{stage}/{section}" + (f"/{finding.how}" if finding.how else ""))
+
+
+def _how(hit: _TopicHit) -> str:
+    """How the criterion names the topic: itself (or its words), a broader class the question's concept is under
+    ("malignancy" for lymphoma), or a narrower case. Verdicts through a class are a separate path to calibrate."""
+    if hit.strength >= 1.0:
+        return "named"
+    return "class" if hit.strength >= _STRONG else "narrower case"
 
 
 def _tag(findings: list[Finding], stage: str) -> None:

@@ -714,3 +714,12 @@ def test_an_exception_that_names_the_opposite_kind_is_not_touched(reasoner: Elig
     prior = [criterion(EXCLUSION, 2, "Any previous cancer (except non-melanoma skin cancer)")]
     assessment = reasoner.assess("I had a melanoma removed from the skin of my back. Is that an exception?", prior, {})
     assert assessment.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_having_the_broader_thing_does_not_meet_a_narrower_requirement(reasoner: EligibilityReasoner) -> None:
+    """Required 'diabetic retinopathy': 'I have an eye disease' does not show it; 'no eye disease' rules it out."""
+    required = [criterion(INCLUSION, 4, "Diabetic retinopathy of any stage")]
+    has_broader = reasoner.assess("I have an eye disease. Can I join?", required, {})
+    assert has_broader.decision is Decision.UNDECIDED, [(f.fact, f.decision) for f in has_broader.findings]
+    lacks_broader = reasoner.assess("I have no eye disease at all. Can I join?", required, {})
+    assert lacks_broader.decision is Decision.EXCLUDED, [(f.fact, f.decision) for f in lacks_broader.findings]
