@@ -236,14 +236,25 @@ class LexicalIndex:
         return [self._term_ids[t] for t in tokens(query) if t in self._term_ids]
 
     def search(
-        self, query: str, k: int, trial_id: str | None, sections: Sequence[str] | None
+        self,
+        query: str,
+        k: int,
+        trial_id: str | None,
+        sections: Sequence[str] | None,
+        related: str = "",
+        related_weight: float = 0.0,
     ) -> list[tuple[Chunk, float]]:
-        terms = self.query_terms(query)
+        """BM25 of the query's words, plus `related` words (vocabulary expansions) counted at `related_weight`, so a
+        rare word the asker used still outweighs the synonyms and broader names added for them."""
+        own = self.query_terms(query)
+        extra = [t for t in self.query_terms(related) if t not in own] if related_weight > 0 else []
+        terms = own + extra
+        weights = [1.0] * len(own) + [related_weight] * len(extra)
         rows = self.rows_of(trial_id) if trial_id is not None else (0, self.counts.rows)
         if not terms or rows is None:
             return []
         lo, hi = rows
-        scores = self.scores(terms) if trial_id is None else self.trial_scores(terms, trial_id)
+        scores = self.scores(terms, weights) if trial_id is None else self.trial_scores(terms, trial_id, weights)
         allowed = scores > 0
         if sections:
             wanted = [i for i, name in enumerate(self.sections) if name in sections]
@@ -262,7 +273,7 @@ class LexicalIndex:
         lo, _ = self.passages.rows_of(trial_id) or (row, row)
         return self.trial_chunks(trial_id)[row - lo]
 
-    def trial_scores(self, terms: Sequence[int], trial_id: str) -> np.ndarray:
+    def trial_scores(self, terms: Sequence[int], trial_id: str, weights: Sequence[float] = ()) -> np.ndarray:
         """BM25 of one trial's passages (corpus-wide statistics); reads only that trial's rows, so its
         cost does not grow with the corpus."""
         lo, hi = self.rows_of(trial_id) or (0, 0)
@@ -270,19 +281,19 @@ class LexicalIndex:
         columns, counts = self.counts.indices[start:end], self.counts.data[start:end]
         rows = _row_of_entry(self.counts.indptr[lo : hi + 1] - start)
         scores = np.zeros(hi - lo, dtype=np.float32)
-        for term in terms:
+        for term, weight in zip(terms, weights or [1.0] * len(terms), strict=True):
             hit = columns == term
             tf = counts[hit]
-            np.add.at(scores, rows[hit], self._weight(term, tf, lo + rows[hit]))
+            np.add.at(scores, rows[hit], weight * self._weight(term, tf, lo + rows[hit]))
         return scores
 
-    def scores(self, terms: Sequence[int]) -> np.ndarray:
-        """BM25 of every passage."""
+    def scores(self, terms: Sequence[int], weights: Sequence[float] = ()) -> np.ndarray:
+        """BM25 of every passage (each term's contribution times its weight, 1 by default)."""
         indptr, rows, counts = self._postings
         scores = np.zeros(self.counts.rows, dtype=np.float32)
-        for term in terms:
+        for term, weight in zip(terms, weights or [1.0] * len(terms), strict=True):
             found, tf = rows[indptr[term] : indptr[term + 1]], counts[indptr[term] : indptr[term + 1]]
-            scores[found] += self._weight(term, tf, found)
+            scores[found] += weight * self._weight(term, tf, found)
         return scores
 
     def _weight(self, term: int, tf: np.ndarray, rows: np.ndarray) -> np.ndarray:

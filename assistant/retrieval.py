@@ -19,6 +19,7 @@ from assistant.lexical import LexicalIndex
 from assistant.records import ScoredChunk
 from assistant.settings import Settings
 from assistant.store import TrialStore
+from assistant.vocabulary import Vocabulary
 from ingest.records import Chunk
 
 
@@ -119,7 +120,9 @@ class HybridRetriever(BaseRetriever):
         # One catalog read serves both sides: the BM25 index is the one of the generation `valid` belongs to.
         view = self.store.catalog_view()
         lexical, valid = self.lexical(view), view[1]
-        lexical_hits = lexical.search(expanded, n, trial_id, sections)
+        weight = self.settings.vocabulary_expansion_weight
+        related = " ".join(_vocabulary().expansions(query)) if weight > 0 else ""
+        lexical_hits = lexical.search(expanded, n, trial_id, sections, related, weight)
         trial_chunks = lexical.trial_chunks(trial_id) if trial_id else []
         dense_hits = self.store.dense_search(expanded, n, trial_id, sections, valid, trial_chunks)
         return fuse(lexical_hits, dense_hits, self.settings.rrf_k)[:k]
@@ -129,6 +132,10 @@ class HybridRetriever(BaseRetriever):
             Document(page_content=s.chunk.text, metadata={**s.chunk.model_dump(exclude={"text"}), "score": s.score})
             for s in self.search(query, trial_id=self.trial_id)
         ]
+
+
+def _vocabulary() -> Vocabulary:
+    return Vocabulary.load()  # one per process (loaded once, cached by Vocabulary.load)
 
 
 def fuse(lexical: list[tuple[Chunk, float]], dense: list[tuple[Chunk, float]], rrf_k: int) -> list[ScoredChunk]:

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     top_k: int = 8
     candidates: int = 40
     rrf_k: int = 60
+    vocabulary_expansion_weight: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="BM25 weight of the vocabulary's names, synonyms and parents added to a query (0: not added)",
+    )
 
     backend: Literal["offline", "openai"] | None = Field(
         default=None, description="answer backend; default: openai when an LLM model is configured, else offline"
@@ -99,6 +105,9 @@ class Settings(BaseSettings):
     client_faq_drafts_per_hour: int = Field(default=6, description="FAQ drafts one non-administrator session may make")
     login_failures_per_window: int = Field(default=5, description="failed logins from one address before a pause")
     login_window_s: float = Field(default=300.0, description="the window (and the pause) for failed logins")
+    cross_trial_page_size: int = Field(
+        default=10, description="trials per page of a question asked with no trial chosen (each gets its own answer)"
+    )
 
     def resolved_backend(self) -> str:
         if self.backend:

@@ -381,3 +381,18 @@ def test_an_edited_record_embeds_only_its_changed_passages_even_without_the_cach
     after = {passage_text(c) for c in chunk_trial(load_file(edited)[0])}
     assert report.replaced == [SEED_ID]
     assert sorted(counting.embedded) == sorted(after - before) and len(counting.embedded) <= 2
+
+
+def test_related_words_count_at_their_weight_and_never_twice(qa: TrialQA) -> None:
+    """Vocabulary expansions add BM25 at a lower weight, so a rare word the asker used still outweighs them."""
+    lexical = qa.retriever.lexical()
+    own, extra = lexical.query_terms("pneumonitis"), lexical.query_terms("interstitial lung disease")
+    assert own and extra
+    weights = [1.0] * len(own) + [0.3] * len(extra)
+    combined = lexical.scores(own + extra, weights)
+    by_term = sum(lexical.scores([t]) * w for t, w in zip(own + extra, weights, strict=True))
+    np.testing.assert_allclose(combined, by_term, rtol=2e-6, atol=1e-6)
+    plain = dict(lexical.search("pneumonitis", 5, SEED_ID, None))
+    again = dict(lexical.search("pneumonitis", 5, SEED_ID, None, related="pneumonitis", related_weight=0.3))
+    assert [c.chunk_id for c in plain] == [c.chunk_id for c in again]  # a word already asked is not added again
+    assert list(plain.values()) == list(again.values())
