@@ -1145,9 +1145,11 @@ def _alternative_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> An
         return text[after.start() : after.end()]
     for other in comparisons:
         start, end = other.span
-        if other.measure.startswith("head:") or same_measure(other.measure, _measure_at(comparisons, bound)):
-            continue  # a bound with no measure of its own is a unit repeated in brackets, not an alternative
+        if (start < bound.end and bound.start < end) or same_measure(other.measure, _measure_at(comparisons, bound)):
+            continue
         between = text[min(end, bound.end) : max(start, bound.start)]
+        if between.count("(") + between.count("[") > between.count(")") + between.count("]"):
+            continue  # the same bound repeated in other units in brackets ("6.5% [48 mmol/mol]"), not an alternative
         if _OR_BETWEEN.match(between) and not _CASE_CONDITION.search(between):
             return other
     return None

@@ -723,3 +723,15 @@ def test_having_the_broader_thing_does_not_meet_a_narrower_requirement(reasoner:
     assert has_broader.decision is Decision.UNDECIDED, [(f.fact, f.decision) for f in has_broader.findings]
     lacks_broader = reasoner.assess("I have no eye disease at all. Can I join?", required, {})
     assert lacks_broader.decision is Decision.EXCLUDED, [(f.fact, f.decision) for f in lacks_broader.findings]
+
+
+def test_alternative_lab_bounds_named_only_by_their_abbreviation(reasoner: EligibilityReasoner) -> None:
+    """'either ESR > 30 mm/hr OR CRP > 1.0 mg/dl': ESR 25 with CRP 1.4 meets the requirement."""
+    either = [
+        criterion(INCLUSION, 5, "Active disease with either ESR greater than 30 mm/hr OR CRP greater than 1.0 mg/dl")
+    ]
+    met = reasoner.assess("ESR is 25 mm/hr and CRP 1.4 mg/dl. Does she qualify?", either, {})
+    assert met.decision is Decision.ALLOWED, [(f.fact, f.decision, f.reason) for f in met.findings]
+    repeated = [criterion(INCLUSION, 3, "HbA1c 6.5-10.5 % [48-91 mmol/mol] at screening")]
+    missed = reasoner.assess("My HbA1c is 11.2 %.", repeated, {})
+    assert missed.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in missed.findings]
