@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from assistant.answerers import backend_names
 from assistant.extensions import Extension, add_commands
-from assistant.records import Answer
+from assistant.records import Answer, TrialListing
 from assistant.settings import Settings
 from ingest.records import is_nct_id, shown
 
@@ -33,6 +33,11 @@ def nct_id(value: str) -> str:
     if not is_nct_id(normalised):
         raise argparse.ArgumentTypeError(f"{shown(value)} is not an NCT id (NCT and 8 ASCII digits)")
     return normalised
+
+
+def nct_ids(value: str) -> list[str]:
+    """An argparse type: comma-separated NCT ids, in order."""
+    return [nct_id(part) for part in value.split(",") if part.strip()]
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -64,6 +69,31 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def format_listing(listing: TrialListing) -> str:
+    """A listing as readable text: the totals, then per trial its line and, under it, its own cited passages."""
+    head = listing.answer.split("\n")[0]
+    lines = [head]
+    first = (listing.page - 1) * listing.page_size + 1
+    for number, entry in enumerate(listing.trials, start=first):
+        verdict = f" [{entry.answer.verdict.value}]" if entry.answer.verdict else ""
+        status = f", {entry.status.replace('_', ' ').lower()}" if entry.status else ""
+        lines.append(f"{number}. {entry.trial_id}{verdict} {entry.title[:90]}{status}")
+        for site in entry.sites[:3]:
+            lines.append(f"     site: {site}")
+        lines.append("     " + " ".join(entry.answer.answer.split()))
+        for i, citation in enumerate(entry.answer.citations, start=1):
+            lines.append(f"     [{i}] {citation.label}: “{' '.join(citation.quote.split())}”")
+    shown = first - 1 + len(listing.trials)
+    if listing.total > shown:
+        lines.append(f"(trials {first}-{shown} of {listing.total}; --page {listing.page + 1} for more)")
+    lines.append("(no trial chosen: each verdict is about the trial it follows only; not medical advice)")
+    return "\n".join(lines)
+
+
+def format_any(answer: Answer) -> str:
+    return format_listing(answer) if isinstance(answer, TrialListing) else format_answer(answer)
+
+
 def answer_json(answer: Answer) -> str:
     return answer.model_dump_json()
 
@@ -84,14 +114,31 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not args.question:
         print("error: give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
+    from assistant.across_trials import TrialFilters
     from assistant.service import QuestionTooLong
 
+    filters = TrialFilters.given(
+        status=args.status,
+        phase=args.phase,
+        study_type=args.study_type,
+        country=args.country,
+        state=args.state,
+        city=args.city,
+        condition=args.condition,
+    )
     try:
-        answer = service.ask(args.question, trial_id=args.trial)
+        answer = service.ask(
+            args.question,
+            trial_id=args.trial,
+            listed=args.listed or (),
+            filters=filters,
+            page=args.page,
+            page_size=args.page_size,
+        )
     except (QuestionTooLong, LookupError) as error:
         print(f"error: {_cut(str(error.args[0] if error.args else error), 300)}", file=sys.stderr)
         return 2
-    print(answer_json(answer) if args.json else format_answer(answer))
+    print(answer_json(answer) if args.json else format_any(answer))
     return 0
 
 
@@ -152,7 +199,9 @@ def _answer_line(service: TrialQA, source: str, number: int, raw: bytes | None, 
     try:
         parsed = _parse_line(raw)
         item = _question_item(parsed)
-        answer = service.ask(item["question"], trial_id=item["trial_id"], history=item["history"])
+        answer = service.ask(
+            item["question"], trial_id=item["trial_id"], history=item["history"], listed=item["listed"]
+        )
     except (BadLine, QuestionTooLong) as error:
         problem = str(error)
     except LookupError as error:  # an unknown trial or an empty index: this line fails, the next is asked
@@ -161,7 +210,7 @@ def _answer_line(service: TrialQA, source: str, number: int, raw: bytes | None, 
         log.debug("line %d of %s failed", number, source, exc_info=True)
         problem = f"could not be answered ({type(error).__name__}: {_cut(str(error))})"
     else:
-        return (answer_json(answer) if as_json else format_answer(answer)), True
+        return (answer_json(answer) if as_json else format_any(answer)), True
     if as_json:
         given = parsed if isinstance(parsed, dict) else {}
         echo = {key: _cut(given[key]) if isinstance(given.get(key), str) else None for key in ("trial_id", "question")}
@@ -203,12 +252,20 @@ def _question_item(item: Any) -> dict[str, Any]:
         raise BadLine(f'"trial_id" {_as_json(item["trial_id"])} is not an NCT id (NCT and 8 ASCII digits)')
     if not isinstance(history, list) or not all(isinstance(turn, str) for turn in history):
         raise BadLine('"history" must be a list of strings')
+    listed = item.get("listed") or []  # the trial ids of the listing before ("trials" of a trial_list answer)
+    if not isinstance(listed, list) or not all(isinstance(t, str) and is_nct_id(t.strip().upper()) for t in listed):
+        raise BadLine('"listed" must be a list of NCT ids')
     from ingest.loaders import string_problem
 
     problem = string_problem([question, history])
     if problem:
         raise BadLine(f"the question holds {problem}")
-    return {"question": question, "trial_id": trial_id, "history": history}
+    return {
+        "question": question,
+        "trial_id": trial_id,
+        "history": history,
+        "listed": [t.strip().upper() for t in listed],
+    }
 
 
 def cmd_trials(args: argparse.Namespace) -> int:
@@ -280,7 +337,10 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)
 
-    ask = sub.add_parser("ask", help="answer a question with citations")
+    # A short usage line: with the cross-trial filters the full one fills a screen above every one-line error.
+    ask = sub.add_parser(
+        "ask", help="answer a question with citations", usage="trialqa ask [QUESTION] [--trial NCT] [options]"
+    )
     ask.add_argument("question", nargs="?")
     ask.add_argument("--trial", type=nct_id, help="NCT id to answer about")
     ask.add_argument(
@@ -290,6 +350,32 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     )
     ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
     ask.add_argument("--backend", choices=backend_names())
+    across = ask.add_argument_group(
+        "without --trial",
+        "the question is answered across the indexed trials: a page of matching trials, each answered",
+    )
+    across.add_argument("--page", type=int, default=1, help="page of the listing (default 1)")
+    across.add_argument("--page-size", type=int, help="trials per page (default $TRIALQA_CROSS_TRIAL_PAGE_SIZE or 10)")
+    for flag, example in (
+        ("status", "recruiting, 'not yet recruiting', completed"),
+        ("phase", "2, II, 'phase 1/2'"),
+        ("study-type", "interventional, observational"),
+        ("country", "China"),
+        ("state", "Guangdong"),
+        ("city", "Guangzhou"),
+        ("condition", "'breast cancer' (narrower conditions match too)"),
+    ):
+        across.add_argument(
+            f"--{flag}",
+            action="append",
+            default=[],
+            help=f"keep trials with this {flag} ({example}); repeatable: any of them",
+        )
+    across.add_argument(
+        "--listed",
+        type=nct_ids,
+        help="comma-separated trial ids of the listing before (its \"trials\"), so 'the second one' picks one of them",
+    )
     ask.set_defaults(func=cmd_ask)
 
     trials = sub.add_parser("trials", help="list indexed trials")

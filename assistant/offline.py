@@ -84,32 +84,6 @@ class OfflineAnswerer:
         answer.intent = intent.kind if not intent.name else f"{intent.kind}:{intent.name}"
         return answer
 
-    # ---- no trial chosen -----------------------------------------------------------------------
-    def across_trials(self, question: str, shown_trials: int = 5) -> Answer:
-        """With no trial chosen, the trials whose records best match, each with its best passage cited.
-
-        No verdict: a verdict about a trial the user did not pick would be a guess about the wrong study.
-        """
-        retrieved = self.retriever.search(question, k=self.retriever.settings.candidates)
-        best: dict[str, ScoredChunk] = {}
-        for scored in retrieved:
-            best.setdefault(scored.chunk.trial_id, scored)
-        picked = list(best.values())[:shown_trials]
-        if not picked:
-            text = "No indexed trial matches this question. Pick a trial, or ingest its record first."
-            return self._finish(question, None, text, [], [], abstained=True)
-        citations = [_cite(s.chunk, _first_sentence(s.chunk.text)) for s in picked]
-        lines = [
-            f"{i}. {c.trial_id} ({s.chunk.title[:100]}), {_section_label(s.chunk)}: “{_one_line(c.quote)}” [{i}]"
-            for i, (s, c) in enumerate(zip(picked, citations, strict=True), start=1)
-        ]
-        text = (
-            "No trial is chosen, so I give no verdict about any one of them. The indexed trials whose records "
-            "match your question best:\n" + "\n".join(lines) + "\nPick one (the trial picker, or name its NCT id) "
-            "to have the question answered from that trial's criteria."
-        )
-        return self._finish(question, None, text, citations, picked)
-
     # ---- eligibility ---------------------------------------------------------------------------
     def _eligibility(self, question: str, trial_id: str, intent: Intent) -> Answer:
         retrieved = self.retriever.search(question, trial_id=trial_id, k=self.retriever.settings.candidates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,3 +83,34 @@ class Answer(BaseModel):
     decided_by: list[str] = Field(
         default_factory=list, exclude=True, description="reasoning paths that carried the verdict (eval reports them)"
     )
+
+
+class TrialEntry(BaseModel):
+    """One trial of a cross-trial listing: what identifies it, the sites that matched a place filter, and the
+    answer about this trial alone in the answer contract (its verdict, if any, is about this trial only)."""
+
+    trial_id: str
+    title: str
+    status: str | None = Field(default=None, description="overall status as registered (RECRUITING, ...)")
+    sites: list[str] = Field(default_factory=list, description='sites matching the place asked: "name (city, country)"')
+    answer: Answer
+
+
+class TrialListing(Answer):
+    """The answer with no trial chosen (`trialqa ask --json` without --trial): the answer contract (trial_id and
+    verdict null, the listing's text, one citation per listed trial) plus the listing. `total` counts every
+    trial that passed the filters and mentions what was asked; `counts` (verdict or "no_verdict" -> trials)
+    and `trials` cover the requested page only."""
+
+    kind: Literal["trial_list"] = "trial_list"
+    total: int = 0
+    page: int = 1
+    page_size: int = 10
+    counts: dict[str, int] = Field(default_factory=dict)
+    filters: list[str] = Field(default_factory=list, description="the filters applied, in words")
+    trials: list[TrialEntry] = Field(default_factory=list)
+
+    @property
+    def listed(self) -> list[str]:
+        """The page's trial ids in the order shown: what a follow-up ("the second one") picks from."""
+        return [entry.trial_id for entry in self.trials]

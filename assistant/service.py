@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from assistant.across_trials import AcrossTrials, TrialFilters, picked_from_listing, without_pick
 from assistant.answerers import OFFLINE, OPENAI, Answerer, AnswererParts, answer_events, build_answerer
 from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
@@ -55,6 +56,8 @@ class TrialQA:
         )
         # The offline reader also answers across trials and is the fallback of every other backend.
         self.offline = offline or OfflineAnswerer(self.retriever, self.store, self.rules)
+        # With no trial chosen: filters, ranking, and the offline answerer's own answer per listed trial.
+        self.across = AcrossTrials(self.retriever, self.store, self.rules, self.offline)
         self._answerers: dict[str, Answerer] = {OFFLINE: self.offline, **(answerers or {})}
         self._answerers_lock = threading.Lock()
 
@@ -110,8 +113,18 @@ class TrialQA:
         trial_id: str | None = None,
         history: Sequence[str] = (),
         backend: str | None = None,
+        *,
+        listed: Sequence[str] = (),
+        filters: TrialFilters | None = None,
+        page: int = 1,
+        page_size: int | None = None,
     ) -> Answer:
-        events = list(self.ask_stream(question, trial_id, history, backend))
+        """The answer about one trial; with none chosen, a TrialListing (an Answer with the listed trials)."""
+        events = list(
+            self.ask_stream(
+                question, trial_id, history, backend, listed=listed, filters=filters, page=page, page_size=page_size
+            )
+        )
         final = events[-1]
         assert isinstance(final, Answer), "ask_stream ends with an Answer"
         return final
@@ -122,6 +135,11 @@ class TrialQA:
         trial_id: str | None = None,
         history: Sequence[str] = (),
         backend: str | None = None,
+        *,
+        listed: Sequence[str] = (),
+        filters: TrialFilters | None = None,
+        page: int = 1,
+        page_size: int | None = None,
     ) -> Iterator[AnswerEvent]:
         """The answer as it is written: AnswerDelta pieces of the model's (unchecked) text, then the checked
         Answer, always last and always once. The offline backend yields only the Answer. A final Answer whose
@@ -129,6 +147,9 @@ class TrialQA:
 
         Raises UnknownTrialError (at the first next()) when the trial is not indexed, and IndexSettingsChanged
         when the index was built with other chunking or embedding settings.
+
+        `listed` are the trial ids of the listing answered before (TrialListing.listed), so "the second one"
+        picks one of them; `filters`, `page` and `page_size` shape a listing (no trial chosen).
         """
         started = time.perf_counter()
         limit = self.settings.max_question_chars
@@ -140,15 +161,22 @@ class TrialQA:
         # Zero-width, ANSI and look-alike characters must not change what the rules and retrieval see.
         question = normalise_text(question)
         history = [normalise_text(earlier) for earlier in history]
-        intent = self._intent(question, history)
-        resolved = self._resolve_trial(question, trial_id, history)
+        resolved = self._resolve_trial(question, trial_id, history, listed)
+        # "Does the first one allow HIV?": the words that picked a listed trial name it, as an NCT id would; the
+        # question asked of it is the rest.
+        picked = resolved is not None and picked_from_listing(question, listed) == resolved
+        asked = without_pick(question) if picked else question
+        intent = self._intent(asked, history)
         answer: Answer | None = None
         if resolved is None:
-            # No trial chosen: never answer about whichever trial ranks first; list the candidates instead.
-            answer = self.offline.across_trials(question)
+            # No trial chosen: never answer about whichever trial ranks first; list the matching trials, each
+            # with its own answer.
+            answer = self.across.listing(question, filters, page, page_size, intent)
+        elif picked and self.across.points_only(question):
+            answer = self.across.overview(question, resolved)  # "tell me more about the second one"
         else:
             answerer = self.answerer(backend)
-            for event in answer_events(answerer, self._standalone(question, history, intent), resolved, intent):
+            for event in answer_events(answerer, self._standalone(asked, history, intent), resolved, intent):
                 if isinstance(event, AnswerDelta):
                     yield event
                 else:
@@ -184,10 +212,12 @@ class TrialQA:
         told = [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person]
         return " ".join([*told, question]) if told else question
 
-    def _resolve_trial(self, question: str, trial_id: str | None, history: Sequence[str]) -> str | None:
-        """The trial asked about: named in the question, chosen by the caller, or named earlier in the
-        conversation; None when nothing chose one."""
-        explicit = trial_id_in(question) or trial_id
+    def _resolve_trial(
+        self, question: str, trial_id: str | None, history: Sequence[str], listed: Sequence[str] = ()
+    ) -> str | None:
+        """The trial asked about: named in the question, picked from the listing before ("the second one"),
+        chosen by the caller, or named earlier in the conversation; None when nothing chose one."""
+        explicit = trial_id_in(question) or picked_from_listing(question, listed) or trial_id
         if explicit:
             if self.store.get_trial(explicit) is None:
                 raise UnknownTrialError(f"{explicit} is not in the index; run `trialqa ingest` on its record first")
@@ -196,6 +226,6 @@ class TrialQA:
             found = trial_id_in(earlier)
             if found:
                 return found
-        if not self.store.list_trials():
+        if not self.store.catalog_view()[1]:  # cached per catalog generation: listing every trial costs a full read
             raise UnknownTrialError("the index is empty; run `trialqa ingest PATH` first")
         return None

@@ -9,6 +9,7 @@ is escaped (assistant/web/render.py)."""
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,12 +23,22 @@ from starlette.middleware import Middleware
 from assistant.extensions import AdminTab, Extension, admin_tabs
 from assistant.index_signature import IndexSettingsChanged
 from assistant.llm import AnswerDelta
-from assistant.records import Answer
+from assistant.records import Answer, TrialListing
 from assistant.service import TrialQA, UnknownTrialError
 from assistant.settings import Settings
 from assistant.web.guards import Guards
 from assistant.web.limits import LoginThrottle, Refused
-from assistant.web.render import CSS, DISCLAIMER, chat_html, chat_text, sources_panel, trial_view, verdict_badge
+from assistant.web.render import (
+    CSS,
+    DISCLAIMER,
+    LISTING_COLUMNS,
+    chat_html,
+    chat_text,
+    listing_rows,
+    sources_panel,
+    trial_view,
+    verdict_badge,
+)
 from assistant.web.roles import CredentialsError, Roles
 from ingest.loaders import iter_inputs
 
@@ -46,7 +57,8 @@ def trial_choices(qa: TrialQA) -> list[tuple[str, str]]:
 
 
 def _session() -> dict[str, Any]:
-    return {"turns": [], "questions": [], "trial_id": None, "answer": None}
+    # `listed`: the trial ids of the last listing (no trial chosen), so "the second one" and the table pick them.
+    return {"turns": [], "questions": [], "trial_id": None, "answer": None, "listed": [], "listing": None}
 
 
 def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Sequence[AdminTab] = ()) -> gr.Blocks:
@@ -70,7 +82,7 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
     ) -> Iterator[tuple[Any, ...]]:
         turns = list(session["turns"])
         if not isinstance(question, str) or not question.strip():
-            yield chat_html(turns), session, gr.update(), gr.update(), gr.update(), gr.update()
+            yield chat_html(turns), session, gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
             return
         try:
             text = guards.question(question)
@@ -82,25 +94,36 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
                 # The model's text grows in the chat as it is generated (no badge or sources yet); the checked
                 # Answer, last, replaces it: the model's answer, or the grounded offline answer with a notice.
                 written = ""
-                for event in qa.ask_stream(text, trial_id=chosen, history=session["questions"]):
+                listed = session.get("listed") or []
+                for event in qa.ask_stream(text, trial_id=chosen, history=session["questions"], listed=listed):
                     if isinstance(event, AnswerDelta):
                         written += event.text
                         partial = {"role": "assistant", "content": written, "trial_id": chosen or ""}
-                        yield chat_html([*turns, partial][-keep_turns:]), session, "", "", gr.update(), ""
+                        yield chat_html([*turns, partial][-keep_turns:]), session, "", "", gr.update(), "", gr.update()
                     else:
                         answer = event
             assert answer is not None, "ask_stream ends with an Answer"
         except (Refused, UnknownTrialError, IndexSettingsChanged) as error:
             shown = turns if turns and turns[-1]["role"] == "user" else [*turns, {"role": "user", "content": "…"}]
             turns = [*shown, {"role": "assistant", "content": str(error)}][-keep_turns:]
-            yield chat_html(turns), {**session, "turns": turns}, "", "", gr.update(), gr.update()
+            yield chat_html(turns), {**session, "turns": turns}, "", "", gr.update(), gr.update(), gr.update()
             return
         kept_questions = [*session["questions"], text][-qa.settings.max_history_questions :]
         reply = {"role": "assistant", "content": chat_text(answer), "trial_id": answer.trial_id or ""}
         done = [*turns, reply][-keep_turns:]
-        session = {"turns": done, "questions": kept_questions, "trial_id": answer.trial_id, "answer": answer}
+        listing = answer if isinstance(answer, TrialListing) else None
+        session = {
+            "turns": done,
+            "questions": kept_questions,
+            "trial_id": answer.trial_id,
+            "answer": answer,
+            # a listing replaces the one before; an answer about one trial keeps it, so "the third one" still picks
+            "listed": listing.listed if listing else session.get("listed") or [],
+            "listing": listing or session.get("listing"),
+        }
         labels = [c.label for c in answer.citations]
         trial = qa.trial(answer.trial_id) if answer.trial_id else None
+        table = gr.update(value=listing_rows(listing), visible=True) if listing and listing.trials else gr.update()
         yield (
             chat_html(done),
             session,
@@ -108,15 +131,30 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
             sources_panel(answer, trial, expander),
             gr.update(choices=labels, value=labels[0] if labels else None),
             "",
+            table,
         )
 
     def open_cited(label: str | None, session: dict[str, Any]) -> tuple[Any, ...]:
         answer: Answer | None = session.get("answer")
-        if answer is None or not answer.trial_id:
+        if answer is None or (not answer.citations and not answer.trial_id):
             return gr.Tabs(selected="trial"), gr.update(), "<p>Ask a question first.</p>"
         cited = [c for c in answer.citations if c.label == label] or answer.citations
-        focus = answer.model_copy(update={"citations": cited})
-        return gr.Tabs(selected="trial"), gr.update(value=answer.trial_id), render_trial(answer.trial_id, focus)
+        # A listing cites several trials: the trial view shows the one whose passage was picked.
+        shown = answer.trial_id or cited[0].trial_id
+        focus = answer.model_copy(update={"citations": [c for c in cited if c.trial_id == shown]})
+        return gr.Tabs(selected="trial"), gr.update(value=shown), render_trial(shown, focus)
+
+    def open_listed(session: dict[str, Any], event: gr.SelectData) -> tuple[Any, ...]:
+        """A row of the listing picked: the trial view opens at that trial's cited passage, and the chat's trial
+        becomes that trial, so the next question is answered about it."""
+        listing: TrialListing | None = session.get("listing")
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        if listing is None or not isinstance(row, int) or not 0 <= row < len(listing.trials):
+            return gr.Tabs(selected="chat"), gr.update(), gr.update(), gr.update(), session
+        entry = listing.trials[row]
+        session = {**session, "trial_id": entry.trial_id, "answer": entry.answer}
+        view_html = render_trial(entry.trial_id, entry.answer)
+        return gr.Tabs(selected="trial"), gr.update(value=entry.trial_id), view_html, entry.trial_id, session
 
     with gr.Blocks(title="TrialQA", delete_cache=_CACHE_CLEANUP) as demo:
         gr.Markdown(f"# TrialQA\n{DISCLAIMER}  \nAnswer backend: **{qa.backend_name}**", elem_id="header")
@@ -132,6 +170,15 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
                     elem_id="trial-picker",
                 )
                 chat = gr.HTML(chat_html([]), label="Conversation", elem_id="chat")
+                listed = gr.Dataframe(
+                    headers=LISTING_COLUMNS,
+                    label="Trials that match (pick one to open it and ask about it)",
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["5%", "13%", "12%", "10%", "40%", "20%"],
+                    visible=False,
+                    elem_id="trial-list",
+                )
                 with gr.Row():
                     question = gr.Textbox(
                         label=f"Your question (at most {qa.settings.max_question_chars} characters)",
@@ -165,10 +212,11 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
             faq = [gr.update(choices=choices[1:])] if faq_picker is not None else []
             return gr.update(choices=choices), gr.update(choices=choices), *faq
 
-        outputs = [chat, session, badge, sources, cited, question]
+        outputs = [chat, session, badge, sources, cited, question, listed]
         for trigger in (ask.click, question.submit):
             trigger(respond, [question, picker, session], outputs, api_visibility="private", concurrency_limit=None)
         show.click(open_cited, [cited, session], [tabs, view_picker, view], api_visibility="private")
+        listed.select(open_listed, [session], [tabs, view_picker, view, picker, session], api_visibility="private")
         view_picker.input(lambda t: render_trial(t), [view_picker], [view], api_visibility="private")
         demo.load(refresh_pickers, [], pickers, api_visibility="private")
         if upload_parts is not None:
@@ -185,10 +233,17 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
             # one upload at a time: ingest is heavy and writes the shared index
             add.click(add_trials, [uploads], [added, *pickers], api_name="ingest", concurrency_limit=1)
 
-        def ask_api(question: str, trial_id: str = "", history_json: str = "[]", request: gr.Request = None) -> str:  # type: ignore[assignment]
-            """Answer one question; returns the `trialqa ask --json` contract."""
+        def ask_api(
+            question: str,
+            trial_id: str = "",
+            history_json: str = "[]",
+            request: gr.Request = None,  # type: ignore[assignment]
+            listed_json: str = "[]",
+        ) -> str:
+            """Answer one question; returns the `trialqa ask --json` contract (with no trial: a trial_list).
+            `listed_json`: the trial ids of the listing before, so "the second one" picks one of them."""
             try:
-                return ask_json(qa, guards, question, trial_id, history_json, request)
+                return ask_json(qa, guards, question, trial_id, history_json, request, listed_json)
             except (Refused, UnknownTrialError, IndexSettingsChanged) as error:
                 raise gr.Error(str(error), print_exception=False) from None
 
@@ -202,7 +257,13 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
 
 
 def ask_json(
-    qa: TrialQA, guards: Guards, question: str, trial_id: str = "", history_json: str = "[]", request: Any = None
+    qa: TrialQA,
+    guards: Guards,
+    question: str,
+    trial_id: str = "",
+    history_json: str = "[]",
+    request: Any = None,
+    listed_json: str = "[]",
 ) -> str:
     """The `ask --json` contract over the Gradio API, with the same bounds as the chat."""
     text = guards.question(question)
@@ -210,9 +271,26 @@ def ask_json(
         raise Refused("The question is empty.")
     chosen = guards.trial_id(trial_id)
     history = guards.history(history_json)
+    listed = _listed_ids(guards, listed_json)
     guards.count_question(request)
     with guards.answer_slot(request):
-        return qa.ask(text, trial_id=chosen, history=history).model_dump_json()
+        return qa.ask(text, trial_id=chosen, history=history, listed=listed).model_dump_json()
+
+
+_MAX_LISTED = 100  # more than a listing page holds (at most 50)
+
+
+def _listed_ids(guards: Guards, listed_json: str) -> list[str]:
+    """The trial ids of the listing before, in order: a bounded JSON list of strict NCT ids."""
+    if not isinstance(listed_json, str) or len(listed_json) > _MAX_LISTED * 16:
+        raise Refused(f"The listed trials must be a JSON list of at most {_MAX_LISTED} trial ids.")
+    try:
+        items = json.loads(listed_json or "[]")
+    except json.JSONDecodeError as error:
+        raise Refused(f"The listed trials are not valid JSON ({error.msg}).") from None
+    if not isinstance(items, list) or len(items) > _MAX_LISTED:
+        raise Refused(f"The listed trials must be a JSON list of at most {_MAX_LISTED} trial ids.")
+    return [t for t in (guards.trial_id(item) for item in items) if t]
 
 
 def _upload_tab(qa: TrialQA, guards: Guards) -> tuple[gr.File, gr.Button, gr.HTML] | None:

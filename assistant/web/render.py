@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from assistant.grounding import build_concepts, find_concept, word_spans
-from assistant.records import Answer, Citation, Verdict
+from assistant.records import Answer, Citation, TrialListing, Verdict
 from assistant.retrieval import QueryExpander
 from ingest.chunking import ELIGIBILITY
 from ingest.records import Chunk, Trial
@@ -151,3 +151,23 @@ def _criterion_html(chunk: Chunk, cited: set[str]) -> str:
     if ident in cited:
         return f'<div id="{ident}" class="criterion cited"><b>{label}</b> <mark>{body}</mark></div>'
     return f'<div id="{ident}" class="criterion"><b>{label}</b> {body}</div>'
+
+
+LISTING_COLUMNS = ["#", "trial", "verdict", "status", "title", "matching sites"]
+
+
+def listing_rows(listing: TrialListing) -> list[list[str]]:
+    """The listed trials as table rows (Gradio escapes cell text): number, id, its own verdict, status, title and
+    the sites that matched the place asked."""
+    first = (listing.page - 1) * listing.page_size + 1
+    return [
+        [
+            str(number),
+            entry.trial_id,
+            _BADGE[entry.answer.verdict][0] if entry.answer.verdict else "",
+            (entry.status or "").replace("_", " ").lower(),
+            entry.title[:120],
+            "; ".join(entry.sites[:3]) + (f" and {len(entry.sites) - 3} more" if len(entry.sites) > 3 else ""),
+        ]
+        for number, entry in enumerate(listing.trials, start=first)
+    ]
