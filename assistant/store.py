@@ -51,6 +51,9 @@ _READ_PAGE = 1000  # larger pages left the process holding more memory (5000: +3
 VECTOR_CACHE_FILE = "vector-cache.sqlite"
 
 
+QUERY_VECTORS_KEPT = 64  # recent question embeddings kept in memory (1.5 kB each)
+
+
 @register_embedding_function
 class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
     """The offline MiniLM embedder as a Chroma embedding function, so a reopened collection (or the
@@ -206,6 +209,8 @@ class TrialStore:
         self._signature_problem: tuple[str, str | None] | None = None  # (generation, problem) last checked
         self._vector_cache: OrderedDict[tuple[str, str], TrialVectors] = OrderedDict()
         self._cache_lock = threading.Lock()
+        # A question asked of every listed trial (questions across trials) is embedded once, not once per trial.
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._model_lock = threading.Lock()
         self._passage_cache: PassageVectorCache | None = None
 
@@ -459,11 +464,11 @@ class TrialStore:
         if not valid:
             return []
         if trial_id is None:
-            return self._dense_search_all(self.embeddings.embed_array([query])[0], k, sections, valid)
+            return self._dense_search_all(self._query_vector(query), k, sections, valid)
         trial_hash = valid.get(trial_id)
         if trial_hash is None:
             return []
-        vector = self.embeddings.embed_array([query])[0]
+        vector = self._query_vector(query)
         found = self._trial_vectors(trial_id, trial_hash, trial_chunks)
         keep = [i for i, c in enumerate(found.chunks) if not sections or c.section in sections]
         if not keep:
@@ -471,6 +476,20 @@ class TrialStore:
         scores = found.matrix[keep] @ vector
         ranked = sorted(range(len(keep)), key=lambda j: (-float(scores[j]), found.chunks[keep[j]].chunk_id))
         return [(found.chunks[keep[j]], float(scores[j])) for j in ranked[:k]]
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last QUERY_VECTORS_KEPT are kept (the same text always embeds the same)."""
+        with self._cache_lock:
+            kept = self._query_vectors.get(query)
+            if kept is not None:
+                self._query_vectors.move_to_end(query)
+                return kept
+        vector = self.embeddings.embed_array([query])[0]
+        with self._cache_lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > QUERY_VECTORS_KEPT:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def _trial_vectors(self, trial_id: str, trial_hash: str, trial_chunks: Sequence[Chunk]) -> TrialVectors:
         key = (trial_id, trial_hash)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -46,3 +47,23 @@ def test_the_three_trial_store_answers_the_demo_question(small_qa: TrialQA) -> N
     answer = small_qa.ask("Is ILD exclusionary?", trial_id="NCT06839066")
     assert answer.verdict is not None and answer.verdict.value == "excluded"
     assert [(c.section, c.criterion) for c in answer.citations] == [("Exclusion Criteria", "7")]
+
+
+def test_a_question_asked_of_many_trials_is_embedded_once(small_store: Path) -> None:
+    """Questions across trials search each listed trial with the same text: one embedding serves them all."""
+    from tests.conftest import fake_settings
+
+    qa = TrialQA(fake_settings(small_store))
+    embedded: list[list[str]] = []
+    real = qa.store.embeddings.embed_array
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.append(list(texts))
+        return real(texts)
+
+    qa.store.embeddings.embed_array = counting  # type: ignore[method-assign]
+    trials = [t.trial_id for t in qa.trials()]
+    first = [qa.retriever.search("Is hepatitis B exclusionary?", trial_id=t) for t in trials]
+    again = [qa.retriever.search("Is hepatitis B exclusionary?", trial_id=t) for t in trials]
+    assert len(embedded) == 1, embedded
+    assert [[s.chunk.chunk_id for s in r] for r in first] == [[s.chunk.chunk_id for s in r] for r in again]
