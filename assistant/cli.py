@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from assistant.answerers import backend_names
 from assistant.extensions import Extension, add_commands
 from assistant.records import Answer, TrialListing
-from assistant.settings import Settings
+from assistant.settings import ENV_PREFIX, Settings
 from ingest.records import is_nct_id, shown
 
 if TYPE_CHECKING:
@@ -417,6 +419,18 @@ def main(argv: Sequence[str] | None = None, extensions: Sequence[Extension] = ()
     except LookupError as error:
         print(f"error: {error.args[0] if error.args else error}", file=sys.stderr)
         return 2
+    except ValidationError as error:  # a TRIALQA_* variable that is no setting, or a value of the wrong kind
+        print(f"error: {settings_problem(error)}", file=sys.stderr)
+        return 2
+
+
+def settings_problem(error: ValidationError) -> str:
+    """One line for a settings error: which variable, and what is wrong with it."""
+    first = error.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["loc"]:
+        return f"{ENV_PREFIX}{str(first['loc'][0]).upper()}: {message}"
+    return message
 
 
 if __name__ == "__main__":

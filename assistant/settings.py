@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.embedding import EMBEDDING_MODEL_ID
 from assistant.resources import bundled_demo_data
 
+ENV_PREFIX = "TRIALQA_"
+# Switches of the test suite itself (TRIALQA_TEST_RECORD_CASSETTES, ...), not settings of TrialQA.
+TEST_SWITCH_PREFIX = "TRIALQA_TEST_"
+
+
+class UnknownSettingError(ValueError):
+    """A TRIALQA_* environment variable that names no setting (a typo would otherwise be silently ignored)."""
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TRIALQA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     store_dir: Path = Field(default=Path(".trialqa"), description="folder of the local index")
-    collection: str = "trial_chunks"
+    collection: str = Field(default="trial_chunks", description="Chroma collection of the passages")
     chroma_host: str | None = Field(default=None, description="use a Chroma server instead of the embedded store")
-    chroma_port: int = 8000
+    chroma_port: int = Field(default=8000, description="port of the Chroma server (with chroma_host)")
 
     max_file_bytes: int = Field(default=20_000_000, description="largest single input file or zip member")
-    max_zip_members: int = 20_000
-    chunk_tokens: int = 256
-    chunk_overlap_tokens: int = 32
+    max_zip_members: int = Field(default=20_000, description="most files read from one zip archive")
+    chunk_tokens: int = Field(default=256, description="longest passage of running text, in tokens (cl100k)")
+    chunk_overlap_tokens: int = Field(default=32, description="tokens two consecutive text passages share")
     embed_batch_size: int = Field(default=32, description="most passages embedded in one batch")
     embed_batch_tokens: int = Field(
         default=512, description="most padded word pieces in one embedding batch (larger batches run slower on CPU)"
@@ -42,9 +52,9 @@ class Settings(BaseSettings):
     passage_cache_trials: int = Field(
         default=256, description="trials whose passages are kept in memory (the rest stay in the BM25 index's file)"
     )
-    top_k: int = 8
-    candidates: int = 40
-    rrf_k: int = 60
+    top_k: int = Field(default=8, description="passages an answer is given and shows")
+    candidates: int = Field(default=40, description="passages each retriever (BM25, dense) returns before fusion")
+    rrf_k: int = Field(default=60, description="reciprocal rank fusion constant: 1 / (rrf_k + rank) per retriever")
     vocabulary_expansion_weight: float = Field(
         default=0.3,
         ge=0.0,
@@ -55,12 +65,12 @@ class Settings(BaseSettings):
     backend: Literal["offline", "openai"] | None = Field(
         default=None, description="answer backend; default: openai when an LLM model is configured, else offline"
     )
-    llm_base_url: str | None = None
-    llm_model: str | None = None
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server URL (default: OpenAI)")
+    llm_model: str | None = Field(default=None, description="model name; setting it makes openai the default backend")
     llm_api_key: SecretStr | None = Field(default=None, description="falls back to OPENAI_API_KEY")
-    llm_timeout_s: float = 30.0
-    llm_max_retries: int = 2
-    llm_temperature: float = 0.0
+    llm_timeout_s: float = Field(default=30.0, description="seconds to wait for the model before the offline answer")
+    llm_max_retries: int = Field(default=2, description="retries of a failed model request (429, 5xx, timeouts)")
+    llm_temperature: float = Field(default=0.0, description="sampling temperature (0: most likely reply)")
     # ---- LLM chain: structured reply (issue 17) ----
     llm_max_tokens: int = Field(default=400, description="most tokens the model may write per answer (bounds rambling)")
     llm_response_format: Literal["json_schema", "json_object", "none"] = Field(
@@ -69,10 +79,10 @@ class Settings(BaseSettings):
         "json_object with a schema (llama-cpp-python's server), or none (the prompt asks for JSON; tolerant parser)",
     )
 
-    host: str = "127.0.0.1"
-    port: int = 7860
+    host: str = Field(default="127.0.0.1", description="address the web app listens on")
+    port: int = Field(default=7860, description="port the web app listens on")
     auth: str | None = Field(default=None, description="user:password for the web UI when exposed")
-    max_upload_bytes: int = 20_000_000
+    max_upload_bytes: int = Field(default=20_000_000, description="largest web upload (administrator only)")
     demo_data: Path = Field(
         default_factory=bundled_demo_data, description="records `trialqa demo` indexes (default: the packaged ones)"
     )
@@ -109,7 +119,22 @@ class Settings(BaseSettings):
         default=10, description="trials per page of a question asked with no trial chosen (each gets its own answer)"
     )
 
+    @model_validator(mode="after")
+    def _no_unknown_environment(self) -> Settings:
+        known = {ENV_PREFIX + name.upper() for name in type(self).model_fields}
+        for variable in os.environ:
+            name = variable.upper()
+            if name.startswith(ENV_PREFIX) and not name.startswith(TEST_SWITCH_PREFIX) and name not in known:
+                raise UnknownSettingError(_unknown_message(variable, known))
+        return self
+
     def resolved_backend(self) -> str:
         if self.backend:
             return self.backend
         return "openai" if self.llm_model else "offline"
+
+
+def _unknown_message(variable: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(variable.upper(), sorted(known), n=1)
+    hint = f"; did you mean {close[0]}?" if close else " (every setting is a field of assistant/settings.py)"
+    return f"{variable} is not a TrialQA setting{hint}"

@@ -5,7 +5,7 @@ grammar that is valid but says odd things, citations of passages it was not give
 into the token limit. Whatever it does, every answer must either carry only citations that resolve to passages
 it was given, with quotes that are exact substrings of the record, or be the offline answer with a notice.
 
-`TRIALQA_RECORD_CASSETTES=1` rewrites tests/cassettes/gemma3-270m.json from this run, so the fast tier
+`TRIALQA_TEST_RECORD_CASSETTES=1` rewrites tests/cassettes/gemma3-270m.json from this run, so the fast tier
 (tests/test_llm_backend.py) replays real model output without the server.
 """
 
@@ -174,7 +174,7 @@ def real_run(demo_store: Path, llama_server: str) -> RealRun:
         deltas[question] = [e.text for e in events if isinstance(e, AnswerDelta)]
         for exchange in recorder.exchanges[before:]:
             exchange.update(question=question, trial_id=SEED, outcome=_outcome(final))
-    if os.environ.get("TRIALQA_RECORD_CASSETTES"):
+    if os.environ.get("TRIALQA_TEST_RECORD_CASSETTES"):
         _write_cassette(recorder.exchanges)
     return RealRun(answers, deltas, recorder.exchanges)
 

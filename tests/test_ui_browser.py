@@ -69,5 +69,5 @@ def test_ask_ild_see_verdict_sources_and_trial_view(app_url: str) -> None:
         cited.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "ui-trial-view.png"))
         browser.close()
-    if os.environ.get("TRIALQA_UPDATE_SCREENSHOT") == "1":  # the README's screenshot, only when asked for
+    if os.environ.get("TRIALQA_TEST_UPDATE_SCREENSHOT") == "1":  # the README's screenshot, only when asked for
         shutil.copy(ARTIFACTS / "ui-chat-sources.png", ROOT / "docs" / "screenshot-chat.png")
