@@ -534,21 +534,10 @@ class EligibilityReasoner:
             reason = "this is the condition the trial studies; the exclusion is about the particular case it names"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         if self._exception_applies(topic, hit, question, constraints, facts):
-            return Finding(
-                topic.surface,
-                Decision.CONDITIONS,
-                chunk,
-                span,
-                _EXCEPTION_REASON,
-            )
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         if hit.strength < _STRONG:
-            return Finding(
-                topic.surface,
-                Decision.UNDECIDED,
-                chunk,
-                span,
-                "the criterion names a more specific case than the question; whether it applies depends on which",
-            )
+            reason = "the criterion names a more specific case than the question; whether it applies depends on which"
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         outcomes = [self._caught(s, topic, chunk, constraints, question, facts) for s in hit.spans]
         caught = [o for o in outcomes if o[0] is Decision.EXCLUDED]
         if caught and _CONDITIONAL_ENTRY.search(chunk.text):
@@ -612,6 +601,13 @@ class EligibilityReasoner:
                 continue  # "except non-melanoma skin cancer" says the asker's melanoma is not excepted
             said = {w for w, _, _ in word_spans(excepted)} - STOPWORDS
             if any(same_word(a, b) for a in asked for b in said):
+                return True
+            # "except papillary thyroid carcinoma" for "I had thyroid cancer": a kind of what the asker has is
+            # excepted. (Asked in general, "is thyroid cancer exclusionary?" is answered with the exception quoted.)
+            named = [c for m in mentions_of(self.vocabulary, excepted) for c in m.concept_ids]
+            if STATES_SELF.search(question) and any(
+                self.vocabulary.relation(c, t) == "narrower" for c in named for t in topic.concepts
+            ):
                 return True
         return False
 

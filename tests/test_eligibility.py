@@ -735,3 +735,10 @@ def test_alternative_lab_bounds_named_only_by_their_abbreviation(reasoner: Eligi
     repeated = [criterion(INCLUSION, 3, "HbA1c 6.5-10.5 % [48-91 mmol/mol] at screening")]
     missed = reasoner.assess("My HbA1c is 11.2 %.", repeated, {})
     assert missed.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in missed.findings]
+
+
+def test_a_narrower_case_in_an_exception_does_not_admit_the_broader_one(reasoner: EligibilityReasoner) -> None:
+    """'except papillary thyroid carcinoma' and 'I had thyroid cancer': which thyroid cancer decides."""
+    prior = [criterion(EXCLUSION, 4, "No prior treatment for any cancer, except papillary thyroid carcinoma")]
+    assessment = reasoner.assess("I was treated for thyroid cancer years ago. Can I join?", prior, {})
+    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
