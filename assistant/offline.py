@@ -187,7 +187,7 @@ class OfflineAnswerer:
             # "Yes" answers "is there a site in X?"; for "is the X site recruiting?" the site's status is the answer.
             yes = "Yes: " if re.match(r"\s*(is|are) there\b", question, re.IGNORECASE) else ""
             text = f"{yes}{len(named)} listed site{'s' if many else ''} match{'' if many else 'es'}: {reply.text()}"
-            return self._finish(question, trial_id, text, reply.citations, named + sites)
+            return self._finish(question, trial_id, text, reply.citations, named + sites + reply.shown)
         # "Where is it run and who's the contact?": both parts; each site's own contact when there are few.
         with_contacts = asks_contact and len(sites) <= _MAX_SITES_WITH_CONTACTS
         site_contacts = [with_contacts and bool(_contact_lines(s.chunk.text)) for s in sites]
@@ -198,7 +198,7 @@ class OfflineAnswerer:
         place = _place_asked(question)
         lead = f"The record lists no site in {place}. " if place else ""
         text = f"{lead}The record lists {len(sites)} site{'s' if len(sites) > 1 else ''}: {reply.text()}"
-        return self._finish(question, trial_id, text, reply.citations, sites)
+        return self._finish(question, trial_id, text, reply.citations, sites + reply.shown)
 
     def _dosing(self, question: str, trial_id: str, intent: Intent) -> Answer:
         sections = tuple(intent.spec["sections"])
@@ -668,6 +668,8 @@ def _field_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[st
         chunk, span = passage
         citation = _cite(chunk, span)
         reply.parts.append(f"{chunk.section}: “{citation.quote}” [{reply.cite(citation)}]")
+        if all(s.chunk.chunk_id != chunk.chunk_id for s in searched):
+            reply.shown.append(ScoredChunk(chunk=chunk, score=1.0))  # the section's lead: cited, so it was given
     reply.shown += facts + searched
 
 

@@ -240,3 +240,18 @@ def test_where_and_who_to_contact_are_both_answered(answerer: OfflineAnswerer, t
     assert "Central Contacts" in sections(answer) or "Contact:" in answer.answer, answer.answer
     contact_only = ask(answerer, trials, "NCT05885022", "Who is the contact for this study?")
     assert "Locations" not in sections(contact_only), contact_only.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Where is this study done and who do I contact?", "Who do I call, and where are the sites?"],
+)
+def test_every_citation_is_a_passage_the_answer_was_given(
+    answerer: OfflineAnswerer, trials: dict[str, Trial], question: str
+) -> None:
+    """The evaluation counts a citation outside retrieved + consulted as a phantom: the study contacts added to a
+    list of sites were one."""
+    for trial_id in trials:
+        answer = ask(answerer, trials, trial_id, question)
+        given = {s.chunk.chunk_id for s in answer.retrieved} | set(answer.consulted)
+        assert all(c.chunk_id in given for c in answer.citations), (trial_id, answer.answer)
