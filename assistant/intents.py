@@ -51,12 +51,19 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in patterns]
 
 
+_TAKING_PART = re.compile(
+    r"\b(join|enrol+|enroll|participat\w*|take part|sign up|volunteer|eligib\w*|qualif\w*|study|trial|screening)\b",
+    re.IGNORECASE,
+)
+
+
 class IntentRules:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.injection = _compile(data["injection"])
         self.instruction_like = _compile(data["instruction_like"])
         self.in_scope_cues = _compile(data["in_scope_cues"])
+        self.advice_request = _compile(data["advice_request"])
         self.not_stated = [(t, _compile(t["patterns"])) for t in data["not_stated"]]
         self.location = _compile(data["location"])
         self.facts = [(f, _compile(f["patterns"])) for f in data["facts"]]
@@ -76,6 +83,10 @@ class IntentRules:
         if _any(self.injection, text):
             return Intent("injection")
         if _any(self.instruction_like, text):
+            return Intent("out_of_scope")
+        if _any(self.advice_request, text) and not self._about_taking_part(text):
+            # "Should I get a second opinion?", "Can you recommend an inhaler?": personal medical advice, which no
+            # registry record gives; "Should I join?" is about the trial and goes on.
             return Intent("out_of_scope")
         shape = shape_of(text)
         status = self._status_asked_as_joining(shape)
@@ -125,6 +136,10 @@ class IntentRules:
             or any(_any(patterns, shape.asked) for _, patterns in self.facts)
         )
         return not topical and shape.about_person and not shape.about_study_events
+
+    def _about_taking_part(self, text: str) -> bool:
+        """Words of joining or eligibility, or of this study ("should I join?", "should he stop before the trial?")."""
+        return _any(self.eligibility_strong, text) or _TAKING_PART.search(text) is not None
 
     def has_scope_cue(self, question: str) -> bool:
         """Words that tie a question to a trial (study, drug, site, eligibility, disease...)."""

@@ -71,3 +71,20 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
 
     intent = IntentRules.from_package().classify(question)
     assert (intent.kind, intent.name) == (kind, name)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Should I get a second opinion before my heart catheterization?", "out_of_scope"),
+        ("Can you recommend a good rescue inhaler brand for my kid?", "out_of_scope"),
+        ("What should I take for the pain?", "out_of_scope"),
+        ("Should I join this study?", "eligibility"),  # advice about taking part is about the trial
+        ("Should he stop his warfarin before the trial?", "eligibility"),
+        ("I take Keppra. Does that matter?", "eligibility"),
+    ],
+)
+def test_personal_medical_advice_is_out_of_scope(question: str, kind: str) -> None:
+    from assistant.intents import IntentRules
+
+    assert IntentRules.from_package().classify(question).kind == kind
