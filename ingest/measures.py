@@ -412,7 +412,7 @@ _STOP_HEAD = frozenset(
         "for by as it less more greater least no not equal over under above below within up i me im am about "
         "around only just current currently last recent latest minimum maximum fewer lower higher exceeding "
         "exceed but mean been got took get gets received receive stopped ago since were gave given did do "
-        "does after who which that "
+        "does after who which that exactly he she they we you ve ll re "
         # verbs and range words between a measure and its value ("CD4 count came back 290", "EDSS was scored at 7",
         # "PHQ-8 score between 5-19")
         "between from range ranging scored scores rated measured measuring came come comes back showed shows "
@@ -641,7 +641,126 @@ def _measure_for(
     named_after = _acronym_after(text, lead, number_end, after_text_end)
     if named_after is not None and (before is None or before[0].startswith("head:")):
         return named_after  # "scored 21 on the PHQ-8"
-    return head_noun_key(text, floor, number_start if head_end is None else head_end)
+    head = head_noun_key(text, floor, number_start if head_end is None else head_end)
+    if head is None and not has_unit:
+        return _counted_after(text, number_end, after_text_end)  # "more than 1 relapse", "3 oral steroid bursts"
+    return head
+
+
+# A bare number before a noun counts those things: "six or more steroid bursts in the past year", "exactly one
+# relapse", "at least four swollen joints". The noun is the last word before a preposition, a time word or
+# punctuation; words that are units or ranks of something else are not counted things.
+_COUNT_LEAD_RE = re.compile(r"\s*(?:or\s+(?:more|fewer|less|greater)\s+)?", re.IGNORECASE)
+_COUNT_WORD_RE = re.compile(r"[ \t]*([A-Za-z][A-Za-z-]*)")
+_COUNT_STOP = frozenset(
+    [
+        "in",
+        "within",
+        "of",
+        "during",
+        "per",
+        "over",
+        "since",
+        "before",
+        "after",
+        "prior",
+        "preceding",
+        "previous",
+        "ago",
+        "last",
+        "past",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "to",
+        "for",
+        "at",
+        "on",
+        "by",
+        "from",
+        "with",
+        "without",
+        "than",
+        "each",
+        "every",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "which",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+    ]
+)
+_NOT_COUNTED = frozenset(
+    [
+        "points",
+        "point",
+        "times",
+        "time",
+        "fold",
+        "percent",
+        "percentage",
+        "units",
+        "unit",
+        "items",
+        "item",
+        "dose",
+        "doses",
+        "mg",
+        "kg",
+        "ml",
+        "years",
+        "year",
+        "months",
+        "month",
+        "weeks",
+        "week",
+        "days",
+        "day",
+        "hours",
+        "hour",
+        "minutes",
+        "minute",
+        "nights",
+        "night",
+        "cycles",
+        "cycle",
+        "x",
+    ]
+)
+_COUNT_WORDS_MAX = 3
+
+
+def _counted_after(text: str, number_end: int, limit: int) -> tuple[str, Span] | None:
+    position = _COUNT_LEAD_RE.match(text, number_end, limit)
+    at = position.end() if position else number_end
+    head: re.Match[str] | None = None
+    for _ in range(_COUNT_WORDS_MAX):
+        word = _COUNT_WORD_RE.match(text, at, limit)
+        if word is None or (head is not None and word.start(1) == at) or word.group(1).lower() in _COUNT_STOP:
+            break
+        head, at = word, word.end()
+    if head is None or head.group(1).lower() in _NOT_COUNTED or len(head.group(1)) < 3:
+        return None
+    return "count:" + _singular(head.group(1).lower()), head.span(1)
+
+
+def _singular(word: str) -> str:
+    """ "bursts" -> "burst", "relapses" -> "relapse" (ingest has no vocabulary; a light fold is enough here)."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def is_acronym(name: str) -> bool:

@@ -599,3 +599,28 @@ def test_a_literature_citation_year_is_not_a_value() -> None:
     text = "Eastern Cooperative Oncology Group (ECOG) performance status (Oken et al.,1982) score 0 to 2"
     found = [(c.measure, c.comparison.value) for c in parse_criterion(text).comparisons]
     assert found == [("ecog", Quantity(value=0.0, unit="score", upper=2.0))]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "comparator", "value"),
+    [
+        ("More than 1 relapse within 18 months preceding enrollment", "count:relapse", ">", 1.0),
+        ("Six or more steroid bursts in the past year", "count:burst", ">=", 6.0),
+        ("Two or more seizures within 24 hours", "count:seizure", ">=", 2.0),
+        ("At least four swollen joints", "count:joint", ">=", 4.0),
+    ],
+)
+def test_a_bare_number_before_a_noun_counts_those_things(
+    text: str, measure: str, comparator: str, value: float
+) -> None:
+    from ingest.measures import find_quantities
+
+    counted = [m for m in find_quantities(text) if m.measure.startswith("count:")]
+    assert [(m.measure, m.comparator.value, m.quantity.value) for m in counted] == [(measure, comparator, value)]
+
+
+@pytest.mark.parametrize("text", ["Within 4 weeks of the first dose", "ECOG 0 or 1", "Creatinine 1.5 mg/dL or less"])
+def test_units_and_named_measures_are_not_counts(text: str) -> None:
+    from ingest.measures import find_quantities
+
+    assert not [m for m in find_quantities(text) if m.measure.startswith("count:")]

@@ -619,7 +619,6 @@ def test_bounds_for_different_cases_are_not_alternatives(reasoner: EligibilityRe
     ("text", "alternative"),
     [
         ("Tumor at least 5 mm from the skin, or can be moved at least 5 mm away by saline injection", True),
-        ("Tumor at least 5 mm from the skin or 2 or more lesions", False),  # "or 2": the bound's own wording
         ("Tumor at least 5 mm from the skin or greater", False),
         ("Tumor at least 5 mm from the skin; or previously treated lesions", False),  # another clause
     ],
@@ -742,3 +741,18 @@ def test_a_narrower_case_in_an_exception_does_not_admit_the_broader_one(reasoner
     prior = [criterion(EXCLUSION, 4, "No prior treatment for any cancer, except papillary thyroid carcinoma")]
     assessment = reasoner.assess("I was treated for thyroid cancer years ago. Can I join?", prior, {})
     assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("He had 3 oral steroid bursts last year. Does that exclude him?", Decision.ALLOWED),
+        ("He had 7 steroid bursts last year. Does that exclude him?", Decision.EXCLUDED),
+    ],
+)
+def test_a_count_of_events_is_compared_with_the_count_the_criterion_sets(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    bursts = [criterion(EXCLUSION, 14, "Six or more oral steroid bursts in the past year")]
+    assessment = reasoner.assess(question, bursts, {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
