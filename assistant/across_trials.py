@@ -572,9 +572,9 @@ def rank_trials(
     lexical = searcher.lexical(view)
     lexical_rank = _lexical_trial_rank(lexical, expanded, candidates)
     valid = {t: h for t, h in view[1].items() if t in candidates}
-    hits = dense.dense_search(expanded, searcher.settings.candidates, None, None, valid)
+    hits = dense.dense_search(expanded, searcher.settings.retrieval.candidates, None, None, valid)
     dense_rank = list(dict.fromkeys(chunk.trial_id for chunk, _ in hits))
-    rrf_k = searcher.settings.rrf_k
+    rrf_k = searcher.settings.retrieval.rrf_k
     score = dict.fromkeys(candidates, 0.0)
     for ranked in (lexical_rank, dense_rank):
         for rank, trial_id in enumerate(ranked, start=1):
@@ -649,7 +649,7 @@ class AcrossTrials:
         page_size: int | None = None,
         intent: Intent | None = None,
     ) -> TrialListing:
-        size = max(1, min(page_size or self.searcher.settings.cross_trial_page_size, _MAX_PAGE_SIZE))
+        size = max(1, min(page_size or self.searcher.settings.questions.page_size, _MAX_PAGE_SIZE))
         page = max(1, page)
         intent = intent or self.rules.classify(question)
         if intent.kind in _REFUSED:  # never a list of trials for a question that is not about them

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from assistant.answerers import backend_names
 from assistant.extensions import Extension, add_commands
 from assistant.records import Answer, TrialListing
-from assistant.settings import ENV_PREFIX, Settings
+from assistant.settings import ENV_PREFIX, Settings, unknown_message
 from ingest.records import is_nct_id, shown
 
 if TYPE_CHECKING:
@@ -44,12 +44,12 @@ def nct_ids(value: str) -> list[str]:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     """The settings a command runs with: TRIALQA_* variables, then --store and --backend."""
-    overrides = {}
+    overrides: dict[str, Any] = {}
     if getattr(args, "store", None):
-        overrides["store_dir"] = Path(args.store)
+        overrides["store"] = {"dir": Path(args.store)}  # merged with TRIALQA_STORE_* field by field
     if getattr(args, "backend", None):
         overrides["backend"] = args.backend
-    return Settings(**overrides)  # type: ignore[arg-type]
+    return Settings(**overrides)
 
 
 def _service(args: argparse.Namespace) -> TrialQA:
@@ -301,7 +301,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     service = _service(args)
-    report = service.ingest([service.settings.demo_data], show_progress=not args.quiet)
+    report = service.ingest([service.settings.demo.data], show_progress=not args.quiet)
     print(report.summary())
     answer = service.ask(DEMO_QUESTION, trial_id=DEMO_TRIAL)
     print(f"\n{DEMO_TRIAL}: {DEMO_QUESTION}")
@@ -357,7 +357,7 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
         "the question is answered across the indexed trials: a page of matching trials, each answered",
     )
     across.add_argument("--page", type=int, default=1, help="page of the listing (default 1)")
-    across.add_argument("--page-size", type=int, help="trials per page (default $TRIALQA_CROSS_TRIAL_PAGE_SIZE or 10)")
+    across.add_argument("--page-size", type=int, help="trials per page (default $TRIALQA_QUESTIONS_PAGE_SIZE or 10)")
     for flag, example in (
         ("status", "recruiting, 'not yet recruiting', completed"),
         ("phase", "2, II, 'phase 1/2'"),
@@ -428,9 +428,12 @@ def settings_problem(error: ValidationError) -> str:
     """One line for a settings error: which variable, and what is wrong with it."""
     first = error.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")
-    if first["loc"]:
-        return f"{ENV_PREFIX}{str(first['loc'][0]).upper()}: {message}"
-    return message
+    if not first["loc"]:
+        return message
+    variable = ENV_PREFIX + "_".join(str(part).upper() for part in first["loc"])  # ("retrieval", "top_k")
+    if first["type"] == "extra_forbidden":
+        return unknown_message(variable)
+    return f"{variable}: {message}"
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Passage embedders by name: the store embeds with the entry `settings.embedding_model` names.
+"""Passage embedders by name: the store embeds with the entry `settings.embedding.model` names.
 
 One built-in, the offline MiniLM. The name is recorded in the index signature and keys the passage-vector
 cache, so vectors of two embedders never mix; tests register a deterministic stand-in under their own name.
@@ -34,7 +34,7 @@ class EmbedderSpec:
 
 
 class UnknownEmbedderError(LookupError):
-    """settings.embedding_model names no registered embedder."""
+    """settings.embedding.model names no registered embedder."""
 
 
 _REGISTRY: dict[str, EmbedderSpec] = {}
@@ -56,9 +56,9 @@ def _minilm(settings: Settings) -> PassageEmbedder:
     from assistant.offline_models import MiniLMEmbeddings  # the ONNX session loads here, not at import
 
     return MiniLMEmbeddings(
-        batch_size=settings.embed_batch_size,
-        max_tokens=settings.embed_max_tokens,
-        batch_tokens=settings.embed_batch_tokens,
+        batch_size=settings.embedding.batch_size,
+        max_tokens=settings.embedding.max_tokens,
+        batch_tokens=settings.embedding.batch_tokens,
     )
 
 
@@ -76,9 +76,9 @@ def _paraphrase_l3(settings: Settings) -> PassageEmbedder:
     from assistant.offline_models import ParaphraseMiniLML3Embeddings
 
     return ParaphraseMiniLML3Embeddings(
-        batch_size=settings.embed_batch_size,
-        max_tokens=settings.embed_max_tokens,
-        batch_tokens=settings.embed_batch_tokens,
+        batch_size=settings.embedding.batch_size,
+        max_tokens=settings.embedding.max_tokens,
+        batch_tokens=settings.embedding.batch_tokens,
     )
 
 
@@ -91,7 +91,7 @@ def _e5_small(settings: Settings) -> PassageEmbedder:
 def _static_minilm(settings: Settings) -> PassageEmbedder:
     from assistant.offline_models import StaticMiniLMEmbeddings
 
-    return StaticMiniLMEmbeddings(max_tokens=settings.embed_max_tokens)
+    return StaticMiniLMEmbeddings(max_tokens=settings.embedding.max_tokens)
 
 
 register_embedder(EmbedderSpec(PARAPHRASE_L3_ID, 384, _paraphrase_l3))

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
 Signature = dict[str, str | int]
 # The settings that change chunks or their vectors; the rest (batch sizes, caches, search) do not.
-SIGNATURE_SETTINGS = ("embedding_model", "embed_max_tokens", "chunk_tokens", "chunk_overlap_tokens")
+# The signature's keys are the names stores already hold (from before the settings were grouped); each reads its
+# grouped setting.
+SIGNATURE_SETTINGS = {
+    "embedding_model": ("embedding", "model"),
+    "embed_max_tokens": ("embedding", "max_tokens"),
+    "chunk_tokens": ("ingest", "chunk_tokens"),
+    "chunk_overlap_tokens": ("ingest", "chunk_overlap_tokens"),
+}
 
 
 class IndexSettingsChanged(LookupError):
@@ -26,7 +33,9 @@ class IndexSettingsChanged(LookupError):
 
 
 def index_signature(settings: Settings) -> Signature:
-    signature: Signature = {name: getattr(settings, name) for name in SIGNATURE_SETTINGS}
+    signature: Signature = {
+        name: getattr(getattr(settings, group), field) for name, (group, field) in SIGNATURE_SETTINGS.items()
+    }
     signature["chunker_version"] = CHUNKER_VERSION
     return signature
 

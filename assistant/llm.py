@@ -86,15 +86,15 @@ def response_format(kind: str) -> dict[str, Any] | None:
 def make_chat_model(settings: Settings) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
-    key = settings.llm_api_key or _env_api_key() or SecretStr("not-needed")
+    key = settings.llm.api_key or _env_api_key() or SecretStr("not-needed")
     return ChatOpenAI(
-        model=settings.llm_model or "gpt-4o-mini",
-        base_url=settings.llm_base_url,
+        model=settings.llm.model or "gpt-4o-mini",
+        base_url=settings.llm.base_url,
         api_key=key,
-        timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
-        temperature=settings.llm_temperature,
-        max_completion_tokens=settings.llm_max_tokens,
+        timeout=settings.llm.timeout_s,
+        max_retries=settings.llm.max_retries,
+        temperature=settings.llm.temperature,
+        max_completion_tokens=settings.llm.max_tokens,
     )
 
 
@@ -106,13 +106,13 @@ def _env_api_key() -> SecretStr | None:
 def _structured(chat_model: BaseChatModel, settings: Settings) -> Runnable[Any, Any]:
     """The chat model bound to the reply schema. Sent through extra_body so the reply still streams token by token
     (langchain-openai routes a top-level response_format through a non-streaming parse helper)."""
-    fmt = response_format(settings.llm_response_format)
+    fmt = response_format(settings.llm.response_format)
     if fmt is None:
         return chat_model
     extra: dict[str, Any] = {"response_format": fmt}
-    if settings.llm_response_format == "json_object":
+    if settings.llm.response_format == "json_object":
         # llama-cpp-python's server reads only the older max_tokens, not max_completion_tokens.
-        extra["max_tokens"] = settings.llm_max_tokens
+        extra["max_tokens"] = settings.llm.max_tokens
     return chat_model.bind(extra_body=extra)
 
 
@@ -370,7 +370,7 @@ class LLMAnswerer:
         self.directory = directory
         self.offline = offline
         self.chat_model = chat_model or make_chat_model(settings)
-        self.name = f"openai:{settings.llm_model or 'gpt-4o-mini'}"
+        self.name = f"openai:{settings.llm.model or 'gpt-4o-mini'}"
         # The chain's stages as runnables; `stream` runs them in order with the model's tokens passed through.
         self.gather: Runnable[dict[str, Any], _Context] = RunnableLambda(self._gather, name="retrieve")
         self.prompt = answer_prompt()
@@ -416,7 +416,9 @@ class LLMAnswerer:
     def _gather(self, inputs: dict[str, Any]) -> _Context:
         question, trial_id, intent = inputs["question"], inputs["trial_id"], inputs["intent"]
         grounded = self.offline.answer(question, trial_id, intent)
-        passages = _passages_for(grounded, self.retriever.search(question, trial_id=trial_id), self.settings.top_k)
+        passages = _passages_for(
+            grounded, self.retriever.search(question, trial_id=trial_id), self.settings.retrieval.top_k
+        )
         trial = self.directory.get_trial(trial_id)
         return _Context(question, trial_id, intent, grounded, passages, trial.title if trial else "")
 

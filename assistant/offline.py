@@ -86,8 +86,8 @@ class OfflineAnswerer:
 
     # ---- eligibility ---------------------------------------------------------------------------
     def _eligibility(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        retrieved = self.retriever.search(question, trial_id=trial_id, k=self.retriever.settings.candidates)
-        shown = retrieved[: self.retriever.settings.top_k]
+        retrieved = self.retriever.search(question, trial_id=trial_id, k=self.retriever.settings.retrieval.candidates)
+        shown = retrieved[: self.retriever.settings.retrieval.top_k]
         criteria, summary = self._criteria(trial_id, retrieved), self._summary(trial_id)
         assessment = self.reasoner.assess(question, criteria, summary)
         if not assessment.findings:

@@ -88,7 +88,7 @@ class HybridRetriever(BaseRetriever):
             return self._sync(generation, catalog)
 
     def _sync(self, generation: str, catalog: dict[str, str]) -> LexicalIndex:
-        folder, keep = self.index_folder(), self.settings.passage_cache_trials
+        folder, keep = self.index_folder(), self.settings.retrieval.passage_cache_trials
         base = self._lexical or LexicalIndex.load(folder, keep) or LexicalIndex.empty()
         if base.fingerprint != generation:
             base = base.synced(catalog, generation, self.store.catalogued_chunks, folder, keep)
@@ -106,26 +106,26 @@ class HybridRetriever(BaseRetriever):
 
     def index_folder(self) -> Path:
         """Where the BM25 index of this store is saved (a folder per Chroma server when a store folder is shared)."""
-        base = self.settings.store_dir
-        if self.settings.chroma_host:
-            base = base / f"server-{self.settings.chroma_host}-{self.settings.chroma_port}"
-        return base / "bm25" / self.settings.collection
+        base = self.settings.store.dir
+        if self.settings.store.chroma_host:
+            base = base / f"server-{self.settings.store.chroma_host}-{self.settings.store.chroma_port}"
+        return base / "bm25" / self.settings.store.collection
 
     def search(
         self, query: str, trial_id: str | None = None, sections: Sequence[str] | None = None, k: int | None = None
     ) -> list[ScoredChunk]:
-        k = k or self.settings.top_k
+        k = k or self.settings.retrieval.top_k
         expanded = self.expander.expand(query)
-        n = self.settings.candidates
+        n = self.settings.retrieval.candidates
         # One catalog read serves both sides: the BM25 index is the one of the generation `valid` belongs to.
         view = self.store.catalog_view()
         lexical, valid = self.lexical(view), view[1]
-        weight = self.settings.vocabulary_expansion_weight
+        weight = self.settings.retrieval.vocabulary_expansion_weight
         related = " ".join(_vocabulary().expansions(query)) if weight > 0 else ""
         lexical_hits = lexical.search(expanded, n, trial_id, sections, related, weight)
         trial_chunks = lexical.trial_chunks(trial_id) if trial_id else []
         dense_hits = self.store.dense_search(expanded, n, trial_id, sections, valid, trial_chunks)
-        return fuse(lexical_hits, dense_hits, self.settings.rrf_k)[:k]
+        return fuse(lexical_hits, dense_hits, self.settings.retrieval.rrf_k)[:k]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [

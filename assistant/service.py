@@ -33,7 +33,7 @@ class UnknownTrialError(LookupError):
 
 
 class QuestionTooLong(ValueError):
-    """A question over settings.max_question_chars: refused before any work, by every entry point."""
+    """A question over settings.questions.max_chars: refused before any work, by every entry point."""
 
 
 class TrialQA:
@@ -83,14 +83,14 @@ class TrialQA:
 
     # ---- ingest --------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
-        report = ingest_paths(paths, self.store, self.settings, show_progress=show_progress)
+        report = ingest_paths(paths, self.store, self.settings.ingest, show_progress=show_progress)
         self.retriever.lexical()  # the BM25 index follows now (reading only changed trials), not at the first question
         return report
 
     def ensure_demo_data(self, show_progress: bool = True) -> IngestReport | None:
         if self.store.list_trials():
             return None
-        return self.ingest([self.settings.demo_data], show_progress=show_progress)
+        return self.ingest([self.settings.demo.data], show_progress=show_progress)
 
     def delete(self, trial_id: str) -> bool:
         """Remove a trial (catalog entry first, so it vanishes at once; then its chunks). False: not indexed."""
@@ -152,7 +152,7 @@ class TrialQA:
         picks one of them; `filters`, `page` and `page_size` shape a listing (no trial chosen).
         """
         started = time.perf_counter()
-        limit = self.settings.max_question_chars
+        limit = self.settings.questions.max_chars
         if len(question) > limit:
             raise QuestionTooLong(f"the question is {len(question)} characters; the limit is {limit}")
         mismatch = self.store.signature_problem()

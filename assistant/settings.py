@@ -1,13 +1,17 @@
-"""The one settings object: every knob, read from TRIALQA_* environment variables or passed in."""
+"""The one settings object, nested by concern: every knob, read from TRIALQA_* environment variables or passed in.
+
+A variable names its group and field: TRIALQA_STORE_DIR is store.dir, TRIALQA_LLM_MODEL is llm.model,
+TRIALQA_RETRIEVAL_TOP_K is retrieval.top_k (the group is the first word; the field keeps its underscores).
+"""
 
 from __future__ import annotations
 
 import difflib
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.embedding import EMBEDDING_MODEL_ID
@@ -22,36 +26,51 @@ class UnknownSettingError(ValueError):
     """A TRIALQA_* environment variable that names no setting (a typo would otherwise be silently ignored)."""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
+class _Group(BaseModel):
+    """A group of settings: unknown keys are refused, as at the top level."""
 
-    store_dir: Path = Field(default=Path(".trialqa"), description="folder of the local index")
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreSettings(_Group):
+    """where the index lives: a local folder, or a Chroma server"""
+
+    dir: Path = Field(default=Path(".trialqa"), description="folder of the local index")
     collection: str = Field(default="trial_chunks", description="Chroma collection of the passages")
     chroma_host: str | None = Field(default=None, description="use a Chroma server instead of the embedded store")
     chroma_port: int = Field(default=8000, description="port of the Chroma server (with chroma_host)")
+
+
+class IngestSettings(_Group):
+    """what ingest accepts and how it cuts records into passages (chunking: in the index signature)"""
 
     max_file_bytes: int = Field(default=20_000_000, description="largest single input file or zip member")
     max_zip_members: int = Field(default=20_000, description="most files read from one zip archive")
     chunk_tokens: int = Field(default=256, description="longest passage of running text, in tokens (cl100k)")
     chunk_overlap_tokens: int = Field(default=32, description="tokens two consecutive text passages share")
-    embed_batch_size: int = Field(default=32, description="most passages embedded in one batch")
-    embed_batch_tokens: int = Field(
+
+
+class EmbeddingSettings(_Group):
+    """The passage embedder and how it is fed (model and max_tokens are part of the index signature)."""
+
+    model: str = Field(
+        default=EMBEDDING_MODEL_ID, description="passage embedder, by registered name (built in: the offline MiniLM)"
+    )
+    batch_size: int = Field(default=32, description="most passages embedded in one batch")
+    batch_tokens: int = Field(
         default=512, description="most padded word pieces in one embedding batch (larger batches run slower on CPU)"
+    )
+    max_tokens: int = Field(
+        default=128, description="word pieces embedded per passage (MiniLM was trained on 128); BM25 sees all"
     )
     vector_cache: bool = Field(
         default=True, description="reuse vectors of passages any earlier ingest embedded (vector-cache.sqlite)"
     )
-    embedding_model: str = Field(
-        default=EMBEDDING_MODEL_ID, description="passage embedder, by registered name (built in: the offline MiniLM)"
-    )
-    embed_max_tokens: int = Field(
-        default=128, description="word pieces embedded per passage (MiniLM was trained on 128); BM25 sees all"
-    )
 
-    dense_cache_trials: int = Field(default=256, description="trials whose vectors are kept in memory for search")
-    passage_cache_trials: int = Field(
-        default=256, description="trials whose passages are kept in memory (the rest stay in the BM25 index's file)"
-    )
+
+class RetrievalSettings(_Group):
+    """Hybrid search: how many passages, how they are fused, what is kept in memory."""
+
     top_k: int = Field(default=8, description="passages an answer is given and shows")
     candidates: int = Field(default=40, description="passages each retriever (BM25, dense) returns before fusion")
     rrf_k: int = Field(default=60, description="reciprocal rank fusion constant: 1 / (rrf_k + rank) per retriever")
@@ -61,46 +80,58 @@ class Settings(BaseSettings):
         le=1.0,
         description="BM25 weight of the vocabulary's names, synonyms and parents added to a query (0: not added)",
     )
-
-    backend: Literal["offline", "openai"] | None = Field(
-        default=None, description="answer backend; default: openai when an LLM model is configured, else offline"
+    dense_cache_trials: int = Field(default=256, description="trials whose vectors are kept in memory for search")
+    passage_cache_trials: int = Field(
+        default=256, description="trials whose passages are kept in memory (the rest stay in the BM25 index's file)"
     )
-    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible server URL (default: OpenAI)")
-    llm_model: str | None = Field(default=None, description="model name; setting it makes openai the default backend")
-    llm_api_key: SecretStr | None = Field(default=None, description="falls back to OPENAI_API_KEY")
-    llm_timeout_s: float = Field(default=30.0, description="seconds to wait for the model before the offline answer")
-    llm_max_retries: int = Field(default=2, description="retries of a failed model request (429, 5xx, timeouts)")
-    llm_temperature: float = Field(default=0.0, description="sampling temperature (0: most likely reply)")
-    # ---- LLM chain: structured reply (issue 17) ----
-    llm_max_tokens: int = Field(default=400, description="most tokens the model may write per answer (bounds rambling)")
-    llm_response_format: Literal["json_schema", "json_object", "none"] = Field(
+
+
+class QuestionSettings(_Group):
+    """Bounds on what one question may cost, and the size of a cross-trial listing."""
+
+    max_chars: int = Field(default=2000, description="longest question the web app answers")
+    max_history: int = Field(default=20, description="earlier questions of a conversation kept as context")
+    page_size: int = Field(
+        default=10, description="trials per page of a question asked with no trial chosen (each gets its own answer)"
+    )
+
+
+class LLMSettings(_Group):
+    """The optional OpenAI-compatible model backend."""
+
+    base_url: str | None = Field(default=None, description="OpenAI-compatible server URL (default: OpenAI)")
+    model: str | None = Field(default=None, description="model name; setting it makes openai the default backend")
+    api_key: SecretStr | None = Field(default=None, description="falls back to OPENAI_API_KEY")
+    timeout_s: float = Field(default=30.0, description="seconds to wait for the model before the offline answer")
+    max_retries: int = Field(default=2, description="retries of a failed model request (429, 5xx, timeouts)")
+    temperature: float = Field(default=0.0, description="sampling temperature (0: most likely reply)")
+    max_tokens: int = Field(default=400, description="most tokens the model may write per answer (bounds rambling)")
+    response_format: Literal["json_schema", "json_object", "none"] = Field(
         default="json_schema",
         description="how the reply schema is sent: OpenAI-style json_schema (OpenAI, vLLM, Ollama, llama-server), "
         "json_object with a schema (llama-cpp-python's server), or none (the prompt asks for JSON; tolerant parser)",
     )
 
+
+class WebSettings(_Group):
+    """The Gradio web app: address, login, and bounded work per client."""
+
     host: str = Field(default="127.0.0.1", description="address the web app listens on")
     port: int = Field(default=7860, description="port the web app listens on")
     auth: str | None = Field(default=None, description="user:password for the web UI when exposed")
-    max_upload_bytes: int = Field(default=20_000_000, description="largest web upload (administrator only)")
-    demo_data: Path = Field(
-        default_factory=bundled_demo_data, description="records `trialqa demo` indexes (default: the packaged ones)"
-    )
-
-    # ---- web app: roles and bounded work per request (issue 15) ----
     admin: SecretStr | None = Field(
         default=None,
         description="user:password of the web administrator, the only web user who may add trials, run the "
         "evaluation or draft FAQs with the LLM; setting it turns the login page on. Unset: the shared index "
         "changes only through `trialqa ingest`",
     )
-    max_question_chars: int = Field(default=2000, description="longest question the web app answers")
-    max_history_questions: int = Field(default=20, description="earlier questions of a conversation kept as context")
+    max_upload_bytes: int = Field(default=20_000_000, description="largest web upload (administrator only)")
     max_upload_trials: int = Field(default=200, description="most trials in one web upload (administrator only)")
     client_questions_per_minute: int = Field(
         default=30, description="questions one web session may ask per minute (0: no limit)"
     )
     client_concurrency: int = Field(default=1, description="questions of one web session answered at once")
+    client_faq_drafts_per_hour: int = Field(default=6, description="FAQ drafts one non-administrator session may make")
     address_concurrency: int = Field(
         default=64,
         description="questions from one network address answered or waiting at once (behind a proxy "
@@ -112,29 +143,96 @@ class Settings(BaseSettings):
         "(CPU-bound: more would only share one interpreter lock) and 8 with an LLM (mostly waiting on the network)",
     )
     answer_wait_s: float = Field(default=30.0, description="longest wait for an answer slot before 'busy, try again'")
-    client_faq_drafts_per_hour: int = Field(default=6, description="FAQ drafts one non-administrator session may make")
     login_failures_per_window: int = Field(default=5, description="failed logins from one address before a pause")
     login_window_s: float = Field(default=300.0, description="the window (and the pause) for failed logins")
-    cross_trial_page_size: int = Field(
-        default=10, description="trials per page of a question asked with no trial chosen (each gets its own answer)"
+
+
+class DemoSettings(_Group):
+    """The records `trialqa demo` indexes."""
+
+    data: Path = Field(
+        default_factory=bundled_demo_data, description="records `trialqa demo` indexes (default: the packaged ones)"
     )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="_", env_nested_max_split=1, extra="forbid"
+    )
+
+    backend: Literal["offline", "openai"] | None = Field(
+        default=None, description="answer backend; default: openai when an LLM model is configured, else offline"
+    )
+    store: StoreSettings = Field(
+        default_factory=StoreSettings, description="where the index lives: a local folder, or a Chroma server"
+    )
+    ingest: IngestSettings = Field(
+        default_factory=IngestSettings,
+        description="what ingest accepts and how it cuts records into passages (chunking: in the index signature)",
+    )
+    embedding: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings,
+        description="The passage embedder and how it is fed (model and max_tokens are part of the index signature).",
+    )
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings,
+        description="Hybrid search: how many passages, how they are fused, what is kept in memory.",
+    )
+    questions: QuestionSettings = Field(
+        default_factory=QuestionSettings,
+        description="Bounds on what one question may cost, and the size of a cross-trial listing.",
+    )
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The optional OpenAI-compatible model backend.")
+    web: WebSettings = Field(
+        default_factory=WebSettings, description="The Gradio web app: address, login, and bounded work per client."
+    )
+    demo: DemoSettings = Field(default_factory=DemoSettings, description="The records `trialqa demo` indexes.")
 
     @model_validator(mode="after")
     def _no_unknown_environment(self) -> Settings:
-        known = {ENV_PREFIX + name.upper() for name in type(self).model_fields}
+        known = environment_names()
         for variable in os.environ:
             name = variable.upper()
             if name.startswith(ENV_PREFIX) and not name.startswith(TEST_SWITCH_PREFIX) and name not in known:
-                raise UnknownSettingError(_unknown_message(variable, known))
+                raise UnknownSettingError(unknown_message(variable))
         return self
 
     def resolved_backend(self) -> str:
         if self.backend:
             return self.backend
-        return "openai" if self.llm_model else "offline"
+        return "openai" if self.llm.model else "offline"
+
+    @classmethod
+    def at(cls, store_dir: Path, *, backend: str | None = None, **groups: dict[str, Any]) -> Settings:
+        """The settings for the index in `store_dir`: the backend and groups' fields as given ("retrieval":
+        {"top_k": 4}), the rest from TRIALQA_* variables (merged field by field, not replaced group by group)."""
+        values: dict[str, Any] = {**groups, "store": {**groups.get("store", {}), "dir": store_dir}}
+        if backend is not None:
+            values["backend"] = backend
+        return cls(**values)
 
 
-def _unknown_message(variable: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(variable.upper(), sorted(known), n=1)
-    hint = f"; did you mean {close[0]}?" if close else " (every setting is a field of assistant/settings.py)"
+def environment_names() -> set[str]:
+    """Every TRIALQA_* variable a setting reads: TRIALQA_<GROUP>_<FIELD>, TRIALQA_<GROUP> (JSON), TRIALQA_BACKEND."""
+    return set(_names_by_alias().values()) | {ENV_PREFIX + group.upper() for group in Settings.model_fields}
+
+
+def _names_by_alias() -> dict[str, str]:
+    """Each variable under its own name and under its field's name alone ("TRIALQA_" + "TOP_K" for
+    TRIALQA_RETRIEVAL_TOP_K), so a name without its group, or from before the settings were grouped, finds it."""
+    names = {ENV_PREFIX + "BACKEND": ENV_PREFIX + "BACKEND"}
+    for group, field in Settings.model_fields.items():
+        model = field.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for name in model.model_fields:
+                real = f"{ENV_PREFIX}{group.upper()}_{name.upper()}"
+                names.setdefault(f"{ENV_PREFIX}{name.upper()}", real)
+                names[real] = real
+    return names
+
+
+def unknown_message(variable: str) -> str:
+    by_alias = _names_by_alias()
+    close = difflib.get_close_matches(variable.upper(), sorted(by_alias), n=1)
+    hint = f"; did you mean {by_alias[close[0]]}?" if close else " (every setting is a field of assistant/settings.py)"
     return f"{variable} is not a TrialQA setting{hint}"

@@ -95,10 +95,12 @@ class TrialSummary:
 
 def make_client(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-    settings.store_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+    if settings.store.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.store.chroma_host, port=settings.store.chroma_port, settings=chroma_settings
+        )
+    settings.store.dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.store.dir), settings=chroma_settings)
 
 
 def chunk_metadata(chunk: Chunk, trial_hash: str) -> dict[str, str | int]:
@@ -187,23 +189,23 @@ class TrialStore:
     def __init__(self, settings: Settings, embeddings: PassageEmbedder | None = None) -> None:
         self.settings = settings
         # An unknown embedder name fails here, before any collection is created or written.
-        self.embedder = embedder_spec(settings.embedding_model)
+        self.embedder = embedder_spec(settings.embedding.model)
         self._embeddings = embeddings
         self.signature = index_signature(settings)
         self.signature_digest = signature_digest(self.signature)
         self.client = make_client(settings)
         self.chunks: Collection = self.client.get_or_create_collection(
-            settings.collection,
-            embedding_function=TrialQAEmbeddingFunction(settings.embed_batch_size),  # type: ignore[arg-type]
+            settings.store.collection,
+            embedding_function=TrialQAEmbeddingFunction(settings.embedding.batch_size),  # type: ignore[arg-type]
             configuration={"hnsw": {"space": "cosine"}},
         )
         self.catalog: Collection = self.client.get_or_create_collection(
-            settings.collection + CATALOG_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+            settings.store.collection + CATALOG_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
         # One record whose token changes with every catalog change, so readers (possibly other app
         # instances sharing a Chroma server) can tell cheaply whether their cached view is current.
         self.meta: Collection = self.client.get_or_create_collection(
-            settings.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+            settings.store.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
         self._hashes: tuple[str, dict[str, str]] | None = None
         self._signature_problem: tuple[str, str | None] | None = None  # (generation, problem) last checked
@@ -378,12 +380,12 @@ class TrialStore:
         return fresh | reused
 
     def _cross_trial_cache(self) -> PassageVectorCache | None:
-        if not self.settings.vector_cache:
+        if not self.settings.embedding.vector_cache:
             return None
         with self._model_lock:
             if self._passage_cache is None:
-                model = f"{self.embedder.name}-{self.settings.embed_max_tokens}"
-                path = self.settings.store_dir / VECTOR_CACHE_FILE
+                model = f"{self.embedder.name}-{self.settings.embedding.max_tokens}"
+                path = self.settings.store.dir / VECTOR_CACHE_FILE
                 self._passage_cache = PassageVectorCache(path, model, self.embedder.dim)
         return self._passage_cache
 
@@ -501,7 +503,7 @@ class TrialStore:
         found = self._cached_trial_vectors(trial_chunks) or self._stored_trial_vectors(trial_id, trial_hash)
         with self._cache_lock:
             self._vector_cache[key] = found
-            while len(self._vector_cache) > self.settings.dense_cache_trials:
+            while len(self._vector_cache) > self.settings.retrieval.dense_cache_trials:
                 self._vector_cache.popitem(last=False)
         return found
 

@@ -39,7 +39,7 @@ REPEATS = 5
 
 
 def cross_latency(folder: Path) -> dict[str, float]:
-    qa = TrialQA(Settings(store_dir=folder))
+    qa = TrialQA(Settings.at(folder))
     started = time.perf_counter()
     first = qa.ask(QUESTIONS[0])
     cold_ms = (time.perf_counter() - started) * 1000

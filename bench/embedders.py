@@ -74,7 +74,7 @@ def measure(name: str, sets: list[str], records: int, store_root: Path, corpus: 
     result: dict[str, Any] = {"model": name, "dim": embedder_spec(name).dim}
     scratch = store_root / f"emb-{name}"
     scratch.mkdir(parents=True, exist_ok=True)
-    settings = Settings(store_dir=scratch / "eval-store", embedding_model=name)
+    settings = Settings.at(scratch / "eval-store", embedding={"model": name})
 
     started = time.perf_counter()
     model = embedder_spec(name).make(settings)
@@ -95,7 +95,7 @@ def measure(name: str, sets: list[str], records: int, store_root: Path, corpus: 
 
         ingest_store = scratch / "ingest-store"
         shutil.rmtree(ingest_store, ignore_errors=True)
-        qa = TrialQA(Settings(store_dir=ingest_store, embedding_model=name))
+        qa = TrialQA(Settings.at(ingest_store, embedding={"model": name}))
         qa.store.embeddings.embed_array(["warm up"])  # load time is its own column
         started = time.perf_counter()
         report = qa.ingest([folder], show_progress=False)

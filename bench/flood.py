@@ -5,7 +5,7 @@ questions they can, as fast as they can, to the real app in its own process.
     python bench/flood.py --store .trialqa --flooders 0     # the same user with nobody flooding
 
 Each flooding client is its own Gradio session sending, with no pause, a question of exactly
-TRIALQA_MAX_QUESTION_CHARS characters (the most the app answers) and, with --oversize, also a
+TRIALQA_QUESTIONS_MAX_CHARS characters (the most the app answers) and, with --oversize, also a
 100 KB one (refused at once). The per-session rate limit is off unless --rate-limit is given, so
 what is measured is the answerer's fair sharing, not the limit turning the flood away."""
 
@@ -75,10 +75,10 @@ def main() -> int:
     parser.add_argument("--flooders", type=int, default=8)
     parser.add_argument("--questions", type=int, default=20, help="questions the normal user asks")
     parser.add_argument("--oversize", action="store_true", help="flooders also send 100 KB questions")
-    parser.add_argument("--rate-limit", default="0", help="TRIALQA_CLIENT_QUESTIONS_PER_MINUTE (0: off)")
+    parser.add_argument("--rate-limit", default="0", help="TRIALQA_WEB_CLIENT_QUESTIONS_PER_MINUTE (0: off)")
     parser.add_argument("--warm-up-s", type=float, default=5.0, help="flooding before the normal user starts")
     args = parser.parse_args()
-    size = Settings().max_question_chars
+    size = Settings().questions.max_chars
     with tempfile.TemporaryDirectory(prefix="trialqa-flood-") as folder:
         work = Path(folder)
         shutil.copytree(args.store, work / "store")

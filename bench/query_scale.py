@@ -39,7 +39,7 @@ CATALOG_BATCH = 500  # trials per catalog write
 
 def build(count: int, folder: Path, asked: list[str]) -> dict[str, Any]:
     started = time.perf_counter()
-    qa = TrialQA(Settings(store_dir=folder))
+    qa = TrialQA(Settings.at(folder))
     store, cache = qa.store, qa.store._cross_trial_cache()
     assert cache is not None
     rng = np.random.default_rng(7)

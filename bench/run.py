@@ -109,7 +109,7 @@ def ingest_ours(count: int, folder: Path) -> dict[str, Any]:
     from assistant.store import passage_hash
     from ingest.chunking import chunk_trial
 
-    qa = TrialQA(Settings(store_dir=folder))
+    qa = TrialQA(Settings.at(folder))
     qa.store.embeddings.embed_array(["warm up"])
     started = time.perf_counter()
     chunks, seen, repeated = 0, set(), 0
@@ -147,7 +147,7 @@ def ingest_update(folder: Path, scratch: Path) -> dict[str, float]:
     index brought up to date (it reads only those two trials back)."""
     from ingest.pipeline import ingest_paths
 
-    qa = TrialQA(Settings(store_dir=folder))
+    qa = TrialQA(Settings.at(folder))
     qa.retriever.lexical()  # the saved index, loaded: what a serving process already holds
     scratch.mkdir(parents=True, exist_ok=True)
     seed = ROOT / "data" / "demo" / "NCT06839066.txt"
@@ -156,7 +156,7 @@ def ingest_update(folder: Path, scratch: Path) -> dict[str, float]:
     study["protocolSection"]["identificationModule"]["nctId"] = "NCT99999999"
     (scratch / "new.json").write_text(json.dumps(study))
     started = time.perf_counter()
-    report = ingest_paths([scratch], qa.store, qa.settings, show_progress=False)
+    report = ingest_paths([scratch], qa.store, qa.settings.ingest, show_progress=False)
     written = time.perf_counter()
     qa.retriever.lexical()
     synced = time.perf_counter()
@@ -169,7 +169,7 @@ def ingest_breakdown(folder: Path) -> dict[str, float]:
     from ingest.chunking import chunk_trial
 
     trials = demo_trials()
-    qa = TrialQA(Settings(store_dir=folder))
+    qa = TrialQA(Settings.at(folder))
     qa.store.embeddings.embed_array(["warm up"])
     started = time.perf_counter()
     items = [(trial, chunk_trial(trial)) for trial in trials]
@@ -219,7 +219,7 @@ def timed(fn: Callable[[], Any], repeats: int) -> list[float]:
 
 def query_latency(folder: Path, trial_ids: list[str]) -> dict[str, float]:
     started = time.perf_counter()
-    qa = TrialQA(Settings(store_dir=folder, backend="offline"))
+    qa = TrialQA(Settings.at(folder, backend="offline"))
     qa.ask("warm up", trial_id=trial_ids[0])  # opens the store, loads the model and the BM25 index
     first_question_s = time.perf_counter() - started
     pairs = [(q, trial_ids[i % len(trial_ids)]) for i, q in enumerate(QUESTIONS * 5)]
@@ -236,7 +236,7 @@ def query_latency(folder: Path, trial_ids: list[str]) -> dict[str, float]:
 
 
 def breakdown(folder: Path, trial_id: str) -> dict[str, Any]:
-    qa = TrialQA(Settings(store_dir=folder))
+    qa = TrialQA(Settings.at(folder))
     lexical = qa.retriever.lexical()
     question = qa.retriever.expander.expand("Is ILD exclusionary?")
     return {

@@ -39,9 +39,9 @@ class NaiveRetriever:
         for i, document in enumerate(documents):
             document.metadata["chunk_id"] = f"naive-{i}"
         embeddings = MiniLMEmbeddings(
-            batch_size=settings.embed_batch_size,
-            max_tokens=settings.embed_max_tokens,
-            batch_tokens=settings.embed_batch_tokens,
+            batch_size=settings.embedding.batch_size,
+            max_tokens=settings.embedding.max_tokens,
+            batch_tokens=settings.embedding.batch_tokens,
         )
         self.store = Chroma.from_documents(
             documents,
@@ -55,7 +55,7 @@ class NaiveRetriever:
         self, query: str, trial_id: str | None = None, sections: Sequence[str] | None = None, k: int | None = None
     ) -> list[ScoredChunk]:
         hits = self.store.similarity_search_with_score(
-            query, k=k or self.settings.top_k, filter={"trial_id": trial_id} if trial_id else None
+            query, k=k or self.settings.retrieval.top_k, filter={"trial_id": trial_id} if trial_id else None
         )
         return [
             ScoredChunk(chunk=_chunk(doc), score=1.0 - float(distance), dense_rank=i)

@@ -5,7 +5,7 @@
 An item is a question (and optional explicit filters) whose gold is the set of trials that should be listed and,
 per trial, the verdict its own answer should give (null: not an eligibility question). Items are written by
 reading the records (eval/data/cross_trial_demo.jsonl says per item how its gold was read). Scores, at the
-page size the listing uses (default: settings.cross_trial_page_size):
+page size the listing uses (default: settings.questions.page_size):
 
 - trial-set precision: listed trials that are gold / trials listed;
 - trial-set recall: gold trials listed / min(gold trials, page size) - a page cannot hold more;
@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from assistant.service import TrialQA
     from assistant.settings import Settings
 
-    settings = Settings(store_dir=Path(args.store)) if args.store else Settings()
+    settings = Settings.at(Path(args.store)) if args.store else Settings()
     qa = TrialQA(settings)
     qa.ensure_demo_data(show_progress=False)
     report = run(qa, load_items(Path(args.set)), args.page_size)

@@ -168,7 +168,7 @@ def _figure(result: report.Report, name: str) -> float | None:
 def run_set(qa: TrialQA, eval_set: EvalSet, backend: str | None, k: int) -> tuple[report.Report, list[EvalResult]]:
     """Ingest the records a set asks about (unchanged ones are skipped), answer its items, report."""
     items = load_items(eval_set.items)
-    qa.ingest(list(eval_set.records) or [qa.settings.demo_data], show_progress=False)
+    qa.ingest(list(eval_set.records) or [qa.settings.demo.data], show_progress=False)
     locate_evidence(qa, items)
     results = evaluate(qa, items, backend, k, label=eval_set.name)
     info: dict[str, object] = {

@@ -25,7 +25,7 @@ GROUP_CHUNKS = 256  # chunks whose new passages are embedded and written togethe
 
 
 class IngestSettings(Protocol):
-    """The settings ingest reads (assistant.settings.Settings has them); ingest does not import assistant."""
+    """The settings ingest reads (assistant.settings.Settings.ingest has them); ingest does not import assistant."""
 
     @property
     def max_file_bytes(self) -> int: ...

@@ -72,8 +72,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def fake_settings(store_dir: Path, **overrides: Any) -> Settings:
     """Settings of a fast-tier store: the fake embedder, the offline backend."""
-    chosen: dict[str, Any] = {"backend": "offline", "embedding_model": FAKE_EMBEDDER, **overrides}
-    return Settings(store_dir=store_dir, **chosen)
+    groups: dict[str, dict[str, Any]] = {"embedding": {"model": FAKE_EMBEDDER}}
+    for group, fields in overrides.items():
+        groups[group] = {**groups.get(group, {}), **fields}
+    return Settings.at(store_dir, backend="offline", **groups)
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +104,7 @@ def small_qa(small_store: Path) -> TrialQA:
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A persistent Chroma store holding all demo trials, built once per session (read-only for tests)."""
     store_dir = tmp_path_factory.mktemp("demo-store")
-    service = TrialQA(Settings(store_dir=store_dir))
+    service = TrialQA(Settings.at(store_dir))
     report = service.ingest([DEMO], show_progress=False)
     assert not report.errors, report.errors
     assert len(report.added) == 101
@@ -111,7 +113,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def qa(demo_store: Path) -> TrialQA:
-    return TrialQA(Settings(store_dir=demo_store, backend="offline"))
+    return TrialQA(Settings.at(demo_store, backend="offline"))
 
 
 @pytest.fixture()

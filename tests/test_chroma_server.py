@@ -46,7 +46,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 def test_server_store_answers_like_the_embedded_store(chroma_server: int, qa: TrialQA, tmp_path: Path) -> None:
-    settings = Settings(store_dir=tmp_path / "local", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    settings = Settings.at(tmp_path / "local", store={"chroma_host": "127.0.0.1", "chroma_port": chroma_server})
     remote = TrialQA(settings)
     report = remote.ingest([DEMO], show_progress=False)
     assert len(report.added) == 101 and not report.errors
@@ -58,7 +58,7 @@ def test_server_store_answers_like_the_embedded_store(chroma_server: int, qa: Tr
     assert (served.verdict, served.citations[0].criterion) == (embedded.verdict, "7")
 
     # A second app instance sharing the server sees the same index without ingesting anything.
-    other = TrialQA(Settings(store_dir=tmp_path / "other", chroma_host="127.0.0.1", chroma_port=chroma_server))
+    other = TrialQA(Settings.at(tmp_path / "other", store={"chroma_host": "127.0.0.1", "chroma_port": chroma_server}))
     assert [t.trial_id for t in other.trials()] == [t.trial_id for t in qa.trials()]
     assert other.ask(question, trial_id="NCT06839066").model_dump() == embedded.model_dump()
     again = other.ingest([DEMO / "NCT06839066.txt"], show_progress=False)

@@ -71,7 +71,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _model(name: str, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> PassageEmbedder:
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir))  # the static table is cached here, not in ~/.cache
-    return embedder_spec(name).make(Settings(embedding_model=name))
+    return embedder_spec(name).make(Settings(embedding={"model": name}))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("which", CASES)

@@ -46,7 +46,7 @@ def test_unseen_test_split_holds_its_floors(tmp_path_factory: pytest.TempPathFac
     from eval.sets import SETS
 
     held_out = SETS["unseen-test"]
-    qa = TrialQA(Settings(store_dir=Path(tmp_path_factory.mktemp("unseen-test-store")), backend="offline"))
+    qa = TrialQA(Settings.at(Path(tmp_path_factory.mktemp("unseen-test-store")), backend="offline"))
     result, _ = run_set(qa, held_out, "offline", 5)
     assert result.overall.items >= 160
     assert missed_thresholds(result, held_out.floors, held_out.ceilings) == [], [

@@ -49,7 +49,7 @@ def test_changed_chunk_size_is_refused_at_ask_then_ingest_rebuilds_every_trial(
     before = TrialQA(fake_settings(small_store_copy))
     chunks_256 = before.store.count_chunks()
 
-    smaller = TrialQA(fake_settings(small_store_copy, chunk_tokens=128))
+    smaller = TrialQA(fake_settings(small_store_copy, ingest={"chunk_tokens": 128}))
     with pytest.raises(IndexSettingsChanged, match=r"\(chunk_tokens 256, now 128\); run `trialqa ingest` to rebuild"):
         smaller.ask("Is ILD exclusionary?", trial_id=SEED_ID)
 
@@ -75,7 +75,7 @@ def test_changed_embedding_window_rebuilds_with_the_same_chunk_text(small_store_
     texts = sorted(c.text for c in before.store.valid_chunks())
     old_ids = set(before.store.chunks.get(include=[])["ids"])
 
-    wider = TrialQA(fake_settings(small_store_copy, embed_max_tokens=256))
+    wider = TrialQA(fake_settings(small_store_copy, embedding={"max_tokens": 256}))
     report = wider.ingest([], show_progress=False)
 
     assert sorted(report.rebuilt) == THREE_TRIAL_IDS
@@ -98,7 +98,7 @@ def test_a_trial_that_fails_to_rebuild_keeps_its_old_version_and_the_old_signatu
         return real_chunk_trial(trial, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "chunk_trial", failing_for_seed)
-    smaller = TrialQA(fake_settings(small_store_copy, chunk_tokens=128))
+    smaller = TrialQA(fake_settings(small_store_copy, ingest={"chunk_tokens": 128}))
     report = smaller.ingest([], show_progress=False)
 
     assert sorted(report.rebuilt) == THREE_TRIAL_IDS[:2]

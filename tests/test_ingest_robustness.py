@@ -181,7 +181,7 @@ def test_a_trial_the_store_refuses_costs_only_that_trial(tmp_path: Path) -> None
     for nct in ("NCT09000011", "NCT09000012", "NCT09000013"):
         (tmp_path / f"{nct}.json").write_bytes(as_bytes(study(nct, "Inclusion Criteria:\n- Adults")))
     store = FlakyStore(bad="NCT09000012", stored=[])
-    report = ingest_paths([tmp_path], store, Settings(store_dir=tmp_path / "unused"), show_progress=False)  # type: ignore[arg-type]
+    report = ingest_paths([tmp_path], store, Settings.at(tmp_path / "unused").ingest, show_progress=False)  # type: ignore[arg-type]
     assert report.added == store.stored == ["NCT09000011", "NCT09000013"]
     assert report.errors == [
         f"{tmp_path / 'NCT09000012.json'}: NCT09000012 cannot be stored (ValueError: cannot encode); not indexed"

@@ -28,18 +28,17 @@ def server() -> Iterator[ChatServer]:
     chat.stop()
 
 
-def llm_service(store: Path, server: ChatServer, retries: int = 0, **overrides: Any) -> TrialQA:
-    settings = Settings(
-        **overrides,
-        store_dir=store,
-        backend="openai",
-        llm_base_url=server.base_url,
-        llm_model="test-model",
-        llm_api_key="sk-test-secret-123",  # type: ignore[arg-type]
-        llm_max_retries=retries,
-        llm_timeout_s=5,
-    )
-    return TrialQA(settings)
+def llm_service(store: Path, server: ChatServer, retries: int = 0, **llm: Any) -> TrialQA:
+    """The LLM backend against the scripted server; `llm` overrides fields of the llm settings group."""
+    fields = {
+        "base_url": server.base_url,
+        "model": "test-model",
+        "api_key": "sk-test-secret-123",
+        "max_retries": retries,
+        "timeout_s": 5,
+        **llm,
+    }
+    return TrialQA(Settings.at(store, backend="openai", llm=fields))
 
 
 def test_valid_citation_is_kept_and_phantom_number_dropped(demo_store: Path, server: ChatServer) -> None:
@@ -152,14 +151,14 @@ def test_structured_reply_is_read_and_request_carries_the_schema(demo_store: Pat
     request = server.requests[-1]
     schema = request["response_format"]["json_schema"]["schema"]
     assert list(schema["properties"]) == ["verdict", "answer", "cited_passages", "quotes"]
-    assert request["max_completion_tokens"] == Settings().llm_max_tokens and request["stream"] is True
+    assert request["max_completion_tokens"] == Settings().llm.max_tokens and request["stream"] is True
 
 
 def test_llama_cpp_python_dialect_gets_schema_in_json_object_and_max_tokens(
     demo_store: Path, server: ChatServer
 ) -> None:
     server.push(Step(content=json_reply("excluded", "Excluded [1].", [1])))
-    llm_service(demo_store, server, llm_response_format="json_object", llm_max_tokens=99).ask(ILD, trial_id=SEED)
+    llm_service(demo_store, server, response_format="json_object", max_tokens=99).ask(ILD, trial_id=SEED)
 
     request = server.requests[-1]
     assert request["response_format"]["type"] == "json_object"

@@ -109,16 +109,18 @@ def _wait_until_up(base_url: str, server: subprocess.Popen[bytes], log_path: Pat
 
 
 def real_settings(store: Path, base_url: str) -> Settings:
-    return Settings(
-        store_dir=store,
+    return Settings.at(
+        store,
         backend="openai",
-        llm_base_url=base_url,
-        llm_model=MODEL_ALIAS,
-        llm_max_tokens=MAX_TOKENS,
-        top_k=TOP_K,
-        llm_response_format="json_object",  # llama-cpp-python's dialect: a schema inside json_object
-        llm_timeout_s=120,
-        llm_max_retries=0,
+        llm={
+            "base_url": base_url,
+            "model": MODEL_ALIAS,
+            "max_tokens": MAX_TOKENS,
+            "response_format": "json_object",  # llama-cpp-python's dialect: a schema inside json_object
+            "timeout_s": 120,
+            "max_retries": 0,
+        },
+        retrieval={"top_k": TOP_K},
     )
 
 
@@ -250,7 +252,7 @@ def test_cli_asks_through_the_real_server_end_to_end(demo_store: Path, llama_ser
         "TRIALQA_LLM_BASE_URL": llama_server,
         "TRIALQA_LLM_MODEL": MODEL_ALIAS,
         "TRIALQA_LLM_MAX_TOKENS": str(MAX_TOKENS),
-        "TRIALQA_TOP_K": str(TOP_K),
+        "TRIALQA_RETRIEVAL_TOP_K": str(TOP_K),
         "TRIALQA_LLM_RESPONSE_FORMAT": "json_object",
         "TRIALQA_LLM_TIMEOUT_S": "120",
     }
@@ -265,7 +267,7 @@ def test_cli_asks_through_the_real_server_end_to_end(demo_store: Path, llama_ser
         assert reply["notice"] and reply["verdict"] == "excluded"
     else:
         assert reply["backend"] == f"openai:{MODEL_ALIAS}" and reply["citations"]
-        qa = TrialQA(Settings(store_dir=demo_store, backend="offline"))
+        qa = TrialQA(Settings.at(demo_store, backend="offline"))
         chunks = qa.retriever.lexical().trial_chunks(SEED)
         for citation in reply["citations"]:
             assert any(

@@ -25,7 +25,7 @@ NOT_SOURCE = shutil.ignore_patterns(
 def test_prompts_and_demo_data_are_read_from_the_package() -> None:
     packaged = Path(str(package_data()))
     assert packaged == ROOT / "assistant" / "data"
-    assert Settings().demo_data == bundled_demo_data() == packaged / "demo"
+    assert Settings().demo.data == bundled_demo_data() == packaged / "demo"
     assert (packaged / "demo" / "NCT06839066.txt").is_file()
     assert len(list((packaged / "demo" / "ctgov").glob("NCT*.json"))) == 100
     assert load_prompt("passage") == (packaged / "prompts" / "passage.md").read_text(encoding="utf-8").strip()

@@ -75,7 +75,7 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def test_hundred_malformed_inputs_each_one_clear_error_and_store_unchanged(tmp_path: Path) -> None:
-    qa = TrialQA(Settings(store_dir=tmp_path / "store", max_file_bytes=3_000_000))
+    qa = TrialQA(Settings.at(tmp_path / "store", ingest={"max_file_bytes": 3_000_000}))
     qa.ingest([SEED], show_progress=False)
     before = (qa.store.count_chunks(), [t.trial_id for t in qa.trials()])
     bad = malformed_corpus(tmp_path / "bad")
@@ -101,7 +101,7 @@ def test_hundred_malformed_inputs_each_one_clear_error_and_store_unchanged(tmp_p
 
 
 def test_duplicate_nct_id_with_different_content_is_reported(tmp_path: Path) -> None:
-    qa = TrialQA(Settings(store_dir=tmp_path / "store"))
+    qa = TrialQA(Settings.at(tmp_path / "store"))
     folder = tmp_path / "dup"
     folder.mkdir()
     record = json.loads(GOOD.read_text())
@@ -131,7 +131,7 @@ def test_sigkill_mid_ingest_leaves_no_half_trial_and_rerun_completes(tmp_path: P
     process.send_signal(signal.SIGKILL)
     process.wait()
 
-    qa = TrialQA(Settings(store_dir=store))
+    qa = TrialQA(Settings.at(store))
     partial = qa.trials()
     assert 0 < len(partial) < 100, (
         f"kill did not land mid-ingest: {len(partial)} trials catalogued after {waited:.0f} s "
@@ -146,7 +146,7 @@ def test_sigkill_mid_ingest_leaves_no_half_trial_and_rerun_completes(tmp_path: P
 
     rerun = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    assert len(TrialQA(Settings(store_dir=store)).trials()) == 100
+    assert len(TrialQA(Settings.at(store)).trials()) == 100
     print(f"\nkilled after {len(partial)} trials; rerun: {rerun.stdout.strip().splitlines()[-1]}")
 
 
@@ -154,8 +154,8 @@ def _catalogued(store: Path) -> int:
     try:
         # Only reads: polling must stay cheap so the kill lands mid-ingest on a busy machine, and must not
         # race the ingest to create the store's collections (which TrialStore's get_or_create would do).
-        client = make_client(Settings(store_dir=store))
-        return client.get_collection(Settings().collection + CATALOG_SUFFIX).count()
+        client = make_client(Settings.at(store))
+        return client.get_collection(Settings().store.collection + CATALOG_SUFFIX).count()
     except Exception:
         # A client opened while the ingest is still creating the database can fail to start, and Chroma
         # keeps that failed instance for the path (every later client would reuse it); drop it so the
@@ -172,7 +172,7 @@ def test_injection_in_record_text_changes_nothing(tmp_path: Path, qa: TrialQA) -
     text = SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", f"Active tuberculosis. {INJECTED}")
     poisoned_file = tmp_path / "poisoned.txt"
     poisoned_file.write_text(text)
-    poisoned = TrialQA(Settings(store_dir=tmp_path / "store", backend="offline"))
+    poisoned = TrialQA(Settings.at(tmp_path / "store", backend="offline"))
     poisoned.ingest([poisoned_file], show_progress=False)
 
     for question in ("Is ILD exclusionary?", "Is active tuberculosis exclusionary?", "Can I join?"):
@@ -198,14 +198,10 @@ def server() -> Iterator[ChatServer]:
 
 def llm(store: Path, base_url: str, retries: int = 1, timeout: float = 2.0) -> TrialQA:
     return TrialQA(
-        Settings(
-            store_dir=store,
+        Settings.at(
+            store,
             backend="openai",
-            llm_base_url=base_url,
-            llm_model="m",
-            llm_api_key=SECRET,  # type: ignore[arg-type]
-            llm_max_retries=retries,
-            llm_timeout_s=timeout,
+            llm={"base_url": base_url, "model": "m", "api_key": SECRET, "max_retries": retries, "timeout_s": timeout},
         )
     )
 
@@ -255,8 +251,8 @@ def test_connection_refused_gives_offline_answer(demo_store: Path) -> None:
 
 def test_defaults_bind_loopback_and_limit_uploads() -> None:
     settings = Settings()
-    assert settings.host == "127.0.0.1" and settings.max_upload_bytes > 0 and settings.auth is None
-    assert SECRET not in repr(Settings(llm_api_key=SECRET))  # type: ignore[arg-type]
+    assert settings.web.host == "127.0.0.1" and settings.web.max_upload_bytes > 0 and settings.web.auth is None
+    assert SECRET not in repr(Settings(llm={"api_key": SECRET}))  # type: ignore[arg-type]
 
 
 def test_demo_store_intact_after_everything(qa: TrialQA) -> None:

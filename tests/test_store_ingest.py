@@ -27,7 +27,7 @@ SEED_ID = "NCT06839066"
 
 
 def fresh(tmp_path: Path) -> TrialQA:
-    return TrialQA(Settings(store_dir=tmp_path / "store"))
+    return TrialQA(Settings.at(tmp_path / "store"))
 
 
 def chunk_texts(store: TrialStore, trial_id: str) -> list[str]:
@@ -191,7 +191,7 @@ def stored_vectors(store: TrialStore, trial_id: str) -> dict[str, np.ndarray]:
 
 
 def test_passages_another_trial_had_embedded_are_not_embedded_again(tmp_path: Path) -> None:
-    settings = Settings(store_dir=tmp_path / "store")
+    settings = Settings.at(tmp_path / "store")
     TrialQA(settings).ingest([CTGOV / "NCT00195091.json"], show_progress=False)
     first = load_file(CTGOV / "NCT00195091.json")[0]
     sibling_path = sibling_trial(tmp_path, "NCT99999991", "Six weeks must elapse", "Eight weeks must elapse")
@@ -215,9 +215,9 @@ def test_passages_another_trial_had_embedded_are_not_embedded_again(tmp_path: Pa
 
 
 def test_an_unreadable_vector_cache_costs_time_not_answers(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    settings = Settings(store_dir=tmp_path / "store")
-    settings.store_dir.mkdir()
-    (settings.store_dir / VECTOR_CACHE_FILE).write_bytes(b"not a database at all" * 100)
+    settings = Settings.at(tmp_path / "store")
+    settings.store.dir.mkdir()
+    (settings.store.dir / VECTOR_CACHE_FILE).write_bytes(b"not a database at all" * 100)
     with caplog.at_level(logging.WARNING):
         report = TrialQA(settings).ingest([SEED], show_progress=False)
 
@@ -238,7 +238,7 @@ def test_an_unreadable_vector_cache_costs_time_not_answers(tmp_path: Path, caplo
 def test_a_damaged_bm25_index_is_rebuilt_from_the_store(
     store_copy: Path, name: str, damage: Callable[[Path], object], caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = Settings(store_dir=store_copy, backend="offline")
+    settings = Settings.at(store_copy, backend="offline")
     folder = next((store_copy / "bm25").iterdir())
     damage(folder / name)
     with caplog.at_level(logging.WARNING, logger="assistant.lexical"):
@@ -271,10 +271,12 @@ def test_a_group_of_trials_is_committed_together_and_replaced_one_by_one(tmp_pat
 def test_search_in_one_trial_takes_vectors_from_the_cache_and_ranks_as_chroma_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(store_dir=tmp_path / "store")
+    settings = Settings.at(tmp_path / "store")
     TrialQA(settings).ingest([SEED, *sorted(CTGOV.glob("*.json"))[:3]], show_progress=False)
     questions = ("Is ILD exclusionary?", "Is there a site in Chengdu?", "How often is the drug given?")
-    from_chroma = TrialQA(settings.model_copy(update={"vector_cache": False}))
+    from_chroma = TrialQA(
+        settings.model_copy(update={"embedding": settings.embedding.model_copy(update={"vector_cache": False})})
+    )
     expected = [[s.chunk.chunk_id for s in from_chroma.retriever.search(q, trial_id=SEED_ID)] for q in questions]
 
     cached = TrialQA(settings)
@@ -315,7 +317,7 @@ def test_bm25_scores_equal_bm25s_over_the_corpus_and_inside_one_trial(qa: TrialQ
 def test_bm25_index_follows_edits_additions_and_removals_reading_only_those_trials(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(store_dir=tmp_path / "store")
+    settings = Settings.at(tmp_path / "store")
     records = sorted(CTGOV.glob("*.json"))
     qa = TrialQA(settings)
     qa.ingest([SEED, *records[:6]], show_progress=False)
@@ -351,7 +353,7 @@ def test_bm25_index_follows_edits_additions_and_removals_reading_only_those_tria
 def test_a_loaded_bm25_index_keeps_reading_its_own_passages_after_another_instance_saves_a_new_one(
     tmp_path: Path,
 ) -> None:
-    settings = Settings(store_dir=tmp_path / "store", passage_cache_trials=1)  # every other trial from disk
+    settings = Settings.at(tmp_path / "store", retrieval={"passage_cache_trials": 1})  # every other trial from disk
     serving = TrialQA(settings)
     serving.ingest([SEED, *sorted(CTGOV.glob("*.json"))[:3]], show_progress=False)
     before = serving.retriever.lexical()
@@ -369,7 +371,7 @@ def test_a_loaded_bm25_index_keeps_reading_its_own_passages_after_another_instan
 
 
 def test_an_edited_record_embeds_only_its_changed_passages_even_without_the_cache(tmp_path: Path) -> None:
-    settings = Settings(store_dir=tmp_path / "store", vector_cache=False)
+    settings = Settings.at(tmp_path / "store", embedding={"vector_cache": False})
     TrialQA(settings).ingest([SEED], show_progress=False)
     edited = tmp_path / "edited.txt"
     edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))

@@ -40,7 +40,7 @@ class StubRetriever:
             if (trial_id is None or c.trial_id == trial_id) and (sections is None or c.section in sections)
         ]
         ranked = sorted((pair for pair in scored if pair[0]), key=lambda pair: -pair[0])
-        return [ScoredChunk(chunk=c, score=float(n)) for n, c in ranked[: k or self.settings.top_k]]
+        return [ScoredChunk(chunk=c, score=float(n)) for n, c in ranked[: k or self.settings.retrieval.top_k]]
 
     def lookup(self, trial_id: str, *, facts: Sequence[str] = (), kind: str | None = None) -> list[ScoredChunk]:
         mine = [c for c in self.chunks if c.trial_id == trial_id]

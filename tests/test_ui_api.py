@@ -77,7 +77,7 @@ def test_upload_one_good_and_one_malformed_file(demo_store: Path, tmp_path: Path
     store = tmp_path / "store"
     shutil.copytree(demo_store, store)
 
-    with running_app(store, max_upload_bytes=2_000_000, admin=":".join(ADMIN)) as (url, qa):
+    with running_app(store, web={"max_upload_bytes": 2_000_000, "admin": ":".join(ADMIN)}) as (url, qa):
         before = len(qa.trials())
         client = Client(url, verbose=False, auth=ADMIN)
         report = client.predict([handle_file(str(good)), handle_file(str(bad))], api_name="/ingest")[0]

@@ -25,7 +25,7 @@ pytestmark = [
 def app_url(small_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = tmp_path_factory.mktemp("ui-cross") / "store"
     shutil.copytree(small_store, store)
-    with running_app(store, embedding_model=FAKE_EMBEDDER) as (url, _):
+    with running_app(store, embedding={"model": FAKE_EMBEDDER}) as (url, _):
         yield url
 
 

@@ -38,13 +38,8 @@ def test_the_answer_grows_token_by_token_then_the_checked_answer_replaces_it(dem
     server.push(Step(chunks=pieces, chunk_delay_s=0.08))
     seen: list[tuple[float, str]] = []  # (when, chat text) each time the chat changed
     try:
-        overrides = {
-            "llm_base_url": server.base_url,
-            "llm_model": "test-model",
-            "llm_api_key": "sk-test-not-used",
-            "llm_timeout_s": 30,
-        }
-        with running_app(store, backend="openai", **overrides) as (url, _), sync_playwright() as p:
+        llm = {"base_url": server.base_url, "model": "test-model", "api_key": "sk-test-not-used", "timeout_s": 30}
+        with running_app(store, backend="openai", llm=llm) as (url, _), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page()
             page.goto(url)

@@ -88,15 +88,15 @@ def copy_store(demo_store: Path, target: Path) -> Path:
 def open_app(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
     """No login, no administrator: the deployment a public reader sees."""
     work = tmp_path_factory.mktemp("open-app")
-    with app_process(copy_store(demo_store, work / "store"), work, client_questions_per_minute="5") as app:
+    with app_process(copy_store(demo_store, work / "store"), work, web_client_questions_per_minute="5") as app:
         yield app
 
 
 @pytest.fixture(scope="module")
 def admin_app(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
     work = tmp_path_factory.mktemp("admin-app")
-    credentials = {"admin": ":".join(ADMIN), "auth": ":".join(READER)}
-    with app_process(copy_store(demo_store, work / "store"), work, max_upload_trials="2", **credentials) as app:
+    credentials = {"web_admin": ":".join(ADMIN), "web_auth": ":".join(READER)}
+    with app_process(copy_store(demo_store, work / "store"), work, web_max_upload_trials="2", **credentials) as app:
         yield app
 
 
@@ -142,7 +142,7 @@ def test_anonymous_faq_and_evaluation_cost_no_model_call_and_leave_no_folder(
 ) -> None:
     llm_url, llm_calls = request_counter
     llm = {"backend": "openai", "llm_base_url": llm_url + "/v1", "llm_model": "fake", "llm_api_key": "sk-test"}
-    settings = {**llm, "llm_max_retries": "0", "client_faq_drafts_per_hour": "1"}
+    settings = {**llm, "llm_max_retries": "0", "web_client_faq_drafts_per_hour": "1"}
     with app_process(copy_store(demo_store, tmp_path / "store"), tmp_path, **settings) as app:
         client = Client(app.url, verbose=False)
         with pytest.raises(Exception, match=r"evaluate|api_name|Cannot find"):
@@ -186,7 +186,7 @@ def test_one_conversation_is_rate_limited(open_app: AppProcess) -> None:
 def test_a_normal_user_keeps_answering_fast_while_eight_clients_flood(demo_store: Path, tmp_path: Path) -> None:
     """8 clients send the biggest questions they can (100 KB, then the 2,000 allowed characters) with no
     pause; a ninth asks ordinary questions one after another and must keep its p95 under 5 s."""
-    with app_process(copy_store(demo_store, tmp_path / "store"), tmp_path, client_questions_per_minute="0") as app:
+    with app_process(copy_store(demo_store, tmp_path / "store"), tmp_path, web_client_questions_per_minute="0") as app:
         stop = threading.Event()
         flood_answers: list[float] = []
         answered_by: set[int] = set()
@@ -227,15 +227,15 @@ def test_a_normal_user_keeps_answering_fast_while_eight_clients_flood(demo_store
 def test_auth_without_a_colon_stops_start_up_with_one_clear_line(tmp_path: Path) -> None:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    env = app_env(tmp_path / "store", tmp, free_port(), auth="justapassword")
+    env = app_env(tmp_path / "store", tmp, free_port(), web_auth="justapassword")
     try:
         done = subprocess.run(
             [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
         )
     except subprocess.TimeoutExpired:
-        pytest.fail("the app started serving with TRIALQA_AUTH lacking a colon")
+        pytest.fail("the app started serving with TRIALQA_WEB_AUTH lacking a colon")
     assert done.returncode == 2
-    expected = "trialqa serve: TRIALQA_AUTH must be user:password; the value has no colon"
+    expected = "trialqa serve: TRIALQA_WEB_AUTH must be user:password; the value has no colon"
     assert done.stderr.strip().splitlines() == [expected]
     assert "justapassword" not in done.stderr + done.stdout
     assert not (tmp_path / "store").exists()  # refused before anything was written
@@ -326,8 +326,8 @@ def test_chat_html_escapes_everything_and_links_only_the_registry() -> None:
 def test_credentials_need_a_user_and_a_password(value: str) -> None:
     from assistant.web.roles import CredentialsError, Roles
 
-    with pytest.raises(CredentialsError, match="TRIALQA_ADMIN must be user:password") as refused:
-        Roles.from_settings(Settings(admin=value))  # type: ignore[arg-type]
+    with pytest.raises(CredentialsError, match="TRIALQA_WEB_ADMIN must be user:password") as refused:
+        Roles.from_settings(Settings(web={"admin": value}))  # type: ignore[arg-type]
     assert "s3cr3t" not in str(refused.value)  # the message never repeats the secret
 
 
@@ -370,7 +370,7 @@ def test_record_and_question_markup_stays_text_in_the_chat(
     )
     path = tmp_path / "NCT09999992.json"
     path.write_text(json.dumps(record("NCT09999992", criteria=criteria)))
-    assert TrialQA(Settings(store_dir=store)).ingest([path], show_progress=False).added == ["NCT09999992"]
+    assert TrialQA(Settings.at(store)).ingest([path], show_progress=False).added == ["NCT09999992"]
 
     with app_process(store, tmp_path) as app, sync_playwright() as p:
         browser = _browser(p)
@@ -399,7 +399,7 @@ def test_pickers_list_trials_ingested_after_start_up(open_app: AppProcess, tmp_p
     path = tmp_path / "NCT09999993.json"
     path.write_text(json.dumps(record("NCT09999993")))
     store = Path(app_env_store(open_app))
-    assert TrialQA(Settings(store_dir=store)).ingest([path], show_progress=False).added == ["NCT09999993"]
+    assert TrialQA(Settings.at(store)).ingest([path], show_progress=False).added == ["NCT09999993"]
 
     with sync_playwright() as p:
         browser = _browser(p)

@@ -33,14 +33,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(store: Path, **overrides: object) -> Iterator[tuple[str, TrialQA]]:
-    chosen = {"backend": "offline", **overrides}  # offline unless a test picks the LLM backend
-    settings = Settings(store_dir=store, port=free_port(), **chosen)  # type: ignore[arg-type]
+def running_app(store: Path, backend: str = "offline", **groups: dict[str, object]) -> Iterator[tuple[str, TrialQA]]:
+    """The web app on a free port; offline unless a test picks the LLM backend; `groups` as in Settings.at."""
+    groups = {**groups, "web": {**groups.get("web", {}), "port": free_port()}}
+    settings = Settings.at(store, backend=backend, **groups)
     qa = TrialQA(settings)
     demo = build_app(qa, None, admin_tabs(EXTENSIONS))  # as `trialqa serve` builds it: evaluation tab included
     launch(demo, settings, prevent_thread_lock=True, quiet=True)
     try:
-        yield f"http://127.0.0.1:{settings.port}/", qa
+        yield f"http://127.0.0.1:{settings.web.port}/", qa
     finally:
         demo.close()
 
@@ -57,7 +58,7 @@ def app_env(store: Path, tmp: Path, port: int, **settings: str) -> dict[str, str
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALQA_")}
     env.update(
         TRIALQA_STORE_DIR=str(store),
-        TRIALQA_PORT=str(port),
+        TRIALQA_WEB_PORT=str(port),
         TRIALQA_BACKEND="offline",
         TMPDIR=str(tmp),
         GRADIO_ANALYTICS_ENABLED="False",

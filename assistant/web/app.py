@@ -2,7 +2,7 @@
 functions as a Gradio API for scripts. All answering goes through assistant.service.TrialQA.
 
 Every request passes `assistant.web.guards.Guards` first: readers ask questions (bounded in size,
-rate and share of the answerer); only the administrator (TRIALQA_ADMIN) changes the shared index,
+rate and share of the answerer); only the administrator (TRIALQA_WEB_ADMIN) changes the shared index,
 runs the evaluation or drafts FAQs with the LLM. Everything shown that came from a record or a user
 is escaped (assistant/web/render.py)."""
 
@@ -48,7 +48,7 @@ _CACHE_CLEANUP = (600, 600)  # Gradio's cache (uploads, returned files): every 1
 _REPORT_LINE_CHARS = 300
 UPLOADS_OFF = (
     "Adding trials through the web is turned off: the shared index changes only through "
-    "`trialqa ingest PATH` on the server, or through the administrator's login (set TRIALQA_ADMIN=user:password)."
+    "`trialqa ingest PATH` on the server, or through the administrator's login (set TRIALQA_WEB_ADMIN=user:password)."
 )
 
 
@@ -66,7 +66,7 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
     app's own tabs and only when an administrator is configured."""
     guards = guards or Guards(qa.settings)
     expander = qa.retriever.expander
-    keep_turns = 2 * max(1, qa.settings.max_history_questions)
+    keep_turns = 2 * max(1, qa.settings.questions.max_history)
 
     def render_trial(trial_id: str, answer: Answer | None = None) -> str:
         try:
@@ -108,7 +108,7 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
             turns = [*shown, {"role": "assistant", "content": str(error)}][-keep_turns:]
             yield chat_html(turns), {**session, "turns": turns}, "", "", gr.update(), gr.update(), gr.update()
             return
-        kept_questions = [*session["questions"], text][-qa.settings.max_history_questions :]
+        kept_questions = [*session["questions"], text][-qa.settings.questions.max_history :]
         reply = {"role": "assistant", "content": chat_text(answer), "trial_id": answer.trial_id or ""}
         done = [*turns, reply][-keep_turns:]
         listing = answer if isinstance(answer, TrialListing) else None
@@ -181,9 +181,9 @@ def build_app(qa: TrialQA, guards: Guards | None = None, extra_admin_tabs: Seque
                 )
                 with gr.Row():
                     question = gr.Textbox(
-                        label=f"Your question (at most {qa.settings.max_question_chars} characters)",
+                        label=f"Your question (at most {qa.settings.questions.max_chars} characters)",
                         placeholder="Is ILD exclusionary?",
-                        max_length=qa.settings.max_question_chars,
+                        max_length=qa.settings.questions.max_chars,
                         scale=5,
                         elem_id="question",
                     )
@@ -298,10 +298,10 @@ def _upload_tab(qa: TrialQA, guards: Guards) -> tuple[gr.File, gr.Button, gr.HTM
     if not guards.admin_configured:
         gr.Markdown(UPLOADS_OFF, elem_id="add-report")
         return None
-    limit_mb = qa.settings.max_upload_bytes // 1_000_000
+    limit_mb = qa.settings.web.max_upload_bytes // 1_000_000
     gr.Markdown(
         "Administrator only. Upload ClinicalTrials.gov records: API v2 JSON or NDJSON, classic XML, page text, "
-        f"or a .zip of them (at most {limit_mb} MB a file and {qa.settings.max_upload_trials} trials an upload). "
+        f"or a .zip of them (at most {limit_mb} MB a file and {qa.settings.web.max_upload_trials} trials an upload). "
         "Each trial is indexed whole or not at all, and replaces the trial of the same id for every user."
     )
     uploads = gr.File(file_count="multiple", label="Trial records", elem_id="uploads")
@@ -314,15 +314,17 @@ def ingest_uploads(qa: TrialQA, files: list[Path]) -> list[str]:
     """Report lines for one upload; nothing is written when it is over the size or trial-count limit."""
     if not files:
         return ["No files uploaded."]
-    limit = qa.settings.max_upload_bytes
+    limit = qa.settings.web.max_upload_bytes
     too_big = [f for f in files if f.stat().st_size > limit]
     lines = [
         f"{f.name}: {f.stat().st_size} bytes, over the upload limit of {limit} bytes; not indexed" for f in too_big
     ]
     accepted = [f for f in files if f not in too_big]
     trials = _count_trials(qa, accepted)
-    if trials > qa.settings.max_upload_trials:
-        return [f"{trials} trials in this upload, over the limit of {qa.settings.max_upload_trials}; nothing indexed."]
+    if trials > qa.settings.web.max_upload_trials:
+        return [
+            f"{trials} trials in this upload, over the limit of {qa.settings.web.max_upload_trials}; nothing indexed."
+        ]
     if accepted:
         report = qa.ingest(accepted, show_progress=False)
         lines += [f"error: {e}" for e in report.errors]
@@ -334,11 +336,14 @@ def ingest_uploads(qa: TrialQA, files: list[Path]) -> list[str]:
 
 def _count_trials(qa: TrialQA, files: list[Path]) -> int:
     """Trials the files hold, read before anything is written (parsing is cheap next to embedding)."""
-    limits = {"max_file_bytes": qa.settings.max_file_bytes, "max_zip_members": qa.settings.max_zip_members}
+    limits = {
+        "max_file_bytes": qa.settings.ingest.max_file_bytes,
+        "max_zip_members": qa.settings.ingest.max_zip_members,
+    }
     total = 0
     for loaded in iter_inputs(files, **limits):
         total += len(loaded.trials)
-        if total > qa.settings.max_upload_trials:
+        if total > qa.settings.web.max_upload_trials:
             break
     return total
 
@@ -360,18 +365,18 @@ def _optional_tab(module: str, function: str, qa: TrialQA, guards: Guards) -> An
 def launch(demo: gr.Blocks, settings: Settings, **kwargs: Any) -> Any:
     roles: Roles = kwargs.pop("roles", None) or Roles.from_settings(settings)
     throttle = Middleware(
-        LoginThrottle, failures=settings.login_failures_per_window, window_s=settings.login_window_s
+        LoginThrottle, failures=settings.web.login_failures_per_window, window_s=settings.web.login_window_s
     )  # fmt: skip
     demo.queue(default_concurrency_limit=8, max_size=_QUEUE_SIZE)
     return demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
+        server_name=settings.web.host,
+        server_port=settings.web.port,
         auth=roles.check_login if roles.login_required else None,
         auth_message="TrialQA: log in as a reader, or as the administrator to add trials.",
-        max_file_size=settings.max_upload_bytes,
+        max_file_size=settings.web.max_upload_bytes,
         app_kwargs={"middleware": [throttle]},
         # requests waiting for an answer slot hold a worker thread: one address never holds them all
-        max_threads=settings.address_concurrency + 16,
+        max_threads=settings.web.address_concurrency + 16,
         css=CSS,
         footer_links=[],
         show_error=True,
@@ -391,7 +396,7 @@ def main(settings: Settings | None = None, extensions: Sequence[Extension] = ())
     report = qa.ensure_demo_data(show_progress=True)
     if report is not None:
         print(report.summary())
-    print(f"TrialQA on http://{settings.host}:{settings.port} (backend: {qa.backend_name})", file=sys.stderr)
+    print(f"TrialQA on http://{settings.web.host}:{settings.web.port} (backend: {qa.backend_name})", file=sys.stderr)
     launch(build_app(qa, guards, admin_tabs(extensions)), settings, roles=guards.roles)
     return 0
 

@@ -41,11 +41,13 @@ def shown(value: str) -> str:
 class Guards:
     def __init__(self, settings: Settings, scratch: ScratchFolder | None = None) -> None:
         self.settings = settings
-        self.roles = Roles.from_settings(settings)  # a bad TRIALQA_AUTH/TRIALQA_ADMIN stops start-up here
-        slots = settings.answer_slots or default_answer_slots(settings.resolved_backend())
-        self.gate = FairGate(slots, settings.answer_wait_s, settings.client_concurrency, settings.address_concurrency)
-        self.questions = RateLimiter(settings.client_questions_per_minute, 60.0)
-        self.faq_drafts = RateLimiter(settings.client_faq_drafts_per_hour, 3600.0)
+        self.roles = Roles.from_settings(settings)  # a bad TRIALQA_WEB_AUTH/TRIALQA_WEB_ADMIN stops start-up here
+        slots = settings.web.answer_slots or default_answer_slots(settings.resolved_backend())
+        self.gate = FairGate(
+            slots, settings.web.answer_wait_s, settings.web.client_concurrency, settings.web.address_concurrency
+        )
+        self.questions = RateLimiter(settings.web.client_questions_per_minute, 60.0)
+        self.faq_drafts = RateLimiter(settings.web.client_faq_drafts_per_hour, 3600.0)
         self._scratch = scratch
 
     @property
@@ -65,14 +67,14 @@ class Guards:
 
     def require_admin(self, request: Any, what: str) -> None:
         if not self.is_admin(request):
-            raise Refused(f"Only the administrator may {what}; log in with the TRIALQA_ADMIN account.")
+            raise Refused(f"Only the administrator may {what}; log in with the TRIALQA_WEB_ADMIN account.")
 
     # ---- questions -----------------------------------------------------------------------------
     def question(self, question: Any) -> str:
         if not isinstance(question, str):
             raise Refused("The question must be text.")
         question = question.strip()
-        limit = self.settings.max_question_chars
+        limit = self.settings.questions.max_chars
         if len(question) > limit:
             raise Refused(
                 f"Questions are limited to {limit} characters; this one has {len(question)}. Please shorten it."
@@ -91,7 +93,7 @@ class Guards:
         """The conversation's earlier questions: a list of questions each within the question limit;
         only the last `max_history_questions` are kept."""
         if isinstance(history, str):
-            cap = (self.settings.max_history_questions + 1) * (self.settings.max_question_chars + 8) * 2
+            cap = (self.settings.questions.max_history + 1) * (self.settings.questions.max_chars + 8) * 2
             if len(history) > cap:
                 raise Refused(f"The history is {len(history)} characters; at most {cap} are accepted.")
             try:
@@ -100,7 +102,7 @@ class Guards:
                 raise Refused(f"The history is not valid JSON ({error.msg}).") from None
         if not isinstance(history, list) or not all(isinstance(item, str) for item in history):
             raise Refused("The history must be a JSON list of earlier questions (strings).")
-        kept = history[-self.settings.max_history_questions :] if self.settings.max_history_questions > 0 else []
+        kept = history[-self.settings.questions.max_history :] if self.settings.questions.max_history > 0 else []
         for item in kept:
             self.question(item)
         return kept
@@ -109,14 +111,14 @@ class Guards:
         """One more question from this client, or Refused when it asked too many this minute."""
         wait = self.questions.wait_needed(client_of(request).session)
         if wait:
-            per_minute = self.settings.client_questions_per_minute
+            per_minute = self.settings.web.client_questions_per_minute
             raise Refused(f"This conversation asked {per_minute} questions in a minute; ask again in {wait:.0f} s.")
 
     def count_faq_draft(self, request: Any) -> None:
         wait = self.faq_drafts.wait_needed(client_of(request).session)
         if wait:
             raise Refused(
-                f"At most {self.settings.client_faq_drafts_per_hour} FAQ drafts an hour; try again in {wait:.0f} s."
+                f"At most {self.settings.web.client_faq_drafts_per_hour} FAQ drafts an hour; try again in {wait:.0f} s."
             )
 
     def answer_slot(self, request: Any) -> Any:

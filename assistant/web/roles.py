@@ -1,4 +1,4 @@
-"""Who may do what in the web app. Readers ask questions. Only the administrator (TRIALQA_ADMIN)
+"""Who may do what in the web app. Readers ask questions. Only the administrator (TRIALQA_WEB_ADMIN)
 changes the shared index, runs the evaluation or drafts FAQs with the LLM; without one, the shared
 index changes only through `trialqa ingest`. Credentials are checked in constant time and never
 printed."""
@@ -31,11 +31,13 @@ class Roles:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Roles:
-        reader = parse_credentials(settings.auth, "TRIALQA_AUTH") if settings.auth else None  # "" = unset
-        admin_value = settings.admin.get_secret_value() if settings.admin is not None else None
-        admin = parse_credentials(admin_value, "TRIALQA_ADMIN") if admin_value else None
+        reader = parse_credentials(settings.web.auth, "TRIALQA_WEB_AUTH") if settings.web.auth else None  # "" = unset
+        admin_value = settings.web.admin.get_secret_value() if settings.web.admin is not None else None
+        admin = parse_credentials(admin_value, "TRIALQA_WEB_ADMIN") if admin_value else None
         if reader and admin and reader[0] == admin[0]:
-            raise CredentialsError("TRIALQA_AUTH and TRIALQA_ADMIN name the same user; give them different users")
+            raise CredentialsError(
+                "TRIALQA_WEB_AUTH and TRIALQA_WEB_ADMIN name the same user; give them different users"
+            )
         return cls(reader, admin)
 
     @property
