@@ -37,9 +37,13 @@ class MiniLMEmbeddings(Embeddings):
         self.batch_size = batch_size
         self.batch_tokens = batch_tokens
         self.max_tokens = max_tokens
-        self._session = _onnx_session(threads or min(4, os.cpu_count() or 1))
+        self._session = self._open_session(threads or min(4, os.cpu_count() or 1))
         self._tokenizer = _tokenizer(max_tokens)
         self._input_names = {i.name for i in self._session.get_inputs()}
+
+    def _open_session(self, threads: int) -> onnxruntime.InferenceSession:
+        """The model's ONNX session (shared per thread count); a variant of the model opens its own file."""
+        return _onnx_session(threads)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
@@ -125,14 +129,12 @@ class ParaphraseMiniLML3Embeddings(MiniLMEmbeddings):
     def __init__(
         self, batch_size: int = 32, max_tokens: int = 128, threads: int | None = None, batch_tokens: int = 512
     ) -> None:
-        self.batch_size = batch_size
-        self.batch_tokens = batch_tokens
-        self.max_tokens = max_tokens
-        self._session = _paraphrase_l3_session(threads or min(4, os.cpu_count() or 1))
-        self._tokenizer = _tokenizer(max_tokens)
-        self._input_names = {i.name for i in self._session.get_inputs()}
+        super().__init__(batch_size, max_tokens, threads, batch_tokens)
         # The export's outputs: token ids, mask, the last hidden state (the one of rank 3) and its mean.
         self._hidden = next(o.name for o in self._session.get_outputs() if len(o.shape or ()) == 3)
+
+    def _open_session(self, threads: int) -> onnxruntime.InferenceSession:
+        return _paraphrase_l3_session(threads)
 
     def _embed_batch(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
