@@ -53,6 +53,10 @@ STUDIED_CONDITIONS = "conditions"  # key of the trial's Conditions field among t
 _NUMBER_REASON = "it depends on a number the criterion sets, which the question does not give"
 _UNCOMPARED_REASON = "the criterion sets a number the question's value could not be compared with"
 _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
+_VALUE_EXCEPTION_REASON = "the criterion makes an exception that the question's own words describe"
+_CONDITIONAL_ENTRY_REASON = "the criterion says such cases may still be eligible under the conditions it states"
+# Findings that say the asker's case is one a criterion excepts (not a requirement merely named as met).
+_EXCEPTION_REASONS = frozenset({_EXCEPTION_REASON, _VALUE_EXCEPTION_REASON, _CONDITIONAL_ENTRY_REASON})
 _STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
 _NARROWER = 0.8  # the question's concept is a narrower one than the criterion's
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
@@ -86,7 +90,7 @@ class Finding:
     span: Span
     reason: str
     path: str = field(default="", metadata={"doc": "which kind of reasoning decided it; reported per path by eval"})
-    how: str = field(default="", metadata={"doc": "how the criterion named the topic: named, narrower, broader"})
+    how: str = field(default="", metadata={"doc": "how the criterion named the topic: named, class, narrower case"})
 
 
 @dataclass
@@ -288,7 +292,7 @@ class EligibilityReasoner:
         bounds = [_compare_for(measurement.quantity, c, chunk.text, sex) for c in allowances]
         if any(b is False for b in bounds):
             return finding
-        reason = "the criterion makes an exception that the question's own words describe"
+        reason = _VALUE_EXCEPTION_REASON
         return Finding(finding.fact, Decision.CONDITIONS, chunk, finding.span, reason)
 
     def _same_subject(self, bound: Span, text: str, question: str) -> bool:
@@ -443,7 +447,7 @@ class EligibilityReasoner:
         numbers = _unused_numbers(question, taken, facts)
         findings = [replace(self._decide(topic, h, question, facts, numbers, studied), how=_how(h)) for h in strong]
         if excepted is not None:
-            excepted.update(f.chunk.chunk_id for f in findings if f.decision is Decision.CONDITIONS)
+            excepted.update(f.chunk.chunk_id for f in findings if f.reason in _EXCEPTION_REASONS)
         allowance = [
             f
             for f, h in zip(findings, strong, strict=True)
@@ -541,7 +545,7 @@ class EligibilityReasoner:
         outcomes = [self._caught(s, topic, chunk, constraints, question, facts) for s in hit.spans]
         caught = [o for o in outcomes if o[0] is Decision.EXCLUDED]
         if caught and _CONDITIONAL_ENTRY.search(chunk.text):
-            reason = "the criterion says such cases may still be eligible under the conditions it states"
+            reason = _CONDITIONAL_ENTRY_REASON
             return Finding(topic.surface, Decision.CONDITIONS, chunk, caught[0][1], reason)
         if caught and self._exception_touched(topic, hit, question, constraints):
             reason = "the criterion makes an exception your question speaks to; whether your case is it decides"
@@ -1086,7 +1090,7 @@ def _weigh_exceptions(assessment: Assessment, excepted: set[str]) -> None:
     """One criterion both catching a fact ("radiosurgery for brain metastases") and excepting another one of the same
     case ("off dexamethasone for 10 days"): the exception's conditions decide, so the catch is no verdict on its own.
     A stated value was already checked against the exception's own bound ("PSA < 15 with prostatic hyperplasia")."""
-    excepted = excepted | {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.CONDITIONS}
+    excepted = excepted | {f.chunk.chunk_id for f in assessment.findings if f.reason in _EXCEPTION_REASONS}
     assessment.findings[:] = [
         replace(f, decision=Decision.UNDECIDED, reason=_EXCEPTION_MAY_COVER)
         if f.decision is Decision.EXCLUDED and f.chunk.chunk_id in excepted and not f.path.startswith("value")

@@ -756,3 +756,20 @@ def test_a_count_of_events_is_compared_with_the_count_the_criterion_sets(
     bursts = [criterion(EXCLUSION, 14, "Six or more oral steroid bursts in the past year")]
     assessment = reasoner.assess(question, bursts, {})
     assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_requirement_met_on_the_same_criterion_does_not_weaken_a_catch() -> None:
+    """Only an exception describing the asker's case makes a catch on its criterion no verdict; a requirement the
+    question meets on that criterion ("participants must meet this requirement") does not."""
+    from assistant.eligibility import _EXCEPTION_REASON, Assessment, Finding, _weigh_exceptions
+    from assistant.grounding import Span
+
+    chunk = criterion(INCLUSION, 1, "Histologically confirmed non-squamous NSCLC with measurable disease")
+    caught = Finding("squamous", Decision.EXCLUDED, chunk, Span(0, 5), "the criterion requires non-squamous")
+    met = Finding("measurable disease", Decision.CONDITIONS, chunk, Span(40, 58), "participants must meet this")
+    kept = Assessment(findings=[caught, met])
+    _weigh_exceptions(kept, set())
+    assert kept.decision is Decision.EXCLUDED
+    excepted = Assessment(findings=[caught, Finding("x", Decision.CONDITIONS, chunk, Span(0, 1), _EXCEPTION_REASON)])
+    _weigh_exceptions(excepted, set())
+    assert excepted.findings[0].decision is Decision.UNDECIDED
