@@ -593,8 +593,7 @@ def test_a_criterion_that_catches_one_fact_and_excepts_another_gives_no_verdict(
     """The catch ("radiosurgery") and the exception ("off dexamethasone") come from one criterion: its conditions
     decide, which the question may or may not meet, so no verdict (it was "excluded")."""
     question = "I had radiosurgery for 2 brain mets 3 weeks ago and stopped my dexamethasone 10 days ago. Can I join?"
-    assessment = reasoner.assess(question, BRAIN_METASTASES, {})
-    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision) for f in assessment.findings]
+    assert_decides(reasoner, question, BRAIN_METASTASES, Decision.UNDECIDED)
     # With no exception in play, the same kind of criterion still excludes.
     plain = [criterion(EXCLUSION, 2, "Known brain metastases")]
     assert reasoner.assess("I have brain metastases right now.", plain, {}).decision is Decision.EXCLUDED
@@ -695,10 +694,8 @@ def test_an_exception_the_question_speaks_to_is_not_overruled(reasoner: Eligibil
     """'other than an established maintenance regimen' and 'on the maintenance dose now': maybe the asker's case,
     so no verdict; a question that does not speak to the exception is still excluded."""
     shots = [criterion(EXCLUSION, 7, "Immunotherapy for allergies other than an established maintenance regimen")]
-    touched = reasoner.assess("I get allergy immunotherapy, on the maintenance dose now. OK?", shots, {})
-    assert touched.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in touched.findings]
-    plain = reasoner.assess("I just started allergy immunotherapy last week. OK?", shots, {})
-    assert plain.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in plain.findings]
+    assert_decides(reasoner, "I get allergy immunotherapy, on the maintenance dose now. OK?", shots, Decision.UNDECIDED)
+    assert_decides(reasoner, "I just started allergy immunotherapy last week. OK?", shots, Decision.EXCLUDED)
 
 
 def test_a_targeted_class_narrows_the_criterion(reasoner: EligibilityReasoner) -> None:
@@ -711,17 +708,16 @@ def test_a_targeted_class_narrows_the_criterion(reasoner: EligibilityReasoner) -
 def test_an_exception_that_names_the_opposite_kind_is_not_touched(reasoner: EligibilityReasoner) -> None:
     """'except non-melanoma skin cancer' shares 'skin' with a melanoma question but excepts everything but it."""
     prior = [criterion(EXCLUSION, 2, "Any previous cancer (except non-melanoma skin cancer)")]
-    assessment = reasoner.assess("I had a melanoma removed from the skin of my back. Is that an exception?", prior, {})
-    assert assessment.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    assert_decides(
+        reasoner, "I had a melanoma removed from the skin of my back. Is that an exception?", prior, Decision.EXCLUDED
+    )
 
 
 def test_having_the_broader_thing_does_not_meet_a_narrower_requirement(reasoner: EligibilityReasoner) -> None:
     """Required 'diabetic retinopathy': 'I have an eye disease' does not show it; 'no eye disease' rules it out."""
     required = [criterion(INCLUSION, 4, "Diabetic retinopathy of any stage")]
-    has_broader = reasoner.assess("I have an eye disease. Can I join?", required, {})
-    assert has_broader.decision is Decision.UNDECIDED, [(f.fact, f.decision) for f in has_broader.findings]
-    lacks_broader = reasoner.assess("I have no eye disease at all. Can I join?", required, {})
-    assert lacks_broader.decision is Decision.EXCLUDED, [(f.fact, f.decision) for f in lacks_broader.findings]
+    assert_decides(reasoner, "I have an eye disease. Can I join?", required, Decision.UNDECIDED)
+    assert_decides(reasoner, "I have no eye disease at all. Can I join?", required, Decision.EXCLUDED)
 
 
 def test_alternative_lab_bounds_named_only_by_their_abbreviation(reasoner: EligibilityReasoner) -> None:
@@ -729,18 +725,15 @@ def test_alternative_lab_bounds_named_only_by_their_abbreviation(reasoner: Eligi
     either = [
         criterion(INCLUSION, 5, "Active disease with either ESR greater than 30 mm/hr OR CRP greater than 1.0 mg/dl")
     ]
-    met = reasoner.assess("ESR is 25 mm/hr and CRP 1.4 mg/dl. Does she qualify?", either, {})
-    assert met.decision is Decision.ALLOWED, [(f.fact, f.decision, f.reason) for f in met.findings]
+    assert_decides(reasoner, "ESR is 25 mm/hr and CRP 1.4 mg/dl. Does she qualify?", either, Decision.ALLOWED)
     repeated = [criterion(INCLUSION, 3, "HbA1c 6.5-10.5 % [48-91 mmol/mol] at screening")]
-    missed = reasoner.assess("My HbA1c is 11.2 %.", repeated, {})
-    assert missed.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in missed.findings]
+    assert_decides(reasoner, "My HbA1c is 11.2 %.", repeated, Decision.EXCLUDED)
 
 
 def test_a_narrower_case_in_an_exception_does_not_admit_the_broader_one(reasoner: EligibilityReasoner) -> None:
     """'except papillary thyroid carcinoma' and 'I had thyroid cancer': which thyroid cancer decides."""
     prior = [criterion(EXCLUSION, 4, "No prior treatment for any cancer, except papillary thyroid carcinoma")]
-    assessment = reasoner.assess("I was treated for thyroid cancer years ago. Can I join?", prior, {})
-    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    assert_decides(reasoner, "I was treated for thyroid cancer years ago. Can I join?", prior, Decision.UNDECIDED)
 
 
 @pytest.mark.parametrize(
