@@ -12,9 +12,8 @@ import pytest
 
 from tests.conftest import ARTIFACTS
 from tests.fakes import FAKE_EMBEDDER
-from tests.ui_server import running_app
+from tests.ui_server import CHROMIUM, launch_chromium, running_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
@@ -34,11 +33,7 @@ def test_all_trials_question_lists_trials_then_one_opens_and_answers_a_follow_up
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-gpu"],
-        )  # fmt: skip
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.goto(app_url)
         expect(page.get_by_text("not medical advice")).to_be_visible()

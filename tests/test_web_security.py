@@ -26,11 +26,10 @@ from gradio_client import Client, handle_file
 from assistant.service import TrialQA
 from assistant.settings import Settings
 from tests.conftest import CTGOV
-from tests.ui_server import ROOT, AppProcess, app_env, app_process, free_port
+from tests.ui_server import CHROMIUM, ROOT, AppProcess, app_env, app_process, free_port, launch_chromium
 
 ADMIN = ("site-admin", "admin-secret-1")
 READER = ("reader", "reader-secret-1")
-CHROMIUM = Path("/usr/bin/chromium")
 MENINGITIS = "Is carcinomatous meningitis exclusionary?"
 MAX_QUESTION = 2000
 
@@ -332,14 +331,6 @@ def test_credentials_need_a_user_and_a_password(value: str) -> None:
 
 
 # ---- 2 and 11: what the page shows (Chromium) -----------------------------------------------------------
-def _browser(p: Any) -> Any:
-    return p.chromium.launch(
-        executable_path=str(CHROMIUM),
-        args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-              "--disable-sync", "--no-first-run", "--disable-gpu"],
-    )  # fmt: skip
-
-
 def _pick_trial(page: Any, trial_id: str) -> None:
     from playwright.sync_api import expect
 
@@ -373,7 +364,7 @@ def test_record_and_question_markup_stays_text_in_the_chat(
     assert TrialQA(Settings.at(store)).ingest([path], show_progress=False).added == ["NCT09999992"]
 
     with app_process(store, tmp_path) as app, sync_playwright() as p:
-        browser = _browser(p)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 1300})
         page.goto(app.url)
         _pick_trial(page, "NCT09999992")
@@ -402,7 +393,7 @@ def test_pickers_list_trials_ingested_after_start_up(open_app: AppProcess, tmp_p
     assert TrialQA(Settings.at(store)).ingest([path], show_progress=False).added == ["NCT09999993"]
 
     with sync_playwright() as p:
-        browser = _browser(p)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(open_app.url)
         _pick_trial(page, "NCT09999993")  # `trialqa ingest` ran while the app was up

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.extensions import admin_tabs
 from assistant.service import TrialQA
@@ -23,6 +24,18 @@ from assistant.web.app import build_app, launch
 from trialqa.cli import EXTENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's Chromium: Playwright never downloads a browser here
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium headless, with nothing that would reach the network on its own."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+              "--disable-sync", "--no-first-run", "--disable-gpu"],
+    )  # fmt: skip
+
+
 STARTUP_S = 180.0  # a loaded 2-core machine needs a while to import Gradio and open the index
 
 
