@@ -1050,7 +1050,8 @@ def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> boo
 # Measures that are a grade or stage OF something the criterion names (CTCAE grade, tumour stage); a score's or a
 # lab's name says what it measures, so they need no subject.
 _MEASURES_OF_A_SUBJECT = frozenset({"grade", "stage"})
-_SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still", "have", "been"})
+# The measure's own name and a time adverb say nothing of what is graded (function words are stopwords already).
+_SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
 # "... or ...", "... OR ...", "... and/or ..." between two bounds of one requirement, in one clause; not cases set by a
 # condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound.
