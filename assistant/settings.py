@@ -33,7 +33,7 @@ class _Group(BaseModel):
 
 
 class StoreSettings(_Group):
-    """where the index lives: a local folder, or a Chroma server"""
+    """Where the index lives: a local folder, or a Chroma server."""
 
     dir: Path = Field(default=Path(".trialqa"), description="folder of the local index")
     collection: str = Field(default="trial_chunks", description="Chroma collection of the passages")
@@ -42,7 +42,7 @@ class StoreSettings(_Group):
 
 
 class IngestSettings(_Group):
-    """what ingest accepts and how it cuts records into passages (chunking: in the index signature)"""
+    """What ingest accepts and how it cuts records into passages (chunking: in the index signature)."""
 
     max_file_bytes: int = Field(default=20_000_000, description="largest single input file or zip member")
     max_zip_members: int = Field(default=20_000, description="most files read from one zip archive")
@@ -163,30 +163,14 @@ class Settings(BaseSettings):
     backend: Literal["offline", "openai"] | None = Field(
         default=None, description="answer backend; default: openai when an LLM model is configured, else offline"
     )
-    store: StoreSettings = Field(
-        default_factory=StoreSettings, description="where the index lives: a local folder, or a Chroma server"
-    )
-    ingest: IngestSettings = Field(
-        default_factory=IngestSettings,
-        description="what ingest accepts and how it cuts records into passages (chunking: in the index signature)",
-    )
-    embedding: EmbeddingSettings = Field(
-        default_factory=EmbeddingSettings,
-        description="The passage embedder and how it is fed (model and max_tokens are part of the index signature).",
-    )
-    retrieval: RetrievalSettings = Field(
-        default_factory=RetrievalSettings,
-        description="Hybrid search: how many passages, how they are fused, what is kept in memory.",
-    )
-    questions: QuestionSettings = Field(
-        default_factory=QuestionSettings,
-        description="Bounds on what one question may cost, and the size of a cross-trial listing.",
-    )
-    llm: LLMSettings = Field(default_factory=LLMSettings, description="The optional OpenAI-compatible model backend.")
-    web: WebSettings = Field(
-        default_factory=WebSettings, description="The Gradio web app: address, login, and bounded work per client."
-    )
-    demo: DemoSettings = Field(default_factory=DemoSettings, description="The records `trialqa demo` indexes.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description=StoreSettings.__doc__)
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description=IngestSettings.__doc__)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description=EmbeddingSettings.__doc__)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description=RetrievalSettings.__doc__)
+    questions: QuestionSettings = Field(default_factory=QuestionSettings, description=QuestionSettings.__doc__)
+    llm: LLMSettings = Field(default_factory=LLMSettings, description=LLMSettings.__doc__)
+    web: WebSettings = Field(default_factory=WebSettings, description=WebSettings.__doc__)
+    demo: DemoSettings = Field(default_factory=DemoSettings, description=DemoSettings.__doc__)
 
     @model_validator(mode="after")
     def _no_unknown_environment(self) -> Settings:
