@@ -25,13 +25,14 @@ from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
 from ingest.constraints import (
+    LIST_ITEM_START,
     RUN_ON_ITEM_RE,
     CriterionConstraints,
     languages_in,
     parse_criterion,
     window_contains,
 )
-from ingest.measures import Comparator, Quantity, compare, same_measure
+from ingest.measures import Comparator, Quantity, compare, same_measure, same_measure_named
 from ingest.records import Chunk
 
 _DOSAGE_FORM_TREES = ("D26.", "D20.")  # MeSH: pharmaceutical preparations and dosage forms, complex mixtures
@@ -258,7 +259,13 @@ class EligibilityReasoner:
 
     def _measured_by(self, measurement: _Measured, chunk: Chunk, question: str, sex: str | None) -> Finding | None:
         constraints = constraints_of(chunk.text)
-        found = [c for c in constraints.comparisons if same_measure(c.measure, measurement.measure)]
+        found = [
+            c
+            for c in constraints.comparisons
+            if same_measure_named(
+                c.measure, chunk.text, c.measure_span, measurement.measure, question, measurement.measure_span
+            )
+        ]
         if measurement.measure in _MEASURES_OF_A_SUBJECT:
             found = [c for c in found if self._same_subject(Span(*c.span), chunk.text, question)]
         if not found:
@@ -1054,8 +1061,10 @@ _MEASURES_OF_A_SUBJECT = frozenset({"grade", "stage"})
 _SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
 # "... or ...", "... OR ...", "... and/or ..." between two bounds of one requirement, in one clause; not cases set by a
-# condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound.
-_OR_BETWEEN = re.compile(r"^[^;\n]*\b(?:or|and/or)\b[^;\n]*$", re.IGNORECASE)
+# condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound. A line
+# break ends the clause only where a list item starts: records (classic XML above all) hard-wrap one criterion.
+_WITHIN_ITEM = r"(?:(?!" + LIST_ITEM_START + r")[^;])*"
+_OR_BETWEEN = re.compile("^" + _WITHIN_ITEM + r"\b(?:or|and/or)\b" + _WITHIN_ITEM + "$", re.IGNORECASE)
 _CASE_CONDITION = re.compile(r"\b(?:if|when|unless|for (?:patients|participants|subjects|those|men|women))\b", re.I)
 
 
@@ -1101,32 +1110,29 @@ def _weigh_exceptions(assessment: Assessment, excepted: set[str]) -> None:
 
 
 def _drop_alternatives_met(assessment: Assessment) -> None:
-    """A requirement one of whose alternatives a stated value meets is met: the missed alternative does not decide."""
-    met = {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.ALLOWED}
-    missed: dict[str, set[Span]] = {}
-    for finding in assessment.findings:
-        if finding.reason == _ALTERNATIVE_REASON:
-            missed.setdefault(finding.chunk.chunk_id, set()).add(finding.span)
+    """A requirement one of whose alternatives a stated value meets is met: the missed alternative does not decide.
+    Other bounds of the same criterion ("at least four swollen joints, and either ESR > 30 OR CRP > 1.0") are not
+    alternatives of it: only bounds joined to it by "or" are."""
+    met = [f for f in assessment.findings if f.decision is Decision.ALLOWED]
+    missed = [f for f in assessment.findings if f.reason == _ALTERNATIVE_REASON]
     kept: list[Finding] = []
     for finding in assessment.findings:
         if finding.reason != _ALTERNATIVE_REASON:
             kept.append(finding)
-        elif finding.chunk.chunk_id in met:
             continue
-        elif len(missed[finding.chunk.chunk_id]) >= max(2, _measure_count(finding.chunk.text)):
+        text = finding.chunk.text
+        others = _other_alternatives(text, finding.span, constraints_of(text).comparisons)
+        spans = {tuple(o.span) for o in others}
+        same_chunk = [f for f in met if f.chunk.chunk_id == finding.chunk.chunk_id]
+        if any((f.span.start, f.span.end) in spans for f in same_chunk):
+            continue
+        stated = {(f.span.start, f.span.end) for f in missed if f.chunk.chunk_id == finding.chunk.chunk_id}
+        if others and spans <= stated:
             # Every alternative the criterion offers was stated and missed: the requirement is missed.
             kept.append(replace(finding, decision=Decision.EXCLUDED, reason="the value does not meet this requirement"))
         else:
             kept.append(finding)
     assessment.findings[:] = kept
-
-
-def _measure_count(text: str) -> int:
-    measures: list[str] = []
-    for comparison in constraints_of(text).comparisons:
-        if not any(same_measure(comparison.measure, m) for m in measures):
-            measures.append(comparison.measure)
-    return len(measures)
 
 
 # "... at least 5 mm from the skin, or can be moved 5 mm away by injection": an alternative that is not a bound.
@@ -1144,16 +1150,26 @@ def _alternative_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> An
     after = _OR_ALTERNATIVE_AFTER.match(text, bound.end)
     if after is not None and not _CASE_CONDITION.search(text, bound.end, after.end()):
         return text[after.start() : after.end()]
-    for other in comparisons:
-        start, end = other.span
-        if (start < bound.end and bound.start < end) or same_measure(other.measure, _measure_at(comparisons, bound)):
-            continue
-        between = text[min(end, bound.end) : max(start, bound.start)]
-        if between.count("(") + between.count("[") > between.count(")") + between.count("]"):
-            continue  # the same bound repeated in other units in brackets ("6.5% [48 mmol/mol]"), not an alternative
-        if _OR_BETWEEN.match(between) and not _CASE_CONDITION.search(between):
-            return other
-    return None
+    return next(iter(_other_alternatives(text, bound, comparisons)), None)
+
+
+def _other_alternatives(text: str, bound: Span, comparisons: Sequence[Any]) -> list[Any]:
+    """The bounds on other measures joined to `bound` by "or" within one clause."""
+    return [
+        other
+        for other in comparisons
+        if not same_measure(other.measure, _measure_at(comparisons, bound)) and _joined_by_or(text, bound, other.span)
+    ]
+
+
+def _joined_by_or(text: str, bound: Span, other: tuple[int, int]) -> bool:
+    start, end = other
+    if start < bound.end and bound.start < end:
+        return False
+    between = text[min(end, bound.end) : max(start, bound.start)]
+    if between.count("(") + between.count("[") > between.count(")") + between.count("]"):
+        return False  # the same bound repeated in other units in brackets ("6.5% [48 mmol/mol]"), not an alternative
+    return _OR_BETWEEN.match(between) is not None and not _CASE_CONDITION.search(between)
 
 
 def _measure_at(comparisons: Sequence[Any], bound: Span) -> str:
@@ -1178,6 +1194,7 @@ class _Measured:
     quantity: Any
     span: tuple[int, int]
     surface: str
+    measure_span: tuple[int, int] | None  # where the question names the measure
 
 
 @dataclass(frozen=True)
@@ -1192,7 +1209,9 @@ class _Lacking:
 def _measurements(facts: PatientFacts) -> list[_Measured]:
     # A bounded value ("a BMI of 35 or more") is the range it names: it decides only where the whole range does.
     return [
-        _Measured(m.measure, _as_range(m.quantity, m.comparator), m.span, facts.text[m.span[0] : m.span[1]])
+        _Measured(
+            m.measure, _as_range(m.quantity, m.comparator), m.span, facts.text[m.span[0] : m.span[1]], m.measure_span
+        )
         for m in facts.measurements
         if m.measure != "age"
     ]

@@ -159,8 +159,8 @@ _CIRCUMSTANCE_CUE_RE = re.compile(
 )
 # A line break ends a clause only where a new list item starts: registry text (XML above all) wraps long
 # sentences over several indented lines.
-_LIST_ITEM_START = r"[\n\r]\s*(?=[-*•o]\s|\d{1,2}[.)]|[a-z][.)]\s|\(\w\))"
-_CLAUSE_END_RE = re.compile(r"(?<!\.[a-zA-Z])[.;](?![\da-zA-Z])|" + _LIST_ITEM_START + r"|\bor\s+(?:who|if)\b|$")
+LIST_ITEM_START = r"[\n\r]\s*(?=[-*•o]\s|\d{1,2}[.)]|[a-z][.)]\s|\(\w\))"
+_CLAUSE_END_RE = re.compile(r"(?<!\.[a-zA-Z])[.;](?![\da-zA-Z])|" + LIST_ITEM_START + r"|\bor\s+(?:who|if)\b|$")
 
 
 def circumstance_kind(text: str) -> str | None:
@@ -295,7 +295,7 @@ _ALLOWED_RE = re.compile(
 # A sentence dot, not the dots of "e.g." / "i.e." (which would cut "(e.g., thyroxine)" off its subject).
 _SEGMENT_START_RE = re.compile(
     r"(?<!\.[a-zA-Z])\.(?![\da-zA-Z])\s*|[;:(•]\s*|"
-    + _LIST_ITEM_START
+    + LIST_ITEM_START
     + r"\s*|,\s*(?=[A-Za-z]+\s+\w+(?:\s+\w+)?\s+(?:is|are)\s+allowed)"
 )
 

@@ -555,6 +555,59 @@ def same_measure(first: str, second: str) -> bool:
     return second in combined.get(first, set()) or first in combined.get(second, set())
 
 
+def same_measure_named(
+    first: str, first_text: str, first_span: Span | None, second: str, second_text: str, second_span: Span | None
+) -> bool:
+    """`same_measure`, or one side names by its acronym the measure the other spells out ("CRP 1.4" and "C-reactive
+    protein level greater than 1.0"): the lexicon covers common labs, and the long tail is written both ways."""
+    if same_measure(first, second):
+        return True
+    if not (first.startswith("head:") and second.startswith("head:")) or first_span is None or second_span is None:
+        return False
+    short_first = first_text[first_span[0] : first_span[1]]
+    short_second = second_text[second_span[0] : second_span[1]]
+    return (is_acronym(short_first) and spells_out(short_first, second_text, second_span[1])) or (
+        is_acronym(short_second) and spells_out(short_second, first_text, first_span[1])
+    )
+
+
+_LONG_FORM_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+# Words a long form may carry that give the acronym no letter ("forced expiratory volume in 1 second").
+_LONG_FORM_GLUE = frozenset({"of", "in", "and", "the", "to"})
+
+
+def spells_out(acronym: str, text: str, end: int) -> bool:
+    """Whether some words ending at `end` are the long form of `acronym` (after Schwartz & Hearst 2003): each of them
+    (glue words aside) gives the acronym its next letters, starting with its own first letter."""
+    letters = "".join(char.lower() for char in acronym if char.isalnum())
+    words = [w.group().lower() for w in _LONG_FORM_WORD_RE.finditer(text, max(0, end - 100), end)]
+    if len(letters) < 2:
+        return False
+    return any(
+        words[first] not in _LONG_FORM_GLUE and _letters_from(letters, words[first:])
+        for first in range(max(0, len(words) - len(letters) - 2), len(words) - 1)
+    )
+
+
+def _letters_from(letters: str, words: list[str]) -> bool:
+    if not words:
+        return not letters
+    word, rest = words[0], words[1:]
+    if word in _LONG_FORM_GLUE and _letters_from(letters, rest):
+        return True
+    if not letters or letters[0] != word[0]:
+        return False
+    return any(
+        _in_order(letters[1:taken], word[1:]) and _letters_from(letters[taken:], rest)
+        for taken in range(1, len(letters) + 1)
+    )
+
+
+def _in_order(letters: str, word: str) -> bool:
+    remaining = iter(word)
+    return all(letter in remaining for letter in letters)
+
+
 def _canonical(value: float, unit: str | None, factor: float, measure: str) -> tuple[float, str]:
     if unit is None:
         if measure == "age":
@@ -642,14 +695,23 @@ def _measure_for(
     if named_after is not None and (before is None or before[0].startswith("head:")):
         return named_after  # "scored 21 on the PHQ-8"
     head = head_noun_key(text, floor, number_start if head_end is None else head_end)
-    if head is None and not has_unit:
-        return _counted_after(text, number_end, after_text_end)  # "more than 1 relapse", "3 oral steroid bursts"
+    if has_unit:
+        return head
+    counted = _counted_after(text, number_end, after_text_end)  # "more than 1 relapse", "3 oral steroid bursts"
+    # Things counted after a bare number are what it counts, not the last word before it: plural things after a
+    # count's comparator ("defined by at least four swollen joints"), or the noun shared with a count after it
+    # ("6 swollen and 5 tender joints"). Otherwise the word after may be a unit the lexicon lacks or part of a name
+    # ("type 1 diabetes", "mean score over three readings was 22"), so it wins only over no head.
+    bounded = (head_end is not None and head_end < number_start) or _OR_MORE_RE.match(text, number_end) is not None
+    if counted is not None and (head is None or _counts_things(text, counted, bounded)):
+        return counted
     return head
 
 
 # A bare number before a noun counts those things: "six or more steroid bursts in the past year", "exactly one
 # relapse", "at least four swollen joints". The noun is the last word before a preposition, a time word or
 # punctuation; words that are units or ranks of something else are not counted things.
+_OR_MORE_RE = re.compile(r"\s*or\s+(?:more|fewer|less|greater)\s+", re.IGNORECASE)
 _COUNT_LEAD_RE = re.compile(r"\s*(?:or\s+(?:more|fewer|less|greater)\s+)?", re.IGNORECASE)
 _COUNT_WORD_RE = re.compile(r"[ \t]*([A-Za-z][A-Za-z-]*)")
 _COUNT_STOP = frozenset(
@@ -751,7 +813,22 @@ def _counted_after(text: str, number_end: int, limit: int) -> tuple[str, Span] |
         head, at = word, word.end()
     if head is None or head.group(1).lower() in _NOT_COUNTED or len(head.group(1)) < 3:
         return None
+    shared = _SHARED_NOUN_RE.match(text, at, limit)
+    if shared is not None:  # "6 swollen and 5 tender joints": the first count's noun is the second's
+        later = _counted_after(text, shared.end(), limit)
+        if later is not None:
+            return later[0], head.span(1)
     return "count:" + _singular(head.group(1).lower()), head.span(1)
+
+
+_SHARED_NOUN_RE = re.compile(r"\s+(?:and|or)\s+(?:\d+|" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _counts_things(text: str, counted: tuple[str, Span], after_comparator: bool) -> bool:
+    surface = text[slice(*counted[1])].lower()
+    noun = counted[0].removeprefix("count:")
+    shared = noun != _singular(surface)
+    return shared or (after_comparator and noun != surface)
 
 
 def _singular(word: str) -> str:

@@ -624,3 +624,52 @@ def test_units_and_named_measures_are_not_counts(text: str) -> None:
     from ingest.measures import find_quantities
 
     assert not [m for m in find_quantities(text) if m.measure.startswith("count:")]
+
+
+@pytest.mark.parametrize(
+    ("text", "measures_found"),
+    [
+        # A word before the bound is not what a count after its comparator counts.
+        ("Active RA, as defined by at least four swollen joints", ["count:joint"]),
+        # Two counts sharing one noun: the first one counts the second one's things.
+        ("She has 6 swollen and 5 tender joints", ["count:joint", "count:joint"]),
+        # No comparator and a name or another measure around the number: the word before still names it.
+        ("I have controlled type 1 diabetes", ["head:type"]),
+        ("Her mean COMFORT score over the three readings was 22", ["head:comfort", "head:readings"]),
+    ],
+)
+def test_what_a_bare_number_counts_against_the_word_before_it(text: str, measures_found: list[str]) -> None:
+    from ingest.measures import find_quantities
+
+    assert [m.measure for m in find_quantities(text)] == measures_found
+
+
+@pytest.mark.parametrize(
+    ("acronym", "text", "spelled"),
+    [
+        ("CRP", "either ESR > 30 mm/hr OR C-reactive protein", True),
+        ("ESR", "an erythrocyte sedimentation rate", True),
+        ("LDH", "serum lactate dehydrogenase", True),
+        ("ALP", "alkaline phosphatase", True),
+        ("FEV1", "forced expiratory volume in 1", True),
+        ("TSH", "the serum hemoglobin", False),
+        ("CRP", "C-reactive protein level and ferritin", False),  # the long form must end where the measure does
+    ],
+)
+def test_an_acronym_is_read_against_the_words_it_abbreviates(acronym: str, text: str, spelled: bool) -> None:
+    from ingest.measures import spells_out
+
+    assert spells_out(acronym, text, len(text)) is spelled
+
+
+def test_a_measure_named_by_its_acronym_is_the_one_spelled_out() -> None:
+    from ingest.measures import find_quantities, same_measure_named
+
+    record = "C-reactive protein level greater than 1.0 mg/dl"
+    question = "CRP 1.4 mg/dl"
+    bound, value = find_quantities(record)[0], find_quantities(question)[0]
+    assert bound.measure != value.measure
+    assert same_measure_named(bound.measure, record, bound.measure_span, value.measure, question, value.measure_span)
+    other = "ESR 25 mm/hr"
+    esr = find_quantities(other)[0]
+    assert not same_measure_named(bound.measure, record, bound.measure_span, esr.measure, other, esr.measure_span)

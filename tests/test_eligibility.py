@@ -726,6 +726,17 @@ def test_alternative_lab_bounds_named_only_by_their_abbreviation(reasoner: Eligi
         criterion(INCLUSION, 5, "Active disease with either ESR greater than 30 mm/hr OR CRP greater than 1.0 mg/dl")
     ]
     assert_decides(reasoner, "ESR is 25 mm/hr and CRP 1.4 mg/dl. Does she qualify?", either, Decision.ALLOWED)
+    # A record that spells one lab out and wraps the line between the alternatives (classic XML does).
+    wrapped = [
+        criterion(
+            INCLUSION,
+            5,
+            "Active RA, as defined by at least four swollen joints,\n     and either an erythrocyte sedimentation rate "
+            "(ESR) of greater than 30 mm/hr OR\n     C-reactive protein level greater than 1.0 mg/dl",
+        )
+    ]
+    assert_decides(reasoner, "5 swollen joints, ESR 25 mm/hr, CRP 1.4 mg/dl. Can she join?", wrapped, Decision.ALLOWED)
+    assert_decides(reasoner, "5 swollen joints, ESR 25 mm/hr, CRP 0.6 mg/dl.", wrapped, Decision.EXCLUDED)
     repeated = [criterion(INCLUSION, 3, "HbA1c 6.5-10.5 % [48-91 mmol/mol] at screening")]
     assert_decides(reasoner, "My HbA1c is 11.2 %.", repeated, Decision.EXCLUDED)
 
