@@ -544,11 +544,15 @@ class EligibilityReasoner:
             # of another form or another cancer ("other malignancy", "secondary cluster headache"), not this one.
             reason = "this is the condition the trial studies; the exclusion is about the particular case it names"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+        # A narrower concept than the asker's ("injection" under "drug therapy" for "I had chemotherapy") may or may
+        # not be the asker's case, in the exception as in the exclusion. Plain words that cover part of the topic
+        # ("flu vaccine" against "... inactivated influenza vaccines permitted") still let an exception speak.
+        if hit.strength < _STRONG and topic.concepts:
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NARROWER_CASE_REASON)
         if self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         if hit.strength < _STRONG:
-            reason = "the criterion names a more specific case than the question; whether it applies depends on which"
-            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NARROWER_CASE_REASON)
         outcomes = [self._caught(s, topic, chunk, constraints, question, facts) for s in hit.spans]
         caught = [o for o in outcomes if o[0] is Decision.EXCLUDED]
         if caught and _CONDITIONAL_ENTRY.search(chunk.text):
@@ -684,12 +688,19 @@ class EligibilityReasoner:
         counted = _counted_list(span, chunk.text)
         if counted is not None:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, counted)
+        clause = _clause_of(span, chunk.text)
+        if topic.concepts and hit.strength < _NARROWER:
+            # "Diabetic retinopathy in any stage" for "I have an eye disease": having the broader thing does not show
+            # having the kind required, nor its exceptions or time limits. Not having it does (decided above), as
+            # does an opposite state ("non-squamous" for "squamous").
+            contradicted = _contradicted(topic, chunk, span, clause, question)
+            reason = "the criterion requires a particular kind of it; whether yours is it, the question does not say"
+            return contradicted or Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         # "... for pulmonary hypertension, except anticoagulants": a mention inside an exception clause is the exempt
         # case, whatever time limit the rest of the criterion sets.
         exempt = any(_inside_exception(s, constraints) for s in hit.spans)
         if exempt and self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
-        clause = _clause_of(span, chunk.text)
         window = _window_at(span, chunk.text, constraints)
         days_ago = _elapsed_for(facts, topic.span) if window is not None else None
         if window is not None and days_ago is not None and _unknown_polarity(chunk, window, clause):
@@ -705,18 +716,9 @@ class EligibilityReasoner:
                 return Finding(topic.surface, decision, chunk, Span(*window.span), reason)
         if not exempt and self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
-        state = _modifier_verdict(span, chunk.text, question)
-        if state is not None and state[0] is Decision.ALLOWED:  # the question says the opposite of what is required
-            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "the criterion requires the opposite")
-        opposite = _opposite_in_clause(chunk.text[clause.start : clause.end], question)
-        if opposite is not None:
-            reason = f"the criterion requires {opposite[0]}, and the question says {opposite[1]}"
-            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, reason)
-        if topic.concepts and hit.strength < _NARROWER:
-            # "Diabetic retinopathy in any stage" for "I have an eye disease": having the broader thing does not show
-            # having the kind required. Not having it does (decided above), as does an opposite state.
-            reason = "the criterion requires a particular kind of it; whether yours is it, the question does not say"
-            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+        contradicted = _contradicted(topic, chunk, span, clause, question)
+        if contradicted is not None:
+            return contradicted
         if numbers and _has_quantity(constraints, clause, span):
             reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
@@ -1060,6 +1062,7 @@ _MEASURES_OF_A_SUBJECT = frozenset({"grade", "stage"})
 # The measure's own name and a time adverb say nothing of what is graded (function words are stopwords already).
 _SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
+_NARROWER_CASE_REASON = "the criterion names a more specific case than the question; whether it applies depends on which"
 # "... or ...", "... OR ...", "... and/or ..." between two bounds of one requirement, in one clause; not cases set by a
 # condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound. A line
 # break ends the clause only where a list item starts: records (classic XML above all) hard-wrap one criterion.
@@ -1174,6 +1177,18 @@ def _joined_by_or(text: str, bound: Span, other: tuple[int, int]) -> bool:
 
 def _measure_at(comparisons: Sequence[Any], bound: Span) -> str:
     return next((c.measure for c in comparisons if tuple(c.span) == (bound.start, bound.end)), "")
+
+
+def _contradicted(topic: Topic, chunk: Chunk, span: Span, clause: Span, question: str) -> Finding | None:
+    """The question says the opposite of what the requirement asks ("non-squamous" and "squamous")."""
+    state = _modifier_verdict(span, chunk.text, question)
+    if state is not None and state[0] is Decision.ALLOWED:
+        return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "the criterion requires the opposite")
+    opposite = _opposite_in_clause(chunk.text[clause.start : clause.end], question)
+    if opposite is not None:
+        reason = f"the criterion requires {opposite[0]}, and the question says {opposite[1]}"
+        return Finding(topic.surface, Decision.EXCLUDED, chunk, span, reason)
+    return None
 
 
 def _threshold_finding(fact: str, chunk: Chunk, span: Span, satisfied: bool) -> Finding:
