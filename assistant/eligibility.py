@@ -1062,7 +1062,9 @@ _MEASURES_OF_A_SUBJECT = frozenset({"grade", "stage"})
 # The measure's own name and a time adverb say nothing of what is graded (function words are stopwords already).
 _SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
-_NARROWER_CASE_REASON = "the criterion names a more specific case than the question; whether it applies depends on which"
+_NARROWER_CASE_REASON = (
+    "the criterion names a more specific case than the question; whether it applies depends on which"
+)
 # "... or ...", "... OR ...", "... and/or ..." between two bounds of one requirement, in one clause; not cases set by a
 # condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound. A line
 # break ends the clause only where a list item starts: records (classic XML above all) hard-wrap one criterion.
