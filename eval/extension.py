@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from assistant.answerers import backend_names
 from assistant.cli import settings_for
 from assistant.extensions import Extension, SubCommands
+from eval.sets import SETS
 
 if TYPE_CHECKING:  # the console script imports this module for every command: keep it light
     from assistant.service import TrialQA
@@ -22,7 +23,7 @@ def add_commands(sub: SubCommands) -> None:
         "--set",
         dest="set_file",
         action="append",
-        help="a registered set (dev, unseen-dev, unseen-test) or a JSONL file; repeat for several "
+        help=f"a registered set ({', '.join(SETS)}) or a JSONL file; repeat for several "
         "(default: every registered set, reported side by side)",
     )
     evaluate.add_argument("--backend", choices=backend_names())
