@@ -217,6 +217,7 @@ class EligibilityReasoner:
             else:
                 assessment.unmatched.append(topic.surface)
         _weigh_exceptions(assessment, excepted)
+        _weigh_groups(assessment, criteria)
         if not assessment.findings:
             assessment.unmatched.clear()
         elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
@@ -1112,6 +1113,23 @@ def _weigh_exceptions(assessment: Assessment, excepted: set[str]) -> None:
         else f
         for f in assessment.findings
     ]
+
+
+def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
+    """Requirements listed in several blocks whose numbering starts again ("Group A (healthy volunteers): 1. ...
+    Group B (diabetes): 1. ...", or a sub-list of alternatives) may each hold for one group only: missing one does
+    not exclude the asker, who may belong to another group."""
+    numbers = [(c.section, c.criterion) for c in criteria if c.section != EXCLUSION and c.criterion]
+    restarted = {section for section, number in numbers if numbers.count((section, number)) > 1}
+    assessment.findings[:] = [
+        replace(f, decision=Decision.UNDECIDED, reason=_GROUP_REASON)
+        if f.decision is Decision.EXCLUDED and f.chunk.section in restarted and not f.chunk.fact
+        else f
+        for f in assessment.findings
+    ]
+
+
+_GROUP_REASON = "this requirement is in one of several groups' lists; which group you would join decides if it applies"
 
 
 def _drop_alternatives_met(assessment: Assessment) -> None:

@@ -796,3 +796,18 @@ def test_a_narrower_concept_in_the_criterion_does_not_decide_through_its_excepti
     required = [criterion(INCLUSION, 4, "Diabetic retinopathy diagnosed within the last 2 years")]
     assert_decides(reasoner, "I was diagnosed with an eye disease 6 months ago.", required, Decision.UNDECIDED)
     assert_decides(reasoner, "I have no eye disease at all.", required, Decision.EXCLUDED)
+
+
+def test_a_requirement_of_one_group_does_not_exclude_when_the_numbering_starts_again(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """'Group A (normal individuals): 1. ... 2. ... Group B (diabetes): 1. ... 2. diabetic retinopathy': the list
+    starts again, so a requirement missed in one block may belong to a group the asker is not in."""
+    group_a = [criterion(INCLUSION, 1, "No familial or hereditary retinopathy"), criterion(INCLUSION, 2, "Age 18-70")]
+    group_b = [
+        criterion(INCLUSION, 1, "Diagnosed with type 2 diabetes").model_copy(update={"chunk_id": f"{TRIAL}:b:1"}),
+        criterion(INCLUSION, 2, "Diabetic retinopathy of any stage").model_copy(update={"chunk_id": f"{TRIAL}:b:2"}),
+    ]
+    question = "I have no eye disease at all. Can I join?"
+    assert_decides(reasoner, question, group_b[1:], Decision.EXCLUDED)  # one list: the requirement is missed
+    assert_decides(reasoner, question, group_a + group_b, Decision.UNDECIDED)
