@@ -752,6 +752,13 @@ class EligibilityReasoner:
             # "Any condition that would interfere with self-assessment of pain": pain is what is interfered with.
             reason = "the criterion is about a condition that would affect this; whether yours would, it does not say"
             return Decision.UNDECIDED, span, reason
+        governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
+        if governed is not None and not self._names_head(governed.group("head"), question):
+            # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
+            # or the allergy to the topic; having the illness or taking the drug does not show that.
+            head = governed.group("head").lower()
+            reason = f"the criterion is about {head} {governed.group('link').lower()} it; the question does not say"
+            return Decision.UNDECIDED, span, reason
         window = _window_at(span, chunk.text, constraints)
         if window is not None:
             days_ago = _elapsed_for(facts, topic.span)
@@ -784,6 +791,15 @@ class EligibilityReasoner:
             reason = f"the criterion is about it {narrowed}; whether that is your case, the question does not say"
             return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
+
+    def _names_head(self, head: str, question: str) -> bool:
+        """The question names the governing word: the same word or root ("treated" for "treatment"), or the same
+        concept ("allergic" for "hypersensitivity")."""
+        asked = [w for w, _, _ in word_spans(question)]
+        if any(same_word(h, a) for h, _, _ in word_spans(head) for a in asked):
+            return True
+        head_ids = {c for m in mentions_of(self.vocabulary, head) for c in m.concept_ids}
+        return any(set(m.concept_ids) & head_ids for m in mentions_of(self.vocabulary, question))
 
 
 # ---- helpers: lists counted, negated names ---------------------------------------------------------------------
@@ -838,6 +854,15 @@ _CONSEQUENCE = re.compile(
     re.IGNORECASE,
 )
 _CONSEQUENCE_REACH = 160
+# A mention that is what another noun is of, to or for: the criterion is about that noun (an allergy to a drug, a
+# treatment for an illness, a vaccination against it). Up to two words between ("allergy to any of the").
+_GOVERNED = re.compile(
+    r"\b(?P<head>hypersensitivity|allergy|allergies|allergic\s+reactions?|intolerance|contraindications?"
+    r"|treatment|therapy|therapies|chemotherapy|prophylaxis|chemoprophylaxis|vaccination|immuni[sz]ation|screening)"
+    r"\s+(?P<link>to|for|against)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
+    re.IGNORECASE,
+)
+_GOVERNED_REACH = 80
 
 
 def _inside_longer_name(span: Span, named: Sequence[Any], concepts: frozenset[str], text: str) -> bool:

@@ -811,3 +811,22 @@ def test_a_requirement_of_one_group_does_not_exclude_when_the_numbering_starts_a
     question = "I have no eye disease at all. Can I join?"
     assert_decides(reasoner, question, group_b[1:], Decision.EXCLUDED)  # one list: the requirement is missed
     assert_decides(reasoner, question, group_a + group_b, Decision.UNDECIDED)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "decision"),
+    [
+        # The criterion is about the allergy to the drug or the treatment of the illness, not the drug or illness.
+        ("I take insulin every day. Can I join?", "Known hypersensitivity to insulin", Decision.UNDECIDED),
+        ("I have lymphoma. Can I join?", "Chemotherapy for lymphoma within the last year", Decision.UNDECIDED),
+        ("I have tuberculosis. Can I join?", "Current treatment for tuberculosis", Decision.UNDECIDED),
+        # The question names the governing word (or its concept): the criterion catches it.
+        ("I'm allergic to insulin. Can I join?", "Known hypersensitivity to insulin", Decision.EXCLUDED),
+        ("I'm being treated for tuberculosis. Can I join?", "Current treatment for tuberculosis", Decision.EXCLUDED),
+        ("I have lymphoma. Can I join?", "Lymphoma", Decision.EXCLUDED),
+    ],
+)
+def test_a_mention_governed_by_an_allergy_or_a_treatment_is_caught_only_with_it(
+    reasoner: EligibilityReasoner, question: str, text: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 6, text)], decision)
