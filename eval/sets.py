@@ -91,6 +91,16 @@ SETS: dict[str, EvalSet] = {
         targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
     ),
+    "unseen-dev4": EvalSet(
+        "unseen-dev4",
+        UNSEEN / "dev4.jsonl",
+        (UNSEEN / "records" / "dev4",),
+        # Written 2026-12-02 (fifth session) from 12 more ctgov-more and 8 bulk-xml records, balanced verdicts with
+        # many class relations, near misses and narrower criteria, committed before the system was run on it
+        # (eval/data/unseen/DEV4.md). Its first run measures precision per decision path on unseen records.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
+    ),
 }
 
 
