@@ -214,7 +214,9 @@ class EligibilityReasoner:
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
-            else:
+            elif not topic.negated:
+                # Something the asker says they lack ("no inhalers for 30 years") that no criterion names cannot
+                # decide: a criterion requiring it would name it.
                 assessment.unmatched.append(topic.surface)
         _weigh_exceptions(assessment, excepted)
         _weigh_groups(assessment, criteria)
@@ -272,7 +274,10 @@ class EligibilityReasoner:
         if not found:
             return None
         allowances = [c for c in found if _inside_exception(Span(*c.span), constraints)]
-        base = [c for c in found if c not in allowances] or found
+        # "... >= 10 mm (except lymph nodes, which must have short axis >= 15 mm)" and "a 12 mm lymph node": the
+        # exception's own bound is the one for the asker's case.
+        own = [c for c in allowances if self._allowance_speaks_to(question, chunk.text, constraints, Span(*c.span))]
+        base = own or [c for c in found if c not in allowances] or found
         results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
@@ -331,6 +336,22 @@ class EligibilityReasoner:
                 continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
             said = {w for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])}
             if any(same_word(a, b) for a in asked for b in said):
+                return True
+        return False
+
+    def _allowance_speaks_to(self, question: str, text: str, constraints: CriterionConstraints, bound: Span) -> bool:
+        """The exception holding `bound` names, outside the bound itself, something the question says."""
+        asked = {w for w, _, _ in word_spans(question) if len(w) > 3 and not w.isdigit()} - STOPWORDS - self.scaffolding
+        for clause in constraints.exceptions:
+            region = Span(*clause.span)
+            if not _within(bound, region):
+                continue
+            said = {
+                w
+                for w, start, _ in word_spans(text[region.start : region.end])
+                if not _within(Span(region.start + start, region.start + start + 1), bound)
+            }
+            if any(same_word(a, b) for a in asked for b in said - STOPWORDS):
                 return True
         return False
 
@@ -1183,10 +1204,11 @@ def _drop_alternatives_met(assessment: Assessment) -> None:
     assessment.findings[:] = kept
 
 
-# "... at least 5 mm from the skin, or can be moved 5 mm away by injection": an alternative that is not a bound.
-# Not the bound's own wording ("2 or more", "18 or older", "ECOG 0 or 1").
+# "... at least 5 mm from the skin, or can be moved 5 mm away by injection": an alternative that is not a bound, set
+# off by a comma ("measured with CT or MRI" is how, not another way to qualify). Not the bound's own wording ("2 or
+# more", "18 or older", "ECOG 0 or 1").
 _OR_ALTERNATIVE_AFTER = re.compile(
-    r"[^;\n]*?,?\s+or\s+(?!(?:more|less|greater|higher|lower|older|younger|equal|above|below|fewer|over|under)\b|\d)"
+    r"[^;\n(]*?,\s*or\s+(?!(?:more|less|greater|higher|lower|older|younger|equal|above|below|fewer|over|under)\b|\d)"
     r"(?:[a-z]+\s+){2}",
     re.IGNORECASE,
 )

@@ -140,12 +140,29 @@ _AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale 
 
 def _age(text: str) -> tuple[float, Span, Comparator] | None:
     for age_re, scale in _AGE_RES:
-        found = age_re.search(text)
-        if found is not None:
+        for found in age_re.finditer(text):
             years = float(found.group("n")) * scale
-            if 0 < years <= 120:
+            if 0 < years <= 120 and not _age_at_an_event(text, found.start(), found.end()):
                 return years, found.span("n"), _age_bound(text, found.start("n"))
     return None
+
+
+# "grew out of it around age 10", "was diagnosed at the age of 12", "since age 5": the age when something happened,
+# told in the past, not the asker's age now ("can I join at the age of 70?").
+_EVENT_AGE_LEAD_RE = re.compile(r"\b(?:at|around|about|by|since|from|until|till|before|after)\s+(?:the\s+)?$", re.I)
+_PAST_TELLING_RE = re.compile(
+    r"\b(?:was|were|had|did|got|grew|began|begun|started|stopped|quit|became|ago|since|\w{3,}ed)\b", re.IGNORECASE
+)
+
+
+def _age_at_an_event(text: str, start: int, end: int) -> bool:
+    if _EVENT_AGE_LEAD_RE.search(text, max(0, start - 12), start) is None and not text[start:end].lower().startswith(
+        "at the age of"
+    ):
+        return False
+    clause_start = max(text.rfind(mark, 0, start) for mark in ".;!?")
+    clause_end = min((i for i in (text.find(mark, end) for mark in ".;!?") if i >= 0), default=len(text))
+    return _PAST_TELLING_RE.search(text, clause_start + 1, clause_end) is not None
 
 
 def _age_bound(text: str, number_start: int) -> Comparator:

@@ -183,9 +183,23 @@ def _clause_end(text: str, position: int) -> int:
     found = _CLAUSE_END_RE.search(text, position)
     end = found.start() if found else len(text)
     if _inside_parenthesis(text, position):
-        close = text.find(")", position, end)
+        close = _closing_bracket(text, position)
         end = close if close >= 0 else end
     return end
+
+
+def _closing_bracket(text: str, position: int) -> int:
+    """The ")" that closes the parenthesis open at `position`, past any nested pair ("(except intrathecal (IT)
+    agents or hydroxyurea)"); -1 if none does."""
+    depth = 0
+    for index in range(position, len(text)):
+        if text[index] == "(":
+            depth += 1
+        elif text[index] == ")":
+            if depth == 0:
+                return index
+            depth -= 1
+    return -1
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
@@ -388,7 +402,9 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
 
 # --- time windows -----------------------------------------------------------------------------------------------------
 _RECENT_PREFIX_RE = re.compile(
-    r"\b(?:within(?:\s+the)?|in\s+the|during\s+the|over\s+the)(?:\s+(?:last|past|previous|prior|preceding))?"
+    r"(?:\b(?:within(?:\s+the)?|in\s+the|during\s+the|over\s+the)(?:\s+(?:last|past|previous|prior|preceding))?"
+    # "in last 3 months", "(past 3 months)"
+    r"|\b(?:in|during|over)\s+(?:last|past|previous|preceding)|(?<=\()(?:last|past|previous|preceding))"
     r"\s*(?:of\s+)?$",
     re.IGNORECASE,
 )
@@ -454,7 +470,10 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     days = mention.quantity.value
     comparator = mention.comparator
     prefix_start = max(0, mention.span[0] - 30)
-    recent_prefix = search_ending_at(_RECENT_PREFIX_RE, text, prefix_start, mention.number_span[0]) is not None
+    recent = search_ending_at(_RECENT_PREFIX_RE, text, prefix_start, mention.number_span[0])
+    recent_prefix = recent is not None
+    # "Stroke (past 6 months)": the window in brackets is of what stands before them.
+    noun_end = recent.start() - 1 if recent is not None and text[recent.start() - 1 : recent.start()] == "(" else None
     after = _AFTER_UNIT_RE.match(text, mention.span[1])
     kind = after.group("kind").lower() if after else None
     if not recent_prefix and kind is None:
@@ -467,7 +486,7 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
         event = _event_after(text, since.end() if since else after.end())
         anchor: Span | None = None
     else:
-        event = _event_before(text, mention.noun_end)
+        event = _event_before(text, mention.noun_end if noun_end is None else noun_end)
         if event is None:
             event = _event_after(text, after.end() if after else mention.span[1])
         anchor = None

@@ -673,3 +673,21 @@ def test_a_measure_named_by_its_acronym_is_the_one_spelled_out() -> None:
     other = "ESR 25 mm/hr"
     esr = find_quantities(other)[0]
     assert not same_measure_named(bound.measure, record, bound.measure_span, esr.measure, other, esr.measure_span)
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "days"),
+    [
+        ("Stroke or transient ischemic attack (TIA) in last 3 months", "TIA", 91.3125),
+        ("Stroke (past 6 months)", "Stroke", 182.625),  # a window in brackets is of what stands before them
+    ],
+)
+def test_look_back_windows_written_without_the_article_or_in_brackets(text: str, event: str, days: float) -> None:
+    windows = parse_criterion(text).windows
+    assert [(w.event, w.max_days_ago) for w in windows] == [(event, days)]
+
+
+def test_an_exception_in_brackets_reaches_the_bracket_that_closes_it() -> None:
+    text = "Currently receiving anti-cancer agents (with the exception of intrathecal (IT) agents or hydroxyurea)"
+    spans = [text[slice(*c.span)] for c in parse_criterion(text).exceptions]
+    assert spans == ["with the exception of intrathecal (IT) agents or hydroxyurea"]

@@ -830,3 +830,27 @@ def test_a_mention_governed_by_an_allergy_or_a_treatment_is_caught_only_with_it(
     reasoner: EligibilityReasoner, question: str, text: str, decision: Decision
 ) -> None:
     assert_decides(reasoner, question, [criterion(EXCLUSION, 6, text)], decision)
+
+
+def test_an_exceptions_own_bound_is_the_one_for_the_case_it_names(reasoner: EligibilityReasoner) -> None:
+    """'>= 10 mm in the longest diameter (except lymph nodes, which must have short axis >= 15 mm) with CT or MRI':
+    a 12 mm node misses its own bound; 'with CT or MRI' is how it is measured, not another way to qualify."""
+    target = [
+        criterion(
+            INCLUSION,
+            6,
+            "At least one lesion that can be measured as >= 10 mm in the longest diameter (except lymph nodes, "
+            "which must have short axis >= 15 mm) with CT or MRI",
+        )
+    ]
+    assert_decides(reasoner, "His only lesion is a lymph node, 12 mm short axis.", target, Decision.EXCLUDED)
+    other = reasoner.assess("His only lesion is 12 mm in the longest diameter.", target, {})
+    assert other.decision in (Decision.ALLOWED, Decision.CONDITIONS), other.findings
+
+
+def test_something_the_asker_lacks_that_no_criterion_names_does_not_block_a_verdict(
+    reasoner: EligibilityReasoner,
+) -> None:
+    autoimmune = [criterion(EXCLUSION, 7, "Active autoimmune disease. Resolved childhood asthma is an exception.")]
+    question = "I had childhood asthma that resolved, no inhalers for years. Does that exclude me?"
+    assert reasoner.assess(question, autoimmune, {}).unmatched == []

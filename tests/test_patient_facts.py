@@ -367,3 +367,16 @@ def test_performance_status_from_the_scales_own_descriptions(question: str, grad
 )
 def test_a_number_beside_too_old_or_young_is_an_age(question: str, age: float | None) -> None:
     assert parse_question(question).age == age
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        ("I had asthma as a kid but grew out of it around age 10. Does that matter?", None),
+        ("I was diagnosed at age 12 and I am 40 now.", 40.0),
+        ("Can I join at the age of 70?", 70.0),  # asked now: the asker's age
+        ("My son, age 7, has asthma.", 7.0),
+    ],
+)
+def test_an_age_when_something_happened_is_not_the_askers_age(question: str, age: float | None) -> None:
+    assert parse_question(question).age == age
