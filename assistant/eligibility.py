@@ -773,6 +773,19 @@ class EligibilityReasoner:
             # "Any condition that would interfere with self-assessment of pain": pain is what is interfered with.
             reason = "the criterion is about a condition that would affect this; whether yours would, it does not say"
             return Decision.UNDECIDED, span, reason
+        judged = _JUDGED_AFTER.match(chunk.text, span.end)
+        if judged is not None and not self._repeats_clause(chunk.text, span, question):
+            # "Recurrent nose bleeds, which in the opinion of the investigator may interfere with the study": whether
+            # the asker's case counts is the investigator's call, unless the asker says it in the criterion's own
+            # words ("Is uncontrolled hypertension exclusionary?" for "Uncontrolled hypertension, as judged by ...").
+            return Decision.UNDECIDED, span, "the criterion leaves it to the investigator's judgement"
+        caused = _CAUSE_BEFORE.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
+        if caused is not None:
+            effect = _words_before(chunk.text, caused.start(), 3)
+            if not self._names_head(effect, question):
+                # "suppressed immune system resulting from ... steroid therapy": the criterion is about the effect.
+                reason = f"the criterion is about {effect} {caused.group('link').lower()} it; the question does not say"
+                return Decision.UNDECIDED, span, reason
         governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
         if governed is not None and not self._names_head(governed.group("head"), question):
             # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
@@ -812,6 +825,14 @@ class EligibilityReasoner:
             reason = f"the criterion is about it {narrowed}; whether that is your case, the question does not say"
             return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
+
+    def _repeats_clause(self, text: str, span: Span, question: str) -> bool:
+        """The question repeats the qualifier the criterion puts before the mention ("uncontrolled hypertension")."""
+        start = max(text.rfind(mark, 0, span.start) for mark in ".;:,\n") + 1
+        said = [w for w, _, _ in word_spans(text[start : span.start]) if w not in STOPWORDS | self.scaffolding]
+        asked = [w for w, _, _ in word_spans(question)]
+        # A bare mention ("Nosebleeds, which ... may interfere") leaves the judgement about the mention itself.
+        return bool(said) and all(any(same_word(w, a) for a in asked) for w in said)
 
     def _names_head(self, head: str, question: str) -> bool:
         """The question names the governing word: the same word or root ("treated" for "treatment"), or the same
@@ -884,6 +905,21 @@ _GOVERNED = re.compile(
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80
+# The mention as the cause of what the criterion is about ("immune suppression resulting from steroid therapy",
+# "neuropathy due to diabetes"): having the cause does not show the effect.
+_CAUSE_BEFORE = re.compile(
+    r"\b(?P<link>resulting\s+from|due\s+to|caused\s+by|secondary\s+to|induced\s+by|as\s+a\s+result\s+of"
+    r"|attributable\s+to)\s+(?:[^\W\d_][\w'/-]*,?\s+){0,6}$",  # a list of causes: "radiation, chemotherapy, steroid"
+    re.IGNORECASE,
+)
+# A judgement clause right after the mention, with no other item between ("... or any other condition which in the
+# opinion of the investigator ..." judges the other condition, not this one).
+_JUDGED_AFTER = re.compile(
+    r"(?:(?!\b(?:or|and|nor)\b)[^.;:\n])*?\b(?:in\s+the\s+(?:opinion|judge?ment|view)\s+of|as\s+(?:judged|determined|"
+    r"assessed|deemed)\s+by|(?:investigator|physician|clinician)'?s?\s+(?:opinion|judge?ment|discretion)|at\s+the\s+"
+    r"discretion\s+of|per\s+(?:the\s+)?investigator)",
+    re.IGNORECASE,
+)
 
 
 def _inside_longer_name(span: Span, named: Sequence[Any], concepts: frozenset[str], text: str) -> bool:
@@ -1010,6 +1046,13 @@ def _narrows(clause: Any, bound: Span) -> bool:
         return True
     carved, region = Span(*clause.carves_from), Span(*clause.span)
     return carved.start <= bound.start < carved.end or region.start <= bound.start < region.end
+
+
+def _words_before(text: str, position: int, count: int) -> str:
+    """The last `count` words before `position` in its clause, stopwords aside ("suppressed immune system")."""
+    start = max(text.rfind(mark, 0, position) for mark in ".;:(,\n") + 1
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", text[start:position]) if w.lower() not in STOPWORDS]
+    return " ".join(words[-count:])
 
 
 def _within(inner: Span, outer: Span) -> bool:

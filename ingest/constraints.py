@@ -322,6 +322,8 @@ def _segment_start(text: str, position: int) -> int:
     for found in _SEGMENT_START_RE.finditer(text, 0, position):
         if found.group().startswith("(") and text.find(")", found.end(), position) >= 0:
             continue  # "(eg, asthma) are eligible": the closed parenthesis belongs to the subject
+        if _inside_parenthesis(text, found.start()) and _closing_bracket(text, found.end()) < position:
+            continue  # "(e.g., thyroxine, insulin, etc.) is not considered": a break inside it is part of the subject
         last = found.end()
     return last
 

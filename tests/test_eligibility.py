@@ -854,3 +854,50 @@ def test_something_the_asker_lacks_that_no_criterion_names_does_not_block_a_verd
     autoimmune = [criterion(EXCLUSION, 7, "Active autoimmune disease. Resolved childhood asthma is an exception.")]
     question = "I had childhood asthma that resolved, no inhalers for years. Does that exclude me?"
     assert reasoner.assess(question, autoimmune, {}).unmatched == []
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "decision"),
+    [
+        # The investigator judges whether the asker's case counts...
+        (
+            "I get nosebleeds now and then. Is that a problem?",
+            "Nosebleeds, which in the opinion of the investigator may interfere with the study",
+            Decision.UNDECIDED,
+        ),
+        # ...unless the asker says it in the criterion's own words.
+        (
+            "Is uncontrolled hypertension exclusionary?",
+            "Uncontrolled hypertension, as judged by the investigator",
+            Decision.EXCLUDED,
+        ),
+        # A judgement of another item of the list is not a judgement of this one.
+        (
+            "I had a stroke. Can I join?",
+            "Stroke, or any other condition which in the opinion of the investigator would interfere",
+            Decision.EXCLUDED,
+        ),
+        # The mention is the cause of what the criterion is about.
+        (
+            "He takes prednisone when his COPD flares. Does that exclude him?",
+            "Suppressed immune system resulting from radiation therapy, chemotherapy, steroid therapy",
+            Decision.UNDECIDED,
+        ),
+        (
+            "He has a suppressed immune system from prednisone. Does that exclude him?",
+            "Suppressed immune system resulting from radiation therapy, chemotherapy, steroid therapy",
+            Decision.EXCLUDED,
+        ),
+        # "(e.g., thyroxine, insulin, etc.) is not considered ...": the bracket with its dots is the excepted subject.
+        (
+            "I take levothyroxine for my thyroid. Is that systemic treatment?",
+            "Autoimmune disease that required systemic treatment. Replacement therapy (e.g., thyroxine, insulin, "
+            "etc.) is not considered a form of systemic treatment.",
+            Decision.CONDITIONS,
+        ),
+    ],
+)
+def test_judgement_cause_and_bracketed_subjects(
+    reasoner: EligibilityReasoner, question: str, text: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 12, text)], decision)
