@@ -189,6 +189,7 @@ class EligibilityReasoner:
                 if finding.decision is not Decision.UNDECIDED:
                     measured.add(finding.chunk.chunk_id)
         _drop_alternatives_met(assessment)
+        _settle_conjunctions(assessment)
         for unmet in _unmet(facts):
             taken.extend([unmet.span, unmet.cue_span])
             finding, accounted = self._unmet(unmet, criteria, question)
@@ -297,6 +298,10 @@ class EligibilityReasoner:
                 # "creatinine <= 1.5 x ULN or creatinine clearance >= 60 mL/min": one alternative missed is not the
                 # requirement missed; the other one decides.
                 return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALTERNATIVE_REASON)
+        conjoined = chunk.section == EXCLUSION and _conjoined_bound(chunk.text, bound, constraints.comparisons)
+        if finding.decision is Decision.EXCLUDED and conjoined:
+            # "Creatinine > 1.5 x ULN and creatinine clearance < 50 mL/min": the exclusion needs both.
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _CONJOINED_REASON)
         if finding.decision is not Decision.EXCLUDED or not self._exception_speaks_to(
             question, chunk, constraints, bound
         ):
@@ -1219,6 +1224,49 @@ def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
 
 
 _GROUP_REASON = "this requirement is in one of several groups' lists; which group you would join decides if it applies"
+
+
+def _conjoined_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:
+    """The one other bound, on another measure, joined to `bound` by a bare "and" in a clause holding just these two
+    ("Creatinine > 1.5 x ULN and creatinine clearance < 50 mL/min"); a list ("Hb < 9, ANC < 1500 and platelets <
+    100,000") names separate exclusions."""
+    measure = _measure_at(comparisons, bound)
+    clause = _clause_of(bound, text)
+    inside = [c for c in comparisons if _within(Span(*c.span), clause) and tuple(c.span) != (bound.start, bound.end)]
+    others = [c for c in inside if not same_measure(c.measure, measure)]
+    if len(others) != 1 or len(inside) != 1:
+        return None
+    other = others[0]
+    between = text[min(other.span[1], bound.end) : max(other.span[0], bound.start)]
+    return other if _AND_BETWEEN.match(between) else None
+
+
+_AND_BETWEEN = re.compile(r"^[^,;()]*\band\b[^,;()]*$", re.IGNORECASE)
+_CONJOINED_REASON = "the exclusion needs another value too; what it is decides"
+
+
+def _settle_conjunctions(assessment: Assessment) -> None:
+    """Both values of a two-part exclusion stated: both caught excludes, one outside it does not."""
+    settled: list[Finding] = []
+    for finding in assessment.findings:
+        if finding.reason != _CONJOINED_REASON:
+            settled.append(finding)
+            continue
+        partner = _conjoined_bound(finding.chunk.text, finding.span, constraints_of(finding.chunk.text).comparisons)
+        stated = [
+            f
+            for f in assessment.findings
+            if f is not finding
+            and f.chunk.chunk_id == finding.chunk.chunk_id
+            and (f.span.start, f.span.end) == tuple(partner.span)
+        ]
+        if any(f.decision is Decision.ALLOWED for f in stated):
+            settled.append(replace(finding, decision=Decision.ALLOWED, reason="the other value is outside it"))
+        elif any(f.reason == _CONJOINED_REASON for f in stated):
+            settled.append(replace(finding, decision=Decision.EXCLUDED, reason="both values meet this exclusion"))
+        else:
+            settled.append(finding)
+    assessment.findings[:] = settled
 
 
 def _drop_alternatives_met(assessment: Assessment) -> None:

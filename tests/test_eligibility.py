@@ -901,3 +901,20 @@ def test_judgement_cause_and_bracketed_subjects(
     reasoner: EligibilityReasoner, question: str, text: str, decision: Decision
 ) -> None:
     assert_decides(reasoner, question, [criterion(EXCLUSION, 12, text)], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("Creatinine is 1.8 x ULN.", Decision.UNDECIDED),  # the clearance decides
+        ("Creatinine is 1.8 x ULN and creatinine clearance is 62 mL/min.", Decision.ALLOWED),
+        ("Creatinine is 1.8 x ULN and creatinine clearance is 40 mL/min.", Decision.EXCLUDED),
+    ],
+)
+def test_an_exclusion_of_two_values_joined_by_and_needs_both(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    both = [criterion(EXCLUSION, 7, "Creatinine > 1.5 x ULN and creatinine clearance < 50 mL/min")]
+    assert_decides(reasoner, question, both, decision)
+    listed = [criterion(EXCLUSION, 8, "Hemoglobin < 9 g/dL, creatinine > 1.5 x ULN and platelets < 100,000/mm3")]
+    assert reasoner.assess("Creatinine is 1.8 x ULN.", listed, {}).decision is Decision.EXCLUDED
