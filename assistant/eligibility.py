@@ -1466,7 +1466,27 @@ def _phrase_spans(words: tuple[str, ...], text: str, prefix: bool = False) -> li
 
 # Derivational endings that turn a noun into an adjective or back ("pregnant"/"pregnancy", "diabetic"/"diabetes",
 # "thromboembolic"/"thromboembolism", "transplant"/"transplantation"); longest first.
-_DERIVATIONS = ("ation", "ancy", "ance", "ency", "ence", "ical", "ism", "ant", "ent", "ic", "es", "is", "ia", "y")
+# Verb forms too: "inhaled"/"inhaler"/"inhalation", "treated"/"treating" (a root of five letters at least keeps
+# "liver", "later", "thing" whole).
+_DERIVATIONS = (
+    "ation",
+    "ancy",
+    "ance",
+    "ency",
+    "ence",
+    "ical",
+    "ing",
+    "ism",
+    "ant",
+    "ent",
+    "ed",
+    "er",
+    "ic",
+    "es",
+    "is",
+    "ia",
+    "y",
+)
 _MIN_ROOT = 5
 
 

@@ -201,6 +201,10 @@ def test_exception_clause_with_the_askers_own_words_applies(reasoner: Eligibilit
         ("cancer", "canc", False),
         ("asthma", "asthmatic", True),
         ("infection", "infectious", False),
+        ("inhaled", "inhaler", True),  # verb forms: "(except inhaled glucocorticoids)" and "my inhaler"
+        ("treated", "treating", True),
+        ("liver", "live", False),  # a root of five letters at least
+        ("cancer", "cancel", False),
     ],
 )
 def test_words_from_one_root_match_and_shared_prefixes_do_not(first: str, second: str, same: bool) -> None:
