@@ -28,6 +28,7 @@ from ingest.constraints import (
     LIST_ITEM_START,
     RUN_ON_ITEM_RE,
     CriterionConstraints,
+    TimeWindow,
     languages_in,
     parse_criterion,
     window_contains,
@@ -799,18 +800,25 @@ class EligibilityReasoner:
             reason = f"the criterion is about {head} {governed.group('link').lower()} it; the question does not say"
             return Decision.UNDECIDED, span, reason
         window = _window_at(span, chunk.text, constraints)
-        if window is not None:
+        # "Prior Medication: Excluded within 4 weeks of study entry:" above the item sets its window; the quote is
+        # the item's own text, so the mention stands for the window there.
+        limits = window if window is not None else _heading_window(chunk)
+        if limits is not None:
+            where = Span(*window.span) if window is not None else span
             days_ago = _elapsed_for(facts, topic.span)
             if days_ago is None:
-                return Decision.UNDECIDED, Span(*window.span), "it depends on when; the question does not say"
-            inside = window_contains(days_ago, window)
+                return Decision.UNDECIDED, where, "it depends on when; the question does not say"
+            inside = window_contains(days_ago, limits)
             if inside is None:
-                return Decision.UNDECIDED, Span(*window.span), "it depends on when"
-            washout = window.min_days_ago is not None and window.max_days_ago is None
+                return Decision.UNDECIDED, where, "it depends on when"
+            washout = limits.min_days_ago is not None and limits.max_days_ago is None
             if inside == washout:  # outside a look-back window, or past a required washout
-                return Decision.ALLOWED, Span(*window.span), "outside the criterion's time limits"
+                return Decision.ALLOWED, where, "outside the criterion's time limits"
             if washout:
-                return Decision.EXCLUDED, Span(*window.span), "less time has passed than the criterion requires"
+                return Decision.EXCLUDED, where, "less time has passed than the criterion requires"
+        if chunk.heading and _CONCURRENT.search(chunk.heading) and (_elapsed_for(facts, topic.span) or 0) > 0:
+            # Under "Concurrent Medication: Excluded:", "I took it 4 weeks ago" does not say whether it still is.
+            return Decision.UNDECIDED, span, "the criterion is about what is taken now; the question tells the past"
         clause = _clause_of(span, chunk.text)
         if _has_quantity(constraints, clause, span) and not _repeats_bounds(chunk.text, clause, span, question):
             reason = _NUMBER_REASON
@@ -906,7 +914,7 @@ _CONSEQUENCE_REACH = 160
 _GOVERNED = re.compile(
     r"\b(?P<head>hypersensitivity|allergy|allergies|allergic\s+reactions?|intolerance|contraindications?"
     r"|treatment|therapy|therapies|chemotherapy|prophylaxis|chemoprophylaxis|vaccination|immuni[sz]ation|screening)"
-    r"\s+(?P<link>to|for|against)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
+    r"(?:\s+reactions?)?\s+(?P<link>to|for|against|of)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80
@@ -1051,6 +1059,16 @@ def _narrows(clause: Any, bound: Span) -> bool:
         return True
     carved, region = Span(*clause.carves_from), Span(*clause.span)
     return carved.start <= bound.start < carved.end or region.start <= bound.start < region.end
+
+
+_CONCURRENT = re.compile(r"\b(?:concurrent|concomitant|current)\b", re.IGNORECASE)
+
+
+def _heading_window(chunk: Chunk) -> TimeWindow | None:
+    """The time window a sub-heading above the criterion sets ("Excluded within 30 days of study entry:")."""
+    if not chunk.heading:
+        return None
+    return next(iter(constraints_of(chunk.heading).windows), None)
 
 
 def _words_before(text: str, position: int, count: int) -> str:

@@ -471,7 +471,11 @@ def _lead(decision: Decision | None) -> str:
 
 
 def _label(finding: Finding) -> str:
-    return _criterion_label(finding.chunk) if finding.chunk.criterion else finding.chunk.section
+    """The criterion's label ("Exclusion #10") and the sub-heading it is listed under, if any: "Interferon." alone
+    does not say that it is excluded only within 30 days of entry."""
+    label = _criterion_label(finding.chunk) if finding.chunk.criterion else finding.chunk.section
+    heading = finding.chunk.heading
+    return f"{label} (under “{heading.rstrip(':').strip()}”)" if heading else label
 
 
 def _sentence(text: str) -> str:

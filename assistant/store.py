@@ -114,6 +114,7 @@ def chunk_metadata(chunk: Chunk, trial_hash: str) -> dict[str, str | int]:
         "end": chunk.end,
         "title": chunk.title,
         "record_date": chunk.record_date or "",
+        "heading": chunk.heading or "",
         "trial_hash": trial_hash,
         "passage_hash": passage_hash(chunk),
     }
@@ -133,6 +134,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
             "fact": str(meta["fact"]) or None,
             "title": str(meta.get("title", "")),
             "record_date": str(meta.get("record_date", "")) or None,
+            "heading": str(meta.get("heading", "")) or None,
         }
     )
 

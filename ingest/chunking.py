@@ -31,7 +31,13 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
+# A sub-heading saying what the items under it are ("Excluded within 30 days:", "Allowed:"), as opposed to a
+# category ("Concurrent Medication:", "Prior Treatment:") or a list of its own ("Patients with the following are
+# excluded:").
+_STATUS_LINE = re.compile(
+    r"(?:excluded|allowed|permitted|required|recommended|prohibited|not\s+allowed)\b", re.IGNORECASE
+)
 # Styles a marker belongs to; letters, roman numerals and "o" are what registries use for sub-items.
 _NUMBERED, _LETTERED, _BULLETED = "number", "letter", "bullet"
 
@@ -74,6 +80,7 @@ class _Item:
     end: int
     indent: int
     children: list[tuple[int, int]] = field(default_factory=list)
+    heading: str | None = None  # the sub-heading lines above it inside its list ("Prior Medication: Excluded:")
 
 
 def trial_fingerprint(trial: Trial) -> str:
@@ -187,7 +194,9 @@ def _criterion_chunks(trial: Trial, section: Section, version: str, tokens: int,
         return
     for item in items:
         start, end = section.start + item.start, section.start + item.end
-        yield _make_chunk(trial, version, item.kind, "criterion", start, end, criterion=item.label)
+        yield _make_chunk(
+            trial, version, item.kind, "criterion", start, end, criterion=item.label, heading=item.heading
+        )
 
 
 @dataclass(frozen=True)
@@ -299,6 +308,10 @@ class _Splitter:
         self.top_indent: int | None = None
         self.top_style: str | None = None
         self.child_style: str | None = None  # a run of same-indent sub-items ("a)" under "1.") in progress
+        # Sub-heading lines since the last item ("Prior Medication:", "Excluded within 4 weeks of study entry:"):
+        # they say when or to whom the items under them apply. A polarity header or a new section clears them.
+        self.heading: list[str] = []
+        self.heading_open = False  # the last line read was a sub-heading: the next one adds to it
 
     def run(self) -> list[_Item]:
         blocks: list[tuple[str, list[_Line]]] = [(ELIGIBILITY, [])]
@@ -309,6 +322,7 @@ class _Splitter:
                 blocks[-1][1].append(token)
         for kind, lines in blocks:
             self.kind, self.top_indent, self.top_style, self.child_style = kind, None, None, None
+            self.heading, self.heading_open = [], False
             if any(_ITEM.match(self.text[ln.start : ln.end]) for ln in lines):
                 self._marked_block(lines)
             else:
@@ -317,7 +331,9 @@ class _Splitter:
 
     def _add(self, start: int, end: int, indent: int, label: str | None = None) -> None:
         self.ordinal[self.kind] = self.ordinal.get(self.kind, 0) + 1
-        self.items.append(_Item(self.kind, label or str(self.ordinal[self.kind]), start, end, indent))
+        heading = " ".join(self.heading) or None
+        self.items.append(_Item(self.kind, label or str(self.ordinal[self.kind]), start, end, indent, heading=heading))
+        self.heading_open = False
 
     def _extend(self, end: int) -> None:
         if self.items and self.items[-1].kind == self.kind and self.top_indent is not None:
@@ -335,7 +351,19 @@ class _Splitter:
         if intro and intro != self.kind:
             self.kind = intro
         self.top_indent, self.top_style, self.child_style = None, None, None
+        self.heading = self._heading_with(stripped)
+        self.heading_open = True
         return True
+
+    def _heading_with(self, line: str) -> list[str]:
+        """Lines in a row stack ("Prior Medication:" "Excluded:"); after items, a line that says what is excluded or
+        allowed stays under the category above it ("Excluded within 4 weeks of study entry:" under "Prior
+        Medication:"), any other line starts a new heading."""
+        if self.heading_open:
+            return [*self.heading, line]
+        if self.heading and _STATUS_LINE.match(line) and not _STATUS_LINE.match(self.heading[0]):
+            return [self.heading[0], line]
+        return [line]
 
     def _marked_block(self, lines: list[_Line]) -> None:
         for line in lines:

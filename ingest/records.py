@@ -119,6 +119,11 @@ class Chunk(BaseModel):
     fact: str | None = None
     title: str = ""
     record_date: str | None = None
+    heading: str | None = Field(
+        default=None,
+        description="sub-heading lines printed above the criterion inside its list ('Prior Medication: Excluded "
+        "within 4 weeks of study entry:'): they say when or to whom it applies",
+    )
 
     @property
     def label(self) -> str:

@@ -231,3 +231,22 @@ def test_invariants_over_all_real_records() -> None:
             assert item.label, trial.trial_id
         if _HEADER_TEXT.search(section.text):
             assert any(i.kind == EXCLUSION for i in items), trial.trial_id
+
+
+def test_sub_headings_travel_with_the_items_under_them() -> None:
+    """Classic NIH records: 'Concurrent Medication: Excluded:' and 'Prior Medication: Excluded within 30 days of study
+    entry:' say when the items under them apply; a status line after items stays under its category."""
+    text = (
+        "Exclusion Criteria\n\n"
+        "Concurrent Medication:\n\nExcluded:\n\n  -  Zidovudine (AZT).\n\n"
+        "Excluded within 1 hour of dosing:\n\n  -  Antacids.\n\n"
+        "Prior Medication:\n\nExcluded within 30 days of study entry:\n\n  -  Interferon.\n\n"
+        "Patients with the following are excluded:\n\n  -  Active infection.\n"
+    )
+    headings = [(text[i.start : i.end], i.heading) for i in split_criteria(text)]
+    assert headings == [
+        ("Zidovudine (AZT).", "Concurrent Medication: Excluded:"),
+        ("Antacids.", "Concurrent Medication: Excluded within 1 hour of dosing:"),
+        ("Interferon.", "Prior Medication: Excluded within 30 days of study entry:"),
+        ("Active infection.", "Patients with the following are excluded:"),
+    ]

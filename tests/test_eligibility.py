@@ -922,3 +922,16 @@ def test_an_exclusion_of_two_values_joined_by_and_needs_both(
     assert_decides(reasoner, question, both, decision)
     listed = [criterion(EXCLUSION, 8, "Hemoglobin < 9 g/dL, creatinine > 1.5 x ULN and platelets < 100,000/mm3")]
     assert reasoner.assess("Creatinine is 1.8 x ULN.", listed, {}).decision is Decision.EXCLUDED
+
+
+def test_a_sub_heading_above_the_criterion_sets_its_window_and_its_tense(reasoner: EligibilityReasoner) -> None:
+    prior = criterion(EXCLUSION, 10, "Interferon.").model_copy(
+        update={"heading": "Prior Medication: Excluded within 30 days of study entry:"}
+    )
+    assert_decides(reasoner, "I had interferon 3 months ago. Can I join?", [prior], Decision.ALLOWED)
+    assert_decides(reasoner, "I had interferon 10 days ago. Can I join?", [prior], Decision.EXCLUDED)
+    concurrent = criterion(EXCLUSION, 1, "Zidovudine (AZT).").model_copy(
+        update={"heading": "Concurrent Medication: Excluded:"}
+    )
+    assert_decides(reasoner, "I took AZT until 4 weeks ago. Can I join?", [concurrent], Decision.UNDECIDED)
+    assert_decides(reasoner, "I am on AZT. Can I join?", [concurrent], Decision.EXCLUDED)
