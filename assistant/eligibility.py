@@ -1622,13 +1622,24 @@ _STUDY_OFFER = re.compile(
 )
 
 
+# In the asking clause, "the titanium cage", "the stent procedure", "the contrast dye": a procedure or device of the
+# study, named with the article of something already known, not a fact about the asker. (Drugs and vaccines are
+# things people take anyway: "Can I get the flu vaccine?" asks about the vaccine.)
+_STUDY_THING = re.compile(
+    r"\b(?:the|this|that|your)\s+((?:[^\W\d_][\w'-]*\s+){0,3}?(?:procedure|device|implant|cage|stent|operation|"
+    r"intervention|dye|contrast)s?)\b",
+    re.IGNORECASE,
+)
+
+
 def _study_offers(question: str) -> list[tuple[int, int]]:
     """Spans of the asking clause naming what the study would give the asker (not facts to check)."""
     asked = shape_of(question).asked
     start = question.rfind(asked) if asked else -1
     if start < 0:
         return []
-    return [(start + m.start(1), start + m.end(1)) for m in _STUDY_OFFER.finditer(asked)]
+    offered = [(start + m.start(1), start + m.end(1)) for m in _STUDY_OFFER.finditer(asked)]
+    return offered + [(start + m.start(1), start + m.end(1)) for m in _STUDY_THING.finditer(asked)]
 
 
 _SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
