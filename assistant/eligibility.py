@@ -785,6 +785,13 @@ class EligibilityReasoner:
             # the asker's case counts is the investigator's call, unless the asker says it in the criterion's own
             # words ("Is uncontrolled hypertension exclusionary?" for "Uncontrolled hypertension, as judged by ...").
             return Decision.UNDECIDED, span, "the criterion leaves it to the investigator's judgement"
+        partner = _combined_partner(chunk.text, span)
+        own = [w for w, _, _ in word_spans(chunk.text[span.start : span.end])]
+        distinct = " ".join(w for w, _, _ in word_spans(partner) if not any(same_word(w, o) for o in own))
+        if distinct and not self._names_head(distinct, question):
+            # "brain parenchymal metastasis combined with meningeal metastasis": the exclusion needs both.
+            reason = f"the criterion needs it together with {partner}; the question does not say"
+            return Decision.UNDECIDED, span, reason
         caused = _CAUSE_BEFORE.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
         if caused is not None:
             effect = _words_before(chunk.text, caused.start(), 3)
@@ -1059,6 +1066,20 @@ def _narrows(clause: Any, bound: Span) -> bool:
         return True
     carved, region = Span(*clause.carves_from), Span(*clause.span)
     return carved.start <= bound.start < carved.end or region.start <= bound.start < region.end
+
+
+_COMBINED = r"(?:combined\s+with|together\s+with|in\s+combination\s+with|accompanied\s+by|along\s+with)"
+_COMBINED_AFTER = re.compile(r"[ \t\n]+" + _COMBINED + r"[ \t\n]+((?:[^\W\d_][\w'-]*[ \t\n]*){1,4})", re.IGNORECASE)
+_COMBINED_BEFORE = re.compile(r"((?:[^\W\d_][\w'-]*[ \t\n]+){1,4})" + _COMBINED + r"[ \t\n]+$", re.IGNORECASE)
+
+
+def _combined_partner(text: str, span: Span) -> str:
+    """What the mention must come with ("X combined with Y", "Y accompanied by X"), else ""."""
+    after = _COMBINED_AFTER.match(text, span.end)
+    if after is not None:
+        return _AFTER_BREAK.split(after.group(1))[0].strip()
+    before = _COMBINED_BEFORE.search(text, max(0, span.start - 80), span.start)
+    return before.group(1).strip() if before is not None else ""
 
 
 _CONCURRENT = re.compile(r"\b(?:concurrent|concomitant|current)\b", re.IGNORECASE)

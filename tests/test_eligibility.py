@@ -941,3 +941,17 @@ def test_a_sub_heading_above_the_criterion_sets_its_window_and_its_tense(reasone
     )
     assert_decides(reasoner, "I took AZT until 4 weeks ago. Can I join?", [concurrent], Decision.UNDECIDED)
     assert_decides(reasoner, "I am on AZT. Can I join?", [concurrent], Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I have brain metastases. Can I join?", Decision.UNDECIDED),  # the meningeal part decides
+        ("I have brain metastases and meningeal metastases too. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_a_mention_the_criterion_combines_with_another_needs_both(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    both = [criterion(EXCLUSION, 5, "Brain parenchymal metastasis combined with meningeal metastasis")]
+    assert_decides(reasoner, question, both, decision)
