@@ -181,8 +181,10 @@ class EligibilityReasoner:
             taken.append(facts.age_span)
         measured: set[str] = set()  # criteria a stated value was decided against
         for measurement in _measurements(facts):
-            taken.append(measurement.span)
             finding = self._measurement(measurement, criteria, question, facts.sex)
+            if finding is None and self._names_a_concept(measurement, question):
+                continue  # "dexamethasone 4 mg" with no bound on it: the drug itself is a topic ("corticosteroid")
+            taken.append(measurement.span)
             if finding is None:
                 assessment.unmatched.append(measurement.surface)
             else:
@@ -560,10 +562,18 @@ class EligibilityReasoner:
     ) -> Finding:
         chunk, constraints = hit.chunk, constraints_of(hit.chunk.text)
         span = hit.spans[0]
-        if chunk.section != EXCLUSION and not _requires_absence(constraints) and not _in_negated_item(span, chunk.text):
+        required_without = chunk.section != EXCLUSION and bool(
+            _WITHOUT_BEFORE.search(chunk.text, max(0, span.start - 60), span.start)
+        )
+        if (
+            chunk.section != EXCLUSION
+            and not _requires_absence(constraints)
+            and not _in_negated_item(span, chunk.text)
+            and not required_without
+        ):
             return self._requirement(topic, hit, question, facts, numbers)
-        # An exclusion (or a criterion that requires absence, "No prior X").
-        if _lacking_before(span, chunk.text):
+        # An exclusion (or a criterion that requires absence, "No prior X", "... without any corticosteroid").
+        if not required_without and _lacking_before(span, chunk.text):
             return _lacking_finding(topic, chunk, span)
         if topic.negated:
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
@@ -676,8 +686,11 @@ class EligibilityReasoner:
             ]
             if not durations:
                 return True
-            days_ago = _elapsed_for(facts, topic.span)
-            if days_ago is not None and all(compare(Quantity(days_ago, "day"), d) for d in durations):
+            # "unless in remission for 5 years" against "10 years ago"; "except if stable for at least 3 months"
+            # against "at the same dose for six months" (how long it has lasted).
+            days = _elapsed_for(facts, topic.span)
+            days = _duration_for(facts, topic.span) if days is None else days
+            if days is not None and all(compare(Quantity(days, "day"), d) for d in durations):
                 return True
         return False
 
@@ -846,6 +859,13 @@ class EligibilityReasoner:
             return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
 
+    def _names_a_concept(self, measurement: _Measured, question: str) -> bool:
+        """The value is of a drug or condition the vocabulary names ("dexamethasone 4 mg"), not of a lab or score."""
+        if measurement.measure_span is None or not measurement.measure.startswith("head:"):
+            return False
+        start, end = measurement.measure_span
+        return any(m.start <= start and end <= m.end for m in mentions_of(self.vocabulary, question))
+
     def _repeats_clause(self, text: str, span: Span, question: str) -> bool:
         """The question repeats the qualifier the criterion puts before the mention ("uncontrolled hypertension")."""
         start = max(text.rfind(mark, 0, span.start) for mark in ".;:,\n") + 1
@@ -899,6 +919,11 @@ def _run_on_item(span: Span, text: str) -> Span:
     starts = [m.end() for m in RUN_ON_ITEM_RE.finditer(text, 0, span.start)]
     after = RUN_ON_ITEM_RE.search(text, span.end)
     return Span(starts[-1] if starts else 0, after.start() if after else len(text))
+
+
+# "stable for 2 weeks without any systemic (oral or parenteral) corticosteroid": a requirement that prohibits the
+# mention, as an exclusion would.
+_WITHOUT_BEFORE = re.compile(r"\b(?:without|free\s+(?:of|from))\s+(?:any\s+)?(?:[\w()/-]+\s+){0,4}$", re.IGNORECASE)
 
 
 def _in_negated_item(span: Span, text: str) -> bool:
@@ -1460,6 +1485,15 @@ def _elapsed_for(facts: PatientFacts, topic: Span) -> float | None:
         return dated[0].days_ago
     if clause is not None and not dated and _PRESENT_USE.search(facts.text[clause[0] : clause[1]]):
         return 0.0  # "I take it every day": current use falls inside any "within N days" window
+    return None
+
+
+def _duration_for(facts: PatientFacts, topic: Span) -> float | None:
+    """How long the topic has lasted ("on prednisolone ... for six months"): a duration whose event holds it."""
+    for event in facts.elapsed:
+        spans = [event.event_span] if event.event_span is not None else []
+        if event.duration_days is not None and _overlaps((topic.start, topic.end), spans):
+            return event.duration_days
     return None
 
 

@@ -300,6 +300,7 @@ _ALLOWED_RE = re.compile(
     r"\b(?:is|are)\s+not\s+(?:considered|exclusionary|an?\s+exclusion|required)\b"
     r"|\b(?:does|do)\s+not\s+(?:count|exclude)\b"
     r"|\bmay\s+(?:still\s+)?(?:receive|take|continue|use|have|be\s+on)\b"
+    r"|\b(?:can|may)\s+(?:still\s+)?be\s+(?:used|given|taken|continued)\b"  # "corticosteroids can be used inhaled"
     # "will not be eligible", "not allowed" are the opposite of an allowance.
     r"|\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?<!not\s)(?<!not\sbe\s)(?<!never\s)"
     r"(?:allowed|permitted|permissible|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
@@ -355,6 +356,7 @@ _EXCEPTION_HINTS = (
     "not exclus",
     "not an exclusion",
     "may ",
+    "can be ",
     "however",
     "ok if",
     "okay if",

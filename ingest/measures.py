@@ -323,7 +323,7 @@ _ROMAN_RE = re.compile(
 _PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     (
         r"≥|>\s*=|=\s*>|>\s*or\s*=|\bgreater\s+than\s+or\s+equal\s+(?:to\s+)?|\bmore\s+than\s+or\s+equal\s+(?:to\s+)?"
-        r"|\bequal\s+to\s+or\s+(?:greater|more|higher)\s+than\s+|\bat\s+least\s+|\bno\s+less\s+than\s+|\bnot\s+less\s+than\s+"
+        r"|\bequal\s+to\s+or\s+(?:greater|more|higher)\s+than\s+|\bat\s+least\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|preceding\s+)?|\bno\s+less\s+than\s+|\bnot\s+less\s+than\s+"
         r"|\bno\s+fewer\s+than\s+|\bnot\s+fewer\s+than\s+|\bminimum\s+(?:of\s+)?|\ba\s+minimum\s+of\s+|\bmin\.?\s+",
         Comparator.GE,
     ),

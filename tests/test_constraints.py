@@ -691,3 +691,10 @@ def test_an_exception_in_brackets_reaches_the_bracket_that_closes_it() -> None:
     text = "Currently receiving anti-cancer agents (with the exception of intrathecal (IT) agents or hydroxyurea)"
     spans = [text[slice(*c.span)] for c in parse_criterion(text).exceptions]
     assert spans == ["with the exception of intrathecal (IT) agents or hydroxyurea"]
+
+
+def test_at_least_the_last_n_months_is_a_lower_bound() -> None:
+    text = "Oral steroids, except if stable for at least the last three months"
+    assert [(c.comparison.comparator.value, c.comparison.value.value) for c in parse_criterion(text).comparisons] == [
+        (">=", 91.3125)
+    ]

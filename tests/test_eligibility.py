@@ -955,3 +955,26 @@ def test_a_mention_the_criterion_combines_with_another_needs_both(
 ) -> None:
     both = [criterion(EXCLUSION, 5, "Brain parenchymal metastasis combined with meningeal metastasis")]
     assert_decides(reasoner, question, both, decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # "without any systemic corticosteroid" in a requirement prohibits it, and a dose does not hide the drug.
+        ("I'm taking dexamethasone 4 mg twice a day. Can I be enrolled?", Decision.EXCLUDED),
+        # "... can be used locally and inhaled": the inhaler is the allowance.
+        ("I use a budesonide inhaler. Is that a problem?", Decision.CONDITIONS),
+    ],
+)
+def test_a_requirement_that_prohibits_with_without_and_its_allowance(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    stable = [
+        criterion(
+            INCLUSION,
+            5,
+            "The brain condition is stable for at least 2 weeks, without any systemic (oral or parenteral) "
+            "corticosteroid treatment. Non-absorbable corticosteroids can be used locally and inhaled.",
+        )
+    ]
+    assert_decides(reasoner, question, stable, decision)
