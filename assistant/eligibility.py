@@ -342,7 +342,14 @@ class EligibilityReasoner:
         for clause in constraints.exceptions:
             if bound is not None and not _narrows(clause, bound):
                 continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
-            said = {w for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])}
+            # The clause's own bounds ("who can have total bilirubin < 3.0 mg/dL") name the measure, not whom the
+            # exception is for ("subjects with Gilbert Syndrome").
+            bounds = [Span(*c.span) for c in constraints.comparisons]
+            said = {
+                w
+                for w, start, end in word_spans(chunk.text[clause.span[0] : clause.span[1]])
+                if not any(_within(Span(clause.span[0] + start, clause.span[0] + end), b) for b in bounds)
+            }
             if any(same_word(a, b) for a in asked for b in said):
                 return True
         return False

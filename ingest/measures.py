@@ -126,8 +126,9 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     # Cardiac function: LVEF by echo/MUGA, QTc/QTcF (CTCAE "QT corrected interval prolonged"), blood pressure.
     ("lvef", r"left\s+ventricular\s+(?:ejection\s+)?fraction(?:\s*\(\s*lvef\s*\))?|lvef|ejection\s+fraction|\bef\b"),
     ("qtc", r"qtcf?|qt\s+interval|corrected\s+qt"),
-    ("systolic_bp", r"systolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\(\s*sbp\s*\))?|sbp"),
-    ("diastolic_bp", r"diastolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\(\s*dbp\s*\))?|dbp"),
+    # "systolic blood pressure \[BP\]" (markdown-escaped brackets in API v2 text), "diastolic BP".
+    ("systolic_bp", r"systolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\\?[(\[]\s*s?bp\s*\\?[)\]])?(?:\s+bp)?|sbp"),
+    ("diastolic_bp", r"diastolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\\?[(\[]\s*d?bp\s*\\?[)\]])?(?:\s+bp)?|dbp"),
     ("blood_pressure", r"blood\s+pressure|\bbp\b"),
     ("weight", r"(?:body\s+)?weight|weighs?|weighing"),
     ("height", r"height|tall"),

@@ -978,3 +978,31 @@ def test_a_requirement_that_prohibits_with_without_and_its_allowance(
         )
     ]
     assert_decides(reasoner, question, stable, decision)
+
+
+def test_blood_pressure_bounds_keep_their_kind_and_an_exception_is_not_found_in_its_own_bound(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """'systolic blood pressure \\[BP\\] > 180 mm Hg or diastolic BP > 100 mm Hg' (markdown-escaped brackets, as API
+    v2 text has them) bounds two measures; 'who can have total bilirubin < 3.0 mg/dL' names the measure, not whom
+    the exception is for."""
+    pressure = [
+        criterion(
+            EXCLUSION,
+            3,
+            "Inadequately controlled hypertension (ie, systolic blood pressure \\[BP\\] \\> 180 mm Hg or diastolic BP "
+            "\\> 100 mm Hg).",
+        )
+    ]
+    assert_decides(reasoner, "My blood pressure is 135/85.", pressure, Decision.ALLOWED)
+    assert_decides(reasoner, "My blood pressure is 190/85.", pressure, Decision.EXCLUDED)
+    assert reasoner.assess("My BP is 135 mm Hg.", pressure, {}).decision is not Decision.EXCLUDED
+    gilbert = [
+        criterion(
+            INCLUSION,
+            18,
+            "Total bilirubin ≤ 1.5 × ULN (except subjects with Gilbert Syndrome, who can have total bilirubin < 3.0 "
+            "mg/dL)",
+        )
+    ]
+    assert_decides(reasoner, "My total bilirubin is 1.9 x ULN.", gilbert, Decision.EXCLUDED)
