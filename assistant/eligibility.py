@@ -1118,10 +1118,16 @@ _CONCURRENT = re.compile(r"\b(?:concurrent|concomitant|current)\b", re.IGNORECAS
 
 
 def _heading_window(chunk: Chunk) -> TimeWindow | None:
-    """The time window a sub-heading above the criterion sets ("Excluded within 30 days of study entry:")."""
-    if not chunk.heading:
+    """The time window a sub-heading above the criterion sets ("Excluded within 30 days of study entry:"). Only a
+    status with its window counts: a heading can also be a parent item whose own window is of something else."""
+    if not chunk.heading or not _STATUS_WINDOW.search(chunk.heading):
         return None
     return next(iter(constraints_of(chunk.heading).windows), None)
+
+
+_STATUS_WINDOW = re.compile(
+    r"\b(?:excluded|prohibited|not\s+allowed|allowed|required|permitted)\s+(?:for|within|during|in)\b", re.IGNORECASE
+)
 
 
 def _words_before(text: str, position: int, count: int) -> str:

@@ -475,7 +475,18 @@ def _label(finding: Finding) -> str:
     does not say that it is excluded only within 30 days of entry."""
     label = _criterion_label(finding.chunk) if finding.chunk.criterion else finding.chunk.section
     heading = finding.chunk.heading
-    return f"{label} (under “{heading.rstrip(':').strip()}”)" if heading else label
+    if (
+        not heading
+        or len(heading.split()) > _MAX_HEADING_WORDS
+        or _LIST_INTRO.search(heading)
+        or not heading[0].isupper()
+    ):
+        return label  # a sentence introducing the list ("... meet any of the following criteria:") adds nothing
+    return f"{label} (under “{heading.rstrip(':').strip()}”)"
+
+
+_MAX_HEADING_WORDS = 12
+_LIST_INTRO = re.compile(r"\bfollowing\b|\beligible\b|\bcriteri", re.IGNORECASE)
 
 
 def _sentence(text: str) -> str:

@@ -1006,3 +1006,21 @@ def test_blood_pressure_bounds_keep_their_kind_and_an_exception_is_not_found_in_
         )
     ]
     assert_decides(reasoner, "My total bilirubin is 1.9 x ULN.", gilbert, Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("heading", "shown"),
+    [
+        ("Prior Medication: Excluded within 30 days of study entry:", True),
+        ("Patients who meet any of the following exclusion criteria are not to be enrolled:", False),
+        ("(sonography alone not acceptable) Measurable liver disease defined as:", False),
+    ],
+)
+def test_the_answer_names_a_sub_heading_only_when_it_says_something(
+    reasoner: EligibilityReasoner, heading: str, shown: bool
+) -> None:
+    from assistant.offline import _assessment_text
+
+    item = criterion(EXCLUSION, 10, "Interferon.").model_copy(update={"heading": heading})
+    text, _ = _assessment_text(reasoner.assess("I had interferon 10 days ago. Can I join?", [item], {}))
+    assert ("(under “" in text) is shown, text
