@@ -632,6 +632,8 @@ class EligibilityReasoner:
             return _exception_names(topic, hit.chunk, constraints) or self._condition_met(topic, hit, question, facts)
         if len(inside) == len(hit.spans):
             return True
+        if _whole_topic_only_inside(topic, hit, constraints):
+            return True
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
         asked = {w for w, _, _ in word_spans(question + " " + named)} - set(topic.words) - STOPWORDS - self.scaffolding
         for clause in constraints.exceptions:
@@ -1909,6 +1911,24 @@ def _unused_numbers(question: str, taken: Sequence[Any], facts: PatientFacts) ->
     """The question gives a number that no parsed fact used ("about 6 cigarettes a day")."""
     used = list(taken) + [e.span for e in facts.elapsed]
     return any(not _overlaps(m.span(), used) for m in _NUMBER.finditer(question))
+
+
+def _whole_topic_only_inside(topic: Topic, hit: _TopicHit, constraints: CriterionConstraints) -> bool:
+    """Every word of the topic is in an exception, and not all of them outside it: "Prior treatment with an Akt
+    inhibitor (prior PI3K or mTOR inhibitors are allowed)" for "prior PI3K inhibitors"."""
+    if len(topic.words) < 2:
+        return False
+    text = hit.chunk.text
+    inside_words: set[str] = set()
+    outside_words: set[str] = set()
+    for span in hit.spans:
+        words = {w for w, _, _ in word_spans(text[span.start : span.end])}
+        (inside_words if _inside_exception(span, constraints) else outside_words).update(words)
+    return _covers(topic.words, inside_words) and not _covers(topic.words, outside_words)
+
+
+def _covers(words: Sequence[str], found: set[str]) -> bool:
+    return all(any(same_word(w, f) for f in found) for w in words)
 
 
 def _exception_names(topic: Topic, chunk: Chunk, constraints: CriterionConstraints) -> bool:

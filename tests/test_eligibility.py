@@ -1024,3 +1024,9 @@ def test_the_answer_names_a_sub_heading_only_when_it_says_something(
     item = criterion(EXCLUSION, 10, "Interferon.").model_copy(update={"heading": heading})
     text, _ = _assessment_text(reasoner.assess("I had interferon 10 days ago. Can I join?", [item], {}))
     assert ("(under “" in text) is shown, text
+
+
+def test_a_topic_whole_only_inside_the_exception_is_the_exception(reasoner: EligibilityReasoner) -> None:
+    akt = [criterion(EXCLUSION, 5, "Prior treatment with an Akt inhibitor (prior PI3K or mTOR inhibitors are allowed)")]
+    assert_decides(reasoner, "Are prior PI3K inhibitors allowed?", akt, Decision.CONDITIONS)
+    assert_decides(reasoner, "I had a prior Akt inhibitor. Can I join?", akt, Decision.EXCLUDED)
