@@ -1496,11 +1496,17 @@ def _elapsed_for(facts: PatientFacts, topic: Span) -> float | None:
     same_clause = [e for e in dated if clause is not None and clause[0] <= e.span[0] < clause[1]]
     if len(same_clause) == 1:
         return same_clause[0].days_ago
-    if len(dated) == 1:
+    told_now = clause is not None and _TOLD_AS_NOW.search(facts.text[clause[0] : clause[1]]) is not None
+    if len(dated) == 1 and not told_now:
+        # The question's one date, unless this topic is told as now in a clause of its own ("I was treated for
+        # prostate cancer 2 years ago and now have colon cancer").
         return dated[0].days_ago
     if clause is not None and not dated and _PRESENT_USE.search(facts.text[clause[0] : clause[1]]):
         return 0.0  # "I take it every day": current use falls inside any "within N days" window
     return None
+
+
+_TOLD_AS_NOW = re.compile(r"\b(?:now|currently|at\s+present|at\s+the\s+moment|these\s+days)\b", re.IGNORECASE)
 
 
 def _duration_for(facts: PatientFacts, topic: Span) -> float | None:

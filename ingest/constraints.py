@@ -287,7 +287,7 @@ def _negation(text: str) -> Span | None:
 
 # --- exceptions -------------------------------------------------------------------------------------------------------
 _EXCEPTION_MARKER_RE = re.compile(
-    r"\bwith\s+the\s+(?:possible\s+)?exceptions?\s+of\b|\bexcept(?:ion)?s?\s*:|\bexcept(?:\s+(?:for|that|in|when|if|those))?\b"
+    r"\bwith\s+the\s+(?:possible\s+)?exceptions?\s+of\b|\bexcept(?:ion)?s?\s*:|\bexceptions?\s+(?:include|includes|are|is)\b|\bexcept(?:\s+(?:for|that|in|when|if|those))?\b"
     r"|\bunless\b|\bother\s+than\b|\bexcluding\b|\bapart\s+from\b|\bwith\s+the\s+exception\b|\bbesides\b"
     r"|\b(?:but\s+)?not\s+including\b"
     r"|\bhowever\b|\bok(?:ay)?\s+if\b"

@@ -1030,3 +1030,20 @@ def test_a_topic_whole_only_inside_the_exception_is_the_exception(reasoner: Elig
     akt = [criterion(EXCLUSION, 5, "Prior treatment with an Akt inhibitor (prior PI3K or mTOR inhibitors are allowed)")]
     assert_decides(reasoner, "Are prior PI3K inhibitors allowed?", akt, Decision.CONDITIONS)
     assert_decides(reasoner, "I had a prior Akt inhibitor. Can I join?", akt, Decision.EXCLUDED)
+
+
+def test_other_exceptions_include_and_a_topic_told_as_now_is_not_dated_by_another_clause(
+    reasoner: EligibilityReasoner,
+) -> None:
+    prior = [
+        criterion(
+            EXCLUSION,
+            27,
+            "Subjects with previous malignancies are excluded. Other exceptions include malignancies with a "
+            "negligible risk of metastasis, such as localized prostate cancer.",
+        )
+    ]
+    assert_decides(reasoner, "I was treated for localized prostate cancer 2 years ago.", prior, Decision.CONDITIONS)
+    window = [criterion(INCLUSION, 8, "Colon cancer diagnosed within 1 year of enrollment")]
+    question = "I was treated for prostate cancer 2 years ago and now have colon cancer. Can I join?"
+    assert reasoner.assess(question, window, {}).decision is not Decision.EXCLUDED
