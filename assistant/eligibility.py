@@ -453,9 +453,17 @@ class EligibilityReasoner:
             span = (start, end)
             if any(_overlaps(span, parts) for parts in timing):
                 continue
-            if _overlaps(span, taken) or word in STOPWORDS or word in self.scaffolding or len(word) < 3:
+            # A letter or number right after a word names its kind ("hepatitis C", "type 2"): kept, so that
+            # "hepatitis" alone does not match "Hepatitis B".
+            kind_mark = len(word) < 3 and bool(words) and start - words[-1][2] <= 1 and word.isalnum()
+            if (
+                _overlaps(span, taken)
+                or word in STOPWORDS
+                or word in self.scaffolding
+                or (len(word) < 3 and not kind_mark)
+            ):
                 continue
-            if not word.isdigit():
+            if not word.isdigit() or kind_mark:
                 words.append((word, *span))
         if not words:
             return None

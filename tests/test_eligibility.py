@@ -1047,3 +1047,10 @@ def test_other_exceptions_include_and_a_topic_told_as_now_is_not_dated_by_anothe
     window = [criterion(INCLUSION, 8, "Colon cancer diagnosed within 1 year of enrollment")]
     question = "I was treated for prostate cancer 2 years ago and now have colon cancer. Can I join?"
     assert reasoner.assess(question, window, {}).decision is not Decision.EXCLUDED
+
+
+def test_a_letter_or_number_after_a_word_keeps_its_kind_in_a_word_match(reasoner: EligibilityReasoner) -> None:
+    """'hepatitis C' is not 'Hepatitis B' even when only the words are matched."""
+    hbv = [criterion(EXCLUSION, 3, "Have Hepatitis B.")]
+    assert reasoner.assess("I have hepatitis c. Can I join?", hbv, {}).decision is not Decision.EXCLUDED
+    assert_decides(reasoner, "I have hepatitis B. Can I join?", hbv, Decision.EXCLUDED)
