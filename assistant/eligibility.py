@@ -734,6 +734,14 @@ class EligibilityReasoner:
         """An inclusion (or unheaded) criterion that names the topic as something participants must have."""
         chunk, span = hit.chunk, hit.spans[0]
         constraints = constraints_of(chunk.text)
+        if _permits(chunk):
+            # "Concurrent Medication: Allowed: Acetaminophen, ibuprofen ...", "Permitted medications ...": what may be
+            # taken, not what must be. Not taking it is no obstacle; taking it is allowed on the criterion's terms.
+            if topic.negated:
+                return Finding(
+                    topic.surface, Decision.ALLOWED, chunk, span, "the criterion permits it; it is not required"
+                )
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "the criterion permits it on these terms")
         if topic.negated:
             if any(_inside_exception(s, constraints) for s in hit.spans):
                 reason = "the criterion requires it but names exempt cases; which applies, the question does not say"
@@ -940,7 +948,11 @@ def _run_on_item(span: Span, text: str) -> Span:
 
 # "stable for 2 weeks without any systemic (oral or parenteral) corticosteroid": a requirement that prohibits the
 # mention, as an exclusion would.
-_WITHOUT_BEFORE = re.compile(r"\b(?:without|free\s+(?:of|from))\s+(?:any\s+)?(?:[\w()/-]+\s+){0,4}$", re.IGNORECASE)
+_WITHOUT_BEFORE = re.compile(
+    r"\b(?:without|free\s+(?:of|from)|abstinent\s+from|abstain(?:s|ing)?\s+from|refrain(?:s|ing)?\s+from)\s+"
+    r"(?:any\s+)?(?:[\w()/-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 
 
 def _in_negated_item(span: Span, text: str) -> bool:
@@ -1124,6 +1136,18 @@ def _combined_partner(text: str, span: Span) -> str:
     return before.group(1).strip() if before is not None else ""
 
 
+# A list item that says what may be taken or done ("Allowed:" above it, "Permitted medications ..." opening it).
+_PERMISSION_HEADING = re.compile(r"\b(?:allowed|permitted)\s*:\s*$", re.IGNORECASE)
+_PERMISSION_OPENING = re.compile(
+    r"^\W*(?:allowed|permitted)\s+(?:medications?|drugs?|treatments?|therap)", re.IGNORECASE
+)
+
+
+def _permits(chunk: Chunk) -> bool:
+    heading = (chunk.heading or "").strip()
+    return bool(_PERMISSION_HEADING.search(heading)) or bool(_PERMISSION_OPENING.match(chunk.text))
+
+
 _CONCURRENT = re.compile(r"\b(?:concurrent|concomitant|current)\b", re.IGNORECASE)
 
 
@@ -1264,6 +1288,10 @@ _LACKING_CUE = re.compile(
     re.IGNORECASE,
 )
 _LACKING_REACH = 60  # characters between the cue and the mention: "does not practice two combined methods of"
+_INABILITY_CUE = re.compile(
+    r"\b(?:unwilling|unable|refus\w*|fail\w*\s+to|not\s+(?:willing|able)|cannot|can't|intoleran\w*)\b[^,;:.]*$",
+    re.IGNORECASE,
+)
 
 
 def _lacking_before(span: Span, text: str) -> bool:
@@ -1273,7 +1301,11 @@ def _lacking_before(span: Span, text: str) -> bool:
 
 def _lacking_finding(topic: Topic, chunk: Chunk, span: Span) -> Finding:
     """An exclusion of those without it: saying you lack it is caught; otherwise the criterion's other conditions
-    ("women of child-bearing potential who ...") and whether you have it decide, so no verdict."""
+    ("women of child-bearing potential who ...") and whether you have it decide, so no verdict. An exclusion of those
+    unable or unwilling ("unable to take azithromycin") is not met by never having had it."""
+    if topic.negated and _INABILITY_CUE.search(chunk.text, max(0, span.start - _LACKING_REACH), span.start):
+        reason = "the criterion is about being unable or unwilling; never having had it does not show that"
+        return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
     if topic.negated:
         return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "the criterion excludes those without it")
     reason = "the criterion excludes those without it; whether you have it, the question does not say"

@@ -1054,3 +1054,44 @@ def test_a_letter_or_number_after_a_word_keeps_its_kind_in_a_word_match(reasoner
     hbv = [criterion(EXCLUSION, 3, "Have Hepatitis B.")]
     assert reasoner.assess("I have hepatitis c. Can I join?", hbv, {}).decision is not Decision.EXCLUDED
     assert_decides(reasoner, "I have hepatitis B. Can I join?", hbv, Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "decision"),
+    [
+        # Permissions ("Allowed:" above, "Permitted medications ..."): not having it is no obstacle.
+        (
+            "I have never taken ibuprofen. Can I join?",
+            (INCLUSION, "Ibuprofen for pain.", "Concurrent Medication: Allowed:"),
+            Decision.ALLOWED,
+        ),
+        (
+            "I take ibuprofen for pain. Can I join?",
+            (INCLUSION, "Ibuprofen for pain.", "Concurrent Medication: Allowed:"),
+            Decision.CONDITIONS,
+        ),
+        # "Abstinent from alcohol for 3 days" requires its absence.
+        (
+            "I drink alcohol every day. Can I join?",
+            (INCLUSION, "Abstinent from alcohol.", None),
+            Decision.EXCLUDED,
+        ),
+        # Unable or unwilling: never having had it does not show that; not using contraception is lacking it.
+        (
+            "I have never had azithromycin. Can I join?",
+            (EXCLUSION, "Have been unable to take azithromycin in the past.", None),
+            Decision.UNDECIDED,
+        ),
+        (
+            "I don't use any contraception. Can I join?",
+            (EXCLUSION, "Sexual activity without an effective method of contraception.", None),
+            Decision.EXCLUDED,
+        ),
+    ],
+)
+def test_permissions_abstinence_and_inability(
+    reasoner: EligibilityReasoner, question: str, item: tuple[str, str, str | None], decision: Decision
+) -> None:
+    section, text, heading = item
+    chunk = criterion(section, 4, text).model_copy(update={"heading": heading})
+    assert_decides(reasoner, question, [chunk], decision)
