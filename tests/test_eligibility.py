@@ -1076,6 +1076,12 @@ def test_a_letter_or_number_after_a_word_keeps_its_kind_in_a_word_match(reasoner
             (INCLUSION, "Abstinent from alcohol.", None),
             Decision.EXCLUDED,
         ),
+        # "... with no history of pneumocystosis" in a requirement prohibits it.
+        (
+            "I have never had pneumocystosis. Can I join?",
+            (INCLUSION, "Receiving zidovudine with no history of pneumocystosis.", None),
+            Decision.ALLOWED,
+        ),
         # Unable or unwilling: never having had it does not show that; not using contraception is lacking it.
         (
             "I have never had azithromycin. Can I join?",
