@@ -174,3 +174,14 @@ def test_an_assessment_names_the_paths_that_carry_its_decision() -> None:
     assert Assessment([allowed]).decided_by() == ["record field/minimum_age"]
     undecided = Finding("asthma", Decision.UNDECIDED, chunk, Span(0, 5), "", path="concept/exclusion")
     assert Assessment([allowed, undecided]).decided_by() == []  # no verdict, no path
+
+
+def test_the_invariant_probe_counts_questions_and_breaks() -> None:
+    """eval/probes.py builds 'I have never had X' from a real record's criteria and counts what broke the rule."""
+    from eval.probes import run
+
+    record = Path(__file__).resolve().parents[1] / "eval" / "data" / "unseen" / "records" / "dev4"
+    counts = run("negated", [record], limit=2, shown=0)
+    assert counts["asked"] > 5
+    assert counts["asked"] == sum(v for k, v in counts.items() if k not in ("asked", "broke the invariant"))
+    assert counts["broke the invariant"] <= counts["excluded"]
