@@ -1806,7 +1806,7 @@ def _modifier_verdict(span: Span, text: str, question: str) -> tuple[Decision, S
 
 # Adjective endings (secondary, prandial, nephrogenic, neurolytic, cutaneous, invasive): nouns before a mention
 # ("nervous system metastases") are part of a longer name the vocabulary did not join, not a narrower kind.
-_ADJECTIVE_ENDING = re.compile(r"(?:al|ic|ary|ous|ive|ar|ile|oid)$")
+_ADJECTIVE_ENDING = re.compile(r"(?:al|ic|ary|ous|ive|ar|ile|oid|ine)$")  # "-ine": neuroendocrine, uterine
 _COORDINATED_ADJECTIVE = re.compile(r"([^\W\d_]+)\s*(?:\bor\b|\band\b|/|,)\s*$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*)[ \t]+$")
 

@@ -1101,3 +1101,9 @@ def test_permissions_abstinence_and_inability(
     section, text, heading = item
     chunk = criterion(section, 4, text).model_copy(update={"heading": heading})
     assert_decides(reasoner, question, [chunk], decision)
+
+
+def test_an_adjective_in_ine_names_a_kind(reasoner: EligibilityReasoner) -> None:
+    """'large cell neuroendocrine carcinoma' is one kind of carcinoma; 'I had a carcinoma' does not say it is."""
+    kinds = [criterion(EXCLUSION, 2, "Neuroendocrine carcinoma confirmed by histology")]
+    assert reasoner.assess("I had a carcinoma removed. Can I join?", kinds, {}).decision is not Decision.EXCLUDED
