@@ -113,3 +113,17 @@ def test_orders_and_authority_claims_are_refused_but_questions_are_answered(
     rules: IntentRules, question: str, kind: str
 ) -> None:
     assert rules.classify(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which trials allow prior immunotherapy?", "eligibility"),
+        ("Which trials accept smokers?", "eligibility"),
+        ("Does the study allow visitors?", "general"),
+    ],
+)
+def test_what_a_trial_allows_of_people_or_their_history_is_an_eligibility_question(
+    rules: IntentRules, question: str, kind: str
+) -> None:
+    assert rules.classify(question).kind == kind
