@@ -800,6 +800,36 @@ class EligibilityReasoner:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "participants must meet this requirement")
 
+    def _about_another_thing(self, span: Span, chunk: Chunk, question: str) -> str | None:
+        """Why the mention does not catch the asker by itself, if the criterion is about something else around it:
+        the investigator's judgement of it, what it must come with, what it causes, an allergy to it or a treatment
+        for it. None when the criterion is about the mention itself."""
+        judged = _JUDGED_AFTER.match(chunk.text, span.end)
+        if judged is not None and not self._repeats_clause(chunk.text, span, question):
+            # "Recurrent nose bleeds, which in the opinion of the investigator may interfere with the study": whether
+            # the asker's case counts is the investigator's call, unless the asker says it in the criterion's own
+            # words ("Is uncontrolled hypertension exclusionary?" for "Uncontrolled hypertension, as judged by ...").
+            return "the criterion leaves it to the investigator's judgement"
+        partner = _combined_partner(chunk.text, span)
+        own = [w for w, _, _ in word_spans(chunk.text[span.start : span.end])]
+        distinct = " ".join(w for w, _, _ in word_spans(partner) if not any(same_word(w, o) for o in own))
+        if distinct and not self._names_head(distinct, question):
+            # "brain parenchymal metastasis combined with meningeal metastasis": the exclusion needs both.
+            return f"the criterion needs it together with {partner}; the question does not say"
+        caused = _CAUSE_BEFORE.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
+        if caused is not None:
+            effect = _words_before(chunk.text, caused.start(), 3)
+            if not self._names_head(effect, question):
+                # "suppressed immune system resulting from ... steroid therapy": the criterion is about the effect.
+                return f"the criterion is about {effect} {caused.group('link').lower()} it; the question does not say"
+        governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
+        if governed is not None and not self._names_head(governed.group("head"), question):
+            # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
+            # or the allergy to the topic; having the illness or taking the drug does not show that.
+            head = governed.group("head").lower()
+            return f"the criterion is about {head} {governed.group('link').lower()} it; the question does not say"
+        return None
+
     def _caught(
         self,
         span: Span,
@@ -817,33 +847,9 @@ class EligibilityReasoner:
             # "Any condition that would interfere with self-assessment of pain": pain is what is interfered with.
             reason = "the criterion is about a condition that would affect this; whether yours would, it does not say"
             return Decision.UNDECIDED, span, reason
-        judged = _JUDGED_AFTER.match(chunk.text, span.end)
-        if judged is not None and not self._repeats_clause(chunk.text, span, question):
-            # "Recurrent nose bleeds, which in the opinion of the investigator may interfere with the study": whether
-            # the asker's case counts is the investigator's call, unless the asker says it in the criterion's own
-            # words ("Is uncontrolled hypertension exclusionary?" for "Uncontrolled hypertension, as judged by ...").
-            return Decision.UNDECIDED, span, "the criterion leaves it to the investigator's judgement"
-        partner = _combined_partner(chunk.text, span)
-        own = [w for w, _, _ in word_spans(chunk.text[span.start : span.end])]
-        distinct = " ".join(w for w, _, _ in word_spans(partner) if not any(same_word(w, o) for o in own))
-        if distinct and not self._names_head(distinct, question):
-            # "brain parenchymal metastasis combined with meningeal metastasis": the exclusion needs both.
-            reason = f"the criterion needs it together with {partner}; the question does not say"
-            return Decision.UNDECIDED, span, reason
-        caused = _CAUSE_BEFORE.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
-        if caused is not None:
-            effect = _words_before(chunk.text, caused.start(), 3)
-            if not self._names_head(effect, question):
-                # "suppressed immune system resulting from ... steroid therapy": the criterion is about the effect.
-                reason = f"the criterion is about {effect} {caused.group('link').lower()} it; the question does not say"
-                return Decision.UNDECIDED, span, reason
-        governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
-        if governed is not None and not self._names_head(governed.group("head"), question):
-            # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
-            # or the allergy to the topic; having the illness or taking the drug does not show that.
-            head = governed.group("head").lower()
-            reason = f"the criterion is about {head} {governed.group('link').lower()} it; the question does not say"
-            return Decision.UNDECIDED, span, reason
+        about_another = self._about_another_thing(span, chunk, question)
+        if about_another is not None:
+            return Decision.UNDECIDED, span, about_another
         window = _window_at(span, chunk.text, constraints)
         # "Prior Medication: Excluded within 4 weeks of study entry:" above the item sets its window; the quote is
         # the item's own text, so the mention stands for the window there.
