@@ -981,7 +981,8 @@ _CONSEQUENCE_REACH = 160
 # treatment for an illness, a vaccination against it). Up to two words between ("allergy to any of the").
 _GOVERNED = re.compile(
     r"\b(?P<head>hypersensitivity|allergy|allergies|allergic\s+reactions?|intolerance|contraindications?"
-    r"|treatment|therapy|therapies|chemotherapy|prophylaxis|chemoprophylaxis|vaccination|immuni[sz]ation|screening)"
+    r"|treatment|therapy|therapies|chemotherapy|pharmacotherapy|medications?|drugs?|prophylaxis|chemoprophylaxis"
+    r"|vaccination|immuni[sz]ation|screening)"
     r"(?:\s+reactions?)?\s+(?P<link>to|for|against|of)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
     re.IGNORECASE,
 )

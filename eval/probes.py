@@ -4,7 +4,7 @@ words, each testing one thing a verdict must respect, counted over hundreds of r
     python -m eval.probes negated ../shared/data/bulk-xml --limit 600
 
 Kinds (what must not happen):
-- `negated`: "I have never had X" for a criterion naming X is excluded although the criterion does not require X;
+- `negated`: "I have never had X", built from an exclusion naming X, is excluded (by any criterion of the trial);
 - `window`: "I had X <4x the window> ago" for a windowed exclusion is excluded;
 - `sibling`: a concept with the same MeSH parent as a short exclusion's only concept is excluded;
 - `values`: a value just inside (outside) a lexicon bound, asked in the criterion's words, is decided the wrong
@@ -65,7 +65,8 @@ class Prober:
         self._siblings: dict[str, list[str]] | None = None
 
     def negated(self, chunk: Chunk) -> Iterator[tuple[str, Callable[[Decision | None], bool]]]:
-        mentions = self.vocabulary.mentions(chunk.text[:80])
+        # Built from exclusions only: an inclusion naming X may well require it.
+        mentions = self.vocabulary.mentions(chunk.text[:80]) if chunk.section == EXCLUSION else []
         if mentions:
             yield f"I have never had {mentions[0].surface}. Can I join?", lambda d: d is Decision.EXCLUDED
 

@@ -1107,3 +1107,8 @@ def test_an_adjective_in_ine_names_a_kind(reasoner: EligibilityReasoner) -> None
     """'large cell neuroendocrine carcinoma' is one kind of carcinoma; 'I had a carcinoma' does not say it is."""
     kinds = [criterion(EXCLUSION, 2, "Neuroendocrine carcinoma confirmed by histology")]
     assert reasoner.assess("I had a carcinoma removed. Can I join?", kinds, {}).decision is not Decision.EXCLUDED
+
+
+def test_a_mention_that_a_medication_is_for_is_not_the_medication(reasoner: EligibilityReasoner) -> None:
+    nrt = [criterion(EXCLUSION, 2, "Current use of pharmacotherapy for smoking cessation")]
+    assert reasoner.assess("I smoke a pack a day. Does that matter?", nrt, {}).decision is not Decision.EXCLUDED
