@@ -996,10 +996,12 @@ _CAUSE_BEFORE = re.compile(
 )
 # A judgement clause right after the mention, with no other item between ("... or any other condition which in the
 # opinion of the investigator ..." judges the other condition, not this one).
+# Only a person's judgement: "as determined by MRI" is a test, not a judgement.
+_JUDGE = r"(?:the\s+)?(?:treating\s+|site\s+|principal\s+)?(?:investigators?|physicians?|clinicians?|doctors?|PI\b)"
 _JUDGED_AFTER = re.compile(
-    r"(?:(?!\b(?:or|and|nor)\b)[^.;:\n])*?\b(?:in\s+the\s+(?:opinion|judge?ment|view)\s+of|as\s+(?:judged|determined|"
-    r"assessed|deemed)\s+by|(?:investigator|physician|clinician)'?s?\s+(?:opinion|judge?ment|discretion)|at\s+the\s+"
-    r"discretion\s+of|per\s+(?:the\s+)?investigator)",
+    r"(?:(?!\b(?:or|and|nor)\b)[^.;:\n])*?\b(?:in\s+the\s+(?:opinion|judge?ment|view)\s+of|(?:judged|determined|"
+    r"assessed|deemed|considered)\b[^.;:\n]{0,40}?\bby\s+" + _JUDGE + r"|(?:investigator|physician|clinician)'?s?\s+"
+    r"(?:opinion|judge?ment|discretion)|at\s+the\s+discretion\s+of|per\s+(?:the\s+)?investigator)",
     re.IGNORECASE,
 )
 

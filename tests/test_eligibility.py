@@ -881,6 +881,12 @@ def test_something_the_asker_lacks_that_no_criterion_names_does_not_block_a_verd
             "Uncontrolled hypertension, as judged by the investigator",
             Decision.EXCLUDED,
         ),
+        # "as determined by MRI" is a test, not someone's judgement.
+        (
+            "I had a stroke. Can I join?",
+            "Stroke (as determined by MRI)",
+            Decision.EXCLUDED,
+        ),
         # A judgement of another item of the list is not a judgement of this one.
         (
             "I had a stroke. Can I join?",
