@@ -953,9 +953,9 @@ def _run_on_item(span: Span, text: str) -> Span:
 
 
 # "stable for 2 weeks without any systemic (oral or parenteral) corticosteroid": a requirement that prohibits the
-# mention, as an exclusion would.
+# mention, as an exclusion would ("with or without prior chemotherapy" prohibits nothing).
 _WITHOUT_BEFORE = re.compile(
-    r"\b(?:without|free\s+(?:of|from)|abstinent\s+from|abstain(?:s|ing)?\s+from|refrain(?:s|ing)?\s+from"
+    r"\b(?:(?<!\bor\s)without|free\s+(?:of|from)|abstinent\s+from|abstain(?:s|ing)?\s+from|refrain(?:s|ing)?\s+from"
     r"|no\s+(?:prior\s+|previous\s+|known\s+)?(?:history|evidence|signs?|symptoms?|diagnosis)\s+of)\s+"
     r"(?:any\s+)?(?:[\w()/-]+\s+){0,4}$",
     re.IGNORECASE,

@@ -1082,6 +1082,12 @@ def test_a_letter_or_number_after_a_word_keeps_its_kind_in_a_word_match(reasoner
             (INCLUSION, "Abstinent from alcohol.", None),
             Decision.EXCLUDED,
         ),
+        # "with or without" prohibits nothing.
+        (
+            "I had chemotherapy last year. Can I join?",
+            (INCLUSION, "Patients with or without prior chemotherapy.", None),
+            Decision.UNDECIDED,  # read as a requirement, not a prohibition
+        ),
         # "... with no history of pneumocystosis" in a requirement prohibits it.
         (
             "I have never had pneumocystosis. Can I join?",
