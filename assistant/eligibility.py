@@ -1147,7 +1147,7 @@ def _combined_partner(text: str, span: Span) -> str:
 
 
 # A list item that says what may be taken or done ("Allowed:" above it, "Permitted medications ..." opening it).
-_PERMISSION_HEADING = re.compile(r"\b(?:allowed|permitted)\s*:\s*$", re.IGNORECASE)
+_PERMISSION_HEADING = re.compile(r"(?<!not\s)\b(?:allowed|permitted)\s*:\s*$", re.IGNORECASE)  # not "Not allowed:"
 _PERMISSION_OPENING = re.compile(
     r"^\W*(?:allowed|permitted)\s+(?:medications?|drugs?|treatments?|therap)", re.IGNORECASE
 )

@@ -1076,6 +1076,12 @@ def test_a_letter_or_number_after_a_word_keeps_its_kind_in_a_word_match(reasoner
             (INCLUSION, "Ibuprofen for pain.", "Concurrent Medication: Allowed:"),
             Decision.CONDITIONS,
         ),
+        # "Not allowed:" above it is a prohibition, not a permission.
+        (
+            "I take ibuprofen for pain. Can I join?",
+            (INCLUSION, "Ibuprofen.", "Concurrent Medication: Not allowed:"),
+            Decision.UNDECIDED,
+        ),
         # "Abstinent from alcohol for 3 days" requires its absence.
         (
             "I drink alcohol every day. Can I join?",
