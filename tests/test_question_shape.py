@@ -81,6 +81,7 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("What should I take for the pain?", "out_of_scope"),
         ("How many cups of coffee a day are safe for someone like me?", "out_of_scope"),
         ("How often are the study visits?", "not_stated"),  # a question about the trial, not advice
+        ("How long is it ok to wait between visits?", "not_stated"),
         ("Should I join this study?", "eligibility"),  # advice about taking part is about the trial
         ("Should he stop his warfarin before the trial?", "eligibility"),
         ("I take Keppra. Does that matter?", "eligibility"),
