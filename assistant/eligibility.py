@@ -344,12 +344,7 @@ class EligibilityReasoner:
                 continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
             # The clause's own bounds ("who can have total bilirubin < 3.0 mg/dL") name the measure, not whom the
             # exception is for ("subjects with Gilbert Syndrome").
-            bounds = [Span(*c.span) for c in constraints.comparisons]
-            said = {
-                w
-                for w, start, end in word_spans(chunk.text[clause.span[0] : clause.span[1]])
-                if not any(_within(Span(clause.span[0] + start, clause.span[0] + end), b) for b in bounds)
-            }
+            said = _words_outside(chunk.text, Span(*clause.span), [Span(*c.span) for c in constraints.comparisons])
             if any(same_word(a, b) for a in asked for b in said):
                 return True
         return False
@@ -361,11 +356,7 @@ class EligibilityReasoner:
             region = Span(*clause.span)
             if not _within(bound, region):
                 continue
-            said = {
-                w
-                for w, start, _ in word_spans(text[region.start : region.end])
-                if not _within(Span(region.start + start, region.start + start + 1), bound)
-            }
+            said = _words_outside(text, region, [bound])
             if any(same_word(a, b) for a in asked for b in said - STOPWORDS):
                 return True
         return False
@@ -1174,6 +1165,15 @@ _STATUS_WINDOW = re.compile(
 )
 
 
+def _words_outside(text: str, region: Span, bounds: Sequence[Span]) -> set[str]:
+    """The words of `region` that lie in none of `bounds` (a clause's words, its numeric bounds aside)."""
+    return {
+        w
+        for w, start, end in word_spans(text[region.start : region.end])
+        if not any(_within(Span(region.start + start, region.start + end), b) for b in bounds)
+    }
+
+
 def _words_before(text: str, position: int, count: int) -> str:
     """The last `count` words before `position` in its clause, stopwords aside ("suppressed immune system")."""
     start = max(text.rfind(mark, 0, position) for mark in ".;:(,\n") + 1
@@ -1366,8 +1366,7 @@ def _conjoined_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:
     if len(others) != 1 or len(inside) != 1:
         return None
     other = others[0]
-    between = text[min(other.span[1], bound.end) : max(other.span[0], bound.start)]
-    return other if _AND_BETWEEN.match(between) else None
+    return other if _AND_BETWEEN.match(_between(text, bound, tuple(other.span))) else None
 
 
 _AND_BETWEEN = re.compile(r"^[^,;()]*\band\b[^,;()]*$", re.IGNORECASE)
@@ -1452,11 +1451,16 @@ def _other_alternatives(text: str, bound: Span, comparisons: Sequence[Any]) -> l
     ]
 
 
+def _between(text: str, bound: Span, other: tuple[int, int]) -> str:
+    """The text between two bounds, whichever comes first."""
+    return text[min(other[1], bound.end) : max(other[0], bound.start)]
+
+
 def _joined_by_or(text: str, bound: Span, other: tuple[int, int]) -> bool:
     start, end = other
     if start < bound.end and bound.start < end:
         return False
-    between = text[min(end, bound.end) : max(start, bound.start)]
+    between = _between(text, bound, other)
     if between.count("(") + between.count("[") > between.count(")") + between.count("]"):
         return False  # the same bound repeated in other units in brackets ("6.5% [48 mmol/mol]"), not an alternative
     return _OR_BETWEEN.match(between) is not None and not _CASE_CONDITION.search(between)
@@ -1764,8 +1768,9 @@ def _study_offers(question: str) -> list[tuple[int, int]]:
     start = question.rfind(asked) if asked else -1
     if start < 0:
         return []
-    offered = [(start + m.start(1), start + m.end(1)) for m in _STUDY_OFFER.finditer(asked)]
-    return offered + [(start + m.start(1), start + m.end(1)) for m in _STUDY_THING.finditer(asked)]
+    return [
+        (start + m.start(1), start + m.end(1)) for found in (_STUDY_OFFER, _STUDY_THING) for m in found.finditer(asked)
+    ]
 
 
 _SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
