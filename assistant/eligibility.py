@@ -1752,11 +1752,12 @@ _STUDY_OFFER = re.compile(
 )
 
 
-# In the asking clause, "the titanium cage", "the stent procedure", "the contrast dye": a procedure or device of the
-# study, named with the article of something already known, not a fact about the asker. (Drugs and vaccines are
-# things people take anyway: "Can I get the flu vaccine?" asks about the vaccine.)
+# In the asking clause, "the titanium implant", "the stent procedure", "the contrast dye": a procedure or device of
+# the study, named with the article of something already known, not a fact about the asker. Only the general nouns:
+# a device's own name ("cage", "stent") is not listed. (Drugs and vaccines are things people take anyway: "Can I get
+# the flu vaccine?" asks about the vaccine.)
 _STUDY_THING = re.compile(
-    r"\b(?:the|this|that|your)\s+((?:[^\W\d_][\w'-]*\s+){0,3}?(?:procedure|device|implant|cage|stent|operation|"
+    r"\b(?:the|this|that|your)\s+((?:[^\W\d_][\w'-]*\s+){0,3}?(?:procedure|device|implant|operation|"
     r"intervention|dye|contrast)s?)\b",
     re.IGNORECASE,
 )

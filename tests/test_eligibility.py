@@ -278,9 +278,9 @@ def test_what_the_study_would_give_is_not_a_fact_about_the_asker(reasoner: Eligi
     told = reasoner.assess("I had progenitor cell therapy before. Can I join?", criteria, {})
     assert told.decision is Decision.EXCLUDED
     assert reasoner.assess("Can I get the flu vaccine?", criteria, {}).findings
-    # "the titanium cage", "the stent procedure" in the asking clause: the study's device, not the asker's
+    # "the titanium implant", "the stent procedure" in the asking clause: the study's device, not the asker's
     devices = [criterion(EXCLUSION, 17, "Known sensitivity to titanium"), criterion(EXCLUSION, 23, "Prior stent")]
-    asked = reasoner.assess("I have a nickel allergy. Would the titanium cage be a problem?", devices, {})
+    asked = reasoner.assess("I have a nickel allergy. Would the titanium implant be a problem?", devices, {})
     assert all("titanium" not in f.fact for f in asked.findings), asked.findings
     asked = reasoner.assess("Do I stop metformin around the dye for the stent procedure?", devices, {})
     assert all("stent" not in f.fact for f in asked.findings), asked.findings
