@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.embedding import EMBEDDING_DIM as EMBEDDING_DIM
 from assistant.embedding import EMBEDDING_MODEL_ID as EMBEDDING_MODEL_ID
+from assistant.resources import user_cache_dir
 from ingest.tokens import OfflineModelError as OfflineModelError
 from ingest.tokens import seed_tiktoken_cache as seed_tiktoken_cache
 from ingest.tokens import token_encoding as token_encoding
@@ -214,7 +215,7 @@ class StaticMiniLMEmbeddings(Embeddings):
 
     def __init__(self, max_tokens: int = 128, cache_dir: Path | None = None) -> None:
         self.max_tokens = max_tokens
-        self._table = static_minilm_table(cache_dir or _cache_dir())
+        self._table = static_minilm_table(cache_dir or user_cache_dir())
         self._tokenizer = _static_tokenizer(max_tokens)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -236,11 +237,6 @@ class StaticMiniLMEmbeddings(Embeddings):
 STATIC_MINILM_DIM = 256
 _UNK_ID = 100  # [UNK] in the uncased BERT vocabulary
 _SIF_COEFFICIENT = 1e-4
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "trialqa"
 
 
 def static_minilm_table(cache_dir: Path) -> np.ndarray:

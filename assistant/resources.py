@@ -6,11 +6,17 @@ They live in assistant/data/ so a wheel installed anywhere carries them; the top
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 DATA = ("data",)
+
+
+def user_cache_dir() -> Path:
+    """Where things derived from shipped files are kept between runs ($XDG_CACHE_HOME/trialqa, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trialqa"
 
 
 def package_data(*parts: str) -> Traversable:

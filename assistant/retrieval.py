@@ -78,7 +78,7 @@ class HybridRetriever(BaseRetriever):
     def lexical(self, view: tuple[str, dict[str, str]] | None = None) -> LexicalIndex:
         """The BM25 index of a catalog view (generation, trial hashes; by default the current one),
         brought up to date by reading only the trials that changed since the saved index."""
-        generation, catalog = view or self.store.catalog_view()
+        generation, catalog = view or self.catalog_view()
         current = self._lexical
         if current is not None and current.fingerprint == generation:
             return current
@@ -94,6 +94,20 @@ class HybridRetriever(BaseRetriever):
             base = base.synced(catalog, generation, self.store.catalogued_chunks, folder, keep)
         self._lexical = base
         return base
+
+    def catalog_view(self) -> tuple[str, dict[str, str]]:
+        """The catalog generation and its trial hashes. A BM25 index saved at the current generation holds the
+        hash of every trial with passages, so a fresh process takes them from it instead of reading every
+        catalog entry from Chroma (about 10 s at 100,000 trials); otherwise the catalog is read and synced."""
+        generation = self.store.generation()
+        with self._lock:
+            if self._lexical is None:
+                folder, keep = self.index_folder(), self.settings.retrieval.passage_cache_trials
+                self._lexical = LexicalIndex.load(folder, keep)
+            saved = self._lexical
+        if saved is not None and saved.fingerprint == generation:
+            return generation, saved.trial_hashes
+        return self.store.catalog_view()
 
     def lookup(self, trial_id: str, *, facts: Sequence[str] = (), kind: str | None = None) -> list[ScoredChunk]:
         """Chunks of one trial picked by metadata (named facts in the order asked, or all of a kind)."""
@@ -117,8 +131,8 @@ class HybridRetriever(BaseRetriever):
         k = k or self.settings.retrieval.top_k
         expanded = self.expander.expand(query)
         n = self.settings.retrieval.candidates
-        # One catalog read serves both sides: the BM25 index is the one of the generation `valid` belongs to.
-        view = self.store.catalog_view()
+        # One catalog view serves both sides: the BM25 index is the one of the generation `valid` belongs to.
+        view = self.catalog_view()
         lexical, valid = self.lexical(view), view[1]
         weight = self.settings.retrieval.vocabulary_expansion_weight
         related = " ".join(_vocabulary().expansions(query)) if weight > 0 else ""

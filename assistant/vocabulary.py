@@ -10,13 +10,24 @@ words, light plural folding. Abbreviations only match where the text has them in
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
+import logging
+import marshal
+import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
+
+from assistant.resources import user_cache_dir
+
+log = logging.getLogger(__name__)
 
 Relation = Literal["same", "narrower", "broader"]
 
@@ -314,11 +325,51 @@ class Vocabulary:
     @staticmethod
     @cache
     def load() -> Vocabulary:
+        """The shipped vocabulary. Parsing its files takes most of a second, which every fresh process (each
+        `trialqa ask`) would pay; the parsed structures are kept in a cache file keyed by the files' digest."""
+        path = _cache_path()
+        vocabulary = Vocabulary._from_cache(path) if path else None
+        if vocabulary is None:
+            vocabulary = Vocabulary._parsed()
+            if path:
+                vocabulary._save_cache(path)
+        return vocabulary
+
+    @staticmethod
+    def _parsed() -> Vocabulary:
         vocabulary = Vocabulary()
         vocabulary._load_concepts(_read_lines(CONCEPTS_FILE))
         vocabulary._load_terms(_read_lines(TERMS_FILE))
         vocabulary._load_hpo(_read_lines(HPO_FILE))
         return vocabulary
+
+    _CACHED = ("_index", "_abbreviations", "_prefixes", "_names", "_links", "_term_lines", "_lines_of")
+
+    @staticmethod
+    def _from_cache(path: Path) -> Vocabulary | None:
+        try:
+            state = marshal.loads(path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if not isinstance(state, dict) or set(state) != set(Vocabulary._CACHED):
+            return None
+        vocabulary = Vocabulary()
+        vocabulary.__dict__.update(state)
+        return vocabulary
+
+    def _save_cache(self, path: Path) -> None:
+        """Written beside and renamed into place, so a reader never sees half a file; a read-only home only
+        costs the parse again next time."""
+        state: dict[str, Any] = {name: getattr(self, name) for name in self._CACHED}
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(marshal.dumps(state))
+            partial.replace(path)
+        except OSError as error:
+            log.debug("vocabulary cache not written to %s: %s", path, error)
+            with contextlib.suppress(OSError):
+                partial.unlink()
 
     # -- loading ---------------------------------------------------------------------------------------
 
@@ -405,13 +456,21 @@ class Vocabulary:
             self._add_term(lay, concept_ids, KIND_LAY)
 
     @cached_property
-    def _terms(self) -> dict[str, list[_Term]]:
-        by_concept: dict[str, list[_Term]] = {}
-        for line in self._term_lines:
-            term, _key, concept_ids, kind, _rule = line.split("\t")
+    def _lines_of(self) -> dict[str, list[int]]:
+        """Concept id -> positions of its term lines (parsed by terms() when the concept is asked about)."""
+        by_concept: dict[str, list[int]] = {}
+        for position, line in enumerate(self._term_lines):
+            concept_ids = line.split("\t", 3)[2]
             for concept_id in concept_ids.split(","):
-                by_concept.setdefault(concept_id, []).append(_Term(term, kind))
+                by_concept.setdefault(concept_id, []).append(position)
         return by_concept
+
+    def _terms_of(self, concept_id: str) -> list[_Term]:
+        terms = []
+        for position in self._lines_of.get(concept_id, ()):
+            term, _key, _ids, kind, _rule = self._term_lines[position].split("\t")
+            terms.append(_Term(term, kind))
+        return terms
 
     # -- lookups ---------------------------------------------------------------------------------------
 
@@ -505,7 +564,7 @@ class Vocabulary:
 
     def terms(self, concept_id: str) -> list[str]:
         """Synonyms, lay terms and brand names of a concept, most useful first, without duplicates."""
-        ranked = sorted(self._terms.get(concept_id, []), key=lambda term: KIND_ORDER.get(term.kind, 9))
+        ranked = sorted(self._terms_of(concept_id), key=lambda term: KIND_ORDER.get(term.kind, 9))
         return _unique_ignoring_case(term.text for term in ranked)
 
     def resolve(self, text_or_id: str) -> tuple[str, ...]:
@@ -606,6 +665,23 @@ def _unique_ignoring_case(items: Iterable[str]) -> list[str]:
             seen.add(item.lower())
             unique.append(item)
     return unique
+
+
+# Bump when the structures Vocabulary._CACHED names change shape, so old cache files are not read.
+_CACHE_FORMAT = 1
+
+
+def _cache_path() -> Path | None:
+    """The cache file for the shipped data, this Python (marshal's format is per version) and _CACHE_FORMAT;
+    None when the data cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        for name in (CONCEPTS_FILE, TERMS_FILE, HPO_FILE):
+            digest.update(resources.files(DATA_PACKAGE).joinpath(DATA_DIR).joinpath(name).read_bytes())
+    except OSError:
+        return None
+    version = f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}-f{_CACHE_FORMAT}"
+    return user_cache_dir() / f"vocabulary-{digest.hexdigest()[:16]}-{version}.marshal"
 
 
 def _read_lines(file_name: str) -> Iterator[str]:

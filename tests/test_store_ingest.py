@@ -6,6 +6,7 @@ import json
 import logging
 import shutil
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -230,6 +231,8 @@ def test_an_unreadable_vector_cache_costs_time_not_answers(tmp_path: Path, caplo
     ("name", "damage"),
     [
         ("counts.npz", lambda path: path.write_bytes(b"not an array file" * 50)),
+        ("indices.npy", lambda path: path.write_bytes(path.read_bytes()[:-40])),  # mapped, so cut short
+        ("data.npy", lambda path: path.write_bytes(b"not an array file" * 50)),
         ("vocab.json", lambda path: path.write_text('["only", "three", "words"]')),
         ("chunks.jsonl", lambda path: path.write_text("".join(path.read_text().splitlines(True)[:-5]))),
         ("trials.json", lambda path: path.write_text("{}")),
@@ -398,3 +401,30 @@ def test_related_words_count_at_their_weight_and_never_twice(qa: TrialQA) -> Non
     again = dict(lexical.search("pneumonitis", 5, SEED_ID, None, related="pneumonitis", related_weight=0.3))
     assert [c.chunk_id for c in plain] == [c.chunk_id for c in again]  # a word already asked is not added again
     assert list(plain.values()) == list(again.values())
+
+
+def test_a_fresh_process_answers_about_one_trial_without_reading_the_whole_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings.at(tmp_path / "store", backend="offline")
+    TrialQA(settings).ingest([SEED, *sorted(CTGOV.glob("*.json"))[:3]], show_progress=False)
+    fresh_process = TrialQA(settings)
+    whole_catalog_reads: list[str] = []
+    read_all = store_module._get_all
+
+    def counted(collection: Any, include: list[str]) -> Any:
+        if collection is fresh_process.store.catalog:
+            whole_catalog_reads.append("read")
+        return read_all(collection, include)
+
+    monkeypatch.setattr(store_module, "_get_all", counted)
+    answer = fresh_process.ask("Is ILD exclusionary?", trial_id=SEED_ID)
+    assert answer.verdict == "excluded" and answer.citations[0].criterion == "7"
+    assert whole_catalog_reads == []  # the saved BM25 index holds the current generation's trial hashes
+
+    edited = tmp_path / "edited.txt"
+    edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))
+    TrialQA(settings).ingest([edited], show_progress=False)  # another instance changes the catalog
+    got = fresh_process.retriever.search("latent TB", trial_id=SEED_ID)
+    assert whole_catalog_reads == ["read"]  # a changed generation is read from the catalog and synced
+    assert got[0].chunk.text == "Active or latent TB."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +221,28 @@ def test_antiplatelet_therapy_is_the_class_aspirin_belongs_to(vocabulary: Vocabu
     aspirin = concept_ids(vocabulary, "aspirin")
     assert any(vocabulary.relation(a, p) == "narrower" for a in aspirin for p in platelet_inhibitors)
     assert concept_ids(vocabulary, "antiretrovirals") == concept_ids(vocabulary, "antiretroviral drugs")
+
+
+def test_the_cached_vocabulary_answers_as_the_parsed_one_and_a_damaged_cache_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import vocabulary as module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = module._cache_path()
+    assert path is not None and path.parent == tmp_path / "trialqa"
+    parsed = Vocabulary._parsed()
+    parsed._save_cache(path)
+    cached = Vocabulary._from_cache(path)
+
+    assert cached is not None and cached.term_count == parsed.term_count > 100_000
+    for concept_id in (MYOCARDIAL_INFARCTION, ATORVASTATIN, HIV, CROHN_DISEASE):
+        assert cached.terms(concept_id) == parsed.terms(concept_id) != []
+    assert cached.mentions(CRITERION) == parsed.mentions(CRITERION) != []
+    assert cached.expansions("I had a mini-stroke") == parsed.expansions("I had a mini-stroke") != []
+    assert not list(tmp_path.glob("trialqa/*.tmp"))  # written beside and renamed into place
+
+    path.write_bytes(path.read_bytes()[:1000])  # cut short, as a full disk or a killed writer leaves it
+    assert Vocabulary._from_cache(path) is None
+    path.write_bytes(b"\x00not marshal")
+    assert Vocabulary._from_cache(path) is None
