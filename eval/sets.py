@@ -101,6 +101,16 @@ SETS: dict[str, EvalSet] = {
         targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
     ),
+    "unseen-dev5": EvalSet(
+        "unseen-dev5",
+        UNSEEN / "dev5.jsonl",
+        (UNSEEN / "records" / "dev5",),
+        # Written 2026-12-02 (sixth session) from 12 more ctgov-more and 8 bulk-xml records, balanced verdicts built
+        # around lay wording, brand names, class relations, near misses, exceptions and negated facts, committed before
+        # the system was run on it (eval/data/unseen/DEV5.md). Its first run is a held-out reading on unseen records.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
+    ),
 }
 
 
