@@ -597,7 +597,10 @@ class EligibilityReasoner:
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         if hit.strength < _STRONG:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NARROWER_CASE_REASON)
-        outcomes = [self._caught(s, topic, chunk, constraints, question, facts) for s in hit.spans]
+        # A mention inside an exception clause ("(Local radiation therapy is allowed.)") is the exempt case, which
+        # the asker's is not (decided above): the mentions outside it, with their windows and bounds, decide.
+        bound = [s for s in hit.spans if not _inside_exception(s, constraints)] or hit.spans
+        outcomes = [self._caught(s, topic, chunk, constraints, question, facts) for s in bound]
         caught = [o for o in outcomes if o[0] is Decision.EXCLUDED]
         if caught and _CONDITIONAL_ENTRY.search(chunk.text):
             reason = _CONDITIONAL_ENTRY_REASON
@@ -973,8 +976,8 @@ _CONSEQUENCE_REACH = 160
 _GOVERNED = re.compile(
     r"\b(?P<head>hypersensitivity|allergy|allergies|allergic\s+reactions?|intolerance|contraindications?"
     r"|treatment|therapy|therapies|chemotherapy|pharmacotherapy|medications?|drugs?|prophylaxis|chemoprophylaxis"
-    r"|vaccination|immuni[sz]ation|screening)"
-    r"(?:\s+reactions?)?\s+(?P<link>to|for|against|of)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
+    r"|vaccination|immuni[sz]ation|screening|complications?|sequelae)"
+    r"(?:\s+reactions?)?\s+(?P<link>to|for|against|of|from)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80
@@ -1699,7 +1702,11 @@ def _window_at(span: Span, text: str, constraints: CriterionConstraints) -> Any:
     """The time window that bounds the mention: one whose event is the mention, else the nearest one after it in
     the same clause ("capsaicin within 6 months" among "creams within 48 hours, capsaicin within 6 months")."""
     clause = _clause_of(span, text)
-    candidates = [w for w in constraints.windows if clause.start <= w.span[0] < clause.end or _bounds(w, span)]
+    candidates = [
+        w
+        for w in constraints.windows
+        if (clause.start <= w.span[0] < clause.end and not _dates_another_phrase(w, span, text)) or _bounds(w, span)
+    ]
     if not candidates:
         return None
     for window in candidates:
@@ -1707,6 +1714,23 @@ def _window_at(span: Span, text: str, constraints: CriterionConstraints) -> Any:
             return window
     after = [w for w in candidates if w.span[1] > span.start]
     return min(after or candidates, key=lambda w: abs(w.span[0] - span.end))
+
+
+def _dates_another_phrase(window: Any, span: Span, text: str) -> bool:
+    """A window with an event of its own, before a ", without ..." phrase the mention is in ("stable for at least 2
+    weeks before the study drug, without any systemic corticosteroid"), dates that event: the phrase forbids the
+    mention outright. A window without an event ("Within 4 weeks of entry, without ...") still dates what follows."""
+    event = window.event_span
+    own_event = event is not None and event[0] == window.span[0]  # "X ... within N weeks", not "within N weeks of X"
+    return own_event and window.span[1] <= _without_phrase_start(span, text, window.span[1])
+
+
+def _without_phrase_start(span: Span, text: str, start: int) -> int:
+    """Where the ", without ..." phrase holding the mention begins (after its comma), or `start` if it is in none."""
+    comma = text.rfind(",", start, span.start)
+    if comma >= 0 and _WITHOUT_BEFORE.search(text, comma, span.start) is not None:
+        return comma + 1
+    return start
 
 
 def _bounds(window: Any, span: Span) -> bool:
@@ -1731,7 +1755,11 @@ def _in_note(span: Span, text: str) -> bool:
     return any(m.start() <= span.start for m in _NOTE.finditer(text, 0, span.start))
 
 
-_CLAUSE_END = re.compile(r";|\.(?=\s|$)|\n\s*(?=[-*•]|\d{1,2}[.)]|[a-z][.)]\s|NOTE|Note)")
+# A full stop ends a clause unless it closes an abbreviation: a title before a name ("St. John's wort", "Dr.") or
+# a dotted one ("e.g.", "i.e."). A single capital is a sentence's last word too often ("active hepatitis B.").
+_CLAUSE_END = re.compile(
+    r";|(?<!\b[A-Z][a-z])(?<!\b[a-zA-Z]\.[a-zA-Z])\.(?=\s|$)|\n\s*(?=[-*•]|\d{1,2}[.)]|[a-z][.)]\s|NOTE|Note)"
+)
 _NOTE = re.compile(r"\bNOTE\s*:|\bNote\s*:")
 # Clauses that let an excluded case in after all ("may be eligible", "to be eligible ... must be tapered").
 _CONDITIONAL_ENTRY = re.compile(
@@ -1947,11 +1975,14 @@ def _requires_absence(constraints: CriterionConstraints) -> bool:
 
 
 def _has_quantity(constraints: CriterionConstraints, clause: Span, mention: Span) -> bool:
-    """The clause bounds the mention with a number ("class 3 and 4", "> 5 days per month", "grade ≥ 2")."""
-    if any(clause.start <= c.span[0] < clause.end for c in constraints.comparisons):
-        return True
+    """The clause bounds the mention with a number ("class 3 and 4", "> 5 days per month", "grade ≥ 2"). A number
+    before a ", without ..." phrase the mention is in bounds something else ("stable for at least 2 weeks, without
+    any systemic corticosteroid")."""
     text = constraints.text
-    near = text[max(clause.start, mention.start - 40) : mention.start] + " " + text[mention.end : mention.end + 40]
+    start = _without_phrase_start(mention, text, clause.start)
+    if any(start <= c.span[0] < clause.end for c in constraints.comparisons):
+        return True
+    near = text[max(start, mention.start - 40) : mention.start] + " " + text[mention.end : mention.end + 40]
     return _BOUND_NUMBER.search(near) is not None
 
 

@@ -1130,3 +1130,53 @@ def test_an_adjective_in_ine_names_a_kind(reasoner: EligibilityReasoner) -> None
 def test_a_mention_that_a_medication_is_for_is_not_the_medication(reasoner: EligibilityReasoner) -> None:
     nrt = [criterion(EXCLUSION, 2, "Current use of pharmacotherapy for smoking cessation")]
     assert reasoner.assess("I smoke a pack a day. Does that matter?", nrt, {}).decision is not Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I took phenytoin 120 days ago. Can I join?", Decision.ALLOWED),  # "St." does not end the window's clause
+        ("I took phenytoin 10 days ago. Can I join?", Decision.EXCLUDED),
+        ("I took St. John's wort 4 months ago. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_an_abbreviation_does_not_cut_a_mention_off_from_its_window(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    drugs = criterion(
+        EXCLUSION,
+        15,
+        "Have used carbamazepine, phenytoin, or Hypericum perforatum (St. John's wort) within\n"
+        "     30 days of beginning study treatment.",
+    )
+    assert_decides(reasoner, question, [drugs], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I had radiation therapy 4 months ago. Can I join?", Decision.ALLOWED),
+        ("I had radiation therapy 10 days ago. Can I join?", Decision.EXCLUDED),
+        ("I had local radiation therapy 10 days ago. Can I join?", Decision.CONDITIONS),
+    ],
+)
+def test_a_mention_inside_the_exception_does_not_catch_what_the_rest_of_the_criterion_lets_through(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    """The exempt case's own mention has no window of its own: the exclusion's mention, with its window, decides."""
+    treatment = criterion(
+        EXCLUSION,
+        7,
+        "Have received chemotherapy or radiation therapy within 30 days prior to study entry.\n"
+        "     (Local radiation therapy is allowed.)",
+    )
+    assert_decides(reasoner, question, [treatment], decision)
+
+
+def test_complications_of_a_condition_are_not_the_condition(reasoner: EligibilityReasoner) -> None:
+    """'Complications of the ischemia', 'complications from diabetes': having the condition does not show them."""
+    limb = [criterion(EXCLUSION, 7, "Life-threatening complications of the ischemia needing immediate amputation")]
+    assert_decides(reasoner, "I had a heart attack a year ago. Can I join?", limb, Decision.UNDECIDED)
+    diabetes = [criterion(EXCLUSION, 3, "Complications from diabetes such as retinopathy")]
+    assert_decides(reasoner, "I have type 2 diabetes. Can I join?", diabetes, Decision.UNDECIDED)
+    assert_decides(reasoner, "I have diabetic complications. Can I join?", diabetes, Decision.EXCLUDED)

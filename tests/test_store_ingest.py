@@ -6,8 +6,8 @@ import json
 import logging
 import shutil
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
