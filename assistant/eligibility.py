@@ -175,7 +175,7 @@ class EligibilityReasoner:
         assessment = Assessment()
         taken: list[tuple[int, int]] = [m.span() for m in _STUDY_NAME.finditer(question)]
         taken.extend(_study_offers(question))
-        self._structured(facts, summary, assessment)
+        self._structured(facts, summary, criteria, assessment)
         _tag(assessment.findings, "record field")
         if facts.age_span is not None:
             taken.append(facts.age_span)
@@ -237,9 +237,12 @@ class EligibilityReasoner:
         return assessment
 
     # ---- structured fields ---------------------------------------------------------------------------------
-    def _structured(self, facts: PatientFacts, summary: dict[str, Chunk], assessment: Assessment) -> None:
+    def _structured(
+        self, facts: PatientFacts, summary: dict[str, Chunk], criteria: Sequence[Chunk], assessment: Assessment
+    ) -> None:
         if facts.age is not None and facts.age_comparator is Comparator.EQ:
-            assessment.findings.extend(_age_findings(facts.age, summary))
+            for finding in _age_findings(facts.age, summary):
+                assessment.findings.append(_field_against_criteria(finding, facts.age, criteria))
         sex = facts.asks_about_sex or facts.sex
         chunk = summary.get("sex")
         # "he"/"my husband" only matters when the trial takes one sex; a question about sex is always answered.
@@ -272,6 +275,7 @@ class EligibilityReasoner:
             if same_measure_named(
                 c.measure, chunk.text, c.measure_span, measurement.measure, question, measurement.measure_span
             )
+            and not _defines_reference_limit(chunk.text, Span(*c.span))
         ]
         if measurement.measure in _MEASURES_OF_A_SUBJECT:
             found = [c for c in found if self._same_subject(Span(*c.span), chunk.text, question)]
@@ -288,20 +292,21 @@ class EligibilityReasoner:
             reason = "the units, the measure or the sex it applies to differ"
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), reason)
         # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
+        prohibits = _prohibits(chunk, Span(*decided[0][1].span))
         hit = (
             next(((r, c) for r, c in decided if r), decided[0])
-            if chunk.section == EXCLUSION
+            if prohibits
             else next(((r, c) for r, c in decided if not r), decided[0])
         )
-        finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]))
+        finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]), prohibits)
         bound = Span(*hit[1].span)
-        if finding.decision is Decision.EXCLUDED and chunk.section != EXCLUSION:
+        if finding.decision is Decision.EXCLUDED and not prohibits:
             other = _alternative_bound(chunk.text, bound, constraints.comparisons)
             if other is not None:
                 # "creatinine <= 1.5 x ULN or creatinine clearance >= 60 mL/min": one alternative missed is not the
                 # requirement missed; the other one decides.
                 return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALTERNATIVE_REASON)
-        conjoined = chunk.section == EXCLUSION and _conjoined_bound(chunk.text, bound, constraints.comparisons)
+        conjoined = prohibits and _conjoined_bound(chunk.text, bound, constraints.comparisons)
         if finding.decision is Decision.EXCLUDED and conjoined:
             # "Creatinine > 1.5 x ULN and creatinine clearance < 50 mL/min": the exclusion needs both.
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _CONJOINED_REASON)
@@ -1240,6 +1245,67 @@ def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
     return findings
 
 
+# "> 3 times the upper limit of the reference range (upper normal limit AST or ALT >= 40 units/L)": the bracket
+# says what the reference limit is, not a bound of its own.
+_REFERENCE_LIMIT = re.compile(
+    r"\b(?:upper|lower)\s+(?:limit\s+of\s+)?(?:the\s+)?(?:normal|reference)(?:\s+(?:limit|range|value))?"
+    r"|\b(?:ULN|LLN)\b|\breference\s+(?:range|limit|value)s?\b|\bnormal\s+(?:range|limit|value)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _defines_reference_limit(text: str, bound: Span) -> bool:
+    """The bound is the first of a bracket that begins by naming a reference limit, so it gives that limit's value
+    ("(upper normal limit ALT >= 40 units/L)"); a later bound of the bracket ("(ALT <= 2.5 x ULN, or <= 5 x ULN with
+    liver metastases)") is a bound of its own."""
+    opened = max(text.rfind("(", 0, bound.start), text.rfind("[", 0, bound.start))
+    before = text[opened + 1 : bound.start] if opened >= 0 else ""
+    if opened < 0 or any(mark in before for mark in ")]") or any(ch.isdigit() for ch in before):
+        return False
+    return _REFERENCE_LIMIT.search(before) is not None
+
+
+def _contradicting_criterion(finding: Finding, age: float, criteria: Sequence[Chunk]) -> Chunk | None:
+    """An inclusion criterion that admits the asker's age with a bound no one could meet together with the age field
+    that excludes them ("Patient is <= 365 days of age" beside "minimum age 1 Year"). "18 or older" beside "maximum
+    age 80" contradicts nothing: a 50-year-old meets both."""
+    limit = _years(finding.chunk.text)
+    if limit is None:
+        return None
+    field_days, asked = limit * 365.25, Quantity(age * 365.25, "day")
+    minimum = finding.reason.startswith("the minimum")
+    for chunk in criteria:
+        bounds = [c.comparison for c in constraints_of(chunk.text).comparisons if c.measure == "age"]
+        if chunk.section != INCLUSION or not bounds or not all(compare(asked, b) for b in bounds):
+            continue
+        if any(_beyond_field(bound, field_days, minimum) for bound in bounds):
+            return chunk
+    return None
+
+
+def _beyond_field(bound: Any, field_days: float, minimum: bool) -> bool:
+    """An upper age bound below the field's minimum, or a lower one above its maximum."""
+    ranged = bound.comparator is Comparator.RANGE
+    if minimum:
+        upper = bound.value.upper if ranged else bound.value.value
+        return bound.comparator in (Comparator.LE, Comparator.LT, Comparator.RANGE) and upper < field_days
+    return bound.comparator in (Comparator.GE, Comparator.GT, Comparator.RANGE) and bound.value.value > field_days
+
+
+def _field_against_criteria(finding: Finding, age: float, criteria: Sequence[Chunk]) -> Finding:
+    """A record whose age field excludes the asker while its own criterion admits them, with bounds that cannot hold
+    together with the field (infant trials with "minimum age 1 Year" typed for "at most 365 days of age"),
+    contradicts itself: the field gives no verdict then."""
+    if finding.decision is not Decision.EXCLUDED:
+        return finding
+    admitting = _contradicting_criterion(finding, age, criteria)
+    if admitting is None:
+        return finding
+    criterion = admitting.label.split(" - ")[-1]
+    reason = f"{finding.reason}, but {criterion} admits this age; the study team can say which holds"
+    return replace(finding, decision=Decision.UNDECIDED, reason=reason)
+
+
 def _sex_finding(sex: str, chunk: Chunk) -> Finding:
     allowed = chunk.text.strip().upper()
     wanted = "FEMALE" if sex.lower().startswith("f") else "MALE"
@@ -1485,9 +1551,18 @@ def _contradicted(topic: Topic, chunk: Chunk, span: Span, clause: Span, question
     return None
 
 
-def _threshold_finding(fact: str, chunk: Chunk, span: Span, satisfied: bool) -> Finding:
-    """An inclusion threshold met admits, one missed excludes; an exclusion threshold met excludes."""
+def _prohibits(chunk: Chunk, bound: Span) -> bool:
+    """The bound says who is out: an exclusion's, or one in a sentence that begins "No ..." in a list without headers
+    ("No patients with ... steroid nasal sprays utilized more than 6 days a month")."""
     if chunk.section == EXCLUSION:
+        return True
+    clause = _clause_of(bound, chunk.text)
+    return _NEGATED_ITEM.match(chunk.text[clause.start : clause.end].lstrip(" \t\n-*•")) is not None
+
+
+def _threshold_finding(fact: str, chunk: Chunk, span: Span, satisfied: bool, prohibits: bool) -> Finding:
+    """A requirement's threshold met admits, one missed excludes; a prohibition's threshold met excludes."""
+    if prohibits:
         decision = Decision.EXCLUDED if satisfied else Decision.ALLOWED
         reason = "the value meets this exclusion's threshold" if satisfied else "the value is outside this exclusion"
     else:
@@ -1722,7 +1797,9 @@ def _dates_another_phrase(window: Any, span: Span, text: str) -> bool:
     mention outright. A window without an event ("Within 4 weeks of entry, without ...") still dates what follows."""
     event = window.event_span
     own_event = event is not None and event[0] == window.span[0]  # "X ... within N weeks", not "within N weeks of X"
-    return own_event and window.span[1] <= _without_phrase_start(span, text, window.span[1])
+    if not own_event or window.span[1] > span.start:
+        return False
+    return _without_phrase_start(span, text, window.span[1]) > window.span[1]
 
 
 def _without_phrase_start(span: Span, text: str, start: int) -> int:
@@ -1903,11 +1980,25 @@ def _restrictive_word(span: Span, text: str, question: str) -> str | None:
 
 
 # A phrase right after a mention that narrows it to a site, a cause or a kind: "radiation therapy TO WHOLE ABDOMEN",
+# Links that narrow whatever follows them: "lung disease SUCH THAT function is limited", "allergic disease LIKELY TO BE
+# EXACERBATED BY any component of the vaccines", "COPD AS THE PRIMARY disease". Unlike "allergy to ANY drug", a
+# general word after them does not make the criterion general again.
+_NARROWING_CLAUSE = (
+    r"such\s+that|to\s+(?:an|the)\s+extent\s+that|severe\s+enough\s+to"
+    r"|(?:likely\s+to\s+be\s+)?(?:exacerbated|worsened|aggravated|triggered)\s+by"
+    r"|as\s+(?:the|a|its)\s+(?:primary|main|principal|predominant|leading)"
+)
+_COORDINATED = re.compile(r"[ \t]*(?:/|\bor\b|\band\b)", re.IGNORECASE)
+_NARROWING_LINK = re.compile(rf"^(?:{_NARROWING_CLAUSE})$", re.IGNORECASE)
 # "fracture OF THE HIP", "infection REQUIRING IV antibiotics", "anticancer therapy TARGETING immune receptors".
 # It runs to the next punctuation or coordination.
 _POST_MODIFIER = re.compile(
+    # "allergy OR HYPERSENSITIVITY to Epiceram": the phrase after a coordinated pair narrows both
+    r"(?:[ \t]*(?:/|\bor\b|\band\b)[ \t]*[^\W\d_][\w'-]*)?"
+    r"(?:[ \t]*\([^()\n]{1,20}\))?"  # its acronym: "Chronic Obstructive Pulmonary Disease (COPD) as the primary"
     r"(?:[ \t]+(?:therapy|therapies|treatments?|agents?|drugs?|medications?))?"  # "anticancer THERAPY targeting"
-    r"[ \t]+(to|of|involving|affecting|requiring|targeting|against|directed\s+(?:against|at))"
+    r"[ \t]+(to|of|involving|affecting|requiring|targeting|against|directed\s+(?:against|at)"
+    rf"|{_NARROWING_CLAUSE})"
     r"[ \t\n]+((?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*[ \t\n]*){1,5})",
     re.IGNORECASE,
 )
@@ -1928,10 +2019,11 @@ def _restrictive_phrase(span: Span, text: str, question: str, vocabulary: Vocabu
     ("Radiation therapy to whole abdomen" for "I had radiation"): the criterion catches only that case. The question
     speaks to it with a word of the phrase, or a concept of the phrase under any name ("Neupogen" for "rhG-CSF")."""
     found = _POST_MODIFIER.match(text, span.end) or _SITE_MODIFIER.match(text, span.end)
-    if found is None:
-        return None
+    if found is None or (found.group(1).lower() == "of" and _COORDINATED.match(text, span.end)):
+        return None  # "Pregnancy OR WOMEN of childbearing potential": "of" belongs to the other noun
     words = [w for w, _, _ in word_spans(found.group(2))]
-    if not words or words[0] in _GENERAL_COMPLEMENT:
+    general = bool(words) and words[0] in _GENERAL_COMPLEMENT
+    if not words or (general and not _NARROWING_LINK.match(" ".join(found.group(1).split()))):
         return None
     content = [w for w in words if w not in STOPWORDS and len(w) > 2]
     if not content:
@@ -1982,8 +2074,12 @@ def _has_quantity(constraints: CriterionConstraints, clause: Span, mention: Span
     start = _without_phrase_start(mention, text, clause.start)
     if any(start <= c.span[0] < clause.end for c in constraints.comparisons):
         return True
-    near = text[max(start, mention.start - 40) : mention.start] + " " + text[mention.end : mention.end + 40]
-    return _BOUND_NUMBER.search(near) is not None
+    # A number of a time window ("within 48 hours, capsaicin within 6 months") is a time, which the window decides.
+    times = [w.span for w in constraints.windows]
+    regions = ((max(start, mention.start - 40), mention.start), (mention.end, mention.end + 40))
+    return any(
+        not _overlaps(found.span(), times) for lo, hi in regions for found in _BOUND_NUMBER.finditer(text, lo, hi)
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -79,6 +79,9 @@ def item_row(result: EvalResult) -> dict[str, Any]:
         "category": result.item.category,
         "failure_class": result.item.failure_class,
         "passed": not result.failed,
+        "gold_verdict": result.item.gold_verdict,
+        "verdict": result.verdict,
+        "decided_by": result.decided_by,  # the reasoning paths behind the verdict, to read wrong ones by path
         "verdict_correct": result.verdict_correct,
         "verdict_wrong": result.verdict_wrong,
         "value_correct": result.value_correct,

@@ -299,7 +299,11 @@ _EXCEPTION_MARKER_RE = re.compile(
 _ALLOWED_RE = re.compile(
     r"\b(?:is|are)\s+not\s+(?:considered|exclusionary|an?\s+exclusion|required)\b"
     r"|\b(?:does|do)\s+not\s+(?:count|exclude)\b"
+    # "(this criterion does not apply to subjects who have had a single, uncomplicated febrile convulsion)"
+    r"|\b(?:does|do)\s+not\s+apply\s+to\b"
     r"|\bmay\s+(?:still\s+)?(?:receive|take|continue|use|have|be\s+on)\b"
+    # "Patients in methadone programs may participate", "may enter the study after a 3 month period off therapy"
+    r"|\b(?:may|can)\s+(?:still\s+)?(?:participate|enter|enrol|enroll|join)\b"
     r"|\b(?:can|may)\s+(?:still\s+)?be\s+(?:used|given|taken|continued)\b"  # "corticosteroids can be used inhaled"
     # "will not be eligible", "not allowed" are the opposite of an allowance.
     r"|\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?<!not\s)(?<!not\sbe\s)(?<!never\s)"
@@ -352,6 +356,8 @@ _EXCEPTION_HINTS = (
     "provided",
     "not considered",
     "not count",
+    "not apply",
+    "can ",
     "not exclud",
     "not exclus",
     "not an exclusion",

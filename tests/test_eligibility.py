@@ -1180,3 +1180,100 @@ def test_complications_of_a_condition_are_not_the_condition(reasoner: Eligibilit
     diabetes = [criterion(EXCLUSION, 3, "Complications from diabetes such as retinopathy")]
     assert_decides(reasoner, "I have type 2 diabetes. Can I join?", diabetes, Decision.UNDECIDED)
     assert_decides(reasoner, "I have diabetic complications. Can I join?", diabetes, Decision.EXCLUDED)
+
+
+def test_a_bound_in_a_no_sentence_of_an_unheaded_list_prohibits(reasoner: EligibilityReasoner) -> None:
+    sprays = [
+        criterion(
+            ELIGIBILITY,
+            16,
+            "No patients with current use of ocular or systemic steroids or use of steroid-containing inhalers or "
+            "nasal sprays utilized more than 6 days a month on average.",
+        )
+    ]
+    assert_decides(reasoner, "I use a steroid nasal spray 4 days a month. Is that okay?", sprays, Decision.ALLOWED)
+    assert_decides(reasoner, "I use my nasal spray 10 days a month. Is that okay?", sprays, Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "History of seizures (this criterion does not apply to subjects who have had a single, uncomplicated "
+            "febrile convulsion in the past).",
+            "She had a single febrile convulsion as a baby. Can she join?",
+        ),
+        (
+            "Abuse drugs or alcohol. Patients in methadone programs may participate.",
+            "I'm on a methadone program. Can I join?",
+        ),
+        (
+            "Patients treated with immunosuppressive agents such as methotrexate or cyclosporine will be excluded but "
+            "may enter the study after a 3 month period off immunosuppressive therapy.",
+            "I stopped methotrexate four months ago. Can I join?",
+        ),
+    ],
+)
+def test_does_not_apply_to_and_may_participate_or_enter_are_allowances(
+    reasoner: EligibilityReasoner, text: str, question: str
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 8, text)], Decision.CONDITIONS)
+
+
+def test_an_age_field_its_own_criterion_contradicts_gives_no_verdict(reasoner: EligibilityReasoner) -> None:
+    """Infant trials registered with 'minimum age 1 Year' for 'at most 365 days of age': the record contradicts
+    itself, so the field does not exclude a 3-month-old; a criterion that does not admit the age leaves it as it was."""
+    infants = criterion(INCLUSION, 1, "Patient is ≤ 365 days of age at the time of diagnosis")
+    field = {"minimum_age": fact("minimum_age", "1 Year")}
+    assessment = reasoner.assess("My son is 3 months old. Can he join?", [infants], field)
+    assert assessment.decision is Decision.UNDECIDED
+    assert "admits this age" in assessment.findings[0].reason
+    older = {"minimum_age": fact("minimum_age", "3 Years")}
+    toddler = reasoner.assess("My son is 2 years old. Can he join?", [infants], older)
+    assert toddler.decision is Decision.EXCLUDED  # no criterion admits a 2-year-old: the field stands
+    adults = criterion(INCLUSION, 1, "Age 18 years or older")
+    oldest = {"maximum_age": fact("maximum_age", "80 Years")}
+    assert reasoner.assess("I'm 82. Too old?", [adults], oldest).decision is Decision.EXCLUDED  # no contradiction
+
+
+def test_a_bracket_that_gives_the_reference_limit_is_not_a_bound(reasoner: EligibilityReasoner) -> None:
+    liver = [
+        criterion(
+            EXCLUSION,
+            3,
+            "Liver aminotransferases >3 times the upper limit of the reference range (upper normal limit AST or "
+            "ALT >=40 units/L)",
+        )
+    ]
+    decision = reasoner.assess("My ALT is 110 U/L. Does that exclude me?", liver, {}).decision
+    assert decision is not Decision.EXCLUDED  # 110 >= 40 is the reference limit's value, not the exclusion
+    later = [criterion(EXCLUSION, 4, "Liver dysfunction (ALT > 2.5 x ULN, or bilirubin > 40 umol/L)")]
+    assert_decides(reasoner, "My bilirubin is 55 umol/L. Can I join?", later, Decision.EXCLUDED)
+
+
+def test_such_that_narrows_the_condition(reasoner: EligibilityReasoner) -> None:
+    lung = [criterion(EXCLUSION, 7, "Have lung disease such that function is limited.")]
+    assert_decides(reasoner, "I had pneumonia two months ago and recovered. Can I join?", lung, Decision.UNDECIDED)
+
+
+def test_a_window_after_a_list_dates_every_item_of_it(reasoner: EligibilityReasoner) -> None:
+    """'Unstable angina, heart attack or stroke in the past 3 months': the window is the list's, not the last item's
+    (only a ', without ...' phrase after a window is outside it)."""
+    recent = [criterion(EXCLUSION, 4, "Unstable angina, heart attack or stroke in the past 3 months")]
+    assert_decides(reasoner, "I had a heart attack five months ago. Is that too recent?", recent, Decision.ALLOWED)
+    assert_decides(reasoner, "I had a heart attack five weeks ago. Is that too recent?", recent, Decision.EXCLUDED)
+
+
+def test_the_number_of_another_items_window_does_not_leave_a_windowed_item_undecided(
+    reasoner: EligibilityReasoner,
+) -> None:
+    creams = [
+        criterion(
+            EXCLUSION,
+            4,
+            "Use of herbal creams or ointments for pain relief within 48 hours, capsaicin within 6 months, or "
+            "systemic corticosteroids within 3 months before the baseline period",
+        )
+    ]
+    assert_decides(reasoner, "I used capsaicin cream about 4 months ago. Too recent?", creams, Decision.EXCLUDED)
+    assert_decides(reasoner, "I used capsaicin cream about 8 months ago. Too recent?", creams, Decision.ALLOWED)
