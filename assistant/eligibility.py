@@ -1987,6 +1987,14 @@ _NARROWING_CLAUSE = (
     r"such\s+that|to\s+(?:an|the)\s+extent\s+that|severe\s+enough\s+to"
     r"|(?:likely\s+to\s+be\s+)?(?:exacerbated|worsened|aggravated|triggered)\s+by"
     r"|as\s+(?:the|a|its)\s+(?:primary|main|principal|predominant|leading)"
+    # "hypersensitivity AFTER PREVIOUS ADMINISTRATION of diphtheria ... vaccines": a reaction to that, not any allergy
+    r"|(?:after|following)\s+(?:a\s+|any\s+)?(?:previous|prior|earlier)\s+(?:administration|doses?|vaccination|exposure)"
+)
+# "as the primary/main ... disease" and the words a question says it with.
+_RANK_LINK = re.compile(r"as\s+(?:the|a|its)\s", re.IGNORECASE)
+_SAYS_RANK = re.compile(
+    r"\b(?:primary|primarily|main|mainly|principal|principally|predominant|predominantly|chiefly|mostly|leading)\b",
+    re.IGNORECASE,
 )
 _COORDINATED = re.compile(r"[ \t]*(?:/|\bor\b|\band\b)", re.IGNORECASE)
 _NARROWING_LINK = re.compile(rf"^(?:{_NARROWING_CLAUSE})$", re.IGNORECASE)
@@ -1995,11 +2003,12 @@ _NARROWING_LINK = re.compile(rf"^(?:{_NARROWING_CLAUSE})$", re.IGNORECASE)
 _POST_MODIFIER = re.compile(
     # "allergy OR HYPERSENSITIVITY to Epiceram": the phrase after a coordinated pair narrows both
     r"(?:[ \t]*(?:/|\bor\b|\band\b)[ \t]*[^\W\d_][\w'-]*)?"
-    r"(?:[ \t]*\([^()\n]{1,20}\))?"  # its acronym: "Chronic Obstructive Pulmonary Disease (COPD) as the primary"
+    r"\)?(?:[ \t]*\([^()\n]{1,20}\))?"  # its acronym, or the mention is it: "Chronic ... Disease (COPD) as the"
     r"(?:[ \t]+(?:therapy|therapies|treatments?|agents?|drugs?|medications?))?"  # "anticancer THERAPY targeting"
     r"[ \t]+(to|of|involving|affecting|requiring|targeting|against|directed\s+(?:against|at)"
     rf"|{_NARROWING_CLAUSE})"
-    r"[ \t\n]+((?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*[ \t\n]*){1,5})",
+    # what it narrows to, a list included ("of diphtheria, tetanus, pertussis"), up to the next "or"/"and"
+    r"[ \t\n]+((?:(?!(?:or|and|nor)\b)[^\W\d_][\w'-]*(?:[ \t\n]*,)?[ \t\n]*){1,5})",
     re.IGNORECASE,
 )
 # The same for a place on the body named as a site: "scars AT THE SITE OF sensor placement", "tattoo IN THE AREA OF
@@ -2032,12 +2041,14 @@ def _restrictive_phrase(span: Span, text: str, question: str, vocabulary: Vocabu
     asked = [w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 2]
     if any(same_word(a, b) for a in asked for b in content):
         return None
+    if _RANK_LINK.match(found.group(1)) and _SAYS_RANK.search(question):
+        return None  # "as the primary disease" and "it's mainly the COPD": the question says which comes first
     start, end = found.span(2)
     named = [c for m in mentions_of(vocabulary, text) if start <= m.start and m.end <= end for c in m.concept_ids]
     said = [c for m in mentions_of(vocabulary, question) for c in m.concept_ids]
     if any(vocabulary.relation(a, b) is not None for a in said for b in named):
         return None
-    return f"{found.group(1).lower()} {' '.join(found.group(2).split())}"
+    return f"{found.group(1).lower()} {' '.join(found.group(2).split()).rstrip(',')}"
 
 
 def _same_subject(near: str, word: str, question: str, modifier: Modifier) -> bool:

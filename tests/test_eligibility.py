@@ -1277,3 +1277,49 @@ def test_the_number_of_another_items_window_does_not_leave_a_windowed_item_undec
     ]
     assert_decides(reasoner, "I used capsaicin cream about 4 months ago. Too recent?", creams, Decision.EXCLUDED)
     assert_decides(reasoner, "I used capsaicin cream about 8 months ago. Too recent?", creams, Decision.ALLOWED)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "decision"),
+    [
+        (
+            "Chronic Obstructive Pulmonary Disease (COPD) as the primary disease",
+            "He has asthma-COPD overlap; the asthma drives his attacks. Eligible?",
+            Decision.UNDECIDED,
+        ),
+        (
+            "History of allergy or hypersensitivity to Epiceram, Elidel, or ingredients therein.",
+            "She has mild asthma. Is that okay?",
+            Decision.UNDECIDED,
+        ),
+        (
+            "Known hypersensitivity after previous administration of diphtheria, tetanus, pertussis or polio vaccines.",
+            "She has a cow's milk protein allergy. Can she be vaccinated in the study?",
+            Decision.UNDECIDED,
+        ),
+        (
+            "Known hypersensitivity after previous administration of diphtheria, tetanus, pertussis or polio vaccines.",
+            "She had a bad allergic reaction after a previous tetanus vaccine. Can she join?",
+            Decision.EXCLUDED,
+        ),
+        # "of" after a coordinated noun belongs to that noun: pregnancy itself is excluded.
+        (
+            "Pregnancy or women of childbearing potential not using effective contraception",
+            "Is pregnancy exclusionary?",
+            Decision.EXCLUDED,
+        ),
+    ],
+)
+def test_a_narrowing_phrase_after_the_mention_its_acronym_or_a_coordinated_pair(
+    reasoner: EligibilityReasoner, text: str, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 1, text)], decision)
+
+
+def test_a_question_that_says_which_disease_comes_first_speaks_to_as_the_primary_disease(
+    reasoner: EligibilityReasoner,
+) -> None:
+    primary = [criterion(EXCLUSION, 1, "Chronic Obstructive Pulmonary Disease (COPD) as the primary disease")]
+    assert_decides(
+        reasoner, "I have COPD and a bit of asthma, but it's mainly the COPD. Eligible?", primary, Decision.EXCLUDED
+    )
