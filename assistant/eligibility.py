@@ -874,7 +874,7 @@ class EligibilityReasoner:
             reason = _NUMBER_REASON
             return Decision.UNDECIDED, span, reason
         masked = _masked(chunk.text, mentions_of(self.vocabulary, chunk.text), span)
-        verdict = _modifier_verdict(span, masked, question)
+        verdict = _modifier_verdict(span, masked, question, topic.span)
         if verdict is not None:
             return verdict
         # Only for what the vocabulary names: a word it does not know ("beard") is matched as written, and the
@@ -1539,9 +1539,32 @@ def _measure_at(comparisons: Sequence[Any], bound: Span) -> str:
     return next((c.measure for c in comparisons if tuple(c.span) == (bound.start, bound.end)), "")
 
 
+_QUESTION_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_NEAR_TOPIC_WORDS = 1
+
+
+def _other_nouns_modifiers_masked(question: str, topic: Span | None) -> str:
+    """The question with each word that stands before another noun, well before the topic ("the LOCAL hospital
+    gave him one dose of vincristine and 4 days of dexamethasone"), blanked: it qualifies that noun. Words after the
+    topic ("asthma, well controlled") or with at most one word between ("local anaesthetic cream") are kept."""
+    if topic is None:
+        return question
+    words = list(_QUESTION_WORD.finditer(question))
+    masked = list(question)
+    for index, word in enumerate(words[:-1]):
+        if word.end() > topic.start:
+            break
+        following = words[index + 1]
+        before_topic = sum(1 for w in words if word.end() <= w.start() < topic.start)
+        adjacent = question[word.end() : following.start()].strip() == ""
+        if adjacent and before_topic > _NEAR_TOPIC_WORDS and following.group().lower() not in STOPWORDS:
+            masked[word.start() : word.end()] = " " * (word.end() - word.start())
+    return "".join(masked)
+
+
 def _contradicted(topic: Topic, chunk: Chunk, span: Span, clause: Span, question: str) -> Finding | None:
     """The question says the opposite of what the requirement asks ("non-squamous" and "squamous")."""
-    state = _modifier_verdict(span, chunk.text, question)
+    state = _modifier_verdict(span, chunk.text, question, topic.span)
     if state is not None and state[0] is Decision.ALLOWED:
         return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "the criterion requires the opposite")
     opposite = _opposite_in_clause(chunk.text[clause.start : clause.end], question)
@@ -1899,14 +1922,18 @@ def _masked(text: str, named: Sequence[Any], keep: Span) -> str:
     return "".join(chars)
 
 
-def _modifier_verdict(span: Span, text: str, question: str) -> tuple[Decision, Span, str] | None:
+def _modifier_verdict(
+    span: Span, text: str, question: str, topic: Span | None = None
+) -> tuple[Decision, Span, str] | None:
     """A modifier next to the mention ("uncontrolled asthma", "HER2-negative"): confirmed, contradicted or left
-    open by the question. Returned from the point of view of an exclusion: EXCLUDED = the person is caught."""
+    open by the question, where the question says it of the topic (`topic`: its span in the question), not of
+    another noun ("the LOCAL hospital gave him dexamethasone" says nothing of systemic use). Returned from the point
+    of view of an exclusion: EXCLUDED = the person is caught."""
     start = max(text.rfind(b, 0, span.start) for b in (";", ".", "\n", ":")) + 1
     after = text[span.end : span.end + 80]  # "(HIV) infection that is not well controlled": the rest of the clause
     cut = _AFTER_BREAK.search(after)
     near = (text[max(start, span.start - 60) : span.start] + " " + after[: cut.start() if cut else None]).lower()
-    lowered = question.lower()
+    lowered = _other_nouns_modifiers_masked(question, topic).lower()
     for modifier in modifiers():
         word = modifier.found(near, modifier.words)
         if word is None:
@@ -2063,13 +2090,26 @@ def _same_subject(near: str, word: str, question: str, modifier: Modifier) -> bo
 
 
 def _repeats_bounds(text: str, clause: Span, mention: Span, question: str) -> bool:
-    """The question names the same grade, stage or count as the criterion ("GOLD stage IV", "more than one")."""
+    """The question names the same grade, stage or count as the criterion ("GOLD stage IV", "more than one"), or
+    the same class letters ("Child-Pugh class B" for "class B or C" is caught; "Child-Pugh A" is not)."""
     near = text[max(clause.start, mention.start - 40) : min(clause.end, mention.end + 40)]
     bounds = {m.group(0).strip("<>≤≥= ").lower() for m in _BOUND_NUMBER.finditer(near)}
     asked = {w.lower() for w in re.findall(r"[\w.]+", question)} | {
         str(_WORD_NUMBERS[w.lower()]) for w in re.findall(r"[A-Za-z]+", question) if w.lower() in _WORD_NUMBERS
     }
+    letters = {letter for m in _CLASS_LETTERS.finditer(near) for letter in re.findall(r"\b[A-E]\b", m.group(0))}
+    said_letters = set(re.findall(r"(?<![\w'])[A-E](?![\w'])", question)) - {"A"} | set(_ASKED_CLASS.findall(question))
+    if letters:
+        return bool(letters & said_letters) and not bounds - asked
     return bool(bounds) and bounds <= asked
+
+
+# A class named by letters ("Childs Pugh class B or C", "stage A"); the question's own class letter, also the one
+# right after a scale's name ("Child-Pugh A").
+_CLASS_LETTERS = re.compile(
+    r"\b(?i:class(?:es)?|stages?|grades?|types?|categor(?:y|ies))\s+[A-E](?:\s*(?:,|or|and|/|-|to)\s*[A-E])*\b"
+)
+_ASKED_CLASS = re.compile(r"(?:\b(?i:class|stage|grade|type|category)\s+|[a-z]-?(?i:pugh)\s+)([A-E])\b")
 
 
 def _requires_absence(constraints: CriterionConstraints) -> bool:
@@ -2089,7 +2129,10 @@ def _has_quantity(constraints: CriterionConstraints, clause: Span, mention: Span
     times = [w.span for w in constraints.windows]
     regions = ((max(start, mention.start - 40), mention.start), (mention.end, mention.end + 40))
     return any(
-        not _overlaps(found.span(), times) for lo, hi in regions for found in _BOUND_NUMBER.finditer(text, lo, hi)
+        not _overlaps(found.span(), times)
+        for lo, hi in regions
+        for pattern in (_BOUND_NUMBER, _CLASS_LETTERS)
+        for found in pattern.finditer(text, lo, hi)
     )
 
 

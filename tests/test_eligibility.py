@@ -1323,3 +1323,33 @@ def test_a_question_that_says_which_disease_comes_first_speaks_to_as_the_primary
     assert_decides(
         reasoner, "I have COPD and a bit of asthma, but it's mainly the COPD. Eligible?", primary, Decision.EXCLUDED
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # "local" qualifies the pharmacy, not the tablets: it is not the opposite of "systemic" here
+        ("The local pharmacy sent my prednisone tablets, I take them daily. Can I join?", Decision.EXCLUDED),
+        ("I only use a topical hydrocortisone. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_an_opposite_word_counts_only_where_it_qualifies_the_topic(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    steroids = [criterion(EXCLUSION, 5, "Current systemic corticosteroid therapy")]
+    assert_decides(reasoner, question, steroids, decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I have cirrhosis. Can I join?", Decision.UNDECIDED),
+        ("I have Child-Pugh A cirrhosis. Can I join?", Decision.UNDECIDED),  # another class: never excluded
+        ("I have Child-Pugh class B cirrhosis. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_a_class_named_by_letters_bounds_the_condition(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    liver = [criterion(EXCLUSION, 2, "Advanced liver disease: Childs Pugh class B or C cirrhosis, recurrent bleeding")]
+    assert_decides(reasoner, question, liver, decision)
