@@ -111,6 +111,16 @@ SETS: dict[str, EvalSet] = {
         targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
     ),
+    "unseen-dev6": EvalSet(
+        "unseen-dev6",
+        UNSEEN / "dev6.jsonl",
+        (UNSEEN / "records" / "dev6",),
+        # Written 2026-12-02 (sixth session) from 6 more ctgov-more and 14 bulk-xml records, balanced verdicts with
+        # everyday questions alongside lay wording, brand names, class relations, near misses, windows and exceptions,
+        # committed before the system was run on it (eval/data/unseen/DEV6.md). Its first run is a held-out reading.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (6 API v2, 14 classic XML), everyday questions and traps; development after first reading",
+    ),
 }
 
 
