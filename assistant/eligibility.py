@@ -1540,6 +1540,22 @@ def _measure_at(comparisons: Sequence[Any], bound: Span) -> str:
 
 
 _QUESTION_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def _leading_modifier(mention: str, question: str, topic: Span | None) -> str:
+    """The first word of a mention the vocabulary names whole ("Severe sepsis", an entry term of Sepsis), when it is
+    a modifier the asker's words leave out ("I have sepsis"): it narrows the criterion as one before the mention
+    would. Not for an acronym the asker used ("SCID" is severe combined immunodeficiency by name)."""
+    if topic is None:
+        return ""
+    first = mention.split(maxsplit=1)[0].lower() if mention.strip() else ""
+    asked = question[topic.start : topic.end]
+    if not first or asked.isupper() or first in asked.lower():
+        return ""
+    single = {w for m in modifiers() for w in m.words if " " not in w}
+    return f" {first}" if first in single else ""
+
+
 _NEAR_TOPIC_WORDS = 1
 
 
@@ -1933,6 +1949,7 @@ def _modifier_verdict(
     after = text[span.end : span.end + 80]  # "(HIV) infection that is not well controlled": the rest of the clause
     cut = _AFTER_BREAK.search(after)
     near = (text[max(start, span.start - 60) : span.start] + " " + after[: cut.start() if cut else None]).lower()
+    near += _leading_modifier(text[span.start : span.end], question, topic)
     lowered = _other_nouns_modifiers_masked(question, topic).lower()
     for modifier in modifiers():
         word = modifier.found(near, modifier.words)

@@ -1353,3 +1353,22 @@ def test_a_class_named_by_letters_bounds_the_condition(
 ) -> None:
     liver = [criterion(EXCLUSION, 2, "Advanced liver disease: Childs Pugh class B or C cirrhosis, recurrent bleeding")]
     assert_decides(reasoner, question, liver, decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I have sepsis. Can I join?", Decision.UNDECIDED),  # "Severe sepsis" is an entry term of Sepsis
+        ("I had severe sepsis last month. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_a_modifier_the_vocabulary_folds_into_the_name_still_narrows(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    sepsis = [criterion(EXCLUSION, 1, "Severe sepsis or septic shock")]
+    assert_decides(reasoner, question, sepsis, decision)
+
+
+def test_an_acronym_the_asker_uses_is_the_name_with_its_modifier(reasoner: EligibilityReasoner) -> None:
+    scid = [criterion(EXCLUSION, 1, "Severe combined immunodeficiency")]
+    assert_decides(reasoner, "My son has SCID. Can he join?", scid, Decision.EXCLUDED)
