@@ -220,11 +220,14 @@ class LexicalIndex:
         return self.passages.chunks(trial_id)
 
     @cached_property
-    def _length_norm(self) -> np.ndarray:
-        """k1 * (1 - b + b * length / average length), per passage."""
-        lengths = self.stats.lengths.astype(np.float64)
-        average = float(lengths.mean()) if len(lengths) else 1.0
-        return (K1 * ((1 - B) + B * lengths / average)).astype(np.float32)
+    def _average_length(self) -> float:
+        lengths = self.stats.lengths
+        return float(lengths.mean(dtype=np.float64)) if len(lengths) else 1.0
+
+    def _length_norm(self, rows: np.ndarray) -> np.ndarray:
+        """k1 * (1 - b + b * length / average length) of these passages: computed for the rows a search touches,
+        so a question about one trial does not build the array for all 3.8 million passages of 100,000 trials."""
+        return (K1 * ((1 - B) + B * self.stats.lengths[rows] / self._average_length)).astype(np.float32)
 
     @property
     def _doc_freq(self) -> np.ndarray:
@@ -316,7 +319,7 @@ class LexicalIndex:
 
     def _weight(self, term: int, tf: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Lucene BM25 of one term in these passages, given its counts there."""
-        return self._idf[term] * tf / (tf + self._length_norm[rows])
+        return self._idf[term] * tf / (tf + self._length_norm(rows))
 
     # ---- on disk --------------------------------------------------------------------------------
     @classmethod
