@@ -119,7 +119,8 @@ SETS: dict[str, EvalSet] = {
         # everyday questions alongside lay wording, brand names, class relations, near misses, windows and exceptions,
         # committed before the system was run on it (eval/data/unseen/DEV6.md). Its first run is a held-out reading.
         targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
-        about="20 further real records (6 API v2, 14 classic XML), everyday questions and traps; development after first reading",
+        about="20 further real records (6 API v2, 14 classic XML), everyday questions and traps; "
+        "development after first reading",
     ),
 }
 

@@ -1372,3 +1372,79 @@ def test_a_modifier_the_vocabulary_folds_into_the_name_still_narrows(
 def test_an_acronym_the_asker_uses_is_the_name_with_its_modifier(reasoner: EligibilityReasoner) -> None:
     scid = [criterion(EXCLUSION, 1, "Severe combined immunodeficiency")]
     assert_decides(reasoner, "My son has SCID. Can he join?", scid, Decision.EXCLUDED)
+
+
+def test_a_criterion_stating_another_maximum_age_than_the_field_leaves_no_verdict(
+    reasoner: EligibilityReasoner,
+) -> None:
+    ages = [criterion(INCLUSION, 1, "Women between the age of 18 and 42 years will be candidates")]
+    field = {"maximum_age": fact("maximum_age", "32 Years")}
+    assert reasoner.assess("I'm 36. Am I too old?", ages, field).decision is Decision.UNDECIDED
+    assert reasoner.assess("I'm 45. Am I too old?", ages, field).decision is Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "decision"),
+    [
+        # Plain words that only partly match give no flat verdict, negated or not.
+        (
+            "I'm 45, healthy, and I don't take any medicines. Can I volunteer?",
+            (INCLUSION, "Non-uremic healthy volunteers who are not on immunosuppressive medications."),
+            Decision.UNDECIDED,
+        ),
+        # A promise for the study is not broken by not doing it now.
+        (
+            "I'm not on any birth control. Does that stop me?",
+            (INCLUSION, "Women of childbearing potential must agree to use an approved method of contraception."),
+            Decision.CONDITIONS,
+        ),
+        (
+            "I'm not on any birth control. Does that stop me?",
+            (INCLUSION, "Currently using an effective method of contraception."),
+            Decision.EXCLUDED,
+        ),
+    ],
+)
+def test_partial_words_and_promises_for_the_study(
+    reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(item[0], 8, item[1])], decision)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "decision"),
+    [
+        # A strain or type code before the mention names one kind of it.
+        (
+            "History of vaccination with an H5N1 influenza vaccine.",
+            "I had my regular flu shot three weeks ago. Can I join?",
+            Decision.UNDECIDED,
+        ),
+        (
+            "History of vaccination with an H5N1 influenza vaccine.",
+            "I had the H5N1 vaccine in 2020. Can I join?",
+            Decision.EXCLUDED,
+        ),
+        # "investigational"/"experimental" is a state the question must say.
+        (
+            "Received an investigational drug (including experimental biologic agents) within 30 days of entry",
+            "I had my flu jab four days ago. Does that matter?",
+            Decision.UNDECIDED,
+        ),
+        # "Treatment with X" without a tense: stopped long ago is neither caught nor cleared.
+        (
+            "Treatment with levodopa, dopamine agonists or any other antiparkinsonian medications.",
+            "He tried levodopa three years ago, but he's been off it since. Does that count?",
+            Decision.UNDECIDED,
+        ),
+        (
+            "Prior treatment with levodopa.",
+            "He tried levodopa three years ago, but he's been off it since. Does that count?",
+            Decision.EXCLUDED,
+        ),
+    ],
+)
+def test_kind_codes_investigational_agents_and_treatment_without_a_tense(
+    reasoner: EligibilityReasoner, text: str, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 3, text)], decision)
