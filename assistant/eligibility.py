@@ -2047,7 +2047,9 @@ def _modifier_verdict(
 
 # Adjective endings (secondary, prandial, nephrogenic, neurolytic, cutaneous, invasive): nouns before a mention
 # ("nervous system metastases") are part of a longer name the vocabulary did not join, not a narrower kind.
-_ADJECTIVE_ENDING = re.compile(r"(?:al|ic|ary|ous|ive|ar|ile|oid|ine)$")  # "-ine": neuroendocrine, uterine
+_ADJECTIVE_ENDING = re.compile(
+    r"(?:al|ic|ac|ary|ous|ive|ar|ile|oid|ine)$"
+)  # "-ine": neuroendocrine, uterine; "-ac": cardiac
 _COORDINATED_ADJECTIVE = re.compile(r"([^\W\d_]+)\s*(?:\bor\b|\band\b|/|,)\s*$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*)[ \t]+$")
 
@@ -2125,6 +2127,9 @@ _NARROWING_CLAUSE = (
     r"|as\s+(?:the|a|its)\s+(?:primary|main|principal|predominant|leading)"
     # "hypersensitivity AFTER PREVIOUS ADMINISTRATION of diphtheria ... vaccines": a reaction to that, not any allergy
     r"|(?:after|following)\s+(?:a\s+|any\s+)?(?:previous|prior|earlier)\s+(?:administration|doses?|vaccination|exposure)"
+    # "tattoos WHICH MAY INTERFERE with injection site reaction rating": only those that would
+    r"|(?:that|which)\s+(?:would|could|may|might|will|can|is\s+likely\s+to|are\s+likely\s+to)\s+(?:\w+\s+){0,2}?"
+    r"(?:interfere|affect|compromise|preclude|limit|impair|confound|prevent|hamper)\w*(?:\s+with)?"
 )
 # "as the primary/main ... disease" and the words a question says it with.
 _RANK_LINK = re.compile(r"as\s+(?:the|a|its)\s", re.IGNORECASE)

@@ -1448,3 +1448,24 @@ def test_kind_codes_investigational_agents_and_treatment_without_a_tense(
     reasoner: EligibilityReasoner, text: str, question: str, decision: Decision
 ) -> None:
     assert_decides(reasoner, question, [criterion(EXCLUSION, 3, text)], decision)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "decision"),
+    [
+        (
+            "Have a rash, dermatologic condition or tattoos which may interfere with injection site reaction rating",
+            "Both of my upper arms are covered in tattoos. Is that a problem?",
+            Decision.UNDECIDED,
+        ),
+        (
+            "Symptoms clearly compatible with non-cardiac chest pain, including musculoskeletal causes.",
+            "I get chest pain after meals; my GP is not sure if it is my heart. Am I the right kind of patient?",
+            Decision.UNDECIDED,
+        ),
+    ],
+)
+def test_a_relative_clause_of_consequence_and_an_ac_adjective_narrow(
+    reasoner: EligibilityReasoner, text: str, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 8, text)], decision)
