@@ -1334,7 +1334,7 @@ def _contradicting_criterion(finding: Finding, age: float, criteria: Sequence[Ch
     if limit is None:
         return None
     field_days, asked = limit * 365.25, Quantity(age * 365.25, "day")
-    minimum = finding.reason.startswith("the minimum")
+    minimum = finding.chunk.fact == "minimum_age"
     for chunk in criteria:
         bounds = [c.comparison for c in constraints_of(chunk.text).comparisons if c.measure == "age"]
         if chunk.section != INCLUSION or not bounds or not all(compare(asked, b) for b in bounds):

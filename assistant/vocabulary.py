@@ -672,10 +672,11 @@ _CACHE_FORMAT = 1
 
 
 def _cache_path() -> Path | None:
-    """The cache file for the shipped data, this Python (marshal's format is per version) and _CACHE_FORMAT;
-    None when the data cannot be read."""
+    """The cache file for the shipped data and this module's code, this Python (marshal's format is per version) and
+    _CACHE_FORMAT; None when the data cannot be read."""
     digest = hashlib.sha256()
     try:
+        digest.update(Path(__file__).read_bytes())  # the parsing code too: a change to it parses again
         for name in (CONCEPTS_FILE, TERMS_FILE, HPO_FILE):
             digest.update(resources.files(DATA_PACKAGE).joinpath(DATA_DIR).joinpath(name).read_bytes())
     except OSError:
