@@ -1618,8 +1618,12 @@ def _leading_modifier(mention: str, question: str, topic: Span | None) -> str:
     asked = question[topic.start : topic.end]
     if not first or asked.isupper() or first in asked.lower():
         return ""
-    single = {w for m in modifiers() for w in m.words if " " not in w}
-    return f" {first}" if first in single else ""
+    return f" {first}" if first in _single_word_modifiers() else ""
+
+
+@cache
+def _single_word_modifiers() -> frozenset[str]:
+    return frozenset(w for m in modifiers() for w in m.words if " " not in w)
 
 
 _NEAR_TOPIC_WORDS = 1
@@ -1632,14 +1636,15 @@ def _other_nouns_modifiers_masked(question: str, topic: Span | None) -> str:
     if topic is None:
         return question
     words = list(_QUESTION_WORD.finditer(question))
+    topic_index = next((i for i, w in enumerate(words) if w.start() >= topic.start), len(words))
     masked = list(question)
     for index, word in enumerate(words[:-1]):
         if word.end() > topic.start:
             break
         following = words[index + 1]
-        before_topic = sum(1 for w in words if word.end() <= w.start() < topic.start)
+        between = topic_index - index - 1  # words after this one and before the topic
         adjacent = question[word.end() : following.start()].strip() == ""
-        if adjacent and before_topic > _NEAR_TOPIC_WORDS and following.group().lower() not in STOPWORDS:
+        if adjacent and between > _NEAR_TOPIC_WORDS and following.group().lower() not in STOPWORDS:
             masked[word.start() : word.end()] = " " * (word.end() - word.start())
     return "".join(masked)
 

@@ -452,9 +452,11 @@ class _IndexWriter:
         rows = _Rows.joined(self.parts)
         self.parts.clear()
         indptr = np.concatenate([[0], np.cumsum(rows.lengths, dtype=np.int64)])
-        counts, vocab = _drop_unused_terms(TermCounts(rows.data, rows.indices, indptr), list(self.term_ids))
+        counts = TermCounts(rows.data, rows.indices, indptr)
+        counts, vocab, stats = _drop_unused_terms(
+            counts, list(self.term_ids), CorpusStats.of(counts, len(self.term_ids))
+        )
         row_bounds, byte_bounds = np.array(self.row_bounds, np.int64), np.array(self.byte_bounds, np.int64)
-        stats = CorpusStats.of(counts, len(vocab))
         np.save(self.scratch / "data.npy", counts.data)
         np.save(self.scratch / "indices.npy", counts.indices)
         np.savez(
@@ -518,11 +520,15 @@ def _term_counts(chunks: Iterable[Chunk], term_ids: dict[str, int]) -> Iterable[
         yield Counter(term_ids.setdefault(word, len(term_ids)) for word in words)
 
 
-def _drop_unused_terms(counts: TermCounts, vocab: list[str]) -> tuple[TermCounts, list[str]]:
-    """Words no passage has any more (their trials were replaced or removed) leave the vocabulary."""
-    used = np.bincount(counts.indices, minlength=len(vocab)) > 0
+def _drop_unused_terms(
+    counts: TermCounts, vocab: list[str], stats: CorpusStats
+) -> tuple[TermCounts, list[str], CorpusStats]:
+    """Words no passage has any more (their trials were replaced or removed) leave the vocabulary; the document
+    frequencies already counted say which (one pass over the term ids, not two)."""
+    used = stats.doc_freq > 0
     if used.all():
-        return counts, vocab
+        return counts, vocab, stats
     new_id = np.cumsum(used, dtype=np.int32) - 1
     kept = [term for term, keep in zip(vocab, used, strict=True) if keep]
-    return TermCounts(counts.data, new_id[counts.indices].astype(np.int32), counts.indptr), kept
+    remapped = TermCounts(counts.data, new_id[counts.indices].astype(np.int32), counts.indptr)
+    return remapped, kept, CorpusStats(stats.lengths, stats.doc_freq[used])
