@@ -129,6 +129,8 @@ class Topic:
     concepts: frozenset[str]
     words: tuple[str, ...]
     negated: bool
+    others: bool = False  # what a relative or someone else has, not the candidate
+    hypothetical: bool = False  # what may happen or is planned, not what is the case
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,8 @@ class EligibilityReasoner:
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
-            elif not topic.negated:
+            elif not topic.negated and not topic.others:
+                # A relative's condition no criterion names does not matter.
                 # Something the asker says they lack ("no inhalers for 30 years") that no criterion names cannot
                 # decide: a criterion requiring it would name it.
                 assessment.unmatched.append(topic.surface)
@@ -400,7 +403,17 @@ class EligibilityReasoner:
             words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
             concept_ids = self._vaccine_said_as_shot(mention.surface, question, mention.end) or mention.concept_ids
-            found.append(Topic(mention.surface, Span(*span), frozenset(concept_ids), words, negated_here))
+            found.append(
+                Topic(
+                    mention.surface,
+                    Span(*span),
+                    frozenset(concept_ids),
+                    words,
+                    negated_here,
+                    _overlaps(span, facts.others),
+                    _overlaps(span, facts.hypothetical),
+                )
+            )
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
         return [t for t in found if not any(self._narrower(u, t) for u in found if u is not t)]
 
@@ -464,8 +477,18 @@ class EligibilityReasoner:
         if not words:
             return None
         whole = Span(words[0][1], words[-1][2])
-        negated = _overlaps((whole.start, whole.end), _negated_spans(facts))
-        return Topic(question[whole.start : whole.end], whole, frozenset(), tuple(w for w, _, _ in words), negated)
+        span = (whole.start, whole.end)
+        negated = _overlaps(span, _negated_spans(facts))
+        others, hypothetical = _overlaps(span, facts.others), _overlaps(span, facts.hypothetical)
+        return Topic(
+            question[whole.start : whole.end],
+            whole,
+            frozenset(),
+            tuple(w for w, _, _ in words),
+            negated,
+            others,
+            hypothetical,
+        )
 
     def _clipped(self, words: tuple[str, ...]) -> frozenset[str]:
         """Words no vocabulary knows that may be clipped lay forms ("chemo", "radio"): matched as prefixes."""
@@ -494,8 +517,11 @@ class EligibilityReasoner:
         strong = _drop_other_mentions(strong, question)
         numbers = _unused_numbers(question, taken, facts)
         findings = [
-            _partial_words_undecided(
-                topic, replace(self._decide(topic, h, question, facts, numbers, studied), how=_how(h))
+            _as_experienced(
+                topic,
+                _partial_words_undecided(
+                    topic, replace(self._decide(topic, h, question, facts, numbers, studied), how=_how(h))
+                ),
             )
             for h in strong
         ]
@@ -1776,6 +1802,50 @@ def _minus(span: tuple[int, int], hole: tuple[int, int] | None) -> list[tuple[in
     if hole is None:
         return [span]
     return [part for part in ((span[0], hole[0]), (hole[1], span[1])) if part[0] < part[1]]
+
+
+# A criterion clause that speaks of people other than the participant: relatives, household, contacts.
+_ABOUT_OTHERS = re.compile(
+    r"\b(?:famil(?:y|ies|ial)|relatives?|kindred|pedigree|first[- ]degree|second[- ]degree|siblings?|parents?|mothers?"
+    r"|fathers?|brothers?|sisters?|offspring|twins?|household|contacts?|spouses?|partners?|exposure|exposed"
+    r"|living\s+with|lives\s+with|caregivers?)\b",
+    re.IGNORECASE,
+)
+# A criterion clause that speaks of what is planned or will happen during the study: a plan can meet it.
+_ABOUT_PLANS = re.compile(
+    r"\b(?:plan(?:s|ned|ning)?|intend(?:s|ed)?|intention|intending|wish(?:es|ing)?|desir(?:e|es|ing)|anticipat\w*"
+    r"|expect(?:s|ed)?|scheduled|future|during\s+the\s+(?:study|trial|treatment)|throughout|for\s+the\s+duration"
+    r"|agree(?:s|d)?|willing|unwilling)\b",
+    re.IGNORECASE,
+)
+_OTHERS_REASON = "the criterion is about the participant's own history; the question names someone else's"
+_OTHERS_UNDECIDED_REASON = (
+    "the criterion speaks of relatives or others; who they are and what they had, as the criterion defines it, decides"
+)
+_OTHERS_REQUIRED_REASON = "the criterion asks this of the participant; the question names someone else's"
+_HYPOTHETICAL_REASON = "the question says this may happen; the criterion speaks of what is the case, so it decides only"
+_HYPOTHETICAL_REASON += " if it does"
+
+
+def _as_experienced(topic: Topic, finding: Finding) -> Finding:
+    """A relative's condition or a possible future event is not the candidate's present case (ConText's experiencer
+    and temporality): an exclusion of the participant's own history does not catch a relative's, a requirement is
+    not met by it, and a criterion about what is the case does not decide what may happen."""
+    if topic.negated or not (topic.others or topic.hypothetical):
+        return finding
+    clause = _clause_of(finding.span, finding.chunk.text)
+    text = finding.chunk.text[clause.start : clause.end]
+    if topic.others:
+        if _ABOUT_OTHERS.search(text):
+            decision, reason = Decision.UNDECIDED, _OTHERS_UNDECIDED_REASON
+        elif finding.chunk.section == EXCLUSION or finding.decision is Decision.EXCLUDED:
+            decision, reason = Decision.ALLOWED, _OTHERS_REASON
+        else:
+            decision, reason = Decision.UNDECIDED, _OTHERS_REQUIRED_REASON
+        return replace(finding, decision=decision, reason=reason, how="someone else's")
+    if finding.decision is not Decision.UNDECIDED and not _ABOUT_PLANS.search(text):
+        return replace(finding, decision=Decision.UNDECIDED, reason=_HYPOTHETICAL_REASON, how="may happen")
+    return finding
 
 
 def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:

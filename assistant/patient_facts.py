@@ -89,6 +89,10 @@ class PatientFacts:
     unmet: tuple[UnmetCircumstance, ...]
     healthy_volunteer: bool
     clauses: tuple[Span, ...]
+    # ConText's experiencer and temporality (Harkema et al., 2009): what a relative or someone else has, and what
+    # may happen rather than is the case ("I might get pregnant", "planning to start HRT").
+    others: tuple[Span, ...] = ()
+    hypothetical: tuple[Span, ...] = ()
 
 
 # --- age --------------------------------------------------------------------------------------------------------------
@@ -519,6 +523,110 @@ def _unmet(text: str) -> list[UnmetCircumstance]:
     return items
 
 
+# --- whose fact, and whether it is the case (ConText experiencer and hypothetical) ------------------------------------
+# Kinship and other people a question may speak of besides the candidate: closed-class English, like the pronouns.
+_OTHER_PERSON = (
+    r"(?:son|daughter|mother|mom|mum|mommy|mummy|father|dad|daddy|husband|wife|spouse|child|kid|baby|brother|sister"
+    r"|sibling|partner|boyfriend|girlfriend|fianc[eé]e?|grandmother|grandfather|grandma|granny|grandpa|grandparent"
+    r"|grandson|granddaughter|grandchild|aunt|auntie|uncle|nephew|niece|cousin|parent|relative|friend|neighbou?r"
+    r"|roommate|flatmate|colleague|coworker|twin|stepmother|stepfather|stepmom|stepdad|in-law)(?:s|es)?"
+)
+_POSSESSIVE_OTHER_RE = re.compile(
+    r"\b(?P<whose>my|our|his|her|their)\s+(?:(?:late|older|elder|younger|little|big|twin|biological|own|two|three|both)\s+)?"
+    r"(?P<who>" + _OTHER_PERSON + r")(?:'s|’s)?\b",
+    re.IGNORECASE,
+)
+# What a person "has" in the clause after them: a state or event verb (not "wants to join", "asked me").
+_STATE_VERB_RE = re.compile(
+    r"\s*(?:'s|’s|\s+(?:also\s+|both\s+|once\s+|recently\s+|just\s+)?(?:has|had|have|is|was|were|are|died|passed"
+    r"|got|gets|suffers|suffered|developed|battled|fought|survived|lives\s+with|lived\s+with|was\s+diagnosed"
+    r"|is\s+diagnosed|carries|carried|tested))\b",
+    re.IGNORECASE,
+)
+_FAMILY_CUE_RE = re.compile(
+    r"\bfamily\s+history\s+of\b|\b(?:runs|ran|run)\s+in\s+(?:my|our|the|his|her)\s+family\b"
+    r"|\bin\s+(?:my|our|his|her)\s+family\b",
+    re.IGNORECASE,
+)
+_JOIN_WORDS = (
+    r"join|eligible|qualif(?:y|ies)|participate|take\s+part|enrol+|sign\s+up|apply|be\s+(?:in|part|included|accepted"
+    r"|considered|a\s+candidate)|get\s+in|fit|be\s+a\s+(?:good\s+)?(?:fit|candidate)"
+)
+_THIRD_CANDIDATE_RE = re.compile(
+    r"\b(?:can|could|may|would|will|is|are|does|do|should|might)\s+(?:my\s+(?:\w+\s+)?(?P<kin>" + _OTHER_PERSON + r")"
+    r"|(?P<pro>he|she|they|him|her|them))\b[^.?!]{0,40}?\b(?:" + _JOIN_WORDS + r")"
+    r"|\bfor\s+(?:my\s+(?:\w+\s+)?(?P<kin2>" + _OTHER_PERSON + r")|(?P<pro2>him|her|them))\b"
+    r"|\bmy\s+(?:\w+\s+)?(?P<kin3>" + _OTHER_PERSON + r")\s+(?:wants|would\s+like|is\s+interested|is\s+thinking|hopes"
+    r"|is\s+hoping|asked|is\s+asking|might\s+(?:join|qualify))\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON_CANDIDATE_RE = re.compile(
+    r"\b(?:can|could|may|would|will|am|do|should|might)\s+i\b|\bi\s+(?:qualify|join|fit)\b|\bfor\s+me\b"
+    r"|\b(?:i'?m|i\s+am|i\s+have|i've|i\s+had)\b",
+    re.IGNORECASE,
+)
+
+
+def _candidate(text: str) -> tuple[str, str | None]:
+    """Who the eligibility question is about: ("third", kinship word or None for a pronoun), ("self", None), or
+    ("unknown", None)."""
+    third = _THIRD_CANDIDATE_RE.search(text)
+    if third is not None:
+        kin = third.group("kin") or third.group("kin2") or third.group("kin3")
+        return "third", kin.lower() if kin else None
+    if _FIRST_PERSON_CANDIDATE_RE.search(text):
+        return "self", None
+    return "unknown", None
+
+
+def _same_person(first: str, second: str) -> bool:
+    return first.rstrip("s") == second.rstrip("s")
+
+
+def _others(text: str) -> list[Span]:
+    """Clauses that say what someone other than the candidate has or had ("my aunt had breast cancer", "a family
+    history of diabetes"). A relative the question asks about ("My dad has COPD; can he join?") is the candidate."""
+    who, kin = _candidate(text)
+    spans: list[Span] = []
+    for found in _FAMILY_CUE_RE.finditer(text):
+        start = found.end() if found.group(0).lower().startswith("family") else _clause_start(text, found.start())
+        end = _rest_of_clause(text, found.end())[1] if start == found.end() else found.start()
+        if start < end:
+            spans.append(_trim(text, start, end))
+    for found in _POSSESSIVE_OTHER_RE.finditer(text):
+        if not _STATE_VERB_RE.match(text, found.end()) and not found.group(0).endswith(("'s", "’s")):
+            continue
+        person, mine = found.group("who").lower(), found.group("whose").lower() in ("my", "our")
+        if who == "unknown" or (who == "third" and mine and (kin is None or _same_person(kin, person))):
+            continue  # the person asked about, or a question that does not say who would join
+        spans.append(_rest_of_clause(text, found.start()))
+    return spans
+
+
+def _clause_start(text: str, end: int) -> int:
+    starts = [m.end() for m in _REST_STOP_RE.finditer(text, 0, end)]
+    return starts[-1] if starts else 0
+
+
+_HYPOTHETICAL_RE = re.compile(
+    r"\b(?:i|he|she|we|they)\s+(?:could|might|may|will|would)\s+(?:well\s+|possibly\s+|soon\s+)?(?:get|become|be"
+    r"|need|start|begin|develop|end\s+up|go\s+on|undergo|have\s+to)\b"
+    r"|\b(?:i'll|she'll|he'll|we'll|they'll)\s+(?:get|become|be|need|start|begin|go\s+on|undergo)\b"
+    r"|\b(?:plan|plans|planning|intend|intends|intending|want|wants|hope|hopes|hoping|wish|wishes|would\s+like|'d\s+like"
+    r"|thinking\s+(?:about|of)|considering|going|trying|try)\s+(?:to\s+)?(?:get|getting|become|becoming|be|have|having"
+    r"|start|starting|begin|beginning|conceive|conceiving|undergo|undergoing|take|taking|receive|receiving|use|using"
+    r"|go\s+on|going\s+on|try)\b"
+    r"|\bif\s+(?:i|he|she|we|they)\s+(?:get|gets|become|becomes|were\s+to|need|needs|end\s+up|decide\s+to)\b"
+    r"|\bin\s+case\b|\bwhat\s+if\b",
+    re.IGNORECASE,
+)
+
+
+def _hypothetical(text: str) -> list[Span]:
+    """What the asker says may happen or is planned, not what is the case now."""
+    return [_rest_of_clause(text, found.end()) for found in _HYPOTHETICAL_RE.finditer(text)]
+
+
 # --- healthy volunteer and clauses ------------------------------------------------------------------------------------
 _HEALTHY_RE = re.compile(
     r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|we\s+are)\s+(?:a\s+)?(?:perfectly\s+|completely\s+|totally\s+|generally"
@@ -569,6 +677,8 @@ def parse_question(text: str) -> PatientFacts:
         unmet=tuple(_unmet(text)),
         healthy_volunteer=_healthy_volunteer(text),
         clauses=split_clauses(text),
+        others=tuple(span for span in _others(text) if span[0] < span[1]),
+        hypothetical=tuple(span for span in _hypothetical(text) if span[0] < span[1]),
     )
 
 

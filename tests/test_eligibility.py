@@ -1469,3 +1469,42 @@ def test_a_relative_clause_of_consequence_and_an_ac_adjective_narrow(
     reasoner: EligibilityReasoner, text: str, question: str, decision: Decision
 ) -> None:
     assert_decides(reasoner, question, [criterion(EXCLUSION, 8, text)], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "criteria", "decision"),
+    [
+        # someone else's condition against the participant's own history: not caught
+        ("My aunt had breast cancer, can I join?", ["History of breast cancer"], Decision.ALLOWED),
+        ("I have a family history of diabetes. Am I eligible?", ["Diabetes mellitus"], Decision.ALLOWED),
+        # ... against a criterion about relatives: who and what, as the criterion defines it, decides
+        ("My aunt had breast cancer, can I join?", ["First-degree relative with breast cancer"], Decision.UNDECIDED),
+        (
+            "My husband has tuberculosis. Can I join?",
+            ["Household contact with active tuberculosis"],
+            Decision.UNDECIDED,
+        ),
+        # ... against a requirement: a relative's diagnosis does not meet it
+        ("My mother had Alzheimer's disease, can I join?", ["Diagnosis of Alzheimer's disease"], Decision.UNDECIDED),
+        # the relative the question asks about is the candidate
+        ("My dad had breast cancer; can he join?", ["History of breast cancer"], Decision.EXCLUDED),
+        # what may happen against what is the case: no verdict; against a criterion about plans: decided
+        ("I could get pregnant during the study, is that ok?", ["Pregnant or breastfeeding"], Decision.UNDECIDED),
+        (
+            "I'm planning to start hormone replacement therapy next year.",
+            ["Planned use of hormone replacement therapy during the study"],
+            Decision.EXCLUDED,
+        ),
+        (
+            "I'm planning to start hormone replacement therapy next year.",
+            ["Current use of hormone replacement therapy"],
+            Decision.UNDECIDED,
+        ),
+        ("I am pregnant. Can I join?", ["Pregnant or breastfeeding"], Decision.EXCLUDED),
+    ],
+)
+def test_whose_fact_and_whether_it_is_the_case(
+    reasoner: EligibilityReasoner, question: str, criteria: list[str], decision: Decision
+) -> None:
+    chunks = [criterion(EXCLUSION if "Diagnosis" not in c else INCLUSION, i, c) for i, c in enumerate(criteria, 1)]
+    assert_decides(reasoner, question, chunks, decision)

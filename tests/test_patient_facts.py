@@ -380,3 +380,40 @@ def test_a_number_beside_too_old_or_young_is_an_age(question: str, age: float | 
 )
 def test_an_age_when_something_happened_is_not_the_askers_age(question: str, age: float | None) -> None:
     assert parse_question(question).age == age
+
+
+@pytest.mark.parametrize(
+    ("question", "others"),
+    [
+        ("My aunt had breast cancer, can I join?", ["My aunt had breast cancer"]),
+        ("I'm 45 and my mother had Alzheimer's disease.", ["my mother had Alzheimer's disease"]),
+        ("I have a family history of colon cancer. Am I eligible?", ["colon cancer"]),
+        ("Diabetes runs in my family, can I join?", ["Diabetes"]),
+        ("My husband wants to join. His mother had a stroke.", ["His mother had a stroke"]),
+        ("Can my son join? My wife had lupus.", ["My wife had lupus"]),
+        # the relative asked about is the candidate, not someone else
+        ("My dad has COPD; can he join?", []),
+        ("My mother has Alzheimer's. Is this study right for her?", []),
+        ("Could my daughter take part? She has asthma.", []),
+        # a question that does not say who would join: the facts stay the candidate's
+        ("My father has diabetes.", []),
+    ],
+)
+def test_facts_of_someone_else(question: str, others: list[str]) -> None:
+    assert [quote(question, span) for span in parse_question(question).others] == others
+
+
+@pytest.mark.parametrize(
+    ("question", "hypothetical"),
+    [
+        ("I could get pregnant during the study, is that ok?", ["pregnant during the study"]),
+        ("I'm planning to start HRT next year.", ["HRT next year"]),
+        ("What if I need surgery while on the study?", ["I need surgery while on the study"]),
+        # a conditional that states the asker's case, and questions about oneself, are not hypothetical
+        ("Can I join if I have diabetes?", []),
+        ("Could I join? I want to know if my asthma matters.", []),
+        ("I had surgery in May.", []),
+    ],
+)
+def test_what_may_happen(question: str, hypothetical: list[str]) -> None:
+    assert [quote(question, span) for span in parse_question(question).hypothetical] == hypothetical
