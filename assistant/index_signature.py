@@ -23,6 +23,7 @@ Signature = dict[str, str | int]
 SIGNATURE_SETTINGS = {
     "embedding_model": ("embedding", "model"),
     "embed_max_tokens": ("embedding", "max_tokens"),
+    "embed_lookup_passages": ("embedding", "embed_lookup_passages"),
     "chunk_tokens": ("ingest", "chunk_tokens"),
     "chunk_overlap_tokens": ("ingest", "chunk_overlap_tokens"),
 }

@@ -51,7 +51,7 @@ class IngestSettings(_Group):
 
 
 class EmbeddingSettings(_Group):
-    """The passage embedder and how it is fed (model and max_tokens are part of the index signature)."""
+    """The passage embedder and how it is fed (model, max_tokens, embed_lookup_passages: in the index signature)."""
 
     model: str = Field(
         default=EMBEDDING_MODEL_ID, description="passage embedder, by registered name (built in: the offline MiniLM)"
@@ -65,6 +65,11 @@ class EmbeddingSettings(_Group):
     )
     vector_cache: bool = Field(
         default=True, description="reuse vectors of passages any earlier ingest embedded (vector-cache.sqlite)"
+    )
+    embed_lookup_passages: bool = Field(
+        default=False,
+        description="embed also the passages found by exact and lexical lookup (sites, contacts, officials, "
+        "identifiers, record fields); off, they are indexed for BM25 and lookups only, and ingest embeds less",
     )
 
 

@@ -37,12 +37,13 @@ from assistant.index_signature import (
 from assistant.offline_models import EMBEDDING_MODEL_ID, MiniLMEmbeddings
 from assistant.settings import Settings
 from assistant.vector_cache import PassageVectorCache
-from ingest.chunking import trial_fingerprint
+from ingest.chunking import needs_meaning, trial_fingerprint
 from ingest.records import Chunk, Outcome, Trial, chunk_with_shared_strings
 
 log = logging.getLogger(__name__)
 CATALOG_SUFFIX = "_catalog"
 META_SUFFIX = "_meta"
+LOOKUP_SUFFIX = "_lookup"  # passages without vectors (see ingest.chunking.needs_meaning)
 _GENERATION = "generation"
 _SIGNATURE = "signature"
 _WRITE_BATCH = 2000
@@ -201,6 +202,11 @@ class TrialStore:
             embedding_function=TrialQAEmbeddingFunction(settings.embedding.batch_size),  # type: ignore[arg-type]
             configuration={"hnsw": {"space": "cosine"}},
         )
+        # Passages found by lookup, not by meaning, when they are not embedded: the same rows and metadata as chunks,
+        # with a constant one-number vector (Chroma stores a vector per row; no search ever reads it).
+        self.lookup: Collection = self.client.get_or_create_collection(
+            settings.store.collection + LOOKUP_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+        )
         self.catalog: Collection = self.client.get_or_create_collection(
             settings.store.collection + CATALOG_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
@@ -217,6 +223,14 @@ class TrialStore:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._model_lock = threading.Lock()
         self._passage_cache: PassageVectorCache | None = None
+
+    def embedded(self, chunk: Chunk) -> bool:
+        """Whether this store gives the passage a vector (the rest sit in the lookup collection)."""
+        return self.settings.embedding.embed_lookup_passages or needs_meaning(chunk)
+
+    @property
+    def _chunk_collections(self) -> tuple[Collection, Collection]:
+        return self.chunks, self.lookup
 
     @property
     def embeddings(self) -> PassageEmbedder:
@@ -306,8 +320,13 @@ class TrialStore:
         documents = got["documents"] or []
         return Trial.model_validate_json(documents[0]) if documents else None
 
+    def stored_chunk_ids(self, trial_id: str) -> set[str]:
+        """Ids of every stored chunk of the trial, of any version, embedded or not."""
+        where = _of_trials([trial_id])
+        return {cid for collection in self._chunk_collections for cid in collection.get(where=where, include=[])["ids"]}
+
     def count_chunks(self) -> int:
-        return self.chunks.count()
+        return sum(collection.count() for collection in self._chunk_collections)
 
     # ---- writing -------------------------------------------------------------------------------
     def upsert(self, trial: Trial, chunks: Sequence[Chunk]) -> Outcome:
@@ -324,7 +343,7 @@ class TrialStore:
             if old_hashes.get(trial.trial_id) != new_hash
         ]
         if changed:
-            chunks = [c for _, trial_chunks, _ in changed for c in trial_chunks]
+            chunks = [c for _, trial_chunks, _ in changed for c in trial_chunks if self.embedded(c)]
             replaced = [trial.trial_id for trial, _, _ in changed if trial.trial_id in old_hashes]
             self._commit(changed, self.embed_chunks(chunks, replaced))
         return [
@@ -362,9 +381,10 @@ class TrialStore:
         filter on the hash made Chroma scan every chunk's hash, a cost that grew with the collection."""
         where = _of_trials([trial.trial_id for trial, _, _ in changed])
         current = {c.chunk_id for _, chunks, _ in changed for c in chunks}
-        stale = [cid for cid in self.chunks.get(where=where, include=[])["ids"] if cid not in current]
-        for begin in range(0, len(stale), _WRITE_BATCH):
-            self.chunks.delete(ids=stale[begin : begin + _WRITE_BATCH])
+        for collection in self._chunk_collections:
+            stale = [cid for cid in collection.get(where=where, include=[])["ids"] if cid not in current]
+            for begin in range(0, len(stale), _WRITE_BATCH):
+                collection.delete(ids=stale[begin : begin + _WRITE_BATCH])
 
     def embed_chunks(self, chunks: Sequence[Chunk], stored_trials: Sequence[str] = ()) -> dict[str, Any]:
         """Vectors by passage hash: from the stored version of `stored_trials` (catalogued trials being
@@ -392,14 +412,25 @@ class TrialStore:
         return self._passage_cache
 
     def _write_chunks(self, rows: Sequence[tuple[Chunk, str]], vectors: dict[str, Any] | None = None) -> None:
-        """Upsert (chunk, trial hash) rows with their vectors, in Chroma-sized batches."""
-        vectors = vectors if vectors is not None else self.embed_chunks([c for c, _ in rows])
-        for begin in range(0, len(rows), _WRITE_BATCH):
-            batch = rows[begin : begin + _WRITE_BATCH]
+        """Upsert (chunk, trial hash) rows, in Chroma-sized batches: embedded passages with their vectors, the
+        others into the lookup collection."""
+        dense = [(c, h) for c, h in rows if self.embedded(c)]
+        vectors = vectors if vectors is not None else self.embed_chunks([c for c, _ in dense])
+        for begin in range(0, len(dense), _WRITE_BATCH):
+            batch = dense[begin : begin + _WRITE_BATCH]
             self.chunks.upsert(
                 ids=[c.chunk_id for c, _ in batch],
                 documents=[c.text for c, _ in batch],
                 embeddings=np.array([vectors[passage_hash(c)] for c, _ in batch], dtype=np.float32),
+                metadatas=[chunk_metadata(c, trial_hash) for c, trial_hash in batch],
+            )
+        looked_up = [(c, h) for c, h in rows if not self.embedded(c)]
+        for begin in range(0, len(looked_up), _WRITE_BATCH):
+            batch = looked_up[begin : begin + _WRITE_BATCH]
+            self.lookup.upsert(
+                ids=[c.chunk_id for c, _ in batch],
+                documents=[c.text for c, _ in batch],
+                embeddings=np.ones((len(batch), 1), dtype=np.float32),
                 metadatas=[chunk_metadata(c, trial_hash) for c, trial_hash in batch],
             )
 
@@ -415,20 +446,24 @@ class TrialStore:
     def delete_trial(self, trial_id: str) -> None:
         self.catalog.delete(ids=[trial_id])
         self._bump_generation()
-        self.chunks.delete(where={"trial_id": trial_id})
+        for collection in self._chunk_collections:
+            collection.delete(where={"trial_id": trial_id})
 
     def repair(self) -> int:
         """Delete chunks no catalog entry vouches for (left by an interrupted ingest); returns how many."""
         valid = self.trial_hashes()
-        got = _get_all(self.chunks, ["metadatas"])
-        stale = [
-            cid
-            for cid, m in zip(got["ids"], _metadatas(got), strict=True)
-            if valid.get(str(m["trial_id"])) != m["trial_hash"]
-        ]
-        for begin in range(0, len(stale), _WRITE_BATCH):
-            self.chunks.delete(ids=stale[begin : begin + _WRITE_BATCH])
-        return len(stale)
+        removed = 0
+        for collection in self._chunk_collections:
+            got = _get_all(collection, ["metadatas"])
+            stale = [
+                cid
+                for cid, m in zip(got["ids"], _metadatas(got), strict=True)
+                if valid.get(str(m["trial_id"])) != m["trial_hash"]
+            ]
+            for begin in range(0, len(stale), _WRITE_BATCH):
+                collection.delete(ids=stale[begin : begin + _WRITE_BATCH])
+            removed += len(stale)
+        return removed
 
     # ---- reading -------------------------------------------------------------------------------
     def valid_chunks(self) -> list[Chunk]:
@@ -446,7 +481,8 @@ class TrialStore:
             where = _of_trials(wanted[begin : begin + _TRIALS_PER_READ])
             chunks += [
                 chunk_from_record(cid, doc, m)
-                for page in _pages(self.chunks, ["documents", "metadatas"], where)
+                for collection in self._chunk_collections
+                for page in _pages(collection, ["documents", "metadatas"], where)
                 for cid, doc, m in zip(page["ids"], page["documents"], _metadatas(page), strict=True)
                 if valid.get(str(m["trial_id"])) == m["trial_hash"]
             ]
@@ -512,14 +548,15 @@ class TrialStore:
     def _cached_trial_vectors(self, trial_chunks: Sequence[Chunk]) -> TrialVectors | None:
         """The trial's vectors from the passage-vector cache (a keyed SQLite read whose cost does not grow
         with the collection); None unless every passage is there."""
-        cache = self._cross_trial_cache() if trial_chunks else None
+        dense = [c for c in trial_chunks if self.embedded(c)]
+        cache = self._cross_trial_cache() if dense else None
         if cache is None:
             return None
-        hashes = [passage_hash(c) for c in trial_chunks]
+        hashes = [passage_hash(c) for c in dense]
         vectors = cache.get_many(hashes)
         if len(vectors) < len(set(hashes)):
             return None
-        return TrialVectors(chunks=list(trial_chunks), matrix=np.stack([vectors[h] for h in hashes]))
+        return TrialVectors(chunks=dense, matrix=np.stack([vectors[h] for h in hashes]))
 
     def _stored_trial_vectors(self, trial_id: str, trial_hash: str) -> TrialVectors:
         where: Any = {"$and": [{"trial_id": trial_id}, {"trial_hash": trial_hash}]}

@@ -32,6 +32,14 @@ _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
 CHUNKER_VERSION = 2
+# Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
+# name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
+# and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
+# time (sites alone are a quarter of the text of a real record with many sites) without helping dense retrieval.
+# Measured on the evaluation sets: leaving record fields out of the dense ranking also stops their short passages
+# from crowding criteria out of its top ranks. Results tables ("adverse events" for "side effects") stay embedded.
+LOOKUP_KINDS = frozenset({"site", "fact"})
+LOOKUP_SECTIONS = frozenset({"Locations", "Central Contacts", "Overall Officials", "Other Identifiers"})
 # A sub-heading saying what the items under it are ("Excluded within 30 days:", "Allowed:"), as opposed to a
 # category ("Concurrent Medication:", "Prior Treatment:") or a list of its own ("Patients with the following are
 # excluded:").
@@ -421,3 +429,9 @@ def split_criteria(text: str) -> list[_Item]:
     items of the same polarity. Items before any header belong to "Eligibility Criteria".
     """
     return _Splitter(text).run()
+
+
+def needs_meaning(chunk: Chunk) -> bool:
+    """Whether dense retrieval needs this passage's vector: criteria, summaries, descriptions, outcomes, arms, results
+    tables; not sites, contacts, officials, identifiers or record fields."""
+    return chunk.kind not in LOOKUP_KINDS and chunk.section not in LOOKUP_SECTIONS

@@ -36,6 +36,7 @@ def test_a_new_index_records_its_signature(small_qa: TrialQA) -> None:
     assert small_qa.store.stored_signature() == {
         "embedding_model": FAKE_EMBEDDER,
         "embed_max_tokens": 128,
+        "embed_lookup_passages": False,
         "chunk_tokens": 256,
         "chunk_overlap_tokens": 32,
         "chunker_version": CHUNKER_VERSION,

@@ -19,7 +19,7 @@ from assistant.service import TrialQA
 from assistant.settings import Settings
 from assistant.store import VECTOR_CACHE_FILE, TrialStore, passage_hash, passage_text
 from assistant.text import tokens
-from ingest.chunking import chunk_trial
+from ingest.chunking import chunk_trial, needs_meaning
 from ingest.loaders import load_file
 from ingest.records import Chunk
 from tests.conftest import CTGOV, SEED
@@ -32,8 +32,7 @@ def fresh(tmp_path: Path) -> TrialQA:
 
 
 def chunk_texts(store: TrialStore, trial_id: str) -> list[str]:
-    got = store.chunks.get(where={"trial_id": trial_id}, include=["documents"])
-    return list(got["documents"] or [])
+    return [c.text for c in store.catalogued_chunks([trial_id])]
 
 
 def test_reingest_of_unchanged_trial_adds_nothing(tmp_path: Path) -> None:
@@ -109,7 +108,7 @@ def test_replacing_a_trial_removes_its_old_version_and_leftovers_but_no_other_tr
     qa = fresh(tmp_path)
     other = CTGOV / "NCT00195091.json"
     qa.ingest([SEED, other], show_progress=False)
-    other_ids = set(qa.store.chunks.get(where={"trial_id": "NCT00195091"}, include=[])["ids"])
+    other_ids = qa.store.stored_chunk_ids("NCT00195091")
     leftovers = [c.model_copy(update={"chunk_id": c.chunk_id + "-orphan"}) for c in chunk_trial(load_file(SEED)[0])[:3]]
     qa.store._write_chunks([(c, "interrupted") for c in leftovers])
 
@@ -117,11 +116,11 @@ def test_replacing_a_trial_removes_its_old_version_and_leftovers_but_no_other_tr
     edited.write_text(SEED.read_text(encoding="utf-8").replace("Active tuberculosis.", "Active or latent TB."))
     qa.ingest([edited], show_progress=False)
 
-    stored = set(qa.store.chunks.get(where={"trial_id": SEED_ID}, include=[])["ids"])
+    stored = qa.store.stored_chunk_ids(SEED_ID)
     new_version = load_file(edited)[0]
     # Chunk ids derive from the trial's index version (its content under the store's chunking settings).
     assert stored == {c.chunk_id for c in chunk_trial(new_version, version=qa.store.version_of(new_version))}
-    assert set(qa.store.chunks.get(where={"trial_id": "NCT00195091"}, include=[])["ids"]) == other_ids
+    assert qa.store.stored_chunk_ids("NCT00195091") == other_ids
     assert qa.store.repair() == 0
 
 
@@ -203,11 +202,11 @@ def test_passages_another_trial_had_embedded_are_not_embedded_again(tmp_path: Pa
     report = reopened.ingest([sibling_path], show_progress=False)
 
     known = {passage_text(c) for c in chunk_trial(first)}
-    new = {passage_text(c) for c in chunk_trial(sibling)} - known
+    new = {passage_text(c) for c in chunk_trial(sibling) if needs_meaning(c)} - known
     assert report.added == ["NCT99999991"]
     assert new and sorted(counting.embedded) == sorted(new)
     # Reused vectors are the ones the model gives for that very passage, not a neighbour's.
-    by_hash = {passage_hash(c): passage_text(c) for c in chunk_trial(sibling)}
+    by_hash = {passage_hash(c): passage_text(c) for c in chunk_trial(sibling) if needs_meaning(c)}
     vectors = stored_vectors(reopened.store, "NCT99999991")
     assert set(vectors) == set(by_hash)
     expected = MiniLMEmbeddings().embed_array(list(by_hash.values()))
@@ -428,3 +427,25 @@ def test_a_fresh_process_answers_about_one_trial_without_reading_the_whole_catal
     got = fresh_process.retriever.search("latent TB", trial_id=SEED_ID)
     assert whole_catalog_reads == ["read"]  # a changed generation is read from the catalog and synced
     assert got[0].chunk.text == "Active or latent TB."
+
+
+def test_passages_found_by_lookup_are_stored_and_found_but_not_embedded(tmp_path: Path) -> None:
+    """Sites, contacts, officials and identifiers go to the lookup collection without a vector; BM25 and the
+    location answer still find them. With `embed_lookup_passages` every passage is embedded, as before."""
+    settings = Settings.at(tmp_path / "store")
+    counting = CountingEmbeddings()
+    qa = TrialQA(settings, store=TrialStore(settings, embeddings=counting))
+    qa.ingest([SEED], show_progress=False)
+    chunks = chunk_trial(load_file(SEED)[0])
+    lookup = [c for c in chunks if not needs_meaning(c)]
+    assert {c.kind for c in lookup} == {"site", "fact"}
+    assert not {passage_text(c) for c in lookup} & set(counting.embedded)
+    assert qa.store.lookup.count() == len(lookup) and qa.store.count_chunks() == len(chunks)
+    assert len(qa.store.valid_chunks()) == len(chunks)
+    answer = qa.ask("Is there a site in Chengdu?", trial_id=SEED_ID)
+    assert answer.citations and answer.citations[0].section == "Locations"
+
+    everything = Settings.at(tmp_path / "all", embedding={"embed_lookup_passages": True})
+    counting_all = CountingEmbeddings()
+    TrialQA(everything, store=TrialStore(everything, embeddings=counting_all)).ingest([SEED], show_progress=False)
+    assert {passage_text(c) for c in lookup} <= set(counting_all.embedded)
