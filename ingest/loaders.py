@@ -537,6 +537,7 @@ def _render_protocol(page: _Page, protocol: dict[str, Any]) -> None:
         "Basic Information",
         [
             ("status", "Status", status.get("overallStatus")),
+            ("why_stopped", "Why Stopped", status.get("whyStopped")),
             ("phase", "Phase", ", ".join(filter(None, map(_text, phases))) if isinstance(phases, list) else phases),
             ("enrollment", "Enrollment", enrollment.get("count")),
             ("enrollment_type", "Enrollment Type", enrollment.get("type")),
@@ -909,6 +910,7 @@ def _xml_protocol(root: Element) -> dict[str, Any]:
         },
         "statusModule": {
             "overallStatus": _enum(_x(root, "overall_status")),
+            "whyStopped": _x(root, "why_stopped"),
             "startDateStruct": {"date": _x(root, "start_date")},
             "completionDateStruct": {"date": _x(root, "completion_date")},
             "lastUpdatePostDateStruct": {"date": _x(root, "last_update_posted") or _x(root, "lastchanged_date")},

@@ -690,3 +690,17 @@ def test_every_real_record_loads_with_exact_spans() -> None:
     more = trials[:361]
     assert sum(1 for t in more if t.section("Results") is not None) == 71
     assert all(t.fact("participants_started") for t in more if t.section("Results") is not None)
+
+
+def test_why_a_study_stopped_is_a_record_field_in_json_and_xml() -> None:
+    stopped = study("NCT00000003", statusModule={"overallStatus": "TERMINATED", "whyStopped": "Slow accrual"})
+    (trial,) = load_bytes(json.dumps(stopped).encode(), "stopped.json")
+    assert facts(trial) == {"status": "TERMINATED", "why_stopped": "Slow accrual"}
+    assert_spans_exact(trial)
+    xml = CRAFTED_XML.replace(
+        "<overall_status>Active, not recruiting</overall_status>",
+        "<overall_status>Terminated</overall_status>\n  <why_stopped>Sponsor decision</why_stopped>",
+    )
+    (trial,) = load_bytes(xml.encode(), "stopped.xml")
+    assert (facts(trial)["status"], facts(trial)["why_stopped"]) == ("TERMINATED", "Sponsor decision")
+    assert_spans_exact(trial)

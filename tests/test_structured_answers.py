@@ -15,7 +15,7 @@ from assistant.records import Answer, ScoredChunk
 from assistant.retrieval import QueryExpander
 from assistant.settings import Settings
 from ingest.chunking import chunk_trial
-from ingest.loaders import load_file
+from ingest.loaders import load_bytes, load_file
 from ingest.records import Chunk, Trial
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -255,3 +255,18 @@ def test_every_citation_is_a_passage_the_answer_was_given(
         answer = ask(answerer, trials, trial_id, question)
         given = {s.chunk.chunk_id for s in answer.retrieved} | set(answer.consulted)
         assert all(c.chunk_id in given for c in answer.citations), (trial_id, answer.answer)
+
+
+@pytest.mark.parametrize("question", ["Why did this study end early?", "Why was the trial stopped?"])
+def test_why_a_study_stopped_is_answered_with_the_records_reason(question: str) -> None:
+    source = (FIXTURES / "NCT00501228.xml").read_text(encoding="utf-8")
+    assert "<overall_status>Terminated</overall_status>" in source
+    source = source.replace(
+        "<overall_status>Terminated</overall_status>",
+        "<overall_status>Terminated</overall_status>\n  <why_stopped>Slow accrual of eligible patients</why_stopped>",
+    )
+    trial = load_bytes(source.encode(), "NCT00501228.xml")[0]
+    answerer = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package())
+    answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, question)
+    assert "Terminated (TERMINATED)" in answer.answer and "Slow accrual of eligible patients" in answer.answer
+    assert sections(answer) == ["Basic Information", "Basic Information"]
