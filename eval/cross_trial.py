@@ -1,6 +1,11 @@
 """Evaluation of questions asked with no trial chosen (issue 18).
 
     python -m eval.cross_trial [--set eval/data/cross_trial_demo.jsonl] [--store DIR] [--out FILE.json]
+    python -m eval.cross_trial --set eval/data/cross_trial_ctgov_dev.jsonl --records ../shared/data/ctgov-more \
+        --store /tmp/store-ctgov
+
+A set over other records than the demo names them with `--records` (ingested into the store first; stored
+trials are skipped, so a second run reads only the questions).
 
 An item is a question (and optional explicit filters) whose gold is the set of trials that should be listed and,
 per trial, the verdict its own answer should give (null: not an eligibility question). Items are written by
@@ -147,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--store", help="index folder (default: $TRIALQA_STORE_DIR); the demo data is ingested if empty"
     )
+    parser.add_argument(
+        "--records", action="append", default=[], help="folder or file of records the set is about (repeatable)"
+    )
     parser.add_argument("--page-size", type=int)
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
@@ -155,7 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings.at(Path(args.store)) if args.store else Settings()
     qa = TrialQA(settings)
-    qa.ensure_demo_data(show_progress=False)
+    if args.records:
+        report_ingest = qa.ingest([Path(p) for p in args.records])
+        for line in report_ingest.errors:
+            print(f"not indexed: {line}")
+    else:
+        qa.ensure_demo_data(show_progress=False)
     report = run(qa, load_items(Path(args.set)), args.page_size)
     text = json.dumps(report, indent=1)
     if args.out:
