@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -516,6 +517,24 @@ class TermForms:
                 for part in dict.fromkeys(term.split("-")):
                     for stemmed in tokens(part, drop_stopwords=False):
                         self.by_part.setdefault(stemmed, []).append(number)
+        self._sorted_terms = sorted((term, number) for number, term in enumerate(lexical.vocab))
+        self._sorted_keys = [term for term, _ in self._sorted_terms]
+
+    def derived(self, word: str) -> list[int]:
+        """Indexed words derived from the same root ("smoke": smoker, smoking; "metastasis": metastases): the light
+        stemmer leaves such pairs apart, and a topic word must find them to tell which trials mention it."""
+        root = word[:-1] if word.endswith("e") and len(word) >= _MIN_ROOT + 1 else word
+        if len(root) < _MIN_ROOT or not root.isalpha():
+            return []
+        found: list[int] = []
+        for position in range(bisect_left(self._sorted_keys, root), len(self._sorted_keys)):
+            term, number = self._sorted_terms[position]
+            if not term.startswith(root):
+                break
+            ending = term[len(root) :]
+            if len(ending) <= _MAX_ENDING and (not ending or ending.isalpha()):
+                found.append(number)
+        return found
 
     def rows_with(self, phrase: Sequence[str]) -> np.ndarray | None:
         """Passages holding every word of the phrase (in any form), or the phrase hyphenated; None when the
@@ -523,7 +542,7 @@ class TermForms:
         lexical, count = self.lexical, self.lexical.passage_count
         hit: np.ndarray | None = None
         for word in dict.fromkeys(phrase):
-            forms = lexical.query_terms(word) + self.by_part.get(word, [])
+            forms = lexical.query_terms(word) + self.by_part.get(word, []) + self.derived(word)
             if not forms:
                 if word in STOPWORDS:
                     continue
@@ -681,8 +700,11 @@ class AcrossTrials:
         return _listing(question, chosen, topic, missing, entries, tally, page, size)
 
     def topic(self, question: str, filters: TrialFilters) -> Topic:
-        """The question without the words its filters came from, and the concepts left in it."""
-        text = _cut(question, filters.spans + filters.person_spans)
+        """The question without the words its filters came from (and "right now", which says when, not what),
+        and the concepts left in it."""
+        spans = filters.spans + filters.person_spans
+        spans += tuple(Span(m.start(), m.end()) for m in _WHEN_NOW.finditer(question))
+        text = _cut(question, spans)
         concepts = build_concepts(text, self.searcher.expander.groups, self.rules.eligibility_scaffolding)
         return Topic(text, tuple(concepts))
 
@@ -767,6 +789,12 @@ class AcrossTrials:
 
 
 _MAX_PAGE_SIZE = 50
+# "Now" in other words: when the question asks, not what it asks about.
+_WHEN_NOW = re.compile(
+    r"\b(?:right\s+now|at\s+the\s+moment|at\s+present|these\s+days|nowadays|at\s+this\s+time)\b", re.IGNORECASE
+)
+_MIN_ROOT = 4  # shortest root whose derived words are looked up ("smok"; not "age" -> "agent")
+_MAX_ENDING = 3  # longest ending a derived word may add ("-ers", "-ing", "-es")
 
 
 class _StoreSource:

@@ -458,6 +458,7 @@ class EligibilityReasoner:
         """The question's content words as one topic, when it names nothing the vocabulary knows ("a beard")."""
         words: list[tuple[str, int, int]] = []
         timing = [_minus(e.span, e.event_span) for e in facts.elapsed]  # "3 weeks ago" is not a topic word
+        timing += [[n.trigger_span] for n in facts.negated]  # nor is "never": it negates the topic
         for word, start, end in word_spans(question):
             span = (start, end)
             if any(_overlaps(span, parts) for parts in timing):
@@ -1014,7 +1015,10 @@ def _run_on_item(span: Span, text: str) -> Span:
 _WITHOUT_BEFORE = re.compile(
     r"\b(?:(?<!\bor\s)without|free\s+(?:of|from)|abstinent\s+from|abstain(?:s|ing)?\s+from|refrain(?:s|ing)?\s+from"
     r"|no\s+(?:prior\s+|previous\s+|known\s+)?(?:history|evidence|signs?|symptoms?|diagnosis)\s+of)\s+"
-    r"(?:any\s+)?(?:[\w()/-]+\s+){0,4}$",
+    r"(?:any\s+)?(?:[\w()/-]+\s+){0,4}$"
+    # A verb negated right before the mention: "who had not smoked", "have never received prior chemotherapy".
+    r"|\b(?:not|never)\s+(?:(?:have|has|had|be|been|currently|previously|ever|yet|received|taken|used|undergone|any"
+    r"|prior|previous|a|an)\s+){0,3}$",
     re.IGNORECASE,
 )
 
@@ -1905,6 +1909,7 @@ _DERIVATIONS = (
     "y",
 )
 _MIN_ROOT = 5
+_MIN_E_ROOT = 4  # "smok(e)": a root the silent -e was cut from; shorter ones ("car(e)", "dos(e)") are other words
 
 
 @lru_cache(maxsize=65536)
@@ -1929,10 +1934,16 @@ def same_word(first: str, second: str) -> bool:
     "heart" is not "heartburn")."""
     if first == second:
         return True
+    if _without_silent_e(first) == _without_silent_e(second) and min(len(first), len(second)) >= _MIN_E_ROOT:
+        return True  # the stemmer cut "-ing" from "smoking" and left "smoke" whole: "smok" is "smoke"
     (a, cut_a), (b, cut_b) = _root(first), _root(second)
     if not (cut_a or cut_b) or min(len(a), len(b)) < _MIN_ROOT:
         return False
     return a == b or ((a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3)
+
+
+def _without_silent_e(word: str) -> str:
+    return word[:-1] if word.endswith("e") else word
 
 
 def _word_hit(topic: Topic, chunk: Chunk, clipped: frozenset[str] = frozenset()) -> _TopicHit | None:

@@ -19,6 +19,8 @@ STOPWORDS = frozenset(
         "although",
         "because",
         "him",
+        "her",
+        "his",
         "hers",
         "us",
         "ours",

@@ -249,3 +249,31 @@ def test_cli_follow_up_with_listed_trials(
     assert json.loads(capsys.readouterr().out)["trial_id"] == SEED
     with pytest.raises(SystemExit):
         main(["ask", "the first one", "--listed", "NCT1,NCT2"])
+
+
+def test_a_topic_word_finds_the_words_derived_from_its_root(tmp_path: Path) -> None:
+    """ "smoke" must find trials that say "smokers" or "smoking" (the light stemmer keeps them apart), and not words
+    that merely begin the same way."""
+    from assistant.across_trials import TermForms
+    from assistant.lexical import LexicalIndex
+    from ingest.records import Chunk
+
+    texts = {"NCT1": "Current smokers", "NCT2": "Smoking within 12 months", "NCT3": "Smokestack work", "NCT4": "Rash"}
+    chunks = {
+        tid: [Chunk(chunk_id=f"{tid}:1", trial_id=tid, section="Exclusion Criteria", kind="criterion", text=text,
+                    start=0, end=len(text), criterion="1")]
+        for tid, text in texts.items()
+    }  # fmt: skip
+    index = LexicalIndex.empty().synced(
+        dict.fromkeys(texts, "h"), "test", lambda ids: [c for t in ids for c in chunks[t]], tmp_path / "bm25"
+    )
+    forms = TermForms(index)
+    rows = forms.rows_with(("smoke",))
+    assert rows is not None
+    assert [index.passages.trial_ids[i] for i in rows.nonzero()[0].tolist()] == ["NCT1", "NCT2"]
+
+
+def test_right_now_says_when_not_what(small_qa: TrialQA) -> None:
+    answer = listing(small_qa, "Which trials are recruiting right now?")
+    assert "right" not in answer.answer.lower().split("never mention")[-1]
+    assert SEED in answer.listed

@@ -1388,7 +1388,7 @@ def test_a_criterion_stating_another_maximum_age_than_the_field_leaves_no_verdic
     [
         # Plain words that only partly match give no flat verdict, negated or not.
         (
-            "I'm 45, healthy, and I don't take any medicines. Can I volunteer?",
+            "I'm 45, healthy, and I don't take any pills. Can I volunteer?",
             (INCLUSION, "Non-uremic healthy volunteers who are not on immunosuppressive medications."),
             Decision.UNDECIDED,
         ),
@@ -1508,3 +1508,41 @@ def test_whose_fact_and_whether_it_is_the_case(
 ) -> None:
     chunks = [criterion(EXCLUSION if "Diagnosis" not in c else INCLUSION, i, c) for i, c in enumerate(criteria, 1)]
     assert_decides(reasoner, question, chunks, decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "criteria", "decision"),
+    [
+        # a verb negated before the mention makes an inclusion require its absence
+        ("I had chemotherapy last year.", ["Have not received prior chemotherapy"], Decision.EXCLUDED),
+        ("I never had chemotherapy.", ["Have not received prior chemotherapy"], Decision.ALLOWED),
+        ("I currently smoke. Can I join?", ["Adults who had not smoked for at least one year"], Decision.UNDECIDED),
+        # the question's own negation word is not a topic word: with it out, every word is named
+        ("I have never smoked.", ["Has never smoked"], Decision.ALLOWED),
+        (
+            "I'm 45, healthy, and I don't take any medicines. Can I volunteer?",
+            ["Non-uremic healthy volunteers who are not on immunosuppressive medications."],
+            Decision.ALLOWED,
+        ),
+    ],
+)
+def test_a_requirement_of_absence_said_with_a_negated_verb(
+    reasoner: EligibilityReasoner, question: str, criteria: list[str], decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(INCLUSION, i, c) for i, c in enumerate(criteria, 1)], decision)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("smok", "smoke", True),
+        ("vaccin", "vaccine", True),
+        ("car", "care", False),
+        ("dos", "dose", False),
+        ("heart", "heartburn", False),
+    ],
+)
+def test_a_silent_e_cut_by_the_stemmer_is_the_same_word(first: str, second: str, same: bool) -> None:
+    from assistant.eligibility import same_word
+
+    assert same_word(first, second) is same
