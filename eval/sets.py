@@ -122,6 +122,18 @@ SETS: dict[str, EvalSet] = {
         about="20 further real records (6 API v2, 14 classic XML), everyday questions and traps; "
         "development after first reading",
     ),
+    "unseen-dev7": EvalSet(
+        "unseen-dev7",
+        UNSEEN / "dev7.jsonl",
+        (UNSEEN / "records" / "dev7",),
+        # Written 2026-12-02 from 8 more ctgov-more and 12 bulk-xml records in areas dev4-dev6 used little
+        # (dermatology, hepatology, ophthalmology, HIV, COPD, kidney, bone, vaccines, rare disease, paediatrics),
+        # balanced verdicts with about two thirds everyday questions and one third traps, committed before the system
+        # was run on it (eval/data/unseen/DEV7.md). Its first run is a held-out reading.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (8 API v2, 12 classic XML), mostly everyday questions plus traps; "
+        "development after first reading",
+    ),
 }
 
 
