@@ -15,12 +15,15 @@ Stages, each handing a typed record to the next:
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any, Protocol
 
 import numpy as np
@@ -61,8 +64,16 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # A disease named as what trials study: "breast cancer trials", "trials for/on/of/studying asthma".
 _STUDIED_AFTER = re.compile(r"\s*(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b", re.IGNORECASE)
 _STUDIED_BEFORE = re.compile(
-    r"\b(?:trials?|stud(?:y|ies))\s+(?:for|of|on|in|about|into|treating|studying|testing)\s+"
+    r"\b(?:trials?|stud(?:y|ies))\s+(?:(?:are|is)\s+(?:there\s+)?(?:open\s+|available\s+|running\s+)?)?"
+    r"(?:for|of|on|in|about|into|treating|studying|testing)\s+"
     r"(?:(?:the|people|patients|adults|children|those|someone|anyone)\s+(?:with\s+)?)?$",
+    re.IGNORECASE,
+)
+# Trials for one sex only: "only for women", "for men only", "women-only studies".
+_SEX_ONLY = re.compile(
+    r"\b(?:only|just|exclusively)\s+(?:for|in)\s+(?P<sex>women|men|females?|males?|girls|boys)\b"
+    r"|\bfor\s+(?P<sex2>women|men|females|males|girls|boys)\s+only\b"
+    r"|\b(?P<sex3>women|men|female|male)[- ]only\b",
     re.IGNORECASE,
 )
 _DISEASE_TREES = ("C", "F03")  # MeSH: diseases, mental disorders
@@ -110,7 +121,7 @@ def facets_of(trial: Trial) -> TrialFacets:
         sex=_enum_value(fact("sex")),
         sites=trial.sites,
         conditions=studied or trial.title,
-        places=tuple((fold(s.city), fold(s.state), fold(s.country)) for s in trial.sites),
+        places=tuple((_city(fold(s.city)), fold(s.state), country(fold(s.country))) for s in trial.sites),
     )
 
 
@@ -195,6 +206,7 @@ class TrialFilters:
     conditions: tuple[str, ...] = ()
     age_days: tuple[float, float] | None = None  # the asker's age as a range in days
     sex: str | None = None  # FEMALE or MALE
+    sex_only: str | None = None  # trials registered for this sex only ("studies only for women")
     spans: tuple[Span, ...] = ()
     person_spans: tuple[Span, ...] = ()  # where the question states the asker's age and sex
 
@@ -235,6 +247,7 @@ class TrialFilters:
             conditions=tuple(dict.fromkeys(self.conditions + other.conditions)),
             age_days=self.age_days or other.age_days,
             sex=self.sex or other.sex,
+            sex_only=self.sex_only or other.sex_only,
             spans=self.spans + other.spans,
             person_spans=self.person_spans + other.person_spans,
         )
@@ -250,6 +263,8 @@ class TrialFilters:
             parts.append(f"open to age {_years(self.age_days)}")
         if self.sex:
             parts.append(f"open to {self.sex.lower()} participants")
+        if self.sex_only:
+            parts.append(f"for {self.sex_only.lower()} participants only")
         return parts
 
 
@@ -260,6 +275,28 @@ def _years(age_days: tuple[float, float]) -> str:
 
 def _words_of(enum: str) -> str:
     return enum.replace("_", " ")
+
+
+@cache
+def _country_spellings() -> dict[str, str]:
+    """Folded spelling -> the common English name of the country (assistant/data/country_names.json)."""
+    data = json.loads((resources.files("assistant") / "data" / "country_names.json").read_text(encoding="utf-8"))
+    return {spelling: name for name, others in data["countries"].items() for spelling in (name, *others)}
+
+
+# Administrative suffixes registries append to East Asian city names ("Kobe-shi", "Chuo-ku", "Suwon-si").
+_CITY_SUFFIX = re.compile(r"^(?P<name>\w{3,}(?: \w+)*?) (?:shi|ku|si|gu|gun|machi|cho)$")
+
+
+def _city(folded: str) -> str:
+    """A folded city name without its administrative suffix: "kobe shi" -> "kobe"."""
+    found = _CITY_SUFFIX.match(folded)
+    return found.group("name") if found else folded
+
+
+def country(folded: str) -> str:
+    """A folded country name in its common English form: "russian federation" -> "russia"."""
+    return _country_spellings().get(folded, folded)
 
 
 def fold(text: str) -> str:
@@ -275,7 +312,8 @@ class CatalogVocab:
 
     statuses: dict[str, str]  # "not yet recruiting" -> NOT_YET_RECRUITING
     study_types: dict[str, str]
-    places: dict[str, str]  # folded city, state and country names of every site (each its own value)
+    places: dict[str, str]  # folded city, state and country names of every site -> the place (other spellings too)
+    countries_of: dict[str, frozenset[str]] = field(default_factory=dict)  # city or state -> the countries it is in
 
 
 # ClinicalTrials.gov API v2's overallStatus enum: statuses the catalog lacks still have to be read as themselves,
@@ -302,14 +340,27 @@ def catalog_vocab(facets: Iterable[TrialFacets]) -> CatalogVocab:
     statuses: dict[str, str] = {fold(_words_of(s)): s for s in REGISTRY_STATUSES if s != "UNKNOWN"}
     types: dict[str, str] = {}
     places: set[str] = set()
+    countries_of: dict[str, set[str]] = {}
     for f in facets:
         if f.status:
             statuses[fold(_words_of(f.status))] = f.status
         if f.study_type:
             types[fold(_words_of(f.study_type))] = f.study_type
-        for site_places in f.places:
-            places.update(p for p in site_places if _can_be_place(p))
-    return CatalogVocab(statuses, types, {p: p for p in places})
+        for city, state, nation in f.places:
+            places.update(p for p in (city, state, nation) if _can_be_place(p))
+            for inside in (city, state):
+                if inside and nation:
+                    countries_of.setdefault(inside, set()).add(nation)
+    spelled = {p: p for p in places}
+    # A country the catalog has is also found under its other spellings ("Russian Federation", "USA").
+    spelled |= {s: name for s, name in _country_spellings().items() if name in places and _can_be_place(s)}
+    return CatalogVocab(statuses, types, spelled, {k: frozenset(v) for k, v in countries_of.items()})
+
+
+def _narrowest_places(places: list[str], vocab: CatalogVocab) -> list[str]:
+    """ "Kobe, Japan": a country named beside a city (or state) inside it only says where that city is."""
+    inside = {nation for p in places for nation in vocab.countries_of.get(p, ())}
+    return [p for p in places if p not in inside or not any(p in vocab.countries_of.get(q, ()) for q in places)]
 
 
 def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabulary) -> TrialFilters:
@@ -322,12 +373,15 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
     study_types = _phrases_in(words, vocab.study_types, spans)
     # A place is not a place inside a medical term ("Lyme disease"), nor a common English word.
     medical = [Span(m.start, m.end) for m in mentions if (m.end - m.start) > 0]
-    places = [p for p in _phrases_in(words, vocab.places, spans, avoid=medical) if p]
+    places = _narrowest_places([p for p in _phrases_in(words, vocab.places, spans, avoid=medical) if p], vocab)
     phases: set[int] = set()
     for match in _PHASE.finditer(question):
         phases |= phases_in(match.group(0))
         spans.append(Span(match.start(), match.end()))
     conditions = _studied_conditions(question, mentions, vocabulary, spans)
+    sex_only = _SEX_ONLY.search(question)
+    if sex_only is not None:
+        spans.append(Span(sex_only.start(), sex_only.end()))
     facts = parse_question(question)
     age = age_in_days(facts)
     age_days = (age.value, age.upper if age.upper is not None else age.value) if age is not None else None
@@ -346,9 +400,18 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
         conditions=tuple(conditions),
         age_days=age_days,
         sex=facts.sex.upper() if facts.sex else None,
+        sex_only=_sex_named(sex_only.group("sex") or sex_only.group("sex2") or sex_only.group("sex3"))
+        if sex_only
+        else None,
         spans=tuple(spans),
         person_spans=tuple(person),
     )
+
+
+def _sex_named(word: str | None) -> str | None:
+    if not word:
+        return None
+    return "FEMALE" if word.lower().startswith(("wom", "fem", "girl")) else "MALE"
 
 
 def _can_be_place(folded: str) -> bool:
@@ -424,7 +487,7 @@ class ConditionMatcher:
 
     def matches(self, facets: TrialFacets, condition: str) -> bool:
         spelled, asked = self._condition(condition)
-        if spelled.search(fold(facets.conditions)):
+        if spelled.search(fold(facets.conditions)) or spelled.search(fold(facets.title)):
             return True
         return any(cid in asked or asked & self.vocabulary.ancestors(cid) for cid in self.studied(facets))
 
@@ -446,8 +509,20 @@ class ConditionMatcher:
         for group in self.expander.groups:
             folded = [fold(term) for term in group]
             if asked in folded:
-                found.extend(t for t in folded if t and t not in found)
+                found.extend(t for t in folded if t and t not in found and self._names_no_more(t, condition))
         return found
+
+    def _names_no_more(self, term: str, condition: str) -> bool:
+        """A synonym group's term that names the condition or a kind of it; a broader or related one ("diabetes",
+        "insulin" beside "type 1 diabetes") would let in trials of other conditions. Terms the vocabulary does not
+        know ("t1d") are kept."""
+        if set(term.split()) < set(fold(condition).split()):
+            return False  # "diabetes" for "type 1 diabetes": fewer words of the same name, a broader one
+        named = {cid for m in self.vocabulary.mentions(term) for cid in m.concept_ids}
+        asked = {cid for m in self.vocabulary.mentions(condition) for cid in m.concept_ids}
+        if not named or not asked:
+            return True
+        return any(self.vocabulary.relation(a, b) in ("same", "narrower") for a in named for b in asked)
 
 
 def passes(facets: TrialFacets, filters: TrialFilters, conditions: ConditionMatcher) -> Candidate | None:
@@ -460,6 +535,8 @@ def passes(facets: TrialFacets, filters: TrialFilters, conditions: ConditionMatc
     if filters.study_types and facets.study_type not in filters.study_types:
         return None
     if filters.sex and facets.sex not in (None, "ALL", filters.sex):
+        return None
+    if filters.sex_only and facets.sex != filters.sex_only:
         return None
     if filters.age_days and not _age_open(facets, filters.age_days):
         return None

@@ -277,3 +277,67 @@ def test_right_now_says_when_not_what(small_qa: TrialQA) -> None:
     answer = listing(small_qa, "Which trials are recruiting right now?")
     assert "right" not in answer.answer.lower().split("never mention")[-1]
     assert SEED in answer.listed
+
+
+def _real_facets(trial_id: str, trial_text: str) -> TrialFacets:
+    from assistant.across_trials import facets_of
+    from ingest.loaders import load_bytes
+
+    return facets_of(load_bytes(trial_text.encode(), f"{trial_id}.json")[0])
+
+
+def _study(trial_id: str, city: str, country: str, sex: str = "ALL", conditions: str = "Asthma") -> str:
+    return json.dumps(
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": trial_id, "briefTitle": f"Study {trial_id}"},
+                "statusModule": {"overallStatus": "RECRUITING"},
+                "conditionsModule": {"conditions": [conditions]},
+                "eligibilityModule": {"sex": sex},
+                "contactsLocationsModule": {"locations": [{"facility": "Site", "city": city, "country": country}]},
+            }
+        }
+    )
+
+
+def test_places_under_the_registrys_other_spellings_and_a_city_named_with_its_country() -> None:
+    """ "Russia" finds "Russian Federation" sites; "Kobe, Japan" means Kobe ("Kobe-shi"), not all of Japan."""
+    from assistant.across_trials import ConditionMatcher
+    from assistant.retrieval import QueryExpander
+
+    facets = [
+        _real_facets("NCT00000011", _study("NCT00000011", "Moscow", "Russian Federation")),
+        _real_facets("NCT00000012", _study("NCT00000012", "Kobe-shi", "Japan")),
+        _real_facets("NCT00000013", _study("NCT00000013", "Tokyo", "Japan")),
+    ]
+    vocabulary, vocab = Vocabulary.load(), catalog_vocab(facets)
+    matcher = ConditionMatcher(vocabulary, QueryExpander.from_package())
+
+    def found(question: str) -> list[str]:
+        filters = filters_from_question(question, vocab, vocabulary)
+        return [f.trial_id for f in facets if passes(f, filters, matcher) is not None]
+
+    assert found("Which asthma trials are recruiting in Russia?") == ["NCT00000011"]
+    assert found("Are there asthma trials in Kobe, Japan?") == ["NCT00000012"]
+    assert found("Are there asthma trials in Japan?") == ["NCT00000012", "NCT00000013"]
+
+
+def test_trials_for_one_sex_only_and_a_condition_asked_after_are_there() -> None:
+    from assistant.across_trials import ConditionMatcher
+    from assistant.retrieval import QueryExpander
+
+    facets = [
+        _real_facets("NCT00000021", _study("NCT00000021", "Lyon", "France", "FEMALE", "Diabetes Mellitus, Type 1")),
+        _real_facets("NCT00000022", _study("NCT00000022", "Lyon", "France", "ALL", "Diabetes Mellitus, Type 2")),
+        _real_facets("NCT00000023", _study("NCT00000023", "Lyon", "France", "ALL", "Type 1 Diabetes")),
+    ]
+    vocabulary, vocab = Vocabulary.load(), catalog_vocab(facets)
+    matcher = ConditionMatcher(vocabulary, QueryExpander.from_package())
+
+    def found(question: str) -> list[str]:
+        filters = filters_from_question(question, vocab, vocabulary)
+        return [f.trial_id for f in facets if passes(f, filters, matcher) is not None]
+
+    assert found("Which studies are only for women?") == ["NCT00000021"]
+    # a synonym group's broader term ("diabetes") does not widen "type 1 diabetes" to type 2 trials
+    assert found("Which studies are there for type 1 diabetes?") == ["NCT00000021", "NCT00000023"]
