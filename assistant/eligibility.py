@@ -68,6 +68,15 @@ _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)?|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", re.I
 )
 _OTHER = re.compile(r"\b(?:other|another|second|additional|prior|previous)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# A disease named as what a test looks for: "hepatitis B surface antibody", "HIV test", "COVID antigen" (a viral
+# load or DNA level, by contrast, says the infection is there).
+_ANALYTE_AFTER = re.compile(
+    r"[\s-]+(?:surface\s+|core\s+|e\s+)?(?:antibod(?:y|ies)|antigens?|serology|titers?|titres?|tests?|testing"
+    r"|screen(?:ing)?)\b",
+    re.IGNORECASE,
+)
+_NAMES_A_STUDY_AFTER = re.compile(r"\s+(?:clinical\s+)?(?:trials?|stud(?:y|ies)|protocols?)\b", re.IGNORECASE)
+_NEGATIVE_RESULT = re.compile(r"\bnegative\b", re.IGNORECASE)
 _PRESENT_USE = re.compile(
     r"\b(?:i|he|she|they|we)\s+(?:take|takes|use|uses|(?:am|'m|is|are)\s+(?:taking|using|on|receiving|getting))\b"
     r"|\b(?:currently|still|at the moment|right now|every day|daily)\b",
@@ -399,6 +408,10 @@ class EligibilityReasoner:
                 continue  # "tablets", "nasal spray", "child": modifiers or structured facts, not facts of their own
             if mention.surface.lower() in _modifier_terms():
                 continue  # "mild heart failure": "mild" qualifies the condition
+            if _NAMES_A_STUDY_AFTER.match(question, mention.end):
+                continue  # "these pembrolizumab trials", "the insulin study": which study, not what the asker has
+            if _ANALYTE_AFTER.match(question, mention.end) and self._is_disease(mention.concept_ids):
+                continue  # "my hepatitis B surface antibody": a test result, not the disease
             covered.append(span)
             words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
@@ -416,6 +429,13 @@ class EligibilityReasoner:
             )
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
         return [t for t in found if not any(self._narrower(u, t) for u in found if u is not t)]
+
+    def _is_disease(self, concept_ids: Sequence[str]) -> bool:
+        """A disease or the organism that causes one (MeSH C and B trees; Disease Ontology terms)."""
+        return any(
+            c.startswith("DOID:") or any(t.startswith(("C", "B")) for t in self.vocabulary.tree_numbers(c))
+            for c in concept_ids
+        )
 
     def _vaccine_said_as_shot(self, surface: str, question: str, end: int) -> tuple[str, ...]:
         """ "a flu shot", "my tetanus jab", "the covid booster": lay words for the vaccine against the disease."""
@@ -765,6 +785,12 @@ class EligibilityReasoner:
         """An inclusion (or unheaded) criterion that names the topic as something participants must have."""
         chunk, span = hit.chunk, hit.spans[0]
         constraints = constraints_of(chunk.text)
+        clause = _clause_of(span, chunk.text)
+        negative_asked = _NEGATIVE_RESULT.search(chunk.text, clause.start, clause.end) is not None
+        if topic.negated and negative_asked and _NEGATIVE_RESULT.search(question, topic.span.end):
+            # "My PCR test came back negative" against "PCR test result negative": the negative result is what the
+            # criterion asks for, not the absence of the test.
+            topic = replace(topic, negated=False)
         if _permits(chunk):
             # "Concurrent Medication: Allowed: Acetaminophen, ibuprofen ...", "Permitted medications ...": what may be
             # taken, not what must be. Not taking it is no obstacle; taking it is allowed on the criterion's terms.
@@ -1827,8 +1853,10 @@ _OTHERS_UNDECIDED_REASON = (
     "the criterion speaks of relatives or others; who they are and what they had, as the criterion defines it, decides"
 )
 _OTHERS_REQUIRED_REASON = "the criterion asks this of the participant; the question names someone else's"
-_HYPOTHETICAL_REASON = "the question says this may happen; the criterion speaks of what is the case, so it decides only"
-_HYPOTHETICAL_REASON += " if it does"
+_HYPOTHETICAL_REASON = (
+    "the question says this may happen or is not known yet; the criterion speaks of what is the case, so it decides "
+    "only once it is"
+)
 
 
 def _as_experienced(topic: Topic, finding: Finding) -> Finding:

@@ -441,23 +441,70 @@ _NEGATION_END_RE = re.compile(
     re.IGNORECASE,
 )
 _MAX_SCOPE_WORDS = 6
+_MAX_POST_SCOPE_WORDS = 4
+# What a negated treatment was for is not negated: "never treated for X", "no medication for X".
+_TREATED_FOR_RE = re.compile(
+    r"(?P<treated>(?:(?:been|ever|yet|any|a|an)\s+)*(?:treated|treatment|therapy|medication|medicine|drugs?|pills?"
+    r"|tablets?|vaccinated|vaccine|surgery|operated|operation|tested|screened|checked))\s+(?:for|against|of)\b",
+    re.IGNORECASE,
+)
+# NegEx post-negation triggers: "surface antigen is negative", "HIV-negative", "came back negative".
+_POST_NEGATION_RE = re.compile(
+    r"(?:\s+(?:is|was|were|are|came\s+back|tested|test(?:ed)?\s+was)|-)\s*negative\b", re.IGNORECASE
+)
+# A negative auxiliary that can open a question ("Doesn't ...?", "Isn't ...?", "Can't I ...?").
+_ASKING_BACK_RE = re.compile(
+    r"^(?:doesn'?t|don'?t|isn'?t|aren'?t|wasn'?t|won'?t|wouldn'?t|shouldn'?t|can'?t|couldn'?t|didn'?t|haven'?t"
+    r"|hasn'?t)\b",
+    re.IGNORECASE,
+)
+# The rest of a list the scope stopped inside: "... such as nevirapine or efavirenz", "..., X, Y or Z".
+_LIST_TAIL_RE = re.compile(r"(?:\s*(?:,\s*|\s+(?:or|nor|and)\s+)[\w'-]+(?:\s+[\w'-]+)?)+(?=\s*(?:[.;!?)]|$))")
 _WORDS_RE = re.compile(r"\S+")
 
 
 def _negations(text: str) -> list[NegatedFact]:
     facts: list[NegatedFact] = []
     for trigger in _NEGATION_TRIGGER_RE.finditer(text):
-        if _PSEUDO_NEGATION_RE.match(text, trigger.end()):
+        if _PSEUDO_NEGATION_RE.match(text, trigger.end()) or _asks_back(text, trigger):
             continue
         stop = _NEGATION_END_RE.search(text, trigger.end())
         end = stop.start() if stop else len(text)
         words = list(_WORDS_RE.finditer(text, trigger.end(), end))[:_MAX_SCOPE_WORDS]
         if not words:
             continue
-        scope = _trim(text, words[0].start(), words[-1].end())
+        scope = _trim(text, words[0].start(), _end_of_list(text, words[-1].end(), end))
+        treated = _TREATED_FOR_RE.match(text, scope[0])
+        if treated is not None:
+            # "never been treated for hepatitis B": the treatment is negated, the condition is not.
+            scope = _trim(text, scope[0], treated.end("treated"))
         if scope[0] < scope[1]:
             facts.append(NegatedFact(_trim(text, *trigger.span()), scope))
+    for found in _POST_NEGATION_RE.finditer(text):
+        start = _clause_start(text, found.start())
+        words = list(_WORDS_RE.finditer(text, start, found.start()))[-_MAX_POST_SCOPE_WORDS:]
+        if words:
+            facts.append(NegatedFact(_trim(text, *found.span()), _trim(text, words[0].start(), words[-1].end())))
     return facts
+
+
+def _asks_back(text: str, trigger: re.Match[str]) -> bool:
+    """ "Doesn't the criterion need FEV1 under 80%?", "Isn't that allowed?": a negative question opening a sentence
+    asks for confirmation; it negates no fact (NegEx's pseudo-negation)."""
+    if not _ASKING_BACK_RE.match(trigger.group(0)):
+        return False
+    before = text[: trigger.start()].rstrip()
+    sentence_end = text.find("?", trigger.end())
+    other_end = min((i for i in (text.find(".", trigger.end()), text.find("!", trigger.end())) if i >= 0), default=-1)
+    opens = not before or before.endswith((".", "?", "!", ":", ";", ","))
+    return opens and sentence_end >= 0 and (other_end < 0 or sentence_end < other_end)
+
+
+def _end_of_list(text: str, end: int, limit: int) -> int:
+    """A negation's scope that stops inside a list runs to the list's end ("never taken an NNRTI such as
+    nevirapine or efavirenz")."""
+    found = _LIST_TAIL_RE.match(text, end, limit)
+    return found.end() if found else end
 
 
 # --- unmet capacities/circumstances -----------------------------------------------------------------------------------
@@ -617,13 +664,15 @@ _HYPOTHETICAL_RE = re.compile(
     r"|start|starting|begin|beginning|conceive|conceiving|undergo|undergoing|take|taking|receive|receiving|use|using"
     r"|go\s+on|going\s+on|try)\b"
     r"|\bif\s+(?:i|he|she|we|they)\s+(?:get|gets|become|becomes|were\s+to|need|needs|end\s+up|decide\s+to)\b"
-    r"|\bin\s+case\b|\bwhat\s+if\b",
+    r"|\bin\s+case\b|\bwhat\s+if\b"
+    # not known yet: "never been tested for HIV", "haven't been screened for hepatitis"
+    r"|(?:\bnot|\bnever|n't)\s+(?:(?:been|yet|ever)\s+)*(?:tested|screened|checked)\s+for\b",
     re.IGNORECASE,
 )
 
 
 def _hypothetical(text: str) -> list[Span]:
-    """What the asker says may happen or is planned, not what is the case now."""
+    """What the asker says may happen, is planned or has not been checked, not what is known to be the case now."""
     return [_rest_of_clause(text, found.end()) for found in _HYPOTHETICAL_RE.finditer(text)]
 
 

@@ -1546,3 +1546,41 @@ def test_a_silent_e_cut_by_the_stemmer_is_the_same_word(first: str, second: str,
     from assistant.eligibility import same_word
 
     assert same_word(first, second) is same
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "decision"),
+    [
+        # a negated treatment: the condition itself is the asker's
+        (
+            "I have never been treated for hepatitis B. Can I join?",
+            (INCLUSION, "Chronic hepatitis B infection"),
+            Decision.UNDECIDED,  # met; whether all of the requirement is, the question does not show
+        ),
+        # an untested condition is unknown, not absent
+        (
+            "I've never been tested for hepatitis B. Can I join?",
+            (EXCLUSION, "Hepatitis B infection"),
+            Decision.UNDECIDED,
+        ),
+        # a disease named as what a test looked for is not the disease: the negative antigen is allowed, and the
+        # antibody, which no criterion names, leaves the whole undecided (it was "excluded" for hepatitis B)
+        (
+            "My hepatitis B surface antibody is positive; the surface antigen is negative.",
+            (EXCLUSION, "Positive hepatitis B surface antigen"),
+            Decision.UNDECIDED,
+        ),
+        # a negative result the criterion asks for
+        ("My PCR test came back negative.", (INCLUSION, "SARS-CoV-2 PCR test result negative"), Decision.UNDECIDED),
+        # "these pembrolizumab trials" names the study, not something the asker took
+        (
+            "My PD-L1 is 0%. Don't these pembrolizumab trials need a positive PD-L1?",
+            (EXCLUSION, "Prior treatment with pembrolizumab"),
+            None,
+        ),
+    ],
+)
+def test_negation_and_what_a_mention_names(
+    reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)

@@ -417,3 +417,33 @@ def test_facts_of_someone_else(question: str, others: list[str]) -> None:
 )
 def test_what_may_happen(question: str, hypothetical: list[str]) -> None:
     assert [quote(question, span) for span in parse_question(question).hypothetical] == hypothetical
+
+
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        # NegEx post-negation triggers
+        ("The surface antigen is negative.", ["The surface antigen"]),
+        ("My HIV test came back negative.", ["My HIV test"]),
+        # a negated treatment does not negate what it was for
+        ("I have never been treated for hepatitis B.", ["been treated"]),
+        # the scope runs to the end of a list it stopped inside
+        (
+            "He has never taken an NNRTI such as nevirapine or efavirenz.",
+            ["taken an NNRTI such as nevirapine or efavirenz"],
+        ),
+        # a negative question opening a sentence asks for confirmation; it negates nothing
+        ("My FEV1 is 85%. Doesn't the criterion need FEV1 under 80%?", []),
+        ("Can't I join if I have asthma?", []),
+        ("I don't have diabetes.", ["diabetes"]),
+    ],
+)
+def test_negation_scopes(question: str, negated: list[str]) -> None:
+    assert [quote(question, n.scope_span) for n in parse_question(question).negated] == negated
+
+
+def test_a_test_not_done_leaves_its_result_unknown() -> None:
+    question = "I've never been tested for HIV."
+    facts = parse_question(question)
+    assert [quote(question, s) for s in facts.hypothetical] == ["HIV"]
+    assert [quote(question, n.scope_span) for n in facts.negated] == ["been tested"]
