@@ -196,6 +196,7 @@ class EligibilityReasoner:
             if finding is None and self._names_a_concept(measurement, question):
                 continue  # "dexamethasone 4 mg" with no bound on it: the drug itself is a topic ("corticosteroid")
             taken.append(measurement.span)
+            taken.extend(_name_modifiers(question, measurement))
             if finding is None:
                 assessment.unmatched.append(measurement.surface)
             else:
@@ -408,6 +409,8 @@ class EligibilityReasoner:
                 continue  # "tablets", "nasal spray", "child": modifiers or structured facts, not facts of their own
             if mention.surface.lower() in _modifier_terms():
                 continue  # "mild heart failure": "mild" qualifies the condition
+            if any(_names_the_measured(question, mention.end, m) for m in facts.measurements):
+                continue  # "fasting sugar ... 140 mg/dl": part of what was measured, decided with the value
             if _NAMES_A_STUDY_AFTER.match(question, mention.end):
                 continue  # "these pembrolizumab trials", "the insulin study": which study, not what the asker has
             if _ANALYTE_AFTER.match(question, mention.end) and self._is_disease(mention.concept_ids):
@@ -902,6 +905,11 @@ class EligibilityReasoner:
             if not self._names_head(effect, question):
                 # "suppressed immune system resulting from ... steroid therapy": the criterion is about the effect.
                 return f"the criterion is about {effect} {caused.group('link').lower()} it; the question does not say"
+        after = _HEAD_AFTER.match(chunk.text, span.end)
+        if after is not None and not self._names_head(after.group("head"), question):
+            # "alcohol or drug abuse", "opioid dependence", "contrast dye allergy": the criterion names a disorder of
+            # the topic, which drinking, taking or being given it does not show.
+            return f"the criterion names {after.group('head').lower()}, not the thing itself; the question does not say"
         governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
         if governed is not None and not self._names_head(governed.group("head"), question):
             # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
@@ -1074,6 +1082,12 @@ _GOVERNED = re.compile(
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80
+# The same relation with the head after the topic, coordinated topics allowed ("alcohol or drug abuse").
+_HEAD_AFTER = re.compile(
+    r"(?:\s+(?:or|and|and/or)\s+[^\W\d_][\w'-]*){0,2}\s+(?P<head>abuse|misuse|dependence|dependency|addiction"
+    r"|use\s+disorders?|overdose|poisoning|toxicity|withdrawal|hypersensitivity|allergy|allergies|intolerance)\b",
+    re.IGNORECASE,
+)
 # The mention as the cause of what the criterion is about ("immune suppression resulting from steroid therapy",
 # "neuropathy due to diabetes"): having the cause does not show the effect.
 _CAUSE_BEFORE = re.compile(
@@ -1878,6 +1892,27 @@ def _as_experienced(topic: Topic, finding: Finding) -> Finding:
     if finding.decision is not Decision.UNDECIDED and not _ABOUT_PLANS.search(text):
         return replace(finding, decision=Decision.UNDECIDED, reason=_HYPOTHETICAL_REASON, how="may happen")
     return finding
+
+
+_MODIFIER_BEFORE = re.compile(r"(?<![\w'-])(?P<word>[a-z][a-z'-]+)[ \t-]+$")
+
+
+def _name_modifiers(question: str, measurement: Any) -> list[tuple[int, int]]:
+    """The word right before a stated value's name that is part of it ("FASTING sugar", "MORNING urine albumin"), so
+    it is not read as a fact of its own; a function word ("my", "but") or a capitalised abbreviation is not one."""
+    named = measurement.measure_span
+    if named is None:
+        return []
+    found = _MODIFIER_BEFORE.search(question, max(0, named[0] - 30), named[0])
+    if found is None or found.group("word") in STOPWORDS:
+        return []
+    return [(found.start("word"), named[0])]
+
+
+def _names_the_measured(question: str, end: int, measurement: Any) -> bool:
+    """A mention right before the name of a stated value ("FASTING sugar is 140") names part of what was measured."""
+    named = measurement.measure_span
+    return named is not None and end <= named[0] and not question[end : named[0]].strip(" -")
 
 
 def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:

@@ -417,7 +417,10 @@ _STOP_HEAD = frozenset(
         # verbs and range words between a measure and its value ("CD4 count came back 290", "EDSS was scored at 7",
         # "PHQ-8 score between 5-19")
         "between from range ranging scored scores rated measured measuring came come comes back showed shows "
-        "reads read reading result results approximately roughly nearly almost like",
+        "reads read reading result results approximately roughly nearly almost like "
+        # and how people say where a value usually is ("my sugar usually runs around 140", "it stays under 7")
+        "runs run running usually normally typically generally mostly often always sometimes stays sits hovers "
+        "averages averaged tends",
     )
 )
 _SENTENCE_BREAK_RE = re.compile(r"[.;!?]\s|[;\n\r•]")

@@ -1584,3 +1584,21 @@ def test_negation_and_what_a_mention_names(
     reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
 ) -> None:
     assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "decision"),
+    [
+        # the criterion names a disorder of the topic ("abuse", "allergy") after it
+        ("I'm an alcoholic. Can I join?", (EXCLUSION, "No current alcohol or drug abuse."), Decision.UNDECIDED),
+        ("I drink heavily and abuse alcohol.", (EXCLUSION, "No current alcohol or drug abuse."), Decision.EXCLUDED),
+        ("I take penicillin for an infection.", (EXCLUSION, "Penicillin allergy"), Decision.UNDECIDED),
+        ("I'm allergic to penicillin.", (EXCLUSION, "Penicillin allergy"), Decision.EXCLUDED),
+        # a word naming part of a stated value is not a fact of its own (it was "excluded" for fasting)
+        ("My fasting sugar usually runs around 140 mg/dl.", (EXCLUSION, "Impaired fasting glucose (IFG)"), None),
+    ],
+)
+def test_what_the_criterion_names_around_the_topic(
+    reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
