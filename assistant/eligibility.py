@@ -75,6 +75,9 @@ _ANALYTE_AFTER = re.compile(
     r"|screen(?:ing)?)\b",
     re.IGNORECASE,
 )
+# "2 weeks prior to STUDY injection", "the investigational drug": the trial's own intervention, a reference point of
+# the criterion, not something the asker may have had.
+_STUDY_OWN = re.compile(r"\b(?:study|trial|investigational|protocol)[ -]$", re.IGNORECASE)
 _NAMES_A_STUDY_AFTER = re.compile(r"\s+(?:clinical\s+)?(?:trials?|stud(?:y|ies)|protocols?)\b", re.IGNORECASE)
 _NEGATIVE_RESULT = re.compile(r"\bnegative\b", re.IGNORECASE)
 _PRESENT_USE = re.compile(
@@ -580,6 +583,7 @@ class EligibilityReasoner:
             if not _negated_name(s, chunk.text)
             and not _other_than(topic, s, chunk.text)
             and not _in_explanation(s, chunk.text)
+            and not _STUDY_OWN.search(chunk.text, max(0, s.start - 20), s.start)
         )
         return _TopicHit(chunk, spans, hit.strength) if spans else None
 
@@ -1035,6 +1039,7 @@ def _unknown_polarity(chunk: Chunk, window: Any, clause: Span) -> bool:
 
 
 _NEGATED_ITEM = re.compile(r"^(?:No|Not|Must\s+not)\s")
+
 
 
 def _run_on_item(span: Span, text: str) -> Span:
@@ -2279,6 +2284,9 @@ _NARROWING_CLAUSE = (
     # "tattoos WHICH MAY INTERFERE with injection site reaction rating": only those that would
     r"|(?:that|which)\s+(?:would|could|may|might|will|can|is\s+likely\s+to|are\s+likely\s+to)\s+(?:\w+\s+){0,2}?"
     r"(?:interfere|affect|compromise|preclude|limit|impair|confound|prevent|hamper)\w*(?:\s+with)?"
+    # "lens opacity WHICH IMPAIRS visualization of the posterior pole": the same restriction in the present tense
+    r"|(?:that|which)\s+(?:interferes|affects|compromises|precludes|limits|impairs|confounds|prevents|hampers"
+    r"|interfere|affect|compromise|preclude|limit|impair|prevent)(?:\s+with)?"
 )
 # "as the primary/main ... disease" and the words a question says it with.
 _RANK_LINK = re.compile(r"as\s+(?:the|a|its)\s", re.IGNORECASE)

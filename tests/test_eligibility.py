@@ -1602,3 +1602,31 @@ def test_what_the_criterion_names_around_the_topic(
     reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
 ) -> None:
     assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "decision"),
+    [
+        # a restrictive clause in the present tense: only the cases that impair
+        (
+            "I have a cataract that's starting to blur things.",
+            (EXCLUSION, "Any lens opacity which impairs visualization of the posterior pole"),
+            Decision.UNDECIDED,
+        ),
+        (
+            "I have a dense cataract which impairs visualization of the retina.",
+            (EXCLUSION, "Any lens opacity which impairs visualization of the posterior pole"),
+            Decision.EXCLUDED,
+        ),
+        # "prior to study injection": the trial's own intervention is the criterion's reference point
+        (
+            "I had an epidural steroid injection two months ago.",
+            (EXCLUSION, "Unable to abstain from tobacco use for 2 weeks prior to study injection"),
+            None,
+        ),
+    ],
+)
+def test_restrictive_clauses_and_the_studys_own_intervention(
+    reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
