@@ -127,8 +127,10 @@ class OfflineAnswerer:
         retrieved: Sequence[ScoredChunk],
         shown: list[ScoredChunk],
     ) -> Answer | None:
-        """Passages without criterion metadata (free text, or a fixed-size chunk of a whole record): the
-        verdict comes from the nearest "Inclusion/Exclusion Criteria" heading before the match, if any."""
+        """Passages without criterion metadata (free text, or a fixed-size chunk of a whole record): the sentence
+        under the nearest "Inclusion/Exclusion Criteria" heading before the match is quoted, with no verdict. A word
+        found in free text is no criterion the reasoner has read (a "malaria study" question found "malaria" under
+        the heading and was told "allowed with conditions")."""
         text_chunks = [s for s in retrieved if s.chunk.kind == "text"]
         best = _best_match(text_chunks, concepts)
         if best is None:
@@ -139,10 +141,12 @@ class OfflineAnswerer:
         if heading is None:
             return None
         sentence = next((s for s in sentences(chunk.text) if s.start <= first < s.end), Span(first, first))
-        verdict = Verdict.EXCLUDED if heading == EXCLUSION else Verdict.ALLOWED_WITH_CONDITIONS
         citation = _cite(chunk, sentence)
-        text = f"{_VERDICT_WORDS[verdict]}. Under “{heading}” the record says: “{citation.quote}” [1]."
-        return self._finish(question, trial_id, text, [citation], shown, verdict=verdict)
+        text = (
+            f"No verdict: under “{heading}” the record says: “{citation.quote}” [1]. Whether that applies to you "
+            "depends on that text; the study team decides."
+        )
+        return self._finish(question, trial_id, text, [citation], shown)
 
     def _eligibility_not_stated(
         self, question: str, trial_id: str, concepts: Sequence[Concept], shown: list[ScoredChunk]

@@ -270,3 +270,24 @@ def test_why_a_study_stopped_is_answered_with_the_records_reason(question: str) 
     answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, question)
     assert "Terminated (TERMINATED)" in answer.answer and "Slow accrual of eligible patients" in answer.answer
     assert sections(answer) == ["Basic Information", "Basic Information"]
+
+
+def test_a_word_under_a_criteria_heading_in_free_text_is_quoted_without_a_verdict() -> None:
+    """A record whose criteria sit only in free text: the sentence under the heading is quoted; a word found there
+    is no criterion the reasoner has read, so no verdict (it was "allowed with conditions")."""
+    import json
+
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000077", "briefTitle": "Malaria in pregnancy"},
+            "descriptionModule": {
+                "detailedDescription": "Inclusion Criteria:\n- Malaria infection, detected by microscopy.\n"
+                "Exclusion Criteria:\n- Severe anaemia."
+            },
+        }
+    }
+    trial = load_bytes(json.dumps(study).encode(), "NCT00000077.json")[0]
+    answerer = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package())
+    answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, "I have malaria. Can I join?")
+    assert answer.verdict is None
+    assert "Malaria infection, detected by microscopy" in answer.answer and sections(answer) == ["Detailed Description"]
