@@ -1041,7 +1041,6 @@ def _unknown_polarity(chunk: Chunk, window: Any, clause: Span) -> bool:
 _NEGATED_ITEM = re.compile(r"^(?:No|Not|Must\s+not)\s")
 
 
-
 def _run_on_item(span: Span, text: str) -> Span:
     """The item of a run-on criterion that holds `span` (the whole criterion when it has no such boundaries)."""
     starts = [m.end() for m in RUN_ON_ITEM_RE.finditer(text, 0, span.start)]
