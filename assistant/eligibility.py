@@ -458,7 +458,9 @@ class EligibilityReasoner:
 
     def _is_studied(self, topic: Topic, studied: frozenset[str]) -> bool:
         """The topic is a condition the trial studies, or a broader name for it ("cancer" in a lung cancer trial)."""
-        return any(a == b or self.vocabulary.relation(a, b) == "broader" for a in topic.concepts for b in studied)
+        return any(
+            a == b or self.vocabulary.relation(a, b) in ("same", "broader") for a in topic.concepts for b in studied
+        )
 
     def _names_the_case(self, topic: Topic, question: str, text: str, span: Span) -> bool:
         """The question shares a word with the criterion's clause beyond the topic itself ("PUSTULAR psoriasis",
@@ -563,6 +565,11 @@ class EligibilityReasoner:
             # One criterion excludes the topic, another (or an exception clause) explicitly allows it: the allowance
             # is the more specific statement ("No concurrent antineoplastics" vs "Concurrent corticosteroids allowed").
             return allowance[0]
+        named_allowance = [f for f in allowance if f.how == "named"]
+        if named_allowance and all(f.how != "named" for f in findings if f.decision is Decision.UNDECIDED):
+            # "patients with a positive HIV test are eligible provided ..." against "severe infection within 4 weeks":
+            # the criterion that names the topic outranks one that only names a broader class it is under.
+            return named_allowance[0]
         for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
             chosen = next((f for f in findings if f.decision is decision), None)
             if chosen is not None:

@@ -601,7 +601,7 @@ class Vocabulary:
 
     def relation(self, a: str, b: str) -> Relation | None:
         """How a relates to b (concept ids or texts): same, narrower (a is a kind of b), broader, or None."""
-        ids_a, ids_b = self.resolve(a), self.resolve(b)
+        ids_a, ids_b = self._with_infection(self.resolve(a)), self._with_infection(self.resolve(b))
         if set(ids_a) & set(ids_b):
             return "same"
         if any(y in self._ancestors(x) for x in ids_a for y in ids_b):
@@ -609,6 +609,26 @@ class Vocabulary:
         if any(x in self._ancestors(y) for x in ids_a for y in ids_b):
             return "broader"
         return None
+
+    @cached_property
+    def _infection_of(self) -> dict[str, str]:
+        """Organism -> the infection MeSH names after it ("HIV" -> "HIV Infections", "Hepatitis B virus" ->
+        "Hepatitis B"): someone who says they have HIV has the infection. Derived from MeSH's own names."""
+        by_name = {name.lower(): cid for cid, name in self._names.items() if self._trees(cid)}
+        found: dict[str, str] = {}
+        for cid, name in self._names.items():
+            if not any(t.startswith("B") for t in self._trees(cid)):
+                continue
+            lowered = name.lower()
+            for disease in (lowered + " infections", lowered.removesuffix(" virus")):
+                target = by_name.get(disease)
+                if target is not None and target != cid and any(t.startswith("C") for t in self._trees(target)):
+                    found[cid] = target
+                    break
+        return found
+
+    def _with_infection(self, ids: tuple[str, ...]) -> tuple[str, ...]:
+        return ids + tuple(self._infection_of[c] for c in ids if c in self._infection_of)
 
     def parents(self, concept_id: str) -> list[str]:
         """Direct parents: the MeSH tree parent of each tree number, then other listed parents.

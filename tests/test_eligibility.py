@@ -1630,3 +1630,19 @@ def test_restrictive_clauses_and_the_studys_own_intervention(
     reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
 ) -> None:
     assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
+
+
+def test_a_criterion_naming_the_topic_outranks_one_naming_its_class(reasoner: EligibilityReasoner) -> None:
+    """HIV is an infection (MeSH names "HIV Infections" after the virus): an allowance that names HIV outranks an
+    exclusion of "severe infection within 4 weeks", which catches it only through the class."""
+    criteria = [
+        criterion(
+            INCLUSION,
+            1,
+            "Negative HIV test at screening, with the following exception: patients with a positive HIV test at "
+            "screening are eligible provided they are stable on anti-retroviral therapy and have an undetectable "
+            "viral load.",
+        ),
+        criterion(EXCLUSION, 1, "Severe infection within 4 weeks prior to initiation of study treatment"),
+    ]
+    assert_decides(reasoner, "I'm HIV positive and stable on antiretrovirals.", criteria, Decision.CONDITIONS)

@@ -246,3 +246,12 @@ def test_the_cached_vocabulary_answers_as_the_parsed_one_and_a_damaged_cache_is_
     assert Vocabulary._from_cache(path) is None
     path.write_bytes(b"\x00not marshal")
     assert Vocabulary._from_cache(path) is None
+
+
+def test_an_organism_is_the_infection_mesh_names_after_it() -> None:
+    """ "I have HIV" against "HIV infection": MeSH keeps the virus (B tree) and the infection (C tree) apart; the
+    infection named after the organism counts as the same concept."""
+    vocabulary = Vocabulary.load()
+    assert vocabulary.relation("HIV", "HIV infection") == "same"
+    assert vocabulary.relation("hepatitis B virus", "hepatitis B") == "same"
+    assert vocabulary.relation("HIV", "hepatitis B") is None
