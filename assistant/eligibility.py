@@ -79,6 +79,22 @@ _ANALYTE_AFTER = re.compile(
 # the criterion, not something the asker may have had.
 _STUDY_OWN = re.compile(r"\b(?:study|trial|investigational|protocol)[ -]$", re.IGNORECASE)
 _NAMES_A_STUDY_AFTER = re.compile(r"\s+(?:clinical\s+)?(?:trials?|stud(?:y|ies)|protocols?)\b", re.IGNORECASE)
+# A disease named as what a treatment is for: "hepatitis B pills", "HIV drugs", "cancer treatment" (a "flu shot" is
+# the vaccine against the disease, read as such by _vaccine_said_as_shot).
+_TREATMENT_AFTER = re.compile(
+    r"[\s-]+(?:pills?|tablets?|medications?|medicines?|meds|drugs?|treatments?|therapy|therapies|infusions?)\b",
+    re.IGNORECASE,
+)
+# The criterion's own term, asked about: "the hepatitis B they exclude", "the heart problems you mean".
+_CRITERION_TERM_AFTER = re.compile(
+    r"\s+(?:that\s+|which\s+)?(?:they|you|the\s+(?:study|trial|criteria|criterion|record|protocol))\s+(?:exclude|excludes"
+    r"|mean|means|want|wants|require|requires|ask\s+for|asks\s+for|list|lists|mention|mentions|rule\s+out|rules\s+out)\b",
+    re.IGNORECASE,
+)
+_TREATMENT_NAMED_REASON = "the question names a treatment for it, not whether you have it; the criterion is quoted"
+_TERM_ASKED_REASON = (
+    "you ask whether your case is what the criterion means by this; its words are quoted, the study team decides"
+)
 _NEGATIVE_RESULT = re.compile(r"\bnegative\b", re.IGNORECASE)
 _PRESENT_USE = re.compile(
     r"\b(?:i|he|she|they|we)\s+(?:take|takes|use|uses|(?:am|'m|is|are)\s+(?:taking|using|on|receiving|getting))\b"
@@ -143,6 +159,7 @@ class Topic:
     negated: bool
     others: bool = False  # what a relative or someone else has, not the candidate
     hypothetical: bool = False  # what may happen or is planned, not what is the case
+    aside: str = ""  # why the mention is not a fact the criterion can decide, when the question names it only so
 
 
 @dataclass(frozen=True)
@@ -418,6 +435,11 @@ class EligibilityReasoner:
                 continue  # "these pembrolizumab trials", "the insulin study": which study, not what the asker has
             if _ANALYTE_AFTER.match(question, mention.end) and self._is_disease(mention.concept_ids):
                 continue  # "my hepatitis B surface antibody": a test result, not the disease
+            aside = ""
+            if _TREATMENT_AFTER.match(question, mention.end) and self._is_disease(mention.concept_ids):
+                aside = _TREATMENT_NAMED_REASON  # "never taken any hepatitis B pills": the treatment, not the disease
+            elif _CRITERION_TERM_AFTER.match(question, mention.end):
+                aside = _TERM_ASKED_REASON  # "Is that the arrhythmia they mean?": the criterion's word, asked about
             covered.append(span)
             words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
@@ -428,9 +450,10 @@ class EligibilityReasoner:
                     Span(*span),
                     frozenset(concept_ids),
                     words,
-                    negated_here,
+                    negated_here and not aside,
                     _overlaps(span, facts.others),
                     _overlaps(span, facts.hypothetical),
+                    aside,
                 )
             )
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
@@ -1888,6 +1911,8 @@ def _as_experienced(topic: Topic, finding: Finding) -> Finding:
     """A relative's condition or a possible future event is not the candidate's present case (ConText's experiencer
     and temporality): an exclusion of the participant's own history does not catch a relative's, a requirement is
     not met by it, and a criterion about what is the case does not decide what may happen."""
+    if topic.aside:
+        return replace(finding, decision=Decision.UNDECIDED, reason=topic.aside)
     if topic.negated or not (topic.others or topic.hypothetical):
         return finding
     clause = _clause_of(finding.span, finding.chunk.text)

@@ -1646,3 +1646,33 @@ def test_a_criterion_naming_the_topic_outranks_one_naming_its_class(reasoner: El
         criterion(EXCLUSION, 1, "Severe infection within 4 weeks prior to initiation of study treatment"),
     ]
     assert_decides(reasoner, "I'm HIV positive and stable on antiretrovirals.", criteria, Decision.CONDITIONS)
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "decision"),
+    [
+        # a disease named as what a treatment is for: the treatment is the fact, negated or not (the disease was
+        # read as negated and the requirement of it "excluded" the asker); the plain words left are only a hint
+        (
+            "I've never taken any hepatitis B pills.",
+            (INCLUSION, "Chronic hepatitis B infection, never treated with nucleosides"),
+            Decision.UNDECIDED,
+        ),
+        # the criterion's own term, asked about, is not a fact (it was "excluded" by chronic hepatitis B): the
+        # criterion is quoted with no verdict, never "not stated"
+        (
+            "I had a flu shot. Is that the hepatitis B they exclude?",
+            (EXCLUSION, "Chronic hepatitis B"),
+            Decision.UNDECIDED,
+        ),
+        (
+            "I get extra beats now and then. Is that the arrhythmia they mean?",
+            (EXCLUSION, "Heart failure, arrhythmia or unstable angina"),
+            Decision.UNDECIDED,
+        ),
+    ],
+)
+def test_a_disease_named_for_a_treatment_or_as_the_criterions_term(
+    reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
