@@ -19,7 +19,7 @@ from assistant.service import TrialQA
 from assistant.settings import Settings
 from assistant.store import VECTOR_CACHE_FILE, TrialStore, passage_hash, passage_text
 from assistant.text import tokens
-from ingest.chunking import chunk_trial, needs_meaning
+from ingest.chunking import LOOKUP_SECTIONS, chunk_trial, needs_meaning
 from ingest.loaders import load_file
 from ingest.records import Chunk
 from tests.conftest import CTGOV, SEED
@@ -438,7 +438,9 @@ def test_passages_found_by_lookup_are_stored_and_found_but_not_embedded(tmp_path
     qa.ingest([SEED], show_progress=False)
     chunks = chunk_trial(load_file(SEED)[0])
     lookup = [c for c in chunks if not needs_meaning(c)]
-    assert {c.kind for c in lookup} == {"site", "fact"}
+    assert {c.kind for c in lookup} >= {"site", "fact"}
+    assert {c.section for c in lookup if c.kind == "text"} <= LOOKUP_SECTIONS
+    assert {c.kind for c in chunks if needs_meaning(c)} >= {"criterion", "text"}
     assert not {passage_text(c) for c in lookup} & set(counting.embedded)
     assert qa.store.lookup.count() == len(lookup) and qa.store.count_chunks() == len(chunks)
     assert len(qa.store.valid_chunks()) == len(chunks)
