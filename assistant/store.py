@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,8 +23,10 @@ import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import InternalError
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.embedding import PassageEmbedder, embedder_spec
@@ -50,6 +53,8 @@ _WRITE_BATCH = 2000
 _TRIALS_PER_READ = 100  # trials per keyed read (about 4,000 chunks, read in pages)
 _READ_PAGE = 1000  # larger pages left the process holding more memory (5000: +300 MB at 30k rows)
 VECTOR_CACHE_FILE = "vector-cache.sqlite"
+_OPEN_ATTEMPTS = 6  # about 10 s of waiting in all
+_OPEN_BACKOFF_S = 0.5
 
 
 QUERY_VECTORS_KEPT = 64  # recent question embeddings kept in memory (1.5 kB each)
@@ -101,7 +106,24 @@ def make_client(settings: Settings) -> ClientAPI:
             host=settings.store.chroma_host, port=settings.store.chroma_port, settings=chroma_settings
         )
     settings.store.dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.store.dir), settings=chroma_settings)
+    return _persistent_client(str(settings.store.dir), chroma_settings)
+
+
+def _persistent_client(path: str, chroma_settings: ChromaSettings) -> ClientAPI:
+    """The embedded client, retried while another process holds SQLite's lock (an app reading the store while an
+    ingest creates it): Chroma raises "database is locked" at start-up and keeps the failed instance for the path,
+    which every later client in this process would reuse, so it is dropped before each retry."""
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            return chromadb.PersistentClient(path=path, settings=chroma_settings)
+        except InternalError as error:
+            if "locked" not in str(error) or attempt == _OPEN_ATTEMPTS - 1:
+                raise
+            SharedSystemClient._identifier_to_system.pop(path, None)
+            SharedSystemClient._identifier_to_refcount.pop(path, None)
+            log.warning("%s is locked by another process; retrying", path)
+            time.sleep(_OPEN_BACKOFF_S * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def chunk_metadata(chunk: Chunk, trial_hash: str) -> dict[str, str | int]:

@@ -451,3 +451,38 @@ def test_passages_found_by_lookup_are_stored_and_found_but_not_embedded(tmp_path
     counting_all = CountingEmbeddings()
     TrialQA(everything, store=TrialStore(everything, embeddings=counting_all)).ingest([SEED], show_progress=False)
     assert {passage_text(c) for c in lookup} <= set(counting_all.embedded)
+
+
+def test_a_store_locked_by_another_process_is_retried_and_other_errors_are_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app opening the store while an ingest creates it gets SQLite's "database is locked" from Chroma at
+    start-up; the client is opened again after a pause. Any other start-up error is raised at once."""
+    import chromadb
+    from chromadb.errors import InternalError
+
+    from assistant import store as store_module
+
+    real = chromadb.PersistentClient
+    calls: list[str] = []
+
+    def locked_twice(path: str, settings: object) -> object:
+        calls.append(path)
+        if len(calls) <= 2:
+            raise InternalError("Query error: Database error: (code: 5) database is locked")
+        return real(path=path, settings=settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "_OPEN_BACKOFF_S", 0.0)
+    monkeypatch.setattr(chromadb, "PersistentClient", locked_twice)
+    assert store_module.make_client(Settings.at(tmp_path / "store")) is not None
+    assert len(calls) == 3
+
+    def broken(path: str, settings: object) -> object:
+        calls.append(path)
+        raise InternalError("some other failure")
+
+    monkeypatch.setattr(chromadb, "PersistentClient", broken)
+    calls.clear()
+    with pytest.raises(InternalError):
+        store_module.make_client(Settings.at(tmp_path / "other"))
+    assert len(calls) == 1
