@@ -442,6 +442,40 @@ _NEGATION_END_RE = re.compile(
 )
 _MAX_SCOPE_WORDS = 6
 _MAX_POST_SCOPE_WORDS = 4
+# Where a noun phrase before "is negative" begins: the word before it is one of these.
+_NOUN_PHRASE_STOP = frozenset(
+    [
+        "my",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "is",
+        "was",
+        "are",
+        "were",
+        "i",
+        "i'm",
+        "he",
+        "she",
+        "they",
+        "we",
+        "and",
+        "but",
+        "so",
+        "because",
+        "when",
+    ]
+)
 # What a negated treatment was for is not negated: "never treated for X", "no medication for X".
 _TREATED_FOR_RE = re.compile(
     r"(?P<treated>(?:(?:been|ever|yet|any|a|an)\s+)*(?:treated|treatment|therapy|medication|medicine|drugs?|pills?"
@@ -481,11 +515,29 @@ def _negations(text: str) -> list[NegatedFact]:
         if scope[0] < scope[1]:
             facts.append(NegatedFact(_trim(text, *trigger.span()), scope))
     for found in _POST_NEGATION_RE.finditer(text):
-        start = _clause_start(text, found.start())
-        words = list(_WORDS_RE.finditer(text, start, found.start()))[-_MAX_POST_SCOPE_WORDS:]
-        if words:
-            facts.append(NegatedFact(_trim(text, *found.span()), _trim(text, words[0].start(), words[-1].end())))
+        before = _post_negation_scope(text, found)
+        if before is not None:
+            facts.append(NegatedFact(_trim(text, *found.span()), before))
     return facts
+
+
+def _post_negation_scope(text: str, found: re.Match[str]) -> Span | None:
+    """What a post-negation trigger negates: the word a hyphen joins it to ("HER2-negative": HER2, not the tumour),
+    or the noun phrase right before "is/came back negative", back to a determiner, possessive or verb ("my
+    HIV test came back negative": HIV test)."""
+    start = _clause_start(text, found.start())
+    words = list(_WORDS_RE.finditer(text, start, found.start()))
+    if found.group(0).startswith("-"):
+        words = words[-1:]
+    kept: list[re.Match[str]] = []
+    for word in reversed(words[-_MAX_POST_SCOPE_WORDS:]):
+        lowered = word.group(0).lower()
+        if lowered in _NOUN_PHRASE_STOP or lowered.endswith(("'s", "’s")):
+            break
+        kept.insert(0, word)
+    if not kept:
+        return None
+    return _trim(text, kept[0].start(), kept[-1].end())
 
 
 def _asks_back(text: str, trigger: re.Match[str]) -> bool:

@@ -423,8 +423,10 @@ def test_what_may_happen(question: str, hypothetical: list[str]) -> None:
     ("question", "negated"),
     [
         # NegEx post-negation triggers
-        ("The surface antigen is negative.", ["The surface antigen"]),
-        ("My HIV test came back negative.", ["My HIV test"]),
+        ("The surface antigen is negative.", ["surface antigen"]),
+        ("My HIV test came back negative.", ["HIV test"]),
+        # a hyphen joins the trigger to one word: the tumour is not negated, its HER2 is
+        ("My tumour is HER2-negative.", ["HER2"]),
         # a negated treatment does not negate what it was for
         ("I have never been treated for hepatitis B.", ["been treated"]),
         # the scope runs to the end of a list it stopped inside
