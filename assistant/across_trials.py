@@ -360,7 +360,7 @@ def catalog_vocab(facets: Iterable[TrialFacets]) -> CatalogVocab:
 def _narrowest_places(places: list[str], vocab: CatalogVocab) -> list[str]:
     """ "Kobe, Japan": a country named beside a city (or state) inside it only says where that city is."""
     inside = {nation for p in places for nation in vocab.countries_of.get(p, ())}
-    return [p for p in places if p not in inside or not any(p in vocab.countries_of.get(q, ()) for q in places)]
+    return [p for p in places if p not in inside]
 
 
 def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabulary) -> TrialFilters:
@@ -594,8 +594,10 @@ class TermForms:
                 for part in dict.fromkeys(term.split("-")):
                     for stemmed in tokens(part, drop_stopwords=False):
                         self.by_part.setdefault(stemmed, []).append(number)
-        self._sorted_terms = sorted((term, number) for number, term in enumerate(lexical.vocab))
-        self._sorted_keys = [term for term, _ in self._sorted_terms]
+        # The index's words in sorted order, for the prefix lookups of `derived` (ids as a compact array).
+        order = sorted(range(len(lexical.vocab)), key=lexical.vocab.__getitem__)
+        self._sorted_keys = [lexical.vocab[i] for i in order]
+        self._sorted_ids = np.array(order, dtype=np.int64)
 
     def derived(self, word: str) -> list[int]:
         """Indexed words derived from the same root ("smoke": smoker, smoking; "metastasis": metastases): the light
@@ -605,12 +607,12 @@ class TermForms:
             return []
         found: list[int] = []
         for position in range(bisect_left(self._sorted_keys, root), len(self._sorted_keys)):
-            term, number = self._sorted_terms[position]
+            term = self._sorted_keys[position]
             if not term.startswith(root):
                 break
             ending = term[len(root) :]
             if len(ending) <= _MAX_ENDING and (not ending or ending.isalpha()):
-                found.append(number)
+                found.append(int(self._sorted_ids[position]))
         return found
 
     def rows_with(self, phrase: Sequence[str]) -> np.ndarray | None:
