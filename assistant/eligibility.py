@@ -1908,9 +1908,11 @@ _HYPOTHETICAL_REASON = (
 
 
 def _as_experienced(topic: Topic, finding: Finding) -> Finding:
-    """A relative's condition or a possible future event is not the candidate's present case (ConText's experiencer
-    and temporality): an exclusion of the participant's own history does not catch a relative's, a requirement is
-    not met by it, and a criterion about what is the case does not decide what may happen."""
+    """A mention the question makes only in passing (a treatment for a disease, the criterion's own term asked about)
+    decides nothing; a relative's condition or a possible future event is not the candidate's present case
+    (ConText's experiencer and temporality): an exclusion of the participant's own history does not catch a
+    relative's, a requirement is not met by it, and a criterion about what is the case does not decide what may
+    happen."""
     if topic.aside:
         return replace(finding, decision=Decision.UNDECIDED, reason=topic.aside)
     if topic.negated or not (topic.others or topic.hypothetical):
@@ -1930,7 +1932,7 @@ def _as_experienced(topic: Topic, finding: Finding) -> Finding:
     return finding
 
 
-_MODIFIER_BEFORE = re.compile(r"(?<![\w'-])(?P<word>[a-z][a-z'-]+)[ \t-]+$")
+_MODIFIER_BEFORE = re.compile(r"(?<![\w'-])(?P<word>[A-Za-z][a-z'-]+)[ \t-]+$")
 
 
 def _name_modifiers(question: str, measurement: Any) -> list[tuple[int, int]]:
@@ -1940,7 +1942,7 @@ def _name_modifiers(question: str, measurement: Any) -> list[tuple[int, int]]:
     if named is None:
         return []
     found = _MODIFIER_BEFORE.search(question, max(0, named[0] - 30), named[0])
-    if found is None or found.group("word") in STOPWORDS:
+    if found is None or found.group("word").lower() in STOPWORDS:
         return []
     return [(found.start("word"), named[0])]
 
