@@ -96,10 +96,13 @@ class PatientFacts:
 
 
 # --- age --------------------------------------------------------------------------------------------------------------
-_RELATIVE = (
-    r"son|daughter|mother|mom|mum|father|dad|husband|wife|child|kid|baby|boy|girl|brother|sister|partner"
-    r"|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|friend|patient"
+# People a question may speak for or of: closed-class English, like the pronouns. The age patterns read "my son is
+# 8" for these and "my patient"; whose fact a clause states (_others) reads the longer list below.
+_KIN = (
+    "son|daughter|mother|mom|mum|father|dad|husband|wife|child|kid|baby|brother|sister|partner"
+    "|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|friend"
 )
+_RELATIVE = _KIN + "|boy|girl|patient"
 _NOT_AGE_AFTER = (
     r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b|weeks?|wks?|days?|months?|times|x\b"
     r"|mg|ng|g/|ml|units?|cycles?|lines?|of\b|out\b|or\b|to\b|-\s*\d|/|\.\d|,\d{3}))"
@@ -623,12 +626,11 @@ def _unmet(text: str) -> list[UnmetCircumstance]:
 
 
 # --- whose fact, and whether it is the case (ConText experiencer and hypothetical) ------------------------------------
-# Kinship and other people a question may speak of besides the candidate: closed-class English, like the pronouns.
+# Kinship and other people a question may speak of besides the candidate (_KIN and more).
 _OTHER_PERSON = (
-    r"(?:son|daughter|mother|mom|mum|mommy|mummy|father|dad|daddy|husband|wife|spouse|child|kid|baby|brother|sister"
-    r"|sibling|partner|boyfriend|girlfriend|fianc[eé]e?|grandmother|grandfather|grandma|granny|grandpa|grandparent"
-    r"|grandson|granddaughter|grandchild|aunt|auntie|uncle|nephew|niece|cousin|parent|relative|friend|neighbou?r"
-    r"|roommate|flatmate|colleague|coworker|twin|stepmother|stepfather|stepmom|stepdad|in-law)(?:s|es)?"
+    "(?:" + _KIN + "|mommy|mummy|daddy|spouse|sibling|boyfriend|girlfriend|fianc[eé]e?|granny|grandparent|grandchild"
+    "|auntie|cousin|parent|relative|neighbou?r|roommate|flatmate|colleague|coworker|twin|stepmother|stepfather"
+    "|stepmom|stepdad|in-law)(?:s|es)?"
 )
 _POSSESSIVE_OTHER_RE = re.compile(
     r"\b(?P<whose>my|our|his|her|their)\s+(?:(?:late|older|elder|younger|little|big|twin|biological|own|two|three|both)\s+)?"
