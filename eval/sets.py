@@ -134,6 +134,17 @@ SETS: dict[str, EvalSet] = {
         about="20 further real records (8 API v2, 12 classic XML), mostly everyday questions plus traps; "
         "development after first reading",
     ),
+    "unseen-dev8": EvalSet(
+        "unseen-dev8",
+        UNSEEN / "dev8.jsonl",
+        (UNSEEN / "records" / "dev8",),
+        # Written 2026-12-03 from 10 more ctgov-more and 10 bulk-xml records by two writers who read only the records
+        # (not the system's code or output), a realistic mix rather than traps, committed before the system was run on
+        # it (eval/data/unseen/DEV8.md). Its first run is a held-out reading.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (2 API v2 JSON, 18 classic XML), everyday questions; development after first "
+        "reading",
+    ),
 }
 
 
