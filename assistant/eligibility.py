@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cache, lru_cache
@@ -52,6 +52,7 @@ _GENERIC_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 STUDIED_CONDITIONS = "conditions"  # key of the trial's Conditions field among the summary chunks
+STUDY_TREATMENTS = "interventions"  # key of the trial's Interventions section among the summary chunks
 _NUMBER_REASON = "it depends on a number the criterion sets, which the question does not give"
 _UNCOMPARED_REASON = "the criterion sets a number the question's value could not be compared with"
 _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
@@ -96,6 +97,23 @@ _TERM_ASKED_REASON = (
     "you ask whether your case is what the criterion means by this; its words are quoted, the study team decides"
 )
 _NEGATIVE_RESULT = re.compile(r"\bnegative\b", re.IGNORECASE)
+# "... stop me GETTING THE IL-10 injections", "... get in the way of TAKING afatinib": receiving it, right before.
+_RECEIVING_BEFORE = re.compile(
+    r"\b(?:get|getting|take|taking|receive|receiving|start|starting|have|having|try|trying|use|using|be\s+given"
+    r"|being\s+given)\s+(?:the\s+|this\s+|these\s+|that\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_STUDY_TREATMENT_REASON = "this is the study's own treatment, asked about; the question does not say you have had it"
+# A person's statement of what they take, had or react to ("I'm on", "she was given", "he's allergic to"), not a
+# question about what they would get ("Can I get ...", "would it stop me taking ...").
+_STATES_OWN = re.compile(
+    r"(?<!\bcan )(?<!\bcould )(?<!\bwould )(?<!\bwill )(?<!\bmay )(?<!\bshould )(?<!\bdo )(?<!\bdoes )(?<!\bam )"
+    r"\b(?:i|i'm|im|i've|i'd|he|she|they|we|he's|she's|they're|we're|they've|we've)\s+(?:\w+\s+){0,3}?"
+    r"(?:take|takes|took|taking|am\s+on|'m\s+on|is\s+on|are\s+on|was\s+on|were\s+on|been|had|has|have|received"
+    r"|receiving|got|used|using|tried|started|stopped|finished|completed|given|prescribed|allergic|react(?:ed|s)?"
+    r"|on)\b",
+    re.IGNORECASE,
+)
 _PRESENT_USE = re.compile(
     r"\b(?:i|he|she|they|we)\s+(?:take|takes|use|uses|(?:am|'m|is|are)\s+(?:taking|using|on|receiving|getting))\b"
     r"|\b(?:currently|still|at the moment|right now|every day|daily)\b",
@@ -235,7 +253,8 @@ class EligibilityReasoner:
             )
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "unmet requirement"))
-        topics = self.topics(question, facts, taken)
+        offered = self._concepts_of(summary.get(STUDY_TREATMENTS))
+        topics = [self._as_offered(t, question, offered) for t in self.topics(question, facts, taken)]
         studied = self._studied(summary)
         excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
         found = [(t, self._topic(t, question, facts, criteria, taken, studied, excepted)) for t in topics]
@@ -459,7 +478,7 @@ class EligibilityReasoner:
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
         return [t for t in found if not any(self._narrower(u, t) for u in found if u is not t)]
 
-    def _is_disease(self, concept_ids: Sequence[str]) -> bool:
+    def _is_disease(self, concept_ids: Iterable[str]) -> bool:
         """A disease or the organism that causes one (MeSH C and B trees; Disease Ontology terms)."""
         return any(
             c.startswith("DOID:") or any(t.startswith(("C", "B")) for t in self.vocabulary.tree_numbers(c))
@@ -471,6 +490,24 @@ class EligibilityReasoner:
         if not _SHOT_AFTER.match(question, end):
             return ()
         return tuple(c for m in self.vocabulary.mentions(f"{surface} vaccine") for c in m.concept_ids)
+
+    def _concepts_of(self, chunk: Chunk | None) -> frozenset[str]:
+        if chunk is None:
+            return frozenset()
+        return frozenset(c for m in mentions_of(self.vocabulary, chunk.text) for c in m.concept_ids)
+
+    def _as_offered(self, topic: Topic, question: str, offered: frozenset[str]) -> Topic:
+        """ "Would the titanium cage be a problem?", "... stop me getting the IL-10 injections?": the study's own
+        treatment, named in the asking, is what the asker would receive, not a fact about them. Told as theirs ("I
+        am allergic to titanium", "I already take afatinib") it is a fact."""
+        if topic.aside or topic.negated or not (topic.concepts & offered):
+            return topic
+        start = max(question.rfind(mark, 0, topic.span.start) for mark in ".;!?\n") + 1
+        if not _RECEIVING_BEFORE.search(question[start : topic.span.start]):
+            return topic  # "Is previous abatacept treatment exclusionary?" asks about having had it
+        if _STATES_OWN.search(question, start, topic.span.start):
+            return topic
+        return replace(topic, aside=_STUDY_TREATMENT_REASON)
 
     def _studied(self, summary: dict[str, Chunk]) -> frozenset[str]:
         """Concepts of the conditions the trial studies (its Conditions field)."""
@@ -662,6 +699,11 @@ class EligibilityReasoner:
     ) -> Finding:
         chunk, constraints = hit.chunk, constraints_of(hit.chunk.text)
         span = hit.spans[0]
+        if not topic.negated and all(_in_note(s, chunk.text) and _note_admits(s, chunk.text) for s in hit.spans):
+            # "Note: We will include patients ... on antidepressant medications, since ... (Prozac)": the note lets
+            # them in. (Other notes can set conditions of their own: "Note: ... must be on a stable dose".)
+            reason = "the criterion's note admits it on its terms"
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, reason)
         required_without = chunk.section != EXCLUSION and bool(
             _WITHOUT_BEFORE.search(chunk.text, max(0, span.start - 60), span.start)
         )
@@ -870,7 +912,7 @@ class EligibilityReasoner:
         if exempt and self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         window = _window_at(span, chunk.text, constraints)
-        days_ago = _elapsed_for(facts, topic.span) if window is not None else None
+        days_ago = _elapsed_for(facts, topic.span, self._taken(topic)) if window is not None else None
         if window is not None and days_ago is not None and _unknown_polarity(chunk, window, clause):
             # "... myocardial infarction within the past 6 months" in a list with no inclusion/exclusion heading: as a
             # requirement it admits, as an exclusion it excludes; the record does not say which.
@@ -912,6 +954,19 @@ class EligibilityReasoner:
         own = _clause_of(span, chunk.text)
         said = chunk.text[own.start : own.end] + " " + (chunk.heading or "")
         return _PAST_MARKER.search(said) is None
+
+    def _over_without_tense(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
+        """The asker says the condition is over, and neither the criterion's clause nor its heading says whether a
+        past one counts ("history of", "prior" would; "Patients with other malignancies" does not)."""
+        if not _overlaps((topic.span.start, topic.span.end), facts.resolved) or not self._is_disease(topic.concepts):
+            return False
+        own = _clause_of(span, chunk.text)
+        said = chunk.text[own.start : own.end] + " " + (chunk.heading or "")
+        return _PAST_MARKER.search(said) is None
+
+    def _taken(self, topic: Topic) -> bool:
+        """Something taken or done (a drug, a therapy), or plain words that may be: not a named condition."""
+        return not topic.concepts or any(self._is_treatment(c) for c in topic.concepts)
 
     def _is_treatment(self, concept_id: str) -> bool:
         """A drug or chemical (MeSH tree D) or a therapy or procedure (E02-E04)."""
@@ -978,7 +1033,7 @@ class EligibilityReasoner:
         limits = window if window is not None else _heading_window(chunk)
         if limits is not None:
             where = Span(*window.span) if window is not None else span
-            days_ago = _elapsed_for(facts, topic.span)
+            days_ago = _elapsed_for(facts, topic.span, self._taken(topic))
             if days_ago is None:
                 return Decision.UNDECIDED, where, "it depends on when; the question does not say"
             inside = window_contains(days_ago, limits)
@@ -1004,6 +1059,11 @@ class EligibilityReasoner:
         verdict = _modifier_verdict(span, masked, question, topic.span)
         if verdict is not None:
             return verdict
+        if limits is None and self._over_without_tense(topic, chunk, span, facts):
+            # "Patients with other malignancies" and "breast cancer 10 years ago, no sign of it since": the criterion
+            # may mean a cancer now or any ever; it does not say.
+            reason = "the criterion does not say whether a past condition counts, and yours is over"
+            return Decision.UNDECIDED, span, reason
         # Only for what the vocabulary names: a word it does not know ("beard") is matched as written, and the
         # adjective beside it describes rather than narrows ("facial beard").
         kind = _restrictive_word(span, chunk.text, question) if topic.concepts else None
@@ -1159,7 +1219,10 @@ def _inside_longer_name(span: Span, named: Sequence[Any], concepts: frozenset[st
 
 # A parenthesis that explains rather than lists: "Allergy to egg products (used to prepare ALVAC vaccines)".
 _EXPLANATION_OPENING = re.compile(
-    r"\(\s*(?:used|which|that|as|see|defined|per|according|given|made|derived|prepared|because|due)\b[^()]*$",
+    r"\(\s*(?:used|which|that|as|see|defined|per|according|given|made|derived|prepared|because|due)\b[^()]*$"
+    # "(patients will undergo a monitored psychotropic drug washout ...)": what the study will do, not who is excluded
+    r"|\(\s*(?:all\s+)?(?:patients|subjects|participants|volunteers)\s+will\s+"
+    r"(?!(?:not\s+)?be\s+(?:eligible|allowed|permitted|included|excluded|considered|accepted|enrolled))[^()]*$",
     re.IGNORECASE,
 )
 
@@ -1831,9 +1894,10 @@ def _negated_spans(facts: PatientFacts) -> list[tuple[int, int]]:
     return [n.scope_span for n in facts.negated]
 
 
-def _elapsed_for(facts: PatientFacts, topic: Span) -> float | None:
+def _elapsed_for(facts: PatientFacts, topic: Span, in_use: bool = True) -> float | None:
     """Days since the event the question dates for this topic: the dated event whose words overlap it or share
-    its clause, or the only dated event of the question."""
+    its clause, or the only dated event of the question. `in_use`: the topic is something taken or done, so "I take
+    it every day" in its clause dates it to now (a condition in that clause, "for the pain I've had", is not)."""
     dated = [e for e in facts.elapsed if e.days_ago is not None]
     for event in dated:
         if event.event_span is not None and _overlaps((topic.start, topic.end), [event.event_span]):
@@ -1847,7 +1911,7 @@ def _elapsed_for(facts: PatientFacts, topic: Span) -> float | None:
         # The question's one date, unless this topic is told as now in a clause of its own ("I was treated for
         # prostate cancer 2 years ago and now have colon cancer").
         return dated[0].days_ago
-    if clause is not None and not dated and _PRESENT_USE.search(facts.text[clause[0] : clause[1]]):
+    if in_use and clause is not None and not dated and _PRESENT_USE.search(facts.text[clause[0] : clause[1]]):
         return 0.0  # "I take it every day": current use falls inside any "within N days" window
     return None
 
@@ -2040,7 +2104,11 @@ def same_word(first: str, second: str) -> bool:
     (a, cut_a), (b, cut_b) = _root(first), _root(second)
     if not (cut_a or cut_b) or min(len(a), len(b)) < _MIN_ROOT:
         return False
-    return a == b or ((a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3)
+    if a == b:
+        return True
+    if first.endswith("itis") != second.endswith("itis"):
+        return False  # "sinusitis" is a disease of the sinus, not the sinus: an inflammation is not its organ
+    return (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3
 
 
 def _without_silent_e(word: str) -> str:
@@ -2128,6 +2196,21 @@ def _clause_of(span: Span, text: str) -> Span:
             break
     item = _run_on_item(span, text)  # a run-on record's items have no punctuation between them
     return Span(max(start, item.start), min(end, item.end))
+
+
+# What a note says when it lets people in: "We will include patients ... on antidepressant medications".
+_NOTE_ADMITS = re.compile(
+    r"\b(?:will|may|can|could)\s+(?:still\s+)?(?:include|enrol+|accept|be\s+(?:included|enrolled|accepted|eligible|allowed"
+    r"|permitted|considered))\b|\b(?:is|are)\s+(?:still\s+)?(?:eligible|allowed|permitted|acceptable)\b",
+    re.IGNORECASE,
+)
+
+
+def _note_admits(span: Span, text: str) -> bool:
+    """The sentence of the note that names the mention says such people are included, before naming it."""
+    note = max((m.start() for m in _NOTE.finditer(text, 0, span.start)), default=0)
+    start = max(note, max(text.rfind(mark, 0, span.start) for mark in ".;") + 1)  # lines wrap inside a sentence
+    return _NOTE_ADMITS.search(text, start, span.start) is not None
 
 
 def _in_note(span: Span, text: str) -> bool:

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.eligibility import STUDIED_CONDITIONS, Assessment, Decision, EligibilityReasoner, Finding
+from assistant.eligibility import (
+    STUDIED_CONDITIONS,
+    STUDY_TREATMENTS,
+    Assessment,
+    Decision,
+    EligibilityReasoner,
+    Finding,
+)
 from assistant.grounding import (
     Concept,
     Span,
@@ -117,6 +124,9 @@ class OfflineAnswerer:
         conditions = _chunks_of(self, trial_id, ("Conditions",))
         if conditions:
             summary[STUDIED_CONDITIONS] = conditions[0].chunk
+        interventions = _chunks_of(self, trial_id, ("Interventions",))
+        if interventions:
+            summary[STUDY_TREATMENTS] = interventions[0].chunk
         return summary
 
     def _unsectioned_eligibility(

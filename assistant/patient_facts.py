@@ -93,6 +93,9 @@ class PatientFacts:
     # may happen rather than is the case ("I might get pregnant", "planning to start HRT").
     others: tuple[Span, ...] = ()
     hypothetical: tuple[Span, ...] = ()
+    # ConText's temporality "historical", narrowed to what the asker says is over ("no sign of it since", "cured"):
+    # the sentences that say so. Whether a criterion that names the condition without a tense catches it is open.
+    resolved: tuple[Span, ...] = ()
 
 
 # --- age --------------------------------------------------------------------------------------------------------------
@@ -658,7 +661,16 @@ _THIRD_CANDIDATE_RE = re.compile(
     r"|(?P<pro>he|she|they|him|her|them))\b[^.?!]{0,40}?\b(?:" + _JOIN_WORDS + r")"
     r"|\bfor\s+(?:my\s+(?:\w+\s+)?(?P<kin2>" + _OTHER_PERSON + r")|(?P<pro2>him|her|them))\b"
     r"|\bmy\s+(?:\w+\s+)?(?P<kin3>" + _OTHER_PERSON + r")\s+(?:wants|would\s+like|is\s+interested|is\s+thinking|hopes"
-    r"|is\s+hoping|asked|is\s+asking|might\s+(?:join|qualify))\b",
+    r"|is\s+hoping|asked|is\s+asking|might\s+(?:join|qualify))\b"
+    # "would that keep my baby out?", "does this exclude my son?": the relative is the one who would join
+    r"|\b(?:keep|keeps|rule|rules|leave|leaves)\s+(?:my\s+(?:\w+\s+)?(?P<kin4>" + _OTHER_PERSON + r")"
+    r"|(?P<pro4>him|her|them))\s+out\b"
+    r"|\b(?:exclude|excludes|disqualify|disqualifies)\s+my\s+(?:\w+\s+)?(?P<kin5>" + _OTHER_PERSON + r")\b",
+    re.IGNORECASE,
+)
+# The asker's own state ("I take", "I'm on", "I had"), when the one who would join is someone else.
+_FIRST_PERSON_STATE_RE = re.compile(
+    r"\bi(?:'m|’m|\s+am|'ve|’ve|\s+have|\s+had|\s+take|\s+took|\s+was|\s+use|\s+used|\s+smoke|\s+drink|\s+got)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON_CANDIDATE_RE = re.compile(
@@ -673,7 +685,7 @@ def _candidate(text: str) -> tuple[str, str | None]:
     ("unknown", None)."""
     third = _THIRD_CANDIDATE_RE.search(text)
     if third is not None:
-        kin = third.group("kin") or third.group("kin2") or third.group("kin3")
+        kin = next((third.group(g) for g in ("kin", "kin2", "kin3", "kin4", "kin5") if third.group(g)), None)
         return "third", kin.lower() if kin else None
     if _FIRST_PERSON_CANDIDATE_RE.search(text):
         return "self", None
@@ -701,6 +713,9 @@ def _others(text: str) -> list[Span]:
         if who == "unknown" or (who == "third" and mine and (kin is None or _same_person(kin, person))):
             continue  # the person asked about, or a question that does not say who would join
         spans.append(_rest_of_clause(text, found.start()))
+    if who == "third":
+        # "I take a prenatal vitamin with iron while I'm nursing. Would that keep my baby out?": the parent's own.
+        spans.extend(_rest_of_clause(text, found.start()) for found in _FIRST_PERSON_STATE_RE.finditer(text))
     return spans
 
 
@@ -728,6 +743,27 @@ _HYPOTHETICAL_RE = re.compile(
 def _hypothetical(text: str) -> list[Span]:
     """What the asker says may happen, is planned or has not been checked, not what is known to be the case now."""
     return [_rest_of_clause(text, found.end()) for found in _HYPOTHETICAL_RE.finditer(text)]
+
+
+_RESOLVED_RE = re.compile(
+    r"\bno\s+(?:sign|signs|trace|evidence|recurrence|relapse|return)\b|\b(?:cancer|disease|tumou?r|symptom)[- ]free\b"
+    r"|\ball[- ]clear\b|\bcured\b|\bin\s+(?:complete\s+|full\s+)?remission\b|\bresolved\b|\bwent\s+away\b|\bhealed\b"
+    r"|\b(?:has|have|had)(?:n't|\s+not)\s+(?:come|came)\s+back\b|\bnever\s+(?:came|come)\s+back\b"
+    r"|\b(?:scans?|tests?|checks?|check-?ups?|follow-?ups?)\b[^.;!?\n]{0,30}?\b(?:clean|clear)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"[.;!?\n]")
+
+
+def _resolved(text: str) -> list[Span]:
+    """Sentences in which the asker says a condition is over: ConText's historical temporality, kept to explicit
+    statements that it ended, since "I had a heart attack" tells a past event of a disease that may well go on."""
+    spans: list[Span] = []
+    for found in _RESOLVED_RE.finditer(text):
+        starts = [m.end() for m in _SENTENCE_END_RE.finditer(text, 0, found.start())]
+        end = _SENTENCE_END_RE.search(text, found.end())
+        spans.append(_trim(text, starts[-1] if starts else 0, end.start() if end else len(text)))
+    return spans
 
 
 # --- healthy volunteer and clauses ------------------------------------------------------------------------------------
@@ -782,6 +818,7 @@ def parse_question(text: str) -> PatientFacts:
         clauses=split_clauses(text),
         others=tuple(span for span in _others(text) if span[0] < span[1]),
         hypothetical=tuple(span for span in _hypothetical(text) if span[0] < span[1]),
+        resolved=tuple(span for span in _resolved(text) if span[0] < span[1]),
     )
 
 

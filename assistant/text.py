@@ -155,19 +155,31 @@ STOPWORDS = frozenset(
 
 
 def stem(word: str) -> str:
-    """A light English plural/inflection folding; enough to match "metastases"/"metastasis", "vaccines"."""
+    """A light English plural/inflection folding: "metastases"/"metastasis", "diseases"/"disease", "vaccines".
+
+    Greek plurals in -ses come from -sis only after the stems that take it ("diagnoses", "analyses", "prostheses",
+    "metastases"); elsewhere -ses is -se plus s ("diseases", "responses"). Words in -us and -is are singular
+    ("previous", "virus", "psoriasis"): no "s" is cut from them.
+    """
+    if len(word) > 6 and word.endswith(_GREEK_PLURALS) and not word.endswith(_NOT_GREEK_PLURALS):
+        return word[:-3] + "sis"
+    if len(word) > 6 and word.endswith("uses") and not word.endswith("auses"):
+        return word[:-2]  # "viruses", "sinuses"
     for suffix, replacement in (
         ("ies", "y"),
-        ("ses", "sis"),
         ("xes", "x"),
         ("ing", ""),
         ("ed", ""),
         ("es", "e"),
         ("s", ""),
     ):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix) and not word.endswith("ss"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix) and not word.endswith(("ss", "us", "is")):
             return word[: -len(suffix)] + replacement
     return word
+
+
+_GREEK_PLURALS = ("oses", "yses", "theses", "stases")
+_NOT_GREEK_PLURALS = ("doses", "poses", "loses")
 
 
 @cache

@@ -205,6 +205,12 @@ def test_exception_clause_with_the_askers_own_words_applies(reasoner: Eligibilit
         ("treated", "treating", True),
         ("liver", "live", False),  # a root of five letters at least
         ("cancer", "cancel", False),
+        ("diseases", "disease", True),  # the plural folding made "diseasis" of it ("-ses" read as Greek "-sis")
+        ("metastases", "metastasis", True),
+        ("diagnoses", "diagnosis", True),
+        ("viruses", "virus", True),
+        ("sinusitis", "sinuses", False),  # an inflammation is not its organ
+        ("arthritis", "arthritic", True),
     ],
 )
 def test_words_from_one_root_match_and_shared_prefixes_do_not(first: str, second: str, same: bool) -> None:
@@ -1676,3 +1682,112 @@ def test_a_disease_named_for_a_treatment_or_as_the_criterions_term(
     reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
 ) -> None:
     assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "decision"),
+    [
+        # a condition the asker says is over, against a criterion with no tense: it may mean now or ever
+        (
+            "I had bowel cancer 12 years ago, surgery only, and there has been no sign of it since. Am I excluded?",
+            (EXCLUSION, "Patients with other malignancies"),
+            Decision.UNDECIDED,
+        ),
+        # the criterion that says "history of" catches a past one, over or not
+        (
+            "I had bowel cancer 12 years ago, surgery only, and there has been no sign of it since. Am I excluded?",
+            (EXCLUSION, "History of other malignancies"),
+            Decision.EXCLUDED,
+        ),
+        # the same condition told without saying it ended is a fact as before
+        ("I have bowel cancer. Am I excluded?", (EXCLUSION, "Patients with other malignancies"), Decision.EXCLUDED),
+    ],
+)
+def test_a_condition_said_to_be_over_against_a_criterion_without_tense(
+    reasoner: EligibilityReasoner, question: str, item: tuple[str, str], decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [criterion(item[0], 1, item[1])], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "decision"),
+    [
+        # a parenthetical that tells what the study will do names no one excluded (sertraline is a psychotropic drug,
+        # fluoxetine is another drug: "excluded" came from the washout the study itself performs)
+        (
+            "She stopped taking sertraline three weeks ago. Is that a problem?",
+            "Treated within 4 weeks with fluoxetine (patients will undergo a monitored psychotropic drug washout "
+            "before entering the protocol)",
+            None,
+        ),
+        # the same drug class named as the excluded thing still excludes
+        (
+            "She stopped taking sertraline three weeks ago. Is that a problem?",
+            "Treated with any psychotropic drug within 4 weeks",
+            Decision.EXCLUDED,
+        ),
+    ],
+)
+def test_a_parenthetical_about_the_studys_own_procedure(
+    reasoner: EligibilityReasoner, question: str, text: str, decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 1, text)], decision)
+
+
+def test_a_note_that_includes_people_admits_them(reasoner: EligibilityReasoner) -> None:
+    text = (
+        "Contraindications to hormone therapy.\nNote: We will include patients on antidepressant\nmedications, "
+        "since the most common one (fluoxetine) does not affect the outcome."
+    )
+    assert_decides(reasoner, "I'm on fluoxetine for my mood.", [criterion(EXCLUSION, 1, text)], Decision.CONDITIONS)
+    # a note that sets a condition of its own is no allowance
+    text = "Thyroid disease.\nNote: Subjects on levothyroxine must be on a stable dose for at least 4 weeks."
+    decision = reasoner.assess("I'm on levothyroxine.", [criterion(EXCLUSION, 1, text)], {}).decision
+    assert decision is not Decision.CONDITIONS
+
+
+def test_a_condition_in_a_clause_about_current_use_is_not_dated_to_now(reasoner: EligibilityReasoner) -> None:
+    # "I take X for the pain I've had" dates the drug to now, not the pain: the pain's duration is not known, so a
+    # requirement of pain "for at least 6 months" is not failed
+    criteria = [criterion(INCLUSION, 1, "Persistent neuropathic pain for at least 6 months")]
+    decision = reasoner.assess("I take gabapentin at night for my neuropathic pain.", criteria, {}).decision
+    assert decision is not Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the study's own drug, named as what the asker would receive, is not a fact about the asker
+        ("My asthma is mild. Would it get in the way of taking afatinib here?", Decision.UNDECIDED),
+        ("Pack-a-day smoker here. Would that stop me getting the afatinib tablets?", Decision.UNDECIDED),
+        # asked about as something had, or told as the asker's own, it is a fact
+        ("Is previous afatinib treatment exclusionary?", Decision.EXCLUDED),
+        ("I already took afatinib last year. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_the_studys_own_treatment_named_in_the_asking(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Previous treatment with afatinib")]
+    summary = {"interventions": fact("interventions", "Drug: afatinib 40 mg once daily")}
+    assert reasoner.assess(question, criteria, summary).decision is decision
+
+
+@pytest.mark.parametrize(
+    ("word", "stemmed"),
+    [
+        # "-us" and "-is" words are singular: "previous" had become "previou", which no list of words could name
+        ("previous", "previous"),
+        ("serious", "serious"),
+        ("psoriasis", "psoriasis"),
+        ("statuses", "status"),
+        ("responses", "response"),
+        ("doses", "dose"),
+        ("purposes", "purpose"),
+        ("analyses", "analysis"),
+    ],
+)
+def test_the_plural_folding_keeps_singulars_whole(word: str, stemmed: str) -> None:
+    from assistant.text import stem
+
+    assert stem(word) == stemmed

@@ -449,3 +449,40 @@ def test_a_test_not_done_leaves_its_result_unknown() -> None:
     facts = parse_question(question)
     assert [quote(question, s) for s in facts.hypothetical] == ["HIV"]
     assert [quote(question, n.scope_span) for n in facts.negated] == ["been tested"]
+
+
+@pytest.mark.parametrize(
+    ("question", "resolved"),
+    [
+        (
+            "I had breast cancer 10 years ago - surgery only, no sign of it since. Now I have CMML.",
+            ["I had breast cancer 10 years ago - surgery only, no sign of it since"],
+        ),
+        ("My hepatitis C was cured in 2019. Can I join?", ["My hepatitis C was cured in 2019"]),
+        (
+            "Thyroid taken out 9 years ago and every scan since has been clean.",
+            ["Thyroid taken out 9 years ago and every scan since has been clean"],
+        ),
+        # a past event is not said to be over ("I had a heart attack" may leave heart disease)
+        ("I had a heart attack five years ago. Can I join?", []),
+    ],
+)
+def test_what_the_asker_says_is_over(question: str, resolved: list[str]) -> None:
+    assert [quote(question, span) for span in parse_question(question).resolved] == resolved
+
+
+@pytest.mark.parametrize(
+    ("question", "others"),
+    [
+        # the relative would join: what the asker says of themselves is the asker's, not the candidate's
+        (
+            "I take a prenatal vitamin with iron while I'm nursing. Would that keep my baby out?",
+            ["I take a prenatal vitamin with iron while I'm nursing", "I'm nursing"],
+        ),
+        ("I have asthma. Can my son join?", ["I have asthma"]),
+        # the asker is the candidate: their own facts stay theirs
+        ("I have asthma. Can I join?", []),
+    ],
+)
+def test_the_askers_own_facts_when_a_relative_would_join(question: str, others: list[str]) -> None:
+    assert [quote(question, span) for span in parse_question(question).others] == others
