@@ -58,6 +58,11 @@ _UNCOMPARED_REASON = "the criterion sets a number the question's value could not
 _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
 _VALUE_EXCEPTION_REASON = "the criterion makes an exception that the question's own words describe"
 _CONDITIONAL_ENTRY_REASON = "the criterion says such cases may still be eligible under the conditions it states"
+_ALLOWANCE_MET_REASON = "the value meets the condition under which the criterion still lets people in"
+_ALLOWANCE_MISSED_REASON = (
+    "the value misses the condition under which the criterion still lets people in; whether the exclusion applies to "
+    "you otherwise decides"
+)
 # Findings that say the asker's case is one a criterion excepts (not a requirement merely named as met).
 _EXCEPTION_REASONS = frozenset({_EXCEPTION_REASON, _VALUE_EXCEPTION_REASON, _CONDITIONAL_ENTRY_REASON})
 _STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
@@ -103,13 +108,17 @@ _RECEIVING_BEFORE = re.compile(
     r"|being\s+given)\s+(?:the\s+|this\s+|these\s+|that\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# "... before THE transplant", "for THE CML transplant", "PRE-transplant workup": the study's, already known.
+_THE_STUDYS_BEFORE = re.compile(r"\b(?:the|this|that|your)\s+(?:[\w'-]+\s+){0,2}$|\b(?:pre|post)-?$", re.IGNORECASE)
+_REQUIREMENT_REASON = "participants must meet this requirement"
 _STUDY_TREATMENT_REASON = "this is the study's own treatment, asked about; the question does not say you have had it"
 # A person's statement of what they take, had or react to ("I'm on", "she was given", "he's allergic to"), not a
 # question about what they would get ("Can I get ...", "would it stop me taking ...").
 _STATES_OWN = re.compile(
     r"(?<!\bcan )(?<!\bcould )(?<!\bwould )(?<!\bwill )(?<!\bmay )(?<!\bshould )(?<!\bdo )(?<!\bdoes )(?<!\bam )"
     r"\b(?:i|i'm|im|i've|i'd|he|she|they|we|he's|she's|they're|we're|they've|we've)\s+(?:\w+\s+){0,3}?"
-    r"(?:take|takes|took|taking|am\s+on|'m\s+on|is\s+on|are\s+on|was\s+on|were\s+on|been|had|has|have|received"
+    r"(?:take|takes|took|taking|use|uses|get|gets|receive|receives|am\s+on|'m\s+on|is\s+on|are\s+on|was\s+on|were\s+on"
+    r"|been|had|has|have|received"
     r"|receiving|got|used|using|tried|started|stopped|finished|completed|given|prescribed|allergic|react(?:ed|s)?"
     r"|on)\b",
     re.IGNORECASE,
@@ -258,6 +267,9 @@ class EligibilityReasoner:
         studied = self._studied(summary)
         excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
         found = [(t, self._topic(t, question, facts, criteria, taken, studied, excepted)) for t in topics]
+        # Plain words left over by a question that names nothing else and whose values were decided ("... are liver
+        # and kidney function acceptable?") are how it asks, not a fact of its own.
+        asking_only = bool(measured)
         if not any(f for _, f in found):
             # Nothing the vocabulary names is in the criteria: the question's own words are the last resort.
             words = self.word_topic(question, facts, taken)
@@ -269,12 +281,13 @@ class EligibilityReasoner:
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
-            elif not topic.negated and not topic.others:
+            elif not topic.negated and not topic.others and not (asking_only and self._names_nothing(topic)):
                 # A relative's condition no criterion names does not matter.
                 # Something the asker says they lack ("no inhalers for 30 years") that no criterion names cannot
                 # decide: a criterion requiring it would name it.
                 assessment.unmatched.append(topic.surface)
         _weigh_exceptions(assessment, excepted)
+        _shut_allowances(assessment)
         _weigh_groups(assessment, criteria)
         if not assessment.findings:
             assessment.unmatched.clear()
@@ -351,10 +364,23 @@ class EligibilityReasoner:
             else next(((r, c) for r, c in decided if not r), decided[0])
         )
         finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]), prohibits)
+        unit = hit[1].comparison.value.unit
+        if unit and not measurement.quantity.unit:
+            finding = replace(finding, reason=f"{finding.reason} (the value read in {unit}, the criterion's unit)")
         bound = Span(*hit[1].span)
+        if chunk.section == EXCLUSION and _allowance_condition(bound, chunk.text):
+            # "If the HbA1c is <11%, patients may be enrolled who ...": the bound is what the allowance needs, not
+            # what the exclusion catches. Met, it admits on the criterion's terms; missed, the allowance is shut.
+            if hit[0]:
+                return Finding(measurement.surface, Decision.CONDITIONS, chunk, bound, _ALLOWANCE_MET_REASON)
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALLOWANCE_MISSED_REASON)
+        if finding.decision is Decision.EXCLUDED and _recommended(bound, chunk.text):
+            # "Recommended minimum standards include an Ejection Fraction (EF) greater than 40%": a guide, not a bar
+            reason = "the record gives this limit as a recommendation; the study team decides"
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, reason)
         if finding.decision is Decision.EXCLUDED and not prohibits:
             other = _alternative_bound(chunk.text, bound, constraints.comparisons)
-            if other is not None:
+            if other is not None or _OR_OPENING.match(chunk.text):
                 # "creatinine <= 1.5 x ULN or creatinine clearance >= 60 mL/min": one alternative missed is not the
                 # requirement missed; the other one decides.
                 return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALTERNATIVE_REASON)
@@ -476,7 +502,9 @@ class EligibilityReasoner:
                 )
             )
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
-        return [t for t in found if not any(self._narrower(u, t) for u in found if u is not t)]
+        # (Two mentions of one word share their concepts: neither refers back to the other; the first one stands.)
+        found = [t for i, t in enumerate(found) if not any(_same_fact(u, t) for u in found[:i])]
+        return [t for t in found if not any(self._narrower(u, t) for u in found if not u.concepts & t.concepts)]
 
     def _is_disease(self, concept_ids: Iterable[str]) -> bool:
         """A disease or the organism that causes one (MeSH C and B trees; Disease Ontology terms)."""
@@ -500,14 +528,24 @@ class EligibilityReasoner:
         """ "Would the titanium cage be a problem?", "... stop me getting the IL-10 injections?": the study's own
         treatment, named in the asking, is what the asker would receive, not a fact about them. Told as theirs ("I
         am allergic to titanium", "I already take afatinib") it is a fact."""
-        if topic.aside or topic.negated or not (topic.concepts & offered):
+        if topic.aside or topic.negated or not self._is_offered(topic, offered):
             return topic
         start = max(question.rfind(mark, 0, topic.span.start) for mark in ".;!?\n") + 1
-        if not _RECEIVING_BEFORE.search(question[start : topic.span.start]):
+        before = question[start : topic.span.start]
+        if not (_RECEIVING_BEFORE.search(before) or _THE_STUDYS_BEFORE.search(before)):
             return topic  # "Is previous abatacept treatment exclusionary?" asks about having had it
         if _STATES_OWN.search(question, start, topic.span.start):
             return topic
         return replace(topic, aside=_STUDY_TREATMENT_REASON)
+
+    def _names_nothing(self, topic: Topic) -> bool:
+        """Plain words that name nothing the vocabulary knows ("does she pass the lab criteria")."""
+        return not topic.concepts and not self.vocabulary.mentions(topic.surface)
+
+    def _is_offered(self, topic: Topic, offered: frozenset[str]) -> bool:
+        """The topic names one of the study's treatments, or a broader or narrower name of one ("the transplant" in a
+        stem cell transplantation study)."""
+        return any(a == b or self.vocabulary.relation(a, b) is not None for a in topic.concepts for b in offered)
 
     def _studied(self, summary: dict[str, Chunk]) -> frozenset[str]:
         """Concepts of the conditions the trial studies (its Conditions field)."""
@@ -567,10 +605,11 @@ class EligibilityReasoner:
             return None
         whole = Span(words[0][1], words[-1][2])
         span = (whole.start, whole.end)
+        surface = " ".join(question[start:end] for _, start, end in words)  # the words, not the values between them
         negated = _overlaps(span, _negated_spans(facts))
         others, hypothetical = _overlaps(span, facts.others), _overlaps(span, facts.hypothetical)
         return Topic(
-            question[whole.start : whole.end],
+            surface,
             whole,
             frozenset(),
             tuple(w for w, _, _ in words),
@@ -767,7 +806,11 @@ class EligibilityReasoner:
         if not inside and any(_inside_exception(s, constraints) for s in hit.spans):
             return False
         if not inside:
-            return _exception_names(topic, hit.chunk, constraints) or self._condition_met(topic, hit, question, facts)
+            return (
+                _exception_names(topic, hit.chunk, constraints)
+                or self._condition_met(topic, hit, question, facts)
+                or self._resolution_met(topic, hit, facts)
+            )
         if len(inside) == len(hit.spans):
             return True
         if _whole_topic_only_inside(topic, hit, constraints):
@@ -841,6 +884,25 @@ class EligibilityReasoner:
                 return True
         return False
 
+    def _resolution_met(self, topic: Topic, hit: _TopicHit, facts: PatientFacts) -> bool:
+        """An exception for cases that ended ("except those with a cured tumor and no re-occurrence for the last five
+        years", "unless disease-free for 5 years"), and the asker says theirs ended long enough ago: every span of
+        time the clause names has passed since the date the question gives. No date, no allowance."""
+        if not _overlaps((topic.span.start, topic.span.end), facts.resolved):
+            return False
+        text, constraints = hit.chunk.text, constraints_of(hit.chunk.text)
+        for clause in constraints.exceptions:
+            if clause.carves_from is not None and not any(_within(s, Span(*clause.carves_from)) for s in hit.spans):
+                continue
+            region = text[clause.span[0] : clause.span[1]]
+            if not _RESOLUTION_TERMS.search(region):
+                continue
+            spans = [_days_of(m) for m in _TIME_SPAN.finditer(region)]
+            days = _elapsed_for(facts, topic.span, self._taken(topic))
+            if days is not None and all(days >= needed for needed in spans):
+                return True
+        return False
+
     def _named_by(self, topic: Topic, concept_ids: Sequence[str]) -> bool:
         """The criterion's concept is named with all of the topic's words (hepatitis B -> "Hepatitis B virus")."""
         if len(topic.words) < 2:
@@ -878,6 +940,9 @@ class EligibilityReasoner:
                     topic.surface, Decision.ALLOWED, chunk, span, "the criterion permits it; it is not required"
                 )
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "the criterion permits it on these terms")
+        if topic.negated and any(_NOT_REQUIRED_AFTER.match(chunk.text, s.end) for s in hit.spans):
+            # "Failure on immunosuppressives not required" and "I've never failed one": the record says so itself
+            return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the criterion says it is not required")
         if topic.negated:
             if any(_inside_exception(s, constraints) for s in hit.spans):
                 reason = "the criterion requires it but names exempt cases; which applies, the question does not say"
@@ -942,7 +1007,7 @@ class EligibilityReasoner:
                 f"the criterion names a particular kind ({kinds[0]}); whether it is yours, the question does not say"
             )
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-        return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "participants must meet this requirement")
+        return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _REQUIREMENT_REASON)
 
     def _stopped_without_tense(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
         """The asker says they stopped the topic some time ago, and neither the criterion's clause nor its heading
@@ -1146,7 +1211,10 @@ _WITHOUT_BEFORE = re.compile(
     r"(?:any\s+)?(?:[\w()/-]+\s+){0,4}$"
     # A verb negated right before the mention: "who had not smoked", "have never received prior chemotherapy".
     r"|\b(?:not|never)\s+(?:(?:have|has|had|be|been|currently|previously|ever|yet|received|taken|used|undergone|any"
-    r"|prior|previous|a|an)\s+){0,3}$",
+    r"|prior|previous|a|an)\s+){0,3}$"
+    # "Not using any form of hormonal contraception", "not taking any other antiplatelet drug": the use negated
+    r"|\b(?:not|never)\s+(?:currently\s+)?(?:using|taking|on|receiving|undergoing)\s+(?:(?:any|a|an|other|form|forms|type"
+    r"|types|kind|kinds|of)\s+){0,4}$",
     re.IGNORECASE,
 )
 
@@ -1324,6 +1392,47 @@ def _years(value: str) -> float | None:
 
 
 # Exception markers that state a condition on the whole criterion rather than list excepted cases.
+# What an exception clause says of a case that ended: "cured", "no re-occurrence", "disease-free", "in remission".
+# "... immunosuppressives NOT REQUIRED", "prior surgery is optional": what the criterion says need not be had.
+_NOT_REQUIRED_AFTER = re.compile(
+    r"[ \t]*(?:(?:drugs?|agents?|medications?|therapy|therapies|treatments?)\s+)?(?:\([^()]{0,30}\)[ \t]*)?"
+    r"(?:(?:is|are|was|were)\s+)?(?:not\s+(?:required|necessary|needed|mandatory|obligatory)"
+    r"|optional)\b",
+    re.IGNORECASE,
+)
+_RESOLUTION_TERMS = re.compile(
+    r"\bcured\b|\bno\s+(?:evidence\s+of\s+)?(?:re-?\s?occurrence|recurrence|relapse|disease|residual)\b"
+    r"|\b(?:disease|tumou?r|cancer|relapse|recurrence)[- ]free\b|\bfree\s+of\s+(?:disease|cancer|tumou?r)\b"
+    r"|\bin\s+(?:complete\s+|continuous\s+)?remission\b|\bwithout\s+(?:recurrence|relapse|evidence\s+of\s+disease)\b",
+    re.IGNORECASE,
+)
+_TIME_SPAN = re.compile(
+    r"\b(?P<count>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*[- ]?"
+    r"(?P<unit>years?|yrs?|months?|weeks?|days?)\b",
+    re.IGNORECASE,
+)
+_SPELLED = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
+_UNIT_DAYS = {"y": 365.25, "m": 30.44, "w": 7.0, "d": 1.0}
+
+
+def _days_of(found: re.Match[str]) -> float:
+    count = found.group("count").lower()
+    number = _SPELLED[count] if count in _SPELLED else float(count)
+    return number * _UNIT_DAYS[found.group("unit").lower()[0]]
+
+
 _CONDITION_MARKER = re.compile(r"unless|provided|if|when|as long as", re.IGNORECASE)
 
 
@@ -1554,7 +1663,10 @@ def _healthy_finding(chunk: Chunk) -> Finding:
 
 
 # "ALT > 155 U/L for females and > 185 U/L for males": a bound that applies to one sex only.
-_FOR_SEX = re.compile(r"\W{0,3}(?:[a-zµ/%]+\s*)?\b(?:in|for)\s+(?P<sex>females?|women|males?|men)\b", re.IGNORECASE)
+# "1.5 mg/dL for men", "1.4 mg/dL (women)": the sex a bound is for.
+_FOR_SEX = re.compile(
+    r"\W{0,3}(?:[a-zµ/%]+\s*)?(?:\b(?:in|for)\s+|(?<=\()\s*)(?P<sex>females?|women|males?|men)\b", re.IGNORECASE
+)
 _SEX_OF_WORD = {
     "female": "female",
     "females": "female",
@@ -1571,7 +1683,23 @@ def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> boo
     for_sex = _FOR_SEX.match(text, bound.span[1])
     if for_sex is not None and _SEX_OF_WORD[for_sex.group("sex").lower()] != sex:
         return None
-    return compare(value, bound.comparison)
+    return compare(_in_bound_unit(value, bound.comparison.value), bound.comparison)
+
+
+# A value given without a unit ("my creatinine was 1.2") is read in the criterion's unit when it is of the same
+# magnitude as the bound: people leave out the unit their report uses. Units that differ in scale give numbers
+# apart by a larger factor (haemoglobin 95 g/L against 9 g/dL, creatinine 106 umol/L against 1.5 mg/dL, HbA1c 53
+# mmol/mol against 7%), which stay unread.
+_SAME_MAGNITUDE = 3.0
+
+
+def _in_bound_unit(value: Quantity, bound: Quantity) -> Quantity:
+    if value.unit or not bound.unit or not bound.value or value.value <= 0:
+        return value
+    ratio = value.value / bound.value
+    if 1 / _SAME_MAGNITUDE <= ratio <= _SAME_MAGNITUDE:
+        return replace(value, unit=bound.unit)
+    return value
 
 
 # Measures that are a grade or stage OF something the criterion names (CTCAE grade, tumour stage); a score's or a
@@ -1580,6 +1708,8 @@ _MEASURES_OF_A_SUBJECT = frozenset({"grade", "stage"})
 # The measure's own name and a time adverb say nothing of what is graded (function words are stopwords already).
 _SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
+# An item that opens with "or" ("or 2) have a CD4 count of more than 300") is one alternative of the item before it.
+_OR_OPENING = re.compile(r"\s*(?:[-*•]\s*)?(?:or|and/or)\b", re.IGNORECASE)
 _NARROWER_CASE_REASON = (
     "the criterion names a more specific case than the question; whether it applies depends on which"
 )
@@ -1826,6 +1956,48 @@ def _contradicted(topic: Topic, chunk: Chunk, span: Span, clause: Span, question
         reason = f"the criterion requires {opposite[0]}, and the question says {opposite[1]}"
         return Finding(topic.surface, Decision.EXCLUDED, chunk, span, reason)
     return None
+
+
+_RECOMMENDATION = re.compile(
+    r"\b(?:recommended|recommends?|recommendation|preferably|preferred|ideally|suggested|advisable|desirable)\b",
+    re.IGNORECASE,
+)
+
+
+def _same_fact(first: Topic, second: Topic) -> bool:
+    """Two mentions of the same thing, said the same way (not one negated, one someone else's, one planned)."""
+    return (first.concepts, first.negated, first.others, first.hypothetical, first.aside) == (
+        second.concepts,
+        second.negated,
+        second.others,
+        second.hypothetical,
+        second.aside,
+    )
+
+
+def _allowance_condition(bound: Span, text: str) -> bool:
+    """The bound's sentence lets excluded people in under it ("If the HbA1c is <11%, patients may be enrolled")."""
+    start = max(text.rfind(mark, 0, bound.start) for mark in ".;") + 1
+    ends = [e for e in (text.find(mark, bound.end) for mark in ".;") if e >= 0]
+    return _CONDITIONAL_ENTRY.search(text, start, min(ends, default=len(text))) is not None
+
+
+def _shut_allowances(assessment: Assessment) -> None:
+    """A fact the exclusion catches and lets in only on its conditions ("antidiabetic medications ... If the HbA1c is
+    <11%, patients may be enrolled"), and a value that misses those conditions: the allowance is shut, so excluded."""
+    shut = {f.chunk.chunk_id for f in assessment.findings if f.reason == _ALLOWANCE_MISSED_REASON}
+    assessment.findings[:] = [
+        replace(f, decision=Decision.EXCLUDED, reason="the criterion's allowance needs a value yours misses")
+        if f.chunk.chunk_id in shut and f.reason == _CONDITIONAL_ENTRY_REASON
+        else f
+        for f in assessment.findings
+    ]
+
+
+def _recommended(bound: Span, text: str) -> bool:
+    """The bound's sentence presents it as a recommendation, not a requirement."""
+    start = max(text.rfind(mark, 0, bound.start) for mark in ".;") + 1
+    return _RECOMMENDATION.search(text, start, bound.start) is not None
 
 
 def _prohibits(chunk: Chunk, bound: Span) -> bool:
@@ -2292,6 +2464,9 @@ def _modifier_verdict(
     open by the question, where the question says it of the topic (`topic`: its span in the question), not of
     another noun ("the LOCAL hospital gave him dexamethasone" says nothing of systemic use). Returned from the point
     of view of an exclusion: EXCLUDED = the person is caught."""
+    example = _example_head_modifier(span, text, question, topic)
+    if example is not None:
+        return example
     start = max(text.rfind(b, 0, span.start) for b in (";", ".", "\n", ":")) + 1
     after = text[span.end : span.end + 80]  # "(HIV) infection that is not well controlled": the rest of the clause
     cut = _AFTER_BREAK.search(after)
@@ -2312,6 +2487,36 @@ def _modifier_verdict(
             return Decision.EXCLUDED, span, ""
         if modifier.kind == "confirm":
             return Decision.UNDECIDED, span, f"it depends on whether it is {word}, which the question does not say"
+    return None
+
+
+# An example list in parentheses: "No severe lung disease (e.g., chronic obstructive pulmonary disease)".
+_EXAMPLE_OPEN = re.compile(
+    r"\(\s*(?:e\.\s?g\.?|eg\.?|i\.\s?e\.?|such\s+as|including|for\s+example|for\s+instance|like)[^()]*$", re.IGNORECASE
+)
+
+
+def _example_head_modifier(
+    span: Span, text: str, question: str, topic: Span | None
+) -> tuple[Decision, Span, str] | None:
+    """A mention given as an example of a qualified class ("severe lung disease (e.g., COPD)"): the qualifier of the
+    class is the criterion's condition, as for the class itself. The question saying it ("severe COPD") is caught;
+    saying the opposite ("mild COPD") or nothing leaves it open, since the record names this very condition as a
+    case of the class."""
+    opening = _EXAMPLE_OPEN.search(text, max(0, span.start - 80), span.start)
+    if opening is None:
+        return None
+    head_start = max(text.rfind(b, 0, opening.start()) for b in (";", "\n", ":")) + 1
+    head = text[max(head_start, opening.start() - 60) : opening.start()].lower()
+    lowered = _other_nouns_modifiers_masked(question, topic).lower()
+    for modifier in modifiers():
+        word = modifier.found(head, modifier.words)
+        if word is None or modifier.kind != "confirm":
+            continue
+        if modifier.found(lowered, modifier.words):
+            return Decision.EXCLUDED, span, ""
+        reason = f"the criterion gives it as an example of {word} cases; whether yours counts, the study team decides"
+        return Decision.UNDECIDED, span, reason
     return None
 
 
@@ -2338,12 +2543,13 @@ def _modifier_terms() -> frozenset[str]:
 
 
 def _number_decided_elsewhere(finding: Finding, measured: set[str]) -> bool:
-    """A topic left open for want of a number, on a criterion the question's own value was decided against."""
-    return (
-        finding.decision is Decision.UNDECIDED
-        and finding.reason in (_NUMBER_REASON, _UNCOMPARED_REASON)
-        and finding.chunk.chunk_id in measured
-    )
+    """A topic left open for want of a number, or met only as "a requirement to meet", on a criterion the question's
+    own value was decided against ("platelets 180 x 10^9/L ... are his counts adequate?"): the value decides it."""
+    if finding.chunk.chunk_id not in measured:
+        return False
+    if finding.decision is Decision.UNDECIDED:
+        return finding.reason in (_NUMBER_REASON, _UNCOMPARED_REASON)
+    return finding.decision is Decision.CONDITIONS and finding.reason == _REQUIREMENT_REASON
 
 
 # A strain, type or antigen code right before the mention names one kind of it: "H5N1 influenza vaccine", "HPV16
@@ -2514,7 +2720,9 @@ def _has_quantity(constraints: CriterionConstraints, clause: Span, mention: Span
         return True
     # A number of a time window ("within 48 hours, capsaicin within 6 months") is a time, which the window decides.
     times = [w.span for w in constraints.windows]
-    regions = ((max(start, mention.start - 40), mention.start), (mention.end, mention.end + 40))
+    # Both within the clause: a number of the next sentence bounds something else ("... medications. If the HbA1c
+    # is <11%, patients may be enrolled").
+    regions = ((max(start, mention.start - 40), mention.start), (mention.end, min(clause.end, mention.end + 40)))
     return any(
         not _overlaps(found.span(), times)
         for lo, hi in regions

@@ -1791,3 +1791,135 @@ def test_the_plural_folding_keeps_singulars_whole(word: str, stemmed: str) -> No
     from assistant.text import stem
 
     assert stem(word) == stemmed
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # a condition given as an example of a qualified class takes the class's qualifier: said, caught; the
+        # opposite or nothing said, open (the record names it as a case of "severe" lung disease)
+        ("I have severe COPD. Is that a problem?", Decision.EXCLUDED),
+        ("I have COPD, but my doctor says it's mild. Is that a problem?", Decision.UNDECIDED),
+        ("I have COPD. Is that a problem?", Decision.UNDECIDED),
+    ],
+)
+def test_an_example_takes_the_qualifier_of_its_class(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    criteria = [criterion(ELIGIBILITY, 1, "No severe lung disease (e.g., chronic obstructive pulmonary disease)")]
+    assert reasoner.assess(question, criteria, {}).decision is decision
+
+
+def test_a_recommended_limit_is_no_bar(reasoner: EligibilityReasoner) -> None:
+    soft = "An echocardiogram before transplant. Recommended minimum standards include an ejection fraction above 40%."
+    hard = "Ejection fraction above 40%"
+    question = "His ejection fraction is 35%. Is he out?"
+    assert reasoner.assess(question, [criterion(INCLUSION, 1, soft)], {}).decision is Decision.UNDECIDED
+    assert reasoner.assess(question, [criterion(INCLUSION, 1, hard)], {}).decision is Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # a value without a unit is read in the criterion's unit when of the same magnitude
+        ("My creatinine was 1.2 last week. Does that fit?", Decision.ALLOWED),
+        ("My creatinine was 2.1 last week. Does that fit?", Decision.EXCLUDED),
+        # a number of another scale (umol/L against mg/dL) stays unread
+        ("My creatinine was 106 last week. Does that fit?", Decision.UNDECIDED),
+    ],
+)
+def test_a_value_without_a_unit_in_the_criterions_unit(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    criteria = [criterion(ELIGIBILITY, 1, "Renal: Creatinine no more than 1.5 mg/dL")]
+    assert reasoner.assess(question, criteria, {}).decision is decision
+
+
+def test_a_bound_for_one_sex_in_parentheses(reasoner: EligibilityReasoner) -> None:
+    text = "Creatinine no greater than 1.4 mg/dL (women) Creatinine no greater than 1.5 mg/dL (men)"
+    criteria = [criterion(ELIGIBILITY, 1, text)]
+    assert reasoner.assess("His creatinine is 1.5 mg/dL.", criteria, {}).decision is Decision.ALLOWED
+    assert reasoner.assess("Her creatinine is 1.5 mg/dL.", criteria, {}).decision is Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the value meets the allowance's condition: in on its terms
+        ("He's on insulin and his HbA1c is 9%. Could he enroll?", Decision.CONDITIONS),
+        # it misses it: the allowance is shut and the exclusion stands ("outside this exclusion" was "allowed")
+        ("He's on insulin and his HbA1c is 12%. Could he enroll?", Decision.EXCLUDED),
+        # the value alone does not say the exclusion applies
+        ("His HbA1c is 12%. Could he enroll?", Decision.UNDECIDED),
+    ],
+)
+def test_a_bound_that_conditions_an_allowance(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    text = (
+        "Patients taking any antidiabetic medications. If the HbA1c is <11%, patients may be enrolled who have been "
+        "withdrawn from all other diabetic medications."
+    )
+    assert reasoner.assess(question, [criterion(EXCLUSION, 1, text)], {}).decision is decision
+
+
+def test_an_item_opening_with_or_is_one_alternative(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(INCLUSION, 1, "1) a CD4 count of more than 100 cells/mm3 and a viral load below 10,000 copies/ml"),
+        criterion(INCLUSION, 2, "or 2) a CD4 count of more than 300 cells/mm3"),
+    ]
+    decision = reasoner.assess("My CD4 is 250 cells/mm3. Do I meet the HIV requirement?", criteria, {}).decision
+    assert decision is not Decision.EXCLUDED
+
+
+def test_what_the_criterion_says_is_not_required(reasoner: EligibilityReasoner) -> None:
+    text = "Intolerable side effects from corticosteroids. Failure on immunosuppressive drugs not required"
+    question = "I've never failed an immunosuppressant. Does that count against me?"
+    assert reasoner.assess(question, [criterion(INCLUSION, 1, text)], {}).decision is Decision.ALLOWED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I had colon cancer surgery seven years ago and have been cancer-free ever since.", Decision.CONDITIONS),
+        # ended, but not long enough ago for the exception
+        ("I had colon cancer surgery two years ago and have been cancer-free ever since.", Decision.EXCLUDED),
+    ],
+)
+def test_an_exception_for_a_case_that_ended(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    text = "History of malignant tumor (except those with a cured tumor and no re-occurrence for the last five years)"
+    assert reasoner.assess(question, [criterion(EXCLUSION, 1, text)], {}).decision is decision
+
+
+def test_a_requirement_not_to_use_something(reasoner: EligibilityReasoner) -> None:
+    # "Not using ..." in an inclusion is required absence: never having used it meets it (it was "excluded": read as
+    # an exclusion of those without it)
+    criteria = [criterion(INCLUSION, 1, "Not using any form of hormonal contraception for at least the prior 3 months")]
+    question = "I've never used hormonal contraception. Do I fit?"
+    assert reasoner.assess(question, criteria, {}).decision is Decision.ALLOWED
+
+
+def test_two_mentions_of_one_drug_are_one_fact(reasoner: EligibilityReasoner) -> None:
+    # they had removed each other (each "narrower" than the other through the drug's second concept)
+    criteria = [criterion(EXCLUSION, 1, "Current treatment with insulin")]
+    assessment = reasoner.assess("He's on insulin. Could he come off insulin and enroll?", criteria, {})
+    assert [f.fact for f in assessment.findings] == ["insulin"]
+
+
+def test_the_asking_words_of_a_question_about_values_are_not_facts(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(ELIGIBILITY, 1, "Platelets greater than 100,000/mm3"),
+        criterion(ELIGIBILITY, 2, "AGC > 1,500"),
+    ]
+    assessment = reasoner.assess("Platelets 140,000/mm3. Does she pass the lab criteria?", criteria, {})
+    assert assessment.decision is Decision.ALLOWED
+    assert assessment.unmatched == []
+
+
+def test_the_studys_own_procedure_named_as_the_one_to_come(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(ELIGIBILITY, 1, "Must not have major illness incompatible with survival from transplant")]
+    summary = {"interventions": fact("interventions", "Procedure: peripheral blood stem cell transplantation")}
+    question = "I'm taking Gleevec right now. Do I need to stop it before the transplant?"
+    assert reasoner.assess(question, criteria, summary).decision is not Decision.EXCLUDED
