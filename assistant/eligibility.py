@@ -202,6 +202,7 @@ class Modifier:
     kind: str  # confirm | default | state (assistant/data/qualifiers.json says what each means)
     opposite: tuple[str, ...]
     attach: bool = False
+    temporal: bool = False  # "recent": a time window and a date decide it instead
 
     def found(self, text: str, words: Sequence[str]) -> str | None:
         before = r"(?<!\w)" if self.attach else r"(?<![\w-])"
@@ -212,7 +213,8 @@ class Modifier:
 def modifiers() -> tuple[Modifier, ...]:
     data = json.loads((resources.files("assistant") / "data" / "qualifiers.json").read_text())
     return tuple(
-        Modifier(tuple(m["words"]), m["kind"], tuple(m["opposite"]), bool(m.get("attach"))) for m in data["modifiers"]
+        Modifier(tuple(m["words"]), m["kind"], tuple(m["opposite"]), bool(m.get("attach")), bool(m.get("temporal")))
+        for m in data["modifiers"]
     )
 
 
@@ -288,6 +290,7 @@ class EligibilityReasoner:
                 assessment.unmatched.append(topic.surface)
         _weigh_exceptions(assessment, excepted)
         _shut_allowances(assessment)
+        _settle_said_and_denied(assessment, topics)
         _weigh_groups(assessment, criteria)
         if not assessment.findings:
             assessment.unmatched.clear()
@@ -306,8 +309,13 @@ class EligibilityReasoner:
         self, facts: PatientFacts, summary: dict[str, Chunk], criteria: Sequence[Chunk], assessment: Assessment
     ) -> None:
         if facts.age is not None and facts.age_comparator is Comparator.EQ:
-            for finding in _age_findings(facts.age, summary):
+            # The record's age fields are the participant's; a donor's or a parent's age ("my father would be my
+            # donor") is set, if at all, by a criterion about them.
+            fields = [] if _SOMEONE_ELSES_AGE.search(facts.text) else _age_findings(facts.age, summary)
+            for finding in fields:
                 assessment.findings.append(_field_against_criteria(finding, facts.age, criteria))
+            if not fields:  # no structured limits ("N/A"): the criteria's own "Age 10 to 50" decides
+                assessment.findings.extend(_age_in_criteria(facts.age, criteria, facts.text))
         sex = facts.asks_about_sex or facts.sex
         chunk = summary.get("sex")
         # "he"/"my husband" only matters when the trial takes one sex; a question about sex is always answered.
@@ -1109,11 +1117,19 @@ class EligibilityReasoner:
                 return Decision.ALLOWED, where, "outside the criterion's time limits"
             if washout:
                 return Decision.EXCLUDED, where, "less time has passed than the criterion requires"
+            own = window is not None and (
+                _heads_event(window, span, chunk.text) or _window_right_after(span, chunk.text, window.span[1])
+            )
+            if own and _in_example_list(span, chunk.text):
+                # "No severe cardiovascular disease, including myocardial infarction within the past 6 months": the
+                # example is named with its own window, which is its whole condition; the class's qualifier is not.
+                return Decision.EXCLUDED, where, ""
         if limits is None and self._stopped_without_tense(topic, chunk, span, facts):
             # "Treatment with levodopa, dopamine agonists ..." and "he's been off it for three years": the criterion
             # may mean current treatment or any ever; it does not say.
             return Decision.UNDECIDED, span, "the criterion does not say whether past use counts, and you stopped it"
-        if chunk.heading and _CONCURRENT.search(chunk.heading) and (_elapsed_for(facts, topic.span) or 0) > 0:
+        now_only = chunk.heading and _CONCURRENT.search(chunk.heading) and not _PAST_MARKER.search(chunk.heading)
+        if now_only and (_elapsed_for(facts, topic.span) or 0) > 0:  # not "PRIOR CONCURRENT THERAPY:" (PDQ)
             # Under "Concurrent Medication: Excluded:", "I took it 4 weeks ago" does not say whether it still is.
             return Decision.UNDECIDED, span, "the criterion is about what is taken now; the question tells the past"
         clause = _clause_of(span, chunk.text)
@@ -1121,7 +1137,8 @@ class EligibilityReasoner:
             reason = _NUMBER_REASON
             return Decision.UNDECIDED, span, reason
         masked = _masked(chunk.text, mentions_of(self.vocabulary, chunk.text), span)
-        verdict = _modifier_verdict(span, masked, question, topic.span)
+        dated = window is not None and _bounds(window, span) and _elapsed_for(facts, topic.span) is not None
+        verdict = _modifier_verdict(span, masked, question, topic.span, dated)
         if verdict is not None:
             return verdict
         if limits is None and self._over_without_tense(topic, chunk, span, facts):
@@ -1567,6 +1584,42 @@ def _unmet_finding(
     return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason), []
 
 
+# Whose age a criterion sets when it is not the participant's ("family donor, up to 80 years old"): roles, not kin ("my
+# father is 62, can he join?" asks about the father as the participant).
+_SOMEONE_ELSES_AGE = re.compile(
+    r"\b(?:donors?|caregivers?|carers?|guardians?|informants?|proxies|proxy|study\s+partners?)\b", re.IGNORECASE
+)
+
+
+def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> list[Finding]:
+    """The stated age against the criteria that bound an age ("Age: 15 to 65"): the participant's, or, when the
+    question is about a donor or a parent ("my father would be my donor"), that person's. Limits that disagree (18 or
+    over "for the primary randomized cohort", "under 18 ... may enroll in a separate stratum") decide nothing."""
+    roles = _roles(question)
+    findings: list[Finding] = []
+    for chunk in criteria:
+        named = _roles(f"{chunk.text} {chunk.heading or ''}")
+        if (roles or named) and not roles & named:
+            continue
+        for bound in (c for c in constraints_of(chunk.text).comparisons if c.measure == "age"):
+            satisfied = compare(Quantity(age * _DAYS_PER_YEAR, "day"), bound.comparison)
+            if satisfied is not None:
+                where = Span(*bound.span)
+                findings.append(_threshold_finding(f"age {age:g}", chunk, where, satisfied, _prohibits(chunk, where)))
+    if len({f.decision for f in findings}) > 1:
+        first = findings[0]
+        reason = "the record sets different age limits for different groups; which is yours decides"
+        return [_tagged(replace(first, decision=Decision.UNDECIDED, reason=reason), "value")]
+    return [_tagged(f, "value") for f in findings[:1]]
+
+
+def _roles(text: str) -> set[str]:
+    return {found.group(0).lower().rstrip("s") for found in _SOMEONE_ELSES_AGE.finditer(text)}
+
+
+_DAYS_PER_YEAR = 365.25
+
+
 def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
     findings: list[Finding] = []
     for name, too_young in (("minimum_age", True), ("maximum_age", False)):
@@ -1962,6 +2015,28 @@ _RECOMMENDATION = re.compile(
     r"\b(?:recommended|recommends?|recommendation|preferably|preferred|ideally|suggested|advisable|desirable)\b",
     re.IGNORECASE,
 )
+
+
+_SAID_AND_DENIED_REASON = (
+    "you say you have one kind and not another, which the record's term does not tell apart; the study team decides"
+)
+
+
+def _settle_said_and_denied(assessment: Assessment, topics: Sequence[Topic]) -> None:
+    """ "I've only ever had hypomania, never full mania": one concept said and denied in one question means the asker
+    draws a line the vocabulary does not (hypomania is an entry term of Mania); neither mention decides."""
+    said = {c for t in topics if not t.negated and not t.others for c in t.concepts}
+    denied = {c for t in topics if t.negated for c in t.concepts}
+    both = said & denied
+    if not both:
+        return
+    surfaces = {t.surface for t in topics if t.concepts & both}
+    assessment.findings[:] = [
+        replace(f, decision=Decision.UNDECIDED, reason=_SAID_AND_DENIED_REASON)
+        if f.fact in surfaces and f.decision is not Decision.UNDECIDED
+        else f
+        for f in assessment.findings
+    ]
 
 
 def _same_fact(first: Topic, second: Topic) -> bool:
@@ -2458,7 +2533,7 @@ def _masked(text: str, named: Sequence[Any], keep: Span) -> str:
 
 
 def _modifier_verdict(
-    span: Span, text: str, question: str, topic: Span | None = None
+    span: Span, text: str, question: str, topic: Span | None = None, dated: bool = False
 ) -> tuple[Decision, Span, str] | None:
     """A modifier next to the mention ("uncontrolled asthma", "HER2-negative"): confirmed, contradicted or left
     open by the question, where the question says it of the topic (`topic`: its span in the question), not of
@@ -2467,7 +2542,7 @@ def _modifier_verdict(
     example = _example_head_modifier(span, text, question, topic)
     if example is not None:
         return example
-    start = max(text.rfind(b, 0, span.start) for b in (";", ".", "\n", ":")) + 1
+    start = max(max(text.rfind(b, 0, span.start) for b in (";", ".", ":")) + 1, _line_item_start(text, span.start))
     after = text[span.end : span.end + 80]  # "(HIV) infection that is not well controlled": the rest of the clause
     cut = _AFTER_BREAK.search(after)
     near = (text[max(start, span.start - 60) : span.start] + " " + after[: cut.start() if cut else None]).lower()
@@ -2475,8 +2550,8 @@ def _modifier_verdict(
     lowered = _other_nouns_modifiers_masked(question, topic).lower()
     for modifier in modifiers():
         word = modifier.found(near, modifier.words)
-        if word is None:
-            continue
+        if word is None or (dated and modifier.temporal):
+            continue  # "recent (<6 months)" and "four months ago": the window decided it
         if modifier.attach and not _same_subject(near, word, lowered, modifier):
             continue  # "HER2-negative" says nothing about an "HR-positive" tumour
         if modifier.kind == "default" and _PAST_TOO.search(near):
@@ -2490,10 +2565,44 @@ def _modifier_verdict(
     return None
 
 
+# A new list item or paragraph; a plain line break inside an item is the record's hard wrap ("No symptomatic
+# obstructive or\nrestrictive pulmonary disease"), which ends nothing.
+_ITEM_BREAK = re.compile(r"\n[ \t]*(?:\n|[-*•][ \t]|\d{1,2}[.)][ \t])")
+
+
+def _line_item_start(text: str, position: int) -> int:
+    breaks = [m.end() for m in _ITEM_BREAK.finditer(text, 0, position)]
+    return breaks[-1] if breaks else 0
+
+
 # An example list in parentheses: "No severe lung disease (e.g., chronic obstructive pulmonary disease)".
 _EXAMPLE_OPEN = re.compile(
     r"\(\s*(?:e\.\s?g\.?|eg\.?|i\.\s?e\.?|such\s+as|including|for\s+example|for\s+instance|like)[^()]*$", re.IGNORECASE
 )
+
+
+def _heads_event(window: Any, span: Span, text: str) -> bool:
+    """The window's event is the mention itself, not a phrase it sits in brackets inside of."""
+    if not _bounds(window, span) or "(" in text[window.event_span[0] : span.start]:
+        return False
+    # "drug (including experimental biologic agents) within 30 days": the bracket's content read as the event
+    return not text[: window.event_span[0]].rstrip().endswith("(")
+
+
+def _window_right_after(span: Span, text: str, window_end: int) -> bool:
+    """The window's number follows the mention with no bracket or list break between ("myocardial infarction within
+    the past 6 months"; not "... biologic agents) within 30 days", which dates the whole criterion)."""
+    number = re.compile(r"\d").search(text, span.end, window_end)
+    return number is not None and not re.search(r"[),;]", text[span.end : number.start()])
+
+
+_EXAMPLE_CUE = re.compile(r"\b(?:including|includes|such\s+as|e\.\s?g\.?|for\s+example|for\s+instance)", re.IGNORECASE)
+
+
+def _in_example_list(span: Span, text: str) -> bool:
+    """The mention follows "including", "such as" or "e.g." in its own sentence."""
+    start = max(max(text.rfind(b, 0, span.start) for b in (";", ". ")) + 1, _line_item_start(text, span.start))
+    return _EXAMPLE_CUE.search(text, start, span.start) is not None
 
 
 def _example_head_modifier(
@@ -2506,7 +2615,9 @@ def _example_head_modifier(
     opening = _EXAMPLE_OPEN.search(text, max(0, span.start - 80), span.start)
     if opening is None:
         return None
-    head_start = max(text.rfind(b, 0, opening.start()) for b in (";", "\n", ":")) + 1
+    head_start = max(
+        max(text.rfind(b, 0, opening.start()) for b in (";", ":")) + 1, _line_item_start(text, opening.start())
+    )
     head = text[max(head_start, opening.start() - 60) : opening.start()].lower()
     lowered = _other_nouns_modifiers_masked(question, topic).lower()
     for modifier in modifiers():

@@ -188,6 +188,10 @@ class TrialQA:
 
     def _intent(self, question: str, history: Sequence[str]) -> Intent:
         intent = self.rules.classify(question)
+        if intent.kind not in {"injection", "out_of_scope"} and self._tells_more(question, history):
+            # "My last dose of chemo was two weeks ago." after "Could I join?": more facts for the same question,
+            # not a question about doses (nor "our local hospital" one about sites).
+            return Intent("eligibility")
         # "And if he's been on the same dose of Lexapro?" after an eligibility question is one too, not dosing.
         about_person = intent.kind == "dosing" and shape_of(question).about_person
         if (
@@ -200,6 +204,12 @@ class TrialQA:
                 return earlier if earlier.kind != "eligibility" else Intent("eligibility")
         return intent
 
+    def _tells_more(self, question: str, history: Sequence[str]) -> bool:
+        """A statement, not a question, about the person, right after an eligibility question."""
+        if not history or "?" in question or not shape_of(question).about_person:
+            return False
+        return self.rules.classify(history[-1]).kind == "eligibility"
+
     def _standalone(self, question: str, history: Sequence[str], intent: Intent) -> str:
         """A follow-up such as "and hepatitis B?" is asked as itself; only the intent and trial carry over. An
         eligibility follow-up about the same person ("And if he's been on Lexapro since last winter?", "She had a
@@ -207,7 +217,7 @@ class TrialQA:
         son, PHQ-8 12"): every fact stated about the person decides together."""
         if intent.kind != "eligibility" or not history:
             return question
-        if not (_CONTINUES.match(question) or _REFERS_BACK.search(question)):
+        if not (_CONTINUES.match(question) or _REFERS_BACK.search(question) or self._tells_more(question, history)):
             return question  # "Is ILD exclusionary?" after "My son is 15" asks about ILD, not about the son
         told = [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person]
         return " ".join([*told, question]) if told else question

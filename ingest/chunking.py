@@ -31,7 +31,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -422,12 +422,56 @@ class _Splitter:
             previous_end = body[-1]
 
 
+# NCI PDQ records printed without bullets or line structure ("DISEASE CHARACTERISTICS: ... PATIENT CHARACTERISTICS:
+# Age: 15 to 65 Performance status: ... Hepatic: Bilirubin no greater than 1.8 mg/dL ... No high risk for ..."): about
+# one classic XML record in six. Their parts are the three PDQ blocks, the organ-system labels inside them and the
+# "No ..." items under a label.
+_PDQ_BLOCK = re.compile(
+    r"\b(?:DISEASE\s+CHARACTERISTICS|PATIENT\s+CHARACTERISTICS|PRIOR\s*/?\s*CONCURRENT\s+THERAPY)\s*:", re.IGNORECASE
+)
+# "Age:", "Performance status:", "Life expectancy:", "Hematopoietic:", "Biologic therapy:", "Other:": a capitalised
+# label of one to three words ("defined as: ..." starts in lower case and stays inside its item).
+_PDQ_LABEL = re.compile(r"(?<![,(/-])[ \t\n]+(?=[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:[ \t\n])")
+_PDQ_PROHIBITION = re.compile(r"(?<=[\w%).])[ \t\n]+(?=No[ \t\n]+[a-z])")
+
+
+def _is_run_on_pdq(text: str) -> bool:
+    """Two or more PDQ blocks, and no list markers or blank-line paragraphs that would structure it otherwise."""
+    if len(_PDQ_BLOCK.findall(text)) < 2:
+        return False
+    lines = [line for line in text.splitlines() if line.strip()]
+    return not any(_ITEM.match(line) for line in lines)
+
+
+def _pdq_items(text: str) -> list[_Item]:
+    """One item per "No ..." statement or organ-system label of each PDQ block; the block is the heading."""
+    blocks = list(_PDQ_BLOCK.finditer(text))
+    items: list[_Item] = []
+    for number, block in enumerate(blocks):
+        end = blocks[number + 1].start() if number + 1 < len(blocks) else len(text)
+        heading = " ".join(block.group(0).split()).upper()
+        cuts = sorted(
+            {block.end()}
+            | {m.end() for m in _PDQ_LABEL.finditer(text, block.end(), end)}
+            | {m.end() for m in _PDQ_PROHIBITION.finditer(text, block.end(), end)}
+        )
+        for first, last in zip(cuts, [*cuts[1:], end], strict=True):
+            part = text[first:last]
+            start = first + len(part) - len(part.lstrip())
+            stop = first + len(part.rstrip())
+            if start < stop:
+                items.append(_Item(ELIGIBILITY, str(len(items) + 1), start, stop, 0, heading=heading))
+    return items
+
+
 def split_criteria(text: str) -> list[_Item]:
     """Split eligibility text into top-level criteria; sub-bullets and continuation lines stay with their parent.
 
     Labels are the numbers as printed; unnumbered items are labelled by their position among the record's top-level
     items of the same polarity. Items before any header belong to "Eligibility Criteria".
     """
+    if _is_run_on_pdq(text):
+        return _pdq_items(text)
     return _Splitter(text).run()
 
 

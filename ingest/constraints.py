@@ -487,7 +487,7 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     after = _AFTER_UNIT_RE.match(text, mention.span[1])
     kind = after.group("kind").lower() if after else None
     if not recent_prefix and kind is None:
-        return None
+        return _recent_in_brackets(text, mention)
     if recent_prefix and kind in ("after", "following"):
         return None  # "within 7 months after the final dose" looks forward from the anchor, not back from today
     anchored_from = kind == "from" and after is not None and _ANCHOR_WORDS_RE.match(text, after.end()) is not None
@@ -522,6 +522,31 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
         max_days_ago=days if at_most and not at_least else None,
         anchor_span=anchor,
         span=span,
+    )
+
+
+# "recent (<6 months) myocardial infarction": what "recent" means, in brackets before the event.
+_RECENT_BRACKET_RE = re.compile(r"\brecent(?:ly)?\s*\(\s*$", re.IGNORECASE)
+
+
+def _recent_in_brackets(text: str, mention: QuantityMention) -> TimeWindow | None:
+    if mention.comparator not in (Comparator.LE, Comparator.LT):
+        return None
+    if search_ending_at(_RECENT_BRACKET_RE, text, max(0, mention.span[0] - 20), mention.span[0]) is None:
+        return None
+    closing = text.find(")", mention.span[1])
+    if closing < 0 or closing - mention.span[1] > 3:
+        return None
+    event = _event_after(text, closing + 1)
+    if event is None:
+        return None
+    return TimeWindow(
+        event=event[0],
+        event_span=event[1],
+        min_days_ago=None,
+        max_days_ago=mention.quantity.value,
+        anchor_span=None,
+        span=(mention.span[0], event[1][1]),
     )
 
 

@@ -250,3 +250,43 @@ def test_sub_headings_travel_with_the_items_under_them() -> None:
         ("Interferon.", "Prior Medication: Excluded within 30 days of study entry:"),
         ("Active infection.", "Patients with the following are excluded:"),
     ]
+
+
+def test_run_on_pdq_criteria_split_at_blocks_labels_and_prohibitions() -> None:
+    # NCI PDQ text printed as one run of words (about one classic XML record in six): one item per organ-system
+    # label and per "No ..." statement, the PDQ block as the heading (it was one item per block, hundreds of words)
+    text = (
+        "\n        DISEASE CHARACTERISTICS: Histologically proven lymphoma Measurable disease\n\n"
+        "        PATIENT CHARACTERISTICS: Age: 15 to 65 Performance status: ECOG 0-1 Hepatic: Bilirubin no\n"
+        "        greater than 1.8 mg/dL No high risk for veno-occlusive disease Renal: Creatinine no more than\n"
+        "        1.5 mg/dL Other: No active infection\n\n"
+        "        PRIOR CONCURRENT THERAPY: Chemotherapy: At least 4 weeks since prior chemotherapy No\n"
+        "        concurrent chemotherapy\n"
+    )
+    items = split_criteria(text)
+    found = [(i.heading, " ".join(text[i.start : i.end].split())) for i in items]
+    assert found == [
+        ("DISEASE CHARACTERISTICS:", "Histologically proven lymphoma Measurable disease"),
+        ("PATIENT CHARACTERISTICS:", "Age: 15 to 65"),
+        ("PATIENT CHARACTERISTICS:", "Performance status: ECOG 0-1"),
+        ("PATIENT CHARACTERISTICS:", "Hepatic: Bilirubin no greater than 1.8 mg/dL"),
+        ("PATIENT CHARACTERISTICS:", "No high risk for veno-occlusive disease"),
+        ("PATIENT CHARACTERISTICS:", "Renal: Creatinine no more than 1.5 mg/dL"),
+        ("PATIENT CHARACTERISTICS:", "Other: No active infection"),
+        ("PRIOR CONCURRENT THERAPY:", "Chemotherapy: At least 4 weeks since prior chemotherapy"),
+        ("PRIOR CONCURRENT THERAPY:", "No concurrent chemotherapy"),
+    ]
+    assert [i.label for i in items] == [str(n) for n in range(1, 10)]
+    assert {i.kind for i in items} == {ELIGIBILITY}
+
+
+def test_bulleted_pdq_criteria_keep_their_bullets() -> None:
+    text = (
+        "DISEASE CHARACTERISTICS:\n\n  - Histologically proven lymphoma\n\n"
+        "PATIENT CHARACTERISTICS:\n\n  - Age: 15 to 65\n  - No active infection\n"
+    )
+    assert [" ".join(text[i.start : i.end].split()) for i in split_criteria(text)] == [
+        "Histologically proven lymphoma",
+        "Age: 15 to 65",
+        "No active infection",
+    ]

@@ -698,3 +698,11 @@ def test_at_least_the_last_n_months_is_a_lower_bound() -> None:
     assert [(c.comparison.comparator.value, c.comparison.value.value) for c in parse_criterion(text).comparisons] == [
         (">=", 91.3125)
     ]
+
+
+def test_recent_with_its_window_in_brackets() -> None:
+    text = "Uncontrolled cardiovascular disease, including recent (<6 months)\n   myocardial infarction, angina"
+    windows = parse_criterion(text).windows
+    assert [(w.event, round(w.max_days_ago or 0), w.min_days_ago) for w in windows] == [
+        ("myocardial infarction", 183, None)
+    ]

@@ -1923,3 +1923,73 @@ def test_the_studys_own_procedure_named_as_the_one_to_come(reasoner: Eligibility
     summary = {"interventions": fact("interventions", "Procedure: peripheral blood stem cell transplantation")}
     question = "I'm taking Gleevec right now. Do I need to stop it before the transplant?"
     assert reasoner.assess(question, criteria, summary).decision is not Decision.EXCLUDED
+
+
+def test_a_hard_wrapped_line_does_not_cut_a_qualifier_off(reasoner: EligibilityReasoner) -> None:
+    # classic XML wraps lines inside an item: "No symptomatic obstructive or\nrestrictive pulmonary disease"
+    criteria = [criterion(ELIGIBILITY, 1, "No symptomatic obstructive or\n        restrictive pulmonary disease")]
+    decision = reasoner.assess("I've had asthma since I was a kid. Is that a problem?", criteria, {}).decision
+    assert decision is Decision.UNDECIDED
+
+
+def test_an_example_with_its_own_window_is_caught_by_it(reasoner: EligibilityReasoner) -> None:
+    text = "No severe cardiovascular disease, including myocardial infarction within the past 6 months"
+    criteria = [criterion(ELIGIBILITY, 1, text)]
+    assert reasoner.assess("I had a heart attack 4 months ago.", criteria, {}).decision is Decision.EXCLUDED
+    assert reasoner.assess("I had a heart attack 2 years ago.", criteria, {}).decision is Decision.ALLOWED
+
+
+def test_one_concept_said_and_denied_decides_nothing(reasoner: EligibilityReasoner) -> None:
+    # "hypomania" is an entry term of Mania: the asker's line between them is one the vocabulary does not draw
+    criteria = [criterion(EXCLUSION, 1, "Lifetime history of psychosis, bipolar mania, or dementia")]
+    question = "I've only ever had hypomania, never full mania. Can I join?"
+    assert reasoner.assess(question, criteria, {}).decision is Decision.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # no structured age limits: the criteria's own age range decides
+        ("I'm 55 with chronic myeloid leukemia. Can I join?", Decision.EXCLUDED),
+        ("I'm 45. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_age_limits_written_in_the_criteria(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    criteria = [
+        criterion(ELIGIBILITY, 1, "Age 10 to 50."),
+        criterion(ELIGIBILITY, 2, "Donor: HLA identical family donor, age 18 to 80 years."),
+    ]
+    assert reasoner.assess(question, criteria, {}).decision is decision
+
+
+def test_a_donors_age_is_checked_against_the_donor_criterion(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(ELIGIBILITY, 1, "Age 10 to 50."),
+        criterion(ELIGIBILITY, 2, "Donor: HLA identical family donor, age 18 to 80 years."),
+    ]
+    assessment = reasoner.assess("My 72-year-old father would be my donor. Is he acceptable?", criteria, {})
+    ages = [(f.decision, f.chunk.criterion) for f in assessment.findings if f.fact == "age 72"]
+    assert ages == [(Decision.ALLOWED, "2")]  # not "excluded" by the participants' 10 to 50
+
+
+def test_age_limits_that_differ_by_group_decide_nothing(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(INCLUSION, 1, "Patients must be 18 years of age or older for the primary randomized cohort."),
+        criterion(INCLUSION, 2, "Up to six patients 7 to 17 years of age may enroll in a separate stratum."),
+    ]
+    assert reasoner.assess("Our son is 15. Is he too young?", criteria, {}).decision is Decision.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # "recent (<6 months)": the bracket says what recent means, and the date decides
+        ("Four months ago I had a heart attack.", Decision.EXCLUDED),
+        ("I had a heart attack two years ago.", Decision.ALLOWED),
+    ],
+)
+def test_recent_defined_in_brackets(reasoner: EligibilityReasoner, question: str, decision: Decision | None) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Recent (<6 months) myocardial infarction")]
+    assert reasoner.assess(question, criteria, {}).decision is decision
