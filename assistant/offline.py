@@ -186,8 +186,14 @@ class OfflineAnswerer:
             return self._fact(question, trial_id, Intent("fact", "contacts", _fact_spec(self.rules, "contacts")))
         sites = self.retriever.lookup(trial_id, kind="site")
         if not sites:
-            text = f"The record of {trial_id} does not list study sites. {self._contacts_hint(trial_id)}"
-            return self._finish(question, trial_id, text, [], sites, abstained=True)
+            # No site list: who runs the study (its officials with their institutions, its sponsor) is what the
+            # record does say about where it is run.
+            reply = _Reply()
+            for fact in ("officials", "sponsor"):
+                _field_part(self, question, trial_id, _fact_spec(self.rules, fact), reply)
+            known = f"It names: {reply.text().rstrip('.')}. " if reply.citations else ""
+            text = f"The record of {trial_id} does not list study sites. {known}{self._contacts_hint(trial_id)}"
+            return self._finish(question, trial_id, text, reply.citations, reply.shown, abstained=True)
         reply = _Reply()
         named = _named_sites(question, sites)
         if named:
@@ -220,7 +226,7 @@ class OfflineAnswerer:
         weights = _dosing_weights(question, intent.spec)
         subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
         wants_amount = re.search(intent.spec["asks_amount"], question, re.IGNORECASE) is not None
-        best: tuple[tuple[bool, bool, float, int, int], Chunk, Span] | None = None
+        best: tuple[tuple[bool, bool, int, float, int], Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
             text = scored.chunk.text
             words = word_spans(text)
@@ -238,7 +244,8 @@ class OfflineAnswerer:
                 structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
                 # "What dose?" is said by an amount ("5 mg/kg"), not by the word "dose".
                 amount = not wants_amount or _DOSE_AMOUNT.search(text[span.start : span.end]) is not None
-                key = (asked and amount, structured, points * (_ABOUT_FACTOR if about else 1), about, -rank)
+                # More of the drug's own name first ("Filgrastim-SD/01" over "Filgrastim"), then dose words.
+                key = (asked and amount, structured, about, points * (_ABOUT_FACTOR if about else 1), -rank)
                 if points and (best is None or key > best[0]):
                     best = (key, scored.chunk, span)
         if best is None:
@@ -829,7 +836,13 @@ def _dosing_subject(
 ) -> set[str]:
     """What the dosing question is about (the drug or procedure it names): its words, minus dosing vocabulary."""
     raw = [w for w in re.findall(r"[A-Za-z0-9-]+", question) if not any(t.fullmatch(w) for t, _ in weights)]
-    words = {w for w, _, _ in word_spans(" ".join(raw)) if len(w) > 2 and w not in STOPWORDS and w not in scaffolding}
+    # Short parts of a code name count ("Filgrastim-SD/01": "sd", "01"), short lower-case words do not.
+    codes = {w.lower() for w in re.findall(r"\b(?:[A-Z]{2}|\d{2})\b", question)}
+    words = {
+        w
+        for w, _, _ in word_spans(" ".join(raw))
+        if (len(w) > 2 or w in codes) and w not in STOPWORDS and w not in scaffolding
+    }
     return words - _DOSING_WORDS
 
 
@@ -956,7 +969,9 @@ _STRUCTURED_DOSING_SECTIONS = 2
 
 # An amount as a dose is written: a number with a mass, volume, unit or radiation unit ("3 mg", "2,000 IU", "60 Gy").
 _DOSE_AMOUNT = re.compile(
-    r"\d[\d,.]*\s*(?:mg|mcg|µg|μg|g|ml|mL|cc|iu|IU|units?|gy|Gy|mmol|mEq|mg/kg|mg/m2|mg/m²|%)(?![a-z])",
+    r"\d[\d,.]*\s*(?:mg|mcg|µg|μg|g|ml|mL|cc|iu|IU|units?|gy|Gy|mmol|mEq|mg/kg|mg/m2|mg/m²|%"
+    # units written out: "100 microgram/kg", "5 micrograms per kilogram", "2 grams"
+    r"|(?:milli|micro|nano)?grams?|(?:milli)?lit(?:er|re)s?|international\s+units)(?![a-z])",
     re.IGNORECASE,
 )
 

@@ -10,7 +10,7 @@ from functools import cache
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.records import Chunk, Section, Trial
+from ingest.records import RESULTS_CONTACT, Chunk, Section, Trial
 from ingest.tokens import seed_tiktoken_cache
 
 ELIGIBILITY = "Eligibility Criteria"
@@ -39,7 +39,9 @@ CHUNKER_VERSION = 3
 # Measured on the evaluation sets: leaving record fields out of the dense ranking also stops their short passages
 # from crowding criteria out of its top ranks. Results tables ("adverse events" for "side effects") stay embedded.
 LOOKUP_KINDS = frozenset({"site", "fact"})
-LOOKUP_SECTIONS = frozenset({"Locations", "Central Contacts", "Overall Officials", "Other Identifiers"})
+LOOKUP_SECTIONS = frozenset(
+    {"Locations", "Central Contacts", "Overall Officials", "Other Identifiers", RESULTS_CONTACT}
+)
 # A sub-heading saying what the items under it are ("Excluded within 30 days:", "Allowed:"), as opposed to a
 # category ("Concurrent Medication:", "Prior Treatment:") or a list of its own ("Patients with the following are
 # excluded:").

@@ -24,7 +24,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 
-from ingest.records import Fact, Section, Site, Trial, is_nct_id, shown
+from ingest.records import RESULTS_CONTACT, Fact, Section, Site, Trial, is_nct_id, shown
 
 SUFFIXES = frozenset({".txt", ".json", ".ndjson", ".jsonl", ".xml", ".zip"})
 DEFAULT_MAX_BYTES = 20_000_000
@@ -721,6 +721,10 @@ def _render_results(page: _Page, results: dict[str, Any]) -> None:
         *_adverse_event_lines(_dict(results.get("adverseEventsModule"))),
     ]
     page.piece_section("Results", lines)
+    # Who answers questions about the posted results (resultsSection.moreInfoModule.pointOfContact).
+    contact = _dict(_dict(results.get("moreInfoModule")).get("pointOfContact"))
+    parts = [_text(contact.get(k)) for k in ("title", "organization", "phone", "email")]
+    page.section(RESULTS_CONTACT, ", ".join(p for p in parts if p))
 
 
 def _titles(groups: list[dict[str, Any]]) -> dict[str, str]:
@@ -1001,7 +1005,22 @@ def _xml_results(results: Element) -> dict[str, Any]:
             "denoms": [{"units": "Participants", "counts": counts}] if counts else [],
         },
         "adverseEventsModule": {"eventGroups": _xml_event_groups(results.find("reported_events"))},
+        "moreInfoModule": {"pointOfContact": _xml_point_of_contact(results.find("point_of_contact"))},
     }
+
+
+def _xml_point_of_contact(node: Element | None) -> dict[str, str]:
+    if node is None:
+        return {}
+    return {key: _x(node, tag) for key, tag in _POINT_OF_CONTACT_TAGS}
+
+
+_POINT_OF_CONTACT_TAGS = (
+    ("title", "name_or_title"),
+    ("organization", "organization"),
+    ("phone", "phone"),
+    ("email", "email"),
+)
 
 
 def _xml_event_groups(events: Element | None) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # "NCT" and eight ASCII digits: `\d` would also take fullwidth or Arabic-Indic digits, which make look-alike ids
 # that sort and link next to the real trial.
 NCT_ID = re.compile(r"NCT[0-9]{8}", re.ASCII)
+RESULTS_CONTACT = "Results Point of Contact"  # who answers questions about the posted results
 
 
 def is_nct_id(text: str) -> bool:

@@ -291,3 +291,63 @@ def test_a_word_under_a_criteria_heading_in_free_text_is_quoted_without_a_verdic
     answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, "I have malaria. Can I join?")
     assert answer.verdict is None
     assert "Malaria infection, detected by microscopy" in answer.answer and sections(answer) == ["Detailed Description"]
+
+
+MINIMAL_XML = """<?xml version="1.0"?>
+<clinical_study>
+  <id_info><nct_id>NCT09999991</nct_id></id_info>
+  <brief_title>Two filgrastim forms after chemotherapy</brief_title>
+  <sponsors><lead_sponsor><agency>Example Cancer Institute</agency></lead_sponsor></sponsors>
+  <overall_status>Completed</overall_status>
+  <intervention>
+    <intervention_type>Biological</intervention_type>
+    <intervention_name>Filgrastim</intervention_name>
+    <description>5 microgram/kg/dose SC daily starting 24-36 hours after chemotherapy</description>
+  </intervention>
+  <intervention>
+    <intervention_type>Biological</intervention_type>
+    <intervention_name>Filgrastim-SD/01</intervention_name>
+    <description>100 microgram/kg SC 24-36 hours after chemotherapy (single dose)</description>
+  </intervention>
+  <eligibility><criteria><textblock>Inclusion Criteria:
+  - Newly diagnosed sarcoma</textblock></criteria><gender>All</gender></eligibility>
+  <overall_official>
+    <last_name>Ada Example, MD</last_name><role>Principal Investigator</role>
+    <affiliation>Example University Hospital</affiliation>
+  </overall_official>
+  <clinical_results>
+    <point_of_contact>
+      <name_or_title>Ben Example, MD</name_or_title><organization>Example University Hospital</organization>
+      <phone>555-0100</phone><email>ben@example.org</email>
+    </point_of_contact>
+  </clinical_results>
+</clinical_study>
+"""
+
+
+@pytest.fixture(scope="module")
+def minimal() -> tuple[OfflineAnswerer, dict[str, Trial]]:
+    trial = load_bytes(MINIMAL_XML.encode(), "NCT09999991.xml")[0]
+    return OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package()), {
+        trial.trial_id: trial
+    }
+
+
+def test_a_dose_in_units_written_out_for_the_drug_named(minimal: tuple[OfflineAnswerer, dict[str, Trial]]) -> None:
+    # "microgram/kg" is an amount; of two drugs, the one whose whole name the question gives ("SD/01") is quoted
+    answerer, trials = minimal
+    answer = ask(answerer, trials, "NCT09999991", "What dose of Filgrastim-SD/01 do patients get?")
+    assert "100 microgram/kg" in answer.answer and not answer.abstained, answer.answer
+
+
+def test_no_site_list_names_the_officials_and_sponsor(minimal: tuple[OfflineAnswerer, dict[str, Trial]]) -> None:
+    answerer, trials = minimal
+    answer = ask(answerer, trials, "NCT09999991", "Which hospital ran this study?")
+    assert "does not list study sites" in answer.answer, answer.answer
+    assert "Example University Hospital" in answer.answer and "Example Cancer Institute" in answer.answer
+
+
+def test_the_results_point_of_contact(minimal: tuple[OfflineAnswerer, dict[str, Trial]]) -> None:
+    answerer, trials = minimal
+    answer = ask(answerer, trials, "NCT09999991", "Who can I contact about the results, and what is the phone number?")
+    assert "555-0100" in answer.answer and "Results Point of Contact" in sections(answer), answer.answer
