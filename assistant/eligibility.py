@@ -291,6 +291,8 @@ class EligibilityReasoner:
         _weigh_exceptions(assessment, excepted)
         _shut_allowances(assessment)
         _settle_said_and_denied(assessment, topics)
+        if _ASKS_MEMBERSHIP.search(question):
+            _membership_asked(assessment)
         _weigh_groups(assessment, criteria)
         if not assessment.findings:
             assessment.unmatched.clear()
@@ -2015,6 +2017,30 @@ _RECOMMENDATION = re.compile(
     r"\b(?:recommended|recommends?|recommendation|preferably|preferred|ideally|suggested|advisable|desirable)\b",
     re.IGNORECASE,
 )
+
+
+# "Does that count as liver disease?", "Is that the kind of heart disease they mean?", "Am I considered ...": the
+# asker asks whether their case falls under the criterion's term.
+_ASKS_MEMBERSHIP = re.compile(
+    r"\b(?:count|counts|counted)\s+as\b|\b(?:considered|classed|classified|regarded|seen)\s+as\b"
+    r"|\bthe\s+(?:kind|type|sort)\s+of\b|\b(?:they|you)\s+mean\b",
+    re.IGNORECASE,
+)
+_MEMBERSHIP_REASON = (
+    "you ask whether yours counts as what the criterion names; the record does not say, so the study team decides"
+)
+
+
+def _membership_asked(assessment: Assessment) -> None:
+    """The question asks whether the asker's case counts as the criterion's broader term, and only the vocabulary's
+    hierarchy says it does (fatty liver under "liver disease", a cortisone injection under "steroids"): that is the
+    very doubt the asker raises, so the criterion is quoted without a verdict."""
+    assessment.findings[:] = [
+        replace(f, decision=Decision.UNDECIDED, reason=_MEMBERSHIP_REASON)
+        if f.how == "class" and f.decision in (Decision.EXCLUDED, Decision.ALLOWED)
+        else f
+        for f in assessment.findings
+    ]
 
 
 _SAID_AND_DENIED_REASON = (

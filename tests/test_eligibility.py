@@ -1993,3 +1993,20 @@ def test_age_limits_that_differ_by_group_decide_nothing(reasoner: EligibilityRea
 def test_recent_defined_in_brackets(reasoner: EligibilityReasoner, question: str, decision: Decision | None) -> None:
     criteria = [criterion(EXCLUSION, 1, "Recent (<6 months) myocardial infarction")]
     assert reasoner.assess(question, criteria, {}).decision is decision
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the asker asks whether their case counts as the criterion's broader term: only the vocabulary's hierarchy
+        # says so, which is the doubt itself
+        ("An ultrasound showed a fatty liver. Does that count as liver disease?", Decision.UNDECIDED),
+        ("I have a fatty liver. Is that the kind of liver disease they mean?", Decision.UNDECIDED),
+        # told as a fact, the class still catches it
+        ("I have a fatty liver. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_asking_whether_a_case_counts_as_the_criterions_term(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    assert reasoner.assess(question, [criterion(EXCLUSION, 1, "Liver disease")], {}).decision is decision
