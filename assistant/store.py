@@ -110,18 +110,20 @@ def make_client(settings: Settings) -> ClientAPI:
 
 
 def _persistent_client(path: str, chroma_settings: ChromaSettings) -> ClientAPI:
-    """The embedded client, retried while another process holds SQLite's lock (an app reading the store while an
-    ingest creates it): Chroma raises "database is locked" at start-up and keeps the failed instance for the path,
-    which every later client in this process would reuse, so it is dropped before each retry."""
+    """The embedded client, retried while another process holds SQLite's lock or is creating the same new database
+    (an app reading the store while an ingest creates it): Chroma raises "database is locked", or "table ... already
+    exists" when both ran its migrations at once, and keeps the failed instance for the path, which every later
+    client in this process would reuse, so it is dropped before each retry."""
     for attempt in range(_OPEN_ATTEMPTS):
         try:
             return chromadb.PersistentClient(path=path, settings=chroma_settings)
         except InternalError as error:
-            if "locked" not in str(error) or attempt == _OPEN_ATTEMPTS - 1:
+            racing = "locked" in str(error) or "already exists" in str(error)
+            if not racing or attempt == _OPEN_ATTEMPTS - 1:
                 raise
             SharedSystemClient._identifier_to_system.pop(path, None)
             SharedSystemClient._identifier_to_refcount.pop(path, None)
-            log.warning("%s is locked by another process; retrying", path)
+            log.warning("%s is being opened by another process (%s); retrying", path, error)
             time.sleep(_OPEN_BACKOFF_S * (attempt + 1))
     raise AssertionError("unreachable")
 
