@@ -145,6 +145,16 @@ SETS: dict[str, EvalSet] = {
         about="20 further real records (2 API v2 JSON, 18 classic XML), everyday questions; development after first "
         "reading",
     ),
+    "unseen-dev9": EvalSet(
+        "unseen-dev9",
+        UNSEEN / "dev9.jsonl",
+        (UNSEEN / "records" / "dev9",),
+        # Written 2026-12-03 the same way as dev8 (two writers who read only the records), committed before the
+        # system was run on it (eval/data/unseen/DEV9.md): its first run measured the whole eighth session.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after first "
+        "reading",
+    ),
 }
 
 
