@@ -111,6 +111,8 @@ _RECEIVING_BEFORE = re.compile(
 # "... before THE transplant", "for THE CML transplant", "PRE-transplant workup": the study's, already known.
 _THE_STUDYS_BEFORE = re.compile(r"\b(?:the|this|that|your)\s+(?:[\w'-]+\s+){0,2}$|\b(?:pre|post)-?$", re.IGNORECASE)
 _REQUIREMENT_REASON = "participants must meet this requirement"
+_WASHOUT_REASON = "less time has passed than the criterion requires"
+_OUTSIDE_REQUIRED_TIME_REASON = "outside the time limits it requires"
 _STUDY_TREATMENT_REASON = "this is the study's own treatment, asked about; the question does not say you have had it"
 # A person's statement of what they take, had or react to ("I'm on", "she was given", "he's allergic to"), not a
 # question about what they would get ("Can I get ...", "would it stop me taking ...").
@@ -670,6 +672,11 @@ class EligibilityReasoner:
             for f, h in zip(findings, strong, strict=True)
             if f.decision is Decision.CONDITIONS and _EXCEPTION_REASON in f.reason
         ]
+        washout = next((f for f in findings if f.reason in (_WASHOUT_REASON, _OUTSIDE_REQUIRED_TIME_REASON)), None)
+        if washout is not None and allowance and all(_allows_past_exposure(f) for f in allowance):
+            # "Prior exposure to carmustine allowed if ..." and "at least 6 weeks since prior nitrosoureas": having had
+            # it is allowed, and the time since it still has to pass; an allowance of exposure is not one of timing.
+            return washout
         if allowance and any(f.decision is Decision.EXCLUDED for f in findings):
             # One criterion excludes the topic, another (or an exception clause) explicitly allows it: the allowance
             # is the more specific statement ("No concurrent antineoplastics" vs "Concurrent corticosteroids allowed").
@@ -997,7 +1004,7 @@ class EligibilityReasoner:
             inside = window_contains(days_ago, window)
             if inside is not None:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
-                reason = "within the criterion's time limits" if inside else "outside the time limits it requires"
+                reason = "within the criterion's time limits" if inside else _OUTSIDE_REQUIRED_TIME_REASON
                 return Finding(topic.surface, decision, chunk, Span(*window.span), reason)
         if not exempt and self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
@@ -1118,7 +1125,7 @@ class EligibilityReasoner:
             if inside == washout:  # outside a look-back window, or past a required washout
                 return Decision.ALLOWED, where, "outside the criterion's time limits"
             if washout:
-                return Decision.EXCLUDED, where, "less time has passed than the criterion requires"
+                return Decision.EXCLUDED, where, _WASHOUT_REASON
             own = window is not None and (
                 _heads_event(window, span, chunk.text) or _window_right_after(span, chunk.text, window.span[1])
             )
@@ -2063,6 +2070,18 @@ def _settle_said_and_denied(assessment: Assessment, topics: Sequence[Topic]) -> 
         else f
         for f in assessment.findings
     ]
+
+
+_PAST_EXPOSURE = re.compile(r"\b(?:prior|previous|past)\b", re.IGNORECASE)
+
+
+def _allows_past_exposure(finding: Finding) -> bool:
+    """The allowance is of having had it ("Prior exposure to ... carmustine allowed if ..."), not of taking it now
+    ("Concurrent Estring allowed") nor an exception of another kind."""
+    text = finding.chunk.text
+    start = max(text.rfind(mark, 0, finding.span.start) for mark in ".;\n") + 1
+    before = text[start : finding.span.start]
+    return _PAST_EXPOSURE.search(before) is not None and not _CONCURRENT.search(before)
 
 
 def _same_fact(first: Topic, second: Topic) -> bool:

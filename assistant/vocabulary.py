@@ -310,6 +310,10 @@ def match_rule(term: str, key: str, case_sensitive: bool) -> str:
     return MATCH_ANY_CASE
 
 
+_CLASS_SUFFIX = " Compounds"
+_ADJECTIVE_HEAD = re.compile(r"(?:ic|al|ous|yl|ed|ene|ated)$")
+
+
 class Vocabulary:
     """Loaded once via Vocabulary.load(); all lookups are in-memory dict/set operations."""
 
@@ -341,7 +345,20 @@ class Vocabulary:
         vocabulary._load_concepts(_read_lines(CONCEPTS_FILE))
         vocabulary._load_terms(_read_lines(TERMS_FILE))
         vocabulary._load_hpo(_read_lines(HPO_FILE))
+        vocabulary._add_class_plurals()
         return vocabulary
+
+    def _add_class_plurals(self) -> None:
+        """MeSH names chemical classes "X Compounds" ("Sulfonylurea Compounds", "Nitrosourea Compounds") while
+        criteria say "sulfonylureas", "nitrosoureas": the plural of the head is a name of the class, where no other
+        concept has it. Heads that are adjectives ("Heterocyclic Compounds") name nothing alone."""
+        for concept_id, name in list(self._names.items()):
+            if not name.endswith(_CLASS_SUFFIX) or not any(t.startswith("D") for t in self._trees(concept_id)):
+                continue
+            head = name[: -len(_CLASS_SUFFIX)]
+            if _ADJECTIVE_HEAD.search(head.lower()) or term_key(head) in self._index:
+                continue
+            self._add_term(f"{head}s", (concept_id,), "E")
 
     _CACHED = ("_index", "_abbreviations", "_prefixes", "_names", "_links", "_term_lines", "_lines_of")
 

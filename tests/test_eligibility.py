@@ -2010,3 +2010,27 @@ def test_asking_whether_a_case_counts_as_the_criterions_term(
     reasoner: EligibilityReasoner, question: str, decision: Decision | None
 ) -> None:
     assert reasoner.assess(question, [criterion(EXCLUSION, 1, "Liver disease")], {}).decision is decision
+
+
+def test_an_allowance_of_prior_exposure_does_not_waive_a_washout(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(
+            ELIGIBILITY, 1, "At least 4 weeks since prior chemotherapy (at least 6 weeks since prior nitrosoureas)"
+        ),
+        criterion(
+            ELIGIBILITY,
+            2,
+            "Prior exposure to etoposide or carmustine allowed if cumulative dose no greater than 400 mg/m2",
+        ),
+    ]
+    question = "My last chemo included carmustine and it finished five weeks ago. Is that long enough?"
+    assert reasoner.assess(question, criteria, {}).decision is Decision.EXCLUDED
+
+
+def test_an_allowance_of_concurrent_use_still_outranks_a_washout(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(ELIGIBILITY, 1, "At least 3 months since prior estrogen replacement therapy"),
+        criterion(ELIGIBILITY, 2, "Concurrent Estring allowed"),
+    ]
+    decision = reasoner.assess("I use an Estring vaginal ring every day. Would I have to stop?", criteria, {}).decision
+    assert decision is not Decision.EXCLUDED

@@ -255,3 +255,20 @@ def test_an_organism_is_the_infection_mesh_names_after_it() -> None:
     assert vocabulary.relation("HIV", "HIV infection") == "same"
     assert vocabulary.relation("hepatitis B virus", "hepatitis B") == "same"
     assert vocabulary.relation("HIV", "hepatitis B") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # MeSH names the class "Sulfonylurea Compounds"; criteria say "sulfonylureas" ("except metformin and
+        # sulfonylureas"), "nitrosoureas" ("6 weeks since prior nitrosoureas")
+        ("with the exception of metformin and sulfonylureas", "Sulfonylurea Compounds"),
+        ("at least 6 weeks since prior nitrosoureas", "Nitrosourea Compounds"),
+    ],
+)
+def test_the_plural_of_a_chemical_class_head_names_the_class(vocabulary: Vocabulary, text: str, name: str) -> None:
+    assert name in [vocabulary.name(c) for m in vocabulary.mentions(text) for c in m.concept_ids]
+
+
+def test_an_adjective_head_of_a_chemical_class_names_nothing(vocabulary: Vocabulary) -> None:
+    assert vocabulary.mentions("heterocyclic") == []
