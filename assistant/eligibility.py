@@ -189,6 +189,7 @@ class Topic:
     others: bool = False  # what a relative or someone else has, not the candidate
     hypothetical: bool = False  # what may happen or is planned, not what is the case
     aside: str = ""  # why the mention is not a fact the criterion can decide, when the question names it only so
+    offered: bool = False  # one of the study's own treatments ("Antiretrovirals other than study drugs" spare it)
 
 
 @dataclass(frozen=True)
@@ -540,7 +541,10 @@ class EligibilityReasoner:
         """ "Would the titanium cage be a problem?", "... stop me getting the IL-10 injections?": the study's own
         treatment, named in the asking, is what the asker would receive, not a fact about them. Told as theirs ("I
         am allergic to titanium", "I already take afatinib") it is a fact."""
-        if topic.aside or topic.negated or not self._is_offered(topic, offered):
+        if not self._is_offered(topic, offered):
+            return topic
+        topic = replace(topic, offered=True)
+        if topic.aside or topic.negated:
             return topic
         start = max(question.rfind(mark, 0, topic.span.start) for mark in ".;!?\n") + 1
         before = question[start : topic.span.start]
@@ -571,6 +575,12 @@ class EligibilityReasoner:
         return any(
             a == b or self.vocabulary.relation(a, b) in ("same", "broader") for a in topic.concepts for b in studied
         )
+
+    def _names_a_kind_of(self, studied: frozenset[str], text: str, span: Span) -> bool:
+        """The criterion's mention is a kind of what the trial studies ("No leukemia" in a trial of cancers): it carves
+        a part out of the studied condition, which the asker's case may be."""
+        named = [c for m in mentions_of(self.vocabulary, text) if m.start <= span.start < m.end for c in m.concept_ids]
+        return any(self.vocabulary.relation(c, s) == "narrower" for c in named for s in studied)
 
     def _names_the_case(self, topic: Topic, question: str, text: str, span: Span) -> bool:
         """The question shares a word with the criterion's clause beyond the topic itself ("PUSTULAR psoriasis",
@@ -707,6 +717,8 @@ class EligibilityReasoner:
             and not _other_than(topic, s, chunk.text)
             and not _in_explanation(s, chunk.text)
             and not _STUDY_OWN.search(chunk.text, max(0, s.start - 20), s.start)
+            and not (topic.offered and _spares_study_drugs(s, chunk.text))
+            and not _in_procedure(s, chunk.text)
         )
         return _TopicHit(chunk, spans, hit.strength) if spans else None
 
@@ -775,7 +787,11 @@ class EligibilityReasoner:
             return _lacking_finding(topic, chunk, span)
         if topic.negated:
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
-        if self._is_studied(topic, studied) and not self._names_the_case(topic, question, chunk.text, span):
+        if (
+            self._is_studied(topic, studied)
+            and not self._names_the_case(topic, question, chunk.text, span)
+            and not self._names_a_kind_of(studied, chunk.text, span)
+        ):
             # "Her cancer" in an ovarian cancer trial is the cancer the trial is for: an exclusion that names it speaks
             # of another form or another cancer ("other malignancy", "secondary cluster headache"), not this one.
             reason = "this is the condition the trial studies; the exclusion is about the particular case it names"
@@ -1102,7 +1118,9 @@ class EligibilityReasoner:
         counted = _counted_list(span, chunk.text)
         if counted is not None:
             return Decision.UNDECIDED, span, counted
-        if _CONSEQUENCE.search(chunk.text, max(0, span.start - _CONSEQUENCE_REACH), span.start):
+        if _CONSEQUENCE.search(chunk.text, max(0, span.start - _CONSEQUENCE_REACH), span.start) or _affects_study(
+            span, chunk.text
+        ):
             # "Any condition that would interfere with self-assessment of pain": pain is what is interfered with.
             reason = "the criterion is about a condition that would affect this; whether yours would, it does not say"
             return Decision.UNDECIDED, span, reason
@@ -1260,6 +1278,20 @@ _CONSEQUENCE = re.compile(
     re.IGNORECASE,
 )
 _CONSEQUENCE_REACH = 160
+# "... or use of related drugs could affect the study": the criterion asks whether the case would affect the study.
+_AFFECTS_STUDY = re.compile(
+    r"\b(?:could|would|may|might|can|will)\s+(?:\w+\s+){0,2}?(?:affect|interfere\s+with|compromise|confound|jeopardi[sz]e)"
+    r"\s+(?:the\s+|this\s+)?(?:study|trial|results?|assessments?|evaluations?|participation|data)\b",
+    re.IGNORECASE,
+)
+
+
+def _affects_study(span: Span, text: str) -> bool:
+    """After the mention, in its sentence: "... could affect the study"."""
+    ends = [e for e in (text.find(mark, span.end) for mark in ".;") if e >= 0]
+    return _AFFECTS_STUDY.search(text, span.end, min(ends, default=len(text))) is not None
+
+
 # A mention that is what another noun is of, to or for: the criterion is about that noun (an allergy to a drug, a
 # treatment for an illness, a vaccination against it). Up to two words between ("allergy to any of the").
 _GOVERNED = re.compile(
@@ -1280,7 +1312,8 @@ _HEAD_AFTER = re.compile(
 # "neuropathy due to diabetes"): having the cause does not show the effect.
 _CAUSE_BEFORE = re.compile(
     r"\b(?P<link>resulting\s+from|due\s+to|caused\s+by|secondary\s+to|induced\s+by|as\s+a\s+result\s+of"
-    r"|attributable\s+to)\s+(?:[^\W\d_][\w'/-]*,?\s+){0,6}$",  # a list of causes: "radiation, chemotherapy, steroid"
+    # a list of causes: "radiation, chemotherapy, steroid"
+    r"|attributable\s+to|associated\s+with|related\s+to)\s+(?:[^\W\d_][\w'/-]*,?\s+){0,6}$",
     re.IGNORECASE,
 )
 # A judgement clause right after the mention, with no other item between ("... or any other condition which in the
@@ -1335,6 +1368,31 @@ def _negated_name(span: Span, text: str) -> bool:
 
 
 _NON_WORD_BEFORE = re.compile(_NON + r"([^\W\d_][\w'-]*)[ \t]+$", re.IGNORECASE)
+
+
+# "Antiretrovirals other than study drugs": the study's own treatments are spared.
+_SPARES_STUDY_DRUGS = re.compile(
+    r"\b(?:other\s+than|except(?:\s+for)?|besides|apart\s+from|excluding|aside\s+from)\s+(?:the\s+)?"
+    r"(?:study|protocol|investigational|trial)\s+(?:drugs?|medications?|treatments?|agents?|therap(?:y|ies)|regimens?)\b",
+    re.IGNORECASE,
+)
+# "... will have a pregnancy test at enrollment, and at the time of the second vaccine": what the study will do.
+_PROCEDURE_BEFORE = re.compile(
+    r"\b(?:will|shall)\s+(?:have|undergo|receive|be\s+(?:given|asked|tested|seen|offered|checked|screened))\b[^.;]*$",
+    re.IGNORECASE,
+)
+
+
+def _spares_study_drugs(span: Span, text: str) -> bool:
+    clause = _clause_of(span, text)
+    return _SPARES_STUDY_DRUGS.search(text, clause.start, clause.end) is not None
+
+
+def _in_procedure(span: Span, text: str) -> bool:
+    """The mention sits after "will have / will undergo / will be given" in its sentence: a procedure of the study,
+    not a condition of who may join."""
+    start = max(text.rfind(mark, 0, span.start) for mark in ".;") + 1
+    return _PROCEDURE_BEFORE.search(text, start, span.start) is not None
 
 
 def _other_than(topic: Topic, span: Span, text: str) -> bool:
@@ -2731,7 +2789,8 @@ def _restrictive_word(span: Span, text: str, question: str) -> str | None:
     word = found.group(1).lower()
     if _KIND_CODE.fullmatch(found.group(1)):
         return _code_not_said(found.group(1), question)
-    if word in STOPWORDS or word in _non_restrictive() or not _ADJECTIVE_ENDING.search(word):
+    negative_kind = word.startswith("non") and len(word) > 6  # "NONNUCLEOSIDE reverse transcriptase inhibitors"
+    if word in STOPWORDS or word in _non_restrictive() or not (_ADJECTIVE_ENDING.search(word) or negative_kind):
         return None
     coordinated = _COORDINATED_ADJECTIVE.search(text, max(0, found.start() - 40), found.start())
     if coordinated is not None and _ADJECTIVE_ENDING.search(coordinated.group(1).lower()):

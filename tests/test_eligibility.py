@@ -2034,3 +2034,64 @@ def test_an_allowance_of_concurrent_use_still_outranks_a_washout(reasoner: Eligi
     ]
     decision = reasoner.assess("I use an Estring vaginal ring every day. Would I have to stop?", criteria, {}).decision
     assert decision is not Decision.EXCLUDED
+
+
+def test_a_criterion_that_spares_the_study_drugs_spares_them(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Antiretrovirals other than study drugs")]
+    summary = {"interventions": fact("interventions", "Drug: zidovudine 600 mg daily")}
+    question = "I've taken zidovudine for a year and I'm still taking it. Do I qualify?"
+    assert reasoner.assess(question, criteria, summary).decision is not Decision.EXCLUDED
+    assert reasoner.assess(question, criteria, {}).decision is Decision.EXCLUDED  # not the study's own drug
+
+
+def test_a_non_prefixed_kind_narrows_the_class(reasoner: EligibilityReasoner) -> None:
+    # zidovudine is a nucleoside reverse transcriptase inhibitor; the criterion names the NON-nucleoside kind
+    criteria = [criterion(EXCLUSION, 1, "Have ever taken nonnucleoside reverse transcriptase inhibitors")]
+    decision = reasoner.assess("He takes zidovudine. Does he fit the study?", criteria, {}).decision
+    assert decision is not Decision.EXCLUDED
+
+
+def test_what_the_study_will_do_is_not_a_criterion(reasoner: EligibilityReasoner) -> None:
+    text = "Female patients of childbearing age will have a pregnancy test at enrollment and at the time of the second vaccine."
+    decision = reasoner.assess(
+        "He had a flu vaccine last week. Is that a problem?", [criterion(EXCLUSION, 1, text)], {}
+    )
+    assert decision.decision is not Decision.EXCLUDED
+
+
+def test_a_case_that_could_affect_the_study_is_a_judgement(reasoner: EligibilityReasoner) -> None:
+    text = "Use of antihypertensive drugs in a way that could affect the study results"
+    decision = reasoner.assess("I take amlodipine for my blood pressure.", [criterion(EXCLUSION, 1, text)], {})
+    assert decision.decision is Decision.UNDECIDED
+    plain = reasoner.assess("I take amlodipine.", [criterion(EXCLUSION, 1, "Use of antihypertensive drugs")], {})
+    assert plain.decision is Decision.EXCLUDED
+
+
+def test_toxicity_associated_with_a_therapy_is_about_the_toxicity(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Ongoing toxicity associated with prior anticancer therapy")]
+    decision = reasoner.assess("I had carboplatin and paclitaxel last year. Can I join?", criteria, {}).decision
+    assert decision is Decision.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("He had a live vaccine last week.", Decision.EXCLUDED),
+        ("He had an inactivated vaccine last week.", Decision.ALLOWED),
+        ("He had a vaccine last week.", Decision.UNDECIDED),  # the shot's kind decides
+    ],
+)
+def test_a_live_vaccine_qualifier(question: str, decision: Decision) -> None:
+    from assistant.eligibility import Span, _modifier_verdict
+
+    text = "Any live vaccines within four weeks of the study vaccine"
+    start = text.index("vaccines")
+    verdict = _modifier_verdict(Span(start, start + len("vaccines")), text, question)
+    assert verdict is not None and verdict[0] is decision
+
+
+def test_an_exclusion_naming_a_kind_of_the_studied_condition_still_excludes(reasoner: EligibilityReasoner) -> None:
+    summary = {"conditions": fact("conditions", "Cancer")}
+    criteria = [criterion(EXCLUSION, 1, "No leukemia")]
+    decision = reasoner.assess("I have chronic lymphocytic leukemia. Can I join?", criteria, summary).decision
+    assert decision is Decision.EXCLUDED
