@@ -2052,7 +2052,10 @@ def test_a_non_prefixed_kind_narrows_the_class(reasoner: EligibilityReasoner) ->
 
 
 def test_what_the_study_will_do_is_not_a_criterion(reasoner: EligibilityReasoner) -> None:
-    text = "Female patients of childbearing age will have a pregnancy test at enrollment and at the time of the second vaccine."
+    text = (
+        "Female patients of childbearing age will have a pregnancy test at enrollment and at the time of the second "
+        "vaccine."
+    )
     decision = reasoner.assess(
         "He had a flu vaccine last week. Is that a problem?", [criterion(EXCLUSION, 1, text)], {}
     )
