@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cache, lru_cache
@@ -554,6 +554,20 @@ class EligibilityReasoner:
             return topic
         return replace(topic, aside=_STUDY_TREATMENT_REASON)
 
+    def _unlike(self, topic: Topic) -> Callable[[str], bool]:
+        """Whether the topic is known not to be the thing a word names ("melanoma" for basal cell carcinoma): the
+        word names a concept, and none of the topic's concepts is it or a kind of it."""
+
+        def unlike(word: str) -> bool:
+            named = [c for m in self.vocabulary.mentions(word) for c in m.concept_ids]
+            if not named or not topic.concepts:
+                return False
+            return not any(
+                a == b or self.vocabulary.relation(a, b) in ("same", "narrower") for a in topic.concepts for b in named
+            )
+
+        return unlike
+
     def _names_nothing(self, topic: Topic) -> bool:
         """Plain words that name nothing the vocabulary knows ("does she pass the lab criteria")."""
         return not topic.concepts and not self.vocabulary.mentions(topic.surface)
@@ -831,10 +845,14 @@ class EligibilityReasoner:
         clause also has the question's other words ("inhaled", "for headaches") or a narrower concept than the
         mention outside it ("skin cancer" against "malignancy"); or the clause names most of the topic's words."""
         text = hit.chunk.text
+        if self._resolution_met(topic, hit, facts):
+            return True  # "... or other cancer if disease free for over 5 years" and "seven years ago, no sign since"
         # "... which may include an AUTOLOGOUS stem cell transplantation": a kind the question does not say is
         # not the asker's case, in an exception as in an exclusion.
         inside = [
-            s for s in hit.spans if _inside_exception(s, constraints) and _restrictive_word(s, text, question) is None
+            s
+            for s in hit.spans
+            if _inside_exception(s, constraints) and _restrictive_word(s, text, question, self._unlike(topic)) is None
         ]
         if not inside and any(_inside_exception(s, constraints) for s in hit.spans):
             return False
@@ -1034,7 +1052,8 @@ class EligibilityReasoner:
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
             reason = "this is what the criterion requires; whether all of it is met, the question does not show"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-        kinds = [_restrictive_word(s, chunk.text, question) for s in hit.spans] if topic.concepts else [None]
+        unlike = self._unlike(topic)
+        kinds = [_restrictive_word(s, chunk.text, question, unlike) for s in hit.spans] if topic.concepts else [None]
         if all(kinds):
             reason = (
                 f"the criterion names a particular kind ({kinds[0]}); whether it is yours, the question does not say"
@@ -1175,7 +1194,7 @@ class EligibilityReasoner:
             return Decision.UNDECIDED, span, reason
         # Only for what the vocabulary names: a word it does not know ("beard") is matched as written, and the
         # adjective beside it describes rather than narrows ("facial beard").
-        kind = _restrictive_word(span, chunk.text, question) if topic.concepts else None
+        kind = _restrictive_word(span, chunk.text, question, self._unlike(topic)) if topic.concepts else None
         if kind is not None:
             reason = f"the criterion names a particular kind ({kind}); whether it is yours, the question does not say"
             return Decision.UNDECIDED, span, reason
@@ -2771,6 +2790,9 @@ def _number_decided_elsewhere(finding: Finding, measured: set[str]) -> bool:
 _KIND_CODE = re.compile(r"[A-Za-z]{1,5}\d[A-Za-z0-9]*(?:-\d+)?")
 
 
+_NEGATIVE_KIND = re.compile(r"non-?([a-z]{4,})$", re.IGNORECASE)
+
+
 def _code_not_said(code: str, question: str) -> str | None:
     """The code when the question does not give it, nor its name part ("COVID" for "COVID-19")."""
     lowered = question.lower()
@@ -2779,7 +2801,7 @@ def _code_not_said(code: str, question: str) -> str | None:
     return None if said else code
 
 
-def _restrictive_word(span: Span, text: str, question: str) -> str | None:
+def _restrictive_word(span: Span, text: str, question: str, unlike: Callable[[str], bool] | None = None) -> str | None:
     """The word right before the mention when it narrows what the criterion names ("SECONDARY cluster headache",
     "PRANDIAL insulin") and the question does not say it: determiners, history and attestation words do not narrow,
     and the modifiers of qualifiers.json are decided by `_modifier_verdict`."""
@@ -2789,7 +2811,11 @@ def _restrictive_word(span: Span, text: str, question: str) -> str | None:
     word = found.group(1).lower()
     if _KIND_CODE.fullmatch(found.group(1)):
         return _code_not_said(found.group(1), question)
-    negative_kind = word.startswith("non") and len(word) > 6  # "NONNUCLEOSIDE reverse transcriptase inhibitors"
+    # "NONNUCLEOSIDE reverse transcriptase inhibitors", "NON-MELANOMA skin cancer": a kind named by what it is not,
+    # which the asker's case satisfies when the vocabulary knows it is not that ("basal cell carcinoma", not melanoma).
+    negative_kind = _NEGATIVE_KIND.match(found.group(1))
+    if negative_kind is not None and unlike is not None and unlike(negative_kind.group(1)):
+        return None
     if word in STOPWORDS or word in _non_restrictive() or not (_ADJECTIVE_ENDING.search(word) or negative_kind):
         return None
     coordinated = _COORDINATED_ADJECTIVE.search(text, max(0, found.start() - 40), found.start())

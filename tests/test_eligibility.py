@@ -2098,3 +2098,28 @@ def test_an_exclusion_naming_a_kind_of_the_studied_condition_still_excludes(reas
     criteria = [criterion(EXCLUSION, 1, "No leukemia")]
     decision = reasoner.assess("I have chronic lymphocytic leukemia. Can I join?", criteria, summary).decision
     assert decision is Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # efavirenz is known not to be a nucleoside: the non-nucleoside kind is its kind
+        ("I take efavirenz. Can I join?", Decision.EXCLUDED),
+        # zidovudine is a nucleoside: not the kind the criterion names, whatever the class says
+        ("I take zidovudine. Can I join?", Decision.UNDECIDED),
+    ],
+)
+def test_a_kind_named_by_what_it_is_not(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Have ever received a nonnucleoside reverse transcriptase inhibitor")]
+    assert reasoner.assess(question, criteria, {}).decision is decision
+
+
+def test_an_other_cancer_exception_for_long_disease_free_cases(reasoner: EligibilityReasoner) -> None:
+    text = (
+        "Previous or concurrent malignancies except other cancer if the patient has been disease free for over 5 years"
+    )
+    criteria = [criterion(EXCLUSION, 1, text)]
+    ended = "I had colon cancer seven years ago, treated with surgery, and there's been no sign of it since."
+    assert reasoner.assess(ended, criteria, {}).decision is Decision.CONDITIONS
+    recent = "I had colon cancer three years ago, treated with surgery, and there's been no sign of it since."
+    assert reasoner.assess(recent, criteria, {}).decision is not Decision.CONDITIONS  # not long enough ago
