@@ -1137,9 +1137,7 @@ class EligibilityReasoner:
         counted = _counted_list(span, chunk.text)
         if counted is not None:
             return Decision.UNDECIDED, span, counted
-        if _CONSEQUENCE.search(chunk.text, max(0, span.start - _CONSEQUENCE_REACH), span.start) or _affects_study(
-            span, chunk.text
-        ):
+        if _CONSEQUENCE.search(chunk.text, max(0, span.start - _CONSEQUENCE_REACH), span.start):
             # "Any condition that would interfere with self-assessment of pain": pain is what is interfered with.
             reason = "the criterion is about a condition that would affect this; whether yours would, it does not say"
             return Decision.UNDECIDED, span, reason
@@ -1201,6 +1199,10 @@ class EligibilityReasoner:
         narrowed = _restrictive_phrase(span, chunk.text, question, self.vocabulary)
         if narrowed is not None:
             reason = f"the criterion is about it {narrowed}; whether that is your case, the question does not say"
+            return Decision.UNDECIDED, span, reason
+        if _affects_study(span, chunk.text):
+            # "... or use of related drugs could affect the study": whether the asker's would is the question.
+            reason = "the criterion is about cases that could affect the study; whether yours would, it does not say"
             return Decision.UNDECIDED, span, reason
         return Decision.EXCLUDED, span, ""
 
