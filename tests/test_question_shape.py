@@ -85,6 +85,10 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("Should I join this study?", "eligibility"),  # advice about taking part is about the trial
         ("Should he stop his warfarin before the trial?", "eligibility"),
         ("I take Keppra. Does that matter?", "eligibility"),
+        # asking whether to have one's own doctor change a treatment, or how much to give at home, is advice
+        ("My sugars are still high. Should I ask my doctor to switch me to insulin?", "out_of_scope"),
+        ("What dose of efavirenz should I give my daughter at home? She weighs 20 kg.", "out_of_scope"),
+        ("What dose of efavirenz is used in the study?", "dosing"),
     ],
 )
 def test_personal_medical_advice_is_out_of_scope(question: str, kind: str) -> None:
