@@ -53,8 +53,9 @@ SETS: dict[str, EvalSet] = {
         (UNSEEN / "records" / "test",),
         # Floors and ceilings: today's measured figures, so CI catches a regression. Targets: issue 14's acceptance
         # on this split, not yet met (docs/evaluation.md says by how much).
-        floors={"verdict_accuracy": 0.38, "value_correct": 0.88, "out_of_scope_abstained": 0.88},
-        ceilings={"wrong_verdict_share": 0.24, "phantom_citations": 0},
+        # Raised 2026-12-03 (eighth session) to just under what it measures: accuracy 0.461, wrong share 0.137.
+        floors={"verdict_accuracy": 0.44, "value_correct": 0.88, "out_of_scope_abstained": 0.88},
+        ceilings={"wrong_verdict_share": 0.16, "phantom_citations": 0},
         targets={
             "wrong_verdict_share": ("<=", 0.02),
             "verdict_accuracy": (">=", 0.85),
