@@ -33,7 +33,15 @@ from ingest.constraints import (
     parse_criterion,
     window_contains,
 )
-from ingest.measures import Comparator, Quantity, compare, same_measure, same_measure_named
+from ingest.measures import (
+    DAYS_PER_UNIT,
+    NUMBER_WORDS,
+    Comparator,
+    Quantity,
+    compare,
+    same_measure,
+    same_measure_named,
+)
 from ingest.records import Chunk
 
 _DOSAGE_FORM_TREES = ("D26.", "D20.")  # MeSH: pharmaceutical preparations and dosage forms, complex mixtures
@@ -1516,26 +1524,13 @@ _TIME_SPAN = re.compile(
     r"(?P<unit>years?|yrs?|months?|weeks?|days?)\b",
     re.IGNORECASE,
 )
-_SPELLED = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-}
-_UNIT_DAYS = {"y": 365.25, "m": 30.44, "w": 7.0, "d": 1.0}
+_UNIT_NAMES = {"y": "year", "m": "month", "w": "week", "d": "day"}
 
 
 def _days_of(found: re.Match[str]) -> float:
     count = found.group("count").lower()
-    number = _SPELLED[count] if count in _SPELLED else float(count)
-    return number * _UNIT_DAYS[found.group("unit").lower()[0]]
+    number = NUMBER_WORDS[count] if count in NUMBER_WORDS else float(count)
+    return number * DAYS_PER_UNIT[_UNIT_NAMES[found.group("unit").lower()[0]]]
 
 
 _CONDITION_MARKER = re.compile(r"unless|provided|if|when|as long as", re.IGNORECASE)
