@@ -668,11 +668,15 @@ _THIRD_CANDIDATE_RE = re.compile(
     r"|\b(?:exclude|excludes|disqualify|disqualifies)\s+my\s+(?:\w+\s+)?(?P<kin5>" + _OTHER_PERSON + r")\b",
     re.IGNORECASE,
 )
-# The asker's own state ("I take", "I'm on", "I had"), when the one who would join is someone else.
+# The asker's own state ("I take", "I'm on", "I had"), when the one who would join is someone else; not a report or a
+# worry ("I was told", "I'm worried").
 _FIRST_PERSON_STATE_RE = re.compile(
-    r"\bi(?:'m|’m|\s+am|'ve|’ve|\s+have|\s+had|\s+take|\s+took|\s+was|\s+use|\s+used|\s+smoke|\s+drink|\s+got)\b",
+    r"\bi(?:'m|’m|\s+am|'ve|’ve|\s+have|\s+had|\s+take|\s+took|\s+was|\s+use|\s+used|\s+smoke|\s+drink|\s+got)\b"
+    r"(?!\s+(?:told|worried|wondering|asking|not\s+sure|unsure|thinking|afraid|concerned|hoping|trying|looking|been\s+told))",
     re.IGNORECASE,
 )
+_NAMES_CANDIDATE_RE = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|he's|she's)\b", re.IGNORECASE)
+_NAMES_PERSON_RE = re.compile(r"\b" + _OTHER_PERSON + r"\b", re.IGNORECASE)
 _FIRST_PERSON_CANDIDATE_RE = re.compile(
     r"\b(?:can|could|may|would|will|am|do|should|might)\s+i\b|\bi\s+(?:qualify|join|fit)\b|\bfor\s+me\b"
     r"|\b(?:i'?m|i\s+am|i\s+have|i've|i\s+had)\b",
@@ -714,8 +718,12 @@ def _others(text: str) -> list[Span]:
             continue  # the person asked about, or a question that does not say who would join
         spans.append(_rest_of_clause(text, found.start()))
     if who == "third":
-        # "I take a prenatal vitamin with iron while I'm nursing. Would that keep my baby out?": the parent's own.
-        spans.extend(_rest_of_clause(text, found.start()) for found in _FIRST_PERSON_STATE_RE.finditer(text))
+        # "I take a prenatal vitamin with iron while I'm nursing. Would that keep my baby out?": the parent's own;
+        # not "I have a son who has asthma" nor "I was told he has X", which speak of the candidate.
+        for found in _FIRST_PERSON_STATE_RE.finditer(text):
+            start, end = _rest_of_clause(text, found.start())
+            if not _NAMES_CANDIDATE_RE.search(text, start, end) and not _NAMES_PERSON_RE.search(text, start, end):
+                spans.append((start, end))
     return spans
 
 

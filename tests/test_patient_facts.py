@@ -482,6 +482,10 @@ def test_what_the_asker_says_is_over(question: str, resolved: list[str]) -> None
         ("I have asthma. Can my son join?", ["I have asthma"]),
         # the asker is the candidate: their own facts stay theirs
         ("I have asthma. Can I join?", []),
+        # first-person sentences that speak of the candidate, or report or worry, are not the asker's own facts
+        ("I have a son who has asthma. Can he join?", []),
+        ("I was told my son has autism. Can he join?", []),
+        ("I'm worried my daughter has ADHD. Can she join?", []),
     ],
 )
 def test_the_askers_own_facts_when_a_relative_would_join(question: str, others: list[str]) -> None:
