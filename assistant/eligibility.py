@@ -280,9 +280,6 @@ class EligibilityReasoner:
         studied = self._studied(summary)
         excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
         found = [(t, self._topic(t, question, facts, criteria, taken, studied, excepted)) for t in topics]
-        # Plain words left over by a question that names nothing else and whose values were decided ("... are liver
-        # and kidney function acceptable?") are how it asks, not a fact of its own.
-        asking_only = bool(measured)
         if not any(f for _, f in found):
             # Nothing the vocabulary names is in the criteria: the question's own words are the last resort.
             words = self.word_topic(question, facts, taken)
@@ -294,8 +291,9 @@ class EligibilityReasoner:
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
-            elif not topic.negated and not topic.others and not (asking_only and self._names_nothing(topic)):
-                # A relative's condition no criterion names does not matter.
+            elif not topic.negated and not topic.others and not (measured and self._names_nothing(topic)):
+                # A relative's condition no criterion names does not matter. Plain words left over by a question
+                # whose values were decided ("... are liver and kidney function acceptable?") are how it asks.
                 # Something the asker says they lack ("no inhalers for 30 years") that no criterion names cannot
                 # decide: a criterion requiring it would name it.
                 assessment.unmatched.append(topic.surface)
@@ -541,6 +539,7 @@ class EligibilityReasoner:
         return tuple(c for m in self.vocabulary.mentions(f"{surface} vaccine") for c in m.concept_ids)
 
     def _concepts_of(self, chunk: Chunk | None) -> frozenset[str]:
+        """Concepts a summary field names (the trial's Conditions, its Interventions)."""
         if chunk is None:
             return frozenset()
         return frozenset(c for m in mentions_of(self.vocabulary, chunk.text) for c in m.concept_ids)
@@ -587,10 +586,7 @@ class EligibilityReasoner:
 
     def _studied(self, summary: dict[str, Chunk]) -> frozenset[str]:
         """Concepts of the conditions the trial studies (its Conditions field)."""
-        chunk = summary.get(STUDIED_CONDITIONS)
-        if chunk is None:
-            return frozenset()
-        return frozenset(c for m in mentions_of(self.vocabulary, chunk.text) for c in m.concept_ids)
+        return self._concepts_of(summary.get(STUDIED_CONDITIONS))
 
     def _is_studied(self, topic: Topic, studied: frozenset[str]) -> bool:
         """The topic is a condition the trial studies, or a broader name for it ("cancer" in a lung cancer trial)."""
@@ -857,19 +853,16 @@ class EligibilityReasoner:
             return True  # "... or other cancer if disease free for over 5 years" and "seven years ago, no sign since"
         # "... which may include an AUTOLOGOUS stem cell transplantation": a kind the question does not say is
         # not the asker's case, in an exception as in an exclusion.
+        unlike = self._unlike(topic)
         inside = [
             s
             for s in hit.spans
-            if _inside_exception(s, constraints) and _restrictive_word(s, text, question, self._unlike(topic)) is None
+            if _inside_exception(s, constraints) and _restrictive_word(s, text, question, unlike) is None
         ]
         if not inside and any(_inside_exception(s, constraints) for s in hit.spans):
             return False
         if not inside:
-            return (
-                _exception_names(topic, hit.chunk, constraints)
-                or self._condition_met(topic, hit, question, facts)
-                or self._resolution_met(topic, hit, facts)
-            )
+            return _exception_names(topic, hit.chunk, constraints) or self._condition_met(topic, hit, question, facts)
         if len(inside) == len(hit.spans):
             return True
         if _whole_topic_only_inside(topic, hit, constraints):
@@ -1317,8 +1310,17 @@ _AFFECTS_STUDY = re.compile(
 
 def _affects_study(span: Span, text: str) -> bool:
     """After the mention, in its sentence: "... could affect the study"."""
-    ends = [e for e in (text.find(mark, span.end) for mark in ".;") if e >= 0]
-    return _AFFECTS_STUDY.search(text, span.end, min(ends, default=len(text))) is not None
+    return _AFFECTS_STUDY.search(text, span.end, _sentence_end(text, span.end)) is not None
+
+
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence (or ";"-clause) holding `position` starts; line breaks are records' hard wraps."""
+    return max(text.rfind(mark, 0, position) for mark in ".;") + 1
+
+
+def _sentence_end(text: str, position: int) -> int:
+    ends = [e for e in (text.find(mark, position) for mark in ".;") if e >= 0]
+    return min(ends, default=len(text))
 
 
 # A mention that is what another noun is of, to or for: the criterion is about that noun (an allergy to a drug, a
@@ -1420,8 +1422,7 @@ def _spares_study_drugs(span: Span, text: str) -> bool:
 def _in_procedure(span: Span, text: str) -> bool:
     """The mention sits after "will have / will undergo / will be given" in its sentence: a procedure of the study,
     not a condition of who may join."""
-    start = max(text.rfind(mark, 0, span.start) for mark in ".;") + 1
-    return _PROCEDURE_BEFORE.search(text, start, span.start) is not None
+    return _PROCEDURE_BEFORE.search(text, _sentence_start(text, span.start), span.start) is not None
 
 
 def _other_than(topic: Topic, span: Span, text: str) -> bool:
@@ -1685,7 +1686,7 @@ def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> li
         if (roles or named) and not roles & named:
             continue
         for bound in (c for c in constraints_of(chunk.text).comparisons if c.measure == "age"):
-            satisfied = compare(Quantity(age * _DAYS_PER_YEAR, "day"), bound.comparison)
+            satisfied = compare(Quantity(age * DAYS_PER_UNIT["year"], "day"), bound.comparison)
             if satisfied is not None:
                 where = Span(*bound.span)
                 findings.append(_threshold_finding(f"age {age:g}", chunk, where, satisfied, _prohibits(chunk, where)))
@@ -1698,9 +1699,6 @@ def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> li
 
 def _roles(text: str) -> set[str]:
     return {found.group(0).lower().rstrip("s") for found in _SOMEONE_ELSES_AGE.finditer(text)}
-
-
-_DAYS_PER_YEAR = 365.25
 
 
 def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
@@ -2171,9 +2169,8 @@ def _same_fact(first: Topic, second: Topic) -> bool:
 
 def _allowance_condition(bound: Span, text: str) -> bool:
     """The bound's sentence lets excluded people in under it ("If the HbA1c is <11%, patients may be enrolled")."""
-    start = max(text.rfind(mark, 0, bound.start) for mark in ".;") + 1
-    ends = [e for e in (text.find(mark, bound.end) for mark in ".;") if e >= 0]
-    return _CONDITIONAL_ENTRY.search(text, start, min(ends, default=len(text))) is not None
+    start, end = _sentence_start(text, bound.start), _sentence_end(text, bound.end)
+    return _CONDITIONAL_ENTRY.search(text, start, end) is not None
 
 
 def _shut_allowances(assessment: Assessment) -> None:
@@ -2190,8 +2187,7 @@ def _shut_allowances(assessment: Assessment) -> None:
 
 def _recommended(bound: Span, text: str) -> bool:
     """The bound's sentence presents it as a recommendation, not a requirement."""
-    start = max(text.rfind(mark, 0, bound.start) for mark in ".;") + 1
-    return _RECOMMENDATION.search(text, start, bound.start) is not None
+    return _RECOMMENDATION.search(text, _sentence_start(text, bound.start), bound.start) is not None
 
 
 def _prohibits(chunk: Chunk, bound: Span) -> bool:
@@ -2575,7 +2571,7 @@ _NOTE_ADMITS = re.compile(
 def _note_admits(span: Span, text: str) -> bool:
     """The sentence of the note that names the mention says such people are included, before naming it."""
     note = max((m.start() for m in _NOTE.finditer(text, 0, span.start)), default=0)
-    start = max(note, max(text.rfind(mark, 0, span.start) for mark in ".;") + 1)  # lines wrap inside a sentence
+    start = max(note, _sentence_start(text, span.start))
     return _NOTE_ADMITS.search(text, start, span.start) is not None
 
 
@@ -2708,10 +2704,13 @@ def _heads_event(window: Any, span: Span, text: str) -> bool:
     return not text[: window.event_span[0]].rstrip().endswith("(")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _window_right_after(span: Span, text: str, window_end: int) -> bool:
     """The window's number follows the mention with no bracket or list break between ("myocardial infarction within
     the past 6 months"; not "... biologic agents) within 30 days", which dates the whole criterion)."""
-    number = re.compile(r"\d").search(text, span.end, window_end)
+    number = _DIGIT.search(text, span.end, window_end)
     return number is not None and not re.search(r"[),;]", text[span.end : number.start()])
 
 
