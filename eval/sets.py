@@ -156,6 +156,16 @@ SETS: dict[str, EvalSet] = {
         about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after first "
         "reading",
     ),
+    "unseen-dev10": EvalSet(
+        "unseen-dev10",
+        UNSEEN / "dev10.jsonl",
+        (UNSEEN / "records" / "dev10",),
+        # Written 2026-12-03 (ninth session) the same way as dev8 and dev9, committed before the system was run on it
+        # (eval/data/unseen/DEV10.md): its runs at the session's start and end are held-out readings.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after its "
+        "held-out readings",
+    ),
 }
 
 
