@@ -21,6 +21,7 @@ from ingest.measures import (
     clean_text,
     find_quantities,
     search_ending_at,
+    sentence_start,
 )
 
 
@@ -487,7 +488,7 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     after = _AFTER_UNIT_RE.match(text, mention.span[1])
     kind = after.group("kind").lower() if after else None
     if not recent_prefix and kind is None:
-        return _recent_in_brackets(text, mention)
+        return _recent_in_brackets(text, mention) or _washout_window(text, mention)
     if recent_prefix and kind in ("after", "following"):
         return None  # "within 7 months after the final dose" looks forward from the anchor, not back from today
     anchored_from = kind == "from" and after is not None and _ANCHOR_WORDS_RE.match(text, after.end()) is not None
@@ -547,6 +548,33 @@ def _recent_in_brackets(text: str, mention: QuantityMention) -> TimeWindow | Non
         max_days_ago=mention.quantity.value,
         anchor_span=None,
         span=(mention.span[0], event[1][1]),
+    )
+
+
+# "a wash-out period ... less than 2 weeks for corticosteroids": how long since the last use of what follows "for".
+_WASHOUT_RE = re.compile(r"\bwash[- ]?out\b", re.IGNORECASE)
+_FOR_AFTER_RE = re.compile(r"\s*(?:for|of)\s+(?:(?:any|all|the)\s+)?", re.IGNORECASE)
+
+
+def _washout_window(text: str, mention: QuantityMention) -> TimeWindow | None:
+    """A washout shorter than the span names is a use too recent (at most that long ago); one of at least the span
+    is the time that must have passed (at least that long ago)."""
+    if mention.comparator is Comparator.EQ or mention.comparator is Comparator.RANGE:
+        return None
+    if _WASHOUT_RE.search(text, sentence_start(text, mention.number_span[0]), mention.number_span[0]) is None:
+        return None
+    lead = _FOR_AFTER_RE.match(text, mention.span[1])
+    event = _event_after(text, lead.end()) if lead is not None else None
+    if event is None:
+        return None
+    shorter = mention.comparator in (Comparator.LE, Comparator.LT)
+    return TimeWindow(
+        event=event[0],
+        event_span=event[1],
+        min_days_ago=None if shorter else mention.quantity.value,
+        max_days_ago=mention.quantity.value if shorter else None,
+        anchor_span=None,
+        span=(mention.number_span[0], event[1][1]),
     )
 
 

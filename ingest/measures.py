@@ -423,11 +423,16 @@ _STOP_HEAD = frozenset(
         "averages averaged tends",
     )
 )
-_SENTENCE_BREAK_RE = re.compile(r"[.;!?]\s|[;\n\r•]")
+# A line break ends a clause unless it is a hard wrap: registry text (classic XML above all) is wrapped at about 80
+# characters, so "disease free for over\n     5 years" and "in situ\n     carcinoma" go on after the break. A
+# line that goes on starts with a lower-case word, a number or a bracket that is not a list marker ("1.", "a)").
+LINE_BREAK = r"[\n\r](?![ \t]*(?![-*•o]\s|\d{1,2}[.)]\s|[a-z][.)]\s|\(\w\)\s)[a-z0-9(])"
+_LOOK_AHEAD = 8  # characters LINE_BREAK may need after the break: indentation and a list marker
+_SENTENCE_BREAK_RE = re.compile(r"[.;!?]\s|[;•]|" + LINE_BREAK)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # "and"/"or" inside a comparator ("greater than or equal to", "18 or older") do not end a clause.
 _CLAUSE_BREAK_RE = re.compile(
-    r"[.;!?\n\r•*]\s|[;\n\r•]|\s-\s|\(|\b(?:but|if|with|while)\b|,"
+    r"[.;!?•*]\s|[;•]|" + LINE_BREAK + r"|\s-\s|\(|\b(?:but|if|with|while)\b|,"
     r"|(?<!than )\b(?:and|or)\b"
     r"(?!\s*=|\s+(?:equal|more|less|greater|lower|higher|fewer|older|younger|above|below|over|under)\b)"
 )
@@ -530,7 +535,10 @@ def clause_start(text: str, position: int, limit: int = 80) -> int:
     """Start of the clause holding `position`: after the last sentence/clause break, at most `limit` chars back."""
     floor = max(0, position - limit)
     last = floor
-    for found in _CLAUSE_BREAK_RE.finditer(text, floor, position):
+    # The search runs a few characters past `position` so that a line break's look-ahead sees the next line.
+    for found in _CLAUSE_BREAK_RE.finditer(text, floor, position + _LOOK_AHEAD):
+        if found.end() > position:
+            break
         if found.group() == "(" and text.find(")", found.end(), position) >= 0:
             continue  # a closed parenthesis ("(HbA1c)") is part of the clause, not a break
         last = found.end()
@@ -541,7 +549,9 @@ def sentence_start(text: str, position: int, limit: int = 120) -> int:
     """Start of the sentence/bullet holding `position` (only strong breaks, unlike `clause_start`)."""
     floor = max(0, position - limit)
     last = floor
-    for found in _SENTENCE_BREAK_RE.finditer(text, floor, position):
+    for found in _SENTENCE_BREAK_RE.finditer(text, floor, position + _LOOK_AHEAD):
+        if found.end() > position:
+            break
         last = found.end()
     return last
 
@@ -698,7 +708,11 @@ def _measure_for(
     named_after = _acronym_after(text, lead, number_end, after_text_end)
     if named_after is not None and (before is None or before[0].startswith("head:")):
         return named_after  # "scored 21 on the PHQ-8"
-    head = head_noun_key(text, floor, number_start if head_end is None else head_end)
+    # "Multiple Sclerosis who have had more than 1 relapse": the noun before a relative pronoun is who has the
+    # value, not what it measures.
+    relative = list(_RELATIVE_PRONOUN_RE.finditer(text, floor, number_start))
+    head_floor = relative[-1].end() if relative else floor
+    head = head_noun_key(text, head_floor, number_start if head_end is None else head_end)
     if has_unit:
         return head
     counted = _counted_after(text, number_end, after_text_end)  # "more than 1 relapse", "3 oral steroid bursts"
@@ -712,6 +726,7 @@ def _measure_for(
     return head
 
 
+_RELATIVE_PRONOUN_RE = re.compile(r"\b(?:who|whom|whose)\b", re.IGNORECASE)
 # A bare number before a noun counts those things: "six or more steroid bursts in the past year", "exactly one
 # relapse", "at least four swollen joints". The noun is the last word before a preposition, a time word or
 # punctuation; words that are units or ranks of something else are not counted things.

@@ -706,3 +706,42 @@ def test_recent_with_its_window_in_brackets() -> None:
     assert [(w.event, round(w.max_days_ago or 0), w.min_days_ago) for w in windows] == [
         ("myocardial infarction", 183, None)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "comparator", "value"),
+    [
+        # Classic XML wraps at about 80 characters: a comparator before the break still governs the number after it.
+        ("disease free for over\n     5 years", "head:free", Comparator.GT, 5 * 365.25),
+        ("Serum creatinine greater than\n   2 mg/dL", "creatinine", Comparator.GT, 2.0),
+        ("Creatinine no\nmore than 1.5 mg/dL", "creatinine", Comparator.LE, 1.5),
+    ],
+)
+def test_a_hard_line_wrap_is_not_a_clause_break(text: str, measure: str, comparator: Comparator, value: float) -> None:
+    [found] = [m for m in find_quantities(text) if m.measure != "head:value"]
+    assert (found.measure, found.comparator, found.quantity.value) == (measure, comparator, value)
+
+
+def test_a_line_that_starts_a_list_item_is_still_a_break() -> None:
+    listed = "Age over 18\n  1. ECOG 2"
+    assert measures.clause_start(listed, listed.index("1.")) == listed.index("\n") + 1
+    wrapped = "Age over\n  2 mg"
+    assert measures.clause_start(wrapped, wrapped.index("2")) == 0
+
+
+def test_the_noun_before_who_is_not_the_measure() -> None:
+    text = "Multiple Sclerosis who have had more than 1 relapse within 18 months"
+    assert find_quantities(text)[0].measure == "count:relapse"
+
+
+@pytest.mark.parametrize(
+    ("text", "max_days", "min_days"),
+    [
+        ("wash-out period for topical treatments less than\n   2 weeks for corticosteroids", 14.0, None),
+        ("Washout of at least 4 weeks for prior biologics", None, 28.0),
+    ],
+)
+def test_a_washout_period_is_a_window(text: str, max_days: float | None, min_days: float | None) -> None:
+    [window] = parse_criterion(text).windows
+    assert (window.max_days_ago, window.min_days_ago) == (max_days, min_days)
+    assert window.event.split()[-1] in ("corticosteroids", "biologics")
