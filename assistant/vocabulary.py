@@ -231,6 +231,11 @@ def case_form(surfaces: Iterable[str]) -> str:
     return " ".join(fold_case_form(surface) for surface in surfaces)
 
 
+# An abbreviation with a number joined on that the vocabulary does not know as a whole ("CLL-1", a target antigen,
+# not chronic lymphocytic leukaemia) names a gene, protein or antigen: the abbreviation alone would misread it.
+_NAMES_ANOTHER_ENTITY = re.compile(r"-?\d")
+
+
 def is_abbreviation(term: str) -> bool:
     """All-caps terms ("HIV", "COPD", "COVID-19") only match upper-case text."""
     return term.isupper() and sum(map(str.isalpha, term)) >= 2
@@ -524,7 +529,8 @@ class Vocabulary:
                 continue
             last, concept_ids = match
             start, end = tokens[position].start, tokens[last].end
-            found.append(Mention(start, end, text[start:end], concept_ids))
+            if not _NAMES_ANOTHER_ENTITY.match(text, end) or not is_abbreviation(text[start:end]):
+                found.append(Mention(start, end, text[start:end], concept_ids))
             position = last + 1
         return found
 

@@ -272,3 +272,13 @@ def test_the_plural_of_a_chemical_class_head_names_the_class(vocabulary: Vocabul
 
 def test_an_adjective_head_of_a_chemical_class_names_nothing(vocabulary: Vocabulary) -> None:
     assert vocabulary.mentions("heterocyclic") == []
+
+
+@pytest.mark.parametrize("text", ["a CLL-1 CAR-T infusion", "CLL1 expression"])
+def test_an_abbreviation_with_a_number_joined_on_names_another_entity(vocabulary: Vocabulary, text: str) -> None:
+    assert vocabulary.mentions(text) == []
+
+
+@pytest.mark.parametrize("text", ["I have CLL", "COVID-19", "HIV-1 infection"])
+def test_known_names_with_numbers_still_match(vocabulary: Vocabulary, text: str) -> None:
+    assert vocabulary.mentions(text)
