@@ -69,11 +69,15 @@ class _Match:
 class OfflineAnswerer:
     name = OFFLINE
 
-    def __init__(self, retriever: PassageRetriever, directory: TrialDirectory, rules: IntentRules) -> None:
+    def __init__(
+        self, retriever: PassageRetriever, directory: TrialDirectory, rules: IntentRules, *, class_exclusions: bool
+    ) -> None:
         self.retriever = retriever
         self.directory = directory
         self.rules = rules
-        self.reasoner = EligibilityReasoner(Vocabulary.load(), rules.eligibility_scaffolding)
+        self.reasoner = EligibilityReasoner(
+            Vocabulary.load(), rules.eligibility_scaffolding, class_exclusions=class_exclusions
+        )
 
     # ---- entry ---------------------------------------------------------------------------------
     def answer(self, question: str, trial_id: str, intent: Intent) -> Answer:

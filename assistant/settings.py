@@ -101,6 +101,17 @@ class QuestionSettings(_Group):
     )
 
 
+class EligibilitySettings(_Group):
+    """How the offline reader gives eligibility verdicts."""
+
+    class_exclusions: bool = Field(
+        default=False,
+        description="exclude through an exclusion criterion that names only a broader class of what the asker has or "
+        "takes ('malignancy' for lymphoma, 'immunotherapy' for a named antibody); off, such a criterion is quoted "
+        "with what decides it and no verdict (on unseen records these verdicts were wrong more often than right)",
+    )
+
+
 class LLMSettings(_Group):
     """The optional OpenAI-compatible model backend."""
 
@@ -173,6 +184,9 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description=EmbeddingSettings.__doc__)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description=RetrievalSettings.__doc__)
     questions: QuestionSettings = Field(default_factory=QuestionSettings, description=QuestionSettings.__doc__)
+    eligibility: EligibilitySettings = Field(
+        default_factory=EligibilitySettings, description=EligibilitySettings.__doc__
+    )
     llm: LLMSettings = Field(default_factory=LLMSettings, description=LLMSettings.__doc__)
     web: WebSettings = Field(default_factory=WebSettings, description=WebSettings.__doc__)
     demo: DemoSettings = Field(default_factory=DemoSettings, description=DemoSettings.__doc__)

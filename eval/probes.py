@@ -28,6 +28,7 @@ from pathlib import Path
 
 from assistant.eligibility import Decision, EligibilityReasoner
 from assistant.intents import IntentRules
+from assistant.settings import Settings
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION, chunk_trial
 from ingest.constraints import parse_criterion
@@ -60,7 +61,11 @@ class Probe:
 class Prober:
     def __init__(self) -> None:
         self.vocabulary = Vocabulary.load()
-        self.reasoner = EligibilityReasoner(self.vocabulary, IntentRules.from_package().eligibility_scaffolding)
+        self.reasoner = EligibilityReasoner(
+            self.vocabulary,
+            IntentRules.from_package().eligibility_scaffolding,
+            class_exclusions=Settings().eligibility.class_exclusions,
+        )
         self.random = random.Random(7)
         self._siblings: dict[str, list[str]] | None = None
 

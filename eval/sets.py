@@ -54,7 +54,10 @@ SETS: dict[str, EvalSet] = {
         # Floors and ceilings: today's measured figures, so CI catches a regression. Targets: issue 14's acceptance
         # on this split, not yet met (docs/evaluation.md says by how much).
         # Raised 2026-12-03 (eighth session) to just under what it measures: accuracy 0.461, wrong share 0.137.
-        floors={"verdict_accuracy": 0.44, "value_correct": 0.88, "out_of_scope_abstained": 0.88},
+        # Lowered in the ninth session for a deliberate trade: exclusions through a broader class are no longer
+        # verdicts by default (eligibility.class_exclusions), which here cost 0.457 -> 0.424 for 16 -> 15 wrong, and
+        # across the three held-out readings 9 fewer wrong verdicts for about 10 fewer right (docs/evaluation.md).
+        floors={"verdict_accuracy": 0.41, "value_correct": 0.88, "out_of_scope_abstained": 0.88},
         ceilings={"wrong_verdict_share": 0.16, "phantom_citations": 0},
         targets={
             "wrong_verdict_share": ("<=", 0.02),

@@ -66,7 +66,18 @@ SUMMARY = {
 
 @pytest.fixture(scope="module")
 def reasoner() -> EligibilityReasoner:
-    return EligibilityReasoner(Vocabulary.load(), IntentRules.from_package().eligibility_scaffolding)
+    """With class-level exclusions on, so that the mechanisms behind them stay tested; the default (off) quotes those
+    criteria without a verdict (tested below with `cautious`)."""
+    return EligibilityReasoner(
+        Vocabulary.load(), IntentRules.from_package().eligibility_scaffolding, class_exclusions=True
+    )
+
+
+@pytest.fixture(scope="module")
+def cautious() -> EligibilityReasoner:
+    return EligibilityReasoner(
+        Vocabulary.load(), IntentRules.from_package().eligibility_scaffolding, class_exclusions=False
+    )
 
 
 def decide(reasoner: EligibilityReasoner, question: str) -> tuple[Decision | None, list[tuple[str, str | None]]]:
@@ -2123,3 +2134,85 @@ def test_an_other_cancer_exception_for_long_disease_free_cases(reasoner: Eligibi
     assert reasoner.assess(ended, criteria, {}).decision is Decision.CONDITIONS
     recent = "I had colon cancer three years ago, treated with surgery, and there's been no sign of it since."
     assert reasoner.assess(recent, criteria, {}).decision is not Decision.CONDITIONS  # not long enough ago
+
+
+# ---- ninth session: calibration and mechanisms found on the first readings of unseen splits ----------------------
+MALIGNANCY_WITH_EXCEPTIONS = (
+    "Previous or concurrent malignancies except inactive non-melanoma skin cancer, in situ\n"
+    "     carcinoma of the cervix, or other cancer if the patient has been disease free for over\n"
+    "     5 years"
+)
+
+
+def test_class_level_exclusion_is_quoted_without_a_verdict_by_default(
+    reasoner: EligibilityReasoner, cautious: EligibilityReasoner
+) -> None:
+    question = "I had lymphoma, am I eligible?"
+    assert decide(reasoner, question)[0] is Decision.EXCLUDED
+    assessment = cautious.assess(question, CRITERIA, SUMMARY)
+    assert assessment.decision is Decision.UNDECIDED
+    [finding] = [f for f in assessment.findings if f.fact == "lymphoma"]
+    assert (finding.chunk.criterion, finding.how) == ("4", "class")
+    assert "broader group" in finding.reason
+
+
+def test_caution_leaves_named_exclusions_and_class_exceptions(cautious: EligibilityReasoner) -> None:
+    named = [criterion(EXCLUSION, 1, "History of lymphoma")]
+    assert_decides(cautious, "I had lymphoma", named, Decision.EXCLUDED)
+    carved = [criterion(EXCLUSION, 1, "Prior malignancy, except lymphoma in complete remission")]
+    assert_decides(cautious, "I had lymphoma, in complete remission now", carved, Decision.CONDITIONS)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the exception's time condition, read across the record's hard line wraps
+        ("I finished treatment for breast cancer three years ago and have been clear since.", Decision.EXCLUDED),
+        ("I had lymphoma 7 years ago and there has been no sign of it since.", Decision.CONDITIONS),
+        # no time given: the exception may apply, so no verdict
+        ("Years ago I had CHOP chemotherapy for lymphoma. Does that rule me out?", Decision.UNDECIDED),
+    ],
+)
+def test_exception_for_cases_disease_free_long_enough(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 2, MALIGNANCY_WITH_EXCEPTIONS)], decision)
+
+
+def test_a_kind_of_the_studied_condition_is_not_another_malignancy(reasoner: EligibilityReasoner) -> None:
+    conditions = fact("conditions", "Leukemia")
+    criteria = [criterion(EXCLUSION, 2, MALIGNANCY_WITH_EXCEPTIONS)]
+    assessment = reasoner.assess(
+        "My grandmother was just diagnosed with LGL leukemia.", criteria, {"conditions": conditions}
+    )
+    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.reason) for f in assessment.findings]
+    assert "condition the trial studies" in assessment.findings[0].reason
+    # Another cancer is still caught: "Peritoneal Cancer" names a bare "Cancer" too, which is not what is studied.
+    ovarian = fact("conditions", "Ovarian Cancer\nFallopian Tube Cancer\nPeritoneal Cancer")
+    other = reasoner.assess("I have breast cancer.", criteria, {"conditions": ovarian})
+    assert other.decision is not Decision.UNDECIDED or "condition the trial studies" not in other.findings[0].reason
+
+
+def test_no_ends_its_scope_at_unless_in_run_on_text(reasoner: EligibilityReasoner) -> None:
+    run_on = [
+        criterion(
+            ELIGIBILITY,
+            14,
+            "Renal: No severe renal dysfunction unless due to tumor invasion Creatinine no\nmore than 1.5 mg/dL",
+        )
+    ]
+    assert_decides(reasoner, "My creatinine was 1.2 last week.", run_on, Decision.ALLOWED)
+    assert_decides(reasoner, "My creatinine was 2.1 last week.", run_on, Decision.EXCLUDED)
+
+
+def test_washout_period_is_a_time_window(reasoner: EligibilityReasoner) -> None:
+    washout = [
+        criterion(
+            EXCLUSION,
+            2,
+            "Subjects with a wash-out period for topical treatments on the treated areas less than\n"
+            "             2 weeks for corticosteroids",
+        )
+    ]
+    assert_decides(reasoner, "I used a cortisone cream ten days ago.", washout, Decision.EXCLUDED)
+    assert_decides(reasoner, "I used a cortisone cream two months ago.", washout, Decision.ALLOWED)

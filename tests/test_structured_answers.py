@@ -67,7 +67,7 @@ def trials() -> dict[str, Trial]:
 @pytest.fixture(scope="module")
 def answerer(trials: dict[str, Trial]) -> OfflineAnswerer:
     values = list(trials.values())
-    return OfflineAnswerer(StubRetriever(values), Directory(values), IntentRules.from_package())
+    return OfflineAnswerer(StubRetriever(values), Directory(values), IntentRules.from_package(), class_exclusions=False)
 
 
 def ask(answerer: OfflineAnswerer, trials: dict[str, Trial], trial_id: str, question: str) -> Answer:
@@ -266,7 +266,9 @@ def test_why_a_study_stopped_is_answered_with_the_records_reason(question: str) 
         "<overall_status>Terminated</overall_status>\n  <why_stopped>Slow accrual of eligible patients</why_stopped>",
     )
     trial = load_bytes(source.encode(), "NCT00501228.xml")[0]
-    answerer = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package())
+    answerer = OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), class_exclusions=False
+    )
     answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, question)
     assert "Terminated (TERMINATED)" in answer.answer and "Slow accrual of eligible patients" in answer.answer
     assert sections(answer) == ["Basic Information", "Basic Information"]
@@ -287,7 +289,9 @@ def test_a_word_under_a_criteria_heading_in_free_text_is_quoted_without_a_verdic
         }
     }
     trial = load_bytes(json.dumps(study).encode(), "NCT00000077.json")[0]
-    answerer = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package())
+    answerer = OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), class_exclusions=False
+    )
     answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, "I have malaria. Can I join?")
     assert answer.verdict is None
     assert "Malaria infection, detected by microscopy" in answer.answer and sections(answer) == ["Detailed Description"]
@@ -328,9 +332,9 @@ MINIMAL_XML = """<?xml version="1.0"?>
 @pytest.fixture(scope="module")
 def minimal() -> tuple[OfflineAnswerer, dict[str, Trial]]:
     trial = load_bytes(MINIMAL_XML.encode(), "NCT09999991.xml")[0]
-    return OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package()), {
-        trial.trial_id: trial
-    }
+    return OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), class_exclusions=False
+    ), {trial.trial_id: trial}
 
 
 def test_a_dose_in_units_written_out_for_the_drug_named(minimal: tuple[OfflineAnswerer, dict[str, Trial]]) -> None:
