@@ -850,8 +850,6 @@ class EligibilityReasoner:
         if self._resolution_too_recent(topic, hit, facts):
             reason = "the criterion's exception needs more time since it ended than your question gives"
             return Finding(topic.surface, Decision.EXCLUDED, chunk, span, reason)
-        if hit.strength < _STRONG:
-            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NARROWER_CASE_REASON)
         # A mention inside an exception clause ("(Local radiation therapy is allowed.)") is the exempt case, which
         # the asker's is not (decided above): the mentions outside it, with their windows and bounds, decide.
         bound = [s for s in hit.spans if not _inside_exception(s, constraints)] or hit.spans
