@@ -1043,6 +1043,10 @@ class EligibilityReasoner:
             if any(_inside_exception(s, constraints) for s in hit.spans):
                 reason = "the criterion requires it but names exempt cases; which applies, the question does not say"
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+            if _WILLING_TO_START.match(question, topic.span.end):
+                # "I'm not on any birth control at the moment but I could start": what is required can be put in place.
+                reason = "you say you could start it; the criterion requires it, so it has to be in place"
+                return Finding(topic.surface, Decision.CONDITIONS, chunk, span, reason)
             promise = _AGREES_TO.search(chunk.text, _clause_of(span, chunk.text).start, span.start)
             if promise and not _REFUSES.search(question):
                 # "must agree to commit to use one of the approved methods of contraception": a promise for the study,
@@ -1161,6 +1165,11 @@ class EligibilityReasoner:
             # "alcohol or drug abuse", "opioid dependence", "contrast dye allergy": the criterion names a disorder of
             # the topic, which drinking, taking or being given it does not show.
             return f"the criterion names {after.group('head').lower()}, not the thing itself; the question does not say"
+        if _ANTI_BEFORE.search(chunk.text, max(0, span.start - 6), span.start) and not _ANTI_BEFORE.search(
+            question, max(0, question.lower().find(chunk.text[span.start : span.end].lower()) - 6)
+        ):
+            # "antiretroviral (anti-HIV) drugs": a treatment against the condition, not the condition.
+            return "the criterion names a treatment against it, not the condition; the question does not say"
         governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
         if governed is not None and not self._names_head(governed.group("head"), question):
             # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
@@ -1230,6 +1239,10 @@ class EligibilityReasoner:
         verdict = _modifier_verdict(span, masked, question, topic.span, dated)
         if verdict is not None:
             return verdict
+        opposite = _opposite_in_clause(chunk.text[clause.start : clause.end], question, states_only=True)
+        if opposite is not None:
+            # "History of documented positive PPD skin test" and "a TB skin test ... came back negative".
+            return Decision.ALLOWED, span, f"the criterion excludes {opposite[0]}, and the question says {opposite[1]}"
         if limits is None and self._over_without_tense(topic, chunk, span, facts):
             # "Patients with other malignancies" and "breast cancer 10 years ago, no sign of it since": the criterion
             # may mean a cancer now or any ever; it does not say.
@@ -1371,17 +1384,25 @@ def _sentence_end(text: str, position: int) -> int:
 # A mention that is what another noun is of, to or for: the criterion is about that noun (an allergy to a drug, a
 # treatment for an illness, a vaccination against it). Up to two words between ("allergy to any of the").
 _GOVERNED = re.compile(
-    r"\b(?P<head>hypersensitivity|allergy|allergies|allergic\s+reactions?|intolerance|contraindications?"
+    r"\b(?P<head>hypersensitivity|allergy|allergies|allergic(?:\s+reactions?)?|intolerance|contraindications?"
     r"|treatment|therapy|therapies|chemotherapy|pharmacotherapy|medications?|drugs?|prophylaxis|chemoprophylaxis"
     r"|vaccination|immuni[sz]ation|screening|complications?|sequelae)"
     r"(?:\s+reactions?)?\s+(?P<link>to|for|against|of|from)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80
+_WILLING_TO_START = re.compile(
+    r"[^.;?!]{0,60}?\bbut\s+(?:i|he|she|we|they)(?:'d|\s+would|\s+could|\s+can|\s+will|'ll|\s+am|'m|\s+is|'s|\s+are)?"
+    r"\s+(?:be\s+)?(?:willing\s+to|happy\s+to|able\s+to|ready\s+to|planning\s+to|plan\s+to)?\s*"
+    r"(?:start|use|take|begin|get|go\s+on)\b",
+    re.IGNORECASE,
+)
+_ANTI_BEFORE = re.compile(r"\banti-?\s?$", re.IGNORECASE)
 # The same relation with the head after the topic, coordinated topics allowed ("alcohol or drug abuse").
 _HEAD_AFTER = re.compile(
     r"(?:\s+(?:or|and|and/or)\s+[^\W\d_][\w'-]*){0,2}\s+(?P<head>abuse|misuse|dependence|dependency|addiction"
-    r"|use\s+disorders?|overdose|poisoning|toxicity|withdrawal|hypersensitivity|allergy|allergies|intolerance)\b",
+    r"|use\s+disorders?|overdose|poisoning|toxicity|withdrawal|hypersensitivity|allergy|allergies|intolerance"
+    r"|contraindications?)\b",
     re.IGNORECASE,
 )
 # The mention as the cause of what the criterion is about ("immune suppression resulting from steroid therapy",
@@ -1599,10 +1620,12 @@ _PLAIN_WORD = re.compile(r"[a-z]+")
 _NON_PREFIXED = re.compile(r"\bnon[-\s]?([a-z]{4,})\b", re.IGNORECASE)
 
 
-def _opposite_in_clause(clause: str, question: str) -> tuple[str, str] | None:
-    """What the criterion's clause requires and the opposite the question states, or None."""
+def _opposite_in_clause(clause: str, question: str, states_only: bool = False) -> tuple[str, str] | None:
+    """What the criterion's clause requires and the opposite the question states, or None. `states_only`: test
+    results alone ("positive" / "negative"), not "non-" kinds, which in an exclusion are often its exception
+    ("except non-melanoma skin cancer")."""
     asked = set(_PLAIN_WORD.findall(question.lower()))
-    for found in _NON_PREFIXED.finditer(clause):
+    for found in () if states_only else _NON_PREFIXED.finditer(clause):
         word = found.group(1).lower()
         if word in asked and not _NON_PREFIXED.search(question):
             return found.group(0), word  # "non-squamous" required; the question says "squamous"

@@ -2216,3 +2216,45 @@ def test_washout_period_is_a_time_window(reasoner: EligibilityReasoner) -> None:
     ]
     assert_decides(reasoner, "I used a cortisone cream ten days ago.", washout, Decision.EXCLUDED)
     assert_decides(reasoner, "I used a cortisone cream two months ago.", washout, Decision.ALLOWED)
+
+
+@pytest.mark.parametrize(
+    ("criterion_text", "question"),
+    [
+        # a treatment against the condition, an allergy to the drug, its contraindications: not having or taking it
+        ("Have received certain antiretroviral (anti-HIV) drugs in the past.", "I have HIV and hepatitis C."),
+        (
+            "Those who have been confirmed to be allergic to anlotinib and/or its excipients.",
+            "My doctor thinks anlotinib would help me.",
+        ),
+        ("Patients with anlotinib contraindications.", "My doctor thinks anlotinib would help me."),
+    ],
+)
+def test_what_the_criterion_says_of_the_topic_is_not_the_topic(
+    reasoner: EligibilityReasoner, criterion_text: str, question: str
+) -> None:
+    assessment = reasoner.assess(question, [criterion(EXCLUSION, 5, criterion_text)], {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.reason) for f in assessment.findings]
+
+
+def test_allergy_stated_still_meets_an_allergy_criterion(reasoner: EligibilityReasoner) -> None:
+    allergy = [criterion(EXCLUSION, 1, "Those who have been confirmed to be allergic to anlotinib.")]
+    assert_decides(reasoner, "I am allergic to anlotinib.", allergy, Decision.EXCLUDED)
+
+
+def test_a_negative_result_is_not_the_positive_one_excluded(reasoner: EligibilityReasoner) -> None:
+    ppd = [criterion(EXCLUSION, 5, "History of documented positive PPD skin test.")]
+    assert_decides(reasoner, "I had a TB skin test 12 days ago that came back negative.", ppd, Decision.ALLOWED)
+    assert_decides(reasoner, "My TB skin test was positive last year.", ppd, Decision.EXCLUDED)
+    # In an exclusion "non-melanoma" is the exception's kind, not the opposite of the asker's melanoma.
+    other_cancer = [criterion(EXCLUSION, 2, "Any previous cancer except non-melanoma skin cancer")]
+    assessment = reasoner.assess("I had a melanoma removed a few years ago.", other_cancer, {})
+    assert assessment.decision is not Decision.ALLOWED
+
+
+def test_a_requirement_the_asker_could_start(reasoner: EligibilityReasoner) -> None:
+    contraception = [criterion(INCLUSION, 4, "fertile women must use safe contraception")]
+    could = "I'm not on any birth control at the moment but I could start. Can I join?"
+    assert_decides(reasoner, could, contraception, Decision.CONDITIONS)
+    wont = "I'm not on any birth control and I won't start. Can I join?"
+    assert_decides(reasoner, wont, contraception, Decision.EXCLUDED)

@@ -89,6 +89,9 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("My sugars are still high. Should I ask my doctor to switch me to insulin?", "out_of_scope"),
         ("What dose of efavirenz should I give my daughter at home? She weighs 20 kg.", "out_of_scope"),
         ("What dose of efavirenz is used in the study?", "dosing"),
+        # which treatment would work better for the asker is a treatment choice; what the study found is not
+        ("Would Keytruda work better for my lung cancer than Kanglaite?", "out_of_scope"),
+        ("Did the study drug work better than placebo?", "fact"),
     ],
 )
 def test_personal_medical_advice_is_out_of_scope(question: str, kind: str) -> None:
