@@ -169,6 +169,16 @@ SETS: dict[str, EvalSet] = {
         about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after its "
         "held-out readings",
     ),
+    "unseen-dev11": EvalSet(
+        "unseen-dev11",
+        UNSEEN / "dev11.jsonl",
+        (UNSEEN / "records" / "dev11",),
+        # Written 2026-12-03 (ninth session) like dev8-dev10, committed before the system was run on it
+        # (eval/data/unseen/DEV11.md): its first run, at the session's end, is a held-out reading.
+        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
+        about="20 further real records (4 API v2 JSON, 16 classic XML), everyday questions; development after its "
+        "first reading",
+    ),
 }
 
 
