@@ -92,6 +92,9 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         # which treatment would work better for the asker is a treatment choice; what the study found is not
         ("Would Keytruda work better for my lung cancer than Kanglaite?", "out_of_scope"),
         ("Did the study drug work better than placebo?", "fact"),
+        ("Would laser treatment be a better option than surgery for my varicose veins?", "out_of_scope"),
+        # a prognosis in general is not in a trial's record; the study's own survival figures are
+        ("What is the life expectancy for someone with AIDS-related Kaposi sarcoma these days?", "out_of_scope"),
     ],
 )
 def test_personal_medical_advice_is_out_of_scope(question: str, kind: str) -> None:
