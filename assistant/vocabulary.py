@@ -234,6 +234,12 @@ def case_form(surfaces: Iterable[str]) -> str:
 # An abbreviation with a number joined on that the vocabulary does not know as a whole ("CLL-1", a target antigen,
 # not chronic lymphocytic leukaemia) names a gene, protein or antigen: the abbreviation alone would misread it.
 _NAMES_ANOTHER_ENTITY = re.compile(r"-?\d")
+# Single words coordinated right before a mention: "heart, pulmonary, or " / "renal or " / "kidney and/or ".
+_COORDINATED_BEFORE = re.compile(
+    r"(?:\b[A-Za-z][a-z-]+,\s+)*\b[A-Za-z][a-z-]+,?\s+(?:or|and|and/or|nor)\s+$", re.IGNORECASE
+)
+_CONJUNCT_WORD = re.compile(r"\b[A-Za-z][a-z-]+\b")
+_CONJUNCTIONS = frozenset({"or", "and", "nor"})
 
 
 def is_abbreviation(term: str) -> bool:
@@ -513,7 +519,34 @@ class Vocabulary:
         return tuple(ids.split(",")) if ids else ()
 
     def mentions(self, text: str) -> list[Mention]:
-        """Longest-match, non-overlapping concept mentions, left to right."""
+        """Longest-match, non-overlapping concept mentions, left to right; with the conjuncts of a shared head
+        ("heart, pulmonary, or musculoskeletal disease": heart disease and lung disease too)."""
+        found = self._plain_mentions(text)
+        return sorted(found + self._elided(text, found), key=lambda m: m.start)
+
+    def _elided(self, text: str, found: list[Mention]) -> list[Mention]:
+        """Words coordinated before a mention of two or more words share its last word ("renal or hepatic failure",
+        "heart, pulmonary, or musculoskeletal disease"): each is a mention when the vocabulary knows it with that
+        word ("heart disease"). Only where no mention is already."""
+        elided: list[Mention] = []
+        taken = [(m.start, m.end) for m in found]
+        for mention in found:
+            words = mention.surface.split()
+            if len(words) < 2:
+                continue
+            head = words[-1]
+            coordinated = _COORDINATED_BEFORE.search(text, max(0, mention.start - 80), mention.start)
+            if coordinated is None:
+                continue
+            for word in _CONJUNCT_WORD.finditer(text, coordinated.start(), coordinated.end()):
+                if word.group().lower() in _CONJUNCTIONS or any(a <= word.start() < b for a, b in taken):
+                    continue
+                whole = self._plain_mentions(f"{word.group()} {head}")
+                if len(whole) == 1 and whole[0].start == 0 and whole[0].end == len(word.group()) + 1 + len(head):
+                    elided.append(Mention(word.start(), word.end(), word.group(), whole[0].concept_ids))
+        return elided
+
+    def _plain_mentions(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
         found: list[Mention] = []
         position = 0

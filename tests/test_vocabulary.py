@@ -282,3 +282,26 @@ def test_an_abbreviation_with_a_number_joined_on_names_another_entity(vocabulary
 @pytest.mark.parametrize("text", ["I have CLL", "COVID-19", "HIV-1 infection"])
 def test_known_names_with_numbers_still_match(vocabulary: Vocabulary, text: str) -> None:
     assert vocabulary.mentions(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "name"),
+    [
+        ("history of heart, pulmonary, or musculoskeletal disease", "heart", "Heart Diseases"),
+        ("history of heart, pulmonary, or musculoskeletal disease", "pulmonary", "Lung Diseases"),
+        ("kidney or liver failure", "kidney", "Renal Insufficiency"),
+    ],
+)
+def test_words_coordinated_before_a_shared_head_are_mentions(
+    vocabulary: Vocabulary, text: str, surface: str, name: str
+) -> None:
+    found = {m.surface: [vocabulary.name(c) for c in m.concept_ids] for m in vocabulary.mentions(text)}
+    assert found[surface] == [name]
+
+
+def test_a_coordinated_word_that_is_a_mention_itself_stays_itself(vocabulary: Vocabulary) -> None:
+    found = {
+        m.surface: [vocabulary.name(c) for c in m.concept_ids] for m in vocabulary.mentions("lymphoma or breast cancer")
+    }
+    assert found == {"lymphoma": ["Lymphoma"], "breast cancer": ["Breast Neoplasms"]}
+    assert [m.surface for m in vocabulary.mentions("prior surgery or radiation therapy")] == ["radiation therapy"]
