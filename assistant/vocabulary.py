@@ -238,6 +238,7 @@ _NAMES_ANOTHER_ENTITY = re.compile(r"-?\d")
 _COORDINATED_BEFORE = re.compile(
     r"(?:\b[A-Za-z][a-z-]+,\s+)*\b[A-Za-z][a-z-]+,?\s+(?:or|and|and/or|nor)\s+$", re.IGNORECASE
 )
+_SLASHED_PREFIX = re.compile(r"\b([A-Za-z]{2,6})/([A-Za-z]{5,})\b")
 _CONJUNCT_WORD = re.compile(r"\b[A-Za-z][a-z-]+\b")
 _CONJUNCTIONS = frozenset({"or", "and", "nor"})
 
@@ -522,7 +523,23 @@ class Vocabulary:
         """Longest-match, non-overlapping concept mentions, left to right; with the conjuncts of a shared head
         ("heart, pulmonary, or musculoskeletal disease": heart disease and lung disease too)."""
         found = self._plain_mentions(text)
+        found += self._slashed_prefixes(text, found)
         return sorted(found + self._elided(text, found), key=lambda m: m.start)
+
+    def _slashed_prefixes(self, text: str, found: list[Mention]) -> list[Mention]:
+        """A prefix written before a slash shares the rest of the word after it ("hyper/hypotension",
+        "pre/postmenopausal", "hypo/hyperthyroidism"): the prefix is a mention when the word it makes is one."""
+        added: list[Mention] = []
+        for slashed in _SLASHED_PREFIX.finditer(text):
+            prefix, word = slashed.group(1), slashed.group(2)
+            if any(m.start <= slashed.start(1) < m.end for m in found):
+                continue
+            for cut in range(2, min(7, len(word) - 2)):
+                made = self._plain_mentions(prefix + word[cut:])
+                if len(made) == 1 and made[0].start == 0 and made[0].end == len(prefix) + len(word) - cut:
+                    added.append(Mention(slashed.start(1), slashed.end(1), prefix, made[0].concept_ids))
+                    break
+        return added
 
     def _elided(self, text: str, found: list[Mention]) -> list[Mention]:
         """Words coordinated before a mention of two or more words share its last word ("renal or hepatic failure",

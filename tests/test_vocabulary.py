@@ -305,3 +305,15 @@ def test_a_coordinated_word_that_is_a_mention_itself_stays_itself(vocabulary: Vo
     }
     assert found == {"lymphoma": ["Lymphoma"], "breast cancer": ["Breast Neoplasms"]}
     assert [m.surface for m in vocabulary.mentions("prior surgery or radiation therapy")] == ["radiation therapy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "name"),
+    [("history of hyper/hypotension", "hyper", "Hypertension"), ("hypo/hyperthyroidism", "hypo", "Hypothyroidism")],
+)
+def test_a_prefix_before_a_slash_shares_the_rest_of_the_word(
+    vocabulary: Vocabulary, text: str, prefix: str, name: str
+) -> None:
+    found = {m.surface: [vocabulary.name(c) for c in m.concept_ids] for m in vocabulary.mentions(text)}
+    assert found[prefix] == [name]
+    assert [m.surface for m in vocabulary.mentions("dose in mg/kg")] == []
