@@ -1097,7 +1097,7 @@ class EligibilityReasoner:
         if numbers and _has_quantity(constraints, clause, span):
             reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-        if STATES_SELF.search(question) and self._says_all_of(topic, clause, hit, question):
+        if STATES_SELF.search(question) and self._says_all_of(clause, hit, question):
             # "HIV infection." and "I have HIV": the question says everything the requirement says.
             reason = "you say you have what this criterion requires, and it asks nothing more"
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, reason)
@@ -1114,7 +1114,7 @@ class EligibilityReasoner:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _REQUIREMENT_REASON)
 
-    def _says_all_of(self, topic: Topic, clause: Span, hit: _TopicHit, question: str) -> bool:
+    def _says_all_of(self, clause: Span, hit: _TopicHit, question: str) -> bool:
         """Every word of the requirement's clause is the topic's own (its vocabulary names included: "HIV infection"
         for HIV), a function or scaffolding word ("have", "diagnosis", "patients"), or said in the question. Numbers
         and any other word ("stage 0 - IV", "by a physician") are more than the question shows."""
@@ -1123,9 +1123,7 @@ class EligibilityReasoner:
         named = [
             (m.start, m.end)
             for m in mentions_of(self.vocabulary, text)
-            if clause.start <= m.start < clause.end
-            and any(m.start <= s.start < m.end for s in hit.spans)
-            and set(m.concept_ids) & topic.concepts  # not "Chronic hepatitis B" around "hepatitis B"
+            if clause.start <= m.start < clause.end and any(m.start <= s.start < m.end for s in hit.spans)
         ]
         covered = [(s.start, s.end) for s in hit.spans] + named
         asked = [w for w, _, _ in word_spans(question)]
