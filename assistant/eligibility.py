@@ -1097,10 +1097,6 @@ class EligibilityReasoner:
         if numbers and _has_quantity(constraints, clause, span):
             reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-        if STATES_SELF.search(question) and self._says_all_of(clause, hit, question):
-            # "HIV infection." and "I have HIV": the question says everything the requirement says.
-            reason = "you say you have what this criterion requires, and it asks nothing more"
-            return Finding(topic.surface, Decision.ALLOWED, chunk, span, reason)
         if STATES_SELF.search(question):
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
             reason = "this is what the criterion requires; whether all of it is met, the question does not show"
@@ -1113,35 +1109,6 @@ class EligibilityReasoner:
             )
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _REQUIREMENT_REASON)
-
-    def _says_all_of(self, clause: Span, hit: _TopicHit, question: str) -> bool:
-        """Every word of the requirement's clause is the topic's own (its vocabulary names included: "HIV infection"
-        for HIV), a function or scaffolding word ("have", "diagnosis", "patients"), or said in the question. Numbers
-        and any other word ("stage 0 - IV", "by a physician") are more than the question shows."""
-        text = hit.chunk.text
-        # The vocabulary's mention around the topic's words ("HIV infection" around "HIV").
-        named = [
-            (m.start, m.end)
-            for m in mentions_of(self.vocabulary, text)
-            if clause.start <= m.start < clause.end and any(m.start <= s.start < m.end for s in hit.spans)
-        ]
-        covered = [(s.start, s.end) for s in hit.spans] + named
-        asked = [w for w, _, _ in word_spans(question)]
-        said = covered + [
-            (m.start, m.end)
-            for m in mentions_of(self.vocabulary, text)
-            if clause.start <= m.start < clause.end
-            and all(any(same_word(w, a) for a in asked) for w, _, _ in word_spans(m.surface))
-        ]
-        for word, start, end in word_spans(text[clause.start : clause.end]):
-            position = (clause.start + start, clause.start + end)
-            if _overlaps(position, covered) or word in STOPWORDS or word in self.scaffolding:
-                continue
-            if _HAVING_IT.match(text, position[0]) and any(0 <= position[0] - n[1] <= 1 for n in said):
-                continue  # "HIV-positive", "HCV infected": having it, as the question says
-            if word.isdigit() or not any(same_word(word, a) for a in asked):
-                return False
-        return True
 
     def _stopped_without_tense(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
         """The asker says they stopped the topic some time ago, and neither the criterion's clause nor its heading
@@ -1424,7 +1391,6 @@ _GOVERNED = re.compile(
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80
-_HAVING_IT = re.compile(r"(?:sero)?positive\b|infected\b|infection\b", re.IGNORECASE)
 _WILLING_TO_START = re.compile(
     r"[^.;?!]{0,60}?\bbut\s+(?:i|he|she|we|they)(?:'d|\s+would|\s+could|\s+can|\s+will|'ll|\s+am|'m|\s+is|'s|\s+are)?"
     r"\s+(?:be\s+)?(?:willing\s+to|happy\s+to|able\s+to|ready\s+to|planning\s+to|plan\s+to)?\s*"
