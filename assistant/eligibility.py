@@ -1165,8 +1165,8 @@ class EligibilityReasoner:
             # "alcohol or drug abuse", "opioid dependence", "contrast dye allergy": the criterion names a disorder of
             # the topic, which drinking, taking or being given it does not show.
             return f"the criterion names {after.group('head').lower()}, not the thing itself; the question does not say"
-        if _ANTI_BEFORE.search(chunk.text, max(0, span.start - 6), span.start) and not _ANTI_BEFORE.search(
-            question, max(0, question.lower().find(chunk.text[span.start : span.end].lower()) - 6)
+        if _ANTI_BEFORE.search(chunk.text, max(0, span.start - 6), span.start) and not self._said_as_anti(
+            chunk.text[span.start : span.end], question
         ):
             # "antiretroviral (anti-HIV) drugs": a treatment against the condition, not the condition.
             return "the criterion names a treatment against it, not the condition; the question does not say"
@@ -1177,6 +1177,12 @@ class EligibilityReasoner:
             head = governed.group("head").lower()
             return f"the criterion is about {head} {governed.group('link').lower()} it; the question does not say"
         return None
+
+    @staticmethod
+    def _said_as_anti(mention: str, question: str) -> bool:
+        """The question too names the treatment against it ("my anti-HIV drugs")."""
+        at = question.lower().find(mention.lower())
+        return at >= 0 and _ANTI_BEFORE.search(question, max(0, at - 6), at) is not None
 
     def _caught(
         self,

@@ -2237,6 +2237,11 @@ def test_what_the_criterion_says_of_the_topic_is_not_the_topic(
     assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.reason) for f in assessment.findings]
 
 
+def test_the_treatment_against_it_said_in_the_question_is_caught(reasoner: EligibilityReasoner) -> None:
+    anti = [criterion(EXCLUSION, 5, "Have received certain antiretroviral (anti-HIV) drugs in the past.")]
+    assert_decides(reasoner, "I took anti-HIV drugs last year.", anti, Decision.EXCLUDED)
+
+
 def test_allergy_stated_still_meets_an_allergy_criterion(reasoner: EligibilityReasoner) -> None:
     allergy = [criterion(EXCLUSION, 1, "Those who have been confirmed to be allergic to anlotinib.")]
     assert_decides(reasoner, "I am allergic to anlotinib.", allergy, Decision.EXCLUDED)
