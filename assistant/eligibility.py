@@ -481,8 +481,9 @@ class EligibilityReasoner:
                     continue
                 if chunk.section != EXCLUSION and not required.inability:
                     return _unmet_finding(unmet, chunk, Span(*required.span), question)
-                if chunk.section == EXCLUSION and required.inability and not unmet.only:
-                    # "Unable to read English" excludes; "I don't read English" says it applies.
+                if chunk.section == EXCLUSION and required.inability:
+                    # "Unable to read English" excludes; "I don't read English" and "he only reads Vietnamese" (every
+                    # other language lacking, _same_language) say it applies.
                     reason = "this exclusion names it, and the question says it applies"
                     return Finding(unmet.surface, Decision.EXCLUDED, chunk, Span(*required.span), reason), []
         return None, []

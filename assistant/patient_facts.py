@@ -572,7 +572,8 @@ _CANNOT_RE = re.compile(
     + rf"(?:{_SUBJECT}|(?<=\band\s)|(?<=\bbut\s))"  # "speaks Portuguese and can't read French": the subject is shared
     + r"\s*(?:can'?t|cannot|can\s+not|could\s+not|couldn'?t|won'?t\s+be\s+able\s+to|will\s+not\s+be\s+able\s+to"
     r"|(?:am|'m|is|'s|are|'re)\s+(?:not\s+able\s+to|unable\s+to)|isn'?t\s+able\s+to|aren'?t\s+able\s+to"
-    r"|(?:have|has)\s+no\s+way\s+(?:to|of)|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?P<verb>speak|read|write|drive"
+    r"|(?:have|has)\s+no\s+way\s+(?:to|of)|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+"
+    r"(?:actually\s+|really\s+|even\s+|currently\s+|yet\s+)?(?P<verb>speak|read|write|drive"
     r"|own|understand|have\s+access\s+to|have\s+(?:a|an|any)|have))\b",
     re.IGNORECASE,
 )

@@ -235,6 +235,10 @@ def _names_inability(cue: re.Match[str]) -> bool:
     return any(name in groups and cue.group(name) for name in ("neg", "un", "lack", "cannot"))
 
 
+_EXAMPLE_BEFORE_RE = re.compile(r"\b(?:including|such\s+as|e\.\s?g\.?|for\s+example)\s*$", re.IGNORECASE)
+_LACKING_BEFORE_RE = re.compile(r"\b(?:(?:does|do)\s+not|doesn'?t|don'?t|without|lacks?|lacking)\s*$", re.IGNORECASE)
+
+
 def _requirements(text: str, lowered: str) -> tuple[RequiredCircumstance, ...]:
     found_items: list[RequiredCircumstance] = []
     cue_res = [
@@ -244,8 +248,9 @@ def _requirements(text: str, lowered: str) -> tuple[RequiredCircumstance, ...]:
     ]
     for cue_re in cue_res:
         for cue in cue_re.finditer(text):
-            if any(item.cue_span[0] <= cue.start() < item.span[1] for item in found_items):
-                continue
+            example = _EXAMPLE_BEFORE_RE.search(text, max(0, cue.start() - 24), cue.start()) is not None
+            if not example and any(item.cue_span[0] <= cue.start() < item.span[1] for item in found_items):
+                continue  # part of the ability before it, unless given as its example ("including inability to read")
             body_start = cue.end() if cue_re is _ABILITY_CUE_RE else cue.start()
             span = _trimmed(text, body_start, _clause_end(text, cue.end()))
             if span[0] >= span[1]:
@@ -253,7 +258,11 @@ def _requirements(text: str, lowered: str) -> tuple[RequiredCircumstance, ...]:
             kind = circumstance_kind(text[span[0] : span[1]])
             if kind is None and cue_re is _CIRCUMSTANCE_CUE_RE:
                 continue
-            found_items.append(RequiredCircumstance(kind or "ability", span, cue.span(), _names_inability(cue)))
+            # "Does not have a smartphone": the circumstance named as lacking, as "inability to" names an ability.
+            lacking = _LACKING_BEFORE_RE.search(text, max(0, cue.start() - 16), cue.start()) is not None
+            found_items.append(
+                RequiredCircumstance(kind or "ability", span, cue.span(), _names_inability(cue) or lacking)
+            )
     found_items.sort(key=lambda item: item.cue_span[0])
     return tuple(found_items)
 

@@ -2263,3 +2263,34 @@ def test_a_requirement_the_asker_could_start(reasoner: EligibilityReasoner) -> N
     assert_decides(reasoner, could, contraception, Decision.CONDITIONS)
     wont = "I'm not on any birth control and I won't start. Can I join?"
     assert_decides(reasoner, wont, contraception, Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("criterion_text", "section", "question"),
+    [
+        # an inability given as an example of a broader one
+        (
+            "Inability to understand, consent to, or comply with the study protocol for any reason, including "
+            "inability to read or comprehend English.",
+            EXCLUSION,
+            "He only reads Vietnamese, not English.",
+        ),
+        # a circumstance named as lacking, and a lack said with an adverb between
+        (
+            "Does not have a smartphone (either an iPhone or Android phone)",
+            EXCLUSION,
+            "I don't actually own a smartphone.",
+        ),
+        ("Must have a smartphone", INCLUSION, "I don't own a smartphone."),
+    ],
+)
+def test_a_lacking_circumstance_the_question_states(
+    reasoner: EligibilityReasoner, criterion_text: str, section: str, question: str
+) -> None:
+    assert_decides(reasoner, question, [criterion(section, 1, criterion_text)], Decision.EXCLUDED)
+
+
+def test_reading_the_language_asked_is_not_lacking_it(reasoner: EligibilityReasoner) -> None:
+    english = [criterion(EXCLUSION, 1, "Inability to read or comprehend English.")]
+    assessment = reasoner.assess("She only reads English.", english, {})
+    assert assessment.decision is not Decision.EXCLUDED
