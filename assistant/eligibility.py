@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cache, lru_cache
@@ -28,6 +28,7 @@ from ingest.constraints import (
     LIST_ITEM_START,
     RUN_ON_ITEM_RE,
     CriterionConstraints,
+    ExceptionClause,
     TimeWindow,
     languages_in,
     parse_criterion,
@@ -611,14 +612,17 @@ class EligibilityReasoner:
         specific = [s for s in studied if not any(self.vocabulary.relation(s, o) == "broader" for o in studied)]
         if not any(self.vocabulary.relation(a, b) == "narrower" for a in topic.concepts for b in specific):
             return False
-        named = [c for m in mentions_of(self.vocabulary, text) if m.start <= span.start < m.end for c in m.concept_ids]
+        named = self._concepts_at(text, span)
         return bool(named) and all(any(self.vocabulary.relation(c, s) == "broader" for s in specific) for c in named)
+
+    def _concepts_at(self, text: str, span: Span) -> list[str]:
+        """Concepts of the vocabulary's mention of the text that holds the span's start."""
+        return [c for m in mentions_of(self.vocabulary, text) if m.start <= span.start < m.end for c in m.concept_ids]
 
     def _names_a_kind_of(self, studied: frozenset[str], text: str, span: Span) -> bool:
         """The criterion's mention is a kind of what the trial studies ("No leukemia" in a trial of cancers): it carves
         a part out of the studied condition, which the asker's case may be."""
-        named = [c for m in mentions_of(self.vocabulary, text) if m.start <= span.start < m.end for c in m.concept_ids]
-        return any(self.vocabulary.relation(c, s) == "narrower" for c in named for s in studied)
+        return any(self.vocabulary.relation(c, s) == "narrower" for c in self._concepts_at(text, span) for s in studied)
 
     def _names_the_case(self, topic: Topic, question: str, text: str, span: Span) -> bool:
         """The question shares a word with the criterion's clause beyond the topic itself ("PUSTULAR psoriasis",
@@ -975,11 +979,7 @@ class EligibilityReasoner:
         # case may be one of the kinds carved out with no time condition.
         if days is None or not outside or any(_window_at(s, text, constraints) is not None for s in outside):
             return False
-        for clause in constraints.exceptions:
-            region = text[clause.span[0] : clause.span[1]]
-            if _RESOLUTION_TERMS.search(region) and any(days < _days_of(m) for m in _TIME_SPAN.finditer(region)):
-                return True
-        return False
+        return any(days < needed for spans in _resolution_times(text, constraints.exceptions) for needed in spans)
 
     def _resolution_met(self, topic: Topic, hit: _TopicHit, facts: PatientFacts) -> bool:
         """An exception for cases that ended ("except those with a cured tumor and no re-occurrence for the last five
@@ -988,17 +988,15 @@ class EligibilityReasoner:
         if not _overlaps((topic.span.start, topic.span.end), facts.resolved):
             return False
         text, constraints = hit.chunk.text, constraints_of(hit.chunk.text)
-        for clause in constraints.exceptions:
-            if clause.carves_from is not None and not any(_within(s, Span(*clause.carves_from)) for s in hit.spans):
-                continue
-            region = text[clause.span[0] : clause.span[1]]
-            if not _RESOLUTION_TERMS.search(region):
-                continue
-            spans = [_days_of(m) for m in _TIME_SPAN.finditer(region)]
-            days = _elapsed_for(facts, topic.span, self._taken(topic))
-            if days is not None and all(days >= needed for needed in spans):
-                return True
-        return False
+        days = _elapsed_for(facts, topic.span, self._taken(topic))
+        if days is None:
+            return False
+        carved = [
+            c
+            for c in constraints.exceptions
+            if c.carves_from is None or any(_within(s, Span(*c.carves_from)) for s in hit.spans)
+        ]
+        return any(all(days >= needed for needed in spans) for spans in _resolution_times(text, carved))
 
     def _named_by(self, topic: Topic, concept_ids: Sequence[str]) -> bool:
         """The criterion's concept is named with all of the topic's words (hepatitis B -> "Hepatitis B virus")."""
@@ -1609,6 +1607,15 @@ _TIME_SPAN = re.compile(
     re.IGNORECASE,
 )
 _UNIT_NAMES = {"y": "year", "m": "month", "w": "week", "d": "day"}
+
+
+def _resolution_times(text: str, clauses: Iterable[ExceptionClause]) -> Iterator[list[float]]:
+    """For each exception clause for cases that ended ("... or other cancer if disease free for over 5 years"), the
+    spans of time it names, in days."""
+    for clause in clauses:
+        region = text[clause.span[0] : clause.span[1]]
+        if _RESOLUTION_TERMS.search(region):
+            yield [_days_of(m) for m in _TIME_SPAN.finditer(region)]
 
 
 def _days_of(found: re.Match[str]) -> float:

@@ -535,11 +535,18 @@ class Vocabulary:
             if any(m.start <= slashed.start(1) < m.end for m in found):
                 continue
             for cut in range(2, min(7, len(word) - 2)):
-                made = self._plain_mentions(prefix + word[cut:])
-                if len(made) == 1 and made[0].start == 0 and made[0].end == len(prefix) + len(word) - cut:
-                    added.append(Mention(slashed.start(1), slashed.end(1), prefix, made[0].concept_ids))
+                concept_ids = self._whole_mention(prefix + word[cut:])
+                if concept_ids:
+                    added.append(Mention(slashed.start(1), slashed.end(1), prefix, concept_ids))
                     break
         return added
+
+    def _whole_mention(self, text: str) -> tuple[str, ...]:
+        """The concepts of `text` when the vocabulary reads all of it as one mention, else ()."""
+        found = self._plain_mentions(text)
+        if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
+            return found[0].concept_ids
+        return ()
 
     def _elided(self, text: str, found: list[Mention]) -> list[Mention]:
         """Words coordinated before a mention of two or more words share its last word ("renal or hepatic failure",
@@ -558,9 +565,9 @@ class Vocabulary:
             for word in _CONJUNCT_WORD.finditer(text, coordinated.start(), coordinated.end()):
                 if word.group().lower() in _CONJUNCTIONS or any(a <= word.start() < b for a, b in taken):
                     continue
-                whole = self._plain_mentions(f"{word.group()} {head}")
-                if len(whole) == 1 and whole[0].start == 0 and whole[0].end == len(word.group()) + 1 + len(head):
-                    elided.append(Mention(word.start(), word.end(), word.group(), whole[0].concept_ids))
+                concept_ids = self._whole_mention(f"{word.group()} {head}")
+                if concept_ids:
+                    elided.append(Mention(word.start(), word.end(), word.group(), concept_ids))
         return elided
 
     def _plain_mentions(self, text: str) -> list[Mention]:
