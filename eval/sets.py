@@ -27,6 +27,17 @@ class EvalSet:
     about: str = ""
 
 
+# Issue 14's acceptance on verdicts, the target every split written from unseen records is reported against.
+_VERDICT_TARGETS: dict[str, tuple[str, float]] = {"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)}
+
+
+def _unseen_split(stem: str, about: str) -> EvalSet:
+    """A split written from unseen records: `eval/data/unseen/<stem>.jsonl` over `records/<stem>/`."""
+    return EvalSet(
+        f"unseen-{stem}", UNSEEN / f"{stem}.jsonl", (UNSEEN / "records" / stem,), targets=_VERDICT_TARGETS, about=about
+    )
+
+
 SETS: dict[str, EvalSet] = {
     "dev": EvalSet(
         "dev",
@@ -60,122 +71,88 @@ SETS: dict[str, EvalSet] = {
         floors={"verdict_accuracy": 0.41, "value_correct": 0.88, "out_of_scope_abstained": 0.88},
         ceilings={"wrong_verdict_share": 0.16, "phantom_citations": 0},
         targets={
-            "wrong_verdict_share": ("<=", 0.02),
-            "verdict_accuracy": (">=", 0.85),
+            **_VERDICT_TARGETS,
             "value_correct": (">=", 0.85),
             "out_of_scope_abstained": (">=", 1.0),
         },
         about="real records nothing was tuned on; held-out half (never tuned against)",
     ),
-    "unseen-fresh": EvalSet(
-        "unseen-fresh",
-        UNSEEN / "fresh.jsonl",
-        (UNSEEN / "records" / "fresh",),
+    "unseen-fresh": _unseen_split(
+        "fresh",
         # Written 2026-12-02 (second session) from 25 more ctgov-more records, committed before the system was run
         # on it (eval/data/unseen/FRESH.md): a second held-out estimate, reported, never tuned against.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="25 further real records, written after the first tuning round; held out (never tuned against)",
     ),
-    "unseen-dev2": EvalSet(
-        "unseen-dev2",
-        UNSEEN / "dev2.jsonl",
-        (UNSEEN / "records" / "dev2",),
+    "unseen-dev2": _unseen_split(
+        "dev2",
         # Written 2026-12-02 (third session) from 15 more ctgov-more and 10 bulk-xml records, committed before the
         # system was run on it (eval/data/unseen/DEV2.md). Its first run was a held-out reading; it is tuned on since.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="25 further real records (15 API v2, 10 classic XML); development split after its first reading",
     ),
-    "unseen-dev3": EvalSet(
-        "unseen-dev3",
-        UNSEEN / "dev3.jsonl",
-        (UNSEEN / "records" / "dev3",),
+    "unseen-dev3": _unseen_split(
+        "dev3",
         # Written 2026-12-02 (fourth session) from 12 more ctgov-more and 8 bulk-xml records with balanced gold
         # verdicts, committed before the system was run on it (eval/data/unseen/DEV3.md). Its first run measured
         # precision per decision path on unseen records; it is a development split after that reading.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
     ),
-    "unseen-dev4": EvalSet(
-        "unseen-dev4",
-        UNSEEN / "dev4.jsonl",
-        (UNSEEN / "records" / "dev4",),
+    "unseen-dev4": _unseen_split(
+        "dev4",
         # Written 2026-12-02 (fifth session) from 12 more ctgov-more and 8 bulk-xml records, balanced verdicts with
         # many class relations, near misses and narrower criteria, committed before the system was run on it
         # (eval/data/unseen/DEV4.md). Its first run measures precision per decision path on unseen records.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
     ),
-    "unseen-dev5": EvalSet(
-        "unseen-dev5",
-        UNSEEN / "dev5.jsonl",
-        (UNSEEN / "records" / "dev5",),
+    "unseen-dev5": _unseen_split(
+        "dev5",
         # Written 2026-12-02 (sixth session) from 12 more ctgov-more and 8 bulk-xml records, balanced verdicts built
         # around lay wording, brand names, class relations, near misses, exceptions and negated facts, committed before
         # the system was run on it (eval/data/unseen/DEV5.md). Its first run is a held-out reading on unseen records.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (12 API v2, 8 classic XML), balanced verdicts; development after first reading",
     ),
-    "unseen-dev6": EvalSet(
-        "unseen-dev6",
-        UNSEEN / "dev6.jsonl",
-        (UNSEEN / "records" / "dev6",),
+    "unseen-dev6": _unseen_split(
+        "dev6",
         # Written 2026-12-02 (sixth session) from 6 more ctgov-more and 14 bulk-xml records, balanced verdicts with
         # everyday questions alongside lay wording, brand names, class relations, near misses, windows and exceptions,
         # committed before the system was run on it (eval/data/unseen/DEV6.md). Its first run is a held-out reading.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (6 API v2, 14 classic XML), everyday questions and traps; "
         "development after first reading",
     ),
-    "unseen-dev7": EvalSet(
-        "unseen-dev7",
-        UNSEEN / "dev7.jsonl",
-        (UNSEEN / "records" / "dev7",),
+    "unseen-dev7": _unseen_split(
+        "dev7",
         # Written 2026-12-02 from 8 more ctgov-more and 12 bulk-xml records in areas dev4-dev6 used little
         # (dermatology, hepatology, ophthalmology, HIV, COPD, kidney, bone, vaccines, rare disease, paediatrics),
         # balanced verdicts with about two thirds everyday questions and one third traps, committed before the system
         # was run on it (eval/data/unseen/DEV7.md). Its first run is a held-out reading.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (8 API v2, 12 classic XML), mostly everyday questions plus traps; "
         "development after first reading",
     ),
-    "unseen-dev8": EvalSet(
-        "unseen-dev8",
-        UNSEEN / "dev8.jsonl",
-        (UNSEEN / "records" / "dev8",),
+    "unseen-dev8": _unseen_split(
+        "dev8",
         # Written 2026-12-03 from 10 more ctgov-more and 10 bulk-xml records by two writers who read only the records
         # (not the system's code or output), a realistic mix rather than traps, committed before the system was run on
         # it (eval/data/unseen/DEV8.md). Its first run is a held-out reading.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (2 API v2 JSON, 18 classic XML), everyday questions; development after first "
         "reading",
     ),
-    "unseen-dev9": EvalSet(
-        "unseen-dev9",
-        UNSEEN / "dev9.jsonl",
-        (UNSEEN / "records" / "dev9",),
+    "unseen-dev9": _unseen_split(
+        "dev9",
         # Written 2026-12-03 the same way as dev8 (two writers who read only the records), committed before the
         # system was run on it (eval/data/unseen/DEV9.md): its first run measured the whole eighth session.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after first "
         "reading",
     ),
-    "unseen-dev10": EvalSet(
-        "unseen-dev10",
-        UNSEEN / "dev10.jsonl",
-        (UNSEEN / "records" / "dev10",),
+    "unseen-dev10": _unseen_split(
+        "dev10",
         # Written 2026-12-03 (ninth session) the same way as dev8 and dev9, committed before the system was run on it
         # (eval/data/unseen/DEV10.md): its runs at the session's start and end are held-out readings.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after its "
         "held-out readings",
     ),
-    "unseen-dev11": EvalSet(
-        "unseen-dev11",
-        UNSEEN / "dev11.jsonl",
-        (UNSEEN / "records" / "dev11",),
+    "unseen-dev11": _unseen_split(
+        "dev11",
         # Written 2026-12-03 (ninth session) like dev8-dev10, committed before the system was run on it
         # (eval/data/unseen/DEV11.md): its first run, at the session's end, is a held-out reading.
-        targets={"wrong_verdict_share": ("<=", 0.02), "verdict_accuracy": (">=", 0.85)},
         about="20 further real records (4 API v2 JSON, 16 classic XML), everyday questions; development after its "
         "first reading",
     ),
