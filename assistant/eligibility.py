@@ -55,6 +55,14 @@ _PROHIBITED = re.compile(
     r"|\bprohibited\b|\b(?:is|are|will\s+be)\s+excluded\b|\bmust\s+not\b",
     re.IGNORECASE,
 )
+# A criterion that lets people in ("Prior malignancy allowed if ...") names what it permits, not what it requires.
+_ADMITS_WORDS = re.compile(r"\b(?:allowed|permitted|eligible|acceptable|excluded|exclusion)\b", re.IGNORECASE)
+# A criterion that says the case does not exclude: "Pregnancy is not a criterion for exclusion".
+_NOT_EXCLUDING = re.compile(
+    r"[^.;]*?\b(?:is|are|will|would|shall|does|do)\s+not\s+(?:be\s+)?(?:(?:an?|the)\s+)?(?:(?:criteri(?:on|a)|reasons?"
+    r"|grounds?|basis)\s+for\s+exclusion|exclu(?:ded|sionary|de|sion\s+criteri(?:on|a))|contraindicat(?:ed|ions?))\b",
+    re.IGNORECASE,
+)
 _AGE_GROUP_TREES = ("M01.060",)  # "child", "adult": age is decided by the record's age limits, not as a topic
 _GENERIC_REFERENCE = re.compile(
     r"\b(?:other|another|any|prior|previous|history\s+of|second|additional|concurrent|known)\s+(?:\w+\s+){0,2}$",
@@ -240,6 +248,14 @@ def constraints_of(text: str) -> CriterionConstraints:
     return parse_criterion(text)
 
 
+@dataclass(frozen=True)
+class Studied:
+    """What the trial is for: the concepts of its Conditions field, and the diseases its inclusion criteria require."""
+
+    conditions: frozenset[str] = frozenset()
+    required: frozenset[str] = frozenset()
+
+
 class EligibilityReasoner:
     def __init__(self, vocabulary: Vocabulary, scaffolding: frozenset[str], *, class_exclusions: bool) -> None:
         """`class_exclusions`: whether an exclusion that names only a broader class of the topic may exclude (the
@@ -286,7 +302,7 @@ class EligibilityReasoner:
                 assessment.findings.append(_tagged(finding, "unmet requirement"))
         offered = self._concepts_of(summary.get(STUDY_TREATMENTS))
         topics = [self._as_offered(t, question, offered) for t in self.topics(question, facts, taken)]
-        studied = self._studied(summary)
+        studied = Studied(self._studied(summary), self._required_conditions(criteria))
         excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
         found = [(t, self._topic(t, question, facts, criteria, taken, studied, excepted)) for t in topics]
         if not any(f for _, f in found):
@@ -598,22 +614,52 @@ class EligibilityReasoner:
         """Concepts of the conditions the trial studies (its Conditions field)."""
         return self._concepts_of(summary.get(STUDIED_CONDITIONS))
 
+    def _required_conditions(self, criteria: Sequence[Chunk]) -> frozenset[str]:
+        """Diseases an inclusion criterion requires ("Histologically confirmed, newly diagnosed, anaplastic
+        astrocytoma"): like the Conditions field, what the trial is for, so that "No concurrent malignant disease"
+        speaks of other diseases. Criteria that require an absence or say what is allowed are not requirements."""
+        required: set[str] = set()
+        for chunk in criteria:
+            if chunk.section == EXCLUSION or _ADMITS_WORDS.search(chunk.text):
+                continue
+            if _requires_absence(constraints_of(chunk.text)):
+                continue
+            for mention in mentions_of(self.vocabulary, chunk.text):
+                span = Span(mention.start, mention.end)
+                if _in_negated_item(span, chunk.text) or _WITHOUT_BEFORE.search(
+                    chunk.text, max(0, span.start - 60), span.start
+                ):
+                    continue
+                if self._is_disease(mention.concept_ids):
+                    required.update(mention.concept_ids)
+        return frozenset(required)
+
     def _is_studied(self, topic: Topic, studied: frozenset[str]) -> bool:
         """The topic is a condition the trial studies, or a broader name for it ("cancer" in a lung cancer trial)."""
         return any(
             a == b or self.vocabulary.relation(a, b) in ("same", "broader") for a in topic.concepts for b in studied
         )
 
-    def _kind_of_studied_under_class(self, topic: Topic, studied: frozenset[str], text: str, span: Span) -> bool:
+    def _kind_of_studied_under_class(self, topic: Topic, studied: Studied, text: str, span: Span) -> bool:
         """ "LGL leukemia" in a leukemia trial, against "previous or concurrent malignancies": the asker's condition is
-        a kind of the one studied, and the criterion names only a class above the studied condition, so it speaks of
-        other diseases of that class. (A criterion naming the kind itself, "no CNS leukemia", is not this.)"""
+        a kind of the one studied, or the disease an inclusion criterion requires, and the criterion names only a class
+        above it, so it speaks of other diseases of that class. (A criterion naming the kind itself, "no CNS leukemia",
+        is not this.)"""
         # The most specific conditions the field names: "Peritoneal Cancer" also yields a bare "Cancer" mention.
-        specific = [s for s in studied if not any(self.vocabulary.relation(s, o) == "broader" for o in studied)]
-        if not any(self.vocabulary.relation(a, b) == "narrower" for a in topic.concepts for b in specific):
-            return False
+        specific = self._most_specific(studied.conditions)
+        under = [s for s in specific if any(self.vocabulary.relation(a, s) == "narrower" for a in topic.concepts)]
+        under += [
+            r
+            for r in self._most_specific(studied.required)
+            if any(a == r or self.vocabulary.relation(a, r) in ("same", "narrower") for a in topic.concepts)
+        ]
         named = self._concepts_at(text, span)
-        return bool(named) and all(any(self.vocabulary.relation(c, s) == "broader" for s in specific) for c in named)
+        return bool(under and named) and all(
+            any(self.vocabulary.relation(c, s) == "broader" for s in under) for c in named
+        )
+
+    def _most_specific(self, concepts: frozenset[str]) -> list[str]:
+        return [s for s in concepts if not any(self.vocabulary.relation(s, o) == "broader" for o in concepts)]
 
     def _concepts_at(self, text: str, span: Span) -> list[str]:
         """Concepts of the vocabulary's mention of the text that holds the span's start."""
@@ -693,7 +739,7 @@ class EligibilityReasoner:
         facts: PatientFacts,
         criteria: Sequence[Chunk],
         taken: Sequence[Any],
-        studied: frozenset[str] = frozenset(),
+        studied: Studied = Studied(),
         excepted: set[str] | None = None,
     ) -> Finding | None:
         """Every criterion that names the topic is checked: one that excludes the asker decides, one that cannot be
@@ -807,7 +853,7 @@ class EligibilityReasoner:
         question: str,
         facts: PatientFacts,
         numbers: bool,
-        studied: frozenset[str] = frozenset(),
+        studied: Studied = Studied(),
     ) -> Finding:
         chunk, constraints = hit.chunk, constraints_of(hit.chunk.text)
         span = hit.spans[0]
@@ -816,6 +862,10 @@ class EligibilityReasoner:
             # them in. (Other notes can set conditions of their own: "Note: ... must be on a stable dose".)
             reason = "the criterion's note admits it on its terms"
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, reason)
+        if not topic.negated and all(_NOT_EXCLUDING.match(chunk.text, s.end) for s in hit.spans):
+            # "Pregnancy is not a criterion for exclusion." Said in a note, it speaks on the note's terms (above).
+            decision = Decision.CONDITIONS if _in_note(span, chunk.text) else Decision.ALLOWED
+            return Finding(topic.surface, decision, chunk, span, "the criterion says this does not exclude")
         required_without = chunk.section != EXCLUSION and bool(
             _WITHOUT_BEFORE.search(chunk.text, max(0, span.start - 60), span.start)
         )
@@ -832,9 +882,9 @@ class EligibilityReasoner:
         if topic.negated:
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
         if (
-            self._is_studied(topic, studied)
+            self._is_studied(topic, studied.conditions)
             and not self._names_the_case(topic, question, chunk.text, span)
-            and not self._names_a_kind_of(studied, chunk.text, span)
+            and not self._names_a_kind_of(studied.conditions, chunk.text, span)
         ):
             # "Her cancer" in an ovarian cancer trial is the cancer the trial is for: an exclusion that names it speaks
             # of another form or another cancer ("other malignancy", "secondary cluster headache"), not this one.
@@ -936,7 +986,23 @@ class EligibilityReasoner:
                 self.vocabulary.relation(c, t) == "narrower" for c in named for t in topic.concepts
             ):
                 return True
+            if self._in_narrower_kind_excepted(topic, hit, named, constraints):
+                return True
         return False
+
+    def _in_narrower_kind_excepted(
+        self, topic: Topic, hit: _TopicHit, excepted: list[str], constraints: CriterionConstraints
+    ) -> bool:
+        """ "No malignant disease except superficial skin cancers" for a basal cell carcinoma: the exception carves a
+        narrower kind out of what the criterion names, the asker's case is of that kind, and only the exception's
+        qualifier ("superficial"), which the question does not speak to, decides whether it is one. (An exception of
+        the same class by a qualifier only, "corticosteroids ... non-absorbable corticosteroids", is not this.)"""
+        text = hit.chunk.text
+        caught = [c for s in hit.spans if not _inside_exception(s, constraints) for c in self._concepts_at(text, s)]
+        kinds = [c for c in excepted if any(self.vocabulary.relation(c, o) == "narrower" for o in caught)]
+        return any(
+            c == t or self.vocabulary.relation(t, c) in ("same", "narrower") for c in kinds for t in topic.concepts
+        )
 
     def _condition_met(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts) -> bool:
         """A condition under which the criterion does not apply ("unless in complete remission for at least 5

@@ -734,7 +734,8 @@ def _clause_start(text: str, end: int) -> int:
 
 
 _HYPOTHETICAL_RE = re.compile(
-    r"\b(?:i|he|she|we|they)\s+(?:could|might|may|will|would)\s+(?:well\s+|possibly\s+|soon\s+)?(?:get|become|be"
+    r"\b(?:i|he|she|we|they|and|but)\s+(?:could|might|may|will|would)\s+(?:well\s+|possibly\s+|soon\s+|still\s+|also\s+)?"
+    r"(?:get|become|be"
     r"|need|start|begin|develop|end\s+up|go\s+on|undergo|have\s+to)\b"
     r"|\b(?:i'll|she'll|he'll|we'll|they'll)\s+(?:get|become|be|need|start|begin|go\s+on|undergo)\b"
     r"|\b(?:plan|plans|planning|intend|intends|intending|want|wants|hope|hopes|hoping|wish|wishes|would\s+like|'d\s+like"

@@ -2294,3 +2294,46 @@ def test_reading_the_language_asked_is_not_lacking_it(reasoner: EligibilityReaso
     english = [criterion(EXCLUSION, 1, "Inability to read or comprehend English.")]
     assessment = reasoner.assess("She only reads English.", english, {})
     assert assessment.decision is not Decision.EXCLUDED
+
+
+def test_a_criterion_that_says_the_case_does_not_exclude(reasoner: EligibilityReasoner) -> None:
+    said = [criterion(EXCLUSION, 2, "Pregnancy is not a criterion for exclusion.")]
+    assert_decides(reasoner, "I am pregnant. Can I join?", said, Decision.ALLOWED)
+    plain = [criterion(EXCLUSION, 2, "Pregnancy.")]
+    assert_decides(reasoner, "I am pregnant. Can I join?", plain, Decision.EXCLUDED)
+
+
+def test_the_disease_an_inclusion_criterion_requires_is_not_another_malignancy(reasoner: EligibilityReasoner) -> None:
+    # The Conditions field names only the organ ("Brain Tumors"); the inclusion criterion names the disease required,
+    # and "concurrent malignant disease" is a class above it: it speaks of other cancers.
+    criteria = [
+        criterion(ELIGIBILITY, 1, "Histologically confirmed, newly diagnosed anaplastic astrocytoma"),
+        criterion(ELIGIBILITY, 2, "No concurrent malignant disease except superficial skin cancers"),
+    ]
+    own = reasoner.assess("I was just diagnosed with anaplastic astrocytoma.", criteria, {})
+    assert not any(f.decision is Decision.EXCLUDED for f in own.findings), own.findings
+    other = reasoner.assess("I also have lymphoma.", criteria, {})
+    assert other.decision is Decision.EXCLUDED
+    # a disease named where the criterion lets people in is not one it requires
+    allowing = [criterion(ELIGIBILITY, 1, "Prior lymphoma allowed if in remission"), criteria[1]]
+    assert reasoner.assess("I also have lymphoma.", allowing, {}).decision is Decision.EXCLUDED
+
+
+def test_an_exception_that_carves_out_the_kind_the_asker_has(cautious: EligibilityReasoner) -> None:
+    # basal cell carcinoma is a skin cancer; whether it is "superficial" the question does not say
+    carved = [criterion(ELIGIBILITY, 1, "No concurrent malignant disease except superficial skin cancers")]
+    assessment = cautious.assess("I have a basal cell carcinoma on my back.", carved, {})
+    assert assessment.decision is Decision.UNDECIDED, assessment.findings
+    # an exception of the same class by a qualifier only does not make oral dexamethasone a case of it
+    qualified = [
+        criterion(
+            INCLUSION,
+            1,
+            "Stable for at least 2 weeks without any systemic corticosteroid treatment. Non-absorbable corticosteroids "
+            "can be used locally.",
+        )
+    ]
+    assessment = cautious.assess("I take dexamethasone every day.", qualified, {})
+    assert assessment.decision is not Decision.UNDECIDED or not any(
+        "exception" in f.reason for f in assessment.findings
+    ), assessment.findings

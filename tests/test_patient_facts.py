@@ -409,6 +409,8 @@ def test_facts_of_someone_else(question: str, others: list[str]) -> None:
         ("I could get pregnant during the study, is that ok?", ["pregnant during the study"]),
         ("I'm planning to start HRT next year.", ["HRT next year"]),
         ("What if I need surgery while on the study?", ["I need surgery while on the study"]),
+        # the subject carried over from the first half, and an adverb before the verb
+        ("I'm 34 and could still get pregnant.", ["pregnant"]),
         # a conditional that states the asker's case, and questions about oneself, are not hypothetical
         ("Can I join if I have diabetes?", []),
         ("Could I join? I want to know if my asthma matters.", []),
