@@ -152,8 +152,15 @@ def _fold_plural(token: str) -> str:
 
 
 # Adjective -> noun endings of medical English (allergic/allergy, anemic/anemia, diabetic/diabetes, psychotic/
-# psychosis, epileptic/epilepsy, metastatic/metastasis, septic/sepsis, arthritic/arthritis, hypertensive/hypertension).
+# psychosis, epileptic/epilepsy, metastatic/metastasis, septic/sepsis, arthritic/arthritis, hypertensive/hypertension,
+# pregnant/pregnancy, intolerant/intolerance, deficient/deficiency, incontinent/incontinence,
+# infertile/infertility).
 _ADJECTIVE_TO_NOUN = (
+    ("ant", "ancy"),
+    ("ant", "ance"),
+    ("ent", "ency"),
+    ("ent", "ence"),
+    ("ile", "ility"),
     ("otic", "osis"),
     ("etic", "etes"),
     ("ptic", "psy"),
@@ -177,6 +184,9 @@ _GENERIC_HEADS = frozenset(
 _FUNCTION_WORDS = frozenset(
     {"to", "or", "and", "of", "in", "on", "at", "for", "with", "from", "by", "as", "than", "that", "who", "which"}
 )
+
+
+_GOVERNING_LINK = re.compile(r"\s+(?:to|on)\s+", re.IGNORECASE)
 
 
 def derived_forms(word: str, adjectives: bool = True) -> list[str]:
@@ -522,9 +532,36 @@ class Vocabulary:
     def mentions(self, text: str) -> list[Mention]:
         """Longest-match, non-overlapping concept mentions, left to right; with the conjuncts of a shared head
         ("heart, pulmonary, or musculoskeletal disease": heart disease and lung disease too)."""
-        found = self._plain_mentions(text)
+        found = self._governing_adjectives(text, self._plain_mentions(text))
         found += self._slashed_prefixes(text, found)
         return sorted(found + self._elided(text, found), key=lambda m: m.start)
+
+    def _governing_adjectives(self, text: str, found: list[Mention]) -> list[Mention]:
+        """An adjective that governs the next mention names what the vocabulary knows as that mention before the
+        adjective's noun: "allergic to penicillin" is a penicillin allergy, "intolerant to lactose" a lactose
+        intolerance. The two become one mention when the vocabulary has that term; otherwise both stay."""
+        joined: list[Mention] = []
+        index = 0
+        while index < len(found):
+            first = found[index]
+            second = found[index + 1] if index + 1 < len(found) else None
+            ids = self._governed_term(first, second, text) if second is not None else ()
+            if second is not None and ids:
+                joined.append(Mention(first.start, second.end, text[first.start : second.end], ids))
+                index += 2
+            else:
+                joined.append(first)
+                index += 1
+        return joined
+
+    def _governed_term(self, adjective: Mention, noun: Mention, text: str) -> tuple[str, ...]:
+        if " " in adjective.surface or not _GOVERNING_LINK.fullmatch(text, adjective.end, noun.start):
+            return ()
+        for form in derived_forms(fold_plural(adjective.surface.lower())):
+            ids = self._whole_mention(f"{noun.surface} {form}")
+            if ids:
+                return ids
+        return ()
 
     def _slashed_prefixes(self, text: str, found: list[Mention]) -> list[Mention]:
         """A prefix written before a slash shares the rest of the word after it ("hyper/hypotension",

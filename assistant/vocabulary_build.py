@@ -374,13 +374,45 @@ def add_disease_ontology(data: VocabularyData, path: Path) -> None:
     extra_parents: dict[str, list[str]] = {}
     for term in obo_terms:
         concept_of[term.doid], extra_parents[term.doid] = map_do_term(data, index, xref_use, term)
+    joined: dict[str, list[str]] = {}
     for term in obo_terms:
         concept_id = concept_of[term.doid]
+        do_parents = [concept_of[p] for p in term.parents if p in concept_of]
         if concept_id == term.doid:
-            parents = extra_parents[term.doid] + [concept_of[p] for p in term.parents if p in concept_of]
+            parents = extra_parents[term.doid] + do_parents
             data.add_concept(Concept(term.doid, term.name, parents=list(dict.fromkeys(parents))))
+        else:
+            joined.setdefault(concept_id, []).extend(do_parents)
         for synonym in [term.name, *term.synonyms]:
             data.add_term(synonym, [concept_id], KIND_DISEASE_ONTOLOGY, needs_case_match(synonym), defer_to_mesh=True)
+    join_do_parents(data, joined)
+
+
+def join_do_parents(data: VocabularyData, joined: dict[str, list[str]]) -> None:
+    """A DO disease mapped onto a MeSH descriptor keeps its DO parents where MeSH lacks the link: basal cell
+    carcinoma is a skin cancer in DO, while MeSH files it under neoplasms by histologic type only. A parent that
+    would make a cycle (MeSH and DO disagreeing on which is the broader) or that MeSH already implies is left out."""
+    owners = {tree: c.concept_id for c in data.concepts.values() for tree in c.trees}
+
+    def ancestors(concept_id: str) -> set[str]:
+        found: set[str] = set()
+        todo = [concept_id]
+        while todo:
+            concept = data.concepts.get(todo.pop())
+            if concept is None:
+                continue
+            above = [owners.get(t[:i]) for t in concept.trees for i in range(len(t)) if t[i] == "."]
+            for parent in [*concept.parents, *above]:
+                if parent is not None and parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    for concept_id, parents in sorted(joined.items()):
+        for parent in dict.fromkeys(parents):
+            if parent == concept_id or parent in ancestors(concept_id) or concept_id in ancestors(parent):
+                continue
+            data.concepts[concept_id].parents.append(parent)
 
 
 def map_do_term(
@@ -479,7 +511,8 @@ Disease Ontology (DO), release 2016-09-01, <http://disease-ontology.org>, licens
 Attribution 3.0 Unported (CC BY 3.0, <http://creativecommons.org/licenses/by/3.0/>). Schriml LM et al., Human
 Disease Ontology. Changes made here: disease names and EXACT synonyms are attached to the MeSH descriptor the
 DO term cross-references (or names exactly); DO terms without such a match are kept as `DOID:` concepts with
-their is_a parents. Definitions and other fields are not used.
+their is_a parents, and a DO term's is_a parents are added to the MeSH descriptor it is attached to where MeSH lacks
+the link and no cycle results. Definitions and other fields are not used.
 
 ## Human Phenotype Ontology (HPO) layperson synonyms
 

@@ -159,11 +159,16 @@ def test_a_hyphenated_prefix_reads_as_the_joined_word(vocabulary: Vocabulary) ->
 @pytest.mark.parametrize(
     ("derived", "base"),
     [
-        ("allergic to penicillin", "allergy"),
+        ("she is allergic", "allergy"),
+        ("allergic to penicillin", "penicillin allergy"),
         ("thromboembolic events", "thromboembolism"),
         ("epileptic", "epilepsy"),
         ("hypertensive", "hypertension"),
         ("kidney transplant", "kidney transplantation"),
+        ("I am pregnant", "pregnancy"),
+        ("she is lactose intolerant", "lactose intolerance"),
+        ("iron deficient", "iron deficiency"),
+        ("infertile", "infertility"),
     ],
 )
 def test_other_derivational_forms_find_the_concept(vocabulary: Vocabulary, derived: str, base: str) -> None:
@@ -317,3 +322,24 @@ def test_a_prefix_before_a_slash_shares_the_rest_of_the_word(
     found = {m.surface: [vocabulary.name(c) for c in m.concept_ids] for m in vocabulary.mentions(text)}
     assert found[prefix] == [name]
     assert [m.surface for m in vocabulary.mentions("dose in mg/kg")] == []
+
+
+def test_a_disease_ontology_parent_joins_the_mesh_concept(vocabulary: Vocabulary) -> None:
+    # MeSH files basal cell carcinoma under neoplasms by histologic type only; the Disease Ontology says it is a skin
+    # cancer, which is what "except superficial skin cancers" relies on.
+    assert vocabulary.relation("basal cell carcinoma", "skin cancer") == "narrower"
+    assert vocabulary.relation("skin cancer", "basal cell carcinoma") == "broader"
+
+
+def test_joining_ontology_parents_makes_no_cycle() -> None:
+    from assistant.vocabulary_build import Concept, VocabularyData, join_do_parents
+
+    data = VocabularyData()
+    data.add_concept(Concept("D1", "Neoplasms", trees=["C04"]))
+    data.add_concept(Concept("D2", "Skin Neoplasms", trees=["C04.588"]))
+    data.add_concept(Concept("D3", "Carcinoma, Basal Cell", trees=["C04.557"]))
+    # two DO links that disagree (D2 under D3 and D3 under D2), and one MeSH already implies (D3 under D1)
+    join_do_parents(data, {"D3": ["D2", "D1"], "D2": ["D3"]})
+    links = {(c.concept_id, p) for c in data.concepts.values() for p in c.parents}
+    assert len(links & {("D2", "D3"), ("D3", "D2")}) == 1  # the first one joined, the reverse would be a cycle
+    assert ("D3", "D1") not in links
