@@ -138,3 +138,19 @@ def test_what_a_trial_allows_of_people_or_their_history_is_an_eligibility_questi
     rules: IntentRules, question: str, kind: str
 ) -> None:
     assert rules.classify(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Is the 3TC and flu/pneumonia vaccine study recruiting?", "status"),
+        ("Who sponsors the LAP-BAND early experience trial?", "sponsor"),
+        ("How many people are in the ECT for PTSD study?", "enrollment"),
+    ],
+)
+def test_a_study_named_in_the_question_is_the_study(question: str, name: str) -> None:
+    """The fact patterns say "the study"; the name the asker gives it says which study, not what is asked."""
+    from assistant.intents import IntentRules
+
+    intent = IntentRules.from_package().classify(question)
+    assert (intent.kind, intent.name) == ("fact", name)
