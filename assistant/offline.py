@@ -97,7 +97,7 @@ class OfflineAnswerer:
 
     # ---- eligibility ---------------------------------------------------------------------------
     def _eligibility(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        retrieved = self.retriever.search(question, trial_id=trial_id, k=self.retriever.settings.retrieval.candidates)
+        retrieved = self._search_facts(question, trial_id)
         shown = retrieved[: self.retriever.settings.retrieval.top_k]
         criteria, summary = self._criteria(trial_id, retrieved), self._summary(trial_id)
         assessment = self.reasoner.assess(question, criteria, summary)
@@ -114,6 +114,18 @@ class OfflineAnswerer:
         answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
         answer.decided_by = assessment.decided_by()
         return answer
+
+    def _search_facts(self, question: str, trial_id: str) -> list[ScoredChunk]:
+        """Passages for an eligibility question: the whole question, and each sentence that tells a fact on its own,
+        fused by reciprocal rank. One embedding of "I have X. I take Y. Can I join the Z study?" sits between X, Y
+        and the study's own summary; each fact's criterion is found by the fact's own words."""
+        k = self.retriever.settings.retrieval.candidates
+        whole = self.retriever.search(question, trial_id=trial_id, k=k)
+        told = [s for s in _SENTENCE_SPLIT.split(_STUDY_NAMED.sub(" ", question)) if len(_CONTENT_WORD.findall(s)) >= 2]
+        if len(told) < 2:
+            return whole
+        lists = [whole] + [self.retriever.search(sentence, trial_id=trial_id, k=k) for sentence in told]
+        return _fuse_ranked(lists, self.retriever.settings.retrieval.rrf_k)[:k]
 
     def _criteria(self, trial_id: str, retrieved: Sequence[ScoredChunk]) -> list[Chunk]:
         """Every criterion of the trial, the retrieved ones first: a fact is checked against all of them."""
@@ -987,3 +999,29 @@ _MAX_SITES_WITH_CONTACTS = 3
 def _says_what_is_asked(sentence: str, weights: Sequence[tuple[re.Pattern[str], float]]) -> bool:
     """The sentence has a term of every kind the question asks about (the kinds weighted up)."""
     return all(terms.search(sentence) for terms, weight in weights if weight > 1)
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.?!;])\s+")
+_STUDY_NAMED = re.compile(
+    r"\b(?:the|this|that|your)\s+(?:[^\s.,;?!]+\s+){0,6}?(?:study|trial|programme|program|research)(?:'s)?\b",
+    re.IGNORECASE,
+)
+_CONTENT_WORD = re.compile(
+    r"\b(?!(?:i|i'm|my|me|he|she|his|her|can|could|would|will|join|still|the|and|a|an|to|of|in"
+    r"|on|for|is|am|are|was|have|has|had|do|does|did|be|been|it|that|this|so|but|or|with|at|as|if|we|our|you|they"
+    r"|their|there|get|take|part|eligible|qualify)\b)[a-z][a-z'-]+\b",
+    re.IGNORECASE,
+)
+
+
+def _fuse_ranked(lists: Sequence[Sequence[ScoredChunk]], rrf_k: int) -> list[ScoredChunk]:
+    """Reciprocal rank fusion of ranked passage lists (the same passage in several adds up)."""
+    score: dict[str, float] = {}
+    chunk_of: dict[str, ScoredChunk] = {}
+    for ranked in lists:
+        for rank, scored in enumerate(ranked, start=1):
+            chunk_id = scored.chunk.chunk_id
+            chunk_of.setdefault(chunk_id, scored)
+            score[chunk_id] = score.get(chunk_id, 0.0) + 1.0 / (rrf_k + rank)
+    order = sorted(score, key=lambda c: (-score[c], c))
+    return [ScoredChunk(chunk=chunk_of[c].chunk, score=score[c]) for c in order]

@@ -355,3 +355,36 @@ def test_the_results_point_of_contact(minimal: tuple[OfflineAnswerer, dict[str, 
     answerer, trials = minimal
     answer = ask(answerer, trials, "NCT09999991", "Who can I contact about the results, and what is the phone number?")
     assert "555-0100" in answer.answer and "Results Point of Contact" in sections(answer), answer.answer
+
+
+class RecordingRetriever(StubRetriever):
+    """Ranks like StubRetriever and keeps the queries it was asked."""
+
+    def __init__(self, trials: Sequence[Trial]) -> None:
+        super().__init__(trials)
+        self.queries: list[str] = []
+
+    def search(
+        self, query: str, trial_id: str | None = None, sections: Sequence[str] | None = None, k: int | None = None
+    ) -> list[ScoredChunk]:
+        self.queries.append(query)
+        return super().search(query, trial_id, sections, k)
+
+
+def test_each_stated_fact_is_searched_on_its_own(trials: dict[str, Trial]) -> None:
+    """A question that tells several facts finds each fact's criterion by its own words, not only through one
+    query that mixes them with the study's name."""
+    values = list(trials.values())
+    retriever = RecordingRetriever(values)
+    answerer = OfflineAnswerer(retriever, Directory(values), IntentRules.from_package(), class_exclusions=False)
+    trial = values[0]
+    criteria = [c for c in retriever.chunks if c.trial_id == trial.trial_id and c.kind == "criterion"]
+    target = criteria[-1]
+    fact = " ".join(re.findall(r"[A-Za-z]{4,}", target.text)[:4])
+    question = f"I have had a long illness with many problems. Also {fact}. Can I join the {trial.title[:40]} study?"
+    found = answerer._search_facts(question, trial.trial_id)
+    assert any(q.startswith("Also") for q in retriever.queries)  # the sentence that tells the fact, searched alone
+    assert not any("study" in q for q in retriever.queries[1:])  # the study's name is not a fact about the asker
+    whole = retriever.search(question, trial.trial_id, k=Settings().retrieval.candidates)
+    rank_alone = [s.chunk.chunk_id for s in found].index(target.chunk_id)
+    assert rank_alone <= [s.chunk.chunk_id for s in whole].index(target.chunk_id)
