@@ -156,6 +156,13 @@ SETS: dict[str, EvalSet] = {
         about="20 further real records (4 API v2 JSON, 16 classic XML), everyday questions; development after its "
         "first reading",
     ),
+    "unseen-dev12": _unseen_split(
+        "dev12",
+        # Written 2026-12-03 (tenth session) like dev8-dev11, committed before the system was run on it
+        # (eval/data/unseen/DEV12.md): its first run, at the session's end, is a held-out reading.
+        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; held out until its first "
+        "reading",
+    ),
 }
 
 
