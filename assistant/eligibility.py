@@ -301,6 +301,7 @@ class EligibilityReasoner:
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "unmet requirement"))
         offered = self._concepts_of(summary.get(STUDY_TREATMENTS))
+        values_read = list(taken)  # the study's name and offers, the age, values and unmet requirements
         topics = [self._as_offered(t, question, offered) for t in self.topics(question, facts, taken)]
         studied = Studied(self._studied(summary), self._required_conditions(criteria))
         excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
@@ -338,7 +339,33 @@ class EligibilityReasoner:
                 for m in _NUMBER.finditer(question)
                 if not _overlaps(m.span(), used)
             )
+            if all(f.path.startswith("record field") for f in assessment.findings):
+                # Only the record's age or sex fields decided, and the question tells more that nothing read ("she
+                # speaks only Tigrinya", "my period is a week late"): that may be what decides, so no verdict.
+                read = values_read + [part for e in facts.elapsed for part in _minus(e.span, e.event_span)]
+                # (A topic of the question's plain words spans from its first to its last content word.)
+                read += [(t.span.start, t.span.end) for t, f in found if f or (t.concepts and (t.negated or t.others))]
+                assessment.unmatched.extend(self._unread_clauses(question, facts, read))
         return assessment
+
+    def _unread_clauses(self, question: str, facts: PatientFacts, read: Sequence[tuple[int, int]]) -> list[str]:
+        """Clauses of what the question tells (not the asking sentence) with two or more content words, none of them
+        read: no value, age or time in them, and no topic a criterion named."""
+        told_end = len(question) - len(shape_of(question).asked.lstrip())
+        unread = []
+        for start, end in facts.clauses:
+            if end > told_end or _overlaps((start, end), read) or facts.healthy_volunteer:
+                continue
+            if any(_overlaps((start, end), [n.scope_span]) for n in facts.negated):
+                continue  # what the asker lacks ("I've never smoked") decides only where a criterion names it
+            words = [
+                w
+                for w, _, _ in word_spans(question[start:end])
+                if len(w) > 2 and w not in STOPWORDS and w not in self.scaffolding
+            ]
+            if len(words) >= 2:
+                unread.append(question[start:end].strip())
+        return unread
 
     # ---- structured fields ---------------------------------------------------------------------------------
     def _structured(

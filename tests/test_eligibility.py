@@ -2337,3 +2337,23 @@ def test_an_exception_that_carves_out_the_kind_the_asker_has(cautious: Eligibili
     assert assessment.decision is not Decision.UNDECIDED or not any(
         "exception" in f.reason for f in assessment.findings
     ), assessment.findings
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I'm 29. Can I join?", Decision.ALLOWED),
+        # what the asker lacks decides only where a criterion names it
+        ("I'm 29 and I've never smoked. Can I join?", Decision.ALLOWED),
+        # a fact told that nothing read: the age alone does not make a verdict
+        ("I'm 29 and my period is about a week late. Can I join?", Decision.UNDECIDED),
+        ("She is 29 and speaks only Tigrinya. Can she be enrolled?", Decision.UNDECIDED),
+    ],
+)
+def test_record_fields_alone_do_not_decide_over_unread_facts(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    criteria = [criterion(INCLUSION, 1, "Chronic cluster headache")]
+    summary = {"minimum_age": fact("minimum_age", "18 Years"), "maximum_age": fact("maximum_age", "65 Years")}
+    found = reasoner.assess(question, criteria, summary)
+    assert found.decision is decision, (found.findings, found.unmatched)
