@@ -135,6 +135,9 @@ _THE_STUDYS_BEFORE = re.compile(r"\b(?:the|this|that|your)\s+(?:[\w'-]+\s+){0,2}
 _REQUIREMENT_REASON = "participants must meet this requirement"
 _WASHOUT_REASON = "less time has passed than the criterion requires"
 _OUTSIDE_REQUIRED_TIME_REASON = "outside the time limits it requires"
+_STALE_VALUE_REASON = (
+    "the criterion needs the value measured within its time window; yours is older, so a new test decides"
+)
 _STUDY_TREATMENT_REASON = "this is the study's own treatment, asked about; the question does not say you have had it"
 # A person's statement of what they take, had or react to ("I'm on", "she was given", "he's allergic to"), not a
 # question about what they would get ("Can I get ...", "would it stop me taking ...").
@@ -1177,6 +1180,10 @@ class EligibilityReasoner:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), reason)
         if window is not None and days_ago is not None:
             inside = window_contains(days_ago, window)
+            if inside is False and _bounds_a_value(constraints, clause):
+                # "CD4 count >= 300 cells/ml within 30 days prior to study entry" for a count three months old: the
+                # window says when the value must be measured; an older value says nothing of a new test.
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), _STALE_VALUE_REASON)
             if inside is not None:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
                 reason = "within the criterion's time limits" if inside else _OUTSIDE_REQUIRED_TIME_REASON
@@ -3134,6 +3141,18 @@ _ASKED_CLASS = re.compile(r"(?:\b(?i:class|stage|grade|type|category)\s+|[a-z]-?
 def _requires_absence(constraints: CriterionConstraints) -> bool:
     """ "No prior X", or a prohibition anywhere in it ("Concurrent herceptin is not allowed")."""
     return constraints.negated_requirement or _PROHIBITED.search(constraints.text) is not None
+
+
+def _bounds_a_value(constraints: CriterionConstraints, clause: Span) -> bool:
+    """The clause sets a threshold on a measured value ("CD4 cell count greater than or equal to 300 cells/ml"), not
+    only a time ("for at least 6 months") or a number in a name ("DSM-5")."""
+    return any(
+        clause.start <= c.span[0] < clause.end and c.comparison.value.unit not in _TIME_UNITS
+        for c in constraints.comparisons
+    )
+
+
+_TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})  # durations are compared in days
 
 
 def _has_quantity(constraints: CriterionConstraints, clause: Span, mention: Span) -> bool:

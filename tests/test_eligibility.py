@@ -2357,3 +2357,19 @@ def test_record_fields_alone_do_not_decide_over_unread_facts(
     summary = {"minimum_age": fact("minimum_age", "18 Years"), "maximum_age": fact("maximum_age", "65 Years")}
     found = reasoner.assess(question, criteria, summary)
     assert found.decision is decision, (found.findings, found.unmatched)
+
+
+def test_a_value_older_than_the_window_it_must_be_measured_in(reasoner: EligibilityReasoner) -> None:
+    # the window says when the value must be measured: an older count says nothing of a new test
+    lab = [
+        criterion(
+            INCLUSION,
+            2,
+            "Have a CD4 cell count greater than or equal to 300 cells/ml within 30 days prior to study entry.",
+        )
+    ]
+    stale = reasoner.assess("My CD4 count was checked about three months ago. Can I join?", lab, {})
+    assert stale.decision is Decision.UNDECIDED, stale.findings
+    # a window on the condition itself still excludes an older one
+    recent = [criterion(INCLUSION, 1, "Myocardial infarction within the past 6 months")]
+    assert_decides(reasoner, "I had a heart attack three years ago. Can I join?", recent, Decision.EXCLUDED)
