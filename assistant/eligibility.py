@@ -9,6 +9,7 @@ no verdict is given. A wrong verdict is worse than none, so every rule here errs
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -2108,9 +2109,39 @@ def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
         else f
         for f in assessment.findings
     ]
+    alternatives = _requirements_joined_by_or(criteria)
+    excluded = {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.EXCLUDED}
+    for group in alternatives:
+        if group <= excluded:
+            continue  # every alternative is missed
+        assessment.findings[:] = [
+            replace(f, decision=Decision.UNDECIDED, reason=_ALTERNATIVE_REASON)
+            if f.decision is Decision.EXCLUDED and f.chunk.chunk_id in group
+            else f
+            for f in assessment.findings
+        ]
 
 
+def _requirements_joined_by_or(criteria: Sequence[Chunk]) -> list[set[str]]:
+    """Requirements the record joins with a trailing or leading "OR" ("Diagnosis of pancreatitis at age < 60 OR",
+    "Diagnosis of pancreatic insufficiency ... OR"): alternatives, one of which admits."""
+    ordered = sorted((c for c in criteria if c.section != EXCLUSION and c.criterion), key=lambda c: c.start)
+    groups: list[set[str]] = []
+    for before, after in itertools.pairwise(ordered):
+        if before.section != after.section:
+            continue
+        if _TRAILING_OR.search(before.text) or _LEADING_OR.match(after.text):
+            if groups and before.chunk_id in groups[-1]:
+                groups[-1].add(after.chunk_id)
+            else:
+                groups.append({before.chunk_id, after.chunk_id})
+    return groups
+
+
+_TRAILING_OR = re.compile(r"\bor\s*[,;:]?\s*$", re.IGNORECASE)
+_LEADING_OR = re.compile(r"\s*or\b", re.IGNORECASE)
 _GROUP_REASON = "this requirement is in one of several groups' lists; which group you would join decides if it applies"
+_ALTERNATIVE_REASON = 'the record joins this requirement to others with "or"; another of them may be met'
 
 
 def _conjoined_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:

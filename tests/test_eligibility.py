@@ -2373,3 +2373,15 @@ def test_a_value_older_than_the_window_it_must_be_measured_in(reasoner: Eligibil
     # a window on the condition itself still excludes an older one
     recent = [criterion(INCLUSION, 1, "Myocardial infarction within the past 6 months")]
     assert_decides(reasoner, "I had a heart attack three years ago. Can I join?", recent, Decision.EXCLUDED)
+
+
+def test_requirements_joined_by_or_are_alternatives(reasoner: EligibilityReasoner) -> None:
+    question = "I have never had pancreatitis. Can I join?"
+    alone = [criterion(INCLUSION, 1, "Diagnosis of chronic pancreatitis")]
+    assert_decides(reasoner, question, alone, Decision.EXCLUDED)
+    joined = [
+        criterion(INCLUSION, 1, "Diagnosis of chronic pancreatitis OR"),
+        criterion(INCLUSION, 2, "Diagnosis of pancreatic insufficiency that improves with enzyme replacement"),
+    ]
+    joined = [c.model_copy(update={"start": 100 * i}) for i, c in enumerate(joined)]
+    assert_decides(reasoner, question, joined, Decision.UNDECIDED)
