@@ -2115,7 +2115,7 @@ def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
         if group <= excluded:
             continue  # every alternative is missed
         assessment.findings[:] = [
-            replace(f, decision=Decision.UNDECIDED, reason=_ALTERNATIVE_REASON)
+            replace(f, decision=Decision.UNDECIDED, reason=_JOINED_ALTERNATIVE_REASON)
             if f.decision is Decision.EXCLUDED and f.chunk.chunk_id in group
             else f
             for f in assessment.findings
@@ -2141,7 +2141,7 @@ def _requirements_joined_by_or(criteria: Sequence[Chunk]) -> list[set[str]]:
 _TRAILING_OR = re.compile(r"\bor\s*[,;:]?\s*$", re.IGNORECASE)
 _LEADING_OR = re.compile(r"\s*or\b", re.IGNORECASE)
 _GROUP_REASON = "this requirement is in one of several groups' lists; which group you would join decides if it applies"
-_ALTERNATIVE_REASON = 'the record joins this requirement to others with "or"; another of them may be met'
+_JOINED_ALTERNATIVE_REASON = 'the record joins this requirement to others with "or"; another of them may be met'
 
 
 def _conjoined_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:
