@@ -93,3 +93,32 @@ def test_the_checker_sees_a_cycle_made_by_a_string_import() -> None:
     # Prose that merely mentions a module is not an import; a relative import stays inside its package.
     quiet = '"""See eval.ui for the tab."""\nfrom . import service\nCOMMAND = "eval"\n'
     assert package_edges([("assistant", quiet)], known)["assistant"] == set()
+
+
+def top_level_names_bound_twice(source: str) -> list[str]:
+    """Functions, classes and plain assignments a module binds more than once at its top level."""
+    seen: dict[str, int] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names = [node.name]
+        elif isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names = [node.target.id]
+        else:
+            continue
+        for name in names:
+            seen[name] = seen.get(name, 0) + 1
+    return sorted(name for name, count in seen.items() if count > 1)
+
+
+def test_no_module_binds_a_top_level_name_twice() -> None:
+    """A second `_REASON = ...` or `def _helper` far down a long module silently replaces the first for every
+    caller above it (c44661c did this to an eligibility reason)."""
+    assert top_level_names_bound_twice("X = 1\ndef f(): pass\nX = 2\n") == ["X"]
+    twice = {
+        str(path.relative_to(ROOT)): top_level_names_bound_twice(path.read_text(encoding="utf-8"))
+        for package in ("assistant", "ingest", "eval", "trialqa")
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {path: names for path, names in twice.items() if names} == {}
