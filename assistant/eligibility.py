@@ -1271,7 +1271,7 @@ class EligibilityReasoner:
             # "antiretroviral (anti-HIV) drugs": a treatment against the condition, not the condition.
             return "the criterion names a treatment against it, not the condition; the question does not say"
         governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
-        if governed is not None and not self._names_head(governed.group("head"), question):
+        if governed is not None and not self._names_head(governed.group("head"), _affirmed(question)):
             # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
             # or the allergy to the topic; having the illness or taking the drug does not show that.
             head = governed.group("head").lower()
@@ -1395,6 +1395,15 @@ class EligibilityReasoner:
         return any(set(m.concept_ids) & head_ids for m in mentions_of(self.vocabulary, question))
 
 
+def _affirmed(question: str) -> str:
+    """The question without what it denies: "he has never been treated for it" does not name a treatment had."""
+    kept = list(question)
+    for negated in parse_question(question).negated:
+        for index in range(*negated.scope_span):
+            kept[index] = " "
+    return "".join(kept)
+
+
 # ---- helpers: lists counted, negated names ---------------------------------------------------------------------
 _NON = r"\bnon[-\u2010\u2011 ]?"  # "non-melanoma", "non melanoma", "non‑melanoma"
 _NON_PREFIX = re.compile(_NON + "$", re.IGNORECASE)
@@ -1493,7 +1502,9 @@ _GOVERNED = re.compile(
     r"\b(?P<head>hypersensitivity|allergy|allergies|allergic(?:\s+reactions?)?|intolerance|contraindications?"
     r"|treatment|therapy|therapies|chemotherapy|pharmacotherapy|medications?|drugs?|prophylaxis|chemoprophylaxis"
     r"|vaccination|immuni[sz]ation|screening|complications?|sequelae)"
-    r"(?:\s+reactions?)?\s+(?P<link>to|for|against|of|from)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
+    # "treatment with Amphotericin B for Kala-azar": what the treatment was given with may stand between
+    r"(?:\s+reactions?)?(?:\s+with\s+(?:[^\W\d_][\w'-]*\s+){0,2}[^\W\d_][\w'-]*)?"
+    r"\s+(?P<link>to|for|against|of|from)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80

@@ -2385,3 +2385,10 @@ def test_requirements_joined_by_or_are_alternatives(reasoner: EligibilityReasone
     ]
     joined = [c.model_copy(update={"start": 100 * i}) for i, c in enumerate(joined)]
     assert_decides(reasoner, question, joined, Decision.UNDECIDED)
+
+
+def test_a_treatment_for_the_condition_is_not_the_condition(reasoner: EligibilityReasoner) -> None:
+    treated = [criterion(EXCLUSION, 1, "Subjects with past history of treatment with Amphotericin B for Kala-azar.")]
+    never = reasoner.assess("My brother has kala-azar and has never been treated for it.", treated, {})
+    assert never.decision is not Decision.EXCLUDED, never.findings
+    assert_decides(reasoner, "He had kala-azar and was treated for it in 2019.", treated, Decision.EXCLUDED)
