@@ -134,6 +134,8 @@ _RECEIVING_BEFORE = re.compile(
 # "... before THE transplant", "for THE CML transplant", "PRE-transplant workup": the study's, already known.
 _THE_STUDYS_BEFORE = re.compile(r"\b(?:the|this|that|your)\s+(?:[\w'-]+\s+){0,2}$|\b(?:pre|post)-?$", re.IGNORECASE)
 _REQUIREMENT_REASON = "participants must meet this requirement"
+_NAMED_REQUIREMENT_REASON = "this is what the criterion requires; whether all of it is met, the question does not show"
+_AGE_ASKED = re.compile(r"\b(?:age|ages|aged|old|older|young|younger)\b", re.IGNORECASE)
 _WASHOUT_REASON = "less time has passed than the criterion requires"
 _OUTSIDE_REQUIRED_TIME_REASON = "outside the time limits it requires"
 _STALE_VALUE_REASON = (
@@ -182,6 +184,10 @@ class Finding:
 class Assessment:
     findings: list[Finding] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list, metadata={"doc": "stated facts no criterion addresses"})
+    background: list[Finding] = field(
+        default_factory=list,
+        metadata={"doc": "requirements the question tells as background to what it asks; shown, not deciding"},
+    )
 
     @property
     def decision(self) -> Decision | None:
@@ -333,6 +339,7 @@ class EligibilityReasoner:
         if _ASKS_MEMBERSHIP.search(question):
             _membership_asked(assessment)
         _weigh_groups(assessment, criteria)
+        _set_aside_background(assessment, question)
         if not assessment.findings:
             assessment.unmatched.clear()
         elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
@@ -380,7 +387,7 @@ class EligibilityReasoner:
             # donor") is set, if at all, by a criterion about them.
             fields = [] if _SOMEONE_ELSES_AGE.search(facts.text) else _age_findings(facts.age, summary)
             for finding in fields:
-                assessment.findings.append(_field_against_criteria(finding, facts.age, criteria))
+                assessment.findings.append(_field_against_criteria(finding, facts.age, criteria, facts.text))
             if not fields:  # no structured limits ("N/A"): the criteria's own "Age 10 to 50" decides
                 assessment.findings.extend(_age_in_criteria(facts.age, criteria, facts.text))
         sex = facts.asks_about_sex or facts.sex
@@ -1199,8 +1206,7 @@ class EligibilityReasoner:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         if STATES_SELF.search(question):
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
-            reason = "this is what the criterion requires; whether all of it is met, the question does not show"
-            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NAMED_REQUIREMENT_REASON)
         unlike = self._unlike(topic)
         kinds = [_restrictive_word(s, chunk.text, question, unlike) for s in hit.spans] if topic.concepts else [None]
         if all(kinds):
@@ -1940,6 +1946,20 @@ def _defines_reference_limit(text: str, bound: Span) -> bool:
     return _REFERENCE_LIMIT.search(before) is not None
 
 
+def _excluding_age_criterion(age: float, criteria: Sequence[Chunk], question: str) -> Chunk | None:
+    """A requirement of the participant's age ("Age >18 and < 60 years") that the stated age misses."""
+    if _roles(question):
+        return None  # a donor's or a parent's age is set by their own criteria
+    asked = Quantity(age * DAYS_PER_UNIT["year"], "day")
+    for chunk in criteria:
+        if chunk.section == EXCLUSION or _roles(f"{chunk.text} {chunk.heading or ''}"):
+            continue
+        for bound in (c for c in constraints_of(chunk.text).comparisons if c.measure == "age"):
+            if compare(asked, bound.comparison) is False and not _prohibits(chunk, Span(*bound.span)):
+                return chunk
+    return None
+
+
 def _contradicting_criterion(finding: Finding, age: float, criteria: Sequence[Chunk]) -> Chunk | None:
     """An inclusion criterion that admits the asker's age with a bound no one could meet together with the age field
     that excludes them ("Patient is <= 365 days of age" beside "minimum age 1 Year"). "18 or older" beside "maximum
@@ -1972,10 +1992,18 @@ def _beyond_field(bound: Any, field_days: float, minimum: bool) -> bool:
     return upper_bound or (lower_bound and bound.value.value > field_days)
 
 
-def _field_against_criteria(finding: Finding, age: float, criteria: Sequence[Chunk]) -> Finding:
+def _field_against_criteria(finding: Finding, age: float, criteria: Sequence[Chunk], question: str) -> Finding:
     """A record whose age field excludes the asker while its own criterion admits them, with bounds that cannot hold
-    together with the field (infant trials with "minimum age 1 Year" typed for "at most 365 days of age"),
-    contradicts itself: the field gives no verdict then."""
+    together with the field (infant trials with "minimum age 1 Year" typed for "at most 365 days of age"), or whose
+    field admits an age its criterion's own bound excludes ("60 Years" and "below 60 years"), contradicts itself:
+    the field gives no verdict then."""
+    if finding.decision is Decision.ALLOWED:
+        against = _excluding_age_criterion(age, criteria, question)
+        if against is None:
+            return finding
+        criterion = against.label.split(" - ")[-1]
+        reason = f"{finding.reason}, but {criterion} excludes this age; the study team can say which holds"
+        return replace(finding, decision=Decision.UNDECIDED, reason=reason)
     if finding.decision is not Decision.EXCLUDED:
         return finding
     admitting = _contradicting_criterion(finding, age, criteria)
@@ -3183,6 +3211,34 @@ _ASKED_CLASS = re.compile(r"(?:\b(?i:class|stage|grade|type|category)\s+|[a-z]-?
 def _requires_absence(constraints: CriterionConstraints) -> bool:
     """ "No prior X", or a prohibition anywhere in it ("Concurrent herceptin is not allowed")."""
     return constraints.negated_requirement or _PROHIBITED.search(constraints.text) is not None
+
+
+def _set_aside_background(assessment: Assessment, question: str) -> None:
+    """ "I'm 68 with cervical disc degeneration. I have high blood pressure, but it's well controlled. Is the blood
+    pressure a problem?": the question asks about one fact and tells the trial's own condition as background. That a
+    requirement naming the background fact is met in full the question does not show, but it does not block the
+    answer to what was asked; it is shown apart. Only when what was asked is decided in favour, nothing excludes and
+    every other open point is such a requirement."""
+    asked = shape_of(question).asked
+    if not asked.strip() or assessment.unmatched:
+        return
+
+    def is_asked(finding: Finding) -> bool:
+        if finding.chunk.fact and finding.chunk.fact.endswith("_age"):
+            return _AGE_ASKED.search(asked) is not None
+        return finding.fact.lower() in asked.lower()
+
+    findings = assessment.findings
+    if any(f.decision is Decision.EXCLUDED for f in findings):
+        return
+    if not any(is_asked(f) and f.decision in (Decision.ALLOWED, Decision.CONDITIONS) for f in findings):
+        return
+    open_points = [f for f in findings if f.decision is Decision.UNDECIDED]
+    background = [f for f in open_points if f.reason == _NAMED_REQUIREMENT_REASON and not is_asked(f)]
+    if not background or len(background) != len(open_points):
+        return
+    assessment.background = background
+    assessment.findings = [f for f in findings if f not in background]
 
 
 def _bounds_a_value(constraints: CriterionConstraints, clause: Span) -> bool:

@@ -472,7 +472,7 @@ def _assessment_text(assessment: Assessment) -> tuple[str, list[Citation]]:
             citations.append(_cite(finding.chunk, _quote_span(finding.chunk.text, [finding.span])))
     number = {c.chunk_id: i for i, c in enumerate(citations, start=1)}
     decision = assessment.decision
-    if len(findings) == 1 and not assessment.unmatched:
+    if len(findings) == 1 and not assessment.unmatched and not assessment.background:
         finding = findings[0]
         quote = citations[0].quote
         lead = _lead(decision)
@@ -486,6 +486,12 @@ def _assessment_text(assessment: Assessment) -> tuple[str, list[Citation]]:
         lines.append(f"- {finding.fact}: {_DECISION_WORDS[finding.decision]} by {_label(finding)} [{marker}]{reason}.")
     for fact in assessment.unmatched:
         lines.append(f"- {fact}: no criterion of the record mentions it; only the study team can say.")
+    for finding in assessment.background[: _MAX_CITED_FINDINGS - len(findings)]:
+        citations.append(_cite(finding.chunk, _quote_span(finding.chunk.text, [finding.span])))
+        lines.append(
+            f"- {finding.fact} (which you mention as background): {_label(finding)} requires it [{len(citations)}]; "
+            "whether all of that criterion is met, the study team checks."
+        )
     return "\n".join(lines), citations
 
 

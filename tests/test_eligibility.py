@@ -2392,3 +2392,25 @@ def test_a_treatment_for_the_condition_is_not_the_condition(reasoner: Eligibilit
     never = reasoner.assess("My brother has kala-azar and has never been treated for it.", treated, {})
     assert never.decision is not Decision.EXCLUDED, never.findings
     assert_decides(reasoner, "He had kala-azar and was treated for it in 2019.", treated, Decision.EXCLUDED)
+
+
+def test_a_requirement_told_as_background_does_not_block_what_is_asked(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(INCLUSION, 1, "Patients with cervical disc degeneration"),
+        criterion(EXCLUSION, 1, "Patients with uncontrolled hypertension"),
+    ]
+    asked = "I have cervical disc degeneration. My hypertension is well controlled. Is the hypertension a problem?"
+    found = reasoner.assess(asked, criteria, {})
+    assert found.decision is Decision.ALLOWED, (found.findings, found.unmatched)
+    assert [f.fact for f in found.background] == ["disc degeneration"]
+    # asked about taking part in general, the requirement is what is open
+    general = reasoner.assess("I have cervical disc degeneration. Can I join?", criteria, {})
+    assert general.decision is Decision.UNDECIDED and not general.background
+
+
+def test_an_age_field_and_a_criterion_that_disagree_at_the_boundary(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 5, "Age >18 and < 60 years")]
+    summary = {"minimum_age": fact("minimum_age", "18 Years"), "maximum_age": fact("maximum_age", "60 Years")}
+    at_boundary = reasoner.assess("I am 60. Am I too old?", criteria, summary)
+    assert at_boundary.decision is Decision.UNDECIDED, at_boundary.findings
+    assert reasoner.assess("I am 45. Am I too old?", criteria, summary).decision is Decision.ALLOWED
