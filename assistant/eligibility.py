@@ -21,7 +21,7 @@ from typing import Any
 
 from assistant.grounding import Span, word_spans
 from assistant.patient_facts import PatientFacts, parse_question
-from assistant.question_shape import STATES_SELF, shape_of
+from assistant.question_shape import STATES_SELF, STUDY_DESIGNATION, shape_of
 from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
@@ -2895,8 +2895,7 @@ def _study_offers(question: str) -> list[tuple[int, int]]:
 
 _SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
 _STUDY_NAME = re.compile(
-    r"\b(?:the|this|that|your)\s+(?:[^\s.,;?!]+\s+){0,6}?(?:study|trial|programme|program|research)(?:'s)?\b"
-    r"|\b(?:the|this)\s+(?:study|trial)(?:'s)?\s+[\w-]+",
+    STUDY_DESIGNATION.pattern + r"|\b(?:the|this)\s+(?:study|trial)(?:'s)?\s+[\w-]+",  # or "the study drug"
     re.IGNORECASE,
 )
 # A modifier after the mention reaches only to the end of its list item ("asthma requiring steroids, or ...").

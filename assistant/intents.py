@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from assistant.patient_facts import parse_question
-from assistant.question_shape import PERSONAL, QuestionShape, shape_of
+from assistant.question_shape import PERSONAL, STUDY_DESIGNATION, QuestionShape, shape_of
 from assistant.text import stem
 
 IntentKind = Literal["injection", "out_of_scope", "not_stated", "location", "fact", "dosing", "eligibility", "general"]
@@ -19,11 +19,6 @@ _NCT = re.compile(r"\bNCT[0-9]{8}\b", re.IGNORECASE)  # ASCII digits only: no lo
 # Terminal escape sequences (CSI such as colours, OSC such as window titles) hidden inside a word.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _SPACES = re.compile(r"[ \t]+")
-# How people name the study they ask about: "the 3TC and flu/pneumonia vaccine study", "the family cancer study".
-# The fact patterns are written for "the study"; the name between says which study, not what is asked.
-_STUDY_DESIGNATION = re.compile(
-    r"\b(?P<determiner>the|this|that|your)\s+(?:[^\s.,;?!]+\s+){1,6}?(?P<kind>study|trial)\b", re.IGNORECASE
-)
 
 
 def normalise_text(text: str) -> str:
@@ -109,7 +104,8 @@ class IntentRules:
             return Intent("eligibility", "age")
         if _any(self.eligibility_strong, text):
             return Intent("eligibility")
-        named_plainly = _STUDY_DESIGNATION.sub(r"\g<determiner> \g<kind>", text)
+        # The fact patterns are written for "the study": "the 3TC and flu/pneumonia vaccine study" is one.
+        named_plainly = STUDY_DESIGNATION.sub(r"\g<determiner> \g<kind>", text)
         for fact, patterns in self.facts:
             if _any(patterns, text) or _any(patterns, named_plainly):
                 return Intent("fact", fact["intent"], fact)

@@ -30,6 +30,7 @@ from assistant.grounding import (
     word_spans,
 )
 from assistant.intents import Intent, IntentRules
+from assistant.question_shape import STUDY_DESIGNATION
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
 from assistant.retrieval import PassageRetriever
 from assistant.text import STOPWORDS
@@ -121,11 +122,16 @@ class OfflineAnswerer:
         and the study's own summary; each fact's criterion is found by the fact's own words."""
         k = self.retriever.settings.retrieval.candidates
         whole = self.retriever.search(question, trial_id=trial_id, k=k)
-        told = [s for s in _SENTENCE_SPLIT.split(_STUDY_NAMED.sub(" ", question)) if len(_CONTENT_WORD.findall(s)) >= 2]
+        told = [s for s in _SENTENCE_SPLIT.split(STUDY_DESIGNATION.sub(" ", question)) if self._tells_a_fact(s)]
         if len(told) < 2:
             return whole
         lists = [whole] + [self.retriever.search(sentence, trial_id=trial_id, k=k) for sentence in told]
         return _fuse_ranked(lists, self.retriever.settings.retrieval.rrf_k)[:k]
+
+    @staticmethod
+    def _tells_a_fact(sentence: str) -> bool:
+        """Two or more words that are not function words ("Can I join?" has one)."""
+        return sum(1 for w, _, _ in word_spans(sentence) if w not in STOPWORDS) >= 2
 
     def _criteria(self, trial_id: str, retrieved: Sequence[ScoredChunk]) -> list[Chunk]:
         """Every criterion of the trial, the retrieved ones first: a fact is checked against all of them."""
@@ -1008,16 +1014,6 @@ def _says_what_is_asked(sentence: str, weights: Sequence[tuple[re.Pattern[str], 
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!;])\s+")
-_STUDY_NAMED = re.compile(
-    r"\b(?:the|this|that|your)\s+(?:[^\s.,;?!]+\s+){0,6}?(?:study|trial|programme|program|research)(?:'s)?\b",
-    re.IGNORECASE,
-)
-_CONTENT_WORD = re.compile(
-    r"\b(?!(?:i|i'm|my|me|he|she|his|her|can|could|would|will|join|still|the|and|a|an|to|of|in"
-    r"|on|for|is|am|are|was|have|has|had|do|does|did|be|been|it|that|this|so|but|or|with|at|as|if|we|our|you|they"
-    r"|their|there|get|take|part|eligible|qualify)\b)[a-z][a-z'-]+\b",
-    re.IGNORECASE,
-)
 
 
 def _fuse_ranked(lists: Sequence[Sequence[ScoredChunk]], rrf_k: int) -> list[ScoredChunk]:

@@ -42,6 +42,14 @@ PERSONAL = re.compile(
     re.IGNORECASE,
 )
 
+# How people name the study they ask about: "the 3TC and flu/pneumonia vaccine study", "this breathing trial". The
+# words between say which study, not a fact about the asker nor what is asked.
+STUDY_DESIGNATION = re.compile(
+    r"\b(?P<determiner>the|this|that|your)\s+(?:[^\s.,;?!]+\s+){0,6}?(?P<kind>study|trial|programme|program|research)"
+    r"(?:'s)?\b",
+    re.IGNORECASE,
+)
+
 _FUTURE_START = re.compile(r"^\W*(?:will|shall|won't)\b", re.IGNORECASE)
 # "Does she exceed the limit?": a yes/no question whose subject is a person.
 _PERSON_ASKED = re.compile(rf"^\W*{_AUXILIARY}\s+(?:i|he|she|we|they|my\s+\w+|our\s+\w+)\b", re.IGNORECASE)
