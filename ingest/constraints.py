@@ -318,7 +318,9 @@ _ALLOWED_RE = re.compile(
     # "will not be eligible", "not allowed" are the opposite of an allowance.
     r"|\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?<!not\s)(?<!not\sbe\s)(?<!never\s)"
     r"(?:allowed|permitted|permissible|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
-    r"|as\s+long|to(?!\s+(?:continue|remain|stay|keep))|for\s+(?:this|the)\s+(?:study|trial)))",
+    # "Eligible for familial melanoma ... protocols": eligibility for other studies, not an allowance in this one
+    r"|as\s+long|to(?!\s+(?:continue|remain|stay|keep))|for\s+(?:this|the)\s+(?:study|trial)"
+    r"|for\s+[^.;]{0,120}?\b(?:studies|trials|protocols)\b))",
     re.IGNORECASE,
 )
 # A sentence dot, not the dots of "e.g." / "i.e." (which would cut "(e.g., thyroxine)" off its subject).

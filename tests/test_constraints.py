@@ -745,3 +745,16 @@ def test_a_washout_period_is_a_window(text: str, max_days: float | None, min_day
     [window] = parse_criterion(text).windows
     assert (window.max_days_ago, window.min_days_ago) == (max_days, min_days)
     assert window.event.split()[-1] in ("corticosteroids", "biologics")
+
+
+@pytest.mark.parametrize(
+    ("text", "allowances"),
+    [
+        ("Patients with treated brain metastases are eligible.", 1),
+        # eligibility for other studies is not an allowance in this one
+        ("Eligible for familial melanoma, lymphoproliferative, or testicular cancer protocols.", 0),
+        ("Only patients with infection limited to the upper tract will be eligible for entry on study.", 1),
+    ],
+)
+def test_eligible_for_other_studies_is_not_an_allowance(text: str, allowances: int) -> None:
+    assert len(parse_criterion(text).exceptions) == allowances
