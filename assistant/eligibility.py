@@ -93,8 +93,11 @@ _CLASS_REASON = (
     "decides"
 )
 _STUDIED_REASON = "this is the condition the trial studies; the exclusion is about the particular case it names"
+# A number written into a name ("L5-S1", "day-3", "COVID-19", "CD4", "HER2") is part of the name, not a value.
 _NUMBER = re.compile(
-    r"\d+(?:[.,]\d+)?|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", re.I
+    r"(?<![^\W_])(?<![^\W\d_]-)\d+(?:[.,]\d+)?"
+    r"|\b(?:once|twice|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b",
+    re.I,
 )
 _OTHER = re.compile(r"\b(?:other|another|second|additional|prior|previous)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # A disease named as what a test looks for: "hepatitis B surface antibody", "HIV test", "COVID antigen" (a viral
@@ -287,7 +290,7 @@ class EligibilityReasoner:
             taken.append(facts.age_span)
         measured: set[str] = set()  # criteria a stated value was decided against
         for measurement in _measurements(facts):
-            finding = self._measurement(measurement, criteria, question, facts.sex)
+            finding, decided_against = self._measurement(measurement, criteria, question, facts.sex)
             if finding is None and self._names_a_concept(measurement, question):
                 continue  # "dexamethasone 4 mg" with no bound on it: the drug itself is a topic ("corticosteroid")
             taken.append(measurement.span)
@@ -297,7 +300,8 @@ class EligibilityReasoner:
             else:
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
-                    measured.add(finding.chunk.chunk_id)
+                    # every criterion the value was decided against ("VAS > 50 mm" and "VAS below 50 mm" excluded)
+                    measured.update(decided_against)
         _drop_alternatives_met(assessment)
         _settle_conjunctions(assessment)
         for unmet in _unmet(facts):
@@ -401,18 +405,20 @@ class EligibilityReasoner:
     # ---- values with units -----------------------------------------------------------------------------------
     def _measurement(
         self, measurement: _Measured, criteria: Sequence[Chunk], question: str, sex: str | None = None
-    ) -> Finding | None:
+    ) -> tuple[Finding | None, set[str]]:
         """The value checked against every criterion that bounds the same measure: one that excludes decides
         (an inclusion met does not outweigh an exclusion caught), then one that cannot be decided (units differ:
-        no "allowed" while another bound on the same measure is open), then one that admits."""
+        no "allowed" while another bound on the same measure is open), then one that admits. With it, the criteria
+        the value was decided against."""
         findings = [
             f for f in (self._measured_by(measurement, chunk, question, sex) for chunk in criteria) if f is not None
         ]
+        decided = {f.chunk.chunk_id for f in findings if f.decision is not Decision.UNDECIDED}
         for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
             chosen = next((f for f in findings if f.decision is decision), None)
             if chosen is not None:
-                return chosen
-        return None
+                return chosen, decided
+        return None, decided
 
     def _measured_by(self, measurement: _Measured, chunk: Chunk, question: str, sex: str | None) -> Finding | None:
         constraints = constraints_of(chunk.text)

@@ -2414,3 +2414,15 @@ def test_an_age_field_and_a_criterion_that_disagree_at_the_boundary(reasoner: El
     at_boundary = reasoner.assess("I am 60. Am I too old?", criteria, summary)
     assert at_boundary.decision is Decision.UNDECIDED, at_boundary.findings
     assert reasoner.assess("I am 45. Am I too old?", criteria, summary).decision is Decision.ALLOWED
+
+
+def test_one_value_against_both_bounds_and_numbers_inside_names(reasoner: EligibilityReasoner) -> None:
+    # the VAS value decides the inclusion and the exclusion that bound it; "L5-S1" and "39-year-old" leave no
+    # number unread ("L5-S1" is a name, not a value)
+    criteria = [
+        criterion(INCLUSION, 6, "Mean leg pain on visual analogue scale (VAS) >50 mm (0 -100)"),
+        criterion(EXCLUSION, 3, "Pain on VAS below 50 mm"),
+    ]
+    question = "Mean leg pain on the VAS is 68 mm with a contained L5-S1 herniation. Does that meet the pain threshold?"
+    found = reasoner.assess(question, criteria, {})
+    assert found.decision is Decision.ALLOWED, (found.findings, found.unmatched)
