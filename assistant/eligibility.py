@@ -1895,22 +1895,30 @@ def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> li
     """The stated age against the criteria that bound an age ("Age: 15 to 65"): the participant's, or, when the
     question is about a donor or a parent ("my father would be my donor"), that person's. Limits that disagree (18 or
     over "for the primary randomized cohort", "under 18 ... may enroll in a separate stratum") decide nothing."""
-    roles = _roles(question)
     findings: list[Finding] = []
-    for chunk in criteria:
-        named = _roles(f"{chunk.text} {chunk.heading or ''}")
-        if (roles or named) and not roles & named:
-            continue
-        for bound in (c for c in constraints_of(chunk.text).comparisons if c.measure == "age"):
-            satisfied = compare(Quantity(age * DAYS_PER_UNIT["year"], "day"), bound.comparison)
-            if satisfied is not None:
-                where = Span(*bound.span)
-                findings.append(_threshold_finding(f"age {age:g}", chunk, where, satisfied, _prohibits(chunk, where)))
+    for chunk, bound in _age_bounds_for(criteria, question):
+        satisfied = compare(Quantity(age * DAYS_PER_UNIT["year"], "day"), bound.comparison)
+        if satisfied is not None:
+            where = Span(*bound.span)
+            findings.append(_threshold_finding(f"age {age:g}", chunk, where, satisfied, _prohibits(chunk, where)))
     if len({f.decision for f in findings}) > 1:
         first = findings[0]
         reason = "the record sets different age limits for different groups; which is yours decides"
         return [_tagged(replace(first, decision=Decision.UNDECIDED, reason=reason), "value")]
     return [_tagged(f, "value") for f in findings[:1]]
+
+
+def _age_bounds_for(criteria: Sequence[Chunk], question: str) -> Iterator[tuple[Chunk, Any]]:
+    """(criterion, age bound) for the person the question is about: the participant's when it names no donor or
+    parent ("my father would be my donor"), otherwise that person's."""
+    roles = _roles(question)
+    for chunk in criteria:
+        named = _roles(f"{chunk.text} {chunk.heading or ''}")
+        if (roles or named) and not roles & named:
+            continue
+        for bound in constraints_of(chunk.text).comparisons:
+            if bound.measure == "age":
+                yield chunk, bound
 
 
 def _roles(text: str) -> set[str]:
@@ -1957,12 +1965,11 @@ def _excluding_age_criterion(age: float, criteria: Sequence[Chunk], question: st
     if _roles(question):
         return None  # a donor's or a parent's age is set by their own criteria
     asked = Quantity(age * DAYS_PER_UNIT["year"], "day")
-    for chunk in criteria:
-        if chunk.section == EXCLUSION or _roles(f"{chunk.text} {chunk.heading or ''}"):
+    for chunk, bound in _age_bounds_for(criteria, question):
+        if chunk.section == EXCLUSION or _prohibits(chunk, Span(*bound.span)):
             continue
-        for bound in (c for c in constraints_of(chunk.text).comparisons if c.measure == "age"):
-            if compare(asked, bound.comparison) is False and not _prohibits(chunk, Span(*bound.span)):
-                return chunk
+        if compare(asked, bound.comparison) is False:
+            return chunk
     return None
 
 
@@ -2004,19 +2011,15 @@ def _field_against_criteria(finding: Finding, age: float, criteria: Sequence[Chu
     field admits an age its criterion's own bound excludes ("60 Years" and "below 60 years"), contradicts itself:
     the field gives no verdict then."""
     if finding.decision is Decision.ALLOWED:
-        against = _excluding_age_criterion(age, criteria, question)
-        if against is None:
-            return finding
-        criterion = against.label.split(" - ")[-1]
-        reason = f"{finding.reason}, but {criterion} excludes this age; the study team can say which holds"
-        return replace(finding, decision=Decision.UNDECIDED, reason=reason)
-    if finding.decision is not Decision.EXCLUDED:
+        contradicting, says = _excluding_age_criterion(age, criteria, question), "excludes"
+    elif finding.decision is Decision.EXCLUDED:
+        contradicting, says = _contradicting_criterion(finding, age, criteria), "admits"
+    else:
         return finding
-    admitting = _contradicting_criterion(finding, age, criteria)
-    if admitting is None:
+    if contradicting is None:
         return finding
-    criterion = admitting.label.split(" - ")[-1]
-    reason = f"{finding.reason}, but {criterion} admits this age; the study team can say which holds"
+    criterion = contradicting.label.split(" - ")[-1]
+    reason = f"{finding.reason}, but {criterion} {says} this age; the study team can say which holds"
     return replace(finding, decision=Decision.UNDECIDED, reason=reason)
 
 
