@@ -32,7 +32,7 @@ from assistant.grounding import (
 from assistant.intents import Intent, IntentRules
 from assistant.question_shape import STUDY_DESIGNATION
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
-from assistant.retrieval import PassageRetriever
+from assistant.retrieval import PassageRetriever, reciprocal_rank_fusion
 from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
@@ -126,7 +126,10 @@ class OfflineAnswerer:
         if len(told) < 2:
             return whole
         lists = [whole] + [self.retriever.search(sentence, trial_id=trial_id, k=k) for sentence in told]
-        return _fuse_ranked(lists, self.retriever.settings.retrieval.rrf_k)[:k]
+        fused = reciprocal_rank_fusion(
+            [[s.chunk for s in ranked] for ranked in lists], self.retriever.settings.retrieval.rrf_k
+        )
+        return [ScoredChunk(chunk=chunk, score=score) for chunk, score in fused[:k]]
 
     @staticmethod
     def _tells_a_fact(sentence: str) -> bool:
@@ -1014,16 +1017,3 @@ def _says_what_is_asked(sentence: str, weights: Sequence[tuple[re.Pattern[str], 
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!;])\s+")
-
-
-def _fuse_ranked(lists: Sequence[Sequence[ScoredChunk]], rrf_k: int) -> list[ScoredChunk]:
-    """Reciprocal rank fusion of ranked passage lists (the same passage in several adds up)."""
-    score: dict[str, float] = {}
-    chunk_of: dict[str, ScoredChunk] = {}
-    for ranked in lists:
-        for rank, scored in enumerate(ranked, start=1):
-            chunk_id = scored.chunk.chunk_id
-            chunk_of.setdefault(chunk_id, scored)
-            score[chunk_id] = score.get(chunk_id, 0.0) + 1.0 / (rrf_k + rank)
-    order = sorted(score, key=lambda c: (-score[c], c))
-    return [ScoredChunk(chunk=chunk_of[c].chunk, score=score[c]) for c in order]

@@ -153,20 +153,26 @@ def _vocabulary() -> Vocabulary:
 
 
 def fuse(lexical: list[tuple[Chunk, float]], dense: list[tuple[Chunk, float]], rrf_k: int) -> list[ScoredChunk]:
-    """Reciprocal rank fusion: score = sum over retrievers of 1 / (rrf_k + rank)."""
-    by_id: dict[str, Chunk] = {}
-    ranks: dict[str, dict[str, int]] = {}
-    for name, hits in (("lexical", lexical), ("dense", dense)):
-        for rank, (chunk, _) in enumerate(hits, start=1):
-            by_id.setdefault(chunk.chunk_id, chunk)
-            ranks.setdefault(chunk.chunk_id, {})[name] = rank
-    scored = [
+    """Reciprocal rank fusion of the lexical and dense hits, with each passage's rank in both kept."""
+    lexical_rank = {chunk.chunk_id: rank for rank, (chunk, _) in enumerate(lexical, start=1)}
+    dense_rank = {chunk.chunk_id: rank for rank, (chunk, _) in enumerate(dense, start=1)}
+    return [
         ScoredChunk(
-            chunk=by_id[cid],
-            score=sum(1.0 / (rrf_k + r) for r in found.values()),
-            lexical_rank=found.get("lexical"),
-            dense_rank=found.get("dense"),
+            chunk=chunk,
+            score=score,
+            lexical_rank=lexical_rank.get(chunk.chunk_id),
+            dense_rank=dense_rank.get(chunk.chunk_id),
         )
-        for cid, found in ranks.items()
+        for chunk, score in reciprocal_rank_fusion([[c for c, _ in lexical], [c for c, _ in dense]], rrf_k)
     ]
-    return sorted(scored, key=lambda s: (-s.score, s.chunk.chunk_id))
+
+
+def reciprocal_rank_fusion(ranked_lists: Sequence[Sequence[Chunk]], rrf_k: int) -> list[tuple[Chunk, float]]:
+    """Passages with score = sum over the ranked lists of 1 / (rrf_k + rank), best first, ties by chunk id."""
+    chunk_of: dict[str, Chunk] = {}
+    score: dict[str, float] = {}
+    for ranked in ranked_lists:
+        for rank, chunk in enumerate(ranked, start=1):
+            chunk_of.setdefault(chunk.chunk_id, chunk)
+            score[chunk.chunk_id] = score.get(chunk.chunk_id, 0.0) + 1.0 / (rrf_k + rank)
+    return [(chunk_of[cid], score[cid]) for cid in sorted(score, key=lambda cid: (-score[cid], cid))]
