@@ -22,7 +22,7 @@ from typing import Any
 from assistant.grounding import Span, word_spans
 from assistant.patient_facts import PatientFacts, parse_question
 from assistant.question_shape import STATES_SELF, STUDY_DESIGNATION, shape_of
-from assistant.text import STOPWORDS
+from assistant.text import STOPWORDS, stem
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
 from ingest.constraints import (
@@ -320,6 +320,7 @@ class EligibilityReasoner:
         studied = Studied(self._studied(summary), self._required_conditions(criteria))
         excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
         found = [(t, self._topic(t, question, facts, criteria, taken, studied, excepted)) for t in topics]
+        named_topics = topics
         if not any(f for _, f in found):
             # Nothing the vocabulary names is in the criteria: the question's own words are the last resort.
             words = self.word_topic(question, facts, taken)
@@ -345,6 +346,9 @@ class EligibilityReasoner:
         _weigh_groups(assessment, criteria)
         _set_aside_background(assessment, question)
         if not assessment.findings:
+            unnamed = self._concepts_no_criterion_names(named_topics, criteria, studied)
+            named = _named_only(topics, question, criteria, unnamed)
+            assessment.findings.extend([_tagged(named, "word named only")] if named else [])
             assessment.unmatched.clear()
         elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
             # A number the question gives that nothing could read ("twice a week") may be what decides.
@@ -362,6 +366,20 @@ class EligibilityReasoner:
                 read += [(t.span.start, t.span.end) for t, f in found if f or (t.concepts and (t.negated or t.others))]
                 assessment.unmatched.extend(self._unread_clauses(question, facts, read))
         return assessment
+
+    def _concepts_no_criterion_names(
+        self, topics: Sequence[Topic], criteria: Sequence[Chunk], studied: Studied
+    ) -> list[Span]:
+        """Where the question names something the vocabulary knows about the asker (a drug, a disease; not what the
+        trial studies) that no criterion names, as itself or as a class it belongs to."""
+        return [
+            t.span
+            for t in topics
+            if t.concepts
+            and not t.others
+            and not self._is_studied(t, studied.conditions)
+            and not any(self._hit(t, c) for c in criteria)
+        ]
 
     def _unread_clauses(self, question: str, facts: PatientFacts, read: Sequence[tuple[int, int]]) -> list[str]:
         """Clauses of what the question tells (not the asking sentence) with two or more content words, none of them
@@ -1639,6 +1657,87 @@ def _counted_list(span: Span, text: str) -> str | None:
 
 
 # ---- helpers: decision paths ----------------------------------------------------------------------------------
+_NAMED_ONLY_REASON = (
+    "it speaks of “{words}”, but how it applies to what you describe is not something the question settles; "
+    "the study team can say"
+)
+_MIN_NAMING_WORD = 4  # shorter words ("arm", "few", "one") name too little to point at a criterion
+# Closed-class words (quantifiers, frequency adverbs, prepositions) the general stopword list keeps for retrieval:
+# they name no topic.
+_FUNCTION_WORDS = frozenset(
+    stem(w)
+    for w in (
+        "every",
+        "each",
+        "between",
+        "without",
+        "within",
+        "while",
+        "until",
+        "since",
+        "always",
+        "never",
+        "sometimes",
+        "often",
+        "usually",
+        "nothing",
+        "anything",
+        "something",
+        "really",
+        "much",
+        "many",
+        "twice",
+    )
+)
+
+
+def _named_only(
+    topics: Sequence[Topic],
+    question: str,
+    criteria: Sequence[Chunk],
+    unnamed: Sequence[Span] = (),
+) -> Finding | None:
+    """Nothing read a fact of the question against the criteria, yet a criterion uses a word the question tells it
+    with ("Had surgery in the last 6 months" for "I had knee surgery two years ago"). That criterion is quoted with no
+    verdict: "no criterion mentions surgery" would be false, and what the criterion means for the asker is the
+    study team's to say. Words of the telling part count; the asking clause ("would that keep me out?") only when the
+    question tells nothing before it (a value it told and that was read leaves nothing to point with).
+
+    `unnamed`: where the question names a drug or disease no criterion names. What the question is about is then
+    that, and the record does not speak of it: only a word it qualifies still counts ("a hernia operation" is an
+    operation), not a word elsewhere ("glucosamine for my knee" is not about knees), nor one inside its name ("high
+    blood pressure" says nothing about blood)."""
+    told_end = len(question) - len(shape_of(question).asked.lstrip())
+    spans = word_spans(question)
+    qualified = {i + 1 for i, (_, start, end) in enumerate(spans) for u in unnamed if end == u.end}
+    words = {
+        (w, start < told_end)
+        for i, (w, start, end) in enumerate(spans)
+        for t in topics
+        if not t.others
+        and w in t.words
+        and t.span.start <= start
+        and end <= t.span.end
+        and len(w) >= _MIN_NAMING_WORD
+        and w not in _FUNCTION_WORDS
+        and not _NUMBER.fullmatch(question[start:end])
+        and (not unnamed or (i in qualified and not _overlaps((start, end), [(u.start, u.end) for u in unnamed])))
+    }
+    told = {w for w, in_told in words if in_told or not told_end}
+    best: tuple[int, Chunk, list[Span]] | None = None
+    for chunk in criteria:  # most relevant first: the first of equal matches wins
+        found = [Span(s, e) for w, s, e in word_spans(chunk.text) if w in told]
+        named = {chunk.text[s.start : s.end].lower() for s in found}
+        if found and (best is None or len(named) > best[0]):
+            best = (len(named), chunk, found)
+    if best is None:
+        return None
+    _, chunk, found = best
+    said = ", ".join(dict.fromkeys(chunk.text[s.start : s.end] for s in found))
+    surface = " ".join(question[s:e] for w, s, e in spans if w in told)
+    return Finding(surface, Decision.UNDECIDED, chunk, found[0], _NAMED_ONLY_REASON.format(words=said))
+
+
 def _tagged(finding: Finding, stage: str) -> Finding:
     """`stage/section[/how]`: what kind of match, in which list, decided; eval reports precision per path."""
     if finding.path:

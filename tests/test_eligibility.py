@@ -2426,3 +2426,26 @@ def test_one_value_against_both_bounds_and_numbers_inside_names(reasoner: Eligib
     question = "Mean leg pain on the VAS is 68 mm with a contained L5-S1 herniation. Does that meet the pain threshold?"
     found = reasoner.assess(question, criteria, {})
     assert found.decision is Decision.ALLOWED, (found.findings, found.unmatched)
+
+
+def test_a_criterion_using_a_word_the_question_tells_is_quoted_without_a_verdict(reasoner: EligibilityReasoner) -> None:
+    # Nothing reads "a hernia operation" against the window, yet the record does speak of operations: "no criterion
+    # mentions it" would be false, so the criterion is quoted, with no verdict.
+    criteria = [
+        criterion(INCLUSION, 1, "Adults able to walk 100 metres unaided"),
+        criterion(EXCLUSION, 1, "Major operation in the previous 12 weeks"),
+        criterion(EXCLUSION, 2, "Participation in another study"),
+    ]
+    found = reasoner.assess("I had a hernia operation. Would that keep me out?", criteria, {})
+    assert found.decision is Decision.UNDECIDED, (found.findings, found.unmatched)
+    assert [(f.chunk.criterion, f.decision) for f in found.findings] == [("1", Decision.UNDECIDED)]
+    assert "operation" in found.findings[0].reason
+    # the asking clause's words ("keep", "out") point at nothing when the question tells a fact before it
+    assert reasoner.assess("I sing in a choir. Would that keep me out?", criteria, {}).findings == []
+
+
+def test_a_named_drug_no_criterion_names_stays_not_stated_whatever_else_matches(reasoner: EligibilityReasoner) -> None:
+    # "aspirin" is what the question is about; the record's "operation" is only the occasion it names
+    criteria = [criterion(EXCLUSION, 1, "Major operation in the previous 12 weeks")]
+    found = reasoner.assess("Do I have to stop my aspirin before the operation?", criteria, {})
+    assert found.findings == [] and found.decision is None
