@@ -46,7 +46,7 @@ from ingest.measures import (
 )
 from ingest.records import Chunk
 
-_DOSAGE_FORM_TREES = ("D26.", "D20.")  # MeSH: pharmaceutical preparations and dosage forms, complex mixtures
+_DOSAGE_FORM_TREES = ("D26.", "D20.280.")  # MeSH: pharmaceutical preparations and dosage forms; colloids (sprays, gels)
 _MIN_CLIPPED = 5
 _UNBOUNDED = 1e12
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "once": 1, "twice": 2}
@@ -124,6 +124,15 @@ _CRITERION_TERM_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TREATMENT_NAMED_REASON = "the question names a treatment for it, not whether you have it; the criterion is quoted"
+# A disease named as what something prevents: "Bactrim to prevent PCP", "vaccinated against measles", "malaria
+# prophylaxis".
+_PREVENTED_BEFORE = re.compile(
+    r"\b(?:prevent(?:s|ed|ing)?|prevention\s+of|prophylaxis\s+(?:for|of|against)|protect(?:s|ed|ing|ion)?"
+    r"(?:\s+(?:me|him|her|them|us|you))?\s+(?:from|against)|against)\s+(?:(?:the|a|an|any|my|his|her|their)\s+)?$",
+    re.IGNORECASE,
+)
+_PREVENTION_AFTER = re.compile(r"[\s-]+(?:prophylaxis|prevention|preventive|preventative)\b", re.IGNORECASE)
+_PREVENTED_NAMED_REASON = "the question names it as what a treatment prevents, not as something you have"
 _TERM_ASKED_REASON = (
     "you ask whether your case is what the criterion means by this; its words are quoted, the study team decides"
 )
@@ -289,6 +298,7 @@ class EligibilityReasoner:
         if facts.age_span is not None:
             taken.append(facts.age_span)
         measured: set[str] = set()  # criteria a stated value was decided against
+        unread_values: list[Topic] = []  # values no criterion bounds ("his platelets are low")
         for measurement in _measurements(facts):
             finding, decided_against = self._measurement(measurement, criteria, question, facts.sex)
             if finding is None and self._names_a_concept(measurement, question):
@@ -297,6 +307,7 @@ class EligibilityReasoner:
             taken.extend(_name_modifiers(question, measurement))
             if finding is None:
                 assessment.unmatched.append(measurement.surface)
+                unread_values.append(_plain_topic(question, measurement.span))
             else:
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
@@ -327,10 +338,13 @@ class EligibilityReasoner:
             if words is not None:
                 topics = [words]
                 found = [(words, self._topic(words, question, facts, criteria, taken, studied, excepted))]
+        asked_about: list[Finding] = []  # the study's own treatment, named in the asking
         for topic, finding in found:
             if finding is not None and _number_decided_elsewhere(finding, measured):
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
-            if finding is not None:
+            if finding is not None and topic.aside == _STUDY_TREATMENT_REASON:
+                asked_about.append(_tagged(finding, "concept"))
+            elif finding is not None:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
             elif not topic.negated and not topic.others and not (measured and self._names_nothing(topic)):
                 # A relative's condition no criterion names does not matter. Plain words left over by a question
@@ -338,16 +352,22 @@ class EligibilityReasoner:
                 # Something the asker says they lack ("no inhalers for 30 years") that no criterion names cannot
                 # decide: a criterion requiring it would name it.
                 assessment.unmatched.append(topic.surface)
+        if assessment.unmatched or not all(f.path.startswith("record field") for f in assessment.findings):
+            # "I'm allergic to yeast. Is that a problem for this vaccine?": the answer is about the yeast allergy;
+            # the study's vaccine is quoted only when nothing else the question tells is answered
+            asked_about.clear()
+        assessment.findings.extend(asked_about)
         _weigh_exceptions(assessment, excepted)
         _shut_allowances(assessment)
         _settle_said_and_denied(assessment, topics)
         if _ASKS_MEMBERSHIP.search(question):
             _membership_asked(assessment)
-        _weigh_groups(assessment, criteria)
+        _weigh_groups(assessment, criteria, question)
         _set_aside_background(assessment, question)
         if not assessment.findings:
             unnamed = self._concepts_no_criterion_names(named_topics, criteria, studied)
-            named = _named_only(topics, question, criteria, unnamed)
+            told = [t for t in [*topics, *unread_values, self.word_topic(question, facts, taken)] if t is not None]
+            named = _named_only(told, question, criteria, unnamed)
             assessment.findings.extend([_tagged(named, "word named only")] if named else [])
             assessment.unmatched.clear()
         elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
@@ -590,6 +610,9 @@ class EligibilityReasoner:
             aside = ""
             if _TREATMENT_AFTER.match(question, mention.end) and self._is_disease(mention.concept_ids):
                 aside = _TREATMENT_NAMED_REASON  # "never taken any hepatitis B pills": the treatment, not the disease
+            elif _prevented(question, mention.start, mention.end):
+                # "Bactrim to prevent PCP": what is prevented, whatever the vocabulary reads the word as
+                aside = _PREVENTED_NAMED_REASON
             elif _CRITERION_TERM_AFTER.match(question, mention.end):
                 aside = _TERM_ASKED_REASON  # "Is that the arrhythmia they mean?": the criterion's word, asked about
             covered.append(span)
@@ -619,6 +642,16 @@ class EligibilityReasoner:
             c.startswith("DOID:") or any(t.startswith(("C", "B")) for t in self.vocabulary.tree_numbers(c))
             for c in concept_ids
         )
+
+    def _vaccine_named_by_disease(self, mention: Any, text: str) -> tuple[str, ...]:
+        """ "Prior rabies immunization", "vaccination against hepatitis B": the vaccine against the disease the
+        criterion names (the vocabulary's "<disease> vaccine"), or () when the mention is the disease itself."""
+        before = text[max(0, mention.start - 30) : mention.start]
+        if not (_VACCINE_AFTER.match(text, mention.end) or _VACCINATION_BEFORE.search(before)):
+            return ()
+        if not self._is_disease(mention.concept_ids):
+            return ()
+        return tuple(c for m in self.vocabulary.mentions(f"{mention.surface} vaccine") for c in m.concept_ids)
 
     def _vaccine_said_as_shot(self, surface: str, question: str, end: int) -> tuple[str, ...]:
         """ "a flu shot", "my tetanus jab", "the covid booster": lay words for the vaccine against the disease."""
@@ -862,6 +895,10 @@ class EligibilityReasoner:
         if hit is None:
             return None
         spans = tuple(s for s in hit.spans if not _in_note(s, chunk.text)) or hit.spans
+        # "HIV immunizations" name a vaccine, not the disease (nor the plain word, unless the question says vaccine)
+        disease = (
+            self._is_disease(topic.concepts) if topic.concepts else not any(_VACCINE_STEM.match(w) for w in topic.words)
+        )
         spans = tuple(
             s
             for s in spans
@@ -871,6 +908,7 @@ class EligibilityReasoner:
             and not _STUDY_OWN.search(chunk.text, max(0, s.start - 20), s.start)
             and not (topic.offered and _spares_study_drugs(s, chunk.text))
             and not _in_procedure(s, chunk.text)
+            and not (disease and _VACCINE_AFTER.match(chunk.text, s.end))
         )
         return _TopicHit(chunk, spans, hit.strength) if spans else None
 
@@ -893,9 +931,10 @@ class EligibilityReasoner:
         for mention in mentions_of(self.vocabulary, chunk.text):
             if _negated_name(Span(mention.start, mention.end), chunk.text):
                 continue
-            relation = _relation(self.vocabulary, topic.concepts, mention.concept_ids)
+            concept_ids = self._vaccine_named_by_disease(mention, chunk.text) or mention.concept_ids
+            relation = _relation(self.vocabulary, topic.concepts, concept_ids)
             weight = {"same": 1.0, "narrower": _NARROWER, "broader": 0.4}.get(relation or "", 0.0)
-            if relation is None and self._named_by(topic, mention.concept_ids):
+            if relation is None and self._named_by(topic, concept_ids):
                 relation, weight = "narrower", _NARROWER  # "HBV" (hepatitis B virus) for "hepatitis B"
             # "tumor invasion of vessels" is about the trial's own tumour; "history of other malignancy" is about any
             # cancer: a whole category catches a narrower case only when the criterion speaks of it generally.
@@ -1301,6 +1340,8 @@ class EligibilityReasoner:
             # "antiretroviral (anti-HIV) drugs": a treatment against the condition, not the condition.
             return "the criterion names a treatment against it, not the condition; the question does not say"
         governed = _GOVERNED.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
+        if governed is not None and _VACCINE_STEM.match(governed.group("head")) and _SAYS_VACCINE.search(question):
+            governed = None  # "immunization against rabies" and "the rabies vaccine series": the same thing
         if governed is not None and not self._names_head(governed.group("head"), _affirmed(question)):
             # "Chemotherapy for malignancy", "hypersensitivity to disulfiram": the criterion is about the treatment of
             # or the allergy to the topic; having the illness or taking the drug does not show that.
@@ -1627,6 +1668,10 @@ _PROCEDURE_BEFORE = re.compile(
 )
 
 
+def _prevented(text: str, start: int, end: int) -> bool:
+    return bool(_PREVENTED_BEFORE.search(text[max(0, start - 40) : start]) or _PREVENTION_AFTER.match(text, end))
+
+
 def _spares_study_drugs(span: Span, text: str) -> bool:
     clause = _clause_of(span, text)
     return _SPARES_STUDY_DRUGS.search(text, clause.start, clause.end) is not None
@@ -1691,6 +1736,12 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+def _plain_topic(question: str, span: tuple[int, int]) -> Topic:
+    """The words of a stretch of the question as a topic of plain words."""
+    words = tuple(w for w, _, _ in word_spans(question[span[0] : span[1]]))
+    return Topic(question[span[0] : span[1]], Span(*span), frozenset(), words, negated=False)
+
+
 def _named_only(
     topics: Sequence[Topic],
     question: str,
@@ -1708,6 +1759,7 @@ def _named_only(
     operation), not a word elsewhere ("glucosamine for my knee" is not about knees), nor one inside its name ("high
     blood pressure" says nothing about blood)."""
     told_end = len(question) - len(shape_of(question).asked.lstrip())
+    unnamed = [u for u in unnamed if u.start < told_end or not told_end]  # of the telling, as the words are
     spans = word_spans(question)
     qualified = {i + 1 for i, (_, start, end) in enumerate(spans) for u in unnamed if end == u.end}
     words = {
@@ -2196,9 +2248,11 @@ _CASE_CONDITION = re.compile(r"\b(?:if|when|unless|for (?:patients|participants|
 
 
 # "... who does not practice two methods of contraception", "not using", "without": this exclusion catches those who
-# LACK the thing named. Modal negations ("must not have", "should not take") are prohibitions, not this.
+# LACK the thing named. Modal negations ("must not have", "should not take") are prohibitions, not this; nor is a
+# rule about itself ("... do not exclude if given 2 weeks from HIV immunizations").
 _LACKING_CUE = re.compile(
-    r"\b(?:(?:does|do|did|is|are|was|were)\s+not|doesn't|don't|isn't|aren't|without|unwilling|unable|refus\w*"
+    r"\b(?:(?:(?:does|do|did|is|are|was|were)\s+not|doesn't|don't|isn't|aren't)(?!\s+(?:exclude|apply|count|disqualify"
+    r"|preclude|prohibit)\b)|without|unwilling|unable|refus\w*"
     r"|fail\w*\s+to|lack\w*|inadequate|insufficient|not\s+(?:using|practi[cs]ing|taking|on|receiving|willing|able))\b"
     r"[^,;:.]*$",
     re.IGNORECASE,
@@ -2244,10 +2298,12 @@ def _weigh_exceptions(assessment: Assessment, excepted: set[str]) -> None:
     ]
 
 
-def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
+def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk], question: str) -> None:
     """Requirements listed in several blocks whose numbering starts again ("Group A (healthy volunteers): 1. ...
     Group B (diabetes): 1. ...", or a sub-list of alternatives) may each hold for one group only: missing one does
-    not exclude the asker, who may belong to another group."""
+    not exclude the asker, who may belong to another group. So may a criterion that opens with the groups it is
+    for ("For cohort 1 and the extension of cohort 2, current use of IL-2 ..."), unless the question says which
+    group the asker is in."""
     numbers = [(c.section, c.criterion) for c in criteria if c.section != EXCLUSION and c.criterion]
     restarted = {section for section, number in numbers if numbers.count((section, number)) > 1}
     assessment.findings[:] = [
@@ -2256,6 +2312,13 @@ def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
         else f
         for f in assessment.findings
     ]
+    if not _NAMES_A_GROUP.search(question):
+        assessment.findings[:] = [
+            replace(f, decision=Decision.UNDECIDED, reason=_SCOPED_GROUP_REASON.format(scope=scope.group("scope")))
+            if f.decision is Decision.EXCLUDED and (scope := _GROUP_SCOPE.match(f.chunk.text))
+            else f
+            for f in assessment.findings
+        ]
     alternatives = _requirements_joined_by_or(criteria)
     excluded = {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.EXCLUDED}
     for group in alternatives:
@@ -2287,6 +2350,16 @@ def _requirements_joined_by_or(criteria: Sequence[Chunk]) -> list[set[str]]:
 
 _TRAILING_OR = re.compile(r"\bor\s*[,;:]?\s*$", re.IGNORECASE)
 _LEADING_OR = re.compile(r"\s*or\b", re.IGNORECASE)
+# A criterion that opens with the groups it holds for: "For cohort 1 and the extension of cohort 2, ...", "In Part
+# A:", "Cohorts 2, 3, 4 and 5, patients must not ...", "Arm B only:".
+_GROUP_WORDS = r"(?:cohorts?|arms?|parts?|groups?|strat(?:um|a)|sub-?studies|sub-?study|phases?)"
+_GROUP_SCOPE = re.compile(
+    r"\W*(?P<scope>(?:(?:for|in)\s+(?:the\s+)?(?:(?:\w+\s+){0,2}of\s+)?" + _GROUP_WORDS + r"\b[^,:;.]{0,60}"
+    r"|" + _GROUP_WORDS + r"\s+[A-Z0-9][\w-]*(?:(?:\s*,\s*|\s+(?:and|or|&)\s+)[A-Z0-9][\w-]*)*(?:\s+only)?))\s*[,:]",
+    re.IGNORECASE,
+)
+_NAMES_A_GROUP = re.compile(r"\b" + _GROUP_WORDS + r"\s+[A-Z0-9]\b", re.IGNORECASE)
+_SCOPED_GROUP_REASON = "it holds only “{scope}”; which group you would join decides whether it applies"
 _GROUP_REASON = "this requirement is in one of several groups' lists; which group you would join decides if it applies"
 _JOINED_ALTERNATIVE_REASON = 'the record joins this requirement to others with "or"; another of them may be met'
 
@@ -2428,6 +2501,29 @@ def _single_word_modifiers() -> frozenset[str]:
 
 
 _NEAR_TOPIC_WORDS = 1
+
+
+_QUESTION_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+# A sentence that goes on about the topic without naming it again: "It's resolved now.", "That was years ago."
+_GOES_ON = re.compile(r"(?:it|this|that|which|these|those|they|both)\b", re.IGNORECASE)
+
+
+def _topic_sentences(question: str, topic: Span | None) -> str:
+    """The sentence of the question that names the topic, and the ones right after it that go on about it: what
+    the question says of the topic ("quit" in "I really want to quit" is about smoking, not the HIV named in the
+    sentence before). The rest of the question is blanked, so positions stay those of `question`."""
+    if topic is None:
+        return question
+    kept = list(question)
+    start, inside = 0, False
+    for part in [*_QUESTION_SENTENCE.finditer(question), None]:
+        end = part.start() if part else len(question)
+        text = question[start:end]
+        inside = start <= topic.start < end or (inside and _GOES_ON.match(text) is not None)
+        if not inside:
+            kept[start:end] = " " * (end - start)
+        start = part.end() if part else end
+    return "".join(kept)
 
 
 def _other_nouns_modifiers_masked(question: str, topic: Span | None) -> str:
@@ -3001,6 +3097,11 @@ def _study_offers(question: str) -> list[tuple[int, int]]:
     ]
 
 
+# "HIV immunizations", "influenza vaccination": the criterion names the vaccine against the disease, not the disease.
+_VACCINE_AFTER = re.compile(r"[\s-]+(?:vaccines?|vaccinations?|immuni[sz]ations?|boosters?)\b", re.IGNORECASE)
+_VACCINE_STEM = re.compile(r"vaccin|immuni[sz]|booster", re.IGNORECASE)
+_SAYS_VACCINE = re.compile(r"\b(?:vaccin\w*|immuni[sz]\w*|shots?|jabs?|boosters?)\b", re.IGNORECASE)
+_VACCINATION_BEFORE = re.compile(r"\b(?:vaccinat\w*|immuni[sz]\w*)\s+(?:against|for)\s+$", re.IGNORECASE)
 _SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
 _STUDY_NAME = re.compile(
     STUDY_DESIGNATION.pattern + r"|\b(?:the|this)\s+(?:study|trial)(?:'s)?\s+[\w-]+",  # or "the study drug"
@@ -3035,7 +3136,7 @@ def _modifier_verdict(
     cut = _AFTER_BREAK.search(after)
     near = (text[max(start, span.start - 60) : span.start] + " " + after[: cut.start() if cut else None]).lower()
     near += _leading_modifier(text[span.start : span.end], question, topic)
-    lowered = _other_nouns_modifiers_masked(question, topic).lower()
+    lowered = _topic_sentences(_other_nouns_modifiers_masked(question, topic), topic).lower()
     for modifier in modifiers():
         word = modifier.found(near, modifier.words)
         if word is None or (dated and modifier.temporal):
@@ -3045,7 +3146,8 @@ def _modifier_verdict(
         if modifier.kind == "default" and _PAST_TOO.search(near):
             continue  # "previous or concurrent malignancy": a cured cancer is still a previous one
         if modifier.found(lowered, modifier.opposite):
-            return Decision.ALLOWED, span, f"the criterion is about {word} cases, and the question says otherwise"
+            adjective = word.removesuffix("ly") if word.endswith("ly") else word  # "currently receiving"
+            return Decision.ALLOWED, span, f"the criterion is about {adjective} cases, and the question says otherwise"
         if modifier.found(lowered, modifier.words):
             return Decision.EXCLUDED, span, ""
         if modifier.kind == "confirm":
@@ -3110,7 +3212,7 @@ def _example_head_modifier(
         max(text.rfind(b, 0, opening.start()) for b in (";", ":")) + 1, _line_item_start(text, opening.start())
     )
     head = text[max(head_start, opening.start() - 60) : opening.start()].lower()
-    lowered = _other_nouns_modifiers_masked(question, topic).lower()
+    lowered = _topic_sentences(_other_nouns_modifiers_masked(question, topic), topic).lower()
     for modifier in modifiers():
         word = modifier.found(head, modifier.words)
         if word is None or modifier.kind != "confirm":

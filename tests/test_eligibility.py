@@ -1768,9 +1768,11 @@ def test_a_condition_in_a_clause_about_current_use_is_not_dated_to_now(reasoner:
 @pytest.mark.parametrize(
     ("question", "decision"),
     [
-        # the study's own drug, named as what the asker would receive, is not a fact about the asker
-        ("My asthma is mild. Would it get in the way of taking afatinib here?", Decision.UNDECIDED),
-        ("Pack-a-day smoker here. Would that stop me getting the afatinib tablets?", Decision.UNDECIDED),
+        # the study's own drug, named as what the asker would receive, is not a fact about the asker: no verdict
+        # (the answer is about what the question tells, or quotes the criterion when it tells nothing else)
+        ("My asthma is mild. Would it get in the way of taking afatinib here?", None),
+        ("Pack-a-day smoker here. Would that stop me getting the afatinib tablets?", None),
+        ("Would it be a problem to take afatinib here?", None),
         # asked about as something had, or told as the asker's own, it is a fact
         ("Is previous afatinib treatment exclusionary?", Decision.EXCLUDED),
         ("I already took afatinib last year. Can I join?", Decision.EXCLUDED),
@@ -1781,7 +1783,11 @@ def test_the_studys_own_treatment_named_in_the_asking(
 ) -> None:
     criteria = [criterion(EXCLUSION, 1, "Previous treatment with afatinib")]
     summary = {"interventions": fact("interventions", "Drug: afatinib 40 mg once daily")}
-    assert reasoner.assess(question, criteria, summary).decision is decision
+    found = reasoner.assess(question, criteria, summary).decision
+    if decision is None:
+        assert found in (None, Decision.UNDECIDED)
+    else:
+        assert found is decision
 
 
 @pytest.mark.parametrize(
@@ -2449,3 +2455,82 @@ def test_a_named_drug_no_criterion_names_stays_not_stated_whatever_else_matches(
     criteria = [criterion(EXCLUSION, 1, "Major operation in the previous 12 weeks")]
     found = reasoner.assess("Do I have to stop my aspirin before the operation?", criteria, {})
     assert found.findings == [] and found.decision is None
+
+
+def test_currently_receiving_is_a_current_case_and_a_past_course_is_not(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Patients must not be currently receiving cycles of interleukin-2.")]
+    past = reasoner.assess("He had interleukin-2 three years ago and none since. Is that a problem?", criteria, {})
+    assert past.decision is Decision.ALLOWED, past.findings
+    assert "current cases" in past.findings[0].reason
+    now = reasoner.assess("He is on interleukin-2 right now. Is that a problem?", criteria, {})
+    assert now.decision is Decision.EXCLUDED, now.findings
+
+
+def test_a_criterion_that_opens_with_the_groups_it_holds_for_decides_only_with_the_group(
+    reasoner: EligibilityReasoner,
+) -> None:
+    for text in (
+        "For cohort A and the extension of cohort B, any prior use of rituximab.",
+        "Arm B only: prior rituximab.",
+    ):
+        criteria = [criterion(EXCLUSION, 1, text)]
+        found = reasoner.assess("I had rituximab last year. Can I join?", criteria, {})
+        assert found.decision is Decision.UNDECIDED, (text, found.findings)
+        assert "which group you would join" in found.findings[0].reason
+    # an unscoped criterion, or a question that names its group, still decides
+    plain = [criterion(EXCLUSION, 1, "Any prior use of rituximab.")]
+    assert reasoner.assess("I had rituximab last year. Can I join?", plain, {}).decision is Decision.EXCLUDED
+    scoped = [criterion(EXCLUSION, 1, "For cohort A, any prior use of rituximab.")]
+    told = reasoner.assess("I'm in cohort A and had rituximab last year. Can I join?", scoped, {})
+    assert told.decision is Decision.EXCLUDED, told.findings
+
+
+def test_a_disease_named_as_what_is_prevented_is_not_had(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "History of malaria.")]
+    for question in ("I take doxycycline to prevent malaria. Can I join?", "I'm on malaria prophylaxis. Can I join?"):
+        found = reasoner.assess(question, criteria, {})
+        assert found.decision is Decision.UNDECIDED, (question, found.findings)
+    assert reasoner.assess("I have malaria. Can I join?", criteria, {}).decision is Decision.EXCLUDED
+
+
+def test_a_vaccine_against_a_disease_and_a_rule_about_itself_are_not_the_disease_lacked(
+    reasoner: EligibilityReasoner,
+) -> None:
+    # "do not exclude if ... from HIV immunizations": neither a lack of HIV nor HIV itself
+    criteria = [
+        criterion(
+            EXCLUSION,
+            1,
+            "Live vaccines within 60 days. NOTE: killed vaccines do not exclude if given at least 2 weeks from HIV "
+            "immunizations.",
+        )
+    ]
+    found = reasoner.assess("I'm HIV-negative. Can I volunteer?", criteria, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings
+    lacking = [criterion(EXCLUSION, 1, "Women who do not use effective contraception.")]
+    said = reasoner.assess("I don't use any contraception. Can I join?", lacking, {})
+    assert said.decision is Decision.EXCLUDED, said.findings
+
+
+def test_a_vaccine_is_a_topic_and_a_disease_immunization_names_it(reasoner: EligibilityReasoner) -> None:
+    # vaccines sit under MeSH "Complex Mixtures" (D20) like sprays and gels, but they are things people had
+    criteria = [
+        criterion(EXCLUSION, 1, "Prior immunization against rabies."),
+        criterion(EXCLUSION, 2, "Prior HIV vaccines."),
+    ]
+    had = reasoner.assess("I had the rabies vaccine series a few years ago. Can I join?", criteria, {})
+    assert had.decision is Decision.EXCLUDED and had.findings[0].chunk.criterion == "1", had.findings
+    # the disease itself is not its vaccine
+    assert reasoner.assess("I had rabies as a child. Can I join?", criteria[:1], {}).decision is not Decision.EXCLUDED
+
+
+def test_facts_told_in_plain_words_point_at_the_criterion_that_uses_them(reasoner: EligibilityReasoner) -> None:
+    # nothing reads "his platelets are low" against a lab rule without numbers, and the drug named in the asking
+    # (which no criterion names) does not make the told facts irrelevant: the rule is quoted, no verdict
+    criteria = [
+        criterion(INCLUSION, 1, "Performance status 0, 1 or 2."),
+        criterion(INCLUSION, 2, "White cell count and platelet counts will be reviewed by the treating physician."),
+    ]
+    question = "His white count and platelets are low because of his marrow disease. Is that a problem for the Campath?"
+    found = reasoner.assess(question, criteria, {})
+    assert [(f.chunk.criterion, f.decision) for f in found.findings] == [("2", Decision.UNDECIDED)], found.findings
