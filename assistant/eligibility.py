@@ -144,8 +144,32 @@ _RECEIVING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # "... before THE transplant", "for THE CML transplant", "PRE-transplant workup": the study's, already known.
-_THE_STUDYS_BEFORE = re.compile(r"\b(?:the|this|that|your)\s+(?:[\w'-]+\s+){0,2}$|\b(?:pre|post)-?$", re.IGNORECASE)
+_THE_STUDYS_BEFORE = re.compile(r"\b(?:the|this|that|your)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+_AROUND_IT_BEFORE = re.compile(r"\b(?:pre|post)-?$", re.IGNORECASE)  # "pre-transplant workup": around the study's
 _REQUIREMENT_REASON = "participants must meet this requirement"
+_MET_REQUIREMENT_REASON = "the criterion asks for this and nothing more, and the question says it"
+# The words that frame a requirement of having something, without narrowing it.
+_REQUIREMENT_FRAME = frozenset(
+    stem(w)
+    for w in (
+        "diagnosis",
+        "diagnosed",
+        "infection",
+        "infected",
+        "disease",
+        "disorder",
+        "syndrome",
+        "patients",
+        "subjects",
+        "individuals",
+        "adults",
+        "persons",
+        "positive",
+        "known",
+        "must",
+        "with",
+    )
+)
 _NAMED_REQUIREMENT_REASON = "this is what the criterion requires; whether all of it is met, the question does not show"
 _AGE_ASKED = re.compile(r"\b(?:age|ages|aged|old|older|young|younger)\b", re.IGNORECASE)
 _WASHOUT_REASON = "less time has passed than the criterion requires"
@@ -234,6 +258,7 @@ class Topic:
     hypothetical: bool = False  # what may happen or is planned, not what is the case
     aside: str = ""  # why the mention is not a fact the criterion can decide, when the question names it only so
     offered: bool = False  # one of the study's own treatments ("Antiretrovirals other than study drugs" spare it)
+    qualifiers: tuple[str, ...] = ()  # words right before the mention the vocabulary did not take in ("live" vaccines)
 
 
 @dataclass(frozen=True)
@@ -378,9 +403,12 @@ class EligibilityReasoner:
                 for m in _NUMBER.finditer(question)
                 if not _overlaps(m.span(), used)
             )
-            if all(f.path.startswith("record field") for f in assessment.findings):
-                # Only the record's age or sex fields decided, and the question tells more that nothing read ("she
-                # speaks only Tigrinya", "my period is a week late"): that may be what decides, so no verdict.
+            if all(
+                f.path.startswith("record field") or f.reason == _MET_REQUIREMENT_REASON for f in assessment.findings
+            ):
+                # Only the record's age or sex fields, or requirements the question names, decided, and the question
+                # tells more that nothing read ("she speaks only Tigrinya", "the infection is in my heel bone"):
+                # that may be what decides, so no verdict.
                 read = values_read + [part for e in facts.elapsed for part in _minus(e.span, e.event_span)]
                 # (A topic of the question's plain words spans from its first to its last content word.)
                 read += [(t.span.start, t.span.end) for t, f in found if f or (t.concepts and (t.negated or t.others))]
@@ -619,6 +647,8 @@ class EligibilityReasoner:
             words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
             concept_ids = self._vaccine_said_as_shot(mention.surface, question, mention.end) or mention.concept_ids
+            before = word_spans(question[_sentence_start(question, mention.start) : mention.start])[-2:]
+            qualifiers = tuple(w for w, _, _ in before if w not in STOPWORDS and w not in self.scaffolding)
             found.append(
                 Topic(
                     mention.surface,
@@ -629,6 +659,7 @@ class EligibilityReasoner:
                     _overlaps(span, facts.others),
                     _overlaps(span, facts.hypothetical),
                     aside,
+                    qualifiers=qualifiers,
                 )
             )
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
@@ -676,7 +707,14 @@ class EligibilityReasoner:
             return topic
         start = max(question.rfind(mark, 0, topic.span.start) for mark in ".;!?\n") + 1
         before = question[start : topic.span.start]
-        if not (_RECEIVING_BEFORE.search(before) or _THE_STUDYS_BEFORE.search(before)):
+        # "the cell therapy" in the asking clause is the study's; "The bone infection is in my heel bone", told, is
+        # the asker's own
+        in_asking = topic.span.start >= len(question) - len(shape_of(question).asked.lstrip())
+        if not (
+            _RECEIVING_BEFORE.search(before)
+            or _AROUND_IT_BEFORE.search(before)
+            or (in_asking and _THE_STUDYS_BEFORE.search(before))
+        ):
             return topic  # "Is previous abatacept treatment exclusionary?" asks about having had it
         if _STATES_OWN.search(question, start, topic.span.start):
             return topic
@@ -917,7 +955,11 @@ class EligibilityReasoner:
         spans = [
             s
             for s in _phrase_spans(topic.words, chunk.text)
-            if not _negated_name(s, chunk.text) and not _inside_longer_name(s, named, topic.concepts, chunk.text)
+            if not _negated_name(s, chunk.text)
+            and (
+                not _inside_longer_name(s, named, topic.concepts, chunk.text)
+                or _qualified_alike(topic.qualifiers, s, chunk.text)
+            )
         ]
         if spans:
             # The same concept under other names counts too ("interstitial lung disease (ILD), current ILD").
@@ -1071,6 +1113,11 @@ class EligibilityReasoner:
         text = hit.chunk.text
         question = _STUDY_NAME.sub(" ", question)  # "the potassium juice study" names the study, not the asker's case
         asked = {w for w, _, _ in word_spans(question) if len(w) > 3} - set(topic.words) - STOPWORDS - self.scaffolding
+        # "a live vaccine" against "Live/attenuated vaccines ... (inactivated influenza vaccines permitted)": the
+        # question's own qualifier names the caught kind
+        caught_alike = any(
+            _qualified_alike(topic.qualifiers, s, text) and not _inside_exception(s, constraints) for s in hit.spans
+        )
         for clause in constraints.exceptions:
             if clause.carves_from is None or not any(_within(s, Span(*clause.carves_from)) for s in hit.spans):
                 continue  # an exception of another part of the criterion ("any drug other than ... for RA")
@@ -1078,6 +1125,8 @@ class EligibilityReasoner:
             if any(re.search(_NON + re.escape(w), excepted, re.IGNORECASE) for w in topic.words):
                 continue  # "except non-melanoma skin cancer" says the asker's melanoma is not excepted
             said = {w for w, _, _ in word_spans(excepted)} - STOPWORDS
+            if caught_alike and not any(q in said for q in topic.qualifiers):
+                continue
             if any(same_word(a, b) for a in asked for b in said):
                 return True
             # "except papillary thyroid carcinoma" for "I had thyroid cancer": a kind of what the asker has is
@@ -1268,6 +1317,9 @@ class EligibilityReasoner:
             reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         if STATES_SELF.search(question):
+            if topic.concepts and hit.strength >= 1.0 and self._names_only(chunk.text, hit.spans):
+                # "Diagnosis of AIDS." and "I have AIDS": the criterion asks for nothing the question leaves out.
+                return Finding(topic.surface, Decision.ALLOWED, chunk, span, _MET_REQUIREMENT_REASON)
             # Someone describing themselves: naming what a criterion requires does not show the rest of it is met.
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NAMED_REQUIREMENT_REASON)
         unlike = self._unlike(topic)
@@ -1278,6 +1330,16 @@ class EligibilityReasoner:
             )
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
         return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _REQUIREMENT_REASON)
+
+    def _names_only(self, text: str, spans: Sequence[Span]) -> bool:
+        """The criterion's words outside the mention are only the frame of having it ("Diagnosis of", "infection",
+        "Patients with"): no kind, test, stage, number or time it must also meet."""
+        for word, start, _ in word_spans(text):
+            if any(s.start <= start < s.end for s in spans):
+                continue
+            if word.isdigit() or not (word in STOPWORDS or word in self.scaffolding or word in _REQUIREMENT_FRAME):
+                return False
+        return True
 
     def _stopped_without_tense(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
         """The asker says they stopped the topic some time ago, and neither the criterion's clause nor its heading
@@ -1666,6 +1728,13 @@ _PROCEDURE_BEFORE = re.compile(
     r"\b(?:will|shall)\s+(?:have|undergo|receive|be\s+(?:given|asked|tested|seen|offered|checked|screened))\b[^.;]*$",
     re.IGNORECASE,
 )
+
+
+def _qualified_alike(qualifiers: Sequence[str], span: Span, text: str) -> bool:
+    """The criterion qualifies its mention with a word the question put before the topic ("Live/attenuated vaccines"
+    for "live vaccines"): the longer name the mention sits in is the kind the question asks about."""
+    before = {w for w, _, _ in word_spans(text[max(0, span.start - 40) : span.start])[-3:]}
+    return any(q in before for q in qualifiers)
 
 
 def _prevented(text: str, start: int, end: int) -> bool:

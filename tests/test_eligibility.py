@@ -2534,3 +2534,29 @@ def test_facts_told_in_plain_words_point_at_the_criterion_that_uses_them(reasone
     question = "His white count and platelets are low because of his marrow disease. Is that a problem for the Campath?"
     found = reasoner.assess(question, criteria, {})
     assert [(f.chunk.criterion, f.decision) for f in found.findings] == [("2", Decision.UNDECIDED)], found.findings
+
+
+def test_the_questions_own_qualifier_names_the_kind_a_criterion_qualifies_alike(reasoner: EligibilityReasoner) -> None:
+    # "live" is not part of the vocabulary's name, yet it picks "Live/attenuated vaccines" over the exception
+    criteria = [
+        criterion(EXCLUSION, 1, "Live/attenuated vaccines within 4 weeks (inactivated influenza vaccines permitted)."),
+        criterion(EXCLUSION, 2, "History of severe hypersensitivity to biologics."),
+    ]
+    live = reasoner.assess("I had a live vaccine 2 weeks ago. Can I join?", criteria, {})
+    assert live.decision is Decision.EXCLUDED and live.findings[0].chunk.criterion == "1", live.findings
+    killed = reasoner.assess("I had an inactivated flu vaccine 2 weeks ago. Can I join?", criteria, {})
+    assert killed.decision is not Decision.EXCLUDED, killed.findings
+
+
+def test_a_requirement_that_names_only_the_condition_is_met_by_having_it(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(INCLUSION, 1, "Diagnosis of AIDS."),
+        criterion(INCLUSION, 2, "Histologically confirmed AIDS-related lymphoma."),
+    ]
+    assert reasoner.assess("I'm 45 and have AIDS. Can I join?", criteria[:1], {}).decision is Decision.ALLOWED
+    # a requirement with more to it (a kind, a test) is not shown by naming the condition
+    found = reasoner.assess("I have lymphoma. Can I join?", criteria[1:], {})
+    assert found.decision is Decision.UNDECIDED, found.findings
+    # nor is the verdict given while another told fact is left unread
+    told = reasoner.assess("I have AIDS. I work night shifts at a bakery. Can I join?", criteria[:1], {})
+    assert told.decision is not Decision.ALLOWED, (told.findings, told.unmatched)
