@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from assistant.grounding import Span, word_spans
-from assistant.patient_facts import PatientFacts, parse_question
+from assistant.patient_facts import DERIVED_BMI_FROM, PatientFacts, parse_question
 from assistant.question_shape import STATES_SELF, STUDY_DESIGNATION, shape_of
 from assistant.text import STOPWORDS, stem
 from assistant.vocabulary import Vocabulary
@@ -330,6 +330,11 @@ class EligibilityReasoner:
                 continue  # "dexamethasone 4 mg" with no bound on it: the drug itself is a topic ("corticosteroid")
             taken.append(measurement.span)
             taken.extend(_name_modifiers(question, measurement))
+            if finding is not None and measurement.measure == "bmi" and measurement.measure_span is None:
+                worked_out = f"the body-mass index worked out from them is {measurement.quantity.value:g} kg/m2"
+                finding = replace(finding, reason=f"{worked_out}; {finding.reason}" if finding.reason else worked_out)
+            if finding is None and measurement.measure in DERIVED_BMI_FROM and _bmi_bounded(facts, criteria):
+                continue  # "weight 118 kg, height 170 cm" for a BMI limit: read as the index worked out from them
             if finding is None:
                 assessment.unmatched.append(measurement.surface)
                 unread_values.append(_plain_topic(question, measurement.span))
@@ -1803,6 +1808,13 @@ _FUNCTION_WORDS = frozenset(
         "twice",
     )
 )
+
+
+def _bmi_bounded(facts: PatientFacts, criteria: Sequence[Chunk]) -> bool:
+    """A body-mass index was worked out from the question's weight and height, and a criterion bounds one."""
+    return any(m.measure == "bmi" and m.measure_span is None for m in facts.measurements) and any(
+        re.search(r"\b(?:BMI|body[\s-]+mass[\s-]+index)\b", c.text, re.IGNORECASE) for c in criteria
+    )
 
 
 def _plain_topic(question: str, span: tuple[int, int]) -> Topic:

@@ -804,6 +804,24 @@ def split_clauses(text: str) -> tuple[Span, ...]:
     return tuple(span for span in spans if span[0] < span[1])
 
 
+DERIVED_BMI_FROM = ("weight", "height")  # the measures a body-mass index is worked out from
+
+
+def _body_mass_index_derived(measurements: list[Measurement]) -> list[Measurement]:
+    """ "weight 118 kg, height 170 cm": the body-mass index a criterion bounds (kg/m2) is worked out from them,
+    as a clinician would, when the question gives both and not the index itself."""
+    by_measure = {m.measure: m for m in measurements if m.comparator is Comparator.EQ}
+    weight, height = by_measure.get("weight"), by_measure.get("height")
+    if "bmi" in by_measure or weight is None or height is None:
+        return []
+    if weight.quantity.unit != "kg" or height.quantity.unit != "mm" or not height.quantity.value:
+        return []
+    metres = height.quantity.value / 1000
+    value = round(weight.quantity.value / metres**2, 1)
+    span = (min(weight.span[0], height.span[0]), max(weight.span[1], height.span[1]))
+    return [Measurement("bmi", Quantity(value, "kg/m2"), Comparator.EQ, span, None)]
+
+
 @lru_cache(maxsize=1024)
 def parse_question(text: str) -> PatientFacts:
     """All facts the asker states about themselves (or the person they ask for); spans index `text`."""
@@ -812,6 +830,7 @@ def parse_question(text: str) -> PatientFacts:
     measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None)
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
+    measurements.extend(_body_mass_index_derived(measurements))
     return PatientFacts(
         text=text,
         age=age[0] if age else None,

@@ -952,6 +952,18 @@ def find_quantities(text: str) -> list[QuantityMention]:
 _COORDINATION_RE = re.compile(r"[^.;:\n\d]{0,30}?\b(?:and|or)\b[^.;:\n\d]{0,6}$", re.IGNORECASE)
 
 
+# "Body mass index above 25 and less than 40 kg/m2": the second bound's own words are only a comparator.
+_COORDINATED_BOUND_RE = re.compile(r"[^.;:\n\d]{0,30}?\b(?:and|or)\b[^.;:\n\d]{0,25}$", re.IGNORECASE)
+
+
+def _named_by_previous(text: str, previous: QuantityMention, mention: QuantityMention) -> bool:
+    """The bound took its measure word from inside the previous mention ("index" of "Body mass index above 25",
+    "m2" of its unit) and is joined to it by and/or and a comparator: it bounds the same measure."""
+    if mention.measure_span is None or not previous.span[0] <= mention.measure_span[0] < previous.span[1]:
+        return False
+    return _COORDINATED_BOUND_RE.match(text, previous.span[1], mention.number_span[0]) is not None
+
+
 def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
     joined: list[QuantityMention] = []
     for mention in mentions:
@@ -963,7 +975,10 @@ def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[Qu
             and not previous.measure.startswith(("head:", "count:"))
             and mention.comparator is not Comparator.EQ
             and mention.quantity.unit == previous.quantity.unit
-            and _COORDINATION_RE.match(text, previous.span[1], mention.span[0])
+            and (
+                _COORDINATION_RE.match(text, previous.span[1], mention.span[0])
+                or _named_by_previous(text, previous, mention)
+            )
         ):
             mention = replace(mention, measure=previous.measure, measure_span=previous.measure_span)
         joined.append(mention)

@@ -758,3 +758,11 @@ def test_a_washout_period_is_a_window(text: str, max_days: float | None, min_day
 )
 def test_eligible_for_other_studies_is_not_an_allowance(text: str, allowances: int) -> None:
     assert len(parse_criterion(text).exceptions) == allowances
+
+
+def test_a_second_bound_whose_words_are_only_a_comparator_bounds_the_same_measure() -> None:
+    from ingest.measures import find_quantities
+
+    for text in ("Body mass index above 25 and less than 40 kg/m2", "BMI above 25 kg/m2 and less than 40 kg/m2"):
+        bounds = [(m.measure, m.comparator.value, m.quantity.value) for m in find_quantities(text)]
+        assert bounds == [("bmi", ">", 25.0), ("bmi", "<", 40.0)], text

@@ -2560,3 +2560,12 @@ def test_a_requirement_that_names_only_the_condition_is_met_by_having_it(reasone
     # nor is the verdict given while another told fact is left unread
     told = reasoner.assess("I have AIDS. I work night shifts at a bakery. Can I join?", criteria[:1], {})
     assert told.decision is not Decision.ALLOWED, (told.findings, told.unmatched)
+
+
+def test_weight_and_height_are_read_against_a_bmi_limit(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 1, "Body mass index above 25 and less than 40 kg/m2")]
+    heavy = reasoner.assess("He is 68, weight 118 kg, height 170 cm. Does he meet the BMI requirement?", criteria, {})
+    assert heavy.decision is Decision.EXCLUDED, (heavy.findings, heavy.unmatched)
+    assert "40.8" in heavy.findings[0].reason
+    fits = reasoner.assess("I weigh 85 kg and I'm 175 cm tall. Is my BMI OK?", criteria, {})
+    assert fits.decision is Decision.ALLOWED, (fits.findings, fits.unmatched)

@@ -492,3 +492,13 @@ def test_what_the_asker_says_is_over(question: str, resolved: list[str]) -> None
 )
 def test_the_askers_own_facts_when_a_relative_would_join(question: str, others: list[str]) -> None:
     assert [quote(question, span) for span in parse_question(question).others] == others
+
+
+def test_a_body_mass_index_is_worked_out_from_weight_and_height() -> None:
+    derived = [m for m in parse_question("He weighs 118 kg and is 170 cm tall.").measurements if m.measure == "bmi"]
+    assert len(derived) == 1 and derived[0].quantity.unit == "kg/m2"
+    assert derived[0].quantity.value == pytest.approx(40.8, abs=0.05)
+    # the index the question states is not overridden, and one of the two alone gives none
+    stated = parse_question("My BMI is 31, I weigh 90 kg and I'm 170 cm tall.").measurements
+    assert [m.quantity.value for m in stated if m.measure == "bmi"] == [31.0]
+    assert not [m for m in parse_question("I weigh 90 kg.").measurements if m.measure == "bmi"]

@@ -133,6 +133,18 @@ def test_orders_and_authority_claims_are_refused_but_questions_are_answered(
 
 @pytest.mark.parametrize(
     "question",
+    [
+        "I run marathons and take no medicines. Could I have been one of the healthy people in the sleep study?",
+        "My BP is normal. Can my husband be in the control group?",
+    ],
+)
+def test_asking_to_be_one_of_a_studys_groups_is_an_eligibility_question(rules: IntentRules, question: str) -> None:
+    # the asking clause names a record field ("healthy people", "control group"), but it asks about membership
+    assert rules.classify(question).kind == "eligibility"
+
+
+@pytest.mark.parametrize(
+    "question",
     ["Is the kidney rule waived for people on dialysis?", "Would they mark me as a screen failure if my scan is late?"],
 )
 def test_questions_about_a_rule_or_a_record_are_not_orders(rules: IntentRules, question: str) -> None:
