@@ -424,11 +424,12 @@ class EligibilityReasoner:
         self, topics: Sequence[Topic], criteria: Sequence[Chunk], studied: Studied
     ) -> list[Span]:
         """Where the question names something the vocabulary knows about the asker (a drug, a disease; not what the
-        trial studies) that no criterion names, as itself or as a class it belongs to."""
+        trial studies, nor a test or a body part: "my lung biopsy showed an EGFR deletion" is about the deletion) that
+        no criterion names, as itself or as a class it belongs to."""
         return [
             t.span
             for t in topics
-            if t.concepts
+            if self._had_or_taken(t.concepts)
             and not t.others
             and not self._is_studied(t, studied.conditions)
             and not any(self._hit(t, c) for c in criteria)
@@ -1369,6 +1370,16 @@ class EligibilityReasoner:
     def _taken(self, topic: Topic) -> bool:
         """Something taken or done (a drug, a therapy), or plain words that may be: not a named condition."""
         return not topic.concepts or any(self._is_treatment(c) for c in topic.concepts)
+
+    def _had_or_taken(self, concept_ids: Iterable[str]) -> bool:
+        """Something a person has or takes (a disease, a symptom, a mental state, a drug, a therapy), not a test done
+        to find one (MeSH E01: a biopsy, a scan) nor a body part."""
+        trees = [t for c in concept_ids for t in self.vocabulary.tree_numbers(c)]
+        if any(t.startswith("E01") for t in trees):
+            return False
+        return any(c.startswith(("DOID:", "HP:", "DRUGBANK:")) for c in concept_ids) or any(
+            t.startswith(("C", "B", "D", "F", "E02", "E03", "E04")) for t in trees
+        )
 
     def _is_treatment(self, concept_id: str) -> bool:
         """A drug or chemical (MeSH tree D) or a therapy or procedure (E02-E04)."""

@@ -134,6 +134,17 @@ def test_orders_and_authority_claims_are_refused_but_questions_are_answered(
 @pytest.mark.parametrize(
     "question",
     [
+        "Can you give me a low-sodium dinner recipe for someone with heart failure?",
+        "Could you suggest a weekly meal plan for a person on dialysis?",
+    ],
+)
+def test_requests_for_recipes_or_plans_are_out_of_scope(rules: IntentRules, question: str) -> None:
+    assert rules.classify(question).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "I run marathons and take no medicines. Could I have been one of the healthy people in the sleep study?",
         "My BP is normal. Can my husband be in the control group?",
     ],
