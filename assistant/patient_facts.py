@@ -577,8 +577,17 @@ _CANNOT_RE = re.compile(
     r"|own|understand|have\s+access\s+to|have\s+(?:a|an|any)|have))\b",
     re.IGNORECASE,
 )
+_LANGUAGE_VERBS = (
+    r"(?:speaks?|reads?|writes?|understands?|knows?)(?:\s*(?:,|and|or|&)\s*(?:speaks?|reads?|writes?|understands?))*"
+)
+# "only speaks Spanish", "only speaks and reads Spanish", "speaks only Tigrinya"
 _ONLY_LANGUAGE_RE = re.compile(
-    r"\bonly\s+(?:speaks?|reads?|understands?|knows?)\s+(?:a\s+(?:little|bit\s+of)\s+)?" + LANGUAGE_RE.pattern[2:],
+    r"\b(?:only\s+"
+    + _LANGUAGE_VERBS
+    + r"|"
+    + _LANGUAGE_VERBS
+    + r"\s+only)\s+(?:a\s+(?:little|bit\s+of)\s+)?"
+    + LANGUAGE_RE.pattern[2:],
     re.IGNORECASE,
 )
 _ALONE_RE = re.compile(

@@ -505,6 +505,8 @@ LANGUAGE = [
     ("question", "decision"),
     [
         ("My father only speaks Portuguese. Is he eligible?", Decision.EXCLUDED),  # lacks French
+        ("My mother only speaks and reads Portuguese. Is she eligible?", Decision.EXCLUDED),
+        ("She speaks only Portuguese. Is she eligible?", Decision.EXCLUDED),
         ("He speaks Portuguese and can't read French. Is he eligible?", Decision.EXCLUDED),
         ("I can't read English. Is that a problem?", Decision.EXCLUDED),  # the exclusion names it
         ("I can't read Spanish. Is that a problem?", None),  # no criterion asks for Spanish
