@@ -376,11 +376,17 @@ class EligibilityReasoner:
                 asked_about.append(_tagged(finding, "concept"))
             elif finding is not None:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
-            elif not topic.negated and not topic.others and not (measured and self._names_nothing(topic)):
+            elif (
+                not topic.negated
+                and not topic.others
+                and not (measured and self._names_nothing(topic))
+                and not _refers_back(topic, question)
+            ):
                 # A relative's condition no criterion names does not matter. Plain words left over by a question
                 # whose values were decided ("... are liver and kidney function acceptable?") are how it asks.
                 # Something the asker says they lack ("no inhalers for 30 years") that no criterion names cannot
-                # decide: a criterion requiring it would name it.
+                # decide: a criterion requiring it would name it. "Is the positive skin test exclusionary?" names
+                # what was told.
                 assessment.unmatched.append(topic.surface)
         if assessment.unmatched or not all(f.path.startswith("record field") for f in assessment.findings):
             # "I'm allergic to yeast. Is that a problem for this vaccine?": the answer is about the yeast allergy;
@@ -1826,6 +1832,20 @@ def _bmi_bounded(facts: PatientFacts, criteria: Sequence[Chunk]) -> bool:
     return any(m.measure == "bmi" and m.measure_span is None for m in facts.measurements) and any(
         re.search(r"\b(?:BMI|body[\s-]+mass[\s-]+index)\b", c.text, re.IGNORECASE) for c in criteria
     )
+
+
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|that|this|those|these)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _refers_back(topic: Topic, question: str) -> bool:
+    """A thing named with a definite article in the asking clause after the question told its facts ("... a positive
+    PPD; the chest X-ray is normal. Is the positive skin test exclusionary?"): it names what was told, not a new
+    fact nothing reads."""
+    told_end = len(question) - len(shape_of(question).asked.lstrip())
+    if not told_end or topic.span.start < told_end:
+        return False
+    start = max(told_end, topic.span.start - 40)
+    return _DEFINITE_BEFORE.search(question, start, topic.span.start) is not None
 
 
 def _plain_topic(question: str, span: tuple[int, int]) -> Topic:

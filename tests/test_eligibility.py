@@ -2571,3 +2571,22 @@ def test_weight_and_height_are_read_against_a_bmi_limit(reasoner: EligibilityRea
     assert "40.8" in heavy.findings[0].reason
     fits = reasoner.assess("I weigh 85 kg and I'm 175 cm tall. Is my BMI OK?", criteria, {})
     assert fits.decision is Decision.ALLOWED, (fits.findings, fits.unmatched)
+
+
+def test_the_thing_the_asking_clause_refers_back_to_is_not_a_new_fact(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(
+            EXCLUSION,
+            4,
+            "Active tuberculosis. NOTE: Subjects with a positive PPD and a normal chest x-ray showing no evidence of "
+            "TB are eligible.",
+        )
+    ]
+    asked = "I have a positive PPD and my chest X-ray is normal. Is the positive skin test exclusionary?"
+    found = reasoner.assess(asked, criteria, {})
+    assert found.decision is Decision.CONDITIONS, (found.findings, found.unmatched)
+    # told as a fact of its own, a thing nothing reads still leaves the answer open
+    told = reasoner.assess(
+        "I have a positive PPD and my chest X-ray is normal. I also have gout. Can I join?", criteria, {}
+    )
+    assert told.decision is not Decision.CONDITIONS, (told.findings, told.unmatched)
