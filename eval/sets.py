@@ -166,9 +166,9 @@ SETS: dict[str, EvalSet] = {
     "unseen-dev13": _unseen_split(
         "dev13",
         # Written 2026-12-03 (eleventh session) like dev8-dev12, committed before the system was run on it
-        # (eval/data/unseen/DEV13.md): its first run, at the session's end, is a held-out reading.
-        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; held out until its first "
-        "reading",
+        # (eval/data/unseen/DEV13.md): read at 7e17ddf as held out, tuned on since.
+        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after its "
+        "first reading",
     ),
 }
 
