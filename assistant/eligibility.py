@@ -162,12 +162,15 @@ _REQUIREMENT_FRAME = frozenset(
         "patients",
         "subjects",
         "individuals",
-        "adults",
         "persons",
         "positive",
         "known",
         "must",
         "with",
+        "have",
+        "has",
+        "had",
+        "history",
     )
 )
 _NAMED_REQUIREMENT_REASON = "this is what the criterion requires; whether all of it is met, the question does not show"
@@ -1349,7 +1352,8 @@ class EligibilityReasoner:
         for word, start, _ in word_spans(text):
             if any(s.start <= start < s.end for s in spans):
                 continue
-            if word.isdigit() or not (word in STOPWORDS or word in self.scaffolding or word in _REQUIREMENT_FRAME):
+            # (not the question scaffolding: "women", "children", "adults over 60" narrow who is meant)
+            if word.isdigit() or not (word in STOPWORDS or word in _REQUIREMENT_FRAME):
                 return False
         return True
 

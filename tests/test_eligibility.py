@@ -2559,6 +2559,10 @@ def test_a_requirement_that_names_only_the_condition_is_met_by_having_it(reasone
     # a requirement with more to it (a kind, a test) is not shown by naming the condition
     found = reasoner.assess("I have lymphoma. Can I join?", criteria[1:], {})
     assert found.decision is Decision.UNDECIDED, found.findings
+    # who is meant narrows it too: "Women with breast cancer" is not met by a man saying he has breast cancer
+    women = [criterion(INCLUSION, 1, "Women with breast cancer.")]
+    man = reasoner.assess("I'm a man and I have breast cancer. Can I join?", women, {})
+    assert man.decision is not Decision.ALLOWED, man.findings
     # nor is the verdict given while another told fact is left unread
     told = reasoner.assess("I have AIDS. I work night shifts at a bakery. Can I join?", criteria[:1], {})
     assert told.decision is not Decision.ALLOWED, (told.findings, told.unmatched)
