@@ -21,7 +21,7 @@ from typing import Any
 
 from assistant.grounding import Span, word_spans
 from assistant.patient_facts import DERIVED_BMI_FROM, PatientFacts, parse_question
-from assistant.question_shape import STATES_SELF, STUDY_DESIGNATION, shape_of
+from assistant.question_shape import STATES_SELF, STUDY_DESIGNATION, asking_start, shape_of
 from assistant.text import STOPWORDS, stem
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
@@ -447,7 +447,7 @@ class EligibilityReasoner:
     def _unread_clauses(self, question: str, facts: PatientFacts, read: Sequence[tuple[int, int]]) -> list[str]:
         """Clauses of what the question tells (not the asking sentence) with two or more content words, none of them
         read: no value, age or time in them, and no topic a criterion named."""
-        told_end = len(question) - len(shape_of(question).asked.lstrip())
+        told_end = asking_start(question)
         unread = []
         for start, end in facts.clauses:
             if end > told_end or _overlaps((start, end), read) or facts.healthy_volunteer:
@@ -724,7 +724,7 @@ class EligibilityReasoner:
         before = question[start : topic.span.start]
         # "the cell therapy" in the asking clause is the study's; "The bone infection is in my heel bone", told, is
         # the asker's own
-        in_asking = topic.span.start >= len(question) - len(shape_of(question).asked.lstrip())
+        in_asking = topic.span.start >= asking_start(question)
         if not (
             _RECEIVING_BEFORE.search(before)
             or _AROUND_IT_BEFORE.search(before)
@@ -1845,7 +1845,7 @@ def _refers_back(topic: Topic, question: str) -> bool:
     """A thing named with a definite article in the asking clause after the question told its facts ("... a positive
     PPD; the chest X-ray is normal. Is the positive skin test exclusionary?"): it names what was told, not a new
     fact nothing reads."""
-    told_end = len(question) - len(shape_of(question).asked.lstrip())
+    told_end = asking_start(question)
     if not told_end or topic.span.start < told_end:
         return False
     start = max(told_end, topic.span.start - 40)
@@ -1874,7 +1874,7 @@ def _named_only(
     that, and the record does not speak of it: only a word it qualifies still counts ("a hernia operation" is an
     operation), not a word elsewhere ("glucosamine for my knee" is not about knees), nor one inside its name ("high
     blood pressure" says nothing about blood)."""
-    told_end = len(question) - len(shape_of(question).asked.lstrip())
+    told_end = asking_start(question)
     unnamed = [u for u in unnamed if u.start < told_end or not told_end]  # of the telling, as the words are
     spans = word_spans(question)
     qualified = {i + 1 for i, (_, start, end) in enumerate(spans) for u in unnamed if end == u.end}

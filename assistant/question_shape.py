@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Sentence ends, and a comma or semicolon before a clause that opens with an auxiliary verb ("I'm in Leeds, is there
 # a site near me?"): the asking clause starts there.
@@ -94,3 +95,10 @@ def shape_of(text: str) -> QuestionShape:
         told = f"{told} {asked[: cut.start()]}".strip()
         asked = asked[cut.end() :]
     return QuestionShape(told, asked)
+
+
+@lru_cache(maxsize=1024)
+def asking_start(text: str) -> int:
+    """Where in `text` the asking clause starts: everything before it is what the question tells (0 when it only
+    asks). Cached: the eligibility reasoner asks it once per topic."""
+    return len(text) - len(shape_of(text).asked.lstrip())
