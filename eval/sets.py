@@ -170,6 +170,13 @@ SETS: dict[str, EvalSet] = {
         about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after its "
         "first reading",
     ),
+    "unseen-dev14": _unseen_split(
+        "dev14",
+        # Written 2026-12-03 (twelfth session) like dev8-dev13, committed before the system was run on it
+        # (eval/data/unseen/DEV14.md): its first runs (session-start code and session-end code) are held-out readings.
+        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; held out until its "
+        "first reading",
+    ),
 }
 
 
