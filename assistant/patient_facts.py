@@ -766,7 +766,8 @@ def _hypothetical(text: str) -> list[Span]:
 
 _RESOLVED_RE = re.compile(
     r"\bno\s+(?:sign|signs|trace|evidence|recurrence|relapse|return)\b|\b(?:cancer|disease|tumou?r|symptom)[- ]free\b"
-    r"|\ball[- ]clear\b|\bcured\b|\bin\s+(?:complete\s+|full\s+)?remission\b|\bresolved\b|\bwent\s+away\b|\bhealed\b"
+    r"|\ball[- ]clear\b|\b(?:been|stayed|remained|kept)\s+(?:clear|free)\b|\bno\s+longer\s+(?:have|has)\b"
+    r"|\bcured\b|\bin\s+(?:complete\s+|full\s+)?remission\b|\bresolved\b|\bwent\s+away\b|\bhealed\b"
     r"|\b(?:has|have|had)(?:n't|\s+not)\s+(?:come|came)\s+back\b|\bnever\s+(?:came|come)\s+back\b"
     r"|\b(?:scans?|tests?|checks?|check-?ups?|follow-?ups?)\b[^.;!?\n]{0,30}?\b(?:clean|clear)\b",
     re.IGNORECASE,

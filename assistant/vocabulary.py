@@ -181,9 +181,6 @@ _MIN_DERIVED_STEM = 4
 _GENERIC_HEADS = frozenset(
     {"event", "disease", "disorder", "reaction", "condition", "illness", "episode", "complication", "history"}
 )
-_FUNCTION_WORDS = frozenset(
-    {"to", "or", "and", "of", "in", "on", "at", "for", "with", "from", "by", "as", "than", "that", "who", "which"}
-)
 
 
 _GOVERNING_LINK = re.compile(r"\s+(?:to|on)\s+", re.IGNORECASE)
@@ -669,7 +666,8 @@ class Vocabulary:
         names its condition only when no other noun follows it ("allergic to", "thromboembolic events"):
         "leukemic involvement" is about the involvement, not a leukemia."""
         head = key[: len(key) - len(word)]
-        adjective_ok = not following or following in _FUNCTION_WORDS or following in _GENERIC_HEADS
+        # "pregnant, but ...", "diabetic and ...": a function word after it is no noun the adjective could modify
+        adjective_ok = not following or following in STOPWORDS or following in _GENERIC_HEADS
         for form in derived_forms(word, adjectives=adjective_ok):
             ids = self._index.get(head + form)
             if ids:

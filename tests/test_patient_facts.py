@@ -465,6 +465,11 @@ def test_a_test_not_done_leaves_its_result_unknown() -> None:
             "Thyroid taken out 9 years ago and every scan since has been clean.",
             ["Thyroid taken out 9 years ago and every scan since has been clean"],
         ),
+        (
+            "I had a melanoma removed eight years ago and have been clear since. Is that a problem?",
+            ["I had a melanoma removed eight years ago and have been clear since"],
+        ),
+        ("I no longer have asthma. Can I join?", ["I no longer have asthma"]),
         # a past event is not said to be over ("I had a heart attack" may leave heart disease)
         ("I had a heart attack five years ago. Can I join?", []),
     ],

@@ -343,3 +343,11 @@ def test_joining_ontology_parents_makes_no_cycle() -> None:
     links = {(c.concept_id, p) for c in data.concepts.values() for p in c.parents}
     assert len(links & {("D2", "D3"), ("D3", "D2")}) == 1  # the first one joined, the reverse would be a cycle
     assert ("D3", "D1") not in links
+
+
+def test_an_adjective_before_a_function_word_names_its_condition() -> None:
+    vocabulary = Vocabulary.load()
+    for text in ("I could get pregnant, but I use an IUD.", "I could get pregnant but I use an IUD."):
+        assert [m.surface for m in vocabulary.mentions(text)][:1] == ["pregnant"], text
+    # before a noun it modifies, it does not ("leukemic involvement" is about the involvement)
+    assert not [m for m in vocabulary.mentions("leukemic involvement") if m.surface == "leukemic"]
