@@ -527,6 +527,12 @@ class EligibilityReasoner:
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), reason)
         # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
         prohibits = _prohibits(chunk, Span(*decided[0][1].span))
+        if not prohibits:
+            missed = next((c for r, c in decided if not r), None)
+            if missed is not None and _met_on_the_missed_side(measurement.quantity, missed, decided):
+                return Finding(
+                    measurement.surface, Decision.UNDECIDED, chunk, Span(*missed.span), _LIMITS_BY_CASE_REASON
+                )
         hit = (
             next(((r, c) for r, c in decided if r), decided[0])
             if prohibits
@@ -680,6 +686,7 @@ class EligibilityReasoner:
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
         # (Two mentions of one word share their concepts: neither refers back to the other; the first one stands.)
         found = [t for i, t in enumerate(found) if not any(_same_fact(u, t) for u in found[:i])]
+        found = [t for t in found if not _names_told_again(t, found, asking_start(question))]
         return [t for t in found if not any(self._narrower(u, t) for u in found if not u.concepts & t.concepts)]
 
     def _is_disease(self, concept_ids: Iterable[str]) -> bool:
@@ -1463,6 +1470,8 @@ class EligibilityReasoner:
         about_another = self._about_another_thing(span, chunk, question)
         if about_another is not None:
             return Decision.UNDECIDED, span, about_another
+        if _hedged_exclusion(span, chunk.text):
+            return Decision.UNDECIDED, span, _HEDGED_EXCLUSION_REASON
         window = _window_at(span, chunk.text, constraints)
         # "Prior Medication: Excluded within 4 weeks of study entry:" above the item sets its window; the quote is
         # the item's own text, so the mention stands for the window there.
@@ -1643,6 +1652,22 @@ _AFFECTS_STUDY = re.compile(
 def _affects_study(span: Span, text: str) -> bool:
     """After the mention, in its sentence: "... could affect the study"."""
     return _AFFECTS_STUDY.search(text, span.end, _sentence_end(text, span.end)) is not None
+
+
+# A consequence the criterion only allows for ("Patients with a positive PPD ... may be excluded, if in the opinion of
+# a consultant ..."): the record leaves the outcome open, so the mention's sentence gives no verdict either way.
+_HEDGED_EXCLUSION = re.compile(
+    # not "may not be enrolled": in rules that forbids ("If the participant is pregnant, she may not be enrolled")
+    r"\b(?:may|might|could)\s+(?:also\s+|still\s+)?be\s+(?:excluded|ineligible|disqualified)\b",
+    re.IGNORECASE,
+)
+_HEDGED_EXCLUSION_REASON = "the criterion says such cases may be excluded, which it leaves to the study team"
+
+
+def _hedged_exclusion(span: Span, text: str) -> bool:
+    """The mention's own sentence says only that it *may* exclude."""
+    start, end = _sentence_start(text, span.start), _sentence_end(text, span.end)
+    return _HEDGED_EXCLUSION.search(text, start, end) is not None
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -2309,6 +2334,18 @@ def _healthy_finding(chunk: Chunk) -> Finding:
 _FOR_SEX = re.compile(
     r"\W{0,3}(?:[a-zµ/%]+\s*)?(?:\b(?:in|for)\s+|(?<=\()\s*)(?P<sex>females?|women|males?|men)\b", re.IGNORECASE
 )
+# A line labelled with the sex its limits are for ("-  Males: LV ejection fraction >= 50% and septal wall thickness
+# between 12-18 mm").
+_SEX_LABEL = re.compile(r"[ \t]*(?:[-*•]\s*)?(?:(?:in|for)\s+)?(?P<sex>females?|women|males?|men)\s*:", re.IGNORECASE)
+_ITEM_MARK = re.compile(r"\n[ \t]*(?=[-*•])")
+
+
+def _item_start(text: str, position: int) -> int:
+    """Where the list item holding `position` starts: its bullet, over hard-wrapped lines; else its line."""
+    marks = [m.end() for m in _ITEM_MARK.finditer(text, 0, position)]
+    return marks[-1] if marks else text.rfind("\n", 0, position) + 1
+
+
 _SEX_OF_WORD = {
     "female": "female",
     "females": "female",
@@ -2319,10 +2356,32 @@ _SEX_OF_WORD = {
 }
 
 
+_LIMITS_BY_CASE_REASON = (
+    "the criterion sets more than one limit on this measure, for different cases or as alternatives; yours meets one "
+    "of them, so which applies decides"
+)
+_UPPER_LIMITS = frozenset({Comparator.LT, Comparator.LE, Comparator.RANGE, Comparator.EQ})
+_LOWER_LIMITS = frozenset({Comparator.GT, Comparator.GE, Comparator.RANGE, Comparator.EQ})
+
+
+def _met_on_the_missed_side(value: Quantity, missed: Any, decided: Sequence[tuple[bool | None, Any]]) -> bool:
+    """The value misses one limit of a requirement yet meets another limit of the same measure on the same side
+    ("PSA less than 4 ng/ml or in between 4-10 ng/ml with free PSA above 25%"; ">1000 mg/g for patients without
+    previous ACE inhibitor ... and >500 mg/g for patients with"): the limits are alternatives or are each for a
+    kind of patient, not one range. A lower and an upper limit that the value meets and misses ("age 18 or over",
+    "no older than 65") make one range, which the missed side decides."""
+    too_high = missed.comparison.comparator in (Comparator.LT, Comparator.LE) or (
+        missed.comparison.comparator in (Comparator.RANGE, Comparator.EQ)
+        and value.value > missed.comparison.value.value
+    )
+    same_side = _UPPER_LIMITS if too_high else _LOWER_LIMITS
+    return any(met and bound.comparison.comparator in same_side for met, bound in decided)
+
+
 def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> bool | None:
     """`compare`, for a bound that may apply to one sex only: the other sex's bound says nothing (True when
     the value is outside an exclusion is wrong there, so it reads as not applying: None)."""
-    for_sex = _FOR_SEX.match(text, bound.span[1])
+    for_sex = _FOR_SEX.match(text, bound.span[1]) or _SEX_LABEL.match(text, _item_start(text, bound.span[0]))
     if for_sex is not None and _SEX_OF_WORD[for_sex.group("sex").lower()] != sex:
         return None
     return compare(_in_bound_unit(value, bound.comparison.value), bound.comparison)
@@ -2738,6 +2797,14 @@ def _allows_past_exposure(finding: Finding) -> bool:
     return _PAST_EXPOSURE.search(before) is not None and not _CONCURRENT.search(before)
 
 
+def _names_told_again(topic: Topic, topics: Sequence[Topic], told_end: int) -> bool:
+    """The asking clause names again a thing the question told ("I could get pregnant ... Does the pregnancy rule keep
+    me out?"): it points at the told fact, whose telling (planned, negated, someone else's) is what counts."""
+    if not told_end or topic.span.start < told_end or not topic.concepts:
+        return False
+    return any(told.span.end <= told_end and told.concepts & topic.concepts for told in topics)
+
+
 def _same_fact(first: Topic, second: Topic) -> bool:
     """Two mentions of the same thing, said the same way (not one negated, one someone else's, one planned)."""
     return (first.concepts, first.negated, first.others, first.hypothetical, first.aside) == (
@@ -2822,8 +2889,19 @@ def _measurements(facts: PatientFacts) -> list[_Measured]:
             m.measure, _as_range(m.quantity, m.comparator), m.span, facts.text[m.span[0] : m.span[1]], m.measure_span
         )
         for m in facts.measurements
-        if m.measure != "age"
+        if m.measure != "age" and not _asks_of_told_measure(m, facts)
     ]
+
+
+def _asks_of_told_measure(measurement: Any, facts: PatientFacts) -> bool:
+    """A bound in the asking clause on a measure the question told a value of ("My PSA is 6.2 ... Is a PSA over 4 a
+    problem?"): it names the rule the asker wonders about; the told value is the fact."""
+    told_end = asking_start(facts.text)
+    if measurement.comparator is Comparator.EQ or not told_end or measurement.span[0] < told_end:
+        return False
+    return any(
+        same_measure(told.measure, measurement.measure) and told.span[1] <= told_end for told in facts.measurements
+    )
 
 
 def _as_range(quantity: Quantity, comparator: Comparator) -> Quantity:

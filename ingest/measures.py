@@ -948,8 +948,15 @@ def find_quantities(text: str) -> list[QuantityMention]:
 
 
 # "> 155 U/L for females and > 185 U/L for males", "< 20 or > 50": a bound joined to the previous one by and/or
-# (with a "for ..." or "in ..." qualifier between at most) bounds the same measure.
-_COORDINATION_RE = re.compile(r"[^.;:\n\d]{0,30}?\b(?:and|or)\b[^.;:\n\d]{0,6}$", re.IGNORECASE)
+# (with a "for ..." or "in ..." qualifier between at most) bounds the same measure. So does a range opened after
+# the conjunction ("less than 4 ng/ml or in between 4-10 ng/ml"), and a bound after a longer "for <whom> ..." clause
+# (">1000 mg/g for the patients without previous ACE inhibitor and ARB therapy and >500 mg/g for ...").
+_COORDINATION_RE = re.compile(
+    r"(?:[^.;:\n\d]{0,30}?|\S{0,4}\s+for\s+(?:the\s+)?(?:patients|subjects|participants|those|people|persons"
+    r"|individuals|women|men|males|females|children|adults)\b[^.;:\n\d]{0,90}?)"
+    r"\b(?:and|or)\b(?:\s+(?:in\s+)?between|\s+from)?[^.;:\n\d]{0,6}$",
+    re.IGNORECASE,
+)
 
 
 # "Body mass index above 25 and less than 40 kg/m2": the second bound's own words are only a comparator.

@@ -766,3 +766,22 @@ def test_a_second_bound_whose_words_are_only_a_comparator_bounds_the_same_measur
     for text in ("Body mass index above 25 and less than 40 kg/m2", "BMI above 25 kg/m2 and less than 40 kg/m2"):
         bounds = [(m.measure, m.comparator.value, m.quantity.value) for m in find_quantities(text)]
         assert bounds == [("bmi", ">", 25.0), ("bmi", "<", 40.0)], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serum PSA level less than 4ng/ml or in between 4-10 ng/ml with percent free PSA above 25%",
+        "Urinary albumin to creatinine ratio >1000mg/g for the patients without previous ACE inhibitor and ARB therapy "
+        "and >500mg/g for the patients with previous ACE inhibitor or ARB therapy",
+    ],
+)
+def test_a_second_limit_after_and_or_bounds_the_same_measure(text: str) -> None:
+    first, second = find_quantities(text)[:2]
+    assert second.measure == first.measure != measures.UNKNOWN_MEASURE, (first, second)
+
+
+def test_a_number_of_another_clause_does_not_take_the_previous_measure() -> None:
+    # the "for ..." clause must name who the limit is for; any words then "and" do not join
+    found = find_quantities("Creatinine < 1.5 mg/dL for the whole duration of the trial and 3 mg/dL")
+    assert [m.measure for m in found][-1] != "creatinine"

@@ -2594,3 +2594,79 @@ def test_the_thing_the_asking_clause_refers_back_to_is_not_a_new_fact(reasoner: 
         "I have a positive PPD and my chest X-ray is normal. I also have gout. Can I join?", criteria, {}
     )
     assert told.decision is not Decision.CONDITIONS, (told.findings, told.unmatched)
+
+
+def test_a_criterion_that_says_only_may_be_excluded_gives_no_verdict(reasoner: EligibilityReasoner) -> None:
+    hedged = [
+        criterion(
+            INCLUSION,
+            10,
+            "No patients with acute infections. Patients with a positive PPD who have not received antituberculous "
+            "therapy may\nbe excluded, if in the opinion of an infectious consultant, IL-10 treatment is "
+            "contraindicated.",
+        )
+    ]
+    found = reasoner.assess("She has a positive PPD and never had TB treatment. Can she join?", hedged, {})
+    assert found.decision is Decision.UNDECIDED, found.findings
+    assert "may be excluded" in found.findings[0].reason
+    # the hedge is the mention's own sentence's: another sentence's "may be excluded" does not soften this one
+    firm = [criterion(EXCLUSION, 1, "Hepatitis. Patients with asthma may be excluded.")]
+    assert reasoner.assess("I have hepatitis. Can I join?", firm, {}).decision is Decision.EXCLUDED
+    # "may not be enrolled" forbids
+    forbids = [criterion(EXCLUSION, 1, "If the participant is pregnant, she may not be enrolled on this study.")]
+    assert reasoner.assess("I am pregnant. Can I join?", forbids, {}).decision is Decision.EXCLUDED
+
+
+def test_the_asking_clause_naming_a_told_thing_again_keeps_how_it_was_told(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(EXCLUSION, 5, "Females who are pregnant, nursing, or not using a reliable method of birth control.")
+    ]
+    asked = "I'm 30 and could get pregnant, but I have a copper IUD. Does the pregnancy rule keep me out?"
+    found = reasoner.assess(asked, criteria, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings
+    # said as a fact, the same wording still excludes
+    told = reasoner.assess("I am pregnant. Does the pregnancy rule keep me out?", criteria, {})
+    assert told.decision is Decision.EXCLUDED, told.findings
+
+
+def test_a_value_meeting_one_of_two_limits_on_the_same_side_gives_no_verdict(reasoner: EligibilityReasoner) -> None:
+    alternatives = [
+        criterion(
+            INCLUSION, 2, "Serum PSA level less than 4ng/ml or in between 4-10 ng/ml with percent free PSA above 25%"
+        )
+    ]
+    found = reasoner.assess(
+        "My PSA is 6.2 and the free PSA came back at 30%. Is a PSA over 4 a problem?", alternatives, {}
+    )
+    assert found.decision is not Decision.EXCLUDED, found.findings
+    # missing every limit still excludes
+    assert reasoner.assess("My PSA is 12. Can I join?", alternatives, {}).decision is Decision.EXCLUDED
+    by_group = [
+        criterion(
+            INCLUSION,
+            4,
+            "Urinary albumin to creatinine ratio >1000mg/g for the patients without previous ACE inhibitor and ARB "
+            "therapy and >500mg/g for the patients with previous ACE inhibitor or ARB therapy",
+        )
+    ]
+    found = reasoner.assess("His urine albumin to creatinine ratio is 720 mg/g. Can he join?", by_group, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings
+    # a lower and an upper limit make one range: the missed side decides
+    ranged = [criterion(INCLUSION, 1, "Hemoglobin >= 9 g/dL and <= 11 g/dL")]
+    assert reasoner.assess("My hemoglobin is 12 g/dL. Can I join?", ranged, {}).decision is Decision.EXCLUDED
+
+
+def test_a_list_item_labelled_with_a_sex_bounds_only_that_sex(reasoner: EligibilityReasoner) -> None:
+    echo = [
+        criterion(
+            INCLUSION,
+            6,
+            "Echocardiogram results of:\n    -  Females: Left ventricular (LV) ejection fraction greater than or equal "
+            "to 50% and\n       septal wall thickness between 11-17 mm; and,\n    -  Males: LV ejection fraction "
+            "greater than or equal to 50% and septal wall thickness between 12-18 mm",
+        )
+    ]
+    male = reasoner.assess("Male patient, septal wall thickness 11.5 mm. Does he pass the echo criterion?", echo, {})
+    assert male.decision is Decision.EXCLUDED, male.findings
+    female = reasoner.assess("She is a woman with septal wall thickness 11.5 mm. Does she pass?", echo, {})
+    assert female.decision is not Decision.EXCLUDED, female.findings
