@@ -22,6 +22,7 @@ from typing import Any
 from assistant.grounding import Span, word_spans
 from assistant.patient_facts import DERIVED_BMI_FROM, PatientFacts, parse_question
 from assistant.question_shape import STATES_SELF, STUDY_DESIGNATION, asking_start, shape_of
+from assistant.routes import other_route, routes_in, routes_near
 from assistant.text import STOPWORDS, stem
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
@@ -123,6 +124,18 @@ _CRITERION_TERM_AFTER = re.compile(
     r"|mean|means|want|wants|require|requires|ask\s+for|asks\s+for|list|lists|mention|mentions|rule\s+out|rules\s+out)\b",
     re.IGNORECASE,
 )
+# "Does that count as a neuroleptic?", "Would it be considered an immunosuppressant?": the criterion's word, asked
+# about the thing told.
+_COUNTS_AS_BEFORE = re.compile(
+    r"\b(?:counts?|counted|considered|classed|classified|qualif(?:y|ies))\s+as\s+(?:an?\s+|the\s+)?$", re.IGNORECASE
+)
+# "the blood sugar requirement", "the pregnancy rule": a criterion named by its topic.
+_NAMES_A_CRITERION_AFTER = re.compile(
+    r"\s+(?:requirements?|criteri(?:on|a)|rules?|limits?|cut-?offs?|thresholds?|restrictions?|exclusions?)\b"
+    r"(?!\s+(?:me|him|her|them|us|you|out|my|his|their)\b)",  # "Does the mixed infection rule me out?": a verb
+    re.IGNORECASE,
+)
+_CRITERION_NAMED_REASON = "the question names the criterion it asks about, not a fact; the criterion is quoted"
 _TREATMENT_NAMED_REASON = "the question names a treatment for it, not whether you have it; the criterion is quoted"
 # A disease named as what something prevents: "Bactrim to prevent PCP", "vaccinated against measles", "malaria
 # prophylaxis".
@@ -262,6 +275,7 @@ class Topic:
     aside: str = ""  # why the mention is not a fact the criterion can decide, when the question names it only so
     offered: bool = False  # one of the study's own treatments ("Antiretrovirals other than study drugs" spare it)
     qualifiers: tuple[str, ...] = ()  # words right before the mention the vocabulary did not take in ("live" vaccines)
+    routes: frozenset[str] = frozenset()  # how the question says it is given ("oral ganciclovir", "a flu shot")
 
 
 @dataclass(frozen=True)
@@ -375,7 +389,7 @@ class EligibilityReasoner:
         for topic, finding in found:
             if finding is not None and _number_decided_elsewhere(finding, measured):
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
-            if finding is not None and topic.aside == _STUDY_TREATMENT_REASON:
+            if finding is not None and topic.aside in (_STUDY_TREATMENT_REASON, _CRITERION_NAMED_REASON):
                 asked_about.append(_tagged(finding, "concept"))
             elif finding is not None:
                 assessment.findings.append(_tagged(finding, "concept" if topic.concepts else "question words"))
@@ -402,6 +416,7 @@ class EligibilityReasoner:
         if _ASKS_MEMBERSHIP.search(question):
             _membership_asked(assessment)
         _weigh_groups(assessment, criteria, question)
+        _weigh_alternatives(assessment, criteria)
         _set_aside_background(assessment, question)
         if not assessment.findings:
             unnamed = self._concepts_no_criterion_names(named_topics, criteria, studied)
@@ -494,6 +509,7 @@ class EligibilityReasoner:
         findings = [
             f for f in (self._measured_by(measurement, chunk, question, sex) for chunk in criteria) if f is not None
         ]
+        findings = _requirements_as_alternatives(findings, measurement.quantity)
         decided = {f.chunk.chunk_id for f in findings if f.decision is not Decision.UNDECIDED}
         for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
             chosen = next((f for f in findings if f.decision is decision), None)
@@ -662,8 +678,12 @@ class EligibilityReasoner:
             elif _prevented(question, mention.start, mention.end):
                 # "Bactrim to prevent PCP": what is prevented, whatever the vocabulary reads the word as
                 aside = _PREVENTED_NAMED_REASON
-            elif _CRITERION_TERM_AFTER.match(question, mention.end):
+            elif _CRITERION_TERM_AFTER.match(question, mention.end) or _COUNTS_AS_BEFORE.search(
+                question, max(0, mention.start - 30), mention.start
+            ):
                 aside = _TERM_ASKED_REASON  # "Is that the arrhythmia they mean?": the criterion's word, asked about
+            elif mention.start >= asking_start(question) and _NAMES_A_CRITERION_AFTER.match(question, mention.end):
+                aside = _CRITERION_NAMED_REASON  # "Does the pregnancy rule keep me out?": which criterion, not a fact
             covered.append(span)
             words = tuple(w for w, _, _ in word_spans(mention.surface))
             negated_here = _overlaps(span, negated)
@@ -681,6 +701,7 @@ class EligibilityReasoner:
                     _overlaps(span, facts.hypothetical),
                     aside,
                     qualifiers=qualifiers,
+                    routes=routes_near(question, mention.start, mention.end),
                 )
             )
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
@@ -1036,7 +1057,7 @@ class EligibilityReasoner:
         )
         if (
             chunk.section != EXCLUSION
-            and not _requires_absence(constraints)
+            and not _requires_absence(constraints, span)
             and not _in_negated_item(span, chunk.text)
             and not required_without
         ):
@@ -1109,7 +1130,11 @@ class EligibilityReasoner:
         if not inside and any(_inside_exception(s, constraints) for s in hit.spans):
             return False
         if not inside:
-            return _exception_names(topic, hit.chunk, constraints) or self._condition_met(topic, hit, question, facts)
+            return (
+                _exception_names(topic, hit.chunk, constraints)
+                or _route_excepted(topic, hit, constraints)
+                or self._condition_met(topic, hit, question, facts)
+            )
         if len(inside) == len(hit.spans):
             return True
         if _whole_topic_only_inside(topic, hit, constraints):
@@ -1326,6 +1351,9 @@ class EligibilityReasoner:
                 # "CD4 count >= 300 cells/ml within 30 days prior to study entry" for a count three months old: the
                 # window says when the value must be measured; an older value says nothing of a new test.
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), _STALE_VALUE_REASON)
+            if inside is False and self._is_test(topic.concepts):
+                # "an EKG within the past 12 months" and one 18 months ago: the test is done again at screening
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), _RECENT_TEST_REASON)
             if inside is not None:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
                 reason = "within the criterion's time limits" if inside else _OUTSIDE_REQUIRED_TIME_REASON
@@ -1388,6 +1416,10 @@ class EligibilityReasoner:
         """Something taken or done (a drug, a therapy), or plain words that may be: not a named condition."""
         return not topic.concepts or any(self._is_treatment(c) for c in topic.concepts)
 
+    def _is_test(self, concept_ids: Iterable[str]) -> bool:
+        """A diagnostic test or examination (MeSH E01: an EKG, a scan, a biopsy)."""
+        return any(t.startswith("E01") for c in concept_ids for t in self.vocabulary.tree_numbers(c))
+
     def _had_or_taken(self, concept_ids: Iterable[str]) -> bool:
         """Something a person has or takes (a disease, a symptom, a mental state, a drug, a therapy), not a test done
         to find one (MeSH E01: a biopsy, a scan) nor a body part."""
@@ -1415,8 +1447,9 @@ class EligibilityReasoner:
         partner = _combined_partner(chunk.text, span)
         own = [w for w, _, _ in word_spans(chunk.text[span.start : span.end])]
         distinct = " ".join(w for w, _, _ in word_spans(partner) if not any(same_word(w, o) for o in own))
-        if distinct and not self._names_head(distinct, question):
-            # "brain parenchymal metastasis combined with meningeal metastasis": the exclusion needs both.
+        if distinct and not self._names_head(distinct, _affirmed(question)):
+            # "brain parenchymal metastasis combined with meningeal metastasis": the exclusion needs both; told
+            # absent ("I don't take fluconazole"), the pair is not the asker's.
             return f"the criterion needs it together with {partner}; the question does not say"
         caused = _CAUSE_BEFORE.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
         if caused is not None:
@@ -1472,6 +1505,14 @@ class EligibilityReasoner:
             return Decision.UNDECIDED, span, about_another
         if _hedged_exclusion(span, chunk.text):
             return Decision.UNDECIDED, span, _HEDGED_EXCLUSION_REASON
+        if _PART_OF_STUDY.search(
+            chunk.text, _sentence_start(chunk.text, span.start), _sentence_end(chunk.text, span.end)
+        ):
+            # "Women who are pregnant will be excluded from participating in the apheresis component"
+            return Decision.UNDECIDED, span, _PART_OF_STUDY_REASON
+        if other_route(topic.routes, chunk.text, span.start, span.end):
+            # "Ganciclovir implant in the eye" for "oral ganciclovir", "systemic corticosteroids" for an inhaler
+            return Decision.ALLOWED, span, _OTHER_ROUTE_REASON
         window = _window_at(span, chunk.text, constraints)
         # "Prior Medication: Excluded within 4 weeks of study entry:" above the item sets its window; the quote is
         # the item's own text, so the mention stands for the window there.
@@ -1501,8 +1542,12 @@ class EligibilityReasoner:
             # may mean current treatment or any ever; it does not say.
             return Decision.UNDECIDED, span, "the criterion does not say whether past use counts, and you stopped it"
         now_only = chunk.heading and _CONCURRENT.search(chunk.heading) and not _PAST_MARKER.search(chunk.heading)
-        if now_only and (_elapsed_for(facts, topic.span) or 0) > 0:  # not "PRIOR CONCURRENT THERAPY:" (PDQ)
-            # Under "Concurrent Medication: Excluded:", "I took it 4 weeks ago" does not say whether it still is.
+        past = (_elapsed_for(facts, topic.span) or 0) > 0 or _told_in_the_past(question, topic.span)
+        sentence = chunk.text[_sentence_start(chunk.text, span.start) : _sentence_end(chunk.text, span.end)]
+        now_only = now_only or (_DURING_STUDY.search(sentence) and not _PAST_MARKER.search(sentence))
+        if now_only and past:  # not "PRIOR CONCURRENT THERAPY:" (PDQ)
+            # Under "Concurrent Medication: Excluded:", "I took it 4 weeks ago" or "he was already treated with it"
+            # does not say whether it still is.
             return Decision.UNDECIDED, span, "the criterion is about what is taken now; the question tells the past"
         clause = _clause_of(span, chunk.text)
         if _has_quantity(constraints, clause, span) and not _repeats_bounds(chunk.text, clause, span, question):
@@ -1661,6 +1706,17 @@ _HEDGED_EXCLUSION = re.compile(
     r"\b(?:may|might|could)\s+(?:also\s+|still\s+)?be\s+(?:excluded|ineligible|disqualified)\b",
     re.IGNORECASE,
 )
+# An exclusion from one part of the study, not from the study.
+_PART_OF_STUDY = re.compile(
+    r"\bexclud(?:ed|es)\s+from\s+(?:participating\s+in\s+|participation\s+in\s+|taking\s+part\s+in\s+)?(?:the\s+|this\s+)?"
+    r"(?:[\w-]+\s+){0,4}?(?:component|portion|part|phase|arm|sub-?study|procedure|sub-?group|visit)s?\b",
+    re.IGNORECASE,
+)
+_PART_OF_STUDY_REASON = "the criterion keeps such cases out of one part of the study, not all of it; the team can say"
+_RECENT_TEST_REASON = (
+    "the criterion wants a recent one; an older one does not keep you out, the study would do it again at screening"
+)
+_OTHER_ROUTE_REASON = "the criterion names it given another way than yours"
 _HEDGED_EXCLUSION_REASON = "the criterion says such cases may be excluded, which it leaves to the study team"
 
 
@@ -1700,10 +1756,12 @@ _WILLING_TO_START = re.compile(
 )
 _ANTI_BEFORE = re.compile(r"\banti-?\s?$", re.IGNORECASE)
 # The same relation with the head after the topic, coordinated topics allowed ("alcohol or drug abuse").
+# "calcium, or soy supplements": a supplement of it, not any intake ("a multivitamin that has some calcium").
 _HEAD_AFTER = re.compile(
-    r"(?:\s+(?:or|and|and/or)\s+[^\W\d_][\w'-]*){0,2}\s+(?P<head>abuse|misuse|dependence|dependency|addiction"
+    r"(?:\s*,\s*(?:(?:or|and|and/or)\s+)?[^\W\d_][\w'-]*|\s+(?:or|and|and/or)\s+[^\W\d_][\w'-]*){0,3}"
+    r"\s+(?P<head>abuse|misuse|dependence|dependency|addiction"
     r"|use\s+disorders?|overdose|poisoning|toxicity|withdrawal|hypersensitivity|allergy|allergies|intolerance"
-    r"|contraindications?)\b",
+    r"|contraindications?|supplements?|supplementation)\b",
     re.IGNORECASE,
 )
 # The mention as the cause of what the criterion is about ("immune suppression resulting from steroid therapy",
@@ -2082,13 +2140,29 @@ _COMBINED_AFTER = re.compile(r"[ \t\n]+" + _COMBINED + r"[ \t\n]+((?:[^\W\d_][\w
 _COMBINED_BEFORE = re.compile(r"((?:[^\W\d_][\w'-]*[ \t\n]+){1,4})" + _COMBINED + r"[ \t\n]+$", re.IGNORECASE)
 
 
+# "Combination use of ethambutol and fluconazole", "combined use of X with Y": the pair, not either alone. (Not
+# "concomitant use of X and Y", which lists what may not be taken with the study drug.)
+_COMBINATION_OF = re.compile(
+    r"\b(?:combination\s+(?:use\s+|therapy\s+|treatment\s+)?|combined\s+(?:use|therapy|treatment)\s+)of\s+"
+    r"(?P<first>(?:[^\W\d_][\w'-]*\s+){0,2}?[^\W\d_][\w'-]*)\s+(?:and|with|plus)\s+"
+    r"(?P<second>(?:[^\W\d_][\w'-]*)(?:\s+(?!and\b|or\b)[^\W\d_][\w'-]*){0,2})",
+    re.IGNORECASE,
+)
+
+
 def _combined_partner(text: str, span: Span) -> str:
     """What the mention must come with ("X combined with Y", "Y accompanied by X"), else ""."""
     after = _COMBINED_AFTER.match(text, span.end)
     if after is not None:
         return _AFTER_BREAK.split(after.group(1))[0].strip()
     before = _COMBINED_BEFORE.search(text, max(0, span.start - 80), span.start)
-    return before.group(1).strip() if before is not None else ""
+    if before is not None:
+        return before.group(1).strip()
+    for pair in _COMBINATION_OF.finditer(text, max(0, span.start - 120), min(len(text), span.end + 120)):
+        for own, other in (("first", "second"), ("second", "first")):
+            if pair.start(own) <= span.start and span.end <= pair.end(own):
+                return pair.group(other)
+    return ""
 
 
 # A list item that says what may be taken or done ("Allowed:" above it, "Permitted medications ..." opening it).
@@ -2376,6 +2450,33 @@ def _met_on_the_missed_side(value: Quantity, missed: Any, decided: Sequence[tupl
     )
     same_side = _UPPER_LIMITS if too_high else _LOWER_LIMITS
     return any(met and bound.comparison.comparator in same_side for met, bound in decided)
+
+
+def _requirements_as_alternatives(findings: list[Finding], value: Quantity) -> list[Finding]:
+    """Two inclusion criteria bound the measure, and the value misses one while meeting the other on the same side
+    ("Impaired Fasting Glucose (100-125mg/dl)" and "Early onset diabetic ... (glucose >200mg/dl)"): no one can meet
+    both, so they are alternatives, and the missed one decides nothing."""
+    met = [
+        bound
+        for f in findings
+        if f.decision is Decision.ALLOWED and f.chunk.section == INCLUSION
+        for bound in _bounds_at(f)
+    ]
+    if not met:
+        return findings
+    return [
+        replace(f, decision=Decision.UNDECIDED, reason=_LIMITS_BY_CASE_REASON)
+        if f.decision is Decision.EXCLUDED
+        and f.chunk.section == INCLUSION
+        and any(_met_on_the_missed_side(value, missed, [(True, b) for b in met]) for missed in _bounds_at(f))
+        else f
+        for f in findings
+    ]
+
+
+def _bounds_at(finding: Finding) -> list[Any]:
+    """The criterion's bounds the finding quotes."""
+    return [c for c in constraints_of(finding.chunk.text).comparisons if Span(*c.span) == finding.span]
 
 
 def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> bool | None:
@@ -2822,6 +2923,41 @@ def _allowance_condition(bound: Span, text: str) -> bool:
     return _CONDITIONAL_ENTRY.search(text, start, end) is not None
 
 
+# A lead-in that makes the items under it alternatives: "Presence of at least one of the following metabolic
+# abnormalities:", "Any of the following:", "One or more of:".
+_ALTERNATIVES_HEADING = re.compile(
+    r"\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|any(?:\s+one)?|either|one|1)\s+(?:\w+\s+){0,1}?of\b(?!\s+(?:us|them))",
+    re.IGNORECASE,
+)
+_ONE_OF_ALTERNATIVES_REASON = (
+    "this requirement is one of several the record offers as alternatives; another of them may be met"
+)
+
+
+def _weigh_alternatives(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
+    """A requirement missed under a lead-in that asks for one of the items below it excludes only when every item
+    under that lead-in is missed."""
+    missed = {
+        f.chunk.chunk_id
+        for f in assessment.findings
+        if f.decision is Decision.EXCLUDED and f.chunk.section == INCLUSION
+    }
+
+    def open_sibling(chunk: Chunk) -> bool:
+        return any(c.heading == chunk.heading and c.section == INCLUSION and c.chunk_id not in missed for c in criteria)
+
+    assessment.findings[:] = [
+        replace(f, decision=Decision.UNDECIDED, reason=_ONE_OF_ALTERNATIVES_REASON)
+        if f.decision is Decision.EXCLUDED
+        and f.chunk.section == INCLUSION
+        and f.chunk.heading
+        and _ALTERNATIVES_HEADING.search(f.chunk.heading)
+        and open_sibling(f.chunk)
+        else f
+        for f in assessment.findings
+    ]
+
+
 def _shut_allowances(assessment: Assessment) -> None:
     """A fact the exclusion catches and lets in only on its conditions ("antidiabetic medications ... If the HbA1c is
     <11%, patients may be enrolled"), and a value that misses those conditions: the allowance is shut, so excluded."""
@@ -2951,6 +3087,29 @@ _STOPPED = re.compile(
 _PAST_MARKER = re.compile(
     r"\b(?:previous(?:ly)?|prior|past|history|ever|former(?:ly)?|received|receipt|had|taken|used|undergone|exposure"
     r"|within|since|before|last|preceding|recent(?:ly)?)\b",
+    re.IGNORECASE,
+)
+# "He was already treated with pyrimethamine", "I took Bactrim for a year", "she had tried it": told as past, in a
+# clause that does not also say it goes on ("... and still takes it").
+_PAST_TREATMENT = re.compile(
+    r"\b(?:was|were|had\s+been)\s+(?:already\s+|previously\s+|once\s+)?(?:treated|given|put)\b"
+    r"|\b(?:took|tried|used\s+to\s+take|had\s+(?:taken|tried|received|used))\b",
+    re.IGNORECASE,
+)
+_STILL = re.compile(r"\b(?:still|now|currently|continue[sd]?|ongoing|at\s+present)\b", re.IGNORECASE)
+
+
+def _told_in_the_past(question: str, topic: Span) -> bool:
+    start = max(question.rfind(mark, 0, topic.start) for mark in ".;!?") + 1
+    ends = [e for e in (question.find(mark, topic.end) for mark in ".;!?") if e >= 0]
+    clause = question[start : min(ends, default=len(question))]
+    return _PAST_TREATMENT.search(clause) is not None and _STILL.search(clause) is None
+
+
+# "during the acute therapy phase of the trial", "concomitant use of", "while on study": what is taken with the study.
+_DURING_STUDY = re.compile(
+    r"\b(?:during|while\s+on|throughout)\s+(?:the\s+)?(?:[\w-]+\s+){0,5}?(?:study|trial|protocol)\b"
+    r"|\b(?:concurrent|concomitant)\b",
     re.IGNORECASE,
 )
 _TOLD_AS_NOW = re.compile(r"\b(?:now|currently|at\s+present|at\s+the\s+moment|these\s+days)\b", re.IGNORECASE)
@@ -3611,9 +3770,36 @@ _CLASS_LETTERS = re.compile(
 _ASKED_CLASS = re.compile(r"(?:\b(?i:class|stage|grade|type|category)\s+|[a-z]-?(?i:pugh)\s+)([A-E])\b")
 
 
-def _requires_absence(constraints: CriterionConstraints) -> bool:
-    """ "No prior X", or a prohibition anywhere in it ("Concurrent herceptin is not allowed")."""
-    return constraints.negated_requirement or _PROHIBITED.search(constraints.text) is not None
+def _route_excepted(topic: Topic, hit: _TopicHit, constraints: CriterionConstraints) -> bool:
+    """An exception carved from the mention names the way the asker takes it ("Ganciclovir other than oral." for
+    "oral ganciclovir capsules")."""
+    for clause in constraints.exceptions:
+        carved = clause.carves_from
+        if carved is None or not any(_within(s, Span(*carved)) for s in hit.spans):
+            continue
+        if topic.routes & routes_in(hit.chunk.text[clause.span[0] : clause.span[1]]):
+            return True
+    return False
+
+
+def _requires_absence(constraints: CriterionConstraints, span: Span | None = None) -> bool:
+    """ "No prior X", or a prohibition in it ("Concurrent herceptin is not allowed"): anywhere in it, or, for a
+    mention, in the list item holding it (a criterion printed with numbered groups, one of which says "Women who are
+    pregnant will be excluded", prohibits nothing of the other groups)."""
+    if constraints.negated_requirement:
+        return True
+    item = _list_item(span, constraints.text) if span is not None else Span(0, len(constraints.text))
+    return _PROHIBITED.search(constraints.text, item.start, item.end) is not None
+
+
+_LIST_MARK = re.compile(r"\n[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]")
+
+
+def _list_item(span: Span, text: str) -> Span:
+    """The numbered or bulleted item of a criterion that holds `span` (the whole criterion when it has none)."""
+    starts = [m.start() for m in _LIST_MARK.finditer(text, 0, span.start)]
+    after = _LIST_MARK.search(text, span.end)
+    return Span(starts[-1] if starts else 0, after.start() if after else len(text))
 
 
 def _set_aside_background(assessment: Assessment, question: str) -> None:

@@ -153,8 +153,17 @@ def _age(text: str) -> tuple[float, Span, Comparator] | None:
         for found in age_re.finditer(text):
             years = float(found.group("n")) * scale
             if 0 < years <= 120 and not _age_at_an_event(text, found.start(), found.end()):
+                if (
+                    _POSSESSED_AGE_RE.search(text, max(0, found.start() - 8), found.start())
+                    and _candidate(text)[0] == "self"
+                ):
+                    continue  # "I'm still breastfeeding my 5-month-old": the baby's age; the asker joins
                 return years, found.span("n"), _age_bound(text, found.start("n"))
     return None
+
+
+# "my 5-month-old", "our 3-year-old son": the age of the person possessed.
+_POSSESSED_AGE_RE = re.compile(r"\b(?:my|our|his|her|their)\s+$", re.IGNORECASE)
 
 
 # "grew out of it around age 10", "was diagnosed at the age of 12", "since age 5": the age when something happened,

@@ -121,6 +121,12 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ("wbc", r"white\s+blood\s+cells?(?:\s+count)?(?:\s*\(\s*wbc\s*\))?|wbc|leukocytes?(?:\s+count)?"),
     ("inr", r"international\s+normali[sz]ed\s+ratio(?:\s*\(\s*inr\s*\))?|inr"),
     ("hba1c", r"hba1c|a1c|glycated\s+ha?emoglobin|glycosylated\s+ha?emoglobin|ha?emoglobin\s+a1c"),
+    # CTCAE "Glucose" (hyper-/hypoglycemia); registries write FBG/FPG/FBS, patients "blood sugar".
+    (
+        "glucose",
+        r"(?:fasting\s+)?(?:plasma\s+|blood\s+|serum\s+)?glucose(?:\s*\\?\(\s*f[bp]g\s*\\?\))?"
+        r"|(?:fasting\s+)?blood\s+sugars?|fasting\s+sugars?|sugar\s+levels?|fbg|fpg|fbs",
+    ),
     ("hemoglobin", r"ha?emoglobin|hgb|hb(?!a1c)"),
     ("psa", r"prostate[\s-]specific\s+antigen(?:\s*\(\s*psa\s*\))?|psa"),
     # Cardiac function: LVEF by echo/MUGA, QTc/QTcF (CTCAE "QT corrected interval prolonged"), blood pressure.
@@ -130,6 +136,8 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ("systolic_bp", r"systolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\\?[(\[]\s*s?bp\s*\\?[)\]])?(?:\s+bp)?|sbp"),
     ("diastolic_bp", r"diastolic(?:\s+blood)?(?:\s+pressure)?(?:\s*\\?[(\[]\s*d?bp\s*\\?[)\]])?(?:\s+bp)?|dbp"),
     ("blood_pressure", r"blood\s+pressure|\bbp\b"),
+    # CTCAE "Weight loss": an amount lost, not the body weight ("lost 4 kg", "weight loss of more than 10%").
+    ("weight_loss", r"(?:unintentional\s+|unexplained\s+|involuntary\s+)?weight\s+loss|lost|losing"),
     ("weight", r"(?:body\s+)?weight|weighs?|weighing"),
     ("height", r"height|tall"),
     # Tumour size: RECIST 1.1 wording ("measurable lesion >= 10 mm", "longest diameter").
@@ -175,6 +183,7 @@ MEASURE_FIRST_WORDS = frozenset(
         "creatinine cr "
         "crcl estimated glomerular egfr gfr serum total direct bilirubin alt ast sgot sgpt transaminase transaminases "
         "aminotransferase aminotransferases alanine aspartate absolute neutrophil neutrophils anc granulocyte "
+        "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "
         "granulocytes platelet platelets plt hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
         "leukocyte leukocytes international inr prostate psa left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
@@ -267,7 +276,8 @@ _CELL_COUNTS = frozenset({"platelets", "anc", "wbc"})
 _AMBIGUOUS_WITHOUT_UNIT = frozenset({"creatinine", "bilirubin", "alt", "ast", "alt_ast"})
 
 # mg/dL -> µmol/L for analytes whose conversion is fixed (SI conversion factors, CTCAE tables).
-_SI_FACTORS = {"bilirubin": 17.1, "creatinine": 88.4}
+# SI unit and how many of it one mg/dL is (glucose: 1 mmol/L = 18.0 mg/dL).
+_SI_FACTORS = {"bilirubin": ("umol/L", 17.1), "creatinine": ("umol/L", 88.4), "glucose": ("mmol/L", 1 / 18.0)}
 
 # --- numbers ----------------------------------------------------------------------------------------------------------
 NUMBER_WORDS = {
@@ -531,6 +541,17 @@ def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
     return None
 
 
+_OPENS_VALUE_RE = re.compile(r"[\s<>=≥≤\\]*")
+
+
+def _gives_value_of_measure(text: str, parenthesis: int, number: int) -> bool:
+    """The parenthesis opens on the number (a comparator at most between) right after a measure's name."""
+    if not _OPENS_VALUE_RE.fullmatch(text, parenthesis + 1, number):
+        return False
+    named = measure_key_at(text, max(0, parenthesis - 40), parenthesis)
+    return named is not None and not text[named[1][1] : parenthesis].strip()
+
+
 def clause_start(text: str, position: int, limit: int = 80) -> int:
     """Start of the clause holding `position`: after the last sentence/clause break, at most `limit` chars back."""
     floor = max(0, position - limit)
@@ -541,6 +562,8 @@ def clause_start(text: str, position: int, limit: int = 80) -> int:
             break
         if found.group() == "(" and text.find(")", found.end(), position) >= 0:
             continue  # a closed parenthesis ("(HbA1c)") is part of the clause, not a break
+        if found.group() == "(" and _gives_value_of_measure(text, found.start(), position):
+            continue  # "Impaired Fasting Glucose (100-125mg/dl)": the parenthesis gives the value of what precedes it
         last = found.end()
     return last
 
@@ -1187,9 +1210,9 @@ def _units_compatible(value: Quantity, constraint: Quantity, measure: str) -> tu
         return constraint.value, constraint.upper
     if measure in _SCORE_OR_PERCENT and {value.unit, constraint.unit} <= {"score", "%", ""}:
         return constraint.value, constraint.upper
-    factor = _SI_FACTORS.get(measure)
-    if factor is not None and {value.unit, constraint.unit} == {"mg/dL", "umol/L"}:
-        scale = factor if value.unit == "umol/L" else 1 / factor
+    si = _SI_FACTORS.get(measure)
+    if si is not None and {value.unit, constraint.unit} == {"mg/dL", si[0]}:
+        scale = si[1] if value.unit == si[0] else 1 / si[1]
         upper = None if constraint.upper is None else constraint.upper * scale
         return constraint.value * scale, upper
     return None

@@ -785,3 +785,18 @@ def test_a_number_of_another_clause_does_not_take_the_previous_measure() -> None
     # the "for ..." clause must name who the limit is for; any words then "and" do not join
     found = find_quantities("Creatinine < 1.5 mg/dL for the whole duration of the trial and 3 mg/dL")
     assert [m.measure for m in found][-1] != "creatinine"
+
+
+def test_glucose_compares_across_mg_dl_and_mmol_l() -> None:
+    (bound,) = [m for m in find_quantities("fasting plasma glucose > 7.0 mmol/L") if m.measure == "glucose"]
+    comparison = measures.Comparison("glucose", bound.comparator, bound.quantity)
+    assert measures.compare(measures.Quantity(150.0, "mg/dL"), comparison) is True  # 8.3 mmol/L
+    assert measures.compare(measures.Quantity(110.0, "mg/dL"), comparison) is False  # 6.1 mmol/L
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [("Impaired Fasting Glucose (100-125mg/dl)", "glucose"), ("Hemoglobin (>= 9 g/dL)", "hemoglobin")],
+)
+def test_a_value_in_parentheses_is_the_value_of_the_name_before_it(text: str, measure: str) -> None:
+    assert [m.measure for m in find_quantities(text)] == [measure]

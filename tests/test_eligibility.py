@@ -1613,8 +1613,13 @@ def test_negation_and_what_a_mention_names(
         ("I drink heavily and abuse alcohol.", (EXCLUSION, "No current alcohol or drug abuse."), Decision.EXCLUDED),
         ("I take penicillin for an infection.", (EXCLUSION, "Penicillin allergy"), Decision.UNDECIDED),
         ("I'm allergic to penicillin.", (EXCLUSION, "Penicillin allergy"), Decision.EXCLUDED),
-        # a word naming part of a stated value is not a fact of its own (it was "excluded" for fasting)
-        ("My fasting sugar usually runs around 140 mg/dl.", (EXCLUSION, "Impaired fasting glucose (IFG)"), None),
+        # a word naming part of a stated value is not a fact of its own (it was "excluded" for fasting); the glucose
+        # value no bound reads leaves the criterion about it quoted without a verdict
+        (
+            "My fasting sugar usually runs around 140 mg/dl.",
+            (EXCLUSION, "Impaired fasting glucose (IFG)"),
+            Decision.UNDECIDED,
+        ),
     ],
 )
 def test_what_the_criterion_names_around_the_topic(
@@ -2670,3 +2675,133 @@ def test_a_list_item_labelled_with_a_sex_bounds_only_that_sex(reasoner: Eligibil
     assert male.decision is Decision.EXCLUDED, male.findings
     female = reasoner.assess("She is a woman with septal wall thickness 11.5 mm. Does she pass?", echo, {})
     assert female.decision is not Decision.EXCLUDED, female.findings
+
+
+def test_a_criterion_about_the_drug_given_another_way_does_not_catch_the_asker(reasoner: EligibilityReasoner) -> None:
+    implant = [criterion(EXCLUSION, 5, "Ganciclovir implant in the eye to be treated.")]
+    oral = reasoner.assess("I'm taking oral ganciclovir capsules as maintenance. Can I keep taking them?", implant, {})
+    assert oral.decision is not Decision.EXCLUDED, oral.findings
+    # said the same way, or without a route, it is caught
+    assert reasoner.assess("I have a ganciclovir implant in my eye. Can I join?", implant, {}).decision is (
+        Decision.EXCLUDED
+    )
+    assert reasoner.assess("I take ganciclovir. Can I join?", implant, {}).decision is Decision.EXCLUDED
+    # an exception's routes are the ones NOT meant: "(except topical or inhaled)" still catches tablets
+    steroids = [criterion(EXCLUSION, 1, "Corticosteroids (except topical or inhaled) within 4 weeks")]
+    tablets = reasoner.assess("I took prednisone tablets last week. Can I join?", steroids, {})
+    assert tablets.decision is not Decision.ALLOWED, tablets.findings
+
+
+def test_a_pair_in_combination_needs_both(reasoner: EligibilityReasoner) -> None:
+    pair = [criterion(EXCLUSION, 13, "Combination use of ethambutol and fluconazole.")]
+    one = reasoner.assess(
+        "I'm on ethambutol for MAC, but I don't take fluconazole. Does ethambutol exclude me?", pair, {}
+    )
+    assert one.decision is not Decision.EXCLUDED, one.findings
+    both = reasoner.assess("I take ethambutol and fluconazole. Can I join?", pair, {})
+    assert both.decision is Decision.EXCLUDED, both.findings
+
+
+def test_an_old_test_does_not_miss_a_requirement_for_a_recent_one(reasoner: EligibilityReasoner) -> None:
+    ekg = [criterion(INCLUSION, 2, "This will include an EKG within the past 12 months.")]
+    old = reasoner.assess("My last EKG was about 18 months ago. Is that OK?", ekg, {})
+    assert old.decision is Decision.UNDECIDED and "again" in old.findings[0].reason, old.findings
+    # a treatment required within a window is still missed when it is older
+    chemo = [criterion(INCLUSION, 1, "Received chemotherapy within the past 12 months.")]
+    assert reasoner.assess("My last chemotherapy was 2 years ago. Can I join?", chemo, {}).decision is (
+        Decision.EXCLUDED
+    )
+
+
+def test_a_supplement_of_a_thing_is_not_any_intake_of_it(reasoner: EligibilityReasoner) -> None:
+    supplements = [criterion(EXCLUSION, 2, "Concurrent cholecalciferol, calcium, or soy supplements")]
+    multivitamin = reasoner.assess(
+        "I take a daily multivitamin that has some calcium in it. Is that allowed?", supplements, {}
+    )
+    assert multivitamin.decision is not Decision.EXCLUDED, multivitamin.findings
+    said = reasoner.assess("I take calcium supplements. Is that allowed?", supplements, {})
+    assert said.decision is Decision.EXCLUDED, said.findings
+
+
+def test_a_prohibition_in_one_numbered_group_does_not_reverse_the_others(reasoner: EligibilityReasoner) -> None:
+    groups = [
+        criterion(
+            "Eligibility Criteria",
+            1,
+            "INCLUSION AND EXCLUSION CRITERIA, BY GROUP:\n\n"
+            "   1. African-descent with FSGS: renal biopsy showing FSGS.\n"
+            "   2. Kidney donors. We will include NIH kidney donors only.\n"
+            "   3. Women who are pregnant will be excluded from participating in the apheresis component.",
+        )
+    ]
+    found = reasoner.assess("My son's kidney biopsy showed FSGS. Can he take part?", groups, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings
+
+
+def test_the_asking_clause_can_name_a_criterion_or_ask_what_it_means(reasoner: EligibilityReasoner) -> None:
+    sugar = [criterion(INCLUSION, 3, r"HbA1c≥8.5% or intravenous fasting blood glucose (FBG)\>10mmol/l")]
+    asked = "My fasting blood sugar was 205 mg/dL and my A1c was 7.8%. Would I meet the blood sugar requirement?"
+    found = reasoner.assess(asked, sugar, {})
+    assert found.decision is Decision.ALLOWED, found.findings  # 205 mg/dL is 11.4 mmol/L, over 10
+    neuroleptics = [criterion(EXCLUSION, 1, "Current or past use of neuroleptics.")]
+    counts = reasoner.assess(
+        "Years ago I was given Reglan for nausea. Does that count as a neuroleptic?", neuroleptics, {}
+    )
+    assert counts.decision is Decision.UNDECIDED, counts.findings
+
+
+def test_an_exclusion_from_one_part_of_the_study_is_not_from_the_study(reasoner: EligibilityReasoner) -> None:
+    part = [
+        criterion(
+            EXCLUSION, 9, "Women who are pregnant will be excluded from participating in the apheresis component."
+        )
+    ]
+    found = reasoner.assess("I'm pregnant. Can I still give a blood sample as a control?", part, {})
+    assert found.decision is Decision.UNDECIDED and "part of the study" in found.findings[0].reason, found.findings
+    whole = [criterion(EXCLUSION, 9, "Women who are pregnant will be excluded.")]
+    assert reasoner.assess("I'm pregnant. Can I join?", whole, {}).decision is Decision.EXCLUDED
+
+
+def test_a_treatment_told_in_the_past_is_not_one_taken_during_the_study(reasoner: EligibilityReasoner) -> None:
+    during = [criterion(EXCLUSION, 6, "Pyrimethamine during the acute therapy phase of the trial.")]
+    past = reasoner.assess(
+        "He was already treated with pyrimethamine and it didn't work. Does that rule him out?", during, {}
+    )
+    assert past.decision is Decision.UNDECIDED, past.findings
+    now = reasoner.assess("He takes pyrimethamine. Does that rule him out?", during, {})
+    assert now.decision is Decision.EXCLUDED, now.findings
+    still = reasoner.assess("He was treated with pyrimethamine and still takes it. Can he join?", during, {})
+    assert still.decision is Decision.EXCLUDED, still.findings
+
+
+def test_a_requirement_under_an_any_of_the_following_lead_in_is_one_alternative(
+    reasoner: EligibilityReasoner,
+) -> None:
+    lead_in = "Presence of at least one of the following metabolic abnormalities:"
+    criteria = [
+        criterion(INCLUSION, 6, "Fasting plasma glucose greater than or equal to 126 mg/dL").model_copy(
+            update={"heading": lead_in}
+        ),
+        criterion(INCLUSION, 7, "Fasting insulin greater than 30 micrograms/ml").model_copy(
+            update={"heading": lead_in}
+        ),
+    ]
+    found = reasoner.assess("My fasting blood sugar runs around 110 mg/dL. Do I qualify?", criteria, {})
+    assert found.decision is Decision.UNDECIDED, found.findings
+    # without the lead-in, the same requirement missed excludes
+    plain = [c.model_copy(update={"heading": None}) for c in criteria]
+    assert reasoner.assess("My fasting blood sugar runs around 110 mg/dL. Do I qualify?", plain, {}).decision is (
+        Decision.EXCLUDED
+    )
+
+
+def test_two_requirements_no_one_can_meet_together_are_alternatives(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(INCLUSION, 2, "Impaired Fasting Glucose (100-125mg/dl)"),
+        criterion(INCLUSION, 6, r"Early onset diabetic / accidental on screening (glucose \>200mg/dl)"),
+    ]
+    found = reasoner.assess("My fasting sugar came back at 112 mg/dl. Do I fit?", criteria, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings
+    # a lower and an upper limit in two criteria still make one range
+    ranged = [criterion(INCLUSION, 1, "Hemoglobin >= 9 g/dL"), criterion(INCLUSION, 2, "Hemoglobin <= 11 g/dL")]
+    assert reasoner.assess("My hemoglobin is 12 g/dL. Can I join?", ranged, {}).decision is Decision.EXCLUDED

@@ -507,3 +507,28 @@ def test_a_body_mass_index_is_worked_out_from_weight_and_height() -> None:
     stated = parse_question("My BMI is 31, I weigh 90 kg and I'm 170 cm tall.").measurements
     assert [m.quantity.value for m in stated if m.measure == "bmi"] == [31.0]
     assert not [m for m in parse_question("I weigh 90 kg.").measurements if m.measure == "bmi"]
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        ("I'm still breastfeeding my 5-month-old. Is that a problem for joining?", None),
+        ("I'm 40 and my 5-year-old has asthma. Can I join?", 40.0),
+        # the child asked about is the candidate
+        ("My 8-year-old son has asthma. Can he join?", 8.0),
+    ],
+)
+def test_a_possessed_age_is_the_candidates_only_when_they_are_asked_about(question: str, age: float | None) -> None:
+    assert parse_question(question).age == age
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("My fasting blood sugar last week was 205 mg/dL.", "glucose"),
+        ("I've lost 4 kg over the past year without trying.", "weight_loss"),
+        ("I weigh about 70 kg.", "weight"),
+    ],
+)
+def test_ctcae_measures_named_in_lay_words(question: str, measure: str) -> None:
+    assert [m.measure for m in parse_question(question).measurements] == [measure]
