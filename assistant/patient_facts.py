@@ -197,7 +197,9 @@ def _age_bound(text: str, number_start: int) -> Comparator:
 _SELF_SEX_RE = re.compile(
     r"\b(?:i'?m|i\s+am)\s+(?:a\s+|an\s+)?(?:\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)?\s*-?\s*)?(?:(?P<f>woman|female|girl|lady"
     r"|mother|mom|mum)|(?P<m>man|male|guy|boy|father|dad))\b"
-    r"|\b(?:a|an)\s+\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)\s+(?:(?P<f2>woman|female|girl|lady)|(?P<m2>man|male|guy|boy))\b",
+    # "a 48-year-old woman", and clinicians' "48-year-old woman: Hb 12.6"
+    r"|(?:\b(?:a|an)\s+|^\s*)\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)\s+(?:(?P<f2>woman|female|girl|lady)"
+    r"|(?P<m2>man|male|guy|boy))\b",
     re.IGNORECASE,
 )
 _RELATION_SEX_RE = re.compile(

@@ -117,7 +117,7 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
         r"absolute\s+neutrophil\s+count(?:\s*\(\s*anc\s*\))?|neutrophils?(?:\s+count)?|anc|granulocytes?"
         r"(?:\s+count)?",
     ),
-    ("platelets", r"platelets?(?:\s+count)?|plt"),
+    ("platelets", r"platelets?(?:\s+count)?|plt|thrombocytes?(?:\s+count)?"),
     ("wbc", r"white\s+blood\s+cells?(?:\s+count)?(?:\s*\(\s*wbc\s*\))?|wbc|leukocytes?(?:\s+count)?"),
     ("inr", r"international\s+normali[sz]ed\s+ratio(?:\s*\(\s*inr\s*\))?|inr"),
     ("hba1c", r"hba1c|a1c|glycated\s+ha?emoglobin|glycosylated\s+ha?emoglobin|ha?emoglobin\s+a1c"),
@@ -184,7 +184,8 @@ MEASURE_FIRST_WORDS = frozenset(
         "crcl estimated glomerular egfr gfr serum total direct bilirubin alt ast sgot sgpt transaminase transaminases "
         "aminotransferase aminotransferases alanine aspartate absolute neutrophil neutrophils anc granulocyte "
         "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "
-        "granulocytes platelet platelets plt hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
+        "granulocytes platelet platelets plt "
+        "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
         "leukocyte leukocytes international inr prostate psa left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
         "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "
@@ -976,7 +977,8 @@ def find_quantities(text: str) -> list[QuantityMention]:
 # (">1000 mg/g for the patients without previous ACE inhibitor and ARB therapy and >500 mg/g for ...").
 _COORDINATION_RE = re.compile(
     r"(?:[^.;:\n\d]{0,30}?|\S{0,4}\s+for\s+(?:the\s+)?(?:patients|subjects|participants|those|people|persons"
-    r"|individuals|women|men|males|females|children|adults)\b[^.;:\n\d]{0,90}?)"
+    # (classic XML wraps its lines: a line break inside the clause is a space)
+    r"|individuals|women|men|males|females|children|adults)\b(?:[^.;:\n\d]|\n[ \t]+(?=[a-z])){0,90}?)"
     r"\b(?:and|or)\b(?:\s+(?:in\s+)?between|\s+from)?[^.;:\n\d]{0,6}$",
     re.IGNORECASE,
 )
@@ -1143,14 +1145,19 @@ def _times_mentions(text: str) -> list[QuantityMention]:
     return mentions
 
 
+# A titre is one number: "ANA 1:80" is a dilution of 80, below "<= 1:160".
+_TITRE_RE = re.compile(r"1\s*:\s*(?P<n>[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,5})(?![\d:])")
+
+
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
-    low = parse_number(found.group("lo"))
+    titre = _TITRE_RE.match(text, found.start()) if found.group("lo") == "1" and not found.group("hi") else None
+    low = parse_number(titre.group("n") if titre else found.group("lo"))
     high = parse_number(found.group("hi")) if found.group("hi") else None
     if low is None:
         return None
-    number_end = found.end()
-    rate = _RATE_RE.match(text, number_end)
-    unit_info = None if rate is not None else match_unit(text, number_end)
+    number_end = titre.end() if titre else found.end()
+    rate = None if titre else _RATE_RE.match(text, number_end)
+    unit_info = ("titer", 1.0, titre.span("n")) if titre else None if rate is not None else match_unit(text, number_end)
     if found.group("unit1") and unit_info is None and rate is None:
         unit_info = ("%", 1.0, (found.start("unit1"), found.end("unit1")))
     end = unit_info[2][1] if unit_info and unit_info[2][0] >= number_end else number_end
@@ -1181,7 +1188,7 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
             comparator = _SYMBOLS[before.group(1)]
             start = min(start, measure[1][0] - (len(before.group(0))))
     key = _refine_measure(text, measure[0], unit, (floor, end))
-    number_span = found.span()
+    number_span = (found.start(), number_end) if titre else found.span()
     listed = _OR_LIST_RE.match(text, end) if comparator is Comparator.EQ and key in _LISTABLE else None
     if listed is not None and low < float(listed.group("last")) <= low + 4:
         # "ECOG 0, 1 or 2" lists every allowed grade: read it as the range 0-2.

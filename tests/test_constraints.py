@@ -800,3 +800,21 @@ def test_glucose_compares_across_mg_dl_and_mmol_l() -> None:
 )
 def test_a_value_in_parentheses_is_the_value_of_the_name_before_it(text: str, measure: str) -> None:
     assert [m.measure for m in find_quantities(text)] == [measure]
+
+
+def test_a_titre_is_one_number_compared_by_its_dilution() -> None:
+    (asked,) = find_quantities("ANA 1:80")
+    (limit,) = find_quantities("antinuclear antibodies <= 1:160")
+    assert (asked.quantity.value, asked.quantity.unit) == (80.0, "titer")
+    comparison = measures.Comparison(limit.measure, limit.comparator, limit.quantity)
+    assert measures.compare(asked.quantity, comparison) is True
+    assert measures.compare(find_quantities("ANA 1:320")[0].quantity, comparison) is False
+
+
+def test_a_bound_after_a_wrapped_for_whom_clause_keeps_its_measure() -> None:
+    text = (
+        "Urinary albumin to creatinine ratio >1000mg/g for the patients without previous ACE\n"
+        "     inhibitor and ARB therapy and >500mg/g for the patients with previous ACE inhibitor"
+    )
+    first, second = find_quantities(text)[:2]
+    assert second.measure == first.measure, (first, second)

@@ -532,3 +532,9 @@ def test_a_possessed_age_is_the_candidates_only_when_they_are_asked_about(questi
 )
 def test_ctcae_measures_named_in_lay_words(question: str, measure: str) -> None:
     assert [m.measure for m in parse_question(question).measurements] == [measure]
+
+
+def test_a_clinicians_age_and_sex_opening_the_question() -> None:
+    facts = parse_question("48-year-old woman: Hb 12.6 g/dL, platelets 150,000/uL. Any problem with those values?")
+    assert (facts.age, facts.sex) == (48.0, "female")
+    assert [m.measure for m in facts.measurements] == ["hemoglobin", "platelets"]
