@@ -536,6 +536,7 @@ class EligibilityReasoner:
         # exception's own bound is the one for the asker's case.
         own = [c for c in allowances if self._allowance_speaks_to(question, chunk.text, constraints, Span(*c.span))]
         base = own or [c for c in found if c not in allowances] or found
+        base = self._bounds_for_askers_group(base, chunk.text, question)
         results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
@@ -1415,6 +1416,35 @@ class EligibilityReasoner:
     def _taken(self, topic: Topic) -> bool:
         """Something taken or done (a drug, a therapy), or plain words that may be: not a named condition."""
         return not topic.concepts or any(self._is_treatment(c) for c in topic.concepts)
+
+    def _bounds_for_askers_group(self, bounds: list[Any], text: str, question: str) -> list[Any]:
+        """Limits each written for a group (">1000 mg/g for the patients without previous ACE inhibitor ... and
+        >500 mg/g for the patients with previous ACE inhibitor"): the ones for the asker's group, when the question
+        says which it is (on lisinopril, an ACE inhibitor; "never taken an ACE inhibitor"). Otherwise all."""
+        scoped = [(b, _FOR_GROUP.match(text, b.span[1])) for b in bounds]
+        if len(bounds) < 2 or not all(scope for _, scope in scoped):
+            return bounds
+        negated = [n.scope_span for n in parse_question(question).negated]
+        told = [(m, _overlaps((m.start, m.end), negated)) for m in self.vocabulary.mentions(question)]
+        chosen = []
+        for bound, scope in scoped:
+            assert scope is not None
+            named = {c for m in self.vocabulary.mentions(scope.group("what")) for c in m.concept_ids}
+            said = [
+                denied
+                for m, denied in told
+                if any(
+                    a == b or self.vocabulary.relation(a, b) in ("same", "narrower")
+                    for a in m.concept_ids
+                    for b in named
+                )
+            ]
+            if not said:
+                return bounds  # the question does not say which group
+            without = scope.group("with").lower().startswith("without")
+            if all(denied == without for denied in said):
+                chosen.append(bound)
+        return chosen or bounds
 
     def _is_test(self, concept_ids: Iterable[str]) -> bool:
         """A diagnostic test or examination (MeSH E01: an EKG, a scan, a biopsy)."""
@@ -2430,6 +2460,12 @@ _SEX_OF_WORD = {
 }
 
 
+# A limit written for a group: "... >1000mg/g for the patients without previous ACE inhibitor and ARB therapy".
+_FOR_GROUP = re.compile(
+    r"\S{0,4}\s+for\s+(?:the\s+)?(?:patients|subjects|participants|those|people|individuals)\s+"
+    r"(?P<with>with|without)\s+(?P<what>(?:[^.;:\d<>≤≥]|\n[ \t]+(?=[a-z])){3,80}?)(?=\s+and\s+[<>≤≥]|\s*[.;(]|$)",
+    re.IGNORECASE,
+)
 _LIMITS_BY_CASE_REASON = (
     "the criterion sets more than one limit on this measure, for different cases or as alternatives; yours meets one "
     "of them, so which applies decides"

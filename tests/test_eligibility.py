@@ -2805,3 +2805,20 @@ def test_two_requirements_no_one_can_meet_together_are_alternatives(reasoner: El
     # a lower and an upper limit in two criteria still make one range
     ranged = [criterion(INCLUSION, 1, "Hemoglobin >= 9 g/dL"), criterion(INCLUSION, 2, "Hemoglobin <= 11 g/dL")]
     assert reasoner.assess("My hemoglobin is 12 g/dL. Can I join?", ranged, {}).decision is Decision.EXCLUDED
+
+
+def test_a_limit_written_for_a_group_applies_to_the_askers_group(reasoner: EligibilityReasoner) -> None:
+    by_group = [
+        criterion(
+            INCLUSION,
+            4,
+            "Urinary albumin to creatinine ratio >1000mg/g for the patients without previous ACE\n     inhibitor "
+            "and ARB therapy and >500mg/g for the patients with previous ACE inhibitor or\n     ARB therapy",
+        )
+    ]
+    never = "I've never taken an ACE inhibitor or an ARB. My albumin-to-creatinine ratio is 800 mg/g. Do I qualify?"
+    assert reasoner.assess(never, by_group, {}).decision is Decision.EXCLUDED
+    on_one = "He has been on lisinopril for years and his urine albumin-to-creatinine ratio is 720 mg/g. Can he join?"
+    assert reasoner.assess(on_one, by_group, {}).decision is not Decision.EXCLUDED
+    unsaid = reasoner.assess("His urine albumin-to-creatinine ratio is 720 mg/g. Can he join?", by_group, {})
+    assert unsaid.decision is not Decision.EXCLUDED, unsaid.findings
