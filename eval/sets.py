@@ -174,8 +174,15 @@ SETS: dict[str, EvalSet] = {
         "dev14",
         # Written 2026-12-03 (twelfth session) like dev8-dev13, committed before the system was run on it
         # (eval/data/unseen/DEV14.md): its first runs (session-start code and session-end code) are held-out readings.
-        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; held out until its "
+        about="20 further real records (7 API v2 JSON, 13 classic XML), everyday questions; development after its "
         "first reading",
+    ),
+    "unseen-dev15": _unseen_split(
+        "dev15",
+        # Written 2026-12-03 (twelfth session) like dev8-dev14, committed before the system was run on it
+        # (eval/data/unseen/DEV15.md): read once with the session-start code and once at the session's end.
+        about="20 further real records (4 API v2 JSON, 16 classic XML), everyday questions; held out until its "
+        "readings",
     ),
 }
 
