@@ -571,7 +571,12 @@ class EligibilityReasoner:
             reason = "the record gives this limit as a recommendation; the study team decides"
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, reason)
         if finding.decision is Decision.EXCLUDED and not prohibits:
-            other = _alternative_bound(chunk.text, bound, constraints.comparisons)
+            # every missed limit of the measure may be followed by another way to qualify ("fasting glucose > 127
+            # mg/dl or oral glucose challenge: >= 200 mg/dl after 2 h or diabetes mellitus already treated")
+            missed_bounds = [Span(*c.span) for r, c in decided if not r]
+            other = next(
+                (o for b in missed_bounds if (o := _alternative_bound(chunk.text, b, constraints.comparisons))), None
+            )
             if other is not None or _OR_OPENING.match(chunk.text):
                 # "creatinine <= 1.5 x ULN or creatinine clearance >= 60 mL/min": one alternative missed is not the
                 # requirement missed; the other one decides.
@@ -2748,7 +2753,10 @@ def _drop_alternatives_met(assessment: Assessment) -> None:
 # off by a comma ("measured with CT or MRI" is how, not another way to qualify). Not the bound's own wording ("2 or
 # more", "18 or older", "ECOG 0 or 1").
 _OR_ALTERNATIVE_AFTER = re.compile(
-    r"[^;\n(]*?,\s*or\s+(?!(?:more|less|greater|higher|lower|older|younger|equal|above|below|fewer|over|under)\b|\d)"
+    # ", or ..." anywhere in the clause (a hard-wrapped line goes on), or "or" right after the bound's own few words
+    # ("... >= 200 mg/dl after 2 h or diabetes mellitus already treated"; not "... 15 mm) with CT or MRI")
+    r"(?:(?:[^;\n(]|\n[ \t]+(?=[a-z]))*?,\s*|[^;\n(),]{0,15}?\s+)or\s+"
+    r"(?!(?:more|less|greater|higher|lower|older|younger|equal|above|below|fewer|over|under)\b|\d)"
     r"(?:[a-z]+\s+){2}",
     re.IGNORECASE,
 )
@@ -2759,8 +2767,15 @@ def _alternative_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> An
     measure, or a clause right after it that offers another way to qualify."""
     after = _OR_ALTERNATIVE_AFTER.match(text, bound.end)
     if after is not None and not _CASE_CONDITION.search(text, bound.end, after.end()):
-        return text[after.start() : after.end()]
+        # "less than 4ng/ml or in between 4-10 ng/ml": only words of a range, then another limit of the same
+        # measure, which is read with this one
+        said = text[after.start() : after.end()].split()[-2:]
+        if not all(w.lower() in _RANGE_WORDS for w in said):
+            return text[after.start() : after.end()]
     return next(iter(_other_alternatives(text, bound, comparisons)), None)
+
+
+_RANGE_WORDS = frozenset({"in", "between", "from", "at", "least", "most", "up", "to", "of", "the", "a", "within"})
 
 
 def _other_alternatives(text: str, bound: Span, comparisons: Sequence[Any]) -> list[Any]:

@@ -2822,3 +2822,16 @@ def test_a_limit_written_for_a_group_applies_to_the_askers_group(reasoner: Eligi
     assert reasoner.assess(on_one, by_group, {}).decision is not Decision.EXCLUDED
     unsaid = reasoner.assess("His urine albumin-to-creatinine ratio is 720 mg/g. Can he join?", by_group, {})
     assert unsaid.decision is not Decision.EXCLUDED, unsaid.findings
+
+
+def test_an_alternative_after_the_last_limit_of_a_measure_is_open(reasoner: EligibilityReasoner) -> None:
+    proven = [
+        criterion(
+            INCLUSION,
+            2,
+            "Manifest diabetes mellitus, proven by fasting glucose (12 h) > 127 mg/dl or oral\n     glucose "
+            "challenge: >= 200 mg/dl after 2 h or diabetes mellitus already treated with\n     oral antidiabetics",
+        )
+    ]
+    found = reasoner.assess("My fasting sugar was 115 mg/dl. Do I count as diabetic for this study?", proven, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings
