@@ -716,6 +716,11 @@ class EligibilityReasoner:
         found = [t for t in found if not _names_told_again(t, found, asking_start(question))]
         return [t for t in found if not any(self._narrower(u, t) for u in found if not u.concepts & t.concepts)]
 
+    def _is_condition(self, text: str) -> bool:
+        """The words name a disease or a phenotype (HPO), not a drug or a procedure."""
+        ids = [c for m in self.vocabulary.mentions(text) for c in m.concept_ids]
+        return any(c.startswith("HP:") for c in ids) or self._is_disease(ids)
+
     def _is_disease(self, concept_ids: Iterable[str]) -> bool:
         """A disease or the organism that causes one (MeSH C and B trees; Disease Ontology terms)."""
         return any(
@@ -1479,6 +1484,15 @@ class EligibilityReasoner:
             # the asker's case counts is the investigator's call, unless the asker says it in the criterion's own
             # words ("Is uncontrolled hypertension exclusionary?" for "Uncontrolled hypertension, as judged by ...").
             return "the criterion leaves it to the investigator's judgement"
+        qualified = _WITH_QUALIFIER.match(chunk.text, span.end)
+        if (
+            qualified is not None
+            and self._is_condition(chunk.text[span.start : span.end])
+            and not self._names_head(qualified.group("what"), _affirmed(question))
+        ):
+            # "depression with psychotic symptoms": a kind of it, which "never with psychotic symptoms" is not and
+            # a plain "I had a depression" does not show
+            return f"the criterion is about it with {qualified.group('what')}; the question does not say that"
         partner = _combined_partner(chunk.text, span)
         own = [w for w, _, _ in word_spans(chunk.text[span.start : span.end])]
         distinct = " ".join(w for w, _, _ in word_spans(partner) if not any(same_word(w, o) for o in own))
@@ -1716,11 +1730,15 @@ def _in_negated_item(span: Span, text: str) -> bool:
 # "... that would interfere with patient self-assessment of function, pain or quality of life": what follows is what
 # the excluded condition would affect, not a condition excluded by itself.
 _CONSEQUENCE = re.compile(
-    r"\b(?:that|which)\s+(?:would|could|may|might|will|can|is\s+likely\s+to)\s+(?:\w+\s+){0,3}?"
+    # "that, in the opinion of the Principal Investigator, would preclude chemotherapy administration"
+    r"\b(?:that|which)\s*(?:,[^,.;]{0,80},\s*)?(?:would|could|may|might|will|can|is\s+likely\s+to)\s+(?:\w+\s+){0,3}?"
     r"(?:interfere|preclude|limit|compromise|affect|impair|prevent|confound|hamper|jeopardi[sz]e)\w*\b[^.;]*$",
     re.IGNORECASE,
 )
 _CONSEQUENCE_REACH = 160
+# A kind of a condition named by what it comes with: "depression with psychotic symptoms", "diabetes with
+# end-organ damage" (not a value: "anemia with hemoglobin < 9" is read as a value).
+_WITH_QUALIFIER = re.compile(r"\s+with\s+(?P<what>(?:[^\W\d_][\w-]*\s+){0,2}[^\W\d_][\w-]*)(?![^\n.;,]{0,12}\d)")
 # "... or use of related drugs could affect the study": the criterion asks whether the case would affect the study.
 _AFFECTS_STUDY = re.compile(
     r"\b(?:could|would|may|might|can|will)\s+(?:\w+\s+){0,2}?(?:affect|interfere\s+with|compromise|confound|jeopardi[sz]e)"
@@ -3464,7 +3482,10 @@ _NOTE = re.compile(r"\bNOTE\s*:|\bNote\s*:")
 _CONDITIONAL_ENTRY = re.compile(
     r"\b(?:may|can|could|will)\s+(?:still\s+)?be\s+(?:eligible|enrolled|included|considered)\b|\bto\s+be\s+eligible\b"
     r"|\b(?:are|is|remain|remains)\s+(?:still\s+)?eligible\b"
-    r"|\beligible\s+(?:if|provided|once|after)\b",
+    r"|\beligible\s+(?:if|provided|once|after)\b"
+    # "must either not yet have undergone pubertal activation ..., or, if pubertal activation has occurred, must be
+    # receiving an LHRH agonist": the case is let in on a condition
+    r"|\bor,?\s+if\s+[^.;]{3,80}?,\s*(?:must|should|need\s+to|has\s+to|have\s+to)\b",
     re.IGNORECASE,
 )
 # "the celecoxib trial", "this breathing study": words that name the study, not a fact about the asker.

@@ -134,7 +134,7 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?P<n>\d{1,3})\s*-?\s*(?:years?|yrs?)\s+of\s+age\b", 1.0),
     (r"\b(?P<n>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?![a-z])", 1.0),
     (r"\b(?P<n>\d{1,2})\s*-?\s*months?\s*-?\s*old\b", 1 / 12),
-    (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned|turning)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
+    (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned|turning|turns)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
     (
         r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is)\s+"
         r"(?:now\s+|only\s+|just\s+|" + _AGE_BOUND_WORDS + r")?(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,

@@ -2835,3 +2835,45 @@ def test_an_alternative_after_the_last_limit_of_a_measure_is_open(reasoner: Elig
     ]
     found = reasoner.assess("My fasting sugar was 115 mg/dl. Do I count as diabetic for this study?", proven, {})
     assert found.decision is not Decision.EXCLUDED, found.findings
+
+
+def test_a_condition_named_with_what_it_comes_with_is_that_kind(reasoner: EligibilityReasoner) -> None:
+    kind = [
+        criterion(
+            INCLUSION,
+            4,
+            "No lifetime-diagnosis of psychosis, bipolar affective disorder, or depression with psychotic symptoms",
+        )
+    ]
+    plain = reasoner.assess(
+        "I had a depression five years ago, never with psychotic symptoms. Does that keep me out?", kind, {}
+    )
+    assert plain.decision is not Decision.EXCLUDED, plain.findings
+    said = reasoner.assess("I have depression with psychotic symptoms. Can I join?", kind, {})
+    assert said.decision is Decision.EXCLUDED, said.findings
+
+
+def test_an_absence_required_or_else_a_condition_lets_the_case_in_on_it(reasoner: EligibilityReasoner) -> None:
+    either = [
+        criterion(
+            INCLUSION,
+            2,
+            "Subjects must either not yet have undergone pubertal activation of the\nhypothalamic-pituitary-gonadal "
+            "axis, or, if pubertal activation has occurred, must be\nreceiving an LHRH agonist.",
+        )
+    ]
+    found = reasoner.assess("My daughter has already started puberty. Can she still be in the study?", either, {})
+    assert found.decision is Decision.CONDITIONS, found.findings
+
+
+def test_a_condition_the_investigator_judges_to_preclude_the_treatment(reasoner: EligibilityReasoner) -> None:
+    judged = [
+        criterion(
+            EXCLUSION,
+            1,
+            "Medical or psychiatric condition that, in the opinion of the Principal Investigator, would\npreclude "
+            "chemotherapy administration.",
+        )
+    ]
+    found = reasoner.assess("I have bipolar disorder. Would that stop me from getting the chemotherapy?", judged, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings

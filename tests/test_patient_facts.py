@@ -538,3 +538,7 @@ def test_a_clinicians_age_and_sex_opening_the_question() -> None:
     facts = parse_question("48-year-old woman: Hb 12.6 g/dL, platelets 150,000/uL. Any problem with those values?")
     assert (facts.age, facts.sex) == (48.0, "female")
     assert [m.measure for m in facts.measurements] == ["hemoglobin", "platelets"]
+
+
+def test_turns_gives_the_age() -> None:
+    assert parse_question("Once he turns 14 next month, would his age still be a problem?").age == 14.0
