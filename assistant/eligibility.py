@@ -707,7 +707,11 @@ class EligibilityReasoner:
                     _overlaps(span, facts.hypothetical),
                     aside,
                     qualifiers=qualifiers,
-                    routes=routes_near(question, mention.start, mention.end),
+                    # only a drug or a treatment is given by a route ("pills for my blood pressure" say how the
+                    # treatment is taken, not what the hypertension is)
+                    routes=routes_near(question, mention.start, mention.end)
+                    if any(self._is_treatment(c) for c in mention.concept_ids)
+                    else frozenset(),
                 )
             )
         # "basal cell skin cancer ... another cancer": the broader word refers back to the narrower one.
@@ -3860,8 +3864,14 @@ def _requires_absence(constraints: CriterionConstraints, span: Span | None = Non
     pregnant will be excluded", prohibits nothing of the other groups)."""
     if constraints.negated_requirement:
         return True
-    item = _list_item(span, constraints.text) if span is not None else Span(0, len(constraints.text))
-    return _PROHIBITED.search(constraints.text, item.start, item.end) is not None
+    text = constraints.text
+    item = _list_item(span, text) if span is not None else Span(0, len(text))
+    # a lead-in before the first item speaks for every item ("The following are not allowed:\n- warfarin")
+    first = _LIST_MARK.search(text)
+    lead_end = first.start() if first is not None else 0
+    return _PROHIBITED.search(text, item.start, item.end) is not None or (
+        _PROHIBITED.search(text, 0, lead_end) is not None
+    )
 
 
 _LIST_MARK = re.compile(r"\n[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]")

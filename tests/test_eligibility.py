@@ -2877,3 +2877,18 @@ def test_a_condition_the_investigator_judges_to_preclude_the_treatment(reasoner:
     ]
     found = reasoner.assess("I have bipolar disorder. Would that stop me from getting the chemotherapy?", judged, {})
     assert found.decision is not Decision.EXCLUDED, found.findings
+
+
+def test_a_prohibiting_lead_in_speaks_for_every_item_below_it(reasoner: EligibilityReasoner) -> None:
+    listed = [
+        criterion(INCLUSION, 3, "Concomitant medications: the following are not allowed:\n - warfarin\n - heparin")
+    ]
+    assert reasoner.assess("I take warfarin. Can I join?", listed, {}).decision is Decision.EXCLUDED
+
+
+def test_a_route_is_read_for_treatments_only(reasoner: EligibilityReasoner) -> None:
+    # "IV medication" says how the hypertension is treated, and "pills" how the asker treats theirs: no route of the
+    # hypertension itself to compare
+    iv = [criterion(EXCLUSION, 1, "Hypertension requiring IV medication")]
+    found = reasoner.assess("I take pills for my high blood pressure. Can I join?", iv, {})
+    assert all(f.reason != "the criterion names it given another way than yours" for f in found.findings)
