@@ -181,8 +181,14 @@ SETS: dict[str, EvalSet] = {
         "dev15",
         # Written 2026-12-03 (twelfth session) like dev8-dev14, committed before the system was run on it
         # (eval/data/unseen/DEV15.md): read once with the session-start code and once at the session's end.
-        about="20 further real records (4 API v2 JSON, 16 classic XML), everyday questions; held out until its "
+        about="20 further real records (4 API v2 JSON, 16 classic XML), everyday questions; development after its "
         "readings",
+    ),
+    "unseen-dev16": _unseen_split(
+        "dev16",
+        # Written 2026-12-03 (twelfth session) like dev8-dev15, committed before the system was run on it
+        # (eval/data/unseen/DEV16.md): read once with the session-start code and once at the session's end.
+        about="20 further real classic XML records, everyday questions; held out until its readings",
     ),
 }
 
