@@ -546,6 +546,10 @@ class EligibilityReasoner:
         prohibits = _prohibits(chunk, Span(*decided[0][1].span))
         if not prohibits:
             missed = next((c for r, c in decided if not r), None)
+            counted = _counted_list(Span(*missed.span), chunk.text) if missed is not None else None
+            if missed is not None and counted is not None:
+                # "Cytopenia consisting of at least 2 of the following 3: ... reticulocyte count less than 50,000"
+                return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*missed.span), counted)
             if missed is not None and _met_on_the_missed_side(measurement.quantity, missed, decided):
                 return Finding(
                     measurement.surface, Decision.UNDECIDED, chunk, Span(*missed.span), _LIMITS_BY_CASE_REASON
@@ -2999,7 +3003,9 @@ def _allowance_condition(bound: Span, text: str) -> bool:
 # A lead-in that makes the items under it alternatives: "Presence of at least one of the following metabolic
 # abnormalities:", "Any of the following:", "One or more of:".
 _ALTERNATIVES_HEADING = re.compile(
-    r"\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|any(?:\s+one)?|either|one|1)\s+(?:\w+\s+){0,1}?of\b(?!\s+(?:us|them))",
+    # (with a count, "at least 2 of the following 3", missing one leaves the rest to decide: no verdict)
+    r"\b(?:at\s+least\s+(?:one|two|three|[1-9])|(?:one|two|three|[1-9])\s+or\s+more|any(?:\s+one)?|either|one|1)"
+    r"\s+(?:\w+\s+){0,1}?of\b(?!\s+(?:us|them))",
     re.IGNORECASE,
 )
 _ONE_OF_ALTERNATIVES_REASON = (

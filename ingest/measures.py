@@ -587,8 +587,8 @@ def same_measure(first: str, second: str) -> bool:
     if first == second:
         return True
     # A head noun that is itself a known measure ("greater than 50" after "BMI less than 20 or") is that measure.
-    if first.removeprefix("head:") == second.removeprefix("head:"):
-        return True
+    if _singular(first.removeprefix("head:")) == _singular(second.removeprefix("head:")):
+        return True  # "head:tears" and "head:tear"
     combined = {"alt_ast": {"alt", "ast"}}
     return second in combined.get(first, set()) or first in combined.get(second, set())
 
@@ -968,7 +968,35 @@ def find_quantities(text: str) -> list[QuantityMention]:
     if "ice " in lowered or "once" in lowered:
         mentions.extend(_times_mentions(cleaned))
     mentions.sort(key=lambda m: m.span[0])
-    return _coordinated_measures(cleaned, mentions)
+    return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
+
+
+# "ranging from 1cm to 4cm", "5 mg - 10 mg": a range whose unit is written after both numbers.
+_UNIT_RANGE_JOIN_RE = re.compile(r"\s*(?:-|–|—|to|through)\s*")
+
+
+def _unit_repeated_ranges(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
+    joined: list[QuantityMention] = []
+    for mention in mentions:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.comparator is Comparator.EQ
+            and mention.comparator is Comparator.EQ
+            and previous.unit_given
+            and previous.quantity.unit == mention.quantity.unit != "day"  # time windows are read on their own
+            and previous.quantity.upper is None
+            and mention.quantity.upper is None
+            and previous.quantity.value < mention.quantity.value
+            and _UNIT_RANGE_JOIN_RE.fullmatch(text, previous.span[1], mention.number_span[0])
+        ):
+            quantity = replace(previous.quantity, upper=mention.quantity.value)
+            joined[-1] = replace(
+                previous, comparator=Comparator.RANGE, quantity=quantity, span=(previous.span[0], mention.span[1])
+            )
+            continue
+        joined.append(mention)
+    return joined
 
 
 # "> 155 U/L for females and > 185 U/L for males", "< 20 or > 50": a bound joined to the previous one by and/or

@@ -818,3 +818,17 @@ def test_a_bound_after_a_wrapped_for_whom_clause_keeps_its_measure() -> None:
     )
     first, second = find_quantities(text)[:2]
     assert second.measure == first.measure, (first, second)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("Rotator Cuff Tears ranging from 1cm to 4cm in size.", 10.0, 40.0), ("a dose of 5 mg - 10 mg daily", 5.0, 10.0)],
+)
+def test_a_range_with_its_unit_after_both_numbers(text: str, low: float, high: float) -> None:
+    (found,) = find_quantities(text)
+    assert (found.comparator, found.quantity.value, found.quantity.upper) == (Comparator.RANGE, low, high)
+
+
+def test_head_nouns_in_singular_and_plural_are_one_measure() -> None:
+    assert measures.same_measure("head:tears", "head:tear")
+    assert not measures.same_measure("head:tear", "head:year")

@@ -2892,3 +2892,16 @@ def test_a_route_is_read_for_treatments_only(reasoner: EligibilityReasoner) -> N
     iv = [criterion(EXCLUSION, 1, "Hypertension requiring IV medication")]
     found = reasoner.assess("I take pills for my high blood pressure. Can I join?", iv, {})
     assert all(f.reason != "the criterion names it given another way than yours" for f in found.findings)
+
+
+def test_a_limit_in_a_counted_list_missed_alone_decides_nothing(reasoner: EligibilityReasoner) -> None:
+    counted = [
+        criterion(
+            INCLUSION,
+            9,
+            "Severe aplastic anemia: Cytopenia consisting of at least 2 of the following 3: absolute neutrophil count "
+            "less than 500/uL, platelet count less than 20,000/uL, reticulocyte count less than 50,000/uL.",
+        )
+    ]
+    found = reasoner.assess("ANC 380/uL, platelets 12,000/uL, reticulocytes 65,000/uL. Do I meet it?", counted, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings
