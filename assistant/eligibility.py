@@ -353,6 +353,8 @@ class EligibilityReasoner:
             if finding is None and measurement.measure in DERIVED_BMI_FROM and _bmi_bounded(facts, criteria):
                 continue  # "weight 118 kg, height 170 cm" for a BMI limit: read as the index worked out from them
             if finding is None:
+                finding = self._condition_of_value(measurement, criteria)
+            if finding is None:
                 assessment.unmatched.append(measurement.surface)
                 unread_values.append(_plain_topic(question, measurement.span))
             else:
@@ -1464,6 +1466,25 @@ class EligibilityReasoner:
                 chosen.append(bound)
         return chosen or bounds
 
+    def _condition_of_value(self, measurement: _Measured, criteria: Sequence[Chunk]) -> Finding | None:
+        """A value no limit reads, against a criterion that names the condition the measure shows without a number
+        ("BMI 42" and "morbidly obese"; "platelets 40,000" and "thrombocytopenia"): quoted with no verdict, since
+        the record does speak of it, in other words than a number."""
+        shown = _CONDITIONS_A_MEASURE_SHOWS.get(measurement.measure, ())
+        # an exclusion only: a requirement of the condition ("diagnosis of type 2 diabetes") sets no limit on the value
+        for chunk in (c for c in criteria if c.section == EXCLUSION):
+            for mention in mentions_of(self.vocabulary, chunk.text):
+                if any(
+                    c == shown_id or self.vocabulary.relation(c, shown_id) == "narrower"
+                    for c in mention.concept_ids
+                    for shown_id in shown
+                ):
+                    reason = _CONDITION_OF_VALUE_REASON.format(name=chunk.text[mention.start : mention.end])
+                    return Finding(
+                        measurement.surface, Decision.UNDECIDED, chunk, Span(mention.start, mention.end), reason
+                    )
+        return None
+
     def _is_test(self, concept_ids: Iterable[str]) -> bool:
         """A diagnostic test or examination (MeSH E01: an EKG, a scan, a biopsy)."""
         return any(t.startswith("E01") for c in concept_ids for t in self.vocabulary.tree_numbers(c))
@@ -2496,6 +2517,30 @@ _FOR_GROUP = re.compile(
     r"\S{0,4}\s+for\s+(?:the\s+)?(?:patients|subjects|participants|those|people|individuals)\s+"
     r"(?P<with>with|without)\s+(?P<what>(?:[^.;:\d<>≤≥]|\n[ \t]+(?=[a-z])){3,80}?)(?=\s+and\s+[<>≤≥]|\s*[.;(]|$)",
     re.IGNORECASE,
+)
+# The conditions a measure's value shows (MeSH descriptors for the CTCAE v5 adverse-event terms of each lab or
+# vital sign; obesity and thinness for body-mass index and weight, WHO's classes).
+_CONDITIONS_A_MEASURE_SHOWS: dict[str, tuple[str, ...]] = {
+    "bmi": ("D009765", "D013851"),  # Obesity, Thinness
+    "weight": ("D009765", "D013851"),
+    "glucose": ("D003920", "D006943", "D007003"),  # Diabetes Mellitus, Hyperglycemia, Hypoglycemia
+    "hba1c": ("D003920",),
+    "systolic_bp": ("D006973", "D007022"),  # Hypertension, Hypotension
+    "diastolic_bp": ("D006973", "D007022"),
+    "blood_pressure": ("D006973", "D007022"),
+    "hemoglobin": ("D000740",),  # Anemia
+    "platelets": ("D013921",),  # Thrombocytopenia
+    "anc": ("D009503",),  # Neutropenia
+    "wbc": ("D007970",),  # Leukopenia
+    "creatinine": ("D051437",),  # Renal Insufficiency
+    "crcl": ("D051437",),
+    "egfr": ("D051437",),
+    "bilirubin": ("D006932",),  # Hyperbilirubinemia
+    "lvef": ("D006333",),  # Heart Failure
+    "qtc": ("D008133",),  # Long QT Syndrome
+}
+_CONDITION_OF_VALUE_REASON = (
+    "the criterion speaks of {name} without a number; whether your value counts as that, the study team decides"
 )
 _LIMITS_BY_CASE_REASON = (
     "the criterion sets more than one limit on this measure, for different cases or as alternatives; yours meets one "

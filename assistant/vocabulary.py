@@ -172,6 +172,7 @@ _ADJECTIVE_TO_NOUN = (
     ("ic", "is"),
     ("tic", ""),
     ("ive", "ion"),
+    ("e", "ity"),  # obese -> obesity
 )
 _MIN_DERIVED_STEM = 4
 
@@ -183,6 +184,7 @@ _GENERIC_HEADS = frozenset(
 )
 
 
+_ADVERB_END = re.compile(r"(?<=[a-z]{4})ly $")
 _GOVERNING_LINK = re.compile(r"\s+(?:to|on)\s+", re.IGNORECASE)
 
 
@@ -666,12 +668,15 @@ class Vocabulary:
         names its condition only when no other noun follows it ("allergic to", "thromboembolic events"):
         "leukemic involvement" is about the involvement, not a leukemia."""
         head = key[: len(key) - len(word)]
+        # "morbidly obese" -> morbid obesity: an adverb before the adjective is the noun's adjective
+        heads = [head, *([_ADVERB_END.sub(" ", head)] if _ADVERB_END.search(head) else [])]
         # "pregnant, but ...", "diabetic and ...": a function word after it is no noun the adjective could modify
         adjective_ok = not following or following in STOPWORDS or following in _GENERIC_HEADS
         for form in derived_forms(word, adjectives=adjective_ok):
-            ids = self._index.get(head + form)
-            if ids:
-                return tuple(ids.split(","))
+            for lead in heads:
+                ids = self._index.get(lead + form)
+                if ids:
+                    return tuple(ids.split(","))
         return ()
 
     def name(self, concept_id: str) -> str:

@@ -103,7 +103,7 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
         r"|e?gfr(?![\s-]*(?:mutat|sensiti|tki|inhibit|positiv|negativ|exon|amplif|express|variant|alter|wild|status))",
     ),
     # Labs: CTCAE v5 investigation terms; SGOT/SGPT are the older registry names for AST/ALT.
-    ("creatinine", r"(?:serum\s+)?creatinine"),
+    ("creatinine", r"(?:serum\s+)?creatinine?"),  # "Creatinin", as registries abroad spell it
     ("bilirubin", r"(?:total\s+|serum\s+|direct\s+)?bilirubin"),
     (
         "alt_ast",
@@ -180,7 +180,7 @@ MEASURE_FIRST_WORDS = frozenset(
     re.findall(
         r"\w+",
         "grade ctcae ecog zubrod who karnofsky kps lansky lps performance ps nyha new body bmi calculated measured "
-        "creatinine cr "
+        "creatinine creatinin cr "
         "crcl estimated glomerular egfr gfr serum total direct bilirubin alt ast sgot sgpt transaminase transaminases "
         "aminotransferase aminotransferases alanine aspartate absolute neutrophil neutrophils anc granulocyte "
         "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "

@@ -832,3 +832,8 @@ def test_a_range_with_its_unit_after_both_numbers(text: str, low: float, high: f
 def test_head_nouns_in_singular_and_plural_are_one_measure() -> None:
     assert measures.same_measure("head:tears", "head:tear")
     assert not measures.same_measure("head:tear", "head:year")
+
+
+def test_creatinine_spelled_as_registries_abroad_write_it() -> None:
+    (found,) = find_quantities(r"Renal failure (Creatinin\>1.5mg/dl)")
+    assert (found.measure, found.comparator, found.quantity.value) == ("creatinine", Comparator.GT, 1.5)

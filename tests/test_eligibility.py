@@ -2905,3 +2905,12 @@ def test_a_limit_in_a_counted_list_missed_alone_decides_nothing(reasoner: Eligib
     ]
     found = reasoner.assess("ANC 380/uL, platelets 12,000/uL, reticulocytes 65,000/uL. Do I meet it?", counted, {})
     assert found.decision is not Decision.EXCLUDED, found.findings
+
+
+def test_a_value_no_limit_reads_points_to_the_condition_it_shows(reasoner: EligibilityReasoner) -> None:
+    obese = [criterion(EXCLUSION, 7, "morbidly obese;"), criterion(EXCLUSION, 8, "Pregnancy;")]
+    found = reasoner.assess("My BMI is 42. Is my weight an issue for this back surgery study?", obese, {})
+    assert found.decision is Decision.UNDECIDED and found.findings[0].chunk.criterion == "7", found.findings
+    # a value of another measure does not point there
+    other = reasoner.assess("My platelets are 40,000. Can I join?", obese, {})
+    assert not any(f.chunk.criterion == "7" for f in other.findings), other.findings

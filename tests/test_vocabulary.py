@@ -351,3 +351,9 @@ def test_an_adjective_before_a_function_word_names_its_condition() -> None:
         assert [m.surface for m in vocabulary.mentions(text)][:1] == ["pregnant"], text
     # before a noun it modifies, it does not ("leukemic involvement" is about the involvement)
     assert not [m for m in vocabulary.mentions("leukemic involvement") if m.surface == "leukemic"]
+
+
+def test_an_adjective_and_an_adverb_before_it_name_the_condition() -> None:
+    vocabulary = Vocabulary.load()
+    assert [m.concept_ids for m in vocabulary.mentions("He is obese.")] == [("D009765",)]  # Obesity
+    assert [m.concept_ids for m in vocabulary.mentions("morbidly obese;")] == [("D009767",)]  # Obesity, Morbid
