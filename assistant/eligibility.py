@@ -3224,10 +3224,19 @@ _STILL = re.compile(r"\b(?:still|now|currently|continue[sd]?|ongoing|at\s+presen
 
 
 def _told_in_the_past(question: str, topic: Span) -> bool:
-    start = max(question.rfind(mark, 0, topic.start) for mark in ".;!?") + 1
+    """The topic's own clause ("I took aspirin yesterday, and I'm on warfarin": warfarin's is the second) tells it
+    as past and not as going on."""
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(question, 0, topic.start)]
+    after = _CLAUSE_BREAK.search(question, topic.end)
+    clause = question[starts[-1] if starts else 0 : after.start() if after else len(question)]
+    # "... and still takes it" goes on in the next clause of the sentence
+    sentence_start = max(question.rfind(mark, 0, topic.start) for mark in ".;!?") + 1
     ends = [e for e in (question.find(mark, topic.end) for mark in ".;!?") if e >= 0]
-    clause = question[start : min(ends, default=len(question))]
-    return _PAST_TREATMENT.search(clause) is not None and _STILL.search(clause) is None
+    sentence = question[sentence_start : min(ends, default=len(question))]
+    return _PAST_TREATMENT.search(clause) is not None and _STILL.search(sentence) is None
+
+
+_CLAUSE_BREAK = re.compile(r"[.;!?,]|\s(?:and|but|while|whereas)\s", re.IGNORECASE)
 
 
 # "during the acute therapy phase of the trial", "concomitant use of", "while on study": what is taken with the study.

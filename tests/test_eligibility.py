@@ -2914,3 +2914,9 @@ def test_a_value_no_limit_reads_points_to_the_condition_it_shows(reasoner: Eligi
     # a value of another measure does not point there
     other = reasoner.assess("My platelets are 40,000. Can I join?", obese, {})
     assert not any(f.chunk.criterion == "7" for f in other.findings), other.findings
+
+
+def test_a_past_treatment_is_read_in_its_own_clause(reasoner: EligibilityReasoner) -> None:
+    concurrent = [criterion(EXCLUSION, 4, "Concurrent anticoagulants or warfarin.")]
+    found = reasoner.assess("I took aspirin yesterday, and I'm on warfarin. Can I join?", concurrent, {})
+    assert found.decision is Decision.EXCLUDED, found.findings
