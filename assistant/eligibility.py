@@ -1581,11 +1581,10 @@ class EligibilityReasoner:
         about_another = self._about_another_thing(span, chunk, question)
         if about_another is not None:
             return Decision.UNDECIDED, span, about_another
-        if _hedged_exclusion(span, chunk.text):
+        if _said_in_sentence(_HEDGED_EXCLUSION, chunk.text, span):
+            # "Patients with a positive PPD ... may be excluded": the sentence only allows the exclusion
             return Decision.UNDECIDED, span, _HEDGED_EXCLUSION_REASON
-        if _PART_OF_STUDY.search(
-            chunk.text, _sentence_start(chunk.text, span.start), _sentence_end(chunk.text, span.end)
-        ):
+        if _said_in_sentence(_PART_OF_STUDY, chunk.text, span):
             # "Women who are pregnant will be excluded from participating in the apheresis component"
             return Decision.UNDECIDED, span, _PART_OF_STUDY_REASON
         if other_route(topic.routes, chunk.text, span.start, span.end):
@@ -1621,8 +1620,9 @@ class EligibilityReasoner:
             return Decision.UNDECIDED, span, "the criterion does not say whether past use counts, and you stopped it"
         now_only = chunk.heading and _CONCURRENT.search(chunk.heading) and not _PAST_MARKER.search(chunk.heading)
         past = (_elapsed_for(facts, topic.span) or 0) > 0 or _told_in_the_past(question, topic.span)
-        sentence = chunk.text[_sentence_start(chunk.text, span.start) : _sentence_end(chunk.text, span.end)]
-        now_only = now_only or (_DURING_STUDY.search(sentence) and not _PAST_MARKER.search(sentence))
+        now_only = now_only or (
+            _said_in_sentence(_DURING_STUDY, chunk.text, span) and not _said_in_sentence(_PAST_MARKER, chunk.text, span)
+        )
         if now_only and past:  # not "PRIOR CONCURRENT THERAPY:" (PDQ)
             # Under "Concurrent Medication: Excluded:", "I took it 4 weeks ago" or "he was already treated with it"
             # does not say whether it still is.
@@ -1802,10 +1802,9 @@ _OTHER_ROUTE_REASON = "the criterion names it given another way than yours"
 _HEDGED_EXCLUSION_REASON = "the criterion says such cases may be excluded, which it leaves to the study team"
 
 
-def _hedged_exclusion(span: Span, text: str) -> bool:
-    """The mention's own sentence says only that it *may* exclude."""
-    start, end = _sentence_start(text, span.start), _sentence_end(text, span.end)
-    return _HEDGED_EXCLUSION.search(text, start, end) is not None
+def _said_in_sentence(pattern: re.Pattern[str], text: str, span: Span) -> bool:
+    """The sentence (or ";"-clause) holding `span` says what `pattern` matches."""
+    return pattern.search(text, _sentence_start(text, span.start), _sentence_end(text, span.end)) is not None
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -3041,8 +3040,7 @@ def _same_fact(first: Topic, second: Topic) -> bool:
 
 def _allowance_condition(bound: Span, text: str) -> bool:
     """The bound's sentence lets excluded people in under it ("If the HbA1c is <11%, patients may be enrolled")."""
-    start, end = _sentence_start(text, bound.start), _sentence_end(text, bound.end)
-    return _CONDITIONAL_ENTRY.search(text, start, end) is not None
+    return _said_in_sentence(_CONDITIONAL_ENTRY, text, bound)
 
 
 # A lead-in that makes the items under it alternatives: "Presence of at least one of the following metabolic

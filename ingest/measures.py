@@ -972,7 +972,7 @@ def find_quantities(text: str) -> list[QuantityMention]:
 
 
 # "ranging from 1cm to 4cm", "5 mg - 10 mg": a range whose unit is written after both numbers.
-_UNIT_RANGE_JOIN_RE = re.compile(r"\s*(?:-|–|—|to|through)\s*")
+_UNIT_RANGE_JOIN_RE = re.compile(_RANGE_SEP)
 
 
 def _unit_repeated_ranges(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
