@@ -33,6 +33,7 @@ from assistant.intents import Intent, IntentRules
 from assistant.question_shape import STUDY_DESIGNATION
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
 from assistant.retrieval import PassageRetriever, reciprocal_rank_fusion
+from assistant.settings import EligibilitySettings
 from assistant.text import STOPWORDS
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
@@ -71,13 +72,19 @@ class OfflineAnswerer:
     name = OFFLINE
 
     def __init__(
-        self, retriever: PassageRetriever, directory: TrialDirectory, rules: IntentRules, *, class_exclusions: bool
+        self,
+        retriever: PassageRetriever,
+        directory: TrialDirectory,
+        rules: IntentRules,
+        policy: EligibilitySettings,
     ) -> None:
         self.retriever = retriever
         self.directory = directory
         self.rules = rules
         self.reasoner = EligibilityReasoner(
-            Vocabulary.load(), rules.eligibility_scaffolding, class_exclusions=class_exclusions
+            Vocabulary.load(),
+            rules.eligibility_scaffolding,
+            policy,
         )
 
     # ---- entry ---------------------------------------------------------------------------------

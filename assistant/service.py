@@ -55,9 +55,7 @@ class TrialQA:
             store=self.store, settings=self.settings, expander=QueryExpander.from_package()
         )
         # The offline reader also answers across trials and is the fallback of every other backend.
-        self.offline = offline or OfflineAnswerer(
-            self.retriever, self.store, self.rules, class_exclusions=self.settings.eligibility.class_exclusions
-        )
+        self.offline = offline or OfflineAnswerer(self.retriever, self.store, self.rules, self.settings.eligibility)
         # With no trial chosen: filters, ranking, and the offline answerer's own answer per listed trial.
         self.across = AcrossTrials(self.retriever, self.store, self.rules, self.offline)
         self._answerers: dict[str, Answerer] = {OFFLINE: self.offline, **(answerers or {})}

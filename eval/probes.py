@@ -64,7 +64,7 @@ class Prober:
         self.reasoner = EligibilityReasoner(
             self.vocabulary,
             IntentRules.from_package().eligibility_scaffolding,
-            class_exclusions=Settings().eligibility.class_exclusions,
+            Settings().eligibility,
         )
         self.random = random.Random(7)
         self._siblings: dict[str, list[str]] | None = None

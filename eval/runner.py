@@ -227,7 +227,7 @@ def _baseline(qa: TrialQA, items: Sequence[EvalItem], k: int, info: dict[str, ob
 
     trials = [t for t in (qa.trial(s.trial_id) for s in qa.trials()) if t is not None]
     naive = NaiveRetriever(qa.settings, trials)
-    reader = OfflineAnswerer(naive, qa.store, qa.rules, class_exclusions=qa.settings.eligibility.class_exclusions)
+    reader = OfflineAnswerer(naive, qa.store, qa.rules, qa.settings.eligibility)
     baseline = TrialQA(qa.settings, store=qa.store, offline=reader)
     results = evaluate(baseline, items, "offline", k, label="baseline")
     return build_report(results, info | {"pipeline": "naive: RecursiveCharacterTextSplitter + Chroma top-k"})

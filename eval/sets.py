@@ -47,7 +47,10 @@ SETS: dict[str, EvalSet] = {
         # excludes under a condition the question leaves open (a date, a grade, "active"), which is now no verdict.
         # 0.79 since 2026-12-02 (third session): "Are live virus vaccines exclusionary?" had been answered "excluded"
         # from "human immunodeficiency VIRUS positive"; the word inside another concept's name no longer decides.
-        floors={"verdict_accuracy": 0.79, "recall_at_5": 0.95, "abstention_precision": 0.82},
+        # 0.76 since the thirteenth session: a criterion found to name what a person told of themselves is quoted
+        # with no verdict (eligibility.named_exclusions), 0.796 -> 0.769 here for 1 -> 1 wrong; on first readings of
+        # blind splits those verdicts were wrong 35 times in 72 (docs/evaluation.md).
+        floors={"verdict_accuracy": 0.76, "recall_at_5": 0.95, "abstention_precision": 0.82},
         ceilings={"wrong_verdicts": 2},
         targets={"verdict_accuracy": (">=", 0.90), "abstention_precision": (">=", 1.0)},
         about="development set over the demo trials (tuned on)",
@@ -68,7 +71,10 @@ SETS: dict[str, EvalSet] = {
         # Lowered in the ninth session for a deliberate trade: exclusions through a broader class are no longer
         # verdicts by default (eligibility.class_exclusions), which here cost 0.457 -> 0.424 for 16 -> 15 wrong, and
         # across the three held-out readings 9 fewer wrong verdicts for about 10 fewer right (docs/evaluation.md).
-        floors={"verdict_accuracy": 0.41, "value_correct": 0.88, "out_of_scope_abstained": 0.88},
+        # Lowered again in the thirteenth session for the same kind of trade: a criterion found to name what a person
+        # tells of themselves is quoted with no verdict (eligibility.named_exclusions): here 0.431 -> 0.349, 13 -> 8
+        # wrong; on the first readings of the blind splits those verdicts were wrong 35 times in 72.
+        floors={"verdict_accuracy": 0.33, "value_correct": 0.88, "out_of_scope_abstained": 0.88},
         ceilings={"wrong_verdict_share": 0.16, "phantom_citations": 0},
         targets={
             **_VERDICT_TARGETS,

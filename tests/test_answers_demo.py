@@ -46,10 +46,13 @@ CASES = [
     Case(SEED, "Can patients with type 1 diabetes join?", COND, (EXC, "13")),
     Case(SEED, "Can I get the flu vaccine?", COND, (EXC, "14")),
     Case(SEED, "Are inhaled steroids allowed?", COND, (EXC, "12")),
-    Case(SEED, "Can I take prednisone?", X, (EXC, "12")),
+    # A criterion found to name what a person tells of themselves is quoted with what decides it, no verdict
+    # (eligibility.named_exclusions): here a dose (> 10 mg/day) and exceptions decide prednisone, and whether the
+    # vaccine was a live one the criterion means. "Is HIV exclusionary?" above asks what the record says.
+    Case(SEED, "Can I take prednisone?", None, (EXC, "12")),
     # Live vaccines are excluded within 4 weeks of randomisation: without a date the criterion is quoted, no verdict.
     Case(SEED, "Are live vaccines allowed?", None, (EXC, "14")),
-    Case(SEED, "I had a live vaccine 2 weeks ago. Can I join?", X, (EXC, "14")),
+    Case(SEED, "I had a live vaccine 2 weeks ago. Can I join?", None, (EXC, "14")),
     # factual fields
     Case(SEED, "How many participants will be enrolled?", None, ("Basic Information", None), "70 participants"),
     Case(SEED, "What phase is this trial?", None, ("Basic Information", None), "Phase 2"),

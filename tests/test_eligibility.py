@@ -10,6 +10,7 @@ import pytest
 
 from assistant.eligibility import Decision, EligibilityReasoner
 from assistant.intents import IntentRules
+from assistant.settings import EligibilitySettings
 from assistant.vocabulary import Vocabulary
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
 from ingest.records import Chunk
@@ -66,17 +67,19 @@ SUMMARY = {
 
 @pytest.fixture(scope="module")
 def reasoner() -> EligibilityReasoner:
-    """With class-level exclusions on, so that the mechanisms behind them stay tested; the default (off) quotes those
-    criteria without a verdict (tested below with `cautious`)."""
+    """With exclusions through class and named matches on, so that the mechanisms behind them stay tested; the
+    defaults (off) quote those criteria without a verdict (tested below with `cautious`)."""
     return EligibilityReasoner(
-        Vocabulary.load(), IntentRules.from_package().eligibility_scaffolding, class_exclusions=True
+        Vocabulary.load(),
+        IntentRules.from_package().eligibility_scaffolding,
+        EligibilitySettings(class_exclusions=True, named_exclusions=True),
     )
 
 
 @pytest.fixture(scope="module")
 def cautious() -> EligibilityReasoner:
     return EligibilityReasoner(
-        Vocabulary.load(), IntentRules.from_package().eligibility_scaffolding, class_exclusions=False
+        Vocabulary.load(), IntentRules.from_package().eligibility_scaffolding, EligibilitySettings()
     )
 
 
@@ -2169,11 +2172,42 @@ def test_class_level_exclusion_is_quoted_without_a_verdict_by_default(
     assert "broader group" in finding.reason
 
 
-def test_caution_leaves_named_exclusions_and_class_exceptions(cautious: EligibilityReasoner) -> None:
+def test_named_exclusion_is_quoted_without_a_verdict_by_default(
+    reasoner: EligibilityReasoner, cautious: EligibilityReasoner
+) -> None:
     named = [criterion(EXCLUSION, 1, "History of lymphoma")]
-    assert_decides(cautious, "I had lymphoma", named, Decision.EXCLUDED)
+    assert_decides(reasoner, "I had lymphoma", named, Decision.EXCLUDED)
+    assessment = cautious.assess("I had lymphoma", named, {})
+    assert assessment.decision is Decision.UNDECIDED
+    [finding] = assessment.findings
+    assert (finding.chunk.criterion, finding.how, finding.path) == ("1", "named", "concept/exclusion/named")
+    assert "excludes you if your case is the one it means" in finding.reason
+    assert assessment.decided_by() == []
+    # told of someone the asker speaks for, the same
+    assert_decides(cautious, "My father had lymphoma. Can he join?", named, Decision.UNDECIDED)
+    # a question about the topic in general asks what the record says, which the criterion naming it answers
+    assert_decides(cautious, "Is lymphoma exclusionary?", named, Decision.EXCLUDED)
+
+
+def test_caution_leaves_allowances_values_and_record_fields(cautious: EligibilityReasoner) -> None:
+    # the exception clause still reads the exclusion it carves out of, and admits
     carved = [criterion(EXCLUSION, 1, "Prior malignancy, except lymphoma in complete remission")]
     assert_decides(cautious, "I had lymphoma, in complete remission now", carved, Decision.CONDITIONS)
+    # what the asker says they do not have still admits against the criterion naming it
+    assert_decides(
+        cautious, "I have never had lymphoma", [criterion(EXCLUSION, 1, "History of lymphoma")], Decision.ALLOWED
+    )
+    # a value against a limit and the record's age range stay verdicts
+    platelets = [criterion(INCLUSION, 1, "Platelets >= 100,000/mm3")]
+    assert_decides(cautious, "My platelets are 60,000/mm3.", platelets, Decision.EXCLUDED)
+    assert cautious.assess("I'm 80. Can I join?", CRITERIA, SUMMARY).decision is Decision.EXCLUDED
+
+
+def test_a_named_exclusion_with_another_that_decides_keeps_the_verdict(cautious: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "History of lymphoma"), criterion(INCLUSION, 2, "Platelets >= 100,000/mm3")]
+    assessment = cautious.assess("I had lymphoma and my platelets are 60,000/mm3.", criteria, {})
+    assert assessment.decision is Decision.EXCLUDED
+    assert assessment.decided_by() == ["value/inclusion"]
 
 
 @pytest.mark.parametrize(

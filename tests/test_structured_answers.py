@@ -13,7 +13,7 @@ from assistant.intents import IntentRules
 from assistant.offline import OfflineAnswerer
 from assistant.records import Answer, ScoredChunk
 from assistant.retrieval import QueryExpander
-from assistant.settings import Settings
+from assistant.settings import EligibilitySettings, Settings
 from ingest.chunking import chunk_trial
 from ingest.loaders import load_bytes, load_file
 from ingest.records import Chunk, Trial
@@ -67,7 +67,7 @@ def trials() -> dict[str, Trial]:
 @pytest.fixture(scope="module")
 def answerer(trials: dict[str, Trial]) -> OfflineAnswerer:
     values = list(trials.values())
-    return OfflineAnswerer(StubRetriever(values), Directory(values), IntentRules.from_package(), class_exclusions=False)
+    return OfflineAnswerer(StubRetriever(values), Directory(values), IntentRules.from_package(), EligibilitySettings())
 
 
 def ask(answerer: OfflineAnswerer, trials: dict[str, Trial], trial_id: str, question: str) -> Answer:
@@ -267,7 +267,7 @@ def test_why_a_study_stopped_is_answered_with_the_records_reason(question: str) 
     )
     trial = load_bytes(source.encode(), "NCT00501228.xml")[0]
     answerer = OfflineAnswerer(
-        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), class_exclusions=False
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
     )
     answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, question)
     assert "Terminated (TERMINATED)" in answer.answer and "Slow accrual of eligible patients" in answer.answer
@@ -290,7 +290,7 @@ def test_a_word_under_a_criteria_heading_in_free_text_is_quoted_without_a_verdic
     }
     trial = load_bytes(json.dumps(study).encode(), "NCT00000077.json")[0]
     answerer = OfflineAnswerer(
-        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), class_exclusions=False
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
     )
     answer = ask(answerer, {trial.trial_id: trial}, trial.trial_id, "I have malaria. Can I join?")
     assert answer.verdict is None
@@ -333,7 +333,7 @@ MINIMAL_XML = """<?xml version="1.0"?>
 def minimal() -> tuple[OfflineAnswerer, dict[str, Trial]]:
     trial = load_bytes(MINIMAL_XML.encode(), "NCT09999991.xml")[0]
     return OfflineAnswerer(
-        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), class_exclusions=False
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
     ), {trial.trial_id: trial}
 
 
@@ -376,7 +376,7 @@ def test_each_stated_fact_is_searched_on_its_own(trials: dict[str, Trial]) -> No
     query that mixes them with the study's name."""
     values = list(trials.values())
     retriever = RecordingRetriever(values)
-    answerer = OfflineAnswerer(retriever, Directory(values), IntentRules.from_package(), class_exclusions=False)
+    answerer = OfflineAnswerer(retriever, Directory(values), IntentRules.from_package(), EligibilitySettings())
     trial = values[0]
     criteria = [c for c in retriever.chunks if c.trial_id == trial.trial_id and c.kind == "criterion"]
     target = criteria[-1]

@@ -1,0 +1,72 @@
+"""Precision of each verdict's decision path on first readings of blind splits: the evidence behind the
+`eligibility` settings that withhold some kinds of verdict.
+
+A first reading is a split's evaluation with the code of the day before anything was tuned on it. Each line of
+eval/data/calibration/first_readings.jsonl is one item of such a reading (set, commit, gold, verdict, decision
+paths); the question text comes from the split's file. Run:
+
+    python -m eval.tools.decision_paths [--readings FILE] [--exclude-set unseen-dev16]
+
+It prints, per decision path, per verdict and per kind of question (one that tells of a person, or one about a
+topic in general), how many verdicts were given, how many were right, how many wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from assistant.question_shape import PERSONAL
+from eval.sets import SETS
+
+DEFAULT_READINGS = Path(__file__).resolve().parents[1] / "data" / "calibration" / "first_readings.jsonl"
+_DEFINITE = ("excluded", "allowed", "allowed_with_conditions")
+
+Row = tuple[str, str, str]  # decision paths, verdict, kind of question
+
+
+def questions(sets: Iterable[str]) -> dict[str, str]:
+    """Item id -> question, from the named splits' files."""
+    found: dict[str, str] = {}
+    for name in sets:
+        with SETS[name].items.open(encoding="utf-8") as lines:
+            for line in lines:
+                item = json.loads(line)
+                found[item["id"]] = item["question"]
+    return found
+
+
+def tally(readings: list[dict[str, object]], asked: dict[str, str]) -> dict[Row, list[int]]:
+    """(paths, verdict, person|general) -> [verdicts, right, wrong], over the items that got a definite verdict."""
+    table: dict[Row, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+    for item in readings:
+        verdict = str(item["verdict"])
+        if verdict not in _DEFINITE:
+            continue
+        paths = " + ".join(sorted(str(p) for p in item["decided_by"])) or "?"  # type: ignore[attr-defined]
+        kind = "person" if PERSONAL.search(asked.get(str(item["id"]), "")) else "general"
+        row = table[(paths, verdict, kind)]
+        row[0] += 1
+        row[1] += bool(item["correct"])
+        row[2] += bool(item["wrong"])
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readings", type=Path, default=DEFAULT_READINGS, help="first-reading items (JSON lines)")
+    parser.add_argument("--exclude-set", action="append", default=[], help="leave this split's reading out")
+    args = parser.parse_args(argv)
+    with args.readings.open(encoding="utf-8") as lines:
+        readings = [r for r in (json.loads(line) for line in lines) if r["set"] not in args.exclude_set]
+    table = tally(readings, questions({str(r["set"]) for r in readings}))
+    print(f"{'verdicts':>8} {'right':>5} {'wrong':>5}  question  verdict <- decision paths")
+    for (paths, verdict, kind), (n, right, wrong) in sorted(table.items(), key=lambda kv: -kv[1][0]):
+        print(f"{n:8d} {right:5d} {wrong:5d}  {kind:8}  {verdict} <- {paths}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""The calibration table behind the `eligibility` settings: tallies per decision path and kind of question."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.tools.decision_paths import main, tally
+
+
+def reading(item_id: str, verdict: str | None, paths: list[str], *, correct: bool, wrong: bool) -> dict[str, object]:
+    return {"set": "s", "id": item_id, "verdict": verdict, "decided_by": paths, "correct": correct, "wrong": wrong}
+
+
+def test_tally_splits_person_from_general_questions_and_skips_non_verdicts() -> None:
+    asked = {"a": "I have HIV. Can I join?", "b": "Is HIV exclusionary?", "c": "My son has HIV.", "d": "Can I join?"}
+    readings = [
+        reading("a", "excluded", ["concept/exclusion/named"], correct=False, wrong=True),
+        reading("b", "excluded", ["concept/exclusion/named"], correct=True, wrong=False),
+        reading("c", "excluded", ["concept/exclusion/named"], correct=True, wrong=False),
+        reading("d", None, [], correct=False, wrong=False),
+    ]
+    table = tally(readings, asked)
+    assert table[("concept/exclusion/named", "excluded", "person")] == [2, 1, 1]
+    assert table[("concept/exclusion/named", "excluded", "general")] == [1, 1, 0]
+    assert len(table) == 2
+
+
+def test_committed_first_readings_back_the_named_exclusion_setting(capsys: pytest.CaptureFixture[str]) -> None:
+    """The figure the `eligibility.named_exclusions` description quotes, from the committed readings."""
+    main(["--exclude-set", "unseen-dev16"])
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
+    # every path a concept match, one of them through the name itself
+    named = [
+        r
+        for r in rows
+        if r[3:5] == ["person", "excluded"]
+        and all(p.startswith("concept/") for p in r[6::2])
+        and any(p.endswith("/named") for p in r[6::2])
+    ]
+    verdicts, wrong = sum(int(r[0]) for r in named), sum(int(r[2]) for r in named)
+    assert (wrong, verdicts) == (35, 72)
