@@ -236,6 +236,9 @@ class Finding:
     reason: str
     path: str = field(default="", metadata={"doc": "which kind of reasoning decided it; reported per path by eval"})
     how: str = field(default="", metadata={"doc": "how the criterion named the topic: named, class, narrower case"})
+    withheld: bool = field(
+        default=False, metadata={"doc": "an exclusion the `eligibility` settings quote without a verdict"}
+    )
 
 
 @dataclass
@@ -265,6 +268,13 @@ class Assessment:
         if decision is None or decision is Decision.UNDECIDED:
             return []
         return sorted({f.path for f in self.findings if f.decision is decision})
+
+    def withheld_by(self) -> list[str]:
+        """The paths of exclusions quoted without a verdict, when stating them would have changed the verdict to
+        "excluded": eval scores them as if stated, so each reading measures what withholding them gains or costs."""
+        if self.decision is Decision.EXCLUDED:
+            return []
+        return sorted({f.path for f in self.findings if f.withheld})
 
 
 @dataclass(frozen=True)
@@ -2126,7 +2136,7 @@ def _class_caution(finding: Finding) -> Finding:
     criterion means, or the criterion qualifies it), and a wrong verdict is worse than none."""
     if finding.how != "class" or finding.decision is not Decision.EXCLUDED or finding.chunk.section != EXCLUSION:
         return finding
-    return replace(finding, decision=Decision.UNDECIDED, reason=_CLASS_REASON)
+    return replace(finding, decision=Decision.UNDECIDED, reason=_CLASS_REASON, withheld=True)
 
 
 def _named_caution(finding: Finding) -> Finding:
@@ -2140,7 +2150,7 @@ def _named_caution(finding: Finding) -> Finding:
     if finding.how != "named" or finding.decision is not Decision.EXCLUDED or not finding.path.startswith(_MATCHED):
         return finding
     reason = f"{finding.reason}; {_NAMED_REASON}" if finding.reason else _NAMED_REASON
-    return replace(finding, decision=Decision.UNDECIDED, reason=reason)
+    return replace(finding, decision=Decision.UNDECIDED, reason=reason, withheld=True)
 
 
 def _how(hit: _TopicHit) -> str:

@@ -121,6 +121,7 @@ class OfflineAnswerer:
         answer = self._finish(question, trial_id, text, citations, matched + shown, verdict=verdict)
         answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
         answer.decided_by = assessment.decided_by()
+        answer.withheld_by = assessment.withheld_by()
         return answer
 
     def _search_facts(self, question: str, trial_id: str) -> list[ScoredChunk]:
@@ -475,8 +476,10 @@ def _cite(chunk: Chunk, span: Span | None = None) -> Citation:
 
 
 def _by_decision(findings: Sequence[Finding]) -> list[Finding]:
-    order = {Decision.EXCLUDED: 0, Decision.UNDECIDED: 1, Decision.CONDITIONS: 2, Decision.ALLOWED: 3}
-    return sorted(findings, key=lambda f: order[f.decision])
+    """Exclusions first, then the exclusions quoted without a verdict (the criterion most likely to decide), then
+    the other undecided findings, the conditional and the admitting ones."""
+    order = {Decision.EXCLUDED: 0.0, Decision.UNDECIDED: 1.0, Decision.CONDITIONS: 2.0, Decision.ALLOWED: 3.0}
+    return sorted(findings, key=lambda f: 0.5 if f.withheld else order[f.decision])
 
 
 def _assessment_text(assessment: Assessment) -> tuple[str, list[Citation]]:

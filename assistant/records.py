@@ -83,6 +83,12 @@ class Answer(BaseModel):
     decided_by: list[str] = Field(
         default_factory=list, exclude=True, description="reasoning paths that carried the verdict (eval reports them)"
     )
+    withheld_by: list[str] = Field(
+        default_factory=list,
+        exclude=True,
+        description="paths of exclusions quoted without a verdict that would have made it 'excluded' (eval scores "
+        "them as if stated)",
+    )
 
 
 class TrialEntry(BaseModel):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
-from eval.records import DEFINITE_VERDICTS, EvalResult
+from eval.records import DEFINITE_VERDICTS, EvalResult, verdict_is_correct, verdict_is_wrong
 
 Z95 = 1.959963984540054
 MIN_N_FOR_INTERVAL = 5
@@ -147,6 +147,26 @@ def by_decision_path(results: Sequence[EvalResult]) -> dict[str, PathPrecision]:
     for name, group in sorted(groups.items()):
         correct = sum(1 for r in group if r.verdict_correct)
         wrong = sum(1 for r in group if r.verdict_wrong)
+        table[name] = PathPrecision(
+            verdicts=len(group), correct=correct, wrong=wrong, precision=wilson(len(group) - wrong, len(group))
+        )
+    return table | _withheld_paths(results)
+
+
+def _withheld_paths(results: Sequence[EvalResult]) -> dict[str, PathPrecision]:
+    """Exclusions the answerer quoted without a verdict, scored as if it had said "excluded" ("concept/exclusion/named
+    -> excluded (withheld)"): what withholding them costs in correct verdicts and saves in wrong ones, measured on
+    every reading without a second run."""
+    groups: dict[str, list[EvalResult]] = {}
+    for result in results:
+        if result.item.gold_verdict is None or result.verdict in DEFINITE_VERDICTS:
+            continue
+        for path in result.withheld_by:
+            groups.setdefault(f"{path} -> excluded (withheld)", []).append(result)
+    table: dict[str, PathPrecision] = {}
+    for name, group in sorted(groups.items()):
+        correct = sum(1 for r in group if verdict_is_correct(r.item, "excluded", abstained=False))
+        wrong = sum(1 for r in group if verdict_is_wrong(r.item, "excluded"))
         table[name] = PathPrecision(
             verdicts=len(group), correct=correct, wrong=wrong, precision=wilson(len(group) - wrong, len(group))
         )

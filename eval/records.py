@@ -145,6 +145,9 @@ class EvalResult(BaseModel):
     verdict_wrong: bool = False
     value_correct: bool | None
     decided_by: list[str] = Field(default_factory=list, description="the answerer's reasoning paths for its verdict")
+    withheld_by: list[str] = Field(
+        default_factory=list, description="paths of exclusions the answerer quoted without a verdict (calibration)"
+    )
     cited_gold: int
     cited_matching: int
     gold_rank: int | None
@@ -187,6 +190,7 @@ def score(
     latency_ms: float,
     phantom_citations: int,
     decided_by: Sequence[str] = (),
+    withheld_by: Sequence[str] = (),
 ) -> EvalResult:
     """Score one answer against its item; `retrieved` is the ranked list the answerer saw."""
     gold = item.gold_evidence
@@ -210,6 +214,7 @@ def score(
         verdict_wrong=verdict_is_wrong(item, verdict),
         value_correct=value_found(item.gold_values, answer) if item.gold_values else None,
         decided_by=list(decided_by),
+        withheld_by=list(withheld_by),
         cited_gold=cited_gold,
         cited_matching=cited_matching,
         gold_rank=rank,

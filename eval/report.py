@@ -82,6 +82,7 @@ def item_row(result: EvalResult) -> dict[str, Any]:
         "gold_verdict": result.item.gold_verdict,
         "verdict": result.verdict,
         "decided_by": result.decided_by,  # the reasoning paths behind the verdict, to read wrong ones by path
+        "withheld_by": result.withheld_by,  # exclusions quoted without a verdict, scored as if stated
         "verdict_correct": result.verdict_correct,
         "verdict_wrong": result.verdict_wrong,
         "value_correct": result.value_correct,
@@ -174,6 +175,11 @@ def _per_decision_path(report: Report) -> list[str]:
     ]
     for name, row in report.per_decision_path.items():
         lines.append(f"| {name} | {row.verdicts} | {row.correct} | {row.wrong} | {_cell(row.precision)} |")
+    lines += [
+        "",
+        "Rows marked `(withheld)` are exclusions the answerer quoted without a verdict (the `eligibility` settings),",
+        "scored as if it had said \"excluded\": `correct` is what stating them would gain, `wrong` what it would cost.",
+    ]
     return [*lines, ""]
 
 

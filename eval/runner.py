@@ -106,6 +106,7 @@ def evaluate(
                 latency_ms=answer.latency_ms or 0.0,
                 phantom_citations=phantom_count(answer, sources[item.trial_id]),
                 decided_by=answer.decided_by,
+                withheld_by=answer.withheld_by,
             )
         )
     return results

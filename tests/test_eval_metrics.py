@@ -185,3 +185,36 @@ def test_the_invariant_probe_counts_questions_and_breaks() -> None:
     assert counts["asked"] > 3
     assert counts["asked"] == sum(v for k, v in counts.items() if k not in ("asked", "broke the invariant"))
     assert counts["broke the invariant"] <= counts["excluded"]
+
+
+def test_withheld_exclusions_are_scored_as_if_stated() -> None:
+    """An exclusion quoted without a verdict is tallied apart: `correct` if the gold is "excluded", `wrong` where the
+    gold admits or the question lacks what decides it. An answer that gave a verdict anyway is not counted."""
+    from eval.metrics import by_decision_path
+
+    def withheld(it: EvalItem, verdict: str | None, paths: list[str]) -> EvalResult:
+        return score(it, verdict=verdict, answer="", abstained=False, citations=[], retrieved=[], backend="offline",
+                     latency_ms=1.0, phantom_citations=0, withheld_by=paths)  # fmt: skip
+
+    named = ["concept/exclusion/named"]
+    results = [
+        withheld(item(1), None, named),  # gold excluded: stating it would have been right
+        withheld(item(2, verdict="allowed"), None, named),  # gold admits: it would have been wrong
+        withheld(item(3, verdict="undecided"), None, named),  # a flat "excluded" on an undecided item is wrong
+        withheld(item(4, verdict="allowed"), "allowed", named),  # a verdict was given: not a withheld one
+    ]
+    row = by_decision_path(results)["concept/exclusion/named -> excluded (withheld)"]
+    assert (row.verdicts, row.correct, row.wrong) == (3, 1, 2)
+
+
+def test_an_assessment_names_its_withheld_exclusions_only_when_they_would_decide() -> None:
+    from assistant.eligibility import Assessment, Decision, Finding
+    from assistant.grounding import Span
+    from ingest.records import Chunk
+
+    chunk = Chunk(chunk_id="c", trial_id=T, section="Exclusion Criteria", kind="criterion", text="Pregnancy",
+                  start=0, end=9)  # fmt: skip
+    held = Finding("pregnant", Decision.UNDECIDED, chunk, Span(0, 9), "", path="concept/exclusion/named", withheld=True)
+    value = Finding("ALT 300", Decision.EXCLUDED, chunk, Span(0, 9), "", path="value/exclusion")
+    assert Assessment([held]).withheld_by() == ["concept/exclusion/named"]
+    assert Assessment([held, value]).withheld_by() == []  # excluded anyway: withholding changed nothing
