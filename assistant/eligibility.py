@@ -680,9 +680,35 @@ class EligibilityReasoner:
                 if chunk.section == EXCLUSION and required.inability:
                     # "Unable to read English" excludes; "I don't read English" and "he only reads Vietnamese" (every
                     # other language lacking, _same_language) say it applies.
-                    reason = "this exclusion names it, and the question says it applies"
-                    return Finding(unmet.surface, Decision.EXCLUDED, chunk, Span(*required.span), reason), []
+                    return self._inability_excluded(unmet, chunk, Span(*required.span), question), []
         return None, []
+
+    def _inability_excluded(self, unmet: _Lacking, chunk: Chunk, required: Span, question: str) -> Finding:
+        """An exclusion for being unable to do something, which the question says the asker cannot do. It excludes
+        unless the criterion asks more than that: a further condition joined by "and" ("Unable to read English and a
+        translator is not available"), or another way the question speaks to ("unable to take it with a meal ... or
+        through a nasogastric tube" and "he can't eat, but he has a nasogastric tube")."""
+        text = chunk.text[required.start : required.end]
+        further = _FURTHER_CONDITION.search(text)
+        if further is not None:
+            reason = f"the exclusion also needs “{text[further.start() :].strip()}”, which the question does not settle"
+            return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason)
+        told = question[: asking_start(question)]
+        told_words = [
+            w
+            for w, start, _ in word_spans(told)
+            if not unmet.span[0] <= start < unmet.span[1]
+            and not unmet.cue_span[0] <= start < unmet.cue_span[1]
+            and not _DENIED_BEFORE.search(told, max(0, start - 12), start)  # "only reads Vietnamese, not English"
+        ]
+        lacking = {w for w, _, _ in word_spans(unmet.surface)}
+        named = {w for w, _, _ in word_spans(text) if len(w) > 3} - STOPWORDS - self.scaffolding - lacking
+        spoken = sorted({o for o in named for w in told_words if w not in STOPWORDS and same_word(w, o)})
+        if spoken:
+            reason = f"the criterion also names {', '.join(spoken)}, which your question speaks to; that decides"
+            return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason)
+        reason = "this exclusion names it, and the question says it applies"
+        return Finding(unmet.surface, Decision.EXCLUDED, chunk, required, reason)
 
     # ---- conditions, treatments, other topics ------------------------------------------------------------------
     def topics(self, question: str, facts: PatientFacts, taken: Sequence[tuple[int, int]]) -> list[Topic]:
@@ -2329,6 +2355,13 @@ def _within(inner: Span, outer: Span) -> bool:
 
 
 _ALTERNATIVE = re.compile(r"\bor\b|/", re.IGNORECASE)
+_DENIED_BEFORE = re.compile(r"\b(?:not|no|nor|never)\s+$|n't\s+$", re.IGNORECASE)
+# "... and a translator is not available": a clause with its own verb after "and" is a further condition of the
+# exclusion, not another thing one is unable to do ("unable to read and write").
+_FURTHER_CONDITION = re.compile(
+    r"\band\s+(?:(?:an?|the|no)\s+)?[^\W\d_]+(?:\s+[^\W\d_]+)?\s+(?:is|are|was|were|has|have|can|cannot|does|do)\b",
+    re.IGNORECASE,
+)
 
 
 def _same_language(unmet: _Lacking, question: str, text: str, required: tuple[int, int]) -> bool:

@@ -178,7 +178,7 @@ def _per_decision_path(report: Report) -> list[str]:
     lines += [
         "",
         "Rows marked `(withheld)` are exclusions the answerer quoted without a verdict (the `eligibility` settings),",
-        "scored as if it had said \"excluded\": `correct` is what stating them would gain, `wrong` what it would cost.",
+        'scored as if it had said "excluded": `correct` is what stating them would gain, `wrong` what it would cost.',
     ]
     return [*lines, ""]
 

@@ -521,6 +521,32 @@ def test_language_abilities_match_the_language(
     assert_decides(reasoner, question, LANGUAGE, decision)
 
 
+@pytest.mark.parametrize(
+    ("criterion_text", "question", "decision"),
+    [
+        # a further condition joined by "and" is part of the exclusion: the inability alone does not meet it
+        (
+            "Unable to read/write English and a translator is not available",
+            "Dad only speaks Portuguese. My brother could interpret for him. Can he join?",
+            Decision.UNDECIDED,
+        ),
+        ("Unable to read and write English", "Dad only speaks Portuguese. Can he join?", Decision.EXCLUDED),
+        # another way the criterion names, which the question speaks to
+        (
+            "Unable to take the drug with a meal or through a nasogastric tube",
+            "He can't eat proper meals, but he has a nasogastric tube. Can he join?",
+            Decision.UNDECIDED,
+        ),
+        # the asking clause's words ("take part") are not what the question tells
+        ("Unable to swallow tablets", "I can't swallow tablets. Can I take part?", Decision.EXCLUDED),
+    ],
+)
+def test_an_inability_exclusion_asks_no_more_than_the_question_says(
+    reasoner: EligibilityReasoner, criterion_text: str, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 1, criterion_text)], decision)
+
+
 def test_a_value_stated_for_the_criterion_answers_its_number(reasoner: EligibilityReasoner) -> None:
     heart = [criterion(EXCLUSION, 1, "Symptomatic congestive heart failure (NYHA class III or IV)")]
     question = "I have mild heart failure, NYHA class II. Would that keep me out?"
