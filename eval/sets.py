@@ -196,6 +196,12 @@ SETS: dict[str, EvalSet] = {
         # (eval/data/unseen/DEV16.md): read once with the session-start code and once at the session's end.
         about="20 further real classic XML records, everyday questions; held out until its readings",
     ),
+    "unseen-dev17": _unseen_split(
+        "dev17",
+        # Written 2026-12-04 (thirteenth session) like dev8-dev16, committed before the system was run on it
+        # (eval/data/unseen/DEV17.md): read once, after the session's calibration, as a held-out reading.
+        about="20 further real classic XML records, everyday questions; held out until its reading",
+    ),
 }
 
 
