@@ -518,7 +518,7 @@ class EligibilityReasoner:
         if sex and chunk is not None and (facts.asks_about_sex or chunk.text.strip().upper() not in {"ALL", "BOTH"}):
             assessment.findings.append(_sex_finding(sex, chunk))
         if facts.healthy_volunteer and "healthy_volunteers" in summary:
-            assessment.findings.append(_healthy_finding(summary["healthy_volunteers"]))
+            assessment.findings.append(_healthy_finding(summary["healthy_volunteers"], criteria))
 
     # ---- values with units -----------------------------------------------------------------------------------
     def _measurement(
@@ -2544,11 +2544,32 @@ def _sex_finding(sex: str, chunk: Chunk) -> Finding:
     return Finding(f"sex: {sex}", decision, chunk, Span(0, len(chunk.text)), f"the record accepts sex {chunk.text}")
 
 
-def _healthy_finding(chunk: Chunk) -> Finding:
+def _healthy_finding(chunk: Chunk, criteria: Sequence[Chunk]) -> Finding:
+    """The record's "accepts healthy volunteers" field for someone who says they are healthy. A "No" is a summary
+    of the main population: where the criteria name people without the condition (relatives, controls, donors),
+    the field does not exclude them, and which of those groups the asker is in, the study team decides."""
     accepts = chunk.text.strip().lower().startswith(("yes", "accepts"))
-    decision = Decision.ALLOWED if accepts else Decision.EXCLUDED
-    reason = "the record accepts healthy volunteers" if accepts else "the record does not accept healthy volunteers"
-    return Finding("healthy volunteer", decision, chunk, Span(0, len(chunk.text)), reason)
+    span = Span(0, len(chunk.text))
+    if accepts:
+        return Finding("healthy volunteer", Decision.ALLOWED, chunk, span, "the record accepts healthy volunteers")
+    group = next((m for m in (_UNAFFECTED_GROUP.search(c.text) for c in criteria) if m is not None), None)
+    if group is not None:
+        reason = (
+            f"the record does not take healthy volunteers in general, but its criteria name {group.group(0).lower()}; "
+            "whether you are one of them, the study team decides"
+        )
+        return Finding("healthy volunteer", Decision.UNDECIDED, chunk, span, reason)
+    return Finding("healthy volunteer", Decision.EXCLUDED, chunk, span, "the record does not accept healthy volunteers")
+
+
+# People a record may take who do not have its condition: the roles, not a list of conditions.
+_UNAFFECTED_GROUP = re.compile(
+    r"\b(?:healthy\s+(?:subjects?|participants?|individuals?|adults?|persons?|people|relatives?|siblings?)"
+    r"|(?:healthy|normal)\s+(?:volunteers?|controls?)|control\s+(?:subjects?|participants?|group)"
+    r"|(?:unaffected|first-degree)\s+(?:relatives?|family\s+members?)|family\s+members?|relatives?|siblings?"
+    r"|donors?)\b",
+    re.IGNORECASE,
+)
 
 
 # "ALT > 155 U/L for females and > 185 U/L for males": a bound that applies to one sex only.

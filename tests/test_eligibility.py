@@ -2980,3 +2980,22 @@ def test_a_past_treatment_is_read_in_its_own_clause(reasoner: EligibilityReasone
     concurrent = [criterion(EXCLUSION, 4, "Concurrent anticoagulants or warfarin.")]
     found = reasoner.assess("I took aspirin yesterday, and I'm on warfarin. Can I join?", concurrent, {})
     assert found.decision is Decision.EXCLUDED, found.findings
+
+
+@pytest.mark.parametrize(
+    ("criteria_text", "decision"),
+    [
+        # the field excludes a healthy person from a study whose criteria take only patients
+        (["Biopsy-proven FSGS"], Decision.EXCLUDED),
+        # criteria that name people without the condition: the field summarises the main population only
+        (["Biopsy-proven FSGS, or a first-degree relative of a patient with an FSGS risk gene"], Decision.UNDECIDED),
+        (["Healthy control subjects aged 18 to 65"], Decision.UNDECIDED),
+    ],
+)
+def test_the_healthy_volunteers_field_against_groups_the_criteria_name(
+    reasoner: EligibilityReasoner, criteria_text: list[str], decision: Decision
+) -> None:
+    criteria = [criterion(INCLUSION, i, text) for i, text in enumerate(criteria_text, start=1)]
+    summary = {"healthy_volunteers": fact("healthy_volunteers", "No")}
+    assessment = reasoner.assess("I'm healthy. Can I join?", criteria, summary)
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
