@@ -4,22 +4,44 @@ from __future__ import annotations
 
 import pytest
 
+from eval.records import EvalItem
 from eval.tools.decision_paths import main, tally
 
 
-def reading(item_id: str, verdict: str | None, paths: list[str], *, correct: bool, wrong: bool) -> dict[str, object]:
-    return {"set": "s", "id": item_id, "verdict": verdict, "decided_by": paths, "correct": correct, "wrong": wrong}
+def reading(
+    item_id: str, verdict: str | None, paths: list[str], *, correct: bool, wrong: bool, withheld: tuple[str, ...] = ()
+) -> dict[str, object]:
+    return {
+        "set": "s",
+        "id": item_id,
+        "verdict": verdict,
+        "decided_by": paths,
+        "correct": correct,
+        "wrong": wrong,
+        "withheld_by": list(withheld),
+    }
+
+
+def asked(item_id: str, question: str, gold: str = "excluded") -> EvalItem:
+    return EvalItem(id=item_id, trial_id="NCT00000001", question=question, category="eligibility-excluded",
+                    gold_verdict=gold)  # type: ignore[arg-type]  # fmt: skip
 
 
 def test_tally_splits_person_from_general_questions_and_skips_non_verdicts() -> None:
-    asked = {"a": "I have HIV. Can I join?", "b": "Is HIV exclusionary?", "c": "My son has HIV.", "d": "Can I join?"}
+    questions = {
+        "a": "I have HIV. Can I join?",
+        "b": "Is HIV exclusionary?",
+        "c": "My son has HIV.",
+        "d": "Can I join?",
+    }
+    known = {i: asked(i, q) for i, q in questions.items()}
     readings = [
         reading("a", "excluded", ["concept/exclusion/named"], correct=False, wrong=True),
         reading("b", "excluded", ["concept/exclusion/named"], correct=True, wrong=False),
         reading("c", "excluded", ["concept/exclusion/named"], correct=True, wrong=False),
         reading("d", None, [], correct=False, wrong=False),
     ]
-    table = tally(readings, asked)
+    table = tally(readings, known)
     assert table[("concept/exclusion/named", "excluded", "person")] == [2, 1, 1]
     assert table[("concept/exclusion/named", "excluded", "general")] == [1, 1, 0]
     assert len(table) == 2
@@ -27,7 +49,7 @@ def test_tally_splits_person_from_general_questions_and_skips_non_verdicts() -> 
 
 def test_committed_first_readings_back_the_named_exclusion_setting(capsys: pytest.CaptureFixture[str]) -> None:
     """The figure the `eligibility.named_exclusions` description quotes, from the committed readings."""
-    main(["--exclude-set", "unseen-dev16"])
+    main(["--exclude-set", "unseen-dev16", "--exclude-set", "unseen-dev17"])
     rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
     # every path a concept match, one of them through the name itself
     named = [
@@ -39,3 +61,13 @@ def test_committed_first_readings_back_the_named_exclusion_setting(capsys: pytes
     ]
     verdicts, wrong = sum(int(r[0]) for r in named), sum(int(r[2]) for r in named)
     assert (wrong, verdicts) == (35, 72)
+
+
+def test_withheld_exclusions_are_tallied_as_if_stated() -> None:
+    known = {"a": asked("a", "I have HIV. Can I join?"), "b": asked("b", "I had HIV once.", gold="allowed")}
+    named = ["concept/exclusion/named"]
+    readings = [
+        reading("a", None, [], correct=False, wrong=False, withheld=tuple(named)),
+        reading("b", None, [], correct=False, wrong=False, withheld=tuple(named)),
+    ]
+    assert tally(readings, known)[("concept/exclusion/named", "withheld-excluded", "person")] == [2, 1, 1]

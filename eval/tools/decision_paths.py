@@ -8,7 +8,9 @@ paths); the question text comes from the split's file. Run:
     python -m eval.tools.decision_paths [--readings FILE] [--exclude-set unseen-dev16]
 
 It prints, per decision path, per verdict and per kind of question (one that tells of a person, or one about a
-topic in general), how many verdicts were given, how many were right, how many wrong.
+topic in general), how many verdicts were given, how many were right, how many wrong. Readings taken since the
+answerer records the exclusions it quotes without a verdict (`withheld_by`) add `withheld-excluded` rows: those
+exclusions scored as if stated.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from assistant.question_shape import PERSONAL
+from eval.records import EvalItem, verdict_is_correct, verdict_is_wrong
 from eval.sets import SETS
 
 DEFAULT_READINGS = Path(__file__).resolve().parents[1] / "data" / "calibration" / "first_readings.jsonl"
@@ -28,30 +31,42 @@ _DEFINITE = ("excluded", "allowed", "allowed_with_conditions")
 Row = tuple[str, str, str]  # decision paths, verdict, kind of question
 
 
-def questions(sets: Iterable[str]) -> dict[str, str]:
-    """Item id -> question, from the named splits' files."""
-    found: dict[str, str] = {}
+def items(sets: Iterable[str]) -> dict[str, EvalItem]:
+    """Item id -> item, from the named splits' files."""
+    found: dict[str, EvalItem] = {}
     for name in sets:
         with SETS[name].items.open(encoding="utf-8") as lines:
             for line in lines:
-                item = json.loads(line)
-                found[item["id"]] = item["question"]
+                item = EvalItem.model_validate_json(line)
+                found[item.id] = item
     return found
 
 
-def tally(readings: list[dict[str, object]], asked: dict[str, str]) -> dict[Row, list[int]]:
-    """(paths, verdict, person|general) -> [verdicts, right, wrong], over the items that got a definite verdict."""
+def tally(readings: list[dict[str, object]], asked: dict[str, EvalItem]) -> dict[Row, list[int]]:
+    """(paths, verdict, person|general) -> [verdicts, right, wrong], over the items that got a definite verdict, and
+    the withheld exclusions of those that did not."""
     table: dict[Row, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
-    for item in readings:
-        verdict = str(item["verdict"])
-        if verdict not in _DEFINITE:
+    for reading in readings:
+        item = asked[str(reading["id"])]
+        kind = "person" if PERSONAL.search(item.question) else "general"
+        verdict = str(reading["verdict"])
+        withheld = [str(p) for p in reading.get("withheld_by", [])]  # type: ignore[attr-defined]
+        if verdict in _DEFINITE:
+            paths = " + ".join(sorted(str(p) for p in reading["decided_by"])) or "?"  # type: ignore[attr-defined]
+            scored = (verdict, bool(reading["correct"]), bool(reading["wrong"]))
+        elif withheld:
+            paths = " + ".join(sorted(withheld))
+            scored = (
+                "withheld-excluded",
+                bool(verdict_is_correct(item, "excluded", False)),
+                verdict_is_wrong(item, "excluded"),
+            )
+        else:
             continue
-        paths = " + ".join(sorted(str(p) for p in item["decided_by"])) or "?"  # type: ignore[attr-defined]
-        kind = "person" if PERSONAL.search(asked.get(str(item["id"]), "")) else "general"
-        row = table[(paths, verdict, kind)]
+        row = table[(paths, scored[0], kind)]
         row[0] += 1
-        row[1] += bool(item["correct"])
-        row[2] += bool(item["wrong"])
+        row[1] += scored[1]
+        row[2] += scored[2]
     return table
 
 
@@ -62,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with args.readings.open(encoding="utf-8") as lines:
         readings = [r for r in (json.loads(line) for line in lines) if r["set"] not in args.exclude_set]
-    table = tally(readings, questions({str(r["set"]) for r in readings}))
+    table = tally(readings, items({str(r["set"]) for r in readings}))
     print(f"{'verdicts':>8} {'right':>5} {'wrong':>5}  question  verdict <- decision paths")
     for (paths, verdict, kind), (n, right, wrong) in sorted(table.items(), key=lambda kv: -kv[1][0]):
         print(f"{n:8d} {right:5d} {wrong:5d}  {kind:8}  {verdict} <- {paths}")
