@@ -4030,6 +4030,14 @@ def _list_item(span: Span, text: str) -> Span:
     return Span(starts[-1] if starts else 0, after.start() if after else len(text))
 
 
+def asked_about(finding: Finding, asked: str) -> bool:
+    """Whether the asking clause (`shape_of(question).asked`) asks about the finding's fact: its words, or age for
+    the record's age fields ("Am I still inside the age limit?")."""
+    if finding.chunk.fact and finding.chunk.fact.endswith("_age"):
+        return _AGE_ASKED.search(asked) is not None
+    return finding.fact.lower() in asked.lower()
+
+
 def _set_aside_background(assessment: Assessment, question: str) -> None:
     """ "I'm 68 with cervical disc degeneration. I have high blood pressure, but it's well controlled. Is the blood
     pressure a problem?": the question asks about one fact and tells the trial's own condition as background. That a
@@ -4041,9 +4049,7 @@ def _set_aside_background(assessment: Assessment, question: str) -> None:
         return
 
     def is_asked(finding: Finding) -> bool:
-        if finding.chunk.fact and finding.chunk.fact.endswith("_age"):
-            return _AGE_ASKED.search(asked) is not None
-        return finding.fact.lower() in asked.lower()
+        return asked_about(finding, asked)
 
     findings = assessment.findings
     if any(f.decision is Decision.EXCLUDED for f in findings):

@@ -19,6 +19,7 @@ from assistant.eligibility import (
     Decision,
     EligibilityReasoner,
     Finding,
+    asked_about,
 )
 from assistant.grounding import (
     Concept,
@@ -30,7 +31,7 @@ from assistant.grounding import (
     word_spans,
 )
 from assistant.intents import Intent, IntentRules
-from assistant.question_shape import STUDY_DESIGNATION
+from assistant.question_shape import STUDY_DESIGNATION, shape_of
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
 from assistant.retrieval import PassageRetriever, reciprocal_rank_fusion
 from assistant.settings import EligibilitySettings
@@ -113,11 +114,11 @@ class OfflineAnswerer:
             concepts = build_concepts(question, self.retriever.expander.groups, self.rules.eligibility_scaffolding)
             fallback = self._unsectioned_eligibility(question, trial_id, concepts, retrieved, shown)
             return fallback or self._eligibility_not_stated(question, trial_id, concepts, shown)
-        text, citations = _assessment_text(assessment)
+        text, citations = _assessment_text(assessment, question)
         verdict = _VERDICT_OF.get(assessment.decision) if assessment.decision else None
         # Criterion-aware ranking: the structured fields (looked up by name) and criteria whose parsed constraints
         # matched the question's facts come first, then what hybrid search found.
-        matched = [ScoredChunk(chunk=f.chunk, score=1.0) for f in _by_decision(assessment.findings)]
+        matched = [ScoredChunk(chunk=f.chunk, score=1.0) for f in _by_decision(assessment.findings, question)]
         answer = self._finish(question, trial_id, text, citations, matched + shown, verdict=verdict)
         answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
         answer.decided_by = assessment.decided_by()
@@ -475,16 +476,24 @@ def _cite(chunk: Chunk, span: Span | None = None) -> Citation:
     return Citation.from_chunk(chunk, None if span is None else (span.start, span.end))
 
 
-def _by_decision(findings: Sequence[Finding]) -> list[Finding]:
+def _by_decision(findings: Sequence[Finding], question: str) -> list[Finding]:
     """Exclusions first, then the exclusions quoted without a verdict (the criterion most likely to decide), then
-    the other undecided findings, the conditional and the admitting ones."""
+    the other undecided findings, the conditional and the admitting ones. Within each, what the asking clause asks
+    about, then criteria before the record's age, sex and volunteer fields: an age told in passing ("a 39-year-old
+    with ... Does that meet the pain threshold?") is not what the question is about."""
     order = {Decision.EXCLUDED: 0.0, Decision.UNDECIDED: 1.0, Decision.CONDITIONS: 2.0, Decision.ALLOWED: 3.0}
-    return sorted(findings, key=lambda f: 0.5 if f.withheld else order[f.decision])
+    asked = shape_of(question).asked
+
+    def rank(finding: Finding) -> tuple[float, bool, bool]:
+        level = 0.5 if finding.withheld else order[finding.decision]
+        return level, not asked_about(finding, asked), finding.chunk.fact is not None
+
+    return sorted(findings, key=rank)
 
 
-def _assessment_text(assessment: Assessment) -> tuple[str, list[Citation]]:
+def _assessment_text(assessment: Assessment, question: str) -> tuple[str, list[Citation]]:
     """The verdict (or why there is none), then each fact with the passage that decides it, cited."""
-    findings = _by_decision(assessment.findings)[:_MAX_CITED_FINDINGS]
+    findings = _by_decision(assessment.findings, question)[:_MAX_CITED_FINDINGS]
     citations: list[Citation] = []
     for finding in findings:
         if not any(c.chunk_id == finding.chunk.chunk_id for c in citations):

@@ -1076,7 +1076,8 @@ def test_the_answer_names_a_sub_heading_only_when_it_says_something(
     from assistant.offline import _assessment_text
 
     item = criterion(EXCLUSION, 10, "Interferon.").model_copy(update={"heading": heading})
-    text, _ = _assessment_text(reasoner.assess("I had interferon 10 days ago. Can I join?", [item], {}))
+    question = "I had interferon 10 days ago. Can I join?"
+    text, _ = _assessment_text(reasoner.assess(question, [item], {}), question)
     assert ("(under “" in text) is shown, text
 
 

@@ -388,3 +388,22 @@ def test_each_stated_fact_is_searched_on_its_own(trials: dict[str, Trial]) -> No
     whole = retriever.search(question, trial.trial_id, k=Settings().retrieval.candidates)
     rank_alone = [s.chunk.chunk_id for s in found].index(target.chunk_id)
     assert rank_alone <= [s.chunk.chunk_id for s in whole].index(target.chunk_id)
+
+
+def test_findings_are_cited_asked_first_then_criteria_before_record_fields() -> None:
+    """Within one decision, what the asking clause asks about leads; an age told in passing follows the criterion."""
+    from assistant.eligibility import Decision, Finding
+    from assistant.grounding import Span
+    from assistant.offline import _by_decision
+    from ingest.records import Chunk
+
+    def finding(fact: str, chunk_fact: str | None) -> Finding:
+        chunk = Chunk(chunk_id=fact, trial_id="NCT00000001", section="Inclusion Criteria", kind="criterion",
+                      text=fact, start=0, end=len(fact), fact=chunk_fact)  # fmt: skip
+        return Finding(fact, Decision.ALLOWED, chunk, Span(0, 1), "")
+
+    age, vas = finding("age 39", "minimum_age"), finding("VAS 68 mm", None)
+    told_in_passing = "Leg pain on the VAS is 68 mm for a 39-year-old. Does that meet the pain threshold?"
+    assert [f.fact for f in _by_decision([age, vas], told_in_passing)] == ["VAS 68 mm", "age 39"]
+    age_asked = "My VAS is 68 mm and I'm 39. Am I inside the age limit?"
+    assert [f.fact for f in _by_decision([vas, age], age_asked)] == ["age 39", "VAS 68 mm"]
