@@ -82,11 +82,7 @@ class OfflineAnswerer:
         self.retriever = retriever
         self.directory = directory
         self.rules = rules
-        self.reasoner = EligibilityReasoner(
-            Vocabulary.load(),
-            rules.eligibility_scaffolding,
-            policy,
-        )
+        self.reasoner = EligibilityReasoner(Vocabulary.load(), rules.eligibility_scaffolding, policy)
 
     # ---- entry ---------------------------------------------------------------------------------
     def answer(self, question: str, trial_id: str, intent: Intent) -> Answer:

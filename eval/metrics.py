@@ -136,38 +136,34 @@ class PathPrecision(BaseModel):
 
 def by_decision_path(results: Sequence[EvalResult]) -> dict[str, PathPrecision]:
     """Per reasoning path and verdict ("concept/exclusion -> excluded"): the calibration table. A path whose
-    verdicts the gold often contradicts should quote its criterion without a verdict instead."""
-    groups: dict[str, list[EvalResult]] = {}
+    verdicts the gold often contradicts should quote its criterion without a verdict instead. Exclusions the
+    answerer quoted without a verdict are scored as if it had said "excluded" ("... -> excluded (withheld)"): what
+    withholding them costs in correct verdicts and saves in wrong ones, measured on every reading."""
+    stated: dict[str, list[EvalResult]] = {}
+    withheld: dict[str, list[EvalResult]] = {}
     for result in results:
-        if result.verdict not in DEFINITE_VERDICTS or result.item.gold_verdict is None:
+        if result.item.gold_verdict is None:
             continue
-        for path in result.decided_by or ["(none recorded)"]:
-            groups.setdefault(f"{path} -> {result.verdict}", []).append(result)
-    table: dict[str, PathPrecision] = {}
-    for name, group in sorted(groups.items()):
-        correct = sum(1 for r in group if r.verdict_correct)
-        wrong = sum(1 for r in group if r.verdict_wrong)
-        table[name] = PathPrecision(
-            verdicts=len(group), correct=correct, wrong=wrong, precision=wilson(len(group) - wrong, len(group))
+        if result.verdict in DEFINITE_VERDICTS:
+            for path in result.decided_by or ["(none recorded)"]:
+                stated.setdefault(f"{path} -> {result.verdict}", []).append(result)
+        for path in [] if result.verdict in DEFINITE_VERDICTS else result.withheld_by:
+            withheld.setdefault(f"{path} -> excluded (withheld)", []).append(result)
+    table = {
+        name: _precision(group, [bool(r.verdict_correct) for r in group], [r.verdict_wrong for r in group])
+        for name, group in stated.items()
+    }
+    table |= {
+        name: _precision(
+            group,
+            [bool(verdict_is_correct(r.item, "excluded", abstained=False)) for r in group],
+            [verdict_is_wrong(r.item, "excluded") for r in group],
         )
-    return table | _withheld_paths(results)
+        for name, group in withheld.items()
+    }
+    return dict(sorted(table.items()))
 
 
-def _withheld_paths(results: Sequence[EvalResult]) -> dict[str, PathPrecision]:
-    """Exclusions the answerer quoted without a verdict, scored as if it had said "excluded" ("concept/exclusion/named
-    -> excluded (withheld)"): what withholding them costs in correct verdicts and saves in wrong ones, measured on
-    every reading without a second run."""
-    groups: dict[str, list[EvalResult]] = {}
-    for result in results:
-        if result.item.gold_verdict is None or result.verdict in DEFINITE_VERDICTS:
-            continue
-        for path in result.withheld_by:
-            groups.setdefault(f"{path} -> excluded (withheld)", []).append(result)
-    table: dict[str, PathPrecision] = {}
-    for name, group in sorted(groups.items()):
-        correct = sum(1 for r in group if verdict_is_correct(r.item, "excluded", abstained=False))
-        wrong = sum(1 for r in group if verdict_is_wrong(r.item, "excluded"))
-        table[name] = PathPrecision(
-            verdicts=len(group), correct=correct, wrong=wrong, precision=wilson(len(group) - wrong, len(group))
-        )
-    return table
+def _precision(group: Sequence[EvalResult], correct: Sequence[bool], wrong: Sequence[bool]) -> PathPrecision:
+    n, wrongs = len(group), sum(wrong)
+    return PathPrecision(verdicts=n, correct=sum(correct), wrong=wrongs, precision=wilson(n - wrongs, n))
