@@ -202,6 +202,12 @@ SETS: dict[str, EvalSet] = {
         # (eval/data/unseen/DEV17.md): read once, after the session's calibration, as a held-out reading.
         about="20 further real classic XML records, everyday questions; held out until its reading",
     ),
+    "unseen-dev18": _unseen_split(
+        "dev18",
+        # Written 2026-12-04 (thirteenth session) like dev8-dev17, committed after every change of the session and
+        # before the system was run on it (eval/data/unseen/DEV18.md): read once, as a held-out reading.
+        about="20 further real classic XML records, everyday questions; held out",
+    ),
 }
 
 
