@@ -205,8 +205,8 @@ SETS: dict[str, EvalSet] = {
     "unseen-dev18": _unseen_split(
         "dev18",
         # Written 2026-12-04 (thirteenth session) like dev8-dev17, committed after every change of the session and
-        # before the system was run on it (eval/data/unseen/DEV18.md): read once, as a held-out reading.
-        about="20 further real classic XML records, everyday questions; held out",
+        # before the system was run on it (eval/data/unseen/DEV18.md). First read at 7c43f11; two items read since.
+        about="20 further real classic XML records, everyday questions; development after its first reading",
     ),
 }
 
