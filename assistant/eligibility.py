@@ -2414,12 +2414,22 @@ def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> li
         satisfied = compare(Quantity(age * DAYS_PER_UNIT["year"], "day"), bound.comparison)
         if satisfied is not None:
             where = Span(*bound.span)
-            findings.append(_threshold_finding(f"age {age:g}", chunk, where, satisfied, _prohibits(chunk, where)))
+            findings.append(_threshold_finding(_age_label(age), chunk, where, satisfied, _prohibits(chunk, where)))
     if len({f.decision for f in findings}) > 1:
         first = findings[0]
         reason = "the record sets different age limits for different groups; which is yours decides"
         return [_tagged(replace(first, decision=Decision.UNDECIDED, reason=reason), "value")]
     return [_tagged(f, "value") for f in findings[:1]]
+
+
+def _age_label(years: float) -> str:
+    """ "age 40", and an infant's or a newborn's age in months, days or hours ("age 5 months", "age 4 hours")."""
+    days = years * 365.25
+    if years >= 1:
+        return f"age {years:g}"
+    if days >= 60:
+        return f"age {days / 30.4375:.2g} months"
+    return f"age {days:.3g} days" if days >= 1 else f"age {days * 24:.2g} hours"
 
 
 def _age_bounds_for(criteria: Sequence[Chunk], question: str) -> Iterator[tuple[Chunk, Any]]:
@@ -2450,7 +2460,7 @@ def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
         label = "minimum" if too_young else "maximum"
         decision = Decision.EXCLUDED if outside else Decision.ALLOWED
         reason = f"the {label} age is {chunk.text}"
-        findings.append(Finding(f"age {age:g}", decision, chunk, Span(0, len(chunk.text)), reason))
+        findings.append(Finding(_age_label(age), decision, chunk, Span(0, len(chunk.text)), reason))
     return findings
 
 

@@ -107,7 +107,7 @@ _KIN = (
 )
 _RELATIVE = _KIN + "|boy|girl|patient"
 _NOT_AGE_AFTER = (
-    r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b|weeks?|wks?|days?|months?|times|x\b"
+    r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b|weeks?|wks?|days?|hours?|hrs?|months?|times|x\b"
     r"|mg|ng|g/|ml|units?|cycles?|lines?|of\b|out\b|or\b|to\b|-\s*\d|/|\.\d|,\d{3}))"
 )
 # Words that make a stated age a bound or an estimate ("over 65", "nearly 18", "about 70").
@@ -134,6 +134,10 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?P<n>\d{1,3})\s*-?\s*(?:years?|yrs?)\s+of\s+age\b", 1.0),
     (r"\b(?P<n>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?![a-z])", 1.0),
     (r"\b(?P<n>\d{1,2})\s*-?\s*months?\s*-?\s*old\b", 1 / 12),
+    # a newborn's age: "3 weeks old", "10 days old", "4 hours old"
+    (r"\b(?P<n>\d{1,3})\s*-?\s*(?:weeks?|wks?)\s*-?\s*old\b", 7 / 365.25),
+    (r"\b(?P<n>\d{1,3})\s*-?\s*days?\s*-?\s*old\b", 1 / 365.25),
+    (r"\b(?P<n>\d{1,3})\s*-?\s*(?:hours?|hrs?)\s*-?\s*old\b", 1 / (24 * 365.25)),
     (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned|turning|turns)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
     (
         r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is)\s+"
@@ -195,7 +199,9 @@ def _age_bound(text: str, number_start: int) -> Comparator:
 
 # --- sex --------------------------------------------------------------------------------------------------------------
 _SELF_SEX_RE = re.compile(
-    r"\b(?:i'?m|i\s+am)\s+(?:a\s+|an\s+)?(?:\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)?\s*-?\s*)?(?:(?P<f>woman|female|girl|lady"
+    # "I'm a 52-year-old woman", "I'm a bisexual guy": up to two words between the article and the noun
+    r"\b(?:i'?m|i\s+am)\s+(?:(?:a|an)\s+(?:[a-z][\w-]*\s+){0,2}?)?(?:\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)?\s*-?\s*)?"
+    r"(?:(?P<f>woman|female|girl|lady"
     r"|mother|mom|mum)|(?P<m>man|male|guy|boy|father|dad))\b"
     # "a 48-year-old woman", and clinicians' "48-year-old woman: Hb 12.6"
     r"|(?:\b(?:a|an)\s+|^\s*)\d{1,3}\s*-?\s*(?:years?\s*-?\s*old|yo|y/o)\s+(?:(?P<f2>woman|female|girl|lady)"
@@ -214,6 +220,10 @@ _PATIENT_SEX_RE = re.compile(
 )
 _PRONOUN_SEX_RE = re.compile(r"\b(?:(?P<f>she|she's|her)|(?P<m>he|he's|his|him))\b", re.IGNORECASE)
 _ASKS_SEX_RE = re.compile(r"\b(?:(?P<f>women|females|girls|ladies)|(?P<m>men|males|boys))\b", re.IGNORECASE)
+# "I date women", "sex with men": the people one relates to, not the group the question asks about.
+_RELATED_TO_BEFORE_RE = re.compile(
+    r"\b(?:with|dates?|dated|dating|marry|married|loves?|attracted\s+to)\s+(?:other\s+|both\s+)?$", re.IGNORECASE
+)
 
 
 def _sex_from(found: re.Match[str]) -> tuple[str, Span]:
@@ -232,8 +242,10 @@ def _sex(text: str) -> tuple[str, Span] | None:
 
 
 def _asks_about_sex(text: str) -> str | None:
-    found = _ASKS_SEX_RE.search(text)
-    return None if found is None else _sex_from(found)[0]
+    for found in _ASKS_SEX_RE.finditer(text):
+        if not _RELATED_TO_BEFORE_RE.search(text, max(0, found.start() - 30), found.start()):
+            return _sex_from(found)[0]
+    return None
 
 
 # --- measurements and elapsed time ------------------------------------------------------------------------------------

@@ -248,6 +248,8 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"kgs?|kilograms?", "kg", 1.0),
     (r"mg|milligrams?", "mg", 1.0),
     (r"(?:µ|mc|u)g|micrograms?", "mg", 0.001),
+    # grams after every "g/..." unit and Gy: a dose in grams is 1000 mg; a body weight in grams is read in kg below
+    (r"g(?:rams?|ms?)?", "mg", 1000.0),
     (r"lbs?|pounds?", "kg", 0.45359237),
     (r"mm|millimet(?:er|re)s?", "mm", 1.0),
     (r"cm|centimet(?:er|re)s?", "mm", 10.0),
@@ -273,6 +275,7 @@ _UNIT_REQUIRED = frozenset(
 )
 
 _CELL_COUNTS = frozenset({"platelets", "anc", "wbc"})
+_BODY_MASSES = frozenset({"weight", "weight_loss"})
 # Lab values people and registries write both as mg/dL and µmol/L (or as U/L and x ULN) without a unit.
 _AMBIGUOUS_WITHOUT_UNIT = frozenset({"creatinine", "bilirubin", "alt", "ast", "alt_ast"})
 
@@ -647,6 +650,8 @@ def _in_order(letters: str, word: str) -> bool:
 
 
 def _canonical(value: float, unit: str | None, factor: float, measure: str) -> tuple[float, str]:
+    if unit == "mg" and measure in _BODY_MASSES:
+        return value * factor / 1e6, "kg"  # "Weight greater than 2500 grams": a newborn's weight, not a dose
     if unit is None:
         if measure == "age":
             return value * DAYS_PER_UNIT["year"], "day"

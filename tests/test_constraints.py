@@ -837,3 +837,19 @@ def test_head_nouns_in_singular_and_plural_are_one_measure() -> None:
 def test_creatinine_spelled_as_registries_abroad_write_it() -> None:
     (found,) = find_quantities(r"Renal failure (Creatinin\>1.5mg/dl)")
     assert (found.measure, found.comparator, found.quantity.value) == ("creatinine", Comparator.GT, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "value", "unit"),
+    [
+        # grams: a newborn's weight is read in kg, a dose in mg
+        ("Weight greater than 2500 grams", "weight", 2.5, "kg"),
+        ("Birth weight between 2500 and 4200g", "weight", 2.5, "kg"),
+        ("Metformin dose of at least 1.5 g per day", "head:dose", 1500.0, "mg"),
+        # the units that start with g are still themselves
+        ("Hemoglobin > 9 g/dL", "hemoglobin", 9.0, "g/dL"),
+    ],
+)
+def test_grams_are_a_unit(text: str, measure: str, value: float, unit: str) -> None:
+    _, comparison = only_comparison(text, measure)
+    assert (comparison.value.value, comparison.value.unit) == (pytest.approx(value), unit)

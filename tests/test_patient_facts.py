@@ -542,3 +542,32 @@ def test_a_clinicians_age_and_sex_opening_the_question() -> None:
 
 def test_turns_gives_the_age() -> None:
     assert parse_question("Once he turns 14 next month, would his age still be a problem?").age == 14.0
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("He's 4 hours old and weighs 3.4 kg.", 4 / 24),
+        ("My baby is 3 weeks old.", 21.0),
+        ("She is 10 days old and feeding well.", 10.0),
+    ],
+)
+def test_a_newborns_age_in_hours_days_or_weeks(question: str, days: float) -> None:
+    facts = parse_question(question)
+    assert facts.age is not None and facts.age * 365.25 == pytest.approx(days)
+
+
+@pytest.mark.parametrize(
+    ("question", "sex", "asks"),
+    [
+        # words between the article and the noun
+        ("I'm a bisexual guy. I mostly date women but sometimes hook up with men. Can I take part?", "male", None),
+        ("I'm a stay-at-home dad. Can I join?", "male", None),
+        # the people one dates or has sex with are not the group asked about; a group asked about still is
+        ("Can women join?", None, "female"),
+        ("Is this study for men who have sex with men?", None, "male"),
+    ],
+)
+def test_sex_told_and_sex_asked_about(question: str, sex: str | None, asks: str | None) -> None:
+    facts = parse_question(question)
+    assert (facts.sex, facts.asks_about_sex) == (sex, asks)
