@@ -117,6 +117,11 @@ def test_numbers_that_are_not_ages(question: str) -> None:
         ("a 63 yo man", "male", None),
         ("my wife is 50", "female", None),
         ("I'm 63, my PSA is 2.8", None, None),
+        # words between the article and the noun
+        ("I'm a bisexual guy. I mostly date women but sometimes hook up with men. Can I take part?", "male", None),
+        ("I'm a stay-at-home dad. Can I join?", "male", None),
+        # the people one dates or has sex with are not the group asked about; a group asked about still is
+        ("Is this study for men who have sex with men?", None, "male"),
     ],
 )
 def test_sex(question: str, sex: str | None, asks: str | None) -> None:
@@ -555,19 +560,3 @@ def test_turns_gives_the_age() -> None:
 def test_a_newborns_age_in_hours_days_or_weeks(question: str, days: float) -> None:
     facts = parse_question(question)
     assert facts.age is not None and facts.age * 365.25 == pytest.approx(days)
-
-
-@pytest.mark.parametrize(
-    ("question", "sex", "asks"),
-    [
-        # words between the article and the noun
-        ("I'm a bisexual guy. I mostly date women but sometimes hook up with men. Can I take part?", "male", None),
-        ("I'm a stay-at-home dad. Can I join?", "male", None),
-        # the people one dates or has sex with are not the group asked about; a group asked about still is
-        ("Can women join?", None, "female"),
-        ("Is this study for men who have sex with men?", None, "male"),
-    ],
-)
-def test_sex_told_and_sex_asked_about(question: str, sex: str | None, asks: str | None) -> None:
-    facts = parse_question(question)
-    assert (facts.sex, facts.asks_about_sex) == (sex, asks)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from assistant.question_shape import PERSONAL
 from eval.records import EvalItem, verdict_is_correct, verdict_is_wrong
+from eval.runner import load_items
 from eval.sets import SETS
 
 DEFAULT_READINGS = Path(__file__).resolve().parents[1] / "data" / "calibration" / "first_readings.jsonl"
@@ -33,13 +34,7 @@ Row = tuple[str, str, str]  # decision paths, verdict, kind of question
 
 def items(sets: Iterable[str]) -> dict[str, EvalItem]:
     """Item id -> item, from the named splits' files."""
-    found: dict[str, EvalItem] = {}
-    for name in sets:
-        with SETS[name].items.open(encoding="utf-8") as lines:
-            for line in lines:
-                item = EvalItem.model_validate_json(line)
-                found[item.id] = item
-    return found
+    return {item.id: item for name in sets for item in load_items(SETS[name].items)}
 
 
 def tally(readings: list[dict[str, object]], asked: dict[str, EvalItem]) -> dict[Row, list[int]]:
