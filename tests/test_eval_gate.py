@@ -49,6 +49,6 @@ def test_unseen_test_split_holds_its_floors(tmp_path_factory: pytest.TempPathFac
     qa = TrialQA(Settings.at(Path(tmp_path_factory.mktemp("unseen-test-store")), backend="offline"))
     result, _ = run_set(qa, held_out, "offline", 5)
     assert result.overall.items >= 160
-    assert missed_thresholds(result, held_out.floors, held_out.ceilings) == [], [
-        (f.id, f.expected["verdict"], f.got["verdict"]) for f in result.failures
-    ]
+    # Only the figures: a failing held-out gate must not show its items, or reading the CI log becomes tuning on them.
+    missed = missed_thresholds(result, held_out.floors, held_out.ceilings)
+    assert missed == [], missed
