@@ -276,6 +276,11 @@ class Assessment:
             return []
         return sorted({f.path for f in self.findings if f.withheld})
 
+    def withheld_passages(self) -> list[str]:
+        """The chunk ids of the exclusions quoted without a verdict: a model backend that rests "excluded" on one of
+        them claims the verdict these settings withhold (see `llm.verdict_conflict`)."""
+        return sorted({f.chunk.chunk_id for f in self.findings if f.withheld})
+
 
 @dataclass(frozen=True)
 class Topic:

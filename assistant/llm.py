@@ -312,12 +312,30 @@ def verdict_conflict(verdict: Verdict | None, said_none: bool, cited: Sequence[C
         return f"its verdict (excluded) rests on {where}"
     if verdict is None:
         return f"it gave {'none' if said_none else 'no verdict'} as the verdict on an eligibility question"
+    withheld = _rests_on_withheld(verdict, cited, grounded)
+    if withheld:
+        return (
+            f"its verdict (excluded) rests on {withheld}, which names what was told but does not say the asker's case "
+            "is the one it means; that is quoted without a verdict"
+        )
     confident = grounded.verdict in _CONFIDENT and grounded.citations and not grounded.notice
     if confident and verdict != grounded.verdict:
         said = verdict.value if verdict else ("none" if said_none else "no verdict")
         label = grounded.citations[0].label.split(" - ")[-1]
         return f"its verdict ({said}) contradicts {label}, which makes the answer {grounded.verdict.value}"  # type: ignore[union-attr]
     return None
+
+
+def _rests_on_withheld(verdict: Verdict, cited: Sequence[Chunk], grounded: Answer) -> str | None:
+    """The label of the exclusion an "excluded" rests on when every exclusion cited is one the offline reader quotes
+    without a verdict (the `eligibility` settings' calibration): the model reads the same words, and on unseen
+    records such verdicts were wrong about half the time, so the backend choice must not bring them back."""
+    excluding = [c for c in cited if c.section == EXCLUSION]
+    if verdict is not Verdict.EXCLUDED or grounded.verdict is Verdict.EXCLUDED or not excluding:
+        return None
+    if any(c.chunk_id not in grounded.withheld_passages for c in excluding):
+        return None
+    return excluding[0].label.split(" - ")[-1]
 
 
 def _wrong_script(question: str, answer: str) -> bool:

@@ -119,6 +119,7 @@ class OfflineAnswerer:
         answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
         answer.decided_by = assessment.decided_by()
         answer.withheld_by = assessment.withheld_by()
+        answer.withheld_passages = assessment.withheld_passages()
         return answer
 
     def _search_facts(self, question: str, trial_id: str) -> list[ScoredChunk]:

@@ -89,6 +89,11 @@ class Answer(BaseModel):
         description="paths of exclusions quoted without a verdict that would have made it 'excluded' (eval scores "
         "them as if stated)",
     )
+    withheld_passages: list[str] = Field(
+        default_factory=list,
+        exclude=True,
+        description="ids of the exclusions quoted without a verdict (a model may not rest 'excluded' on them alone)",
+    )
 
 
 class TrialEntry(BaseModel):

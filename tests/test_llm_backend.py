@@ -345,3 +345,27 @@ def test_cited_passages_without_a_marker_in_the_text_count_as_no_citation(demo_s
     answer = llm_service(demo_store, server).ask("Can I join if I have hepatitis B?", trial_id=SEED)
 
     assert answer.backend == "offline" and answer.notice and "cited no passage" in answer.notice
+
+
+def test_excluded_resting_on_an_exclusion_quoted_without_a_verdict_is_rejected(
+    demo_store: Path, server: ChatServer
+) -> None:
+    """The calibration of `eligibility.named_exclusions` holds whichever backend answers: a person telling of ILD is
+    quoted Exclusion #7 without a verdict offline, and a model's "excluded" citing only that criterion is not used."""
+    question = "I have interstitial lung disease. Can I join?"
+    offline = TrialQA(Settings.at(demo_store, backend="offline")).ask(question, trial_id=SEED)
+    assert offline.verdict is None and offline.withheld_passages
+    server.push(Step(content=json_reply("excluded", "ILD is excluded by this criterion [1].", [1])))
+    answer = llm_service(demo_store, server).ask(question, trial_id=SEED)
+
+    assert answer.backend == "offline" and answer.notice and "without a verdict" in answer.notice
+    assert answer.verdict is None and "Exclusion #7" in answer.notice
+
+
+def test_excluded_is_kept_where_the_settings_state_such_exclusions(demo_store: Path, server: ChatServer) -> None:
+    server.push(Step(content=json_reply("excluded", "ILD is excluded by this criterion [1].", [1])))
+    llm = {"base_url": server.base_url, "model": "test-model", "api_key": "sk-test", "max_retries": 0, "timeout_s": 5}
+    settings = Settings.at(demo_store, backend="openai", llm=llm, eligibility={"named_exclusions": True})
+    answer = TrialQA(settings).ask("I have interstitial lung disease. Can I join?", trial_id=SEED)
+
+    assert answer.backend == "openai:test-model" and answer.verdict is Verdict.EXCLUDED
