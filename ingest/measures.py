@@ -914,6 +914,13 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     """Measures the unit implies when no lexicon word was found (a year count in an age clause is an age)."""
     if key == UNKNOWN_MEASURE and unit is None and _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16):
         return "age"  # "Participants 18 and older"
+    if unit in (None, "day") and key.startswith("head:") and _age_group_bound(text, key, clause):
+        return "age"  # "Children < 12 years", "women 18 years or older"
+    if unit in (None, "day") and key == UNKNOWN_MEASURE:
+        bracketed = _GROUP_BEFORE_BRACKET_RE.search(text, max(0, clause[0] - 24), clause[1])
+        since_event = _SINCE_EVENT_AFTER_RE.match(text, clause[1])
+        if bracketed is not None and bracketed.group(1).lower() in _AGE_GROUP_NOUNS and since_event is None:
+            return "age"  # "Adults (>18)", "Children (< 12 years)": the bracket opens its own clause
     if key == UNKNOWN_MEASURE and unit == "day":
         # Only an age word close by ("Age >18 and < 60 years", "18 years old") makes a bare duration an age; a
         # far-off "Age:" header in a run-on registry paragraph must not turn "at least 3 months" into an age.
@@ -928,6 +935,81 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
         if unit == "Gy":
             return "radiation_dose"
     return key
+
+
+def _age_group_bound(text: str, key: str, clause: Span) -> bool:
+    """A bound written right after a noun for people of an age ("Adults (>18)", "Children <12 years") bounds their
+    age; after a noun for people in general ("Patients 18 years or older") only when the words after it say so.
+    Not a time since an event ("women >= 6 months postpartum"), which the words after the unit name."""
+    head = key.removeprefix("head:")
+    if head not in _AGE_GROUP_NOUNS and head not in _PEOPLE_NOUNS:
+        return False
+    between = re.search(rf"\b{re.escape(head)}\b(?P<gap>[^0-9]*?)\d", text[clause[0] : clause[1]], re.IGNORECASE)
+    if between is None or any(w.lower() not in _AGE_GAP_WORDS for w in re.findall(r"[A-Za-z]+", between["gap"])):
+        return False  # the noun is not the bound's own head ("Children with asthma for >= 2 years")
+    after = text[clause[1] : clause[1] + 16]
+    if _SINCE_EVENT_AFTER_RE.match(after):
+        return False
+    return head in _AGE_GROUP_NOUNS or _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16) is not None
+
+
+_AGE_GROUP_NOUNS = frozenset(
+    [
+        "adult",
+        "adults",
+        "child",
+        "children",
+        "adolescent",
+        "adolescents",
+        "minor",
+        "minors",
+        "infant",
+        "infants",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+        "man",
+        "men",
+        "woman",
+        "women",
+        "male",
+        "males",
+        "female",
+        "females",
+    ]
+)
+_AGE_GAP_WORDS = frozenset(
+    [
+        "patients",
+        "subjects",
+        "participants",
+        "aged",
+        "age",
+        "over",
+        "under",
+        "above",
+        "below",
+        "at",
+        "least",
+        "most",
+        "than",
+        "older",
+        "younger",
+        "between",
+        "from",
+        "of",
+        "is",
+        "are",
+    ]
+)
+_GROUP_BEFORE_BRACKET_RE = re.compile(r"\b([A-Za-z]+)\s*[(\[]\s*\\?[<>≤≥=]*\s*\\?[<>≤≥=]*\s*\d")
+_PEOPLE_NOUNS = frozenset(
+    ["patient", "patients", "subject", "subjects", "participant", "participants", "volunteers", "individuals"]
+)
+_SINCE_EVENT_AFTER_RE = re.compile(
+    r"\W*(?:post|after|since|from|before|prior|postpartum|post-?partum|of\b|duration)", re.IGNORECASE
+)
 
 
 _COUNTED_BY_NUMBER = frozenset({"prior_lines", "radiation_dose", "age"})

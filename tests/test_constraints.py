@@ -94,6 +94,36 @@ def test_comparisons_from_criteria(
     assert span_text in quote(text, item.span)
 
 
+@pytest.mark.parametrize(
+    ("text", "comparator", "years"),
+    [
+        ("Adults (\\>18) able to consent", Comparator.GT, 18),
+        ("Children (<18).", Comparator.LT, 18),
+        ("Adults ≥ 18 years", Comparator.GE, 18),
+        ("Men and women 18 years or older", Comparator.GE, 18),
+        ("Adult patients over 18 years", Comparator.GT, 18),
+        ("Patients 18 years or older", Comparator.GE, 18),
+    ],
+)
+def test_a_bound_on_a_group_of_people_is_their_age(text: str, comparator: Comparator, years: float) -> None:
+    ages = [c for c in parse_criterion(text).comparisons if c.measure == "age"]
+    assert [(c.comparison.comparator, c.comparison.value.value) for c in ages] == [(comparator, years * 365.25)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Women ≥ 6 months postpartum",
+        "women (≥ 6 months postpartum)",
+        "Children with asthma for at least 2 years",
+        "Patients ≥ 6 months after transplant",
+        "Symptoms (>6 months)",
+    ],
+)
+def test_a_time_since_an_event_or_a_duration_is_not_an_age(text: str) -> None:
+    assert [c for c in parse_criterion(text).comparisons if c.measure == "age"] == []
+
+
 def test_lesion_count_is_not_a_lesion_size() -> None:
     parsed = parse_criterion("at least one lesion >= 10 mm")
     assert {c.measure for c in parsed.comparisons} == {"count:lesion_size", "lesion_size"}
