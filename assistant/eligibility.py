@@ -249,6 +249,10 @@ class Assessment:
         default_factory=list,
         metadata={"doc": "requirements the question tells as background to what it asks; shown, not deciding"},
     )
+    aside: list[str] = field(
+        default_factory=list,
+        metadata={"doc": "stated facts no criterion addresses that the asking clause does not ask about; shown"},
+    )
 
     @property
     def decision(self) -> Decision | None:
@@ -440,7 +444,7 @@ class EligibilityReasoner:
             _membership_asked(assessment)
         _weigh_groups(assessment, criteria, question)
         _weigh_alternatives(assessment, criteria)
-        _set_aside_background(assessment, question)
+        _set_aside_background(assessment, question, self.scaffolding)
         if not assessment.findings:
             unnamed = self._concepts_no_criterion_names(named_topics, criteria, studied)
             told = [t for t in [*topics, *unread_values, self.word_topic(question, facts, taken)] if t is not None]
@@ -465,6 +469,8 @@ class EligibilityReasoner:
                 # (A topic of the question's plain words spans from its first to its last content word.)
                 read += [(t.span.start, t.span.end) for t, f in found if f or (t.concepts and (t.negated or t.others))]
                 assessment.unmatched.extend(self._unread_clauses(question, facts, read))
+            # What nothing read and the asking clause does not name ("She's 19 and has relapsed. Is she too old?").
+            _set_aside_background(assessment, question, self.scaffolding)
         if not self.named_exclusions and PERSONAL.search(question):
             # Only where the question tells of a person: "Is ILD exclusionary?" asks what the record says, and a
             # criterion naming ILD answers it; "I have ILD" also claims the asker's case is the one the criterion means.
@@ -2427,11 +2433,14 @@ def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> li
     return [_tagged(f, "value") for f in findings[:1]]
 
 
+_AGE_LABEL = "age "  # how `_age_label` names an age fact
+
+
 def _age_label(years: float) -> str:
     """ "age 40", and an infant's or a newborn's age in months, days or hours ("age 5 months", "age 4 hours")."""
     days = years * 365.25
     if years >= 1:
-        return f"age {years:g}"
+        return f"{_AGE_LABEL}{years:g}"
     if days >= 60:
         return f"age {days / 30.4375:.2g} months"
     return f"age {days:.3g} days" if days >= 1 else f"age {days * 24:.2g} hours"
@@ -4048,23 +4057,28 @@ def _list_item(span: Span, text: str) -> Span:
 def asked_about(finding: Finding, asked: str) -> bool:
     """Whether the asking clause (`shape_of(question).asked`) asks about the finding's fact: its words, or age for
     the record's age fields ("Am I still inside the age limit?")."""
-    if finding.chunk.fact and finding.chunk.fact.endswith("_age"):
+    if (finding.chunk.fact and finding.chunk.fact.endswith("_age")) or finding.fact.startswith(_AGE_LABEL):
         return _AGE_ASKED.search(asked) is not None
     return finding.fact.lower() in asked.lower()
 
 
-def _set_aside_background(assessment: Assessment, question: str) -> None:
+def _set_aside_background(assessment: Assessment, question: str, scaffolding: frozenset[str]) -> None:
     """ "I'm 68 with cervical disc degeneration. I have high blood pressure, but it's well controlled. Is the blood
     pressure a problem?": the question asks about one fact and tells the trial's own condition as background. That a
     requirement naming the background fact is met in full the question does not show, but it does not block the
-    answer to what was asked; it is shown apart. Only when what was asked is decided in favour, nothing excludes and
-    every other open point is such a requirement."""
-    asked = shape_of(question).asked
-    if not asked.strip() or assessment.unmatched:
+    answer to what was asked; it is shown apart. So is a fact no criterion mentions that the asking clause does not
+    name ("My surgeon has scheduled a spinal fusion. Would I meet the blood sugar requirement?"): the verdict answers
+    what was asked. Only when what was asked is decided in favour, nothing excludes, and every other open point is
+    such a requirement or such a fact; an exclusion left undecided, or an unread fact the asking clause names,
+    still blocks the verdict."""
+    shape = shape_of(question)
+    asked = shape.asked
+    if not asked.strip():
         return
+    words = _asked_words(asked, scaffolding)
 
     def is_asked(finding: Finding) -> bool:
-        return asked_about(finding, asked)
+        return asked_about(finding, asked) or (finding.chunk.fact is None and _names_any(finding.fact, words))
 
     findings = assessment.findings
     if any(f.decision is Decision.EXCLUDED for f in findings):
@@ -4073,10 +4087,25 @@ def _set_aside_background(assessment: Assessment, question: str) -> None:
         return
     open_points = [f for f in findings if f.decision is Decision.UNDECIDED]
     background = [f for f in open_points if f.reason == _NAMED_REQUIREMENT_REASON and not is_asked(f)]
-    if not background or len(background) != len(open_points):
+    # A number nothing read ("the vessel is about 4.0 mm", "once a day") may be what decides what was asked, so it
+    # still blocks; and the last sentence of a statement ("... the antigen is negative.") asks nothing.
+    aside = [f for f in assessment.unmatched if shape.asks and not _names_any(f, words) and not _NUMBER.search(f)]
+    if len(background) != len(open_points) or len(aside) != len(assessment.unmatched):
         return
-    assessment.background = background
+    assessment.background.extend(background)
+    assessment.aside.extend(aside)
+    assessment.unmatched.clear()
     assessment.findings = [f for f in findings if f not in background]
+
+
+def _asked_words(asked: str, scaffolding: frozenset[str]) -> set[str]:
+    """The words of the asking clause that name a topic: not function words nor how eligibility is asked ("Can I
+    join the study?" names none; "Would I meet the blood sugar requirement?" names blood sugar)."""
+    return {w for w, _, _ in word_spans(asked) if len(w) > 2 and not w.isdigit()} - STOPWORDS - scaffolding
+
+
+def _names_any(text: str, words: set[str]) -> bool:
+    return any(same_word(w, a) for w, _, _ in word_spans(text) if w not in STOPWORDS for a in words)
 
 
 def _bounds_a_value(constraints: CriterionConstraints, clause: Span) -> bool:

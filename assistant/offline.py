@@ -497,7 +497,7 @@ def _assessment_text(assessment: Assessment, question: str) -> tuple[str, list[C
             citations.append(_cite(finding.chunk, _quote_span(finding.chunk.text, [finding.span])))
     number = {c.chunk_id: i for i, c in enumerate(citations, start=1)}
     decision = assessment.decision
-    if len(findings) == 1 and not assessment.unmatched and not assessment.background:
+    if len(findings) == 1 and not assessment.unmatched and not assessment.background and not assessment.aside:
         finding = findings[0]
         quote = citations[0].quote
         lead = _lead(decision)
@@ -511,6 +511,8 @@ def _assessment_text(assessment: Assessment, question: str) -> tuple[str, list[C
         lines.append(f"- {finding.fact}: {_DECISION_WORDS[finding.decision]} by {_label(finding)} [{marker}]{reason}.")
     for fact in assessment.unmatched:
         lines.append(f"- {fact}: no criterion of the record mentions it; only the study team can say.")
+    for fact in assessment.aside:
+        lines.append(f"- {fact} (which you mention besides what you ask): no criterion of the record mentions it.")
     for finding in assessment.background[: _MAX_CITED_FINDINGS - len(findings)]:
         citations.append(_cite(finding.chunk, _quote_span(finding.chunk.text, [finding.span])))
         lines.append(

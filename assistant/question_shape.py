@@ -21,6 +21,7 @@ _AUXILIARY = (
 )
 _YES_NO_START = re.compile(rf"^\W*(?:(?:and|but|so|then|or|also|still)\s+)?{_AUXILIARY}\b", re.IGNORECASE)
 _CLAUSE_BEFORE_AUXILIARY = re.compile(rf"[,;:]\s+(?={_AUXILIARY}\b)", re.IGNORECASE)
+_WH_START = re.compile(r"^\W*(?:where|who|whom|whose|when|what|which|how|why)\b", re.IGNORECASE)
 _WH_WORD = re.compile(r"\b(?:where|who|whom|whose|when|what|which|how|why)\b", re.IGNORECASE)
 # A fragment of a few words after a self-description ("Too old?", "Eligible?", "OK for enrollment?").
 _FRAGMENT_WORDS = 5
@@ -68,6 +69,11 @@ class QuestionShape:
             return True
         words = _WORD.findall(self.asked)
         return bool(self.told) and 0 < len(words) <= _FRAGMENT_WORDS and not _WH_WORD.search(self.asked)
+
+    @property
+    def asks(self) -> bool:
+        """The asking clause is a question ("Is she too old?", "Can I join"), not the last sentence of a statement."""
+        return "?" in self.asked or bool(_YES_NO_START.search(self.asked) or _WH_START.search(self.asked))
 
     @property
     def about_study_events(self) -> bool:

@@ -2482,6 +2482,33 @@ def test_a_requirement_told_as_background_does_not_block_what_is_asked(reasoner:
     assert general.decision is Decision.UNDECIDED and not general.background
 
 
+def test_a_fact_the_asking_clause_does_not_name_does_not_block_what_is_asked(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 3, "intravenous fasting blood glucose (FBG) > 10 mmol/l")]
+    told = "My fasting blood sugar last week was 205 mg/dL. My surgeon has scheduled a spinal fusion."
+    asked = reasoner.assess(f"{told} Would I meet the blood sugar requirement?", criteria, {})
+    assert asked.decision is Decision.ALLOWED, (asked.findings, asked.unmatched)
+    assert asked.aside == ["spinal fusion"] and not asked.unmatched
+    # asked about taking part in general, or about the fact itself, what no criterion mentions stays open
+    for question in (f"{told} Can I join?", f"{told} Is the spinal fusion a problem?"):
+        found = reasoner.assess(question, criteria, {})
+        assert found.decision is Decision.UNDECIDED and not found.aside, (question, found.unmatched)
+    # a number nothing read may be what decides: it is never set aside
+    unread = reasoner.assess(
+        "My fasting blood sugar was 205 mg/dL and I walk 3 miles a day. Do I meet the blood sugar requirement?",
+        criteria,
+        {},
+    )
+    assert unread.decision is Decision.UNDECIDED and not unread.aside, unread.unmatched
+
+
+def test_an_age_asked_about_is_answered_beside_what_else_is_told(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 1, "Age 10 to 21 years")]
+    asked = reasoner.assess("She is 19 and has relapsed with blasts in her marrow. Is she too old?", criteria, {})
+    assert asked.decision is Decision.ALLOWED and asked.aside, (asked.findings, asked.unmatched)
+    general = reasoner.assess("She is 19 and has relapsed with blasts in her marrow. Can she join?", criteria, {})
+    assert general.decision is Decision.UNDECIDED
+
+
 def test_an_age_field_and_a_criterion_that_disagree_at_the_boundary(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(INCLUSION, 5, "Age >18 and < 60 years")]
     summary = {"minimum_age": fact("minimum_age", "18 Years"), "maximum_age": fact("maximum_age", "60 Years")}

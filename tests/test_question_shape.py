@@ -200,3 +200,17 @@ def test_a_study_named_in_the_question_is_the_study(question: str, name: str) ->
 
     intent = IntentRules.from_package().classify(question)
     assert (intent.kind, intent.name) == ("fact", name)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("She is 19 and has relapsed. Is she too old?", True),
+        ("I take metformin. Can I join", True),
+        ("I'm in Leeds. Where is the nearest site", True),
+        ("My surface antibody is positive; the surface antigen is negative.", False),
+        ("I forgot to say that I take warfarin.", False),
+    ],
+)
+def test_a_statement_does_not_ask(text: str, asks: bool) -> None:
+    assert shape_of(text).asks is asks
