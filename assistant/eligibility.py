@@ -99,6 +99,15 @@ _NAMED_REASON = (
     "the study defines it and by its stage, timing or severity"
 )
 _MATCHED = ("concept/", "question words/")  # the stages that decide by finding a told thing named in a criterion
+# A clause of an exclusion about people who have NOT had something ("if not previously had it", "who have never
+# received", "non-immune"): a denial may be what it excludes.
+_ABSENCE_CONDITION = re.compile(
+    r"\b(?:if|when|who|whom|that|and)\s+(?:\w+\s+){0,3}?(?:not|never)\b|\bnon-?immune\b|\bnot\s+immune\b",
+    re.IGNORECASE,
+)
+_ABSENCE_CONDITION_REASON = (
+    "the criterion also speaks of people who have not had it; whether that part applies, the question does not show"
+)
 _STUDIED_REASON = "this is the condition the trial studies; the exclusion is about the particular case it names"
 # A number written into a name ("L5-S1", "day-3", "COVID-19", "CD4", "HER2") is part of the name, not a value.
 _NUMBER = re.compile(
@@ -1143,6 +1152,10 @@ class EligibilityReasoner:
         # An exclusion (or a criterion that requires absence, "No prior X", "... without any corticosteroid").
         if not required_without and _lacking_before(span, chunk.text):
             return _lacking_finding(topic, chunk, span)
+        if topic.negated and chunk.section == EXCLUSION and _ABSENCE_CONDITION.search(chunk.text):
+            # "varicella and exposure to varicella if not previously have had it": the criterion also means those who
+            # have not had it, so "she has never had chickenpox" may be the case it excludes.
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _ABSENCE_CONDITION_REASON)
         if topic.negated:
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
         if (
@@ -1660,6 +1673,10 @@ class EligibilityReasoner:
             if inside is None:
                 return Decision.UNDECIDED, where, "it depends on when"
             washout = limits.min_days_ago is not None and limits.max_days_ago is None
+            if inside == washout and _bounds_a_duration(constraints):
+                # "have not taken a glucose lowering agent in the past 3 months, nor for >= 4 weeks at any time": past
+                # the window, how long it was taken still decides.
+                return Decision.UNDECIDED, where, _DURATION_TOO_REASON
             if inside == washout:  # outside a look-back window, or past a required washout
                 return Decision.ALLOWED, where, "outside the criterion's time limits"
             if washout:
@@ -3863,6 +3880,14 @@ _KIND_CODE = re.compile(r"[A-Za-z]{1,5}\d[A-Za-z0-9]*(?:-\d+)?")
 _NEGATIVE_KIND = re.compile(r"non-?([a-z]{4,})$", re.IGNORECASE)
 
 
+def _names_the_negated_kind(kind: str, question: str) -> bool:
+    """The question names the kind a "non-" word rules out ("melanoma" for "non-melanomatous")."""
+    said = {w for w, _, _ in word_spans(question) if len(w) > 3 and w not in STOPWORDS}
+    named = stem(kind.lower())
+    # an adjective made from the noun ("melanomatous", "Hodgkin's") starts with it
+    return any(same_word(w, named) or named.startswith(w) or w.startswith(named) for w in said)
+
+
 def _code_not_said(code: str, question: str) -> str | None:
     """The code when the question does not give it, nor its name part ("COVID" for "COVID-19")."""
     lowered = question.lower()
@@ -3888,6 +3913,8 @@ def _restrictive_word(span: Span, text: str, question: str, unlike: Callable[[st
         return None
     if word in STOPWORDS or word in _non_restrictive() or not (_ADJECTIVE_ENDING.search(word) or negative_kind):
         return None
+    if negative_kind is not None and _names_the_negated_kind(negative_kind.group(1), question):
+        return word  # "non-melanomatous skin cancer" and "I had a melanoma": the one kind it is not
     coordinated = _COORDINATED_ADJECTIVE.search(text, max(0, found.start() - 40), found.start())
     if coordinated is not None and _ADJECTIVE_ENDING.search(coordinated.group(1).lower()):
         return None  # "central or nephrogenic diabetes insipidus": the kinds listed together cover the condition
@@ -4118,6 +4145,12 @@ def _bounds_a_value(constraints: CriterionConstraints, clause: Span) -> bool:
 
 
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})  # durations are compared in days
+_DURATION_TOO_REASON = "outside its time window, but it also limits for how long; the question does not settle that"
+
+
+def _bounds_a_duration(constraints: CriterionConstraints) -> bool:
+    """The criterion bounds how long something lasted ("for >= 4 weeks at any time"), beside any window."""
+    return any(c.comparison.value.unit == "day" and c.measure != "age" for c in constraints.comparisons)
 
 
 def _has_quantity(constraints: CriterionConstraints, clause: Span, mention: Span) -> bool:

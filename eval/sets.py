@@ -212,8 +212,8 @@ SETS: dict[str, EvalSet] = {
     "unseen-dev19": _unseen_split(
         "dev19",
         # Written 2026-12-04 (fourteenth session) like dev8-dev18, committed before the system was run on it
-        # (eval/data/unseen/DEV19.md): its first reading is a held-out measurement of the day's code.
-        about="20 further real classic XML records, everyday questions; held out until its first reading",
+        # (eval/data/unseen/DEV19.md). First read at f71feac; its five wrong verdicts read since.
+        about="20 further real classic XML records, everyday questions; development after its first reading",
     ),
 }
 

@@ -276,7 +276,7 @@ _LEADING_NEGATION_RE = re.compile(
 )
 _INNER_NEGATION_RE = re.compile(
     r"\b(?:must|should|may)\s+not\s+(?:have|be|receive|use|take|currently)\b|\bfree\s+of\b|\bnegative\s+for\b"
-    r"|\babsence\s+of\b|\bhas\s+not\s+(?:had|received)\b|\bhave\s+not\s+(?:had|received)\b|\bno\s+(?:history|evidence|"
+    r"|\babsence\s+of\b|\b(?:has|have)\s+not\s+(?:had|received|taken|used|been\s+(?:treated|exposed)|undergone)\b|\bno\s+(?:history|evidence|"
     r"prior|previous|known|current|active|concurrent|clinical)\b",
     re.IGNORECASE,
 )

@@ -10,6 +10,7 @@ Canonical units (what `Quantity.unit` holds after normalisation):
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -1052,6 +1053,9 @@ def find_quantities(text: str) -> list[QuantityMention]:
             continue
         mentions.append(mention)
         consumed_until = mention.span[1]
+        members = _listed_members(cleaned, mention)
+        mentions.extend(members)
+        consumed_until = max([consumed_until, *(m.span[1] for m in members)])
     if "ice " in lowered or "once" in lowered:
         mentions.extend(_times_mentions(cleaned))
     mentions.sort(key=lambda m: m.span[0])
@@ -1071,7 +1075,9 @@ def _unit_repeated_ranges(text: str, mentions: list[QuantityMention]) -> list[Qu
             and previous.comparator is Comparator.EQ
             and mention.comparator is Comparator.EQ
             and previous.unit_given
-            and previous.quantity.unit == mention.quantity.unit != "day"  # time windows are read on their own
+            # time windows are read on their own; an age's ends may each carry a unit ("age 3 months to 16 years")
+            and previous.quantity.unit == mention.quantity.unit
+            and (mention.quantity.unit != "day" or previous.measure == "age")
             and previous.quantity.upper is None
             and mention.quantity.upper is None
             and previous.quantity.value < mention.quantity.value
@@ -1235,6 +1241,29 @@ _MULTIPLICATIVE = {"once": 1.0, "twice": 2.0, "thrice": 3.0}
 _PERIOD_OF_ADVERB = {"daily": "day", "weekly": "week", "monthly": "month", "nightly": "night"}
 
 
+def _listed_members(text: str, mention: QuantityMention) -> list[QuantityMention]:
+    """The other grades of a list that skips one ("NYHA class 1, 3 or 4"), each read on its own as the first was,
+    so that class 2 is outside it and class 3 in it."""
+    if mention.comparator is not Comparator.EQ or mention.measure not in _LISTABLE:
+        return []
+    listed = _OR_LIST_RE.match(text, mention.number_span[1])
+    if listed is None or _consecutive(mention.quantity.value, listed.group(0)):
+        return []
+    members = []
+    for number in re.finditer(r"\d+", listed.group(0)):
+        span = (listed.start() + number.start(), listed.start() + number.end())
+        quantity = replace(mention.quantity, value=float(number.group()))
+        members.append(replace(mention, quantity=quantity, number_span=span, span=span))
+    return members
+
+
+def _consecutive(first: float, rest: str) -> bool:
+    """ "0, 1 or 2" lists every grade from 0 to 2; "1, 3 or 4" skips one, so it is not the range 1-4 (each grade
+    listed is read on its own)."""
+    listed = [first, *(float(n) for n in re.findall(r"\d+", rest))]
+    return all(b - a == 1 for a, b in itertools.pairwise(listed))
+
+
 def _rate_key(rate: re.Match[str]) -> str:
     noun = (rate.group("noun") or rate.group("noun2")).lower()
     period = rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]
@@ -1305,7 +1334,7 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     key = _refine_measure(text, measure[0], unit, (floor, end))
     number_span = (found.start(), number_end) if titre else found.span()
     listed = _OR_LIST_RE.match(text, end) if comparator is Comparator.EQ and key in _LISTABLE else None
-    if listed is not None and low < float(listed.group("last")) <= low + 4:
+    if listed is not None and low < float(listed.group("last")) <= low + 4 and _consecutive(low, listed.group(0)):
         # "ECOG 0, 1 or 2" lists every allowed grade: read it as the range 0-2.
         high, comparator, end = float(listed.group("last")), Comparator.RANGE, listed.end()
         number_span = (number_span[0], end)

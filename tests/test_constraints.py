@@ -124,6 +124,29 @@ def test_a_time_since_an_event_or_a_duration_is_not_an_age(text: str) -> None:
     assert [c for c in parse_criterion(text).comparisons if c.measure == "age"] == []
 
 
+def test_a_list_of_grades_that_skips_one_is_not_a_range() -> None:
+    listed = [
+        (c.comparison.comparator, c.comparison.value.value) for c in parse_criterion("NYHA class 1, 3 or 4").comparisons
+    ]
+    assert listed == [(Comparator.EQ, 1.0), (Comparator.EQ, 3.0), (Comparator.EQ, 4.0)]
+    consecutive = parse_criterion("ECOG 0, 1, or 2").comparisons
+    assert [(c.comparison.comparator, c.comparison.value.upper) for c in consecutive] == [(Comparator.RANGE, 2.0)]
+
+
+def test_an_age_range_with_a_unit_at_each_end() -> None:
+    ages = [c for c in parse_criterion("age 3 months to 16 years").comparisons if c.measure == "age"]
+    assert [(c.comparison.comparator, c.comparison.value.value, c.comparison.value.upper) for c in ages] == [
+        (Comparator.RANGE, pytest.approx(3 * 30.4375), pytest.approx(16 * 365.25))
+    ]
+    # a time window's ends stay a window, not a range of one measure
+    assert parse_criterion("within 2 weeks to 3 months").comparisons == ()
+
+
+@pytest.mark.parametrize("verb", ["taken", "used", "received", "been treated with"])
+def test_have_not_done_it_is_a_requirement_of_absence(verb: str) -> None:
+    assert parse_criterion(f"Subjects who have not {verb} insulin in the past 3 months").negated_requirement
+
+
 def test_lesion_count_is_not_a_lesion_size() -> None:
     parsed = parse_criterion("at least one lesion >= 10 mm")
     assert {c.measure for c in parsed.comparisons} == {"count:lesion_size", "lesion_size"}

@@ -2509,6 +2509,52 @@ def test_an_age_asked_about_is_answered_beside_what_else_is_told(reasoner: Eligi
     assert general.decision is Decision.UNDECIDED
 
 
+def test_a_grade_between_listed_grades_is_outside_them(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 4, "NYHA class 1, 3 or 4 at screening.")]
+    between = reasoner.assess("I have NYHA class II heart failure. Can I join?", criteria, {})
+    assert [f.decision for f in between.findings if f.path.startswith("value")] == [Decision.ALLOWED]
+    assert_decides(reasoner, "I have NYHA class 3 heart failure. Can I join?", criteria, Decision.EXCLUDED)
+
+
+def test_a_denial_against_a_criterion_about_those_who_have_not_had_it(reasoner: EligibilityReasoner) -> None:
+    conditional = [criterion(EXCLUSION, 2, "varicella and exposure to varicella if not previously have had it")]
+    question = "My daughter has never had chickenpox, and her brother came down with it three days ago. Can she join?"
+    assert_decides(reasoner, question, conditional, Decision.UNDECIDED)
+    plain = [criterion(EXCLUSION, 2, "History of chickenpox")]
+    assert_decides(reasoner, "My daughter has never had chickenpox. Can she join?", plain, Decision.ALLOWED)
+
+
+def test_past_a_window_a_limit_on_how_long_still_decides(reasoner: EligibilityReasoner) -> None:
+    both = [
+        criterion(
+            INCLUSION,
+            2,
+            "Subjects who have not taken any oral anti-diabetic medication in the past 3 months and have not taken a "
+            "glucose lowering agent for >=4 weeks at any time in the past",
+        )
+    ]
+    question = "Two years ago I took metformin for about two months. Can I join?"
+    assert_decides(reasoner, question, both, Decision.UNDECIDED)
+    window_only = [
+        criterion(INCLUSION, 2, "Subjects who have not taken any oral anti-diabetic medication in the past 3 months")
+    ]
+    assert_decides(reasoner, question, window_only, Decision.ALLOWED)
+
+
+def test_an_exception_for_non_x_does_not_cover_x(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(
+            INCLUSION,
+            9,
+            "No second malignancy within 5 years except: superficial non-melanomatous skin cancer, carcinoma in situ",
+        )
+    ]
+    melanoma = reasoner.assess("I had a melanoma removed two years ago. Can I join?", criteria, {})
+    assert melanoma.decision not in (Decision.ALLOWED, Decision.CONDITIONS), melanoma.findings
+    basal = "I had a basal cell skin cancer removed two years ago. Can I join?"
+    assert_decides(reasoner, basal, criteria, Decision.CONDITIONS)
+
+
 def test_an_age_field_and_a_criterion_that_disagree_at_the_boundary(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(INCLUSION, 5, "Age >18 and < 60 years")]
     summary = {"minimum_age": fact("minimum_age", "18 Years"), "maximum_age": fact("maximum_age", "60 Years")}
