@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from assistant.grounding import Span, word_spans
-from assistant.patient_facts import DERIVED_BMI_FROM, PatientFacts, parse_question
+from assistant.patient_facts import DERIVED_BMI_FROM, STATED_ULN, PatientFacts, parse_question
 from assistant.question_shape import PERSONAL, STATES_SELF, STUDY_DESIGNATION, asking_start, shape_of
 from assistant.routes import other_route, routes_in, routes_near
 from assistant.settings import EligibilitySettings
@@ -377,10 +377,18 @@ class EligibilityReasoner:
         unread_values: list[Topic] = []  # values no criterion bounds ("his platelets are low")
         for measurement in _measurements(facts):
             finding, decided_against = self._measurement(measurement, criteria, question, facts.sex)
+            if finding is not None and self._read_in_another_unit(finding, measurement, facts, criteria, question):
+                # "ALT 150 U/L with an upper limit of normal of 40" against "ALT > 3 x ULN": the value worked out in
+                # the criterion's unit decides; the same value as written is not an open point beside it.
+                taken.append(measurement.span)
+                continue
             if finding is None and self._names_a_concept(measurement, question):
                 continue  # "dexamethasone 4 mg" with no bound on it: the drug itself is a topic ("corticosteroid")
             taken.append(measurement.span)
             taken.extend(_name_modifiers(question, measurement))
+            if finding is not None and measurement.quantity.unit == "xULN" and STATED_ULN.search(measurement.surface):
+                worked_out = f"with the upper limit of normal given, the value is {measurement.quantity.value:g} x ULN"
+                finding = replace(finding, reason=f"{worked_out}; {finding.reason}" if finding.reason else worked_out)
             if finding is not None and measurement.measure == "bmi" and measurement.measure_span is None:
                 worked_out = f"the body-mass index worked out from them is {measurement.quantity.value:g} kg/m2"
                 finding = replace(finding, reason=f"{worked_out}; {finding.reason}" if finding.reason else worked_out)
@@ -559,6 +567,20 @@ class EligibilityReasoner:
                 return chosen, decided
         return None, decided
 
+    def _read_in_another_unit(
+        self, finding: Finding, measurement: _Measured, facts: PatientFacts, criteria: Sequence[Chunk], question: str
+    ) -> bool:
+        """The finding only says the units differ, and the same measure stated in another unit (worked out from a
+        stated upper limit of normal) was decided against the same criterion."""
+        if finding.reason != _UNITS_DIFFER_REASON:
+            return False
+        others = [
+            m
+            for m in _measurements(facts)
+            if m.measure == measurement.measure and m.quantity.unit != measurement.quantity.unit
+        ]
+        return any(finding.chunk.chunk_id in self._measurement(m, criteria, question, facts.sex)[1] for m in others)
+
     def _measured_by(self, measurement: _Measured, chunk: Chunk, question: str, sex: str | None) -> Finding | None:
         constraints = constraints_of(chunk.text)
         found = [
@@ -582,8 +604,7 @@ class EligibilityReasoner:
         results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
-            reason = "the units, the measure or the sex it applies to differ"
-            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), reason)
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), _UNITS_DIFFER_REASON)
         # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
         prohibits = _prohibits(chunk, Span(*decided[0][1].span))
         if not prohibits:
@@ -4145,6 +4166,7 @@ def _bounds_a_value(constraints: CriterionConstraints, clause: Span) -> bool:
 
 
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})  # durations are compared in days
+_UNITS_DIFFER_REASON = "the units, the measure or the sex it applies to differ"
 _DURATION_TOO_REASON = "outside its time window, but it also limits for how long; the question does not settle that"
 
 

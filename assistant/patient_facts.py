@@ -29,6 +29,7 @@ from ingest.measures import (
     clause_start,
     find_quantities,
     is_acronym,
+    match_unit,
     search_ending_at,
 )
 
@@ -855,6 +856,60 @@ def _body_mass_index_derived(measurements: list[Measurement]) -> list[Measuremen
     return [Measurement("bmi", Quantity(value, "kg/m2"), Comparator.EQ, span, None)]
 
 
+# "ALT 150 U/L with an upper limit of normal of 40", "creatinine 1.3 mg/dL, our ULN is 1.2", "AST 70 U/L (upper limit
+# 40)": the lab's own upper limit of normal, stated beside the value.
+STATED_ULN = re.compile(
+    r"\b(?:upper\s+limit(?:\s+of\s+(?:the\s+)?normal)?|ULN)(?:\s+(?:is|was|of|at)|\s*[=:])?\s*(?P<n>\d+(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+_ULN_REACH = 60  # characters between a value and the limit stated for it
+
+
+def _times_upper_limit_derived(text: str, measurements: list[Measurement]) -> list[Measurement]:
+    """A value with the lab's upper limit of normal stated beside it is also that many times the ULN, the unit
+    criteria write organ-function limits in ("AST <= 2.5 x ULN"), as a clinician would work it out. The stated
+    limit is consumed by the derived value. A limit in another unit than the value's is not used."""
+    derived: list[Measurement] = []
+    for stated in STATED_ULN.finditer(text):
+        before = [
+            m
+            for m in measurements
+            if m.span[1] <= stated.start()
+            and stated.start() - m.span[1] <= _ULN_REACH
+            and m.comparator is Comparator.EQ
+            and not m.measure.startswith("head:")
+            and m.quantity.unit not in ("xULN", "day", "")
+        ]
+        limit = float(stated.group("n"))
+        if not before or not limit:
+            continue
+        value = before[-1]
+        if not _as_written(text, value):
+            continue  # a value converted to another unit ("Hb 125 g/L" read in g/dL) is not divided by a raw limit
+        unit = match_unit(text, stated.end("n"))
+        if unit is not None and (unit[0] != value.quantity.unit or unit[1] != 1.0):
+            continue  # "ULN 106 µmol/L" beside a value in mg/dL: not converted here
+        end = unit[2][1] if unit is not None else stated.end("n")
+        times = Quantity(round(value.quantity.value / limit, 2), "xULN")
+        derived.append(Measurement(value.measure, times, Comparator.EQ, (value.span[0], end), value.measure_span))
+    consumed = [m.span for m in derived]
+    kept = [m for m in measurements if not (m.measure.startswith("head:") and _within_any(m.span, consumed))]
+    return kept + derived
+
+
+def _as_written(text: str, value: Measurement) -> bool:
+    """The value's quantity is the number as written, in the unit written after it (no conversion factor)."""
+    numbers = list(re.finditer(r"\d+(?:\.\d+)?", text[value.span[0] : value.span[1]]))
+    if not numbers:
+        return False
+    unit = match_unit(text, value.span[0] + numbers[-1].end())
+    return unit is not None and unit[1] == 1.0 and float(numbers[-1].group()) == value.quantity.value
+
+
+def _within_any(span: Span, spans: list[Span]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
+
+
 @lru_cache(maxsize=1024)
 def parse_question(text: str) -> PatientFacts:
     """All facts the asker states about themselves (or the person they ask for); spans index `text`."""
@@ -864,6 +919,7 @@ def parse_question(text: str) -> PatientFacts:
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
     measurements.extend(_body_mass_index_derived(measurements))
+    measurements = _times_upper_limit_derived(text, measurements)
     return PatientFacts(
         text=text,
         age=age[0] if age else None,

@@ -480,6 +480,8 @@ _CITATION_RE = re.compile(r"\([^()]{0,80}?\bet\s+al\.?,?\s*(?:\(?\d{4}[a-z]?\)?)
 def clean_text(text: str) -> str:
     """Same-length copy with registry escapes neutralised ("\\>=" in ctgov JSON) so offsets stay valid."""
     text = text.replace("\\", " ").replace("\u00a0", " ")
+    # "</= 1.5 x ULN", ">/= 18 years": a registry's way of typing <= and >= (same length, offsets stay valid)
+    text = text.replace("</=", " <=").replace(">/=", " >=")
     if "(" in text:
         text = _SPELLED_TWICE_RE.sub(_digits_only, text)
         # "6.5 percentage (%)-10.5 percentage (%)", "greater than or equal to (≥) 180 days": the symbol repeats

@@ -124,6 +124,12 @@ def test_a_time_since_an_event_or_a_duration_is_not_an_age(text: str) -> None:
     assert [c for c in parse_criterion(text).comparisons if c.measure == "age"] == []
 
 
+def test_a_registry_typed_comparator() -> None:
+    text = "Creatinine: </= 1.5 x institutional upper limit of normal; age >/= 18 years"
+    found = {(c.measure, c.comparison.comparator, c.comparison.value.unit) for c in parse_criterion(text).comparisons}
+    assert found == {("creatinine", Comparator.LE, "xULN"), ("age", Comparator.GE, "day")}
+
+
 def test_a_list_of_grades_that_skips_one_is_not_a_range() -> None:
     listed = [
         (c.comparison.comparator, c.comparison.value.value) for c in parse_criterion("NYHA class 1, 3 or 4").comparisons

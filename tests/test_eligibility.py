@@ -2509,6 +2509,15 @@ def test_an_age_asked_about_is_answered_beside_what_else_is_told(reasoner: Eligi
     assert general.decision is Decision.UNDECIDED
 
 
+def test_a_value_with_the_stated_upper_limit_of_normal_meets_a_times_limit(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 4, "AST > 3 x ULN")]
+    assert_decides(
+        reasoner, "Her AST is 170 U/L (upper limit 40). Does that rule her out?", criteria, Decision.EXCLUDED
+    )
+    allowed = reasoner.assess("Her AST is 70 U/L (upper limit 40). Does that rule her out?", criteria, {})
+    assert allowed.decision is Decision.ALLOWED and "1.75 x ULN" in allowed.findings[0].reason, allowed.findings
+
+
 def test_a_grade_between_listed_grades_is_outside_them(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(EXCLUSION, 4, "NYHA class 1, 3 or 4 at screening.")]
     between = reasoner.assess("I have NYHA class II heart failure. Can I join?", criteria, {})

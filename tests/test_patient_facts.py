@@ -560,3 +560,33 @@ def test_turns_gives_the_age() -> None:
 def test_a_newborns_age_in_hours_days_or_weeks(question: str, days: float) -> None:
     facts = parse_question(question)
     assert facts.age is not None and facts.age * 365.25 == pytest.approx(days)
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "times"),
+    [
+        ("ALT is 150 U/L with an upper limit of normal of 40, bilirubin normal.", "alt", 3.75),
+        ("ALT 110 U/L, our lab's ULN is 40.", "alt", 2.75),
+        ("Her creatinine is 1.6 mg/dL and our lab's upper limit of normal is 1.2 mg/dL.", "creatinine", 1.33),
+        ("Her AST is 70 U/L (upper limit 40).", "ast", 1.75),
+    ],
+)
+def test_a_value_with_the_labs_upper_limit_is_also_times_the_limit(question: str, measure: str, times: float) -> None:
+    measured = parse_question(question).measurements
+    derived = [m for m in measured if m.quantity.unit == "xULN"]
+    assert [(m.measure, m.quantity.value) for m in derived] == [(measure, times)]
+    # the stated limit is not a value of its own
+    assert all(not m.measure.startswith("head:") for m in measured)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hb 125 g/L with an upper limit of 160",  # read in g/dL: not divided by a limit written in g/L
+        "creatinine 124 umol/L and the upper limit of normal is 1.2 mg/dL",  # the limit in another unit
+        "bilirubin 1.5 x ULN",  # already times the limit
+    ],
+)
+def test_no_times_the_limit_where_units_do_not_allow_it(question: str) -> None:
+    times = [m for m in parse_question(question).measurements if m.quantity.unit == "xULN"]
+    assert len(times) <= 1 and all("x ULN" in question for _ in times)
