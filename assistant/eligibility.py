@@ -461,7 +461,7 @@ class EligibilityReasoner:
             _membership_asked(assessment)
         _weigh_groups(assessment, criteria, question)
         _weigh_alternatives(assessment, criteria)
-        _set_aside_background(assessment, question, self.scaffolding)
+        _set_aside_background(assessment, question, self.scaffolding, self.vocabulary)
         if not assessment.findings:
             unnamed = self._concepts_no_criterion_names(named_topics, criteria, studied)
             told = [t for t in [*topics, *unread_values, self.word_topic(question, facts, taken)] if t is not None]
@@ -487,7 +487,7 @@ class EligibilityReasoner:
                 read += [(t.span.start, t.span.end) for t, f in found if f or (t.concepts and (t.negated or t.others))]
                 assessment.unmatched.extend(self._unread_clauses(question, facts, read))
             # What nothing read and the asking clause does not name ("She's 19 and has relapsed. Is she too old?").
-            _set_aside_background(assessment, question, self.scaffolding)
+            _set_aside_background(assessment, question, self.scaffolding, self.vocabulary)
         if not self.named_exclusions and PERSONAL.search(question):
             # Only where the question tells of a person: "Is ILD exclusionary?" asks what the record says, and a
             # criterion naming ILD answers it; "I have ILD" also claims the asker's case is the one the criterion means.
@@ -2512,6 +2512,10 @@ def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
         label = "minimum" if too_young else "maximum"
         decision = Decision.EXCLUDED if outside else Decision.ALLOWED
         reason = f"the {label} age is {chunk.text}"
+        other = "maximum_age" if too_young else "minimum_age"
+        if _years(summary[other].text) is None if other in summary else True:
+            # "Is there an upper age limit?": that the record's fields set none is part of the answer
+            reason += f"; the record's fields set no {'maximum' if too_young else 'minimum'} age"
         findings.append(Finding(_age_label(age), decision, chunk, Span(0, len(chunk.text)), reason))
     return findings
 
@@ -4110,7 +4114,9 @@ def asked_about(finding: Finding, asked: str) -> bool:
     return finding.fact.lower() in asked.lower()
 
 
-def _set_aside_background(assessment: Assessment, question: str, scaffolding: frozenset[str]) -> None:
+def _set_aside_background(
+    assessment: Assessment, question: str, scaffolding: frozenset[str], vocabulary: Vocabulary
+) -> None:
     """ "I'm 68 with cervical disc degeneration. I have high blood pressure, but it's well controlled. Is the blood
     pressure a problem?": the question asks about one fact and tells the trial's own condition as background. That a
     requirement naming the background fact is met in full the question does not show, but it does not block the
@@ -4123,7 +4129,7 @@ def _set_aside_background(assessment: Assessment, question: str, scaffolding: fr
     asked = shape.asked
     if not asked.strip():
         return
-    words = _asked_words(asked, scaffolding)
+    words = _asked_words(asked, scaffolding) - _LIMIT_WORDS  # "upper age limit" names the age, not another topic
 
     def is_asked(finding: Finding) -> bool:
         return asked_about(finding, asked) or (finding.chunk.fact is None and _names_any(finding.fact, words))
@@ -4137,13 +4143,47 @@ def _set_aside_background(assessment: Assessment, question: str, scaffolding: fr
     background = [f for f in open_points if f.reason == _NAMED_REQUIREMENT_REASON and not is_asked(f)]
     # A number nothing read ("the vessel is about 4.0 mm", "once a day") may be what decides what was asked, so it
     # still blocks; and the last sentence of a statement ("... the antigen is negative.") asks nothing.
-    aside = [f for f in assessment.unmatched if shape.asks and not _names_any(f, words) and not _NUMBER.search(f)]
-    if len(background) != len(open_points) or len(aside) != len(assessment.unmatched):
+    # "Is there an upper age limit?": the asking clause's own words for a limit are how it asks, not a fact.
+    unmatched = [f for f in assessment.unmatched if not _only_limit_words(f, scaffolding)]
+    aside = [f for f in unmatched if shape.asks and not _names_any(f, words) and not _has_value(f, vocabulary)]
+    if len(background) != len(open_points) or len(aside) != len(unmatched):
         return
     assessment.background.extend(background)
-    assessment.aside.extend(aside)
+    assessment.aside[:] = _without_repeats(assessment.aside + aside, scaffolding)
     assessment.unmatched.clear()
     assessment.findings = [f for f in findings if f not in background]
+
+
+_LIMIT_WORDS = frozenset(
+    stem(w) for w in ("upper", "lower", "limit", "limits", "range", "maximum", "minimum", "cutoff", "cut", "off")
+)
+
+
+def _without_repeats(facts: list[str], scaffolding: frozenset[str]) -> list[str]:
+    """The facts, less one whose words the others already say ("diabetes kidney damage upper limit" beside "with
+    type 2 diabetes" and "kidney damage"): the widest go first, and one is always left of a repeated fact."""
+
+    def content(fact: str) -> set[str]:
+        return {w for w, _, _ in word_spans(fact)} - STOPWORDS - scaffolding - _LIMIT_WORDS
+
+    remaining = list(facts)
+    for fact in sorted(facts, key=lambda f: -len(content(f))):
+        others = [f for f in remaining if f is not fact]
+        if others and content(fact) <= set().union(*(content(f) for f in others)):
+            remaining.remove(fact)
+    return remaining
+
+
+def _has_value(fact: str, vocabulary: Vocabulary) -> bool:
+    """A number in the fact that is not part of a name the vocabulary knows ("type 2 diabetes")."""
+    names = [(m.start, m.end) for m in mentions_of(vocabulary, fact)]
+    return any(not any(s <= n.start() < e for s, e in names) for n in _NUMBER.finditer(fact))
+
+
+def _only_limit_words(fact: str, scaffolding: frozenset[str]) -> bool:
+    """ "upper limit", "age range": words that name a limit of the criteria, nothing told about the person."""
+    words = {w for w, _, _ in word_spans(fact)} - STOPWORDS - scaffolding
+    return bool(words) and words <= _LIMIT_WORDS
 
 
 def _asked_words(asked: str, scaffolding: frozenset[str]) -> set[str]:

@@ -30,7 +30,7 @@ from assistant.grounding import (
     sentences,
     word_spans,
 )
-from assistant.intents import Intent, IntentRules
+from assistant.intents import Intent, IntentRules, age_in_question
 from assistant.question_shape import STUDY_DESIGNATION, shape_of
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
 from assistant.retrieval import PassageRetriever, reciprocal_rank_fusion
@@ -201,6 +201,11 @@ class OfflineAnswerer:
 
     # ---- facts, locations, dosing --------------------------------------------------------------
     def _fact(self, question: str, trial_id: str, intent: Intent) -> Answer:
+        # "I'm 81. Is there an upper age limit?" asks whether that age is inside the record's limits; a record with
+        # no age fields is answered as the fact question it also is (it does not say).
+        told_age = intent.spec.get("told_age_asks_eligibility") and age_in_question(question) is not None
+        if told_age and any(name in self._summary(trial_id) for name in ("minimum_age", "maximum_age")):
+            return self._eligibility(question, trial_id, Intent("eligibility", "age"))
         reply = _Reply()
         for spec in _asked_specs(self.rules, question, intent.spec):
             _FACT_PARTS.get(str(spec.get("answer", "")), _field_part)(self, question, trial_id, spec, reply)

@@ -142,7 +142,7 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned|turning|turns)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
     (
         r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is)\s+"
-        r"(?:now\s+|only\s+|just\s+|" + _AGE_BOUND_WORDS + r")?(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
+        r"(?:now\s+|only\s+|just\s+|exactly\s+|" + _AGE_BOUND_WORDS + r")?(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
         1.0,
     ),
     (r"\b(?:my|our)\s+(?:" + _RELATIVE + r")\s*[,(]\s*(?:age\s+)?(?P<n>\d{1,3})\s*[,)]", 1.0),

@@ -159,3 +159,15 @@ def test_no_trial_chosen_lists_trials_and_gives_no_verdict(qa: TrialQA) -> None:
         trial = qa.trial(citation.trial_id)
         assert trial is not None and citation.quote in trial.source_text
         assert citation.trial_id in answer.answer
+
+
+def test_an_age_limit_question_that_tells_the_age_gets_an_age_verdict(qa: TrialQA) -> None:
+    """ "I'm 81. Is there an upper age limit?" asks whether 81 is inside the limits, and that there is no upper one
+    is part of the answer; without a told age it stays the fact question."""
+    told = qa.ask("I'm 81. Is there an upper age limit?", trial_id="NCT06839066")
+    assert told.verdict is Verdict.ALLOWED, told.answer
+    assert "no maximum age" in told.answer and told.citations[0].section == "Eligibility Summary"
+    with_more = qa.ask("I'm 76, with type 2 diabetes and kidney damage. Is there an upper age limit?", "NCT06839066")
+    assert with_more.verdict is Verdict.ALLOWED and "besides what you ask" in with_more.answer, with_more.answer
+    plain = qa.ask("Is there an upper age limit?", trial_id="NCT06839066")
+    assert plain.verdict is None and "18 Years" in plain.answer

@@ -2501,6 +2501,18 @@ def test_a_fact_the_asking_clause_does_not_name_does_not_block_what_is_asked(rea
     assert unread.decision is Decision.UNDECIDED and not unread.aside, unread.unmatched
 
 
+def test_the_words_of_an_age_limit_question_are_how_it_asks(reasoner: EligibilityReasoner) -> None:
+    summary = {"minimum_age": fact("minimum_age", "18 Years")}
+    asked = reasoner.assess("I'm 76, with type 2 diabetes and kidney damage. Is there an upper age limit?", [], summary)
+    assert asked.decision is Decision.ALLOWED, (asked.findings, asked.unmatched)
+    assert "no maximum age" in asked.findings[0].reason
+    # one entry per fact told: the clause "with type 2 diabetes" and "kidney damage", not a merged repeat of both
+    assert len(asked.aside) == 2, asked.aside
+    # a number nothing read is not part of a known name ("type 2 diabetes" is one): it still blocks
+    unread = reasoner.assess("I'm 76 and walk 3 miles a day. Is there an upper age limit?", [], summary)
+    assert unread.decision is Decision.UNDECIDED, unread.aside
+
+
 def test_an_age_asked_about_is_answered_beside_what_else_is_told(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(INCLUSION, 1, "Age 10 to 21 years")]
     asked = reasoner.assess("She is 19 and has relapsed with blasts in her marrow. Is she too old?", criteria, {})
