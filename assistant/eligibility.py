@@ -4138,6 +4138,7 @@ def _set_aside_background(
     if any(f.decision is Decision.EXCLUDED for f in findings):
         return
     if not any(is_asked(f) and f.decision in (Decision.ALLOWED, Decision.CONDITIONS) for f in findings):
+        _set_aside_indications(assessment, question, asked, words, scaffolding)
         return
     open_points = [f for f in findings if f.decision is Decision.UNDECIDED]
     background = [f for f in open_points if f.reason == _NAMED_REQUIREMENT_REASON and not is_asked(f)]
@@ -4152,6 +4153,52 @@ def _set_aside_background(
     assessment.aside[:] = _without_repeats(assessment.aside + aside, scaffolding)
     assessment.unmatched.clear()
     assessment.findings = [f for f in findings if f not in background]
+
+
+def _set_aside_indications(
+    assessment: Assessment, question: str, asked: str, words: set[str], scaffolding: frozenset[str]
+) -> None:
+    """ "I'm on Coumadin for a blood clot in my leg. Is that allowed?": the asking clause points back at what was told
+    and does not name the condition, and the only facts nothing reads are what a treatment decided in favour is taken
+    for.
+    The condition is why the treatment is taken; the question asks about the treatment, so the condition is shown
+    apart and does not block its verdict. Any other open point still does."""
+    if not _POINTS_BACK.search(asked) or not assessment.unmatched:
+        return
+    if any(_names_any(fact, words) for fact in assessment.unmatched):
+        return  # "Is the clot a problem?" asks about the condition itself
+    findings = assessment.findings
+    if any(f.decision is Decision.UNDECIDED for f in findings):
+        return
+    # An allowance reached through a broad class ("antihistamines" in a list of allowed symptomatic therapy, for an H2
+    # blocker) is too weak to answer for the treatment on its own: its condition still blocks then.
+    treatments = [
+        f.fact
+        for f in findings
+        if f.decision in (Decision.ALLOWED, Decision.CONDITIONS)
+        and not (f.how == "class" and f.chunk.section != EXCLUSION)
+    ]
+    unmatched = [f for f in assessment.unmatched if not _only_limit_words(f, scaffolding)]
+    if not treatments or not all(any(_taken_for(t, fact, question) for t in treatments) for fact in unmatched):
+        return
+    assessment.aside[:] = _without_repeats(assessment.aside + unmatched, scaffolding)
+    assessment.unmatched.clear()
+
+
+_POINTS_BACK = re.compile(r"\b(?:that|it|this|them|those|these)\b", re.IGNORECASE)
+
+
+def _taken_for(treatment: str, condition: str, question: str) -> bool:
+    """The question says the treatment is taken for the condition ("Baraclude every day for his hepatitis B",
+    "an inhaled steroid for asthma", "arthritis ... treated with prednisone")."""
+    t, c = re.escape(treatment), re.escape(condition)
+    between = r"[^.?!;]{0,40}?"
+    purpose = r"\b(?:for|to\s+(?:treat|control|manage|prevent))\s+(?:(?:my|his|her|their|the|a|an|some)\s+)?"
+    treated = r"\b(?:treated|controlled|managed)\s+(?:with|on|by)\b"
+    return bool(
+        re.search(rf"{t}{between}{purpose}{c}\b", question, re.IGNORECASE)
+        or re.search(rf"\b{c}{between}{treated}{between}{t}", question, re.IGNORECASE)
+    )
 
 
 _LIMIT_WORDS = frozenset(

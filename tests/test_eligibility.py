@@ -2513,6 +2513,20 @@ def test_the_words_of_an_age_limit_question_are_how_it_asks(reasoner: Eligibilit
     assert unread.decision is Decision.UNDECIDED, unread.aside
 
 
+def test_what_a_treatment_is_taken_for_does_not_block_the_answer_about_it(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 2, "Stable doses of warfarin are allowed")]
+    told = "I'm on Coumadin for a blood clot in my leg."
+    for asked in ("Is that allowed?", "Will I have to stop it to join?"):
+        found = reasoner.assess(f"{told} {asked}", criteria, {})
+        assert found.decision is Decision.CONDITIONS and found.aside == ["blood clot"], (asked, found.unmatched)
+    # asked about the condition, or about taking part, the condition nothing reads is still open
+    for asked in ("Is the clot a problem?", "Can I join?"):
+        assert_decides(reasoner, f"{told} {asked}", criteria, Decision.UNDECIDED)
+    # an allowance only through a broad class does not answer for the treatment alone
+    broad = [criterion(INCLUSION, 1, "Symptomatic therapy such as analgesics, antihistamines, antiemetics")]
+    assert_decides(reasoner, "I take Pepcid every day for acid reflux. Is that allowed?", broad, Decision.UNDECIDED)
+
+
 def test_an_age_asked_about_is_answered_beside_what_else_is_told(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(INCLUSION, 1, "Age 10 to 21 years")]
     asked = reasoner.assess("She is 19 and has relapsed with blasts in her marrow. Is she too old?", criteria, {})
