@@ -3456,8 +3456,12 @@ def _as_experienced(topic: Topic, finding: Finding) -> Finding:
     if topic.others:
         if _ABOUT_OTHERS.search(text):
             decision, reason = Decision.UNDECIDED, _OTHERS_UNDECIDED_REASON
-        elif finding.chunk.section == EXCLUSION or finding.decision is Decision.EXCLUDED:
+        elif topic.concepts and (finding.chunk.section == EXCLUSION or finding.decision is Decision.EXCLUDED):
+            # (a match of plain words, "healthy volunteer" in "My wife is a nurse at NIMH. Could I join as a healthy
+            # volunteer?", says too little of whose case it is to admit on)
             decision, reason = Decision.ALLOWED, _OTHERS_REASON
+        elif finding.chunk.section == EXCLUSION or finding.decision is Decision.EXCLUDED:
+            decision, reason = Decision.UNDECIDED, _OTHERS_UNDECIDED_REASON
         else:
             decision, reason = Decision.UNDECIDED, _OTHERS_REQUIRED_REASON
         return replace(finding, decision=decision, reason=reason, how="someone else's")

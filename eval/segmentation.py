@@ -55,7 +55,7 @@ def loaded_criteria(path: Path) -> list[GoldCriterion]:
     if section is None:
         return []
     return [
-        GoldCriterion(item.kind, item.label, section.text[item.start : item.end])
+        GoldCriterion(item.kind, item.label or "", section.text[item.start : item.end])
         for item in split_criteria(section.text)
     ]
 

@@ -31,7 +31,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -82,10 +82,14 @@ _NEUTRAL = re.compile(
 _NOTE = re.compile(r"^(?:note\b.*)?\b(?:other|additional)\b.*\bcriteri[ao]n?\b.*\bappl(?:y|ies)\b", re.I)
 
 
+# "Patients must meet all of the following criteria to be considered for enrollment.": it introduces a list.
+_LEAD_IN = re.compile(r"\b(?:the\s+following|as\s+follows|below)\b", re.IGNORECASE)
+
+
 @dataclass
 class _Item:
     kind: str
-    label: str
+    label: str | None  # the printed or counted number; None for an unmarked line between marked items
     start: int
     end: int
     indent: int
@@ -322,6 +326,7 @@ class _Splitter:
         # they say when or to whom the items under them apply. A polarity header or a new section clears them.
         self.heading: list[str] = []
         self.heading_open = False  # the last line read was a sub-heading: the next one adds to it
+        self.unmarked_open = False  # the last item is an unmarked line: a wrapped line continues it
 
     def run(self) -> list[_Item]:
         blocks: list[tuple[str, list[_Line]]] = [(ELIGIBILITY, [])]
@@ -343,7 +348,44 @@ class _Splitter:
         self.ordinal[self.kind] = self.ordinal.get(self.kind, 0) + 1
         heading = " ".join(self.heading) or None
         self.items.append(_Item(self.kind, label or str(self.ordinal[self.kind]), start, end, indent, heading=heading))
-        self.heading_open = False
+        self.heading_open = self.unmarked_open = False
+
+    def _add_unmarked(self, line: _Line) -> None:
+        """An unmarked line holding a criterion of its own among marked items ("Patients with the following prior
+        conditions are excluded:" then "History of hepatitis ... within the past 5 years." with no bullet): kept as
+        an item, unnumbered, so that the printed bullets keep the numbers a reader counts."""
+        heading = " ".join(self.heading) or None
+        start = line.start + line.indent
+        self.items.append(_Item(self.kind, None, start, line.end, line.indent, heading=heading))
+        self.heading_open, self.unmarked_open = False, True
+
+    def _unmarked_paragraph(self, lines: list[_Line], at: int) -> str | None:
+        """The unmarked lines from `at` up to a blank line, a marked line or a sub-heading, joined; None when `at`
+        continues a paragraph."""
+        if (
+            at > 0
+            and not lines[at].blank_before
+            and _ITEM.match(self.text[lines[at - 1].start : lines[at - 1].end]) is None
+        ):
+            return None
+        end = at
+        while end + 1 < len(lines) and not lines[end + 1].blank_before:
+            following = self.text[lines[end + 1].start : lines[end + 1].end]
+            if _ITEM.match(following) or following.strip().endswith(":"):
+                break
+            end += 1
+        return " ".join(self.text[ln.start : ln.end].strip() for ln in lines[at : end + 1])
+
+    def _unmarked_criterion(self, line: _Line, paragraph: str) -> bool:
+        """A sentence of its own between marked items of the same list: right after a sub-heading, or set apart by a
+        blank line and outdented from the items above it; not a wrapped line of an item, a lead-in or a label."""
+        if not paragraph.endswith(".") or paragraph.isupper() or _LEAD_IN.search(paragraph):
+            return False
+        if not any(item.kind == self.kind for item in self.items):
+            return False
+        if self.top_indent is None:
+            return self.heading_open or line.blank_before
+        return line.blank_before and line.indent < self.top_indent
 
     def _extend(self, end: int) -> None:
         if self.items and self.items[-1].kind == self.kind and self.top_indent is not None:
@@ -376,14 +418,22 @@ class _Splitter:
         return [line]
 
     def _marked_block(self, lines: list[_Line]) -> None:
-        for line in lines:
+        for at, line in enumerate(lines):
             body = self.text[line.start : line.end]
             marker = _ITEM.match(body)
             if marker is None:
                 if _NOTE.match(body.strip()) or self._sub_header(body, line.indent):
                     continue
-                self._extend(line.end)
+                paragraph = self._unmarked_paragraph(lines, at)
+                if self.unmarked_open and not line.blank_before:
+                    self.items[-1].end = line.end
+                elif paragraph is not None and self._unmarked_criterion(line, paragraph):
+                    self._add_unmarked(line)
+                else:
+                    self._extend(line.end)
+                self.heading_open = False
                 continue
+            self.unmarked_open = False
             indent, style = len(marker.group("indent").expandtabs(4)), _style(marker.group("marker"))
             if self._is_child(indent, style):
                 self._extend(line.end)

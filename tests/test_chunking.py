@@ -12,7 +12,7 @@ from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION, split_criteria
 from ingest.loaders import iter_inputs
 
 
-def labels(text: str) -> list[tuple[str, str, str]]:
+def labels(text: str) -> list[tuple[str, str | None, str]]:
     return [(i.kind, i.label, text[i.start : i.end]) for i in split_criteria(text)]
 
 
@@ -228,7 +228,8 @@ def test_invariants_over_all_real_records() -> None:
             body = section.text[item.start : item.end]
             assert 0 <= item.start < item.end <= len(section.text) and body == body.strip(), trial.trial_id
             assert not _STARTS_WITH_HEADER.match(body), (trial.trial_id, body[:60])
-            assert item.label, trial.trial_id
+            # an unmarked sentence between marked items is kept unnumbered; every other item has its number
+            assert item.label or not body.endswith(":"), trial.trial_id
         if _HEADER_TEXT.search(section.text):
             assert any(i.kind == EXCLUSION for i in items), trial.trial_id
 
@@ -289,4 +290,28 @@ def test_bulleted_pdq_criteria_keep_their_bullets() -> None:
         "Histologically proven lymphoma",
         "Age: 15 to 65",
         "No active infection",
+    ]
+
+
+def test_an_unmarked_sentence_between_marked_items_is_kept_unnumbered() -> None:
+    """Classic XML puts a criterion without a bullet under its own sub-heading ("Patients with the following prior
+    conditions are excluded:" then "History of hepatitis ... 5 years."): it was dropped from every chunk. It is kept,
+    without a number, so the bullets keep the numbers a reader counts; a lead-in sentence is not an item."""
+    text = (
+        "Exclusion Criteria\n\n"
+        "Concurrent Medication:\n\n"
+        "  -  Antiretrovirals.\n\n"
+        "  -  Alcoholic beverages.\n\n"
+        "Patients with the following prior conditions are excluded:\n\n"
+        "History of hepatitis, pancreatitis, or cardiomyopathy within the past 5\n"
+        "years.\n\n"
+        "Prior Medication:\n\n"
+        "All of the following are excluded.\n\n"
+        "  -  Antiretrovirals within 24 hours prior to each dose.\n"
+    )
+    assert labels(text) == [
+        (EXCLUSION, "1", "Antiretrovirals."),
+        (EXCLUSION, "2", "Alcoholic beverages."),
+        (EXCLUSION, None, "History of hepatitis, pancreatitis, or cardiomyopathy within the past 5\nyears."),
+        (EXCLUSION, "3", "Antiretrovirals within 24 hours prior to each dose."),
     ]
