@@ -841,6 +841,40 @@ def split_clauses(text: str) -> tuple[Span, ...]:
 DERIVED_BMI_FROM = ("weight", "height")  # the measures a body-mass index is worked out from
 
 
+# A person's height in metres or in feet and inches: "1.60 m tall", "1.75m", "5 foot 9", "5'9\"", "5 ft 9 in".
+_HEIGHT_METRES = re.compile(r"\b(?P<m>[12](?:\.\d{1,2})?)\s*(?:m|metres?|meters?)\b(?!\s*(?:/|2|²))", re.IGNORECASE)
+_HEIGHT_FEET = re.compile(
+    r"\b(?P<ft>[4-7])\s*(?:'|’|ft\b|feet\b|foot\b)\s*(?:(?P<inch>1[01]|\d)\s*(?:\"|”|''|in\b|inch(?:es)?\b)?)?",
+    re.IGNORECASE,
+)
+_HEIGHT_CONTEXT = re.compile(r"\b(?:tall|height|stand|i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is)\b", re.IGNORECASE)
+_INCH_MM = 25.4
+
+
+def _heights_stated(text: str, measurements: list[Measurement]) -> list[Measurement]:
+    """Heights written in metres or in feet and inches, which the unit lexicon does not read as a height (a bare "m"
+    is also minutes or months): read where the sentence speaks of someone's height ("tall", "I'm 5 foot 9") and the
+    question also gives a weight, the body-mass index a criterion bounds being what they are told for."""
+    if any(m.measure == "height" for m in measurements) or not any(m.measure == "weight" for m in measurements):
+        return measurements
+    for pattern in (_HEIGHT_METRES, _HEIGHT_FEET):
+        for found in pattern.finditer(text):
+            before = text[max(0, found.start() - 30) : found.start()]
+            after = text[found.end() : found.end() + 12]
+            if not (_HEIGHT_CONTEXT.search(before) or re.match(r"\s*tall\b", after, re.IGNORECASE)):
+                continue
+            if "m" in found.groupdict() and found.groupdict().get("m"):
+                millimetres = float(found.group("m")) * 1000
+            else:
+                millimetres = (int(found.group("ft")) * 12 + int(found.group("inch") or 0)) * _INCH_MM
+            if not 1000 <= millimetres <= 2300:
+                continue
+            span = found.span()
+            kept = [m for m in measurements if not (m.span[0] < span[1] and span[0] < m.span[1])]
+            return [*kept, Measurement("height", Quantity(round(millimetres), "mm"), Comparator.EQ, span, None)]
+    return measurements
+
+
 def _body_mass_index_derived(measurements: list[Measurement]) -> list[Measurement]:
     """ "weight 118 kg, height 170 cm": the body-mass index a criterion bounds (kg/m2) is worked out from them,
     as a clinician would, when the question gives both and not the index itself."""
@@ -918,6 +952,7 @@ def parse_question(text: str) -> PatientFacts:
     measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None)
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
+    measurements = _heights_stated(text, measurements)
     measurements.extend(_body_mass_index_derived(measurements))
     measurements = _times_upper_limit_derived(text, measurements)
     return PatientFacts(

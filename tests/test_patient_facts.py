@@ -590,3 +590,21 @@ def test_a_value_with_the_labs_upper_limit_is_also_times_the_limit(question: str
 def test_no_times_the_limit_where_units_do_not_allow_it(question: str) -> None:
     times = [m for m in parse_question(question).measurements if m.quantity.unit == "xULN"]
     assert len(times) <= 1 and all("x ULN" in question for _ in times)
+
+
+@pytest.mark.parametrize(
+    ("question", "bmi"),
+    [
+        ("I'm 1.60 m tall and weigh 118 kg.", 46.1),
+        ("I'm 5 foot 9 and weigh 250 pounds.", 36.9),
+        ("He is 6'1\" and weighs 200 lbs.", 26.4),
+    ],
+)
+def test_a_height_in_metres_or_feet_gives_the_body_mass_index(question: str, bmi: float) -> None:
+    measured = {m.measure: m.quantity.value for m in parse_question(question).measurements}
+    assert measured.get("bmi") == bmi, measured
+
+
+@pytest.mark.parametrize("question", ["I walked 2 m and weigh 80 kg.", "The lesion is 1.5 m wide and I weigh 80 kg."])
+def test_metres_that_are_not_a_height(question: str) -> None:
+    assert "height" not in {m.measure for m in parse_question(question).measurements}
