@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -433,6 +433,10 @@ def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Me
             if item is not None:
                 elapsed.append(item)
             continue
+        if mention.measure == UNKNOWN_MEASURE and mention.quantity.unit == "kg":
+            # "I am 1.75 m tall and 90 kg", "She is 14 and 45 kg": a mass told of a person with no other name is
+            # their body weight (a dose per kilogram has its own unit, mg/kg)
+            mention = replace(mention, measure="weight")
         if mention.measure in ("age", UNKNOWN_MEASURE) or (
             mention.measure.startswith("head:") and not mention.unit_given and not _named_by_acronym(text, mention)
         ):

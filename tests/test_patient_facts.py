@@ -608,3 +608,10 @@ def test_a_height_in_metres_or_feet_gives_the_body_mass_index(question: str, bmi
 @pytest.mark.parametrize("question", ["I walked 2 m and weigh 80 kg.", "The lesion is 1.5 m wide and I weigh 80 kg."])
 def test_metres_that_are_not_a_height(question: str) -> None:
     assert "height" not in {m.measure for m in parse_question(question).measurements}
+
+
+def test_a_mass_told_of_a_person_is_their_weight() -> None:
+    measured = {m.measure: m.quantity.value for m in parse_question("I am 1.75m tall and 90 kg.").measurements}
+    assert measured == {"weight": 90.0, "height": 1750, "bmi": 29.4}
+    # a dose per kilogram and a weight lost are not a body weight
+    assert "weight" not in {m.measure for m in parse_question("dose 10 mg/kg; I have lost 5 kg").measurements}
