@@ -75,8 +75,9 @@ SETS: dict[str, EvalSet] = {
         # tells of themselves is quoted with no verdict (eligibility.named_exclusions): here 0.431 -> 0.349, 13 -> 8
         # wrong; on the first readings of the blind splits those verdicts were wrong 35 times in 72. At the session's
         # end it refuses 17 of 17 out-of-scope items and its wrong share is 0.103: those bounds tightened to match.
-        floors={"verdict_accuracy": 0.33, "value_correct": 0.88, "out_of_scope_abstained": 0.94},
-        ceilings={"wrong_verdict_share": 0.12, "phantom_citations": 0},
+        # Fourteenth session's end: accuracy 0.359, wrong share 0.099 (8 of 81): floor and ceiling moved up to them.
+        floors={"verdict_accuracy": 0.35, "value_correct": 0.88, "out_of_scope_abstained": 0.94},
+        ceilings={"wrong_verdict_share": 0.11, "phantom_citations": 0},
         targets={
             **_VERDICT_TARGETS,
             "value_correct": (">=", 0.85),
