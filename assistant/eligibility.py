@@ -2471,7 +2471,8 @@ def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> li
     return [_tagged(f, "value") for f in findings[:1]]
 
 
-_AGE_LABEL = "age "  # how `_age_label` names an age fact
+_AGE_LABEL = "age "  # how `_age_label` names an age fact ("age 40", "age 5 months")
+_AGE_FACT = re.compile(rf"{_AGE_LABEL}\d")
 
 
 def _age_label(years: float) -> str:
@@ -2512,8 +2513,8 @@ def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
         label = "minimum" if too_young else "maximum"
         decision = Decision.EXCLUDED if outside else Decision.ALLOWED
         reason = f"the {label} age is {chunk.text}"
-        other = "maximum_age" if too_young else "minimum_age"
-        if _years(summary[other].text) is None if other in summary else True:
+        other = summary.get("maximum_age" if too_young else "minimum_age")
+        if other is None or _years(other.text) is None:
             # "Is there an upper age limit?": that the record's fields set none is part of the answer
             reason += f"; the record's fields set no {'maximum' if too_young else 'minimum'} age"
         findings.append(Finding(_age_label(age), decision, chunk, Span(0, len(chunk.text)), reason))
@@ -4113,7 +4114,7 @@ def _list_item(span: Span, text: str) -> Span:
 def asked_about(finding: Finding, asked: str) -> bool:
     """Whether the asking clause (`shape_of(question).asked`) asks about the finding's fact: its words, or age for
     the record's age fields ("Am I still inside the age limit?")."""
-    if (finding.chunk.fact and finding.chunk.fact.endswith("_age")) or finding.fact.startswith(_AGE_LABEL):
+    if (finding.chunk.fact and finding.chunk.fact.endswith("_age")) or _AGE_FACT.match(finding.fact):
         return _AGE_ASKED.search(asked) is not None
     return finding.fact.lower() in asked.lower()
 
@@ -4164,9 +4165,8 @@ def _set_aside_indications(
 ) -> None:
     """ "I'm on Coumadin for a blood clot in my leg. Is that allowed?": the asking clause points back at what was told
     and does not name the condition, and the only facts nothing reads are what a treatment decided in favour is taken
-    for.
-    The condition is why the treatment is taken; the question asks about the treatment, so the condition is shown
-    apart and does not block its verdict. Any other open point still does."""
+    for. The condition is why the treatment is taken; the question asks about the treatment, so the condition is
+    shown apart and does not block its verdict. Any other open point still does."""
     if not _POINTS_BACK.search(asked) or not assessment.unmatched:
         return
     if any(_names_any(fact, words) for fact in assessment.unmatched):
