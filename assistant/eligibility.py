@@ -221,8 +221,10 @@ _STATES_OWN = re.compile(
     re.IGNORECASE,
 )
 _PRESENT_USE = re.compile(
-    r"\b(?:i|he|she|they|we)\s+(?:take|takes|use|uses|(?:am|'m|is|are)\s+(?:taking|using|on|receiving|getting))\b"
-    r"|\b(?:currently|still|at the moment|right now|every day|daily)\b",
+    r"\b(?:i|he|she|they|we)\s*(?:take|takes|use|uses|get|gets|inject|injects|receive|receives"
+    r"|(?:am|'m|is|'s|are|'re)\s+(?:taking|using|on|receiving|getting|injecting))\b"
+    r"|\b(?:currently|still|at the moment|right now|every day|daily|each day|weekly|every week|every month"
+    r"|every (?:morning|night|evening)|nightly|once a day|twice a day)\b",
     re.IGNORECASE,
 )
 

@@ -2556,6 +2556,21 @@ def test_plain_words_about_someone_else_do_not_admit(reasoner: EligibilityReason
     assert_decides(reasoner, "My father has epilepsy. Can I join?", concept, Decision.ALLOWED)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is a patient who injects methotrexate weekly excluded?",
+        "Is a patient who gets methotrexate every evening excluded?",
+        "Is a patient who takes methotrexate each day excluded?",
+    ],
+)
+def test_use_told_in_the_present_is_inside_a_look_back_window(reasoner: EligibilityReasoner, question: str) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Methotrexate within 4 weeks before randomization")]
+    assert_decides(reasoner, question, criteria, Decision.EXCLUDED)
+    # a use told without a time still depends on when
+    assert_decides(reasoner, "Is a patient who had methotrexate excluded?", criteria, Decision.UNDECIDED)
+
+
 def test_a_grade_between_listed_grades_is_outside_them(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(EXCLUSION, 4, "NYHA class 1, 3 or 4 at screening.")]
     between = reasoner.assess("I have NYHA class II heart failure. Can I join?", criteria, {})
