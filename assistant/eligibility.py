@@ -377,9 +377,9 @@ class EligibilityReasoner:
             taken.append(facts.age_span)
         measured: set[str] = set()  # criteria a stated value was decided against
         unread_values: list[Topic] = []  # values no criterion bounds ("his platelets are low")
-        for measurement in _measurements(facts):
-            finding, decided_against = self._measurement(measurement, criteria, question, facts.sex)
-            if finding is not None and self._read_in_another_unit(finding, measurement, facts, criteria, question):
+        measured_values = [(m, *self._measurement(m, criteria, question, facts.sex)) for m in _measurements(facts)]
+        for measurement, finding, decided_against in measured_values:
+            if finding is not None and _read_in_another_unit(finding, measurement, measured_values):
                 # "ALT 150 U/L with an upper limit of normal of 40" against "ALT > 3 x ULN": the value worked out in
                 # the criterion's unit decides; the same value as written is not an open point beside it.
                 taken.append(measurement.span)
@@ -389,11 +389,11 @@ class EligibilityReasoner:
             taken.append(measurement.span)
             taken.extend(_name_modifiers(question, measurement))
             if finding is not None and measurement.quantity.unit == "xULN" and STATED_ULN.search(measurement.surface):
-                worked_out = f"with the upper limit of normal given, the value is {measurement.quantity.value:g} x ULN"
-                finding = replace(finding, reason=f"{worked_out}; {finding.reason}" if finding.reason else worked_out)
+                value = measurement.quantity.value
+                finding = _worked_out(finding, f"with the upper limit of normal given, the value is {value:g} x ULN")
             if finding is not None and measurement.measure == "bmi" and measurement.measure_span is None:
-                worked_out = f"the body-mass index worked out from them is {measurement.quantity.value:g} kg/m2"
-                finding = replace(finding, reason=f"{worked_out}; {finding.reason}" if finding.reason else worked_out)
+                value = measurement.quantity.value
+                finding = _worked_out(finding, f"the body-mass index worked out from them is {value:g} kg/m2")
             if finding is None and measurement.measure in DERIVED_BMI_FROM and _bmi_bounded(facts, criteria):
                 continue  # "weight 118 kg, height 170 cm" for a BMI limit: read as the index worked out from them
             if finding is None:
@@ -568,20 +568,6 @@ class EligibilityReasoner:
             if chosen is not None:
                 return chosen, decided
         return None, decided
-
-    def _read_in_another_unit(
-        self, finding: Finding, measurement: _Measured, facts: PatientFacts, criteria: Sequence[Chunk], question: str
-    ) -> bool:
-        """The finding only says the units differ, and the same measure stated in another unit (worked out from a
-        stated upper limit of normal) was decided against the same criterion."""
-        if finding.reason != _UNITS_DIFFER_REASON:
-            return False
-        others = [
-            m
-            for m in _measurements(facts)
-            if m.measure == measurement.measure and m.quantity.unit != measurement.quantity.unit
-        ]
-        return any(finding.chunk.chunk_id in self._measurement(m, criteria, question, facts.sex)[1] for m in others)
 
     def _measured_by(self, measurement: _Measured, chunk: Chunk, question: str, sex: str | None) -> Finding | None:
         constraints = constraints_of(chunk.text)
@@ -3413,6 +3399,25 @@ def _duration_for(facts: PatientFacts, topic: Span) -> float | None:
 
 
 # ---- helpers: text ---------------------------------------------------------------------------------------------
+def _read_in_another_unit(
+    finding: Finding, measurement: _Measured, measured: Sequence[tuple[_Measured, Finding | None, set[str]]]
+) -> bool:
+    """The finding only says the units differ, and the same measure stated in another unit (worked out from a
+    stated upper limit of normal) was decided against the same criterion."""
+    if finding.reason != _UNITS_DIFFER_REASON:
+        return False
+    return any(
+        finding.chunk.chunk_id in decided
+        for other, _, decided in measured
+        if other.measure == measurement.measure and other.quantity.unit != measurement.quantity.unit
+    )
+
+
+def _worked_out(finding: Finding, note: str) -> Finding:
+    """The finding with how its value was worked out said before its reason."""
+    return replace(finding, reason=f"{note}; {finding.reason}" if finding.reason else note)
+
+
 def _minus(span: tuple[int, int], hole: tuple[int, int] | None) -> list[tuple[int, int]]:
     if hole is None:
         return [span]

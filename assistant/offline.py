@@ -204,7 +204,7 @@ class OfflineAnswerer:
         # "I'm 81. Is there an upper age limit?" asks whether that age is inside the record's limits; a record with
         # no age fields is answered as the fact question it also is (it does not say).
         told_age = intent.spec.get("told_age_asks_eligibility") and age_in_question(question) is not None
-        if told_age and any(name in self._summary(trial_id) for name in ("minimum_age", "maximum_age")):
+        if told_age and self.retriever.lookup(trial_id, facts=("minimum_age", "maximum_age")):
             return self._eligibility(question, trial_id, Intent("eligibility", "age"))
         reply = _Reply()
         for spec in _asked_specs(self.rules, question, intent.spec):

@@ -867,8 +867,9 @@ def _heights_stated(text: str, measurements: list[Measurement]) -> list[Measurem
             after = text[found.end() : found.end() + 12]
             if not (_HEIGHT_CONTEXT.search(before) or re.match(r"\s*tall\b", after, re.IGNORECASE)):
                 continue
-            if "m" in found.groupdict() and found.groupdict().get("m"):
-                millimetres = float(found.group("m")) * 1000
+            metres = found.groupdict().get("m")
+            if metres:
+                millimetres = float(metres) * 1000
             else:
                 millimetres = (int(found.group("ft")) * 12 + int(found.group("inch") or 0)) * _INCH_MM
             if not 1000 <= millimetres <= 2300:

@@ -21,8 +21,9 @@ _AUXILIARY = (
 )
 _YES_NO_START = re.compile(rf"^\W*(?:(?:and|but|so|then|or|also|still)\s+)?{_AUXILIARY}\b", re.IGNORECASE)
 _CLAUSE_BEFORE_AUXILIARY = re.compile(rf"[,;:]\s+(?={_AUXILIARY}\b)", re.IGNORECASE)
-_WH_START = re.compile(r"^\W*(?:where|who|whom|whose|when|what|which|how|why)\b", re.IGNORECASE)
-_WH_WORD = re.compile(r"\b(?:where|who|whom|whose|when|what|which|how|why)\b", re.IGNORECASE)
+_WH = r"(?:where|who|whom|whose|when|what|which|how|why)\b"
+_WH_START = re.compile(rf"^\W*{_WH}", re.IGNORECASE)
+_WH_WORD = re.compile(rf"\b{_WH}", re.IGNORECASE)
 # A fragment of a few words after a self-description ("Too old?", "Eligible?", "OK for enrollment?").
 _FRAGMENT_WORDS = 5
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

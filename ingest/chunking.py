@@ -344,20 +344,16 @@ class _Splitter:
                 self._prose_block(lines)
         return self.items
 
-    def _add(self, start: int, end: int, indent: int, label: str | None = None) -> None:
-        self.ordinal[self.kind] = self.ordinal.get(self.kind, 0) + 1
+    def _add(self, start: int, end: int, indent: int, label: str | None = None, *, numbered: bool = True) -> None:
+        """A new item. `numbered=False`: an unmarked line holding a criterion of its own among marked items ("Patients
+        with the following prior conditions are excluded:" then "History of hepatitis ... within the past 5 years."
+        with no bullet), kept unnumbered so that the printed bullets keep the numbers a reader counts."""
+        if numbered:
+            self.ordinal[self.kind] = self.ordinal.get(self.kind, 0) + 1
+            label = label or str(self.ordinal[self.kind])
         heading = " ".join(self.heading) or None
-        self.items.append(_Item(self.kind, label or str(self.ordinal[self.kind]), start, end, indent, heading=heading))
-        self.heading_open = self.unmarked_open = False
-
-    def _add_unmarked(self, line: _Line) -> None:
-        """An unmarked line holding a criterion of its own among marked items ("Patients with the following prior
-        conditions are excluded:" then "History of hepatitis ... within the past 5 years." with no bullet): kept as
-        an item, unnumbered, so that the printed bullets keep the numbers a reader counts."""
-        heading = " ".join(self.heading) or None
-        start = line.start + line.indent
-        self.items.append(_Item(self.kind, None, start, line.end, line.indent, heading=heading))
-        self.heading_open, self.unmarked_open = False, True
+        self.items.append(_Item(self.kind, label, start, end, indent, heading=heading))
+        self.heading_open, self.unmarked_open = False, not numbered
 
     def _unmarked_paragraph(self, lines: list[_Line], at: int) -> str | None:
         """The unmarked lines from `at` up to a blank line, a marked line or a sub-heading, joined; None when `at`
@@ -376,10 +372,10 @@ class _Splitter:
             end += 1
         return " ".join(self.text[ln.start : ln.end].strip() for ln in lines[at : end + 1])
 
-    def _unmarked_criterion(self, line: _Line, paragraph: str) -> bool:
+    def _unmarked_criterion(self, line: _Line, paragraph: str | None) -> bool:
         """A sentence of its own between marked items of the same list: right after a sub-heading, or set apart by a
         blank line and outdented from the items above it; not a wrapped line of an item, a lead-in or a label."""
-        if not paragraph.endswith(".") or paragraph.isupper() or _LEAD_IN.search(paragraph):
+        if paragraph is None or not paragraph.endswith(".") or paragraph.isupper() or _LEAD_IN.search(paragraph):
             return False
         if not any(item.kind == self.kind for item in self.items):
             return False
@@ -424,11 +420,10 @@ class _Splitter:
             if marker is None:
                 if _NOTE.match(body.strip()) or self._sub_header(body, line.indent):
                     continue
-                paragraph = self._unmarked_paragraph(lines, at)
                 if self.unmarked_open and not line.blank_before:
                     self.items[-1].end = line.end
-                elif paragraph is not None and self._unmarked_criterion(line, paragraph):
-                    self._add_unmarked(line)
+                elif self._unmarked_criterion(line, self._unmarked_paragraph(lines, at)):
+                    self._add(line.start + line.indent, line.end, line.indent, numbered=False)
                 else:
                     self._extend(line.end)
                 self.heading_open = False
