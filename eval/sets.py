@@ -216,6 +216,12 @@ SETS: dict[str, EvalSet] = {
         # (eval/data/unseen/DEV19.md). First read at f71feac; its five wrong verdicts read since.
         about="20 further real classic XML records, everyday questions; development after its first reading",
     ),
+    "unseen-dev20": _unseen_split(
+        "dev20",
+        # Written 2026-12-04 (fifteenth session) like dev8-dev19, committed before the system was run on it and before
+        # the session's changes (eval/data/unseen/DEV20.md).
+        about="20 further real classic XML records, everyday questions; held out until its first reading",
+    ),
 }
 
 
