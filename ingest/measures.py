@@ -275,7 +275,12 @@ _UNIT_REQUIRED = frozenset(
     {"day", "mm", "xULN", "mg/dL", "umol/L", "g/dL", "/uL", "Gy", "kg", "mg/m2", "mg", "U/L", "mmol/L", "mmol/mol"}
 )
 
-_CELL_COUNTS = frozenset({"platelets", "anc", "wbc"})
+# Bare cell counts are written both in thousands per µL ("platelets 150", "ANC 1.5") and per µL ("ANC > 500",
+# "platelets 150000"). A bare number is read in thousands only below the largest count that reading allows in a person
+# (platelets: about 1,000 x10^9/L; white cells: about 100; neutrophils: about 50): "ANC >= 750" is 750/µL, since
+# 750,000 neutrophils per µL do not occur.
+_THOUSANDS_BELOW: dict[str, float] = {"platelets": 1000.0, "wbc": 100.0, "anc": 50.0}
+_CELL_COUNTS = frozenset(_THOUSANDS_BELOW)
 _BODY_MASSES = frozenset({"weight", "weight_loss"})
 # Lab values people and registries write both as mg/dL and µmol/L (or as U/L and x ULN) without a unit.
 _AMBIGUOUS_WITHOUT_UNIT = frozenset({"creatinine", "bilirubin", "alt", "ast", "alt_ast"})
@@ -661,8 +666,7 @@ def _canonical(value: float, unit: str | None, factor: float, measure: str) -> t
         if measure in SCORE_MEASURES:
             return value, "score"
         if measure in _CELL_COUNTS:
-            # Bare counts are written both ways: "150" means 150 x10^9/L, "1500" means 1500/µL.
-            return (value * 1000.0 if value < 1000 else value), "/uL"
+            return (value * 1000.0 if value < _THOUSANDS_BELOW[measure] else value), "/uL"
         if measure == "hemoglobin":
             # Bare hemoglobin below 25 is g/dL ("9"); above, g/L ("90").
             return (value if value < 25 else value / 10), "g/dL"

@@ -195,6 +195,14 @@ def test_incompatible_units_are_undecided() -> None:
         ("platelets 90", "Platelet count ≥ 100 x 10^9/L", False),
         ("ANC 1.2", "ANC ≥ 1,500/mm3", False),
         ("hemoglobin 95", "Hemoglobin ≥ 9 g/dL", True),  # bare 95 is g/L
+        # neutrophils in hundreds are per µL: no one has 850,000 per µL
+        ("ANC 850", "ANC (segmental neutrophils plus bands) >= 750 and < 1000 cells/mm3", True),
+        ("ANC 850", "ANC >= 750", True),
+        ("ANC 600", "ANC ≥ 1,500/mm3", False),
+        ("ANC 1.2", "ANC > 500", True),
+        ("WBC 3.5", "WBC ≥ 3,000/mm3", True),
+        ("WBC 2500", "WBC ≥ 3.0 x 10^9/L", False),
+        ("WBC 800", "WBC > 1000 cells/mm3", False),
     ],
 )
 def test_bare_counts_read_by_magnitude(question: str, criterion: str, expected: bool) -> None:
