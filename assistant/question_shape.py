@@ -33,7 +33,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 STATES_SELF = re.compile(
     r"\b(?:i|he|she|they|we)\s+(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
     r"don't|didn't|can't|cannot|live|lives|smoke|smokes|quit|stopped|finished|started|underwent|received|"
-    r"suffer|suffers|work|works|went|drink|drinks)\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
+    r"suffer|suffers|work|works|went|drink|drinks|tried|tries)\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
     r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b",
     re.IGNORECASE,
 )

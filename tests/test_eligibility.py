@@ -2214,6 +2214,11 @@ def test_named_exclusion_is_quoted_without_a_verdict_by_default(
     assert assessment.decided_by() == []
     # told of someone the asker speaks for, the same
     assert_decides(cautious, "My father had lymphoma. Can he join?", named, Decision.UNDECIDED)
+    # a drug someone tried is told of that person
+    atomoxetine = [criterion(EXCLUSION, 1, "Previous adequate trial of atomoxetine")]
+    assert_decides(
+        cautious, "He tried atomoxetine for a week. Does that count against him?", atomoxetine, Decision.UNDECIDED
+    )
     # a question about the topic in general asks what the record says, which the criterion naming it answers
     assert_decides(cautious, "Is lymphoma exclusionary?", named, Decision.EXCLUDED)
 
