@@ -418,6 +418,10 @@ class EligibilityReasoner:
             )
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "unmet requirement"))
+        birth_control = _birth_control(facts, criteria)
+        if birth_control is not None and facts.childbearing is not None:
+            taken.append(facts.childbearing.span)
+            assessment.findings.append(_tagged(birth_control, "birth control"))
         offered = self._concepts_of(summary.get(STUDY_TREATMENTS))
         values_read = list(taken)  # the study's name and offers, the age, values and unmet requirements
         topics = [self._as_offered(t, question, offered) for t in self.topics(question, facts, taken)]
@@ -435,6 +439,12 @@ class EligibilityReasoner:
         for topic, finding in found:
             if finding is not None and _number_decided_elsewhere(finding, measured):
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
+            if (
+                finding is not None
+                and birth_control is not None
+                and finding.chunk.chunk_id == birth_control.chunk.chunk_id
+            ):
+                continue  # "Do I still need two birth control methods?": what the birth-control rule above decided
             if finding is not None and topic.aside in (_STUDY_TREATMENT_REASON, _CRITERION_NAMED_REASON):
                 asked_about.append(_tagged(finding, "concept"))
             elif finding is not None:
@@ -2151,6 +2161,43 @@ def _named_only(
     said = ", ".join(dict.fromkeys(chunk.text[s.start : s.end] for s in found))
     surface = " ".join(question[s:e] for w, s, e in spans if w in told)
     return Finding(surface, Decision.UNDECIDED, chunk, found[0], _NAMED_ONLY_REASON.format(words=said))
+
+
+def _birth_control(facts: PatientFacts, criteria: Sequence[Chunk]) -> Finding | None:
+    """A criterion's birth-control rule for those who could become pregnant, against what the question tells of the
+    candidate: one who could become pregnant may join on its terms; one whose periods stopped longer ago than the
+    criterion counts as past menopause is outside it. A method the question names ("on the pill") may or may not be one
+    the study accepts, and a rule that does not say when menopause counts leaves it to the study team: no finding."""
+    told = facts.childbearing
+    if told is None or told.method_named or _overlaps(told.span, facts.others):
+        return None
+    surface = facts.text[told.span[0] : told.span[1]]
+    for chunk in criteria:
+        rule = constraints_of(chunk.text).birth_control if chunk.section in (INCLUSION, EXCLUSION) else None
+        if rule is None:
+            continue
+        span = Span(*rule.span)
+        if told.could:
+            return Finding(surface, Decision.CONDITIONS, chunk, span, _BIRTH_CONTROL_NEEDED)
+        if rule.past_menopause_days is None or told.days_without_periods is None:
+            return None
+        if told.days_without_periods >= rule.past_menopause_days:
+            return Finding(surface, Decision.ALLOWED, chunk, span, _PAST_MENOPAUSE_REASON)
+        return Finding(surface, Decision.CONDITIONS, chunk, span, _NOT_YET_PAST_MENOPAUSE_REASON)
+    return None
+
+
+_BIRTH_CONTROL_NEEDED = (
+    "the criterion asks those who could become pregnant to use birth control the study accepts; you would need to"
+)
+_PAST_MENOPAUSE_REASON = (
+    "the criterion's birth-control rule is for those who could become pregnant; your periods stopped longer ago than "
+    "it counts as past menopause"
+)
+_NOT_YET_PAST_MENOPAUSE_REASON = (
+    "your periods stopped more recently than the criterion counts as past menopause, so its birth-control rule still "
+    "applies to you"
+)
 
 
 def _tagged(finding: Finding, stage: str) -> Finding:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
@@ -21,6 +22,7 @@ from importlib import resources
 from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
     DAYS_PER_UNIT,
+    NUMBER_WORDS,
     UNKNOWN_MEASURE,
     Comparator,
     Quantity,
@@ -97,6 +99,20 @@ class PatientFacts:
     # ConText's temporality "historical", narrowed to what the asker says is over ("no sign of it since", "cured"):
     # the sentences that say so. Whether a criterion that names the condition without a tense catches it is open.
     resolved: tuple[Span, ...] = ()
+    childbearing: Childbearing | None = None
+
+
+@dataclass(frozen=True)
+class Childbearing:
+    """What the question says of whether the candidate could become pregnant: `could` True ("I could still get
+    pregnant", "still having periods", "premenopausal") or False (periods stopped, past menopause), with how long ago
+    the periods stopped where it says. `method_named`: a birth-control method in use is named ("on the pill", "a
+    copper IUD"); whether it is one the study accepts is then the question."""
+
+    could: bool
+    span: Span
+    days_without_periods: float | None = None
+    method_named: bool = False
 
 
 # --- age --------------------------------------------------------------------------------------------------------------
@@ -977,7 +993,70 @@ def parse_question(text: str) -> PatientFacts:
         others=tuple(span for span in _others(text) if span[0] < span[1]),
         hypothetical=tuple(span for span in _hypothetical(text) if span[0] < span[1]),
         resolved=tuple(span for span in _resolved(text) if span[0] < span[1]),
+        childbearing=_childbearing(text, age[0] if age else None, elapsed),
     )
+
+
+# --- whether the candidate could become pregnant ----------------------------------------------------------------------
+# Closed-class English for the states a woman of childbearing age describes, the terms registries define ("women of
+# childbearing potential": not post-menopausal and not surgically sterile).
+_COULD_CONCEIVE_RE = re.compile(
+    r"\b(?:could|can|might|may)\s+(?:still\s+)?(?:get|become|fall)\s+pregnant\b"
+    r"|\b(?:still\s+)?(?:have|has|having|get|gets|getting)\s+(?:my\s+|her\s+|regular\s+|monthly\s+|normal\s+)*periods\b"
+    r"|\b(?:my|her)\s+periods\s+(?:come|are\s+regular|are\s+still)\b|\bstill\s+menstruating\b"
+    r"|\bpre-?\s?menopausal\b|\bof\s+child-?\s?bearing\s+(?:potential|age)\b",
+    re.IGNORECASE,
+)
+_PAST_MENOPAUSE_CUE_RE = re.compile(
+    r"\bperiods?\b|\bmenopause\b|\bpost-?\s?menopausal\b|\bmenses\b|\bmenstruat\w*", re.IGNORECASE
+)
+_MENOPAUSE_AT_RE = re.compile(
+    r"\b(?:went|gone|go)\s+through\s+(?:the\s+)?menopause\s+at\s+(?P<age>\d{2})\b", re.IGNORECASE
+)
+_NO_PERIOD_FOR_RE = re.compile(
+    r"\b(?:have\s*n[o']t|haven't|has\s*n[o']t|hasn't|not)\s+had\s+(?:a\s+)?(?:periods?|menses)\s+(?:in|for)\s+"
+    r"(?:(?:about|over|more\s+than|almost)\s+)?(?P<n>\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>years?|months?)\b",
+    re.IGNORECASE,
+)
+_METHOD_IN_USE_RE = re.compile(
+    r"\b(?:the\s+pill|(?:birth[\s-]+control|contraceptive)\s+pills?|iud|coil|condoms?|implant|depo|patch|nuvaring"
+    r"|diaphragm|vasectomy|tubes?\s+(?:tied|clipped)|sterili[sz]ed|mirena)\b",
+    re.IGNORECASE,
+)
+
+
+def _childbearing(text: str, age: float | None, elapsed: Sequence[Elapsed]) -> Childbearing | None:
+    method = _METHOD_IN_USE_RE.search(text) is not None
+    could = _COULD_CONCEIVE_RE.search(text)
+    if could is not None and not _NEGATED_BEFORE_RE.search(text, max(0, could.start() - 12), could.start()):
+        if _someone_elses(text, could.start()):
+            return None  # "My wife could get pregnant. Can I join?"
+        return Childbearing(True, could.span(), None, method)
+    for event in elapsed:
+        if event.days_ago is not None and _PAST_MENOPAUSE_CUE_RE.search(event.event):
+            return Childbearing(False, event.span, event.days_ago, method)
+    stopped = _NO_PERIOD_FOR_RE.search(text)
+    if stopped is not None:
+        number = stopped.group("n").lower()
+        value = float(NUMBER_WORDS[number]) if number in NUMBER_WORDS else float(number)
+        unit = "year" if stopped.group("unit").lower().startswith("y") else "month"
+        return Childbearing(False, stopped.span(), value * DAYS_PER_UNIT[unit], method)
+    at_age = _MENOPAUSE_AT_RE.search(text)
+    if at_age is not None and age is not None and age > float(at_age.group("age")):
+        return Childbearing(False, at_age.span(), (age - float(at_age.group("age"))) * DAYS_PER_UNIT["year"], method)
+    return None
+
+
+def _someone_elses(text: str, start: int) -> bool:
+    """The clause before `start` names another person ("my wife"), who is not the one asked about."""
+    who, kin = _candidate(text)
+    named = _POSSESSIVE_OTHER_RE.search(text, _clause_start(text, start), start)
+    if named is None:
+        return False
+    return not (who == "third" and (kin is None or _same_person(kin, named.group("who").lower())))
+
+
+_NEGATED_BEFORE_RE = re.compile(r"\b(?:not|n't|no\s+longer|never)\s*$", re.IGNORECASE)
 
 
 def elapsed_in_window(elapsed: Elapsed, window: TimeWindow) -> bool | None:

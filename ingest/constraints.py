@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ingest.measures import (
     DAYS_PER_UNIT,
+    NUMBER_WORDS,
     UNKNOWN_MEASURE,
     Comparator,
     Comparison,
@@ -67,6 +68,17 @@ class RequiredCircumstance:
 
 
 @dataclass(frozen=True)
+class BirthControlRule:
+    """The criterion asks those who could become pregnant to use birth control ("Women of childbearing potential must
+    use adequate contraception", "... not practicing an effective method of birth control"). `past_menopause_days`:
+    how long without periods the criterion counts as past menopause ("not post-menopausal for at least 12 months",
+    "two years postmenopausal"), where it says."""
+
+    span: Span
+    past_menopause_days: float | None = None
+
+
+@dataclass(frozen=True)
 class CriterionConstraints:
     text: str
     comparisons: tuple[CriterionComparison, ...]
@@ -75,6 +87,7 @@ class CriterionConstraints:
     negated_requirement: bool
     negation_span: Span | None
     requirements: tuple[RequiredCircumstance, ...]
+    birth_control: BirthControlRule | None = None
 
     @property
     def requirement_kind(self) -> str | None:
@@ -685,4 +698,66 @@ def parse_criterion(text: str) -> CriterionConstraints:
         negated_requirement=negation is not None,
         negation_span=negation,
         requirements=_requirements(cleaned, lowered),
+        birth_control=birth_control_rule(cleaned) if "contracep" in lowered or "birth control" in lowered else None,
     )
+
+
+# --- birth control for those who could become pregnant ---------------------------------------------------------------
+# Birth control required: a qualified method ("adequate contraception", "two methods of birth control") or a verb of
+# using it ("agree to use contraception", "not practicing birth control"). Not a drug named by its class ("oral
+# contraceptives", "birth control pills"), which exclusions list as medications.
+_BIRTH_CONTROL = (
+    r"(?:contraception|contraceptive\s+(?:methods?|measures?|precautions?)|birth[\s-]+control(?!\s+pills?))"
+)
+_BIRTH_CONTROL_RULE_RE = re.compile(
+    r"\b(?:adequate|effective|acceptable|approved|reliable|appropriate|barrier|medically|double|two|dual|highly"
+    r"|accepted|proper|some|any|one|methods?\s+of)\b[^.;]{0,40}?\b"
+    + _BIRTH_CONTROL
+    + r"|\b(?:use|uses|using|practi[cs]e|practi[cs]es|practi[cs]ing|employ|employing|agree|agrees)\b[^.;]{0,40}?\b"
+    + _BIRTH_CONTROL,
+    re.IGNORECASE,
+)
+# Whom the rule speaks of: a rule for men only ("Male subjects must use a condom") says nothing of a woman.
+_MEN_RE = re.compile(r"\b(?:males?|men|man)\b", re.IGNORECASE)
+_WOMEN_RE = re.compile(
+    r"\b(?:females?|women|woman|child-?\s?bearing|fertile|bearing\s+children|pre-?menopausal|pregnan\w*|post-?menopausal)",
+    re.IGNORECASE,
+)
+_NUMBER = r"(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_PERIOD_UNIT = r"\s*(?P<unit>years?|months?|yrs?)\b"
+_PAST_MENOPAUSE_RE = re.compile(
+    r"post-?\s?menopausal\s+(?:status\s+)?(?:for\s+)?(?:at\s+least\s+|more\s+than\s+|over\s+|[>≥]=?\s*)?"
+    + _NUMBER
+    + _PERIOD_UNIT
+    + r"|"
+    + _NUMBER.replace("?P<n>", "?P<n2>")
+    + r"\s*-?\s*(?P<unit2>years?|months?|yrs?)\s+(?:of\s+)?post-?\s?menopaus"
+    r"|(?:amenorrh\w*|no\s+(?:menses|menstrual\s+periods?|periods?|menstruation))\s+(?:for\s+)?(?:at\s+least\s+"
+    r"|more\s+than\s+|over\s+|[>≥]=?\s*)?"
+    + _NUMBER.replace("?P<n>", "?P<n3>")
+    + _PERIOD_UNIT.replace("?P<unit>", "?P<unit3>"),
+    re.IGNORECASE,
+)
+
+
+def birth_control_rule(text: str) -> BirthControlRule | None:
+    """The birth-control requirement a criterion states for those who could become pregnant, or None."""
+    found = _BIRTH_CONTROL_RULE_RE.search(text)
+    if found is None:
+        return None
+    if _MEN_RE.search(text) and not _WOMEN_RE.search(text):
+        return None
+    return BirthControlRule(
+        _trimmed(text, sentence_start(text, found.start(), found.start()), _clause_end(text, found.end())),
+        _past_menopause_days(text),
+    )
+
+
+def _past_menopause_days(text: str) -> float | None:
+    found = _PAST_MENOPAUSE_RE.search(text)
+    if found is None:
+        return None
+    number = found.group("n") or found.group("n2") or found.group("n3")
+    unit = (found.group("unit") or found.group("unit2") or found.group("unit3")).lower()
+    value = float(NUMBER_WORDS[number.lower()]) if number.lower() in NUMBER_WORDS else float(number)
+    return value * DAYS_PER_UNIT["year" if unit.startswith("y") else "month"]

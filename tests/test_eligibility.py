@@ -3140,3 +3140,66 @@ def test_the_healthy_volunteers_field_against_groups_the_criteria_name(
     summary = {"healthy_volunteers": fact("healthy_volunteers", "No")}
     assessment = reasoner.assess("I'm healthy. Can I join?", criteria, summary)
     assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+# ---- fifteenth session: birth control for those who could become pregnant ---------------------------------------
+WOCBP_RULE = (
+    "Women of child-bearing potential (ie, not post-menopausal for at least 12 months and not surgically sterile) must"
+    " agree to use double-barrier contraception for the duration of the study"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # one who could become pregnant joins on the rule's terms, whatever the words for it
+        ("I'm 38 and still having periods. Can I take part?", Decision.CONDITIONS),
+        ("I am 34 and could still get pregnant. Can I join?", Decision.CONDITIONS),
+        # periods stopped longer ago than the rule counts as past menopause: the rule is not hers
+        ("I'm 58 and my last period was two years ago. Do I need contraception?", Decision.ALLOWED),
+        ("I'm 60 and haven't had a period in three years. Can I join?", Decision.ALLOWED),
+        ("I'm 66 and went through menopause at 51. Can I join?", Decision.ALLOWED),
+        # more recently than that: the rule still applies
+        ("I'm 52 and my periods stopped eight months ago. Can I join?", Decision.CONDITIONS),
+    ],
+)
+def test_birth_control_rule_against_whether_she_could_become_pregnant(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assessment = reasoner.assess(question, [criterion(INCLUSION, 6, WOCBP_RULE)], {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    assert [f.path for f in assessment.findings] == ["birth control/inclusion"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a method named: whether it is one the study accepts is the question
+        "I'm 35 and could get pregnant, but I have a copper IUD. Can I join?",
+        # someone else's
+        "My wife could get pregnant. Can I join?",
+        # the rule does not say when menopause counts
+        "I'm 58 and my last period was two years ago. Can I join?|Agree to use an effective method of birth control.",
+        # a drug named by its class is no birth-control rule
+        "I'm 38 and still having periods. Can I take part?|Current use of oral contraceptives",
+        # a rule for men says nothing of her
+        "I'm 38 and still having periods. Can I take part?|Male subjects must agree to use a condom or contraception",
+    ],
+)
+def test_no_birth_control_finding_where_the_rule_does_not_decide(reasoner: EligibilityReasoner, question: str) -> None:
+    question, _, text = question.partition("|")
+    assessment = reasoner.assess(question, [criterion(INCLUSION, 1, text or WOCBP_RULE)], {})
+    assert not [f for f in assessment.findings if f.path.startswith("birth control")]
+
+
+def test_the_rule_answers_what_the_question_asks_about_it(reasoner: EligibilityReasoner) -> None:
+    rule = criterion(
+        EXCLUSION,
+        15,
+        "Subject is pregnant or nursing or woman of child-bearing potential who is not surgically sterile, two years"
+        " postmenopausal, or does not practice two combined methods of contraception, unless sexually abstinent",
+    )
+    assessment = reasoner.assess(
+        "I'm 52 and haven't had a period in three years. Do I still have to use birth control?", [rule], {}
+    )
+    assert [(f.path, f.decision) for f in assessment.findings] == [("birth control/exclusion", Decision.ALLOWED)]
