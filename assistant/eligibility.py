@@ -1502,6 +1502,27 @@ class EligibilityReasoner:
                 return False
         return True
 
+    def _stopped_against_current(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
+        """The asker says they stopped this very treatment (the stop is told in its clause, and nothing there tells
+        of using it now), and the criterion's clause speaks only of current use ("current treatment with", "currently
+        taking"), with no word that past use counts."""
+        if not any(self._is_treatment(c) for c in topic.concepts):
+            return False
+        told = next((c for c in facts.clauses if c[0] <= topic.span.start < c[1]), None)
+        if told is None:
+            return False
+        if not _STOPPED.search(facts.text, told[0], told[1]):
+            return False
+        # what the question tells besides: "... but now I take it again" undoes the stop
+        told_all = facts.text[: asking_start(facts.text)] or facts.text
+        if _TOLD_AS_NOW.search(told_all) or _PRESENT_USE.search(told_all) or _TAKEN_AGAIN.search(told_all):
+            return False
+        own = _clause_of(span, chunk.text)
+        said = chunk.text[own.start : own.end]
+        return (
+            _CURRENT_ONLY.search(said) is not None and _PAST_MARKER.search(said + " " + (chunk.heading or "")) is None
+        )
+
     def _stopped_without_tense(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
         """The asker says they stopped the topic some time ago, and neither the criterion's clause nor its heading
         says whether past use counts ("prior", "history of", "have received" would; "Treatment with X" does not)."""
@@ -1707,6 +1728,9 @@ class EligibilityReasoner:
                 # "No severe cardiovascular disease, including myocardial infarction within the past 6 months": the
                 # example is named with its own window, which is its whole condition; the class's qualifier is not.
                 return Decision.EXCLUDED, where, ""
+        if limits is None and self._stopped_against_current(topic, chunk, span, facts):
+            # "current treatment with another bisphosphonate" and "I stopped the Fosamax two years ago"
+            return Decision.ALLOWED, span, _STOPPED_NOT_CURRENT_REASON
         if limits is None and self._stopped_without_tense(topic, chunk, span, facts):
             # "Treatment with levodopa, dopamine agonists ..." and "he's been off it for three years": the criterion
             # may mean current treatment or any ever; it does not say.
@@ -3433,6 +3457,10 @@ _DURING_STUDY = re.compile(
     r"|\b(?:concurrent|concomitant)\b",
     re.IGNORECASE,
 )
+# A criterion about present use only: "current treatment with", "currently taking", "ongoing therapy".
+_CURRENT_ONLY = re.compile(r"\b(?:current(?:ly)?|ongoing|at\s+present|presently)\b", re.IGNORECASE)
+_TAKEN_AGAIN = re.compile(r"\b(?:again|restarted|resumed|back\s+on)\b", re.IGNORECASE)
+_STOPPED_NOT_CURRENT_REASON = "the criterion is about current use, and you say you stopped it"
 _TOLD_AS_NOW = re.compile(r"\b(?:now|currently|at\s+present|at\s+the\s+moment|these\s+days)\b", re.IGNORECASE)
 
 

@@ -3203,3 +3203,30 @@ def test_the_rule_answers_what_the_question_asks_about_it(reasoner: EligibilityR
         "I'm 52 and haven't had a period in three years. Do I still have to use birth control?", [rule], {}
     )
     assert [(f.path, f.decision) for f in assessment.findings] == [("birth control/exclusion", Decision.ALLOWED)]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "decision"),
+    [
+        # stopped, against a criterion about current use only
+        (
+            "I stopped the Fosamax two years ago. Can I join?",
+            "current treatment with another bisphosphonate;",
+            Decision.ALLOWED,
+        ),
+        ("I quit taking methotrexate last spring. Can I join?", "Currently taking methotrexate", Decision.ALLOWED),
+        # not stopped, or stopped but on it again, or a criterion that counts past use too
+        ("I take Fosamax every week. Can I join?", "Currently taking alendronate", Decision.UNDECIDED),
+        ("I stopped Fosamax, but now I take it again. Can I join?", "Currently taking alendronate", Decision.UNDECIDED),
+        ("I stopped the Fosamax two years ago. Can I join?", "Current or prior treatment with alendronate", None),
+    ],
+)
+def test_a_stopped_treatment_against_a_criterion_about_current_use(
+    cautious: EligibilityReasoner, question: str, text: str, decision: Decision | None
+) -> None:
+    assessment = cautious.assess(question, [criterion(EXCLUSION, 2, text)], {})
+    found = [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    if decision is None:
+        assert assessment.decision is not Decision.ALLOWED, found
+    else:
+        assert assessment.decision is decision, found
