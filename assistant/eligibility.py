@@ -386,6 +386,8 @@ class EligibilityReasoner:
                 continue
             if finding is None and self._names_a_concept(measurement, question):
                 continue  # "dexamethasone 4 mg" with no bound on it: the drug itself is a topic ("corticosteroid")
+            if finding is None and measurement.measure == "pack_years" and measurement.measure_span is None:
+                continue  # pack-years worked out for no limit: the smoking told is read as it is told
             taken.append(measurement.span)
             taken.extend(_name_modifiers(question, measurement))
             if finding is not None and measurement.quantity.unit == "xULN" and STATED_ULN.search(measurement.surface):
@@ -394,6 +396,9 @@ class EligibilityReasoner:
             if finding is not None and measurement.measure == "bmi" and measurement.measure_span is None:
                 value = measurement.quantity.value
                 finding = _worked_out(finding, f"the body-mass index worked out from them is {value:g} kg/m2")
+            if finding is not None and measurement.measure == "pack_years" and measurement.measure_span is None:
+                value = measurement.quantity.value
+                finding = _worked_out(finding, f"packs a day times years smoked is {value:g} pack-years")
             if finding is None and measurement.measure in DERIVED_BMI_FROM and _bmi_bounded(facts, criteria):
                 continue  # "weight 118 kg, height 170 cm" for a BMI limit: read as the index worked out from them
             if finding is None:

@@ -911,6 +911,41 @@ def _body_mass_index_derived(measurements: list[Measurement]) -> list[Measuremen
     return [Measurement("bmi", Quantity(value, "kg/m2"), Comparator.EQ, span, None)]
 
 
+# "a pack a day", "half a pack a day", "2 packs per day", "20 cigarettes a day" (a pack holds 20).
+_PACKS_A_DAY_RE = re.compile(
+    r"\b(?:(?P<half>half\s+a)|(?P<one_half>one\s+and\s+a\s+half|a\s+pack\s+and\s+a\s+half)|(?P<n>\d+(?:\.\d+)?|a|one|two"
+    r"|three|four|five|ten|twenty|thirty))\s+(?:(?P<packs>packs?)|(?P<cigs>cigarettes?|cigs?))"
+    r"(?:\s+of\s+cigarettes)?\s+(?:a|per|each|every)\s+day\b",
+    re.IGNORECASE,
+)
+_CIGARETTES_PER_PACK = 20.0
+
+
+def _pack_years_derived(text: str, measurements: list[Measurement], elapsed: Sequence[Elapsed]) -> list[Measurement]:
+    """ "half a pack a day for 12 years": the smoking history in pack-years a criterion bounds ("> 10 pack year"),
+    worked out from how much and for how long, when the question gives both and not the pack-years themselves."""
+    if any(m.measure == "pack_years" for m in measurements):
+        return []
+    derived: list[Measurement] = []
+    for rate in _PACKS_A_DAY_RE.finditer(text):
+        lasting = [e for e in elapsed if e.duration_days and e.span[0] <= rate.start() < e.span[1]]
+        if len(lasting) != 1:
+            continue
+        years = (lasting[0].duration_days or 0.0) / DAYS_PER_UNIT["year"]
+        span = (min(rate.start(), lasting[0].span[0]), max(rate.end(), lasting[0].span[1]))
+        value = round(_packs_a_day(rate) * years, 1)
+        derived.append(Measurement("pack_years", Quantity(value, "pack-year"), Comparator.EQ, span, None))
+    return derived
+
+
+def _packs_a_day(rate: re.Match[str]) -> float:
+    if rate.group("half") or rate.group("one_half"):
+        return 0.5 if rate.group("half") else 1.5
+    number = rate.group("n").lower()
+    count = 1.0 if number == "a" else float(NUMBER_WORDS[number]) if number in NUMBER_WORDS else float(number)
+    return count / _CIGARETTES_PER_PACK if rate.group("cigs") else count
+
+
 # "ALT 150 U/L with an upper limit of normal of 40", "creatinine 1.3 mg/dL, our ULN is 1.2", "AST 70 U/L (upper limit
 # 40)": the lab's own upper limit of normal, stated beside the value.
 STATED_ULN = re.compile(
@@ -971,11 +1006,13 @@ def parse_question(text: str) -> PatientFacts:
     age = _age(text)
     sex = _sex(text)
     measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None)
+    elapsed = [_last_use_of_abstinence(e) for e in elapsed]
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
     measurements = _heights_stated(text, measurements)
     measurements.extend(_body_mass_index_derived(measurements))
     measurements = _times_upper_limit_derived(text, measurements)
+    measurements.extend(_pack_years_derived(text, measurements, elapsed))
     return PatientFacts(
         text=text,
         age=age[0] if age else None,
@@ -1057,6 +1094,23 @@ def _someone_elses(text: str, start: int) -> bool:
 
 
 _NEGATED_BEFORE_RE = re.compile(r"\b(?:not|n't|no\s+longer|never)\s*$", re.IGNORECASE)
+
+
+# A state of not using something, told with how long it has lasted: "clean for two years", "sober for 18 months", "off
+# cigarettes for 3 years", "drug-free since ...". How long it has lasted is how long ago the last use was.
+_ABSTINENT_STATE_RE = re.compile(
+    r"^(?:(?:completely|totally|fully|stone[\s-]cold)\s+)?(?:clean|sober|abstinent|dry|off\b.*|(?:drug|smoke|alcohol"
+    r"|nicotine|tobacco)[\s-]free|free\s+(?:of|from)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def _last_use_of_abstinence(elapsed: Elapsed) -> Elapsed:
+    if elapsed.duration_days is None or elapsed.days_ago is not None:
+        return elapsed
+    if not _ABSTINENT_STATE_RE.match(elapsed.event.strip()):
+        return elapsed
+    return replace(elapsed, days_ago=elapsed.duration_days, duration_days=None)
 
 
 def elapsed_in_window(elapsed: Elapsed, window: TimeWindow) -> bool | None:

@@ -260,6 +260,8 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"days?|d", "day", 1.0),
     (r"weeks?|wks?|w", "day", 7.0),
     (r"months?|mos?", "day", DAYS_PER_UNIT["month"]),
+    # a smoking history: packs a day times years smoked ("> 10 pack year", "20 pack-years", "30 pack yrs")
+    (r"packs?[\s-]*y(?:ea)?rs?|py", "pack-year", 1.0),
     (r"years?|yrs?|y", "day", DAYS_PER_UNIT["year"]),
 )
 _UNIT_RE = re.compile(
@@ -919,6 +921,8 @@ def _has_other_number(text: str, start: int, end: int) -> bool:
 
 def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     """Measures the unit implies when no lexicon word was found (a year count in an age clause is an age)."""
+    if unit == "pack-year":
+        return "pack_years"
     if key == UNKNOWN_MEASURE and unit is None and _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16):
         return "age"  # "Participants 18 and older"
     if unit in (None, "day") and key.startswith("head:") and _age_group_bound(text, key, clause):

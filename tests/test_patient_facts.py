@@ -623,3 +623,47 @@ def test_a_mass_told_of_a_person_is_their_weight() -> None:
     assert measured == {"weight": 90.0, "height": 1750, "bmi": 29.4}
     # a dose per kilogram and a weight lost are not a body weight
     assert "weight" not in {m.measure for m in parse_question("dose 10 mg/kg; I have lost 5 kg").measurements}
+
+
+# --- pack-years -------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "criterion", "expected"),
+    [
+        # worked out from packs a day and years smoked, against the criterion's pack-years
+        (
+            "I smoked about half a pack a day for 12 years and quit three years ago.",
+            "> 10 pack year smoking history",
+            False,
+        ),
+        ("He smoked half a pack a day for 15 years.", "Current or ex-smokers (at least 10 PY)", False),
+        ("I have smoked a pack a day for 30 years.", "Smoking history of at least 20 pack-years", True),
+        ("I smoked 10 cigarettes a day for 20 years.", "Smoking history of at least 10 pack-years", True),
+        ("I smoked 2 packs per day for 6 years.", "more than 10 pack years", True),
+        # stated as pack-years
+        ("I smoked for about 6 pack-years and quit 8 months ago.", "less than 15 pack years", True),
+    ],
+)
+def test_pack_years_against_a_smoking_history_limit(question: str, criterion: str, expected: bool) -> None:
+    [measurement] = [m for m in parse_question(question).measurements if m.measure == "pack_years"]
+    assert compare(measurement.quantity, first_comparison(criterion)) is expected
+
+
+def test_no_pack_years_without_how_long() -> None:
+    assert not [m for m in parse_question("I smoke about a pack a day.").measurements if m.measure == "pack_years"]
+
+
+@pytest.mark.parametrize(
+    ("question", "days_ago"),
+    [
+        # how long a state of not using has lasted is how long ago the last use was
+        ("I used to inject drugs, but I have been completely clean for two years.", 730.5),
+        ("I have been sober for 18 months.", 547.875),
+        ("He's been off cigarettes for 3 years.", 1095.75),
+        # how long something has been taken or had is not
+        ("I have been on insulin for 3 years.", None),
+        ("I have been diabetic for 15 years.", None),
+    ],
+)
+def test_how_long_abstinent_dates_the_last_use(question: str, days_ago: float | None) -> None:
+    [elapsed] = parse_question(question).elapsed
+    assert elapsed.days_ago == days_ago
