@@ -1149,7 +1149,8 @@ def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[Qu
 
 
 # "blood pressure 150/95" or "BP > 140/90 mmHg": systolic over diastolic.
-_BP_PAIR_RE = re.compile(r"\s*/\s*(?P<diastolic>\d{2,3})(?!\d)(?:\s*mm\s*hg)?", re.IGNORECASE)
+# "150/95", and as people say it, "150 over 95"
+_BP_PAIR_RE = re.compile(r"\s*(?:/|\bover\b)\s*(?P<diastolic>\d{2,3})(?!\d)(?:\s*mm\s*hg)?", re.IGNORECASE)
 
 
 def _blood_pressure_pair(mention: QuantityMention, pair: re.Match[str]) -> list[QuantityMention]:

@@ -257,6 +257,13 @@ def test_blood_pressure_pair() -> None:
     assert stated == {"systolic_bp": 150, "diastolic_bp": 95}
     limits = parse_criterion("Uncontrolled hypertension (blood pressure > 160/100 mmHg)").comparisons
     assert [(c.measure, c.comparison.value.value) for c in limits] == [("systolic_bp", 160), ("diastolic_bp", 100)]
+    # as people say it
+    spoken = {m.measure: m.quantity.value for m in parse_question("my blood pressure runs 150 over 95").measurements}
+    assert spoken == {"systolic_bp": 150, "diastolic_bp": 95}
+    # "over" as a preposition is no pair
+    assert [m.measure for m in parse_question("blood pressure 150 over the last year").measurements] == [
+        "blood_pressure"
+    ]
 
 
 # --- negation ---------------------------------------------------------------------------------------------------------
