@@ -1275,11 +1275,41 @@ def _consecutive(first: float, rest: str) -> bool:
     return all(b - a == 1 for a, b in itertools.pairwise(listed))
 
 
+# Rates are compared per day, whatever period they are written in: "two beers every night" against "> 14 drinks per
+# week".
+_PER_DAY = {
+    "day": 1.0,
+    "night": 1.0,
+    "week": 1 / DAYS_PER_UNIT["week"],
+    "month": 1 / DAYS_PER_UNIT["month"],
+    "year": 1 / DAYS_PER_UNIT["year"],
+}
+# An alcoholic drink however it is served counts as one standard drink (NIAAA: a 12-oz beer, a 5-oz glass of wine, a
+# 1.5-oz shot of spirits). A bottle or a pint holds more than one, and UK "units" are a smaller measure: not counted.
+_STANDARD_DRINKS = frozenset({"drink", "beer", "glass", "wine", "shot", "can", "cocktail", "alcoholic", "liquor"})
+
+
 def _rate_key(rate: re.Match[str]) -> str:
+    """ "rate:<thing>/day"; a count of "times" keeps its own period (see `_times_mentions`)."""
     noun = (rate.group("noun") or rate.group("noun2")).lower()
+    singular = (
+        noun[:-2] if noun.endswith("sses") else noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+    )
+    if singular == "time":
+        period = rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]
+        return f"rate:time/{period.lower()}"
+    return f"rate:{'drink' if singular in _STANDARD_DRINKS else singular}/day"
+
+
+def _per_day(rate: re.Match[str]) -> float:
     period = rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]
-    singular = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
-    return f"rate:{singular}/{period.lower()}"
+    return _PER_DAY[period.lower()]
+
+
+def _scaled(quantity: Quantity, factor: float) -> Quantity:
+    # rounded so that "14 drinks per week" and "2 a day" meet exactly at the limit
+    upper = None if quantity.upper is None else round(quantity.upper * factor, 6)
+    return Quantity(round(quantity.value * factor, 6), quantity.unit, upper)
 
 
 def _times_mentions(text: str) -> list[QuantityMention]:
@@ -1292,6 +1322,8 @@ def _times_mentions(text: str) -> list[QuantityMention]:
         floor = clause_start(text, found.start())
         prefix = _prefix_comparator(text, found.start(), floor)
         comparator, start = prefix if prefix is not None else (Comparator.EQ, found.start())
+        # "times" names no event: counts of it are compared only within the same period, a weak guard against
+        # pairing "once a day" (a dose) with "symptoms at least 2 times per week"
         key = f"rate:time/{rate.group('period').lower()}"
         quantity = Quantity(_MULTIPLICATIVE[found.group(1).lower()], "")
         mentions.append(
@@ -1350,6 +1382,8 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
         high, comparator, end = float(listed.group("last")), Comparator.RANGE, listed.end()
         number_span = (number_span[0], end)
     quantity = make_quantity(low, high, unit, factor, key)
+    if rate is not None and not key.startswith("rate:time/"):
+        quantity = _scaled(quantity, _per_day(rate))
     span_start = min(start, measure[1][0])
     return QuantityMention(
         key,

@@ -165,7 +165,10 @@ def test_lesion_count_is_not_a_lesion_size() -> None:
         ("smoking > 10 cigarettes a day", "I smoke about 5 cigarettes a day", False),
         ("use of opioids more than 5 days per month", "oxycodone 3 days a month", False),
         ("oxygen therapy >= 15 hours/day", "on oxygen 18 hours a day", True),
-        ("more than 14 drinks per week", "I have 2 drinks daily", None),  # a day is not a week: no guess
+        ("more than 14 drinks per week", "I have 2 drinks daily", False),  # compared per day: 2 a day is 14 a week
+        ("more than 14 drinks per week", "I have 2 bottles daily", None),  # a bottle is not one drink
+        # "times" names no event: a dose once a day is not symptoms per week
+        ("Asthma symptoms at least 2 times per week", "once a day", None),
     ],
 )
 def test_counts_per_period_compare_like_with_like(criterion: str, question: str, satisfied: bool | None) -> None:
@@ -610,6 +613,11 @@ def test_numbers_spelled_twice_keep_their_unit() -> None:
         ("at least 4 bowel movements per week", "about 4 bowel movements a week", True),
         ("regular bowel movements (at least 4 times per week)", "I go about twice a week", False),
         ("<150 minutes structured exercise per week", "200 minutes of exercise classes a week", False),
+        # rates compared per day, however written; an alcoholic drink however served is one standard drink
+        ("Alcohol consumption >14 drinks per week", "I have two beers every night", False),
+        ("Alcohol consumption >14 drinks per week", "I drink 3 glasses of wine a day", True),
+        ("more than 3 times per week", "I go 5 times a week", True),
+        ("more than 2 seizures per month", "about 1 seizure a week", True),
     ],
 )
 def test_multiplicative_words_and_longer_rate_phrases(criterion: str, question: str, satisfied: bool) -> None:
