@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from assistant.grounding import Span, word_spans
-from assistant.patient_facts import DERIVED_BMI_FROM, STATED_ULN, PatientFacts, parse_question
+from assistant.patient_facts import DERIVED_BMI_FROM, STATED_ULN, Childbearing, PatientFacts, parse_question
 from assistant.question_shape import PERSONAL, STATES_SELF, STUDY_DESIGNATION, asking_start, shape_of
 from assistant.routes import other_route, routes_in, routes_near
 from assistant.settings import EligibilitySettings
@@ -2201,6 +2201,9 @@ def _birth_control(facts: PatientFacts, criteria: Sequence[Chunk]) -> Finding | 
     if told is None or told.method_named or _overlaps(told.span, facts.others):
         return None
     surface = facts.text[told.span[0] : told.span[1]]
+    excluded = _childbearing_excluded(told, surface, criteria)
+    if excluded is not None:
+        return excluded
     for chunk in criteria:
         rule = constraints_of(chunk.text).birth_control if chunk.section in (INCLUSION, EXCLUSION) else None
         if rule is None:
@@ -2216,6 +2219,28 @@ def _birth_control(facts: PatientFacts, criteria: Sequence[Chunk]) -> Finding | 
     return None
 
 
+def _childbearing_excluded(told: Childbearing, surface: str, criteria: Sequence[Chunk]) -> Finding | None:
+    """An exclusion of women who could become pregnant ("Women of childbearing potential"): it excludes one who says
+    she could, and not one past menopause, unless it counts menopause from a time the question does not reach."""
+    for chunk in criteria:
+        rule = constraints_of(chunk.text).childbearing_excluded if chunk.section == EXCLUSION else None
+        if rule is None:
+            continue
+        span = Span(*rule.span)
+        if told.could:
+            return Finding(surface, Decision.EXCLUDED, chunk, span, _COULD_CONCEIVE_EXCLUDED)
+        mark = rule.past_menopause_days
+        if mark is None and _MENOPAUSE_WORDS.search(chunk.text):
+            return None  # it defines past menopause in words not read here ("less than 12 months since last menses")
+        if mark is None or (told.days_without_periods is not None and told.days_without_periods >= mark):
+            return Finding(surface, Decision.ALLOWED, chunk, span, _PAST_MENOPAUSE_NOT_EXCLUDED)
+        return None
+    return None
+
+
+_MENOPAUSE_WORDS = re.compile(r"menopaus|menses|menstrua|amenorrh|periods?\b", re.IGNORECASE)
+_COULD_CONCEIVE_EXCLUDED = "the criterion excludes women who could become pregnant, and you say you could"
+_PAST_MENOPAUSE_NOT_EXCLUDED = "the criterion excludes women who could become pregnant; past menopause you are not one"
 _BIRTH_CONTROL_NEEDED = (
     "the criterion asks those who could become pregnant to use birth control the study accepts; you would need to"
 )

@@ -1081,7 +1081,19 @@ def _childbearing(text: str, age: float | None, elapsed: Sequence[Elapsed]) -> C
     at_age = _MENOPAUSE_AT_RE.search(text)
     if at_age is not None and age is not None and age > float(at_age.group("age")):
         return Childbearing(False, at_age.span(), (age - float(at_age.group("age"))) * DAYS_PER_UNIT["year"], method)
+    past = _PAST_MENOPAUSE_RE.search(text)
+    if past is not None and not _NEGATED_BEFORE_RE.search(text, max(0, past.start() - 12), past.start()):
+        if _someone_elses(text, past.start()):
+            return None
+        return Childbearing(False, past.span(), None, method)  # past menopause, for how long not said
     return None
+
+
+_PAST_MENOPAUSE_RE = re.compile(
+    r"\bpost-?\s?menopausal\b|\b(?:went|gone|been|go)\s+through\s+(?:the\s+)?menopause\b"
+    r"|\b(?:long\s+|well\s+)?past\s+(?:the\s+)?menopause\b",
+    re.IGNORECASE,
+)
 
 
 def _someone_elses(text: str, start: int) -> bool:

@@ -79,6 +79,15 @@ class BirthControlRule:
 
 
 @dataclass(frozen=True)
+class ChildbearingExclusion:
+    """The criterion excludes women who could become pregnant ("Women of childbearing potential"), with no birth
+    control that would admit them. `past_menopause_days` as in `BirthControlRule`."""
+
+    span: Span
+    past_menopause_days: float | None = None
+
+
+@dataclass(frozen=True)
 class CriterionConstraints:
     text: str
     comparisons: tuple[CriterionComparison, ...]
@@ -88,6 +97,7 @@ class CriterionConstraints:
     negation_span: Span | None
     requirements: tuple[RequiredCircumstance, ...]
     birth_control: BirthControlRule | None = None
+    childbearing_excluded: ChildbearingExclusion | None = None
 
     @property
     def requirement_kind(self) -> str | None:
@@ -699,6 +709,7 @@ def parse_criterion(text: str) -> CriterionConstraints:
         negation_span=negation,
         requirements=_requirements(cleaned, lowered),
         birth_control=birth_control_rule(cleaned) if "contracep" in lowered or "birth control" in lowered else None,
+        childbearing_excluded=childbearing_exclusion(cleaned) if "bearing" in lowered or "fertile" in lowered else None,
     )
 
 
@@ -751,6 +762,26 @@ def birth_control_rule(text: str) -> BirthControlRule | None:
         _trimmed(text, sentence_start(text, found.start(), found.start()), _clause_end(text, found.end())),
         _past_menopause_days(text),
     )
+
+
+_CHILDBEARING_WOMEN_RE = re.compile(
+    r"\b(?:women|woman|females?|subjects?|patients?|participants?)\s+(?:who\s+are\s+)?(?:of\s+)?child-?\s?bearing\s+"
+    r"(?:potential|age)\b|\bfertile\s+(?:women|females?)\b",
+    re.IGNORECASE,
+)
+# What would admit such a woman after all: birth control, a negative test, "unless", "not using".
+_ADMITS_AFTER_ALL_RE = re.compile(
+    r"\b(?:unless|except|not\s+using|without|who\s+(?:are\s+)?not|willing|agree|negative|test)\b", re.IGNORECASE
+)
+
+
+def childbearing_exclusion(text: str) -> ChildbearingExclusion | None:
+    """ "Women of childbearing potential", "Pregnant women or women of child-bearing age": an exclusion of women who
+    could become pregnant, whatever they do about it. Not where the criterion says what admits them."""
+    found = _CHILDBEARING_WOMEN_RE.search(text)
+    if found is None or _ADMITS_AFTER_ALL_RE.search(text) or birth_control_rule(text) is not None:
+        return None
+    return ChildbearingExclusion(found.span(), _past_menopause_days(text))
 
 
 def _past_menopause_days(text: str) -> float | None:

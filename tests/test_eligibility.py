@@ -3230,3 +3230,36 @@ def test_a_stopped_treatment_against_a_criterion_about_current_use(
         assert assessment.decision is not Decision.ALLOWED, found
     else:
         assert assessment.decision is decision, found
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "decision"),
+    [
+        # an exclusion of women who could become pregnant, whatever they do about it
+        ("I'm 38 and still having periods. Can I join?", "Women of childbearing potential", Decision.EXCLUDED),
+        (
+            "I'm a 62-year-old woman, long past menopause. Can I join?",
+            "Women of childbearing potential",
+            Decision.ALLOWED,
+        ),
+        ("I'm 58 and postmenopausal. Can I join?", "Pregnant women or women of child-bearing age", Decision.ALLOWED),
+        # past menopause for less time than the criterion counts, or not said for how long against a mark it sets
+        (
+            "I'm 52 and my periods stopped eight months ago. Can I join?",
+            "Women of childbearing potential (less than 12 months since last menses)",
+            None,  # a definition in words not read: no verdict either way
+        ),
+        # birth control, or a negative test, would admit her: not an outright exclusion
+        (
+            "I'm 38 and still having periods. Can I join?",
+            "Women of childbearing potential unless using adequate contraception",
+            Decision.CONDITIONS,
+        ),
+    ],
+)
+def test_an_exclusion_of_women_who_could_become_pregnant(
+    reasoner: EligibilityReasoner, question: str, text: str, decision: Decision | None
+) -> None:
+    assessment = reasoner.assess(question, [criterion(EXCLUSION, 13, text)], {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
