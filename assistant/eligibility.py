@@ -1183,6 +1183,14 @@ class EligibilityReasoner:
         if topic.negated:
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
         if (
+            hit.strength >= 1.0  # the case itself, not a broader name for it ("arthritis" for "other than knee OA")
+            and all(_opens_exception(s, chunk.text, constraints) for s in hit.spans)
+            and self._exception_applies(topic, hit, question, constraints, facts)
+        ):
+            # "Neurologic illness other than stroke" in a stroke trial: the condition it studies is named only as the
+            # case the exclusion leaves out.
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
+        if (
             self._is_studied(topic, studied.conditions)
             and not self._names_the_case(topic, question, chunk.text, span)
             and not self._names_a_kind_of(studied.conditions, chunk.text, span)
@@ -3725,6 +3733,15 @@ def _relation(vocabulary: Vocabulary, asked: frozenset[str], named: Sequence[str
             if relation and (best is None or rank[relation] > rank[best]):
                 best = relation
     return best
+
+
+def _opens_exception(span: Span, text: str, constraints: CriterionConstraints) -> bool:
+    """The mention is what an exception names first ("other than stroke"), not a word further on in its clause
+    ("other than knee OA which limit ... (e.g., hip arthritis)", where the examples are of what is excluded)."""
+    return any(
+        c.span[0] <= span.start and span.end <= c.span[1] and len(text[c.span[0] : span.start].split()) <= 3
+        for c in constraints.exceptions
+    )
 
 
 def _inside_exception(span: Span, constraints: CriterionConstraints) -> bool:

@@ -3263,3 +3263,9 @@ def test_an_exclusion_of_women_who_could_become_pregnant(
     assessment = reasoner.assess(question, [criterion(EXCLUSION, 13, text)], {})
     assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
 
+
+def test_the_studied_condition_named_only_as_what_an_exclusion_leaves_out(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 5, "Neurologic illness other than stroke that would prevent proper evaluation")]
+    summary = {"conditions": fact("conditions", "Stroke")}
+    assessment = reasoner.assess("I had a stroke seven weeks ago. Can I join?", criteria, summary)
+    assert [(f.chunk.criterion, f.decision) for f in assessment.findings] == [("5", Decision.CONDITIONS)]
