@@ -166,7 +166,11 @@ def _states_facts(text: str) -> bool:
 
 _SHORT_QUESTION_WORDS = 9
 _CONDITION_WORD = re.compile(r"\b(?:if|with|when|since|after|although|though|because|even)\b", re.IGNORECASE)
-_JOIN_VERB = r"(?:join|sign\s+up|enrol|enroll|register|take\s+part|participate|apply|get\s+in)"
+# Joining, in any form a question asks it in: "sign up", "signing people up", "enrolling", "taking part".
+_JOIN_VERB = (
+    r"(?:join(?:ing)?|sign(?:ing)?\s+(?:(?:new\s+|more\s+)?(?:people|patients|participants|anyone|anybody|volunteers)\s+)?up"
+    r"|enrol(?:l|ls|led|ling|ing)?|register(?:ing)?|tak(?:e|ing)\s+part|participat(?:e|ing)|apply(?:ing)?|get(?:ting)?\s+in)"
+)
 _STILL_JOINING = re.compile(rf"\b(?:still|yet)\b.*\b{_JOIN_VERB}\b|\b{_JOIN_VERB}\b.*\b(?:still|yet)\b", re.IGNORECASE)
 
 

@@ -60,6 +60,9 @@ def test_a_question_about_what_the_study_will_do_is_not_about_taking_part(rules:
         ("Can I still sign up for this one?", "fact", "status"),
         ("is this study still taking patients?", "fact", "status"),
         ("Are they accepting new volunteers?", "fact", "status"),
+        # the verb in any form
+        ("Is this study still signing people up?", "fact", "status"),
+        ("Are they still enrolling?", "fact", "status"),
         # a fact to check makes it an eligibility question
         ("Can I still join if I have diabetes?", "eligibility", ""),
         ("I have diabetes. Can I still join?", "eligibility", ""),
