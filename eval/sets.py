@@ -76,6 +76,8 @@ SETS: dict[str, EvalSet] = {
         # wrong; on the first readings of the blind splits those verdicts were wrong 35 times in 72. At the session's
         # end it refuses 17 of 17 out-of-scope items and its wrong share is 0.103: those bounds tightened to match.
         # Fourteenth session's end: accuracy 0.359, wrong share 0.099 (8 of 81): floor and ceiling moved up to them.
+        # Fifteenth session's end: 0.365, 0.107 (9 of 84; the one more wrong traced to 71ffbcb, docs/evaluation.md):
+        # inside both bounds, which stay.
         floors={"verdict_accuracy": 0.35, "value_correct": 0.88, "out_of_scope_abstained": 0.94},
         ceilings={"wrong_verdict_share": 0.11, "phantom_citations": 0},
         targets={
