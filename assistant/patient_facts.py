@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
+from assistant.text import tokens
 from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
     DAYS_PER_UNIT,
@@ -1123,6 +1124,53 @@ def _last_use_of_abstinence(elapsed: Elapsed) -> Elapsed:
     if not _ABSTINENT_STATE_RE.match(elapsed.event.strip()):
         return elapsed
     return replace(elapsed, days_ago=elapsed.duration_days, duration_days=None)
+
+
+# --- corrections in a conversation ---------------------------------------------------------------------------------
+# "And if it had been a basal cell skin cancer instead of a melanoma?", "What if it were Zocor instead of Lipitor?": the
+# follow-up puts one thing in place of another the conversation told.
+_INSTEAD_OF_RE = re.compile(
+    r"\b(?:been|were|was|is|be|take|took|taking|on|had|have|use|used|using|tried)\s+(?:an?\s+|the\s+)?"
+    r"(?P<new>[\w'-]+(?:\s+[\w'-]+){0,4}?)\s+instead\s+of\s+(?:an?\s+|the\s+|my\s+|his\s+|her\s+)?"
+    r"(?P<old>[\w'-]+(?:\s+[\w'-]+){0,3}?)\s*(?:[?.!,;]|$)",
+    re.IGNORECASE,
+)
+# "Sorry, it was actually just over two months ago", "And if it had been two months since my last dose?": a time that
+# corrects, or is put in place of, the one told before.
+_CORRECTION_RE = re.compile(r"\b(?:actually|i\s+got\s+that\s+wrong|i\s+meant|correction)\b", re.IGNORECASE)
+_PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
+
+
+def corrected_history(told: Sequence[str], question: str) -> list[str]:
+    """What the earlier turns told, with what the follow-up corrects taken out: the thing it puts another in place of
+    is replaced by it, and a time it corrects ("actually ... two months ago") is removed from the earlier turns, so
+    the follow-up's own time is the one that decides."""
+    swapped = _INSTEAD_OF_RE.search(question)
+    if swapped is not None:
+        old = re.compile(rf"\b{re.escape(swapped.group('old'))}\b", re.IGNORECASE)
+        return [old.sub(swapped.group("new"), earlier) for earlier in told]
+    if not any(e.days_ago is not None for e in parse_question(question).elapsed):
+        return list(told)
+    if _CORRECTION_RE.search(question):
+        # A turn that names what the correction names again ("I'm on weekly Fosamax" before "Sorry, I got that
+        # wrong: I stopped the Fosamax two years ago") is what it corrects, and goes; the others lose their times.
+        named = {t for t in tokens(question) if len(t) > 3}
+        return [_without_times(earlier) for earlier in told if not named & {t for t in tokens(earlier) if len(t) > 3}]
+    if _PUT_IN_PLACE_RE.search(question):
+        return [_without_times(earlier) for earlier in told]  # "And if it had been two months since my last dose?"
+    return list(told)
+
+
+def _without_times(text: str) -> str:
+    """The text with the time of each dated event cut out ("a chest cold about three weeks ago" -> "a chest cold")."""
+    cuts = [
+        (e.event_span[1], e.span[1])
+        for e in parse_question(text).elapsed
+        if e.duration_days is None and e.event_span is not None and e.event_span[1] < e.span[1]
+    ]
+    for start, end in sorted(cuts, reverse=True):
+        text = text[:start].rstrip() + text[end:]
+    return text
 
 
 def elapsed_in_window(elapsed: Elapsed, window: TimeWindow) -> bool | None:

@@ -14,6 +14,7 @@ from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
 from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
+from assistant.patient_facts import corrected_history
 from assistant.question_shape import shape_of
 from assistant.records import Answer
 from assistant.retrieval import HybridRetriever, QueryExpander
@@ -25,6 +26,8 @@ from ingest.records import Trial
 # A follow-up that speaks of the person asked about before ("she", "his", "they").
 _REFERS_BACK = re.compile(r"\b(?:he|she|they|him|her|his|their|he's|she's|they're)\b", re.IGNORECASE)
 _CONTINUES = re.compile(r"\W*(?:and|also|or|what if|what about|how about)\b", re.IGNORECASE)
+# "Sorry, I checked and it was actually two months ago": a correction of what the conversation told.
+_CORRECTS = re.compile(r"^\W*(?:sorry|actually|correction)\b|\bi\s+got\s+that\s+wrong\b", re.IGNORECASE)
 _FACT_TURNS = 3  # earlier questions whose facts about the person a follow-up keeps
 
 
@@ -217,9 +220,16 @@ class TrialQA:
         son, PHQ-8 12"): every fact stated about the person decides together."""
         if intent.kind != "eligibility" or not history:
             return question
-        if not (_CONTINUES.match(question) or _REFERS_BACK.search(question) or self._tells_more(question, history)):
+        if not (
+            _CONTINUES.match(question)
+            or _REFERS_BACK.search(question)
+            or _CORRECTS.search(question)
+            or self._tells_more(question, history)
+        ):
             return question  # "Is ILD exclusionary?" after "My son is 15" asks about ILD, not about the son
-        told = [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person]
+        told = corrected_history(
+            [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person], question
+        )
         return " ".join([*told, question]) if told else question
 
     def _resolve_trial(

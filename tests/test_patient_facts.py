@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.patient_facts import PatientFacts, age_in_days, elapsed_in_window, parse_question, split_clauses
+from assistant.patient_facts import (
+    PatientFacts,
+    age_in_days,
+    corrected_history,
+    elapsed_in_window,
+    parse_question,
+    split_clauses,
+)
 from ingest.constraints import parse_criterion, window_contains
 from ingest.measures import Comparison, compare, same_measure
 
@@ -674,3 +681,48 @@ def test_no_pack_years_without_how_long() -> None:
 def test_how_long_abstinent_dates_the_last_use(question: str, days_ago: float | None) -> None:
     [elapsed] = parse_question(question).elapsed
     assert elapsed.days_ago == days_ago
+
+
+# --- corrections in a conversation ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("told", "question", "kept"),
+    [
+        # one thing put in place of another
+        (
+            "I had a melanoma removed from my back two years ago. Can I join?",
+            "And if it had been a basal cell skin cancer instead of a melanoma?",
+            "I had a basal cell skin cancer removed from my back two years ago. Can I join?",
+        ),
+        # a time corrected, or put in place of the one told: the follow-up's own time decides
+        (
+            "I had a chest cold with a bad cough about three weeks ago. Does that matter?",
+            "Sorry, I checked my calendar and it was actually just over two months ago. Does that change things?",
+            "I had a chest cold with a bad cough. Does that matter?",
+        ),
+        (
+            "I stopped taking ddI two weeks ago. Is that a problem?",
+            "And if it had been two months since my last dose of ddI?",
+            "I stopped taking ddI. Is that a problem?",
+        ),
+        # a time put in place of the one told keeps the rest of the turn, naming the same thing or not
+        (
+            "I had a COPD flare-up last week and I'm on prednisone for it. Could I still join later on?",
+            "And if my last flare-up had been two months ago, with nothing since?",
+            "I had a COPD flare-up and I'm on prednisone for it. Could I still join later on?",
+        ),
+        # a correction naming the same thing again replaces the turn it corrects
+        (
+            "I'm on weekly Fosamax. Can I still join?",
+            "Sorry, I got that wrong: I stopped the Fosamax two years ago.",
+            None,
+        ),
+        # no correction: told as it was
+        (
+            "I stopped taking ddI two weeks ago.",
+            "And I also take Bactrim. Is that a problem?",
+            "I stopped taking ddI two weeks ago.",
+        ),
+    ],
+)
+def test_a_follow_up_corrects_what_was_told(told: str, question: str, kept: str | None) -> None:
+    assert corrected_history([told], question) == ([kept] if kept else [])
