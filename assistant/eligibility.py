@@ -2203,8 +2203,9 @@ def _named_only(
 def _birth_control(facts: PatientFacts, criteria: Sequence[Chunk]) -> Finding | None:
     """A criterion's birth-control rule for those who could become pregnant, against what the question tells of the
     candidate: one who could become pregnant may join on its terms; one whose periods stopped longer ago than the
-    criterion counts as past menopause is outside it. A method the question names ("on the pill") may or may not be one
-    the study accepts, and a rule that does not say when menopause counts leaves it to the study team: no finding."""
+    criterion counts as past menopause is outside it. An outright exclusion of women who could become pregnant is
+    weighed first. A method the question names ("on the pill") may or may not be one the study accepts, and a rule that
+    does not say when menopause counts leaves it to the study team: no finding."""
     told = facts.childbearing
     if told is None or told.method_named or _overlaps(told.span, facts.others):
         return None
@@ -2220,7 +2221,7 @@ def _birth_control(facts: PatientFacts, criteria: Sequence[Chunk]) -> Finding | 
         if told.could:
             return Finding(surface, Decision.CONDITIONS, chunk, span, _BIRTH_CONTROL_NEEDED)
         if rule.past_menopause_days is None or told.days_without_periods is None:
-            return None
+            continue  # another criterion may say when menopause counts
         if told.days_without_periods >= rule.past_menopause_days:
             return Finding(surface, Decision.ALLOWED, chunk, span, _PAST_MENOPAUSE_REASON)
         return Finding(surface, Decision.CONDITIONS, chunk, span, _NOT_YET_PAST_MENOPAUSE_REASON)

@@ -1066,9 +1066,7 @@ _METHOD_IN_USE_RE = re.compile(
 def _childbearing(text: str, age: float | None, elapsed: Sequence[Elapsed]) -> Childbearing | None:
     method = _METHOD_IN_USE_RE.search(text) is not None
     could = _COULD_CONCEIVE_RE.search(text)
-    if could is not None and not _NEGATED_BEFORE_RE.search(text, max(0, could.start() - 12), could.start()):
-        if _someone_elses(text, could.start()):
-            return None  # "My wife could get pregnant. Can I join?"
+    if could is not None and _affirmed_of_candidate(text, could):
         return Childbearing(True, could.span(), None, method)
     for event in elapsed:
         if event.days_ago is not None and _PAST_MENOPAUSE_CUE_RE.search(event.event):
@@ -1083,11 +1081,15 @@ def _childbearing(text: str, age: float | None, elapsed: Sequence[Elapsed]) -> C
     if at_age is not None and age is not None and age > float(at_age.group("age")):
         return Childbearing(False, at_age.span(), (age - float(at_age.group("age"))) * DAYS_PER_UNIT["year"], method)
     past = _PAST_MENOPAUSE_RE.search(text)
-    if past is not None and not _NEGATED_BEFORE_RE.search(text, max(0, past.start() - 12), past.start()):
-        if _someone_elses(text, past.start()):
-            return None
+    if past is not None and _affirmed_of_candidate(text, past):
         return Childbearing(False, past.span(), None, method)  # past menopause, for how long not said
     return None
+
+
+def _affirmed_of_candidate(text: str, found: re.Match[str]) -> bool:
+    """Not denied ("no longer having periods") and not told of someone else ("My wife could get pregnant")."""
+    denied = _NEGATED_BEFORE_RE.search(text, max(0, found.start() - 12), found.start()) is not None
+    return not denied and not _someone_elses(text, found.start())
 
 
 _PAST_MENOPAUSE_RE = re.compile(
