@@ -39,10 +39,10 @@ from ingest.constraints import (
 )
 from ingest.measures import (
     DAYS_PER_UNIT,
-    NUMBER_WORDS,
     Comparator,
     Quantity,
     compare,
+    parse_number,
     same_measure,
     same_measure_named,
 )
@@ -1521,7 +1521,7 @@ class EligibilityReasoner:
         taking"), with no word that past use counts."""
         if not any(self._is_treatment(c) for c in topic.concepts):
             return False
-        told = next((c for c in facts.clauses if c[0] <= topic.span.start < c[1]), None)
+        told = _clause_holding(facts, topic.span.start)
         if told is None:
             return False
         if not _STOPPED.search(facts.text, told[0], told[1]):
@@ -2381,9 +2381,7 @@ def _resolution_times(text: str, clauses: Iterable[ExceptionClause]) -> Iterator
 
 
 def _days_of(found: re.Match[str]) -> float:
-    count = found.group("count").lower()
-    number = NUMBER_WORDS[count] if count in NUMBER_WORDS else float(count)
-    return number * DAYS_PER_UNIT[_UNIT_NAMES[found.group("unit").lower()[0]]]
+    return (parse_number(found.group("count")) or 0.0) * DAYS_PER_UNIT[_UNIT_NAMES[found.group("unit").lower()[0]]]
 
 
 _CONDITION_MARKER = re.compile(r"unless|provided|if|when|as long as", re.IGNORECASE)
@@ -3431,6 +3429,11 @@ def _negated_spans(facts: PatientFacts) -> list[tuple[int, int]]:
     return [n.scope_span for n in facts.negated]
 
 
+def _clause_holding(facts: PatientFacts, position: int) -> tuple[int, int] | None:
+    """The question's clause that holds `position`."""
+    return next((c for c in facts.clauses if c[0] <= position < c[1]), None)
+
+
 def _elapsed_for(facts: PatientFacts, topic: Span, in_use: bool = True) -> float | None:
     """Days since the event the question dates for this topic: the dated event whose words overlap it or share
     its clause, or the only dated event of the question. `in_use`: the topic is something taken or done, so "I take
@@ -3439,7 +3442,7 @@ def _elapsed_for(facts: PatientFacts, topic: Span, in_use: bool = True) -> float
     for event in dated:
         if event.event_span is not None and _overlaps((topic.start, topic.end), [event.event_span]):
             return event.days_ago
-    clause = next((c for c in facts.clauses if c[0] <= topic.start < c[1]), None)
+    clause = _clause_holding(facts, topic.start)
     same_clause = [e for e in dated if clause is not None and clause[0] <= e.span[0] < clause[1]]
     if len(same_clause) == 1:
         return same_clause[0].days_ago
@@ -4427,7 +4430,7 @@ def mentions_of(vocabulary: Vocabulary, text: str) -> tuple[Any, ...]:
 
 
 def _clause_text(question: str, span: tuple[int, int], facts: PatientFacts) -> str:
-    clause = next((c for c in facts.clauses if c[0] <= span[0] < c[1]), span)
+    clause = _clause_holding(facts, span[0]) or span
     return question[clause[0] : clause[1]].strip()
 
 

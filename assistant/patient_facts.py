@@ -33,6 +33,7 @@ from ingest.measures import (
     find_quantities,
     is_acronym,
     match_unit,
+    parse_number,
     search_ending_at,
 )
 
@@ -943,7 +944,7 @@ def _packs_a_day(rate: re.Match[str]) -> float:
     if rate.group("half") or rate.group("one_half"):
         return 0.5 if rate.group("half") else 1.5
     number = rate.group("n").lower()
-    count = 1.0 if number == "a" else float(NUMBER_WORDS[number]) if number in NUMBER_WORDS else float(number)
+    count = 1.0 if number == "a" else parse_number(number) or 0.0
     return count / _CIGARETTES_PER_PACK if rate.group("cigs") else count
 
 
@@ -1073,8 +1074,7 @@ def _childbearing(text: str, age: float | None, elapsed: Sequence[Elapsed]) -> C
             return Childbearing(False, event.span, event.days_ago, method)
     stopped = _NO_PERIOD_FOR_RE.search(text)
     if stopped is not None:
-        number = stopped.group("n").lower()
-        value = float(NUMBER_WORDS[number]) if number in NUMBER_WORDS else float(number)
+        value = parse_number(stopped.group("n")) or 0.0
         unit = "year" if stopped.group("unit").lower().startswith("y") else "month"
         return Childbearing(False, stopped.span(), value * DAYS_PER_UNIT[unit], method)
     at_age = _MENOPAUSE_AT_RE.search(text)

@@ -21,6 +21,7 @@ from ingest.measures import (
     clause_start,
     clean_text,
     find_quantities,
+    parse_number,
     search_ending_at,
     sentence_start,
 )
@@ -790,5 +791,4 @@ def _past_menopause_days(text: str) -> float | None:
         return None
     number = found.group("n") or found.group("n2") or found.group("n3")
     unit = (found.group("unit") or found.group("unit2") or found.group("unit3")).lower()
-    value = float(NUMBER_WORDS[number.lower()]) if number.lower() in NUMBER_WORDS else float(number)
-    return value * DAYS_PER_UNIT["year" if unit.startswith("y") else "month"]
+    return (parse_number(number) or 0.0) * DAYS_PER_UNIT["year" if unit.startswith("y") else "month"]

@@ -1296,14 +1296,16 @@ def _rate_key(rate: re.Match[str]) -> str:
         noun[:-2] if noun.endswith("sses") else noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
     )
     if singular == "time":
-        period = rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]
-        return f"rate:time/{period.lower()}"
+        return f"rate:time/{_period(rate)}"
     return f"rate:{'drink' if singular in _STANDARD_DRINKS else singular}/day"
 
 
+def _period(rate: re.Match[str]) -> str:
+    return (rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]).lower()
+
+
 def _per_day(rate: re.Match[str]) -> float:
-    period = rate.group("period") or _PERIOD_OF_ADVERB[rate.group("adverb").lower()]
-    return _PER_DAY[period.lower()]
+    return _PER_DAY[_period(rate)]
 
 
 def _scaled(quantity: Quantity, factor: float) -> Quantity:
