@@ -701,6 +701,8 @@ def parse_criterion(text: str) -> CriterionConstraints:
     windows.extend(_implicit_windows(cleaned, windows))
     comparisons = _shared_units(comparisons)
     negation = _negation(cleaned) if cleaned else None
+    # The gate holds a word every birth-control rule has ("birth" also in "birth-control", "birth\n control").
+    birth_control = birth_control_rule(cleaned) if "contracep" in lowered or "birth" in lowered else None
     return CriterionConstraints(
         text=text,
         comparisons=tuple(comparisons),
@@ -709,8 +711,10 @@ def parse_criterion(text: str) -> CriterionConstraints:
         negated_requirement=negation is not None,
         negation_span=negation,
         requirements=_requirements(cleaned, lowered),
-        birth_control=birth_control_rule(cleaned) if "contracep" in lowered or "birth control" in lowered else None,
-        childbearing_excluded=childbearing_exclusion(cleaned) if "bearing" in lowered or "fertile" in lowered else None,
+        birth_control=birth_control,
+        childbearing_excluded=(
+            childbearing_exclusion(cleaned, birth_control) if "bearing" in lowered or "fertile" in lowered else None
+        ),
     )
 
 
@@ -776,11 +780,12 @@ _ADMITS_AFTER_ALL_RE = re.compile(
 )
 
 
-def childbearing_exclusion(text: str) -> ChildbearingExclusion | None:
+def childbearing_exclusion(text: str, birth_control: BirthControlRule | None) -> ChildbearingExclusion | None:
     """ "Women of childbearing potential", "Pregnant women or women of child-bearing age": an exclusion of women who
-    could become pregnant, whatever they do about it. Not where the criterion says what admits them."""
+    could become pregnant, whatever they do about it. Not where the criterion says what admits them, birth control
+    (`birth_control`, the criterion's rule) among it."""
     found = _CHILDBEARING_WOMEN_RE.search(text)
-    if found is None or _ADMITS_AFTER_ALL_RE.search(text) or birth_control_rule(text) is not None:
+    if found is None or _ADMITS_AFTER_ALL_RE.search(text) or birth_control is not None:
         return None
     return ChildbearingExclusion(found.span(), _past_menopause_days(text))
 
