@@ -61,6 +61,29 @@ def test_sentences_are_trimmed_exact_spans() -> None:
     assert [text[s.start : s.end] for s in sentences(text)] == ["First part;", "second part.", "Third line without end"]
 
 
+def test_a_hard_wrapped_line_break_does_not_end_a_sentence() -> None:
+    # Classic-XML text blocks wrap at about 80 columns; the value a question asks for is often on the next line.
+    text = (
+        "The order of ranitidine and placebo is randomized and the two foscarnet doses are separated\n"
+        "by at least 72 hours. Laboratory studies have shown foscarnet to be active against the\n"
+        "HIV virus in the laboratory and in several small studies of people with the infection.\n"
+        "BIOLOGICAL: autologous bone marrow-derived progenitor cells\n"
+        "intracoronary infusion of cells isolated from 50 ml bone marrow aspirate, given once only\n"
+        "  - a list item that follows a long line which does not end with a full stop at all\n"
+        "Arm II (EXPERIMENTAL) Patients receive oral erlotinib hydrochloride once daily on days 1-28\n"
+        "Arm III (PLACEBO_COMPARATOR) Patients receive oral placebo once daily on days 1-28"
+    )
+    found = [text[s.start : s.end] for s in sentences(text)]
+    assert found[0].endswith("separated\nby at least 72 hours.")  # the next line starts in lower case
+    assert found[1].endswith(
+        "against the\nHIV virus in the laboratory and in several small studies of people with the infection."
+    )
+    # A short name line, a list item, and a capitalised line after a content word keep their own lines.
+    assert found[2] == "BIOLOGICAL: autologous bone marrow-derived progenitor cells"
+    assert found[4].startswith("- a list item")
+    assert found[5].endswith("days 1-28") and found[6].startswith("Arm III")
+
+
 def reply(answer: str, cited: list[int], quotes: list[dict[str, object]]) -> str:
     return json.dumps({"verdict": "excluded", "answer": answer, "cited_passages": cited, "quotes": quotes})
 
