@@ -23,12 +23,22 @@ _WRAP_MIN = 70
 _ENDS_SENTENCE = re.compile(r"[.;:!?]['\"”)\]]?\s*$")
 _LIST_ITEM = re.compile(r"\s*(?:[-*•·]|\(?\d{1,2}[.)]|\(?[a-z][.)]\s|\(?[ivx]{1,4}[.)]\s)")
 _READS_ON = re.compile(r"\s*[a-z0-9(\[]")
-# Articles, prepositions, conjunctions, auxiliaries and possessives: closed-class words no sentence ends on.
+# Determiners, prepositions, conjunctions, auxiliaries and possessives: closed-class words no sentence ends on
+# ("... at one of two doses or no\nG-CSF for 24 weeks").
 _NO_SENTENCE_ENDS_ON = frozenset(
     [
         "a",
         "an",
         "the",
+        "no",
+        "any",
+        "this",
+        "these",
+        "those",
+        "another",
+        "several",
+        "other",
+        "some",
         "of",
         "to",
         "in",
@@ -84,9 +94,18 @@ _NO_SENTENCE_ENDS_ON = frozenset(
         "were",
         "be",
         "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
         "will",
         "would",
+        "shall",
         "may",
+        "might",
         "can",
         "could",
         "should",

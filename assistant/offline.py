@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from assistant.answer_types import expected_answer, holds_answer
 from assistant.eligibility import (
     STUDIED_CONDITIONS,
     STUDY_TREATMENTS,
@@ -340,12 +341,15 @@ class OfflineAnswerer:
             return self._finish(question, trial_id, reply.text(), reply.citations, reply.shown)
         searched = self.retriever.search(question, trial_id=trial_id)
         evidence = [re.compile(p, re.IGNORECASE) for p in intent.spec.get("evidence", [])]
+        wanted = expected_answer(question)  # "How long is each visit?" is told by a sentence with a duration
         for scored in searched:
             if scored.chunk.section in CRITERIA_SECTIONS:
                 continue
             for span in sentences(scored.chunk.text):
                 sentence = scored.chunk.text[span.start : span.end]
-                if any(p.search(sentence) for p in evidence) and self._shares_words(question, sentence):
+                typed = wanted is not None and holds_answer(wanted, sentence)
+                told = typed or any(p.search(sentence) for p in evidence)
+                if told and self._shares_words(question, sentence):
                     citation = _cite(scored.chunk, span)
                     text = f"The record says ({_section_label(scored.chunk)}): “{citation.quote}” [1]"
                     return self._finish(question, trial_id, text, [citation], searched)
@@ -363,11 +367,12 @@ class OfflineAnswerer:
     def _best_sentence(
         self, question: str, searched: Sequence[ScoredChunk], exclude: set[str] | None = None
     ) -> tuple[Chunk, Span] | None:
-        concepts = build_concepts(question, self.retriever.expander.groups, self.rules.general_scaffolding)
+        concepts = self._topic_concepts(question)
         if not concepts:
             return None
         needed = max(1, (len(concepts) + 1) // 2)
-        best: tuple[tuple[int, bool, int], Chunk, Span] | None = None
+        wanted = expected_answer(question)
+        best: tuple[tuple[bool, int, bool, int], Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
             if exclude and scored.chunk.chunk_id in exclude:
                 continue
@@ -375,9 +380,12 @@ class OfflineAnswerer:
             for span in sentences(scored.chunk.text):
                 inside = [w for w in words if span.start <= w[1] and w[2] <= span.end]
                 coverage = sum(1 for c in concepts if find_concept(c, inside))
+                # "How long ...?" is answered by the sentence with a duration in it, before one with more of the
+                # question's words and no duration.
+                typed = wanted is None or holds_answer(wanted, scored.chunk.text[span.start : span.end])
                 # A bare label ("HLX43 DOSE 2") matches as well as the sentence that says something.
                 informative = len(inside) >= 5
-                key = (coverage, informative, -rank)
+                key = (typed, coverage, informative, -rank)
                 if coverage >= needed and (best is None or key > best[0]):
                     best = (key, scored.chunk, span)
         return (best[1], best[2]) if best else None
@@ -393,9 +401,11 @@ class OfflineAnswerer:
         return None
 
     def _shares_words(self, question: str, sentence: str) -> bool:
-        concepts = build_concepts(question, self.retriever.expander.groups, self.rules.general_scaffolding)
         words = word_spans(sentence)
-        return any(find_concept(c, words) for c in concepts)
+        return any(find_concept(c, words) for c in self._topic_concepts(question))
+
+    def _topic_concepts(self, question: str) -> list[Concept]:
+        return build_concepts(_topic_words(question), self.retriever.expander.groups, self.rules.general_scaffolding)
 
     def _contacts_hint(self, trial_id: str) -> str:
         trial = self.directory.get_trial(trial_id)
@@ -439,6 +449,16 @@ class OfflineAnswerer:
 
 
 # ---- pure helpers --------------------------------------------------------------------------------
+def _topic_words(question: str) -> str:
+    """The question without the words that ask for the kind of answer ("how long", "how often"): those are no topic
+    to find in a passage ("how long" found "long-term liver disease")."""
+    expected = expected_answer(question)
+    if expected is None or expected.degree is None:
+        return question
+    start, end = expected.degree
+    return question[:start] + " " * (end - start) + question[end:]
+
+
 def _best_match(candidates: Sequence[ScoredChunk], concepts: Sequence[Concept]) -> _Match | None:
     if not concepts:
         return None
