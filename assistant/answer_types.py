@@ -37,7 +37,7 @@ _RANGE = rf"{_NUMBER}(?:\s*-?\s*(?:-|–|to|or|through)\s*{_NUMBER})?"
 _LENGTH_OF_TIME = re.compile(rf"\b{_RANGE}[\s-]*(?:{_TIME_UNIT})", re.IGNORECASE)
 # "4 months later", "2 weeks after surgery" place a moment in time; "for 3 months after the last dose" still lasts.
 _MOMENT_AFTER = re.compile(r"\s*(?:later|after|before|ago|prior|post\b|old\b|of age\b)", re.IGNORECASE)
-_MOMENT_BEFORE = re.compile(r"\b(?:at|by)\s+$", re.IGNORECASE)
+_MOMENT_BEFORE = re.compile(r"\b(?:at|by|within)\s+$", re.IGNORECASE)
 _LASTING_BEFORE = re.compile(r"\b(?:for|over|lasting|lasts?|up to|period of|course of|total of)\s+$", re.IGNORECASE)
 _FREQUENCY = re.compile(
     rf"\bevery\b|\b(?:once|twice|thrice)\b|\b{_NUMBER}\s+times\b|\b(?:hourly|daily|nightly|weekly|fortnightly|"
@@ -148,7 +148,8 @@ def _counts(sentence: str, found: re.Match[str], counted: frozenset[str]) -> boo
 
 
 def _lasts(sentence: str, found: re.Match[str]) -> bool:
-    """A length of time that is a duration, not a moment ("4 months later", "seen at 12 months")."""
+    """A length of time that is a duration, not a moment or a window ("4 months later", "seen at 12 months",
+    "within 6 weeks of study entry")."""
     before = sentence[: found.start()]
     if _LASTING_BEFORE.search(before):
         return True

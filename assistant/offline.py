@@ -370,25 +370,38 @@ class OfflineAnswerer:
         concepts = self._topic_concepts(question)
         if not concepts:
             return None
-        needed = max(1, (len(concepts) + 1) // 2)
+        # Every sentence of a hepatitis C trial is about hepatitis C: the studied condition named in the question is
+        # context, not a word the answering sentence must repeat ("Patients receive up to 48 weeks of treatment"
+        # answers "how long does the hepatitis C treatment last?").
+        studied = self._studied_condition_words(searched)
+        asked = [c for c in concepts if not find_concept(c, studied)] or concepts
+        needed = max(1, (len(asked) + 1) // 2)
         wanted = expected_answer(question)
-        best: tuple[tuple[bool, int, bool, int], Chunk, Span] | None = None
+        best: tuple[tuple[bool, int, int, bool, int], Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
             if exclude and scored.chunk.chunk_id in exclude:
                 continue
             words = word_spans(scored.chunk.text)
             for span in sentences(scored.chunk.text):
                 inside = [w for w in words if span.start <= w[1] and w[2] <= span.end]
-                coverage = sum(1 for c in concepts if find_concept(c, inside))
+                asked_coverage = sum(1 for c in asked if find_concept(c, inside))
+                if asked_coverage < needed:
+                    continue
                 # "How long ...?" is answered by the sentence with a duration in it, before one with more of the
                 # question's words and no duration.
                 typed = wanted is None or holds_answer(wanted, scored.chunk.text[span.start : span.end])
                 # A bare label ("HLX43 DOSE 2") matches as well as the sentence that says something.
                 informative = len(inside) >= 5
-                key = (typed, coverage, informative, -rank)
-                if coverage >= needed and (best is None or key > best[0]):
+                key = (typed, asked_coverage, sum(1 for c in concepts if find_concept(c, inside)), informative, -rank)
+                if best is None or key > best[0]:
                     best = (key, scored.chunk, span)
         return (best[1], best[2]) if best else None
+
+    def _studied_condition_words(self, searched: Sequence[ScoredChunk]) -> list[tuple[str, int, int]]:
+        trial_ids = {s.chunk.trial_id for s in searched}
+        if len(trial_ids) != 1:
+            return []
+        return word_spans(" ".join(s.chunk.text for s in _chunks_of(self, trial_ids.pop(), ("Conditions",))))
 
     def _section_lead(self, trial_id: str, sections: Sequence[str]) -> tuple[Chunk, Span] | None:
         """The first informative sentence of the first of these sections the record has."""

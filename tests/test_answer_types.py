@@ -50,6 +50,7 @@ def test_a_length_of_time_that_places_a_moment_is_no_duration() -> None:
     duration = Expected(AnswerType.DURATION)
     assert not holds_answer(duration, "They are called by telephone 4 months later.")
     assert not holds_answer(duration, "Pain is assessed at 12 months.")
+    assert not holds_answer(duration, "No experimental drug within 6 weeks of study entry.")
     assert holds_answer(duration, "Men use contraception for 3 months after the last dose.")
 
 

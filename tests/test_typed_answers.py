@@ -1,0 +1,90 @@
+"""The offline answerer quotes the sentence that holds the kind of answer asked for (fast tier).
+
+The record is a classic-XML record written for this test: hard-wrapped text blocks, a studied condition, and for each
+question a sentence sharing more of its words that does not hold the value, beside the one that does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intents import IntentRules
+from assistant.offline import OfflineAnswerer
+from assistant.settings import EligibilitySettings
+from ingest.loaders import load_bytes
+from ingest.records import Trial
+from tests.test_structured_answers import Directory, StubRetriever
+
+RECORD = """<?xml version="1.0" encoding="UTF-8"?>
+<clinical_study>
+  <id_info><nct_id>NCT09000001</nct_id></id_info>
+  <brief_title>Interferon for Chronic Hepatitis C</brief_title>
+  <brief_summary>
+    <textblock>
+      This study tests whether maintenance interferon helps people with chronic hepatitis C keep
+      their response. The maintenance interferon treatment is given to the responders of the first phase.
+    </textblock>
+  </brief_summary>
+  <detailed_description>
+    <textblock>
+      Patients receive up to 48 weeks of treatment. Responders are randomized to maintenance or none;
+      maintenance interferon is injected under the skin of the belly every other week
+      for 24 weeks. Liver tests are repeated 4 months later. Liver biopsies are done by a hepatologist
+      at the clinic. Patients have two liver biopsies in all.
+    </textblock>
+  </detailed_description>
+  <overall_status>Completed</overall_status>
+  <phase>Phase 3</phase>
+  <study_type>Interventional</study_type>
+  <condition>Hepatitis C</condition>
+  <eligibility>
+    <criteria>
+      <textblock>
+        Inclusion Criteria:
+
+          -  Chronic hepatitis C
+
+        Exclusion Criteria:
+
+          -  Hepatitis B
+      </textblock>
+    </criteria>
+    <gender>All</gender>
+    <minimum_age>18 Years</minimum_age>
+    <maximum_age>N/A</maximum_age>
+  </eligibility>
+</clinical_study>
+"""
+
+
+@pytest.fixture(scope="module")
+def trial() -> Trial:
+    return load_bytes(RECORD.encode(), "NCT09000001.xml")[0]
+
+
+@pytest.fixture(scope="module")
+def answerer(trial: Trial) -> OfflineAnswerer:
+    return OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings())
+
+
+def quoted(answerer: OfflineAnswerer, question: str) -> str:
+    answer = answerer.answer(question, "NCT09000001", answerer.rules.classify(question))
+    assert answer.citations, answer.answer
+    return " ".join(answer.citations[0].quote.split())
+
+
+def test_how_long_quotes_the_sentence_with_a_duration_across_the_wrapped_line(answerer: OfflineAnswerer) -> None:
+    # The sentence with all the question's words ("The maintenance interferon treatment is given to the responders")
+    # has no duration; the one that answers is wrapped over two lines, with the duration after the break.
+    quote = quoted(answerer, "How long is the maintenance interferon treatment given?")
+    assert quote.endswith("every other week for 24 weeks."), quote
+
+
+def test_the_studied_condition_is_context_not_a_word_the_answer_must_repeat(answerer: OfflineAnswerer) -> None:
+    quote = quoted(answerer, "How long does the hepatitis C treatment last?")
+    assert "48 weeks" in quote, quote  # the sentence says "treatment" and a duration; "hepatitis C" is the trial's
+
+
+def test_how_many_quotes_the_sentence_with_a_number_of_what_is_counted(answerer: OfflineAnswerer) -> None:
+    quote = quoted(answerer, "How many liver biopsies are done?")
+    assert quote == "Patients have two liver biopsies in all.", quote
