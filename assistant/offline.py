@@ -37,7 +37,7 @@ from assistant.records import Answer, Citation, ScoredChunk, Verdict
 from assistant.retrieval import PassageRetriever, reciprocal_rank_fusion
 from assistant.settings import EligibilitySettings
 from assistant.text import STOPWORDS
-from assistant.vocabulary import Vocabulary
+from assistant.vocabulary import MAX_SYNONYMS, Vocabulary, is_useful_synonym
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
 from ingest.records import Chunk, Trial
 
@@ -262,6 +262,7 @@ class OfflineAnswerer:
         searched = self.retriever.search(question, trial_id=trial_id, sections=sections)
         weights = _dosing_weights(question, intent.spec)
         subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
+        other_names = self._other_names(question)
         wants_amount = re.search(intent.spec["asks_amount"], question, re.IGNORECASE) is not None
         best: tuple[tuple[bool, bool, int, float, int], Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
@@ -274,7 +275,9 @@ class OfflineAnswerer:
                 # A sentence about the drug the question names beats a richer one about another drug; the line
                 # above counts too, since a dose line sits under the name of the drug or arm it belongs to.
                 context = _with_line_above(text, span)
-                about = len({w for w, s, e in words if context.start <= s and e <= context.end} & subject)
+                around = {w for w, s, e in words if context.start <= s and e <= context.end}
+                named_otherwise = sum(1 for said, other in other_names if other & around and not said & around)
+                about = len(around & subject) + named_otherwise
                 # A sentence with what the question asks (route, amount, frequency) first; then the per-arm fields
                 # (the spec's first sections), where a dose is recorded, before prose.
                 asked = _says_what_is_asked(text[span.start : span.end], weights)
@@ -294,6 +297,22 @@ class OfflineAnswerer:
         citation = _cite(chunk, span)
         text = f"{chunk.section}: “{citation.quote}” [1]"
         return self._finish(question, trial_id, text, [citation], searched)
+
+    def _other_names(self, question: str) -> list[tuple[set[str], set[str]]]:
+        """Per drug or concept the question names, its words as said and the words of its other names ("Avastin" is
+        bevacizumab in the record): the vocabulary's name and useful synonyms, not its parents (a drug class is no
+        name). A passage naming it either way counts once."""
+        vocabulary = self.reasoner.vocabulary
+        found: list[tuple[set[str], set[str]]] = []
+        for mention in vocabulary.mentions(question):
+            names: list[str] = []
+            for concept_id in mention.concept_ids:
+                names.append(vocabulary.name(concept_id))
+                names += [t for t in vocabulary.terms(concept_id) if is_useful_synonym(t)][:MAX_SYNONYMS]
+            said = {w for w, _, _ in word_spans(mention.surface)}
+            other = {w for name in names for w, _, _ in word_spans(name) if len(w) > 2 and w not in STOPWORDS}
+            found.append((said, other - said))
+        return found
 
     # ---- general, not stated, injection --------------------------------------------------------
     def _general(self, question: str, trial_id: str, intent: Intent) -> Answer:
@@ -375,6 +394,12 @@ class OfflineAnswerer:
         # answers "how long does the hepatitis C treatment last?").
         studied = self._studied_condition_words(searched)
         asked = [c for c in concepts if not find_concept(c, studied)] or concepts
+        # What a lead clause tells ("If the first round works for me, how long ...") is context too, when the asking
+        # clause names its own topic.
+        shape = shape_of(question)
+        if shape.self_contained:
+            asking = word_spans(shape.asked)
+            asked = [c for c in asked if find_concept(c, asking)] or asked
         needed = max(1, (len(asked) + 1) // 2)
         wanted = expected_answer(question)
         best: tuple[tuple[bool, int, int, bool, int], Chunk, Span] | None = None

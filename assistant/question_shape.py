@@ -23,6 +23,7 @@ _YES_NO_START = re.compile(rf"^\W*(?:(?:and|but|so|then|or|also|still)\s+)?{_AUX
 _CLAUSE_BEFORE_AUXILIARY = re.compile(rf"[,;:]\s+(?={_AUXILIARY}\b)", re.IGNORECASE)
 _WH = r"(?:where|who|whom|whose|when|what|which|how|why)\b"
 _WH_START = re.compile(rf"^\W*{_WH}", re.IGNORECASE)
+_CLAUSE_BEFORE_WH = re.compile(rf"[,;:]\s+(?={_WH})", re.IGNORECASE)
 _WH_WORD = re.compile(rf"\b{_WH}", re.IGNORECASE)
 # A fragment of a few words after a self-description ("Too old?", "Eligible?", "OK for enrollment?").
 _FRAGMENT_WORDS = 5
@@ -53,6 +54,7 @@ STUDY_DESIGNATION = re.compile(
     re.IGNORECASE,
 )
 
+_POINTS_BACK = re.compile(r"\b(?:that|this|it|these|those|they|them|he|she|him|her)\b", re.IGNORECASE)
 _FUTURE_START = re.compile(r"^\W*(?:will|shall|won't)\b", re.IGNORECASE)
 # "Does she exceed the limit?": a yes/no question whose subject is a person.
 _PERSON_ASKED = re.compile(rf"^\W*{_AUXILIARY}\s+(?:i|he|she|we|they|my\s+\w+|our\s+\w+)\b", re.IGNORECASE)
@@ -82,6 +84,12 @@ class QuestionShape:
         return bool(_FUTURE_START.search(self.asked))
 
     @property
+    def self_contained(self) -> bool:
+        """The asking clause names its own topic: nothing told before it asks too ("Did it work? What were the
+        results?"), and it does not point back to what was told ("I have a pacemaker. Will that be an issue?")."""
+        return "?" not in self.told and not _POINTS_BACK.search(self.asked)
+
+    @property
     def about_person(self) -> bool:
         """The question speaks of a particular person: the asker or someone they ask for."""
         return bool(PERSONAL.search(self.told) or PERSONAL.search(self.asked) or _PERSON_ASKED.search(self.asked))
@@ -97,6 +105,10 @@ def shape_of(text: str) -> QuestionShape:
     asked = sentences[asking]
     told = " ".join(sentences[:asking])
     cuts = list(_CLAUSE_BEFORE_AUXILIARY.finditer(asked))
+    if not cuts and not (_WH_START.search(asked) or _YES_NO_START.search(asked)):
+        # "If the first round works for me, how long does maintenance go on?": a lead clause that is no question
+        # itself, before a wh-question ("What doses are there, and how often?" asks twice and is not cut).
+        cuts = list(_CLAUSE_BEFORE_WH.finditer(asked))
     if cuts:
         cut = cuts[-1]
         told = f"{told} {asked[: cut.start()]}".strip()

@@ -17,6 +17,17 @@ def test_the_asking_clause_is_split_from_what_the_question_tells() -> None:
     assert lead.asked == "is there a site near me?"
 
 
+def test_a_lead_clause_before_a_wh_question_is_told_and_the_asking_clause_may_point_back() -> None:
+    lead = shape_of("If the first round works for me, how long does the maintenance go on?")
+    assert lead.told == "If the first round works for me" and lead.asked.startswith("how long")
+    assert lead.self_contained
+    # Two questions in a row: the wh-clause of the first is not cut, and the first question asks too.
+    both = shape_of("What doses are in the trial, and how many times a day?")
+    assert both.told == "" and both.asked.startswith("What doses")
+    assert not shape_of("Did it lower viral load? What were the results?").self_contained
+    assert not shape_of("I have a pacemaker. Will that be an issue?").self_contained
+
+
 def test_fragments_and_wh_questions() -> None:
     assert shape_of("Patient 82, stage IV. Too old?").yes_no
     assert not shape_of("Patient 82, stage IV. Where is the nearest site?").yes_no
@@ -92,6 +103,8 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("My sugars are still high. Should I ask my doctor to switch me to insulin?", "out_of_scope"),
         ("What dose of efavirenz should I give my daughter at home? She weighs 20 kg.", "out_of_scope"),
         ("What dose of efavirenz is used in the study?", "dosing"),
+        # "who should I ask" asks for a person to contact, not for a judgment
+        ("What number can I call about enrolling, and who should I ask for?", "fact"),
         # which treatment would work better for the asker is a treatment choice; what the study found is not
         ("Would Keytruda work better for my lung cancer than Kanglaite?", "out_of_scope"),
         ("Did the study drug work better than placebo?", "fact"),

@@ -34,6 +34,16 @@ RECORD = """<?xml version="1.0" encoding="UTF-8"?>
     </textblock>
   </detailed_description>
   <overall_status>Completed</overall_status>
+  <intervention>
+    <intervention_type>Drug</intervention_type>
+    <intervention_name>Letrozole</intervention_name>
+    <description>Letrozole is given as a 2.5 mg dose by mouth once a day</description>
+  </intervention>
+  <intervention>
+    <intervention_type>Drug</intervention_type>
+    <intervention_name>Bevacizumab</intervention_name>
+    <description>bevacizumab is given as a 10 mg/kg dose IV every 3 weeks</description>
+  </intervention>
   <phase>Phase 3</phase>
   <study_type>Interventional</study_type>
   <condition>Hepatitis C</condition>
@@ -64,7 +74,9 @@ def trial() -> Trial:
 
 @pytest.fixture(scope="module")
 def answerer(trial: Trial) -> OfflineAnswerer:
-    return OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings())
+    return OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
+    )
 
 
 def quoted(answerer: OfflineAnswerer, question: str) -> str:
@@ -88,3 +100,8 @@ def test_the_studied_condition_is_context_not_a_word_the_answer_must_repeat(answ
 def test_how_many_quotes_the_sentence_with_a_number_of_what_is_counted(answerer: OfflineAnswerer) -> None:
     quote = quoted(answerer, "How many liver biopsies are done?")
     assert quote == "Patients have two liver biopsies in all.", quote
+
+
+def test_a_dose_question_naming_a_brand_finds_the_dose_of_its_ingredient(answerer: OfflineAnswerer) -> None:
+    # The record names the ingredient only; the vocabulary's names of the mentioned drug decide which dose is meant.
+    assert quoted(answerer, "What dose of Avastin is given?") == "bevacizumab is given as a 10 mg/kg dose IV every 3 weeks"
