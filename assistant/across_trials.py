@@ -15,15 +15,11 @@ Stages, each handing a typed record to the next:
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
 import numpy as np
@@ -32,6 +28,7 @@ from assistant.grounding import Concept, Span, build_concepts, sentences
 from assistant.intents import Intent, IntentRules
 from assistant.lexical import LexicalIndex
 from assistant.patient_facts import age_in_days, parse_question
+from assistant.places import country, country_spellings, fold
 from assistant.records import Answer, Citation, ScoredChunk, TrialEntry, TrialListing, Verdict
 from assistant.retrieval import PassageRetriever, QueryExpander
 from assistant.settings import Settings
@@ -277,13 +274,6 @@ def _words_of(enum: str) -> str:
     return enum.replace("_", " ")
 
 
-@cache
-def _country_spellings() -> dict[str, str]:
-    """Folded spelling -> the common English name of the country (assistant/data/country_names.json)."""
-    data = json.loads((resources.files("assistant") / "data" / "country_names.json").read_text(encoding="utf-8"))
-    return {spelling: name for name, others in data["countries"].items() for spelling in (name, *others)}
-
-
 # Administrative suffixes registries append to East Asian city names ("Kobe-shi", "Chuo-ku", "Suwon-si").
 _CITY_SUFFIX = re.compile(r"^(?P<name>\w{3,}(?: \w+)*?) (?:shi|ku|si|gu|gun|machi|cho)$")
 
@@ -292,18 +282,6 @@ def _city(folded: str) -> str:
     """A folded city name without its administrative suffix: "kobe shi" -> "kobe"."""
     found = _CITY_SUFFIX.match(folded)
     return found.group("name") if found else folded
-
-
-def country(folded: str) -> str:
-    """A folded country name in its common English form: "russian federation" -> "russia"."""
-    return _country_spellings().get(folded, folded)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or punctuation runs: "São Paulo" and "sao paulo" are one place."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(_WORD.findall(plain))
 
 
 @dataclass(frozen=True)
@@ -353,7 +331,7 @@ def catalog_vocab(facets: Iterable[TrialFacets]) -> CatalogVocab:
                     countries_of.setdefault(inside, set()).add(nation)
     spelled = {p: p for p in places}
     # A country the catalog has is also found under its other spellings ("Russian Federation", "USA").
-    spelled |= {s: name for s, name in _country_spellings().items() if name in places and _can_be_place(s)}
+    spelled |= {s: name for s, name in country_spellings().items() if name in places and _can_be_place(s)}
     return CatalogVocab(statuses, types, spelled, {k: frozenset(v) for k, v in countries_of.items()})
 
 

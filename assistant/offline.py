@@ -32,6 +32,7 @@ from assistant.grounding import (
     word_spans,
 )
 from assistant.intents import Intent, IntentRules, age_in_question
+from assistant.places import country, country_spellings, fold, names_a_place
 from assistant.question_shape import STUDY_DESIGNATION, shape_of
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
 from assistant.retrieval import PassageRetriever, reciprocal_rank_fusion
@@ -50,6 +51,8 @@ _VERDICT_OF = {
     Decision.CONDITIONS: Verdict.ALLOWED_WITH_CONDITIONS,
 }
 _MAX_CITED_FINDINGS = 5
+# A study's own name in a question: a code or acronym ("TROPION-Lung10", "HEPLISAV", "ACTG 193A").
+_TRIAL_NAME = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z][\w-]{2,}\b|\b[A-Z]{3,}[\w-]*\b")
 _TOPIC_SECTIONS = frozenset({"Conditions", "Keywords", "Interventions", "Study Groups"})
 _VERDICT_WORDS = {
     Verdict.EXCLUDED: "Excluded",
@@ -318,6 +321,10 @@ class OfflineAnswerer:
     def _general(self, question: str, trial_id: str, intent: Intent) -> Answer:
         if not self._in_scope(question, trial_id):
             return self._out_of_scope(question, trial_id, intent)
+        if self._names_a_site_place(question, trial_id) and self._names_the_trial(question, trial_id):
+            # "Is TROPION-Lung10 open anywhere in Canada?": where the trial runs. Only a question that names the trial
+            # or a trial word: "the weather in Islamabad" names a site's city and is no question about the trial.
+            return self._location(question, trial_id, Intent("location"))
         searched = self.retriever.search(question, trial_id=trial_id)
         passage = self._best_sentence(question, searched)
         if passage is None:
@@ -343,6 +350,25 @@ class OfflineAnswerer:
         words = {w for w, _, _ in word_spans(topic)}
         asked = [w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 2]
         return any(w in words for w in asked if w not in self.rules.general_scaffolding)
+
+    def _names_the_trial(self, question: str, trial_id: str) -> bool:
+        """A trial cue ("study", "sites", "recruiting"), or the trial's own name: a code or acronym of its title."""
+        if self.rules.has_scope_cue(question):
+            return True
+        trial = self.directory.get_trial(trial_id)
+        title = trial.title.lower() if trial else ""
+        return any(code.lower() in title for code in _TRIAL_NAME.findall(question))
+
+    def _names_a_site_place(self, question: str, trial_id: str) -> bool:
+        """The question names a city, state or country of one of the trial's sites (their structured fields)."""
+        trial = self.directory.get_trial(trial_id)
+        if trial is None or not trial.sites:
+            return False
+        nations = {country(fold(s.country)) for s in trial.sites}
+        # A site's country under any of its spellings ("USA", "United States").
+        places = {spelling for spelling, name in country_spellings().items() if name in nations} | nations
+        places |= {fold(p) for s in trial.sites for p in (s.city, s.state)}
+        return names_a_place(question, places - {""})
 
     def _out_of_scope(self, question: str, trial_id: str, intent: Intent) -> Answer:
         text = (

@@ -1,0 +1,70 @@
+"""Place names in questions (assistant.places) and the offline answerer's use of a trial's site places (fast tier)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intents import IntentRules
+from assistant.offline import OfflineAnswerer
+from assistant.places import country, fold, names_a_place
+from ingest.records import Trial
+from tests.test_structured_answers import answerer, ask, trials
+
+__all__ = ["answerer", "trials"]  # fixtures of the structured-answer tests, used here
+
+PLACES = {"canada", "boston", "new york", "norway", "south korea", "bergen"}
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Is it open anywhere in Canada?", True),
+        ("In Canada, where can I go?", True),  # a sentence-initial function word is no part of the name
+        ("Any site in New York?", True),
+        ("Which places in Norway are involved?", True),
+        ("Sites in South Korea?", True),
+        # lower-case words are ordinary words, and a place inside a longer name is that name's
+        ("Is turkey allowed?", False),
+        ("What Boston Naming Test score is needed?", False),
+        ("Is there a site in Oslo?", False),  # not one of the places given
+    ],
+)
+def test_a_place_is_named_as_a_whole_capitalised_name(text: str, named: bool) -> None:
+    assert names_a_place(text, PLACES) is named
+
+
+def test_country_spellings_fold_to_one_name() -> None:
+    assert fold("São Paulo") == "sao paulo"
+    assert country(fold("Korea, Republic of")) == country(fold("South Korea"))
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Who ran it?", "sponsor"),  # tenses of the same verbs ask the same thing
+        ("Who funded the study?", "sponsor"),
+        ("What was the main thing the study measured?", "outcomes"),
+        ("Is the family study still taking new families?", "status"),
+        ("The trial says terminated - what was the reason?", "status"),
+    ],
+)
+def test_fact_intents_read_past_tenses_and_reasons(question: str, name: str) -> None:
+    intent = IntentRules.from_package().classify(question)
+    assert (intent.kind, intent.name) == ("fact", name)
+
+
+def test_a_general_question_naming_a_site_country_lists_the_sites_there(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    question = "Does the study run anywhere in Mexico?"
+    assert IntentRules.from_package().classify(question).kind == "general"  # no site word: the trial's places decide
+    answer = ask(answerer, trials, "NCT05885022", question)
+    assert {c.section for c in answer.citations} == {"Locations"}, answer.answer
+    assert "Puebla" in answer.answer and "Chihuahua" in answer.answer and "Chennai" not in answer.answer
+
+
+def test_a_question_about_a_site_city_itself_is_not_about_the_trial(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    answer = ask(answerer, trials, "NCT05885022", "What's the weather like in Puebla this week?")
+    assert answer.abstained and not answer.citations, answer.answer
