@@ -714,11 +714,14 @@ def _official_line(official: dict[str, Any]) -> str:
 
 # ---- results ---------------------------------------------------------------------------------------
 def _render_results(page: _Page, results: dict[str, Any]) -> None:
-    """Posted results as readable lines: participant flow, baseline total and adverse-event totals per group."""
+    """Posted results as readable lines: participant flow, baseline total, adverse-event totals per group and
+    outcome-measure results (one line per measure, or per class/category of one)."""
     lines = [
         *_flow_lines(_dict(results.get("participantFlowModule"))),
         *_baseline_lines(_dict(results.get("baselineCharacteristicsModule"))),
         *_adverse_event_lines(_dict(results.get("adverseEventsModule"))),
+        # After the counts, so the flow, baseline and adverse-event lines keep their place (and their chunk).
+        *_outcome_measure_lines(_dict(results.get("outcomeMeasuresModule"))),
     ]
     page.piece_section("Results", lines)
     # Who answers questions about the posted results (resultsSection.moreInfoModule.pointOfContact).
@@ -804,6 +807,259 @@ def _adverse_event_lines(events: dict[str, Any]) -> Iterator[list[Piece]]:
         ]
         if parts:
             yield [(f"{label}: " + ", ".join(parts), None)]
+
+
+# ---- outcome measures ------------------------------------------------------------------------------
+# Caps that keep one outcome line readable and well inside one text chunk (256 tokens); whatever they hide is
+# counted aloud ("and 3 more groups"), never dropped silently. Titles are clipped; numbers never are.
+_MAX_GROUPS_SHOWN = 6
+_MAX_ROWS_SHOWN = 10
+_MAX_ANALYSES_SHOWN = 3
+_TITLE_CHARS = 150
+_LABEL_CHARS = 60
+_FRAME_CHARS = 100
+_NOTE_CHARS = 100
+# Room for one line: group values stop here (with "and N more groups"), comparisons past it get a line of their own.
+# 500 characters stay well under a text chunk's 256 tokens even when they are mostly digits.
+_LINE_CHARS = 500
+# The registry's spellings of a missing number ("NA" when a median or a confidence limit was not reached).
+_MISSING = frozenset({"", "NA", "N/A"})
+_OUTCOME_TYPES = {
+    "PRIMARY": "primary",
+    "SECONDARY": "secondary",
+    "OTHER_PRE_SPECIFIED": "other pre-specified",
+    "POST_HOC": "post hoc",
+}
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One class/category of an outcome measure: its label and one measurement per group."""
+
+    label: str
+    measurements: list[dict[str, Any]]
+    denominators: dict[str, str]
+
+
+def _one_line(value: Any, limit: int | None = None) -> str:
+    """A free-text field as one line (the answerer splits the section into lines), clipped at its end."""
+    text = " ".join(_text(value).split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def _number(value: Any) -> str:
+    """A reported number exactly as posted; a missing one is said in words."""
+    text = _one_line(value)
+    return "not available" if text.upper() in _MISSING else text
+
+
+def _has_number(value: Any) -> bool:
+    return _one_line(value).upper() not in _MISSING
+
+
+def _outcome_measure_lines(module: dict[str, Any]) -> Iterator[list[Piece]]:
+    # Outcome lines state results to quote, not a single record field, so no piece names a fact.
+    for measure in _dicts(module.get("outcomeMeasures")):
+        for line in _measure_lines(measure):
+            yield [(line, None)]
+
+
+def _measure_lines(measure: dict[str, Any]) -> list[str]:
+    """ "Outcome (primary): PFS — median, months (time frame: 2 years): Arm A 3.9 (95% CI 2.1 to 5.0); Arm B 5.4" """
+    rows = _measure_rows(measure)
+    if not rows:
+        return []  # not posted yet, or posted without a number: nothing to state
+    name, head = _measure_name(measure), _measure_head(measure)
+    titles = {gid: _one_line(title, _LABEL_CHARS) for gid, title in _titles(_dicts(measure.get("groups"))).items()}
+    counted = _text(measure.get("paramType")).upper() == "COUNT_OF_PARTICIPANTS"
+    dispersion = _one_line(measure.get("dispersionType"))
+    lines = []
+    for row in rows[:_MAX_ROWS_SHOWN]:
+        start = f"{head}{f' — {row.label}' if row.label else ''}: "
+        lines.append(start + _row_values(row, titles, dispersion, counted, _LINE_CHARS - len(start)))
+    if len(rows) > _MAX_ROWS_SHOWN:
+        lines.append(f"{head}: and {len(rows) - _MAX_ROWS_SHOWN} more categories not shown here")
+    comparisons = _comparisons(_dicts(measure.get("analyses")), titles)
+    if comparisons and len(lines) == 1 and len(lines[0]) + len(comparisons) <= _LINE_CHARS:
+        lines[0] += f"; {comparisons}"
+    elif comparisons:
+        # A comparison belongs to the whole measure: with several category lines (or a long one) it gets its own.
+        frame = _one_line(measure.get("timeFrame"), _FRAME_CHARS).rstrip(" .")
+        lines.append(f"{name}{f' (time frame: {frame})' if frame else ''} — comparison: {comparisons}")
+    return lines
+
+
+def _measure_name(measure: dict[str, Any]) -> str:
+    kind = _text(measure.get("type")).upper()
+    label = _OUTCOME_TYPES.get(kind, kind.replace("_", " ").lower())
+    title = _one_line(measure.get("title"), _TITLE_CHARS).rstrip(" .") or "untitled outcome"
+    return f"Outcome ({label}): {title}" if label else f"Outcome: {title}"
+
+
+def _measure_head(measure: dict[str, Any]) -> str:
+    """Name, what was measured in which unit, and when: every line of the measure repeats it to stand alone."""
+    param = _one_line(measure.get("paramType")).replace("_", " ").lower()
+    unit = _one_line(measure.get("unitOfMeasure"), _LABEL_CHARS)
+    # "count of participants, Participants" says the unit twice.
+    kind = ", ".join(p for p in (param, "" if unit.lower() in param else unit) if p)
+    frame = _one_line(measure.get("timeFrame"), _FRAME_CHARS).rstrip(" .")
+    return _measure_name(measure) + (f" — {kind}" if kind else "") + (f" (time frame: {frame})" if frame else "")
+
+
+def _measure_rows(measure: dict[str, Any]) -> list[_Row]:
+    outer = _participants(_dicts(measure.get("denoms")))
+    rows: list[_Row] = []
+    for group in _dicts(measure.get("classes")):
+        # A class's own analysed counts (e.g. eyes per visit) override the measure's.
+        denominators = _participants(_dicts(group.get("denoms"))) or outer
+        for category in _dicts(group.get("categories")):
+            measurements = _dicts(category.get("measurements"))
+            if not measurements:
+                continue
+            titles = (_one_line(group.get("title"), _LABEL_CHARS), _one_line(category.get("title"), _LABEL_CHARS))
+            rows.append(_Row(" — ".join(t for t in titles if t), measurements, denominators))
+    return rows
+
+
+def _participants(denoms: list[dict[str, Any]]) -> dict[str, str]:
+    """Participants analysed per group: the "of N" of a count of participants."""
+    for denom in denoms:
+        if _text(denom.get("units")).lower() == "participants":
+            return {_text(c.get("groupId")): _one_line(c.get("value")) for c in _dicts(denom.get("counts"))}
+    return {}
+
+
+def _row_values(row: _Row, titles: dict[str, str], dispersion: str, counted: bool, room: int) -> str:
+    """Group values while they fit in `room` characters (always the first), then how many more there are. Notes on
+    missing numbers go first when they would push a group's numbers off the line."""
+    parts = _group_parts(row, titles, dispersion, counted, room, notes=True)
+    if len(parts) < min(len(row.measurements), _MAX_GROUPS_SHOWN):
+        parts = _group_parts(row, titles, dispersion, counted, room, notes=False)
+    # "; " between groups: group titles often hold commas ("Cohort 1, 10 mg").
+    return "; ".join(parts) + _more(len(row.measurements) - len(parts), "group")
+
+
+def _group_parts(
+    row: _Row, titles: dict[str, str], dispersion: str, counted: bool, room: int, *, notes: bool
+) -> list[str]:
+    parts: list[str] = []
+    used = 0
+    for measurement in row.measurements[:_MAX_GROUPS_SHOWN]:
+        group = _text(measurement.get("groupId"))
+        value = _measured(measurement, dispersion, row.denominators.get(group, "") if counted else "", notes=notes)
+        title = _group_title(titles, group)
+        part = f"{title} {value}" if title else value
+        if parts and used + len(part) + 2 > room:
+            break
+        parts.append(part)
+        used += len(part) + 2
+    return parts
+
+
+def _group_title(titles: dict[str, str], group: str) -> str:
+    # A measurement of a group the measure does not list is still shown, under its id (kept on one line).
+    return titles.get(group) or _one_line(group, _LABEL_CHARS)
+
+
+def _more(hidden: int, noun: str) -> str:
+    return f"; and {hidden} more {noun}{'s' if hidden > 1 else ''}" if hidden > 0 else ""
+
+
+def _measured(measurement: dict[str, Any], dispersion: str, total: str = "", *, notes: bool = True) -> str:
+    """ "3.9 (95% CI 2.1 to 5.0)", "11.7 (SD 9.6)", "12 of 40" (a count of the participants analysed), "not
+    available" """
+    value = _number(measurement.get("value"))
+    if _has_number(total) and _has_number(measurement.get("value")):
+        value += f" of {total}"
+    label = _dispersion_label(dispersion)
+    spread, low, high = (measurement.get(k) for k in ("spread", "lowerLimit", "upperLimit"))
+    extras = []
+    if _has_number(spread):
+        extras.append(f"{label or 'spread'} {_number(spread)}")
+    if _has_number(low) or _has_number(high):
+        extras.append(f"{label + ' ' if label else ''}{_number(low)} to {_number(high)}")
+    # Why a number is missing ("The median overall survival was not reached") is worth the words; a note on a
+    # reported number is commentary and stays out.
+    posted = [measurement.get(k) for k in ("value", "lowerLimit", "upperLimit")]
+    if notes and (not _has_number(posted[0]) or any(_text(v) and not _has_number(v) for v in posted[1:])):
+        extras.append(_one_line(measurement.get("comment"), _NOTE_CHARS).rstrip(" ."))
+    shown = [e for e in extras if e]
+    return value + (f" ({'; '.join(shown)})" if shown else "")
+
+
+def _dispersion_label(kind: str) -> str:
+    """The short name a reader knows for the record's dispersion ("Standard Deviation" -> "SD"); the record's own
+    words when it is none of the usual ones. API v2 spells them in words, its newer enum ("CONFIDENCE_95") too."""
+    key = re.sub(r"[^A-Z0-9.]+", "_", kind.upper())
+    if "DEVIATION" in key:
+        return "SD"
+    if "STANDARD_ERROR" in key:
+        return "SE"
+    if "QUARTILE" in key:
+        return "IQR"
+    if "FULL_RANGE" in key:
+        return "range"
+    if "CONFIDENCE" in key:
+        percent = re.search(r"\d+(?:\.\d+)?", kind)
+        digits = {"975": "97.5"}.get(percent.group(), percent.group()) if percent else ""
+        return f"{digits}% CI" if digits else "CI"
+    return kind
+
+
+def _comparisons(analyses: list[dict[str, Any]], titles: dict[str, str]) -> str:
+    """ "Hazard Ratio 0.62 (95% CI 0.45 to 0.85), p = 0.003 (Log Rank)", one per statistical analysis."""
+    texts = [text for text in (_comparison(a, titles) for a in analyses) if text]
+    return "; ".join(texts[:_MAX_ANALYSES_SHOWN]) + _more(len(texts) - _MAX_ANALYSES_SHOWN, "comparison")
+
+
+def _comparison(analysis: dict[str, Any], titles: dict[str, str]) -> str:
+    estimate = ""
+    if _has_number(analysis.get("paramValue")):
+        name = _one_line(analysis.get("paramType"), _LABEL_CHARS)
+        estimate = f"{name} {_number(analysis.get('paramValue'))}" if name else _number(analysis.get("paramValue"))
+        estimate += _interval(analysis)
+    p_value = _p_value(_one_line(analysis.get("pValue")))
+    method = _one_line(analysis.get("statisticalMethod"), _LABEL_CHARS)
+    if p_value and method:
+        p_value += f" ({method})"
+    text = ", ".join(t for t in (estimate, p_value) if t)
+    groups = _compared(analysis, titles)
+    return f"{groups}: {text}" if text and groups else text
+
+
+def _compared(analysis: dict[str, Any], titles: dict[str, str]) -> str:
+    """Which groups an analysis is about, when the line does not already say so: "" for the only two groups,
+    "Arm A" (one arm against a historical control), "Arm A vs Arm B", else a count (names would run long)."""
+    ids = [_text(g) for g in _list(analysis.get("groupIds")) if _text(g)]
+    every = set(ids) >= set(titles)
+    if not ids or len(titles) < 2 or (every and len(titles) == 2):
+        return ""
+    if len(ids) <= 2:
+        return " vs ".join(_group_title(titles, g) for g in ids)
+    return f"all {len(ids)} groups" if every else f"{len(ids)} groups"
+
+
+def _interval(analysis: dict[str, Any]) -> str:
+    low, high = analysis.get("ciLowerLimit"), analysis.get("ciUpperLimit")
+    if not (_has_number(low) or _has_number(high)):
+        return ""
+    percent = _one_line(analysis.get("ciPctValue"))
+    words = [f"{percent}%" if _has_number(percent) else "", "one-sided" if _is_one_sided(analysis) else "", "CI"]
+    return f" ({' '.join(w for w in words if w)} {_number(low)} to {_number(high)})"
+
+
+def _is_one_sided(analysis: dict[str, Any]) -> bool:
+    return _text(analysis.get("ciNumSides")).upper() == "ONE_SIDED"
+
+
+def _p_value(value: str) -> str:
+    """ "p = 0.03", "p < 0.001": the record's number, with the comparison it states ("<0.001") kept."""
+    if value.upper() in _MISSING:
+        return ""
+    match = re.fullmatch(r"(<=|>=|[<>=≤≥])\s*(.+)", value)
+    return f"p {match.group(1)} {match.group(2)}" if match else f"p = {value}"
 
 
 # ---- classic XML -----------------------------------------------------------------------------------
@@ -998,6 +1254,7 @@ def _xml_results(results: Element) -> dict[str, Any]:
         {"groupId": c.get("group_id") or "", "value": c.get("value") or ""}
         for c in (baseline.findall("analyzed_list/analyzed/count_list/count") if baseline is not None else [])
     ]
+    outcomes = [_xml_outcome(outcome) for outcome in results.findall("outcome_list/outcome")]
     return {
         "participantFlowModule": {"groups": _xml_groups(flow), "periods": periods},
         "baselineCharacteristicsModule": {
@@ -1005,7 +1262,79 @@ def _xml_results(results: Element) -> dict[str, Any]:
             "denoms": [{"units": "Participants", "counts": counts}] if counts else [],
         },
         "adverseEventsModule": {"eventGroups": _xml_event_groups(results.find("reported_events"))},
+        "outcomeMeasuresModule": {"outcomeMeasures": outcomes},
         "moreInfoModule": {"pointOfContact": _xml_point_of_contact(results.find("point_of_contact"))},
+    }
+
+
+def _xml_outcome(outcome: Element) -> dict[str, Any]:
+    """One outcome_list/outcome as an API v2 outcomeMeasures item (classic XML keeps the numbers in <measure>)."""
+    found = outcome.find("measure")
+    measure = found if found is not None else Element("measure")  # an outcome announced without results yet
+    return {
+        # "Other Pre-specified" and "Post-Hoc" are the API's OTHER_PRE_SPECIFIED and POST_HOC.
+        "type": _enum(_x(outcome, "type")).replace("-", "_"),
+        "title": _x(outcome, "title") or _x(measure, "title"),
+        "timeFrame": _x(outcome, "time_frame"),
+        "paramType": _enum(_x(measure, "param")),  # "Count of Participants" -> COUNT_OF_PARTICIPANTS
+        "dispersionType": _x(measure, "dispersion"),  # the API keeps these words ("Standard Deviation")
+        "unitOfMeasure": _x(measure, "units"),
+        "groups": _xml_groups(outcome),
+        "denoms": _xml_denoms(measure),
+        "classes": [
+            {
+                "title": _x(group, "title"),
+                "denoms": _xml_denoms(group),
+                "categories": [
+                    {"title": _x(category, "title"), "measurements": _xml_measurements(category)}
+                    for category in group.findall("category_list/category")
+                ],
+            }
+            for group in measure.findall("class_list/class")
+        ],
+        "analyses": [_xml_analysis(a) for a in outcome.findall("analysis_list/analysis")],
+    }
+
+
+def _xml_denoms(node: Element) -> list[dict[str, Any]]:
+    return [
+        {
+            "units": _x(analyzed, "units"),
+            "counts": [
+                {"groupId": c.get("group_id") or "", "value": c.get("value") or ""}
+                for c in analyzed.findall("count_list/count")
+            ],
+        }
+        for analyzed in node.findall("analyzed_list/analyzed")
+    ]
+
+
+def _xml_measurements(category: Element) -> list[dict[str, str]]:
+    return [
+        {
+            "groupId": m.get("group_id") or "",
+            "value": m.get("value") or "",
+            "spread": m.get("spread") or "",
+            "lowerLimit": m.get("lower_limit") or "",
+            "upperLimit": m.get("upper_limit") or "",
+            "comment": _xml_text(m),  # the text of a measurement says why a number is missing
+        }
+        for m in category.findall("measurement_list/measurement")
+    ]
+
+
+def _xml_analysis(analysis: Element) -> dict[str, Any]:
+    return {
+        "groupIds": [_xml_text(g) for g in analysis.findall("group_id_list/group_id")],
+        "pValue": _x(analysis, "p_value"),
+        "statisticalMethod": _x(analysis, "method"),
+        "paramType": _x(analysis, "param_type"),
+        "paramValue": _x(analysis, "param_value"),
+        "ciPctValue": _x(analysis, "ci_percent"),
+        # "2-Sided" -> TWO_SIDED, as the API spells it.
+        "ciNumSides": {"1-SIDED": "ONE_SIDED", "2-SIDED": "TWO_SIDED"}.get(_enum(_x(analysis, "ci_n_sides")), ""),
+        "ciLowerLimit": _x(analysis, "ci_lower_limit"),
+        "ciUpperLimit": _x(analysis, "ci_upper_limit"),
     }
 
 

@@ -504,7 +504,11 @@ def test_api_results_render_counts_per_group_with_total_facts() -> None:
         "Participants completed: Pregabalin 22, Placebo 24 (total 46)\n"
         "Baseline participants: Pregabalin 25, Placebo 25, Total 50\n"
         "Serious adverse events: Pregabalin 0 of 22, Placebo 0 of 24\n"
-        "Other adverse events: Pregabalin 0 of 22, Placebo 0 of 24"
+        "Other adverse events: Pregabalin 0 of 22, Placebo 0 of 24\n"
+        "Outcome (primary): Mean VAS Pain (Visual Analogue Scale)at Rest (0-100 mm) — mean, Units on a scale "
+        "(time frame: 120 minutes after surgery): Pregabalin 11.7 (SD 9.6); Placebo 22.5 (SD 14.4)\n"
+        "Outcome (secondary): Morphine (Opioid) Consumption Cumulated — mean, mg (time frame: 240 minutes): "
+        "Pregabalin 7.3 (SD 6.3); Placebo 16.0 (SD 13.2)"
     )
     values = facts(trial)
     assert (values["participants_started"], values["participants_completed"]) == ("50", "46")
@@ -704,3 +708,278 @@ def test_why_a_study_stopped_is_a_record_field_in_json_and_xml() -> None:
     (trial,) = load_bytes(xml.encode(), "stopped.xml")
     assert (facts(trial)["status"], facts(trial)["why_stopped"]) == ("TERMINATED", "Sponsor decision")
     assert_spans_exact(trial)
+
+
+# ---- outcome-measure results: one renderer for API v2 JSON and classic XML -------------------------
+OUTCOME_XML = """<clinical_study>
+  <id_info><nct_id>NCT00000010</nct_id></id_info>
+  <brief_title>Outcome results</brief_title>
+  <clinical_results>
+    <outcome_list>
+      <outcome>
+        <type>Primary</type>
+        <title>Progression-Free Survival</title>
+        <description>A long description that is not rendered.</description>
+        <time_frame>2 years</time_frame>
+        <group_list>
+          <group group_id="O1"><title>Erlotinib, Placebo</title><description>Not rendered</description></group>
+          <group group_id="O2"><title>Erlotinib, Celecoxib</title></group>
+        </group_list>
+        <measure>
+          <title>Progression-Free Survival</title>
+          <units>months</units>
+          <param>Median</param>
+          <dispersion>95% Confidence Interval</dispersion>
+          <analyzed_list><analyzed><units>Participants</units><scope>Measure</scope>
+            <count_list><count group_id="O1" value="52"/><count group_id="O2" value="55"/></count_list>
+          </analyzed></analyzed_list>
+          <class_list><class><category_list><category><measurement_list>
+            <measurement group_id="O1" value="3.9" lower_limit="2.1" upper_limit="5.0"/>
+            <measurement group_id="O2" value="NA" lower_limit="4.4" upper_limit="NA">Median not reached.</measurement>
+          </measurement_list></category></category_list></class></class_list>
+        </measure>
+        <analysis_list><analysis>
+          <group_id_list><group_id>O1</group_id><group_id>O2</group_id></group_id_list>
+          <non_inferiority_type>Superiority or Other</non_inferiority_type>
+          <p_value>0.03</p_value>
+          <method>Log Rank</method>
+          <param_type>Hazard Ratio (HR)</param_type>
+          <param_value>0.62</param_value>
+          <ci_percent>95</ci_percent>
+          <ci_n_sides>2-Sided</ci_n_sides>
+          <ci_lower_limit>0.40</ci_lower_limit>
+          <ci_upper_limit>0.95</ci_upper_limit>
+        </analysis></analysis_list>
+      </outcome>
+      <outcome>
+        <type>Secondary</type>
+        <title>Response Rate</title>
+        <time_frame>8 weeks</time_frame>
+        <group_list>
+          <group group_id="O1"><title>Erlotinib, Placebo</title></group>
+          <group group_id="O2"><title>Erlotinib, Celecoxib</title></group>
+        </group_list>
+        <measure>
+          <title>Response Rate</title>
+          <units>Participants</units>
+          <param>Count of Participants</param>
+          <analyzed_list><analyzed><units>Participants</units><scope>Measure</scope>
+            <count_list><count group_id="O1" value="40"/><count group_id="O2" value="41"/></count_list>
+          </analyzed></analyzed_list>
+          <class_list><class><category_list>
+            <category><title>Complete response</title><measurement_list>
+              <measurement group_id="O1" value="12"/><measurement group_id="O2" value="8"/>
+            </measurement_list></category>
+            <category><title>Partial response</title><measurement_list>
+              <measurement group_id="O1" value="10"/><measurement group_id="O2" value="15"/>
+            </measurement_list></category>
+          </category_list></class></class_list>
+        </measure>
+      </outcome>
+      <outcome>
+        <type>Other Pre-specified</type>
+        <title>Announced, results not posted</title>
+        <time_frame>1 year</time_frame>
+      </outcome>
+    </outcome_list>
+  </clinical_results>
+</clinical_study>
+"""
+
+_GROUPS = [{"id": "OG000", "title": "Erlotinib, Placebo"}, {"id": "OG001", "title": "Erlotinib, Celecoxib"}]
+OUTCOME_JSON = {
+    "protocolSection": {"identificationModule": {"nctId": "NCT00000010", "briefTitle": "Outcome results"}},
+    "resultsSection": {
+        "outcomeMeasuresModule": {
+            "outcomeMeasures": [
+                {
+                    "type": "PRIMARY",
+                    "title": "Progression-Free Survival",
+                    "description": "A long description that is not rendered.",
+                    "reportingStatus": "POSTED",
+                    "paramType": "MEDIAN",
+                    "dispersionType": "95% Confidence Interval",
+                    "unitOfMeasure": "months",
+                    "timeFrame": "2 years",
+                    "groups": _GROUPS,
+                    "denoms": [{"units": "Participants", "counts": [{"groupId": "OG000", "value": "52"}]}],
+                    "classes": [
+                        {
+                            "categories": [
+                                {
+                                    "measurements": [
+                                        {"groupId": "OG000", "value": "3.9", "lowerLimit": "2.1", "upperLimit": "5.0"},
+                                        {
+                                            "groupId": "OG001",
+                                            "value": "NA",
+                                            "lowerLimit": "4.4",
+                                            "upperLimit": "NA",
+                                            "comment": "Median not reached.",
+                                        },
+                                    ]
+                                }
+                            ]
+                        }
+                    ],
+                    "analyses": [
+                        {
+                            "groupIds": ["OG000", "OG001"],
+                            "pValue": "0.03",
+                            "statisticalMethod": "Log Rank",
+                            "paramType": "Hazard Ratio (HR)",
+                            "paramValue": "0.62",
+                            "ciPctValue": "95",
+                            "ciNumSides": "TWO_SIDED",
+                            "ciLowerLimit": "0.40",
+                            "ciUpperLimit": "0.95",
+                        }
+                    ],
+                },
+                {
+                    "type": "SECONDARY",
+                    "title": "Response Rate",
+                    "reportingStatus": "POSTED",
+                    "paramType": "COUNT_OF_PARTICIPANTS",
+                    "unitOfMeasure": "Participants",
+                    "timeFrame": "8 weeks",
+                    "groups": _GROUPS,
+                    "denoms": [
+                        {
+                            "units": "Participants",
+                            "counts": [{"groupId": "OG000", "value": "40"}, {"groupId": "OG001", "value": "41"}],
+                        }
+                    ],
+                    "classes": [
+                        {
+                            "categories": [
+                                {
+                                    "title": "Complete response",
+                                    "measurements": [
+                                        {"groupId": "OG000", "value": "12"},
+                                        {"groupId": "OG001", "value": "8"},
+                                    ],
+                                },
+                                {
+                                    "title": "Partial response",
+                                    "measurements": [
+                                        {"groupId": "OG000", "value": "10"},
+                                        {"groupId": "OG001", "value": "15"},
+                                    ],
+                                },
+                            ]
+                        }
+                    ],
+                },
+                {
+                    "type": "OTHER_PRE_SPECIFIED",
+                    "title": "Announced, results not posted",
+                    "reportingStatus": "NOT_POSTED",
+                },
+            ]
+        }
+    },
+}
+OUTCOME_LINES = [
+    "Outcome (primary): Progression-Free Survival — median, months (time frame: 2 years): "
+    "Erlotinib, Placebo 3.9 (95% CI 2.1 to 5.0); "
+    "Erlotinib, Celecoxib not available (95% CI 4.4 to not available; Median not reached); "
+    "Hazard Ratio (HR) 0.62 (95% CI 0.40 to 0.95), p = 0.03 (Log Rank)",
+    "Outcome (secondary): Response Rate — count of participants (time frame: 8 weeks) — Complete response: "
+    "Erlotinib, Placebo 12 of 40; Erlotinib, Celecoxib 8 of 41",
+    "Outcome (secondary): Response Rate — count of participants (time frame: 8 weeks) — Partial response: "
+    "Erlotinib, Placebo 10 of 40; Erlotinib, Celecoxib 15 of 41",
+]
+
+
+def outcome_lines(trial: Trial) -> list[str]:
+    results = trial.section("Results")
+    assert results is not None
+    return [line for line in results.text.split("\n") if line.startswith("Outcome")]
+
+
+def test_xml_outcome_results_render_values_groups_units_p_values_and_categories() -> None:
+    (trial,) = load_bytes(OUTCOME_XML.encode(), "outcomes.xml")
+    assert outcome_lines(trial) == OUTCOME_LINES
+    results = trial.section("Results")
+    assert results is not None and "not rendered" not in results.text.lower()
+    assert not any(f.section == "Results" for f in trial.facts)  # outcome lines are quoted text, not record fields
+    assert any(c.section == "Results" and "p = 0.03" in c.text for c in chunk_trial(trial))
+    assert_spans_exact(trial)
+
+
+def test_json_outcome_results_render_the_same_lines_as_xml() -> None:
+    (from_json,) = load_bytes(json.dumps(OUTCOME_JSON).encode(), "outcomes.json")
+    (from_xml,) = load_bytes(OUTCOME_XML.encode(), "outcomes.xml")
+    assert outcome_lines(from_json) == outcome_lines(from_xml) == OUTCOME_LINES
+    assert_spans_exact(from_json)
+
+
+def test_outcome_lines_follow_the_counts_and_keep_their_format() -> None:
+    # The crafted record's flow, baseline and adverse-event lines stay first and unchanged.
+    outcomes = CRAFTED_XML.replace(
+        "</reported_events>",
+        "</reported_events>" + OUTCOME_XML.split("<clinical_results>")[1].split("</clinical_results>")[0],
+    )
+    (trial,) = load_bytes(outcomes.encode(), "crafted.xml")
+    results = trial.section("Results")
+    assert results is not None and results.text.split("\n") == [
+        "Participants started: Low dose 15, Placebo 14 (total 29)",
+        "Participants completed: Low dose 12, Placebo 13 (total 25)",
+        "Baseline participants: Low dose 15, Placebo 14, Total 29",
+        "Serious adverse events: Low dose 2 of 15, Placebo 1 of 14",
+        *OUTCOME_LINES,
+    ]
+    assert facts(trial)["participants_started"] == "29"
+    assert_spans_exact(trial)
+
+
+def test_outcome_lines_cap_groups_and_categories_aloud_and_survive_missing_fields() -> None:
+    groups = [{"id": f"G{i}", "title": f"Cohort {i}, {i * 10} mg"} for i in range(9)]
+    categories = [
+        {"title": f"Visit {v}", "measurements": [{"groupId": f"G{i}", "value": f"{v}.{i}"} for i in range(9)]}
+        for v in range(13)
+    ]
+    record = {
+        "protocolSection": {"identificationModule": {"nctId": "NCT00000011"}},
+        "resultsSection": {
+            "outcomeMeasuresModule": {
+                "outcomeMeasures": [
+                    {
+                        "type": "SECONDARY",
+                        "title": "Score",
+                        "paramType": "MEAN",
+                        "groups": groups,
+                        "classes": [{"categories": categories}],
+                    },
+                    # Every field missing or of the wrong type: no line, no crash.
+                    {"classes": [{"categories": [{"measurements": [{"groupId": "X"}]}]}]},
+                    {"title": None, "groups": "drift", "classes": [None, {"categories": [{"measurements": None}]}]},
+                    "not an object",
+                ]
+            }
+        },
+    }
+    (trial,) = load_bytes(json.dumps(record).encode(), "capped.json")
+    lines = outcome_lines(trial)
+    assert lines[0].startswith("Outcome (secondary): Score — mean — Visit 0: Cohort 0, 0 mg 0.0; Cohort 1, 10 mg 0.1;")
+    assert lines[0].endswith("; and 3 more groups") and "Cohort 5, 50 mg 0.5" in lines[0]
+    assert lines[10] == "Outcome (secondary): Score — mean: and 3 more categories not shown here"
+    assert lines[11] == "Outcome: untitled outcome: X not available"
+    assert len(lines) == 12 and all(len(line) <= 520 for line in lines)
+    assert_spans_exact(trial)
+
+
+@pytest.mark.skipif(not (REAL.is_dir() and BULK.is_dir()), reason="shared real records not present")
+def test_real_outcome_results_render_in_both_formats() -> None:
+    (api,) = load_file(REAL / "NCT02397473.json")
+    assert (
+        "Outcome (primary): Overall Mean Change From Baseline in Number of Weekly Cluster Headache Attacks — "
+        "least squares mean, Cluster Headache Attacks per Week (time frame: Baseline, Week 1 through Week 3): "
+        "Placebo -5.22 (SE 1.33); Galcanezumab 300mg -8.69 (SE 1.42); "
+        "LSMean Difference -3.47 (95% CI -6.72 to -0.23), p = 0.036 (Mixed Models Analysis)"
+    ) in outcome_lines(api)
+    (classic,) = load_file(BULK / "NCT00460109.xml")
+    assert (
+        "Outcome (secondary): Survival Time — median (time frame: Up to 5 years): "
+        "Rituximab + Denileukin Diftitox not available (The median overall survival was not reached)"
+    ) in outcome_lines(classic)
