@@ -104,6 +104,10 @@ class IntentRules:
             return Intent("eligibility", "age")
         if _any(self.eligibility_strong, text):
             return Intent("eligibility")
+        if _ASKS_AN_EFFECT.search(shape.asked) and not shape.about_person:
+            # "Did montelukast cut down the days with worsening asthma compared with placebo?" asks what the study
+            # found (its posted results), not how it was designed.
+            return Intent("general")
         # The fact patterns are written for "the study": "the 3TC and flu/pneumonia vaccine study" is one.
         named_plainly = STUDY_DESIGNATION.sub(r"\g<determiner> \g<kind>", text)
         for fact, patterns in self.facts:
@@ -111,7 +115,8 @@ class IntentRules:
                 return Intent("fact", fact["intent"], fact)
         if _any(self.dosing, text):
             return Intent("dosing", spec=self.data["dosing"])
-        if eligibility_cue or _states_facts(text):
+        if (eligibility_cue or _states_facts(text)) and not _ASKS_A_FINDING.search(shape.asked):
+            # "What was the survival rate for patients who got 5-FU?" names people, and asks what the study found.
             return Intent("eligibility")
         return Intent("general")
 
@@ -164,6 +169,16 @@ def _states_facts(text: str) -> bool:
     )
 
 
+# A question in the past tense about what a treatment did: "Did the spray do better than placebo?", "Did IL-2 raise
+# CD4 counts?". Verbs of effect and comparison, not a topic list.
+_ASKS_AN_EFFECT = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?did\s+(?!(?:i|you|we|he|she|they|my|our|his|her|your)\b)[^?]{1,80}?\b(?:work|help|"
+    r"improve|reduce|lower|raise|increase|decrease|cut|shorten|prolong|extend|slow|prevent|outperform|beat|"
+    r"do\s+better|better\s+than|worse\s+than|compared)",
+    re.IGNORECASE,
+)
+# A wh-question in the past tense asks what happened in the study ("What was the response rate ...?").
+_ASKS_A_FINDING = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how\s+\w+)\s+(?:was|were)\b", re.IGNORECASE)
 _SHORT_QUESTION_WORDS = 9
 _CONDITION_WORD = re.compile(r"\b(?:if|with|when|since|after|although|though|because|even)\b", re.IGNORECASE)
 # Joining, in any form a question asks it in: "sign up", "signing people up", "enrolling", "taking part".

@@ -53,6 +53,8 @@ _VERDICT_OF = {
 _MAX_CITED_FINDINGS = 5
 # A study's own name in a question: a code or acronym ("TROPION-Lung10", "HEPLISAV", "ACTG 193A").
 _TRIAL_NAME = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z][\w-]{2,}\b|\b[A-Z]{3,}[\w-]*\b")
+_LINE_SECTIONS = frozenset({"Results"})
+_OUTCOME_LINE = "Outcome"  # how the loader starts a posted outcome measure's line
 _TOPIC_SECTIONS = frozenset({"Conditions", "Keywords", "Interventions", "Study Groups"})
 _VERDICT_WORDS = {
     Verdict.EXCLUDED: "Excluded",
@@ -433,7 +435,7 @@ class OfflineAnswerer:
             if exclude and scored.chunk.chunk_id in exclude:
                 continue
             words = word_spans(scored.chunk.text)
-            for span in sentences(scored.chunk.text):
+            for span in _answer_units(scored.chunk):
                 inside = [w for w in words if span.start <= w[1] and w[2] <= span.end]
                 asked_coverage = sum(1 for c in asked if find_concept(c, inside))
                 if asked_coverage < needed:
@@ -513,6 +515,12 @@ class OfflineAnswerer:
 
 
 # ---- pure helpers --------------------------------------------------------------------------------
+def _answer_units(chunk: Chunk) -> list[Span]:
+    """The pieces a passage is quoted in: sentences, or whole lines where each line is one entry (a posted outcome
+    lists its groups' values after semicolons, "Arm A 3.9 (95% CI 2.1 to 5.0); Arm B 5.4")."""
+    return _line_spans(chunk.text) if chunk.section in _LINE_SECTIONS else sentences(chunk.text)
+
+
 def _topic_words(question: str) -> str:
     """The question without the words that ask for the kind of answer ("how long", "how often"): those are no topic
     to find in a passage ("how long" found "long-term liver disease")."""
@@ -879,6 +887,8 @@ def _results_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[
     chunks = _chunks_of(qa, trial_id, ("Results",))
     lines = [(chunk, span) for chunk in (s.chunk for s in chunks) for span in _line_spans(chunk.text)]
     wanted = [str(prefix) for prefix, pattern in spec.get("lines", []) if re.search(pattern, question, re.I)]
+    if not wanted and _outcome_line_part(qa, question, chunks, reply):
+        return  # "In the posted results, how long before PSA progressed?": an outcome measure's line answers
     wanted = wanted or ["Participants started", "Participants completed"]
     picked = [(c, s) for prefix in wanted for c, s in lines if c.text[s.start : s.end].startswith(prefix)]
     # Overlapping chunks hold some lines twice; a line is quoted once, whole (the longest copy).
@@ -895,6 +905,17 @@ def _results_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[
         # No posted results: the enrollment figure is the nearest thing the record states.
         reply.parts.append("The record has no posted results for this")
         _field_part(qa, question, trial_id, _fact_spec(qa.rules, "enrollment"), reply)
+
+
+def _outcome_line_part(qa: OfflineAnswerer, question: str, chunks: list[ScoredChunk], reply: _Reply) -> bool:
+    """The posted outcome measure the question's words name, quoted as its whole line."""
+    passage = qa._best_sentence(question, chunks)
+    if passage is None or not passage[0].text[passage[1].start :].startswith(_OUTCOME_LINE):
+        return False
+    citation = _cite(*passage)
+    reply.parts.append(f"Results: “{citation.quote}” [{reply.cite(citation)}]")
+    reply.shown += chunks
+    return True
 
 
 def _line_spans(text: str) -> list[Span]:

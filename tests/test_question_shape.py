@@ -107,7 +107,7 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("What number can I call about enrolling, and who should I ask for?", "fact"),
         # which treatment would work better for the asker is a treatment choice; what the study found is not
         ("Would Keytruda work better for my lung cancer than Kanglaite?", "out_of_scope"),
-        ("Did the study drug work better than placebo?", "fact"),
+        ("Did the study drug work better than placebo?", "general"),  # answered from the posted results
         ("Would laser treatment be a better option than surgery for my varicose veins?", "out_of_scope"),
         # a prognosis in general is not in a trial's record; the study's own survival figures are
         ("What is the life expectancy for someone with AIDS-related Kaposi sarcoma these days?", "out_of_scope"),
@@ -230,3 +230,34 @@ def test_a_study_named_in_the_question_is_the_study(question: str, name: str) ->
 )
 def test_a_statement_does_not_ask(text: str, asks: bool) -> None:
     assert shape_of(text).asks is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Is the study free?", "not_stated"),
+        # "-free" makes a compound ("progression-free", "smoke-free"), not a question about cost
+        ("What was the median progression-free survival?", "general"),
+        ("How long was disease-free survival in the results?", "general"),
+    ],
+)
+def test_free_as_part_of_a_compound_is_no_cost_question(rules: IntentRules, question: str, kind: str) -> None:
+    assert rules.classify(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # what a treatment did, and what was found for a group of patients, is what the study found
+        ("Did montelukast cut down the days with worsening asthma compared with placebo?", "general"),
+        ("What was the 5-year survival rate for patients who got perioperative 5-FU?", "general"),
+        # a person's own case, or the trial's rules, are still eligibility and design questions
+        ("Can patients who had surgery join?", "eligibility"),
+        ("What were the exclusion criteria for patients with diabetes?", "eligibility"),
+        ("Is there a placebo group?", "fact"),
+    ],
+)
+def test_questions_about_what_the_study_found_are_no_eligibility_or_design_questions(
+    rules: IntentRules, question: str, kind: str
+) -> None:
+    assert rules.classify(question).kind == kind

@@ -11,9 +11,9 @@ import pytest
 from assistant.intents import IntentRules
 from assistant.offline import OfflineAnswerer
 from assistant.settings import EligibilitySettings
-from ingest.loaders import load_bytes
+from ingest.loaders import load_bytes, load_file
 from ingest.records import Trial
-from tests.test_structured_answers import Directory, StubRetriever
+from tests.test_structured_answers import FIXTURES, RECORDS, Directory, StubRetriever, ask
 
 RECORD = """<?xml version="1.0" encoding="UTF-8"?>
 <clinical_study>
@@ -79,6 +79,19 @@ def answerer(trial: Trial) -> OfflineAnswerer:
     )
 
 
+@pytest.fixture(scope="module")
+def structured_trials() -> dict[str, Trial]:
+    """The structured-answer tests' real records (one has posted outcome measures)."""
+    loaded = [load_file(FIXTURES / name)[0] for name in RECORDS]
+    return {t.trial_id: t for t in loaded}
+
+
+@pytest.fixture(scope="module")
+def structured_answerer(structured_trials: dict[str, Trial]) -> OfflineAnswerer:
+    trials = list(structured_trials.values())
+    return OfflineAnswerer(StubRetriever(trials), Directory(trials), IntentRules.from_package(), EligibilitySettings())
+
+
 def quoted(answerer: OfflineAnswerer, question: str) -> str:
     answer = answerer.answer(question, "NCT09000001", answerer.rules.classify(question))
     assert answer.citations, answer.answer
@@ -104,4 +117,16 @@ def test_how_many_quotes_the_sentence_with_a_number_of_what_is_counted(answerer:
 
 def test_a_dose_question_naming_a_brand_finds_the_dose_of_its_ingredient(answerer: OfflineAnswerer) -> None:
     # The record names the ingredient only; the vocabulary's names of the mentioned drug decide which dose is meant.
-    assert quoted(answerer, "What dose of Avastin is given?") == "bevacizumab is given as a 10 mg/kg dose IV every 3 weeks"
+    assert (
+        quoted(answerer, "What dose of Avastin is given?") == "bevacizumab is given as a 10 mg/kg dose IV every 3 weeks"
+    )
+
+
+def test_a_posted_outcome_is_quoted_as_its_whole_line(
+    structured_answerer: OfflineAnswerer, structured_trials: dict[str, Trial]
+) -> None:
+    # An outcome line lists its groups after semicolons; a sentence split would quote the first group only.
+    question = "Did pregabalin lower the morphine consumption compared with placebo?"
+    answer = ask(structured_answerer, structured_trials, "NCT00353704", question)
+    assert answer.citations and answer.citations[0].section == "Results", answer.answer
+    assert answer.citations[0].quote.endswith("Pregabalin 7.3 (SD 6.3); Placebo 16.0 (SD 13.2)"), answer.answer
