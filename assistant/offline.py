@@ -54,6 +54,8 @@ _MAX_CITED_FINDINGS = 5
 # A study's own name in a question: a code or acronym ("TROPION-Lung10", "HEPLISAV", "ACTG 193A").
 _TRIAL_NAME = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z][\w-]{2,}\b|\b[A-Z]{3,}[\w-]*\b")
 _LINE_SECTIONS = frozenset({"Results"})
+# An arm's text of fewer words is its name and intervention type, no description of what the arm gets.
+_THIN_ARM_WORDS = 12
 _OUTCOME_LINE = "Outcome"  # how the loader starts a posted outcome measure's line
 _TOPIC_SECTIONS = frozenset({"Conditions", "Keywords", "Interventions", "Study Groups"})
 _VERDICT_WORDS = {
@@ -1067,15 +1069,44 @@ def _arms_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str
     ]
     best = max(scores, default=0)
     picked = [arm for arm, score in zip(arms, scores, strict=True) if score == best] if best else arms
+    quoted: list[str] = []
     for chunk, block in picked[:8]:
         whole = Span(block[0].start, block[-1].end)
         spans = [whole] if whole.end - whole.start <= _MAX_QUOTE else [block[0], block[-1]]
         for span in spans:
             citation = _cite(chunk, span)
+            quoted.append(citation.quote)
             reply.parts.append(f"{chunk.section}: “{citation.quote}” [{reply.cite(citation)}]")
     reply.shown += chunks
     if not arms:
         _field_part(qa, question, trial_id, spec, reply)
+    elif _arm_lacks_the_answer(question, " ".join(quoted)):
+        _detail_part(qa, question, trial_id, reply)
+
+
+def _arm_lacks_the_answer(question: str, quoted: str) -> bool:
+    """The quoted arm says no value of the kind asked ("how long can you use the program?" and no duration), or says
+    little beyond its name."""
+    expected = expected_answer(question)
+    if expected is not None:
+        return not holds_answer(expected, quoted)
+    return len(quoted.split()) < _THIN_ARM_WORDS
+
+
+def _detail_part(qa: OfflineAnswerer, question: str, trial_id: str, reply: _Reply) -> None:
+    """The sentence elsewhere in the record that answers what the arm's own text does not."""
+    searched = qa.retriever.search(question, trial_id=trial_id)
+    passage = qa._best_sentence(question, [s for s in searched if s.chunk.kind == "text"])
+    if passage is None:
+        return
+    chunk, span = passage
+    expected = expected_answer(question)
+    if expected is not None and not holds_answer(expected, chunk.text[span.start : span.end]):
+        return
+    citation = _cite(chunk, span)
+    if all(citation.quote not in part for part in reply.parts):
+        reply.parts.append(f"{_section_label(chunk)}: “{citation.quote}” [{reply.cite(citation)}]")
+    reply.shown += searched
 
 
 def _label_initials(label: str) -> set[str]:

@@ -34,6 +34,14 @@ RECORD = """<?xml version="1.0" encoding="UTF-8"?>
     </textblock>
   </detailed_description>
   <overall_status>Completed</overall_status>
+  <arm_group>
+    <arm_group_label>Maintenance</arm_group_label>
+    <arm_group_type>Experimental</arm_group_type>
+  </arm_group>
+  <arm_group>
+    <arm_group_label>Observation</arm_group_label>
+    <arm_group_type>No Intervention</arm_group_type>
+  </arm_group>
   <intervention>
     <intervention_type>Drug</intervention_type>
     <intervention_name>Letrozole</intervention_name>
@@ -130,3 +138,12 @@ def test_a_posted_outcome_is_quoted_as_its_whole_line(
     answer = ask(structured_answerer, structured_trials, "NCT00353704", question)
     assert answer.citations and answer.citations[0].section == "Results", answer.answer
     assert answer.citations[0].quote.endswith("Pregabalin 7.3 (SD 6.3); Placebo 16.0 (SD 13.2)"), answer.answer
+
+
+def test_an_arm_that_does_not_say_what_is_asked_is_completed_from_the_description(answerer: OfflineAnswerer) -> None:
+    question = "In the maintenance group, how long is the interferon given?"
+    answer = answerer.answer(question, "NCT09000001", answerer.rules.classify(question))
+    assert answer.intent == "fact:arms", answer.intent
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert quotes[0].startswith("Maintenance"), quotes  # the arm itself first
+    assert any(q.endswith("every other week for 24 weeks.") for q in quotes[1:]), quotes
