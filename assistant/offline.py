@@ -453,6 +453,7 @@ class OfflineAnswerer:
         return (best[1], best[2]) if best else None
 
     def _studied_condition_words(self, searched: Sequence[ScoredChunk]) -> list[tuple[str, int, int]]:
+        """The words of the Conditions section of the one trial these passages come from (none across trials)."""
         trial_ids = {s.chunk.trial_id for s in searched}
         if len(trial_ids) != 1:
             return []
