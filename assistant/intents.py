@@ -102,7 +102,10 @@ class IntentRules:
             return Intent("location")
         if age_in_question(text) is not None and eligibility_cue:
             return Intent("eligibility", "age")
-        if _any(self.eligibility_strong, text):
+        # "What drugs would I get in this study?", "What dose would my child start on?": what taking part brings, not
+        # whether one may take part ("Would I get in this study?").
+        asks_what_one_gets = _ASKS_WHAT_ONE_GETS.search(shape.asked) is not None
+        if _any(self.eligibility_strong, text) and not asks_what_one_gets:
             return Intent("eligibility")
         if _ASKS_AN_EFFECT.search(shape.asked) and not shape.about_person:
             # "Did montelukast cut down the days with worsening asthma compared with placebo?" asks what the study
@@ -115,7 +118,7 @@ class IntentRules:
                 return Intent("fact", fact["intent"], fact)
         if _any(self.dosing, text):
             return Intent("dosing", spec=self.data["dosing"])
-        if (eligibility_cue or _states_facts(text)) and not _ASKS_A_FINDING.search(shape.asked):
+        if (eligibility_cue or _states_facts(text)) and not (_ASKS_A_FINDING.search(shape.asked) or asks_what_one_gets):
             # "What was the survival rate for patients who got 5-FU?" names people, and asks what the study found.
             return Intent("eligibility")
         return Intent("general")
@@ -175,6 +178,14 @@ _ASKS_AN_EFFECT = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?did\s+(?!(?:i|you|we|he|she|they|my|our|his|her|your)\b)[^?]{1,80}?\b(?:work|help|"
     r"improve|reduce|lower|raise|increase|decrease|cut|shorten|prolong|extend|slow|prevent|outperform|beat|"
     r"do\s+better|better\s+than|worse\s+than|compared)",
+    re.IGNORECASE,
+)
+# A wh-question about what the study will give or do to someone: "What drugs would I get?", "When would I get the
+# shots?", "What would be done to the residents who take part?".
+_ASKS_WHAT_ONE_GETS = re.compile(
+    r"^\W*(?:(?:and|so|but|then)\s+)?(?:what|which|when|how\s+(?:much|many|often|long))\b[^?]{0,50}?\b(?:would|will|"
+    r"do|does)\s+(?:(?:i|we|he|she|they|you|my\s+\w+|our\s+\w+|the\s+\w+)\s+)?(?:ever\s+|actually\s+|first\s+)?"
+    r"(?:get|receive|take|start|be\s+given|be\s+done|have\s+to\s+(?:take|give))\b",
     re.IGNORECASE,
 )
 # A wh-question in the past tense asks what happened in the study ("What was the response rate ...?").

@@ -251,7 +251,13 @@ def test_free_as_part_of_a_compound_is_no_cost_question(rules: IntentRules, ques
         # what a treatment did, and what was found for a group of patients, is what the study found
         ("Did montelukast cut down the days with worsening asthma compared with placebo?", "general"),
         ("What was the 5-year survival rate for patients who got perioperative 5-FU?", "general"),
+        # what taking part would bring is no question of whether one may take part
+        ("What drugs would I get in this study?", "general"),
+        ("What dose would my child start on?", "dosing"),
+        ("If I join, when would I get the flu shots?", "general"),
         # a person's own case, or the trial's rules, are still eligibility and design questions
+        ("Would I get in this study?", "eligibility"),
+        ("What happens if I have diabetes?", "eligibility"),
         ("Can patients who had surgery join?", "eligibility"),
         ("What were the exclusion criteria for patients with diabetes?", "eligibility"),
         ("Is there a placebo group?", "fact"),
