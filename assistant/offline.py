@@ -54,6 +54,8 @@ _MAX_CITED_FINDINGS = 5
 # A study's own name in a question: a code or acronym ("TROPION-Lung10", "HEPLISAV", "ACTG 193A").
 _TRIAL_NAME = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z][\w-]{2,}\b|\b[A-Z]{3,}[\w-]*\b")
 _LINE_SECTIONS = frozenset({"Results"})
+_INTERVENTIONS = "Interventions"
+_MAX_NAMED_INTERVENTIONS = 6
 # An arm's text of fewer words is its name and intervention type, no description of what the arm gets.
 _THIN_ARM_WORDS = 12
 _OUTCOME_LINE = "Outcome"  # how the loader starts a posted outcome measure's line
@@ -1115,8 +1117,31 @@ def _label_initials(label: str) -> set[str]:
     return {w for w in words if len(w) <= 3}
 
 
+def _treatment_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
+    """The sentence that answers, and the record's list of interventions by name when that sentence is not from it:
+    "What drug is 524W91?" is answered by the summary's sentence about 524W91 beside "DRUG: Emtricitabine"."""
+    before = len(reply.citations)
+    _field_part(qa, question, trial_id, spec, reply)
+    if any(c.section == _INTERVENTIONS for c in reply.citations[before:]):
+        return
+    chunks = [s.chunk for s in _chunks_of(qa, trial_id, (_INTERVENTIONS,))]
+    names = [(c, span) for c in chunks for span in _line_spans(c.text) if _is_name_line(c.text, span)]
+    quoted: set[str] = set()
+    for chunk, span in names:
+        citation = _cite(chunk, span)
+        if citation.quote not in quoted and len(quoted) < _MAX_NAMED_INTERVENTIONS:
+            quoted.add(citation.quote)  # overlapping chunks hold some lines twice
+            reply.parts.append(f"{chunk.section}: “{citation.quote}” [{reply.cite(citation)}]")
+
+
 # How each kind of fact question (the "answer" key of its entry in intents.json) is answered; plain fields otherwise.
-_FACT_PARTS = {"results": _results_part, "contacts": _contact_part, "section": _section_part, "arms": _arms_part}
+_FACT_PARTS = {
+    "results": _results_part,
+    "contacts": _contact_part,
+    "section": _section_part,
+    "arms": _arms_part,
+    "treatment": _treatment_part,
+}
 
 
 def _is_name_line(text: str, span: Span) -> bool:

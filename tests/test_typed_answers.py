@@ -6,6 +6,8 @@ question a sentence sharing more of its words that does not hold the value, besi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.intents import IntentRules
@@ -23,6 +25,7 @@ RECORD = """<?xml version="1.0" encoding="UTF-8"?>
     <textblock>
       This study tests whether maintenance interferon helps people with chronic hepatitis C keep
       their response. The maintenance interferon treatment is given to the responders of the first phase.
+      A second question is whether KX-7 given alongside slows liver scarring.
     </textblock>
   </brief_summary>
   <detailed_description>
@@ -147,3 +150,18 @@ def test_an_arm_that_does_not_say_what_is_asked_is_completed_from_the_descriptio
     quotes = [" ".join(c.quote.split()) for c in answer.citations]
     assert quotes[0].startswith("Maintenance"), quotes  # the arm itself first
     assert any(q.endswith("every other week for 24 weeks.") for q in quotes[1:]), quotes
+
+
+def test_a_question_about_what_a_code_names_also_gets_the_records_interventions() -> None:
+    # No sentence says what KX-7 is, and the interventions are names only (as in many classic-XML records): the
+    # record's list of interventions by name is what it does say.
+    bare = re.sub(r"\s*<description>.*?</description>", "", RECORD).replace("NCT09000001", "NCT09000002")
+    trial = load_bytes(bare.encode(), "NCT09000002.xml")[0]
+    answerer = OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
+    )
+    question = "What is KX-7?"
+    answer = answerer.answer(question, "NCT09000002", answerer.rules.classify(question))
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert "KX-7" in quotes[0], quotes
+    assert {"DRUG: Letrozole", "DRUG: Bevacizumab"} <= set(quotes[1:]), quotes
