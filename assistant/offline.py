@@ -28,6 +28,7 @@ from assistant.grounding import (
     build_concepts,
     find_concept,
     find_phrases,
+    phrase_words,
     sentences,
     word_spans,
 )
@@ -55,6 +56,12 @@ _MAX_CITED_FINDINGS = 5
 _TRIAL_NAME = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Za-z][\w-]{2,}\b|\b[A-Z]{3,}[\w-]*\b")
 _LINE_SECTIONS = frozenset({"Results"})
 _INTERVENTIONS = "Interventions"
+# How a question names the trial's own treatment without its name: "the study medication", "this drug".
+_STUDY_TREATMENT = re.compile(
+    r"\b(?:the|this|these|study|trial)\s+(?:study\s+|trial\s+)?(?P<noun>drug|medication|medicine|treatment|pill|"
+    r"tablet|injection|vaccine|intervention)s?\b",
+    re.IGNORECASE,
+)
 _MAX_NAMED_INTERVENTIONS = 6
 # An arm's text of fewer words is its name and intervention type, no description of what the arm gets.
 _THIN_ARM_WORDS = 12
@@ -400,7 +407,7 @@ class OfflineAnswerer:
                 sentence = scored.chunk.text[span.start : span.end]
                 typed = wanted is not None and holds_answer(wanted, sentence)
                 told = typed or any(p.search(sentence) for p in evidence)
-                if told and self._shares_words(question, sentence):
+                if told and self._shares_words(question, sentence, trial_id):
                     citation = _cite(scored.chunk, span)
                     text = f"The record says ({_section_label(scored.chunk)}): “{citation.quote}” [1]"
                     return self._finish(question, trial_id, text, [citation], searched)
@@ -418,7 +425,8 @@ class OfflineAnswerer:
     def _best_sentence(
         self, question: str, searched: Sequence[ScoredChunk], exclude: set[str] | None = None
     ) -> tuple[Chunk, Span] | None:
-        concepts = self._topic_concepts(question)
+        trial_ids = {s.chunk.trial_id for s in searched}
+        concepts = self._topic_concepts(question, trial_ids.pop() if len(trial_ids) == 1 else None)
         if not concepts:
             return None
         # Every sentence of a hepatitis C trial is about hepatitis C: the studied condition named in the question is
@@ -471,12 +479,34 @@ class OfflineAnswerer:
                         return scored.chunk, span
         return None
 
-    def _shares_words(self, question: str, sentence: str) -> bool:
+    def _shares_words(self, question: str, sentence: str, trial_id: str | None = None) -> bool:
         words = word_spans(sentence)
-        return any(find_concept(c, words) for c in self._topic_concepts(question))
+        return any(find_concept(c, words) for c in self._topic_concepts(question, trial_id))
 
-    def _topic_concepts(self, question: str) -> list[Concept]:
-        return build_concepts(_topic_words(question), self.retriever.expander.groups, self.rules.general_scaffolding)
+    def _topic_concepts(self, question: str, trial_id: str | None = None) -> list[Concept]:
+        concepts = build_concepts(
+            _topic_words(question), self.retriever.expander.groups, self.rules.general_scaffolding
+        )
+        said = _STUDY_TREATMENT.search(question)
+        if said is None or trial_id is None:
+            return concepts
+        # "the study medication" is the trial's own intervention: its names are that concept's phrasings too.
+        names = tuple(phrase_words(name) for name in self._intervention_names(trial_id))
+        noun = phrase_words(said.group("noun"))
+        return [
+            Concept(c.name, tuple(dict.fromkeys(c.phrases + names)), c.asked) if noun in c.phrases else c
+            for c in concepts
+        ]
+
+    def _intervention_names(self, trial_id: str) -> list[str]:
+        """The names the Interventions section gives ("DRUG: Amitriptyline" names amitriptyline)."""
+        names: list[str] = []
+        for chunk in (s.chunk for s in _chunks_of(self, trial_id, (_INTERVENTIONS,))):
+            for span in _line_spans(chunk.text):
+                line = chunk.text[span.start : span.end]
+                if _is_name_line(chunk.text, span) and ": " in line:
+                    names.append(line.split(": ", 1)[1])
+        return [n for n in dict.fromkeys(names) if n.strip()]
 
     def _contacts_hint(self, trial_id: str) -> str:
         trial = self.directory.get_trial(trial_id)

@@ -165,3 +165,31 @@ def test_a_question_about_what_a_code_names_also_gets_the_records_interventions(
     quotes = [" ".join(c.quote.split()) for c in answer.citations]
     assert "KX-7" in quotes[0], quotes
     assert {"DRUG: Letrozole", "DRUG: Bevacizumab"} <= set(quotes[1:]), quotes
+
+
+SMALL = """<?xml version="1.0" encoding="UTF-8"?>
+<clinical_study>
+  <id_info><nct_id>NCT09000003</nct_id></id_info>
+  <brief_title>Amitriptyline for Pain After Spinal Cord Injury</brief_title>
+  <detailed_description>
+    <textblock>
+      In the study, patients take a daily dose of amitriptyline or placebo for 6 weeks. Pain is rated weekly.
+    </textblock>
+  </detailed_description>
+  <intervention>
+    <intervention_type>Drug</intervention_type>
+    <intervention_name>Amitriptyline</intervention_name>
+  </intervention>
+</clinical_study>
+"""
+
+
+def test_the_study_medication_is_the_trials_own_intervention() -> None:
+    # "the study medication" never appears in the record; its intervention's name does.
+    trial = load_bytes(SMALL.encode(), "NCT09000003.xml")[0]
+    rules, policy = IntentRules.from_package(), EligibilitySettings()
+    answerer = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), rules, policy)
+    question = "How long would I be on the study medication?"
+    answer = answerer.answer(question, "NCT09000003", rules.classify(question))
+    assert not answer.abstained and answer.citations, answer.answer
+    assert answer.citations[0].quote.endswith("amitriptyline or placebo for 6 weeks."), answer.answer
