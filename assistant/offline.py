@@ -400,6 +400,7 @@ class OfflineAnswerer:
         searched = self.retriever.search(question, trial_id=trial_id)
         evidence = [re.compile(p, re.IGNORECASE) for p in intent.spec.get("evidence", [])]
         wanted = expected_answer(question)  # "How long is each visit?" is told by a sentence with a duration
+        concepts = self._topic_concepts(question, trial_id)
         for scored in searched:
             if scored.chunk.section in CRITERIA_SECTIONS:
                 continue
@@ -407,7 +408,7 @@ class OfflineAnswerer:
                 sentence = scored.chunk.text[span.start : span.end]
                 typed = wanted is not None and holds_answer(wanted, sentence)
                 told = typed or any(p.search(sentence) for p in evidence)
-                if told and self._shares_words(question, sentence, trial_id):
+                if told and any(find_concept(c, word_spans(sentence)) for c in concepts):
                     citation = _cite(scored.chunk, span)
                     text = f"The record says ({_section_label(scored.chunk)}): “{citation.quote}” [1]"
                     return self._finish(question, trial_id, text, [citation], searched)
@@ -426,13 +427,14 @@ class OfflineAnswerer:
         self, question: str, searched: Sequence[ScoredChunk], exclude: set[str] | None = None
     ) -> tuple[Chunk, Span] | None:
         trial_ids = {s.chunk.trial_id for s in searched}
-        concepts = self._topic_concepts(question, trial_ids.pop() if len(trial_ids) == 1 else None)
+        trial_id = trial_ids.pop() if len(trial_ids) == 1 else None  # none across trials
+        concepts = self._topic_concepts(question, trial_id)
         if not concepts:
             return None
         # Every sentence of a hepatitis C trial is about hepatitis C: the studied condition named in the question is
         # context, not a word the answering sentence must repeat ("Patients receive up to 48 weeks of treatment"
         # answers "how long does the hepatitis C treatment last?").
-        studied = self._studied_condition_words(searched)
+        studied = self._studied_condition_words(trial_id) if trial_id else []
         asked = [c for c in concepts if not find_concept(c, studied)] or concepts
         # What a lead clause tells ("If the first round works for me, how long ...") is context too, when the asking
         # clause names its own topic.
@@ -462,12 +464,9 @@ class OfflineAnswerer:
                     best = (key, scored.chunk, span)
         return (best[1], best[2]) if best else None
 
-    def _studied_condition_words(self, searched: Sequence[ScoredChunk]) -> list[tuple[str, int, int]]:
-        """The words of the Conditions section of the one trial these passages come from (none across trials)."""
-        trial_ids = {s.chunk.trial_id for s in searched}
-        if len(trial_ids) != 1:
-            return []
-        return word_spans(" ".join(s.chunk.text for s in _chunks_of(self, trial_ids.pop(), ("Conditions",))))
+    def _studied_condition_words(self, trial_id: str) -> list[tuple[str, int, int]]:
+        """The words of the trial's Conditions section."""
+        return word_spans(" ".join(s.chunk.text for s in _chunks_of(self, trial_id, ("Conditions",))))
 
     def _section_lead(self, trial_id: str, sections: Sequence[str]) -> tuple[Chunk, Span] | None:
         """The first informative sentence of the first of these sections the record has."""
@@ -478,10 +477,6 @@ class OfflineAnswerer:
                     if len(scored.chunk.text[span.start : span.end].split()) >= 6:
                         return scored.chunk, span
         return None
-
-    def _shares_words(self, question: str, sentence: str, trial_id: str | None = None) -> bool:
-        words = word_spans(sentence)
-        return any(find_concept(c, words) for c in self._topic_concepts(question, trial_id))
 
     def _topic_concepts(self, question: str, trial_id: str | None = None) -> list[Concept]:
         concepts = build_concepts(
@@ -500,12 +495,8 @@ class OfflineAnswerer:
 
     def _intervention_names(self, trial_id: str) -> list[str]:
         """The names the Interventions section gives ("DRUG: Amitriptyline" names amitriptyline)."""
-        names: list[str] = []
-        for chunk in (s.chunk for s in _chunks_of(self, trial_id, (_INTERVENTIONS,))):
-            for span in _line_spans(chunk.text):
-                line = chunk.text[span.start : span.end]
-                if _is_name_line(chunk.text, span) and ": " in line:
-                    names.append(line.split(": ", 1)[1])
+        lines = [chunk.text[span.start : span.end] for chunk, span in _intervention_name_lines(self, trial_id)]
+        names = [line.split(": ", 1)[1] for line in lines if ": " in line]
         return [n for n in dict.fromkeys(names) if n.strip()]
 
     def _contacts_hint(self, trial_id: str) -> str:
@@ -1147,6 +1138,12 @@ def _label_initials(label: str) -> set[str]:
     return {w for w in words if len(w) <= 3}
 
 
+def _intervention_name_lines(qa: OfflineAnswerer, trial_id: str) -> list[tuple[Chunk, Span]]:
+    """The Interventions section's lines that name an intervention ("DRUG: Emtricitabine")."""
+    chunks = [s.chunk for s in _chunks_of(qa, trial_id, (_INTERVENTIONS,))]
+    return [(c, span) for c in chunks for span in _line_spans(c.text) if _is_name_line(c.text, span)]
+
+
 def _treatment_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
     """The sentence that answers, and the record's list of interventions by name when that sentence is not from it:
     "What drug is 524W91?" is answered by the summary's sentence about 524W91 beside "DRUG: Emtricitabine"."""
@@ -1154,10 +1151,8 @@ def _treatment_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dic
     _field_part(qa, question, trial_id, spec, reply)
     if any(c.section == _INTERVENTIONS for c in reply.citations[before:]):
         return
-    chunks = [s.chunk for s in _chunks_of(qa, trial_id, (_INTERVENTIONS,))]
-    names = [(c, span) for c in chunks for span in _line_spans(c.text) if _is_name_line(c.text, span)]
     quoted: set[str] = set()
-    for chunk, span in names:
+    for chunk, span in _intervention_name_lines(qa, trial_id):
         citation = _cite(chunk, span)
         if citation.quote not in quoted and len(quoted) < _MAX_NAMED_INTERVENTIONS:
             quoted.add(citation.quote)  # overlapping chunks hold some lines twice
