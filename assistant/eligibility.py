@@ -1060,9 +1060,11 @@ class EligibilityReasoner:
             if f.decision is Decision.CONDITIONS and _EXCEPTION_REASON in f.reason
         ]
         washout = next((f for f in findings if f.reason in (_WASHOUT_REASON, _OUTSIDE_REQUIRED_TIME_REASON)), None)
-        if washout is not None and allowance and all(_allows_past_exposure(f) for f in allowance):
+        if washout is not None and allowance and all(_allows_past_exposure(f, timeless=True) for f in allowance):
             # "Prior exposure to carmustine allowed if ..." and "at least 6 weeks since prior nitrosoureas": having had
-            # it is allowed, and the time since it still has to pass; an allowance of exposure is not one of timing.
+            # it is allowed, and the time since it still has to pass; an allowance of exposure, or one that sets no
+            # time ("therapy that may include chemotherapy" beside "Six weeks must elapse from last chemotherapy"),
+            # is not one of timing.
             return washout
         if allowance and any(f.decision is Decision.EXCLUDED for f in findings):
             # One criterion excludes the topic, another (or an exception clause) explicitly allows it: the allowance
@@ -3261,13 +3263,16 @@ def _settle_said_and_denied(assessment: Assessment, topics: Sequence[Topic]) -> 
 _PAST_EXPOSURE = re.compile(r"\b(?:prior|previous|past)\b", re.IGNORECASE)
 
 
-def _allows_past_exposure(finding: Finding) -> bool:
+def _allows_past_exposure(finding: Finding, timeless: bool = False) -> bool:
     """The allowance is of having had it ("Prior exposure to ... carmustine allowed if ..."), not of taking it now
-    ("Concurrent Estring allowed") nor an exception of another kind."""
+    ("Concurrent Estring allowed") nor an exception of another kind. `timeless`: an allowance that sets no time and
+    is not of taking it now counts too ("therapy that may include chemotherapy")."""
     text = finding.chunk.text
     start = max(text.rfind(mark, 0, finding.span.start) for mark in ".;\n") + 1
     before = text[start : finding.span.start]
-    return _PAST_EXPOSURE.search(before) is not None and not _CONCURRENT.search(before)
+    if _CONCURRENT.search(before):
+        return False
+    return _PAST_EXPOSURE.search(before) is not None or (timeless and not constraints_of(text).windows)
 
 
 def _names_told_again(topic: Topic, topics: Sequence[Topic], told_end: int) -> bool:

@@ -522,6 +522,9 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     noun_end = recent.start() - 1 if recent is not None and text[recent.start() - 1 : recent.start()] == "(" else None
     after = _AFTER_UNIT_RE.match(text, mention.span[1])
     kind = after.group("kind").lower() if after else None
+    must_elapse = _MUST_ELAPSE_RE.match(text, mention.span[1])
+    if must_elapse is not None and not recent_prefix:
+        return _time_that_must_pass(text, mention, must_elapse)
     if not recent_prefix and kind is None:
         return _recent_in_brackets(text, mention) or _washout_window(text, mention)
     if recent_prefix and kind in ("after", "following"):
@@ -558,6 +561,32 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
         max_days_ago=days if at_most and not at_least else None,
         anchor_span=anchor,
         span=span,
+    )
+
+
+# "Six weeks must elapse from last chemotherapy", "At least 7 days must have elapsed since the completion of ...": the
+# time that must have passed since the event, however its number is qualified.
+_MUST_ELAPSE_RE = re.compile(
+    r"\s*(?:must|should|shall|will|needs?\s+to|has\s+to|have\s+to)\s+(?:have\s+)?(?:elapsed?|passed|pass|gone\s+by)"
+    r"\s+(?=since|from|after|following)",
+    re.IGNORECASE,
+)
+
+
+def _time_that_must_pass(text: str, mention: QuantityMention, must_elapse: re.Match[str]) -> TimeWindow | None:
+    """At least the duration since the event ("no more than 2 weeks must have elapsed since": at most)."""
+    since = _SINCE_RE.match(text, must_elapse.end())
+    event = _event_after(text, since.end() if since else must_elapse.end())
+    if event is None:
+        return None
+    at_most = mention.comparator in (Comparator.LE, Comparator.LT)
+    return TimeWindow(
+        event=event[0],
+        event_span=event[1],
+        min_days_ago=None if at_most else mention.quantity.value,
+        max_days_ago=mention.quantity.value if at_most else None,
+        anchor_span=None,
+        span=(mention.span[0], event[1][1]),
     )
 
 

@@ -396,6 +396,15 @@ def test_window_before_first_dose() -> None:
         ("At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas)", "chemotherapy", 28, None),
         ("Received a blood transfusion within 45 days prior to study entry.", "blood transfusion", None, 45),
         ("MRI performed \\< 6 weeks before start treatment", "MRI performed", None, 42),
+        # the time that must pass since the event, however its number is qualified
+        (
+            "Six weeks must elapse from last chemotherapy or radiation therapy.",
+            "chemotherapy or radiation therapy",
+            42,
+            None,
+        ),
+        ("At least 7 days must have elapsed since the completion of cytotoxic therapy", "cytotoxic therapy", 7, None),
+        ("14 days must have elapsed after the end of radiotherapy", "radiotherapy", 14, None),
     ],
 )
 def test_windows(text: str, event: str, min_days: float | None, max_days: float | None) -> None:

@@ -2083,6 +2083,25 @@ def test_an_allowance_of_prior_exposure_does_not_waive_a_washout(reasoner: Eligi
     assert reasoner.assess(question, criteria, {}).decision is Decision.EXCLUDED
 
 
+def test_an_allowance_that_sets_no_time_does_not_waive_the_time_that_must_pass(reasoner: EligibilityReasoner) -> None:
+    criteria = [
+        criterion(
+            INCLUSION,
+            2,
+            "The patient must have had what is considered standard adjuvant systemic therapy that may include "
+            "chemotherapy, hormonal therapy and radiation therapy. They may have undergone high dose chemotherapy "
+            "with stem cell support as part of their therapy in the adjuvant or metastatic setting. The patient is "
+            "allowed to continue to take adjuvant hormonal therapy. The patient cannot be actively receiving "
+            "chemotherapy or any biologic agent to treat their breast cancer.",
+        ),
+        criterion(INCLUSION, 3, "Six weeks must elapse from last chemotherapy or radiation therapy."),
+    ]
+    early = reasoner.assess("I had my last chemotherapy 3 weeks ago. Can I join?", criteria, {})
+    assert early.decision is Decision.EXCLUDED and early.findings[0].chunk.criterion == "3", early
+    late = reasoner.assess("I had my last chemotherapy 10 weeks ago. Can I join?", criteria, {})
+    assert late.decision is not Decision.EXCLUDED, late  # ten weeks have passed; Inclusion #2 is what is left
+
+
 def test_an_allowance_of_concurrent_use_still_outranks_a_washout(reasoner: EligibilityReasoner) -> None:
     criteria = [
         criterion(ELIGIBILITY, 1, "At least 3 months since prior estrogen replacement therapy"),
