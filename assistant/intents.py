@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from assistant.patient_facts import parse_question
-from assistant.question_shape import PERSONAL, STUDY_DESIGNATION, QuestionShape, shape_of
+from assistant.question_shape import PERSONAL, STATES_SELF, STUDY_DESIGNATION, QuestionShape, shape_of
 from assistant.text import stem
 
 IntentKind = Literal["injection", "out_of_scope", "not_stated", "location", "fact", "dosing", "eligibility", "general"]
@@ -158,6 +158,12 @@ class IntentRules:
     def is_follow_up(self, question: str) -> bool:
         return _any(self.follow_up, normalise_text(question))
 
+    def tells_of_a_case(self, question: str) -> bool:
+        """The question supposes a case ("What if it had been ...", "Suppose I wait ...") or tells of a person's
+        (a time since something, a value, what they did or have)."""
+        text = normalise_text(question)
+        return bool(_SUPPOSES.match(text) or STATES_SELF.search(text) or _states_facts(text))
+
 
 def _states_facts(text: str) -> bool:
     """The asker describes themselves (an age, a value, a time since something, what they lack): whatever the
@@ -190,6 +196,12 @@ _ASKS_WHAT_ONE_GETS = re.compile(
 )
 # A wh-question in the past tense asks what happened in the study ("What was the response rate ...?").
 _ASKS_A_FINDING = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how\s+\w+)\s+(?:was|were)\b", re.IGNORECASE)
+# A conditional opening: the question supposes a case ("What if the test had been done elsewhere?", "OK, so if I
+# wait until four months after ...", "And once he turns 14 ...").
+_SUPPOSES = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|well|right|hmm|so|and|but)\b\W*)*(?:what\s+if|suppose|supposing|if|once|say)\b",
+    re.IGNORECASE,
+)
 _SHORT_QUESTION_WORDS = 9
 _CONDITION_WORD = re.compile(r"\b(?:if|with|when|since|after|although|though|because|even)\b", re.IGNORECASE)
 # Joining, in any form a question asks it in: "sign up", "signing people up", "enrolling", "taking part".

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
+from assistant.question_shape import shape_of
 from assistant.text import tokens
 from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
@@ -1154,13 +1155,103 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
     if not any(e.days_ago is not None for e in parse_question(question).elapsed):
         return list(told)
     if _CORRECTION_RE.search(question):
-        # A turn that names what the correction names again ("I'm on weekly Fosamax" before "Sorry, I got that
-        # wrong: I stopped the Fosamax two years ago") is what it corrects, and goes; the others lose their times.
-        named = {t for t in tokens(question) if len(t) > 3}
-        return [_without_times(earlier) for earlier in told if not named & {t for t in tokens(earlier) if len(t) > 3}]
+        # The clause that names what the correction names ("I'm on weekly Fosamax" before "Sorry, I got that wrong: I
+        # stopped the Fosamax two years ago") is what it corrects, and goes; the rest of that turn stays. Where none
+        # does ("Sorry, it was actually 14 months ago"), the earlier turns lose their times.
+        kept = _without_corrected_clauses(told, _named_by_correction(question))
+        return kept if kept is not None else [_without_times(earlier) for earlier in told]
     if _PUT_IN_PLACE_RE.search(question):
         return [_without_times(earlier) for earlier in told]  # "And if it had been two months since my last dose?"
     return list(told)
+
+
+def time_put_in_place(told: Sequence[str], question: str) -> list[str] | None:
+    """ "Sorry, I got the date wrong: the surgery was actually 14 months ago" after "I had a microdiscectomy 8 months
+    ago ...": the earlier turns with the one time they told replaced by the follow-up's, so the corrected event keeps
+    its name. None unless the follow-up corrects (or supposes) one time, names nothing a clause told names, adds
+    nothing ("Actually, I also had radiation two weeks ago"), and the conversation told exactly one time since
+    an event."""
+    if not (_CORRECTION_RE.search(question) or _PUT_IN_PLACE_RE.search(question)) or _ADDS_RE.search(question):
+        return None
+    new = [e for e in parse_question(question).elapsed if e.days_ago is not None]
+    if len(new) != 1 or new[0].event_span is None or new[0].event_span[1] > new[0].span[1]:
+        return None
+    if _without_corrected_clauses(told, _named_by_correction(question)) is not None:
+        return None
+    dated = [
+        (i, e)
+        for i, earlier in enumerate(told)
+        for e in parse_question(earlier).elapsed
+        if e.days_ago is not None and e.event_span is not None and e.event_span[1] < e.span[1]
+    ]
+    if len(dated) != 1:
+        return None
+    at, old = dated[0]
+    was = _last_time_ago(told[at], old.span)
+    now = _last_time_ago(question, new[0].span)
+    if was is None or now is None:
+        return None
+    turns = list(told)
+    turns[at] = f"{told[at][: was[0]]}{question[now[0] : now[1]]}{told[at][was[1] :]}"
+    return turns
+
+
+# "six weeks ago", "about 8 months ago": the words of a time since an event, apart from the event's.
+_TIME_AGO_RE = re.compile(
+    r"(?:\b(?:about|around|over|nearly|almost|just|only|roughly)\s+)?\b[\w.]+\s+(?:days?|weeks?|months?|years?)\s+ago\b",
+    re.IGNORECASE,
+)
+
+
+def _last_time_ago(text: str, span: Span) -> Span | None:
+    found = list(_TIME_AGO_RE.finditer(text, span[0], span[1]))
+    return (found[-1].start(), found[-1].end()) if found else None
+
+
+# How a turn says it corrects the one before ("Sorry, I got the date wrong:", "Hmm, I checked and", "actually"): talk
+# about the conversation, no fact about the person.
+_CORRECTION_TALK_RE = re.compile(
+    r"\b(?:sorry|i\s+got\s+(?:that|it|this|the\s+\w+)\s+wrong|i\s+(?:just\s+)?(?:checked|meant)(?:\s+and)?|correction|"
+    r"actually|^\W*(?:oh|ok|okay|well|right|hmm|um)\b)\W*",
+    re.IGNORECASE,
+)
+
+
+def without_correction_talk(question: str) -> str:
+    """ "Sorry, I got the date wrong: the surgery was actually 14 months ago" -> "the surgery was 14 months ago"."""
+    return re.sub(r"\s{2,}", " ", _CORRECTION_TALK_RE.sub("", question)).strip()
+
+
+# "Actually, I also had radiation two weeks ago": a further fact, not a correction of one told.
+_ADDS_RE = re.compile(r"\b(?:also|too|as\s+well|another|besides)\b", re.IGNORECASE)
+
+
+def _named_by_correction(question: str) -> set[str]:
+    """The content words of what a correction tells, without its times ("14 months" is no thing it names) and
+    without the words that say it corrects."""
+    told = _without_times(_CORRECTION_RE.sub(" ", question))
+    return {t for t in tokens(told) if len(t) > 3 and not t.isdigit()}
+
+
+def _without_corrected_clauses(told: Sequence[str], named: set[str]) -> list[str] | None:
+    """The earlier turns without the clauses naming most of what the correction names ("on my current combination
+    for four months", not "climbing on my current meds"); a turn left with nothing but its asking clause goes. None
+    when no clause names any of it."""
+    clauses = [
+        (i, span, len(named & set(tokens(earlier[span[0] : span[1]]))))
+        for i, earlier in enumerate(told)
+        for span in split_clauses(earlier)
+    ]
+    most = max((shared for _, _, shared in clauses), default=0)
+    if not most:
+        return None
+    kept = []
+    for i, earlier in enumerate(told):
+        rest = [earlier[a:b] for j, (a, b), shared in clauses if j == i and shared < most]
+        text = "; ".join(rest)
+        if shape_of(text).told or (rest and not shape_of(text).asks):
+            kept.append(text)
+    return kept
 
 
 def _without_times(text: str) -> str:

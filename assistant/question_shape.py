@@ -28,11 +28,18 @@ _WH_WORD = re.compile(rf"\b{_WH}", re.IGNORECASE)
 # A fragment of a few words after a self-description ("Too old?", "Eligible?", "OK for enrollment?").
 _FRAGMENT_WORDS = 5
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Adverbs that may stand between the subject and its verb ("I also smoke", "he just finished"): closed class.
+_BETWEEN_SUBJECT_AND_VERB = (
+    r"(?:(?:also|still|just|only|never|already|recently|once|previously|now|currently|usually|normally|always|"
+    r"often|sometimes|really|actually|finally|even)\s+)?"
+)
 # The asker or someone they speak for as the subject of a statement: personal pronouns and possessives, "the
 # patient". Closed-class English grammar, not a topic list. The eligibility reasoner uses this core to tell a
 # person describing themselves from a general question.
 STATES_SELF = re.compile(
-    r"\b(?:i|he|she|they|we)\s+(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
+    r"\b(?:i|he|she|they|we)\s+"
+    + _BETWEEN_SUBJECT_AND_VERB
+    + r"(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
     r"don't|didn't|can't|cannot|live|lives|smoke|smokes|quit|stopped|finished|started|underwent|received|"
     r"suffer|suffers|work|works|went|drink|drinks|tried|tries)\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
     r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b",

@@ -14,7 +14,7 @@ from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
 from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
-from assistant.patient_facts import corrected_history
+from assistant.patient_facts import corrected_history, time_put_in_place, without_correction_talk
 from assistant.question_shape import shape_of
 from assistant.records import Answer
 from assistant.retrieval import HybridRetriever, QueryExpander
@@ -25,9 +25,20 @@ from ingest.records import Trial
 
 # A follow-up that speaks of the person asked about before ("she", "his", "they").
 _REFERS_BACK = re.compile(r"\b(?:he|she|they|him|her|his|their|he's|she's|they're)\b", re.IGNORECASE)
-_CONTINUES = re.compile(r"\W*(?:and|also|or|what if|what about|how about)\b", re.IGNORECASE)
+# A turn's opening interjection ("Oh, and ...", "OK, so if ...", "Hmm, I checked ...") says nothing itself.
+_INTERJECTION = r"(?:(?:oh|ok|okay|well|right|hmm|um|so|great|thanks)\b\W*)*"
+_CONTINUES = re.compile(rf"\W*{_INTERJECTION}(?:and|also|or|what if|what about|how about|suppose|if)\b", re.IGNORECASE)
 # "Sorry, I checked and it was actually two months ago": a correction of what the conversation told.
-_CORRECTS = re.compile(r"^\W*(?:sorry|actually|correction)\b|\bi\s+got\s+that\s+wrong\b", re.IGNORECASE)
+_CORRECTS = re.compile(
+    rf"^\W*{_INTERJECTION}(?:sorry|actually|correction)\b|\bi\s+got\s+(?:that|the\s+\w+)\s+wrong\b", re.IGNORECASE
+)
+# "Does that change the answer?": what the conversation told is what the follow-up is about.
+_CHANGES_THE_ANSWER = re.compile(
+    r"\b(?:does|would|will|could|can)\s+(?:that|this|it)\s+(?:change|matter|affect|make\s+a\s+difference)\b",
+    re.IGNORECASE,
+)
+# Intents that look a topic up; after an eligibility question, a follow-up telling more of the person's case is none.
+_LOOKUPS = frozenset({"location", "fact", "dosing", "not_stated", "general"})
 _FACT_TURNS = 3  # earlier questions whose facts about the person a follow-up keeps
 
 
@@ -195,6 +206,10 @@ class TrialQA:
             # "My last dose of chemo was two weeks ago." after "Could I join?": more facts for the same question,
             # not a question about doses (nor "our local hospital" one about sites).
             return Intent("eligibility")
+        if intent.kind in _LOOKUPS and self._continues_the_case(question, history):
+            # "What if the pH test had been done at a different hospital?", "What about interferon? He had his last
+            # injection two weeks ago": the same eligibility question with the case changed, not a site question.
+            return Intent("eligibility")
         # "And if he's been on the same dose of Lexapro?" after an eligibility question is one too, not dosing.
         about_person = intent.kind == "dosing" and shape_of(question).about_person
         if (
@@ -208,8 +223,22 @@ class TrialQA:
         return intent
 
     def _tells_more(self, question: str, history: Sequence[str]) -> bool:
-        """A statement, not a question, about the person, right after an eligibility question."""
-        if not history or "?" in question or not shape_of(question).about_person:
+        """A statement, not a question, about the person or their case, right after an eligibility question ("The
+        last injection was four months ago.", "Actually, I checked and the flu shot was two months before")."""
+        if not history or "?" in question:
+            return False
+        about_the_case = (
+            shape_of(question).about_person
+            or self.rules.tells_of_a_case(question)
+            or _CORRECTS.search(question)
+            or _CONTINUES.match(question)
+        )
+        return bool(about_the_case) and self.rules.classify(history[-1]).kind == "eligibility"
+
+    def _continues_the_case(self, question: str, history: Sequence[str]) -> bool:
+        """A follow-up question after an eligibility question that supposes another case ("What if ...") or tells
+        more of this one (a time, a value, what the person did)."""
+        if not history or not self.rules.is_follow_up(question) or not self.rules.tells_of_a_case(question):
             return False
         return self.rules.classify(history[-1]).kind == "eligibility"
 
@@ -224,13 +253,15 @@ class TrialQA:
             _CONTINUES.match(question)
             or _REFERS_BACK.search(question)
             or _CORRECTS.search(question)
+            or _CHANGES_THE_ANSWER.search(question)
             or self._tells_more(question, history)
         ):
             return question  # "Is ILD exclusionary?" after "My son is 15" asks about ILD, not about the son
-        told = corrected_history(
-            [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person], question
-        )
-        return " ".join([*told, question]) if told else question
+        about_person = [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person]
+        # The corrected time stands in the turn that told it ("I had a microdiscectomy 14 months ago"); how the
+        # follow-up says it corrects ("Sorry, I got the date wrong") is no fact to check.
+        told = time_put_in_place(about_person, question) or corrected_history(about_person, question)
+        return " ".join([*told, without_correction_talk(question)])
 
     def _resolve_trial(
         self, question: str, trial_id: str | None, history: Sequence[str], listed: Sequence[str] = ()

@@ -38,3 +38,36 @@ def test_a_question_after_an_eligibility_question_is_asked_as_itself(small_qa: T
     history = ["My son is 15 years old. Could he join?"]
     answer = small_qa.ask("Where is the nearest site?", trial_id=SEED, history=history)
     assert answer.verdict is None and "sites" in answer.answer and "years" not in answer.answer, answer.answer
+
+
+TM_TRIAL = "NCT00195091"  # Inclusion #3: "Six weeks must elapse from last chemotherapy or radiation therapy."
+
+
+def test_a_corrected_time_stands_in_the_turn_that_told_it(small_qa: TrialQA) -> None:
+    # The correction names no event ("it was actually ..."): its time replaces the one the earlier turn gave, so the
+    # chemotherapy is checked at ten weeks, and "Sorry, I got the date wrong" is no fact of its own to look up.
+    history = ["I had my last chemotherapy 3 weeks ago. Can I join?"]
+    first = small_qa.ask(history[0], trial_id=TM_TRIAL)
+    corrected = small_qa.ask(
+        "Sorry, I got the date wrong: it was actually 10 weeks ago. Does that change things?",
+        trial_id=TM_TRIAL,
+        history=history,
+    )
+    # three weeks is inside the six weeks that must pass (quoted, its verdict withheld by the default policy)
+    assert first.verdict not in ("allowed", "allowed_with_conditions") and "Inclusion #3" in first.answer, first.answer
+    assert corrected.verdict in ("allowed", "allowed_with_conditions"), corrected.answer
+    assert "date" not in corrected.answer and "Sorry" not in corrected.answer, corrected.answer
+
+
+def test_a_supposed_case_after_an_eligibility_question_is_one_too(small_qa: TrialQA) -> None:
+    # "What if ... at a different hospital" reads alone as a question about sites; after an eligibility question it
+    # supposes another case of the same person.
+    history = ["I had my last chemotherapy 3 weeks ago. Can I join?"]
+    answer = small_qa.ask(
+        "What if my last chemotherapy had been at a different hospital, ten weeks ago?",
+        trial_id=TM_TRIAL,
+        history=history,
+    )
+    assert answer.intent == "eligibility" and answer.verdict != "excluded", answer.answer
+    asked_alone = small_qa.ask("What about the hospital sites?", trial_id=TM_TRIAL, history=history)
+    assert asked_alone.intent == "location", asked_alone.answer

@@ -11,6 +11,8 @@ from assistant.patient_facts import (
     elapsed_in_window,
     parse_question,
     split_clauses,
+    time_put_in_place,
+    without_correction_talk,
 )
 from ingest.constraints import parse_criterion, window_contains
 from ingest.measures import Comparison, compare, same_measure
@@ -726,3 +728,46 @@ def test_how_long_abstinent_dates_the_last_use(question: str, days_ago: float | 
 )
 def test_a_follow_up_corrects_what_was_told(told: str, question: str, kept: str | None) -> None:
     assert corrected_history([told], question) == ([kept] if kept else [])
+
+
+def test_a_correction_takes_out_the_clause_naming_most_of_what_it_names() -> None:
+    told = (
+        "My viral load has been climbing on my current meds, my CD4 is 320, and I have been on my current combination"
+        " for four months. Do I qualify?"
+    )
+    question = "Actually, I got that wrong: I only switched to my current combination four weeks ago."
+    kept = corrected_history([told], question)
+    # "current combination" names the clause it corrects; "current meds" shares one word of it and stays
+    assert len(kept) == 1 and "four months" not in kept[0], kept
+    assert "climbing on my current meds" in kept[0] and "CD4 is 320" in kept[0], kept
+
+
+@pytest.mark.parametrize(
+    ("told", "question", "expected"),
+    [
+        # the correction names no event the earlier turn names: its time stands in for the one told
+        (
+            "I had a microdiscectomy 8 months ago for a hernia at a different level. Can I take part?",
+            "Sorry, I got the date wrong: the surgery was actually 14 months ago. Does that change things?",
+            "I had a microdiscectomy 14 months ago for a hernia at a different level. Can I take part?",
+        ),
+        (
+            "I got my flu shot four months ago. Can I still join?",
+            "Hmm, I checked and it was actually last September, about eight months ago.",
+            "I got my flu shot about eight months ago. Can I still join?",
+        ),
+        # a further fact is no correction ("also"); two times told leave it open which one is corrected
+        ("I had chemo 3 months ago. Can I join?", "Actually, I also had radiation two weeks ago.", None),
+        ("I had chemo 3 months ago and surgery 2 months ago.", "Sorry, it was actually 5 months ago.", None),
+        # no correction at all
+        ("I had chemo 3 months ago. Can I join?", "And I take metformin. Is that a problem?", None),
+    ],
+)
+def test_a_corrected_time_is_put_in_place_of_the_one_told(told: str, question: str, expected: str | None) -> None:
+    assert time_put_in_place([told], question) == (None if expected is None else [expected])
+
+
+def test_correction_talk_is_no_fact() -> None:
+    said = "Sorry, I got the date wrong: the surgery was actually 14 months ago. Does that change things?"
+    assert without_correction_talk(said) == "the surgery was 14 months ago. Does that change things?"
+    assert without_correction_talk("Hmm, I checked and it was last September.") == "it was last September."

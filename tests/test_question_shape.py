@@ -48,6 +48,9 @@ def rules() -> IntentRules:
         ("My mother was in hospital with a fall last month. Can she be assessed now?", "eligibility"),
         ("I have no health insurance. Does that matter for this study?", "eligibility"),
         ("He takes two tablets of aspirin a day. Is that a problem?", "eligibility"),
+        # an adverb between the person and the verb ("I also smoke", "he just finished") still tells of the person
+        ("He also finished a course of high-dose prednisone six weeks ago. Does that change anything?", "eligibility"),
+        ("I also smoke about a pack a day. Is being hooked on cigarettes a problem?", "eligibility"),
         # the asking clause's own topic still decides
         ("I have gout. Will I be paid for taking part?", "not_stated"),
         ("I have gout. Is there a site in Bristol?", "location"),
@@ -267,3 +270,20 @@ def test_questions_about_what_the_study_found_are_no_eligibility_or_design_quest
     rules: IntentRules, question: str, kind: str
 ) -> None:
     assert rules.classify(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "case"),
+    [
+        ("What if the pH test had been done at a different hospital, also in 2005?", True),  # supposes a case
+        ("OK, so if I wait until four months after that trial ended, would that be fine?", True),
+        ("The last injection was four months ago.", True),  # a time since an event
+        ("She also had a core needle biopsy three days ago.", True),
+        ("What about the hospital sites?", False),  # a topic, no case
+        ("Where is the nearest site?", False),
+    ],
+)
+def test_a_follow_up_tells_of_a_case_when_it_supposes_one_or_tells_a_fact(
+    rules: IntentRules, question: str, case: bool
+) -> None:
+    assert rules.tells_of_a_case(question) is case
