@@ -3018,7 +3018,8 @@ def _conjoined_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:
     return other if _AND_BETWEEN.match(_between(text, bound, tuple(other.span))) else None
 
 
-_AND_BETWEEN = re.compile(r"^[^,;()]*\band\b[^,;()]*$", re.IGNORECASE)
+# A bare "and"; "and/or" joins alternatives, either of which excludes ("systolic > 150 and/or diastolic > 100").
+_AND_BETWEEN = re.compile(r"^[^,;()]*\band\b(?!\s*/\s*or\b)[^,;()]*$", re.IGNORECASE)
 _CONJOINED_REASON = "the exclusion needs another value too; what it is decides"
 
 

@@ -984,6 +984,28 @@ def test_an_exclusion_of_two_values_joined_by_and_needs_both(
     assert reasoner.assess("Creatinine is 1.8 x ULN.", listed, {}).decision is Decision.EXCLUDED
 
 
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My blood pressure is 160/95 on my pills.", Decision.EXCLUDED),  # the systolic alone is caught
+        ("My blood pressure is 145/105 on my pills.", Decision.EXCLUDED),  # the diastolic alone is caught
+        ("My blood pressure is 140/90 on my pills.", Decision.ALLOWED),
+    ],
+)
+def test_an_exclusion_of_two_values_joined_by_and_or_needs_either(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    either = [
+        criterion(
+            EXCLUSION,
+            8,
+            "Inadequately controlled hypertension (defined as systolic blood pressure >150 and/or diastolic blood "
+            "pressure > 100 mmHg on antihypertensive medications)",
+        )
+    ]
+    assert_decides(reasoner, question, either, decision)
+
+
 def test_a_sub_heading_above_the_criterion_sets_its_window_and_its_tense(reasoner: EligibilityReasoner) -> None:
     prior = criterion(EXCLUSION, 10, "Interferon.").model_copy(
         update={"heading": "Prior Medication: Excluded within 30 days of study entry:"}
