@@ -130,6 +130,13 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ),
     ("hemoglobin", r"ha?emoglobin|hgb|hb(?!a1c)"),
     ("psa", r"prostate[\s-]specific\s+antigen(?:\s*\(\s*psa\s*\))?|psa"),
+    # Viral load: LOINC 25836-8 "HIV 1 RNA [#/volume] (viral load)"; registries write "plasma HIV-1 RNA", "HIV RNA
+    # copy number", "HIV level", patients "viral load". Counted in copies/mL (see `same_measure`).
+    (
+        "viral_load",
+        r"(?:plasma\s+)?(?:hiv(?:-?1)?[\s-]*rna|viral\s+loads?)(?:\s+(?:levels?|copy\s+numbers?|titers?|titres?))?"
+        r"|hiv(?:-?1)?\s+(?:levels?|titers?|titres?)",
+    ),
     # Cardiac function: LVEF by echo/MUGA, QTc/QTcF (CTCAE "QT corrected interval prolonged"), blood pressure.
     ("lvef", r"left\s+ventricular\s+(?:ejection\s+)?fraction(?:\s*\(\s*lvef\s*\))?|lvef|ejection\s+fraction|\bef\b"),
     ("qtc", r"qtcf?|qt\s+interval|corrected\s+qt"),
@@ -187,7 +194,7 @@ MEASURE_FIRST_WORDS = frozenset(
         "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
-        "leukocyte leukocytes international inr prostate psa left lvef ejection ef qtc qtcf qt corrected systolic sbp "
+        "leukocyte leukocytes international inr prostate psa hiv viral left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
         "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "
         "preceding line lines regimen regimens radiation radiotherapy irradiation rt age ages aged mini mmse montreal "
@@ -243,6 +250,10 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"mg\s*/\s*m(?:2|²|\^2)", "mg/m2", 1.0),
     (r"kg\s*/\s*m(?:2|²|\^2)|kilograms?\s+per\s+(?:square\s+met(?:er|re)|met(?:er|re)\s+squared)", "kg/m2", 1.0),
     (r"mm\s*hg", "mmHg", 1.0),
+    # A viral load on the log scale ("> 3.0 log10 copies/mL") is not a number of copies.
+    (r"log\s*(?:10|₁₀)?(?:\s*copies(?:\s*/\s*ml)?)?", "log10", 1.0),
+    # Copies of viral RNA or DNA per millilitre of plasma, the unit of a viral load.
+    (r"copies(?:\s*(?:/|per)\s*m[l]|\s*/\s*cc)?", "copies/mL", 1.0),
     (r"msec|ms", "ms", 1.0),
     (r"cgy", "Gy", 0.01),
     (r"gy|gray", "Gy", 1.0),
@@ -274,7 +285,23 @@ _UNIT_RE = re.compile(
 # A bare number is only read in the constraint's unit when that unit has one conventional spelling; for these a
 # missing unit is ambiguous (platelets "150" is 150 x10^9/L, not 150/µL; "2 weeks" vs "2"), so compare says None.
 _UNIT_REQUIRED = frozenset(
-    {"day", "mm", "xULN", "mg/dL", "umol/L", "g/dL", "/uL", "Gy", "kg", "mg/m2", "mg", "U/L", "mmol/L", "mmol/mol"}
+    {
+        "day",
+        "mm",
+        "xULN",
+        "mg/dL",
+        "umol/L",
+        "g/dL",
+        "/uL",
+        "Gy",
+        "kg",
+        "mg/m2",
+        "mg",
+        "U/L",
+        "mmol/L",
+        "mmol/mol",
+        "log10",
+    }
 )
 
 # Bare cell counts are written both in thousands per µL ("platelets 150", "ANC 1.5") and per µL ("ANC > 500",
@@ -602,7 +629,8 @@ def same_measure(first: str, second: str) -> bool:
     # A head noun that is itself a known measure ("greater than 50" after "BMI less than 20 or") is that measure.
     if _singular(first.removeprefix("head:")) == _singular(second.removeprefix("head:")):
         return True  # "head:tears" and "head:tear"
-    combined = {"alt_ast": {"alt", "ast"}}
+    # "greater than 400 copies/ml" with no name before it counts viral copies: a viral load.
+    combined = {"alt_ast": {"alt", "ast"}, "viral_load": {"count:copy"}}
     return second in combined.get(first, set()) or first in combined.get(second, set())
 
 

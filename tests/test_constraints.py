@@ -179,6 +179,31 @@ def test_counts_per_period_compare_like_with_like(criterion: str, question: str,
         assert compare(value.quantity, threshold.comparison) is satisfied
 
 
+@pytest.mark.parametrize(
+    ("criterion", "question", "satisfied"),
+    [
+        # registry names of a viral load and the patient's one read as the same measure, in copies per mL
+        ("plasma HIV-RNA greater than or equal to 10,000 copies/ml", "My viral load is 8,500 copies", False),
+        (
+            "plasma HIV-RNA greater than or equal to 10,000 copies/ml",
+            "My viral load came back at 10,000 copies/mL",
+            True,
+        ),
+        ("Has an HIV level greater than 10,000 copies/ml", "my HIV RNA is 25000", True),
+        ("HIV-1 RNA Copy Numbers >= 5,000 Copies/Ml", "viral load of 4,000 copies per ml", False),
+        # a log-scale bound is no number of copies: not compared either way
+        ("plasma HIV-1 RNA > 3.0 log10 copies/mL", "My viral load is 8,500 copies", None),
+        ("plasma HIV-1 RNA > 3.0 log10 copies/mL", "My viral load is 8500", None),
+        ("plasma HIV-1 RNA > 3.0 log10 copies/mL", "My viral load is 4.2 log", True),
+    ],
+)
+def test_a_viral_load_is_one_measure_in_copies_or_logs(criterion: str, question: str, satisfied: bool | None) -> None:
+    (threshold,) = parse_criterion(criterion).comparisons
+    (value,) = find_quantities(question)
+    assert threshold.measure == value.measure == "viral_load"
+    assert compare(value.quantity, threshold.comparison) is satisfied
+
+
 def test_a_size_needs_a_length_unit() -> None:
     # "exon 19" after "tumour", "anti-tumor therapy >= 2": numbers near a size word that are not sizes.
     assert all(m.measure != "lesion_size" for m in find_quantities("My tumour has an EGFR exon 19 deletion"))
