@@ -382,6 +382,38 @@ _ARTICLE_AGO_RE = re.compile(
 _ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Comparator.LT, "under": Comparator.LT}
 
 
+# "Suppose I wait until a full year after the last shot", "What if randomisation happens six weeks after that course
+# ended?": at the supposed start the event will lie that long back, which is what a criterion's window measures.
+_SUPPOSED_AFTER_RE = re.compile(
+    r"\b(?:wait(?:ed|ing)?\s+(?:until|till|for)|happens?|happened|would\s+be|will\s+be|it'?(?:ll|d)\s+be"
+    r"|(?:enrol\w*|join(?:ed|ing)?|start(?:ed|ing)?|screen\w*)(?:\s+(?:me|him|her|them|the\s+study))?)\s+"
+    r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
+    r"after\s+(?:(?:my|his|her|their|the|that|this)\s+)?(?:(?:last|final|most\s+recent)\s+)?",
+    re.IGNORECASE,
+)
+
+
+_BY_THEN_RE = re.compile(r"\s+(?:by\s+then|by\s+that\s+time|then)$", re.IGNORECASE)
+
+
+def _supposed_elapsed(text: str) -> list[Elapsed]:
+    items = []
+    for found in _SUPPOSED_AFTER_RE.finditer(text):
+        number = found.group("n").lower()
+        amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+        bound = (found.group("bound") or "").split()
+        comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
+        event_span = _event_after(text, found.end())
+        if event_span is not None:
+            tail = _BY_THEN_RE.search(text, event_span[0], event_span[1])
+            event_span = (event_span[0], tail.start()) if tail is not None else event_span
+        days_ago = amount * DAYS_PER_UNIT[found.group("unit").lower()]
+        end = event_span[1] if event_span else found.end()
+        items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (found.start(), end)))
+    return items
+
+
 def _article_elapsed(text: str) -> list[Elapsed]:
     items: list[Elapsed] = []
     for found in _ARTICLE_AGO_RE.finditer(text):
@@ -464,6 +496,7 @@ def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Me
             Measurement(mention.measure, mention.quantity, mention.comparator, mention.span, mention.measure_span)
         )
     elapsed.extend(_article_elapsed(text))
+    elapsed.extend(_supposed_elapsed(text))
     elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
     return measurements, elapsed
 
@@ -1160,7 +1193,7 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         # does ("Sorry, it was actually 14 months ago"), the earlier turns lose their times.
         kept = _without_corrected_clauses(told, _named_by_correction(question))
         return kept if kept is not None else [_without_times(earlier) for earlier in told]
-    if _PUT_IN_PLACE_RE.search(question):
+    if _PUT_IN_PLACE_RE.search(question) or _SUPPOSED_AFTER_RE.search(question):
         return [_without_times(earlier) for earlier in told]  # "And if it had been two months since my last dose?"
     return list(told)
 

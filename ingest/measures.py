@@ -194,7 +194,8 @@ MEASURE_FIRST_WORDS = frozenset(
         "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
-        "leukocyte leukocytes international inr prostate psa hiv viral left lvef ejection ef qtc qtcf qt corrected systolic sbp "
+        "leukocyte leukocytes international inr prostate psa hiv viral "
+        "left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
         "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "
         "preceding line lines regimen regimens radiation radiotherapy irradiation rt age ages aged mini mmse montreal "
@@ -240,6 +241,21 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*3\s*/\s*(?:µl|ul|mcl|mm\s*(?:3|\^3|³))", "/uL", 1000.0),
     (r"(?:cells\s*)?/\s*(?:mm\s*(?:3|\^3|³|\(3\))|cu\.?\s*mm|µl|ul|mcl|microliters?)", "/uL", 1.0),
     (r"mg\s*/\s*dl", "mg/dL", 1.0),
+    # Other concentrations as lab reports give them, each in one canonical unit per quantity kind (mass per volume
+    # in ng/mL or mg/dL, substance in nmol/L, enzyme or hormone activity in U/L): "testosterone 210 ng/dL" can then
+    # be compared with "Testosterone >= 150 ng/dL", and 2.1 ng/mL with it.
+    (r"mg\s*/\s*l", "mg/dL", 0.1),
+    (r"ng\s*/\s*dl", "ng/mL", 0.01),
+    (r"pg\s*/\s*ml", "ng/mL", 0.001),
+    (r"(?:µ|u|mc)g\s*/\s*dl", "ng/mL", 10.0),
+    (r"(?:µ|u|mc)g\s*/\s*l", "ng/mL", 1.0),
+    (r"(?:µ|u|mc)g\s*/\s*ml", "ng/mL", 1000.0),
+    (r"nmol\s*/\s*l", "nmol/L", 1.0),
+    (r"pmol\s*/\s*l", "nmol/L", 0.001),
+    (r"meq\s*/\s*l", "mEq/L", 1.0),
+    (r"(?:µ|u|micro)\s*i\.?u\.?\s*/\s*ml", "U/L", 0.001),
+    (r"mi\.?u\.?\s*/\s*ml", "U/L", 1.0),
+    (r"i\.?u\.?\s*/\s*ml", "U/L", 1000.0),
     (r"(?:µ|u|micro)mol\s*/\s*l", "umol/L", 1.0),
     (r"g(?:m|ms|rams?)?\s*/\s*dl", "g/dL", 1.0),
     (r"g\s*/\s*l", "g/dL", 0.1),
@@ -300,6 +316,9 @@ _UNIT_REQUIRED = frozenset(
         "U/L",
         "mmol/L",
         "mmol/mol",
+        "ng/mL",
+        "nmol/L",
+        "mEq/L",
         "log10",
     }
 )
@@ -380,7 +399,10 @@ _PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     (
         r"≤|<\s*=|=\s*<|<\s*or\s*=|\bless\s+than\s+or\s+equal\s+(?:to\s+)?|\bequal\s+to\s+or\s+less\s+than\s+|\bat\s+most\s+"
         r"|\bno\s+more\s+than\s+|\bnot\s+more\s+than\s+|\bno\s+greater\s+than\s+|\bnot\s+greater\s+than\s+"
-        r"|\bno\s+higher\s+than\s+|\bnot\s+(?:to\s+)?exceed(?:ing)?\s+|\bup\s+to\s+(?:and\s+including\s+)?"
+        r"|\bno\s+higher\s+than\s+|\bnot\s+(?:to\s+)?exceed(?:ing)?\s+"
+        # "up to 10 mg" bounds; "back up to 210", "went up to 9" tell a value reached
+        r"|(?<!\bback\s)(?<!\bwent\s)(?<!\bgone\s)(?<!\bcame\s)(?<!\bcome\s)(?<!\bbeen\s)\bup\s+to\s+"
+        r"(?:and\s+including\s+)?"
         r"|\bmaximum\s+(?:of\s+)?|\bmax\.?\s+|\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+)?"
         r"|\bin\s+the\s+(?:last|past|previous|prior|preceding)\s+|\bduring\s+the\s+(?:last\s+|past\s+|previous\s+|prior\s+)?",
         Comparator.LE,

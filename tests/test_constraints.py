@@ -251,6 +251,33 @@ def test_comparator_words_and_symbols(phrase: str, comparator: Comparator) -> No
     assert comparison.value.value == 4
 
 
+@pytest.mark.parametrize(
+    ("criterion", "question", "satisfied"),
+    [
+        # one canonical unit per kind of concentration: ng/dL and ng/mL, pg/mL, ug/L compare; a bare number does not
+        ("Testosterone >= 150 ng/dL", "my testosterone is 210 ng/dL", True),
+        ("Testosterone >= 150 ng/dL", "my testosterone is 1.2 ng/mL", False),
+        ("Testosterone >= 150 ng/dL", "my testosterone is 210", None),
+        ("estradiol < 20 pg/mL", "estradiol 0.015 ng/mL", True),
+        ("CRP > 10 mg/L", "CRP 1.4 mg/dL", True),
+        ("FSH > 40 mIU/mL", "FSH 25 IU/L", False),
+        ("ferritin < 30 ug/L", "ferritin 12 ng/mL", True),
+        ("potassium < 3.0 mEq/L", "potassium 3.2 mEq/L", False),
+    ],
+)
+def test_lab_concentrations_compare_across_units(criterion: str, question: str, satisfied: bool | None) -> None:
+    (threshold,) = parse_criterion(criterion).comparisons
+    (value,) = find_quantities(question)
+    assert same_measure(threshold.measure, value.measure)
+    assert compare(value.quantity, threshold.comparison) is satisfied
+
+
+@pytest.mark.parametrize("told", ["my PSA went up to 4", "my PSA is back up to 4", "it has been up to 4"])
+def test_a_value_reached_is_no_bound(told: str) -> None:
+    (value,) = find_quantities(told)
+    assert value.comparator is Comparator.EQ and value.quantity.value == 4
+
+
 # --- units ------------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "value", "unit"),

@@ -771,3 +771,22 @@ def test_correction_talk_is_no_fact() -> None:
     said = "Sorry, I got the date wrong: the surgery was actually 14 months ago. Does that change things?"
     assert without_correction_talk(said) == "the surgery was 14 months ago. Does that change things?"
     assert without_correction_talk("Hmm, I checked and it was last September.") == "it was last September."
+
+
+@pytest.mark.parametrize(
+    ("question", "event", "days"),
+    [
+        # a supposed start some time after an event: at that start the event lies that far back
+        ("Suppose I wait until a full year after the last shot. Would I be OK then?", "shot", 365.25),
+        ("OK, so if I wait until four months after that trial ended, would that be fine?", "trial ended", 121.75),
+        ("What if randomisation happens six weeks after that prednisone course ended?", "prednisone course ended", 42),
+        ("It would be 3 months after my surgery by then.", "surgery", 91.3125),
+    ],
+)
+def test_a_supposed_start_after_an_event_dates_the_event(question: str, event: str, days: float) -> None:
+    (elapsed,) = parse_question(question).elapsed
+    assert elapsed.event == event and elapsed.days_ago == pytest.approx(days)
+
+
+def test_a_time_after_an_event_that_is_no_supposed_start_dates_nothing() -> None:
+    assert not parse_question("I started metformin 2 weeks after my surgery.").elapsed
