@@ -369,6 +369,24 @@ def _segment_start(text: str, position: int) -> int:
     return last
 
 
+# How a bracket lists its examples: "(including vitamin D other than multivitamin)".
+_BRACKET_LEAD_RE = re.compile(
+    r"\s*(?:including|includes|incl\.?|such\s+as|e\.\s?g\.?,?|i\.\s?e\.?,?|especially|namely)\s+", re.IGNORECASE
+)
+
+
+def _carved_in_parenthesis(text: str, marker: int) -> Span | None:
+    """ "(including vitamin D other than multivitamin and estrogen)": an exception inside a bracket of examples carves
+    from the example before it, not from what stands before the bracket; None when the bracket opens with the
+    exception ("Malignancy (other than basal cell carcinoma)") or is no list of examples."""
+    opening = text.rfind("(", 0, marker)
+    lead = _BRACKET_LEAD_RE.match(text, opening + 1)
+    if lead is None or re.search(r"[;,:]", text[lead.end() : marker]):
+        return None  # "(in the absence of coumadin; abnormal PT values ... allowed if ...)" qualifies the whole
+    span = _trimmed(text, lead.end(), marker)
+    return span if re.search(r"[A-Za-z]{2}", text[span[0] : span[1]]) else None
+
+
 def _carved(text: str, end: int) -> Span | None:
     start = _segment_start(text, end)
     span = _trimmed(text, start, end)
@@ -424,8 +442,11 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         # "Exceptions: a; b; c" lists every exception after the colon.
         end = len(text) if marker.group(0).rstrip().endswith(":") else _clause_end(text, marker.end())
         span = _trimmed(text, marker.start(), end)
-        carve_end = text.rfind("(", 0, marker.start()) if in_paren else marker.start()
-        clauses.append(ExceptionClause(marker.group(0).strip().lower(), span, _carved(text, carve_end)))
+        carves_from = _carved_in_parenthesis(text, marker.start()) if in_paren else None
+        if carves_from is None:
+            carve_end = text.rfind("(", 0, marker.start()) if in_paren else marker.start()
+            carves_from = _carved(text, carve_end)
+        clauses.append(ExceptionClause(" ".join(marker.group(0).lower().split()), span, carves_from))
     for allowed in _ALLOWED_RE.finditer(text):
         if any(c.span[0] <= allowed.start() < c.span[1] for c in clauses):
             continue
@@ -441,7 +462,7 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         in_paren = open_paren > text.rfind(")", 0, start)
         carve_end = open_paren if in_paren else start - 1
         carves_from = _carved(text, carve_end) if carve_end > 1 else None
-        clauses.append(ExceptionClause(allowed.group(0).strip().lower(), span, carves_from))
+        clauses.append(ExceptionClause(" ".join(allowed.group(0).lower().split()), span, carves_from))
     clauses.sort(key=lambda c: c.span[0])
     return tuple(clauses)
 
@@ -716,7 +737,9 @@ def _implicit_windows(text: str, found: list[TimeWindow]) -> list[TimeWindow]:
 def parse_criterion(text: str) -> CriterionConstraints:
     """Structured view of one criterion; spans index `text`. Never raises on odd input (returns empties)."""
     cleaned = clean_text(text)
-    lowered = cleaned.lower()  # only for substring gates, never for offsets
+    # Only for substring gates, never for offsets; one space between words, so that a gate of two words ("other than")
+    # holds across a hard-wrapped line ("vitamin D other\n      than multivitamin").
+    lowered = " ".join(cleaned.lower().split())
     comparisons: list[CriterionComparison] = []
     windows: list[TimeWindow] = []
     for mention in find_quantities(cleaned):

@@ -507,6 +507,24 @@ def test_min_window_contains() -> None:
             "topical steroids allowed",
             "Steroids within 30 days prior to entry",
         ),
+        # a marker wrapped over two lines of a classic XML record is still one
+        (
+            "Prior malignancy other\n             than basal cell carcinoma",
+            "other\n             than basal cell carcinoma",
+            "Prior malignancy",
+        ),
+        # in a bracket of examples, the exception carves from the example before it
+        (
+            "medications for osteoporosis (including vitamin D other than multivitamin)",
+            "other than multivitamin",
+            "vitamin D",
+        ),
+        # a bracket that qualifies the whole criterion still carves from what stands before it
+        (
+            "PT greater than 1.3x control (in the absence of coumadin; abnormal PT values are allowed if within range)",
+            "allowed if within range",
+            "PT greater than 1.3x control",
+        ),
     ],
 )
 def test_exception_markers(text: str, exception: str, carves_from: str) -> None:
