@@ -1076,10 +1076,12 @@ class EligibilityReasoner:
             # the criterion that names the topic outranks one that only names a broader class it is under.
             return named_allowance[0]
         for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
-            chosen = next((f for f in findings if f.decision is decision), None)
+            chosen = next((f for f in findings if f.decision is decision and not _about_another_fact(f)), None)
             if chosen is not None:
                 return chosen
-        return None
+        # Only criteria about another fact around the topic ("hypersensitivity to acyclovir" for "I used Zovirax
+        # cream") are left: they block a verdict, but one that speaks of the topic itself decides before them.
+        return next((f for f in findings if _about_another_fact(f)), None)
 
     def _hit(self, topic: Topic, chunk: Chunk) -> _TopicHit | None:
         if not topic.concepts:
@@ -3262,6 +3264,18 @@ def _settle_said_and_denied(assessment: Assessment, topics: Sequence[Topic]) -> 
 
 
 _PAST_EXPOSURE = re.compile(r"\b(?:prior|previous|past)\b", re.IGNORECASE)
+
+
+# Reasons of `_about_another_thing` that name another fact than the topic: an allergy to it, a treatment for it, an
+# effect due to it, a disorder of it ("the criterion is about hypersensitivity to it; the question does not say").
+_ANOTHER_FACT_REASON = re.compile(
+    r"^the criterion (?:is about (?!it\b|what is taken now\b|a condition\b)[^;]* it; the question does not say$"
+    r"|names [^;]*, not the thing itself;|names a treatment against it, not the condition;)"
+)
+
+
+def _about_another_fact(finding: Finding) -> bool:
+    return finding.decision is Decision.UNDECIDED and _ANOTHER_FACT_REASON.match(finding.reason) is not None
 
 
 def _allows_past_exposure(finding: Finding, timeless: bool = False) -> bool:

@@ -832,7 +832,9 @@ _HYPOTHETICAL_RE = re.compile(
     r"|start|starting|begin|beginning|conceive|conceiving|undergo|undergoing|take|taking|receive|receiving|use|using"
     r"|go\s+on|going\s+on|try)\b"
     r"|\bif\s+(?:i|he|she|we|they)\s+(?:get|gets|become|becomes|were\s+to|need|needs|end\s+up|decide\s+to)\b"
-    r"|\bin\s+case\b|\bwhat\s+if\b"
+    # "What if I need chemo?" may happen; "What if I had only used the cream?", "What if it was done elsewhere?" ask
+    # about a case told in the past tense, which is to be checked as the case
+    r"|\bin\s+case\b|\bwhat\s+if\b(?!(?:\s+[\w']+){1,4}?\s+(?:had|was|were|did|used|took|got|stopped|finished)\b)"
     # not known yet: "never been tested for HIV", "haven't been screened for hepatitis"
     r"|(?:\bnot|\bnever|n't)\s+(?:(?:been|yet|ever)\s+)*(?:tested|screened|checked)\s+for\b",
     re.IGNORECASE,
@@ -1175,6 +1177,7 @@ _INSTEAD_OF_RE = re.compile(
 # corrects, or is put in place of, the one told before.
 _CORRECTION_RE = re.compile(r"\b(?:actually|i\s+got\s+that\s+wrong|i\s+meant|correction)\b", re.IGNORECASE)
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
+_INSTEAD_RE = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
 
 
 def corrected_history(told: Sequence[str], question: str) -> list[str]:
@@ -1185,6 +1188,12 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
     if swapped is not None:
         old = re.compile(rf"\b{re.escape(swapped.group('old'))}\b", re.IGNORECASE)
         return [old.sub(swapped.group("new"), earlier) for earlier in told]
+    if _INSTEAD_RE.search(question):
+        # "What if I only used Zovirax cream on the sores instead?" after "I take Zovirax pills": the clause it puts
+        # another case in place of goes.
+        replaced = _without_corrected_clauses(told, _named_by_correction(question))
+        if replaced is not None:
+            return replaced
     if not any(e.days_ago is not None for e in parse_question(question).elapsed):
         return list(told)
     if _CORRECTION_RE.search(question):

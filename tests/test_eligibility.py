@@ -2124,6 +2124,17 @@ def test_an_allowance_that_sets_no_time_does_not_waive_the_time_that_must_pass(r
     assert late.decision is not Decision.EXCLUDED, late  # ten weeks have passed; Inclusion #2 is what is left
 
 
+def test_a_criterion_about_another_fact_yields_to_one_about_the_topic(reasoner: EligibilityReasoner) -> None:
+    # "hypersensitivity to acyclovir" is about an allergy the question does not tell; the route exception speaks of
+    # the cream itself. Alone, the allergy criterion still withholds a verdict.
+    route = criterion(EXCLUSION, 7, "Acyclovir sodium (Zovirax) by any route other than topical.")
+    allergy = criterion(EXCLUSION, 9, "History of hypersensitivity to acyclovir or ganciclovir.")
+    question = "I only used Zovirax cream on the sores. Is that a problem?"
+    both = reasoner.assess(question, [allergy, route], {})
+    assert both.decision is Decision.CONDITIONS and both.findings[0].chunk.criterion == "7", both
+    assert reasoner.assess(question, [allergy], {}).decision is Decision.UNDECIDED
+
+
 def test_an_allowance_of_concurrent_use_still_outranks_a_washout(reasoner: EligibilityReasoner) -> None:
     criteria = [
         criterion(ELIGIBILITY, 1, "At least 3 months since prior estrogen replacement therapy"),

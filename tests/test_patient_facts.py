@@ -790,3 +790,21 @@ def test_a_supposed_start_after_an_event_dates_the_event(question: str, event: s
 
 def test_a_time_after_an_event_that_is_no_supposed_start_dates_nothing() -> None:
     assert not parse_question("I started metformin 2 weeks after my surgery.").elapsed
+
+
+def test_a_case_put_instead_replaces_the_clause_naming_it() -> None:
+    told = ["I take Zovirax pills for herpes outbreaks, and my CD4 is 300. Is that allowed?"]
+    kept = corrected_history(told, "What if I only used Zovirax cream on the sores instead?")
+    assert kept == ["my CD4 is 300; Is that allowed"], kept
+
+
+@pytest.mark.parametrize(
+    ("question", "supposed"),
+    [
+        ("What if I need chemo during the study?", True),  # may happen
+        ("What if I only used Zovirax cream on the sores instead?", False),  # a case told in the past: checked
+        ("What if the pH test had been done at a different hospital?", False),
+    ],
+)
+def test_what_if_in_the_past_tense_is_a_case_to_check(question: str, supposed: bool) -> None:
+    assert bool(parse_question(question).hypothetical) is supposed
