@@ -4269,6 +4269,8 @@ def asked_about(finding: Finding, asked: str) -> bool:
     the record's age fields ("Am I still inside the age limit?")."""
     if (finding.chunk.fact and finding.chunk.fact.endswith("_age")) or _AGE_FACT.match(finding.fact):
         return _AGE_ASKED.search(asked) is not None
+    if finding.chunk.fact == "sex":
+        return parse_question(asked).asks_about_sex is not None  # "Can men join this study?"
     return finding.fact.lower() in asked.lower()
 
 

@@ -2124,6 +2124,16 @@ def test_an_allowance_that_sets_no_time_does_not_waive_the_time_that_must_pass(r
     assert late.decision is not Decision.EXCLUDED, late  # ten weeks have passed; Inclusion #2 is what is left
 
 
+def test_a_question_about_sex_asks_about_the_sex_field(reasoner: EligibilityReasoner) -> None:
+    # "Can men join?" is answered by the record's sex field; the cancer told before it is background, shown apart
+    criteria = [criterion(INCLUSION, 1, "Histologically confirmed stage II or III breast cancer")]
+    summary = {"sex": fact("sex", "ALL")}
+    told = reasoner.assess("My husband has stage III breast cancer. Can men join this study?", criteria, summary)
+    assert told.decision is Decision.ALLOWED and [f.fact for f in told.background] == ["breast cancer"], told
+    other = reasoner.assess("My husband has stage III breast cancer. Can he join?", criteria, summary)
+    assert other.decision is not Decision.ALLOWED, other  # asked about joining: the cancer requirement is open
+
+
 def test_a_criterion_about_another_fact_yields_to_one_about_the_topic(reasoner: EligibilityReasoner) -> None:
     # "hypersensitivity to acyclovir" is about an allergy the question does not tell; the route exception speaks of
     # the cream itself. Alone, the allergy criterion still withholds a verdict.
