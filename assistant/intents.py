@@ -158,6 +158,11 @@ class IntentRules:
     def is_follow_up(self, question: str) -> bool:
         return _any(self.follow_up, normalise_text(question))
 
+    @staticmethod
+    def asks_what_one_gets(question: str) -> bool:
+        """ "What drugs would I get?", "For how long do the babies get the study drug?": what taking part brings."""
+        return _ASKS_WHAT_ONE_GETS.search(shape_of(normalise_text(question)).asked) is not None
+
     def tells_of_a_case(self, question: str) -> bool:
         """The question supposes a case ("What if it had been ...", "Suppose I wait ...") or tells of a person's
         (a time since something, a value, what they did or have)."""

@@ -340,6 +340,9 @@ class OfflineAnswerer:
             return self._location(question, trial_id, Intent("location"))
         searched = self.retriever.search(question, trial_id=trial_id)
         passage = self._best_sentence(question, searched)
+        if passage is not None and passage[0].kind == "criterion" and self._asks_of_the_study(question):
+            # "What drugs would I get?" is told by what the study gives, not by "illicit drug use" in a criterion.
+            passage = self._best_sentence(question, [s for s in searched if s.chunk.kind != "criterion"]) or passage
         if passage is None:
             return self._abstain(question, trial_id, "this", searched, out_of_scope=True)
         chunk, span = passage
@@ -349,6 +352,13 @@ class OfflineAnswerer:
         citation = _cite(chunk, span)
         text = f"{_section_label(chunk)}: “{citation.quote}” [1]"
         return self._finish(question, trial_id, text, [citation], searched)
+
+    def _asks_of_the_study(self, question: str) -> bool:
+        """A question about what taking part brings, or one whose answer is a time, a number or an amount ("For how
+        long do the babies get the study drug?"), asked of no particular person: the study's own text answers it."""
+        if self.rules.asks_what_one_gets(question):
+            return True
+        return expected_answer(question) is not None and not shape_of(question).about_person
 
     def _in_scope(self, question: str, trial_id: str) -> bool:
         """A question is about the trial when it has a trial cue (study, drug, site, eligibility...), names a

@@ -68,6 +68,8 @@ RECORD = """<?xml version="1.0" encoding="UTF-8"?>
         Exclusion Criteria:
 
           -  Hepatitis B
+
+          -  Current illicit drug use or drug abuse that would interfere with the study
       </textblock>
     </criteria>
     <gender>All</gender>
@@ -124,6 +126,14 @@ def test_the_studied_condition_is_context_not_a_word_the_answer_must_repeat(answ
 def test_how_many_quotes_the_sentence_with_a_number_of_what_is_counted(answerer: OfflineAnswerer) -> None:
     quote = quoted(answerer, "How many liver biopsies are done?")
     assert quote == "Patients have two liver biopsies in all.", quote
+
+
+@pytest.mark.parametrize("question", ["What drug would I get?", "How long would the study drug be given?"])
+def test_what_the_study_gives_is_not_answered_from_a_criterion(answerer: OfflineAnswerer, question: str) -> None:
+    # "illicit drug use or drug abuse" in a criterion shares more words with the question than the study's own text
+    answer = answerer.answer(question, "NCT09000001", answerer.rules.classify(question))
+    assert answer.verdict is None and "illicit" not in answer.answer, answer.answer
+    assert answer.citations and answer.citations[0].chunk_id.split(":")[1] != "exclusion-criteria", answer.answer
 
 
 def test_a_dose_question_naming_a_brand_finds_the_dose_of_its_ingredient(answerer: OfflineAnswerer) -> None:
