@@ -1177,6 +1177,8 @@ _INSTEAD_OF_RE = re.compile(
 # corrects, or is put in place of, the one told before.
 _CORRECTION_RE = re.compile(r"\b(?:actually|i\s+got\s+that\s+wrong|i\s+meant|correction)\b", re.IGNORECASE)
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
+# A follow-up that supposes another case: "What if ...", "And if ...", "Suppose ...".
+_SUPPOSES_RE = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|suppose|supposing|if)\b", re.IGNORECASE)
 _INSTEAD_RE = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
 
 
@@ -1196,11 +1198,15 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
             return replaced
     if not any(e.days_ago is not None for e in parse_question(question).elapsed):
         return list(told)
-    if _CORRECTION_RE.search(question):
-        # The clause that names what the correction names ("I'm on weekly Fosamax" before "Sorry, I got that wrong: I
-        # stopped the Fosamax two years ago") is what it corrects, and goes; the rest of that turn stays. Where none
-        # does ("Sorry, it was actually 14 months ago"), the earlier turns lose their times.
-        kept = _without_corrected_clauses(told, _named_by_correction(question))
+    supposed = _SUPPOSES_RE.match(question) is not None and not _ADDS_RE.search(question)
+    if _CORRECTION_RE.search(question) or (supposed and not _PUT_IN_PLACE_RE.search(question)):
+        # A correction, or a case supposed in place of the one told ("What if my cancer treatment had finished only
+        # three years ago?" after "I had breast cancer seven years ago"). The clause that names what it names ("I'm on
+        # weekly Fosamax" before "Sorry, I got that wrong: I stopped the Fosamax two years ago") is what it corrects:
+        # it goes, or takes the new time if it dates its event; the rest of that turn stays. Where no clause names
+        # any of it ("Sorry, it was actually 14 months ago"), the earlier turns lose their times.
+        when = _last_time_ago(question, (0, len(question)))
+        kept = _without_corrected_clauses(told, _named_by_correction(question), when and question[when[0] : when[1]])
         return kept if kept is not None else [_without_times(earlier) for earlier in told]
     if _PUT_IN_PLACE_RE.search(question) or _SUPPOSED_AFTER_RE.search(question):
         return [_without_times(earlier) for earlier in told]  # "And if it had been two months since my last dose?"
@@ -1213,7 +1219,9 @@ def time_put_in_place(told: Sequence[str], question: str) -> list[str] | None:
     its name. None unless the follow-up corrects (or supposes) one time, names nothing a clause told names, adds
     nothing ("Actually, I also had radiation two weeks ago"), and the conversation told exactly one time since
     an event."""
-    if not (_CORRECTION_RE.search(question) or _PUT_IN_PLACE_RE.search(question)) or _ADDS_RE.search(question):
+    if _ADDS_RE.search(question) or not (
+        _CORRECTION_RE.search(question) or _PUT_IN_PLACE_RE.search(question) or _SUPPOSES_RE.match(question)
+    ):
         return None
     new = [e for e in parse_question(question).elapsed if e.days_ago is not None]
     if len(new) != 1 or new[0].event_span is None or new[0].event_span[1] > new[0].span[1]:
@@ -1275,10 +1283,11 @@ def _named_by_correction(question: str) -> set[str]:
     return {t for t in tokens(told) if len(t) > 3 and not t.isdigit()}
 
 
-def _without_corrected_clauses(told: Sequence[str], named: set[str]) -> list[str] | None:
+def _without_corrected_clauses(told: Sequence[str], named: set[str], when: str | None = None) -> list[str] | None:
     """The earlier turns without the clauses naming most of what the correction names ("on my current combination
     for four months", not "climbing on my current meds"); a turn left with nothing but its asking clause goes. None
-    when no clause names any of it."""
+    when no clause names any of it. With `when` (the follow-up's "three years ago"), such a clause that dates its
+    event keeps it, at that time: "I had breast cancer seven years ago" -> "I had breast cancer three years ago"."""
     clauses = [
         (i, span, len(named & set(tokens(earlier[span[0] : span[1]]))))
         for i, earlier in enumerate(told)
@@ -1289,7 +1298,13 @@ def _without_corrected_clauses(told: Sequence[str], named: set[str]) -> list[str
         return None
     kept = []
     for i, earlier in enumerate(told):
-        rest = [earlier[a:b] for j, (a, b), shared in clauses if j == i and shared < most]
+        rest = []
+        for j, (a, b), shared in clauses:
+            dated = _last_time_ago(earlier, (a, b)) if when and j == i and shared == most else None
+            if dated is not None:
+                rest.append(f"{earlier[a : dated[0]]}{when}{earlier[dated[1] : b]}")
+            elif j == i and shared < most:
+                rest.append(earlier[a:b])
         text = "; ".join(rest)
         if shape_of(text).told or (rest and not shape_of(text).asks):
             kept.append(text)

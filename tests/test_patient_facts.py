@@ -808,3 +808,24 @@ def test_a_case_put_instead_replaces_the_clause_naming_it() -> None:
 )
 def test_what_if_in_the_past_tense_is_a_case_to_check(question: str, supposed: bool) -> None:
     assert bool(parse_question(question).hypothetical) is supposed
+
+
+@pytest.mark.parametrize(
+    ("told", "question", "kept"),
+    [
+        # a supposed case names the clause it stands in for: that clause takes the supposed time
+        (
+            "I had breast cancer seven years ago, and there's been no sign of it since. Does that count against me?",
+            "What if my cancer treatment had finished only three years ago?",
+            "I had breast cancer only three years ago; there's been no sign of it since; Does that count against me",
+        ),
+        # a correction naming a dated clause corrects its time; the rest of the turn stays as told
+        (
+            "I've had AIDS since 1997, and three weeks ago the eye doctor found CMV retinitis. Could I enrol?",
+            "Sorry, I got that wrong: the retinitis was found about two months ago, not three weeks.",
+            "I've had AIDS since 1997; about two months ago the eye doctor found CMV retinitis; Could I enrol",
+        ),
+    ],
+)
+def test_a_supposed_or_corrected_time_goes_to_the_clause_it_names(told: str, question: str, kept: str) -> None:
+    assert corrected_history([told], question) == [kept]
