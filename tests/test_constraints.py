@@ -272,6 +272,23 @@ def test_lab_concentrations_compare_across_units(criterion: str, question: str, 
     assert compare(value.quantity, threshold.comparison) is satisfied
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AST <= 2.5 x ULN (<= 5 x ULN if liver metastases are present)",
+        "AST <= 2.5 x ULN, or <= 5 x ULN in patients with liver metastases",
+    ],
+)
+def test_a_bound_with_no_name_after_a_named_one_is_another_limit_on_it(text: str) -> None:
+    # left without a measure, the case's limit was dropped and 4 x ULN with liver metastases read as excluded
+    bounds = [(c.measure, c.comparison.value.value) for c in parse_criterion(text).comparisons]
+    assert bounds == [("ast", 2.5), ("ast", 5.0)], bounds
+    assert [c.measure for c in parse_criterion("Platelets >= 100,000/mm3 (hemoglobin >= 9 g/dL)").comparisons] == [
+        "platelets",
+        "hemoglobin",
+    ]
+
+
 @pytest.mark.parametrize("told", ["my PSA went up to 4", "my PSA is back up to 4", "it has been up to 4"])
 def test_a_value_reached_is_no_bound(told: str) -> None:
     (value,) = find_quantities(told)

@@ -2124,6 +2124,13 @@ def test_an_allowance_that_sets_no_time_does_not_waive_the_time_that_must_pass(r
     assert late.decision is not Decision.EXCLUDED, late  # ten weeks have passed; Inclusion #2 is what is left
 
 
+def test_a_limit_for_another_case_keeps_the_first_limit_from_deciding(reasoner: EligibilityReasoner) -> None:
+    limits = [criterion(INCLUSION, 7, "AST <= 2.5 x ULN (<= 5 x ULN if liver metastases are present)")]
+    question = "I have liver metastases and my AST is about 4 times the upper limit of normal. Does that rule me out?"
+    assert reasoner.assess(question, limits, {}).decision is not Decision.EXCLUDED
+    assert reasoner.assess("My AST is 6 times the upper limit of normal.", limits, {}).decision is Decision.EXCLUDED
+
+
 def test_a_question_about_sex_asks_about_the_sex_field(reasoner: EligibilityReasoner) -> None:
     # "Can men join?" is answered by the record's sex field; the cancer told before it is background, shown apart
     criteria = [criterion(INCLUSION, 1, "Histologically confirmed stage II or III breast cancer")]
