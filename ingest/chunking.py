@@ -31,7 +31,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 5
+CHUNKER_VERSION = 6
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -430,6 +430,13 @@ class _Splitter:
                 continue
             self.unmarked_open = False
             indent, style = len(marker.group("indent").expandtabs(4)), _style(marker.group("marker"))
+            if self._closes_open_bracket(line.start + marker.end(), line.end):
+                # "... with a meal, enteral supplements (eg:" / "- Ensure Plus) or through a nasogastric tube.": the
+                # record broke a bracket over two bullets; the second finishes the first. The bullet still counts, so
+                # the items after it keep the numbers a reader counts.
+                self.ordinal[self.kind] = self.ordinal.get(self.kind, 0) + 1
+                self._extend(line.end)
+                continue
             if self._is_child(indent, style):
                 self._extend(line.end)
                 continue
@@ -437,6 +444,15 @@ class _Splitter:
             self.top_style, self.child_style = style, None
             number = _NUMBER.search(marker.group("marker")) if style == _NUMBERED else None
             self._add(line.start + marker.end(), line.end, indent, number.group(0) if number else None)
+
+    def _closes_open_bracket(self, start: int, end: int) -> bool:
+        """The item before leaves a bracket open and this line closes it before opening any."""
+        if not self.items or self.items[-1].kind != self.kind or self.top_indent is None:
+            return False
+        before = self.text[self.items[-1].start : self.items[-1].end]
+        body = self.text[start:end]
+        closing, opening = body.find(")"), body.find("(")
+        return before.count("(") > before.count(")") and closing >= 0 and (opening < 0 or closing < opening)
 
     def _is_child(self, indent: int, style: str) -> bool:
         if self.top_indent is None or not self.items or self.items[-1].kind != self.kind:

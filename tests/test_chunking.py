@@ -155,6 +155,18 @@ def test_items_wrapped_over_lines_stay_whole() -> None:
     assert got[0][2].endswith("defined as\n     at least one lesion")
 
 
+def test_a_bracket_broken_over_two_bullets_is_one_item_and_keeps_the_count() -> None:
+    # NCT00001994: "(eg:" ends a bullet and "Ensure Plus) or ... nasogastric tube." is printed as the next one
+    text = (
+        "Exclusion Criteria\n\n  -  Psychosis.\n\n  -  Unwilling or unable to take 566C80 with a meal, enteral"
+        " supplements (eg:\n\n  -  Ensure Plus) or pulverized form through a nasogastric tube.\n\n"
+        "  -  Active drug or alcohol abuse.\n\n  -  Diarrhea (more than 4 stools a day).\n"
+    )
+    got = labels(text)
+    assert [n for _, n, _ in got] == ["1", "2", "4", "5"]  # the finishing bullet is counted, as a reader counts it
+    assert got[1][2].startswith("Unwilling") and got[1][2].endswith("through a nasogastric tube.")
+
+
 def test_sub_bullets_of_other_styles_stay_with_their_parent() -> None:
     text = (
         "Inclusion Criteria:\n1. Adequate organ function:\n   o Hb > 9 g/dL\n   - ANC > 1500\n   a) platelets\n"
