@@ -207,6 +207,14 @@ def _clause_end(text: str, position: int) -> int:
         return len(text)
     found = _CLAUSE_END_RE.search(text, position)
     end = found.start() if found else len(text)
+    opened = text.rfind("(", position, end)
+    if opened >= 0 and text.find(")", opened, end) < 0:
+        # The end found is inside a bracket the clause opened ("supplements (eg:" / "- Ensure Plus) or ... tube."):
+        # the clause goes on past its closing bracket.
+        close = _closing_bracket(text, opened + 1)
+        if close >= 0:
+            found = _CLAUSE_END_RE.search(text, close + 1)
+            end = found.start() if found else len(text)
     if _inside_parenthesis(text, position):
         close = _closing_bracket(text, position)
         end = close if close >= 0 else end

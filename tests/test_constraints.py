@@ -289,6 +289,14 @@ def test_a_bound_with_no_name_after_a_named_one_is_another_limit_on_it(text: str
     ]
 
 
+def test_a_requirement_runs_past_a_bracket_it_opens() -> None:
+    # a list marker inside the bracket ("(eg:" / "- Ensure Plus) ...") does not end the clause: the other ways of
+    # taking the drug after the bracket are part of what the asker must be unable to do
+    text = "Unable to take it with a meal, enteral supplements (eg:\n\n  -  Ensure Plus) or through a nasogastric tube."
+    (required,) = parse_criterion(text).requirements
+    assert quote(text, required.span).endswith("through a nasogastric tube"), quote(text, required.span)
+
+
 @pytest.mark.parametrize("told", ["my PSA went up to 4", "my PSA is back up to 4", "it has been up to 4"])
 def test_a_value_reached_is_no_bound(told: str) -> None:
     (value,) = find_quantities(told)
