@@ -2504,6 +2504,13 @@ def _within(inner: Span, outer: Span) -> bool:
 
 
 _ALTERNATIVE = re.compile(r"\bor\b|/", re.IGNORECASE)
+# A requirement set part by part for groups: "written informed consent (for adults) and parental consent (for those
+# under 18)"; what follows the first group's part is another group's way.
+_BY_GROUP = re.compile(
+    r"\(\s*for\s+(?:adults?|minors?|children|adolescents|those|patients|participants|subjects)\b[^)]*\)\s*(?:,\s*)?"
+    r"(?:and|or|;|,)\s+",
+    re.IGNORECASE,
+)
 _DENIED_BEFORE = re.compile(r"\b(?:not|no|nor|never)\s+$|n't\s+$", re.IGNORECASE)
 # "... and a translator is not available": a clause with its own verb after "and" is a further condition of the
 # exclusion, not another thing one is unable to do ("unable to read and write").
@@ -2533,13 +2540,19 @@ def _unmet_finding(
     visits or converse on phone"): then one that the question says is possible admits (its words are returned as
     accounted for), and otherwise nothing decides."""
     text = chunk.text[required.start : required.end]
-    choice = _ALTERNATIVE.search(text)
+    by_group = _BY_GROUP.search(text)
+    choice = by_group or _ALTERNATIVE.search(text)
     if choice is None:
         reason = "this criterion requires it, and the question says it is not met"
         return Finding(unmet.surface, Decision.EXCLUDED, chunk, required, reason), []
     others = {w for w, _, _ in word_spans(text[choice.end() :]) if len(w) > 3} - STOPWORDS
     said = [(w, (start, end)) for w, start, end in word_spans(question) if not unmet.span[0] <= start < unmet.span[1]]
     met = [span for w, span in said if w not in STOPWORDS and any(same_word(w, o) for o in others)]
+    if met and by_group is not None:
+        # "written informed consent (for adults) and parental consent (for those under 18)" and "she's 15, can we as
+        # her parents give consent?": the other group's way, on the condition that the asker is in that group
+        reason = "the criterion asks another way of another group, which the question says is possible"
+        return Finding(unmet.surface, Decision.CONDITIONS, chunk, required, reason), met
     if met:
         reason = "the criterion accepts another way, which the question says is possible"
         return Finding(unmet.surface, Decision.ALLOWED, chunk, required, reason), met

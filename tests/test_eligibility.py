@@ -2124,6 +2124,20 @@ def test_an_allowance_that_sets_no_time_does_not_waive_the_time_that_must_pass(r
     assert late.decision is not Decision.EXCLUDED, late  # ten weeks have passed; Inclusion #2 is what is left
 
 
+def test_a_requirement_set_by_group_admits_the_other_groups_way(reasoner: EligibilityReasoner) -> None:
+    consent = [
+        criterion(
+            INCLUSION,
+            3,
+            "Ability to give written informed consent (for adults) and parental consent (for those under 18)",
+        )
+    ]
+    minor = "My daughter is 15. She can't sign for herself, so can we as her parents give consent?"
+    assert reasoner.assess(minor, consent, {}).decision is Decision.CONDITIONS
+    alone = "My daughter is 15. She can't sign for herself. Can she join?"
+    assert reasoner.assess(alone, consent, {}).decision is not Decision.ALLOWED
+
+
 def test_a_limit_for_another_case_keeps_the_first_limit_from_deciding(reasoner: EligibilityReasoner) -> None:
     limits = [criterion(INCLUSION, 7, "AST <= 2.5 x ULN (<= 5 x ULN if liver metastases are present)")]
     question = "I have liver metastases and my AST is about 4 times the upper limit of normal. Does that rule me out?"
