@@ -203,8 +203,11 @@ _ASKS_WHAT_ONE_GETS = re.compile(
 _ASKS_A_FINDING = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how\s+\w+)\s+(?:was|were)\b", re.IGNORECASE)
 # A conditional opening: the question supposes a case ("What if the test had been done elsewhere?", "OK, so if I
 # wait until four months after ...", "And once he turns 14 ...").
+# A bare "If ..." opens many a question ("If the study is in Leeds, who do I call?"): only after a word that
+# continues the conversation ("OK, so if", "And once") does it suppose a case.
 _SUPPOSES = re.compile(
-    r"^\W*(?:(?:oh|ok|okay|well|right|hmm|so|and|but)\b\W*)*(?:what\s+if|suppose|supposing|if|once|say)\b",
+    r"^\W*(?:(?:oh|ok|okay|well|right|hmm|so|and|but)\b\W*)*(?:what\s+if|suppose|supposing)\b"
+    r"|^\W*(?:(?:oh|ok|okay|well|so|and|but)\b\W*)+(?:if|once)\b",
     re.IGNORECASE,
 )
 _SHORT_QUESTION_WORDS = 9

@@ -27,7 +27,10 @@ from ingest.records import Trial
 _REFERS_BACK = re.compile(r"\b(?:he|she|they|him|her|his|their|he's|she's|they're)\b", re.IGNORECASE)
 # A turn's opening interjection ("Oh, and ...", "OK, so if ...", "Hmm, I checked ...") says nothing itself.
 _INTERJECTION = r"(?:(?:oh|ok|okay|well|right|hmm|um|so|great|thanks)\b\W*)*"
-_CONTINUES = re.compile(rf"\W*{_INTERJECTION}(?:and|also|or|what if|what about|how about|suppose|if)\b", re.IGNORECASE)
+_CONTINUES = re.compile(
+    rf"\W*{_INTERJECTION}(?:and|also|or|what if|what about|how about|suppose)\b|\W*(?:(?:ok|okay|so|well)\b\W*)+if\b",
+    re.IGNORECASE,
+)
 # "Sorry, I checked and it was actually two months ago": a correction of what the conversation told.
 _CORRECTS = re.compile(
     rf"^\W*{_INTERJECTION}(?:sorry|actually|correction)\b|\bi\s+got\s+(?:that|the\s+\w+)\s+wrong\b", re.IGNORECASE

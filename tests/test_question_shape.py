@@ -280,6 +280,7 @@ def test_questions_about_what_the_study_found_are_no_eligibility_or_design_quest
         ("The last injection was four months ago.", True),  # a time since an event
         ("She also had a core needle biopsy three days ago.", True),
         ("What about the hospital sites?", False),  # a topic, no case
+        ("If the study is in Leeds, who do I call?", False),  # a bare "If" opens many a question
         ("Where is the nearest site?", False),
     ],
 )
