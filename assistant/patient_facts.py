@@ -385,8 +385,9 @@ _ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Compara
 # "Suppose I wait until a full year after the last shot", "What if randomisation happens six weeks after that course
 # ended?": at the supposed start the event will lie that long back, which is what a criterion's window measures.
 _SUPPOSED_AFTER_RE = re.compile(
-    r"\b(?:wait(?:ed|ing)?\s+(?:until|till|for)|happens?|happened|would\s+be|will\s+be|it'?(?:ll|d)\s+be"
-    r"|(?:enrol\w*|join(?:ed|ing)?|start(?:ed|ing)?|screen\w*)(?:\s+(?:me|him|her|them|the\s+study))?)\s+"
+    # future and supposed forms only: "the rash started 2 weeks after my surgery" tells the past, no time since
+    r"\b(?:wait(?:ing)?\s+(?:until|till|for)|happens?|would\s+be|will\s+be|it'?(?:ll|d)\s+be"
+    r"|(?:enrol(?:l|ling|ing)?|join(?:ing)?|start(?:ing)?|screen(?:ing)?)(?:\s+(?:me|him|her|them|the\s+study))?)\s+"
     r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
     r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
     r"after\s+(?:(?:my|his|her|their|the|that|this)\s+)?(?:(?:last|final|most\s+recent)\s+)?",

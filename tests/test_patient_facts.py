@@ -788,8 +788,16 @@ def test_a_supposed_start_after_an_event_dates_the_event(question: str, event: s
     assert elapsed.event == event and elapsed.days_ago == pytest.approx(days)
 
 
-def test_a_time_after_an_event_that_is_no_supposed_start_dates_nothing() -> None:
-    assert not parse_question("I started metformin 2 weeks after my surgery.").elapsed
+@pytest.mark.parametrize(
+    "told",
+    [
+        "I started metformin 2 weeks after my surgery.",
+        "The rash started 2 weeks after my surgery.",  # the past told: no time since the surgery
+        "It happened three days after the last dose.",
+    ],
+)
+def test_a_time_after_an_event_that_is_no_supposed_start_dates_nothing(told: str) -> None:
+    assert not parse_question(told).elapsed
 
 
 def test_a_case_put_instead_replaces_the_clause_naming_it() -> None:
