@@ -7,7 +7,7 @@ text passed in, so an answer can quote exactly the words that decide a verdict.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ingest.measures import (
     DAYS_PER_UNIT,
@@ -742,21 +742,6 @@ def _implicit_windows(text: str, found: list[TimeWindow]) -> list[TimeWindow]:
     return windows
 
 
-# Between a bound and the next one on the same measure: "ALT <= 2.5 x ULN (<= 5 x ULN if liver metastases are
-# present)", "<= 2.5 x ULN, or <= 5 x ULN with liver involvement", "<= 1.5 x ULN / <= 3 x ULN if Gilbert's".
-_ANOTHER_BOUND_BETWEEN = re.compile(r"^\s*(?:\(|\[|,|;|/|or\b|,\s*or\b|and/or\b)\s*$", re.IGNORECASE)
-
-
-def _bound_of_the_same(text: str, named: QuantityMention, mention: QuantityMention) -> QuantityMention:
-    """A bound with no measure named right after a bound on a named measure, in the same unit, is another limit on
-    that measure (for another case), not a number about nothing."""
-    if mention.quantity.unit != named.quantity.unit or mention.comparator is Comparator.EQ:
-        return mention
-    if not _ANOTHER_BOUND_BETWEEN.match(text[named.span[1] : mention.span[0]]):
-        return mention
-    return replace(mention, measure=named.measure, measure_span=named.measure_span)
-
-
 def parse_criterion(text: str) -> CriterionConstraints:
     """Structured view of one criterion; spans index `text`. Never raises on odd input (returns empties)."""
     cleaned = clean_text(text)
@@ -765,16 +750,11 @@ def parse_criterion(text: str) -> CriterionConstraints:
     lowered = " ".join(cleaned.lower().split())
     comparisons: list[CriterionComparison] = []
     windows: list[TimeWindow] = []
-    named: QuantityMention | None = None  # the last bound on a named measure
     for mention in find_quantities(cleaned):
         window = _window(cleaned, mention)
         if window is not None:
             windows.append(window)
             continue
-        if mention.measure == UNKNOWN_MEASURE and named is not None:
-            mention = _bound_of_the_same(cleaned, named, mention)
-        elif mention.measure != UNKNOWN_MEASURE:
-            named = mention
         comparison = _comparison(mention)
         if comparison is not None:
             comparisons.append(comparison)

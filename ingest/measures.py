@@ -779,6 +779,8 @@ def _measure_for(
     before the comparator, not "prior".
     """
     before = measure_key_at(text, floor, number_start)
+    if before is not None:
+        before = _joined_pair(text, before)
     if before is not None and not _has_other_number(text, before[1][1], number_start):
         return before
     after_text_end = min(len(text), number_end + 40)
@@ -815,6 +817,21 @@ def _measure_for(
 
 
 _RELATIVE_PRONOUN_RE = re.compile(r"\b(?:who|whom|whose)\b", re.IGNORECASE)
+# "AST and ALT <= 2.5 x ULN", "SGOT and SGPT < 2.5 times ULN": the clause split at "and" left the second name only.
+_PAIR_BEFORE_RE = re.compile(r"\b[A-Za-z][\w-]*(?:\s+[a-z][\w-]*)?(?:\s*\(\s*[A-Za-z]+\s*\))?\s+(?:and|or|&)\s+$")
+
+
+def _joined_pair(text: str, named: tuple[str, Span]) -> tuple[str, Span]:
+    """The measure named together with the one before "and"/"or", when the lexicon has the pair as one measure."""
+    pair = search_ending_at(_PAIR_BEFORE_RE, text, max(0, named[1][0] - 45), named[1][0])
+    if pair is None:
+        return named
+    joined = _MEASURE_RE.match(text, pair.start(), named[1][1])
+    if joined is None or joined.lastgroup is None or joined.end() != named[1][1]:
+        return named
+    return _MEASURE_KEYS[int(joined.lastgroup[1:])], joined.span()
+
+
 # A bare number before a noun counts those things: "six or more steroid bursts in the past year", "exactly one
 # relapse", "at least four swollen joints". The noun is the last word before a preposition, a time word or
 # punctuation; words that are units or ranks of something else are not counted things.
@@ -1177,6 +1194,11 @@ def _named_by_previous(text: str, previous: QuantityMention, mention: QuantityMe
     return _COORDINATED_BOUND_RE.match(text, previous.span[1], mention.number_span[0]) is not None
 
 
+# "ALT <= 2.5 x ULN (<= 5 x ULN if liver metastases are present)": a bound in brackets right after another, in the
+# same unit, is another limit on that measure (for another case), not a number about nothing.
+_BRACKETED_BOUND_RE = re.compile(r"\s*[(\[]\s*$")
+
+
 def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
     joined: list[QuantityMention] = []
     for mention in mentions:
@@ -1191,6 +1213,7 @@ def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[Qu
             and (
                 _COORDINATION_RE.match(text, previous.span[1], mention.span[0])
                 or _named_by_previous(text, previous, mention)
+                or _BRACKETED_BOUND_RE.match(text, previous.span[1], mention.span[0])
             )
         ):
             mention = replace(mention, measure=previous.measure, measure_span=previous.measure_span)

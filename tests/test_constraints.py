@@ -289,6 +289,19 @@ def test_a_bound_with_no_name_after_a_named_one_is_another_limit_on_it(text: str
     ]
 
 
+@pytest.mark.parametrize(
+    "text", ["AST and ALT <= 2.5 x ULN", "SGOT and SGPT < 2.5 times ULN", "ALT and AST <= 3 x ULN"]
+)
+def test_two_transaminases_joined_by_and_bound_both(text: str) -> None:
+    # ~100 real criteria name the pair with "and"; the clause split at "and" had left the second enzyme only
+    (bound,) = parse_criterion(text).comparisons
+    assert bound.measure == "alt_ast"
+    (ast,) = find_quantities("my AST is 4 times the upper limit of normal")
+    assert same_measure(bound.measure, ast.measure) and compare(ast.quantity, bound.comparison) is False
+    # a pair the lexicon does not hold as one measure is not merged into one
+    assert "bilirubin" in [c.measure for c in parse_criterion("Creatinine and bilirubin < 1.5 x ULN").comparisons]
+
+
 def test_a_requirement_runs_past_a_bracket_it_opens() -> None:
     # a list marker inside the bracket ("(eg:" / "- Ensure Plus) ...") does not end the clause: the other ways of
     # taking the drug after the bracket are part of what the asker must be unable to do
