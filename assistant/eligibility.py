@@ -604,6 +604,7 @@ class EligibilityReasoner:
         own = [c for c in allowances if self._allowance_speaks_to(question, chunk.text, constraints, Span(*c.span))]
         base = own or [c for c in found if c not in allowances] or found
         base = self._bounds_for_askers_group(base, chunk.text, question)
+        base = self._bounds_for_askers_case(base, chunk.text, question)
         results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
@@ -626,6 +627,9 @@ class EligibilityReasoner:
             else next(((r, c) for r, c in decided if not r), decided[0])
         )
         finding = _threshold_finding(measurement.surface, chunk, Span(*hit[1].span), bool(hit[0]), prohibits)
+        if finding.decision is Decision.ALLOWED and _CASE_AFTER_BOUND.match(chunk.text, hit[1].span[1]):
+            # "<= 3 x ULN for patients with Gilbert's syndrome" met by one who has it: admitted on the case's terms
+            finding = replace(finding, decision=Decision.CONDITIONS, reason=_CASE_LIMIT_MET_REASON)
         unit = hit[1].comparison.value.unit
         if unit and not measurement.quantity.unit:
             finding = replace(finding, reason=f"{finding.reason} (the value read in {unit}, the criterion's unit)")
@@ -1592,6 +1596,32 @@ class EligibilityReasoner:
             if all(denied == without for denied in said):
                 chosen.append(bound)
         return chosen or bounds
+
+    def _bounds_for_askers_case(self, bounds: list[Any], text: str, question: str) -> list[Any]:
+        """A default limit and one for a named case ("<= 2.5 x ULN (<= 5 x ULN if liver metastases are present)"):
+        the case's limit when the question says the asker has that case, the default when it says they have not;
+        both (undecided between them) when it does not say."""
+        cases = [(b, _CASE_AFTER_BOUND.match(text, b.span[1])) for b in bounds]
+        scoped = [(b, case) for b, case in cases if case is not None]
+        if len(bounds) < 2 or not scoped or len(scoped) == len(bounds):
+            return bounds
+        negated = [n.scope_span for n in parse_question(question).negated]
+        told = [(m, _overlaps((m.start, m.end), negated)) for m in self.vocabulary.mentions(question)]
+        named = {c for _, case in scoped for m in self.vocabulary.mentions(case.group("what")) for c in m.concept_ids}
+        said = [
+            denied
+            for m, denied in told
+            if any(
+                a == b or self.vocabulary.relation(a, b) in ("same", "narrower") for a in m.concept_ids for b in named
+            )
+        ]
+        if not said:
+            return bounds
+        if all(not denied for denied in said):
+            return [b for b, _ in scoped]
+        if all(said):
+            return [b for b, case in cases if case is None]
+        return bounds
 
     def _condition_of_value(self, measurement: _Measured, criteria: Sequence[Chunk]) -> Finding | None:
         """A value no limit reads, against a criterion that names the condition the measure shows without a number
@@ -2780,6 +2810,15 @@ _SEX_OF_WORD = {
 
 
 # A limit written for a group: "... >1000mg/g for the patients without previous ACE inhibitor and ARB therapy".
+_CASE_LIMIT_MET_REASON = "the value meets the limit the criterion sets for the case you describe"
+# A limit written for a case: "<= 5 x ULN if liver metastases are present", "<= 5 x ULN in patients with liver
+# involvement", "<= 3 mg/dL for patients with Gilbert's syndrome".
+_CASE_AFTER_BOUND = re.compile(
+    r"\S{0,4}\s+(?:if|when|in\s+(?:the\s+)?(?:presence|case)\s+of|(?:in|for)\s+(?:the\s+)?(?:patients|subjects|"
+    r"participants|those|people|individuals)\s+with)\s+(?P<what>[^.;:)\d<>≤≥]{3,80}?)"
+    r"(?=\s+(?:is|are|were|was)\s+(?:present|documented|known)|\s*[.;),]|\s+and\s|$)",
+    re.IGNORECASE,
+)
 _FOR_GROUP = re.compile(
     r"\S{0,4}\s+for\s+(?:the\s+)?(?:patients|subjects|participants|those|people|individuals)\s+"
     r"(?P<with>with|without)\s+(?P<what>(?:[^.;:\d<>≤≥]|\n[ \t]+(?=[a-z])){3,80}?)(?=\s+and\s+[<>≤≥]|\s*[.;(]|$)",
@@ -4063,9 +4102,21 @@ def _number_decided_elsewhere(finding: Finding, measured: set[str]) -> bool:
     own value was decided against ("platelets 180 x 10^9/L ... are his counts adequate?"): the value decides it."""
     if finding.chunk.chunk_id not in measured:
         return False
+    if _names_a_limits_case(finding):
+        return True  # "liver metastases" of "<= 5 x ULN if liver metastases are present": which limit, not a fact
     if finding.decision is Decision.UNDECIDED:
         return finding.reason in (_NUMBER_REASON, _UNCOMPARED_REASON)
     return finding.decision is Decision.CONDITIONS and finding.reason == _REQUIREMENT_REASON
+
+
+def _names_a_limits_case(finding: Finding) -> bool:
+    """The mention is the case a limit is written for ("<= 5 x ULN if LIVER METASTASES are present")."""
+    text = finding.chunk.text
+    for bound in constraints_of(text).comparisons:
+        case = _CASE_AFTER_BOUND.match(text, bound.span[1])
+        if case is not None and case.start("what") <= finding.span.start < case.end("what"):
+            return True
+    return False
 
 
 # A strain, type or antigen code right before the mention names one kind of it: "H5N1 influenza vaccine", "HPV16

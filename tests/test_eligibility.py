@@ -2138,6 +2138,31 @@ def test_a_requirement_set_by_group_admits_the_other_groups_way(reasoner: Eligib
     assert reasoner.assess(alone, consent, {}).decision is not Decision.ALLOWED
 
 
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the case's limit for one who has the case, admitted on its terms; the default for one who has not
+        ("I have liver metastases and my AST is 4 times the upper limit of normal. Can I join?", Decision.CONDITIONS),
+        ("I have no liver metastases and my AST is 4 times the upper limit of normal. Can I join?", Decision.EXCLUDED),
+        ("My AST is 4 times the upper limit of normal. Can I join?", Decision.UNDECIDED),  # which case, not said
+        ("I have liver metastases and my AST is 6 times the upper limit of normal. Can I join?", Decision.EXCLUDED),
+    ],
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AST <= 2.5 x ULN (<= 5 x ULN if liver metastases are present)",
+        "AST <= 2.5 x ULN, or <= 5 x ULN in patients with liver metastases",
+    ],
+)
+def test_the_limit_for_the_askers_case_decides(
+    reasoner: EligibilityReasoner, text: str, question: str, decision: Decision
+) -> None:
+    assess = reasoner.assess(question, [criterion(INCLUSION, 7, text)], {})
+    assert assess.decision is decision, assess
+    assert all("metastases" not in f.fact for f in assess.findings)  # the case names which limit, it is no fact
+
+
 def test_a_limit_for_another_case_keeps_the_first_limit_from_deciding(reasoner: EligibilityReasoner) -> None:
     limits = [criterion(INCLUSION, 7, "AST <= 2.5 x ULN (<= 5 x ULN if liver metastases are present)")]
     question = "I have liver metastases and my AST is about 4 times the upper limit of normal. Does that rule me out?"
