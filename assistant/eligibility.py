@@ -1575,27 +1575,30 @@ class EligibilityReasoner:
         scoped = [(b, _FOR_GROUP.match(text, b.span[1])) for b in bounds]
         if len(bounds) < 2 or not all(scope for _, scope in scoped):
             return bounds
-        negated = [n.scope_span for n in parse_question(question).negated]
-        told = [(m, _overlaps((m.start, m.end), negated)) for m in self.vocabulary.mentions(question)]
         chosen = []
         for bound, scope in scoped:
             assert scope is not None
-            named = {c for m in self.vocabulary.mentions(scope.group("what")) for c in m.concept_ids}
-            said = [
-                denied
-                for m, denied in told
-                if any(
-                    a == b or self.vocabulary.relation(a, b) in ("same", "narrower")
-                    for a in m.concept_ids
-                    for b in named
-                )
-            ]
+            said = self._told_of(question, [scope.group("what")])
             if not said:
                 return bounds  # the question does not say which group
             without = scope.group("with").lower().startswith("without")
             if all(denied == without for denied in said):
                 chosen.append(bound)
         return chosen or bounds
+
+    def _told_of(self, question: str, what: Sequence[str]) -> list[bool]:
+        """For each mention in the question of what the texts `what` name (the same concept or a narrower one),
+        whether the question denies it ("never taken an ACE inhibitor"): empty when the question does not speak of
+        it."""
+        named = {c for text in what for m in self.vocabulary.mentions(text) for c in m.concept_ids}
+        negated = [n.scope_span for n in parse_question(question).negated]
+        return [
+            _overlaps((m.start, m.end), negated)
+            for m in self.vocabulary.mentions(question)
+            if any(
+                a == b or self.vocabulary.relation(a, b) in ("same", "narrower") for a in m.concept_ids for b in named
+            )
+        ]
 
     def _bounds_for_askers_case(self, bounds: list[Any], text: str, question: str) -> list[Any]:
         """A default limit and one for a named case ("<= 2.5 x ULN (<= 5 x ULN if liver metastases are present)"):
@@ -1605,16 +1608,7 @@ class EligibilityReasoner:
         scoped = [(b, case) for b, case in cases if case is not None]
         if len(bounds) < 2 or not scoped or len(scoped) == len(bounds):
             return bounds
-        negated = [n.scope_span for n in parse_question(question).negated]
-        told = [(m, _overlaps((m.start, m.end), negated)) for m in self.vocabulary.mentions(question)]
-        named = {c for _, case in scoped for m in self.vocabulary.mentions(case.group("what")) for c in m.concept_ids}
-        said = [
-            denied
-            for m, denied in told
-            if any(
-                a == b or self.vocabulary.relation(a, b) in ("same", "narrower") for a in m.concept_ids for b in named
-            )
-        ]
+        said = self._told_of(question, [case.group("what") for _, case in scoped])
         if not said:
             return bounds
         if all(not denied for denied in said):
@@ -2813,14 +2807,15 @@ _SEX_OF_WORD = {
 _CASE_LIMIT_MET_REASON = "the value meets the limit the criterion sets for the case you describe"
 # A limit written for a case: "<= 5 x ULN if liver metastases are present", "<= 5 x ULN in patients with liver
 # involvement", "<= 3 mg/dL for patients with Gilbert's syndrome".
+_GROUP_NOUN = r"(?:patients|subjects|participants|those|people|individuals)"  # whom a limit is written for
 _CASE_AFTER_BOUND = re.compile(
-    r"\S{0,4}\s+(?:if|when|in\s+(?:the\s+)?(?:presence|case)\s+of|(?:in|for)\s+(?:the\s+)?(?:patients|subjects|"
-    r"participants|those|people|individuals)\s+with)\s+(?P<what>[^.;:)\d<>≤≥]{3,80}?)"
+    rf"\S{{0,4}}\s+(?:if|when|in\s+(?:the\s+)?(?:presence|case)\s+of|(?:in|for)\s+(?:the\s+)?{_GROUP_NOUN}\s+with)"
+    r"\s+(?P<what>[^.;:)\d<>≤≥]{3,80}?)"
     r"(?=\s+(?:is|are|were|was)\s+(?:present|documented|known)|\s*[.;),]|\s+and\s|$)",
     re.IGNORECASE,
 )
 _FOR_GROUP = re.compile(
-    r"\S{0,4}\s+for\s+(?:the\s+)?(?:patients|subjects|participants|those|people|individuals)\s+"
+    rf"\S{{0,4}}\s+for\s+(?:the\s+)?{_GROUP_NOUN}\s+"
     r"(?P<with>with|without)\s+(?P<what>(?:[^.;:\d<>≤≥]|\n[ \t]+(?=[a-z])){3,80}?)(?=\s+and\s+[<>≤≥]|\s*[.;(]|$)",
     re.IGNORECASE,
 )

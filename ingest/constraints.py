@@ -608,15 +608,7 @@ def _time_that_must_pass(text: str, mention: QuantityMention, must_elapse: re.Ma
     event = _event_after(text, since.end() if since else must_elapse.end())
     if event is None:
         return None
-    at_most = mention.comparator in (Comparator.LE, Comparator.LT)
-    return TimeWindow(
-        event=event[0],
-        event_span=event[1],
-        min_days_ago=None if at_most else mention.quantity.value,
-        max_days_ago=mention.quantity.value if at_most else None,
-        anchor_span=None,
-        span=(mention.span[0], event[1][1]),
-    )
+    return _bounded_window(event, mention, mention.span[0])
 
 
 # "recent (<6 months) myocardial infarction": what "recent" means, in brackets before the event.
@@ -660,14 +652,20 @@ def _washout_window(text: str, mention: QuantityMention) -> TimeWindow | None:
     event = _event_after(text, lead.end()) if lead is not None else None
     if event is None:
         return None
-    shorter = mention.comparator in (Comparator.LE, Comparator.LT)
+    return _bounded_window(event, mention, mention.number_span[0])
+
+
+def _bounded_window(event: tuple[str, Span], mention: QuantityMention, start: int) -> TimeWindow:
+    """The time since the event: at most the duration when the number is bounded from above ("less than 2 weeks"),
+    otherwise at least it ("Six weeks must elapse", "a washout of at least 4 weeks")."""
+    at_most = mention.comparator in (Comparator.LE, Comparator.LT)
     return TimeWindow(
         event=event[0],
         event_span=event[1],
-        min_days_ago=None if shorter else mention.quantity.value,
-        max_days_ago=mention.quantity.value if shorter else None,
+        min_days_ago=None if at_most else mention.quantity.value,
+        max_days_ago=mention.quantity.value if at_most else None,
         anchor_span=None,
-        span=(mention.number_span[0], event[1][1]),
+        span=(start, event[1][1]),
     )
 
 
