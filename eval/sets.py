@@ -224,6 +224,12 @@ SETS: dict[str, EvalSet] = {
         # the session's changes (eval/data/unseen/DEV20.md).
         about="20 further real classic XML records, everyday questions; held out until its first reading",
     ),
+    "unseen-dev21": _unseen_split(
+        "dev21",
+        # Written 2026-12-05 (eighteenth session) like dev8-dev20, committed before the system was run on it; first read
+        # with the session-start code (eval/data/unseen/DEV21.md).
+        about="20 further real classic XML records, everyday questions; held out until its first reading",
+    ),
 }
 
 
