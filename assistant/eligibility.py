@@ -598,6 +598,10 @@ class EligibilityReasoner:
             found = [c for c in found if self._same_subject(Span(*c.span), chunk.text, question)]
         if not found:
             return None
+        in_case, case_finding = _bound_in_case(measurement.surface, measurement.quantity, found, chunk, sex)
+        if in_case:
+            return case_finding
+        found = [c for c in found if not _states_a_case(chunk.text, Span(*c.span))] or found
         allowances = [c for c in found if _inside_exception(Span(*c.span), constraints)]
         # "... >= 10 mm (except lymph nodes, which must have short axis >= 15 mm)" and "a 12 mm lymph node": the
         # exception's own bound is the one for the asker's case.
@@ -3354,6 +3358,67 @@ def _same_fact(first: Topic, second: Topic) -> bool:
         second.hypothetical,
         second.aside,
     )
+
+
+# "NOTE: if creatinine > ULN, creatinine clearance must be > 50 mL/min": the bound after "if" names the case in which
+# another requirement applies (the one after the comma); it is no limit the asker must meet.
+_CASE_OPENING_RE = re.compile(
+    r"\b(?:if|when|whenever|in\s+case|in\s+the\s+event\s+that)\b(?:[^,;:.()]|\.(?=\d)){0,60}$", re.IGNORECASE
+)
+_CASE_CLOSING_RE = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|\bthen\b)")
+# "..., if creatinine > ULN, creatinine clearance must be > 50": the bound comes after a case closed by a comma.
+_CASE_BEFORE_RE = re.compile(
+    r"\b(?:if|when|whenever|in\s+case|in\s+the\s+event\s+that)\b(?:[^;:.]|\.(?=\d)){3,80}?,(?:[^;.]|\.(?=\d))*$",
+    re.IGNORECASE,
+)
+_CASE_BOUND_REASON = "this limit names a case; in that case the criterion sets another requirement, which decides"
+_IN_CASE_MISSED_REASON = "the criterion sets this limit only in a case it names; whether you are in it decides"
+
+
+_SENTENCE_MARK_RE = re.compile(r"[.;](?=\s)|;")
+
+
+def _sentence_floor(text: str, position: int) -> int:
+    """Start of the sentence holding `position`; a point inside a number ("1.5 mg/dL") ends none."""
+    marks = list(_SENTENCE_MARK_RE.finditer(text, max(0, position - 160), position))
+    return marks[-1].end() if marks else max(0, position - 160)
+
+
+def _states_a_case(text: str, bound: Span) -> bool:
+    """The bound sits in an "if ..." clause that a requirement follows, and lets no excluded person in."""
+    start = _sentence_floor(text, bound.start)
+    opening = _CASE_OPENING_RE.search(text, max(start, bound.start - 80), bound.start)
+    return (
+        opening is not None
+        and _CASE_CLOSING_RE.match(text, bound.end) is not None
+        and not _allowance_condition(bound, text)
+    )
+
+
+def _applies_in_case(text: str, bound: Span) -> bool:
+    """The bound is the requirement a case named before it sets ("if creatinine > ULN, clearance must be > 50")."""
+    start = _sentence_floor(text, bound.start)
+    return _CASE_BEFORE_RE.search(text, max(start, bound.start - 120), bound.start) is not None
+
+
+def _bound_in_case(
+    surface: str, quantity: Quantity, found: Sequence[Any], chunk: Chunk, sex: str | None
+) -> tuple[bool, Finding | None]:
+    """A value against bounds that name a case, or that apply only in one: (whether they decide what is said, the
+    finding). A value in the case leaves the decision to the requirement the case sets; out of it, with no other bound
+    on the measure, the criterion says nothing of it; a value missing a requirement set only for a case does not show
+    the asker is in that case."""
+    plain = [c for c in found if not _states_a_case(chunk.text, Span(*c.span))]
+    for c in (c for c in found if c not in plain):
+        inside = _compare_for(quantity, c, chunk.text, sex)
+        if inside is True:
+            return True, Finding(surface, Decision.UNDECIDED, chunk, Span(*c.span), _CASE_BOUND_REASON)
+        if inside is False and not plain:
+            return True, None
+    for c in plain:
+        if _applies_in_case(chunk.text, Span(*c.span)) and _compare_for(quantity, c, chunk.text, sex) is False:
+            return True, Finding(surface, Decision.UNDECIDED, chunk, Span(*c.span), _IN_CASE_MISSED_REASON)
+    return False, None
 
 
 def _allowance_condition(bound: Span, text: str) -> bool:

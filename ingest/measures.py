@@ -229,7 +229,8 @@ _SCORE_OR_PERCENT = frozenset({"karnofsky", "lansky"})
 # (regex, canonical unit, factor to canonical). Longest spellings first so "mL/min/1.73m2" beats "mL/min".
 _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (
-        r"(?:x|×|times)\s*(?:(?:greater|higher)\s+than\s+)?(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?"
+        # "1.25 times of the upper limit of normal value", as registries abroad write it
+        r"(?:x|×|times)\s*(?:(?:greater|higher)\s+than\s+|of\s+)?(?:the\s+)?(?:institutional\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?"
         r"|upper\s+limits?|uln|normal(?:\s+values?)?)(?:\s*\(\s*uln\s*\))?",
         "xULN",
         1.0,
@@ -1128,6 +1129,9 @@ def find_quantities(text: str) -> list[QuantityMention]:
             mentions.extend(_blood_pressure_pair(mention, pair))
             consumed_until = pair.end()
             continue
+        # Listed measures go first: a bound bracketed after this one ("(<= 5 x ULN if liver metastases)") belongs
+        # to the measure named at it, which `_coordinated_measures` takes as the last one before.
+        mentions.extend(_measures_listed_before(cleaned, mention))
         mentions.append(mention)
         consumed_until = mention.span[1]
         members = _listed_members(cleaned, mention)
@@ -1135,8 +1139,120 @@ def find_quantities(text: str) -> list[QuantityMention]:
         consumed_until = max([consumed_until, *(m.span[1] for m in members)])
     if "ice " in lowered or "once" in lowered:
         mentions.extend(_times_mentions(cleaned))
+    if "normal" in lowered or "uln" in lowered or "wnl" in lowered:
+        mentions.extend(_normal_limit_mentions(cleaned, taken + [m.span for m in mentions]))
     mentions.sort(key=lambda m: m.span[0])
     return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
+
+
+# Labs CTCAE v5 grades as multiples of the upper limit of normal. For these, "bilirubin <= ULN", "creatinine within
+# normal limits" and "my bilirubin is normal" are bounds or values of 1 x ULN; other labs have a lower limit too
+# ("platelets within normal limits"), so "normal" is no one number for them.
+ULN_GRADED_MEASURES = frozenset({"bilirubin", "alt", "ast", "alt_ast", "creatinine"})
+_UPPER_NORMAL = (
+    r"(?:the\s+)?(?:institutional\s+|laboratory\s+|local\s+|site\s+)?"
+    r"(?:upper\s+limits?\s+(?:of\s+)?(?:the\s+)?normal(?:\s+range)?|uln)\b"
+)
+_AT_UPPER_NORMAL_RE = re.compile(_UPPER_NORMAL, re.IGNORECASE)
+# "within normal limits", "WNL", "in the normal range", "(is) normal", "normal bilirubin"
+_WITHIN_NORMAL_RE = re.compile(
+    r"\b(?:within|in)\s+(?:the\s+)?(?:institutional\s+)?normal\s+(?:limits?|range|values?)\b|\bwnl\b"
+    r"|(?<!\bnot\s)(?<!\bnon-)\bnormal\b(?!\s+(?:limits?|range|values?|for)\b)",
+    re.IGNORECASE,
+)
+# Between the measure and "normal": only a verb or a level word ("bilirubin levels were normal").
+_TO_NORMAL_RE = re.compile(
+    r"\s*(?:levels?|values?|counts?)?\s*(?:is|are|was|were|has\s+been|have\s+been|:|-)?\s*$", re.IGNORECASE
+)
+
+
+def _normal_limit_mentions(text: str, taken: list[Span]) -> list[QuantityMention]:
+    """Bounds and values at the upper limit of normal that carry no number, for the labs graded against it."""
+    mentions: list[QuantityMention] = []
+    for found in _AT_UPPER_NORMAL_RE.finditer(text):
+        if any(s <= found.start() < e for s, e in taken):
+            continue  # "1.5 x ULN" was read with its number
+        floor = clause_start(text, found.start())
+        prefix = _prefix_comparator(text, found.start(), floor)
+        if prefix is None:
+            continue
+        comparator, start = prefix
+        mention = _at_upper_normal(text, comparator, (start, found.end()), found.span(), floor)
+        if mention is not None:
+            mentions.append(mention)
+    for found in _WITHIN_NORMAL_RE.finditer(text):
+        if any(s <= found.start() < e for s, e in taken):
+            continue
+        floor = clause_start(text, found.start())
+        mention = _at_upper_normal(text, Comparator.LE, found.span(), found.span(), floor)
+        if mention is None and found.group().lower() == "normal":
+            mention = _normal_named_after(text, found)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def _at_upper_normal(text: str, comparator: Comparator, span: Span, bound: Span, floor: int) -> QuantityMention | None:
+    named = measure_key_at(text, floor, span[0])
+    if named is None or named[0] not in ULN_GRADED_MEASURES or _has_other_number(text, named[1][1], span[0]):
+        return None
+    if bound == span and _TO_NORMAL_RE.fullmatch(text, named[1][1], span[0]) is None:
+        return None  # "bilirubin ... normal" with other words between: "normal" is about something else
+    quantity = Quantity(1.0, "xULN")
+    return QuantityMention(named[0], named[1], comparator, quantity, bound, (named[1][0], span[1]), True)
+
+
+_FOR_AGE_RE = re.compile(r"\s+for\s+(?:(?:his|her|their|the)\s+)?age\b", re.IGNORECASE)
+
+
+def _normal_named_after(text: str, found: re.Match[str]) -> QuantityMention | None:
+    """ "normal bilirubin", "a normal creatinine" """
+    after = _MEASURE_RE.match(text, found.end() + len(text[found.end() :]) - len(text[found.end() :].lstrip()))
+    if after is None or after.lastgroup is None:
+        return None
+    key = _MEASURE_KEYS[int(after.lastgroup[1:])]
+    if key not in ULN_GRADED_MEASURES or _FOR_AGE_RE.match(text, after.end()):
+        return None  # "normal creatinine for age": the limit for the child's age, not the lab's one ULN
+    quantity = Quantity(1.0, "xULN")
+    return QuantityMention(key, after.span(), Comparator.LE, quantity, found.span(), (found.start(), after.end()), True)
+
+
+# "Creatinine and bilirubin < 1.5 x ULN", "Bilirubin, AST, and ALT no greater than 2.5 x normal": measures listed
+# with nothing but "and", "or", commas or a slash before the one named at the bound share that bound.
+_MEASURE_LIST_JOIN_RE = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)$", re.IGNORECASE)
+# "normal creatinine for age or GFR at least 70": a name after a preposition qualifies another; "1.60 m tall and
+# weigh 118 kg": a name after a number is that number's; neither is a list member.
+_QUALIFIED_BY_RE = re.compile(r"(?:\b(?:for|of|by|with|in|on|at|to|per|from)|\d\s*[a-zA-Z%/]{0,6})\s+$", re.IGNORECASE)
+_LISTED_MEASURES_MAX = 4
+
+
+def _measures_listed_before(text: str, mention: QuantityMention) -> list[QuantityMention]:
+    """The same bound for each measure listed right before the one named at it."""
+    if (
+        mention.measure_span is None
+        or mention.measure_span[1] > mention.number_span[0]
+        or mention.measure == UNKNOWN_MEASURE
+        or mention.measure.startswith(("head:", "count:"))
+        or mention.quantity.unit == "day"
+    ):
+        return []
+    members: list[QuantityMention] = []
+    start = mention.measure_span[0]
+    while len(members) < _LISTED_MEASURES_MAX:
+        join = _MEASURE_LIST_JOIN_RE.search(text, max(0, start - 10), start)
+        if join is None:
+            break
+        named = measure_key_at(text, max(0, join.start() - 45), join.start())
+        if (
+            named is None
+            or named[1][1] != join.start()
+            or named[0] in ("age", mention.measure)
+            or _QUALIFIED_BY_RE.search(text, max(0, named[1][0] - 12), named[1][0]) is not None
+        ):
+            break
+        members.append(replace(mention, measure=named[0], measure_span=named[1]))
+        start = named[1][0]
+    return members
 
 
 # "ranging from 1cm to 4cm", "5 mg - 10 mg": a range whose unit is written after both numbers.

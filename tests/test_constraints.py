@@ -302,6 +302,34 @@ def test_two_transaminases_joined_by_and_bound_both(text: str) -> None:
     assert "bilirubin" in [c.measure for c in parse_criterion("Creatinine and bilirubin < 1.5 x ULN").comparisons]
 
 
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("Creatinine and bilirubin < 1.5 x ULN", {"creatinine", "bilirubin"}),
+        ("Serum creatinine and bilirubin less than 1.5 times upper limit of normal", {"creatinine", "bilirubin"}),
+        ("Bilirubin, AST, and ALT no greater than 2.5 x normal", {"bilirubin", "ast", "alt"}),
+        ("Creatinine clearance or glomerular filtration rate greater than 50 mL/min", {"crcl", "egfr"}),
+        # a name after a preposition qualifies another; it is not listed with the one bounded
+        ("normal creatinine for age OR GFR at least 70 mL/min", {"egfr"}),
+        # a measure with a value of its own is not listed with the next
+        ("Hemoglobin >= 9 g/dL, platelets > 100,000/mm3", {"hemoglobin", "platelets"}),
+    ],
+)
+def test_measures_listed_before_a_bound_share_it(text: str, measures: set[str]) -> None:
+    # the bound had been read for the last name only, so creatinine 2 x ULN against "creatinine and bilirubin
+    # < 1.5 x ULN" was compared with nothing
+    comparisons = parse_criterion(text).comparisons
+    assert {c.measure for c in comparisons} == measures
+    if "hemoglobin" not in measures:
+        assert len({(c.comparison.comparator, c.comparison.value) for c in comparisons}) == 1
+
+
+def test_a_case_limit_after_a_list_stays_with_the_measure_named_at_the_bound() -> None:
+    text = "Bilirubin, AST and ALT <= 2.5 x ULN (<= 5 x ULN if liver metastases are present)"
+    bounds = [(c.measure, c.comparison.value.value) for c in parse_criterion(text).comparisons]
+    assert bounds == [("bilirubin", 2.5), ("alt_ast", 2.5), ("alt_ast", 5.0)], bounds
+
+
 def test_a_requirement_runs_past_a_bracket_it_opens() -> None:
     # a list marker inside the bracket ("(eg:" / "- Ensure Plus) ...") does not end the clause: the other ways of
     # taking the drug after the bracket are part of what the asker must be unable to do
@@ -324,6 +352,7 @@ def test_a_value_reached_is_no_bound(told: str) -> None:
         ("lesion ≥ 15 mm", 15, "mm"),
         ("weight ≥ 50 kg", 50, "kg"),
         ("bilirubin ≤ 1.5 times the upper limit of normal", 1.5, "xULN"),
+        ("Serum creatinine <=1.25 times of the upper limit of normal value", 1.25, "xULN"),
         ("ALT ≤ 3 x ULN", 3, "xULN"),
         ("creatinine ≤ 1.5 mg/dL", 1.5, "mg/dL"),
         ("creatinine ≤ 133 µmol/L", 133, "umol/L"),
@@ -1037,3 +1066,32 @@ def test_creatinine_spelled_as_registries_abroad_write_it() -> None:
 def test_grams_are_a_unit(text: str, measure: str, value: float, unit: str) -> None:
     _, comparison = only_comparison(text, measure)
     assert (comparison.value.value, comparison.value.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("Bilirubin no greater than upper limit of normal", ("bilirubin", Comparator.LE)),
+        ("bilirubin =< institutional upper limit of normal", ("bilirubin", Comparator.LE)),
+        ("Creatinine within normal limits", ("creatinine", Comparator.LE)),
+        ("SGOT > ULN", ("ast", Comparator.GT)),
+        ("normal serum creatinine", ("creatinine", Comparator.LE)),
+    ],
+)
+def test_a_bound_at_the_upper_limit_of_normal_is_one_times_it(text: str, bound: tuple[str, Comparator]) -> None:
+    (comparison,) = parse_criterion(text).comparisons
+    assert (comparison.measure, comparison.comparison.comparator) == bound
+    assert (comparison.comparison.value.value, comparison.comparison.value.unit) == (1.0, "xULN")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Platelets within normal limits",  # a lab with a lower limit too: "normal" is no one number
+        "bilirubin not within normal limits",
+        "normal creatinine for age",  # the limit for the child's age
+        "Bilirubin 1.5 x ULN or less",  # the number is the bound; the ULN words are its unit
+    ],
+)
+def test_normal_words_that_are_no_bound_at_one_times_the_limit(text: str) -> None:
+    assert all(c.comparison.value.value != 1.0 for c in parse_criterion(text).comparisons)

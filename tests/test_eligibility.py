@@ -3377,3 +3377,54 @@ def test_the_studied_condition_named_only_as_what_an_exclusion_leaves_out(reason
     summary = {"conditions": fact("conditions", "Stroke")}
     assessment = reasoner.assess("I had a stroke seven weeks ago. Can I join?", criteria, summary)
     assert [(f.chunk.criterion, f.decision) for f in assessment.findings] == [("5", Decision.CONDITIONS)]
+
+
+BILIRUBIN_AT_NORMAL = [criterion(INCLUSION, 7, "Bilirubin no greater than upper limit of normal")]
+BILIRUBIN_ABOVE = [criterion(INCLUSION, 7, "Total bilirubin <= 1.5 x ULN")]
+
+
+@pytest.mark.parametrize(
+    ("question", "criteria", "decision"),
+    [
+        # a limit at the upper limit of normal with no number is 1 x ULN
+        ("My bilirubin is 1.3 x ULN. Can I join?", BILIRUBIN_AT_NORMAL, Decision.EXCLUDED),
+        ("My bilirubin is 0.8 times the upper limit of normal. Can I join?", BILIRUBIN_AT_NORMAL, Decision.ALLOWED),
+        # "normal" is at most 1 x ULN: it meets a limit at or above the ULN
+        ("My bilirubin is normal. Can I join?", BILIRUBIN_ABOVE, Decision.ALLOWED),
+        ("Her bilirubin levels were normal. Is she eligible?", BILIRUBIN_AT_NORMAL, Decision.ALLOWED),
+    ],
+)
+def test_the_upper_limit_of_normal_is_one_times_itself(
+    reasoner: EligibilityReasoner, question: str, criteria: list[Chunk], decision: Decision
+) -> None:
+    # "bilirubin <= ULN" had no bound at all and "my bilirubin is normal" no value, so neither was compared
+    assessment = reasoner.assess(question, criteria, {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+RENAL_BY_CASE = [
+    criterion(
+        INCLUSION,
+        11,
+        "Creatinine =< 1.5 mg/dL; NOTE: if creatinine > 1.5 mg/dL, creatinine clearance must be > 50 mL/min",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the bound after "if" names the case; it is no requirement: a normal value had read as failing it
+        ("My creatinine is 1.0 mg/dL. Can I join?", Decision.ALLOWED),
+        # in the case, the requirement it sets decides, not the main limit alone
+        ("My creatinine is 2.0 mg/dL. Can I join?", Decision.UNDECIDED),
+        # a requirement set only for the case: missing it does not show the asker is in the case
+        ("My creatinine clearance is 40 mL/min. Can I join?", Decision.UNDECIDED),
+        ("My creatinine clearance is 70 mL/min. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_a_bound_after_if_names_a_case_not_a_requirement(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assessment = reasoner.assess(question, RENAL_BY_CASE, {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
