@@ -1112,6 +1112,7 @@ class EligibilityReasoner:
             and not _STUDY_OWN.search(chunk.text, max(0, s.start - 20), s.start)
             and not (topic.offered and _spares_study_drugs(s, chunk.text))
             and not _in_procedure(s, chunk.text)
+            and not _in_study_anchor(s, chunk.text)
             and not (disease and _VACCINE_AFTER.match(chunk.text, s.end))
         )
         return _TopicHit(chunk, spans, hit.strength) if spans else None
@@ -2096,6 +2097,21 @@ def _prevented(text: str, start: int, end: int) -> bool:
 def _spares_study_drugs(span: Span, text: str) -> bool:
     clause = _clause_of(span, text)
     return _SPARES_STUDY_DRUGS.search(text, clause.start, clause.end) is not None
+
+
+# "cocaine less than 1 week prior to the date of biopsy": what a window counts back from is the study's own event
+# (the biopsy, the first dose, randomization), not a fact the criterion catches.
+_BACK_FROM_RE = re.compile(r"\b(?:prior\s+to|before|preceding)\s+$", re.IGNORECASE)
+
+
+def _in_study_anchor(span: Span, text: str) -> bool:
+    return any(
+        w.anchor_span is not None
+        and w.anchor_span[0] <= span.start
+        and span.end <= w.anchor_span[1]
+        and _BACK_FROM_RE.search(text, max(0, w.anchor_span[0] - 20), w.anchor_span[0]) is not None
+        for w in constraints_of(text).windows
+    )
 
 
 def _in_procedure(span: Span, text: str) -> bool:

@@ -593,6 +593,34 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     )
 
 
+# "at least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)", "within the past 3 weeks
+# (6 weeks for nitrosourea)": a time in brackets for named cases, right after a window, is that window's limit for them.
+_CASE_WINDOW_OPEN_RE = re.compile(r"\(\s*$")
+_CASE_WINDOW_FOR_RE = re.compile(r"\s+for\s+(?P<named>[^()]{3,80}?)\s*\)")
+
+
+def _case_window(text: str, mention: QuantityMention, windows: list[TimeWindow]) -> TimeWindow | None:
+    if mention.quantity.unit != "day" or mention.quantity.upper is not None or not windows:
+        return None
+    opened = _CASE_WINDOW_OPEN_RE.search(text, max(0, mention.span[0] - 3), mention.span[0])
+    named = _CASE_WINDOW_FOR_RE.match(text, mention.span[1])
+    before = windows[-1]
+    if opened is None or named is None or not 0 <= opened.start() - before.span[1] <= 3:
+        return None
+    days = mention.quantity.value
+    at_least = mention.comparator in (Comparator.GE, Comparator.GT) or (
+        mention.comparator is Comparator.EQ and before.min_days_ago is not None
+    )
+    return TimeWindow(
+        event=named.group("named"),
+        event_span=named.span("named"),
+        min_days_ago=days if at_least else None,
+        max_days_ago=None if at_least else days,
+        anchor_span=before.anchor_span,
+        span=(opened.start(), named.end()),
+    )
+
+
 # "Six weeks must elapse from last chemotherapy", "At least 7 days must have elapsed since the completion of ...": the
 # time that must have passed since the event, however its number is qualified.
 _MUST_ELAPSE_RE = re.compile(
@@ -749,7 +777,7 @@ def parse_criterion(text: str) -> CriterionConstraints:
     comparisons: list[CriterionComparison] = []
     windows: list[TimeWindow] = []
     for mention in find_quantities(cleaned):
-        window = _window(cleaned, mention)
+        window = _window(cleaned, mention) or _case_window(cleaned, mention, windows)
         if window is not None:
             windows.append(window)
             continue

@@ -3428,3 +3428,26 @@ def test_a_bound_after_if_names_a_case_not_a_requirement(
 ) -> None:
     assessment = reasoner.assess(question, RENAL_BY_CASE, {})
     assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_mention_in_what_a_window_counts_back_from_is_the_studys_event(reasoner: EligibilityReasoner) -> None:
+    # "... less than 1 week prior to the date of biopsy": the biopsy is the study's; asking to book it is not having it
+    criteria = [
+        criterion(
+            EXCLUSION,
+            5,
+            "Use of narcotics (other than as prescribed by a physician) or cocaine less than 1 week prior "
+            "to the date of biopsy.",
+        )
+    ]
+    booked = reasoner.assess("The volunteer is well. Can we still book the biopsy?", criteria, {})
+    assert all(f.decision is not Decision.EXCLUDED for f in booked.findings), booked.findings
+    assert (
+        reasoner.assess("I used cocaine 3 days ago. Can I have the biopsy?", criteria, {}).decision is Decision.EXCLUDED
+    )
+
+
+def test_a_washout_for_a_named_case_decides_for_it(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 7, "≥3 weeks since chemotherapy (> 6 weeks for nitrosoureas or mitomycin C)")]
+    assessment = reasoner.assess("My last mitomycin C dose was 4 weeks ago. Can I join?", criteria, {})
+    assert assessment.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
