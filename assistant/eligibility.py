@@ -38,6 +38,7 @@ from ingest.constraints import (
     window_contains,
 )
 from ingest.measures import (
+    AGE_AT_DIAGNOSIS,
     DAYS_PER_UNIT,
     Comparator,
     Quantity,
@@ -2651,7 +2652,8 @@ def _age_bounds_for(criteria: Sequence[Chunk], question: str) -> Iterator[tuple[
         if (roles or named) and not roles & named:
             continue
         for bound in constraints_of(chunk.text).comparisons:
-            if bound.measure == "age":
+            # for one diagnosed just now, the age at diagnosis is the age now
+            if bound.measure == "age" or (bound.measure == AGE_AT_DIAGNOSIS and _DIAGNOSED_NOW_RE.search(question)):
                 yield chunk, bound
 
 
@@ -2748,6 +2750,20 @@ def _field_against_criteria(finding: Finding, age: float, criteria: Sequence[Chu
     together with the field (infant trials with "minimum age 1 Year" typed for "at most 365 days of age"), or whose
     field admits an age its criterion's own bound excludes ("60 Years" and "below 60 years"), contradicts itself:
     the field gives no verdict then."""
+    at_diagnosis = _limit_at_diagnosis(finding, criteria) if finding.decision is Decision.EXCLUDED else None
+    if at_diagnosis is not None:
+        # "Patients must be less than or equal to 30 years at the time of initial diagnosis" beside "maximum age 30
+        # Years": the field is the age at diagnosis, which the age now does not give, unless the diagnosis is new;
+        # then the criterion's own bound decides, and where it admits the age the record contradicts itself
+        chunk, bound = at_diagnosis
+        now = Quantity(age * DAYS_PER_UNIT["year"], "day")
+        if not _DIAGNOSED_NOW_RE.search(question) or compare(now, bound.comparison) is True:
+            criterion = chunk.label.split(" - ")[-1]
+            reason = (
+                f"{finding.reason}, but {criterion} sets it as the age at diagnosis; the age now does not decide it"
+            )
+            return replace(finding, decision=Decision.UNDECIDED, reason=reason)
+        return finding
     if finding.decision is Decision.ALLOWED:
         contradicting, says = _excluding_age_criterion(age, criteria, question), "excludes"
     elif finding.decision is Decision.EXCLUDED:
@@ -2759,6 +2775,27 @@ def _field_against_criteria(finding: Finding, age: float, criteria: Sequence[Chu
     criterion = contradicting.label.split(" - ")[-1]
     reason = f"{finding.reason}, but {criterion} {says} this age; the study team can say which holds"
     return replace(finding, decision=Decision.UNDECIDED, reason=reason)
+
+
+# "I'm 27 and was just diagnosed": the age now is the age at diagnosis.
+_DIAGNOSED_NOW_RE = re.compile(
+    r"\b(?:just|recently|newly)\s+(?:been\s+)?diagnosed\b|\bdiagnosed\s+(?:this|last)\s+(?:week|month)\b"
+    r"|\bnew(?:ly)?\s+diagnosis\b",
+    re.IGNORECASE,
+)
+
+
+def _limit_at_diagnosis(finding: Finding, criteria: Sequence[Chunk]) -> tuple[Chunk, Any] | None:
+    """The criterion that bounds the age at diagnosis with the age field's own limit."""
+    limit = _years(finding.chunk.text)
+    if limit is None:
+        return None
+    days = limit * DAYS_PER_UNIT["year"]
+    for chunk in criteria:
+        for bound in constraints_of(chunk.text).comparisons:
+            if bound.measure == AGE_AT_DIAGNOSIS and abs(bound.comparison.value.value - days) < 1:
+                return chunk, bound
+    return None
 
 
 def _sex_finding(sex: str, chunk: Chunk) -> Finding:

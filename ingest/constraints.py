@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.measures import (
+    AGE_AT_DIAGNOSIS,
     DAYS_PER_UNIT,
     NUMBER_WORDS,
     UNKNOWN_MEASURE,
@@ -540,7 +541,11 @@ def _event_after(text: str, start: int) -> tuple[str, Span] | None:
 
 def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     """A time window if the duration is anchored in time ("within 4 weeks before", "ago", "since"), else None."""
-    if mention.quantity.unit != "day" or mention.measure == "age" or mention.quantity.upper is not None:
+    if (
+        mention.quantity.unit != "day"
+        or mention.measure in ("age", AGE_AT_DIAGNOSIS)
+        or mention.quantity.upper is not None
+    ):
         return None
     days = mention.quantity.value
     comparator = mention.comparator

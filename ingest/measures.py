@@ -601,8 +601,16 @@ def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
         word = found.group().lower()
         if word in _STOP_HEAD or len(word) < 2:
             continue
+        ratio = _RATIO_BEFORE_RE.search(text, max(start, found.start() - 16), found.start())
+        if ratio is not None:
+            # "FEV(1)/FVC greater than 80 percent": a ratio is a measure of its own, not its denominator
+            name = re.sub(r"[^0-9a-z/]", "", text[ratio.start() : found.end()].lower())
+            return "head:" + name, (ratio.start(), found.end())
         return "head:" + word.replace("_", ""), found.span()
     return None
+
+
+_RATIO_BEFORE_RE = re.compile(r"\b[A-Za-z][\w()]*\s*/\s*$")
 
 
 _OPENS_VALUE_RE = re.compile(r"[\s<>=≥≤\\]*")
@@ -1142,7 +1150,28 @@ def find_quantities(text: str) -> list[QuantityMention]:
     if "normal" in lowered or "uln" in lowered or "wnl" in lowered:
         mentions.extend(_normal_limit_mentions(cleaned, taken + [m.span for m in mentions]))
     mentions.sort(key=lambda m: m.span[0])
+    mentions = [_age_at_diagnosis(cleaned, m) if m.quantity.unit == "day" else m for m in mentions]
     return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
+
+
+# "less than or equal to 30 years at the time of initial diagnosis", "age <= 21 at diagnosis": an age at an event of
+# the past, not the participant's age now.
+_AT_DIAGNOSIS_RE = re.compile(
+    r"[^.;:\n\d]{0,25}?\bat\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:initial|first|original|primary)\s+)?"
+    r"(?:diagnosis|onset|presentation)\b",
+    re.IGNORECASE,
+)
+AGE_AT_DIAGNOSIS = "age_at_diagnosis"
+
+
+def _age_at_diagnosis(text: str, mention: QuantityMention) -> QuantityMention:
+    # a bare "30 years" is an age here too ("Patients must be less than or equal to 30 years at the time of ...")
+    ageless = mention.measure == UNKNOWN_MEASURE or mention.measure.startswith("head:")
+    if not (mention.measure == "age" or ageless) or _AT_DIAGNOSIS_RE.match(text, mention.span[1]) is None:
+        return mention
+    if ageless and mention.quantity.value < DAYS_PER_UNIT["year"]:
+        return mention  # "within 6 months at the time of diagnosis" is no age
+    return replace(mention, measure=AGE_AT_DIAGNOSIS)
 
 
 # Labs CTCAE v5 grades as multiples of the upper limit of normal. For these, "bilirubin <= ULN", "creatinine within

@@ -1118,3 +1118,25 @@ def test_a_bound_at_the_upper_limit_of_normal_is_one_times_it(text: str, bound: 
 )
 def test_normal_words_that_are_no_bound_at_one_times_the_limit(text: str) -> None:
     assert all(c.comparison.value.value != 1.0 for c in parse_criterion(text).comparisons)
+
+
+def test_a_ratio_is_a_measure_of_its_own_not_its_denominator() -> None:
+    # "FEV(1)/FVC greater than 80 percent" had bounded the FVC, so an FVC of 45% was read as failing it
+    (ratio,) = parse_criterion("FEV(1)/FVC greater than 80 percent of predicted after bronchodilators.").comparisons
+    (fvc,) = find_quantities("My FVC is 45% of predicted")
+    assert not same_measure(ratio.measure, fvc.measure)
+    (told,) = find_quantities("my FEV1/FVC is 65%")
+    assert same_measure(ratio.measure, told.measure)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients must be less than or equal to 30 years at the time of initial diagnosis.",
+        "Age <= 21 years at diagnosis",
+    ],
+)
+def test_an_age_at_diagnosis_is_not_the_age_now(text: str) -> None:
+    (bound,) = parse_criterion(text).comparisons
+    assert bound.measure == "age_at_diagnosis"
+    assert parse_criterion(text).windows == ()

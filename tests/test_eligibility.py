@@ -1298,7 +1298,8 @@ def test_an_age_field_its_own_criterion_contradicts_gives_no_verdict(reasoner: E
     field = {"minimum_age": fact("minimum_age", "1 Year")}
     assessment = reasoner.assess("My son is 3 months old. Can he join?", [infants], field)
     assert assessment.decision is Decision.UNDECIDED
-    assert "admits this age" in assessment.findings[0].reason
+    # (the criterion bounds the age at diagnosis, which the field's limit is)
+    assert "age at diagnosis" in assessment.findings[0].reason
     older = {"minimum_age": fact("minimum_age", "3 Years")}
     toddler = reasoner.assess("My son is 2 years old. Can he join?", [infants], older)
     assert toddler.decision is Decision.EXCLUDED  # no criterion admits a 2-year-old: the field stands
@@ -3451,3 +3452,16 @@ def test_a_washout_for_a_named_case_decides_for_it(reasoner: EligibilityReasoner
     criteria = [criterion(INCLUSION, 7, "≥3 weeks since chemotherapy (> 6 weeks for nitrosoureas or mitomycin C)")]
     assessment = reasoner.assess("My last mitomycin C dose was 4 weeks ago. Can I join?", criteria, {})
     assert assessment.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_an_age_field_that_is_the_age_at_diagnosis_does_not_decide_by_the_age_now(
+    reasoner: EligibilityReasoner,
+) -> None:
+    criteria = [
+        criterion(INCLUSION, 2, "Patients must be less than or equal to 30 years at the time of initial diagnosis.")
+    ]
+    summary = {"maximum_age": fact("maximum_age", "30 Years")}
+    now = reasoner.assess("I'm 33 now. Am I too old?", criteria, summary)
+    assert now.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in now.findings]
+    plain = reasoner.assess("I'm 33 now. Am I too old?", [criterion(INCLUSION, 2, "Relapsed Ewing sarcoma.")], summary)
+    assert plain.decision is Decision.EXCLUDED
