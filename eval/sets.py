@@ -230,6 +230,12 @@ SETS: dict[str, EvalSet] = {
         # with the session-start code (eval/data/unseen/DEV21.md).
         about="20 further real classic XML records, everyday questions; held out until its first reading",
     ),
+    "unseen-dev22": _unseen_split(
+        "dev22",
+        # Written 2026-12-05 (eighteenth session) like dev21, committed before the system was run on it; first read with
+        # the code of ae33728 (eval/data/unseen/DEV22.md).
+        about="20 further real classic XML records, everyday questions; held out until its first reading",
+    ),
 }
 
 
