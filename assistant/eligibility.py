@@ -1115,6 +1115,8 @@ class EligibilityReasoner:
             and not _in_procedure(s, chunk.text)
             and not _in_study_anchor(s, chunk.text)
             and not (disease and _VACCINE_AFTER.match(chunk.text, s.end))
+            # "leukemia therapy", "HIV medications": the treatment of the disease, not having it
+            and not (disease and topic.concepts and _TREATMENT_AFTER.match(chunk.text, s.end))
         )
         return _TopicHit(chunk, spans, hit.strength) if spans else None
 

@@ -34,7 +34,9 @@ from ingest.measures import (
     find_quantities,
     is_acronym,
     match_unit,
+    measures_named,
     parse_number,
+    same_measure,
     search_ending_at,
 )
 
@@ -160,7 +162,9 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?P<n>\d{1,3})\s*-?\s*(?:hours?|hrs?)\s*-?\s*old\b", 1 / (24 * 365.25)),
     (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned|turning|turns)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
     (
-        r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is)\s+"
+        # (a supposed age: "What if he were 16?", "if I was 70")
+        r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is"
+        r"|(?:i|he|she)\s+were|if\s+(?:i|he|she)\s+was)\s+"
         r"(?:now\s+|only\s+|just\s+|exactly\s+|" + _AGE_BOUND_WORDS + r")?(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
         1.0,
     ),
@@ -1212,6 +1216,27 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
     if _PUT_IN_PLACE_RE.search(question) or _SUPPOSED_AFTER_RE.search(question):
         return [_without_times(earlier) for earlier in told]  # "And if it had been two months since my last dose?"
     return list(told)
+
+
+def values_put_in_place(told: Sequence[str], question: str) -> list[str]:
+    """ "What if he were 16?" after "My son is 14 ...", "my platelets are normal now" after "my platelets are around
+    30,000": an age or a measure that a supposing or correcting follow-up tells again replaces the one told before;
+    the earlier value goes from its turn (an age takes the new number in its place)."""
+    if not (_SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question)) or _ADDS_RE.search(question):
+        return list(told)
+    new = parse_question(question)
+    named = measures_named(question)
+    turns = []
+    for earlier in told:
+        facts = parse_question(earlier)
+        cuts: list[tuple[Span, str]] = []
+        if new.age is not None and new.age_span is not None and facts.age_span is not None:
+            cuts.append((facts.age_span, question[new.age_span[0] : new.age_span[1]]))
+        cuts += [(m.span, "") for m in facts.measurements if any(same_measure(m.measure, key) for key in named)]
+        for (start, end), put in sorted(cuts, reverse=True):
+            earlier = f"{earlier[:start]}{put}{earlier[end:]}"
+        turns.append(earlier)
+    return turns
 
 
 def time_put_in_place(told: Sequence[str], question: str) -> list[str] | None:

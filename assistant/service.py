@@ -14,7 +14,7 @@ from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
 from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
-from assistant.patient_facts import corrected_history, time_put_in_place, without_correction_talk
+from assistant.patient_facts import corrected_history, time_put_in_place, values_put_in_place, without_correction_talk
 from assistant.question_shape import shape_of
 from assistant.records import Answer
 from assistant.retrieval import HybridRetriever, QueryExpander
@@ -264,7 +264,7 @@ class TrialQA:
         # The corrected time stands in the turn that told it ("I had a microdiscectomy 14 months ago"); how the
         # follow-up says it corrects ("Sorry, I got the date wrong") is no fact to check.
         told = time_put_in_place(about_person, question) or corrected_history(about_person, question)
-        return " ".join([*told, without_correction_talk(question)])
+        return " ".join([*values_put_in_place(told, question), without_correction_talk(question)])
 
     def _resolve_trial(
         self, question: str, trial_id: str | None, history: Sequence[str], listed: Sequence[str] = ()

@@ -595,6 +595,13 @@ def measure_key_at(text: str, start: int, end: int) -> tuple[str, Span] | None:
     return best
 
 
+def measures_named(text: str) -> set[str]:
+    """Every lexicon measure `text` names, with or without a value ("my platelets are normal now")."""
+    return {
+        _MEASURE_KEYS[int(found.lastgroup[1:])] for found in _MEASURE_RE.finditer(text) if found.lastgroup is not None
+    }
+
+
 def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
     """Fallback measure key: the last content word before the number ("FEV1 of 55%" -> "fev1")."""
     for found in reversed(list(_WORD_RE.finditer(text, start, end))):

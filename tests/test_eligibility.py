@@ -3465,3 +3465,10 @@ def test_an_age_field_that_is_the_age_at_diagnosis_does_not_decide_by_the_age_no
     assert now.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in now.findings]
     plain = reasoner.assess("I'm 33 now. Am I too old?", [criterion(INCLUSION, 2, "Relapsed Ewing sarcoma.")], summary)
     assert plain.decision is Decision.EXCLUDED
+
+
+def test_a_disease_named_before_therapy_is_the_treatment_not_the_disease(reasoner: EligibilityReasoner) -> None:
+    # "must not have had leukemia therapy" had read as requiring the absence of leukemia, in a leukemia trial
+    criteria = [criterion(INCLUSION, 3, "Patients must not have had leukemia therapy for 14 days prior to starting.")]
+    assessment = reasoner.assess("My mom has relapsed acute lymphoblastic leukemia. Could she join?", criteria, {})
+    assert all(f.decision is not Decision.EXCLUDED for f in assessment.findings), assessment.findings

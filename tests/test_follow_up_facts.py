@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from assistant.patient_facts import values_put_in_place
 from assistant.service import TrialQA
 
 SEED = "NCT06839066"
@@ -71,3 +74,24 @@ def test_a_supposed_case_after_an_eligibility_question_is_one_too(small_qa: Tria
     assert answer.intent == "eligibility" and answer.verdict != "excluded", answer.answer
     asked_alone = small_qa.ask("What about the hospital sites?", trial_id=TM_TRIAL, history=history)
     assert asked_alone.intent == "location", asked_alone.answer
+
+
+@pytest.mark.parametrize(
+    ("told", "follow_up", "kept", "gone"),
+    [
+        ("My son is 14 and was just diagnosed with HIV. Can he join?", "What if he were 16?", "16", "14"),
+        ("My mother is 72 and just had a lumpectomy.", "And if she were exactly 70?", "70", "72"),
+        (
+            "My CLL has caused ITP and my platelets are around 30,000. Can I still enroll?",
+            "What if my platelets are normal now?",
+            "ITP",
+            "30,000",
+        ),
+    ],
+)
+def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str, kept: str, gone: str) -> None:
+    # the earlier turn's age or value had stayed, and decided, after the follow-up supposed another
+    (turn,) = values_put_in_place([told], follow_up)
+    assert kept in turn and gone not in turn, turn
+    # a follow-up that adds a fact leaves the earlier one
+    assert values_put_in_place([told], "I also take aspirin.") == [told]
