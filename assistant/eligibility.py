@@ -578,6 +578,7 @@ class EligibilityReasoner:
             f for f in (self._measured_by(measurement, chunk, question, sex) for chunk in criteria) if f is not None
         ]
         findings = _requirements_as_alternatives(findings, measurement.quantity)
+        findings = [_exclusion_restating_a_requirement(f, findings) for f in findings]
         decided = {f.chunk.chunk_id for f in findings if f.decision is not Decision.UNDECIDED}
         for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
             chosen = next((f for f in findings if f.decision is decision), None)
@@ -610,12 +611,18 @@ class EligibilityReasoner:
         base = own or [c for c in found if c not in allowances] or found
         base = self._bounds_for_askers_group(base, chunk.text, question)
         base = self._bounds_for_askers_case(base, chunk.text, question)
+        base = _bounds_for_askers_age(base, chunk.text, parse_question(question).age)
         results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), _UNITS_DIFFER_REASON)
         # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
         prohibits = _prohibits(chunk, Span(*decided[0][1].span))
+        if prohibits and _caught_by_one_case_only(decided):
+            # "< 20 mm with conventional techniques or < 10 mm with spiral CT" and a 15 mm lesion: two limits on the
+            # same side are for different cases, and which is the asker's the question does not say
+            caught = next(c for r, c in decided if r)
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*caught.span), _LIMITS_BY_CASE_REASON)
         if not prohibits:
             missed = next((c for r, c in decided if not r), None)
             counted = _counted_list(Span(*missed.span), chunk.text) if missed is not None else None
@@ -2922,6 +2929,83 @@ def _met_on_the_missed_side(value: Quantity, missed: Any, decided: Sequence[tupl
     )
     same_side = _UPPER_LIMITS if too_high else _LOWER_LIMITS
     return any(met and bound.comparison.comparator in same_side for met, bound in decided)
+
+
+def _bound_at(finding: Finding) -> Any:
+    return next((c for c in constraints_of(finding.chunk.text).comparisons if Span(*c.span) == finding.span), None)
+
+
+_UPWARD = frozenset({Comparator.GT, Comparator.GE})
+_DOWNWARD = frozenset({Comparator.LT, Comparator.LE})
+
+
+# "Creatinine greater than 1.2 mg/mL (adults) Creatinine greater than 0.9 mg/mL (teenagers)": limits labelled by age
+# group, with the ages MeSH gives each group (Adult 19+, Adolescent 13-18, Child 2-12, Infant under 2).
+_AGE_GROUP_LABEL = re.compile(
+    r"(?:\s*[^\s()]{1,12})?\s*\(\s*(?:for\s+)?(?P<group>adults?|adolescents?|teenagers?|teens?|children|child|paediatric|pediatric|infants?)"
+    r"(?:\s+patients)?\s*\)",
+    re.IGNORECASE,
+)
+_AGE_GROUP_YEARS: dict[str, tuple[float, float]] = {
+    "adult": (19, 200),
+    "adolescent": (13, 19),
+    "teenager": (13, 19),
+    "teen": (13, 19),
+    "child": (2, 13),
+    "children": (2, 13),
+    "paediatric": (0, 19),
+    "pediatric": (0, 19),
+    "infant": (0, 2),
+}
+
+
+def _bounds_for_askers_age(bounds: list[Any], text: str, age: float | None) -> list[Any]:
+    """Of limits each labelled with an age group, the ones for the asker's age, when the question gives it."""
+    labelled = [(b, _AGE_GROUP_LABEL.match(text, b.span[1])) for b in bounds]
+    if age is None or len(bounds) < 2 or not all(label for _, label in labelled):
+        return bounds
+    chosen = []
+    for bound, label in labelled:
+        assert label is not None
+        group = label.group("group").lower().rstrip("s") if label.group("group").lower() != "children" else "children"
+        low, high = _AGE_GROUP_YEARS.get(group, (0, 200))
+        if low <= age < high:
+            chosen.append(bound)
+    return chosen or bounds
+
+
+def _caught_by_one_case_only(decided: Sequence[tuple[bool | None, Any]]) -> bool:
+    """An exclusion's bounds on one side of the measure, some catching the value and some not."""
+    sides = [
+        (bool(r), _UPWARD if c.comparison.comparator in _UPWARD else _DOWNWARD)
+        for r, c in decided
+        if c.comparison.comparator in _UPWARD | _DOWNWARD
+    ]
+    return any(r and not r2 and side is side2 for r, side in sides for r2, side2 in sides)
+
+
+def _exclusion_restating_a_requirement(finding: Finding, findings: Sequence[Finding]) -> Finding:
+    """ "Weight greater than 18 kg." under Exclusion beside "Weight greater than or equal to 18 kg." under Inclusion:
+    an exclusion that sets the limit an inclusion requires, on the same side, was written as the requirement; the
+    record contradicts itself, and the value it catches is the one the inclusion admits."""
+    if finding.decision is not Decision.EXCLUDED or finding.chunk.section != EXCLUSION:
+        return finding
+    caught = _bound_at(finding)
+    if caught is None or caught.measure in _MEASURES_OF_A_SUBJECT:
+        return finding  # two grades are of two things ("grade >= 3 pneumonitis", "recovered to grade <= 1")
+    side = _UPWARD if caught.comparison.comparator in _UPWARD else _DOWNWARD
+    for other in findings:
+        required = _bound_at(other) if other.chunk.section == INCLUSION and other.decision is Decision.ALLOWED else None
+        if (
+            required is not None
+            and required.comparison.comparator in side
+            and required.comparison.value.unit == caught.comparison.value.unit
+            and abs(required.comparison.value.value - caught.comparison.value.value) <= 1e-9
+        ):
+            criterion = other.chunk.label.split(" - ")[-1]
+            reason = f"this exclusion sets the limit {criterion} requires; the record contradicts itself here"
+            return replace(finding, decision=Decision.UNDECIDED, reason=reason)
+    return finding
 
 
 def _requirements_as_alternatives(findings: list[Finding], value: Quantity) -> list[Finding]:

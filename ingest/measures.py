@@ -1158,7 +1158,35 @@ def find_quantities(text: str) -> list[QuantityMention]:
         mentions.extend(_normal_limit_mentions(cleaned, taken + [m.span for m in mentions]))
     mentions.sort(key=lambda m: m.span[0])
     mentions = [_age_at_diagnosis(cleaned, m) if m.quantity.unit == "day" else m for m in mentions]
+    mentions = [_on_its_scale(m) for m in mentions]
     return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
+
+
+# The values each scale can take, from its definition: ECOG/Zubrod 0-5 (Oken 1982), Karnofsky and Lansky 0-100,
+# NYHA I-IV, MMSE and MoCA 0-30, ASA I-VI, BASDAI 0-10, DAS28 0-10, PASI and EASI 0-72, HAM-D-17 0-52. A number
+# outside them is no value of the scale ("ECOG performance status =< 52", a garbled record).
+SCALE_RANGES: dict[str, tuple[float, float]] = {
+    "ecog": (0, 5),
+    "karnofsky": (0, 100),
+    "lansky": (0, 100),
+    "nyha": (1, 4),
+    "mmse": (0, 30),
+    "moca": (0, 30),
+    "asa": (1, 6),
+    "basdai": (0, 10),
+    "das28": (0, 10),
+    "pasi": (0, 72),
+    "easi": (0, 72),
+    "hamd": (0, 52),
+}
+
+
+def _on_its_scale(mention: QuantityMention) -> QuantityMention:
+    scale = SCALE_RANGES.get(mention.measure)
+    values = [mention.quantity.value] + ([] if mention.quantity.upper is None else [mention.quantity.upper])
+    if scale is None or all(scale[0] <= v <= scale[1] for v in values):
+        return mention
+    return replace(mention, measure=UNKNOWN_MEASURE)
 
 
 # "less than or equal to 30 years at the time of initial diagnosis", "age <= 21 at diagnosis": an age at an event of

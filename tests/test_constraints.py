@@ -1140,3 +1140,16 @@ def test_an_age_at_diagnosis_is_not_the_age_now(text: str) -> None:
     (bound,) = parse_criterion(text).comparisons
     assert bound.measure == "age_at_diagnosis"
     assert parse_criterion(text).windows == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("ECOG performance status =< 52 (Karnofsky >= 50%)", ["karnofsky"]),
+        ("ECOG 0-2", ["ecog"]),
+        ("Karnofsky of 150", []),
+    ],
+)
+def test_a_number_outside_a_scale_is_no_value_of_it(text: str, measures: list[str]) -> None:
+    # a garbled "ECOG =< 52" had admitted ECOG 3
+    assert [c.measure for c in parse_criterion(text).comparisons if not c.measure.startswith("head:")] == measures

@@ -3472,3 +3472,39 @@ def test_a_disease_named_before_therapy_is_the_treatment_not_the_disease(reasone
     criteria = [criterion(INCLUSION, 3, "Patients must not have had leukemia therapy for 14 days prior to starting.")]
     assessment = reasoner.assess("My mom has relapsed acute lymphoblastic leukemia. Could she join?", criteria, {})
     assert all(f.decision is not Decision.EXCLUDED for f in assessment.findings), assessment.findings
+
+
+def test_an_exclusion_restating_an_inclusion_limit_contradicts_the_record(reasoner: EligibilityReasoner) -> None:
+    # "Weight greater than 18 kg." listed under Exclusion beside "Weight greater than or equal to 18 kg." under
+    # Inclusion: the record wrote the requirement twice; it had excluded every donor over 18 kg
+    criteria = [
+        criterion(INCLUSION, 9, "Weight greater than or equal to 18 kg."),
+        criterion(EXCLUSION, 18, "Weight greater than 18 kg."),
+    ]
+    assessment = reasoner.assess("He weighs 80 kg. Can he donate?", criteria, {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    honest = [
+        criterion(INCLUSION, 9, "Weight greater than or equal to 18 kg."),
+        criterion(EXCLUSION, 18, "Weight over 120 kg."),
+    ]
+    assert reasoner.assess("He weighs 130 kg. Can he donate?", honest, {}).decision is Decision.EXCLUDED
+
+
+def test_an_exclusions_two_limits_on_one_side_are_for_different_cases(reasoner: EligibilityReasoner) -> None:
+    text = "Small lesions (longest diameter < 20 mm with conventional techniques or < 10 mm with spiral CT scan)"
+    criteria = [criterion(EXCLUSION, 11, text)]
+    assert reasoner.assess("My largest tumor is 15 mm. Can I join?", criteria, {}).decision is not Decision.EXCLUDED
+    assert reasoner.assess("My largest tumor is 8 mm. Can I join?", criteria, {}).decision is Decision.EXCLUDED
+    either = [criterion(EXCLUSION, 4, "BMI < 18 or > 40 kg/m2")]
+    assert reasoner.assess("My BMI is 45. Can I join?", either, {}).decision is Decision.EXCLUDED
+
+
+def test_limits_labelled_by_age_group_follow_the_askers_age(reasoner: EligibilityReasoner) -> None:
+    # "(adults)" and "(teenagers)": the teenager's limit for a 17-year-old; had read as two cases left open
+    criteria = [
+        criterion(
+            EXCLUSION, 1, "Creatinine greater than 1.2 mg/dL (adults) Creatinine greater than 0.9 mg/dL (teenagers)"
+        )
+    ]
+    assert reasoner.assess("I'm 17 and my creatinine is 1.0 mg/dL.", criteria, {}).decision is Decision.EXCLUDED
+    assert reasoner.assess("I'm 40 and my creatinine is 1.0 mg/dL.", criteria, {}).decision is not Decision.EXCLUDED
