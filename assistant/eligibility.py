@@ -3523,15 +3523,20 @@ def _sentence_floor(text: str, position: int) -> int:
     return marks[-1].end() if marks else max(0, position - 160)
 
 
+# "Ganciclovir, if it causes intolerance to AZT equal to or more than 500 mg/day": an "if" clause after what the
+# criterion names, set off by a comma, says when that thing counts.
+_NAMED_BEFORE_CASE_RE = re.compile(r"\w[^.;:]*,\s*$")
+
+
 def _states_a_case(text: str, bound: Span) -> bool:
-    """The bound sits in an "if ..." clause that a requirement follows, and lets no excluded person in."""
+    """The bound sits in an "if ..." clause that a requirement follows or that qualifies what the criterion named
+    before it, and lets no excluded person in."""
     start = _sentence_floor(text, bound.start)
     opening = _CASE_OPENING_RE.search(text, max(start, bound.start - 80), bound.start)
-    return (
-        opening is not None
-        and _CASE_CLOSING_RE.match(text, bound.end) is not None
-        and not _allowance_condition(bound, text)
-    )
+    if opening is None or _allowance_condition(bound, text):
+        return False
+    followed = _CASE_CLOSING_RE.match(text, bound.end) is not None
+    return followed or _NAMED_BEFORE_CASE_RE.search(text, start, opening.start()) is not None
 
 
 def _applies_in_case(text: str, bound: Span) -> bool:

@@ -3508,3 +3508,15 @@ def test_limits_labelled_by_age_group_follow_the_askers_age(reasoner: Eligibilit
     ]
     assert reasoner.assess("I'm 17 and my creatinine is 1.0 mg/dL.", criteria, {}).decision is Decision.EXCLUDED
     assert reasoner.assess("I'm 40 and my creatinine is 1.0 mg/dL.", criteria, {}).decision is not Decision.EXCLUDED
+
+
+def test_an_if_clause_after_what_an_exclusion_names_is_its_condition(reasoner: EligibilityReasoner) -> None:
+    # "Ganciclovir, if it causes intolerance to AZT >= 500 mg/day" excludes ganciclovir in that case; it had excluded
+    # everyone taking AZT 600 mg a day
+    criteria = [
+        criterion(EXCLUSION, 9, "Ganciclovir, if it causes intolerance to AZT equal to or more than 500 mg/day.")
+    ]
+    assessment = reasoner.assess("I'm on AZT 600 mg a day. Can I join?", criteria, {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    plain = [criterion(EXCLUSION, 9, "Patients are ineligible if bilirubin > 2 mg/dL.")]
+    assert reasoner.assess("My bilirubin is 3 mg/dL. Can I join?", plain, {}).decision is Decision.EXCLUDED
