@@ -236,6 +236,12 @@ SETS: dict[str, EvalSet] = {
         # the code of ae33728 (eval/data/unseen/DEV22.md).
         about="20 further real classic XML records, everyday questions; held out until its first reading",
     ),
+    "unseen-dev23": _unseen_split(
+        "dev23",
+        # Written 2026-12-05 (eighteenth session) like dev21, committed before the system was run on it; first read with
+        # the code of 66fb255, after the session's changes (eval/data/unseen/DEV23.md).
+        about="20 further real classic XML records, everyday questions; held out until its first reading",
+    ),
 }
 
 
