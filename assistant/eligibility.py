@@ -532,15 +532,21 @@ class EligibilityReasoner:
         read: no value, age or time in them, and no topic a criterion named."""
         told_end = asking_start(question)
         unread = []
+        read = [*read, *_age_phrases(question, facts)]
         for start, end in facts.clauses:
-            if end > told_end or _overlaps((start, end), read) or facts.healthy_volunteer:
+            if end > told_end or facts.healthy_volunteer:
                 continue
             if any(_overlaps((start, end), [n.scope_span]) for n in facts.negated):
                 continue  # what the asker lacks ("I've never smoked") decides only where a criterion names it
+            # "My 15-year-old fainted once last year and the doctors never found out why": the age read does not
+            # read the fainting; the words left over decide
             words = [
                 w
-                for w, _, _ in word_spans(question[start:end])
-                if len(w) > 2 and w not in STOPWORDS and w not in self.scaffolding
+                for w, a, b in word_spans(question[start:end])
+                if len(w) > 2
+                and w not in STOPWORDS
+                and w not in self.scaffolding
+                and not _overlaps((start + a, start + b), read)
             ]
             if len(words) >= 2:
                 unread.append(question[start:end].strip())
@@ -2972,6 +2978,17 @@ def _bounds_for_askers_age(bounds: list[Any], text: str, age: float | None) -> l
         if low <= age < high:
             chosen.append(bound)
     return chosen or bounds
+
+
+_AGE_PHRASE_END = re.compile(r"[\s-]*(?:years?|yrs?|months?|weeks?|days?)?[\s-]*(?:old|of\s+age)?\b", re.IGNORECASE)
+
+
+def _age_phrases(question: str, facts: PatientFacts) -> list[tuple[int, int]]:
+    """ "15-year-old", "58 years old": the words that say the stated age."""
+    if facts.age_span is None:
+        return []
+    after = _AGE_PHRASE_END.match(question, facts.age_span[1])
+    return [(facts.age_span[0], after.end() if after else facts.age_span[1])]
 
 
 def _caught_by_one_case_only(decided: Sequence[tuple[bool | None, Any]]) -> bool:

@@ -3520,3 +3520,12 @@ def test_an_if_clause_after_what_an_exclusion_names_is_its_condition(reasoner: E
     assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
     plain = [criterion(EXCLUSION, 9, "Patients are ineligible if bilirubin > 2 mg/dL.")]
     assert reasoner.assess("My bilirubin is 3 mg/dL. Can I join?", plain, {}).decision is Decision.EXCLUDED
+
+
+def test_a_clause_read_in_part_is_not_read_whole(reasoner: EligibilityReasoner) -> None:
+    # "My wrist broke in a fall two months ago": reading the time did not read the fracture; the clause had counted
+    # as read because something in it was, and the named requirement alone gave "allowed"
+    criteria = [criterion(INCLUSION, 2, "osteoporosis;")]
+    told = reasoner.assess("My wrist broke in a fall two months ago. I do have osteoporosis. Can I join?", criteria, {})
+    assert told.decision is not Decision.ALLOWED, [(f.fact, f.decision) for f in told.findings]
+    assert reasoner.assess("I do have osteoporosis. Can I join?", criteria, {}).decision is Decision.ALLOWED
