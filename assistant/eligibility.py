@@ -4219,12 +4219,24 @@ def _modifier_verdict(
             continue  # "previous or concurrent malignancy": a cured cancer is still a previous one
         if modifier.found(lowered, modifier.opposite):
             adjective = word.removesuffix("ly") if word.endswith("ly") else word  # "currently receiving"
+            if _EXAMPLE_BEFORE.search(text, max(0, span.start - 120), span.start):
+                # "disabilities that would prevent strength testing (e.g., blindness, severe arthritis)": the severe
+                # case is one example of what the criterion means; a mild one may still be what it means
+                reason = f"the criterion gives {adjective} cases as an example of what it means; the study team decides"
+                return Decision.UNDECIDED, span, reason
             return Decision.ALLOWED, span, f"the criterion is about {adjective} cases, and the question says otherwise"
         if modifier.found(lowered, modifier.words):
             return Decision.EXCLUDED, span, ""
         if modifier.kind == "confirm":
             return Decision.UNDECIDED, span, f"it depends on whether it is {word}, which the question does not say"
     return None
+
+
+# An example list: what follows illustrates the criterion's broader condition ("(e.g., amputation of limbs, blindness,
+# severe arthritis)"), it does not bound it.
+_EXAMPLE_BEFORE = re.compile(
+    r"(?:\be\.\s?g\.|\beg\b|\bsuch\s+as\b|\bfor\s+(?:example|instance)\b|\bincluding\b)[^.;()]*$", re.IGNORECASE
+)
 
 
 # A new list item or paragraph; a plain line break inside an item is the record's hard wrap ("No symptomatic

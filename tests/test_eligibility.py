@@ -3529,3 +3529,13 @@ def test_a_clause_read_in_part_is_not_read_whole(reasoner: EligibilityReasoner) 
     told = reasoner.assess("My wrist broke in a fall two months ago. I do have osteoporosis. Can I join?", criteria, {})
     assert told.decision is not Decision.ALLOWED, [(f.fact, f.decision) for f in told.findings]
     assert reasoner.assess("I do have osteoporosis. Can I join?", criteria, {}).decision is Decision.ALLOWED
+
+
+def test_a_severity_in_an_example_list_does_not_bound_the_criterion(reasoner: EligibilityReasoner) -> None:
+    # "(e.g., amputation of limbs, blindness, severe arthritis)" illustrates "disabilities that would prevent
+    # strength testing": mild arthritis had read as the opposite of the criterion, so "allowed"
+    text = "Disabilities that would prevent strength testing (e.g., amputation of limbs, blindness, severe arthritis)"
+    mild = reasoner.assess("I have mild arthritis in my knees. Can I join?", [criterion(EXCLUSION, 16, text)], {})
+    assert mild.decision is not Decision.ALLOWED, [(f.fact, f.decision, f.reason) for f in mild.findings]
+    plain = [criterion(EXCLUSION, 16, "Severe arthritis")]
+    assert reasoner.assess("I have mild arthritis in my knees. Can I join?", plain, {}).decision is Decision.ALLOWED
