@@ -197,6 +197,8 @@ def derived_forms(word: str, adjectives: bool = True) -> list[str]:
     ]
     if len(word) >= 5 and word.endswith("t"):
         forms += [word + "ation", word + "ion"]  # transplant -> transplantation, resect -> resection
+    if len(word) >= 6 and word.endswith("ed") and word[-3] not in "aeiou":
+        forms.append(word[:-2] + "ing")  # what was done, told in the past: fainted -> fainting, vomited -> vomiting
     return forms
 
 

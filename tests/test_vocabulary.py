@@ -357,3 +357,17 @@ def test_an_adjective_and_an_adverb_before_it_name_the_condition() -> None:
     vocabulary = Vocabulary.load()
     assert [m.concept_ids for m in vocabulary.mentions("He is obese.")] == [("D009765",)]  # Obesity
     assert [m.concept_ids for m in vocabulary.mentions("morbidly obese;")] == [("D009767",)]  # Obesity, Morbid
+
+
+@pytest.mark.parametrize(
+    ("told", "concept"),
+    [
+        ("My son fainted once last year.", "D013575"),
+        ("I vomited twice.", "D014839"),
+        ("He wheezed all night.", "D012135"),
+    ],
+)
+def test_what_was_done_told_in_the_past_names_its_condition(vocabulary: Vocabulary, told: str, concept: str) -> None:
+    # "fainted" had named nothing, so a fainting no criterion could read left an "allowed" on the age alone
+    assert [m.concept_ids for m in vocabulary.mentions(told)] == [(concept,)]
+    assert vocabulary.mentions("I was diagnosed in May.") == []
