@@ -177,6 +177,23 @@ def test_requests_for_recipes_or_plans_are_out_of_scope(rules: IntentRules, ques
 
 
 @pytest.mark.parametrize(
+    ("question", "out_of_scope"),
+    [
+        # how to talk to or care for someone, which foods or drinks are safest: the person's life, not the study
+        ("How should we tell our teenage daughter that she has diabetes?", True),
+        ("How can I look after him at home once he is discharged?", True),
+        ("What soft foods are best for someone who just had mouth surgery?", True),
+        # the same words about the study stay questions about it
+        ("How do I tell the site that I want to withdraw?", False),
+        ("How do I sign up for this study?", False),
+        ("What foods are allowed during the study?", False),
+    ],
+)
+def test_how_to_care_for_someone_is_out_of_scope(rules: IntentRules, question: str, out_of_scope: bool) -> None:
+    assert (rules.classify(question).kind == "out_of_scope") is out_of_scope
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "I run marathons and take no medicines. Could I have been one of the healthy people in the sleep study?",
