@@ -248,6 +248,9 @@ class OfflineAnswerer:
             text = f"The record of {trial_id} does not list study sites. {known}{self._contacts_hint(trial_id)}"
             return self._finish(question, trial_id, text, reply.citations, reply.shown, abstained=True)
         reply = _Reply()
+        outside = _OUTSIDE_PLACE.search(question)
+        if outside is not None:
+            return self._sites_outside(question, trial_id, outside.group("place"), sites)
         named = _named_sites(question, sites)
         if named:
             for scored in named[:_MAX_SITES_SHOWN]:
@@ -270,8 +273,30 @@ class OfflineAnswerer:
             _field_part(self, question, trial_id, _fact_spec(self.rules, "contacts"), reply)
         place = _place_asked(question)
         lead = f"The record lists no site in {place}. " if place else ""
+        if place and fold(place) not in country_spellings() and not _named_in_sites(place, sites):
+            # "South America", "Scandinavia": a region the record's site lines never name; which countries it holds
+            # the record cannot say, so the countries of the sites are given instead of a "no"
+            countries = ", ".join(_site_countries(sites))
+            lead = f"The record lists no site in {place} by that name; its sites are in {countries}. "
         text = f"{lead}The record lists {len(sites)} site{'s' if len(sites) > 1 else ''}: {reply.text()}"
         return self._finish(question, trial_id, text, reply.citations, sites + reply.shown)
+
+    def _sites_outside(self, question: str, trial_id: str, place: str, sites: Sequence[ScoredChunk]) -> Answer:
+        """ "Were there any sites outside the United States?": the sites whose lines do not name the place."""
+        words = set(_SITE_WORD.findall(_fold(place))) - {"mainland", "continental"}
+        others = [s for s in sites if not words <= _site_words(_site_head(s.chunk.text))]
+        reply = _Reply()
+        if not others:
+            text = f"No: every listed site ({len(sites)}) is in {place}."
+            for scored in sites[:_MAX_SITES_SHOWN]:
+                _site_part(scored.chunk, reply, contacts=False)
+            return self._finish(question, trial_id, f"{text} {reply.text()}", reply.citations, [*sites, *reply.shown])
+        for scored in others[:_MAX_SITES_SHOWN]:
+            _site_part(scored.chunk, reply, contacts=False)
+        many = len(others) > 1
+        yes = "Yes: " if re.match(r"\s*(is|are|were|was) there\b", question, re.IGNORECASE) else ""
+        text = f"{yes}{len(others)} listed site{'s' if many else ''} outside {place}: {reply.text()}"
+        return self._finish(question, trial_id, text, reply.citations, [*others, *sites, *reply.shown])
 
     def _dosing(self, question: str, trial_id: str, intent: Intent) -> Answer:
         sections = tuple(intent.spec["sections"])
@@ -1005,6 +1030,18 @@ def _site_words(text: str) -> set[str]:
     return set(words) | ({initials} if initials else set())
 
 
+# "outside the United States", "other than Canada", "anywhere besides Toronto": the sites elsewhere are asked for.
+_OUTSIDE_PLACE = re.compile(
+    r"\b(?:outside(?:\s+of)?|other\s+than|besides|except(?:\s+in)?|apart\s+from|beyond|not\s+in)\s+(?:in\s+)?(?:the\s+)?"
+    r"(?P<place>(?:(?:mainland|continental)\s+)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)*)"
+)
+
+
+# A place the question names in capitals over several words ("South America", "New York"): a site matches it only
+# with all of them, not by one ("South Bend" is not in South America).
+_PLACE_PHRASE = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+")
+
+
 def _named_sites(question: str, sites: Sequence[ScoredChunk]) -> list[ScoredChunk]:
     """The sites whose name or place the question names; a word shared by fewer sites weighs more, so "Fayetteville,
     Arkansas" picks the Fayetteville site, not every site in Arkansas."""
@@ -1012,7 +1049,8 @@ def _named_sites(question: str, sites: Sequence[ScoredChunk]) -> list[ScoredChun
     asked -= _SITE_NOISE
     if not asked or not sites:
         return []
-    heads = [_site_words(_site_head(s.chunk.text)) & asked for s in sites]
+    phrases = [set(_SITE_WORD.findall(_fold(p.group()))) & asked for p in _PLACE_PHRASE.finditer(question)]
+    heads = [_whole_phrases(_site_words(_site_head(s.chunk.text)) & asked, phrases) for s in sites]
     shared: dict[str, int] = {}
     for found in heads:
         for word in found:
@@ -1020,6 +1058,28 @@ def _named_sites(question: str, sites: Sequence[ScoredChunk]) -> list[ScoredChun
     scores = [sum(1 / shared[w] for w in found) for found in heads]
     best = max(scores)
     return [s for s, score in zip(sites, scores, strict=True) if best and score == best]
+
+
+def _site_countries(sites: Sequence[ScoredChunk]) -> list[str]:
+    """The countries the site lines end with, in the order first listed."""
+    countries: list[str] = []
+    for site in sites:
+        last = _site_head(site.chunk.text).split("\n")[-1].split(",")[-1].strip()
+        if last and last not in countries:
+            countries.append(last)
+    return countries
+
+
+def _named_in_sites(place: str, sites: Sequence[ScoredChunk]) -> bool:
+    """Some site line holds every word of the place (a city, a state): then "no site" there is the record's word."""
+    words = set(_SITE_WORD.findall(_fold(place)))
+    return any(words <= _site_words(s.chunk.text) for s in sites)
+
+
+def _whole_phrases(found: set[str], phrases: Sequence[set[str]]) -> set[str]:
+    """The words found, without those of a place phrase found only in part."""
+    partial = {w for phrase in phrases if len(phrase) > 1 and not phrase <= found for w in phrase}
+    return found - partial
 
 
 def _dose_points(sentence: str, weights: Sequence[tuple[re.Pattern[str], float]]) -> float:

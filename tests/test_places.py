@@ -68,3 +68,19 @@ def test_a_question_about_a_site_city_itself_is_not_about_the_trial(
 ) -> None:
     answer = ask(answerer, trials, "NCT05885022", "What's the weather like in Puebla this week?")
     assert answer.abstained and not answer.citations, answer.answer
+
+
+def test_sites_outside_a_place_are_the_ones_elsewhere(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    # "outside Mexico" had listed the sites in Mexico, by the word it shares with them
+    answer = ask(answerer, trials, "NCT05885022", "Are there any sites outside Mexico?")
+    assert "Chennai" in answer.answer and "Puebla" not in answer.answer, answer.answer
+
+
+def test_a_region_no_site_line_names_gets_the_sites_countries_not_a_no(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    # "South America" had matched a site by "South" alone, or been answered "no site" though the record cannot say
+    # which countries a region holds
+    answer = ask(answerer, trials, "NCT05885022", "Are there any sites in Central Asia?")
+    lead = answer.answer.split(". ")[0]
+    assert "by that name" in lead and "Mexico" in lead and "India" in lead, answer.answer

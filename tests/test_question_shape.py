@@ -185,6 +185,7 @@ def test_requests_for_recipes_or_plans_are_out_of_scope(rules: IntentRules, ques
         ("What soft foods are best for someone who just had mouth surgery?", True),
         # the same words about the study stay questions about it
         ("How do I tell the site that I want to withdraw?", False),
+        ("Is there anywhere in Lyon taking part?", False),  # "taking part" ties it to the study
         ("How do I sign up for this study?", False),
         ("What foods are allowed during the study?", False),
     ],
