@@ -186,6 +186,9 @@ def test_requests_for_recipes_or_plans_are_out_of_scope(rules: IntentRules, ques
         # the same words about the study stay questions about it
         ("How do I tell the site that I want to withdraw?", False),
         ("Is there anywhere in Lyon taking part?", False),  # "taking part" ties it to the study
+        # which of two treatments is the better choice in general is advice; within the study it is a question of it
+        ("Is chemotherapy or surgery the better option for early lung cancer?", True),
+        ("Is the study drug or the placebo the better option in this trial?", False),
         ("How do I sign up for this study?", False),
         ("What foods are allowed during the study?", False),
     ],
