@@ -606,10 +606,11 @@ class EligibilityReasoner:
             found = [c for c in found if self._same_subject(Span(*c.span), chunk.text, question)]
         if not found:
             return None
-        in_case, case_finding = _bound_in_case(measurement.surface, measurement.quantity, found, chunk, sex)
+        plain = [c for c in found if not _states_a_case(chunk.text, Span(*c.span))]
+        in_case, case_finding = _bound_in_case(measurement.surface, measurement.quantity, found, plain, chunk, sex)
         if in_case:
             return case_finding
-        found = [c for c in found if not _states_a_case(chunk.text, Span(*c.span))] or found
+        found = plain or found
         allowances = [c for c in found if _inside_exception(Span(*c.span), constraints)]
         # "... >= 10 mm (except lymph nodes, which must have short axis >= 15 mm)" and "a 12 mm lymph node": the
         # exception's own bound is the one for the asker's case.
@@ -3563,13 +3564,12 @@ def _applies_in_case(text: str, bound: Span) -> bool:
 
 
 def _bound_in_case(
-    surface: str, quantity: Quantity, found: Sequence[Any], chunk: Chunk, sex: str | None
+    surface: str, quantity: Quantity, found: Sequence[Any], plain: Sequence[Any], chunk: Chunk, sex: str | None
 ) -> tuple[bool, Finding | None]:
     """A value against bounds that name a case, or that apply only in one: (whether they decide what is said, the
     finding). A value in the case leaves the decision to the requirement the case sets; out of it, with no other bound
     on the measure, the criterion says nothing of it; a value missing a requirement set only for a case does not show
-    the asker is in that case."""
-    plain = [c for c in found if not _states_a_case(chunk.text, Span(*c.span))]
+    the asker is in that case. `plain`: the bounds of `found` that name no case."""
     for c in (c for c in found if c not in plain):
         inside = _compare_for(quantity, c, chunk.text, sex)
         if inside is True:
@@ -4219,7 +4219,7 @@ def _modifier_verdict(
             continue  # "previous or concurrent malignancy": a cured cancer is still a previous one
         if modifier.found(lowered, modifier.opposite):
             adjective = word.removesuffix("ly") if word.endswith("ly") else word  # "currently receiving"
-            if _EXAMPLE_BEFORE.search(text, max(0, span.start - 120), span.start):
+            if _in_example_list(span, text):
                 # "disabilities that would prevent strength testing (e.g., blindness, severe arthritis)": the severe
                 # case is one example of what the criterion means; a mild one may still be what it means
                 reason = f"the criterion gives {adjective} cases as an example of what it means; the study team decides"
@@ -4230,13 +4230,6 @@ def _modifier_verdict(
         if modifier.kind == "confirm":
             return Decision.UNDECIDED, span, f"it depends on whether it is {word}, which the question does not say"
     return None
-
-
-# An example list: what follows illustrates the criterion's broader condition ("(e.g., amputation of limbs, blindness,
-# severe arthritis)"), it does not bound it.
-_EXAMPLE_BEFORE = re.compile(
-    r"(?:\be\.\s?g\.|\beg\b|\bsuch\s+as\b|\bfor\s+(?:example|instance)\b|\bincluding\b)[^.;()]*$", re.IGNORECASE
-)
 
 
 # A new list item or paragraph; a plain line break inside an item is the record's hard wrap ("No symptomatic
