@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -119,7 +119,7 @@ class OfflineAnswerer:
 
     # ---- eligibility ---------------------------------------------------------------------------
     def _eligibility(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        retrieved = self._search_facts(question, trial_id)
+        retrieved = _criteria_first(self._search_facts(question, trial_id))
         shown = retrieved[: self.retriever.settings.retrieval.top_k]
         criteria, summary = self._criteria(trial_id, retrieved), self._summary(trial_id)
         assessment = self.reasoner.assess(question, criteria, summary)
@@ -127,11 +127,13 @@ class OfflineAnswerer:
             concepts = build_concepts(question, self.retriever.expander.groups, self.rules.eligibility_scaffolding)
             fallback = self._unsectioned_eligibility(question, trial_id, concepts, retrieved, shown)
             return fallback or self._eligibility_not_stated(question, trial_id, concepts, shown)
-        text, citations = _assessment_text(assessment, question)
+        found_at = {s.chunk.chunk_id: rank for rank, s in enumerate(retrieved)}
+        text, citations = _assessment_text(assessment, question, found_at)
         verdict = _VERDICT_OF.get(assessment.decision) if assessment.decision else None
         # Criterion-aware ranking: the structured fields (looked up by name) and criteria whose parsed constraints
         # matched the question's facts come first, then what hybrid search found.
-        matched = [ScoredChunk(chunk=f.chunk, score=1.0) for f in _by_decision(assessment.findings, question)]
+        ordered = _by_decision(assessment.findings, question, found_at)
+        matched = [ScoredChunk(chunk=f.chunk, score=1.0) for f in ordered]
         answer = self._finish(question, trial_id, text, citations, matched + shown, verdict=verdict)
         answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
         answer.decided_by = assessment.decided_by()
@@ -627,11 +629,20 @@ def _last_heading(text: str) -> str | None:
     return INCLUSION if found[-1].group(1).lower() == "inclusion" else EXCLUSION
 
 
+def _criteria_first(retrieved: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+    """An eligibility question's passages with the criteria first, in the order search found them: what decides
+    eligibility is a criterion, and a summary, an intervention or an outcome that shares the question's words ("I
+    take Zoloft" against a description of the drug studied) is no answer to it."""
+    return sorted(retrieved, key=lambda s: s.chunk.section not in CRITERIA_SECTIONS)
+
+
 def _cite(chunk: Chunk, span: Span | None = None) -> Citation:
     return Citation.from_chunk(chunk, None if span is None else (span.start, span.end))
 
 
-def _by_decision(findings: Sequence[Finding], question: str) -> list[Finding]:
+def _by_decision(
+    findings: Sequence[Finding], question: str, found_at: Mapping[str, int] | None = None
+) -> list[Finding]:
     """Exclusions first, then the exclusions quoted without a verdict (the criterion most likely to decide), then
     the other undecided findings, the conditional and the admitting ones. Within each, what the asking clause asks
     about, then criteria before the record's age, sex and volunteer fields: an age told in passing ("a 39-year-old
@@ -639,16 +650,21 @@ def _by_decision(findings: Sequence[Finding], question: str) -> list[Finding]:
     order = {Decision.EXCLUDED: 0.0, Decision.UNDECIDED: 1.0, Decision.CONDITIONS: 2.0, Decision.ALLOWED: 3.0}
     asked = shape_of(question).asked
 
-    def rank(finding: Finding) -> tuple[float, bool, bool]:
+    found_at = found_at or {}
+
+    def rank(finding: Finding) -> tuple[float, bool, bool, int]:
         level = 0.5 if finding.withheld else order[finding.decision]
-        return level, not asked_about(finding, asked), finding.chunk.fact is not None
+        searched = found_at.get(finding.chunk.chunk_id, len(found_at))
+        return level, not asked_about(finding, asked), finding.chunk.fact is not None, searched
 
     return sorted(findings, key=rank)
 
 
-def _assessment_text(assessment: Assessment, question: str) -> tuple[str, list[Citation]]:
+def _assessment_text(
+    assessment: Assessment, question: str, found_at: Mapping[str, int] | None = None
+) -> tuple[str, list[Citation]]:
     """The verdict (or why there is none), then each fact with the passage that decides it, cited."""
-    findings = _by_decision(assessment.findings, question)[:_MAX_CITED_FINDINGS]
+    findings = _by_decision(assessment.findings, question, found_at)[:_MAX_CITED_FINDINGS]
     citations: list[Citation] = []
     for finding in findings:
         if not any(c.chunk_id == finding.chunk.chunk_id for c in citations):

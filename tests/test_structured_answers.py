@@ -407,3 +407,49 @@ def test_findings_are_cited_asked_first_then_criteria_before_record_fields() -> 
     assert [f.fact for f in _by_decision([age, vas], told_in_passing)] == ["VAS 68 mm", "age 39"]
     age_asked = "My VAS is 68 mm and I'm 39. Am I inside the age limit?"
     assert [f.fact for f in _by_decision([vas, age], age_asked)] == ["age 39", "VAS 68 mm"]
+
+
+def test_findings_of_one_decision_follow_the_order_search_found_their_criteria() -> None:
+    """Two criteria that leave the question open alike: the one search ranked higher for the question is cited
+    first (before: the order the reasoner met them in)."""
+    from assistant.eligibility import Decision, Finding
+    from assistant.grounding import Span
+    from assistant.offline import _by_decision
+    from ingest.records import Chunk
+
+    def finding(fact: str, chunk_id: str) -> Finding:
+        chunk = Chunk(chunk_id=chunk_id, trial_id="NCT00000001", section="Exclusion Criteria", kind="criterion",
+                      text=fact, start=0, end=len(fact))  # fmt: skip
+        return Finding(fact, Decision.UNDECIDED, chunk, Span(0, 1), "")
+
+    hernia, other = finding("disc hernia", "excl-2"), finding("spinal pathology", "excl-7")
+    question = "My scan shows a herniated disc. Does it count?"
+    assert [f.chunk.chunk_id for f in _by_decision([other, hernia], question, {"excl-2": 0, "excl-7": 3})] == [
+        "excl-2",
+        "excl-7",
+    ]
+    assert [f.chunk.chunk_id for f in _by_decision([hernia, other], question, {"excl-2": 4, "excl-7": 1})] == [
+        "excl-7",
+        "excl-2",
+    ]
+
+
+def test_an_eligibility_questions_passages_put_the_criteria_first() -> None:
+    """A summary or intervention sharing the question's words ("Zoloft") ranks below every criterion, and the
+    criteria keep the order search gave them."""
+    from assistant.offline import _criteria_first
+    from assistant.records import ScoredChunk
+    from ingest.records import Chunk
+
+    def scored(chunk_id: str, section: str) -> ScoredChunk:
+        chunk = Chunk(chunk_id=chunk_id, trial_id="NCT00000001", section=section, kind="text", text=chunk_id,
+                      start=0, end=len(chunk_id))  # fmt: skip
+        return ScoredChunk(chunk=chunk, score=1.0)
+
+    found = [
+        scored("drug", "Interventions"),
+        scored("excl-1", "Exclusion Criteria"),
+        scored("summary", "Brief Summary"),
+        scored("incl-3", "Inclusion Criteria"),
+    ]
+    assert [s.chunk.chunk_id for s in _criteria_first(found)] == ["excl-1", "incl-3", "drug", "summary"]
