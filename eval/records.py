@@ -53,6 +53,16 @@ class CitedPassage(BaseModel):
     end: int | None = None
 
 
+# Headings item writers give for record sections the loaders name apart: the registry's summary fields (sponsor,
+# conditions, design, identifiers) are "Basic Information" in their notes, and "Outcomes" is the outcome measures.
+SECTIONS_NAMED: dict[str, frozenset[str]] = {
+    "Basic Information": frozenset(
+        {"Basic Information", "Sponsors", "Conditions", "Study Design", "Other Identifiers"}
+    ),
+    "Outcomes": frozenset({"Outcomes", "Outcome Measures"}),
+}
+
+
 class Evidence(BaseModel):
     """Where an answer's support sits: trial, registry heading, criterion number as printed (or None).
 
@@ -68,7 +78,9 @@ class Evidence(BaseModel):
     def matches(self, passage: CitedPassage) -> bool:
         if passage.trial_id != self.trial_id:
             return False
-        if passage.section == self.section and (self.criterion is None or self.criterion == passage.criterion):
+        if passage.section in SECTIONS_NAMED.get(self.section, {self.section}) and (
+            self.criterion is None or self.criterion == passage.criterion
+        ):
             return True
         return passage.start is not None and any(_covers(passage, span) for span in self.spans)
 

@@ -90,6 +90,19 @@ def test_position_matching_for_passages_without_sections() -> None:
     assert not evidence.matches(passage("Record text", start=170, end=400))  # holds 30 of 100
 
 
+def test_basic_information_in_gold_covers_the_record_fields_the_loaders_section_apart() -> None:
+    """Item writers file the sponsor, conditions and design fields under "Basic Information"; the loaders give them
+    sections of their own. A criterion or a description is still no match."""
+    evidence = Evidence(trial_id=T, section="Basic Information")
+    assert evidence.matches(passage("Sponsors"))
+    assert evidence.matches(passage("Study Design"))
+    assert evidence.matches(passage("Basic Information"))
+    assert not evidence.matches(passage("Detailed Description"))
+    assert not evidence.matches(passage("Inclusion Criteria", "1"))
+    assert Evidence(trial_id=T, section="Outcomes").matches(passage("Outcome Measures"))
+    assert not Evidence(trial_id=T, section="Sponsors").matches(passage("Basic Information"))
+
+
 def test_abstention_precision_and_recall() -> None:
     results = [
         run(item(1, None, None, abstain=True), None, [], [], abstained=True),  # right abstention
