@@ -573,7 +573,7 @@ class OfflineAnswerer:
             abstained=abstained,
             citations=citations,
             backend=OFFLINE,
-            retrieved=_unique(shown),
+            retrieved=_cited_first(_unique(shown), citations),
         )
 
 
@@ -785,6 +785,15 @@ def _place_asked(question: str) -> str | None:
 
 def _one_line(text: str) -> str:
     return ", ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _cited_first(shown: Sequence[ScoredChunk], citations: Sequence[Citation]) -> list[ScoredChunk]:
+    """The passages an answer cites lead what it shows, in the order cited: the dose sentence found in the
+    third passage searched is the answer's evidence, and the passages above it are not."""
+    position: dict[str, int] = {}
+    for citation in citations:
+        position.setdefault(citation.chunk_id, len(position))
+    return sorted(shown, key=lambda s: position.get(s.chunk.chunk_id, len(position)))
 
 
 def _unique(scored: Sequence[ScoredChunk]) -> list[ScoredChunk]:

@@ -453,3 +453,21 @@ def test_an_eligibility_questions_passages_put_the_criteria_first() -> None:
         scored("incl-3", "Inclusion Criteria"),
     ]
     assert [s.chunk.chunk_id for s in _criteria_first(found)] == ["excl-1", "incl-3", "drug", "summary"]
+
+
+def test_the_passages_an_answer_cites_lead_what_it_shows_in_citation_order() -> None:
+    """A dose sentence found in the third passage searched is the answer's evidence: it is shown first, then the
+    other cited one, then the rest in search's order (before: search's order only)."""
+    from assistant.offline import _cited_first
+    from assistant.records import Citation, ScoredChunk
+    from ingest.records import Chunk
+
+    def scored(chunk_id: str) -> ScoredChunk:
+        chunk = Chunk(chunk_id=chunk_id, trial_id="NCT00000001", section="Interventions", kind="text",
+                      text=f"{chunk_id} text", start=0, end=9)  # fmt: skip
+        return ScoredChunk(chunk=chunk, score=1.0)
+
+    shown = [scored("a"), scored("b"), scored("c"), scored("d")]
+    citations = [Citation.from_chunk(s.chunk) for s in (shown[2], shown[3], shown[2])]
+    assert [s.chunk.chunk_id for s in _cited_first(shown, citations)] == ["c", "d", "a", "b"]
+    assert [s.chunk.chunk_id for s in _cited_first(shown, [])] == ["a", "b", "c", "d"]
