@@ -55,6 +55,7 @@ class Metrics(BaseModel):
     phantom_citations: int
     recall_at_1: Proportion
     recall_at_5: Proportion
+    recall_at_10: Proportion = Proportion(value=None, n=0)  # absent from reports written before it was added
     recall_at_k: dict[str, float | None]
     mrr: float | None
     abstention_precision: Proportion
@@ -93,6 +94,7 @@ def compute(results: Sequence[EvalResult], max_k: int = 10) -> Metrics:
         phantom_citations=sum(r.phantom_citations for r in results),
         recall_at_1=wilson(sum(1 for k in ranks if k is not None and k <= 1), len(ranks)),
         recall_at_5=wilson(sum(1 for k in ranks if k is not None and k <= 5), len(ranks)),
+        recall_at_10=wilson(sum(1 for k in ranks if k is not None and k <= 10), len(ranks)),
         recall_at_k={
             str(k): (sum(1 for x in ranks if x is not None and x <= k) / len(ranks)) if ranks else None
             for k in range(1, max_k + 1)

@@ -153,6 +153,8 @@ PER_GROUP = (
     "citation_recall",
     "recall_at_1",
     "recall_at_5",
+    "recall_at_10",
+    "mrr",
     "abstention_recall",
 )
 
@@ -192,6 +194,7 @@ SIDE_BY_SIDE = (
     "citation_recall",
     "recall_at_1",
     "recall_at_5",
+    "recall_at_10",
     "mrr",
     "out_of_scope_abstained",
     "phantom_citations",

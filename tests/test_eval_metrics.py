@@ -68,6 +68,7 @@ def test_verdict_accuracy_recall_and_mrr() -> None:
     assert m.recall_at_1.value == 0.25  # only item 1
     assert m.recall_at_5.value == 0.5  # items 1 and 2
     assert m.recall_at_k["6"] == 0.75
+    assert m.recall_at_10.value == 0.75  # items 1-3; item 4 never retrieved
     assert m.mrr == pytest.approx((1 + 1 / 2 + 1 / 6 + 0) / 4)
 
 
