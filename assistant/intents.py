@@ -95,10 +95,13 @@ class IntentRules:
         if self._asks_to_take_part(shape):
             return Intent("eligibility", "age" if age_in_question(text) is not None else "")
         eligibility_cue = _any(self.eligibility, text)
+        place_asked = self._asks_for_a_site(shape)
         for topic, patterns in self.not_stated:
+            if place_asked and topic.get("held_at_sites"):
+                continue  # "Where would we go for the study visits?": where visits are held is where the sites are
             if _any(patterns, text) and not (eligibility_cue and topic["topic"] in {"side_effects", "benefit"}):
                 return Intent("not_stated", topic["topic"], topic)
-        if _any(self.location, text) and not eligibility_cue:
+        if _any(self.location, text) and (place_asked or not eligibility_cue):
             return Intent("location")
         if age_in_question(text) is not None and eligibility_cue:
             return Intent("eligibility", "age")
@@ -132,6 +135,14 @@ class IntentRules:
         if _CONDITION_WORD.search(shape.asked) or PERSONAL.search(shape.asked):
             return None  # "Can I still join if I have diabetes?" tells a fact to check
         return next((Intent("fact", f["intent"], f) for f, _ in self.facts if f["intent"] == "status"), None)
+
+    def _asks_for_a_site(self, shape: QuestionShape) -> bool:
+        """The asking clause asks for a place ("Where would I have to go to take part?") or whether a site exists
+        ("Is there a participating hospital in Rome?"): joining words in it say why, not what is asked."""
+        if _WHERE_ASKED.search(shape.asked):
+            return True
+        exists = _THERE_IS.search(shape.asked)
+        return exists is not None and _any(self.location, shape.asked[exists.end() :])
 
     def _asks_to_take_part(self, shape: QuestionShape) -> bool:
         """A yes/no question about taking part ("Could I take part in the tablet app study?"), or one about a person
@@ -199,6 +210,10 @@ _ASKS_WHAT_ONE_GETS = re.compile(
     r"(?:get|receive|take|start|be\s+given|be\s+done|have\s+to\s+(?:take|give))\b",
     re.IGNORECASE,
 )
+# "Where would I have to go ...?", "And where is it run?": the asking clause asks for a place.
+_WHERE_ASKED = re.compile(r"^\W*(?:(?:and|so|but|then|also|ok|okay)\b\W*)*where\b", re.IGNORECASE)
+# "Is there a ...", "Are there any ...": whether something exists; with a site word after it, whether a site does.
+_THERE_IS = re.compile(r"^\W*(?:(?:and|so|but|also)\b\W*)*(?:is|are|was|were)\s+there\b", re.IGNORECASE)
 # A wh-question in the past tense asks what happened in the study ("What was the response rate ...?").
 _ASKS_A_FINDING = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how\s+\w+)\s+(?:was|were)\b", re.IGNORECASE)
 # A conditional opening: the question supposes a case ("What if the test had been done elsewhere?", "OK, so if I

@@ -53,6 +53,23 @@ def test_fact_intents_read_past_tenses_and_reasons(question: str, name: str) -> 
     assert (intent.kind, intent.name) == ("fact", name)
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Where would we need to go for the study visits?", "location"),  # where visits are held: the sites
+        ("Where would I have to go to take part in this study?", "location"),  # joining words say why
+        ("Is there a participating hospital in Rome?", "location"),  # whether a site exists
+        ("Which places in Norway are involved?", "location"),
+        ("How many visits are there?", "not_stated"),  # the schedule is still not a place
+        ("Where will the results be published?", "not_stated"),  # a place that is not a site
+    ],
+)
+def test_a_question_asking_for_a_place_is_about_the_sites(question: str, kind: str) -> None:
+    assert IntentRules.from_package().classify(question).kind == kind
+    # "is there" with no site word after it asks whether something else exists
+    assert IntentRules.from_package().classify("Is there a limit on prior chemotherapy?").kind != "location"
+
+
 def test_a_general_question_naming_a_site_country_lists_the_sites_there(
     answerer: OfflineAnswerer, trials: dict[str, Trial]
 ) -> None:
