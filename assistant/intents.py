@@ -89,8 +89,6 @@ class IntentRules:
             # registry record gives; "Should I join?" is about the trial and goes on.
             return Intent("out_of_scope")
         shape = shape_of(text)
-        if self.asks_what_a_name_is(text):
-            return Intent("general")  # "What is 1592U89? Is it a drug I'd know by another name?" tells nothing
         status = self._status_asked_as_joining(shape)
         if status is not None:
             return status
@@ -176,13 +174,6 @@ class IntentRules:
         """ "What drugs would I get?", "For how long do the babies get the study drug?": what taking part brings."""
         return _ASKS_WHAT_ONE_GETS.search(shape_of(normalise_text(question)).asked) is not None
 
-    @staticmethod
-    def asks_what_a_name_is(question: str) -> bool:
-        """ "What is 566C80?", "What drug is 524W91?", "Is PS-341 the same drug as Velcade?": what a name stands for,
-        which the study's description of what it gives says; a criterion that uses the name does not define it."""
-        questions = re.split(r"(?<=\?)\s+", normalise_text(question).strip())
-        return any(_ASKS_WHAT_A_NAME_IS.search(q) for q in questions if q.endswith("?"))
-
     def tells_of_a_case(self, question: str) -> bool:
         """The question supposes a case ("What if it had been ...", "Suppose I wait ...") or tells of a person's
         (a time since something, a value, what they did or have)."""
@@ -223,14 +214,6 @@ _ASKS_WHAT_ONE_GETS = re.compile(
 _WHERE_ASKED = re.compile(r"^\W*(?:(?:and|so|but|then|also|ok|okay)\b\W*)*where\b", re.IGNORECASE)
 # "Is there a ...", "Are there any ...": whether something exists; with a site word after it, whether a site does.
 _THERE_IS = re.compile(r"^\W*(?:(?:and|so|but|also)\b\W*)*(?:is|are|was|were)\s+there\b", re.IGNORECASE)
-# "What is X?" (a short name, not "the washout period for ..."), "What drug is X?", "Is X the same drug as Y?",
-# "Is X another name for Y?".
-_ASKS_WHAT_A_NAME_IS = re.compile(
-    r"^\W*(?:(?:and|so|but)\s+)?(?:what\s+(?:is|are)\s+(?!the\b|a\b|an\b|my\b|your\b)[\w-]+(?:\s+[\w-]+)?\W*$"
-    r"|what\s+(?:drug|medicine|medication|treatment|product|compound|agent)\s+is\b"
-    r"|(?:is|are)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:the\s+same\s+(?:\w+\s+)?as|another\s+name\s+for|also\s+called)\b)",
-    re.IGNORECASE,
-)
 # A wh-question in the past tense asks what happened in the study ("What was the response rate ...?").
 _ASKS_A_FINDING = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how\s+\w+)\s+(?:was|were)\b", re.IGNORECASE)
 # A conditional opening: the question supposes a case ("What if the test had been done elsewhere?", "OK, so if I

@@ -383,7 +383,7 @@ class OfflineAnswerer:
     def _asks_of_the_study(self, question: str) -> bool:
         """A question about what taking part brings, or one whose answer is a time, a number or an amount ("For how
         long do the babies get the study drug?"), asked of no particular person: the study's own text answers it."""
-        if self.rules.asks_what_one_gets(question) or self.rules.asks_what_a_name_is(question):
+        if self.rules.asks_what_one_gets(question):
             return True
         return expected_answer(question) is not None and not shape_of(question).about_person
 

@@ -101,23 +101,3 @@ def test_a_region_no_site_line_names_gets_the_sites_countries_not_a_no(
     answer = ask(answerer, trials, "NCT05885022", "Are there any sites in Central Asia?")
     lead = answer.answer.split(". ")[0]
     assert "by that name" in lead and "Mexico" in lead and "India" in lead, answer.answer
-
-
-@pytest.mark.parametrize(
-    ("question", "asks"),
-    [
-        ("What is 566C80?", True),
-        ("What drug is 524W91?", True),
-        ("Is PS-341 the same drug as Velcade?", True),
-        ("What is 1592U89? Is it a drug I'd know by another name?", True),  # the first of two questions
-        ("What is the washout period?", False),  # a topic of the record, not a name
-        ("What is the age limit for this study?", False),
-    ],
-)
-def test_a_question_asking_what_a_name_stands_for_is_answered_from_the_description(question: str, asks: bool) -> None:
-    """A criterion that uses the name ("unable to take 566C80") does not say what it is: such a question is a general
-    one (no eligibility routing, even with "I'd know" in it), answered from what the study says it gives."""
-    rules = IntentRules.from_package()
-    assert rules.asks_what_a_name_is(question) is asks
-    if asks:
-        assert rules.classify(question).kind == "general"
