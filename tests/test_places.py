@@ -101,3 +101,21 @@ def test_a_region_no_site_line_names_gets_the_sites_countries_not_a_no(
     answer = ask(answerer, trials, "NCT05885022", "Are there any sites in Central Asia?")
     lead = answer.answer.split(". ")[0]
     assert "by that name" in lead and "Mexico" in lead and "India" in lead, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "names_a_code"),
+    [
+        ("What is 566C80?", True),  # a code that starts with digits
+        ("What drug is 524W91?", True),
+        ("Is PS-341 the same drug as Velcade?", True),
+        ("What is 1592U89? Is it a drug I'd know by another name?", True),  # not a question about taking part
+        ("What is the washout period?", False),  # a topic of the record, not a name
+        ("Is the pain the same as before?", False),
+    ],
+)
+def test_a_question_asking_what_a_name_stands_for_asks_for_the_treatment(question: str, names_a_code: bool) -> None:
+    """A criterion that uses a name ("unable to take 566C80") does not say what it is; the treatment answer quotes the
+    sentence naming it and the record's interventions ("atovaquone (566C80)", "DRUG: Atovaquone")."""
+    intent = IntentRules.from_package().classify(question)
+    assert ((intent.kind, intent.name) == ("fact", "treatment")) is names_a_code, intent
