@@ -42,8 +42,13 @@ from assistant.vocabulary import (
 # F01.145.805: drinking and smoking behaviour (common eligibility criteria); G07/G08/G09: body weight, pregnancy,
 # menopause, blood pressure; B04: viruses (HIV, HPV, SARS-CoV-2); M01.060: age groups (adult, child, aged); F04.754:
 # psychotherapies ("cognitive behavioral therapy", "group therapy": criteria on concomitant structured treatment).
+# F01.145.126 (behavioural symptoms: suicidal ideation, suicide attempt, self-injury, aggression), F01.145.958
+# (tobacco use), F01.145.610 (marijuana use), F01.145.683 (recreational drug use), F01.145.802 (sexual behaviour:
+# "unprotected sex", "sex work", criteria of prevention trials): behaviours criteria of CNS, psychiatric and HIV
+# trials exclude on as often as on diseases.
 KEPT_TREE_PREFIXES = (
-    "C", "D", "E", "F03", "F04.754", "F01.145.317", "F01.145.805", "G07", "G08", "G09", "B04", "M01.060"
+    "C", "D", "E", "F03", "F04.754", "F01.145.317", "F01.145.805", "F01.145.126", "F01.145.958", "F01.145.610",
+    "F01.145.683", "F01.145.802", "G07", "G08", "G09", "B04", "M01.060",
 )  # fmt: skip
 DROPPED_TREE_PREFIXES = ("C22",)
 ABBREVIATION_TAGS = frozenset({"ABB", "ACR"})
@@ -499,7 +504,8 @@ MeSH 2024, courtesy of the U.S. National Library of Medicine; not the current NL
 (descriptors `desc2024`, trees `mtrees2024`, pharmacological actions from `supp2024`/`desc2024`), as tabulated in
 the `jaytimm/mesh-resources` repository (commit 1937b5d). NLM is the creator, maintainer and provider of MeSH;
 NLM does not endorse this product. Changes made here: only descriptors with tree numbers under C (not C22), D,
-E, F03, F04.754, F01.145.317, F01.145.805, G07, G08, G09, B04 and M01.060 are kept; inverted (permuted) entry terms
+E, F03, F04.754, F01.145.126, F01.145.317, F01.145.610, F01.145.683, F01.145.802, F01.145.805, F01.145.958, G07,
+G08, G09, B04 and M01.060 are kept; inverted (permuted) entry terms
 such as "Infarction, Myocardial" are dropped; a class's "anti-X agents" / "anti-X drugs" term also gives
 "anti-X" alone ("antiplatelet") as an entry term; top-level tree numbers missing from the table are restored;
 supplementary concept records appear only where MeSH gives them a pharmacological action. Terms are

@@ -202,6 +202,25 @@ def test_psychotherapies_are_in_the_vocabulary() -> None:
 
 
 @pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("history of suicidal ideation", "Suicidal Ideation"),  # F01.145.126: behavioural symptoms
+        ("a prior suicide attempt", "Suicide, Attempted"),
+        ("any self-harm in the past year", "Self-Injurious Behavior"),
+        ("unprotected sex with a partner", "Unsafe Sex"),  # F01.145.802: criteria of HIV prevention trials
+        ("current marijuana use", "Marijuana Use"),  # F01.145.610
+    ],
+)
+def test_behaviours_criteria_exclude_on_are_in_the_vocabulary(phrase: str, name: str) -> None:
+    """Suicidality, self-injury, sexual behaviour and drug use are MeSH behaviours (F01.145), not diseases; criteria of
+    psychiatric, CNS and HIV trials exclude on them, so their subtrees are kept."""
+    from assistant.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.load()
+    assert name in {vocabulary.name(c) for m in vocabulary.mentions(phrase) for c in m.concept_ids}
+
+
+@pytest.mark.parametrize(
     ("term", "adjective"),
     [
         ("Antiplatelet Agents", "Antiplatelet"),
