@@ -646,10 +646,10 @@ def _by_decision(
     """Exclusions first, then the exclusions quoted without a verdict (the criterion most likely to decide), then
     the other undecided findings, the conditional and the admitting ones. Within each, what the asking clause asks
     about, then criteria before the record's age, sex and volunteer fields: an age told in passing ("a 39-year-old
-    with ... Does that meet the pain threshold?") is not what the question is about."""
+    with ... Does that meet the pain threshold?") is not what the question is about. Ties go to the criterion search
+    ranked higher for the question (`found_at`: chunk id -> rank)."""
     order = {Decision.EXCLUDED: 0.0, Decision.UNDECIDED: 1.0, Decision.CONDITIONS: 2.0, Decision.ALLOWED: 3.0}
     asked = shape_of(question).asked
-
     found_at = found_at or {}
 
     def rank(finding: Finding) -> tuple[float, bool, bool, int]:

@@ -63,6 +63,11 @@ SECTIONS_NAMED: dict[str, frozenset[str]] = {
 }
 
 
+def sections_named(heading: str) -> frozenset[str]:
+    """The record sections a gold heading stands for (itself, unless SECTIONS_NAMED says more)."""
+    return SECTIONS_NAMED.get(heading, frozenset({heading}))
+
+
 class Evidence(BaseModel):
     """Where an answer's support sits: trial, registry heading, criterion number as printed (or None).
 
@@ -78,7 +83,7 @@ class Evidence(BaseModel):
     def matches(self, passage: CitedPassage) -> bool:
         if passage.trial_id != self.trial_id:
             return False
-        if passage.section in SECTIONS_NAMED.get(self.section, {self.section}) and (
+        if passage.section in sections_named(self.section) and (
             self.criterion is None or self.criterion == passage.criterion
         ):
             return True

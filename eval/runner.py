@@ -15,7 +15,7 @@ from assistant.records import Answer
 from assistant.service import TrialQA
 from assistant.settings import Settings
 from eval import metrics, report, sets
-from eval.records import SECTIONS_NAMED, CitedPassage, EvalItem, EvalResult, score
+from eval.records import CitedPassage, EvalItem, EvalResult, score, sections_named
 from eval.sets import EvalSet
 
 DEFAULT_SET = sets.SETS["dev"].items
@@ -71,7 +71,7 @@ def locate_evidence(qa: TrialQA, items: Sequence[EvalItem]) -> None:
             evidence.spans = [
                 (c.start, c.end)
                 for c in lexical.trial_chunks(evidence.trial_id)
-                if c.section in SECTIONS_NAMED.get(evidence.section, {evidence.section})
+                if c.section in sections_named(evidence.section)
                 and (evidence.criterion is None or c.criterion == evidence.criterion)
             ]
 
