@@ -1957,8 +1957,14 @@ _AFFECTS_STUDY = re.compile(
 
 
 def _affects_study(span: Span, text: str) -> bool:
-    """After the mention, in its sentence: "... could affect the study"."""
-    return _AFFECTS_STUDY.search(text, span.end, _sentence_end(text, span.end)) is not None
+    """After the mention, in its sentence: "... could affect the study". Not when the clause is said of other things
+    listed after the mention ("omeprazole, or other drugs that might interfere with study drug absorption"): the drugs
+    named before are excluded as named."""
+    found = _AFFECTS_STUDY.search(text, span.end, _sentence_end(text, span.end))
+    return found is not None and _OTHERS_LISTED.search(text, span.end, found.start()) is None
+
+
+_OTHERS_LISTED = re.compile(r"\b(?:or|and)\s+(?:any\s+)?other\b", re.IGNORECASE)
 
 
 # A consequence the criterion only allows for ("Patients with a positive PPD ... may be excluded, if in the opinion of
@@ -1987,14 +1993,21 @@ def _said_in_sentence(pattern: re.Pattern[str], text: str, span: Span) -> bool:
     return pattern.search(text, _sentence_start(text, span.start), _sentence_end(text, span.end)) is not None
 
 
+# A sentence or ";"-clause ends at a point before white space or at a semicolon: the point inside "1.5 mg/dL" or
+# "e.g.," ends none. Line breaks are records' hard wraps.
+_SENTENCE_MARK_RE = re.compile(r"[.;](?=\s)|;")
+
+
 def _sentence_start(text: str, position: int) -> int:
-    """Where the sentence (or ";"-clause) holding `position` starts; line breaks are records' hard wraps."""
-    return max(text.rfind(mark, 0, position) for mark in ".;") + 1
+    """Where the sentence (or ";"-clause) holding `position` starts."""
+    marks = list(_SENTENCE_MARK_RE.finditer(text, 0, position))
+    return marks[-1].end() if marks else 0
 
 
 def _sentence_end(text: str, position: int) -> int:
-    ends = [e for e in (text.find(mark, position) for mark in ".;") if e >= 0]
-    return min(ends, default=len(text))
+    """Where the sentence (or ";"-clause) holding `position` ends (its mark, or the end of the text)."""
+    mark = _SENTENCE_MARK_RE.search(text, position)
+    return mark.start() if mark else len(text)
 
 
 # A mention that is what another noun is of, to or for: the criterion is about that noun (an allergy to a drug, a
@@ -3530,9 +3543,6 @@ _CASE_BEFORE_RE = re.compile(
 )
 _CASE_BOUND_REASON = "this limit names a case; in that case the criterion sets another requirement, which decides"
 _IN_CASE_MISSED_REASON = "the criterion sets this limit only in a case it names; whether you are in it decides"
-
-
-_SENTENCE_MARK_RE = re.compile(r"[.;](?=\s)|;")
 
 
 def _sentence_floor(text: str, position: int) -> int:

@@ -2235,6 +2235,31 @@ def test_a_case_that_could_affect_the_study_is_a_judgement(reasoner: Eligibility
     assert plain.decision is Decision.EXCLUDED
 
 
+def test_a_clause_said_of_other_things_listed_after_the_mention_does_not_qualify_it(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """ "omeprazole, or other drugs that might interfere with study drug absorption": the drug named is excluded as
+    named; the clause says which *other* drugs also are. (The "e.g." and the decimal point had cut the sentence short
+    of the clause before, so this read right by accident.)"""
+    text = (
+        "No concurrent proton pump inhibitors (e.g., omeprazole or lansoprazole), or other drugs that might "
+        "interfere with study drug absorption"
+    )
+    assert_decides(reasoner, "I take omeprazole every day.", [criterion(EXCLUSION, 1, text)], Decision.EXCLUDED)
+    alone = "Drugs that might interfere with study drug absorption, such as omeprazole"
+    assert_decides(reasoner, "I take omeprazole every day.", [criterion(EXCLUSION, 1, alone)], Decision.UNDECIDED)
+
+
+def test_a_sentence_ends_at_a_point_before_a_space_not_inside_a_number_or_an_abbreviation() -> None:
+    from assistant.eligibility import _sentence_end, _sentence_start
+
+    text = "Creatinine > 1.5 mg/dL (e.g., renal failure) that could affect the study. Next sentence; clause."
+    inside = text.index("renal")
+    assert _sentence_start(text, inside) == 0
+    assert text[_sentence_end(text, inside) :].startswith(". Next")
+    assert text[_sentence_start(text, text.index("clause")) :].strip() == "clause."
+
+
 def test_toxicity_associated_with_a_therapy_is_about_the_toxicity(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(EXCLUSION, 1, "Ongoing toxicity associated with prior anticancer therapy")]
     decision = reasoner.assess("I had carboplatin and paclitaxel last year. Can I join?", criteria, {}).decision
