@@ -253,6 +253,12 @@ SETS: dict[str, EvalSet] = {
         # the code of 66fb255, after the session's changes (eval/data/unseen/DEV23.md).
         about="20 further real classic XML records, everyday questions; held out until its first reading",
     ),
+    "unseen-dev24": _unseen_split(
+        "dev24",
+        # Written 2026-12-05 (nineteenth session) like dev21, committed before the system was run on it; first read with
+        # the code of that commit, after the session's changes (eval/data/unseen/DEV24.md).
+        about="20 further real classic XML records, everyday questions; held out until its first reading",
+    ),
 }
 
 
