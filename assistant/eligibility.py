@@ -331,8 +331,51 @@ class Modifier:
     temporal: bool = False  # "recent": a time window and a date decide it instead
 
     def found(self, text: str, words: Sequence[str]) -> str | None:
+        return next((w for w in words if any(self._occurrences(text, w))), None)
+
+    def said(self, text: str, words: Sequence[str], context: str | None = None) -> str | None:
+        """The first of `words` the text says without negating or doubting it: "under control" in "it has never
+        really been under control" is denied, in "I'm not sure it is under control" doubted, in neither said.
+        `context`: the same text, position for position, where negations are read (`text` may have them blanked)."""
+        plain = text if context is None else context
+        return next(
+            (w for w in words if any(_said_plainly(plain, m.start()) for m in self._occurrences(text, w))),
+            None,
+        )
+
+    def denied(self, text: str, words: Sequence[str], context: str | None = None) -> str | None:
+        """The first of `words` the text negates ("not stable", "never been under control")."""
+        plain = text if context is None else context
+        return next((w for w in words if any(_negated(plain, m.start()) for m in self._occurrences(text, w))), None)
+
+    def _occurrences(self, text: str, word: str) -> Iterator[re.Match[str]]:
         before = r"(?<!\w)" if self.attach else r"(?<![\w-])"
-        return next((w for w in words if re.search(rf"{before}{re.escape(w)}(?![\w-])", text)), None)
+        return re.finditer(rf"{before}{re.escape(word)}(?![\w-])", text)
+
+
+# A negation up to three words before a phrase in the same clause ("not", "never really been", "isn't"; not "No, my
+# asthma is ..."), in the manner of NegEx's window (Chapman et al., 2001); "not sure", "not certain" are no negation
+# of what follows (NegEx's pseudo-negations).
+_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:not|never|no|hardly|barely|nor)|n't)(?!\s+(?:sure|certain|know)\b)(?:[ \t-]+[\w']+){0,3}[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+# Doubt before a phrase ("I'm not sure it is under control", "I don't know if it is stable"): neither said nor denied.
+_DOUBTED_BEFORE = re.compile(
+    r"\b(?:not\s+(?:sure|certain)|unsure|(?:don't|do\s+not|doesn't|does\s+not)\s+know|no\s+idea|wonder)\b"
+    r"(?:\W+[\w']+){0,5}\W*$",
+    re.IGNORECASE,
+)
+
+
+def _negated(text: str, start: int) -> bool:
+    return _NEGATED_BEFORE.search(text, max(0, start - 50), start) is not None
+
+
+def _said_plainly(text: str, start: int) -> bool:
+    return not _negated(text, start) and _DOUBTED_BEFORE.search(text, max(0, start - 60), start) is None
 
 
 @cache
@@ -4219,6 +4262,7 @@ def _modifier_verdict(
     near = (text[max(start, span.start - 60) : span.start] + " " + after[: cut.start() if cut else None]).lower()
     near += _leading_modifier(text[span.start : span.end], question, topic)
     lowered = _topic_sentences(_other_nouns_modifiers_masked(question, topic), topic).lower()
+    plain = _topic_sentences(question, topic).lower()  # where negation and doubt are read
     for modifier in modifiers():
         word = modifier.found(near, modifier.words)
         if word is None or (dated and modifier.temporal):
@@ -4227,7 +4271,7 @@ def _modifier_verdict(
             continue  # "HER2-negative" says nothing about an "HR-positive" tumour
         if modifier.kind == "default" and _PAST_TOO.search(near):
             continue  # "previous or concurrent malignancy": a cured cancer is still a previous one
-        if modifier.found(lowered, modifier.opposite):
+        if modifier.said(lowered, modifier.opposite, plain):
             adjective = word.removesuffix("ly") if word.endswith("ly") else word  # "currently receiving"
             if _in_example_list(span, text):
                 # "disabilities that would prevent strength testing (e.g., blindness, severe arthritis)": the severe
@@ -4235,8 +4279,8 @@ def _modifier_verdict(
                 reason = f"the criterion gives {adjective} cases as an example of what it means; the study team decides"
                 return Decision.UNDECIDED, span, reason
             return Decision.ALLOWED, span, f"the criterion is about {adjective} cases, and the question says otherwise"
-        if modifier.found(lowered, modifier.words):
-            return Decision.EXCLUDED, span, ""
+        if modifier.said(lowered, modifier.words, plain) or modifier.denied(lowered, modifier.opposite, plain):
+            return Decision.EXCLUDED, span, ""  # "uncontrolled", or "never really been under control"
         if modifier.kind == "confirm":
             return Decision.UNDECIDED, span, f"it depends on whether it is {word}, which the question does not say"
     return None

@@ -2260,6 +2260,26 @@ def test_a_sentence_ends_at_a_point_before_a_space_not_inside_a_number_or_an_abb
     assert text[_sentence_start(text, text.index("clause")) :].strip() == "clause."
 
 
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My asthma is not controlled. Can I join?", Decision.EXCLUDED),  # "controlled" negated: uncontrolled
+        ("Even with his inhaler his asthma has never really been under control. Can he join?", Decision.EXCLUDED),
+        ("My asthma is well controlled. Can I join?", Decision.ALLOWED),
+        ("No, my asthma is under control. Can I join?", Decision.ALLOWED),  # "No," answers; it negates nothing
+        ("I don't smoke and my asthma is under control. Can I join?", Decision.ALLOWED),  # another clause's "not"
+        ("I'm not sure my asthma is under control. Can I join?", Decision.UNDECIDED),  # doubted: neither way
+        ("I don't know if my asthma is under control. Can I join?", Decision.UNDECIDED),
+    ],
+)
+def test_a_negated_or_doubted_qualifier_in_the_question_is_not_said(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    """Against "Uncontrolled asthma", "not controlled" had read as "controlled" (allowed: a wrong verdict); a negation
+    up to three words before the qualifier, in its clause, turns it round, and doubt leaves it open."""
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 1, "Uncontrolled asthma")], decision)
+
+
 def test_toxicity_associated_with_a_therapy_is_about_the_toxicity(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(EXCLUSION, 1, "Ongoing toxicity associated with prior anticancer therapy")]
     decision = reasoner.assess("I had carboplatin and paclitaxel last year. Can I join?", criteria, {}).decision
