@@ -114,6 +114,11 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("Would laser treatment be a better option than surgery for my varicose veins?", "out_of_scope"),
         # a prognosis in general is not in a trial's record; the study's own survival figures are
         ("What is the life expectancy for someone with AIDS-related Kaposi sarcoma these days?", "out_of_scope"),
+        ("What is the usual life expectancy for someone with Wegener's disease?", "out_of_scope"),  # a word between
+        # how to look after oneself is advice; "contact lenses" are no study contact
+        ("How should I clean my contact lenses so I don't get an eye infection?", "out_of_scope"),
+        ("How should I take the study eye drops?", "general"),  # about taking part: a question about the trial
+        ("Who is the contact for this study?", "fact"),
         # a healthy or safe amount in general, for a person: advice, not the record
         ("What's a healthy daily calorie target for a 10-year-old who needs to lose weight?", "out_of_scope"),
         ("What is a safe blood pressure for someone my age?", "out_of_scope"),
