@@ -31,7 +31,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 6
+CHUNKER_VERSION = 7
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -444,6 +444,14 @@ class _Splitter:
             self.top_style, self.child_style = style, None
             number = _NUMBER.search(marker.group("marker")) if style == _NUMBERED else None
             self._add(line.start + marker.end(), line.end, indent, number.group(0) if number else None)
+            self._bulleted_status_line(body[marker.end() :])
+
+    def _bulleted_status_line(self, body: str) -> None:
+        """ "-  Excluded within 3 months of study entry:" printed as a bullet among bullets: still counted as printed,
+        it is a sub-heading of the bullets after it, which it tells when they exclude."""
+        stripped = body.strip()
+        if stripped.endswith(":") and _STATUS_LINE.match(stripped):
+            self.heading = self._heading_with(stripped)
 
     def _closes_open_bracket(self, start: int, end: int) -> bool:
         """The item before leaves a bracket open and this line closes it before opening any."""

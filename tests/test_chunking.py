@@ -265,6 +265,25 @@ def test_sub_headings_travel_with_the_items_under_them() -> None:
     ]
 
 
+def test_a_status_line_printed_as_a_bullet_heads_the_bullets_after_it() -> None:
+    """ "-  Excluded within 3 months of study entry:" among the bullets of "Prior Treatment:" keeps its printed number
+    and sets the window of the bullets after it, under the same category; the next category ends it."""
+    text = (
+        "Exclusion Criteria\n\n"
+        "Prior Treatment:\n\nExcluded within 4 weeks of study entry:\n\n"
+        "  -  Lymphocyte transfusion.\n\n  -  Excluded within 3 months of study entry:\n\n"
+        "  -  Bone marrow transplant.\n\n"
+        "Risk Behavior:\n\nExcluded:\n\n  -  Active alcohol abuse.\n"
+    )
+    found = [(i.label, text[i.start : i.end], i.heading) for i in split_criteria(text)]
+    assert found == [
+        ("1", "Lymphocyte transfusion.", "Prior Treatment: Excluded within 4 weeks of study entry:"),
+        ("2", "Excluded within 3 months of study entry:", "Prior Treatment: Excluded within 4 weeks of study entry:"),
+        ("3", "Bone marrow transplant.", "Prior Treatment: Excluded within 3 months of study entry:"),
+        ("4", "Active alcohol abuse.", "Risk Behavior: Excluded:"),
+    ]
+
+
 def test_run_on_pdq_criteria_split_at_blocks_labels_and_prohibitions() -> None:
     # NCI PDQ text printed as one run of words (about one classic XML record in six): one item per organ-system
     # label and per "No ..." statement, the PDQ block as the heading (it was one item per block, hundreds of words)
