@@ -76,6 +76,9 @@ STUDIED_CONDITIONS = "conditions"  # key of the trial's Conditions field among t
 STUDY_TREATMENTS = "interventions"  # key of the trial's Interventions section among the summary chunks
 _NUMBER_REASON = "it depends on a number the criterion sets, which the question does not give"
 _UNCOMPARED_REASON = "the criterion sets a number the question's value could not be compared with"
+_NOT_LASTED_REASON = "the criterion requires it for a time, and how long you say it has lasted falls outside it"
+_LASTED_REASON = "how long you say it has lasted meets the time the criterion requires"
+_NOT_LASTED_EXCLUSION_REASON = "the criterion counts it only over a time, and how long you say it lasted falls outside"
 _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions stated there must hold"
 _VALUE_EXCEPTION_REASON = "the criterion makes an exception that the question's own words describe"
 _CONDITIONAL_ENTRY_REASON = "the criterion says such cases may still be eligible under the conditions it states"
@@ -117,6 +120,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _OTHER = re.compile(r"\b(?:other|another|second|additional|prior|previous)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_PRIOR_WORD = re.compile(r"(?:prior|previous)\b", re.IGNORECASE)
 # A disease named as what a test looks for: "hepatitis B surface antibody", "HIV test", "COVID antigen" (a viral
 # load or DNA level, by contrast, says the infection is there).
 _ANALYTE_AFTER = re.compile(
@@ -1559,6 +1563,11 @@ class EligibilityReasoner:
         contradicted = _contradicted(topic, chunk, span, clause, question)
         if contradicted is not None:
             return contradicted
+        lasting = _lasting(constraints, clause, facts, topic.span)
+        if lasting is not None and not lasting.met:
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, lasting.span, _NOT_LASTED_REASON)
+        if lasting is not None and not lasting.bounds_more:
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, lasting.span, _LASTED_REASON)
         if numbers and _has_quantity(constraints, clause, span):
             reason = _UNCOMPARED_REASON
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
@@ -1851,7 +1860,16 @@ class EligibilityReasoner:
             # does not say whether it still is.
             return Decision.UNDECIDED, span, "the criterion is about what is taken now; the question tells the past"
         clause = _clause_of(span, chunk.text)
-        if _has_quantity(constraints, clause, span) and not _repeats_bounds(chunk.text, clause, span, question):
+        lasting = _lasting(constraints, clause, facts, topic.span)
+        if lasting is not None and not lasting.met:
+            # "Systemic corticosteroids for more than 14 days" and "a 5-day course of prednisone"
+            return Decision.ALLOWED, lasting.span, _NOT_LASTED_EXCLUSION_REASON
+        duration_read = lasting is not None and not lasting.bounds_more  # the clause's only number was compared
+        if (
+            not duration_read
+            and _has_quantity(constraints, clause, span)
+            and not _repeats_bounds(chunk.text, clause, span, question)
+        ):
             reason = _NUMBER_REASON
             return Decision.UNDECIDED, span, reason
         masked = _masked(chunk.text, mentions_of(self.vocabulary, chunk.text), span)
@@ -3861,6 +3879,33 @@ def _duration_for(facts: PatientFacts, topic: Span) -> float | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Lasting:
+    """How long the asker says the topic has lasted, read against the duration the criterion's clause sets."""
+
+    met: bool
+    span: Span  # the criterion's duration, to quote
+    bounds_more: bool  # the clause bounds something else too ("... and currently tolerating at least 500 mg daily")
+
+
+def _lasting(constraints: CriterionConstraints, clause: Span, facts: PatientFacts, topic: Span) -> _Lasting | None:
+    """ "Prior zidovudine therapy for at least 6 months" and "I've been on AZT for about four months": a duration in
+    the mention's clause that is not a time window, against how long the question says the topic has lasted. None
+    when either is not said or the units do not line up."""
+    days = _duration_for(facts, topic)
+    if days is None:
+        return None
+    windows = [w.span for w in constraints.windows]
+    bounds = [c for c in constraints.comparisons if _within(Span(*c.span), clause)]
+    durations = [
+        c for c in bounds if c.comparison.value.unit == "day" and c.measure != "age" and not _overlaps(c.span, windows)
+    ]
+    verdicts = [compare(Quantity(days, "day"), c.comparison) for c in durations]
+    if not durations or None in verdicts:
+        return None
+    return _Lasting(all(verdicts), Span(*durations[0].span), len(bounds) > len(durations))
+
+
 # ---- helpers: text ---------------------------------------------------------------------------------------------
 def _read_in_another_unit(
     finding: Finding, measurement: _Measured, measured: Sequence[tuple[_Measured, Finding | None, set[str]]]
@@ -4847,8 +4892,20 @@ def _drop_other_mentions(hits: list[_TopicHit], question: str) -> list[_TopicHit
     )
     if not required:
         return hits
-    kept = [h for h in hits if not all(_OTHER.search(h.chunk.text[max(0, s.start - 30) : s.start]) for s in h.spans)]
+    kept = [h for h in hits if not all(_another(h, s) for s in h.spans)]
     return kept or hits
+
+
+def _another(hit: _TopicHit, span: Span) -> bool:
+    """The mention is of another one ("other malignancy", "prior cancer"); in an inclusion criterion, a prior one is
+    what is required ("Prior zidovudine therapy for at least 6 months"), not another; "No prior ..." is no
+    requirement."""
+    text = hit.chunk.text
+    before = _OTHER.search(text[max(0, span.start - 30) : span.start])
+    if before is None:
+        return False
+    required = hit.chunk.section == INCLUSION and not _requires_absence(constraints_of(text), span)
+    return not required or _PRIOR_WORD.match(before.group(0)) is None
 
 
 def _excluded_reason(chunk: Chunk) -> str:

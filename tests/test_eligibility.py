@@ -3584,3 +3584,74 @@ def test_a_severity_in_an_example_list_does_not_bound_the_criterion(reasoner: El
     assert mild.decision is not Decision.ALLOWED, [(f.fact, f.decision, f.reason) for f in mild.findings]
     plain = [criterion(EXCLUSION, 16, "Severe arthritis")]
     assert reasoner.assess("I have mild arthritis in my knees. Can I join?", plain, {}).decision is Decision.ALLOWED
+
+
+# ---- how long something has lasted, against a duration the criterion sets -------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "section", "text", "decision"),
+    [
+        # a requirement of a time on treatment: shorter is unmet, long enough meets it on the criterion's terms
+        ("I've been on AZT for four months.", INCLUSION, "Prior zidovudine therapy for at least 6 months.", "excluded"),
+        (
+            "I've been on AZT for two years.",
+            INCLUSION,
+            "Prior zidovudine therapy for at least 6 months.",
+            "allowed_with_conditions",
+        ),
+        ("I've had psoriasis for 3 months.", INCLUSION, "Chronic plaque psoriasis for at least 6 months", "excluded"),
+        # unmet when another number of the clause is not told either: any unmet requirement excludes
+        (
+            "I've been on AZT for four months.",
+            INCLUSION,
+            "Prior zidovudine therapy for at least 6 months and currently tolerating at least 500 mg daily.",
+            "excluded",
+        ),
+        (
+            "I've been on AZT for two years.",
+            INCLUSION,
+            "Prior zidovudine therapy for at least 6 months and currently tolerating at least 500 mg daily.",
+            "undecided",
+        ),
+        # an exclusion that counts use over a time: a shorter course is not what it excludes
+        (
+            "I took prednisone for 5 days.",
+            EXCLUSION,
+            "Use of systemic corticosteroids for more than 14 days.",
+            "allowed",
+        ),
+        (
+            "I took prednisone for 3 weeks.",
+            EXCLUSION,
+            "Use of systemic corticosteroids for more than 14 days.",
+            "excluded",
+        ),
+        # no duration told: the number still decides, and the question does not give it
+        ("I take prednisone.", EXCLUSION, "Use of systemic corticosteroids for more than 14 days.", "undecided"),
+    ],
+)
+def test_how_long_it_lasted_is_read_against_the_criterions_duration(
+    reasoner: EligibilityReasoner, question: str, section: str, text: str, decision: str
+) -> None:
+    found = reasoner.assess(question, [criterion(section, 1, text)], {})
+    assert found.decision is Decision(decision), found
+
+
+def test_a_prior_treatment_an_inclusion_requires_is_not_another_one(reasoner: EligibilityReasoner) -> None:
+    # "Prior zidovudine therapy" in an inclusion criterion is the requirement itself: it was dropped as "another" AZT
+    # by the rule for "other/prior malignancy" exclusions, which applies when an inclusion criterion names the topic
+    # (here "Concurrent Medication: Allowed: AZT.")
+    allowed = Chunk(
+        chunk_id=f"{TRIAL}:{INCLUSION}:1",
+        trial_id=TRIAL,
+        section=INCLUSION,
+        kind="criterion",
+        text="AZT.",
+        start=0,
+        end=4,
+        criterion="1",
+        heading="Concurrent Medication: Allowed:",
+    )
+    required = criterion(INCLUSION, 2, "Prior zidovudine therapy for at least 6 months.")
+    found = reasoner.assess("I've been on AZT for four months. Can I join?", [allowed, required], {})
+    assert found.decision is Decision.EXCLUDED, found
+    assert any(f.chunk.criterion == "2" for f in found.findings), found
