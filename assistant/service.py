@@ -25,6 +25,14 @@ from ingest.records import Trial
 
 # A follow-up that speaks of the person asked about before ("she", "his", "they").
 _REFERS_BACK = re.compile(r"\b(?:he|she|they|him|her|his|their|he's|she's|they're)\b", re.IGNORECASE)
+# "I stopped it three weeks ago", "since I finished them", "What if I come off it?": a thing the person took or did,
+# named only by a pronoun, is the one the conversation told of.
+_THING_REFERRED_BACK = re.compile(
+    r"\b(?:stop(?:ped|ping|s)?|finish(?:ed|ing|es)?|quit|end(?:ed)?|complet(?:ed|ing|e)|discontinu(?:ed|ing|e)"
+    r"|(?:come|came|coming|been|go|went|going|get|got)\s+off|off|on|tak(?:e|en|ing)|took|us(?:e|ed|ing)|start(?:ed)?"
+    r"|restart(?:ed)?)\s+(?:(?:taking|using|having)\s+)?(?:it|them|that\s+(?:drug|medicine|medication|treatment))\b",
+    re.IGNORECASE,
+)
 # A turn's opening interjection ("Oh, and ...", "OK, so if ...", "Hmm, I checked ...") says nothing itself.
 _INTERJECTION = r"(?:(?:oh|ok|okay|well|right|hmm|um|so|great|thanks)\b\W*)*"
 _CONTINUES = re.compile(
@@ -255,6 +263,7 @@ class TrialQA:
         if not (
             _CONTINUES.match(question)
             or _REFERS_BACK.search(question)
+            or _THING_REFERRED_BACK.search(question)
             or _CORRECTS.search(question)
             or _CHANGES_THE_ANSWER.search(question)
             or self._tells_more(question, history)

@@ -76,6 +76,18 @@ def test_a_supposed_case_after_an_eligibility_question_is_one_too(small_qa: Tria
     assert asked_alone.intent == "location", asked_alone.answer
 
 
+def test_a_thing_the_follow_up_stopped_is_the_one_told_before(small_qa: TrialQA) -> None:
+    # "I finished them three weeks ago" names no treatment: "them", what the asker stopped or finished, is what the
+    # turn before told of, so the time since is checked against that treatment's criterion (Exclusion #10: IV
+    # antibiotics within 2 weeks)
+    history = ["I was on IV antibiotics. Can I join?"]
+    follow_up = "I finished them three weeks ago. Is that long enough?"
+    answer = small_qa.ask(follow_up, trial_id=SEED, history=history)
+    assert answer.verdict in ("allowed", "allowed_with_conditions") and "Exclusion #10" in answer.answer, answer.answer
+    alone = small_qa.ask(follow_up, trial_id=SEED)
+    assert "Exclusion #10" not in alone.answer, alone.answer
+
+
 @pytest.mark.parametrize(
     ("told", "follow_up", "kept", "gone"),
     [
