@@ -377,10 +377,11 @@ def _quote(text: str, span: Span | None) -> str:
     return "" if span is None else text[span[0] : span[1]]
 
 
-# "a year ago", "over a month ago": the article is the number. "a few/couple of weeks ago" stays undecided.
+# "a year ago", "over a month ago", "it's been a full month since my last pill": the article is the number. "a
+# few/couple of weeks ago" stays undecided.
 _ARTICLE_AGO_RE = re.compile(
     r"\b(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+)?(?:a|an|one)\s+"
-    r"(?P<unit>day|week|month|year)\s+ago\b",
+    r"(?:full\s+|whole\s+|good\s+)?(?P<unit>day|week|month|year)(?:\s+ago\b|(?=\s+since\b))",
     re.IGNORECASE,
 )
 _ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Comparator.LT, "under": Comparator.LT}
@@ -419,15 +420,23 @@ def _supposed_elapsed(text: str) -> list[Elapsed]:
     return items
 
 
-def _article_elapsed(text: str) -> list[Elapsed]:
+def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
+    """Times told with an article for the number, apart from those the quantity parser read ("one month ago")."""
     items: list[Elapsed] = []
     for found in _ARTICLE_AGO_RE.finditer(text):
-        event_span = _event_before(text, found.start())
+        if any(start <= found.start() < end or found.start() <= start < found.end() for start, end in taken):
+            continue
+        since = _SINCE_RE.match(text, found.end())
+        if since is not None:
+            event_span = _event_after(text, since.end())
+            start, end = found.start(), event_span[1] if event_span else since.end()
+        else:
+            event_span = _event_before(text, found.start())
+            start, end = event_span[0] if event_span else found.start(), found.end()
         bound = (found.group("bound") or "").split()
         comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
         days_ago = DAYS_PER_UNIT[found.group("unit").lower()]
-        start = event_span[0] if event_span else found.start()
-        items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (start, found.end())))
+        items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (start, end)))
     return items
 
 
@@ -500,7 +509,7 @@ def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Me
         measurements.append(
             Measurement(mention.measure, mention.quantity, mention.comparator, mention.span, mention.measure_span)
         )
-    elapsed.extend(_article_elapsed(text))
+    elapsed.extend(_article_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_supposed_elapsed(text))
     elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
     return measurements, elapsed

@@ -230,6 +230,10 @@ def test_bare_counts_read_by_magnitude(question: str, criterion: str, expected: 
         ("I had surgery in March", "surgery", None, None),
         ("I've been diabetic for 15 years", "diabetic", None, 15 * 365.25),
         ("I had a heart attack a year ago", "heart attack", 365.25, None),
+        # "one" is a number the quantity parser reads: one event, not the same one twice
+        ("I had surgery one month ago", "surgery", 30.4375, None),
+        # the article is the number in "since" sentences too, whatever word stresses it
+        ("It has been a full month since my last chemo", "chemo", 30.4375, None),
         ("I've had psoriasis for more than 10 years", "psoriasis", None, 3652.5),
     ],
 )
