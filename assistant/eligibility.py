@@ -103,6 +103,8 @@ _NAMED_REASON = (
     "the study defines it and by its stage, timing or severity"
 )
 _MATCHED = ("concept/", "question words/")  # the stages that decide by finding a told thing named in a criterion
+# An exclusion the time since the asker's event decides against the criterion's window: a value read against a limit.
+_TIMED = "time window"
 # A clause of an exclusion about people who have NOT had something ("if not previously had it", "who have never
 # received", "non-immune"): a denial may be what it excludes.
 _ABSENCE_CONDITION = re.compile(
@@ -1122,6 +1124,10 @@ class EligibilityReasoner:
         ]
         if not self.class_exclusions:
             findings = [_class_caution(f) for f in findings]
+        if any(_allows_on_terms(f) for f in findings):
+            # "IVIG except as prophylaxis for varicella" beside "Excluded for a minimum of 3 weeks prior to study
+            # entry: IVIG": the record allows it on terms elsewhere, so the time alone does not decide.
+            findings = [replace(f, path="") if f.path.startswith(_TIMED) else f for f in findings]
         if excepted is not None:
             excepted.update(f.chunk.chunk_id for f in findings if f.reason in _EXCEPTION_REASONS)
         allowance = [
@@ -1303,12 +1309,40 @@ class EligibilityReasoner:
             reason = "the criterion makes an exception your question speaks to; whether your case is it decides"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, caught[0][1], reason)
         if caught:
-            return Finding(topic.surface, Decision.EXCLUDED, chunk, caught[0][1], _excluded_reason(chunk))
+            path = self._timed_path(topic, hit, facts, constraints, required=False)
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, caught[0][1], _excluded_reason(chunk), path=path)
         if any(o[0] is Decision.ALLOWED for o in outcomes) and not any(o[0] is Decision.UNDECIDED for o in outcomes):
             allowed = next(o for o in outcomes if o[0] is Decision.ALLOWED)
             return Finding(topic.surface, Decision.ALLOWED, chunk, allowed[1], allowed[2])
         undecided = next(o for o in outcomes if o[0] is Decision.UNDECIDED)
         return Finding(topic.surface, Decision.UNDECIDED, chunk, undecided[1], undecided[2])
+
+    def _timed_path(
+        self, topic: Topic, hit: _TopicHit, facts: PatientFacts, constraints: CriterionConstraints, required: bool
+    ) -> str:
+        """The evaluation path of an exclusion that the time since the asker's event decides: the criterion names
+        the topic itself, every mention of it sits under a time window (its own or its sub-heading's) that the one
+        time the question gives falls foul of (outside it, for a window a requirement sets), and no exception clause
+        could carve the case out. Like a value read against a limit, it is a verdict (`_TIMED` paths are not
+        withheld by `_named_caution`); empty otherwise."""
+        chunk = hit.chunk
+        if hit.strength < 1.0 or constraints.exceptions:
+            return ""
+        if sum(1 for e in facts.elapsed if e.days_ago is not None) != 1:
+            return ""  # two times told ("stopped two weeks ago ... what if a full month?"): which one counts is unsure
+        days = _elapsed_for(facts, topic.span, self._taken(topic))
+        if days is None:
+            return ""
+        for span in hit.spans:
+            limits = _window_at(span, chunk.text, constraints) or _heading_window(chunk)
+            inside = None if limits is None else window_contains(days, limits)
+            if limits is None or inside is None:
+                return ""
+            washout = limits.min_days_ago is not None and limits.max_days_ago is None
+            if inside if required else inside == washout:
+                return ""
+        section = {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(chunk.section, "other")
+        return f"{_TIMED}/{section}/named"
 
     def _exception_applies(
         self, topic: Topic, hit: _TopicHit, question: str, constraints: CriterionConstraints, facts: PatientFacts
@@ -1557,7 +1591,8 @@ class EligibilityReasoner:
             if inside is not None:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
                 reason = "within the criterion's time limits" if inside else _OUTSIDE_REQUIRED_TIME_REASON
-                return Finding(topic.surface, decision, chunk, Span(*window.span), reason)
+                path = "" if inside else self._timed_path(topic, hit, facts, constraints, required=True)
+                return Finding(topic.surface, decision, chunk, Span(*window.span), reason, path=path)
         if not exempt and self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         contradicted = _contradicted(topic, chunk, span, clause, question)
@@ -4894,6 +4929,14 @@ def _drop_other_mentions(hits: list[_TopicHit], question: str) -> list[_TopicHit
         return hits
     kept = [h for h in hits if not all(_another(h, s) for s in h.spans)]
     return kept or hits
+
+
+def _allows_on_terms(finding: Finding) -> bool:
+    """A criterion that permits the topic ("Concurrent Medication: Allowed: ...") or makes an exception for some of
+    its cases ("IVIG except as prophylaxis ...")."""
+    if _permits(finding.chunk):
+        return finding.decision is not Decision.EXCLUDED
+    return not finding.path.startswith(_TIMED) and bool(constraints_of(finding.chunk.text).exceptions)
 
 
 def _another(hit: _TopicHit, span: Span) -> bool:

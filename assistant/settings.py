@@ -114,8 +114,9 @@ class EligibilitySettings(_Group):
         default=False,
         description="exclude a person through a criterion found to name what the question tells of them ('I have HIV' "
         "and 'Known HIV infection'); off, that criterion is quoted with what decides it and no verdict (on the first "
-        "reading of seven blind splits these verdicts were wrong 35 times in 72). Values against limits, age, sex, "
-        "unmet requirements and questions about a topic in general ('Is HIV exclusionary?') stay verdicts",
+        "reading of seven blind splits these verdicts were wrong 35 times in 72). Values against limits, the one time "
+        "a question gives against the criterion's window ('chemo 2 weeks ago' and 'within 4 weeks'), age, sex, unmet "
+        "requirements and questions about a topic in general ('Is HIV exclusionary?') stay verdicts",
     )
 
 

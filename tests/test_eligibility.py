@@ -3655,3 +3655,78 @@ def test_a_prior_treatment_an_inclusion_requires_is_not_another_one(reasoner: El
     found = reasoner.assess("I've been on AZT for four months. Can I join?", [allowed, required], {})
     assert found.decision is Decision.EXCLUDED, found
     assert any(f.chunk.criterion == "2" for f in found.findings), found
+
+
+# ---- an exclusion the time since the asker's event decides ---------------------------------------------------------
+TIMED = [criterion(EXCLUSION, 1, "Chemotherapy within 4 weeks prior to the first dose of study drug.")]
+
+
+def test_a_time_inside_the_window_is_a_verdict_like_a_value(cautious: EligibilityReasoner) -> None:
+    # the one time the question gives, read against the window of the criterion naming the treatment: a value against
+    # a limit, which the default policy states (a named exclusion without a time it quotes without a verdict)
+    assessment = cautious.assess("I had chemotherapy 2 weeks ago. Can I join?", TIMED, {})
+    assert assessment.decision is Decision.EXCLUDED, assessment.findings
+    assert assessment.decided_by() == ["time window/exclusion/named"]
+    assert_decides(cautious, "I had chemotherapy 6 weeks ago. Can I join?", TIMED, Decision.ALLOWED)
+    assert_decides(cautious, "I had chemotherapy. Can I join?", TIMED, Decision.UNDECIDED)
+    # a required washout not yet over, and a time outside a window an inclusion criterion requires
+    washout = [criterion(EXCLUSION, 1, "Six weeks must elapse from last chemotherapy.")]
+    assert_decides(cautious, "I had chemotherapy 2 weeks ago. Can I join?", washout, Decision.EXCLUDED)
+    window = [criterion(INCLUSION, 1, "Completed radiotherapy within the past 8 weeks.")]
+    assert_decides(cautious, "I finished radiotherapy 6 months ago. Can I join?", window, Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("question", "criteria"),
+    [
+        # two times told: which one the criterion's window reads is not sure
+        ("I had chemotherapy 2 weeks ago and surgery 3 months ago. Can I join?", TIMED),
+        # an exception clause could carve the case out
+        (
+            "I had chemotherapy 2 weeks ago. Can I join?",
+            [criterion(EXCLUSION, 1, "Chemotherapy within 4 weeks prior to the first dose, except hormonal therapy.")],
+        ),
+        # another criterion about the same treatment makes an exception the question may be
+        (
+            "I had chemotherapy 2 weeks ago. Can I join?",
+            [
+                criterion(EXCLUSION, 1, "Chemotherapy within 4 weeks prior to the first dose of study drug."),
+                criterion(EXCLUSION, 2, "Concurrent chemotherapy, except low-dose weekly methotrexate."),
+            ],
+        ),
+        # a heading's window, with the record permitting the same treatment on terms elsewhere
+        (
+            "He got IVIG ten days ago. Can he be enrolled?",
+            [
+                Chunk(
+                    chunk_id=f"{TRIAL}:{INCLUSION}:1",
+                    trial_id=TRIAL,
+                    section=INCLUSION,
+                    kind="criterion",
+                    text="IVIG as prophylaxis for measles and varicella.",
+                    start=0,
+                    end=46,
+                    criterion="1",
+                    heading="Prior Medication: Allowed:",
+                ),
+                Chunk(
+                    chunk_id=f"{TRIAL}:{EXCLUSION}:2",
+                    trial_id=TRIAL,
+                    section=EXCLUSION,
+                    kind="criterion",
+                    text="Intravenous gamma globulin (IVIG).",
+                    start=0,
+                    end=34,
+                    criterion="2",
+                    heading="Prior Medication: Excluded for a minimum of 3 weeks prior to study entry:",
+                ),
+            ],
+        ),
+    ],
+)
+def test_a_time_is_no_verdict_when_more_than_the_window_could_decide(
+    cautious: EligibilityReasoner, question: str, criteria: list[Chunk]
+) -> None:
+    assessment = cautious.assess(question, criteria, {})
+    assert assessment.decision is not Decision.EXCLUDED, assessment.findings
+    assert not any(f.path.startswith("time window") for f in assessment.findings), assessment.findings
