@@ -440,6 +440,30 @@ def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
     return items
 
 
+# "I took my last pill yesterday", "antibiotics were started this morning": days counted from today by the words
+# for them. Told of something done; "Can he start this morning?" asks about the future.
+_DAYS_BACK_RE = re.compile(
+    r"\b(?:(?P<two>the\s+day\s+before\s+yesterday)|(?P<one>yesterday|last\s+night)"
+    r"|(?P<zero>this\s+morning|this\s+afternoon|earlier\s+today))\b",
+    re.IGNORECASE,
+)
+_ASKS_AHEAD_RE = re.compile(r"^\W*(?:can|could|will|would|should|may|shall)\b", re.IGNORECASE)
+
+
+def _days_back_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
+    items: list[Elapsed] = []
+    for found in _DAYS_BACK_RE.finditer(text):
+        if any(start <= found.start() < end for start, end in taken):
+            continue
+        if _ASKS_AHEAD_RE.match(text, clause_start(text, found.start())):
+            continue
+        event_span = _event_before(text, found.start())
+        days_ago = 2.0 if found.group("two") else 1.0 if found.group("one") else 0.0
+        start = event_span[0] if event_span else found.start()
+        items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, Comparator.EQ, (start, found.end())))
+    return items
+
+
 def _vague_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
     """Events dated without a duration ("surgery in March"): recorded, but undecidable (days_ago None)."""
     found_items: list[Elapsed] = []
@@ -511,6 +535,7 @@ def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Me
         )
     elapsed.extend(_article_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_supposed_elapsed(text))
+    elapsed.extend(_days_back_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
     return measurements, elapsed
 
@@ -1206,8 +1231,12 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         return [old.sub(swapped.group("new"), earlier) for earlier in told]
     if _INSTEAD_RE.search(question):
         # "What if I only used Zovirax cream on the sores instead?" after "I take Zovirax pills": the clause it puts
-        # another case in place of goes.
-        replaced = _without_corrected_clauses(told, _named_by_correction(question))
+        # another case in place of goes; one that tells a time ("What if it had been removed three years ago
+        # instead?") gives the clause it names that time.
+        when = _last_time_ago(question, (0, len(question)))
+        replaced = _without_corrected_clauses(
+            told, _named_by_correction(question), when and question[when[0] : when[1]]
+        )
         if replaced is not None:
             return replaced
     if not any(e.days_ago is not None for e in parse_question(question).elapsed):
@@ -1333,17 +1362,36 @@ def _without_corrected_clauses(told: Sequence[str], named: set[str], when: str |
         return None
     kept = []
     for i, earlier in enumerate(told):
+        own = [(span, shared) for j, span, shared in clauses if j == i]
         rest = []
-        for j, (a, b), shared in clauses:
-            dated = _last_time_ago(earlier, (a, b)) if when and j == i and shared == most else None
-            if dated is not None:
+        retime_next = False
+        for k, ((a, b), shared) in enumerate(own):
+            dated = _last_time_ago(earlier, (a, b)) if when else None
+            if retime_next and dated is not None:
+                retime_next = False
                 rest.append(f"{earlier[a : dated[0]]}{when}{earlier[dated[1] : b]}")
-            elif j == i and shared < most:
+            elif shared == most and dated is not None:
+                rest.append(f"{earlier[a : dated[0]]}{when}{earlier[dated[1] : b]}")
+            elif shared == most and when and k + 1 < len(own) and _dates_it(earlier, own[k + 1][0]):
+                # "I had chemo after my stomach surgery and finished it 8 months ago": the clause naming it stays,
+                # and the next one, which dates it, takes the new time
+                rest.append(earlier[a:b])
+                retime_next = True
+            elif shared < most:
                 rest.append(earlier[a:b])
         text = "; ".join(rest)
         if shape_of(text).told or (rest and not shape_of(text).asks):
             kept.append(text)
     return kept
+
+
+_REFERS_TO_IT_RE = re.compile(r"\b(?:it|them|that|this)\b", re.IGNORECASE)
+
+
+def _dates_it(text: str, span: Span) -> bool:
+    """The clause dates a thing it names only by a pronoun ("finished it 8 months ago")."""
+    clause = text[span[0] : span[1]]
+    return _last_time_ago(text, span) is not None and _REFERS_TO_IT_RE.search(clause) is not None
 
 
 def _without_times(text: str) -> str:

@@ -220,6 +220,10 @@ def test_bare_counts_read_by_magnitude(question: str, criterion: str, expected: 
 
 
 # --- elapsed ----------------------------------------------------------------------------------------------------------
+def test_a_day_word_in_a_question_about_the_future_dates_nothing() -> None:
+    assert not parse_question("Can he start this morning?").elapsed
+
+
 @pytest.mark.parametrize(
     ("question", "event", "days_ago", "duration"),
     [
@@ -234,6 +238,9 @@ def test_bare_counts_read_by_magnitude(question: str, criterion: str, expected: 
         ("I had surgery one month ago", "surgery", 30.4375, None),
         # the article is the number in "since" sentences too, whatever word stresses it
         ("It has been a full month since my last chemo", "chemo", 30.4375, None),
+        # days counted back by their words
+        ("I took my last antibiotic pill yesterday", "antibiotic pill", 1, None),
+        ("I had chemo the day before yesterday", "chemo", 2, None),
         ("I've had psoriasis for more than 10 years", "psoriasis", None, 3652.5),
     ],
 )
@@ -836,6 +843,18 @@ def test_what_if_in_the_past_tense_is_a_case_to_check(question: str, supposed: b
             "I've had AIDS since 1997, and three weeks ago the eye doctor found CMV retinitis. Could I enrol?",
             "Sorry, I got that wrong: the retinitis was found about two months ago, not three weeks.",
             "I've had AIDS since 1997; about two months ago the eye doctor found CMV retinitis; Could I enrol",
+        ),
+        # put "instead" with a time: the clause naming it takes the time, the rest of the turn stays
+        (
+            "I had a thyroid nodule taken out nine years ago and it has not come back. Is that OK?",
+            "What if it had been taken out two years ago instead?",
+            "I had a thyroid nodule taken out two years ago; it has not come back; Is that OK",
+        ),
+        # the clause naming it has no time; the next one dates it by a pronoun, and takes the supposed time
+        (
+            "I had radiotherapy after my lumpectomy and finished it 10 months ago. Does that keep me out?",
+            "What if the radiotherapy had ended 3 months ago?",
+            "I had radiotherapy after my lumpectomy; finished it 3 months ago; Does that keep me out",
         ),
     ],
 )
