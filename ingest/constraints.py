@@ -560,7 +560,7 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     if must_elapse is not None and not recent_prefix:
         return _time_that_must_pass(text, mention, must_elapse)
     if not recent_prefix and kind is None:
-        return _recent_in_brackets(text, mention) or _washout_window(text, mention)
+        return _recent_in_brackets(text, mention) or _washout_window(text, mention) or _stopped_for(text, mention)
     if recent_prefix and kind in ("after", "following"):
         return None  # "within 7 months after the final dose" looks forward from the anchor, not back from today
     anchored_from = kind == "from" and after is not None and _ANCHOR_WORDS_RE.match(text, after.end()) is not None
@@ -686,6 +686,48 @@ def _washout_window(text: str, mention: QuantityMention) -> TimeWindow | None:
     if event is None:
         return None
     return _bounded_window(event, mention, mention.number_span[0])
+
+
+# "the antibiotics have been stopped for at least 3 days", "off steroids for a minimum of 4 weeks", "abstinent from
+# alcohol for at least 6 months": stopped for that long is last used at least that long ago.
+_STOPPED_FOR_RE = re.compile(
+    r"\b(?P<cue>stopped|discontinued|ceased|off|free\s+(?:of|from)|abstinent(?:\s+from)?|abstained\s+from|sober)\b"
+    r"(?P<what>[^.;:()]{0,40}?)\s*\bfor\s+(?:a\s+(?:minimum|period)\s+of\s+)?"
+    r"(?:at\s+least\s+|more\s+than\s+|over\s+|longer\s+than\s+|>=?\s*|≥\s*)?$",
+    re.IGNORECASE,
+)
+_AUXILIARY_TAIL_RE = re.compile(
+    r"(?:\s+(?:has|have|had|is|are|was|were|been|be|being|must|should|will))+$", re.IGNORECASE
+)
+
+
+def _stopped_for(text: str, mention: QuantityMention) -> TimeWindow | None:
+    """A stop that must have lasted at least the span: the time since the last use is at least that long."""
+    if mention.comparator in (Comparator.LE, Comparator.LT, Comparator.RANGE):
+        return None
+    cue = search_ending_at(_STOPPED_FOR_RE, text, max(0, mention.number_span[0] - 80), mention.number_span[0])
+    if cue is None:
+        return None
+    what = cue.group("what")
+    if what.strip():
+        start = cue.start("what") + len(what) - len(what.lstrip())
+        event: tuple[str, Span] | None = (what.strip(), (start, start + len(what.strip())))
+    else:
+        event = _event_before(text, cue.start("cue"))
+        if event is not None:
+            tail = _AUXILIARY_TAIL_RE.search(event[0])
+            end = event[1][0] + (tail.start() if tail else len(event[0]))
+            event = (text[event[1][0] : end], (event[1][0], end)) if end > event[1][0] else None
+    if event is None:
+        return None
+    return TimeWindow(
+        event=event[0],
+        event_span=event[1],
+        min_days_ago=mention.quantity.value,
+        max_days_ago=None,
+        anchor_span=None,
+        span=(min(event[1][0], cue.start()), mention.span[1]),
+    )
 
 
 def _bounded_window(event: tuple[str, Span], mention: QuantityMention, start: int) -> TimeWindow:

@@ -984,6 +984,31 @@ def test_a_washout_period_is_a_window(text: str, max_days: float | None, min_day
 
 
 @pytest.mark.parametrize(
+    ("text", "event", "min_days"),
+    [
+        # stopped for a span: the last use lies at least that far back
+        ("the infection has cleared and the antibiotics have been stopped for at least 3 days.", "antibiotics", 3.0),
+        ("Must be off systemic steroids for a minimum of 4 weeks.", "systemic steroids", 28.0),
+        ("Abstinent from alcohol for at least 6 months.", "alcohol", 182.625),
+    ],
+)
+def test_stopped_for_a_span_is_a_washout(text: str, event: str, min_days: float) -> None:
+    [window] = parse_criterion(text).windows
+    assert (window.event, window.min_days_ago, window.max_days_ago) == (event, min_days, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treated with prednisone for at least 4 weeks.",  # how long it was taken, no time since
+        "Stopped smoking for less than 1 year.",  # a stop shorter than a span: no washout to require
+    ],
+)
+def test_a_duration_that_is_no_stop_sets_no_washout(text: str) -> None:
+    assert not parse_criterion(text).windows
+
+
+@pytest.mark.parametrize(
     ("text", "allowances"),
     [
         ("Patients with treated brain metastases are eligible.", 1),
