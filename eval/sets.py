@@ -259,6 +259,12 @@ SETS: dict[str, EvalSet] = {
         # the code of that commit, after the session's changes (eval/data/unseen/DEV24.md).
         about="20 further real classic XML records, everyday questions; held out until its first reading",
     ),
+    "unseen-dev25": _unseen_split(
+        "dev25",
+        # Written 2026-12-05 (twentieth session) like dev24, committed before the system was run on it; first read with
+        # the code of that commit (eval/data/unseen/DEV25.md).
+        about="20 further real classic XML records, everyday questions; held out until its first reading",
+    ),
 }
 
 
