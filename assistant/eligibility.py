@@ -29,6 +29,7 @@ from assistant.vocabulary import Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
 from ingest.constraints import (
     LIST_ITEM_START,
+    NOT_A_COMPARATOR,
     RUN_ON_ITEM_RE,
     CriterionConstraints,
     ExceptionClause,
@@ -1455,13 +1456,19 @@ class EligibilityReasoner:
                 for c in constraints.comparisons
                 if c.comparison.value.unit == "day" and _within(Span(*c.span), region)
             ]
-            if not durations:
+            # "unless ... off therapy for at least 5 years": a time since, which the question's date must meet too
+            windows = [w for w in constraints.windows if _within(Span(*w.span), region)]
+            if not durations and not windows:
                 return True
             # "unless in remission for 5 years" against "10 years ago"; "except if stable for at least 3 months"
             # against "at the same dose for six months" (how long it has lasted).
             days = _elapsed_for(facts, topic.span)
             days = _duration_for(facts, topic.span) if days is None else days
-            if days is not None and all(compare(Quantity(days, "day"), d) for d in durations):
+            if (
+                days is not None
+                and all(compare(Quantity(days, "day"), d) for d in durations)
+                and all(window_contains(days, w) for w in windows)
+            ):
                 return True
         return False
 
@@ -1984,6 +1991,9 @@ _AT_LEAST_N_OF = re.compile(
 )
 
 
+_TIME_SINCE = re.compile(
+    r"\b(?:days?|weeks?|months?|years?)\s+(?:have\s+|has\s+)?(?:elapsed\s+)?since\b", re.IGNORECASE
+)
 _REQUIREMENT_CUE = re.compile(
     r"\b(?:must|required?|requires|need|needs|should|documented|confirmed|eligible|candidates?\s+for)\b", re.IGNORECASE
 )
@@ -1994,11 +2004,13 @@ def _unknown_polarity(chunk: Chunk, window: Any, clause: Span) -> bool:
     makes it a requirement: whether being inside it admits or excludes, the record does not say."""
     if chunk.section == INCLUSION or window.min_days_ago is not None:
         return False  # an inclusion, or a washout ("at least 2 weeks since"), which is a requirement either way
+    if _TIME_SINCE.search(chunk.text, window.span[0], window.span[1]):
+        return False  # "No more than 84 days since prior surgery" states the time allowed, as a requirement does
     item = _run_on_item(clause, chunk.text)
     return not _REQUIREMENT_CUE.search(chunk.text[item.start : item.end])
 
 
-_NEGATED_ITEM = re.compile(r"^(?:No|Not|Must\s+not)\s")
+_NEGATED_ITEM = re.compile(rf"^(?:No{NOT_A_COMPARATOR}|Not{NOT_A_COMPARATOR}|Must\s+not)\s")
 _NEGATION_SCOPE_END = re.compile(r"\b(?:unless|except|but|however|although|other\s+than)\b", re.IGNORECASE)
 
 
@@ -3845,7 +3857,10 @@ def _elapsed_for(facts: PatientFacts, topic: Span, in_use: bool = True) -> float
     same_clause = [e for e in dated if clause is not None and clause[0] <= e.span[0] < clause[1]]
     if len(same_clause) == 1:
         return same_clause[0].days_ago
-    told_now = clause is not None and _TOLD_AS_NOW.search(facts.text[clause[0] : clause[1]]) is not None
+    said = facts.text[clause[0] : clause[1]] if clause is not None else ""
+    told_now = _TOLD_AS_NOW.search(said) is not None or (
+        in_use and len(dated) == 1 and _PRESENT_USE.search(said) is not None and _dates_another_thing(dated[0])
+    )
     if len(dated) == 1 and not told_now:
         # The question's one date, unless this topic is told as now in a clause of its own ("I was treated for
         # prostate cancer 2 years ago and now have colon cancer").
@@ -3903,6 +3918,17 @@ _CURRENT_ONLY = re.compile(r"\b(?:current(?:ly)?|ongoing|at\s+present|presently)
 _TAKEN_AGAIN = re.compile(r"\b(?:again|restarted|resumed|back\s+on)\b", re.IGNORECASE)
 _STOPPED_NOT_CURRENT_REASON = "the criterion is about current use, and you say you stopped it"
 _TOLD_AS_NOW = re.compile(r"\b(?:now|currently|at\s+present|at\s+the\s+moment|these\s+days)\b", re.IGNORECASE)
+# The words of a dated event that name no particular thing: "my last dose was 3 days ago" dates what is taken.
+_UNNAMED_EVENT = re.compile(
+    r"^(?:(?:my|his|her|the|last|final|most|recent|dose|doses|one|it|them|that|this|pill|pills|shot|shots|injection"
+    r"|infusion|treatment|course|time|was|were|i|he|she|took|had|got|stopped|finished)\b\W*)*$",
+    re.IGNORECASE,
+)
+
+
+def _dates_another_thing(event: Any) -> bool:
+    """The dated event names something of its own ("I took aspirin yesterday"), not just a dose or "it"."""
+    return bool(event.event) and _UNNAMED_EVENT.match(event.event) is None
 
 
 def _duration_for(facts: PatientFacts, topic: Span) -> float | None:
@@ -4185,7 +4211,8 @@ def _window_at(span: Span, text: str, constraints: CriterionConstraints) -> Any:
     candidates = [
         w
         for w in constraints.windows
-        if (clause.start <= w.span[0] < clause.end and not _dates_another_phrase(w, span, text)) or _bounds(w, span)
+        if ((clause.start <= w.span[0] < clause.end and not _dates_another_phrase(w, span, text)) or _bounds(w, span))
+        and not _in_an_exception_without(w, span, constraints)
     ]
     if not candidates:
         return None
@@ -4194,6 +4221,15 @@ def _window_at(span: Span, text: str, constraints: CriterionConstraints) -> Any:
             return window
     after = [w for w in candidates if w.span[1] > span.start]
     return min(after or candidates, key=lambda w: abs(w.span[0] - span.end))
+
+
+def _in_an_exception_without(window: Any, span: Span, constraints: CriterionConstraints) -> bool:
+    """The window belongs to an exception clause the mention is not in ("malignancy, unless ... off therapy for at
+    least 5 years"): it is a condition of the exception, not the mention's own time limit."""
+    return any(
+        c.span[0] <= window.span[0] < c.span[1] and not c.span[0] <= span.start < c.span[1]
+        for c in constraints.exceptions
+    )
 
 
 def _dates_another_phrase(window: Any, span: Span, text: str) -> bool:

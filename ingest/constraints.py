@@ -301,9 +301,14 @@ def _requirements(text: str, lowered: str) -> tuple[RequiredCircumstance, ...]:
 
 
 # --- negation ---------------------------------------------------------------------------------------------------------
+# "No more than 84 days since prior surgery", "not less than 18 years": a comparator, not a prohibition.
+NOT_A_COMPARATOR = (
+    r"(?!\s+(?:more|less|fewer|greater|longer|shorter|later|earlier|sooner|older|younger|higher|lower)\s+than\b)"
+)
 _LEADING_NEGATION_RE = re.compile(
     r"^[\s\-*•\d.)]*(?:(?:patients?|subjects?|participants?)\s+(?:must|should|may)\s+not\s+(?:have|be|receive)"
-    r"|no\b|not\b|never\b|none\b|without\b|absence\s+of\b|lack\s+of\b|must\s+not\b|should\s+not\b|may\s+not\b"
+    rf"|no\b{NOT_A_COMPARATOR}|not\b{NOT_A_COMPARATOR}|never\b|none\b|without\b|absence\s+of\b|lack\s+of\b|must\s+not\b"
+    r"|should\s+not\b|may\s+not\b"
     r"|cannot\b|free\s+of\b|negative\s+for\b|non-?\w)",
     re.IGNORECASE,
 )

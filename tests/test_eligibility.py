@@ -3730,3 +3730,11 @@ def test_a_time_is_no_verdict_when_more_than_the_window_could_decide(
     assessment = cautious.assess(question, criteria, {})
     assert assessment.decision is not Decision.EXCLUDED, assessment.findings
     assert not any(f.path.startswith("time window") for f in assessment.findings), assessment.findings
+
+
+def test_no_more_than_a_time_is_a_limit_not_a_prohibition(cautious: EligibilityReasoner) -> None:
+    # "No more than 84 days since prior surgery" had been read as "No prior surgery": 10 weeks ago was excluded
+    limit = [criterion(ELIGIBILITY, 1, "No more than 84 days since prior surgery for breast cancer (e.g., mastectomy)")]
+    assessment = cautious.assess("My mastectomy was 10 weeks ago. Is it too late to join?", limit, {})
+    assert assessment.decision is not Decision.EXCLUDED, assessment.findings
+    assert_decides(cautious, "My mastectomy was 20 weeks ago. Is it too late to join?", limit, Decision.EXCLUDED)
