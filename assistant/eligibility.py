@@ -2193,11 +2193,35 @@ _EXPLANATION_OPENING = re.compile(
 
 
 def _in_explanation(span: Span, text: str) -> bool:
-    """The mention sits in a parenthetical that explains the criterion's subject; it is not what is excluded."""
+    """The mention sits in a parenthetical that explains the criterion's subject, or in the reason the criterion
+    gives for itself; it is not what is excluded."""
     opening = text.rfind("(", 0, span.start)
-    if opening < 0 or text.rfind(")", opening, span.start) >= 0:
+    if opening >= 0 and text.rfind(")", opening, span.start) < 0:
+        return _EXPLANATION_OPENING.match(text, opening, span.start) is not None
+    return _in_rationale(span, text)
+
+
+# "HIV negative; the patients are excluded because the expected opportunistic infections will render study toxicity
+# difficult to interpret; furthermore, indolent B-cell lymphomas ... are extremely rare in the setting of HIV
+# infection": why the criterion is there, not whom it excludes. "Because of X" names the reason for excluding: X.
+_BECAUSE = re.compile(r"\bbecause\b(?!\s+of\b)", re.IGNORECASE)
+_CONTINUES_REASON = re.compile(r"[;\s]*(?:in\s+addition|furthermore|moreover|also|and)\b", re.IGNORECASE)
+
+
+def _in_rationale(span: Span, text: str) -> bool:
+    """After the last "because" before the mention: to the end of its sentence and of the ";"-clauses that go on
+    with the reason ("; in addition ...", "; furthermore ..."); a sentence that opens with "Because ..." gives its
+    reason up to the first comma ("Because of the risk to nursing infants, breastfeeding should be stopped")."""
+    found = next(reversed(list(_BECAUSE.finditer(text, 0, span.start))), None)
+    if found is None:
         return False
-    return _EXPLANATION_OPENING.match(text, opening, span.start) is not None
+    if not text[_sentence_start(text, found.start()) : found.start()].strip():
+        comma = text.find(",", found.end())
+        return comma < 0 or span.start < comma
+    end = _sentence_end(text, found.end())
+    while end < len(text) and text[end] == ";" and _CONTINUES_REASON.match(text, end):
+        end = _sentence_end(text, end + 1)
+    return span.start < end
 
 
 def _negated_name(span: Span, text: str) -> bool:

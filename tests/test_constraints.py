@@ -1178,3 +1178,10 @@ def test_an_age_at_diagnosis_is_not_the_age_now(text: str) -> None:
 def test_a_number_outside_a_scale_is_no_value_of_it(text: str, measures: list[str]) -> None:
     # a garbled "ECOG =< 52" had admitted ECOG 3
     assert [c.measure for c in parse_criterion(text).comparisons if not c.measure.startswith("head:")] == measures
+
+
+def test_a_range_with_a_unit_on_each_bound_reads_each_in_its_own() -> None:
+    # "between the ages of 4 months and 21 years": the lower bound is 4 months, not 4 years
+    [age] = find_quantities("HIV-infected children between the ages of 4 months and 21 years.")
+    assert age.measure == "age" and age.comparator is Comparator.RANGE
+    assert (age.quantity.value, age.quantity.upper) == (pytest.approx(4 * 30.4375), pytest.approx(21 * 365.25))

@@ -3738,3 +3738,44 @@ def test_no_more_than_a_time_is_a_limit_not_a_prohibition(cautious: EligibilityR
     assessment = cautious.assess("My mastectomy was 10 weeks ago. Is it too late to join?", limit, {})
     assert assessment.decision is not Decision.EXCLUDED, assessment.findings
     assert_decides(cautious, "My mastectomy was 20 weeks ago. Is it too late to join?", limit, Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "question", "decision"),
+    [
+        # the reason a criterion gives for itself names what it is not about
+        (
+            INCLUSION,
+            "HIV negative; the patients are excluded because opportunistic infections would make toxicity hard to "
+            "interpret; furthermore, indolent B-cell lymphomas and aggressive T-cell lymphomas are extremely rare "
+            "in the setting of HIV infection",
+            "My marginal zone lymphoma came back. Can I join?",
+            None,
+        ),
+        # what the sentence excludes, before its reason, still decides; so does the clause after a leading "Because"
+        (
+            EXCLUSION,
+            "Pregnant women are excluded because the drug may harm the fetus. Because of the risk to nursing infants, "
+            "breastfeeding women are excluded too.",
+            "I'm breastfeeding. Can I join?",
+            Decision.EXCLUDED,
+        ),
+        (
+            EXCLUSION,
+            "Pregnant women are excluded because the drug may harm the fetus.",
+            "I'm pregnant.",
+            Decision.EXCLUDED,
+        ),
+        # "because of X": X is what it excludes on
+        (
+            EXCLUSION,
+            "Patients are excluded because of active hepatitis B.",
+            "I have active hepatitis B.",
+            Decision.EXCLUDED,
+        ),
+    ],
+)
+def test_the_reason_a_criterion_gives_is_not_what_it_excludes(
+    reasoner: EligibilityReasoner, section: str, text: str, question: str, decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [criterion(section, 1, text)], decision)
