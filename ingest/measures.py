@@ -1434,8 +1434,13 @@ def _between_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     if "age" in found.group(0).lower():
         key = "age"
     quantity = make_quantity(low, high, unit, unit_info[1] if unit_info else 1.0, key)
-    inner_given = inner_unit is not None and inner_unit[2][1] <= found.start("hi")
-    if inner_given and unit_info is not None and inner_unit[0] == unit_info[0] and inner_unit[1] != unit_info[1]:
+    if (
+        inner_unit is not None
+        and inner_unit[2][1] <= found.start("hi")
+        and unit_info is not None
+        and inner_unit[0] == unit_info[0]
+        and inner_unit[1] != unit_info[1]
+    ):
         # "between the ages of 4 months and 21 years": each bound in its own unit
         floor_value = make_quantity(low, None, inner_unit[0], inner_unit[1], key)
         quantity = replace(quantity, value=floor_value.value)
