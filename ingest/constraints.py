@@ -341,7 +341,10 @@ _EXCEPTION_MARKER_RE = re.compile(
     r"|\bhowever\b|\bok(?:ay)?\s+if\b"
     # An alternative bound with its condition: "ALT <= 3 x ULN - or <= 5 x ULN if related to leukemic involvement".
     r"|\bor\s+[<>≤≥=\\\s]*\d[^.;]{0,40}?\bif\b"
-    r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b",
+    r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b"
+    # "may be included if in the judgment of the study chairman lower counts are explained by marrow involvement"
+    r"|\b(?:may|can|will)\s+(?:still\s+)?(?:be\s+(?:included|enrolled|entered|accepted|considered|eligible|allowed)"
+    r"|participate|enter|enrol|enroll|join)\s+(?:if|when|provided|as\s+long\s+as)\b",
     re.IGNORECASE,
 )
 _ALLOWED_RE = re.compile(
@@ -358,7 +361,9 @@ _ALLOWED_RE = re.compile(
     r"(?:allowed|permitted|permissible|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
     # "Eligible for familial melanoma ... protocols": eligibility for other studies, not an allowance in this one
     r"|as\s+long|to(?!\s+(?:continue|remain|stay|keep))|for\s+(?:this|the)\s+(?:study|trial)"
-    r"|for\s+[^.;]{0,120}?\b(?:studies|trials|protocols)\b))",
+    r"|for\s+[^.;]{0,120}?\b(?:studies|trials|protocols)\b"
+    # "not eligible for this protocol, because they will be instead eligible for a separate protocol"
+    r"|for\s+(?:a|an|another)\s+(?:[\w-]+\s+)?(?:study|trial|protocol)\b))",
     re.IGNORECASE,
 )
 # A sentence dot, not the dots of "e.g." / "i.e." (which would cut "(e.g., thyroxine)" off its subject).

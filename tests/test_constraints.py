@@ -1014,6 +1014,9 @@ def test_a_duration_that_is_no_stop_sets_no_washout(text: str) -> None:
         ("Patients with treated brain metastases are eligible.", 1),
         # eligibility for other studies is not an allowance in this one
         ("Eligible for familial melanoma, lymphoproliferative, or testicular cancer protocols.", 0),
+        ("Cutaneous T-cell lymphoma is not eligible, because they will be instead eligible for a separate protocol", 0),
+        # an allowance stated as who may be included, and on what terms
+        ("ANC >= 1,000/ul; may be included if lower counts are explained by marrow involvement", 1),
         ("Only patients with infection limited to the upper tract will be eligible for entry on study.", 1),
     ],
 )

@@ -3779,3 +3779,13 @@ def test_the_reason_a_criterion_gives_is_not_what_it_excludes(
     reasoner: EligibilityReasoner, section: str, text: str, question: str, decision: Decision | None
 ) -> None:
     assert_decides(reasoner, question, [criterion(section, 1, text)], decision)
+
+
+def test_may_be_included_if_is_an_allowance_the_question_can_speak_to(reasoner: EligibilityReasoner) -> None:
+    text = (
+        "Neutrophils >= 1,500/uL; may be included if in the judgment of the investigator lower counts are explained "
+        "by marrow involvement by the tumor"
+    )
+    counts = [criterion(INCLUSION, 1, text)]
+    assert_decides(reasoner, "My neutrophils are 900 because the tumor is in my marrow.", counts, Decision.CONDITIONS)
+    assert_decides(reasoner, "My neutrophils are 900.", counts, Decision.EXCLUDED)
