@@ -3889,7 +3889,13 @@ def _elapsed_for(facts: PatientFacts, topic: Span, in_use: bool = True) -> float
         # The question's one date, unless this topic is told as now in a clause of its own ("I was treated for
         # prostate cancer 2 years ago and now have colon cancer").
         return dated[0].days_ago
-    if in_use and clause is not None and not dated and _PRESENT_USE.search(facts.text[clause[0] : clause[1]]):
+    if (
+        in_use
+        and clause is not None
+        and not dated
+        and _PRESENT_USE.search(facts.text[clause[0] : clause[1]])
+        and not _PAST_RELATIVE.match(facts.text, topic.end)
+    ):
         return 0.0  # "I take it every day": current use falls inside any "within N days" window
     return None
 
@@ -3941,6 +3947,13 @@ _DURING_STUDY = re.compile(
 _CURRENT_ONLY = re.compile(r"\b(?:current(?:ly)?|ongoing|at\s+present|presently)\b", re.IGNORECASE)
 _TAKEN_AGAIN = re.compile(r"\b(?:again|restarted|resumed|back\s+on)\b", re.IGNORECASE)
 _STOPPED_NOT_CURRENT_REASON = "the criterion is about current use, and you say you stopped it"
+# "the vincristine I had before", "the steroids that he took": the topic told as used in the past, whatever else in
+# its clause goes on ("I still have tingling from ...").
+_PAST_RELATIVE = re.compile(
+    r"\s+(?:that\s+|which\s+)?(?:i|he|she|we|they)\s+(?:had|took|got|received|used|tried|was\s+on|were\s+on"
+    r"|was\s+given|were\s+given)\b",
+    re.IGNORECASE,
+)
 _TOLD_AS_NOW = re.compile(r"\b(?:now|currently|at\s+present|at\s+the\s+moment|these\s+days)\b", re.IGNORECASE)
 # The words of a dated event that name no particular thing: "my last dose was 3 days ago" dates what is taken.
 _UNNAMED_EVENT = re.compile(

@@ -3789,3 +3789,12 @@ def test_may_be_included_if_is_an_allowance_the_question_can_speak_to(reasoner: 
     counts = [criterion(INCLUSION, 1, text)]
     assert_decides(reasoner, "My neutrophils are 900 because the tumor is in my marrow.", counts, Decision.CONDITIONS)
     assert_decides(reasoner, "My neutrophils are 900.", counts, Decision.EXCLUDED)
+
+
+def test_a_treatment_told_as_had_before_is_not_dated_to_now(reasoner: EligibilityReasoner) -> None:
+    # "still" in the clause is of the tingling; "the vincristine I had before" is past use, at no time the question
+    # gives, so a "within the past three weeks" window is not decided by it
+    window = [criterion(INCLUSION, 1, "No anti-cancer treatment within the past three weeks")]
+    question = "I still have tingling in my fingers from the vincristine I had before. Does that disqualify me?"
+    assert_decides(reasoner, question, window, Decision.UNDECIDED)
+    assert_decides(reasoner, "I'm still on vincristine. Does that disqualify me?", window, Decision.EXCLUDED)
