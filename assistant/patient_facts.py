@@ -724,6 +724,13 @@ _NO_THING_RE = re.compile(
 )
 
 
+# Taking part itself: what "can't" is said of when the asker wonders whether they may join.
+_JOINING_RE = re.compile(
+    r"(?:be\s+(?:(?:in|part\s+of|a\s+part\s+of)\s+(?:this|it|that|the\s+(?:study|trial))|included|eligible|accepted"
+    r"|enrolled)|join|take\s+part|participate|enrol+|qualify|sign\s+up|do\s+(?:it|this|the\s+(?:study|trial)))(?!\w)"
+    r"|get\s+in(?:to)?(?=\s*(?:$|[?.!,]|(?:this|it|that|the\s+(?:study|trial))\b))",
+    re.IGNORECASE,
+)
 _REST_STOP_RE = re.compile(r"[.;!?\n]|,\s|\bbut\b|\band\s+(?:i|he|she|we|they|my|no|there)\b", re.IGNORECASE)
 _GENERAL_CANNOT_RE = re.compile(r"can'?t|cannot|can\s+not|could|able|way", re.IGNORECASE)
 
@@ -738,6 +745,8 @@ def _unmet(text: str) -> list[UnmetCircumstance]:
     for cue in _CANNOT_RE.finditer(text):
         # "I don't speak English": the verb is part of what is lacking; "I can't travel": what follows the modal.
         span = _rest_of_clause(text, cue.start("verb") if cue.group("verb") else cue.end())
+        if not cue.group("verb") and _JOINING_RE.match(text, span[0]):
+            continue  # "Doesn't that mean I can't be in this?" asks whether they may join, and lacks nothing
         kind = circumstance_kind(text[cue.start() : span[1]])
         general = _GENERAL_CANNOT_RE.search(cue.group(0))
         if kind is None and general is None:

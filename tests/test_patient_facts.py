@@ -323,9 +323,25 @@ def test_unmet_matches_requirement_kind(question: str, kind: str, criterion: str
     assert parse_criterion(criterion).requirement_kind == kind
 
 
-@pytest.mark.parametrize("question", ["I don't have diabetes", "I can travel", "I live with my wife", "I'm 63"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I don't have diabetes",
+        "I can travel",
+        "I live with my wife",
+        "I'm 63",
+        # "can't" said of taking part itself: the question asks whether they may, and lacks nothing
+        "My CD4 is 150. Doesn't that mean I can't be in this?",
+        "So he can't join then?",
+        "Does that mean I cannot take part?",
+    ],
+)
 def test_no_unmet_without_a_missing_capacity(question: str) -> None:
     assert parse_question(question).unmet == ()
+
+
+def test_a_lack_said_with_a_joining_word_elsewhere_is_still_unmet() -> None:
+    assert [u.kind for u in parse_question("He can't get in the car easily, so can he join?").unmet] == ["ability"]
 
 
 # --- healthy volunteers and clauses -----------------------------------------------------------------------------------
