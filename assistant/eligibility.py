@@ -20,7 +20,14 @@ from importlib import resources
 from typing import Any
 
 from assistant.grounding import Span, word_spans
-from assistant.patient_facts import DERIVED_BMI_FROM, STATED_ULN, Childbearing, PatientFacts, parse_question
+from assistant.patient_facts import (
+    DERIVED_BMI_FROM,
+    STATED_ULN,
+    Childbearing,
+    Elapsed,
+    PatientFacts,
+    parse_question,
+)
 from assistant.question_shape import PERSONAL, STATES_SELF, STUDY_DESIGNATION, asking_start, shape_of
 from assistant.routes import other_route, routes_in, routes_near
 from assistant.settings import EligibilitySettings
@@ -2215,10 +2222,10 @@ def _in_rationale(span: Span, text: str) -> bool:
     found = next(reversed(list(_BECAUSE.finditer(text, 0, span.start))), None)
     if found is None:
         return False
-    if not text[_sentence_start(text, found.start()) : found.start()].strip():
-        comma = text.find(",", found.end())
-        return comma < 0 or span.start < comma
     end = _sentence_end(text, found.end())
+    if not text[_sentence_start(text, found.start()) : found.start()].strip():
+        comma = text.find(",", found.end(), end)
+        return span.start < (comma if comma >= 0 else end)
     while end < len(text) and text[end] == ";" and _CONTINUES_REASON.match(text, end):
         end = _sentence_end(text, end + 1)
     return span.start < end
@@ -3963,7 +3970,7 @@ _UNNAMED_EVENT = re.compile(
 )
 
 
-def _dates_another_thing(event: Any) -> bool:
+def _dates_another_thing(event: Elapsed) -> bool:
     """The dated event names something of its own ("I took aspirin yesterday"), not just a dose or "it"."""
     return bool(event.event) and _UNNAMED_EVENT.match(event.event) is None
 

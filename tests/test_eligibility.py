@@ -3766,6 +3766,13 @@ def test_no_more_than_a_time_is_a_limit_not_a_prohibition(cautious: EligibilityR
             "I'm pregnant.",
             Decision.EXCLUDED,
         ),
+        # a reason that opens its sentence ends with it, comma or not
+        (
+            EXCLUSION,
+            "Because the drug is cleared by the kidney. Patients with active hepatitis B are excluded.",
+            "I have active hepatitis B.",
+            Decision.EXCLUDED,
+        ),
         # "because of X": X is what it excludes on
         (
             EXCLUSION,
