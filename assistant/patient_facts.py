@@ -392,7 +392,10 @@ _ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Compara
 _SUPPOSED_AFTER_RE = re.compile(
     # future and supposed forms only: "the rash started 2 weeks after my surgery" tells the past, no time since
     r"\b(?:wait(?:ing)?\s+(?:until|till|for)|happens?|would\s+be|will\s+be|it'?(?:ll|d)\s+be"
-    r"|(?:enrol(?:l|ling|ing)?|join(?:ing)?|start(?:ing)?|screen(?:ing)?)(?:\s+(?:me|him|her|them|the\s+study))?)\s+"
+    r"|(?:enrol(?:l|ling|ing)?|join(?:ing)?|start(?:ing)?|screen(?:ing)?)(?:\s+(?:me|him|her|them|the\s+study))?"
+    # "What if the first shot is five weeks after my last dose?": the study's start, in the present, is the supposed one
+    r"|(?:first\s+(?:study\s+)?(?:shot|dose|injection|infusion|vaccination|visit)|randomi[sz]ation|enrol+ment"
+    r"|study\s+entry|baseline)\s+(?:is|falls|comes)(?:\s+(?:only|just))?)\s+"
     r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
     r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
     r"after\s+(?:(?:my|his|her|their|the|that|this)\s+)?(?:(?:last|final|most\s+recent)\s+)?",
@@ -401,6 +404,16 @@ _SUPPOSED_AFTER_RE = re.compile(
 
 
 _BY_THEN_RE = re.compile(r"\s+(?:by\s+then|by\s+that\s+time|then)$", re.IGNORECASE)
+
+
+def _supposed_as_ago(text: str) -> str | None:
+    """ "What if the first shot is five weeks after my last dose?": at that start the dose lies "five weeks ago"."""
+    found = _SUPPOSED_AFTER_RE.search(text)
+    if found is None:
+        return None
+    number = found.group("n")
+    unit = found.group("unit").lower()
+    return f"{number} {unit} ago" if number.lower() in ("a", "an", "one", "1") else f"{number} {unit}s ago"
 
 
 def _supposed_elapsed(text: str) -> list[Elapsed]:
@@ -1258,7 +1271,8 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         # it goes, or takes the new time if it dates its event; the rest of that turn stays. Where no clause names
         # any of it ("Sorry, it was actually 14 months ago"), the earlier turns lose their times.
         when = _last_time_ago(question, (0, len(question)))
-        kept = _without_corrected_clauses(told, _named_by_correction(question), when and question[when[0] : when[1]])
+        when_said = question[when[0] : when[1]] if when else _supposed_as_ago(question)
+        kept = _without_corrected_clauses(told, _named_by_correction(question), when_said)
         return kept if kept is not None else [_without_times(earlier) for earlier in told]
     if _PUT_IN_PLACE_RE.search(question) or _SUPPOSED_AFTER_RE.search(question):
         return [_without_times(earlier) for earlier in told]  # "And if it had been two months since my last dose?"

@@ -808,6 +808,8 @@ def test_correction_talk_is_no_fact() -> None:
         ("OK, so if I wait until four months after that trial ended, would that be fine?", "trial ended", 121.75),
         ("What if randomisation happens six weeks after that prednisone course ended?", "prednisone course ended", 42),
         ("It would be 3 months after my surgery by then.", "surgery", 91.3125),
+        # the study's start told in the present: "the first shot is N after ..."
+        ("What if the first shot is five weeks after my last dose?", "dose", 35),
     ],
 )
 def test_a_supposed_start_after_an_event_dates_the_event(question: str, event: str, days: float) -> None:
@@ -821,6 +823,7 @@ def test_a_supposed_start_after_an_event_dates_the_event(question: str, event: s
         "I started metformin 2 weeks after my surgery.",
         "The rash started 2 weeks after my surgery.",  # the past told: no time since the surgery
         "It happened three days after the last dose.",
+        "My first shot was 2 weeks after my surgery.",  # the past: no supposed start
     ],
 )
 def test_a_time_after_an_event_that_is_no_supposed_start_dates_nothing(told: str) -> None:
@@ -853,6 +856,12 @@ def test_what_if_in_the_past_tense_is_a_case_to_check(question: str, supposed: b
             "I had breast cancer seven years ago, and there's been no sign of it since. Does that count against me?",
             "What if my cancer treatment had finished only three years ago?",
             "I had breast cancer only three years ago; there's been no sign of it since; Does that count against me",
+        ),
+        # a supposed start after the event dates the clause that named the event, at that time back
+        (
+            "My last dose of methotrexate was two weeks ago. Can I start the injections?",
+            "What if the first injection is six weeks after my last dose?",
+            "My last dose of methotrexate was six weeks ago; Can I start the injections",
         ),
         # a correction naming a dated clause corrects its time; the rest of the turn stays as told
         (
