@@ -18,7 +18,8 @@ from ingest.records import Chunk
 TRIAL = "NCT00000000"
 
 
-def criterion(section: str, number: int, text: str) -> Chunk:
+def criterion(section: str, number: int, text: str, heading: str | None = None) -> Chunk:
+    """A criterion as the chunker gives it; `heading`: the sub-heading above it ("Prior Medication: Allowed:")."""
     return Chunk(
         chunk_id=f"{TRIAL}:{section}:{number}",
         trial_id=TRIAL,
@@ -28,6 +29,7 @@ def criterion(section: str, number: int, text: str) -> Chunk:
         start=0,
         end=len(text),
         criterion=str(number),
+        heading=heading,
     )
 
 
@@ -3640,17 +3642,7 @@ def test_a_prior_treatment_an_inclusion_requires_is_not_another_one(reasoner: El
     # "Prior zidovudine therapy" in an inclusion criterion is the requirement itself: it was dropped as "another" AZT
     # by the rule for "other/prior malignancy" exclusions, which applies when an inclusion criterion names the topic
     # (here "Concurrent Medication: Allowed: AZT.")
-    allowed = Chunk(
-        chunk_id=f"{TRIAL}:{INCLUSION}:1",
-        trial_id=TRIAL,
-        section=INCLUSION,
-        kind="criterion",
-        text="AZT.",
-        start=0,
-        end=4,
-        criterion="1",
-        heading="Concurrent Medication: Allowed:",
-    )
+    allowed = criterion(INCLUSION, 1, "AZT.", heading="Concurrent Medication: Allowed:")
     required = criterion(INCLUSION, 2, "Prior zidovudine therapy for at least 6 months.")
     found = reasoner.assess("I've been on AZT for four months. Can I join?", [allowed, required], {})
     assert found.decision is Decision.EXCLUDED, found
@@ -3698,26 +3690,13 @@ def test_a_time_inside_the_window_is_a_verdict_like_a_value(cautious: Eligibilit
         (
             "He got IVIG ten days ago. Can he be enrolled?",
             [
-                Chunk(
-                    chunk_id=f"{TRIAL}:{INCLUSION}:1",
-                    trial_id=TRIAL,
-                    section=INCLUSION,
-                    kind="criterion",
-                    text="IVIG as prophylaxis for measles and varicella.",
-                    start=0,
-                    end=46,
-                    criterion="1",
-                    heading="Prior Medication: Allowed:",
+                criterion(
+                    INCLUSION, 1, "IVIG as prophylaxis for measles and varicella.", heading="Prior Medication: Allowed:"
                 ),
-                Chunk(
-                    chunk_id=f"{TRIAL}:{EXCLUSION}:2",
-                    trial_id=TRIAL,
-                    section=EXCLUSION,
-                    kind="criterion",
-                    text="Intravenous gamma globulin (IVIG).",
-                    start=0,
-                    end=34,
-                    criterion="2",
+                criterion(
+                    EXCLUSION,
+                    2,
+                    "Intravenous gamma globulin (IVIG).",
                     heading="Prior Medication: Excluded for a minimum of 3 weeks prior to study entry:",
                 ),
             ],
