@@ -437,7 +437,7 @@ def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
     """Times told with an article for the number, apart from those the quantity parser read ("one month ago")."""
     items: list[Elapsed] = []
     for found in _ARTICLE_AGO_RE.finditer(text):
-        if any(start <= found.start() < end or found.start() <= start < found.end() for start, end in taken):
+        if any(_overlaps(found.span(), span) for span in taken):
             continue
         since = _SINCE_RE.match(text, found.end())
         if since is not None:
@@ -1255,10 +1255,7 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         # "What if I only used Zovirax cream on the sores instead?" after "I take Zovirax pills": the clause it puts
         # another case in place of goes; one that tells a time ("What if it had been removed three years ago
         # instead?") gives the clause it names that time.
-        when = _last_time_ago(question, (0, len(question)))
-        replaced = _without_corrected_clauses(
-            told, _named_by_correction(question), when and question[when[0] : when[1]]
-        )
+        replaced = _without_corrected_clauses(told, _named_by_correction(question), _time_ago_said(question))
         if replaced is not None:
             return replaced
     if not any(e.days_ago is not None for e in parse_question(question).elapsed):
@@ -1270,9 +1267,8 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         # weekly Fosamax" before "Sorry, I got that wrong: I stopped the Fosamax two years ago") is what it corrects:
         # it goes, or takes the new time if it dates its event; the rest of that turn stays. Where no clause names
         # any of it ("Sorry, it was actually 14 months ago"), the earlier turns lose their times.
-        when = _last_time_ago(question, (0, len(question)))
-        when_said = question[when[0] : when[1]] if when else _supposed_as_ago(question)
-        kept = _without_corrected_clauses(told, _named_by_correction(question), when_said)
+        when = _time_ago_said(question) or _supposed_as_ago(question)
+        kept = _without_corrected_clauses(told, _named_by_correction(question), when)
         return kept if kept is not None else [_without_times(earlier) for earlier in told]
     if _PUT_IN_PLACE_RE.search(question) or _SUPPOSED_AFTER_RE.search(question):
         return [_without_times(earlier) for earlier in told]  # "And if it had been two months since my last dose?"
@@ -1340,6 +1336,12 @@ _TIME_AGO_RE = re.compile(
 )
 
 
+def _time_ago_said(question: str) -> str | None:
+    """The words of the last "... ago" time the question tells ("about two months ago")."""
+    when = _last_time_ago(question, (0, len(question)))
+    return question[when[0] : when[1]] if when else None
+
+
 def _last_time_ago(text: str, span: Span) -> Span | None:
     found = list(_TIME_AGO_RE.finditer(text, span[0], span[1]))
     return (found[-1].start(), found[-1].end()) if found else None
@@ -1390,10 +1392,8 @@ def _without_corrected_clauses(told: Sequence[str], named: set[str], when: str |
         retime_next = False
         for k, ((a, b), shared) in enumerate(own):
             dated = _last_time_ago(earlier, (a, b)) if when else None
-            if retime_next and dated is not None:
+            if dated is not None and (retime_next or shared == most):
                 retime_next = False
-                rest.append(f"{earlier[a : dated[0]]}{when}{earlier[dated[1] : b]}")
-            elif shared == most and dated is not None:
                 rest.append(f"{earlier[a : dated[0]]}{when}{earlier[dated[1] : b]}")
             elif shared == most and when and k + 1 < len(own) and _dates_it(earlier, own[k + 1][0]):
                 # "I had chemo after my stomach surgery and finished it 8 months ago": the clause naming it stays,
