@@ -661,8 +661,14 @@ class EligibilityReasoner:
         ]
         if measurement.measure in _MEASURES_OF_A_SUBJECT:
             found = [c for c in found if self._same_subject(Span(*c.span), chunk.text, question)]
+        if measurement.measure in _MEASURES_TO_A_SITE:
+            told_site = _site_after(question, measurement.span[1])
+            found = [c for c in found if _same_site(told_site, _site_after(chunk.text, c.span[1]))]
         if not found:
             return None
+        timed, timed_finding = _bound_of_a_timed_event(measurement, found, chunk, constraints, question, sex)
+        if timed:
+            return timed_finding
         plain = [c for c in found if not _states_a_case(chunk.text, Span(*c.span))]
         in_case, case_finding = _bound_in_case(measurement.surface, measurement.quantity, found, plain, chunk, sex)
         if in_case:
@@ -3233,6 +3239,21 @@ def _in_bound_unit(value: Quantity, bound: Quantity) -> Quantity:
 # Measures that are a grade or stage OF something the criterion names (CTCAE grade, tumour stage); a score's or a
 # lab's name says what it measures, so they need no subject.
 _MEASURES_OF_A_SUBJECT = frozenset({"grade", "stage"})
+# A dose is of one treatment event, so a window around a bound on it dates that event ("At least 6 months since
+# radiotherapy greater than 1,500 cGy"); a lab value's window ("Hemoglobin >= 9 g/dL within 7 days") dates the
+# test, and a count's ("Six or more bursts in the past year") is the period counted.
+_DOSES_OF_AN_EVENT = frozenset({"radiation_dose"})
+# A dose is given to a body site: "3,000 cGy to whole brain" bounds no dose the question gives "to my chest".
+_MEASURES_TO_A_SITE = frozenset({"radiation_dose"})
+_SITE_RE = re.compile(
+    r"\s*(?:of\s+\S+\s+)?(?:to|at|on)\s+(?:the\s+|my\s+|his\s+|her\s+|their\s+|your\s+|a\s+|an\s+)?"
+    r"((?:[A-Za-z][\w-]*)(?:\s+(?:or\s+|and\s+|and/or\s+)?[A-Za-z][\w-]*){0,3})",
+    re.IGNORECASE,
+)
+# A site ends at the first function word or time word ("to my chest for Hodgkin's", "to the breast last year").
+_SITE_END_WORDS = frozenset({"last", "ago", "year", "years", "month", "months", "week", "weeks", "day", "days"})
+# Words that say how much of a site, not which one.
+_SITE_FREE_WORDS = frozenset({"whole", "entire", "total", "field", "fields", "area", "areas", "region", "both"})
 # The measure's own name and a time adverb say nothing of what is graded (function words are stopwords already).
 _SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
@@ -3731,6 +3752,45 @@ def _bound_in_case(
     return False, None
 
 
+_TIMED_EVENT_REASON = "the value puts you under this criterion's time limit; the time since decides"
+
+
+def _bound_of_a_timed_event(
+    measurement: _Measured,
+    found: Sequence[Any],
+    chunk: Chunk,
+    constraints: CriterionConstraints,
+    question: str,
+    sex: str | None,
+) -> tuple[bool, Finding | None]:
+    """Bounds that say which event a time window counts from ("At least 6 months since prior radiotherapy greater than
+    1,500 cGy to chest"): (whether they decide what is said, the finding). A value outside them is not that event, so
+    the criterion says nothing of it; a value inside makes the window the rule, decided by the one time the question
+    gives for that same value ("2,000 cGy to my chest 4 months ago"), else by nothing said."""
+    if measurement.measure not in _DOSES_OF_AN_EVENT:
+        return False, None
+    windows = {id(c): w for c in found for w in constraints.windows if _bounds(w, Span(*c.span))}
+    if not windows or len(windows) < len(found):
+        return False, None
+    met = [c for c in found if _compare_for(measurement.quantity, c, chunk.text, sex) is True]
+    if not met:
+        return True, None
+    bound, window = Span(*met[0].span), windows[id(met[0])]
+    dated = [
+        e for e in parse_question(question).elapsed if e.event_span and _overlaps(measurement.span, [e.event_span])
+    ]
+    within = window_contains(dated[0].days_ago, window) if len(dated) == 1 and dated[0].days_ago is not None else None
+    if within is None:
+        return True, Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _TIMED_EVENT_REASON)
+    if chunk.section == EXCLUSION:
+        reason = "the time since is inside this exclusion's window" if within else "the time since is outside it"
+        return True, Finding(
+            measurement.surface, Decision.EXCLUDED if within else Decision.ALLOWED, chunk, bound, reason
+        )
+    reason = "enough time has passed for this requirement" if within else "not enough time has passed for this"
+    return True, Finding(measurement.surface, Decision.ALLOWED if within else Decision.EXCLUDED, chunk, bound, reason)
+
+
 def _allowance_condition(bound: Span, text: str) -> bool:
     """The bound's sentence lets excluded people in under it ("If the HbA1c is <11%, patients may be enrolled")."""
     return _said_in_sentence(_CONDITIONAL_ENTRY, text, bound)
@@ -4187,6 +4247,27 @@ def _root(word: str) -> tuple[str, bool]:
                 return root[:-1] + "t", True
             return root, True
     return word, False
+
+
+def _site_after(text: str, position: int) -> frozenset[str]:
+    """The content words of the body site a dose just before `position` is given to ("to whole brain", "to my chest
+    or abdomen"); empty when none is named. The site ends at the first function word ("to my chest for Hodgkin's")."""
+    found = _SITE_RE.match(text, position)
+    if found is None:
+        return frozenset()
+    words: list[str] = []
+    for word, _, _ in word_spans(found.group(1)):
+        if word in {"or", "and"}:
+            continue
+        if word in STOPWORDS or word in _SITE_END_WORDS or word.isdigit():
+            break
+        words.append(word)
+    return frozenset(w for w in words if len(w) > 2 and w not in _SITE_FREE_WORDS)
+
+
+def _same_site(told: frozenset[str], bounded: frozenset[str]) -> bool:
+    """A bound on a dose to one site speaks to a dose told for it; either side naming no site leaves it open."""
+    return not told or not bounded or any(same_word(a, b) for a in told for b in bounded)
 
 
 def same_word(first: str, second: str) -> bool:

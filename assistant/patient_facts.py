@@ -292,7 +292,8 @@ _EVENT_LEAD_RE = re.compile(
     re.IGNORECASE,
 )
 _EVENT_TAIL_RE = re.compile(r"\s+(?:was|were|is|ended|finished|stopped)$", re.IGNORECASE)
-_CLAUSE_STOP_RE = re.compile(r"[.,;!?\n]|\b(?:and|but|so|because)\b")
+# (a point or comma between digits is part of a number: "since my 1,500 cGy")
+_CLAUSE_STOP_RE = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[;!?\n]|\b(?:and|but|so|because)\b")
 _MONTHS = (
     r"january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
     r"|jun|jul|aug|sep|sept|oct|nov|dec"

@@ -521,7 +521,10 @@ _ANCHOR_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 # An event named after the window ("in the past 3 years any malignancy") ends at the next clause or header word.
-_EVENT_AFTER_END_RE = re.compile(r"[.,;:()]|\s(?i:and|no|not|but|except|unless)\s|\s[A-Z][a-z]+:|$")
+# (a point or comma between digits is part of a number: "1.5 mg", "1,500 cGy")
+_EVENT_AFTER_END_RE = re.compile(
+    r"(?<!\d)[.,]|[.,](?!\d)|[;:()]|\s(?i:and|no|not|but|except|unless)\s|\s[A-Z][a-z]+:|$"
+)
 _MAX_EVENT_WORDS = 8
 
 

@@ -504,7 +504,8 @@ _SENTENCE_BREAK_RE = re.compile(r"[.;!?]\s|[;•]|" + LINE_BREAK)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # "and"/"or" inside a comparator ("greater than or equal to", "18 or older") do not end a clause.
 _CLAUSE_BREAK_RE = re.compile(
-    r"[.;!?•*]\s|[;•]|" + LINE_BREAK + r"|\s-\s|\(|\b(?:but|if|with|while)\b|,"
+    # (a comma between digits is a thousands separator: "greater than 1,500 cGy" is one clause)
+    r"[.;!?•*]\s|[;•]|" + LINE_BREAK + r"|\s-\s|\(|\b(?:but|if|with|while)\b|(?<!\d),|,(?!\d{3}(?!\d))"
     r"|(?<!than )\b(?:and|or)\b"
     r"(?!\s*=|\s+(?:equal|more|less|greater|lower|higher|fewer|older|younger|above|below|over|under)\b)"
 )

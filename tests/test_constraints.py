@@ -1188,3 +1188,9 @@ def test_a_range_with_a_unit_on_each_bound_reads_each_in_its_own() -> None:
     [age] = find_quantities("HIV-infected children between the ages of 4 months and 21 years.")
     assert age.measure == "age" and age.comparator is Comparator.RANGE
     assert (age.quantity.value, age.quantity.upper) == (pytest.approx(4 * 30.4375), pytest.approx(21 * 365.25))
+
+
+def test_a_thousands_separator_does_not_end_a_window_event() -> None:
+    text = "At least 6 months since prior involved-field radiotherapy greater than 1,500 cGy to chest or abdomen"
+    (window,) = parse_criterion(text).windows
+    assert window.event is not None and "1,500 cGy to chest" in window.event

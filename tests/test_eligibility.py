@@ -3784,3 +3784,45 @@ def test_a_treatment_told_as_had_before_is_not_dated_to_now(reasoner: Eligibilit
     question = "I still have tingling in my fingers from the vincristine I had before. Does that disqualify me?"
     assert_decides(reasoner, question, window, Decision.UNDECIDED)
     assert_decides(reasoner, "I'm still on vincristine. Does that disqualify me?", window, Decision.EXCLUDED)
+
+
+WHOLE_BRAIN = criterion(EXCLUSION, 1, "No prior radiotherapy greater than 3,000 cGy to whole brain")
+CHEST_WINDOW = criterion(
+    INCLUSION, 2, "At least 6 months since prior involved-field radiotherapy greater than 1,500 cGy to chest or abdomen"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I had 4,000 cGy to the whole brain. Can I join?", Decision.EXCLUDED),
+        ("I had 2,000 cGy to the whole brain. Can I join?", Decision.ALLOWED),
+        ("I had 4,000 cGy to the brain. Can I join?", Decision.EXCLUDED),
+        ("I had 4,000 cGy. Can I join?", Decision.EXCLUDED),
+        # a dose bound to one site says nothing of a dose to another
+        ("I had 4,000 cGy to my chest. Can I join?", None),
+    ],
+)
+def test_a_dose_bound_for_a_site_reads_only_doses_to_that_site(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    assert_decides(reasoner, question, [WHOLE_BRAIN], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decisions"),
+    [
+        ("I got 2,000 cGy to my chest about 4 months ago. Does that stop me?", {Decision.EXCLUDED}),
+        ("I got 2,000 cGy to my chest about 8 months ago. Does that stop me?", {Decision.ALLOWED, Decision.CONDITIONS}),
+        ("I got 2,000 cGy to my chest. Does that stop me?", {Decision.UNDECIDED}),
+        # below the event's bound the window is not about this radiotherapy: nothing excludes
+        ("I got 1,000 cGy to my chest 2 months ago. Does that stop me?", {None, Decision.UNDECIDED}),
+    ],
+)
+def test_a_dose_bound_inside_a_window_says_which_event_the_window_dates(
+    reasoner: EligibilityReasoner, question: str, decisions: set[Decision | None]
+) -> None:
+    assessment = reasoner.assess(question, [CHEST_WINDOW], {})
+    assert assessment.decision in decisions, [
+        (f.chunk.criterion, f.fact, f.decision, f.reason) for f in assessment.findings
+    ]

@@ -885,3 +885,8 @@ def test_what_if_in_the_past_tense_is_a_case_to_check(question: str, supposed: b
 )
 def test_a_supposed_or_corrected_time_goes_to_the_clause_it_names(told: str, question: str, kept: str) -> None:
     assert corrected_history([told], question) == [kept]
+
+
+def test_a_thousands_separator_does_not_end_a_told_event() -> None:
+    (told,) = parse_question("I got 2,000 cGy to my chest about 4 months ago. Does that stop me?").elapsed
+    assert told.event.startswith("2,000 cGy to my chest")
