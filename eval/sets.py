@@ -265,6 +265,12 @@ SETS: dict[str, EvalSet] = {
         # the code of that commit (eval/data/unseen/DEV25.md).
         about="20 further real classic XML records, everyday questions; held out until its first reading",
     ),
+    "unseen-dev26": _unseen_split(
+        "dev26",
+        # Written 2026-12-05 (twenty-first session) like dev25, committed before the system was run on it; first read
+        # with the code of that commit (eval/data/unseen/DEV26.md).
+        about="20 further real classic XML records, everyday questions; held out until its first reading",
+    ),
 }
 
 
