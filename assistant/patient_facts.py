@@ -258,7 +258,10 @@ def _sex_from(found: re.Match[str]) -> tuple[str, Span]:
 
 
 def _sex(text: str) -> tuple[str, Span] | None:
-    for sex_re in (_SELF_SEX_RE, _RELATION_SEX_RE, _PATIENT_SEX_RE, _PRONOUN_SEX_RE):
+    # A relative or a pronoun gives the candidate's sex only when the candidate is not the asker: "I stopped
+    # breastfeeding my son ... Does that count against me?" says nothing of the asker's sex.
+    of_others = () if _candidate(text)[0] == "self" else (_RELATION_SEX_RE, _PRONOUN_SEX_RE)
+    for sex_re in (_SELF_SEX_RE, _PATIENT_SEX_RE, *of_others):
         found = sex_re.search(text)
         if found is not None:
             return _sex_from(found)
@@ -831,6 +834,7 @@ _NAMES_CANDIDATE_RE = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|
 _NAMES_PERSON_RE = re.compile(r"\b" + _OTHER_PERSON + r"\b", re.IGNORECASE)
 _FIRST_PERSON_CANDIDATE_RE = re.compile(
     r"\b(?:can|could|may|would|will|am|do|should|might)\s+i\b|\bi\s+(?:qualify|join|fit)\b|\bfor\s+me\b"
+    r"|\b(?:against|excludes?|disqualify|disqualifies|rules?|keeps?|lets?|accepts?)\s+me\b"
     r"|\b(?:i'?m|i\s+am|i\s+have|i've|i\s+had)\b",
     re.IGNORECASE,
 )

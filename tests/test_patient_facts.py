@@ -890,3 +890,19 @@ def test_a_supposed_or_corrected_time_goes_to_the_clause_it_names(told: str, que
 def test_a_thousands_separator_does_not_end_a_told_event() -> None:
     (told,) = parse_question("I got 2,000 cGy to my chest about 4 months ago. Does that stop me?").elapsed
     assert told.event.startswith("2,000 cGy to my chest")
+
+
+@pytest.mark.parametrize(
+    ("question", "sex"),
+    [
+        ("I stopped breastfeeding my son about 8 months ago. Does that still count against me?", None),
+        ("I am 40 and my husband has HIV. Can I join?", None),
+        ("My son is 14. Can he join?", "male"),
+        ("My dad has COPD; can he join?", "male"),
+        ("Male patient, 64, can I refer him?", "male"),
+    ],
+)
+def test_a_relative_gives_the_candidates_sex_only_when_the_candidate_is_not_the_asker(
+    question: str, sex: str | None
+) -> None:
+    assert parse_question(question).sex == sex
