@@ -1887,6 +1887,8 @@ class EligibilityReasoner:
                 # "have not taken a glucose lowering agent in the past 3 months, nor for >= 4 weeks at any time": past
                 # the window, how long it was taken still decides.
                 return Decision.UNDECIDED, where, _DURATION_TOO_REASON
+            if inside == washout and window is not None and _window_mid_list(span, chunk.text, window):
+                return Decision.UNDECIDED, where, _WINDOW_SCOPE_REASON
             if inside == washout:  # outside a look-back window, or past a required washout
                 return Decision.ALLOWED, where, "outside the criterion's time limits"
             if washout:
@@ -4346,6 +4348,23 @@ def _window_at(span: Span, text: str, constraints: CriterionConstraints) -> Any:
             return window
     after = [w for w in candidates if w.span[1] > span.start]
     return min(after or candidates, key=lambda w: abs(w.span[0] - span.end))
+
+
+_WINDOW_SCOPE_REASON = (
+    "the criterion's time limit follows other items of its list, so whether it applies to this one is not clear"
+)
+
+
+def _window_mid_list(span: Span, text: str, window: Any) -> bool:
+    """The window comes after other items of a list that goes on after it ("Peptic ulcer disease, active bleeding
+    diathesis, ..., hematologic abnormality currently active or clinically active in the past year, hematuria, ..."):
+    it may qualify only the items next to it, so it does not clear the first one."""
+    if _bounds(window, span) or window.span[0] <= span.end:
+        return False
+    clause = _clause_of(span, text)
+    between = text[span.end : window.span[0]]
+    after = text[window.span[1] : clause.end]
+    return "," in between and re.match(r"\s*,\s*\w", after) is not None
 
 
 def _in_an_exception_without(window: Any, span: Span, constraints: CriterionConstraints) -> bool:

@@ -3826,3 +3826,17 @@ def test_a_dose_bound_inside_a_window_says_which_event_the_window_dates(
     assert assessment.decision in decisions, [
         (f.chunk.criterion, f.fact, f.decision, f.reason) for f in assessment.findings
     ]
+
+
+def test_a_window_in_the_middle_of_a_list_does_not_clear_an_item_before_it(reasoner: EligibilityReasoner) -> None:
+    mid_list = criterion(
+        EXCLUSION,
+        10,
+        "Peptic ulcer disease, active bleeding diathesis, platelet abnormality clinically active in the past year, "
+        "hematuria, prolonged PT or PTT",
+    )
+    question = "I had a peptic ulcer about ten years ago. Is that a problem?"
+    assert_decides(reasoner, question, [mid_list], Decision.UNDECIDED)
+    # at the end of the list the window reads over every item
+    end_of_list = criterion(EXCLUSION, 10, "Peptic ulcer disease, bleeding diathesis, or hematuria within the past year")
+    assert_decides(reasoner, question, [end_of_list], Decision.ALLOWED)
