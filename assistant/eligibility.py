@@ -1156,6 +1156,15 @@ class EligibilityReasoner:
             # time ("therapy that may include chemotherapy" beside "Six weeks must elapse from last chemotherapy"),
             # is not one of timing.
             return washout
+        named_catch = next(
+            (f for f in findings if f.decision is Decision.EXCLUDED and f.how == "named" and _names_as_its_head(f)),
+            None,
+        )
+        if named_catch is not None and allowance and all(_carved_out_only(f) for f in allowance):
+            # "Didanosine (ddI)." under concurrent medication beside "Antiretroviral agents other than ... ddI" under
+            # prior medication: a criterion that leaves the topic out says only that it does not catch it; one that
+            # names the topic still does.
+            return named_catch
         if allowance and any(f.decision is Decision.EXCLUDED for f in findings):
             # One criterion excludes the topic, another (or an exception clause) explicitly allows it: the allowance
             # is the more specific statement ("No concurrent antineoplastics" vs "Concurrent corticosteroids allowed").
@@ -2535,6 +2544,42 @@ def _class_caution(finding: Finding) -> Finding:
     if finding.how != "class" or finding.decision is not Decision.EXCLUDED or finding.chunk.section != EXCLUSION:
         return finding
     return replace(finding, decision=Decision.UNDECIDED, reason=_CLASS_REASON, withheld=True)
+
+
+# What may open a criterion before the thing it is about: "No concurrent", "Prior use of", "Known history of".
+_HEAD_LEAD = re.compile(
+    r"[\s\-*•]*(?:(?:no|not|any|prior|previous|concurrent|concomitant|current|known|history\s+of|use\s+of|treatment"
+    r"\s+with|therapy\s+with|receiving|received|requires?|requiring|with|of|the|a|an)\b[\s:]*)*$",
+    re.IGNORECASE,
+)
+
+
+_EXAMPLES_CUE = re.compile(r"\b(?:including|such\s+as|e\.\s*g\.|i\.\s*e\.|namely|like)\b|:", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"(?:[,:;(]|\bor\b|\band\b)\s*$", re.IGNORECASE)
+
+
+def _names_as_its_head(finding: Finding) -> bool:
+    """The criterion is about the mention ("Didanosine (ddI).", "No concurrent rifampin"), not using it to qualify
+    something else ("steroid-requiring interstitial lung disease")."""
+    text, span = finding.chunk.text, finding.span
+    clause = _clause_of(span, text)
+    if text[span.end : span.end + 1] == "-":
+        return False
+    if _HEAD_LEAD.match(text, clause.start, span.start) is not None:
+        return True
+    # one of the examples it lists ("medications known to inhibit cytochrome P450, including ...: rifampin, ...")
+    cue = _EXAMPLES_CUE.search(text, clause.start, span.start)
+    return cue is not None and _LIST_SEPARATOR.search(text, cue.start(), span.start) is not None
+
+
+_CARVE_OUT_MARKERS = ("other than", "except", "excluding", "apart from", "besides", "not including", "with the")
+
+
+def _carved_out_only(finding: Finding) -> bool:
+    """The finding's exception is a carve-out ("other than ddI", "except ..."), not a statement that the case is
+    allowed ("... allowed", "may receive ...")."""
+    clauses = [c for c in constraints_of(finding.chunk.text).exceptions if c.span[0] <= finding.span.start < c.span[1]]
+    return bool(clauses) and all(c.marker.startswith(_CARVE_OUT_MARKERS) for c in clauses)
 
 
 def _named_caution(finding: Finding) -> Finding:

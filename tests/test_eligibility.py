@@ -3840,3 +3840,44 @@ def test_a_window_in_the_middle_of_a_list_does_not_clear_an_item_before_it(reaso
     # at the end of the list the window reads over every item
     end_of_list = criterion(EXCLUSION, 10, "Peptic ulcer disease, bleeding diathesis, or hematuria within the past year")
     assert_decides(reasoner, question, [end_of_list], Decision.ALLOWED)
+
+
+def test_a_criterion_that_leaves_a_drug_out_does_not_outweigh_one_that_names_it(reasoner: EligibilityReasoner) -> None:
+    # concurrent didanosine is excluded by name; the prior-medication criterion only does not catch it
+    criteria = [
+        criterion(EXCLUSION, 4, "Didanosine (ddI).", heading="Concurrent Medication: Excluded:"),
+        criterion(
+            EXCLUSION,
+            20,
+            "Antiretroviral agents other than zidovudine (AZT) or didanosine (ddI).",
+            heading="Prior Medication: Excluded within 4 weeks of study entry:",
+        ),
+    ]
+    assert_decides(reasoner, "I'm on didanosine right now. Can I enroll?", criteria, Decision.EXCLUDED)
+    # an explicit allowance is still the more specific statement against a class
+    allowed = [
+        criterion(EXCLUSION, 1, "No concurrent immunosuppressive therapy"),
+        criterion(EXCLUSION, 2, "Concurrent inhaled corticosteroids allowed"),
+    ]
+    assert_decides(reasoner, "I use an inhaled corticosteroid every day. Can I enroll?", allowed, Decision.CONDITIONS)
+
+
+def test_a_named_exclusion_outweighs_a_carve_out_only_where_it_is_about_the_thing(
+    reasoner: EligibilityReasoner,
+) -> None:
+    carve_out = criterion(
+        EXCLUSION, 12, "Systemic corticosteroid use or immunosuppressants within 2 weeks. Exceptions: inhaled steroids."
+    )
+    # "steroid-requiring" qualifies the lung disease: that criterion is not about steroids
+    modifier = criterion(EXCLUSION, 7, "History of steroid-requiring interstitial lung disease (ILD).")
+    assert_decides(reasoner, "Are inhaled steroids allowed?", [modifier, carve_out], Decision.CONDITIONS)
+    # one of the examples a criterion lists is what it excludes
+    examples = criterion(
+        EXCLUSION,
+        3,
+        "Current chronic use of medications known to inhibit cytochrome P450, including: rifampin, dexamethasone.",
+    )
+    immunomodulators = criterion(EXCLUSION, 1, "Immunomodulating agents, other than GCSF, corticosteroids, or IVIG")
+    assert_decides(
+        reasoner, "He takes dexamethasone daily. Can he join?", [immunomodulators, examples], Decision.EXCLUDED
+    )
