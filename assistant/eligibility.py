@@ -675,6 +675,13 @@ class EligibilityReasoner:
             return case_finding
         found = plain or found
         allowances = [c for c in found if _inside_exception(Span(*c.span), constraints)]
+        # "(Note: The use of transfusion ... to achieve Hgb > 8.0 g/dl is acceptable.)": a target an intervention may
+        # bring the value to, not a limit of its own
+        targets = [
+            c for c in allowances if _REACHED_BY_INTERVENTION.search(chunk.text, max(0, c.span[0] - 40), c.span[0])
+        ]
+        allowances = [c for c in allowances if c not in targets]
+        found = [c for c in found if c not in targets] or found
         # "... >= 10 mm (except lymph nodes, which must have short axis >= 15 mm)" and "a 12 mm lymph node": the
         # exception's own bound is the one for the asker's case.
         own = [c for c in allowances if self._allowance_speaks_to(question, chunk.text, constraints, Span(*c.span))]
@@ -722,6 +729,10 @@ class EligibilityReasoner:
             if hit[0]:
                 return Finding(measurement.surface, Decision.CONDITIONS, chunk, bound, _ALLOWANCE_MET_REASON)
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALLOWANCE_MISSED_REASON)
+        if finding.decision is Decision.EXCLUDED and not prohibits and targets:
+            reached = self._allowance_speaks_to(question, chunk.text, constraints, Span(*targets[0].span))
+            decision = Decision.CONDITIONS if reached else Decision.UNDECIDED
+            return Finding(measurement.surface, decision, chunk, bound, _REACHED_BY_INTERVENTION_REASON)
         if finding.decision is Decision.EXCLUDED and _recommended(bound, chunk.text):
             # "Recommended minimum standards include an Ejection Fraction (EF) greater than 40%": a guide, not a bar
             reason = "the record gives this limit as a recommendation; the study team decides"
@@ -3799,6 +3810,12 @@ def _bound_in_case(
     return False, None
 
 
+_REACHED_BY_INTERVENTION = re.compile(
+    r"\bto\s+(?:achieve|reach|attain|meet|obtain|bring\s+(?:\w+\s+){0,2}(?:up\s+)?to)\b[^.;]{0,25}$", re.IGNORECASE
+)
+_REACHED_BY_INTERVENTION_REASON = (
+    "the record accepts reaching this limit by the intervention it names; the value must reach it before entry"
+)
 _TIMED_EVENT_REASON = "the value puts you under this criterion's time limit; the time since decides"
 
 
@@ -4258,6 +4275,7 @@ def _phrase_spans(words: tuple[str, ...], text: str, prefix: bool = False) -> li
 # "liver", "later", "thing" whole).
 _DERIVATIONS = (
     "ation",
+    "ion",  # transfusion/transfuse, infection/infect, depression/depressed
     "ancy",
     "ance",
     "ency",

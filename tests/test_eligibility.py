@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.eligibility import Decision, EligibilityReasoner
+from assistant.eligibility import Decision, EligibilityReasoner, same_word
 from assistant.intents import IntentRules
 from assistant.settings import EligibilitySettings
 from assistant.vocabulary import Vocabulary
@@ -3838,7 +3838,9 @@ def test_a_window_in_the_middle_of_a_list_does_not_clear_an_item_before_it(reaso
     question = "I had a peptic ulcer about ten years ago. Is that a problem?"
     assert_decides(reasoner, question, [mid_list], Decision.UNDECIDED)
     # at the end of the list the window reads over every item
-    end_of_list = criterion(EXCLUSION, 10, "Peptic ulcer disease, bleeding diathesis, or hematuria within the past year")
+    end_of_list = criterion(
+        EXCLUSION, 10, "Peptic ulcer disease, bleeding diathesis, or hematuria within the past year"
+    )
     assert_decides(reasoner, question, [end_of_list], Decision.ALLOWED)
 
 
@@ -3881,3 +3883,36 @@ def test_a_named_exclusion_outweighs_a_carve_out_only_where_it_is_about_the_thin
     assert_decides(
         reasoner, "He takes dexamethasone daily. Can he join?", [immunomodulators, examples], Decision.EXCLUDED
     )
+
+
+TRANSFUSABLE = [
+    criterion(
+        INCLUSION,
+        8,
+        "Hemoglobin > 8.0 g/dl based upon CBC/differential obtained within 2 weeks prior to registration on study "
+        "(Note: The use of transfusion or other intervention to achieve Hgb > 8.0 g/dl is acceptable.)",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My hemoglobin is 9.2. Can I join?", Decision.ALLOWED),
+        # the limit may be reached by the intervention the record names: not a plain miss
+        ("My hemoglobin is 7.6. Can I join?", Decision.UNDECIDED),
+        ("My hemoglobin is 7.6 but they can transfuse me first. Can I join?", Decision.CONDITIONS),
+    ],
+)
+def test_a_limit_the_record_lets_an_intervention_reach_is_not_a_plain_miss(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, TRANSFUSABLE, decision)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [("transfuse", "transfusion", True), ("infected", "infection", True), ("region", "regional", False)],
+)
+def test_a_noun_in_ion_is_the_same_word_as_its_verb(first: str, second: str, same: bool) -> None:
+    assert same_word(first, second) is same
