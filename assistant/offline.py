@@ -171,12 +171,13 @@ class OfflineAnswerer:
     def _summary(self, trial_id: str) -> dict[str, Chunk]:
         facts = self.retriever.lookup(trial_id, facts=("minimum_age", "maximum_age", "sex", "healthy_volunteers"))
         summary = {s.chunk.fact: s.chunk for s in facts if s.chunk.fact}
-        conditions = _chunks_of(self, trial_id, ("Conditions",))
-        if conditions:
-            summary[STUDIED_CONDITIONS] = conditions[0].chunk
-        interventions = _chunks_of(self, trial_id, ("Interventions",))
-        if interventions:
-            summary[STUDY_TREATMENTS] = interventions[0].chunk
+        for key, section in (
+            (STUDIED_CONDITIONS, "Conditions"),
+            (STUDY_TREATMENTS, "Interventions"),
+        ):
+            parts = [s.chunk for s in _chunks_of(self, trial_id, (section,))]
+            if parts:
+                summary[key] = _whole_section(parts)
         return summary
 
     def _unsectioned_eligibility(
@@ -912,6 +913,14 @@ def _status_text(value: str) -> str:
         return value
     words, meaning = _STATUS_WORDS[key]
     return f"{words} ({value}): {meaning}"
+
+
+def _whole_section(parts: Sequence[Chunk]) -> Chunk:
+    """A section the chunker split (a record listing 150 conditions, one chunk per intervention) as one passage, for
+    what it names: the first part alone had missed "Stage IV Gastric Cancer" in a trial studying it."""
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0].model_copy(update={"text": "\n".join(p.text for p in parts), "end": parts[-1].end})
 
 
 def _chunks_of(qa: OfflineAnswerer, trial_id: str, sections: Sequence[str]) -> list[ScoredChunk]:

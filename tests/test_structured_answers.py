@@ -11,7 +11,7 @@ import pytest
 
 from assistant.intents import IntentRules
 from assistant.offline import OfflineAnswerer
-from assistant.records import Answer, ScoredChunk
+from assistant.records import Answer, ScoredChunk, Verdict
 from assistant.retrieval import QueryExpander
 from assistant.settings import EligibilitySettings, Settings
 from ingest.chunking import chunk_trial
@@ -471,3 +471,34 @@ def test_the_passages_an_answer_cites_lead_what_it_shows_in_citation_order() -> 
     citations = [Citation.from_chunk(s.chunk) for s in (shown[2], shown[3], shown[2])]
     assert [s.chunk.chunk_id for s in _cited_first(shown, citations)] == ["c", "d", "a", "b"]
     assert [s.chunk.chunk_id for s in _cited_first(shown, [])] == ["a", "b", "c", "d"]
+
+
+def _record_with_conditions(conditions: Sequence[str], criteria: str) -> Trial:
+    listed = "".join(f"<condition>{c}</condition>" for c in conditions)
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><clinical_study><id_info><nct_id>NCT09999991</nct_id></id_info>'
+        f"<brief_title>A basket trial</brief_title>{listed}<eligibility><criteria><textblock>{criteria}"
+        "</textblock></criteria><gender>All</gender><minimum_age>18 Years</minimum_age>"
+        "<maximum_age>N/A</maximum_age></eligibility></clinical_study>"
+    )
+    (trial,) = load_bytes(xml.encode(), "NCT09999991.xml")
+    return trial
+
+
+def test_a_condition_studied_late_in_a_long_conditions_list_is_still_the_one_studied() -> None:
+    # 150 conditions are chunked in parts; the gastric cancer the trial studies is in the last one. "No concurrent
+    # malignancy" then speaks of another cancer, not of the asker's gastric adenocarcinoma.
+    filler = [
+        f"Stage {stage} {organ} Cancer"
+        for organ in ("Bladder", "Cervical", "Colon", "Rectal", "Anal")
+        for stage in ("I", "II", "III", "IIIA", "IIIB", "IV", "IVA", "IVB")
+    ] * 4
+    criteria = (
+        "Inclusion Criteria:\n\n - Histologically proven Her2 overexpressing malignancy\n\n"
+        " - No concurrent malignancy other than non-melanoma skin carcinoma\n\nExclusion Criteria:\n\n - Pregnancy\n"
+    )
+    trial = _record_with_conditions([*filler, "Stage IV Gastric Cancer"], criteria)
+    assert len([c for c in chunk_trial(trial) if c.section == "Conditions"]) > 1
+    qa = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings())
+    answer = ask(qa, {trial.trial_id: trial}, trial.trial_id, "My patient has gastric adenocarcinoma. Can she join?")
+    assert answer.verdict is not Verdict.EXCLUDED, answer.answer
