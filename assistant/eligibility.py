@@ -758,8 +758,11 @@ class EligibilityReasoner:
             return finding
         # "PSA <= 10 (PSA < 15 allowed with prostatic hyperplasia)": the allowance's own bound must hold too.
         bounds = [_compare_for(measurement.quantity, c, chunk.text, sex) for c in allowances]
-        if any(b is False for b in bounds):
+        lasted = _exception_lasted(question, chunk.text, constraints, sex)
+        if any(b is False for b in bounds) or lasted is False:
             return finding
+        if lasted is None:
+            return Finding(finding.fact, Decision.UNDECIDED, chunk, finding.span, _EXCEPTION_LASTED_UNSURE_REASON)
         reason = _VALUE_EXCEPTION_REASON
         return Finding(finding.fact, Decision.CONDITIONS, chunk, finding.span, reason)
 
@@ -791,7 +794,9 @@ class EligibilityReasoner:
                 continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
             # The clause's own bounds ("who can have total bilirubin < 3.0 mg/dL") name the measure, not whom the
             # exception is for ("subjects with Gilbert Syndrome").
-            said = _words_outside(chunk.text, Span(*clause.span), [Span(*c.span) for c in constraints.comparisons])
+            # A duration is of the case itself ("has had cryptosporidiosis for a minimum of 4 weeks"): its words stay.
+            measured = [Span(*c.span) for c in constraints.comparisons if c.comparison.value.unit != "day"]
+            said = _words_outside(chunk.text, Span(*clause.span), measured)
             if any(same_word(a, b) for a in asked for b in said):
                 return True
         return False
@@ -2760,6 +2765,27 @@ _STATUS_WINDOW = re.compile(
 )
 
 
+_EXCEPTION_LASTED_UNSURE_REASON = (
+    "the criterion makes an exception for a case that must have lasted a set time; the times your question gives "
+    "disagree on whether it did"
+)
+
+
+def _exception_lasted(question: str, text: str, constraints: CriterionConstraints, sex: str | None) -> bool | None:
+    """Whether what the question tells lasted as long as an exception clause requires ("not required if patient has
+    had cryptosporidiosis for a minimum of 4 weeks"): True when no duration is set or every told one meets it, False
+    when every told one misses it, None when they disagree ("six weeks ... What if only two weeks?")."""
+    lasting = [
+        c
+        for c in constraints.comparisons
+        if c.comparison.value.unit == "day"
+        and any(_within(Span(*c.span), Span(*x.span)) for x in constraints.exceptions)
+    ]
+    told = [e.duration_days for e in parse_question(question).elapsed if e.duration_days is not None]
+    met = {all(_compare_for(Quantity(days, "day"), c, text, sex) is not False for c in lasting) for days in told}
+    return True if met <= {True} else False if met == {False} else None
+
+
 def _words_outside(text: str, region: Span, bounds: Sequence[Span]) -> set[str]:
     """The words of `region` that lie in none of `bounds` (a clause's words, its numeric bounds aside)."""
     return {
@@ -4338,7 +4364,7 @@ def _same_site(told: frozenset[str], bounded: frozenset[str]) -> bool:
 def same_word(first: str, second: str) -> bool:
     """The same word, or one derived from the same root by a derivational ending (never a mere shared prefix:
     "heart" is not "heartburn")."""
-    if first == second:
+    if first == second or names_its_infection(first, second) or names_its_infection(second, first):
         return True
     if _without_silent_e(first) == _without_silent_e(second) and min(len(first), len(second)) >= _MIN_E_ROOT:
         return True  # the stemmer cut "-ing" from "smoking" and left "smoke" whole: "smok" is "smoke"
@@ -4350,6 +4376,21 @@ def same_word(first: str, second: str) -> bool:
     if first.endswith("itis") != second.endswith("itis"):
         return False  # "sinusitis" is a disease of the sinus, not the sinus: an inflammation is not its organ
     return (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3
+
+
+# An infection is named from its organism's genus with -osis or -iasis: cryptosporidium/cryptosporidiosis,
+# giardia/giardiasis, aspergillus/aspergillosis, trichomonas/trichomoniasis.
+_INFECTION_ENDINGS = ("iasis", "osis")
+_GENUS_ENDINGS = ("ium", "um", "us", "ia", "as", "a", "")
+
+
+def names_its_infection(organism: str, infection: str) -> bool:
+    """`infection` is the disease named after the genus `organism` ("cryptosporidium", "cryptosporidiosis")."""
+    stems = {infection[: -len(e)] for e in _INFECTION_ENDINGS if infection.endswith(e)}
+    return any(
+        organism.endswith(e) and organism[: len(organism) - len(e)] in stems and len(organism) - len(e) >= _MIN_ROOT
+        for e in _GENUS_ENDINGS
+    )
 
 
 def _without_silent_e(word: str) -> str:

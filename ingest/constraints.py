@@ -344,7 +344,9 @@ _EXCEPTION_MARKER_RE = re.compile(
     r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b"
     # "may be included if in the judgment of the study chairman lower counts are explained by marrow involvement"
     r"|\b(?:may|can|will)\s+(?:still\s+)?(?:be\s+(?:included|enrolled|entered|accepted|considered|eligible|allowed)"
-    r"|participate|enter|enrol|enroll|join)\s+(?:if|when|provided|as\s+long\s+as)\b",
+    r"|participate|enter|enrol|enroll|join)\s+(?:if|when|provided|as\s+long\s+as)\b"
+    # A requirement waived in a case: "CD4 count < 150/mm3 (not required if patient has had cryptosporidiosis ...)"
+    r"|\bnot\s+(?:required|needed|necessary|applicable)\s+(?:if|when|for|in)\b|\bwaived\s+(?:if|when|for|in)\b",
     re.IGNORECASE,
 )
 _ALLOWED_RE = re.compile(
@@ -441,6 +443,7 @@ _EXCEPTION_HINTS = (
     "okay if",
     "not including",
     "not required",
+    "waive",
     " if ",
 )
 

@@ -1194,3 +1194,18 @@ def test_a_thousands_separator_does_not_end_a_window_event() -> None:
     text = "At least 6 months since prior involved-field radiotherapy greater than 1,500 cGy to chest or abdomen"
     (window,) = parse_criterion(text).windows
     assert window.event is not None and "1,500 cGy to chest" in window.event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CD4 count < 150/mm3 (not required if patient has had cryptosporidiosis for a minimum of 4 weeks).",
+        "Platelets >= 100,000/uL; waived for patients with marrow involvement",
+    ],
+)
+def test_a_requirement_waived_in_a_case_is_an_exception(text: str) -> None:
+    (clause,) = parse_criterion(text).exceptions
+    assert clause.carves_from is not None and text[clause.carves_from[0] : clause.carves_from[1]].split()[0] in {
+        "CD4",
+        "Platelets",
+    }

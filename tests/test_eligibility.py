@@ -3916,3 +3916,52 @@ def test_a_limit_the_record_lets_an_intervention_reach_is_not_a_plain_miss(
 )
 def test_a_noun_in_ion_is_the_same_word_as_its_verb(first: str, second: str, same: bool) -> None:
     assert same_word(first, second) is same
+
+
+WAIVED = [
+    criterion(
+        INCLUSION,
+        5,
+        "CD4 count < 150/mm3 (not required if patient has had cryptosporidiosis for a minimum of 4 weeks).",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My CD4 is 220. Can I be in the trial?", Decision.EXCLUDED),
+        ("My CD4 is 220, but I've had cryptosporidium diarrhea for about six weeks. Can I join?", Decision.CONDITIONS),
+        # the waiver's own duration is missed: the requirement stands
+        ("My CD4 is 220, but I've had cryptosporidium diarrhea for about two weeks. Can I join?", Decision.EXCLUDED),
+        ("My CD4 is 90. Can I be in the trial?", Decision.ALLOWED),
+        # a follow-up's supposed time beside the one told first: they disagree, so no verdict
+        (
+            "My CD4 is 220, but I've had cryptosporidium diarrhea for six weeks. What if I'd had it for two weeks?",
+            Decision.UNDECIDED,
+        ),
+    ],
+)
+def test_a_requirement_waived_in_a_case_admits_a_missed_value_on_its_terms(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, WAIVED, decision)
+
+
+@pytest.mark.parametrize(
+    ("organism", "infection", "same"),
+    [
+        ("cryptosporidium", "cryptosporidiosis", True),
+        ("giardia", "giardiasis", True),
+        ("aspergillus", "aspergillosis", True),
+        ("trichomonas", "trichomoniasis", True),
+        ("toxoplasma", "toxoplasmosis", True),
+        ("candida", "tuberculosis", False),
+        ("heart", "heartburn", False),
+    ],
+)
+def test_an_infection_is_the_same_word_as_the_genus_it_is_named_after(
+    organism: str, infection: str, same: bool
+) -> None:
+    assert same_word(organism, infection) is same
+    assert same_word(infection, organism) is same
