@@ -82,6 +82,7 @@ _GENERIC_REFERENCE = re.compile(
 )
 STUDIED_CONDITIONS = "conditions"  # key of the trial's Conditions field among the summary chunks
 STUDY_TREATMENTS = "interventions"  # key of the trial's Interventions section among the summary chunks
+STUDIED_POPULATION = "brief_summary"  # key of the trial's Brief Summary, which may describe whom it enrols
 _NUMBER_REASON = "it depends on a number the criterion sets, which the question does not give"
 _UNCOMPARED_REASON = "the criterion sets a number the question's value could not be compared with"
 _NOT_LASTED_REASON = "the criterion requires it for a time, and how long you say it has lasted falls outside it"
@@ -465,6 +466,7 @@ class EligibilityReasoner:
                 assessment.unmatched.append(measurement.surface)
                 unread_values.append(_plain_topic(question, measurement.span))
             else:
+                finding = _described_otherwise(finding, measurement, summary.get(STUDIED_POPULATION), facts.sex)
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
                     # every criterion the value was decided against ("VAS > 50 mm" and "VAS below 50 mm" excluded)
@@ -2763,6 +2765,34 @@ def _heading_window(chunk: Chunk) -> TimeWindow | None:
 _STATUS_WINDOW = re.compile(
     r"\b(?:excluded|prohibited|not\s+allowed|allowed|required|permitted)\s+(?:for|within|during|in)\b", re.IGNORECASE
 )
+
+
+# A sentence that describes whom the study takes ("women with early stage breast cancer ..., BMI >=24-<40 kg/m2").
+_DESCRIBES_PARTICIPANTS = re.compile(
+    r"\b(?:patients?|subjects?|participants?|volunteers?|people|persons?|adults?|individuals?|women|men|children"
+    r"|adolescents?|enrol\w*|eligible|aged)\b",
+    re.IGNORECASE,
+)
+_DESCRIBED_OTHERWISE_REASON = (
+    "the criteria allow the value, but the record's summary describes the participants with a limit it misses; the "
+    "record contradicts itself here"
+)
+
+
+def _described_otherwise(finding: Finding, measurement: _Measured, summary: Chunk | None, sex: str | None) -> Finding:
+    """A value the criteria allow that the summary's description of the participants puts outside ("BMI >= 24" in the
+    criteria, "BMI >=24-<40 kg/m2" in the summary, and a BMI of 41): no verdict, with the summary cited."""
+    if summary is None or finding.decision is not Decision.ALLOWED:
+        return finding
+    for bound in constraints_of(summary.text).comparisons:
+        sentence = _clause_of(Span(*bound.span), summary.text)
+        if (
+            same_measure(bound.measure, measurement.measure)
+            and _DESCRIBES_PARTICIPANTS.search(summary.text, sentence.start, sentence.end)
+            and _compare_for(measurement.quantity, bound, summary.text, sex) is False
+        ):
+            return Finding(finding.fact, Decision.UNDECIDED, summary, Span(*bound.span), _DESCRIBED_OTHERWISE_REASON)
+    return finding
 
 
 _EXCEPTION_LASTED_UNSURE_REASON = (

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from assistant.answer_types import expected_answer, holds_answer
 from assistant.eligibility import (
     STUDIED_CONDITIONS,
+    STUDIED_POPULATION,
     STUDY_TREATMENTS,
     Assessment,
     Decision,
@@ -174,6 +175,7 @@ class OfflineAnswerer:
         for key, section in (
             (STUDIED_CONDITIONS, "Conditions"),
             (STUDY_TREATMENTS, "Interventions"),
+            (STUDIED_POPULATION, "Brief Summary"),
         ):
             parts = [s.chunk for s in _chunks_of(self, trial_id, (section,))]
             if parts:

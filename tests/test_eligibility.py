@@ -3828,96 +3828,6 @@ def test_a_dose_bound_inside_a_window_says_which_event_the_window_dates(
     ]
 
 
-def test_a_window_in_the_middle_of_a_list_does_not_clear_an_item_before_it(reasoner: EligibilityReasoner) -> None:
-    mid_list = criterion(
-        EXCLUSION,
-        10,
-        "Peptic ulcer disease, active bleeding diathesis, platelet abnormality clinically active in the past year, "
-        "hematuria, prolonged PT or PTT",
-    )
-    question = "I had a peptic ulcer about ten years ago. Is that a problem?"
-    assert_decides(reasoner, question, [mid_list], Decision.UNDECIDED)
-    # at the end of the list the window reads over every item
-    end_of_list = criterion(
-        EXCLUSION, 10, "Peptic ulcer disease, bleeding diathesis, or hematuria within the past year"
-    )
-    assert_decides(reasoner, question, [end_of_list], Decision.ALLOWED)
-
-
-def test_a_criterion_that_leaves_a_drug_out_does_not_outweigh_one_that_names_it(reasoner: EligibilityReasoner) -> None:
-    # concurrent didanosine is excluded by name; the prior-medication criterion only does not catch it
-    criteria = [
-        criterion(EXCLUSION, 4, "Didanosine (ddI).", heading="Concurrent Medication: Excluded:"),
-        criterion(
-            EXCLUSION,
-            20,
-            "Antiretroviral agents other than zidovudine (AZT) or didanosine (ddI).",
-            heading="Prior Medication: Excluded within 4 weeks of study entry:",
-        ),
-    ]
-    assert_decides(reasoner, "I'm on didanosine right now. Can I enroll?", criteria, Decision.EXCLUDED)
-    # an explicit allowance is still the more specific statement against a class
-    allowed = [
-        criterion(EXCLUSION, 1, "No concurrent immunosuppressive therapy"),
-        criterion(EXCLUSION, 2, "Concurrent inhaled corticosteroids allowed"),
-    ]
-    assert_decides(reasoner, "I use an inhaled corticosteroid every day. Can I enroll?", allowed, Decision.CONDITIONS)
-
-
-def test_a_named_exclusion_outweighs_a_carve_out_only_where_it_is_about_the_thing(
-    reasoner: EligibilityReasoner,
-) -> None:
-    carve_out = criterion(
-        EXCLUSION, 12, "Systemic corticosteroid use or immunosuppressants within 2 weeks. Exceptions: inhaled steroids."
-    )
-    # "steroid-requiring" qualifies the lung disease: that criterion is not about steroids
-    modifier = criterion(EXCLUSION, 7, "History of steroid-requiring interstitial lung disease (ILD).")
-    assert_decides(reasoner, "Are inhaled steroids allowed?", [modifier, carve_out], Decision.CONDITIONS)
-    # one of the examples a criterion lists is what it excludes
-    examples = criterion(
-        EXCLUSION,
-        3,
-        "Current chronic use of medications known to inhibit cytochrome P450, including: rifampin, dexamethasone.",
-    )
-    immunomodulators = criterion(EXCLUSION, 1, "Immunomodulating agents, other than GCSF, corticosteroids, or IVIG")
-    assert_decides(
-        reasoner, "He takes dexamethasone daily. Can he join?", [immunomodulators, examples], Decision.EXCLUDED
-    )
-
-
-TRANSFUSABLE = [
-    criterion(
-        INCLUSION,
-        8,
-        "Hemoglobin > 8.0 g/dl based upon CBC/differential obtained within 2 weeks prior to registration on study "
-        "(Note: The use of transfusion or other intervention to achieve Hgb > 8.0 g/dl is acceptable.)",
-    )
-]
-
-
-@pytest.mark.parametrize(
-    ("question", "decision"),
-    [
-        ("My hemoglobin is 9.2. Can I join?", Decision.ALLOWED),
-        # the limit may be reached by the intervention the record names: not a plain miss
-        ("My hemoglobin is 7.6. Can I join?", Decision.UNDECIDED),
-        ("My hemoglobin is 7.6 but they can transfuse me first. Can I join?", Decision.CONDITIONS),
-    ],
-)
-def test_a_limit_the_record_lets_an_intervention_reach_is_not_a_plain_miss(
-    reasoner: EligibilityReasoner, question: str, decision: Decision
-) -> None:
-    assert_decides(reasoner, question, TRANSFUSABLE, decision)
-
-
-@pytest.mark.parametrize(
-    ("first", "second", "same"),
-    [("transfuse", "transfusion", True), ("infected", "infection", True), ("region", "regional", False)],
-)
-def test_a_noun_in_ion_is_the_same_word_as_its_verb(first: str, second: str, same: bool) -> None:
-    assert same_word(first, second) is same
-
-
 WAIVED = [
     criterion(
         INCLUSION,
@@ -3965,3 +3875,116 @@ def test_an_infection_is_the_same_word_as_the_genus_it_is_named_after(
 ) -> None:
     assert same_word(organism, infection) is same
     assert same_word(infection, organism) is same
+
+
+TRANSFUSABLE = [
+    criterion(
+        INCLUSION,
+        8,
+        "Hemoglobin > 8.0 g/dl based upon CBC/differential obtained within 2 weeks prior to registration on study "
+        "(Note: The use of transfusion or other intervention to achieve Hgb > 8.0 g/dl is acceptable.)",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My hemoglobin is 9.2. Can I join?", Decision.ALLOWED),
+        # the limit may be reached by the intervention the record names: not a plain miss
+        ("My hemoglobin is 7.6. Can I join?", Decision.UNDECIDED),
+        ("My hemoglobin is 7.6 but they can transfuse me first. Can I join?", Decision.CONDITIONS),
+    ],
+)
+def test_a_limit_the_record_lets_an_intervention_reach_is_not_a_plain_miss(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, TRANSFUSABLE, decision)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [("transfuse", "transfusion", True), ("infected", "infection", True), ("region", "regional", False)],
+)
+def test_a_noun_in_ion_is_the_same_word_as_its_verb(first: str, second: str, same: bool) -> None:
+    assert same_word(first, second) is same
+
+
+def test_a_criterion_that_leaves_a_drug_out_does_not_outweigh_one_that_names_it(reasoner: EligibilityReasoner) -> None:
+    # concurrent didanosine is excluded by name; the prior-medication criterion only does not catch it
+    criteria = [
+        criterion(EXCLUSION, 4, "Didanosine (ddI).", heading="Concurrent Medication: Excluded:"),
+        criterion(
+            EXCLUSION,
+            20,
+            "Antiretroviral agents other than zidovudine (AZT) or didanosine (ddI).",
+            heading="Prior Medication: Excluded within 4 weeks of study entry:",
+        ),
+    ]
+    assert_decides(reasoner, "I'm on didanosine right now. Can I enroll?", criteria, Decision.EXCLUDED)
+    # an explicit allowance is still the more specific statement against a class
+    allowed = [
+        criterion(EXCLUSION, 1, "No concurrent immunosuppressive therapy"),
+        criterion(EXCLUSION, 2, "Concurrent inhaled corticosteroids allowed"),
+    ]
+    assert_decides(reasoner, "I use an inhaled corticosteroid every day. Can I enroll?", allowed, Decision.CONDITIONS)
+
+
+def test_a_value_the_criteria_allow_but_the_summary_describes_otherwise_is_not_decided(
+    reasoner: EligibilityReasoner,
+) -> None:
+    text = "This study enrols postmenopausal women with early breast cancer, BMI >=24-<40 kg/m2, who are sedentary."
+    summary = Chunk(
+        chunk_id=f"{TRIAL}:Brief Summary:0",
+        trial_id=TRIAL,
+        section="Brief Summary",
+        kind="text",
+        text=text,
+        start=0,
+        end=len(text),
+    )
+    criteria = [criterion(INCLUSION, 3, "BMI ≥ 24 kg/m2.")]
+    heavy = reasoner.assess("My BMI is 41. Am I too heavy?", criteria, {"brief_summary": summary})
+    assert heavy.decision is Decision.UNDECIDED
+    assert heavy.findings[0].chunk.section == "Brief Summary"
+    assert (
+        reasoner.assess("My BMI is 30. Can I join?", criteria, {"brief_summary": summary}).decision is Decision.ALLOWED
+    )
+    assert reasoner.assess("My BMI is 41. Am I too heavy?", criteria, {}).decision is Decision.ALLOWED
+
+
+def test_a_named_exclusion_outweighs_a_carve_out_only_where_it_is_about_the_thing(
+    reasoner: EligibilityReasoner,
+) -> None:
+    carve_out = criterion(
+        EXCLUSION, 12, "Systemic corticosteroid use or immunosuppressants within 2 weeks. Exceptions: inhaled steroids."
+    )
+    # "steroid-requiring" qualifies the lung disease: that criterion is not about steroids
+    modifier = criterion(EXCLUSION, 7, "History of steroid-requiring interstitial lung disease (ILD).")
+    assert_decides(reasoner, "Are inhaled steroids allowed?", [modifier, carve_out], Decision.CONDITIONS)
+    # one of the examples a criterion lists is what it excludes
+    examples = criterion(
+        EXCLUSION,
+        3,
+        "Current chronic use of medications known to inhibit cytochrome P450, including: rifampin, dexamethasone.",
+    )
+    immunomodulators = criterion(EXCLUSION, 1, "Immunomodulating agents, other than GCSF, corticosteroids, or IVIG")
+    assert_decides(
+        reasoner, "He takes dexamethasone daily. Can he join?", [immunomodulators, examples], Decision.EXCLUDED
+    )
+
+
+def test_a_window_in_the_middle_of_a_list_does_not_clear_an_item_before_it(reasoner: EligibilityReasoner) -> None:
+    mid_list = criterion(
+        EXCLUSION,
+        10,
+        "Peptic ulcer disease, active bleeding diathesis, platelet abnormality clinically active in the past year, "
+        "hematuria, prolonged PT or PTT",
+    )
+    question = "I had a peptic ulcer about ten years ago. Is that a problem?"
+    assert_decides(reasoner, question, [mid_list], Decision.UNDECIDED)
+    # at the end of the list the window reads over every item
+    end_of_list = criterion(
+        EXCLUSION, 10, "Peptic ulcer disease, bleeding diathesis, or hematuria within the past year"
+    )
+    assert_decides(reasoner, question, [end_of_list], Decision.ALLOWED)
