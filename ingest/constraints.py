@@ -576,7 +576,12 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     if must_elapse is not None and not recent_prefix:
         return _time_that_must_pass(text, mention, must_elapse)
     if not recent_prefix and kind is None:
-        return _recent_in_brackets(text, mention) or _washout_window(text, mention) or _stopped_for(text, mention)
+        return (
+            _recent_in_brackets(text, mention)
+            or _washout_window(text, mention)
+            or _stopped_for(text, mention)
+            or _listed_since_prior(text, mention)
+        )
     if recent_prefix and kind in ("after", "following"):
         return None  # "within 7 months after the final dose" looks forward from the anchor, not back from today
     anchored_from = kind == "from" and after is not None and _ANCHOR_WORDS_RE.match(text, after.end()) is not None
@@ -743,6 +748,33 @@ def _stopped_for(text: str, mention: QuantityMention) -> TimeWindow | None:
         max_days_ago=None,
         anchor_span=None,
         span=(min(event[1][0], cue.start()), mention.span[1]),
+    )
+
+
+# "Any of the following prior therapies: - Chemotherapy =< 4 weeks - Nitrosoureas =< 6 weeks": under a lead-in about
+# prior treatment, a bare upper bound on a time after a treatment's name is how recent it may be.
+_PRIOR_LEAD_RE = re.compile(r"\b(?:prior|previous|preceding|recent)\s+(?:\w+\s+)?(?:therap|treatment|medication)", re.I)
+_BARE_UPPER_BOUND_RE = re.compile(r"(?:=<|<=|≤|<)\s*$")
+
+
+def _listed_since_prior(text: str, mention: QuantityMention) -> TimeWindow | None:
+    """A listed treatment's "=< 4 weeks" under a prior-therapies lead-in: within that time before now."""
+    if mention.comparator not in (Comparator.LE, Comparator.LT) or mention.measure_span is None:
+        return None
+    if not _BARE_UPPER_BOUND_RE.search(text, mention.measure_span[1], mention.number_span[0]):
+        return None
+    if _PRIOR_LEAD_RE.search(text, 0, mention.measure_span[0]) is None:
+        return None
+    event = _event_before(text, mention.measure_span[1])
+    if event is None:
+        return None
+    return TimeWindow(
+        event=event[0],
+        event_span=event[1],
+        min_days_ago=None,
+        max_days_ago=mention.quantity.value,
+        anchor_span=None,
+        span=(event[1][0], mention.span[1]),
     )
 
 

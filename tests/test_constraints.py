@@ -1209,3 +1209,11 @@ def test_a_requirement_waived_in_a_case_is_an_exception(text: str) -> None:
         "CD4",
         "Platelets",
     }
+
+
+def test_a_bare_time_bound_after_a_listed_prior_therapy_is_how_recent_it_may_be() -> None:
+    text = "Any of the following prior therapies:\n - Chemotherapy =< 4 weeks\n - Mitomycin C/nitrosoureas =< 6 weeks"
+    windows = parse_criterion(text).windows
+    assert [(w.event, w.max_days_ago) for w in windows] == [("Chemotherapy", 28.0), ("Mitomycin C/nitrosoureas", 42.0)]
+    # without a lead-in about prior treatment the bound is not read as recency
+    assert parse_criterion("Chemotherapy =< 4 weeks").windows == ()
