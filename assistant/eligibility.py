@@ -1049,6 +1049,14 @@ class EligibilityReasoner:
             any(self.vocabulary.relation(c, s) == "broader" for s in under) for c in named
         )
 
+    def _names_narrower(self, first: Finding, second: Finding) -> bool:
+        """What `first` cites names a class narrower than what `second` cites ("H2 antagonists", "antihistamines")."""
+        mine = self._concepts_at(first.chunk.text, first.span)
+        theirs = self._concepts_at(second.chunk.text, second.span)
+        return bool(mine and theirs) and all(
+            any(self.vocabulary.relation(a, b) == "narrower" for b in theirs) for a in mine
+        )
+
     def _most_specific(self, concepts: frozenset[str]) -> list[str]:
         return [s for s in concepts if not any(self.vocabulary.relation(s, o) == "broader" for o in concepts)]
 
@@ -1185,8 +1193,12 @@ class EligibilityReasoner:
             return named_catch
         if allowance and any(f.decision is Decision.EXCLUDED for f in findings):
             # One criterion excludes the topic, another (or an exception clause) explicitly allows it: the allowance
-            # is the more specific statement ("No concurrent antineoplastics" vs "Concurrent corticosteroids allowed").
-            return allowance[0]
+            # is the more specific statement ("No concurrent antineoplastics" vs "Concurrent corticosteroids allowed"),
+            # unless the exclusion names a narrower class ("H-2 blockers" excluded, "antihistamines" allowed).
+            narrower = next(
+                (f for f in findings if f.decision is Decision.EXCLUDED and self._names_narrower(f, allowance[0])), None
+            )
+            return narrower or allowance[0]
         named_allowance = [f for f in allowance if f.how == "named"]
         if named_allowance and all(f.how != "named" for f in findings if f.decision is Decision.UNDECIDED):
             # "patients with a positive HIV test are eligible provided ..." against "severe infection within 4 weeks":

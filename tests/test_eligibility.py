@@ -3988,3 +3988,19 @@ def test_a_window_in_the_middle_of_a_list_does_not_clear_an_item_before_it(reaso
         EXCLUSION, 10, "Peptic ulcer disease, bleeding diathesis, or hematuria within the past year"
     )
     assert_decides(reasoner, question, [end_of_list], Decision.ALLOWED)
+
+
+def test_an_exception_for_a_class_does_not_outweigh_an_exclusion_of_a_narrower_one(
+    reasoner: EligibilityReasoner,
+) -> None:
+    criteria = [
+        criterion(EXCLUSION, 4, "Concurrent medications for allergy, except antihistamines"),
+        criterion(EXCLUSION, 18, "Histamine H2 antagonists."),
+    ]
+    assert_decides(reasoner, "She takes ranitidine every day for reflux. Is that allowed?", criteria, Decision.EXCLUDED)
+    # the exception still wins over a broader exclusion
+    broader = [
+        criterion(EXCLUSION, 4, "Concurrent medications for allergy, except antihistamines"),
+        criterion(EXCLUSION, 18, "Any investigational or approved drug"),
+    ]
+    assert_decides(reasoner, "She takes ranitidine every day. Is that allowed?", broader, Decision.CONDITIONS)
