@@ -3663,7 +3663,12 @@ def _single_word_modifiers() -> frozenset[str]:
 _NEAR_TOPIC_WORDS = 1
 
 
-_QUESTION_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+# (a clause joined with a new subject is a statement of its own: "My lymphoma came back, and I also have HIV that's
+# well controlled" says nothing of the lymphoma being controlled)
+_QUESTION_SENTENCE = re.compile(
+    r"(?<=[.!?;])\s+|,?\s+(?:and|but|plus)\s+(?:also\s+)?(?=(?:i|i'm|i've|i'd|he|she|he's|she's|we)\b)",
+    re.IGNORECASE,
+)
 # A sentence that goes on about the topic without naming it again: "It's resolved now.", "That was years ago."
 _GOES_ON = re.compile(r"(?:it|this|that|which|these|those|they|both)\b", re.IGNORECASE)
 

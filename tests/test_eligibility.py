@@ -4004,3 +4004,12 @@ def test_an_exception_for_a_class_does_not_outweigh_an_exclusion_of_a_narrower_o
         criterion(EXCLUSION, 18, "Any investigational or approved drug"),
     ]
     assert_decides(reasoner, "She takes ranitidine every day. Is that allowed?", broader, Decision.CONDITIONS)
+
+
+def test_a_modifier_told_of_another_condition_in_a_joined_clause_is_not_the_topics(
+    reasoner: EligibilityReasoner,
+) -> None:
+    required = [criterion(INCLUSION, 1, "Patients must have a diagnosis of relapsed or refractory low-grade lymphoma")]
+    question = "My follicular lymphoma came back, and I also have HIV that's well controlled on meds. Could I join?"
+    assessment = reasoner.assess(question, required, {})
+    assert all(f.reason != "the criterion requires the opposite" for f in assessment.findings), assessment.findings
