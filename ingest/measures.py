@@ -603,10 +603,27 @@ def measures_named(text: str) -> set[str]:
     }
 
 
+# A time said between a measure and its value ("CD4 two weeks ago was 410", "from 3 days ago"): not what is measured.
+_TIME_BETWEEN_RE = re.compile(
+    r"(?:\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r"|a|an|few|several)\s+(?:hours?|days?|weeks?|months?|years?)"
+    r"(?:\s+(?:ago|back|earlier|before))?\s*$",
+    re.IGNORECASE,
+)
+_TIME_WORDS = frozenset({"ago", "back", "earlier", "hour", "hours", "day", "days", "week", "weeks", "month", "months"})
+
+
 def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
     """Fallback measure key: the last content word before the number ("FEV1 of 55%" -> "fev1")."""
+    skip_until = end
     for found in reversed(list(_WORD_RE.finditer(text, start, end))):
         word = found.group().lower()
+        if found.start() >= skip_until:
+            continue
+        if word in _TIME_WORDS:
+            time = _TIME_BETWEEN_RE.search(text, start, found.end())
+            if time is not None:
+                skip_until = time.start()
+                continue
         if word in _STOP_HEAD or len(word) < 2:
             continue
         ratio = _RATIO_BEFORE_RE.search(text, max(start, found.start() - 16), found.start())

@@ -1217,3 +1217,11 @@ def test_a_bare_time_bound_after_a_listed_prior_therapy_is_how_recent_it_may_be(
     assert [(w.event, w.max_days_ago) for w in windows] == [("Chemotherapy", 28.0), ("Mitomycin C/nitrosoureas", 42.0)]
     # without a lead-in about prior treatment the bound is not read as recency
     assert parse_criterion("Chemotherapy =< 4 weeks").windows == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["My CD4 two weeks ago was 410.", "Screening CD4 from two weeks ago is 410.", "CD4 3 days ago: 410"]
+)
+def test_a_time_said_between_a_measure_and_its_value_is_not_the_measure(text: str) -> None:
+    values = [m for m in find_quantities(text) if m.quantity.value == 410.0]
+    assert [m.measure for m in values] == ["head:cd4"]
