@@ -388,6 +388,13 @@ _ARTICLE_AGO_RE = re.compile(
     r"(?:full\s+|whole\s+|good\s+)?(?P<unit>day|week|month|year)(?:\s+ago\b|(?=\s+since\b))",
     re.IGNORECASE,
 )
+# "a year and a half ago", "two and a half years ago": the number and a half.
+_HALF_AGO_RE = re.compile(
+    r"\b(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+)?"
+    r"(?:(?P<n>a|an|\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+and\s+a\s+half"
+    r"|(?P<n2>\d+|" + "|".join(NUMBER_WORDS) + r")\s+and\s+a\s+half\s+(?P<unit2>day|week|month|year)s?)\s+ago\b",
+    re.IGNORECASE,
+)
 _ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Comparator.LT, "under": Comparator.LT}
 
 
@@ -440,7 +447,7 @@ def _supposed_elapsed(text: str) -> list[Elapsed]:
 def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
     """Times told with an article for the number, apart from those the quantity parser read ("one month ago")."""
     items: list[Elapsed] = []
-    for found in _ARTICLE_AGO_RE.finditer(text):
+    for found in [*_ARTICLE_AGO_RE.finditer(text), *_HALF_AGO_RE.finditer(text)]:
         if any(_overlaps(found.span(), span) for span in taken):
             continue
         since = _SINCE_RE.match(text, found.end())
@@ -452,9 +459,18 @@ def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
             start, end = event_span[0] if event_span else found.start(), found.end()
         bound = (found.group("bound") or "").split()
         comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
-        days_ago = DAYS_PER_UNIT[found.group("unit").lower()]
+        days_ago = _told_amount(found) * DAYS_PER_UNIT[(found.group("unit") or found.group("unit2")).lower()]
         items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (start, end)))
     return items
+
+
+def _told_amount(found: re.Match[str]) -> float:
+    """The number of units an article or "N and a half" phrase tells: "a" is one, "and a half" adds 0.5."""
+    if found.re is not _HALF_AGO_RE:
+        return 1.0
+    number = (found.group("n") or found.group("n2")).lower()
+    amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+    return amount + 0.5
 
 
 # "I took my last pill yesterday", "antibiotics were started this morning": days counted from today by the words

@@ -906,3 +906,17 @@ def test_a_relative_gives_the_candidates_sex_only_when_the_candidate_is_not_the_
     question: str, sex: str | None
 ) -> None:
     assert parse_question(question).sex == sex
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("I had shingles about a year and a half ago.", 547.875),
+        ("I had shingles one and a half years ago.", 547.875),
+        ("I had shingles two and a half years ago.", 913.125),
+        ("I had shingles a year ago.", 365.25),
+    ],
+)
+def test_a_number_and_a_half_dates_an_event(question: str, days: float) -> None:
+    (told,) = parse_question(question).elapsed
+    assert told.event == "shingles" and told.days_ago == days
