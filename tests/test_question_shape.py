@@ -55,6 +55,9 @@ def rules() -> IntentRules:
         ("I have gout. Will I be paid for taking part?", "not_stated"),
         ("I have gout. Is there a site in Bristol?", "location"),
         ("I have gout. Who do I call to ask?", "fact"),
+        # asking to be told it is fine is asking whether it stands in the way
+        ("I'm on prednisone 5 mg every day. It's a really low dose, so that should be fine, right?", "eligibility"),
+        ("I got carmustine 5 weeks ago. Chemo needs a 4-week gap, so I'm good, right?", "eligibility"),
         # nobody is described: not an eligibility question
         ("Is the drug given as a tablet?", "dosing"),
     ],
