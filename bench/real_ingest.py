@@ -5,14 +5,17 @@ pipeline, on the same files in the same run, each in a fresh process with its ow
 
 The corpus is the first N files (by name) of each folder: real ClinicalTrials.gov records, API v2 JSON and
 classic XML, with their sites, contacts and posted results. Each pipeline runs `--repeats` times, the rounds in
-rotated order; the row is the median run. Prints one row per corpus and pipeline and writes
-bench/out/real_ingest.json.
+rotated order; the row is the median run. Each run also records the CPU other processes used meanwhile (in cores):
+on a shared machine that tells a slow run from a slow pipeline. Ratios are given of the medians and round by round
+(the pipelines of one round run minutes apart at most). `--pipelines` runs some of them only. Prints one row per
+corpus and pipeline and writes bench/out/real_ingest.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import time
@@ -23,6 +26,8 @@ from typing import Any
 
 from run import ROOT, isolated, peak_rss_mb
 
+PIPELINES = ("ours", "ours, every passage embedded", "naive")
+
 
 def _median(rows: list[dict[str, Any]]) -> float:
     return statistics.median(r["trials_per_s"] for r in rows)
@@ -30,6 +35,22 @@ def _median(rows: list[dict[str, Any]]) -> float:
 
 def files_of(corpus: Path, count: int) -> list[Path]:
     return sorted(p for p in corpus.iterdir() if p.suffix in (".json", ".xml"))[:count]
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat; 0 where there is none)."""
+    try:
+        with open("/proc/stat") as stat:
+            user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in stat.readline().split()[1:8])
+    except (OSError, ValueError):
+        return 0.0
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def other_load(busy_before: float, cpu_before: float, seconds: float) -> float:
+    """Cores other processes kept busy during the run: the machine's busy CPU less this process's own."""
+    own = time.process_time() - cpu_before
+    return max(busy_cpu_seconds() - busy_before - own, 0.0) / seconds
 
 
 def ingest_ours(files: list[Path], folder: Path, embed_lookup_passages: bool) -> dict[str, float]:
@@ -40,7 +61,7 @@ def ingest_ours(files: list[Path], folder: Path, embed_lookup_passages: bool) ->
     settings = Settings.at(folder, embedding={"embed_lookup_passages": embed_lookup_passages})
     qa = TrialQA(settings)
     qa.store.embeddings.embed_array(["warm up"])
-    started = time.perf_counter()
+    busy, cpu, started = busy_cpu_seconds(), time.process_time(), time.perf_counter()
     report = qa.ingest(files, show_progress=False)
     seconds = time.perf_counter() - started
     trials = len(report.added)
@@ -53,6 +74,7 @@ def ingest_ours(files: list[Path], folder: Path, embed_lookup_passages: bool) ->
         "embedded_per_trial": embedded / max(trials, 1),
         "errors": len(report.errors),
         "peak_rss_mb": peak_rss_mb(),
+        "other_load_cores": other_load(busy, cpu, seconds),
     }
 
 
@@ -68,7 +90,7 @@ def ingest_naive(files: list[Path], folder: Path) -> dict[str, float]:
 
     embeddings = MiniLMEmbeddings()
     embeddings.embed_array(["warm up"])
-    started = time.perf_counter()
+    busy, cpu, started = busy_cpu_seconds(), time.process_time(), time.perf_counter()
     trials = [t for loaded in iter_inputs(files) for t in loaded.trials]
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=100)
     documents = splitter.create_documents([t.source_text for t in trials], [{"trial_id": t.trial_id} for t in trials])
@@ -83,6 +105,7 @@ def ingest_naive(files: list[Path], folder: Path) -> dict[str, float]:
         "embedded_per_trial": len(documents) / max(len(trials), 1),
         "errors": 0,
         "peak_rss_mb": peak_rss_mb(),
+        "other_load_cores": other_load(busy, cpu, seconds),
     }
 
 
@@ -91,7 +114,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100, help="files per corpus (the first N by name)")
     parser.add_argument("--corpus", type=Path, nargs="+", required=True, help="folders of real records")
     parser.add_argument(
-        "--repeats", type=int, default=3, help="rounds of the three pipelines, in rotated order; medians are reported"
+        "--repeats", type=int, default=3, help="rounds of the pipelines, in rotated order; medians are reported"
+    )
+    parser.add_argument(
+        "--pipelines", nargs="+", choices=PIPELINES, default=list(PIPELINES), help="which pipelines to run (all)"
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/trialqa-real-ingest"), help="scratch folder")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "real_ingest.json")
@@ -100,13 +126,14 @@ def main() -> None:
     for corpus in args.corpus:
         files = files_of(corpus, args.records)
         row: dict[str, Any] = {}
-        runs: dict[str, Callable[[], dict[str, Any]]] = {
+        every: dict[str, Callable[[], dict[str, Any]]] = {
             "ours": partial(isolated, ingest_ours, files, args.work / f"{corpus.name}-ours", False),
             "ours, every passage embedded": partial(
                 isolated, ingest_ours, files, args.work / f"{corpus.name}-all", True
             ),
             "naive": partial(isolated, ingest_naive, files, args.work / f"{corpus.name}-naive"),
         }
+        runs = {name: every[name] for name in PIPELINES if name in args.pipelines}
         rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in runs}
         names = list(runs)
         for round_number in range(args.repeats):
@@ -118,22 +145,27 @@ def main() -> None:
         for name in names:
             got = dict(min(rounds[name], key=lambda r: abs(r["trials_per_s"] - _median(rounds[name]))))
             got["trials_per_s_runs"] = [r["trials_per_s"] for r in rounds[name]]
+            got["other_load_cores_runs"] = [r["other_load_cores"] for r in rounds[name]]
             row[name] = got
             print(
                 f"{corpus.name} ({len(files)} files) {name}: {got['trials_per_s']:.2f} trials/s (median of "
-                f"{', '.join(f'{v:.2f}' for v in got['trials_per_s_runs'])}), {got['chunks_per_trial']:.1f} chunks and "
-                f"{got['embedded_per_trial']:.1f} embedded per trial, peak RSS {got['peak_rss_mb']:.0f} MB",
+                f"{', '.join(f'{v:.2f}' for v in got['trials_per_s_runs'])}; other processes used "
+                f"{', '.join(f'{v:.2f}' for v in got['other_load_cores_runs'])} cores), "
+                f"{got['chunks_per_trial']:.1f} chunks and {got['embedded_per_trial']:.1f} embedded per trial, "
+                f"peak RSS {got['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
-        row["ours / naive"] = row["ours"]["trials_per_s"] / row["naive"]["trials_per_s"]
-        row["ours / every passage embedded"] = (
-            row["ours"]["trials_per_s"] / row["ours, every passage embedded"]["trials_per_s"]
-        )
-        print(
-            f"{corpus.name}: ours / naive = {row['ours / naive']:.2f}, "
-            f"ours / every passage embedded = {row['ours / every passage embedded']:.2f}",
-            flush=True,
-        )
+        for against in (name for name in names if name != "ours" and "ours" in row):
+            row[f"ours / {against}"] = row["ours"]["trials_per_s"] / row[against]["trials_per_s"]
+            # Round by round too: runs of one round are minutes apart at most, so slow swings of a shared machine's
+            # load cancel out; a busy spell during one run shows in its other-processes figure.
+            pairs = zip(rounds["ours"], rounds[against], strict=True)
+            by_round = row[f"ours / {against}, by round"] = [a["trials_per_s"] / b["trials_per_s"] for a, b in pairs]
+            print(
+                f"{corpus.name}: ours / {against} = {row[f'ours / {against}']:.2f} "
+                f"(by round {', '.join(f'{v:.2f}' for v in by_round)})",
+                flush=True,
+            )
         results[corpus.name] = row
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=1))
