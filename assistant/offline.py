@@ -172,14 +172,15 @@ class OfflineAnswerer:
     def _summary(self, trial_id: str) -> dict[str, Chunk]:
         facts = self.retriever.lookup(trial_id, facts=("minimum_age", "maximum_age", "sex", "healthy_volunteers"))
         summary = {s.chunk.fact: s.chunk for s in facts if s.chunk.fact}
-        for key, section in (
-            (STUDIED_CONDITIONS, "Conditions"),
-            (STUDY_TREATMENTS, "Interventions"),
-            (STUDIED_POPULATION, "Brief Summary"),
-        ):
+        for key, section in ((STUDIED_CONDITIONS, "Conditions"), (STUDY_TREATMENTS, "Interventions")):
             parts = [s.chunk for s in _chunks_of(self, trial_id, (section,))]
             if parts:
                 summary[key] = _whole_section(parts)
+        # The summary is cited where it describes the participants otherwise, so it stays a chunk of the record as
+        # stored (a joined one would put a quote at offsets the record does not have).
+        described = _chunks_of(self, trial_id, ("Brief Summary",))
+        if described:
+            summary[STUDIED_POPULATION] = described[0].chunk
         return summary
 
     def _unsectioned_eligibility(
