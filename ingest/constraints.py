@@ -680,14 +680,7 @@ def _recent_in_brackets(text: str, mention: QuantityMention) -> TimeWindow | Non
     event = _event_after(text, closing + 1)
     if event is None:
         return None
-    return TimeWindow(
-        event=event[0],
-        event_span=event[1],
-        min_days_ago=None,
-        max_days_ago=mention.quantity.value,
-        anchor_span=None,
-        span=(mention.span[0], event[1][1]),
-    )
+    return _look_back(event, mention.quantity.value, (mention.span[0], event[1][1]))
 
 
 # "a wash-out period ... less than 2 weeks for corticosteroids": how long since the last use of what follows "for".
@@ -768,13 +761,13 @@ def _listed_since_prior(text: str, mention: QuantityMention) -> TimeWindow | Non
     event = _event_before(text, mention.measure_span[1])
     if event is None:
         return None
+    return _look_back(event, mention.quantity.value, (event[1][0], mention.span[1]))
+
+
+def _look_back(event: tuple[str, Span], days: float, span: Span) -> TimeWindow:
+    """A window reaching `days` back from now to the named event, with no anchor of its own."""
     return TimeWindow(
-        event=event[0],
-        event_span=event[1],
-        min_days_ago=None,
-        max_days_ago=mention.quantity.value,
-        anchor_span=None,
-        span=(event[1][0], mention.span[1]),
+        event=event[0], event_span=event[1], min_days_ago=None, max_days_ago=days, anchor_span=None, span=span
     )
 
 
