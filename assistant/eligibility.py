@@ -3906,13 +3906,15 @@ def _bound_of_a_timed_event(
     gives for that same value ("2,000 cGy to my chest 4 months ago"), else by nothing said."""
     if measurement.measure not in _DOSES_OF_AN_EVENT:
         return False, None
-    windows = {id(c): w for c in found for w in constraints.windows if _bounds(w, Span(*c.span))}
-    if not windows or len(windows) < len(found):
+    bounded = [
+        (c, w) for c in found if (w := next((x for x in constraints.windows if _bounds(x, Span(*c.span))), None))
+    ]
+    if len(bounded) < len(found):
         return False, None
-    met = [c for c in found if _compare_for(measurement.quantity, c, chunk.text, sex) is True]
+    met = [(c, w) for c, w in bounded if _compare_for(measurement.quantity, c, chunk.text, sex) is True]
     if not met:
         return True, None
-    bound, window = Span(*met[0].span), windows[id(met[0])]
+    bound, window = Span(*met[0][0].span), met[0][1]
     dated = [
         e for e in parse_question(question).elapsed if e.event_span and _overlaps(measurement.span, [e.event_span])
     ]
