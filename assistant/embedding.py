@@ -59,6 +59,7 @@ def _minilm(settings: Settings) -> PassageEmbedder:
         batch_size=settings.embedding.batch_size,
         max_tokens=settings.embedding.max_tokens,
         batch_tokens=settings.embedding.batch_tokens,
+        thread_spinning=settings.embedding.thread_spinning,
     )
 
 
@@ -79,6 +80,7 @@ def _paraphrase_l3(settings: Settings) -> PassageEmbedder:
         batch_size=settings.embedding.batch_size,
         max_tokens=settings.embedding.max_tokens,
         batch_tokens=settings.embedding.batch_tokens,
+        thread_spinning=settings.embedding.thread_spinning,
     )
 
 

