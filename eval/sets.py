@@ -271,6 +271,12 @@ SETS: dict[str, EvalSet] = {
         # with the code of that commit (eval/data/unseen/DEV26.md).
         about="20 further real classic XML records, everyday questions; held out until its first reading",
     ),
+    "unseen-dev27": _unseen_split(
+        "dev27",
+        # Written 2026-12-06 (twenty-second session) like dev26, half from the 2007 registrations, committed before
+        # the system was run on it; first read with the code of that commit (eval/data/unseen/DEV27.md).
+        about="20 further real classic XML records, 10 of them 2007 registrations; held out until its first reading",
+    ),
 }
 
 
