@@ -160,12 +160,13 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?P<n>\d{1,3})\s*-?\s*(?:weeks?|wks?)\s*-?\s*old\b", 7 / 365.25),
     (r"\b(?P<n>\d{1,3})\s*-?\s*days?\s*-?\s*old\b", 1 / 365.25),
     (r"\b(?P<n>\d{1,3})\s*-?\s*(?:hours?|hrs?)\s*-?\s*old\b", 1 / (24 * 365.25)),
-    (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned|turning|turns)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
+    (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
     (
-        # (a supposed age: "What if he were 16?", "if I was 70")
+        # (a supposed age: "What if he were 16?", "if I was 70"; one adverb between: "I'm actually 75")
         r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is"
         r"|(?:i|he|she)\s+were|if\s+(?:i|he|she)\s+was)\s+"
-        r"(?:now\s+|only\s+|just\s+|exactly\s+|" + _AGE_BOUND_WORDS + r")?(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
+        r"(?:now\s+|only\s+|just\s+|exactly\s+|still\s+|already\s+|[a-z]{3,}ly\s+|" + _AGE_BOUND_WORDS + r")?"
+        r"(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
         1.0,
     ),
     (r"\b(?:my|our)\s+(?:" + _RELATIVE + r")\s*[,(]\s*(?:age\s+)?(?P<n>\d{1,3})\s*[,)]", 1.0),
@@ -174,6 +175,9 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?:too\s+(?:old|young)|(?:old|young)\s+enough)\s+(?:at|with|being)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
 )
 _AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale in _AGE_PATTERNS)
+# "turning 66 this spring", "once he turns 14": an age to come, which the question supposes only when it tells no age
+# now ("I'm 65, turning 66 this spring. Am I still in the age range?" is asked at 65).
+_COMING_AGE_RE = re.compile(r"\b(?:turning|turns|turn)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, re.IGNORECASE)
 
 
 def _age(text: str) -> tuple[float, Span, Comparator] | None:
@@ -181,17 +185,29 @@ def _age(text: str) -> tuple[float, Span, Comparator] | None:
         for found in age_re.finditer(text):
             years = float(found.group("n")) * scale
             if 0 < years <= 120 and not _age_at_an_event(text, found.start(), found.end()):
-                if (
-                    _POSSESSED_AGE_RE.search(text, max(0, found.start() - 8), found.start())
-                    and _candidate(text)[0] == "self"
-                ):
-                    continue  # "I'm still breastfeeding my 5-month-old": the baby's age; the asker joins
+                if _someone_elses_age(text, found.start()):
+                    continue
                 return years, found.span("n"), _age_bound(text, found.start("n"))
+    coming = _COMING_AGE_RE.search(text)
+    if coming is not None and 1 < int(coming.group("n")) <= 120:
+        return float(coming.group("n")), coming.span("n"), Comparator.EQ
     return None
 
 
 # "my 5-month-old", "our 3-year-old son": the age of the person possessed.
 _POSSESSED_AGE_RE = re.compile(r"\b(?:my|our|his|her|their)\s+$", re.IGNORECASE)
+
+
+def _someone_elses_age(text: str, start: int) -> bool:
+    """A possessed age ("my 2-year-old son") that is not the candidate's: the asker joins ("I'm still breastfeeding
+    my 5-month-old"), or, with the candidate untold, the one possessed is not the clause's subject ("I live with my
+    2-year-old son" against "My 5-year-old has asthma")."""
+    possessive = _POSSESSED_AGE_RE.search(text, max(0, start - 8), start)
+    if possessive is None:
+        return False
+    who = _candidate(text)[0]
+    opens_its_clause = not text[_clause_start(text, possessive.start()) : possessive.start()].strip()
+    return who == "self" or (who == "unknown" and not opens_its_clause)
 
 
 # "grew out of it around age 10", "was diagnosed at the age of 12", "since age 5": the age when something happened,

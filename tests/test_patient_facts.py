@@ -572,6 +572,9 @@ def test_a_body_mass_index_is_worked_out_from_weight_and_height() -> None:
         ("I'm 40 and my 5-year-old has asthma. Can I join?", 40.0),
         # the child asked about is the candidate
         ("My 8-year-old son has asthma. Can he join?", 8.0),
+        # with the candidate untold, the child is the candidate only as the clause's subject
+        ("My 5-year-old has asthma. Eligible?", 5.0),
+        ("I live with my 2-year-old son. Is that a problem with the vaccinia vaccine?", None),
     ],
 )
 def test_a_possessed_age_is_the_candidates_only_when_they_are_asked_about(question: str, age: float | None) -> None:
@@ -598,6 +601,22 @@ def test_a_clinicians_age_and_sex_opening_the_question() -> None:
 
 def test_turns_gives_the_age() -> None:
     assert parse_question("Once he turns 14 next month, would his age still be a problem?").age == 14.0
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        # an age to come is supposed only when no age now is told
+        ("I'm 65, turning 66 this spring. Am I still in the age range?", 65.0),
+        ("Oh sorry, I'm actually 75, I turn 76 next month.", 75.0),
+        ("I turn 18 next week, can I join?", 18.0),
+        # one adverb between "I'm" and the age
+        ("Is it a problem that I'm really 80?", 80.0),
+        ("I'm nearly 18.", 18.0),
+    ],
+)
+def test_the_age_told_now_outweighs_an_age_to_come(question: str, age: float) -> None:
+    assert parse_question(question).age == age
 
 
 @pytest.mark.parametrize(
