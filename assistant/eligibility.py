@@ -4659,6 +4659,21 @@ def _masked(text: str, named: Sequence[Any], keep: Span) -> str:
     return "".join(chars)
 
 
+# "I was told I had hepatitis B a few years ago": the time dates when it was found, not when it ended.
+_DIAGNOSIS_TOLD = re.compile(
+    r"\b(?:was|were|got|been|i'?m|am)\s+(?:first\s+)?(?:told|diagnosed|found|tested)\b|\bfound\s+out\b"
+    r"|\b(?:tested|came\s+back)\s+positive\b|\bdiagnos(?:is|ed)\b",
+    re.IGNORECASE,
+)
+
+
+def _says_the_opposite(modifier: Modifier, lowered: str, plain: str) -> bool:
+    """Whether the question says the modifier's opposite ("inactive", "resolved", "years ago") of the topic; a time
+    ago beside a diagnosis dates the diagnosis, and a condition found years ago may be active still."""
+    said = modifier.said(lowered, modifier.opposite, plain)
+    return said is not None and not (said.endswith(" ago") and _DIAGNOSIS_TOLD.search(plain))
+
+
 def _modifier_verdict(
     span: Span, text: str, question: str, topic: Span | None = None, dated: bool = False
 ) -> tuple[Decision, Span, str] | None:
@@ -4684,7 +4699,7 @@ def _modifier_verdict(
             continue  # "HER2-negative" says nothing about an "HR-positive" tumour
         if modifier.kind == "default" and _PAST_TOO.search(near):
             continue  # "previous or concurrent malignancy": a cured cancer is still a previous one
-        if modifier.said(lowered, modifier.opposite, plain):
+        if _says_the_opposite(modifier, lowered, plain):
             adjective = word.removesuffix("ly") if word.endswith("ly") else word  # "currently receiving"
             if _in_example_list(span, text):
                 # "disabilities that would prevent strength testing (e.g., blindness, severe arthritis)": the severe

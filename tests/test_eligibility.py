@@ -2305,6 +2305,24 @@ def test_a_live_vaccine_qualifier(question: str, decision: Decision) -> None:
     assert verdict is not None and verdict[0] is decision
 
 
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I had hepatitis B years ago and it cleared.", Decision.ALLOWED),
+        ("I had hepatitis B many years ago.", Decision.ALLOWED),
+        # the time dates when it was found: a chronic infection found years ago may be active still
+        ("I was told I had hepatitis B a few years ago.", Decision.UNDECIDED),
+        ("I was diagnosed with hepatitis B ten years ago.", Decision.UNDECIDED),
+    ],
+)
+def test_a_time_ago_beside_a_diagnosis_does_not_say_it_ended(question: str, decision: Decision) -> None:
+    from assistant.eligibility import Span, _modifier_verdict
+
+    text = "Active hepatitis B infection as defined by Hepatitis B Ag positive"
+    verdict = _modifier_verdict(Span(7, 7 + len("hepatitis B")), text, question)
+    assert verdict is not None and verdict[0] is decision
+
+
 def test_an_exclusion_naming_a_kind_of_the_studied_condition_still_excludes(reasoner: EligibilityReasoner) -> None:
     summary = {"conditions": fact("conditions", "Cancer")}
     criteria = [criterion(EXCLUSION, 1, "No leukemia")]
