@@ -467,6 +467,7 @@ class EligibilityReasoner:
                 unread_values.append(_plain_topic(question, measurement.span))
             else:
                 finding = _described_otherwise(finding, measurement, summary.get(STUDIED_POPULATION), facts.sex)
+                finding = _value_put_in_doubt(finding, measurement, question)
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
                     # every criterion the value was decided against ("VAS > 50 mm" and "VAS below 50 mm" excluded)
@@ -2805,6 +2806,26 @@ def _described_otherwise(finding: Finding, measurement: _Measured, summary: Chun
         ):
             return Finding(finding.fact, Decision.UNDECIDED, summary, Span(*bound.span), _DESCRIBED_OTHERWISE_REASON)
     return finding
+
+
+# "creatinine 1.4 but the nurse said I was probably just dehydrated that day": after the value, a contrasting clause
+# that doubts or explains it away.
+_DOUBTED_AFTER_VALUE = re.compile(
+    r"^[^.;!?]{0,40}?\bbut\b[^.;!?]{0,80}?\b(?:probably|possibly|maybe|might|may\s+have|likely|mistake|error|fluke"
+    r"|one-off|temporar\w*|only\s+because|just\s+because)\b",
+    re.IGNORECASE,
+)
+_DOUBTED_VALUE_REASON = (
+    "your question doubts the value it gives; the limit is applied to the value the study team measures"
+)
+
+
+def _value_put_in_doubt(finding: Finding, measurement: _Measured, question: str) -> Finding:
+    """A value that would exclude, which the question itself doubts or explains away in the same sentence: the
+    criterion quoted with its limit, no verdict (the team re-tests; the asker may know more than the number)."""
+    if finding.decision is not Decision.EXCLUDED or not _DOUBTED_AFTER_VALUE.search(question[measurement.span[1] :]):
+        return finding
+    return Finding(finding.fact, Decision.UNDECIDED, finding.chunk, finding.span, _DOUBTED_VALUE_REASON)
 
 
 _EXCEPTION_LASTED_UNSURE_REASON = (

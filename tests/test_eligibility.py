@@ -2198,6 +2198,27 @@ def test_a_sex_field_an_inclusion_criterion_contradicts_gives_no_verdict(reasone
     assert reasoner.assess(question, [cancer, partners, excluded], summary).decision is Decision.EXCLUDED
 
 
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My creatinine was 1.4 on my pre-op labs. Would that knock me out?", Decision.EXCLUDED),
+        ("My creatinine was 1.4 but I feel fine. Would that knock me out?", Decision.EXCLUDED),
+        # the question doubts its own value: the team's measurement decides
+        (
+            "My pre-op labs showed creatinine 1.4 but the nurse said I was probably just dehydrated that day. "
+            "Would that knock me out?",
+            Decision.UNDECIDED,
+        ),
+        ("Creatinine 1.4, but that may have been a lab error. Am I out?", Decision.UNDECIDED),
+    ],
+)
+def test_a_value_the_question_doubts_is_no_verdict(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    criteria = [criterion(EXCLUSION, 7, "Serum creatinine > 1.2 mg/dL")]
+    assert reasoner.assess(question, criteria, {}).decision is decision
+
+
 def test_a_criterion_about_another_fact_yields_to_one_about_the_topic(reasoner: EligibilityReasoner) -> None:
     # "hypersensitivity to acyclovir" is about an allergy the question does not tell; the route exception speaks of
     # the cream itself. Alone, the allergy criterion still withholds a verdict.
