@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.grounding import Concept, Span, build_concepts, sentences
+from assistant.grounding import Concept, Span, build_concepts, find_concept, phrase_words, sentences, word_spans
 from assistant.intents import Intent, IntentRules
 from assistant.lexical import LexicalIndex
 from assistant.patient_facts import age_in_days, parse_question
@@ -33,7 +33,7 @@ from assistant.records import Answer, Citation, ScoredChunk, TrialEntry, TrialLi
 from assistant.retrieval import PassageRetriever, QueryExpander
 from assistant.settings import Settings
 from assistant.text import STOPWORDS, tokens
-from assistant.vocabulary import COMMON_WORDS, Vocabulary
+from assistant.vocabulary import COMMON_WORDS, Mention, Vocabulary, is_useful_synonym
 from ingest.records import Site, Trial
 
 OFFLINE = "offline"
@@ -335,10 +335,22 @@ def catalog_vocab(facets: Iterable[TrialFacets]) -> CatalogVocab:
     return CatalogVocab(statuses, types, spelled, {k: frozenset(v) for k, v in countries_of.items()})
 
 
-def _narrowest_places(places: list[str], vocab: CatalogVocab) -> list[str]:
-    """ "Kobe, Japan": a country named beside a city (or state) inside it only says where that city is."""
-    inside = {nation for p in places for nation in vocab.countries_of.get(p, ())}
-    return [p for p in places if p not in inside]
+def _narrowest_places(question: str, places: Sequence[tuple[str, Span]], vocab: CatalogVocab) -> list[str]:
+    """ "Kobe, Japan": a country named beside a city (or state) inside it only says where that city is. Named
+    apart ("living in Delhi. Which diabetes studies in India ...?") each is a place asked, and a site in either
+    counts."""
+    beside = {
+        other
+        for place, span in places
+        for other, at in places
+        if other in vocab.countries_of.get(place, ())
+        and _PLACE_BESIDE.fullmatch(question, min(span.end, at.end), max(span.start, at.start))
+    }
+    return [p for p, _ in places if p not in beside]
+
+
+# What stands between a city and its country named together: "Kobe, Japan", "Kobe in Japan", "Kobe (Japan)".
+_PLACE_BESIDE = re.compile(r"\s*(?:,|\(|\bin\b)?\s*", re.IGNORECASE)
 
 
 def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabulary) -> TrialFilters:
@@ -351,7 +363,10 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
     study_types = _phrases_in(words, vocab.study_types, spans)
     # A place is not a place inside a medical term ("Lyme disease"), nor a common English word.
     medical = [Span(m.start, m.end) for m in mentions if (m.end - m.start) > 0]
-    places = _narrowest_places([p for p in _phrases_in(words, vocab.places, spans, avoid=medical) if p], vocab)
+    located: list[Span] = []
+    named = _phrases_in(words, vocab.places, located, avoid=medical)
+    spans.extend(located)
+    places = _narrowest_places(question, [(p, at) for p, at in zip(named, located, strict=True) if p], vocab)
     phases: set[int] = set()
     for match in _PHASE.finditer(question):
         phases |= phases_in(match.group(0))
@@ -553,10 +568,12 @@ class Searcher(Protocol):
 
 @dataclass(frozen=True)
 class Topic:
-    """What the question asks about once its filter words are cut out, and the trials that mention all of it."""
+    """What the question asks about once its filter words are cut out; `required`: the concepts a trial must
+    mention to be listed (the rest only rank)."""
 
     text: str
     concepts: tuple[Concept, ...]
+    required: tuple[Concept, ...] = ()
 
 
 class TermForms:
@@ -612,6 +629,46 @@ class TermForms:
             found = lexical.scores(joined) > 0
             hit = found if hit is None else hit | found
         return hit
+
+
+# A sentence that asks: it ends in a question mark or opens with a question or request word ("list recruiting ...").
+_ASKS = re.compile(
+    r"\?\s*$|^\s*(?:which|what|where|are|is|any|list|show|find|give|tell|do|does|can|could|would|will)\b",
+    re.IGNORECASE,
+)
+
+
+def required_concepts(text: str, concepts: Sequence[Concept], medical: Sequence[Span]) -> tuple[Concept, ...]:
+    """The concepts a trial must mention to be listed, from the sentence that asks before the ones that tell
+    ("My husband tried Emgality ... Which trials would rule him out because he's had it?": the asking sentence
+    names nothing, so what was told decides), and terms the vocabulary or a synonym group knows before plain
+    words: "I smoke about half a pack a day ... turn me down for smoking?" asks about smoking, and "half",
+    "pack", "turn" only rank. A negated auxiliary ("won't", "isn't") is never a topic."""
+    parts = sentences(text)
+    asking = [p for p in parts if _ASKS.search(text[p.start : p.end])] or parts
+    told = [p for p in parts if p not in asking]
+
+    def known(concept: Concept, where: Sequence[Span]) -> bool:
+        said = _occurrences(text, concept, where)
+        return bool(said) and (len(concept.phrases) > 1 or any(_overlaps(span, medical) for span in said))
+
+    plain = [c for c in concepts if "'" not in c.name and "’" not in c.name]
+    for part in (asking, told):
+        chosen = tuple(c for c in plain if known(c, part))
+        if chosen:
+            return chosen
+    for part in (asking, told):
+        chosen = tuple(c for c in plain if _occurrences(text, c, part))
+        if chosen:
+            return chosen
+    return tuple(plain)
+
+
+def _occurrences(text: str, concept: Concept, where: Sequence[Span]) -> list[Span]:
+    """Where the question says the concept, in any of the ways it was asked ("hepatitis B", "hep B"), inside the
+    spans `where` of `text`."""
+    said = find_concept(Concept(concept.name, concept.asked or concept.phrases), word_spans(text))
+    return [span for span in said if any(part.start <= span.start and span.end <= part.end for part in where)]
 
 
 def topic_trials(forms: TermForms, concepts: Sequence[Concept]) -> tuple[set[str] | None, list[str]]:
@@ -741,7 +798,7 @@ class AcrossTrials:
         matcher = self.conditions()
         candidates = {t: c for t, f in facets.items() if (c := passes(f, chosen, matcher)) is not None}
         filtered_out = len(facets) - len(candidates)
-        mentioning, missing = topic_trials(self.term_forms(), topic.concepts)
+        mentioning, missing = topic_trials(self.term_forms(), topic.required)
         passing = len(candidates)
         if mentioning is not None:
             candidates = {t: c for t, c in candidates.items() if t in mentioning}
@@ -763,7 +820,19 @@ class AcrossTrials:
         spans += tuple(Span(m.start(), m.end()) for m in _WHEN_NOW.finditer(question))
         text = _cut(question, spans)
         concepts = build_concepts(text, self.searcher.expander.groups, self.rules.eligibility_scaffolding)
-        return Topic(text, tuple(concepts))
+        mentions = self.vocabulary.mentions(text)
+        required = required_concepts(text, concepts, [Span(m.start, m.end) for m in mentions])
+        return Topic(text, tuple(concepts), tuple(self._named_all_ways(text, c, mentions) for c in required))
+
+    def _named_all_ways(self, text: str, concept: Concept, mentions: Sequence[Mention]) -> Concept:
+        """A concept the vocabulary knows, phrased in all its names: a trial saying "galcanezumab" mentions the
+        "Emgality" asked about."""
+        spans = _occurrences(text, concept, [Span(0, len(text))])
+        ids = {cid for m in mentions if _overlaps(Span(m.start, m.end), spans) for cid in m.concept_ids}
+        names = [phrase_words(t) for cid in sorted(ids) for t in self.vocabulary.terms(cid) if is_useful_synonym(t)]
+        return Concept(
+            concept.name, tuple(dict.fromkeys(concept.phrases + tuple(n for n in names if n))), concept.asked
+        )
 
     def _entry(
         self, question: str, candidate: Candidate, intent: Intent, filters: TrialFilters, topical: bool
@@ -986,7 +1055,7 @@ def _summary(
     silent = ""
     if tally.silent:  # counted, not listed: a record that never mentions the topic can only be "not stated"
         n = tally.silent
-        names = [c.name for c in topic.concepts]
+        names = [c.name for c in topic.required]
         # "hepatitis" inside "hepatitis B" adds nothing to say
         distinct = [n for n in names if not any(n != o and n.lower() in o.lower() for o in names)]
         named = " and ".join(f"“{n}”" for n in distinct)

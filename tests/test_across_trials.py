@@ -320,6 +320,52 @@ def test_places_under_the_registrys_other_spellings_and_a_city_named_with_its_co
     assert found("Which asthma trials are recruiting in Russia?") == ["NCT00000011"]
     assert found("Are there asthma trials in Kobe, Japan?") == ["NCT00000012"]
     assert found("Are there asthma trials in Japan?") == ["NCT00000012", "NCT00000013"]
+    # named apart, a city told and a country asked are both places asked: a site in either counts
+    assert found("I live in Kobe. Which asthma trials in Japan are there?") == ["NCT00000012", "NCT00000013"]
+    assert found("Any asthma trials in Kobe (Japan)?") == ["NCT00000012"]
+
+
+@pytest.mark.parametrize(
+    ("question", "required"),
+    [
+        # what the asking sentence names that the vocabulary knows; narrative and plain words only rank
+        ("I smoke about half a pack a day. Which trials would turn me down for smoking?", ["smoking"]),
+        ("I have HIV (viral load undetectable). Which trials would exclude me because of the HIV?", ["HIV"]),
+        # a synonym group's phrasing ("hep B") counts where the vocabulary has no term for it
+        ("I have chronic hepatitis B and diabetes. Which trials would exclude me because of the hep B?", ["hep B"]),
+        # the asking sentence names nothing: what was told decides
+        ("My husband tried Emgality. Which trials would rule him out because he's had it?", ["Emgality"]),
+        ("My dad has a pacemaker. Which trials won't take him because of it?", ["pacemaker"]),
+        ("Which trials are there for people who had a pacemaker fitted?", ["pacemaker", "fitted"]),
+    ],
+)
+def test_what_a_trial_must_mention_comes_from_the_asking_sentence_and_known_terms(
+    question: str, required: list[str]
+) -> None:
+    from assistant.across_trials import required_concepts
+    from assistant.grounding import Span, build_concepts, word_spans
+    from assistant.intents import IntentRules
+    from assistant.retrieval import QueryExpander
+
+    vocabulary, rules = Vocabulary.load(), IntentRules.from_package()
+    concepts = build_concepts(question, QueryExpander.from_package().groups, rules.eligibility_scaffolding)
+    medical = [Span(m.start, m.end) for m in vocabulary.mentions(question)]
+    chosen = required_concepts(question, concepts, medical)
+    names = [question[s.start : s.end] for c in chosen for s in _last_said(c, word_spans(question))]
+    assert names == required
+
+
+def _last_said(concept: object, words: list[tuple[str, int, int]]) -> list[object]:
+    from assistant.grounding import Concept, find_concept
+
+    assert isinstance(concept, Concept)
+    return find_concept(Concept(concept.name, concept.asked or concept.phrases), words)[-1:]
+
+
+def test_a_brand_name_asked_finds_the_trials_that_name_the_generic(small_qa: TrialQA) -> None:
+    topic = small_qa.across.topic("Which trials exclude people who took Tagrisso?", TrialFilters())
+    (required,) = topic.required
+    assert ("osimertinib",) in required.phrases and ("tagrisso",) in required.phrases
 
 
 def test_trials_for_one_sex_only_and_a_condition_asked_after_are_there() -> None:
