@@ -628,7 +628,7 @@ class EligibilityReasoner:
         chunk = summary.get("sex")
         # "he"/"my husband" only matters when the trial takes one sex; a question about sex is always answered.
         if sex and chunk is not None and (facts.asks_about_sex or chunk.text.strip().upper() not in {"ALL", "BOTH"}):
-            assessment.findings.append(_sex_against_criteria(_sex_finding(sex, chunk), sex, criteria))
+            assessment.findings.append(_sex_finding(sex, chunk))
         if facts.healthy_volunteer and "healthy_volunteers" in summary:
             assessment.findings.append(_healthy_finding(summary["healthy_volunteers"], criteria))
 
@@ -3124,36 +3124,6 @@ def _sex_finding(sex: str, chunk: Chunk) -> Finding:
     wanted = "FEMALE" if sex.lower().startswith("f") else "MALE"
     decision = Decision.ALLOWED if allowed in {"ALL", "BOTH", wanted} else Decision.EXCLUDED
     return Finding(f"sex: {sex}", decision, chunk, Span(0, len(chunk.text)), f"the record accepts sex {chunk.text}")
-
-
-# Participants of one sex named by a criterion ("women of childbearing potential and men must agree to use
-# contraception"); a partner of that sex ("female partners", "men whose partners") is not one.
-_PARTICIPANTS_OF_SEX = {
-    "MALE": re.compile(r"\b(?:men|males?|male\s+(?:patients?|participants?|subjects?))\b(?![^.;]{0,30}partner)", re.I),
-    "FEMALE": re.compile(
-        r"\b(?:women|females?|female\s+(?:patients?|participants?|subjects?))\b(?![^.;]{0,30}partner)", re.I
-    ),
-}
-_PARTNER_BEFORE = re.compile(r"partners?\b[^.;]{0,30}$", re.IGNORECASE)
-_SEX_CONTRADICTED_REASON = (
-    "the record's sex field does not take this sex, yet this criterion speaks of participants of it; the record "
-    "contradicts itself here"
-)
-
-
-def _sex_against_criteria(finding: Finding, sex: str, criteria: Sequence[Chunk]) -> Finding:
-    """A sex the record's field excludes that an inclusion criterion speaks of as taking part (a field of "Female"
-    and "women of childbearing potential and men must agree to use adequate contraception"): no verdict, that
-    criterion cited. An exclusion naming that sex agrees with the field."""
-    if finding.decision is not Decision.EXCLUDED:
-        return finding
-    named = _PARTICIPANTS_OF_SEX["FEMALE" if sex.lower().startswith("f") else "MALE"]
-    for chunk in (c for c in criteria if c.section == INCLUSION):
-        for found in named.finditer(chunk.text):
-            if not _PARTNER_BEFORE.search(chunk.text, max(0, found.start() - 40), found.start()):
-                span = Span(found.start(), found.end())
-                return Finding(finding.fact, Decision.UNDECIDED, chunk, span, _SEX_CONTRADICTED_REASON)
-    return finding
 
 
 def _healthy_finding(chunk: Chunk, criteria: Sequence[Chunk]) -> Finding:
