@@ -175,12 +175,17 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?:too\s+(?:old|young)|(?:old|young)\s+enough)\s+(?:at|with|being)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
 )
 _AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale in _AGE_PATTERNS)
-# "turning 66 this spring", "once he turns 14": an age to come, which the question supposes only when it tells no age
-# now ("I'm 65, turning 66 this spring. Am I still in the age range?" is asked at 65).
+# "turning 66 this spring", "I turn 18 next week": an age to come, read only when the question tells no age now ("I'm
+# 65, turning 66 this spring. Am I still in the age range?" is asked at 65) or supposes it ("once he turns 14").
+# "once he turns 14 next month, would his age still be a problem?": the question supposes that age, told age or not.
+_SUPPOSING_BEFORE = re.compile(r"\b(?:once|when|if|after|by\s+the\s+time)\s+(?:\w+\s+){1,2}$", re.IGNORECASE)
 _COMING_AGE_RE = re.compile(r"\b(?:turning|turns|turn)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, re.IGNORECASE)
 
 
 def _age(text: str) -> tuple[float, Span, Comparator] | None:
+    supposed = next((m for m in _COMING_AGE_RE.finditer(text) if _SUPPOSING_BEFORE.search(text, 0, m.start())), None)
+    if supposed is not None and 0 < int(supposed.group("n")) <= 120:
+        return float(supposed.group("n")), supposed.span("n"), Comparator.EQ  # "once he turns 14": asked at 14
     for age_re, scale in _AGE_RES:
         for found in age_re.finditer(text):
             years = float(found.group("n")) * scale

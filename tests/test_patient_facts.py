@@ -610,6 +610,9 @@ def test_turns_gives_the_age() -> None:
         ("I'm 65, turning 66 this spring. Am I still in the age range?", 65.0),
         ("Oh sorry, I'm actually 75, I turn 76 next month.", 75.0),
         ("I turn 18 next week, can I join?", 18.0),
+        # unless the question supposes the age to come
+        ("My son is 13. And once he turns 14 next month, would his age still be a problem?", 14.0),
+        ("I'm 17. What about when I turn 18?", 18.0),
         # one adverb between "I'm" and the age
         ("Is it a problem that I'm really 80?", 80.0),
         ("I'm nearly 18.", 18.0),
