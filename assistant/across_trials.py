@@ -59,11 +59,15 @@ _PHASE = re.compile(r"\bphase[\s_-]*(?P<n>[1-4]|iv|i{1,3})(?:\s*(?:/|-|and|or)\s
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # A disease named as what trials study: "breast cancer trials", "trials for/on/of/studying asthma".
-_STUDIED_AFTER = re.compile(r"\s*(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b", re.IGNORECASE)
+# A disease named as what trials study: "asthma trials", "ALL (acute lymphoblastic leukemia) trials", "bowel cancer
+# (colorectal) studies" (a restatement in brackets between), "studies for a slipped disc", "trials for people with ...".
+_STUDIED_AFTER = re.compile(
+    r"\s*\)?\s*(?:\([^()]{1,60}\)\s*)?(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b", re.IGNORECASE
+)
 _STUDIED_BEFORE = re.compile(
     r"\b(?:trials?|stud(?:y|ies))\s+(?:(?:are|is)\s+(?:there\s+)?(?:open\s+|available\s+|running\s+)?)?"
     r"(?:for|of|on|in|about|into|treating|studying|testing)\s+"
-    r"(?:(?:the|people|patients|adults|children|those|someone|anyone)\s+(?:with\s+)?)?$",
+    r"(?:(?:an?|the|people|patients|adults|children|those|someone|anyone)\s+(?:with\s+(?:an?\s+)?)?)?\(?$",
     re.IGNORECASE,
 )
 # Trials for one sex only: "only for women", "for men only", "women-only studies".
@@ -449,7 +453,9 @@ def _studied_conditions(question: str, mentions: Sequence[Any], vocabulary: Voca
         before = _STUDIED_BEFORE.search(question[: mention.start])
         if after or before:
             found.append(mention.surface)
-            spans.append(Span(mention.start, after.end() if after else mention.end))
+            # words in brackets beside it ("bowel cancer (colorectal) trials") stay to rank the trials
+            whole = after is not None and "(" not in question[mention.end : after.end()]
+            spans.append(Span(mention.start, after.end() if whole and after else mention.end))
     return found
 
 
@@ -632,18 +638,22 @@ class TermForms:
 
 
 # A sentence that asks: it ends in a question mark or opens with a question or request word ("list recruiting ...").
+_REQUEST_WORDS = ("list", "show", "find", "give", "tell")
 _ASKS = re.compile(
-    r"\?\s*$|^\s*(?:which|what|where|are|is|any|list|show|find|give|tell|do|does|can|could|would|will)\b",
+    r"\?\s*$|^\s*(?:which|what|where|are|is|any|do|does|can|could|would|will|" + "|".join(_REQUEST_WORDS) + r")\b",
     re.IGNORECASE,
 )
 
 
-def required_concepts(text: str, concepts: Sequence[Concept], medical: Sequence[Span]) -> tuple[Concept, ...]:
+def required_concepts(
+    text: str, concepts: Sequence[Concept], medical: Sequence[Span], plain_words: bool = True
+) -> tuple[Concept, ...]:
     """The concepts a trial must mention to be listed, from the sentence that asks before the ones that tell
     ("My husband tried Emgality ... Which trials would rule him out because he's had it?": the asking sentence
     names nothing, so what was told decides), and terms the vocabulary or a synonym group knows before plain
     words: "I smoke about half a pack a day ... turn me down for smoking?" asks about smoking, and "half",
-    "pack", "turn" only rank. A negated auxiliary ("won't", "isn't") is never a topic."""
+    "pack", "turn" only rank. A negated auxiliary ("won't", "isn't") or a request word ("list") is never a topic;
+    without `plain_words`, only known terms are."""
     parts = sentences(text)
     asking = [p for p in parts if _ASKS.search(text[p.start : p.end])] or parts
     told = [p for p in parts if p not in asking]
@@ -652,11 +662,13 @@ def required_concepts(text: str, concepts: Sequence[Concept], medical: Sequence[
         said = _occurrences(text, concept, where)
         return bool(said) and (len(concept.phrases) > 1 or any(_overlaps(span, medical) for span in said))
 
-    plain = [c for c in concepts if "'" not in c.name and "’" not in c.name]
+    plain = [c for c in concepts if "'" not in c.name and "’" not in c.name and c.name.lower() not in _REQUEST_WORDS]
     for part in (asking, told):
         chosen = tuple(c for c in plain if known(c, part))
         if chosen:
             return chosen
+    if not plain_words:
+        return ()
     for part in (asking, told):
         chosen = tuple(c for c in plain if _occurrences(text, c, part))
         if chosen:
@@ -794,7 +806,7 @@ class AcrossTrials:
         facets = catalog.facets
         stated = filters_from_question(question, catalog.vocab, self.vocabulary)
         chosen = (filters or TrialFilters()).merged(stated)
-        topic = self.topic(question, chosen)
+        topic = self.topic(question, chosen, intent)
         matcher = self.conditions()
         candidates = {t: c for t, f in facets.items() if (c := passes(f, chosen, matcher)) is not None}
         filtered_out = len(facets) - len(candidates)
@@ -813,15 +825,18 @@ class AcrossTrials:
             entry.answer.question = question
         return _listing(question, chosen, topic, missing, entries, tally, page, size)
 
-    def topic(self, question: str, filters: TrialFilters) -> Topic:
+    def topic(self, question: str, filters: TrialFilters, intent: Intent | None = None) -> Topic:
         """The question without the words its filters came from (and "right now", which says when, not what),
-        and the concepts left in it."""
+        and the concepts left in it. Plain words are required of a trial only where they may be what is asked:
+        not beside a studied condition in a question that is not about eligibility ("bowel cancer (colorectal)
+        trials open in India?": the condition decides, "bowel" and "open" rank)."""
         spans = filters.spans + filters.person_spans
         spans += tuple(Span(m.start(), m.end()) for m in _WHEN_NOW.finditer(question))
         text = _cut(question, spans)
         concepts = build_concepts(text, self.searcher.expander.groups, self.rules.eligibility_scaffolding)
         mentions = self.vocabulary.mentions(text)
-        required = required_concepts(text, concepts, [Span(m.start, m.end) for m in mentions])
+        plain = not filters.conditions or intent is None or intent.kind == "eligibility"
+        required = required_concepts(text, concepts, [Span(m.start, m.end) for m in mentions], plain)
         return Topic(text, tuple(concepts), tuple(self._named_all_ways(text, c, mentions) for c in required))
 
     def _named_all_ways(self, text: str, concept: Concept, mentions: Sequence[Mention]) -> Concept:

@@ -362,6 +362,30 @@ def _last_said(concept: object, words: list[tuple[str, int, int]]) -> list[objec
     return find_concept(Concept(concept.name, concept.asked or concept.phrases), words)[-1:]
 
 
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("list recruiting ALL (acute lymphoblastic leukemia) trials", "acute lymphoblastic leukemia"),
+        ("Any studies for a slipped disc in the lower back?", "slipped disc"),
+        ("Which trials are there for people with a slipped disc?", "slipped disc"),
+    ],
+)
+def test_a_condition_named_as_what_trials_study(question: str, condition: str) -> None:
+    vocab = catalog_vocab([_facets("NCT00000001", "Boston")])
+    assert filters_from_question(question, vocab, Vocabulary.load()).conditions == (condition,)
+
+
+def test_beside_a_studied_condition_plain_words_rank_and_are_not_required(small_qa: TrialQA) -> None:
+    finding = small_qa.rules.classify("bowel cancer (colorectal) trials open in Boston?")
+    filters = TrialFilters.given(condition=["cancer"])
+    topic = small_qa.across.topic("bowel (colorectal) trials open in Boston?", filters, finding)
+    assert [c.name for c in topic.concepts][:2] == ["bowel", "colorectal"] and topic.required == ()
+    # asked about eligibility, a plain word may be what is asked
+    asked = small_qa.rules.classify("Which trials won't take him because of his pacemaker?")
+    topic = small_qa.across.topic("Which trials won't take him because of his pacemaker?", filters, asked)
+    assert [c.name for c in topic.required] == ["pacemaker"]
+
+
 def test_a_brand_name_asked_finds_the_trials_that_name_the_generic(small_qa: TrialQA) -> None:
     topic = small_qa.across.topic("Which trials exclude people who took Tagrisso?", TrialFilters())
     (required,) = topic.required

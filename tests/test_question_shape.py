@@ -58,6 +58,10 @@ def rules() -> IntentRules:
         # asking to be told it is fine is asking whether it stands in the way
         ("I'm on prednisone 5 mg every day. It's a really low dose, so that should be fine, right?", "eligibility"),
         ("I got carmustine 5 weeks ago. Chemo needs a 4-week gap, so I'm good, right?", "eligibility"),
+        # a study that would not take, or would turn away, someone
+        ("My dad has a pacemaker. Which studies won't take him because of it?", "eligibility"),
+        ("Which asthma studies would turn me away for smoking?", "eligibility"),
+        ("How long will it take me to get to the clinic?", "location"),
         # nobody is described: not an eligibility question
         ("Is the drug given as a tablet?", "dosing"),
     ],
