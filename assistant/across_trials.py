@@ -360,16 +360,18 @@ _PLACE_BESIDE = re.compile(r"\s*(?:,|\(|\bin\b)?\s*", re.IGNORECASE)
 def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabulary) -> TrialFilters:
     """The filters a question states: a status, phase or study type the catalog uses, a place of some site,
     a disease named as what the trials study, and the asker's age and sex (assistant/patient_facts.py)."""
-    words = [(fold(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(question)]
+    words = _words_for_filters(question)
     mentions = vocabulary.mentions(question)
     spans: list[Span] = []
-    statuses = _phrases_in(words, vocab.statuses, spans)
+    statuses = _phrases_in(words, vocab.statuses, spans) or _recruiting_in_lay_words(question, vocab, spans)
     study_types = _phrases_in(words, vocab.study_types, spans)
     # A place is not a place inside a medical term ("Lyme disease"), nor a common English word.
     medical = [Span(m.start, m.end) for m in mentions if (m.end - m.start) > 0]
     located: list[Span] = []
     named = _phrases_in(words, vocab.places, located, avoid=medical)
     spans.extend(located)
+    if not named:
+        named = _misspelled_place(question, vocab, medical, located)
     places = _narrowest_places(question, [(p, at) for p, at in zip(named, located, strict=True) if p], vocab)
     phases: set[int] = set()
     for match in _PHASE.finditer(question):
@@ -403,6 +405,71 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
         spans=tuple(spans),
         person_spans=tuple(person),
     )
+
+
+# Lay words for ClinicalTrials.gov's "Recruiting" ("the study is currently recruiting participants", its
+# recruitment-status definitions): "currently enrolling", "accepting new patients", "trials open in India?". Not
+# "open to a 16 year old" (who may join) nor "enrolling by invitation" (a status of its own).
+_RECRUITING_LAY = re.compile(
+    r"\b(?:(?:currently|now|still)\s+)?(?:enrolling|enrol+ing\s+(?:now|patients|participants)"
+    r"|accepting\s+(?:new\s+)?(?:patients|participants|people|volunteers)"
+    r"|looking\s+for\s+(?:new\s+)?(?:participants|patients|volunteers))\b(?!\s+by\s+invitation)"
+    r"|\b(?:still\s+|currently\s+)?open\b(?=\s+(?:now|right\s+now|currently|today|in|at|near)\b|\s*[?.!]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _recruiting_in_lay_words(question: str, vocab: CatalogVocab, spans: list[Span]) -> list[str]:
+    found = _RECRUITING_LAY.search(question)
+    if found is None or "RECRUITING" not in vocab.statuses.values():
+        return []
+    spans.append(Span(found.start(), found.end()))
+    return ["RECRUITING"]
+
+
+def _misspelled_place(question: str, vocab: CatalogVocab, medical: Sequence[Span], located: list[Span]) -> list[str]:
+    """A capitalised word one typing slip from exactly one place of the catalog ("in Greese" -> Greece), when the
+    question names no place as spelled: a word no dictionary here knows, never inside a medical term."""
+    places = [p for p in vocab.places if " " not in p and len(p) >= _MIN_MISSPELLED]
+    for found in _WORD.finditer(question):
+        word, span = found.group(0), Span(found.start(), found.end())
+        folded = fold(word)
+        if not word[0].isupper() or len(folded) < _MIN_MISSPELLED or _overlaps(span, medical):
+            continue
+        if folded in COMMON_WORDS or folded in STOPWORDS:
+            continue
+        near = {vocab.places[p] for p in places if _one_slip_apart(folded, p)}
+        if len(near) == 1:
+            located.append(span)
+            return list(near)
+    return []
+
+
+_MIN_MISSPELLED = 5  # shorter names are too close to too many others
+
+
+def _one_slip_apart(a: str, b: str) -> bool:
+    """One letter changed, added, dropped, or two neighbours swapped (Damerau's single-error typos)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return len(diff) == 1 or swapped
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+# "in the US", "U.S. sites": the country in capitals, never the pronoun "us".
+_US_IN_CAPITALS = re.compile(r"(?<![\w.])(?:US|U\.S\.?)(?![\w])")
+
+
+def _words_for_filters(question: str) -> list[tuple[str, int, int]]:
+    """The question's words folded, with "US" / "U.S." in capitals read as the country's usual spelling."""
+    capitals = [Span(m.start(), m.end()) for m in _US_IN_CAPITALS.finditer(question)]
+    words = [(fold(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(question)]
+    kept = [w for w in words if not _overlaps(Span(w[1], w[2]), capitals)]
+    return sorted(kept + [("usa", span.start, span.end) for span in capitals], key=lambda w: w[1])
 
 
 def _sex_named(word: str | None) -> str | None:

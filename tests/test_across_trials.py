@@ -375,6 +375,36 @@ def test_a_condition_named_as_what_trials_study(question: str, condition: str) -
     assert filters_from_question(question, vocab, Vocabulary.load()).conditions == (condition,)
 
 
+@pytest.mark.parametrize(
+    ("question", "places", "statuses"),
+    [
+        ("list ALL trials in the US", ("united states",), ()),
+        ("trials at U.S. sites", ("united states",), ()),
+        ("can any of us join?", (), ()),  # the pronoun
+        ("what AML studies are currently enrolling in Boston?", ("boston",), ("RECRUITING",)),
+        ("bowel cancer trials open in Greece?", ("greece",), ("RECRUITING",)),
+        ("trials accepting new patients", (), ("RECRUITING",)),
+        ("Which asthma studies are open to a 16 year old?", (), ()),  # who may join, not a status
+        ("open-label trials in Boston", ("boston",), ()),
+        ("trials enrolling by invitation", (), ("ENROLLING_BY_INVITATION",)),
+        # one typing slip from exactly one place of the catalog, when no place is spelled right
+        ("lung cancer trials recruiting in Greese right now?", ("greece",), ("RECRUITING",)),
+        ("Any trials in Bostn?", ("boston",), ()),
+        ("My husband Carlos has asthma. Which trials?", (), ()),
+    ],
+)
+def test_places_and_statuses_in_everyday_spellings(
+    question: str, places: tuple[str, ...], statuses: tuple[str, ...]
+) -> None:
+    facets = [
+        _facets("NCT00000001", "Boston"),
+        _real_facets("NCT00000002", _study("NCT00000002", "Athens", "Greece")),
+        _facets("NCT00000003", "Boston", status="ENROLLING_BY_INVITATION"),
+    ]
+    filters = filters_from_question(question, catalog_vocab(facets), Vocabulary.load())
+    assert (filters.places, filters.statuses) == (places, statuses)
+
+
 def test_beside_a_studied_condition_plain_words_rank_and_are_not_required(small_qa: TrialQA) -> None:
     finding = small_qa.rules.classify("bowel cancer (colorectal) trials open in Boston?")
     filters = TrialFilters.given(condition=["cancer"])
