@@ -296,6 +296,8 @@ class CatalogVocab:
     study_types: dict[str, str]
     places: dict[str, str]  # folded city, state and country names of every site -> the place (other spellings too)
     countries_of: dict[str, frozenset[str]] = field(default_factory=dict)  # city or state -> the countries it is in
+    # abbreviations the trials' titles and conditions define ("Acute Myeloid Leukaemia (AML)"): AML -> its long form
+    spelled_out: dict[str, str] = field(default_factory=dict)
 
 
 # ClinicalTrials.gov API v2's overallStatus enum: statuses the catalog lacks still have to be read as themselves,
@@ -336,7 +338,42 @@ def catalog_vocab(facets: Iterable[TrialFacets]) -> CatalogVocab:
     spelled = {p: p for p in places}
     # A country the catalog has is also found under its other spellings ("Russian Federation", "USA").
     spelled |= {s: name for s, name in country_spellings().items() if name in places and _can_be_place(s)}
-    return CatalogVocab(statuses, types, spelled, {k: frozenset(v) for k, v in countries_of.items()})
+    defined = defined_abbreviations(text for f in facets for text in (f.title, f.conditions))
+    return CatalogVocab(statuses, types, spelled, {k: frozenset(v) for k, v in countries_of.items()}, defined)
+
+
+# "Relapsed Acute Myeloid Leukaemia (AML)": a long form and, in brackets, its abbreviation in capitals.
+_DEFINED_ABBREVIATION = re.compile(r"([^()\n]{2,120}?)\s*\(([A-Z][A-Z0-9]{1,7})\)")
+
+
+def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """Abbreviations the texts define, each with its long form (Schwartz & Hearst's algorithm, 2003: the shortest
+    run of words before the brackets whose letters spell the abbreviation, its first letter a word's first); one
+    defined with different long forms is left out."""
+    forms: dict[str, set[str]] = {}
+    for text in texts:
+        for found in _DEFINED_ABBREVIATION.finditer(text or ""):
+            short, before = found.group(2), found.group(1)
+            long = _long_form(short, before)
+            if long is not None and fold(short) not in COMMON_WORDS and fold(short) not in STOPWORDS:
+                forms.setdefault(short, set()).add(fold(long))
+    return {short: next(iter(longs)) for short, longs in forms.items() if len(longs) == 1}
+
+
+def _long_form(short: str, before: str) -> str | None:
+    letters = [c.lower() for c in short if c.isalnum()]
+    at = len(before) - 1
+    for position in range(len(letters) - 1, -1, -1):
+        letter = letters[position]
+        while at >= 0 and (before[at].lower() != letter or (position == 0 and at > 0 and before[at - 1].isalnum())):
+            at -= 1
+        if at < 0:
+            return None
+        at -= 1
+    start = at + 1
+    long = before[start:].strip()
+    words = len(re.findall(r"[\w']+", long))
+    return long if 1 < words <= min(len(letters) + 5, 2 * len(letters)) else None
 
 
 def _narrowest_places(question: str, places: Sequence[tuple[str, Span]], vocab: CatalogVocab) -> list[str]:
@@ -377,7 +414,10 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
     for match in _PHASE.finditer(question):
         phases |= phases_in(match.group(0))
         spans.append(Span(match.start(), match.end()))
-    conditions = _studied_conditions(question, mentions, vocabulary, spans)
+    conditions = _studied_conditions(
+        question, mentions + _abbreviations(question, vocab, vocabulary), vocabulary, spans
+    )
+    conditions = [vocab.spelled_out.get(c, c) for c in conditions]
     sex_only = _SEX_ONLY.search(question)
     if sex_only is not None:
         spans.append(Span(sex_only.start(), sex_only.end()))
@@ -458,6 +498,21 @@ def _one_slip_apart(a: str, b: str) -> bool:
         return len(diff) == 1 or swapped
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _abbreviations(question: str, vocab: CatalogVocab, vocabulary: Vocabulary) -> list[Mention]:
+    """Abbreviations in capitals that the catalog defines and the vocabulary does not know ("AML studies"), as
+    mentions of their long form's concepts."""
+    known = vocabulary.mentions(question)
+    found: list[Mention] = []
+    for word in re.finditer(r"(?<![\w-])[A-Z][A-Z0-9]{1,7}(?![\w-])", question):
+        long = vocab.spelled_out.get(word.group(0))
+        if long is None or any(m.start <= word.start() < m.end for m in known):
+            continue
+        ids = vocabulary.resolve(long)
+        if ids:
+            found.append(Mention(word.start(), word.end(), word.group(0), ids))
+    return found
 
 
 # "in the US", "U.S. sites": the country in capitals, never the pronoun "us".

@@ -405,6 +405,28 @@ def test_places_and_statuses_in_everyday_spellings(
     assert (filters.places, filters.statuses) == (places, statuses)
 
 
+def test_abbreviations_the_catalog_defines_are_read_as_their_long_form() -> None:
+    from assistant.across_trials import defined_abbreviations
+
+    defined = defined_abbreviations(
+        [
+            "Relapsed Acute Myeloid Leukaemia (AML)",
+            "Advanced Non-Small Cell Lung Cancer (NSCLC)",
+            "Adults With B-cell Acute Lymphoblastic Leukemia (ALL)",  # a common word in capitals: never read
+            "Magnesium for Chronic Cluster Headache (KETALGIA)",  # an acronym its words do not spell
+            "Intra Ocular Pressure (IOP)",
+            "Intensive Outpatient Program (IOP)",  # the same letters for two things: left out
+        ]
+    )
+    assert defined == {"AML": "acute myeloid leukaemia", "NSCLC": "non small cell lung cancer"}
+    facets = [_real_facets("NCT00000031", _study("NCT00000031", "Wuhan", "China", conditions="AML"))]
+    vocab = catalog_vocab(facets)
+    vocab.spelled_out.update(defined)
+    filters = filters_from_question("what AML studies are enrolling in China?", vocab, Vocabulary.load())
+    assert filters.conditions == ("acute myeloid leukaemia",)
+    assert filters_from_question("what aml studies are there?", vocab, Vocabulary.load()).conditions == ()
+
+
 def test_beside_a_studied_condition_plain_words_rank_and_are_not_required(small_qa: TrialQA) -> None:
     finding = small_qa.rules.classify("bowel cancer (colorectal) trials open in Boston?")
     filters = TrialFilters.given(condition=["cancer"])
