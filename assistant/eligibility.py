@@ -468,6 +468,7 @@ class EligibilityReasoner:
             else:
                 finding = _described_otherwise(finding, measurement, summary.get(STUDIED_POPULATION), facts.sex)
                 finding = _value_put_in_doubt(finding, measurement, question)
+                finding = _bound_set_on_a_condition(finding)
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
                     # every criterion the value was decided against ("VAS > 50 mm" and "VAS below 50 mm" excluded)
@@ -2818,6 +2819,29 @@ _DOUBTED_AFTER_VALUE = re.compile(
 _DOUBTED_VALUE_REASON = (
     "your question doubts the value it gives; the limit is applied to the value the study team measures"
 )
+
+
+# "If there is a significant risk that more than 25% of the total study population will have a baseline HbA1c </= 6.5%,
+# then recruitment of subsequent patients will be restricted to those with HbA1c > 6.5%": a limit that applies only
+# if something about the study happens.
+_ON_A_CONDITION = re.compile(
+    r"^\W*(?:if|should|in\s+case)\b(?:[^.;]|\.(?=\d))*?\b(?:then|will\s+be\s+restricted)\b", re.IGNORECASE
+)
+_CONDITIONAL_BOUND_REASON = (
+    "the record sets this limit only if something about the study happens, which it does not say"
+)
+
+
+def _bound_set_on_a_condition(finding: Finding) -> Finding:
+    """A value caught by a limit the criterion sets only on a condition about the study: no verdict."""
+    if finding.decision is not Decision.EXCLUDED or finding.span is None:
+        return finding
+    text = finding.chunk.text
+    clause = _clause_of(finding.span, text)
+    sentence_start = max(text.rfind(".", 0, clause.start) + 1, 0)
+    if not _ON_A_CONDITION.search(text[sentence_start : clause.end]):
+        return finding
+    return Finding(finding.fact, Decision.UNDECIDED, finding.chunk, finding.span, _CONDITIONAL_BOUND_REASON)
 
 
 def _value_put_in_doubt(finding: Finding, measurement: _Measured, question: str) -> Finding:

@@ -2204,6 +2204,20 @@ def test_a_value_the_question_doubts_is_no_verdict(
     assert reasoner.assess(question, criteria, {}).decision is decision
 
 
+def test_a_limit_set_only_on_a_condition_about_the_study_is_no_verdict(reasoner: EligibilityReasoner) -> None:
+    question = "One of our candidates has an HbA1c of 6.2%. Is there an HbA1c cut-off for entry?"
+    plain = criterion(EXCLUSION, 9, "Baseline HbA1c </= 6.5%.")
+    assert reasoner.assess(question, [plain], {}).decision is Decision.EXCLUDED
+    conditional = criterion(
+        EXCLUSION,
+        10,
+        "The HbA1c at entry will be monitored centrally. If there is a significant risk that more than 25% of the "
+        "total study population will have a baseline HbA1c </= 6.5%, then recruitment of subsequent patients will be "
+        "restricted to those with HbA1c > 6.5%.",
+    )
+    assert reasoner.assess(question, [conditional], {}).decision is Decision.UNDECIDED
+
+
 def test_a_criterion_about_another_fact_yields_to_one_about_the_topic(reasoner: EligibilityReasoner) -> None:
     # "hypersensitivity to acyclovir" is about an allergy the question does not tell; the route exception speaks of
     # the cream itself. Alone, the allergy criterion still withholds a verdict.
