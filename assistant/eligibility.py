@@ -1319,6 +1319,12 @@ class EligibilityReasoner:
             # have not had it, so "she has never had chickenpox" may be the case it excludes.
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _ABSENCE_CONDITION_REASON)
         if topic.negated:
+            open_bound = _alternative_bound_untold(span, chunk.text, constraints, question)
+            if open_bound is not None:
+                # "LIP and steroid dependent or requiring supplemental oxygen or have a pretreatment paO2 < 70":
+                # ruling out two of the ways leaves the third
+                reason = f"the criterion also applies on “{open_bound}”, which the question does not give"
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
         if (
             hit.strength >= 1.0  # the case itself, not a broader name for it ("arthritis" for "other than knee OA")
@@ -2830,6 +2836,23 @@ _ON_A_CONDITION = re.compile(
 _CONDITIONAL_BOUND_REASON = (
     "the record sets this limit only if something about the study happens, which it does not say"
 )
+
+
+def _alternative_bound_untold(span: Span, text: str, constraints: CriterionConstraints, question: str) -> str | None:
+    """A numeric bound joined by "or" to what the question denies, in the same clause, whose measure the question
+    gives no value for: the words of that bound, else None."""
+    told = parse_question(question).measurements
+    clause = _clause_of(span, text)
+    for bound in constraints.comparisons:
+        at = Span(*bound.span)
+        if not _within(at, clause) or _within(span, at) or _within(at, span):
+            continue
+        between = text[min(span.end, at.end) : max(span.start, at.start)]
+        if re.search(r"\bor\b", between, re.IGNORECASE) and not any(
+            same_measure(m.measure, bound.measure) for m in told
+        ):
+            return text[at.start : at.end]
+    return None
 
 
 def _bound_set_on_a_condition(finding: Finding) -> Finding:

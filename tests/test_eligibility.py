@@ -2218,6 +2218,16 @@ def test_a_limit_set_only_on_a_condition_about_the_study_is_no_verdict(reasoner:
     assert reasoner.assess(question, [conditional], {}).decision is Decision.UNDECIDED
 
 
+def test_ruling_out_some_ways_an_exclusion_applies_leaves_a_bound_in_another(reasoner: EligibilityReasoner) -> None:
+    text = "LIP and steroid dependent or requiring supplemental oxygen or have a pretreatment paO2 < 70 mm Hg."
+    criteria = [criterion(EXCLUSION, 8, text)]
+    question = "Child with LIP, not on steroids, no oxygen requirement. We haven't drawn a blood gas yet. Eligible?"
+    assert reasoner.assess(question, criteria, {}).decision is Decision.UNDECIDED
+    # with no other way in the criterion, the same denial clears it
+    plain = [criterion(EXCLUSION, 8, "LIP and steroid dependent or requiring supplemental oxygen.")]
+    assert reasoner.assess(question, plain, {}).decision is Decision.ALLOWED
+
+
 def test_a_criterion_about_another_fact_yields_to_one_about_the_topic(reasoner: EligibilityReasoner) -> None:
     # "hypersensitivity to acyclovir" is about an allergy the question does not tell; the route exception speaks of
     # the cream itself. Alone, the allergy criterion still withholds a verdict.
