@@ -408,7 +408,9 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
     named = _phrases_in(words, vocab.places, located, avoid=medical)
     spans.extend(located)
     if not named:
-        named = _misspelled_place(question, vocab, medical, located)
+        named = _country_with_no_site(words, vocab, medical, located) or _misspelled_place(
+            question, vocab, medical, located
+        )
     places = _narrowest_places(question, [(p, at) for p, at in zip(named, located, strict=True) if p], vocab)
     phases: set[int] = set()
     for match in _PHASE.finditer(question):
@@ -465,6 +467,23 @@ def _recruiting_in_lay_words(question: str, vocab: CatalogVocab, spans: list[Spa
         return []
     spans.append(Span(found.start(), found.end()))
     return ["RECRUITING"]
+
+
+def _country_with_no_site(
+    words: Sequence[tuple[str, int, int]], vocab: CatalogVocab, medical: Sequence[Span], located: list[Span]
+) -> list[str]:
+    """A country asked after "in"/"near" that no indexed trial has a site in ("breast cancer trials in the United
+    States" over a catalog with none there): still a place asked, so no trial is listed rather than trials anywhere."""
+    countries = {s: n for s, n in country_spellings().items() if _can_be_place(s)}
+    found: list[str] = []
+    for place in _phrases_in(words, countries, located, avoid=medical):
+        at = located[len(found)]
+        before = [w for w, _, end in words if end <= at.start][-2:]
+        if before[-1:] in (["in"], ["near"]) or before == ["in", "the"]:
+            found.append(place)
+        else:
+            located.pop(len(found))
+    return found
 
 
 def _misspelled_place(question: str, vocab: CatalogVocab, medical: Sequence[Span], located: list[Span]) -> list[str]:

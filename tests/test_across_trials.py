@@ -405,6 +405,19 @@ def test_places_and_statuses_in_everyday_spellings(
     assert (filters.places, filters.statuses) == (places, statuses)
 
 
+def test_a_country_asked_where_no_trial_has_a_site_still_filters() -> None:
+    from assistant.across_trials import ConditionMatcher
+    from assistant.retrieval import QueryExpander
+
+    facets = [_real_facets("NCT00000041", _study("NCT00000041", "Athens", "Greece", conditions="Breast Cancer"))]
+    vocabulary, vocab = Vocabulary.load(), catalog_vocab(facets)
+    matcher = ConditionMatcher(vocabulary, QueryExpander.from_package())
+    asked = filters_from_question("Is there a breast cancer trial in the United States?", vocab, vocabulary)
+    assert asked.places == ("united states",) and passes(facets[0], asked, matcher) is None
+    # a country's name that is not asked as a place ("my son Jordan") is no filter
+    assert filters_from_question("My son Jordan has breast cancer. Which trials?", vocab, vocabulary).places == ()
+
+
 def test_abbreviations_the_catalog_defines_are_read_as_their_long_form() -> None:
     from assistant.across_trials import defined_abbreviations
 
