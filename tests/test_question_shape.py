@@ -135,6 +135,12 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("What's a healthy daily calorie target for a 10-year-old who needs to lose weight?", "out_of_scope"),
         ("What is a safe blood pressure for someone my age?", "out_of_scope"),
         ("What is the normal platelet count required by this study?", "eligibility"),
+        # which drug is better for the asker, home remedies, where to eat near a site: no record answers these
+        ("Honestly, would sorafenib or lenvatinib be the better drug for my liver cancer?", "out_of_scope"),
+        ("Are there any natural remedies I can try at home to make my heavy periods lighter?", "out_of_scope"),
+        ("Any good places to grab lunch near the JamesCare Breast Health Center in Dublin, Ohio?", "out_of_scope"),
+        ("Are herbal remedies allowed during the study?", "eligibility"),
+        ("Where is the Dublin site?", "location"),
     ],
 )
 def test_personal_medical_advice_is_out_of_scope(question: str, kind: str) -> None:
