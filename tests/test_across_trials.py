@@ -19,6 +19,7 @@ from assistant.across_trials import (
     picked_from_listing,
 )
 from assistant.cli import main
+from assistant.grounding import Concept, Span, find_concept
 from assistant.records import TrialListing
 from assistant.service import TrialQA
 from assistant.vocabulary import Vocabulary
@@ -343,7 +344,7 @@ def test_what_a_trial_must_mention_comes_from_the_asking_sentence_and_known_term
     question: str, required: list[str]
 ) -> None:
     from assistant.across_trials import required_concepts
-    from assistant.grounding import Span, build_concepts, word_spans
+    from assistant.grounding import build_concepts, word_spans
     from assistant.intents import IntentRules
     from assistant.retrieval import QueryExpander
 
@@ -355,10 +356,7 @@ def test_what_a_trial_must_mention_comes_from_the_asking_sentence_and_known_term
     assert names == required
 
 
-def _last_said(concept: object, words: list[tuple[str, int, int]]) -> list[object]:
-    from assistant.grounding import Concept, find_concept
-
-    assert isinstance(concept, Concept)
+def _last_said(concept: Concept, words: list[tuple[str, int, int]]) -> list[Span]:
     return find_concept(Concept(concept.name, concept.asked or concept.phrases), words)[-1:]
 
 
