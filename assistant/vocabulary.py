@@ -655,13 +655,20 @@ class Vocabulary:
                 following = (
                     tokens[last + 1].key if last + 1 < len(tokens) and not tokens[last + 1].breaks_before else ""
                 )
-                derived = self._derived_ids(key, tokens[last].key, following)
+                derived = self._derived_ids(key, tokens[last].key, following) or self._american_ids(key)
                 if derived:
                     best = (last, derived)
             last += 1
             if last >= len(tokens) or tokens[last].breaks_before or key not in self._prefixes:
                 return best
             key = key + " " + tokens[last].key
+
+    def _american_ids(self, key: str) -> tuple[str, ...]:
+        """The phrase in American spelling, where the vocabulary (MeSH) has only that: "leukaemia" -> leukemia,
+        "tumour" -> tumor, "haemorrhage" -> hemorrhage. Tried only where the written form is no term."""
+        american = american_spelling(key)
+        ids = self._index.get(american) if american != key else None
+        return tuple(ids.split(",")) if ids else ()
 
     def _derived_ids(self, key: str, word: str, following: str = "") -> tuple[str, ...]:
         """The phrase with its last word in another derivational form that the vocabulary has: "allergic" ->
@@ -786,6 +793,26 @@ class Vocabulary:
     @property
     def term_count(self) -> int:
         return len(self._term_lines)
+
+
+# British spellings of medical words and their American forms (the ones MeSH uses): "ae"/"oe" in Greek and Latin
+# stems (haemoglobin, oedema, oesophagus), "-our" (tumour), "-isation"/"-ise" (hospitalisation), "-tre" (centre).
+_BRITISH_TO_AMERICAN = (
+    (re.compile(r"ae(?=m|d|sth|c)"), "e"),  # haem-, -aemia, paed-, anaesth-, gynaec-
+    # oedema, oesophagus, diarrhoea, coeliac, foetal
+    (re.compile(r"\boe(?=[ds])|oe(?=a\b)|(?<=\bc)oe(?=l)|(?<=\bf)oe(?=t)"), "e"),
+    (re.compile(r"(?<=[a-z]{2})our(?=s?\b)"), "or"),
+    (re.compile(r"isation"), "ization"),
+    (re.compile(r"(?<=[a-z]{3})ise(?=[sd]?\b)"), "ize"),
+    (re.compile(r"(?<=[a-z]{2})tre(?=s?\b)"), "ter"),
+)
+
+
+def american_spelling(text: str) -> str:
+    """Lower-case text with British spellings in their American form."""
+    for pattern, american in _BRITISH_TO_AMERICAN:
+        text = pattern.sub(american, text)
+    return text
 
 
 def is_useful_synonym(term: str) -> bool:

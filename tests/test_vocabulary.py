@@ -54,6 +54,30 @@ def test_plural_folding_matches_plural_text(vocabulary: Vocabulary) -> None:
     assert only_mention(vocabulary, "two heart attacks").concept_ids == (MYOCARDIAL_INFARCTION,)
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "american"),
+    [
+        ("My son has leukaemia.", "leukaemia", "leukemia"),
+        ("acute lymphoblastic leukaemia", "acute lymphoblastic leukaemia", "acute lymphoblastic leukemia"),
+        ("a brain tumour", "brain tumour", "brain tumor"),
+        ("oesophageal cancer", "oesophageal cancer", "esophageal cancer"),
+        ("haemorrhage last year", "haemorrhage", "hemorrhage"),
+    ],
+)
+def test_a_british_spelling_finds_the_american_term(
+    vocabulary: Vocabulary, text: str, surface: str, american: str
+) -> None:
+    (found,) = [m for m in vocabulary.mentions(text) if m.surface == surface]
+    assert set(found.concept_ids) == set(vocabulary.resolve(american))
+
+
+def test_american_spelling_leaves_plain_words_alone() -> None:
+    from assistant.vocabulary import american_spelling
+
+    assert american_spelling("four hours in your study centre") == "four hours in your study center"
+    assert american_spelling("paediatric haemoglobin") == "pediatric hemoglobin"
+
+
 def test_heart_attack_and_heart_failure_are_unrelated(vocabulary: Vocabulary) -> None:
     assert vocabulary.relation("heart attack", "heart failure") is None
     assert vocabulary.relation("heart attack", "Heart Diseases") == "narrower"
