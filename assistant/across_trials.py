@@ -584,12 +584,12 @@ def _overlaps(span: Span, others: Sequence[Span]) -> bool:
 
 def _studied_conditions(question: str, mentions: Sequence[Any], vocabulary: Vocabulary, spans: list[Span]) -> list[str]:
     found: list[str] = []
-    for mention in mentions:
-        disease = any(
-            tree.startswith(_DISEASE_TREES) for cid in mention.concept_ids for tree in vocabulary.tree_numbers(cid)
-        )
-        if not disease:
-            continue
+    diseases = [
+        m
+        for m in mentions
+        if any(tree.startswith(_DISEASE_TREES) for cid in m.concept_ids for tree in vocabulary.tree_numbers(cid))
+    ]
+    for mention in diseases:
         after = _STUDIED_AFTER.match(question, mention.end)
         before = _STUDIED_BEFORE.search(question[: mention.start])
         if after or before:
@@ -597,7 +597,30 @@ def _studied_conditions(question: str, mentions: Sequence[Any], vocabulary: Voca
             # words in brackets beside it ("bowel cancer (colorectal) trials") stay to rank the trials
             whole = after is not None and "(" not in question[mention.end : after.end()]
             spans.append(Span(mention.start, after.end() if whole and after else mention.end))
+            found += _coordinated_before(question, mention, diseases, spans)
     return found
+
+
+# What joins coordinated diseases: "brain or spinal cord tumour", "breast, ovarian and uterine cancer".
+_COORDINATION = re.compile(r"\s*(?:,\s*)?(?:(?:or|and|and/or|&)\s+|,\s*|/\s*)", re.IGNORECASE)
+
+
+def _coordinated_before(question: str, studied: Any, diseases: Sequence[Any], spans: list[Span]) -> list[str]:
+    """Diseases coordinated before a studied one are studied too; a one-word conjunct shares the studied one's last
+    word ("brain or spinal cord tumour trials": brain tumour and spinal cord tumour)."""
+    found: list[str] = []
+    head = studied.surface.split()[-1] if " " in studied.surface else ""
+    current = studied
+    while True:
+        joined = [
+            d for d in diseases if d.end <= current.start and _COORDINATION.fullmatch(question, d.end, current.start)
+        ]
+        if not joined:
+            return found
+        current = joined[-1]
+        one_word = head and " " not in current.surface
+        found.append(f"{current.surface} {head}" if one_word else current.surface)
+        spans.append(Span(current.start, current.end))
 
 
 # ---- stage 3: candidates -----------------------------------------------------------------------------

@@ -366,11 +366,14 @@ def _last_said(concept: Concept, words: list[tuple[str, int, int]]) -> list[Span
         ("list recruiting ALL (acute lymphoblastic leukemia) trials", "acute lymphoblastic leukemia"),
         ("Any studies for a slipped disc in the lower back?", "slipped disc"),
         ("Which trials are there for people with a slipped disc?", "slipped disc"),
+        # coordinated before it, sharing its last word
+        ("Which brain or spinal cord tumour studies are there?", "spinal cord tumour|brain tumour"),
+        ("breast or ovarian cancer trials", "ovarian cancer|breast cancer"),
     ],
 )
 def test_a_condition_named_as_what_trials_study(question: str, condition: str) -> None:
     vocab = catalog_vocab([_facets("NCT00000001", "Boston")])
-    assert filters_from_question(question, vocab, Vocabulary.load()).conditions == (condition,)
+    assert filters_from_question(question, vocab, Vocabulary.load()).conditions == tuple(condition.split("|"))
 
 
 @pytest.mark.parametrize(
