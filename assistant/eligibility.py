@@ -1414,6 +1414,8 @@ class EligibilityReasoner:
         text = hit.chunk.text
         if self._resolution_met(topic, hit, facts):
             return True  # "... or other cancer if disease free for over 5 years" and "seven years ago, no sign since"
+        if self._resolution_short(topic, hit, facts, constraints):
+            return False  # "... other solid tumours ... with no evidence of disease for >= 5 years" and "3 years ago"
         # "... which may include an AUTOLOGOUS stem cell transplantation": a kind the question does not say is
         # not the asker's case, in an exception as in an exclusion.
         unlike = self._unlike(topic)
@@ -1561,6 +1563,31 @@ class EligibilityReasoner:
             if c.carves_from is None or any(_within(s, Span(*c.carves_from)) for s in hit.spans)
         ]
         return any(all(days >= needed for needed in spans) for spans in _resolution_times(text, carved))
+
+    def _resolution_short(
+        self, topic: Topic, hit: _TopicHit, facts: PatientFacts, constraints: CriterionConstraints
+    ) -> bool:
+        """The part of the exception that names the asker's case also names a time since it ended ("other solid
+        tumours curatively treated with no evidence of disease for >= 5 years"), and the question's date falls short
+        of it ("removed 3 years ago, no sign of it since")."""
+        if not _overlaps((topic.span.start, topic.span.end), facts.resolved):
+            return False
+        days = _elapsed_for(facts, topic.span, self._taken(topic))
+        if days is None:
+            return False
+        text = hit.chunk.text
+        for span in (s for s in hit.spans if _inside_exception(s, constraints)):
+            part = _exception_part(span, text)
+            needed = [
+                c.comparison.value.value
+                for c in constraints.comparisons
+                if c.comparison.value.unit == "day"
+                and c.comparison.comparator in (Comparator.GE, Comparator.GT)
+                and _within(Span(*c.span), part)
+            ]
+            if needed and days < min(needed):
+                return True
+        return False
 
     def _named_by(self, topic: Topic, concept_ids: Sequence[str]) -> bool:
         """The criterion's concept is named with all of the topic's words (hepatitis B -> "Hepatitis B virus")."""
@@ -2879,6 +2906,18 @@ _EXCEPTION_LASTED_UNSURE_REASON = (
     "the criterion makes an exception for a case that must have lasted a set time; the times your question gives "
     "disagree on whether it did"
 )
+
+
+# Where one alternative of an exception ends: "non-melanoma skin cancer, ... in situ carcinoma of the cervix, or other
+# solid tumours ... for >= 5 years".
+_EXCEPTION_PART_END = re.compile(r"[,;:]|\bor\b|\.(?=\s|$)")
+
+
+def _exception_part(span: Span, text: str) -> Span:
+    """The alternative of an exception list a mention sits in, from the delimiter before it to the one after."""
+    starts = [m.end() for m in _EXCEPTION_PART_END.finditer(text, 0, span.start)]
+    after = _EXCEPTION_PART_END.search(text, span.end)
+    return Span(starts[-1] if starts else 0, after.start() if after else len(text))
 
 
 def _exception_lasted(question: str, text: str, constraints: CriterionConstraints, sex: str | None) -> bool | None:

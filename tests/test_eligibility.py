@@ -2228,6 +2228,30 @@ def test_ruling_out_some_ways_an_exclusion_applies_leaves_a_bound_in_another(rea
     assert reasoner.assess(question, plain, {}).decision is Decision.ALLOWED
 
 
+@pytest.mark.parametrize(
+    ("question", "allowed"),
+    [
+        (
+            "I had a melanoma removed from my back 3 years ago, no sign of it since. Is that a problem? I know skin "
+            "cancers are usually ok.",
+            False,
+        ),
+        ("I had a melanoma removed from my back 7 years ago, no sign of it since. Is that a problem?", True),
+        # the alternative without a time still carves out its own case
+        ("I had a basal cell skin cancer removed 3 years ago, no sign of it since. Is that a problem?", True),
+    ],
+)
+def test_an_exception_part_with_a_time_since_it_ended_needs_that_time(
+    reasoner: EligibilityReasoner, question: str, allowed: bool
+) -> None:
+    text = (
+        "History of other malignancies except: adequately treated non-melanoma skin cancer, curatively treated in situ "
+        "carcinoma of the cervix, or other solid tumours curatively treated with no evidence of disease for ≥ 5 years."
+    )
+    decision = reasoner.assess(question, [criterion(EXCLUSION, 9, text)], {}).decision
+    assert (decision is Decision.CONDITIONS) is allowed, decision
+
+
 def test_a_criterion_about_another_fact_yields_to_one_about_the_topic(reasoner: EligibilityReasoner) -> None:
     # "hypersensitivity to acyclovir" is about an allergy the question does not tell; the route exception speaks of
     # the cream itself. Alone, the allergy criterion still withholds a verdict.
