@@ -58,7 +58,6 @@ _AGE_TAIL = re.compile(r"[\s-]*(?:years?|yrs?|months?|weeks?|days?)?[\s-]*(?:old
 _PHASE = re.compile(r"\bphase[\s_-]*(?P<n>[1-4]|iv|i{1,3})(?:\s*(?:/|-|and|or)\s*(?P<m>[1-4]|iv|i{1,3}))?\b", re.I)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-# A disease named as what trials study: "breast cancer trials", "trials for/on/of/studying asthma".
 # A disease named as what trials study: "asthma trials", "ALL (acute lymphoblastic leukemia) trials", "bowel cancer
 # (colorectal) studies" (a restatement in brackets between), "studies for a slipped disc", "trials for people with ...".
 _STUDIED_AFTER = re.compile(
@@ -406,11 +405,11 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
     medical = [Span(m.start, m.end) for m in mentions if (m.end - m.start) > 0]
     located: list[Span] = []
     named = _phrases_in(words, vocab.places, located, avoid=medical)
-    spans.extend(located)
     if not named:
         named = _country_with_no_site(words, vocab, medical, located) or _misspelled_place(
             question, vocab, medical, located
         )
+    spans.extend(located)
     places = _narrowest_places(question, [(p, at) for p, at in zip(named, located, strict=True) if p], vocab)
     phases: set[int] = set()
     for match in _PHASE.finditer(question):
