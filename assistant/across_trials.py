@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -393,9 +393,13 @@ def _narrowest_places(question: str, places: Sequence[tuple[str, Span]], vocab: 
 _PLACE_BESIDE = re.compile(r"\s*(?:,|\(|\bin\b)?\s*", re.IGNORECASE)
 
 
-def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabulary) -> TrialFilters:
+def filters_from_question(
+    question: str, vocab: CatalogVocab, vocabulary: Vocabulary, indexed: Callable[[str], bool] | None = None
+) -> TrialFilters:
     """The filters a question states: a status, phase or study type the catalog uses, a place of some site,
-    a disease named as what the trials study, and the asker's age and sex (assistant/patient_facts.py)."""
+    a disease named as what the trials study, and the asker's age and sex (assistant/patient_facts.py).
+    `indexed`: whether a word occurs in the indexed records; given, a capitalised word they never use may be read
+    as a misspelled place."""
     words = _words_for_filters(question)
     mentions = vocabulary.mentions(question)
     spans: list[Span] = []
@@ -406,9 +410,9 @@ def filters_from_question(question: str, vocab: CatalogVocab, vocabulary: Vocabu
     located: list[Span] = []
     named = _phrases_in(words, vocab.places, located, avoid=medical)
     if not named:
-        named = _country_with_no_site(words, vocab, medical, located) or _misspelled_place(
-            question, vocab, medical, located
-        )
+        named = _country_with_no_site(words, vocab, medical, located)
+    if not named and indexed is not None:
+        named = _misspelled_place(question, vocab, medical, located, indexed)
     spans.extend(located)
     places = _narrowest_places(question, [(p, at) for p, at in zip(named, located, strict=True) if p], vocab)
     phases: set[int] = set()
@@ -485,22 +489,42 @@ def _country_with_no_site(
     return found
 
 
-def _misspelled_place(question: str, vocab: CatalogVocab, medical: Sequence[Span], located: list[Span]) -> list[str]:
+def _misspelled_place(
+    question: str, vocab: CatalogVocab, medical: Sequence[Span], located: list[Span], indexed: Callable[[str], bool]
+) -> list[str]:
     """A capitalised word one typing slip from exactly one place of the catalog ("in Greese" -> Greece), when the
-    question names no place as spelled: a word no dictionary here knows, never inside a medical term."""
+    question names no place as spelled and the word follows "in", "near", "at", "around" or "from". Not a word the
+    indexed records use ("German", "While", "Basal"), nor one capitalised only by opening a sentence, an abbreviation
+    in capitals ("CLARA"), a medical term, or a place with an ending added or cut ("Punjabi", "Peking"): those are
+    words of their own, not slips."""
     places = [p for p in vocab.places if " " not in p and len(p) >= _MIN_MISSPELLED]
     for found in _WORD.finditer(question):
         word, span = found.group(0), Span(found.start(), found.end())
         folded = fold(word)
-        if not word[0].isupper() or len(folded) < _MIN_MISSPELLED or _overlaps(span, medical):
+        if not word[0].isupper() or word.isupper() or len(folded) < _MIN_MISSPELLED or _overlaps(span, medical):
             continue
-        if folded in COMMON_WORDS or folded in STOPWORDS:
+        if _opens_a_sentence(question, span.start) or folded in COMMON_WORDS or folded in STOPWORDS:
             continue
-        near = {vocab.places[p] for p in places if _one_slip_apart(folded, p)}
+        if not _PLACE_PREPOSITION_BEFORE.search(question, 0, span.start):
+            continue  # "Greek hospitals" names no place; "recruiting in Greese" does
+        if indexed(folded):
+            continue
+        near = {
+            vocab.places[p]
+            for p in places
+            if _one_slip_apart(folded, p) and not p.startswith(folded) and not folded.startswith(p)
+        }
         if len(near) == 1:
             located.append(span)
             return list(near)
     return []
+
+
+_PLACE_PREPOSITION_BEFORE = re.compile(r"\b(?:in|near|at|around|from)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _opens_a_sentence(text: str, start: int) -> bool:
+    return not text[:start].strip() or text[:start].rstrip()[-1] in ".!?:;"
 
 
 _MIN_MISSPELLED = 5  # shorter names are too close to too many others
@@ -967,7 +991,7 @@ class AcrossTrials:
             )  # fmt: skip
         catalog = self.facets()
         facets = catalog.facets
-        stated = filters_from_question(question, catalog.vocab, self.vocabulary)
+        stated = filters_from_question(question, catalog.vocab, self.vocabulary, self._indexed)
         chosen = (filters or TrialFilters()).merged(stated)
         topic = self.topic(question, chosen, intent)
         matcher = self.conditions()
@@ -987,6 +1011,10 @@ class AcrossTrials:
         for entry in entries:
             entry.answer.question = question
         return _listing(question, chosen, topic, missing, entries, tally, page, size)
+
+    def _indexed(self, word: str) -> bool:
+        """Whether the indexed records use the word (in any of its indexed forms)."""
+        return bool(self.term_forms().lexical.query_terms(word))
 
     def topic(self, question: str, filters: TrialFilters, intent: Intent | None = None) -> Topic:
         """The question without the words its filters came from (and "right now", which says when, not what),

@@ -392,6 +392,12 @@ def test_a_condition_named_as_what_trials_study(question: str, condition: str) -
         ("lung cancer trials recruiting in Greese right now?", ("greece",), ("RECRUITING",)),
         ("Any trials in Bostn?", ("boston",), ()),
         ("My husband Carlos has asthma. Which trials?", (), ()),
+        # not a slip: a word the records use, a sentence's first word, an abbreviation, a place with an ending added
+        ("Which trials have Greek sites?", (), ()),
+        ("Which trials have Greel sites?", (), ()),  # no place preposition before it
+        ("While I wait, which trials are there?", (), ()),
+        ("What did the CLARA trial find?", (), ()),
+        ("My wife only speaks Punjabi. Which trials?", (), ()),
     ],
 )
 def test_places_and_statuses_in_everyday_spellings(
@@ -401,8 +407,14 @@ def test_places_and_statuses_in_everyday_spellings(
         _facets("NCT00000001", "Boston"),
         _real_facets("NCT00000002", _study("NCT00000002", "Athens", "Greece")),
         _facets("NCT00000003", "Boston", status="ENROLLING_BY_INVITATION"),
+        _facets("NCT00000004", "Chile"),
+        _facets("NCT00000005", "Ceara"),
+        _facets("NCT00000006", "Punjab"),
+        _facets("NCT00000007", "Greer"),
     ]
-    filters = filters_from_question(question, catalog_vocab(facets), Vocabulary.load())
+    in_the_records = {"greek", "while", "the", "trial"}  # words the indexed records use
+    vocab, vocabulary = catalog_vocab(facets), Vocabulary.load()
+    filters = filters_from_question(question, vocab, vocabulary, in_the_records.__contains__)
     assert (filters.places, filters.statuses) == (places, statuses)
 
 
