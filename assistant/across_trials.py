@@ -456,7 +456,9 @@ def filters_from_question(
 # recruitment-status definitions): "currently enrolling", "accepting new patients", "trials open in India?". Not
 # "open to a 16 year old" (who may join) nor "enrolling by invitation" (a status of its own).
 _RECRUITING_LAY = re.compile(
-    r"\b(?:(?:currently|now|still)\s+)?(?:enrolling|enrol+ing\s+(?:now|patients|participants)"
+    r"\b(?:(?:trials?|stud(?:y|ies)|are|is)\s+(?:currently\s+|still\s+|now\s+)?|(?:currently|still|now)\s+)"
+    r"(?:enrolling|enrol+ing)\b(?!\s+by\s+invitation)"
+    r"|\b(?:(?:currently|now|still)\s+)?(?:enrol+ing\s+(?:now|new\s+patients)"
     r"|accepting\s+(?:new\s+)?(?:patients|participants|people|volunteers)"
     r"|looking\s+for\s+(?:new\s+)?(?:participants|patients|volunteers))\b(?!\s+by\s+invitation)"
     r"|\b(?:still\s+|currently\s+)?open\b(?=\s+(?:now|right\s+now|currently|today|in|at|near)\b|\s*[?.!]|\s*$)",

@@ -385,6 +385,8 @@ def test_a_condition_named_as_what_trials_study(question: str, condition: str) -
         ("what AML studies are currently enrolling in Boston?", ("boston",), ("RECRUITING",)),
         ("bowel cancer trials open in Greece?", ("greece",), ("RECRUITING",)),
         ("trials accepting new patients", (), ("RECRUITING",)),
+        ("Who can I call to ask about enrolling my family?", (), ()),  # the asker enrolling, not a status
+        ("How many volunteers are they enrolling?", (), ()),
         ("Which asthma studies are open to a 16 year old?", (), ()),  # who may join, not a status
         ("open-label trials in Boston", ("boston",), ()),
         ("trials enrolling by invitation", (), ("ENROLLING_BY_INVITATION",)),
