@@ -175,10 +175,10 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?:too\s+(?:old|young)|(?:old|young)\s+enough)\s+(?:at|with|being)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
 )
 _AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale in _AGE_PATTERNS)
-# "turning 66 this spring", "I turn 18 next week": an age to come, read only when the question tells no age now ("I'm
-# 65, turning 66 this spring. Am I still in the age range?" is asked at 65) or supposes it ("once he turns 14").
 # "once he turns 14 next month, would his age still be a problem?": the question supposes that age, told age or not.
 _SUPPOSING_BEFORE = re.compile(r"\b(?:once|when|if|after|by\s+the\s+time)\s+(?:\w+\s+){1,2}$", re.IGNORECASE)
+# "turning 66 this spring", "I turn 18 next week": an age to come, read only when the question tells no age now ("I'm
+# 65, turning 66 this spring. Am I still in the age range?" is asked at 65) or supposes it ("once he turns 14").
 _COMING_AGE_RE = re.compile(r"\b(?:turning|turns|turn)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, re.IGNORECASE)
 
 
