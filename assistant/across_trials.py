@@ -20,6 +20,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -420,7 +421,7 @@ def filters_from_question(
         phases |= phases_in(match.group(0))
         spans.append(Span(match.start(), match.end()))
     conditions = _studied_conditions(
-        question, mentions + _abbreviations(question, vocab, vocabulary), vocabulary, spans
+        question, mentions + _abbreviations(question, vocab, vocabulary, mentions), vocabulary, spans
     )
     conditions = [vocab.spelled_out.get(c, c) for c in conditions]
     sex_only = _SEX_ONLY.search(question)
@@ -479,9 +480,8 @@ def _country_with_no_site(
 ) -> list[str]:
     """A country asked after "in"/"near" that no indexed trial has a site in ("breast cancer trials in the United
     States" over a catalog with none there): still a place asked, so no trial is listed rather than trials anywhere."""
-    countries = {s: n for s, n in country_spellings().items() if _can_be_place(s)}
     found: list[str] = []
-    for place in _phrases_in(words, countries, located, avoid=medical):
+    for place in _phrases_in(words, _askable_countries(), located, avoid=medical):
         at = located[len(found)]
         before = [w for w, _, end in words if end <= at.start][-2:]
         if before[-1:] in (["in"], ["near"]) or before == ["in", "the"]:
@@ -489,6 +489,12 @@ def _country_with_no_site(
         else:
             located.pop(len(found))
     return found
+
+
+@cache
+def _askable_countries() -> dict[str, str]:
+    """Every country's spellings that can be read as a place in a question (not "us", not a common word)."""
+    return {s: n for s, n in country_spellings().items() if _can_be_place(s)}
 
 
 def _misspelled_place(
@@ -544,10 +550,11 @@ def _one_slip_apart(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _abbreviations(question: str, vocab: CatalogVocab, vocabulary: Vocabulary) -> list[Mention]:
-    """Abbreviations in capitals that the catalog defines and the vocabulary does not know ("AML studies"), as
-    mentions of their long form's concepts."""
-    known = vocabulary.mentions(question)
+def _abbreviations(
+    question: str, vocab: CatalogVocab, vocabulary: Vocabulary, known: Sequence[Mention]
+) -> list[Mention]:
+    """Abbreviations in capitals that the catalog defines and the vocabulary does not know (`known`: its mentions
+    in the question) ("AML studies"), as mentions of their long form's concepts."""
     found: list[Mention] = []
     for word in re.finditer(r"(?<![\w-])[A-Z][A-Z0-9]{1,7}(?![\w-])", question):
         long = vocab.spelled_out.get(word.group(0))
@@ -846,9 +853,10 @@ def required_concepts(
     parts = sentences(text)
     asking = [p for p in parts if _ASKS.search(text[p.start : p.end])] or parts
     told = [p for p in parts if p not in asking]
+    words = word_spans(text)
 
     def known(concept: Concept, where: Sequence[Span]) -> bool:
-        said = _occurrences(text, concept, where)
+        said = _occurrences(words, concept, where)
         return bool(said) and (len(concept.phrases) > 1 or any(_overlaps(span, medical) for span in said))
 
     plain = [c for c in concepts if "'" not in c.name and "’" not in c.name and c.name.lower() not in _REQUEST_WORDS]
@@ -859,16 +867,16 @@ def required_concepts(
     if not plain_words:
         return ()
     for part in (asking, told):
-        chosen = tuple(c for c in plain if _occurrences(text, c, part))
+        chosen = tuple(c for c in plain if _occurrences(words, c, part))
         if chosen:
             return chosen
     return tuple(plain)
 
 
-def _occurrences(text: str, concept: Concept, where: Sequence[Span]) -> list[Span]:
-    """Where the question says the concept, in any of the ways it was asked ("hepatitis B", "hep B"), inside the
-    spans `where` of `text`."""
-    said = find_concept(Concept(concept.name, concept.asked or concept.phrases), word_spans(text))
+def _occurrences(words: Sequence[tuple[str, int, int]], concept: Concept, where: Sequence[Span]) -> list[Span]:
+    """Where the question (its `word_spans`) says the concept, in any of the ways it was asked ("hepatitis B",
+    "hep B"), inside the spans `where`."""
+    said = find_concept(Concept(concept.name, concept.asked or concept.phrases), words)
     return [span for span in said if any(part.start <= span.start and span.end <= part.end for part in where)]
 
 
@@ -1035,7 +1043,7 @@ class AcrossTrials:
     def _named_all_ways(self, text: str, concept: Concept, mentions: Sequence[Mention]) -> Concept:
         """A concept the vocabulary knows, phrased in all its names: a trial saying "galcanezumab" mentions the
         "Emgality" asked about."""
-        spans = _occurrences(text, concept, [Span(0, len(text))])
+        spans = _occurrences(word_spans(text), concept, [Span(0, len(text))])
         ids = {cid for m in mentions if _overlaps(Span(m.start, m.end), spans) for cid in m.concept_ids}
         names = [phrase_words(t) for cid in sorted(ids) for t in self.vocabulary.terms(cid) if is_useful_synonym(t)]
         return Concept(

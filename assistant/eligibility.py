@@ -2891,7 +2891,7 @@ def _bound_set_on_a_condition(finding: Finding) -> Finding:
     sentence_start = max(text.rfind(".", 0, clause.start) + 1, 0)
     if not _ON_A_CONDITION.search(text[sentence_start : clause.end]):
         return finding
-    return Finding(finding.fact, Decision.UNDECIDED, finding.chunk, finding.span, _CONDITIONAL_BOUND_REASON)
+    return replace(finding, decision=Decision.UNDECIDED, reason=_CONDITIONAL_BOUND_REASON)
 
 
 def _value_put_in_doubt(finding: Finding, measurement: _Measured, question: str) -> Finding:
@@ -2899,7 +2899,7 @@ def _value_put_in_doubt(finding: Finding, measurement: _Measured, question: str)
     criterion quoted with its limit, no verdict (the team re-tests; the asker may know more than the number)."""
     if finding.decision is not Decision.EXCLUDED or not _DOUBTED_AFTER_VALUE.search(question[measurement.span[1] :]):
         return finding
-    return Finding(finding.fact, Decision.UNDECIDED, finding.chunk, finding.span, _DOUBTED_VALUE_REASON)
+    return replace(finding, decision=Decision.UNDECIDED, reason=_DOUBTED_VALUE_REASON)
 
 
 _EXCEPTION_LASTED_UNSURE_REASON = (
