@@ -994,6 +994,8 @@ class AcrossTrials:
         size = max(1, min(page_size or self.searcher.settings.questions.page_size, _MAX_PAGE_SIZE))
         page = max(1, page)
         intent = intent or self.rules.classify(question)
+        if intent.kind == "eligibility" and self.rules.asks_for_studies_of_people(question):
+            intent = Intent("general")  # "studies that observe people with X": which trials, not who may join
         if intent.kind in _REFUSED:  # never a list of trials for a question that is not about them
             return TrialListing(
                 question=question, trial_id=None, answer=_REFUSED[intent.kind], abstained=True, backend=OFFLINE,

@@ -174,6 +174,17 @@ class IntentRules:
         """ "What drugs would I get?", "For how long do the babies get the study drug?": what taking part brings."""
         return _ASKS_WHAT_ONE_GETS.search(shape_of(normalise_text(question)).asked) is not None
 
+    def asks_for_studies_of_people(self, question: str) -> bool:
+        """ "Just studies that observe people with cluster headaches. What is there?": people described by what they
+        have, after a study word and no verb of admitting them, say whom the studies are about. Asked across trials,
+        that finds trials; it is no question of whether someone may join ("Which trials take people with HIV?")."""
+        text = normalise_text(question)
+        found = _STUDIED_PEOPLE.search(text)
+        if found is None or _ADMITS.search(found.group("between")) or _states_facts(text):
+            return False
+        rest = text[: found.start()] + " " + text[found.end() :]
+        return not (shape_of(text).about_person or _any(self.eligibility, rest) or _any(self.eligibility_strong, text))
+
     def tells_of_a_case(self, question: str) -> bool:
         """The question supposes a case ("What if it had been ...", "Suppose I wait ...") or tells of a person's
         (a time since something, a value, what they did or have)."""
@@ -214,6 +225,18 @@ _ASKS_WHAT_ONE_GETS = re.compile(
 _WHERE_ASKED = re.compile(r"^\W*(?:(?:and|so|but|then|also|ok|okay)\b\W*)*where\b", re.IGNORECASE)
 # "Is there a ...", "Are there any ...": whether something exists; with a site word after it, whether a site does.
 _THERE_IS = re.compile(r"^\W*(?:(?:and|so|but|also)\b\W*)*(?:is|are|was|were)\s+there\b", re.IGNORECASE)
+# A study word, up to three words, then people described by what they have: "studies that observe people with",
+# "trials for patients who".
+_STUDIED_PEOPLE = re.compile(
+    r"\b(?:stud(?:y|ies)|trials?|research|registr(?:y|ies)|programm?es?)\b(?P<between>(?:\W+[\w'-]+){0,3}?)\W+"
+    r"(?:people|patients|persons|adults|children|kids|women|men|those|participants|subjects|individuals)\s+(?:with|who)\b",
+    re.IGNORECASE,
+)
+# Verbs (and "open", "eligible") that say a study lets people in or keeps them out.
+_ADMITS = re.compile(
+    r"\b(?:tak|accept|admit|allow|permit|let|exclud|includ|enrol|want|turn|rule|bar|welcom|open|consider|eligib)\w*",
+    re.IGNORECASE,
+)
 # A wh-question in the past tense asks what happened in the study ("What was the response rate ...?").
 _ASKS_A_FINDING = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:what|which|how\s+\w+)\s+(?:was|were)\b", re.IGNORECASE)
 # A conditional opening: the question supposes a case ("What if the test had been done elsewhere?", "OK, so if I

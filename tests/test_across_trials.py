@@ -20,6 +20,7 @@ from assistant.across_trials import (
 )
 from assistant.cli import main
 from assistant.grounding import Concept, Span, find_concept
+from assistant.intents import IntentRules
 from assistant.records import TrialListing
 from assistant.service import TrialQA
 from assistant.vocabulary import Vocabulary
@@ -49,6 +50,30 @@ def test_an_eligibility_question_without_a_trial_gives_a_list_and_no_single_verd
         assert entry.trial_id in answer.answer
         assert all(c.trial_id == entry.trial_id for c in entry.answer.citations)
     assert "1 excludes it" in answer.answer and "1 does not mention it" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "finds"),
+    [
+        ("Not a drug trial, just studies that observe people with hepatitis B. What is there?", True),
+        ("Are there trials for patients who have hepatitis B?", True),
+        ("Which trials recruit people with hepatitis B?", True),
+        ("Which trials take people with hepatitis B?", False),  # a verb of admitting them
+        ("Which studies are open to people with hepatitis B?", False),
+        ("Which trials exclude people with hepatitis B?", False),
+        ("I have hepatitis B. Are there trials for people with hepatitis B?", False),  # told of the asker
+        ("Are there trials for people with hepatitis B that I could join?", False),
+    ],
+)
+def test_people_described_after_a_study_word_say_whom_the_studies_are_about(question: str, finds: bool) -> None:
+    rules = IntentRules.from_package()
+    assert rules.asks_for_studies_of_people(question) is finds
+
+
+def test_studies_of_people_with_a_condition_are_found_without_verdicts(small_qa: TrialQA) -> None:
+    answer = listing(small_qa, "Not a drug trial, just studies that observe people with hepatitis B. What is there?")
+    assert answer.trials and all(e.answer.verdict is None for e in answer.trials)
+    assert "no verdict is given" in answer.answer
 
 
 def test_totals_add_up_and_pages_partition_the_ranking(small_qa: TrialQA) -> None:
@@ -345,7 +370,6 @@ def test_what_a_trial_must_mention_comes_from_the_asking_sentence_and_known_term
 ) -> None:
     from assistant.across_trials import required_concepts
     from assistant.grounding import build_concepts, word_spans
-    from assistant.intents import IntentRules
     from assistant.retrieval import QueryExpander
 
     vocabulary, rules = Vocabulary.load(), IntentRules.from_package()
