@@ -842,14 +842,18 @@ _ASKS = re.compile(
 
 
 def required_concepts(
-    text: str, concepts: Sequence[Concept], medical: Sequence[Span], plain_words: bool = True
+    text: str,
+    concepts: Sequence[Concept],
+    medical: Sequence[Span],
+    plain_words: bool = True,
 ) -> tuple[Concept, ...]:
     """The concepts a trial must mention to be listed, from the sentence that asks before the ones that tell
     ("My husband tried Emgality ... Which trials would rule him out because he's had it?": the asking sentence
     names nothing, so what was told decides), and terms the vocabulary or a synonym group knows before plain
     words: "I smoke about half a pack a day ... turn me down for smoking?" asks about smoking, and "half",
     "pack", "turn" only rank. A negated auxiliary ("won't", "isn't") or a request word ("list") is never a topic;
-    without `plain_words`, only known terms are."""
+    without `plain_words`, only known terms are. A symbol written before a known term ("EGFR positive NSCLC") is part
+    of what is asked, and required with it."""
     parts = sentences(text)
     asking = [p for p in parts if _ASKS.search(text[p.start : p.end])] or parts
     told = [p for p in parts if p not in asking]
@@ -863,7 +867,7 @@ def required_concepts(
     for part in (asking, told):
         chosen = tuple(c for c in plain if known(c, part))
         if chosen:
-            return chosen
+            return chosen + _narrowing_modifiers(text, words, plain, chosen, part)
     if not plain_words:
         return ()
     for part in (asking, told):
@@ -871,6 +875,42 @@ def required_concepts(
         if chosen:
             return chosen
     return tuple(plain)
+
+
+def _narrowing_modifiers(
+    text: str,
+    words: Sequence[tuple[str, int, int]],
+    plain: Sequence[Concept],
+    known: Sequence[Concept],
+    where: Sequence[Span],
+) -> tuple[Concept, ...]:
+    """Symbols written in the unbroken run before a known term ("EGFR" in "EGFR positive NSCLC", "HER2" in
+    "HER2-negative breast cancer"): a gene or marker named before a disease says which kind of it is asked (a
+    molecular subtype), so a trial must mention it too. Other plain words in the run ("positive") do not break it;
+    anything else written between (a stopword, a comma) does. A question written in capitals has no symbols to tell
+    apart."""
+    if not any(ch.islower() for ch in text):
+        return ()
+    others = [(c, span) for c in plain if c not in known for span in _occurrences(words, c, where)]
+    found: list[Concept] = []
+    for term in known:
+        for span in _occurrences(words, term, where):
+            start = span.start
+            while (before := _written_before(text, others, start)) is not None:
+                modifier, start = before[0], before[1].start
+                if modifier not in found and _SYMBOL.fullmatch(text[before[1].start : before[1].end]):
+                    found.append(modifier)
+    return tuple(found)
+
+
+def _written_before(text: str, spans: Sequence[tuple[Concept, Span]], start: int) -> tuple[Concept, Span] | None:
+    """The concept whose occurrence ends straight before `start` (spaces or a hyphen between)."""
+    return next(((c, s) for c, s in spans if s.end <= start and _JOINED.fullmatch(text[s.end : start])), None)
+
+
+# A gene or marker symbol as written: capitals, with digits ("EGFR", "HER2", "G12C", "BRCA1").
+_SYMBOL = re.compile(r"[A-Z][A-Z0-9]*[A-Z0-9]")
+_JOINED = re.compile(r"[ \t-]*")
 
 
 def _occurrences(words: Sequence[tuple[str, int, int]], concept: Concept, where: Sequence[Span]) -> list[Span]:

@@ -363,6 +363,12 @@ def test_places_under_the_registrys_other_spellings_and_a_city_named_with_its_co
         ("My husband tried Emgality. Which trials would rule him out because he's had it?", ["Emgality"]),
         ("My dad has a pacemaker. Which trials won't take him because of it?", ["pacemaker"]),
         ("Which trials are there for people who had a pacemaker fitted?", ["pacemaker", "fitted"]),
+        # a marker symbol written before a known term names its kind; other words of the run do not break it
+        ("EGFR positive NSCLC - which trials are still recruiting?", ["NSCLC", "EGFR"]),
+        ("My cancer is BRAF-mutant melanoma. Which trials?", ["cancer", "melanoma", "BRAF"]),
+        ("Which trials take EGFR patients with NSCLC?", ["NSCLC"]),  # not written before the term
+        ("I have positive NSCLC. Which trials?", ["NSCLC"]),  # a plain word is no symbol
+        ("WHICH EGFR NSCLC TRIALS ARE THERE?", ["NSCLC"]),  # all capitals: no symbol told apart
     ],
 )
 def test_what_a_trial_must_mention_comes_from_the_asking_sentence_and_known_terms(
