@@ -277,6 +277,12 @@ SETS: dict[str, EvalSet] = {
         # the system was run on it; first read with the code of that commit (eval/data/unseen/DEV27.md).
         about="20 further real classic XML records, 10 of them 2007 registrations; held out until its first reading",
     ),
+    "unseen-dev28": _unseen_split(
+        "dev28",
+        # Written 2026-12-06 (twenty-third session): new questions over 20 modern API v2 records of dev3-dev13,
+        # committed before the system was run on it (eval/data/unseen/DEV28.md).
+        about="new questions over 20 API v2 records earlier splits used; held out until its first reading",
+    ),
 }
 
 
