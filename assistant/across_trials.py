@@ -884,33 +884,32 @@ def _narrowing_modifiers(
     known: Sequence[Concept],
     where: Sequence[Span],
 ) -> tuple[Concept, ...]:
-    """Symbols written in the unbroken run before a known term ("EGFR" in "EGFR positive NSCLC", "HER2" in
-    "HER2-negative breast cancer"): a gene or marker named before a disease says which kind of it is asked (a
-    molecular subtype), so a trial must mention it too. Other plain words in the run ("positive") do not break it;
-    anything else written between (a stopword, a comma) does. A question written in capitals has no symbols to tell
-    apart."""
+    """The plain concepts written as marker symbols before a known term ("EGFR" in "EGFR positive NSCLC")."""
+    symbols = marker_symbols(text, [span for term in known for span in _occurrences(words, term, where)])
+    return tuple(c for c in plain if c not in known and _occurrences(words, c, symbols))
+
+
+def marker_symbols(text: str, anchors: Sequence[Span]) -> list[Span]:
+    """Symbols written in the unbroken run of words before each anchor ("EGFR" in "EGFR positive NSCLC", "HER2"
+    in "HER2-negative breast cancer"): a gene or marker named before a disease says which kind of it is asked (a
+    molecular subtype), so a trial must mention it too. Other words of the run ("positive") do not break it; a
+    stopword or a comma does. A question written in capitals has no symbols to tell apart."""
     if not any(ch.islower() for ch in text):
-        return ()
-    others = [(c, span) for c in plain if c not in known for span in _occurrences(words, c, where)]
-    found: list[Concept] = []
-    for term in known:
-        for span in _occurrences(words, term, where):
-            start = span.start
-            while (before := _written_before(text, others, start)) is not None:
-                modifier, start = before[0], before[1].start
-                if modifier not in found and _SYMBOL.fullmatch(text[before[1].start : before[1].end]):
-                    found.append(modifier)
-    return tuple(found)
-
-
-def _written_before(text: str, spans: Sequence[tuple[Concept, Span]], start: int) -> tuple[Concept, Span] | None:
-    """The concept whose occurrence ends straight before `start` (spaces or a hyphen between)."""
-    return next(((c, s) for c, s in spans if s.end <= start and _JOINED.fullmatch(text[s.end : start])), None)
+        return []
+    found: list[Span] = []
+    for anchor in anchors:
+        start = anchor.start
+        while (word := _LAST_WORD.search(text, 0, start)) is not None and word.group(1).lower() not in STOPWORDS:
+            start = word.start(1)
+            if _SYMBOL.fullmatch(word.group(1)):
+                found.append(Span(word.start(1), word.end(1)))
+    return found
 
 
 # A gene or marker symbol as written: capitals, with digits ("EGFR", "HER2", "G12C", "BRCA1").
 _SYMBOL = re.compile(r"[A-Z][A-Z0-9]*[A-Z0-9]")
-_JOINED = re.compile(r"[ \t-]*")
+# The last word before a position, with only spaces or a hyphen after it.
+_LAST_WORD = re.compile(r"(\w+)[ \t-]*$")
 
 
 def _occurrences(words: Sequence[tuple[str, int, int]], concept: Concept, where: Sequence[Span]) -> list[Span]:
@@ -1080,7 +1079,18 @@ class AcrossTrials:
         mentions = self.vocabulary.mentions(text)
         plain = not filters.conditions or intent is None or intent.kind == "eligibility"
         required = required_concepts(text, concepts, [Span(m.start, m.end) for m in mentions], plain)
+        required += self._marking_a_condition(question, filters, concepts, required)
         return Topic(text, tuple(concepts), tuple(self._named_all_ways(text, c, mentions) for c in required))
+
+    def _marking_a_condition(
+        self, question: str, filters: TrialFilters, concepts: Sequence[Concept], required: Sequence[Concept]
+    ) -> tuple[Concept, ...]:
+        """Marker symbols written before a condition the filters took ("HER2" in "HER2-negative breast cancer
+        trials"): the filter keeps the disease, the symbol which kind of it, so a trial must mention that too."""
+        medical = [Span(m.start, m.end) for m in self.vocabulary.mentions(question)]
+        studied = [span for span in filters.spans if _overlaps(span, medical)]
+        marked = {question[s.start : s.end].lower() for s in marker_symbols(question, studied)}
+        return tuple(c for c in concepts if c.name.lower() in marked and c not in required)
 
     def _named_all_ways(self, text: str, concept: Concept, mentions: Sequence[Mention]) -> Concept:
         """A concept the vocabulary knows, phrased in all its names: a trial saying "galcanezumab" mentions the

@@ -496,6 +496,16 @@ def test_beside_a_studied_condition_plain_words_rank_and_are_not_required(small_
     assert [c.name for c in topic.required] == ["pacemaker"]
 
 
+def test_a_marker_symbol_before_a_studied_condition_is_required(small_qa: TrialQA) -> None:
+    question = "Which HER2-negative breast cancer trials are recruiting?"
+    filters = TrialFilters(conditions=("breast cancer",), spans=(Span(20, 33),))  # "breast cancer"
+    topic = small_qa.across.topic(question, filters, small_qa.rules.classify(question))
+    assert [c.name for c in topic.required] == ["HER2"]
+    plain = "Which negative breast cancer trials are recruiting?"  # no symbol: the condition alone decides
+    filters = TrialFilters(conditions=("breast cancer",), spans=(Span(15, 28),))
+    assert small_qa.across.topic(plain, filters, small_qa.rules.classify(plain)).required == ()
+
+
 def test_a_brand_name_asked_finds_the_trials_that_name_the_generic(small_qa: TrialQA) -> None:
     topic = small_qa.across.topic("Which trials exclude people who took Tagrisso?", TrialFilters())
     (required,) = topic.required
