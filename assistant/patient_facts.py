@@ -485,9 +485,72 @@ def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
     return items
 
 
+# "on the same dose for about two and a half months", "for a year and a half": how long, with the half.
+_HALF_FOR_RE = re.compile(
+    r"\bfor\s+(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+|at\s+least\s+)?"
+    r"(?:(?P<n>a|an|\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+and\s+a\s+half"
+    r"|(?P<n2>\d+|" + "|".join(NUMBER_WORDS) + r")\s+and\s+a\s+half\s+(?P<unit2>day|week|month|year)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def _half_durations(text: str, taken: list[Span]) -> list[Elapsed]:
+    items: list[Elapsed] = []
+    for found in _HALF_FOR_RE.finditer(text):
+        if any(_overlaps(found.span(), span) for span in taken):
+            continue
+        event_span = _event_before(text, found.start())
+        bound = (found.group("bound") or "").split()
+        comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
+        if bound and bound[0].lower() == "at":
+            comparator = Comparator.GE
+        days = _told_amount(found) * DAYS_PER_UNIT[(found.group("unit") or found.group("unit2")).lower()]
+        start = event_span[0] if event_span else found.start()
+        items.append(Elapsed(_quote(text, event_span), event_span, None, days, comparator, (start, found.end())))
+    return items
+
+
+# "So if I wait a couple more months ...?", "What if I wait another 3 weeks?": a wait supposed after times were told.
+_WAIT_MORE_RE = re.compile(
+    r"\bwait(?:ing)?\s+(?:for\s+)?(?:another\s+(?:(?P<n1>\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\s+)?"
+    r"|(?P<n2>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:more|extra|further)\s+"
+    r"|(?P<vague>a\s+couple(?:\s+of)?|a\s+few|several|some)\s+(?:more\s+)?)(?P<unit>day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+# "And if I wait until I've been on the same dose for 10 weeks?": the time told after it is the one supposed.
+_WAIT_UNTIL_RE = re.compile(r"\bwait(?:ing)?\s+(?:until|till|til)\b", re.IGNORECASE)
+
+
+def _after_waiting(text: str, elapsed: list[Elapsed]) -> list[Elapsed]:
+    """Times told before a supposed wait, as they will be when it is over: a wait of a stated length puts each event
+    that much further back and adds it to what still lasts; a vague one ("a couple more months") leaves them unknown;
+    "wait until I've been on it for 10 weeks" replaces what was told of the same thing before."""
+    more = _WAIT_MORE_RE.search(text)
+    if more is not None:
+        number = more.group("n1") or more.group("n2") or "1"
+        amount = 1.0 if number.lower() in ("a", "an") else float(NUMBER_WORDS.get(number.lower(), 0) or number)
+        days = None if more.group("vague") else amount * DAYS_PER_UNIT[more.group("unit").lower()]
+        return [_waited(item, days) if item.span[1] <= more.start() else item for item in elapsed]
+    until = _WAIT_UNTIL_RE.search(text)
+    if until is None:
+        return elapsed
+    supposed = {w for item in elapsed if item.span[0] >= until.start() for w in tokens(item.event)}
+    return [item for item in elapsed if item.span[0] >= until.start() or not supposed & set(tokens(item.event))]
+
+
+def _waited(item: Elapsed, days: float | None) -> Elapsed:
+    if days is None:
+        return replace(item, days_ago=None, duration_days=None)
+    return replace(
+        item,
+        days_ago=None if item.days_ago is None else item.days_ago + days,
+        duration_days=None if item.duration_days is None else item.duration_days + days,
+    )
+
+
 def _told_amount(found: re.Match[str]) -> float:
     """The number of units an article or "N and a half" phrase tells: "a" is one, "and a half" adds 0.5."""
-    if found.re is not _HALF_AGO_RE:
+    if found.re is not _HALF_AGO_RE and found.re is not _HALF_FOR_RE:
         return 1.0
     number = (found.group("n") or found.group("n2")).lower()
     amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
@@ -590,8 +653,9 @@ def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Me
     elapsed.extend(_article_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_supposed_elapsed(text))
     elapsed.extend(_days_back_elapsed(text, [item.span for item in elapsed]))
+    elapsed.extend(_half_durations(text, [item.span for item in elapsed]))
     elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
-    return measurements, elapsed
+    return measurements, _after_waiting(text, elapsed)
 
 
 # --- negation (NegEx-style) -------------------------------------------------------------------------------------------
@@ -786,6 +850,10 @@ _JOINING_RE = re.compile(
     re.IGNORECASE,
 )
 _REST_STOP_RE = re.compile(r"[.;!?\n]|,\s|\bbut\b|\band\s+(?:i|he|she|we|they|my|no|there)\b", re.IGNORECASE)
+# "couldn't" in a clause giving the reason for something told ("... stopped after one cycle because she couldn't
+# tolerate it") is the past; elsewhere it may be the conditional of a present lack ("I couldn't travel weekly").
+_PAST_REASON_RE = re.compile(r"\b(?:because|since|as)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_PAST_MODAL_RE = re.compile(r"\bcould(?:n'?t|\s+not)\b", re.IGNORECASE)
 _GENERAL_CANNOT_RE = re.compile(r"can'?t|cannot|can\s+not|could|able|way", re.IGNORECASE)
 
 
@@ -801,6 +869,8 @@ def _unmet(text: str) -> list[UnmetCircumstance]:
         span = _rest_of_clause(text, cue.start("verb") if cue.group("verb") else cue.end())
         if not cue.group("verb") and _JOINING_RE.match(text, span[0]):
             continue  # "Doesn't that mean I can't be in this?" asks whether they may join, and lacks nothing
+        if _PAST_REASON_RE.search(text, 0, cue.start()) and _PAST_MODAL_RE.search(cue.group(0)):
+            continue  # "had to stop because she couldn't tolerate it": why something told happened, not a lack now
         kind = circumstance_kind(text[cue.start() : span[1]])
         general = _GENERAL_CANNOT_RE.search(cue.group(0))
         if kind is None and general is None:

@@ -334,6 +334,9 @@ def test_unmet_matches_requirement_kind(question: str, kind: str, criterion: str
         "My CD4 is 150. Doesn't that mean I can't be in this?",
         "So he can't join then?",
         "Does that mean I cannot take part?",
+        # a past "couldn't" giving the reason for something told
+        "She had to stop the chemo after one cycle because she couldn't tolerate it.",
+        "I stopped metformin because I could not tolerate it.",
     ],
 )
 def test_no_unmet_without_a_missing_capacity(question: str) -> None:
@@ -342,6 +345,8 @@ def test_no_unmet_without_a_missing_capacity(question: str) -> None:
 
 def test_a_lack_said_with_a_joining_word_elsewhere_is_still_unmet() -> None:
     assert [u.kind for u in parse_question("He can't get in the car easily, so can he join?").unmet] == ["ability"]
+    # "couldn't" outside a reason clause may be the conditional of a lack now
+    assert [u.kind for u in parse_question("I couldn't travel to Boston every week.").unmet] == ["travel"]
 
 
 # --- healthy volunteers and clauses -----------------------------------------------------------------------------------
@@ -942,3 +947,42 @@ def test_a_relative_gives_the_candidates_sex_only_when_the_candidate_is_not_the_
 def test_a_number_and_a_half_dates_an_event(question: str, days: float) -> None:
     (told,) = parse_question(question).elapsed
     assert told.event == "shingles" and told.days_ago == days
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        ("I have been on metformin for a year and a half.", 547.875),
+        ("I've been on the same dose for about two and a half months.", 76.09375),
+    ],
+)
+def test_a_number_and_a_half_says_how_long(question: str, days: float) -> None:
+    (told,) = parse_question(question).elapsed
+    assert told.duration_days == days and told.days_ago is None
+
+
+@pytest.mark.parametrize(
+    ("question", "days_ago"),
+    [
+        # a stated wait puts what was told that much further back
+        ("I had a stent put in 10 months ago. What if I wait 3 more months?", 395.6875),
+        ("My last chemo was 2 weeks ago. What if I wait another week?", 21.0),
+        ("My last chemo was 2 weeks ago. What if I wait another 2 weeks?", 28.0),
+        # a vague one leaves it unknown
+        ("I had a stent put in 10 months ago. So if I wait a couple more months, is it still a problem?", None),
+        # no wait supposed: what was told stands
+        ("I had surgery 3 weeks ago and can wait for the results.", 21.0),
+    ],
+)
+def test_a_supposed_wait_moves_the_times_told_before_it(question: str, days_ago: float | None) -> None:
+    (told,) = parse_question(question).elapsed
+    assert told.days_ago == days_ago
+
+
+def test_waiting_until_a_time_is_reached_replaces_what_was_told_of_the_same_thing() -> None:
+    question = (
+        "I just started lithium three weeks ago. Can I join? And if I wait until I've been on the same lithium dose "
+        "for 10 weeks?"
+    )
+    (told,) = parse_question(question).elapsed
+    assert told.duration_days == 70 and "lithium" in told.event
