@@ -218,6 +218,9 @@ _REQUIREMENT_FRAME = frozenset(
     )
 )
 _NAMED_REQUIREMENT_REASON = "this is what the criterion requires; whether all of it is met, the question does not show"
+_PARTICULAR_KIND_REASON = (
+    "the criterion requires a particular kind of it; whether yours is it, the question does not say"
+)
 _AGE_ASKED = re.compile(r"\b(?:age|ages|aged|old|older|young|younger)\b", re.IGNORECASE)
 _WASHOUT_REASON = "less time has passed than the criterion requires"
 _OUTSIDE_REQUIRED_TIME_REASON = "outside the time limits it requires"
@@ -1659,8 +1662,7 @@ class EligibilityReasoner:
             # having the kind required, nor its exceptions or time limits. Not having it does (decided above), as
             # does an opposite state ("non-squamous" for "squamous").
             contradicted = _contradicted(topic, chunk, span, clause, question)
-            reason = "the criterion requires a particular kind of it; whether yours is it, the question does not say"
-            return contradicted or Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+            return contradicted or Finding(topic.surface, Decision.UNDECIDED, chunk, span, _PARTICULAR_KIND_REASON)
         # "... for pulmonary hypertension, except anticoagulants": a mention inside an exception clause is the exempt
         # case, whatever time limit the rest of the criterion sets.
         exempt = any(_inside_exception(s, constraints) for s in hit.spans)
@@ -5180,7 +5182,7 @@ def _set_aside_background(
         _set_aside_indications(assessment, question, asked, words, scaffolding)
         return
     open_points = [f for f in findings if f.decision is Decision.UNDECIDED]
-    background = [f for f in open_points if f.reason == _NAMED_REQUIREMENT_REASON and not is_asked(f)]
+    background = [f for f in open_points if _unshown_requirement(f) and not is_asked(f)]
     # A number nothing read ("the vessel is about 4.0 mm", "once a day") may be what decides what was asked, so it
     # still blocks; and the last sentence of a statement ("... the antigen is negative.") asks nothing.
     # "Is there an upper age limit?": the asking clause's own words for a limit are how it asks, not a fact.
@@ -5192,6 +5194,22 @@ def _set_aside_background(
     assessment.aside[:] = _without_repeats(assessment.aside + aside, scaffolding)
     assessment.unmatched.clear()
     assessment.findings = [f for f in findings if f not in background]
+
+
+# Why a requirement naming a told fact may be left open: it asks for more than the question shows, names a more
+# specific case ("Stage III-IV NSCLC" for "lung cancer"), or sets a number the question does not give or could not
+# be compared with. None of these excludes; what was asked is still answered.
+_UNSHOWN_REQUIREMENT_REASONS = frozenset(
+    {_NAMED_REQUIREMENT_REASON, _PARTICULAR_KIND_REASON, _NARROWER_CASE_REASON, _NUMBER_REASON, _UNCOMPARED_REASON}
+)
+
+
+def _unshown_requirement(finding: Finding) -> bool:
+    """An open point that is an inclusion requirement the question does not show met (background, when the
+    question asks about something else)."""
+    if finding.reason == _NAMED_REQUIREMENT_REASON:
+        return True
+    return finding.reason in _UNSHOWN_REQUIREMENT_REASONS and finding.chunk.section == INCLUSION
 
 
 def _set_aside_indications(

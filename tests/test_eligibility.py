@@ -2732,6 +2732,21 @@ def test_a_requirement_told_as_background_does_not_block_what_is_asked(reasoner:
     assert general.decision is Decision.UNDECIDED and not general.background
 
 
+def test_a_narrower_requirement_told_as_background_does_not_block_the_age_asked(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(INCLUSION, 1, "Histologically confirmed Stage III-IV non-small cell lung cancer")]
+    summary = {"maximum_age": fact("maximum_age", "75 Years"), "minimum_age": fact("minimum_age", "18 Years")}
+    asked = reasoner.assess("I'm 75 and was just diagnosed with lung cancer. Am I too old?", criteria, summary)
+    assert asked.decision is Decision.ALLOWED, (asked.findings, asked.unmatched)
+    assert [f.chunk.section for f in asked.background] == [INCLUSION]
+    # asked about taking part in general, which case of lung cancer it is stays open
+    general = reasoner.assess("I'm 75 and was just diagnosed with lung cancer. Can I join?", criteria, summary)
+    assert general.decision is Decision.UNDECIDED and not general.background
+    # an exclusion naming a more specific case still blocks
+    excluded = [criterion(EXCLUSION, 1, "Stage IV lung cancer with brain metastases")]
+    open_exclusion = reasoner.assess("I'm 75 and have lung cancer. Am I too old?", excluded, summary)
+    assert open_exclusion.decision is not Decision.ALLOWED, open_exclusion.findings
+
+
 def test_a_fact_the_asking_clause_does_not_name_does_not_block_what_is_asked(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(INCLUSION, 3, "intravenous fasting blood glucose (FBG) > 10 mmol/l")]
     told = "My fasting blood sugar last week was 205 mg/dL. My surgeon has scheduled a spinal fusion."
