@@ -842,10 +842,7 @@ _ASKS = re.compile(
 
 
 def required_concepts(
-    text: str,
-    concepts: Sequence[Concept],
-    medical: Sequence[Span],
-    plain_words: bool = True,
+    text: str, concepts: Sequence[Concept], medical: Sequence[Span], plain_words: bool = True
 ) -> tuple[Concept, ...]:
     """The concepts a trial must mention to be listed, from the sentence that asks before the ones that tell
     ("My husband tried Emgality ... Which trials would rule him out because he's had it?": the asking sentence
@@ -867,7 +864,7 @@ def required_concepts(
     for part in (asking, told):
         chosen = tuple(c for c in plain if known(c, part))
         if chosen:
-            return chosen + _narrowing_modifiers(text, words, plain, chosen, part)
+            return chosen + _marked_kinds(text, words, plain, chosen, part)
     if not plain_words:
         return ()
     for part in (asking, told):
@@ -877,7 +874,7 @@ def required_concepts(
     return tuple(plain)
 
 
-def _narrowing_modifiers(
+def _marked_kinds(
     text: str,
     words: Sequence[tuple[str, int, int]],
     plain: Sequence[Concept],
