@@ -31,7 +31,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 7
+CHUNKER_VERSION = 8
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -320,6 +320,7 @@ class _Splitter:
         self.kind = ELIGIBILITY
         self.ordinal: dict[str, int] = {}
         self.top_indent: int | None = None
+        self.top_content: int | None = None  # the column where the top-level items' text starts
         self.top_style: str | None = None
         self.child_style: str | None = None  # a run of same-indent sub-items ("a)" under "1.") in progress
         # Sub-heading lines since the last item ("Prior Medication:", "Excluded within 4 weeks of study entry:"):
@@ -337,6 +338,7 @@ class _Splitter:
                 blocks[-1][1].append(token)
         for kind, lines in blocks:
             self.kind, self.top_indent, self.top_style, self.child_style = kind, None, None, None
+            self.top_content = None
             self.heading, self.heading_open = [], False
             if any(_ITEM.match(self.text[ln.start : ln.end]) for ln in lines):
                 self._marked_block(lines)
@@ -381,7 +383,8 @@ class _Splitter:
             return False
         if self.top_indent is None:
             return self.heading_open or line.blank_before
-        return line.blank_before and line.indent < self.top_indent
+        # Markdown's rule: after a blank line, a paragraph not indented as far as the items' text ends the list.
+        return line.blank_before and line.indent < (self.top_content if self.top_content is not None else 0)
 
     def _extend(self, end: int) -> None:
         if self.items and self.items[-1].kind == self.kind and self.top_indent is not None:
@@ -398,7 +401,7 @@ class _Splitter:
         intro = _intro_kind(stripped)
         if intro and intro != self.kind:
             self.kind = intro
-        self.top_indent, self.top_style, self.child_style = None, None, None
+        self.top_indent, self.top_content, self.top_style, self.child_style = None, None, None, None
         self.heading = self._heading_with(stripped)
         self.heading_open = True
         return True
@@ -441,6 +444,8 @@ class _Splitter:
                 self._extend(line.end)
                 continue
             self.top_indent = indent if self.top_indent is None else min(self.top_indent, indent)
+            if indent == self.top_indent:
+                self.top_content = len(body[: marker.end()].expandtabs(4))
             self.top_style, self.child_style = style, None
             number = _NUMBER.search(marker.group("marker")) if style == _NUMBERED else None
             self._add(line.start + marker.end(), line.end, indent, number.group(0) if number else None)

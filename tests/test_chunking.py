@@ -346,3 +346,28 @@ def test_an_unmarked_sentence_between_marked_items_is_kept_unnumbered() -> None:
         (EXCLUSION, None, "History of hepatitis, pancreatitis, or cardiomyopathy within the past 5\nyears."),
         (EXCLUSION, "3", "Antiretrovirals within 24 hours prior to each dose."),
     ]
+
+
+def test_a_paragraph_after_a_blank_line_not_indented_to_the_items_text_ends_the_list() -> None:
+    """API v2 markdown: "* " bullets at column 0 and, after a blank line, "Participants with a weight ≥42 kg." at
+    column 0 too. By Markdown's rule the paragraph is not the last bullet's (that would need the indent of the
+    bullet's text), so it is a criterion of its own, unnumbered; indented to the text, it continues the bullet."""
+    text = (
+        "Inclusion Criteria:\n\n"
+        "* Isolated central nervous system disease,\n"
+        "* At least 1 prior line of therapy.\n\n"
+        "Participants with a weight ≥42 kg.\n\n"
+        "Exclusion Criteria:\n\n"
+        "* Known HIV disease.\n\n"
+        "  Patients with HIV on stable treatment may be discussed with the sponsor.\n"
+    )
+    assert labels(text) == [
+        (INCLUSION, "1", "Isolated central nervous system disease,"),
+        (INCLUSION, "2", "At least 1 prior line of therapy."),
+        (INCLUSION, None, "Participants with a weight ≥42 kg."),
+        (
+            EXCLUSION,
+            "1",
+            "Known HIV disease.\n\n  Patients with HIV on stable treatment may be discussed with the sponsor.",
+        ),
+    ]
