@@ -634,7 +634,7 @@ def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Me
     for mention in find_quantities(text):
         if _overlaps(mention.number_span, age_span):
             continue
-        if mention.quantity.unit == "day" and mention.measure != "age":
+        if mention.quantity.unit == "day" and mention.measure not in ("age", "life_expectancy"):
             item = _elapsed_from(text, mention)
             if item is not None:
                 elapsed.append(item)

@@ -670,10 +670,11 @@ _RECENT_BRACKET_RE = re.compile(r"\brecent(?:ly)?\s*\(\s*$", re.IGNORECASE)
 
 
 def _recent_in_brackets(text: str, mention: QuantityMention) -> TimeWindow | None:
+    """ "recent (< 3 months) surgery", and "Recent nasal/sinus surgery (< 3 months)": the bracket says how recent."""
     if mention.comparator not in (Comparator.LE, Comparator.LT):
         return None
     if search_ending_at(_RECENT_BRACKET_RE, text, max(0, mention.span[0] - 20), mention.span[0]) is None:
-        return None
+        return _bracket_after_recent(text, mention)
     closing = text.find(")", mention.span[1])
     if closing < 0 or closing - mention.span[1] > 3:
         return None
@@ -681,6 +682,26 @@ def _recent_in_brackets(text: str, mention: QuantityMention) -> TimeWindow | Non
     if event is None:
         return None
     return _look_back(event, mention.quantity.value, (mention.span[0], event[1][1]))
+
+
+def _bracket_after_recent(text: str, mention: QuantityMention) -> TimeWindow | None:
+    """The bound alone in brackets after a thing its clause calls recent ("Recent nasal/sinus surgery (< 3
+    months)"): the window of that thing."""
+    opening = _BOUND_BRACKET_RE.search(text, max(0, mention.number_span[0] - 16), mention.number_span[0])
+    closing = _BRACKET_END_RE.match(text, mention.span[1])
+    if opening is None or closing is None:
+        return None
+    event = _event_before(text, opening.start())
+    if event is None or _RECENT_WORD_RE.search(event[0]) is None:
+        return None
+    words = _RECENT_WORD_RE.sub("", event[0]).strip()
+    start = event[1][0] + event[0].find(words) if words else event[1][0]
+    return _look_back((words or event[0], (start, event[1][1])), mention.quantity.value, (event[1][0], closing.end()))
+
+
+_BOUND_BRACKET_RE = re.compile(r"\(\s*(?:<\s*=?|≤|less\s+than|under|within|up\s+to)?\s*$", re.IGNORECASE)
+_BRACKET_END_RE = re.compile(r"\s*\)")
+_RECENT_WORD_RE = re.compile(r"\brecent(?:ly)?\b\s*", re.IGNORECASE)
 
 
 # "a wash-out period ... less than 2 weeks for corticosteroids": how long since the last use of what follows "for".

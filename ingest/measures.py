@@ -121,6 +121,23 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ("platelets", r"platelets?(?:\s+count)?|plt|thrombocytes?(?:\s+count)?"),
     ("wbc", r"white\s+blood\s+cells?(?:\s+count)?(?:\s*\(\s*wbc\s*\))?|wbc|leukocytes?(?:\s+count)?"),
     ("inr", r"international\s+normali[sz]ed\s+ratio(?:\s*\(\s*inr\s*\))?|inr"),
+    # Pain intensity on the 0-10 numeric rating scale (NRS), as registries and people write it; a VAS in mm keeps
+    # its unit and is never compared with a bare 0-10 number.
+    (
+        "pain_score",
+        r"(?:(?:nrs|vas)\s+)?pain(?:\s+(?:intensity|score|severity|level|rating))?"
+        r"(?:\s+(?:on\s+)?(?:the\s+|a\s+)?(?:nrs|vas|numeric(?:al)?\s+rating\s+(?:scale|score)"
+        r"|visual\s+analog(?:ue)?\s+scale(?:\s*\(\s*vas\s*\))?))?"
+        r"|numeric(?:al)?\s+(?:pain\s+)?rating\s+(?:scale|score)(?:\s*\(\s*nrs\s*\))?"
+        r"|visual\s+analog(?:ue)?\s+(?:pain\s+)?scale(?:\s*\(\s*vas\s*\))?|nrs|vas",
+    ),
+    # How long a person is expected to live: the registries' "life expectancy" / "anticipated survival", and after the
+    # number the plain-English "(left) to live" and "left" closing a clause ("may only have about 2 months left").
+    (
+        "life_expectancy",
+        r"life\s+expectancy|(?:expected|anticipated|estimated|predicted|projected)\s+(?:survival|life\s+span)"
+        r"|survival\s+expectancy|(?:left\s+)?to\s+live\b|left(?=\s*(?:[.?!,;]|$))",
+    ),
     ("hba1c", r"hba1c|a1c|glycated\s+ha?emoglobin|glycosylated\s+ha?emoglobin|ha?emoglobin\s+a1c"),
     # CTCAE "Glucose" (hyper-/hypoglycemia); registries write FBG/FPG/FBS, patients "blood sugar".
     (
@@ -194,7 +211,8 @@ MEASURE_FIRST_WORDS = frozenset(
         "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
-        "leukocyte leukocytes international inr prostate psa hiv viral "
+        "leukocyte leukocytes international inr prostate psa hiv viral life expected anticipated estimated predicted "
+        "projected survival to pain numeric numerical nrs vas visual "
         "left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
         "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "
@@ -337,6 +355,9 @@ _AMBIGUOUS_WITHOUT_UNIT = frozenset({"creatinine", "bilirubin", "alt", "ast", "a
 # mg/dL -> µmol/L for analytes whose conversion is fixed (SI conversion factors, CTCAE tables).
 # SI unit and how many of it one mg/dL is (glucose: 1 mmol/L = 18.0 mg/dL).
 _SI_FACTORS = {"bilirubin": ("umol/L", 17.1), "creatinine": ("umol/L", 88.4), "glucose": ("mmol/L", 1 / 18.0)}
+# HbA1c in NGSP/DCCT percent from IFCC mmol/mol, by the IFCC-NGSP master equation (NGSP = 0.09148 x IFCC + 2.152;
+# Hoelzel et al., Clin Chem 2004): (percent unit, mmol/mol unit, slope, intercept).
+_AFFINE_UNITS = {"hba1c": ("%", "mmol/mol", 0.09148, 2.152)}
 
 # --- numbers ----------------------------------------------------------------------------------------------------------
 NUMBER_WORDS = {
@@ -812,7 +833,7 @@ def _measure_for(
     The head-noun fallback stops at `head_end` (the comparator's start) so "in the prior 6 months" yields the noun
     before the comparator, not "prior".
     """
-    before = measure_key_at(text, floor, number_start)
+    before = measure_key_at(text, floor, number_start) or _named_before_bracket(text, floor, number_start)
     if before is not None:
         before = _joined_pair(text, before)
     if before is not None and not _has_other_number(text, before[1][1], number_start):
@@ -848,6 +869,14 @@ def _measure_for(
     if counted is not None and (head is None or _counts_things(text, counted, bounded)):
         return counted
     return head
+
+
+def _named_before_bracket(text: str, floor: int, number_start: int) -> tuple[str, Span] | None:
+    """ "Pain on Numerical Rating Score (Score 4 or higher)": a bracket whose words before the number only say
+    "score", "value" or "level" restates the measure named just before it."""
+    if floor == 0 or text[floor - 1 : floor] != "(" or head_noun_key(text, floor, number_start) is not None:
+        return None
+    return measure_key_at(text, clause_start(text, floor - 1), floor - 1)
 
 
 _RELATIVE_PRONOUN_RE = re.compile(r"\b(?:who|whom|whose)\b", re.IGNORECASE)
@@ -1024,6 +1053,8 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     """Measures the unit implies when no lexicon word was found (a year count in an age clause is an age)."""
     if unit == "pack-year":
         return "pack_years"
+    if key == "pain_score" and unit == "day":
+        return "head:pain"  # "leg pain for at least 6 weeks": how long the pain has lasted, not how strong it is
     if key == UNKNOWN_MEASURE and unit is None and _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16):
         return "age"  # "Participants 18 and older"
     if unit in (None, "day") and key.startswith("head:") and _age_group_bound(text, key, clause):
@@ -1165,6 +1196,7 @@ def find_quantities(text: str) -> list[QuantityMention]:
         # Listed measures go first: a bound bracketed after this one ("(<= 5 x ULN if liver metastases)") belongs
         # to the measure named at it, which `_coordinated_measures` takes as the last one before.
         mentions.extend(_measures_listed_before(cleaned, mention))
+        mention = _with_its_scale_maximum(cleaned, mention)
         mentions.append(mention)
         consumed_until = mention.span[1]
         members = _listed_members(cleaned, mention)
@@ -1178,6 +1210,19 @@ def find_quantities(text: str) -> list[QuantityMention]:
     mentions = [_age_at_diagnosis(cleaned, m) if m.quantity.unit == "day" else m for m in mentions]
     mentions = [_on_its_scale(m) for m in mentions]
     return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
+
+
+# "7/10", "3 out of 10", "65/100": a rating written against the top of its scale; the top is no value of its own.
+_OUT_OF_RE = re.compile(r"\s*(?:/|out\s+of)\s*(?P<top>5|10|100)\b(?!\s*(?:[.,/]\d|%))", re.IGNORECASE)
+
+
+def _with_its_scale_maximum(text: str, mention: QuantityMention) -> QuantityMention:
+    found = _OUT_OF_RE.match(text, mention.number_span[1])
+    if found is None or mention.unit_given or mention.quantity.upper is not None:
+        return mention
+    if not 0 <= mention.quantity.value <= float(found.group("top")):
+        return mention
+    return replace(mention, span=(mention.span[0], max(mention.span[1], found.end())))
 
 
 # The values each scale can take, from its definition: ECOG/Zubrod 0-5 (Oken 1982), Karnofsky and Lansky 0-100,
@@ -1694,6 +1739,14 @@ def _units_compatible(value: Quantity, constraint: Quantity, measure: str) -> tu
         scale = si[1] if value.unit == si[0] else 1 / si[1]
         upper = None if constraint.upper is None else constraint.upper * scale
         return constraint.value * scale, upper
+    affine = _AFFINE_UNITS.get(measure)
+    if affine is not None and {value.unit, constraint.unit} == {affine[0], affine[1]}:
+        percent, _, slope, intercept = affine
+
+        def convert(bound: float) -> float:
+            return bound * slope + intercept if value.unit == percent else (bound - intercept) / slope
+
+        return convert(constraint.value), None if constraint.upper is None else convert(constraint.upper)
     return None
 
 

@@ -945,6 +945,22 @@ def test_recent_with_its_window_in_brackets() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        # the bound alone in brackets after what the clause calls recent
+        ("Recent nasal/sinus surgery (< 3 months).", [("nasal/sinus surgery", 91)]),
+        ("Recent surgery (less than 4 weeks) or unhealed wound", [("surgery", 28)]),
+        # without "recent" a bracketed bound may be a duration, not a window
+        ("Duration of diabetes (< 6 months)", []),
+        ("Myocardial infarction (< 6 months)", []),
+    ],
+)
+def test_a_bracketed_bound_says_how_recent(text: str, window: list[tuple[str, int]]) -> None:
+    windows = parse_criterion(text).windows
+    assert [(w.event, round(w.max_days_ago or 0)) for w in windows] == window
+
+
+@pytest.mark.parametrize(
     ("text", "measure", "comparator", "value"),
     [
         # Classic XML wraps at about 80 characters: a comparator before the break still governs the number after it.
@@ -1056,6 +1072,75 @@ def test_glucose_compares_across_mg_dl_and_mmol_l() -> None:
     comparison = measures.Comparison("glucose", bound.comparator, bound.quantity)
     assert measures.compare(measures.Quantity(150.0, "mg/dL"), comparison) is True  # 8.3 mmol/L
     assert measures.compare(measures.Quantity(110.0, "mg/dL"), comparison) is False  # 6.1 mmol/L
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Life expectancy over 12 weeks", 84.0),
+        ("Anticipated survival < 12 months.", 365.25),
+        ("Estimated survival of at least 6 months", 182.625),
+        # after the number, in everyday words
+        ("The doctors think my sister may only have about 2 months left.", 60.875),
+        ("They gave him 6 months to live", 182.625),
+        ("Expected to live at least 3 months", 91.3125),
+    ],
+)
+def test_life_expectancy_is_a_measure_in_registry_and_everyday_words(text: str, days: float) -> None:
+    (found,) = find_quantities(text)
+    assert found.measure == "life_expectancy" and found.quantity == measures.Quantity(days, "day")
+
+
+def test_survival_as_an_endpoint_is_not_life_expectancy() -> None:
+    assert all(m.measure != "life_expectancy" for m in find_quantities("Progression-free survival of 6 months"))
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value"),
+    [
+        ("Moderate to Severe Pain on Numerical Rating Score (Score 4 or higher).", Comparator.GE, 4.0),
+        ("NRS pain score >= 4", Comparator.GE, 4.0),
+        ("Average pain intensity ≥ 5 on the NRS", Comparator.GE, 5.0),
+    ],
+)
+def test_pain_on_the_numeric_rating_scale_is_one_measure(text: str, comparator: Comparator, value: float) -> None:
+    found = [m for m in find_quantities(text) if m.measure == "pain_score"]
+    assert [(m.comparator, m.quantity.value) for m in found] == [(comparator, value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "read"),
+    [
+        ("Her pain is usually around 3 out of 10.", 3.0, "3 out of 10"),
+        ("My pain score is 6/10", 6.0, "6/10"),
+    ],
+)
+def test_the_top_of_a_rating_scale_is_read_with_the_rating(text: str, value: float, read: str) -> None:
+    (found,) = find_quantities(text)
+    assert found.quantity.value == value and text[found.span[0] : found.span[1]].endswith(read)
+
+
+def test_how_long_pain_has_lasted_is_not_its_rating() -> None:
+    (found,) = find_quantities("Mono radicular leg pain for at least 6 weeks")
+    assert found.measure != "pain_score" and found.quantity.unit == "day"
+
+
+def test_a_vas_in_millimetres_is_not_compared_with_a_bare_rating() -> None:
+    (bound,) = [m for m in find_quantities("VAS pain score >= 40 mm") if m.measure == "pain_score"]
+    comparison = measures.Comparison("pain_score", bound.comparator, bound.quantity)
+    assert measures.compare(measures.Quantity(7.0, ""), comparison) is None
+
+
+def test_hba1c_compares_across_percent_and_mmol_per_mol() -> None:
+    """The IFCC-NGSP master equation: 86 mmol/mol is 10.0 %, 7.0-10.0 % is 53-86 mmol/mol."""
+    (bound,) = [m for m in find_quantities("HbA1c ≤86 mmol/mol") if m.measure == "hba1c"]
+    at_most = measures.Comparison("hba1c", bound.comparator, bound.quantity)
+    assert measures.compare(measures.Quantity(9.5, "%"), at_most) is True
+    assert measures.compare(measures.Quantity(10.5, "%"), at_most) is False
+    (between,) = [m for m in find_quantities("HbA1c 7.0% - 10.0%") if m.measure == "hba1c"]
+    inside = measures.Comparison("hba1c", between.comparator, between.quantity)
+    assert measures.compare(measures.Quantity(75.0, "mmol/mol"), inside) is True  # 9.0 %
+    assert measures.compare(measures.Quantity(48.0, "mmol/mol"), inside) is False  # 6.5 %
 
 
 @pytest.mark.parametrize(
