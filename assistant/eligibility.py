@@ -488,6 +488,10 @@ class EligibilityReasoner:
             )
             if finding is not None:
                 assessment.findings.append(_tagged(finding, "unmet requirement"))
+            elif not accounted:
+                # "she won't be able to come back for any follow-up visits" that no criterion reads: what she lacks
+                # may be what decides ("Non-compliant for follow up"), so it stays an open point
+                assessment.unmatched.append(question[unmet.span[0] : unmet.span[1]])
         birth_control = _birth_control(facts, criteria)
         if birth_control is not None and facts.childbearing is not None:
             taken.append(facts.childbearing.span)
@@ -552,11 +556,12 @@ class EligibilityReasoner:
             assessment.unmatched.clear()
         elif assessment.decision in (Decision.ALLOWED, Decision.CONDITIONS):
             # A number the question gives that nothing could read ("twice a week") may be what decides.
-            used = list(taken) + [e.span for e in facts.elapsed] + [(t.span.start, t.span.end) for t in topics]
+            used = list(taken) + [e.span for e in facts.elapsed]
+            used += [(t.span.start, t.span.end) for t in topics if t.concepts]
             assessment.unmatched.extend(
                 _clause_text(question, m.span(), facts)
                 for m in _NUMBER.finditer(question)
-                if not _overlaps(m.span(), used)
+                if not _overlaps(m.span(), used) and not _a_word_of(m.group(0), m.span(), topics)
             )
             if all(
                 f.path.startswith("record field") or f.reason == _MET_REQUIREMENT_REASON for f in assessment.findings
@@ -1099,6 +1104,8 @@ class EligibilityReasoner:
         words: list[tuple[str, int, int]] = []
         timing = [_minus(e.span, e.event_span) for e in facts.elapsed]  # "3 weeks ago" is not a topic word
         timing += [[n.trigger_span] for n in facts.negated]  # nor is "never": it negates the topic
+        # "Would that keep me out?", "Does it count against him?": the phrase asks, it names nothing told
+        timing += [[m.span()] for m in _ASKING_PHRASE.finditer(question)]
         for word, start, end in word_spans(question):
             span = (start, end)
             if any(_overlaps(span, parts) for parts in timing):
@@ -5155,6 +5162,12 @@ def asked_about(finding: Finding, asked: str) -> bool:
     return finding.fact.lower() in asked.lower()
 
 
+def _a_word_of(number: str, span: tuple[int, int], topics: Sequence[Topic]) -> bool:
+    """A number that is one of a plain-words topic's own words ("type 2", "hepatitis C" kind marks): read with it.
+    Any other number inside such a topic's span ("7 out of 10 on a bad day, 2 on a good day") nothing read."""
+    return any(t.span.start <= span[0] and span[1] <= t.span.end and number in t.words for t in topics)
+
+
 def _set_aside_background(
     assessment: Assessment, question: str, scaffolding: frozenset[str], vocabulary: Vocabulary
 ) -> None:
@@ -5242,6 +5255,13 @@ def _set_aside_indications(
 
 
 _POINTS_BACK = re.compile(r"\b(?:that|it|this|them|those|these)\b", re.IGNORECASE)
+# Phrases that ask whether something told excludes: "keep me out", "rule him out", "count against her", "does that
+# matter". Their words are never what was told.
+_ASKING_PHRASE = re.compile(
+    r"\b(?:keeps?|kept|rules?|ruled|counts?)\s+(?:me|him|her|them|us|you|my\s+\w+)\s+out\b"
+    r"|\bcounts?\s+against\b|\b(?:does|do|would|will|could|might)\s+(?:that|this|it|any\s+of\s+(?:that|this))\s+matter\b",
+    re.IGNORECASE,
+)
 
 
 def _taken_for(treatment: str, condition: str, question: str) -> bool:
