@@ -81,14 +81,15 @@ SETS: dict[str, EvalSet] = {
         # Nineteenth session: recall@1 0.809 and recall@5 0.953 (issue 20's acceptance, >= 0.80 and >= 0.95, met
         # after the eligibility answer put criteria first and every answer its cited passages first): floors at the
         # acceptance itself, so CI holds it.
+        # Twenty-third session's end: accuracy 0.398, wrong share 0.075 (7 of 93): floor and ceiling moved up to them.
         floors={
-            "verdict_accuracy": 0.35,
+            "verdict_accuracy": 0.39,
             "value_correct": 0.88,
             "out_of_scope_abstained": 0.94,
             "recall_at_1": 0.80,
             "recall_at_5": 0.95,
         },
-        ceilings={"wrong_verdict_share": 0.11, "phantom_citations": 0},
+        ceilings={"wrong_verdict_share": 0.08, "phantom_citations": 0},
         targets={
             **_VERDICT_TARGETS,
             "recall_at_1": (">=", 0.80),
