@@ -284,6 +284,12 @@ SETS: dict[str, EvalSet] = {
         # committed before the system was run on it (eval/data/unseen/DEV28.md).
         about="new questions over 20 API v2 records earlier splits used; held out until its first reading",
     ),
+    "unseen-dev29": _unseen_split(
+        "dev29",
+        # Written 2026-12-06 (twenty-third session) like dev28 over 20 other API v2 records, after the session's
+        # changes, committed before the system was run on it (eval/data/unseen/DEV29.md).
+        about="new questions over 20 more API v2 records earlier splits used; held out until its first reading",
+    ),
 }
 
 
