@@ -1408,6 +1408,72 @@ def values_put_in_place(told: Sequence[str], question: str) -> list[str]:
     return turns
 
 
+# "What about my mum then? She's 60 ...", "How about my brother?": the follow-up turns to another person. ("And my
+# husband's level was also 9.0" speaks of the same measure as before, which the conversation named.)
+_ANOTHER_PERSON_ASKED_RE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|well)\W+)?(?:what|how)\s+about\s+(?:my|our)\s+"
+    r"(?:(?:older|elder|younger|little|big|twin)\s+)?(?P<who>" + _OTHER_PERSON + r")\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_another_person(told: Sequence[str], question: str) -> bool:
+    """The follow-up turns to a person the conversation did not speak of ("What about my mum then?" after "I'm 19
+    and have a herniated disc"): what was told of the first person is not hers."""
+    turned = _ANOTHER_PERSON_ASKED_RE.match(question)
+    if turned is None:
+        return False
+    who = re.compile(rf"\b{re.escape(turned.group('who'))}\b", re.IGNORECASE)
+    return not any(who.search(earlier) for earlier in told)
+
+
+def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], str] | None:
+    """ "My surgeon re-measured it and it's actually 9 cm" after "My tumor was 12 cm from the anal verge", "And if
+    ... it's 150 by the time I'm screened?" after "My LDL is 175": a supposing or correcting follow-up's one number
+    that names no measure stands in place of the one value the conversation told, when their units agree. The
+    earlier turn keeps its words with the new number, so the measure keeps its name; the follow-up loses the number.
+    None when the follow-up does not do that."""
+    if not (_SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question)) or _ADDS_RE.search(question):
+        return None
+    if measures_named(question):
+        return None  # a named measure is put in place by `values_put_in_place`
+    new = parse_question(question)
+    numbers = [
+        m
+        for m in find_quantities(question)
+        if m.measure != "age" and m.quantity.unit != "day" and not _overlaps(m.number_span, new.age_span)
+    ]
+    told_values = [
+        (i, m) for i, earlier in enumerate(told) for m in parse_question(earlier).measurements if m.measure_span
+    ]
+    if len(numbers) != 1 or len(told_values) != 1:
+        return None
+    given, (turn, before) = numbers[0], told_values[0]
+    earlier = told[turn]
+    measure_span = before.measure_span or (0, 0)
+    found = [m for m in _NUMBER_IN_RE.finditer(earlier, *before.span) if not _overlaps(m.span(), measure_span)]
+    if len(found) != 1:
+        return None
+    number = found[0]
+    if given.unit_given and _unit_written(question, given.number_span[1]) != _unit_written(earlier, number.end()):
+        return None  # "9 mm" does not put 9 in place of "12 cm"
+    value = question[given.number_span[0] : given.number_span[1]]
+    replaced = f"{earlier[: number.start()]}{value}{earlier[number.end() :]}"
+    end = max(given.number_span[1], given.span[1])
+    end -= len(question[given.number_span[1] : end]) - len(question[given.number_span[1] : end].rstrip(".,;:?! "))
+    asked = re.sub(r"\s{2,}", " ", f"{question[: given.number_span[0]]}{question[end:]}")
+    return [replaced if i == turn else t for i, t in enumerate(told)], asked
+
+
+def _unit_written(text: str, number_end: int) -> str:
+    """The unit as written right after a number ("cm", "mg/dL"), lower-cased; "" when none."""
+    found = match_unit(text, number_end)
+    return "" if found is None else text[found[2][0] : found[2][1]].lower()
+
+
+_NUMBER_IN_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def time_put_in_place(told: Sequence[str], question: str) -> list[str] | None:
     """ "Sorry, I got the date wrong: the surgery was actually 14 months ago" after "I had a microdiscectomy 8 months
     ago ...": the earlier turns with the one time they told replaced by the follow-up's, so the corrected event keeps

@@ -14,7 +14,14 @@ from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
 from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
-from assistant.patient_facts import corrected_history, time_put_in_place, values_put_in_place, without_correction_talk
+from assistant.patient_facts import (
+    asks_about_another_person,
+    corrected_history,
+    time_put_in_place,
+    value_referred_back,
+    values_put_in_place,
+    without_correction_talk,
+)
 from assistant.question_shape import shape_of
 from assistant.records import Answer
 from assistant.retrieval import HybridRetriever, QueryExpander
@@ -270,9 +277,14 @@ class TrialQA:
         ):
             return question  # "Is ILD exclusionary?" after "My son is 15" asks about ILD, not about the son
         about_person = [earlier for earlier in history[-_FACT_TURNS:] if shape_of(earlier).about_person]
+        if asks_about_another_person(about_person, question):
+            return question  # "What about my mum then? She's 60": what was told of the asker is not hers
         # The corrected time stands in the turn that told it ("I had a microdiscectomy 14 months ago"); how the
         # follow-up says it corrects ("Sorry, I got the date wrong") is no fact to check.
         told = time_put_in_place(about_person, question) or corrected_history(about_person, question)
+        moved = value_referred_back(told, question)  # "it's actually 9 cm": the one value told before, corrected
+        if moved is not None:
+            told, question = moved
         return " ".join([*values_put_in_place(told, question), without_correction_talk(question)])
 
     def _resolve_trial(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.patient_facts import values_put_in_place
+from assistant.patient_facts import asks_about_another_person, value_referred_back, values_put_in_place
 from assistant.service import TrialQA
 
 SEED = "NCT06839066"
@@ -107,3 +107,51 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
     assert kept in turn and gone not in turn, turn
     # a follow-up that adds a fact leaves the earlier one
     assert values_put_in_place([told], "I also take aspirin.") == [told]
+
+
+@pytest.mark.parametrize(
+    ("told", "follow_up", "turn", "asked"),
+    [
+        (
+            "My tumor was 12 cm from the anal verge. Can I still be included?",
+            "My surgeon re-measured it on MRI and it's actually 9 cm.",
+            "My tumor was 9 cm from the anal verge. Can I still be included?",
+            "My surgeon re-measured it on MRI and it's actually .",
+        ),
+        (
+            "My LDL is 175, does that rule me out?",
+            "And if it's 150 by the time I'm screened?",
+            "My LDL is 150, does that rule me out?",
+            "And if it's by the time I'm screened?",
+        ),
+    ],
+)
+def test_a_value_referred_back_takes_the_place_of_the_one_told(
+    told: str, follow_up: str, turn: str, asked: str
+) -> None:
+    # the follow-up's number named no measure, so the earlier value stayed and decided against the new one
+    assert value_referred_back([told], follow_up) == ([turn], asked)
+
+
+@pytest.mark.parametrize(
+    ("told", "follow_up"),
+    [
+        ("My LDL is 175.", "I also take a statin, 20 mg."),  # adds, corrects nothing
+        ("My LDL is 175 and my HbA1c is 7.1%.", "What if it's 150?"),  # two values told: which one is unclear
+        ("My tumor was 12 cm from the anal verge.", "What if it's 9 mm?"),  # another unit
+        ("My LDL is 175.", "What if my HbA1c is 6.5%?"),  # a named measure, put in place by name
+    ],
+)
+def test_no_value_is_put_in_place_where_the_follow_up_does_not_refer_back_to_one(told: str, follow_up: str) -> None:
+    assert value_referred_back([told], follow_up) is None
+
+
+def test_a_follow_up_about_another_person_does_not_carry_the_first_persons_facts() -> None:
+    told = ["I'm 19 and have had a herniated disc in my lower back for a year. Can I join?"]
+    assert asks_about_another_person(told, "What about my mum then? She's 60 and has the same problem.")
+    assert asks_about_another_person(told, "How about my brother?")
+    # the same person again, or no person named
+    assert not asks_about_another_person(["My mum is 60. Can she join?"], "What about my mum's blood pressure?")
+    assert not asks_about_another_person(told, "What about the disc problem then?")
+    # "and my husband's level was also 9.0" goes on about the measure the conversation named
+    assert not asks_about_another_person(told, "And my husband's level was also 9.0. Does he qualify on that?")
