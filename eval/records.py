@@ -54,12 +54,14 @@ class CitedPassage(BaseModel):
 
 
 # Headings item writers give for record sections the loaders name apart: the registry's summary fields (sponsor,
-# conditions, design, identifiers) are "Basic Information" in their notes, and "Outcomes" is the outcome measures.
+# conditions, design, identifiers) are "Basic Information" in their notes, "Outcomes" is the outcome measures, and
+# "Arms" (the registry's arm groups) is what both loaders call "Study Groups".
 SECTIONS_NAMED: dict[str, frozenset[str]] = {
     "Basic Information": frozenset(
         {"Basic Information", "Sponsors", "Conditions", "Study Design", "Other Identifiers"}
     ),
     "Outcomes": frozenset({"Outcomes", "Outcome Measures"}),
+    "Arms": frozenset({"Arms", "Study Groups"}),
 }
 
 

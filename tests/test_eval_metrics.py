@@ -102,6 +102,9 @@ def test_basic_information_in_gold_covers_the_record_fields_the_loaders_section_
     assert not evidence.matches(passage("Inclusion Criteria", "1"))
     assert Evidence(trial_id=T, section="Outcomes").matches(passage("Outcome Measures"))
     assert not Evidence(trial_id=T, section="Sponsors").matches(passage("Basic Information"))
+    # "Arms" in gold is the arm groups both loaders section as "Study Groups" (dev25-dev29's writers say "Arms")
+    assert Evidence(trial_id=T, section="Arms").matches(passage("Study Groups"))
+    assert not Evidence(trial_id=T, section="Arms").matches(passage("Interventions"))
 
 
 def test_abstention_precision_and_recall() -> None:
