@@ -741,6 +741,14 @@ class EligibilityReasoner:
             if hit[0]:
                 return Finding(measurement.surface, Decision.CONDITIONS, chunk, bound, _ALLOWANCE_MET_REASON)
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALLOWANCE_MISSED_REASON)
+        if (
+            chunk.section == EXCLUSION
+            and finding.decision is Decision.EXCLUDED
+            and _CONDITIONAL_ENTRY.search(chunk.text, _sentence_end(chunk.text, bound.end))
+        ):
+            # "... > 140 mmHg ... at the time of screening. If subjects have their hypertension appropriately
+            # treated, then they would be eligible to enroll.": a later sentence lets such cases in on a condition
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _CONDITIONAL_ENTRY_REASON)
         if finding.decision is Decision.EXCLUDED and not prohibits and targets:
             reached = self._allowance_speaks_to(question, chunk.text, constraints, Span(*targets[0].span))
             decision = Decision.CONDITIONS if reached else Decision.UNDECIDED
@@ -4709,7 +4717,7 @@ _CLAUSE_END = re.compile(
 _NOTE = re.compile(r"\bNOTE\s*:|\bNote\s*:")
 # Clauses that let an excluded case in after all ("may be eligible", "to be eligible ... must be tapered").
 _CONDITIONAL_ENTRY = re.compile(
-    r"\b(?:may|can|could|will)\s+(?:still\s+)?be\s+(?:eligible|enrolled|included|considered)\b|\bto\s+be\s+eligible\b"
+    r"\b(?:may|can|could|will|would)\s+(?:still\s+)?be\s+(?:eligible|enrolled|included|considered)\b|\bto\s+be\s+eligible\b"
     r"|\b(?:are|is|remain|remains)\s+(?:still\s+)?eligible\b"
     r"|\beligible\s+(?:if|provided|once|after)\b"
     # "must either not yet have undergone pubertal activation ..., or, if pubertal activation has occurred, must be

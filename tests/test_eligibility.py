@@ -2756,6 +2756,25 @@ def test_the_verbs_that_ask_are_not_part_of_what_was_told(reasoner: EligibilityR
     assert_decides(reasoner, f"I donated blood 4 months ago. {asking}", criteria, Decision.ALLOWED)
 
 
+def test_a_later_sentence_letting_such_cases_in_leaves_a_value_undecided(reasoner: EligibilityReasoner) -> None:
+    bound = (
+        "Uncontrolled hypertension defined as a systolic blood pressure of >140 mmHg or diastolic blood pressure of"
+        " >90 mmHg at the time of screening."
+    )
+    let_in = " If subjects have their hypertension appropriately treated, then they would be eligible to enroll."
+    question = "I take lisinopril but my blood pressure was still 150/95. Would they let me in?"
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 6, bound + let_in)], Decision.UNDECIDED)
+    assert_decides(
+        reasoner, "My blood pressure is 150/95. Can I join?", [criterion(EXCLUSION, 6, bound)], Decision.EXCLUDED
+    )
+    assert_decides(
+        reasoner,
+        "My blood pressure is 120/80. Can I join?",
+        [criterion(EXCLUSION, 6, bound + let_in)],
+        Decision.ALLOWED,
+    )
+
+
 def test_a_lack_no_criterion_reads_stays_open(reasoner: EligibilityReasoner) -> None:
     """ "she won't be able to come back for any follow-up visits" against a record whose only words for it are
     "Non-compliant for follow up": nothing matches the lack, and it may be what decides, so no "allowed"."""
