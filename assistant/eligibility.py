@@ -32,7 +32,7 @@ from assistant.question_shape import PERSONAL, STATES_SELF, STUDY_DESIGNATION, a
 from assistant.routes import other_route, routes_in, routes_near
 from assistant.settings import EligibilitySettings
 from assistant.text import STOPWORDS, stem
-from assistant.vocabulary import Vocabulary
+from assistant.vocabulary import Mention, Vocabulary
 from ingest.chunking import EXCLUSION, INCLUSION
 from ingest.constraints import (
     LIST_ITEM_START,
@@ -744,10 +744,11 @@ class EligibilityReasoner:
         if (
             chunk.section == EXCLUSION
             and finding.decision is Decision.EXCLUDED
-            and _CONDITIONAL_ENTRY.search(chunk.text, _sentence_end(chunk.text, bound.end))
+            and self._let_in_later(question, chunk.text, bound)
         ):
             # "... > 140 mmHg ... at the time of screening. If subjects have their hypertension appropriately
-            # treated, then they would be eligible to enroll.": a later sentence lets such cases in on a condition
+            # treated, then they would be eligible to enroll." with "I take lisinopril": a later sentence lets such
+            # cases in on a condition the question speaks to
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _CONDITIONAL_ENTRY_REASON)
         if finding.decision is Decision.EXCLUDED and not prohibits and targets:
             reached = self._allowance_speaks_to(question, chunk.text, constraints, Span(*targets[0].span))
@@ -820,6 +821,32 @@ class EligibilityReasoner:
             if any(same_word(a, b) for a in asked for b in said):
                 return True
         return False
+
+    def _let_in_later(self, question: str, text: str, bound: Span) -> bool:
+        """A sentence after the bound's lets such cases in on a condition ("If subjects have their hypertension
+        appropriately treated, then they would be eligible"), and the question speaks to that condition: it names
+        one of its words, or tells of a treatment where the condition is a treatment ("I take lisinopril").
+        ("Patients with a history of prior therapy ... will be eligible" says nothing to "my platelets are 30,000".)"""
+        after = _sentence_end(text, bound.end)
+        entry = _CONDITIONAL_ENTRY.search(text, after)
+        if entry is None:
+            return False
+        sentence = text[_sentence_start(text, entry.start()) : _sentence_end(text, entry.end())]
+        asked = {w for w, _, _ in word_spans(question) if len(w) > 3 and not w.isdigit()} - STOPWORDS - self.scaffolding
+        said = {w for w, _, _ in word_spans(sentence)} - STOPWORDS
+        if any(same_word(a, b) for a in asked for b in said):
+            return True
+        treated = _TREATMENT_WORDS.search(sentence) is not None
+        return treated and any(self._is_a_drug(m) for m in self.vocabulary.mentions(question))
+
+    def _is_a_drug(self, mention: Mention) -> bool:
+        """A mention of something with a pharmacological action in MeSH (lisinopril; not "ITP", a nucleotide)."""
+        return any(
+            tree.startswith(_PHARMACOLOGIC_ACTIONS)
+            for cid in mention.concept_ids
+            for parent in self.vocabulary.ancestors(cid)
+            for tree in self.vocabulary.tree_numbers(parent)
+        )
 
     def _allowance_speaks_to(self, question: str, text: str, constraints: CriterionConstraints, bound: Span) -> bool:
         """The exception holding `bound` names, outside the bound itself, something the question says."""
@@ -5262,6 +5289,9 @@ def _set_aside_indications(
     assessment.unmatched.clear()
 
 
+_PHARMACOLOGIC_ACTIONS = "D27.505"  # MeSH tree of Pharmacologic Actions
+# Words that make a condition a treatment ("appropriately treated", "on stable therapy", "medication").
+_TREATMENT_WORDS = re.compile(r"\btreat(?:ed|ment|ing)?\b|\btherap(?:y|ies)\b|\bmedications?\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"\b(?:that|it|this|them|those|these)\b", re.IGNORECASE)
 # Phrases that ask whether something told excludes: "keep me out", "rule him out", "count against her", "does that
 # matter". Their words are never what was told.

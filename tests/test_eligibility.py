@@ -2773,6 +2773,14 @@ def test_a_later_sentence_letting_such_cases_in_leaves_a_value_undecided(reasone
         [criterion(EXCLUSION, 6, bound + let_in)],
         Decision.ALLOWED,
     )
+    # a later allowance the question does not speak to leaves the value deciding ("ITP" is no drug it tells)
+    itp = (
+        "Immune thrombocytopenia (ITP) grade III or higher (platelets less than 50,000/microL) shall not be enrolled."
+        " Patients with a history of prior therapy to control ITP will be eligible, provided they do not require"
+        " maintenance corticosteroids."
+    )
+    told = "My CLL has caused ITP and my platelets are around 30,000. Can I still enroll?"
+    assert reasoner.assess(told, [criterion(EXCLUSION, 2, itp)], {}).decision is Decision.EXCLUDED
 
 
 def test_a_lack_no_criterion_reads_stays_open(reasoner: EligibilityReasoner) -> None:
