@@ -832,12 +832,16 @@ class EligibilityReasoner:
         if entry is None:
             return False
         sentence = text[_sentence_start(text, entry.start()) : _sentence_end(text, entry.end())]
-        asked = {w for w, _, _ in word_spans(question) if len(w) > 3 and not w.isdigit()} - STOPWORDS - self.scaffolding
+        asked = self._told_words(question)
         said = {w for w, _, _ in word_spans(sentence)} - STOPWORDS
         if any(same_word(a, b) for a in asked for b in said):
             return True
         treated = _TREATMENT_WORDS.search(sentence) is not None
         return treated and any(self._is_a_drug(m) for m in self.vocabulary.mentions(question))
+
+    def _told_words(self, question: str) -> set[str]:
+        """The question's content words (stems of four letters or more, no numbers, stopwords or asking words)."""
+        return {w for w, _, _ in word_spans(question) if len(w) > 3 and not w.isdigit()} - STOPWORDS - self.scaffolding
 
     def _is_a_drug(self, mention: Mention) -> bool:
         """A mention of something with a pharmacological action in MeSH (lisinopril; not "ITP", a nucleotide)."""
@@ -850,7 +854,7 @@ class EligibilityReasoner:
 
     def _allowance_speaks_to(self, question: str, text: str, constraints: CriterionConstraints, bound: Span) -> bool:
         """The exception holding `bound` names, outside the bound itself, something the question says."""
-        asked = {w for w, _, _ in word_spans(question) if len(w) > 3 and not w.isdigit()} - STOPWORDS - self.scaffolding
+        asked = self._told_words(question)
         for clause in constraints.exceptions:
             region = Span(*clause.span)
             if not _within(bound, region):
