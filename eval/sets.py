@@ -290,6 +290,12 @@ SETS: dict[str, EvalSet] = {
         # changes, committed before the system was run on it (eval/data/unseen/DEV29.md).
         about="new questions over 20 more API v2 records earlier splits used; held out until its first reading",
     ),
+    "unseen-dev30": _unseen_split(
+        "dev30",
+        # Written 2026-12-06 (twenty-fourth session) like dev29 over the 13 API v2 records of dev3-dev15 left and 7 of
+        # unseen-dev/dev2, committed before the system was run on it (eval/data/unseen/DEV30.md).
+        about="new questions over 20 more API v2 records earlier splits used; held out until its first reading",
+    ),
 }
 
 
