@@ -493,7 +493,9 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
 _RECENT_PREFIX_RE = re.compile(
     r"(?:\b(?:within(?:\s+the)?|in\s+the|during\s+the|over\s+the)(?:\s+(?:last|past|previous|prior|preceding))?"
     # "in last 3 months", "(past 3 months)"
-    r"|\b(?:in|during|over)\s+(?:last|past|previous|preceding)|(?<=\()(?:last|past|previous|preceding))"
+    r"|\b(?:in|during|over)\s+(?:last|past|previous|preceding)|(?<=\()(?:last|past|previous|preceding)"
+    # set off without a preposition: "Has a history, the last 12 month, of syncope", "(the past 6 months)"
+    r"|(?:(?<=,\s)|(?<=\())the\s+(?:last|past|previous|preceding))"
     r"\s*(?:of\s+)?$",
     re.IGNORECASE,
 )

@@ -178,6 +178,11 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
         r"(?:therapy|treatment|chemotherapy|chemo))?",
     ),
     ("radiation_dose", r"radiation(?:\s+therapy)?|radiotherapy|irradiation|rt\b"),
+    # Gestational age (weeks of pregnancy), before "age": "≥ 24 weeks gestational age", "at 30 weeks' gestation", and
+    # the plain "20 weeks pregnant" (only right after a number of weeks: "pregnant within 6 months" is no such value).
+    ("gestational_age", r"gestational\s+ages?(?:\s*\(\s*ga\s*\))?|gestation|(?<=weeks )pregnant|(?<=wks )pregnant"),
+    # Bone density against the young-adult mean (WHO: osteopenia -1.0 to -2.5, osteoporosis -2.5 or lower).
+    ("t_score", r"(?:(?:bmd|dexa|dxa)\s+)?t[\s-]?scores?"),
     ("age", r"ages?|aged"),
     # Disease scores used as entry thresholds: MMSE, MoCA (cognition), PASI, EASI (skin), BASDAI, DAS28 (rheumatology),
     # HAM-D (depression), ASA physical status (anaesthesia).
@@ -192,6 +197,9 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     # Adverse-event severity on the CTCAE scale ("Grade >= 3 immune-related adverse events").
     ("grade", r"(?:ctcae\s+)?grade"),
 )
+
+# Measures whose value is a length of time, not the time since an event: "20 weeks pregnant" is no event 20 weeks ago.
+MEASURES_IN_DAYS = frozenset({"age", "life_expectancy", "gestational_age"})
 
 # One leading \\b for the whole alternation (not one per alias) keeps scanning fast: only word starts are tried.
 _MEASURE_RE = re.compile(
@@ -212,7 +220,7 @@ MEASURE_FIRST_WORDS = frozenset(
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
         "leukocyte leukocytes international inr prostate psa hiv viral life expected anticipated estimated predicted "
-        "projected survival to pain numeric numerical nrs vas visual "
+        "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant t tscore dexa dxa "
         "left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
         "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "
@@ -389,14 +397,15 @@ _RANGE_SEP = r"\s*(?:-|–|—|to|through)\s*"
 # Units may be glued to the number ("35Kg", "40years"); ordinals ("1st line") and cut decimals are not numbers, nor
 # is a number hyphenated onto a name ("PHQ-8", "GAD-7", "IL-6", "COVID-19").
 _NUMBER_END = r"(?!\.\d)(?!\d)(?!(?:st|nd|rd|th)\b)"
+_HIGH_SIGN = r"(?:(?<=\s)[-−](?=\d))?"  # "−2.5 to −1.0": the upper end may be negative too
 _PERCENT_BEFORE_DASH = r"(?P<unit1>\s*(?:%|percent(?:age)?\b))?"  # "6.5% - 10.5%", "6.5 percentage -10.5 percentage"
 _NUMBER_RE = re.compile(
-    rf"(?<![\w.])(?<![A-Za-z]-)(?P<lo>{_NUM})(?:{_PERCENT_BEFORE_DASH}(?P<sep>{_RANGE_SEP})(?P<hi>{_NUM}))?{_NUMBER_END}",
+    rf"(?<![\w.])(?<![A-Za-z]-)(?P<lo>{_NUM})(?:{_PERCENT_BEFORE_DASH}(?P<sep>{_RANGE_SEP}){_HIGH_SIGN}(?P<hi>{_NUM}))?{_NUMBER_END}",
     re.IGNORECASE,
 )
 # Same without number words, for the common text that has none (word alternation at every word start is slow).
 _DIGIT_NUMBER_RE = re.compile(
-    rf"(?<![\w.])(?<![A-Za-z]-)(?P<lo>{_DIGITS})(?:{_PERCENT_BEFORE_DASH}(?P<sep>{_RANGE_SEP})(?P<hi>{_DIGITS}))?{_NUMBER_END}",
+    rf"(?<![\w.])(?<![A-Za-z]-)(?P<lo>{_DIGITS})(?:{_PERCENT_BEFORE_DASH}(?P<sep>{_RANGE_SEP}){_HIGH_SIGN}(?P<hi>{_DIGITS}))?{_NUMBER_END}",
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(
@@ -556,11 +565,25 @@ _SYMBOL_REPEATED_RE = re.compile(
 _CITATION_RE = re.compile(r"\([^()]{0,80}?\bet\s+al\.?,?\s*(?:\(?\d{4}[a-z]?\)?)?[^()]{0,20}\)", re.IGNORECASE)
 
 
+# "1,2m", "< 1,5 mg/dL": a decimal comma (most of Europe writes one) before a unit. Not "1,500" (thousands) nor a
+# list "grade 1,2 or 3" (no unit after it).
+_DECIMAL_COMMA_RE = re.compile(r"(?<![\d,.])\d+(,)\d{1,2}(?![\d,])")
+
+
+def _decimal_point(found: re.Match[str]) -> str:
+    if match_unit(found.string, found.end()) is None:
+        return found.group(0)
+    comma = found.start(1) - found.start(0)
+    return found.group(0)[:comma] + "." + found.group(0)[comma + 1 :]
+
+
 def clean_text(text: str) -> str:
     """Same-length copy with registry escapes neutralised ("\\>=" in ctgov JSON) so offsets stay valid."""
     text = text.replace("\\", " ").replace("\u00a0", " ")
     # "</= 1.5 x ULN", ">/= 18 years": a registry's way of typing <= and >= (same length, offsets stay valid)
     text = text.replace("</=", " <=").replace(">/=", " >=")
+    if "," in text:
+        text = _DECIMAL_COMMA_RE.sub(_decimal_point, text)
     if "(" in text:
         text = _SPELLED_TWICE_RE.sub(_digits_only, text)
         # "6.5 percentage (%)-10.5 percentage (%)", "greater than or equal to (≥) 180 days": the symbol repeats
@@ -1208,6 +1231,7 @@ def find_quantities(text: str) -> list[QuantityMention]:
         mentions.extend(_normal_limit_mentions(cleaned, taken + [m.span for m in mentions]))
     mentions.sort(key=lambda m: m.span[0])
     mentions = [_age_at_diagnosis(cleaned, m) if m.quantity.unit == "day" else m for m in mentions]
+    mentions = [_age_before_or_after(cleaned, m) for m in mentions]
     mentions = [_on_its_scale(m) for m in mentions]
     return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
 
@@ -1259,17 +1283,48 @@ _AT_DIAGNOSIS_RE = re.compile(
     r"(?:diagnosis|onset|presentation)\b",
     re.IGNORECASE,
 )
+# The same said before the number: "onset of cluster headache at ≤50 years of age", "age at diagnosis < 18 years",
+# "with onset prior to 50 years of age".
+_DIAGNOSIS_BEFORE_RE = re.compile(
+    r"\b(?:onset|diagnos(?:is|ed))\b[^.;:\n\d]{0,50}?\b(?:at|before|prior\s+to|after)\s+(?:the\s+age\s+of\s+|age\s+)?"
+    r"[<>≤≥=]*\s*$"
+    r"|\bages?\s+at\s+(?:the\s+time\s+of\s+)?(?:(?:initial|first|original|primary)\s+)?(?:diagnosis|onset)\b"
+    r"[^.;\n\d]{0,24}$",
+    re.IGNORECASE,
+)
 AGE_AT_DIAGNOSIS = "age_at_diagnosis"
 
 
 def _age_at_diagnosis(text: str, mention: QuantityMention) -> QuantityMention:
     # a bare "30 years" is an age here too ("Patients must be less than or equal to 30 years at the time of ...")
     ageless = mention.measure == UNKNOWN_MEASURE or mention.measure.startswith("head:")
-    if not (mention.measure == "age" or ageless) or _AT_DIAGNOSIS_RE.match(text, mention.span[1]) is None:
+    if not (mention.measure == "age" or ageless):
+        return mention
+    number_start = mention.number_span[0]
+    before = search_ending_at(_DIAGNOSIS_BEFORE_RE, text, max(0, number_start - 90), number_start)
+    if _AT_DIAGNOSIS_RE.match(text, mention.span[1]) is None and before is None:
         return mention
     if ageless and mention.quantity.value < DAYS_PER_UNIT["year"]:
         return mention  # "within 6 months at the time of diagnosis" is no age
     return replace(mention, measure=AGE_AT_DIAGNOSIS)
+
+
+# "before 40 years of age", "prior to age 50", "after the age of 65": an age bound by words of time order.
+_AGE_ORDER_BEFORE_RE = re.compile(
+    r"\b(?P<order>before|prior\s+to|after)\s+(?:the\s+age\s+of\s+|age\s+)?$", re.IGNORECASE
+)
+
+
+def _age_before_or_after(text: str, mention: QuantityMention) -> QuantityMention:
+    """An age read with no comparator is bounded by "before"/"prior to" (under it) or "after" (over it)."""
+    if mention.measure not in ("age", AGE_AT_DIAGNOSIS) or mention.comparator is not Comparator.EQ:
+        return mention
+    start = mention.number_span[0]
+    found = search_ending_at(_AGE_ORDER_BEFORE_RE, text, max(0, start - 24), start)
+    if found is None:
+        return mention
+    comparator = Comparator.GT if found.group("order").lower() == "after" else Comparator.LT
+    return replace(mention, comparator=comparator, span=(min(found.start(), mention.span[0]), mention.span[1]))
 
 
 # Labs CTCAE v5 grades as multiples of the upper limit of normal. For these, "bilirubin <= ULN", "creatinine within
@@ -1664,12 +1719,36 @@ def _times_mentions(text: str) -> list[QuantityMention]:
 _TITRE_RE = re.compile(r"1\s*:\s*(?P<n>[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,5})(?![\d:])")
 
 
+# A minus sign glued to a number after a space, a bracket or a comparator ("T-score of -1.0", "(−2.5)", "≤-1"), not
+# a hyphen inside a name ("L4-5", "PHQ-8") nor a bullet that opens a line ("-18 years or older").
+_MINUS_BEFORE_RE = re.compile(r"(?<=[ \t(\[=:<>≤≥])[-−](?=\d)")
+_LAST_WORD_RE = re.compile(r"([A-Za-z]+)[ \t]*$")
+
+
+def _signed(text: str, start: int, value: float | None) -> float | None:
+    """The number read at `start`, negative when a minus sign stands glued before it mid-line and after a word or a
+    comparator, not after a number or its unit ("6.5 % -10.5 %", "6.5 percentage -10.5": a range's dash)."""
+    if value is None or start == 0 or _MINUS_BEFORE_RE.match(text, start - 1) is None:
+        return value
+    before = text[text.rfind("\n", 0, start - 1) + 1 : start - 1].rstrip()
+    if not before:
+        return value
+    if before[-1] in "(<>=≤≥:[":
+        return -value
+    word = _LAST_WORD_RE.search(before)
+    if word is None or match_unit(before, word.start()) is not None:
+        return value
+    return -value
+
+
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     titre = _TITRE_RE.match(text, found.start()) if found.group("lo") == "1" and not found.group("hi") else None
-    low = parse_number(titre.group("n") if titre else found.group("lo"))
-    high = parse_number(found.group("hi")) if found.group("hi") else None
+    low = _signed(text, found.start(), parse_number(titre.group("n") if titre else found.group("lo")))
+    high = _signed(text, found.start("hi"), parse_number(found.group("hi"))) if found.group("hi") else None
     if low is None:
         return None
+    if high is not None and high < low < 0:
+        low, high = high, low  # "T-score -1.0 to -2.5" spans the same scores as "-2.5 to -1.0"
     number_end = titre.end() if titre else found.end()
     rate = None if titre else _RATE_RE.match(text, number_end)
     unit_info = ("titer", 1.0, titre.span("n")) if titre else None if rate is not None else match_unit(text, number_end)
@@ -1684,7 +1763,9 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     floor = clause_start(text, found.start())
     comparator = Comparator.RANGE if high is not None else Comparator.EQ
     start = found.start()
-    prefix = _prefix_comparator(text, found.start(), floor)
+    # "T score < -2.5": the comparator stands before the sign
+    signed_start = found.start() - 1 if low < 0 else found.start()
+    prefix = _prefix_comparator(text, signed_start, floor)
     if high is None and prefix is not None:
         comparator, start = prefix
     suffix = _suffix_comparator(text, end)

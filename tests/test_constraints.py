@@ -1310,3 +1310,72 @@ def test_a_bare_time_bound_after_a_listed_prior_therapy_is_how_recent_it_may_be(
 def test_a_time_said_between_a_measure_and_its_value_is_not_the_measure(text: str) -> None:
     values = [m for m in find_quantities(text) if m.quantity.value == 410.0]
     assert [m.measure for m in values] == ["head:cd4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "value", "upper"),
+    [
+        ("Osteopenia of the spine (T-score of -1.0 or lower).", "t_score", -1.0, None),
+        ("BMD T-score −2.5 to −1.0 at the hip", "t_score", -2.5, -1.0),
+        ("T-score -1.0 to -2.5", "t_score", -2.5, -1.0),  # the same scores, written from the top
+        # a range's dash after a number or its unit is no minus sign
+        ("HbA1c 6.5 % -10.5 %", "hba1c", 6.5, 10.5),
+        ("HbA1c of 6.5 percentage (%)-10.5 percentage (%) (both inclusive)", "hba1c", 6.5, 10.5),
+        # a bullet glued to the number opens the line; a hyphen inside a name is no sign
+        ("-18 years or older", "age", 6574.5, None),
+        ("≥ 24 weeks gestational age", "gestational_age", 168.0, None),
+    ],
+)
+def test_signed_values_and_gestational_age(text: str, measure: str, value: float, upper: float | None) -> None:
+    found = [(m.measure, m.quantity.value, m.quantity.upper) for m in find_quantities(text)]
+    assert (measure, value, upper) in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The participant has a medical history of onset of cluster headache at ≤50 years of age.",
+        "Age at diagnosis < 18 years",
+        "Age at onset of symptoms: 40 years or older",
+    ],
+)
+def test_an_age_bound_at_onset_or_diagnosis_is_not_the_age_now(text: str) -> None:
+    # read as the participant's age, "onset at <= 50" had excluded every 60-year-old
+    assert [c.measure for c in parse_criterion(text).comparisons] == ["age_at_diagnosis"]
+
+
+def test_a_window_set_off_by_commas_without_a_preposition() -> None:
+    (window,) = parse_criterion("Has a history, the last 12 month, of syncope.").windows
+    assert window.max_days_ago == 365.25 and window.min_days_ago is None
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "comparator"),
+    [
+        ("Cluster headache with onset prior to 50 years of age.", "age_at_diagnosis", "<"),
+        ("Diagnosed before 40 years of age", "age_at_diagnosis", "<"),
+        ("Women after the age of 50", "age", ">"),
+        ("Age at least 18 years", "age", ">="),
+    ],
+)
+def test_an_age_bounded_by_words_of_time_order(text: str, measure: str, comparator: str) -> None:
+    # read as "age = 50", a 45-year-old missed "onset prior to 50 years of age" and was excluded
+    assert [(c.measure, c.comparison.comparator.value) for c in parse_criterion(text).comparisons] == [
+        (measure, comparator)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "value"),
+    [
+        ("Serum creatinine < 1,5 mg/dL", "creatinine", 1.5),  # read as "< 1" and "5 mg/dL" before
+        ("Hb 10,5 g/dl, platelets 100,000", "hemoglobin", 10.5),
+        ("Hb 10,5 g/dl, platelets 100,000", "platelets", 100000.0),  # thousands stay thousands
+    ],
+)
+def test_a_decimal_comma_before_a_unit(text: str, measure: str, value: float) -> None:
+    assert (measure, value) in [(m.measure, m.quantity.value) for m in find_quantities(text)]
+
+
+def test_a_comma_list_without_a_unit_is_no_decimal() -> None:
+    assert [m.quantity.value for m in find_quantities("Grade 1,2 or 3")] == [1.0, 2.0, 3.0]
