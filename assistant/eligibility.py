@@ -114,6 +114,7 @@ _NAMED_REASON = (
 _MATCHED = ("concept/", "question words/")  # the stages that decide by finding a told thing named in a criterion
 # An exclusion the time since the asker's event decides against the criterion's window: a value read against a limit.
 _TIMED = "time window"
+_LASTED = "time lasted"  # how long the asker's case has lasted, against a requirement's duration
 # A clause of an exclusion about people who have NOT had something ("if not previously had it", "who have never
 # received", "non-immune"): a denial may be what it excludes.
 _ABSENCE_CONDITION = re.compile(
@@ -633,6 +634,10 @@ class EligibilityReasoner:
                 assessment.findings.append(_field_against_criteria(finding, facts.age, criteria, facts.text))
             if not fields:  # no structured limits ("N/A"): the criteria's own "Age 10 to 50" decides
                 assessment.findings.extend(_age_in_criteria(facts.age, criteria, facts.text))
+        elif facts.age is None and not _SOMEONE_ELSES_AGE.search(facts.text):
+            onset = [m for m in facts.measurements if m.measure == AGE_AT_DIAGNOSIS]
+            if len(onset) == 1:
+                assessment.findings.extend(_age_fields_after_onset(onset[0].quantity.value, summary))
         sex = facts.asks_about_sex or facts.sex
         chunk = summary.get("sex")
         # "he"/"my husband" only matters when the trial takes one sex; a question about sex is always answered.
@@ -1742,7 +1747,11 @@ class EligibilityReasoner:
             return contradicted
         lasting = _lasting(constraints, clause, facts, topic.span)
         if lasting is not None and not lasting.met:
-            return Finding(topic.surface, Decision.EXCLUDED, chunk, lasting.span, _NOT_LASTED_REASON)
+            # A number read against a limit, as a time window is: whatever narrower case the requirement means, the
+            # asker's has not lasted long enough for it (not withheld by `_named_caution`).
+            section = {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(chunk.section, "other")
+            path = f"{_LASTED}/{section}/named" if hit.strength >= 1.0 else ""
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, lasting.span, _NOT_LASTED_REASON, path=path)
         if lasting is not None and not lasting.bounds_more:
             return Finding(topic.surface, Decision.CONDITIONS, chunk, lasting.span, _LASTED_REASON)
         if numbers and _has_quantity(constraints, clause, span):
@@ -2263,7 +2272,8 @@ _GOVERNED = re.compile(
     r"|vaccination|immuni[sz]ation|screening|complications?|sequelae)"
     # "treatment with Amphotericin B for Kala-azar": what the treatment was given with may stand between
     r"(?:\s+reactions?)?(?:\s+with\s+(?:[^\W\d_][\w'-]*\s+){0,2}[^\W\d_][\w'-]*)?"
-    r"\s+(?P<link>to|for|against|of|from)\s+(?:[^\W\d_][\w'-]*\s+){0,2}$",
+    # ... but not past "with" ("Treatment of infection with antibiotics": the antibiotics are what it is treated with)
+    r"\s+(?P<link>to|for|against|of|from)\s+(?:(?!(?:with|using|by|via)\b)[^\W\d_][\w'-]*\s+){0,2}$",
     re.IGNORECASE,
 )
 _GOVERNED_REACH = 80
@@ -3132,6 +3142,32 @@ def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
             # "Is there an upper age limit?": that the record's fields set none is part of the answer
             reason += f"; the record's fields set no {'maximum' if too_young else 'minimum'} age"
         findings.append(Finding(_age_label(age), decision, chunk, Span(0, len(chunk.text)), reason))
+    return findings
+
+
+_AGE_NOW_REASON = "the record's age limit is for the age now, and the question gives only the age at diagnosis or onset"
+
+
+def _age_fields_after_onset(days: float, summary: dict[str, Chunk]) -> list[Finding]:
+    """The record's age fields when the question tells only the age at a diagnosis or onset ("diagnosed when he was
+    8 months old"): the age now is at least that, so a minimum it had reached then is met and a maximum it had passed
+    then excludes; otherwise the age now, which the question does not give, decides."""
+    years = days / DAYS_PER_UNIT["year"]
+    findings: list[Finding] = []
+    for name, minimum in (("minimum_age", True), ("maximum_age", False)):
+        chunk = summary.get(name)
+        limit = _years(chunk.text) if chunk else None
+        if chunk is None or limit is None:
+            continue
+        label = "minimum" if minimum else "maximum"
+        if minimum and years >= limit:
+            decision, reason = Decision.ALLOWED, f"the {label} age is {chunk.text}, reached by the time of diagnosis"
+        elif not minimum and years > limit:
+            decision, reason = Decision.EXCLUDED, f"the {label} age is {chunk.text}, passed by the time of diagnosis"
+        else:
+            decision, reason = Decision.UNDECIDED, f"the {label} age is {chunk.text}; {_AGE_NOW_REASON}"
+        finding = Finding("age now", decision, chunk, Span(0, len(chunk.text)), reason)
+        findings.append(_tagged(finding, "record field"))
     return findings
 
 
@@ -4190,12 +4226,18 @@ class _Lacking:
 def _measurements(facts: PatientFacts) -> list[_Measured]:
     # A bounded value ("a BMI of 35 or more") is the range it names: it decides only where the whole range does.
     return [
-        _Measured(
-            m.measure, _as_range(m.quantity, m.comparator), m.span, facts.text[m.span[0] : m.span[1]], m.measure_span
-        )
+        _Measured(m.measure, _as_range(m.quantity, m.comparator), m.span, _told_value(m, facts.text), m.measure_span)
         for m in facts.measurements
         if m.measure != "age" and not _asks_of_told_measure(m, facts)
     ]
+
+
+def _told_value(measurement: Any, text: str) -> str:
+    """How an answer names the value: the question's words, or for an age at a diagnosis or onset ("was 14 months
+    old when they found it") what it is."""
+    if measurement.measure == AGE_AT_DIAGNOSIS and measurement.measure_span is not None:
+        return f"age at diagnosis or onset {text[measurement.measure_span[0] : measurement.measure_span[1]]}"
+    return text[measurement.span[0] : measurement.span[1]]
 
 
 def _asks_of_told_measure(measurement: Any, facts: PatientFacts) -> bool:
@@ -4330,12 +4372,43 @@ def _dates_another_thing(event: Elapsed) -> bool:
 
 
 def _duration_for(facts: PatientFacts, topic: Span) -> float | None:
-    """How long the topic has lasted ("on prednisolone ... for six months"): a duration whose event holds it."""
+    """How long the topic has lasted ("on prednisolone ... for six months"): a duration whose event holds it, or the
+    time since its onset ("my back pain started six weeks ago", "diagnosed with diabetes four months ago") when the
+    question does not say it ended."""
     for event in facts.elapsed:
         spans = [event.event_span] if event.event_span is not None else []
-        if event.duration_days is not None and _overlaps((topic.start, topic.end), spans):
+        if not _overlaps((topic.start, topic.end), spans):
+            continue
+        if event.duration_days is not None:
             return event.duration_days
+        if event.days_ago is not None and _dates_an_onset(facts, event):
+            return event.days_ago
     return None
+
+
+# Words that date when something began, so the time since is how long it has gone on.
+_ONSET = re.compile(
+    r"\b(?:start(?:ed|ing)|beg[au]n|beginning|(?:first\s+)?diagnosed|developed|came\s+on|first\s+(?:noticed|appeared"
+    r"|had)|onset)\b",
+    re.IGNORECASE,
+)
+# Words that say it is over: then the time since the onset is not how long it lasted.
+_ENDED = re.compile(
+    r"\b(?:stop(?:ped|s)?|finish(?:ed|es)?|end(?:ed|s)?|quit|came\s+off|went\s+away|gone|cleared|resolved|cured"
+    r"|remission|until|no\s+longer|removed)\b",
+    re.IGNORECASE,
+)
+
+
+def _dates_an_onset(facts: PatientFacts, event: Elapsed) -> bool:
+    """The dated event is a beginning ("started", "I was diagnosed with ...") and its sentence does not say it ended.
+    The beginning is said in the event's words or before them in its sentence, after any other time told there."""
+    text = facts.text
+    told_before = [e.span[1] for e in facts.elapsed if e.span[1] <= event.span[0]]
+    start = max([_sentence_start(text, event.span[0]), *told_before])
+    if not _ONSET.search(text, start, event.span[1]):
+        return False
+    return not _said_in_sentence(_ENDED, text, Span(*event.span))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from assistant.question_shape import shape_of
 from assistant.text import tokens
 from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
+    AGE_AT_DIAGNOSIS,
     DAYS_PER_UNIT,
+    MEASURES_IN_DAYS,
     NUMBER_WORDS,
     UNKNOWN_MEASURE,
     Comparator,
@@ -182,7 +184,51 @@ _SUPPOSING_BEFORE = re.compile(r"\b(?:once|when|if|after|by\s+the\s+time)\s+(?:\
 _COMING_AGE_RE = re.compile(r"\b(?:turning|turns|turn)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, re.IGNORECASE)
 
 
+# An age told at the diagnosis or onset of something: "she was 14 months old when they found the leukemia", "diagnosed
+# with ALL at 19", "my headaches started when I was 55". It is no age now; criteria may bound it ("<= 365 days of age
+# at the time of diagnosis", "onset at <= 50 years of age").
+_AGE_UNIT = r"(?:\s*-?\s*(?P<unit>years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?"
+_ONSET_VERB = (
+    r"(?:diagnosed|found|discovered|detected|started|began|begun|developed|first\s+(?:noticed|appeared|had|got))"
+)
+_AGE_AT_ONSET_RES = (
+    re.compile(r"\b(?P<n>\d{1,3})" + _AGE_UNIT + r"\s+when\s+(?:[\w'-]+\s+){0,5}?" + _ONSET_VERB + r"\b", re.I),
+    re.compile(
+        r"\b" + _ONSET_VERB + r"\b(?:\s+[\w'-]+){0,6}?\s+(?:(?:when|until)\s+(?:i|he|she|they|we)\s+(?:was|were)"
+        r"|at(?:\s+the\s+age\s+of|\s+age)?)\s+(?P<n>\d{1,3})" + _AGE_UNIT + r"(?![\w%])",
+        re.I,
+    ),
+    # "they didn't start until I was 52"
+    re.compile(
+        r"\b(?:start|begin|show\s+up|come\s+on)\s+until\s+(?:i|he|she|they|we)\s+(?:was|were)\s+(?P<n>\d{1,3})"
+        + _AGE_UNIT
+        + r"(?![\w%])",
+        re.I,
+    ),
+)
+_YEARS_PER_AGE_UNIT = {"y": 1.0, "m": 1 / 12, "w": 7 / 365.25, "d": 1 / 365.25}
+
+
+def _ages_at_onset(text: str) -> list[Measurement]:
+    """Ages told at a diagnosis or an onset, as values of `AGE_AT_DIAGNOSIS` (in days, as criteria bound them)."""
+    found_ages: list[Measurement] = []
+    for age_re in _AGE_AT_ONSET_RES:
+        for found in age_re.finditer(text):
+            unit = (found.group("unit") or "y").lower()[0]
+            if found.group("unit") is None and match_unit(text, found.end("n")) is not None:
+                continue  # "started at 20 mg"
+            years = float(found.group("n")) * _YEARS_PER_AGE_UNIT[unit]
+            if 0 < years <= 120 and not any(_overlaps(found.span("n"), m.span) for m in found_ages):
+                days = Quantity(years * DAYS_PER_UNIT["year"], "day")
+                told = (found.start("n"), found.end())  # "14 months old"
+                if found.re is _AGE_AT_ONSET_RES[0]:
+                    told = (found.start("n"), found.end("unit") if found.group("unit") else found.end("n"))
+                found_ages.append(Measurement(AGE_AT_DIAGNOSIS, days, Comparator.EQ, found.span(), told))
+    return found_ages
+
+
 def _age(text: str) -> tuple[float, Span, Comparator] | None:
+    at_onset = [m.span for m in _ages_at_onset(text)]
     supposed = next((m for m in _COMING_AGE_RE.finditer(text) if _SUPPOSING_BEFORE.search(text, 0, m.start())), None)
     if supposed is not None and 0 < int(supposed.group("n")) <= 120:
         return float(supposed.group("n")), supposed.span("n"), Comparator.EQ  # "once he turns 14": asked at 14
@@ -190,7 +236,7 @@ def _age(text: str) -> tuple[float, Span, Comparator] | None:
         for found in age_re.finditer(text):
             years = float(found.group("n")) * scale
             if 0 < years <= 120 and not _age_at_an_event(text, found.start(), found.end()):
-                if _someone_elses_age(text, found.start()):
+                if _someone_elses_age(text, found.start()) or any(_overlaps(found.span("n"), s) for s in at_onset):
                     continue
                 return years, found.span("n"), _age_bound(text, found.start("n"))
     coming = _COMING_AGE_RE.search(text)
@@ -628,13 +674,15 @@ def _named_by_acronym(text: str, mention: QuantityMention) -> bool:
     return is_acronym(text[start:end])
 
 
-def _measurements_and_elapsed(text: str, age_span: Span | None) -> tuple[list[Measurement], list[Elapsed]]:
+def _measurements_and_elapsed(
+    text: str, age_span: Span | None, ages_at_onset: Sequence[Span] = ()
+) -> tuple[list[Measurement], list[Elapsed]]:
     measurements: list[Measurement] = []
     elapsed: list[Elapsed] = []
     for mention in find_quantities(text):
-        if _overlaps(mention.number_span, age_span):
+        if _overlaps(mention.number_span, age_span) or any(_overlaps(mention.number_span, s) for s in ages_at_onset):
             continue
-        if mention.quantity.unit == "day" and mention.measure not in ("age", "life_expectancy"):
+        if mention.quantity.unit == "day" and mention.measure not in MEASURES_IN_DAYS:
             item = _elapsed_from(text, mention)
             if item is not None:
                 elapsed.append(item)
@@ -1216,7 +1264,9 @@ def parse_question(text: str) -> PatientFacts:
     """All facts the asker states about themselves (or the person they ask for); spans index `text`."""
     age = _age(text)
     sex = _sex(text)
-    measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None)
+    at_onset = _ages_at_onset(text)
+    measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None, [m.span for m in at_onset])
+    measurements.extend(at_onset)
     elapsed = [_last_use_of_abstinence(e) for e in elapsed]
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
@@ -1351,7 +1401,9 @@ _INSTEAD_OF_RE = re.compile(
 _CORRECTION_RE = re.compile(r"\b(?:actually|i\s+got\s+that\s+wrong|i\s+meant|correction)\b", re.IGNORECASE)
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
 # A follow-up that supposes another case: "What if ...", "And if ...", "Suppose ...".
-_SUPPOSES_RE = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|suppose|supposing|if)\b", re.IGNORECASE)
+_SUPPOSES_RE = re.compile(
+    r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if)\b", re.IGNORECASE
+)
 _INSTEAD_RE = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
 
 
@@ -1427,6 +1479,11 @@ def asks_about_another_person(told: Sequence[str], question: str) -> bool:
     return not any(who.search(earlier) for earlier in told)
 
 
+_TIME_TO_COME_RE = re.compile(
+    r"\b(?:in|after|within|wait(?:ing)?(?:\s+for)?|another)\s+(?:a\s+|an\s+)?$", re.IGNORECASE
+)
+
+
 def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], str] | None:
     """ "My surgeon re-measured it and it's actually 9 cm" after "My tumor was 12 cm from the anal verge", "And if
     ... it's 150 by the time I'm screened?" after "My LDL is 175": a supposing or correcting follow-up's one number
@@ -1438,13 +1495,18 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     if measures_named(question):
         return None  # a named measure is put in place by `values_put_in_place`
     new = parse_question(question)
+    told_values = [
+        (i, m) for i, earlier in enumerate(told) for m in parse_question(earlier).measurements if m.measure_span
+    ]
+    # A length of time is a value only where the one told value is one ("I'm 20 weeks pregnant" ... "when I'm 25
+    # weeks?"), and then not a time to come ("in five weeks").
+    lengths = len(told_values) == 1 and told_values[0][1].measure in MEASURES_IN_DAYS
     numbers = [
         m
         for m in find_quantities(question)
-        if m.measure != "age" and m.quantity.unit != "day" and not _overlaps(m.number_span, new.age_span)
-    ]
-    told_values = [
-        (i, m) for i, earlier in enumerate(told) for m in parse_question(earlier).measurements if m.measure_span
+        if m.measure != "age"
+        and (m.quantity.unit != "day" or (lengths and not _TIME_TO_COME_RE.search(question, 0, m.number_span[0])))
+        and not _overlaps(m.number_span, new.age_span)
     ]
     if len(numbers) != 1 or len(told_values) != 1:
         return None

@@ -3821,6 +3821,79 @@ def test_a_prior_treatment_an_inclusion_requires_is_not_another_one(reasoner: El
     assert any(f.chunk.criterion == "2" for f in found.findings), found
 
 
+# ---- how long it has gone on, from when it began ------------------------------------------------------------------
+LASTING = [criterion(INCLUSION, 1, "History of low back pain for greater than three months.")]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the time since it began is how long it has gone on
+        ("My low back pain started about six weeks ago. Am I eligible?", Decision.EXCLUDED),
+        ("My low back pain began a year ago. Am I eligible?", Decision.CONDITIONS),
+        # a beginning and an end: the time since it began is not how long it lasted
+        ("My low back pain started six weeks ago and went away after a few days. Am I eligible?", Decision.UNDECIDED),
+        # no time said
+        ("I have low back pain. Am I eligible?", Decision.UNDECIDED),
+    ],
+)
+def test_the_time_since_an_onset_is_how_long_it_has_gone_on(
+    cautious: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(cautious, question, LASTING, decision)
+
+
+def test_a_requirement_not_lasted_long_enough_is_a_verdict_like_a_value(cautious: EligibilityReasoner) -> None:
+    # The requirement names what was told; a named requirement is quoted without a verdict by default, but a duration
+    # read against the requirement's is a number against a limit: whatever narrower case it means, not long enough.
+    diagnosed = [criterion(INCLUSION, 1, "Type 2 diabetes mellitus diagnosed for more than six months.")]
+    assessment = cautious.assess("I was diagnosed with type 2 diabetes four months ago. Can I join?", diagnosed, {})
+    assert assessment.decision is Decision.EXCLUDED, assessment.findings
+    assert assessment.decided_by() == ["time lasted/inclusion/named"]
+    assert_decides(cautious, "I've had type 2 diabetes for two months. Can I join?", diagnosed, Decision.EXCLUDED)
+
+
+def test_values_below_zero_and_weeks_of_pregnancy_are_compared(cautious: EligibilityReasoner) -> None:
+    osteopenia = [criterion(EXCLUSION, 1, "Osteopenia of the spine (T-score of -1.0 or lower).")]
+    assert_decides(cautious, "My DEXA T-score came back at -1.5. Can I join?", osteopenia, Decision.EXCLUDED)
+    assert_decides(cautious, "My DEXA T-score came back at -0.5. Can I join?", osteopenia, Decision.ALLOWED)
+    gestation = [criterion(INCLUSION, 1, "≥ 24 weeks gestational age (by last menstrual period or ultrasound)")]
+    assert_decides(cautious, "I'm 20 weeks pregnant. Can I sign up?", gestation, Decision.EXCLUDED)
+    assert_decides(cautious, "I'm 30 weeks pregnant. Can I sign up?", gestation, Decision.ALLOWED)
+    # the asker's own age is no gestational age
+    assert_decides(cautious, "I'm 30 years old. Can I sign up?", gestation, None)
+
+
+def test_what_a_treatment_is_given_with_is_not_what_it_treats(cautious: EligibilityReasoner) -> None:
+    # "Treatment of infection with antibiotics": read as a treatment OF antibiotics, the exclusion was "about treatment
+    # of it" and decided nothing for an antibiotic told with a date outside its window
+    antibiotics = [criterion(EXCLUSION, 1, "Treatment of infection with antibiotics within the past 7 days.")]
+    question = "I finished a course of amoxicillin for a sinus infection 10 days ago. Does that matter?"
+    assert_decides(cautious, question, antibiotics, Decision.ALLOWED)
+
+
+INFANT = [criterion(INCLUSION, 1, "Patient is ≤ 365 days of age at the time of diagnosis.")]
+INFANT_FIELDS = {"minimum_age": fact("minimum_age", "1 Year"), "maximum_age": fact("maximum_age", "21 Years")}
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the age at diagnosis against the criterion's bound at diagnosis (read as the age now, 14 months had met it)
+        ("Our daughter was 14 months old when they found the leukemia. Can she be enrolled?", Decision.EXCLUDED),
+        # met at diagnosis; the age now, which the record's minimum of 1 year bounds, is not told
+        ("Our son was diagnosed with ALL when he was 8 months old. Is he the right age?", Decision.UNDECIDED),
+        # already past the record's maximum when diagnosed: the age now is past it too
+        ("He was diagnosed at 30. Can he join?", Decision.EXCLUDED),
+    ],
+)
+def test_an_age_at_diagnosis_is_read_against_bounds_at_diagnosis_not_the_age_now(
+    cautious: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assessment = cautious.assess(question, INFANT, INFANT_FIELDS)
+    assert assessment.decision is decision, assessment.findings
+
+
 # ---- an exclusion the time since the asker's event decides ---------------------------------------------------------
 TIMED = [criterion(EXCLUSION, 1, "Chemotherapy within 4 weeks prior to the first dose of study drug.")]
 

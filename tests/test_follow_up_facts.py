@@ -124,6 +124,13 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
             "My LDL is 150, does that rule me out?",
             "And if it's by the time I'm screened?",
         ),
+        # a length of time told as the one value, supposed again after a wait that is no value itself
+        (
+            "I'm 20 weeks pregnant. Can I sign up now?",
+            "What about in five weeks, when I'm 25 weeks?",
+            "I'm 25 weeks pregnant. Can I sign up now?",
+            "What about in five weeks, when I'm ?",
+        ),
     ],
 )
 def test_a_value_referred_back_takes_the_place_of_the_one_told(
@@ -140,6 +147,7 @@ def test_a_value_referred_back_takes_the_place_of_the_one_told(
         ("My LDL is 175 and my HbA1c is 7.1%.", "What if it's 150?"),  # two values told: which one is unclear
         ("My tumor was 12 cm from the anal verge.", "What if it's 9 mm?"),  # another unit
         ("My LDL is 175.", "What if my HbA1c is 6.5%?"),  # a named measure, put in place by name
+        ("My LDL is 175.", "What about in five weeks?"),  # a time to come, not a value (the told one is no length)
     ],
 )
 def test_no_value_is_put_in_place_where_the_follow_up_does_not_refer_back_to_one(told: str, follow_up: str) -> None:

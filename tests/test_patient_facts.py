@@ -986,3 +986,33 @@ def test_waiting_until_a_time_is_reached_replaces_what_was_told_of_the_same_thin
     )
     (told,) = parse_question(question).elapsed
     assert told.duration_days == 70 and "lithium" in told.event
+
+
+def test_weeks_pregnant_is_a_gestational_age_not_a_time_ago() -> None:
+    facts = parse_question("I'm 20 weeks pregnant. Can I join?")
+    assert [(m.measure, m.quantity.value) for m in facts.measurements] == [("gestational_age", 140.0)]
+    assert facts.elapsed == ()
+    # "pregnant" before a time is no such value
+    assert parse_question("I got pregnant 6 months ago.").measurements == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "days", "age_now"),
+    [
+        ("Our daughter was 14 months old when they found the leukemia. Can she be enrolled?", 426.1, None),
+        ("My son was diagnosed with ALL at 14 months old. Is he eligible?", 426.1, None),
+        ("I'm 60 now. My cluster headaches started when I was 55.", 20088.8, 60.0),
+        ("My cluster headaches didn't start until I was 52. I'm 58 now.", 18993.0, 58.0),
+        ("She was first diagnosed with B-ALL at 19; she is 20 now.", 6939.8, 20.0),
+    ],
+)
+def test_an_age_told_at_a_diagnosis_or_onset_is_no_age_now(question: str, days: float, age_now: float | None) -> None:
+    facts = parse_question(question)
+    assert [(m.measure, round(m.quantity.value, 1)) for m in facts.measurements] == [("age_at_diagnosis", days)]
+    assert facts.age == age_now
+    assert facts.elapsed == ()  # "14 months" is no time ago either
+
+
+def test_a_dose_after_an_onset_is_no_age() -> None:
+    facts = parse_question("I started metformin at 500 mg twice a day.")
+    assert all(m.measure != "age_at_diagnosis" for m in facts.measurements)
