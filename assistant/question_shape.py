@@ -41,8 +41,10 @@ STATES_SELF = re.compile(
     + _BETWEEN_SUBJECT_AND_VERB
     + r"(?:have|has|had|am|was|were|take|takes|took|use|uses|used|got|get|gets|did|do|"
     r"don't|didn't|can't|cannot|live|lives|smoke|smokes|quit|stopped|finished|started|underwent|received|"
-    r"suffer|suffers|work|works|went|drink|drinks|tried|tries)\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
-    r"|\b(?:patient|participant|subject)(?:'s|\s+(?:has|had|is|was|takes))\b",
+    r"suffer|suffers|work|works|went|drink|drinks|tried|tries|reports|reported|complains|complained|denies|denied)"
+    r"\b(?!\s+to\b)|\b(?:i'm|i've|he's|she's|they're|i'd)\b|\bmy\s+\w+"
+    # clinicians' notes: "Pt had a left carotid endarterectomy", "patient has ..."
+    r"|\b(?:patient|participant|subject|pt)(?:'s|\s+(?:has|had|is|was|takes|reports|denies))\b",
     re.IGNORECASE,
 )
 # For routing, any mention of a particular person counts: the core, and "we're", "his/her/our ...", "male

@@ -339,3 +339,24 @@ def test_a_follow_up_tells_of_a_case_when_it_supposes_one_or_tells_a_fact(
     rules: IntentRules, question: str, case: bool
 ) -> None:
     assert rules.tells_of_a_case(question) is case
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Pt had a left carotid endarterectomy in 2010. Does that exclude him?",
+        "Screening note: she reports intermittent paresthesias in both hands. Does that count?",
+        "He complains of chest pain on exertion. Is that a problem?",
+    ],
+)
+def test_a_clinicians_note_tells_of_a_person(question: str) -> None:
+    # told of a particular person, a criterion naming what was told is quoted with what decides it, not a verdict
+    from assistant.question_shape import PERSONAL
+
+    assert PERSONAL.search(question)
+
+
+def test_a_general_question_tells_of_no_person() -> None:
+    from assistant.question_shape import PERSONAL
+
+    assert not PERSONAL.search("Is a carotid endarterectomy exclusionary?")
