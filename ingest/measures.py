@@ -165,6 +165,19 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ("weight_loss", r"(?:unintentional\s+|unexplained\s+|involuntary\s+)?weight\s+loss|lost|losing"),
     ("weight", r"(?:body\s+)?weight|weighs?|weighing"),
     ("height", r"height|tall"),
+    # PD-L1 expression on tumour cells, the tumour proportion score in % (TPS), and the combined positive score
+    # (CPS, a number, not a %): two scales, never compared with each other. Before tumour size ("tumor proportion").
+    (
+        "pd_l1_cps",
+        r"(?:(?:pd-?l1|programmed\s+death-?\s*ligand\s*1)\s+(?:\(\s*pd-?l1\s*\)\s*)?)?"
+        r"(?:combined\s+positive\s+score(?:\s*\(\s*cps\s*\))?|cps)",
+    ),
+    (
+        "pd_l1",
+        r"(?:pd-?l1|programmed\s+death-?\s*ligand\s*1(?:\s*\(\s*pd-?l1\s*\))?)"
+        r"(?:\s+(?:expression|staining|level|score))?(?:\s*\(?\s*(?:tps|tumou?r\s+proportion\s+score))?"
+        r"|tumou?r\s+proportion\s+score(?:\s*\(\s*tps\s*\))?|tps",
+    ),
     # Tumour size: RECIST 1.1 wording ("measurable lesion >= 10 mm", "longest diameter").
     (
         "lesion_size",
@@ -221,6 +234,7 @@ MEASURE_FIRST_WORDS = frozenset(
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
         "leukocyte leukocytes international inr prostate psa hiv viral life expected anticipated estimated predicted "
         "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant t tscore dexa dxa "
+        "pd programmed combined cps tps "
         "left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
         "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "

@@ -1379,3 +1379,15 @@ def test_a_decimal_comma_before_a_unit(text: str, measure: str, value: float) ->
 
 def test_a_comma_list_without_a_unit_is_no_decimal() -> None:
     assert [m.quantity.value for m in find_quantities("Grade 1,2 or 3")] == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "value"),
+    [
+        ("PD-L1 expression TPS ≥ 50%", "pd_l1", 50.0),
+        ("tumor proportion score (TPS) < 1%", "pd_l1", 1.0),  # was read as a tumour's size
+        ("PD-L1 CPS ≥ 10", "pd_l1_cps", 10.0),  # another scale, never compared with a TPS
+    ],
+)
+def test_pd_l1_scores_are_measures_of_their_own(text: str, measure: str, value: float) -> None:
+    assert [(m.measure, m.quantity.value) for m in find_quantities(text)] == [(measure, value)]
