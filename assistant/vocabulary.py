@@ -148,6 +148,8 @@ def _fold_plural(token: str) -> str:
         return token[:-2]
     if token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
+    if len(token) > 5 and token.endswith("sis") and not token.endswith("ssis"):
+        return token[:-2] + "e"  # Greek "-sis" / "-ses" ("metastasis", "metastases"), folded alike to "-se"
     return token
 
 

@@ -88,6 +88,10 @@ class VocabularyData:
     terms: dict[tuple[str, str, bool], list[str]] = field(default_factory=dict)
     keys_by_concept: dict[str, set[tuple[str, bool]]] = field(default_factory=lambda: defaultdict(set))
     mesh_owners: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # A MeSH descriptor's term keys, all of them and those of its preferred concept only: its other concepts are
+    # narrower ones ("Cribriform Carcinoma" in Adenocarcinoma), filed under it as entry terms.
+    mesh_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    preferred_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add_concept(self, concept: Concept) -> None:
         self.concepts.setdefault(concept.concept_id, concept)
@@ -162,10 +166,20 @@ def mesh_tree_numbers(trees: Any, thesaurus: Any) -> Iterator[tuple[str, str, st
 
 
 def add_mesh_terms(data: VocabularyData, thesaurus: Any) -> None:
-    columns = ["DescriptorUI", "TermName", "LexicalTag", "RecordPreferredTermYN"]
-    for descriptor_id, term, tag, record_preferred in rows(thesaurus, columns):
+    preferred_concept = {
+        descriptor_id: concept_id
+        for descriptor_id, concept_id, record_preferred in rows(
+            thesaurus, ["DescriptorUI", "ConceptUI", "RecordPreferredTermYN"]
+        )
+        if record_preferred == "Y"
+    }
+    columns = ["DescriptorUI", "TermName", "LexicalTag", "RecordPreferredTermYN", "ConceptUI"]
+    for descriptor_id, term, tag, record_preferred, concept_ui in rows(thesaurus, columns):
         if descriptor_id not in data.concepts:
             continue
+        data.mesh_keys[descriptor_id].add(term_key(term))
+        if concept_ui == preferred_concept.get(descriptor_id):
+            data.preferred_keys[descriptor_id].add(term_key(term))
         if record_preferred != "Y" and ", " in term:
             continue  # inverted forms ("Infarction, Myocardial") never occur in running text
         kind = KIND_PREFERRED if record_preferred == "Y" else KIND_TRADE if tag == TRADE_TAG else KIND_ENTRY
@@ -386,11 +400,29 @@ def add_disease_ontology(data: VocabularyData, path: Path) -> None:
         if concept_id == term.doid:
             parents = extra_parents[term.doid] + do_parents
             data.add_concept(Concept(term.doid, term.name, parents=list(dict.fromkeys(parents))))
-        else:
+        elif not names_a_narrower_concept(data, concept_id, term):
             joined.setdefault(concept_id, []).extend(do_parents)
         for synonym in [term.name, *term.synonyms]:
             data.add_term(synonym, [concept_id], KIND_DISEASE_ONTOLOGY, needs_case_match(synonym), defer_to_mesh=True)
     join_do_parents(data, joined)
+
+
+# Words that say only that a disease is a tumour: MeSH files "Tongue Cancer" as a concept of its own under Tongue
+# Neoplasms, and it is about the same thing (the same site), unlike "Cribriform Carcinoma" under Adenocarcinoma.
+TUMOUR_WORDS = _words("cancer carcinoma neoplasm tumor tumour malignant malignancy of the")
+
+
+def names_a_narrower_concept(data: VocabularyData, descriptor_id: str, term: OboTerm) -> bool:
+    """The DO disease matched the MeSH descriptor only through the entry terms of one of its narrower concepts
+    (DO's "cribriform carcinoma", a breast carcinoma, is an entry term of MeSH's Adenocarcinoma): its DO parents are
+    the narrower disease's, not the descriptor's (joined, every adenocarcinoma had become a breast cancer). A name
+    that differs from the descriptor's only in saying it is a cancer ("tongue cancer", Tongue Neoplasms) is its own."""
+    names = [term.name, *term.synonyms]
+    keys = {term_key(name) for name in names}
+    if not keys & data.mesh_keys.get(descriptor_id, set()) or keys & data.preferred_keys.get(descriptor_id, set()):
+        return False
+    own = set(term_key(data.concepts[descriptor_id].name).split()) - TUMOUR_WORDS
+    return not any(set(term_key(name).split()) - TUMOUR_WORDS <= own for name in names)
 
 
 def join_do_parents(data: VocabularyData, joined: dict[str, list[str]]) -> None:
@@ -427,8 +459,18 @@ def map_do_term(
     mesh_ids = [m for m in term.mesh_ids if m in data.concepts]
     name_ids = set().union(*(index.get(term_key(n), set()) for n in [term.name, *term.synonyms]))
     for mesh_id in mesh_ids:
-        if mesh_id in name_ids or xref_use[mesh_id] == 1:
+        if mesh_id in name_ids:
             return mesh_id, []
+    # A cross-reference no other DO term uses is the same disease, unless the DO names are another descriptor's:
+    # DO's "viral infectious disease" ("Viral Infection") cross-refers only to Arbovirus Infections, which put
+    # hepatitis B, herpes zoster and smallpox under arbovirus infections. Such a term keeps a concept of its own
+    # under its DO parents, neither the same as nor below a descriptor DO and MeSH disagree on.
+    named_elsewhere = name_ids - set(mesh_ids)
+    for mesh_id in mesh_ids:
+        if xref_use[mesh_id] == 1 and not named_elsewhere:
+            return mesh_id, []
+    if mesh_ids and named_elsewhere:
+        return term.doid, []
     if mesh_ids:
         return term.doid, mesh_ids
     exact = index.get(term_key(term.name), set())
@@ -516,9 +558,11 @@ lower-cased and plural-folded for matching at run time. MeSH descriptor and SCR 
 Disease Ontology (DO), release 2016-09-01, <http://disease-ontology.org>, licensed under Creative Commons
 Attribution 3.0 Unported (CC BY 3.0, <http://creativecommons.org/licenses/by/3.0/>). Schriml LM et al., Human
 Disease Ontology. Changes made here: disease names and EXACT synonyms are attached to the MeSH descriptor the
-DO term cross-references (or names exactly); DO terms without such a match are kept as `DOID:` concepts with
-their is_a parents, and a DO term's is_a parents are added to the MeSH descriptor it is attached to where MeSH lacks
-the link and no cycle results. Definitions and other fields are not used.
+DO term cross-references (or names exactly); a cross-reference no other DO term shares is not trusted where the DO
+term's names are another descriptor's. DO terms without such a match are kept as `DOID:` concepts with their is_a
+parents, and a DO term's is_a parents are added to the MeSH descriptor it is attached to where MeSH lacks the link,
+no cycle results, and the DO term does not match only a narrower concept filed under the descriptor (one of its
+entry terms outside its preferred concept). Definitions and other fields are not used.
 
 ## Human Phenotype Ontology (HPO) layperson synonyms
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.vocabulary import Mention, Vocabulary
+from assistant.vocabulary import Mention, Vocabulary, fold_plural
 
 MYOCARDIAL_INFARCTION = "D009203"
 NEOPLASMS = "D009369"
@@ -388,6 +388,66 @@ def test_joining_ontology_parents_makes_no_cycle() -> None:
     assert ("D3", "D1") not in links
 
 
+def test_a_narrower_concept_filed_under_a_descriptor_does_not_bring_its_parents() -> None:
+    from assistant.vocabulary_build import Concept, OboTerm, VocabularyData, names_a_narrower_concept
+
+    data = VocabularyData()
+    # MeSH's Adenocarcinoma: its preferred concept, and "Cribriform Carcinoma", a narrower concept filed under it
+    data.add_concept(Concept("D000230", "Adenocarcinoma"))
+    data.mesh_keys["D000230"] = {"adenocarcinoma", "cribriform carcinoma"}
+    data.preferred_keys["D000230"] = {"adenocarcinoma"}
+    cribriform = OboTerm(doid="DOID:5675", name="cribriform carcinoma")  # a breast carcinoma in DO
+    assert names_a_narrower_concept(data, "D000230", cribriform)
+    assert not names_a_narrower_concept(data, "D000230", OboTerm(doid="DOID:299", name="adenocarcinoma"))
+    # mapped by a unique cross-reference, not by a name: the same disease as before
+    assert not names_a_narrower_concept(data, "D000230", OboTerm(doid="DOID:1", name="glandular cancer"))
+    # "Tongue Cancer", a concept of its own under Tongue Neoplasms, only says the tumour is a cancer: the same site
+    data.add_concept(Concept("D014062", "Tongue Neoplasms"))
+    data.mesh_keys["D014062"] = {"tongue neoplasm", "tongue cancer"}
+    data.preferred_keys["D014062"] = {"tongue neoplasm"}
+    assert not names_a_narrower_concept(data, "D014062", OboTerm(doid="DOID:8649", name="tongue cancer"))
+
+
+def test_a_lone_cross_reference_is_not_trusted_over_the_names() -> None:
+    from collections import Counter
+
+    from assistant.vocabulary_build import OboTerm, VocabularyData, map_do_term
+
+    data = VocabularyData()
+    for concept_id in ("D001102", "D014777"):
+        data.concepts[concept_id] = object()  # type: ignore[assignment]  # only membership is read
+    index = {"viral infection": {"D014777"}}
+    viral = OboTerm(
+        doid="DOID:934", name="viral infectious disease", synonyms=["Viral Infection"], mesh_ids=["D001102"]
+    )
+    # DO cross-refers "viral infectious disease" only to Arbovirus Infections; its names say Virus Diseases: it is
+    # neither the same as nor under Arbovirus Infections
+    assert map_do_term(data, index, Counter({"D001102": 1}), viral) == ("DOID:934", [])
+    alone = OboTerm(doid="DOID:1", name="some fever", mesh_ids=["D001102"])
+    assert map_do_term(data, index, Counter({"D001102": 1}), alone) == ("D001102", [])
+
+
+def test_the_shipped_term_keys_are_what_the_code_folds_today() -> None:
+    # the runtime reads the keys written at build time; a folding rule changed without rebuilding the data would make
+    # the text's words and the terms' keys disagree ("thrombosis" against a stored "thrombosis" folded otherwise)
+    import gzip
+    from importlib import resources
+
+    from assistant.vocabulary import term_key
+
+    data = resources.files("assistant").joinpath("data/vocab/terms.tsv.gz").read_bytes()
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    stale = [line for line in lines[::50] if line.split("\t")[1] != term_key(line.split("\t")[0])]
+    assert not stale, stale[:5]
+
+
+def test_no_adenocarcinoma_is_a_breast_cancer(vocabulary: Vocabulary) -> None:
+    # joined from DO's "cribriform carcinoma", Breast Neoplasms had become a parent of Adenocarcinoma, so a gastric
+    # adenocarcinoma trial was listed among breast cancer trials
+    assert vocabulary.relation("gastric adenocarcinoma", "breast cancer") is None
+    assert vocabulary.relation("gastric adenocarcinoma", "stomach cancer") == "narrower"
+
+
 def test_an_adjective_before_a_function_word_names_its_condition() -> None:
     vocabulary = Vocabulary.load()
     for text in ("I could get pregnant, but I use an IUD.", "I could get pregnant but I use an IUD."):
@@ -414,3 +474,12 @@ def test_what_was_done_told_in_the_past_names_its_condition(vocabulary: Vocabula
     # "fainted" had named nothing, so a fainting no criterion could read left an "allowed" on the age alone
     assert [m.concept_ids for m in vocabulary.mentions(told)] == [(concept,)]
     assert vocabulary.mentions("I was diagnosed in May.") == []
+
+
+def test_greek_plurals_in_sis_and_ses_are_one_term() -> None:
+    # MeSH writes "Brain Metastases"; "one brain metastasis" found nothing (the English "-s" plural rule missed it)
+    vocabulary = Vocabulary.load()
+    (mention,) = vocabulary.mentions("I had one brain metastasis treated with radiation")
+    assert vocabulary.name(mention.concept_ids[0]) == "Brain Neoplasms"
+    assert fold_plural("thrombosis") == fold_plural("thromboses")
+    assert fold_plural("pertussis") == "pertussis"  # a "-ssis" word is no such plural
