@@ -1072,12 +1072,26 @@ class AcrossTrials:
         spans = filters.spans + filters.person_spans
         spans += tuple(Span(m.start(), m.end()) for m in _WHEN_NOW.finditer(question))
         text = _cut(question, spans)
+        again = self._studied_again(text, filters)
+        text = _cut(text, again)
         concepts = build_concepts(text, self.searcher.expander.groups, self.rules.eligibility_scaffolding)
         mentions = self.vocabulary.mentions(text)
-        plain = not filters.conditions or intent is None or intent.kind == "eligibility"
+        # Where the question told the studied condition again, that is what it is about: the plain words left
+        # ("open to a 16 year old, age-wise") rank, they are not required.
+        plain = not again and (not filters.conditions or intent is None or intent.kind == "eligibility")
         required = required_concepts(text, concepts, [Span(m.start, m.end) for m in mentions], plain)
         required += self._marking_a_condition(question, filters, concepts, required)
         return Topic(text, tuple(concepts), tuple(self._named_all_ways(text, c, mentions) for c in required))
+
+    def _studied_again(self, text: str, filters: TrialFilters) -> list[Span]:
+        """Where the question names again, in other words, what its condition filter already asks the trials to
+        study, or the class just above it ("on dialysis for kidney failure" with the filter "chronic kidney
+        disease"): every listed trial is about it, so its criteria need not mention it. A narrower kind ("NSCLC" in
+        lung cancer trials) says which kind is asked, and a far class ("cancer" in "whose cancer has spread to the
+        brain") is part of what is asked; both stay."""
+        studied = [cid for name in filters.conditions for cid in self.vocabulary.resolve(name)]
+        around = set(studied) | {parent for cid in studied for parent in self.vocabulary.parents(cid)}
+        return [Span(m.start, m.end) for m in self.vocabulary.mentions(text) if around & set(m.concept_ids)]
 
     def _marking_a_condition(
         self, question: str, filters: TrialFilters, concepts: Sequence[Concept], required: Sequence[Concept]

@@ -506,6 +506,33 @@ def test_a_marker_symbol_before_a_studied_condition_is_required(small_qa: TrialQ
     assert small_qa.across.topic(plain, filters, small_qa.rules.classify(plain)).required == ()
 
 
+def test_the_studied_condition_told_again_in_broader_words_is_not_required(small_qa: TrialQA) -> None:
+    # "kidney failure" is a broader class of the filtered "chronic kidney disease": every listed trial studies it, so
+    # a trial's criteria need not name it (required, it had dropped a trial excluding "haemodialysis" only)
+    question = "My mum is on dialysis for kidney failure. Which chronic kidney disease trials would turn her away?"
+    start = question.index("chronic kidney disease")
+    filters = TrialFilters(conditions=("chronic kidney disease",), spans=(Span(start, start + 22),))
+    topic = small_qa.across.topic(question, filters, small_qa.rules.classify(question))
+    assert [c.name for c in topic.required] == ["dialysis"]
+    # a narrower kind says which kind is asked, and stays
+    question = "Which lung cancer trials would take someone with NSCLC and brain metastases?"
+    start = question.index("lung cancer")
+    filters = TrialFilters(conditions=("lung cancer",), spans=(Span(start, start + 11),))
+    topic = small_qa.across.topic(question, filters, small_qa.rules.classify(question))
+    assert "NSCLC" in [c.name for c in topic.required]
+    # told again, the studied condition is what the question is about: the plain words left only rank
+    question = "My daughter is 16 and has asthma. Which asthma studies are open to a 16 year old, age-wise?"
+    start = question.index("asthma studies")
+    filters = TrialFilters(conditions=("asthma",), spans=(Span(start, start + 6),))
+    assert small_qa.across.topic(question, filters, small_qa.rules.classify(question)).required == ()
+    # a far class of the studied condition is part of what is asked
+    question = "Which lung cancer trials take patients whose cancer has spread to the brain?"
+    start = question.index("lung cancer")
+    filters = TrialFilters(conditions=("lung cancer",), spans=(Span(start, start + 11),))
+    topic = small_qa.across.topic(question, filters, small_qa.rules.classify(question))
+    assert "cancer" in topic.text
+
+
 def test_a_brand_name_asked_finds_the_trials_that_name_the_generic(small_qa: TrialQA) -> None:
     topic = small_qa.across.topic("Which trials exclude people who took Tagrisso?", TrialFilters())
     (required,) = topic.required
