@@ -254,6 +254,28 @@ _COORDINATED_BEFORE = re.compile(
 _SLASHED_PREFIX = re.compile(r"\b([A-Za-z]{2,6})/([A-Za-z]{5,})\b")
 _CONJUNCT_WORD = re.compile(r"\b[A-Za-z][a-z-]+\b")
 _CONJUNCTIONS = frozenset({"or", "and", "nor"})
+_COMPOSED = "+"  # joins the parts of a concept made of two ("D001932+D009362": metastases in the brain)
+_METASTASIS_WORD = re.compile(r"\b(?:metasta|mets\b)", re.IGNORECASE)
+# "CNS metastases", "bone mets" (the site's words before), "metastases to the liver", "metastatic to bone" (after)
+_SITE_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*[ \t]+){1,4}?)(?:metastas[ie]s|mets)\b", re.IGNORECASE)
+_SITE_AFTER = re.compile(
+    r"\b(?:metastas[ie]s|mets|metastatic)[ \t]+to[ \t]+(?:the[ \t]+)?((?:[A-Za-z][\w-]*[ \t]+){0,2}[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def _metastasis_sites(text: str) -> Iterator[list[tuple[str, tuple[int, int]]]]:
+    """For each metastasis said with a site, the site phrasings to try, longest first, each with the span of the
+    whole mention it would make."""
+    for found in _SITE_BEFORE.finditer(text):
+        words = [(m.group(), found.start(1) + m.start()) for m in re.finditer(r"\S+", found.group(1))]
+        yield [(" ".join(w for w, _ in words[cut:]), (words[cut][1], found.end())) for cut in range(len(words))]
+    for found in _SITE_AFTER.finditer(text):
+        after = found.group(1).split()
+        yield [
+            (" ".join(after[:n]), (found.start(), found.start(1) + len(" ".join(after[:n]))))
+            for n in range(len(after), 0, -1)
+        ]
 
 
 def is_abbreviation(term: str) -> bool:
@@ -427,7 +449,10 @@ class Vocabulary:
         return trees.split(",") if trees else []
 
     def tree_numbers(self, concept_id: str) -> list[str]:
-        """MeSH tree numbers of a concept ("C08.381.483"); empty for concepts outside MeSH's trees."""
+        """MeSH tree numbers of a concept ("C08.381.483"); empty for concepts outside MeSH's trees. A concept made
+        of two (metastases in a site) is where its first part is: what kind of thing it is (a disease) is its."""
+        if _COMPOSED in concept_id:
+            return self._trees(concept_id.split(_COMPOSED, 1)[0])
         return self._trees(concept_id)
 
     def _parents(self, concept_id: str) -> list[str]:
@@ -535,9 +560,40 @@ class Vocabulary:
     def mentions(self, text: str) -> list[Mention]:
         """Longest-match, non-overlapping concept mentions, left to right; with the conjuncts of a shared head
         ("heart, pulmonary, or musculoskeletal disease": heart disease and lung disease too)."""
-        found = self._governing_adjectives(text, self._plain_mentions(text))
+        found = self._site_metastases(text, self._governing_adjectives(text, self._plain_mentions(text)))
         found += self._slashed_prefixes(text, found)
         return sorted(found + self._elided(text, found), key=lambda m: m.start)
+
+    def _site_metastases(self, text: str, found: list[Mention]) -> list[Mention]:
+        """ "CNS metastases", "bone mets", "metastases to the liver": a metastasis in a site is a kind of both the
+        site's neoplasms (as MeSH files "Brain Metastases" under Brain Neoplasms) and of neoplasm metastasis, so "a
+        brain metastasis" is a kind of what "central nervous system metastases" names, and "metastatic disease"
+        is broader than either. Where the vocabulary has no term for the whole (it has "brain metastases")."""
+        metastasis = self._exact_ids(term_key("Neoplasm Metastasis"), "Neoplasm Metastasis")
+        if not metastasis or not _METASTASIS_WORD.search(text):
+            return found
+        composed: list[Mention] = []
+        for candidates in _metastasis_sites(text):
+            named = ((self._whole_mention(f"{words} neoplasms"), span) for words, span in candidates)
+            site, span = next(((ids, span) for ids, span in named if ids), ((), (0, 0)))
+            covering = [m for m in found if m.start <= span[0] and span[1] <= m.end]
+            if len(site) != 1 or any(m.concept_ids != site for m in covering):
+                continue  # none, several, or another term names the whole ("lymph node metastases")
+            concept = self._site_concept(site[0], metastasis[0])
+            composed.append(Mention(span[0], span[1], text[span[0] : span[1]], (concept,)))
+        if not composed:
+            return found
+        kept = [m for m in found if not any(c.start <= m.start and m.end <= c.end for c in composed)]
+        return sorted(kept + composed, key=lambda m: m.start)
+
+    def _site_concept(self, site: str, metastasis: str) -> str:
+        """A concept for metastases in a site, under the site's neoplasms and neoplasm metastasis (made on first use;
+        the ids are stable, so two processes make the same one)."""
+        concept_id = f"{site}{_COMPOSED}{metastasis}"
+        if concept_id not in self._names:
+            self._names[concept_id] = f"{self._names[site]}, metastatic"
+            self._links[concept_id] = ("", f"{site},{metastasis}")
+        return concept_id
 
     def _governing_adjectives(self, text: str, found: list[Mention]) -> list[Mention]:
         """An adjective that governs the next mention names what the vocabulary knows as that mention before the
@@ -735,11 +791,19 @@ class Vocabulary:
         ids_a, ids_b = self._with_infection(self.resolve(a)), self._with_infection(self.resolve(b))
         if set(ids_a) & set(ids_b):
             return "same"
-        if any(y in self._ancestors(x) for x in ids_a for y in ids_b):
+        if any(y in self._ancestors(x) or self._composed_under(x, y) for x in ids_a for y in ids_b):
             return "narrower"
-        if any(x in self._ancestors(y) for x in ids_a for y in ids_b):
+        if any(x in self._ancestors(y) or self._composed_under(y, x) for x in ids_a for y in ids_b):
             return "broader"
         return None
+
+    def _composed_under(self, narrow: str, broad: str) -> bool:
+        """Metastases in a site under metastases in a broader site ("brain metastasis", "CNS metastases")."""
+        if _COMPOSED not in narrow or _COMPOSED not in broad:
+            return False
+        site, kind = narrow.split(_COMPOSED, 1)
+        broad_site, broad_kind = broad.split(_COMPOSED, 1)
+        return kind == broad_kind and broad_site in self._ancestors(site)
 
     @cached_property
     def _infection_of(self) -> dict[str, str]:

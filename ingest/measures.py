@@ -1024,6 +1024,7 @@ _NOT_COUNTED = frozenset(
     ]
 )
 _COUNT_WORDS_MAX = 3
+_PARTICIPLE_RE = re.compile(r"[a-z]{3,}ed", re.IGNORECASE)
 
 
 def _counted_after(text: str, number_end: int, limit: int) -> tuple[str, Span] | None:
@@ -1034,6 +1035,8 @@ def _counted_after(text: str, number_end: int, limit: int) -> tuple[str, Span] |
         word = _COUNT_WORD_RE.match(text, at, limit)
         if word is None or (head is not None and word.start(1) == at) or word.group(1).lower() in _COUNT_STOP:
             break
+        if head is not None and _PARTICIPLE_RE.fullmatch(word.group(1)):
+            break  # "one brain metastasis treated with radiation": a participle after the noun says what was done
         head, at = word, word.end()
     if head is None or head.group(1).lower() in _NOT_COUNTED or len(head.group(1)) < 3:
         return None

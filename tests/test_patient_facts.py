@@ -1016,3 +1016,9 @@ def test_an_age_told_at_a_diagnosis_or_onset_is_no_age_now(question: str, days: 
 def test_a_dose_after_an_onset_is_no_age() -> None:
     facts = parse_question("I started metformin at 500 mg twice a day.")
     assert all(m.measure != "age_at_diagnosis" for m in facts.measurements)
+
+
+def test_a_participle_after_a_counted_noun_is_not_what_is_counted() -> None:
+    # "one brain metastasis treated with radiation" counted "treated" things, and the metastasis was no topic
+    facts = parse_question("I had one brain metastasis treated with radiation.")
+    assert [(m.measure, m.quantity.value) for m in facts.measurements] == [("count:metastasis", 1.0)]

@@ -480,6 +480,23 @@ def test_greek_plurals_in_sis_and_ses_are_one_term() -> None:
     # MeSH writes "Brain Metastases"; "one brain metastasis" found nothing (the English "-s" plural rule missed it)
     vocabulary = Vocabulary.load()
     (mention,) = vocabulary.mentions("I had one brain metastasis treated with radiation")
-    assert vocabulary.name(mention.concept_ids[0]) == "Brain Neoplasms"
+    assert mention.surface == "brain metastasis"
+    assert vocabulary.relation(mention.concept_ids[0], "Brain Neoplasms") == "narrower"
     assert fold_plural("thrombosis") == fold_plural("thromboses")
     assert fold_plural("pertussis") == "pertussis"  # a "-ssis" word is no such plural
+
+
+def test_metastases_in_a_site_are_a_kind_of_the_sites_neoplasms_and_of_metastasis(vocabulary: Vocabulary) -> None:
+    def concept(text: str) -> str:
+        (mention,) = vocabulary.mentions(text)
+        return mention.concept_ids[0]
+
+    brain, cns = concept("one brain metastasis"), concept("central nervous system metastases")
+    liver = concept("metastases to the liver")
+    assert vocabulary.relation(brain, cns) == "narrower"  # was no relation: "metastases" alone was read
+    assert vocabulary.relation(cns, brain) == "broader"
+    assert vocabulary.relation(liver, cns) is None
+    assert vocabulary.relation(concept("bone mets"), "D009362") == "narrower"  # Neoplasm Metastasis
+    assert vocabulary.relation("D009362", cns) == "broader"  # "metastatic disease" does not say where
+    # a term of its own for the whole stays what it is
+    assert vocabulary.name(concept("lymph node metastases")) == "Lymphatic Metastasis"
