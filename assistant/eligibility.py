@@ -638,6 +638,12 @@ class EligibilityReasoner:
             onset = [m for m in facts.measurements if m.measure == AGE_AT_DIAGNOSIS]
             if len(onset) == 1:
                 assessment.findings.extend(_age_fields_after_onset(onset[0].quantity.value, summary))
+        told_onset = any(m.measure == AGE_AT_DIAGNOSIS for m in facts.measurements)
+        # "just diagnosed": the age now is the age at diagnosis (read with the age bounds)
+        onset_unknown = not told_onset and not _DIAGNOSED_NOW_RE.search(facts.text)
+        own_age = facts.age is not None and facts.age_comparator is Comparator.EQ
+        if own_age and onset_unknown and facts.age and not _SOMEONE_ELSES_AGE.search(facts.text):
+            assessment.findings.extend(_onset_bounds_against_age_now(facts.age, criteria))
         sex = facts.asks_about_sex or facts.sex
         chunk = summary.get("sex")
         # "he"/"my husband" only matters when the trial takes one sex; a question about sex is always answered.
@@ -2091,8 +2097,9 @@ class EligibilityReasoner:
         return Decision.EXCLUDED, span, ""
 
     def _names_a_concept(self, measurement: _Measured, question: str) -> bool:
-        """The value is of a drug or condition the vocabulary names ("dexamethasone 4 mg"), not of a lab or score."""
-        if measurement.measure_span is None or not measurement.measure.startswith("head:"):
+        """The value is of a drug or condition the vocabulary names ("dexamethasone 4 mg", "one brain metastasis":
+        a count of them), not of a lab or score."""
+        if measurement.measure_span is None or not measurement.measure.startswith(("head:", "count:")):
             return False
         start, end = measurement.measure_span
         return any(m.start <= start and end <= m.end for m in mentions_of(self.vocabulary, question))
@@ -3146,6 +3153,32 @@ def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
 
 
 _AGE_NOW_REASON = "the record's age limit is for the age now, and the question gives only the age at diagnosis or onset"
+_AGE_AT_ONSET_REASON = "the criterion bounds the age at diagnosis or onset, which the question does not give"
+
+
+def _onset_bounds_against_age_now(age: float, criteria: Sequence[Chunk]) -> list[Finding]:
+    """A requirement on the age at diagnosis or onset ("onset of cluster headache at <= 50 years of age") when the
+    question gives only the age now: the onset was no later than now, so an upper bound the age now meets is met and a
+    lower bound it misses is missed; otherwise the age at onset, not told, decides."""
+    now = Quantity(age * DAYS_PER_UNIT["year"], "day")
+    findings: list[Finding] = []
+    for chunk in criteria:
+        if chunk.section != INCLUSION:
+            continue
+        for bound in constraints_of(chunk.text).comparisons:
+            if bound.measure != AGE_AT_DIAGNOSIS:
+                continue
+            comparator, met = bound.comparison.comparator, compare(now, bound.comparison)
+            where = Span(*bound.span)
+            if comparator in (Comparator.LE, Comparator.LT) and met:
+                finding = Finding(_age_label(age), Decision.ALLOWED, chunk, where, "met at any age at onset up to now")
+            elif comparator in (Comparator.GE, Comparator.GT) and met is False:
+                reason = "the onset was no later than now, younger than the criterion requires"
+                finding = Finding(_age_label(age), Decision.EXCLUDED, chunk, where, reason)
+            else:
+                finding = Finding(_age_label(age), Decision.UNDECIDED, chunk, where, _AGE_AT_ONSET_REASON)
+            findings.append(_tagged(finding, "value"))
+    return findings
 
 
 def _age_fields_after_onset(days: float, summary: dict[str, Chunk]) -> list[Finding]:

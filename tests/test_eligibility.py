@@ -3894,6 +3894,17 @@ def test_an_age_at_diagnosis_is_read_against_bounds_at_diagnosis_not_the_age_now
     assert assessment.decision is decision, assessment.findings
 
 
+def test_a_bound_at_onset_against_the_age_now_only_decides_what_the_age_now_settles(
+    cautious: EligibilityReasoner,
+) -> None:
+    # the age now is no age at onset: at 72, "onset at <= 50" may or may not be met; at 40 it is
+    onset = [criterion(INCLUSION, 1, "Onset of cluster headache at ≤50 years of age.")]
+    old = cautious.assess("I'm 72. Would they accept someone my age?", onset, {})
+    assert [(f.fact, f.decision) for f in old.findings] == [("age 72", Decision.UNDECIDED)]
+    young = cautious.assess("I'm 40. Would they accept someone my age?", onset, {})
+    assert [(f.fact, f.decision) for f in young.findings] == [("age 40", Decision.ALLOWED)]
+
+
 # ---- an exclusion the time since the asker's event decides ---------------------------------------------------------
 TIMED = [criterion(EXCLUSION, 1, "Chemotherapy within 4 weeks prior to the first dose of study drug.")]
 
