@@ -296,6 +296,12 @@ SETS: dict[str, EvalSet] = {
         # unseen-dev/dev2, committed before the system was run on it (eval/data/unseen/DEV30.md).
         about="new questions over 20 more API v2 records earlier splits used; held out until its first reading",
     ),
+    "unseen-dev31": _unseen_split(
+        "dev31",
+        # Written 2026-12-06 (twenty-fourth session) like dev30 over 20 API v2 records of unseen-dev/dev2, after the
+        # session's changes, committed before the system was run on it (eval/data/unseen/DEV31.md).
+        about="new questions over 20 more API v2 records earlier splits used; held out until its first reading",
+    ),
 }
 
 
