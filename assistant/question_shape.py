@@ -20,10 +20,11 @@ _AUXILIARY = (
     r"isn't|aren't|doesn't|don't|won't|wouldn't|can't|couldn't)"
 )
 _YES_NO_START = re.compile(rf"^\W*(?:(?:and|but|so|then|or|also|still)\s+)?{_AUXILIARY}\b", re.IGNORECASE)
-_CLAUSE_BEFORE_AUXILIARY = re.compile(rf"[,;:]\s+(?={_AUXILIARY}\b)", re.IGNORECASE)
+# A comma, colon or a spaced dash ("I've never had one myself - does his history count against me?") before it.
+_CLAUSE_BEFORE_AUXILIARY = re.compile(rf"(?:[,;:]|\s[-–—])\s+(?={_AUXILIARY}\b)", re.IGNORECASE)
 _WH = r"(?:where|who|whom|whose|when|what|which|how|why)\b"
 _WH_START = re.compile(rf"^\W*{_WH}", re.IGNORECASE)
-_CLAUSE_BEFORE_WH = re.compile(rf"[,;:]\s+(?={_WH})", re.IGNORECASE)
+_CLAUSE_BEFORE_WH = re.compile(rf"(?:[,;:]|\s[-–—])\s+(?={_WH})", re.IGNORECASE)
 _WH_WORD = re.compile(rf"\b{_WH}", re.IGNORECASE)
 # A fragment of a few words after a self-description ("Too old?", "Eligible?", "OK for enrollment?").
 _FRAGMENT_WORDS = 5

@@ -360,3 +360,10 @@ def test_a_general_question_tells_of_no_person() -> None:
     from assistant.question_shape import PERSONAL
 
     assert not PERSONAL.search("Is a carotid endarterectomy exclusionary?")
+
+
+def test_a_spaced_dash_ends_a_lead_clause_before_the_question(rules: IntentRules) -> None:
+    question = "My dad had a brain aneurysm years ago. I've never had one myself - does his history count against me?"
+    assert shape_of(question).asked == "does his history count against me?"
+    assert rules.classify(question).kind == "eligibility"  # was "general": the record "does not answer"
+    assert shape_of("Is anti-TNF therapy allowed?").asked == "Is anti-TNF therapy allowed?"  # a hyphen is no dash
