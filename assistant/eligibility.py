@@ -441,6 +441,7 @@ class EligibilityReasoner:
         measured: set[str] = set()  # criteria a stated value was decided against
         unread_values: list[Topic] = []  # values no criterion bounds ("his platelets are low")
         measured_values = [(m, *self._measurement(m, criteria, question, facts.sex)) for m in _measurements(facts)]
+        told_values: list[tuple[_Measured, int]] = []  # each value read against a criterion, and where its finding is
         for measurement, finding, decided_against in measured_values:
             if finding is not None and _read_in_another_unit(finding, measurement, measured_values):
                 # "ALT 150 U/L with an upper limit of normal of 40" against "ALT > 3 x ULN": the value worked out in
@@ -473,10 +474,12 @@ class EligibilityReasoner:
                 finding = _described_otherwise(finding, measurement, summary.get(STUDIED_POPULATION), facts.sex)
                 finding = _value_put_in_doubt(finding, measurement, question)
                 finding = _bound_set_on_a_condition(finding)
+                told_values.append((measurement, len(assessment.findings)))
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
                     # every criterion the value was decided against ("VAS > 50 mm" and "VAS below 50 mm" excluded)
                     measured.update(decided_against)
+        _values_at_odds(assessment, told_values)
         _drop_alternatives_met(assessment)
         _settle_conjunctions(assessment)
         for unmet in _unmet(facts):
@@ -4263,6 +4266,29 @@ def _measurements(facts: PatientFacts) -> list[_Measured]:
         for m in facts.measurements
         if m.measure != "age" and not _asks_of_told_measure(m, facts)
     ]
+
+
+_VALUES_AT_ODDS_REASON = (
+    "the question gives two values of this that the criterion decides differently; which one counts decides"
+)
+
+
+def _values_at_odds(assessment: Assessment, told: Sequence[tuple[_Measured, int]]) -> None:
+    """Two values of one measure told ("PD-L1 was 60% at diagnosis ... the new biopsy shows 0%") that one criterion
+    decides differently: which of them the criterion means (the most recent, the one at screening) is not for the
+    answer to pick, so neither decides."""
+    for (first, i), (second, j) in itertools.combinations(told, 2):
+        a, b = assessment.findings[i], assessment.findings[j]
+        if (
+            same_measure(first.measure, second.measure)
+            and first.quantity != second.quantity
+            and a.chunk.chunk_id == b.chunk.chunk_id
+            and a.decision is not b.decision
+        ):
+            for k in (i, j):
+                assessment.findings[k] = replace(
+                    assessment.findings[k], decision=Decision.UNDECIDED, reason=_VALUES_AT_ODDS_REASON
+                )
 
 
 def _told_value(measurement: Any, text: str) -> str:

@@ -1259,6 +1259,19 @@ def _within_any(span: Span, spans: list[Span]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
+def _unnamed_values_referring_back(measurements: list[Measurement]) -> list[Measurement]:
+    """A value named by no measure, in the unit of the one named value told before it ("My PD-L1 was 60% when I was
+    diagnosed, but the new biopsy shows 0%"), is another value of that measure."""
+    named = [m for m in measurements if ":" not in m.measure and m.quantity.unit]
+    resolved: list[Measurement] = []
+    for m in measurements:
+        earlier = [n for n in named if n.quantity.unit == m.quantity.unit and n.span[1] <= m.span[0]]
+        if m.measure.startswith("head:") and m.quantity.unit and len({n.measure for n in earlier}) == 1:
+            m = replace(m, measure=earlier[0].measure, measure_span=None)
+        resolved.append(m)
+    return resolved
+
+
 @lru_cache(maxsize=1024)
 def parse_question(text: str) -> PatientFacts:
     """All facts the asker states about themselves (or the person they ask for); spans index `text`."""
@@ -1271,6 +1284,7 @@ def parse_question(text: str) -> PatientFacts:
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
     measurements = _heights_stated(text, measurements)
+    measurements = _unnamed_values_referring_back(measurements)
     measurements.extend(_body_mass_index_derived(measurements))
     measurements = _times_upper_limit_derived(text, measurements)
     measurements.extend(_pack_years_derived(text, measurements, elapsed))

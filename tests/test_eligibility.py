@@ -3905,6 +3905,27 @@ def test_a_bound_at_onset_against_the_age_now_only_decides_what_the_age_now_sett
     assert [(f.fact, f.decision) for f in young.findings] == [("age 40", Decision.ALLOWED)]
 
 
+PD_L1_LOW = [criterion(INCLUSION, 8, "The most recent tumor tissue sample demonstrated PD-L1 TPS <1%.")]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # two values of one measure that the criterion decides differently: which counts is not the answer's to pick
+        ("My PD-L1 was 60% at diagnosis, and my PD-L1 on the new biopsy is 0%. Which one counts?", Decision.UNDECIDED),
+        # the second named by no measure, in the unit of the first, is another value of it (it had been unread, and
+        # the 60% alone excluded)
+        ("My PD-L1 was 60% when I was diagnosed, but the new biopsy shows 0%. Which one counts?", Decision.UNDECIDED),
+        ("My PD-L1 was 60% and is 70% now. Can I join?", Decision.EXCLUDED),  # both decide alike
+        ("My PD-L1 is 0%. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_two_values_of_one_measure_at_odds_decide_nothing(
+    cautious: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(cautious, question, PD_L1_LOW, decision)
+
+
 # ---- an exclusion the time since the asker's event decides ---------------------------------------------------------
 TIMED = [criterion(EXCLUSION, 1, "Chemotherapy within 4 weeks prior to the first dose of study drug.")]
 
