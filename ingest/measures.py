@@ -1249,6 +1249,7 @@ def find_quantities(text: str) -> list[QuantityMention]:
     mentions.sort(key=lambda m: m.span[0])
     mentions = [_age_at_diagnosis(cleaned, m) if m.quantity.unit == "day" else m for m in mentions]
     mentions = [_age_before_or_after(cleaned, m) for m in mentions]
+    mentions = _bounds_by_sex(cleaned, mentions)
     mentions = [_on_its_scale(m) for m in mentions]
     return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
 
@@ -1324,6 +1325,32 @@ def _age_at_diagnosis(text: str, mention: QuantityMention) -> QuantityMention:
     if ageless and mention.quantity.value < DAYS_PER_UNIT["year"]:
         return mention  # "within 6 months at the time of diagnosis" is no age
     return replace(mention, measure=AGE_AT_DIAGNOSIS)
+
+
+# "QTc interval ≥ 450(male)/470(female) msec": one bound for each sex, the second written with only its number.
+_SEX_WORD = r"(?:males?|females?|men|women)"
+_BOUNDS_BY_SEX_RE = re.compile(
+    rf"(?P<first>\d+(?:\.\d+)?)\s*\(\s*{_SEX_WORD}\s*\)\s*/\s*(?P<second>\d+(?:\.\d+)?)\s*\(\s*{_SEX_WORD}\s*\)",
+    re.IGNORECASE,
+)
+
+
+def _bounds_by_sex(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
+    """The second bound of "450(male)/470(female)" is of the first's measure, comparator and unit (it had been read
+    as an age after "male")."""
+    for found in _BOUNDS_BY_SEX_RE.finditer(text):
+        first = next((m for m in mentions if m.number_span == found.span("first")), None)
+        if first is None:
+            continue
+        value = parse_number(found.group("second"))
+        if value is None:
+            continue
+        number = found.span("second")
+        written = parse_number(text[first.number_span[0] : first.number_span[1]])
+        scale = first.quantity.value / written if written else 1.0  # "10 weeks" is kept in days
+        second = replace(first, quantity=replace(first.quantity, value=value * scale), number_span=number, span=number)
+        mentions = [m for m in mentions if not (m.number_span[0] <= number[0] < m.number_span[1])] + [second]
+    return sorted(mentions, key=lambda m: m.number_span[0])
 
 
 # "before 40 years of age", "prior to age 50", "after the age of 65": an age bound by words of time order.

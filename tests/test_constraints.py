@@ -1391,3 +1391,9 @@ def test_a_comma_list_without_a_unit_is_no_decimal() -> None:
 )
 def test_pd_l1_scores_are_measures_of_their_own(text: str, measure: str, value: float) -> None:
     assert [(m.measure, m.quantity.value) for m in find_quantities(text)] == [(measure, value)]
+
+
+def test_one_bound_for_each_sex_written_with_a_slash() -> None:
+    # "470(female)" had been read as an age (after "male"), so a woman's QTc met no bound of her own
+    found = [(m.measure, m.quantity.value) for m in find_quantities("QTc interval ≥ 450(male)/470(female) msec")]
+    assert found == [("qtc", 450.0), ("qtc", 470.0)]

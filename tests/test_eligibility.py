@@ -3926,6 +3926,12 @@ def test_two_values_of_one_measure_at_odds_decide_nothing(
     assert_decides(cautious, question, PD_L1_LOW, decision)
 
 
+def test_a_bound_for_each_sex_decides_by_the_askers_sex(cautious: EligibilityReasoner) -> None:
+    qtc = [criterion(EXCLUSION, 11, "QTc interval ≥ 450(male)/470(female) msec")]
+    assert_decides(cautious, "I'm a woman and my QTc is 460 ms. Can I join?", qtc, Decision.ALLOWED)
+    assert_decides(cautious, "I'm a man and my QTc is 460 ms. Can I join?", qtc, Decision.EXCLUDED)
+
+
 # ---- an exclusion the time since the asker's event decides ---------------------------------------------------------
 TIMED = [criterion(EXCLUSION, 1, "Chemotherapy within 4 weeks prior to the first dose of study drug.")]
 
