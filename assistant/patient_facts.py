@@ -1259,14 +1259,64 @@ def _within_any(span: Span, spans: list[Span]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
-def _unnamed_values_referring_back(measurements: list[Measurement]) -> list[Measurement]:
-    """A value named by no measure, in the unit of the one named value told before it ("My PD-L1 was 60% when I was
-    diagnosed, but the new biopsy shows 0%"), is another value of that measure."""
+# Words that can stand before a value without naming what it measures: how it was told or found, and when.
+_NO_NAME_HEADS = frozenset(
+    [
+        "show",
+        "shows",
+        "showed",
+        "shown",
+        "read",
+        "reads",
+        "came",
+        "come",
+        "comes",
+        "back",
+        "measured",
+        "measures",
+        "gave",
+        "gives",
+        "found",
+        "reported",
+        "reports",
+        "said",
+        "says",
+        "now",
+        "today",
+        "recently",
+        "again",
+        "later",
+        "since",
+        "then",
+        "it",
+    ]
+)
+
+
+# What a value came from, saying it ("the new biopsy shows 0%", "the repeat test came back at 6.9%"): the source is
+# named, not what was measured.
+_REPORTED_BY_SOURCE = re.compile(
+    r"\b(?:biops(?:y|ies)|scans?|tests?|results?|reports?|labs?|samples?|readings?|bloodwork|ecg|ekg|mri|ct|pet|echo)"
+    r"\b[^,.;]{0,40}?\b(?:shows?|showed|shown|reads?|came\s+back|gave|found|says|said|reported)\b",
+    re.IGNORECASE,
+)
+
+
+def _unnamed_values_referring_back(text: str, measurements: list[Measurement]) -> list[Measurement]:
+    """A value named by no measure, only by how or when it was told ("... but the new biopsy shows 0%", "now it's
+    6.9%"), in the unit of the one named value told before it ("My PD-L1 was 60% when I was diagnosed"), is another
+    value of that measure. A value with a name of its own ("my cholesterol is 200 mg/dL") is not."""
     named = [m for m in measurements if ":" not in m.measure and m.quantity.unit]
     resolved: list[Measurement] = []
     for m in measurements:
         earlier = [n for n in named if n.quantity.unit == m.quantity.unit and n.span[1] <= m.span[0]]
-        if m.measure.startswith("head:") and m.quantity.unit and len({n.measure for n in earlier}) == 1:
+        head = text[m.measure_span[0] : m.measure_span[1]].lower() if m.measure_span else ""
+        reported = _REPORTED_BY_SOURCE.search(text, clause_start(text, m.span[0]), m.span[1])
+        # the source's verb after the head word: nothing names the value ("... stopped working shows 0%"); before
+        # it, the head does ("the lab report shows cholesterol at 200")
+        said_after_head = reported is not None and (m.measure_span is None or reported.end() > m.measure_span[1])
+        unnamed = m.measure.startswith("head:") and (head in _NO_NAME_HEADS or said_after_head)
+        if unnamed and m.quantity.unit and len({n.measure for n in earlier}) == 1:
             m = replace(m, measure=earlier[0].measure, measure_span=None)
         resolved.append(m)
     return resolved
@@ -1284,7 +1334,7 @@ def parse_question(text: str) -> PatientFacts:
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
     measurements = _heights_stated(text, measurements)
-    measurements = _unnamed_values_referring_back(measurements)
+    measurements = _unnamed_values_referring_back(text, measurements)
     measurements.extend(_body_mass_index_derived(measurements))
     measurements = _times_upper_limit_derived(text, measurements)
     measurements.extend(_pack_years_derived(text, measurements, elapsed))

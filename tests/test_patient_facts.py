@@ -1022,3 +1022,23 @@ def test_a_participle_after_a_counted_noun_is_not_what_is_counted() -> None:
     # "one brain metastasis treated with radiation" counted "treated" things, and the metastasis was no topic
     facts = parse_question("I had one brain metastasis treated with radiation.")
     assert [(m.measure, m.quantity.value) for m in facts.measurements] == [("count:metastasis", 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("question", "second"),
+    [
+        # named by no measure, only by where it came from or when: another value of the one measure named before
+        (
+            "My PD-L1 was 60% when I was diagnosed, but the new biopsy after treatment stopped working shows 0%.",
+            "pd_l1",
+        ),
+        ("My HbA1c was 8% last year and now it's 6.9%.", "hba1c"),
+        # a name of its own, though the lexicon lacks it
+        ("My glucose is 110 mg/dL and my cholesterol is 200 mg/dL.", "head:cholesterol"),
+        ("My glucose is 110 mg/dL and my cholesterol came back at 200 mg/dL.", "head:cholesterol"),
+        ("My glucose is 110 mg/dL and the lab report shows cholesterol at 200 mg/dL.", "head:cholesterol"),
+    ],
+)
+def test_a_value_named_only_by_where_it_came_from_is_the_measure_named_before(question: str, second: str) -> None:
+    measures = [m.measure for m in parse_question(question).measurements]
+    assert measures[1] == second, measures
