@@ -3136,13 +3136,18 @@ def _roles(text: str) -> set[str]:
     return {found.group(0).lower().rstrip("s") for found in _SOMEONE_ELSES_AGE.finditer(text)}
 
 
-def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
-    findings: list[Finding] = []
-    for name, too_young in (("minimum_age", True), ("maximum_age", False)):
+def _age_fields(summary: dict[str, Chunk]) -> Iterator[tuple[Chunk, float, bool]]:
+    """(field, its limit in years, whether it is the minimum) for each age field the record sets."""
+    for name, minimum in (("minimum_age", True), ("maximum_age", False)):
         chunk = summary.get(name)
         limit = _years(chunk.text) if chunk else None
-        if chunk is None or limit is None:
-            continue
+        if chunk is not None and limit is not None:
+            yield chunk, limit, minimum
+
+
+def _age_findings(age: float, summary: dict[str, Chunk]) -> list[Finding]:
+    findings: list[Finding] = []
+    for chunk, limit, too_young in _age_fields(summary):
         outside = age < limit if too_young else age > limit
         label = "minimum" if too_young else "maximum"
         decision = Decision.EXCLUDED if outside else Decision.ALLOWED
@@ -3190,11 +3195,7 @@ def _age_fields_after_onset(days: float, summary: dict[str, Chunk]) -> list[Find
     then excludes; otherwise the age now, which the question does not give, decides."""
     years = days / DAYS_PER_UNIT["year"]
     findings: list[Finding] = []
-    for name, minimum in (("minimum_age", True), ("maximum_age", False)):
-        chunk = summary.get(name)
-        limit = _years(chunk.text) if chunk else None
-        if chunk is None or limit is None:
-            continue
+    for chunk, limit, minimum in _age_fields(summary):
         label = "minimum" if minimum else "maximum"
         if minimum and years >= limit:
             decision, reason = Decision.ALLOWED, f"the {label} age is {chunk.text}, reached by the time of diagnosis"

@@ -227,8 +227,8 @@ def _ages_at_onset(text: str) -> list[Measurement]:
     return found_ages
 
 
-def _age(text: str) -> tuple[float, Span, Comparator] | None:
-    at_onset = [m.span for m in _ages_at_onset(text)]
+def _age(text: str, at_onset: Sequence[Span] = ()) -> tuple[float, Span, Comparator] | None:
+    """The asker's (or candidate's) age now; `at_onset`: where ages at a diagnosis or onset are told (no age now)."""
     supposed = next((m for m in _COMING_AGE_RE.finditer(text) if _SUPPOSING_BEFORE.search(text, 0, m.start())), None)
     if supposed is not None and 0 < int(supposed.group("n")) <= 120:
         return float(supposed.group("n")), supposed.span("n"), Comparator.EQ  # "once he turns 14": asked at 14
@@ -1325,10 +1325,11 @@ def _unnamed_values_referring_back(text: str, measurements: list[Measurement]) -
 @lru_cache(maxsize=1024)
 def parse_question(text: str) -> PatientFacts:
     """All facts the asker states about themselves (or the person they ask for); spans index `text`."""
-    age = _age(text)
-    sex = _sex(text)
     at_onset = _ages_at_onset(text)
-    measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None, [m.span for m in at_onset])
+    onset_spans = [m.span for m in at_onset]
+    age = _age(text, onset_spans)
+    sex = _sex(text)
+    measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None, onset_spans)
     measurements.extend(at_onset)
     elapsed = [_last_use_of_abstinence(e) for e in elapsed]
     if not any(m.measure == "ecog" for m in measurements):

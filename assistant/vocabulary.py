@@ -569,7 +569,7 @@ class Vocabulary:
         site's neoplasms (as MeSH files "Brain Metastases" under Brain Neoplasms) and of neoplasm metastasis, so "a
         brain metastasis" is a kind of what "central nervous system metastases" names, and "metastatic disease"
         is broader than either. Where the vocabulary has no term for the whole (it has "brain metastases")."""
-        metastasis = self._exact_ids(term_key("Neoplasm Metastasis"), "Neoplasm Metastasis")
+        metastasis = self._metastasis_ids
         if not metastasis or not _METASTASIS_WORD.search(text):
             return found
         composed: list[Mention] = []
@@ -585,6 +585,11 @@ class Vocabulary:
             return found
         kept = [m for m in found if not any(c.start <= m.start and m.end <= c.end for c in composed)]
         return sorted(kept + composed, key=lambda m: m.start)
+
+    @cached_property
+    def _metastasis_ids(self) -> tuple[str, ...]:
+        """MeSH's Neoplasm Metastasis, looked up once (mentions() runs on every question and criterion)."""
+        return self._exact_ids(term_key("Neoplasm Metastasis"), "Neoplasm Metastasis")
 
     def _site_concept(self, site: str, metastasis: str) -> str:
         """A concept for metastases in a site, under the site's neoplasms and neoplasm metastasis (made on first use;

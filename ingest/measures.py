@@ -1337,8 +1337,11 @@ _BOUNDS_BY_SEX_RE = re.compile(
 
 def _bounds_by_sex(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
     """The second bound of "450(male)/470(female)" is of the first's measure, comparator and unit (it had been read
-    as an age after "male")."""
-    for found in _BOUNDS_BY_SEX_RE.finditer(text):
+    as an age after "male"). Text without such a pair keeps its mentions as they are."""
+    pairs = list(_BOUNDS_BY_SEX_RE.finditer(text))
+    if not pairs:
+        return mentions
+    for found in pairs:
         first = next((m for m in mentions if m.number_span == found.span("first")), None)
         if first is None:
             continue
