@@ -302,6 +302,12 @@ SETS: dict[str, EvalSet] = {
         # session's changes, committed before the system was run on it (eval/data/unseen/DEV31.md).
         about="new questions over 20 more API v2 records earlier splits used; held out until its first reading",
     ),
+    "unseen-dev32": _unseen_split(
+        "dev32",
+        # Written 2026-12-06 (twenty-fifth session) like dev26/dev27 over 20 classic XML records of bulk-xml that no
+        # earlier split used, committed before the system was run on it (eval/data/unseen/DEV32.md).
+        about="new questions over 20 unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
