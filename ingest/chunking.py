@@ -31,7 +31,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 8
+CHUNKER_VERSION = 9
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -226,6 +226,7 @@ class _Line:
 @dataclass(frozen=True)
 class _Header:
     kind: str
+    group: str = ""  # whom the list is for, from the header's tail ("EXCLUSION CRITERIA - FOR NORMAL CONTROLS")
 
 
 def _header_kind(body: str) -> tuple[str, int] | None:
@@ -250,6 +251,14 @@ def _header_kind(body: str) -> tuple[str, int] | None:
         return None  # "Exclusion of ..." is prose; a bare keyword needs "criteria", a colon or nothing else on the line
     kind = INCLUSION if match.group("kw").lower().startswith("inclu") else EXCLUSION
     return kind, match.end()
+
+
+def _group_of(header: str) -> str:
+    """Whom a header's list is for, from the words after "criteria" ("INCLUSION CRITERIA - BLOOD DRAW/NORMAL CONTROL",
+    "Inclusion Criteria for Healthy Volunteers:", "Exclusion criteria (Part 2)"); empty when it names none."""
+    match = _HEADER.match(header)
+    tail = match.group("tail") if match else ""
+    return tail.strip(" \t-–—:()[]*").strip()
 
 
 def _intro_kind(body: str) -> str | None:
@@ -285,7 +294,7 @@ def _cut_headers(text: str, start: int, end: int, blank: bool) -> Iterator[_Line
     found = _header_kind(body[head_at:])
     if found and (not marker or _header_ends_line(body[head_at:], found[1])):
         kind, length = found
-        yield _Header(kind)
+        yield _Header(kind, _group_of(body[head_at : head_at + length]))
         rest = start + head_at + length
         rest += len(text[rest:end]) - len(text[rest:end].lstrip())
         if rest < end:  # "Inclusion Criteria: • Age >= 18": what follows the header is a line of its own
@@ -330,16 +339,17 @@ class _Splitter:
         self.unmarked_open = False  # the last item is an unmarked line: a wrapped line continues it
 
     def run(self) -> list[_Item]:
-        blocks: list[tuple[str, list[_Line]]] = [(ELIGIBILITY, [])]
+        blocks: list[tuple[str, str, list[_Line]]] = [(ELIGIBILITY, "", [])]
         for token in _tokens(self.text):
             if isinstance(token, _Header):
-                blocks.append((token.kind, []))
+                blocks.append((token.kind, token.group, []))
             else:
-                blocks[-1][1].append(token)
-        for kind, lines in blocks:
+                blocks[-1][2].append(token)
+        for kind, group, lines in blocks:
             self.kind, self.top_indent, self.top_style, self.child_style = kind, None, None, None
             self.top_content = None
-            self.heading, self.heading_open = [], False
+            # the group a header names heads its items until a sub-heading of the list takes its place
+            self.heading, self.heading_open = ([group] if group else []), False
             if any(_ITEM.match(self.text[ln.start : ln.end]) for ln in lines):
                 self._marked_block(lines)
             else:

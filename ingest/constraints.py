@@ -7,7 +7,7 @@ text passed in, so an answer can quote exactly the words that decide a verdict.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.measures import (
     AGE_AT_DIAGNOSIS,
@@ -22,6 +22,7 @@ from ingest.measures import (
     clause_start,
     clean_text,
     find_quantities,
+    measures_named,
     parse_number,
     search_ending_at,
     sentence_start,
@@ -90,6 +91,15 @@ class ChildbearingExclusion:
 
 
 @dataclass(frozen=True)
+class StableFor:
+    """The criterion asks that a dose or treatment has not changed for `days` before entry ("on a stable dose for at
+    least 4 weeks", "the dose level must remain constant for 4 weeks", "no dose changes within the past 3 months")."""
+
+    days: float
+    span: Span
+
+
+@dataclass(frozen=True)
 class CriterionConstraints:
     text: str
     comparisons: tuple[CriterionComparison, ...]
@@ -100,6 +110,7 @@ class CriterionConstraints:
     requirements: tuple[RequiredCircumstance, ...]
     birth_control: BirthControlRule | None = None
     childbearing_excluded: ChildbearingExclusion | None = None
+    stable_for: StableFor | None = None
 
     @property
     def requirement_kind(self) -> str | None:
@@ -337,6 +348,8 @@ def _negation(text: str) -> Span | None:
 _EXCEPTION_MARKER_RE = re.compile(
     r"\bwith\s+the\s+(?:possible\s+)?exceptions?\s+of\b|\bexcept(?:ion)?s?\s*:|\bexceptions?\s+(?:include|includes|are|is)\b|\bexcept(?:\s+(?:for|that|in|when|if|those))?\b"
     r"|\bunless\b|\bother\s+than\b|\bexcluding\b|\bapart\s+from\b|\bwith\s+the\s+exception\b|\bbesides\b"
+    # "hematocrit less than 20% (in the absence of gastrointestinal bleeding)": the limit holds unless that is so
+    r"|\bin\s+the\s+absence\s+of\b"
     r"|\b(?:but\s+)?not\s+including\b"
     r"|\bhowever\b|\bok(?:ay)?\s+if\b"
     # An alternative bound with its condition: "ALT <= 3 x ULN - or <= 5 x ULN if related to leukemic involvement".
@@ -421,6 +434,7 @@ _EXCEPTION_HINTS = (
     "unless",
     "other than",
     "exclud",
+    "absence of",
     "apart from",
     "besides",
     "allowed",
@@ -879,8 +893,39 @@ def _implicit_windows(text: str, found: list[TimeWindow]) -> list[TimeWindow]:
     return windows
 
 
-def parse_criterion(text: str) -> CriterionConstraints:
-    """Structured view of one criterion; spans index `text`. Never raises on odd input (returns empties)."""
+def parse_criterion(text: str, heading: str | None = None) -> CriterionConstraints:
+    """Structured view of one criterion; spans index `text`. Never raises on odd input (returns empties).
+
+    `heading`: the sub-heading the criterion sits under. Where its last label names a measure and the criterion names
+    none, the bounds are that measure's: PDQ-style records put bare bullets under "Age:", "Life expectancy:",
+    "Performance status:" ("PATIENT CHARACTERISTICS: Age: - 21 and under at diagnosis")."""
+    constraints = _parse_criterion(text)
+    label = _measure_label(heading)
+    if label is None or measures_named(clean_text(text)):
+        return constraints
+    lead = f"{label}: "
+    labelled = _parse_criterion(lead + text).comparisons
+    return replace(constraints, comparisons=tuple(_shifted(c, len(lead)) for c in labelled))
+
+
+def _measure_label(heading: str | None) -> str | None:
+    """The heading's last label ("PATIENT CHARACTERISTICS: Age:" -> "Age") when it names a measure."""
+    label = (heading or "").rstrip(" :").rsplit(":", 1)[-1].strip()
+    return label if label and measures_named(label) else None
+
+
+def _shifted(comparison: CriterionComparison, by: int) -> CriterionComparison:
+    """A bound found in "<label>: <text>" as spans of the text: what fell on the label starts the text."""
+    named = comparison.measure_span
+    start, end = comparison.span
+    return replace(
+        comparison,
+        measure_span=(named[0] - by, named[1] - by) if named is not None and named[0] >= by else None,
+        span=(max(0, start - by), max(0, end - by)),
+    )
+
+
+def _parse_criterion(text: str) -> CriterionConstraints:
     cleaned = clean_text(text)
     # Only for substring gates, never for offsets; one space between words, so that a gate of two words ("other than")
     # holds across a hard-wrapped line ("vitamin D other\n      than multivitamin").
@@ -912,7 +957,52 @@ def parse_criterion(text: str) -> CriterionConstraints:
         childbearing_excluded=(
             childbearing_exclusion(cleaned, birth_control) if "bearing" in lowered or "fertile" in lowered else None
         ),
+        stable_for=stable_for(cleaned) if any(word in lowered for word in _STABLE_GATE) else None,
     )
+
+
+# --- a dose unchanged for a time -------------------------------------------------------------------------------------
+_STABLE_GATE = ("stable", "constant", "unchanged", "steady", "same dose", "change", "adjust")
+_SPAN_OF_TIME = (
+    r"(?:at\s+least\s+|a\s+minimum\s+of\s+|(?:more|longer)\s+than\s+|over\s+|[>≥]=?\s*)?"
+    r"(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s*-?\s*"
+    r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+)
+_TREATED = r"(?:doses?|dosages?|dosing|dose\s+levels?|regimens?|therapy|therapies|treatments?|medications?)"
+_STABLE_RE = re.compile(
+    # "on a stable dose for at least 4 weeks", "constant dose for 4 weeks prior to entry"
+    r"\b(?:stable|constant|unchanged|steady|same)\s+(?:[\w-]+\s+){0,3}?"
+    + _TREATED
+    + r"\b[^.;]{0,60}?\bfor\s+"
+    + _SPAN_OF_TIME
+    # "the dose level must remain constant for 4 weeks", "regimen has been stable for >= 3 months"
+    + r"|\b"
+    + _TREATED
+    + r"\b[^.;]{0,40}?\b(?:stable|constant|unchanged|steady)\s+(?:for|over)\s+(?:the\s+)?"
+    r"(?:past\s+|last\s+|previous\s+|prior\s+)?"
+    + _SPAN_OF_TIME.replace("?P<n>", "?P<n2>").replace("?P<unit>", "?P<unit2>")
+    # "no dose changes within the past 3 months", "without medication adjustments in the last 4 weeks"
+    + r"|\b(?:no|without)\s+(?:[\w-]+\s+){0,2}?"
+    + _TREATED
+    + r"\s+(?:changes?|adjustments?|modifications?)\b"
+    r"[^.;]{0,40}?\b(?:within|in|for|during|over)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+|prior\s+)?"
+    + _SPAN_OF_TIME.replace("?P<n>", "?P<n3>").replace("?P<unit>", "?P<unit3>"),
+    re.IGNORECASE,
+)
+_UNIT_DAYS = {"d": "day", "w": "week", "m": "month", "y": "year"}
+
+
+def stable_for(text: str) -> StableFor | None:
+    """How long a dose or treatment must have stayed unchanged, where the criterion asks it."""
+    found = _STABLE_RE.search(text)
+    if found is None:
+        return None
+    number = found.group("n") or found.group("n2") or found.group("n3")
+    unit = (found.group("unit") or found.group("unit2") or found.group("unit3")).lower()
+    value = parse_number(number)
+    if value is None:
+        return None
+    return StableFor(value * DAYS_PER_UNIT[_UNIT_DAYS[unit[0]]], found.span())
 
 
 # --- birth control for those who could become pregnant ---------------------------------------------------------------

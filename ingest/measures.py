@@ -425,6 +425,12 @@ _DIGIT_NUMBER_RE = re.compile(
 _BETWEEN_RE = re.compile(
     rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?(?P<lo>{_NUM})(?P<unit>[^\d]{{0,12}}?)\s+and\s+(?P<hi>{_NUM})", re.IGNORECASE
 )
+# "70 kg + or - 15 kg", "40 ± 5 years", "25 plus or minus 3": a value and how far either side of it is allowed.
+_PLUS_MINUS = r"(?:±|\+\s*/\s*[-−]|\+\s*or\s*[-−]|\+[-−]|plus\s+or\s+minus)"
+_PLUS_MINUS_RE = re.compile(
+    rf"(?P<mid>{_DIGITS})(?P<unit>[^\d±+]{{0,12}}?)\s*{_PLUS_MINUS}\s*(?P<spread>{_DIGITS})", re.IGNORECASE
+)
+_PLUS_MINUS_HINTS = ("±", "+/-", "+ /", "+ or", "+or", "+-", "plus or minus")
 # Roman class numbers only count after a class-like measure word, never on their own ("I" is a pronoun).
 _ROMAN_RE = re.compile(
     r"\b(?P<lead>(?:nyha|new\s+york\s+heart\s+association|asa)(?:\s+(?:functional\s+)?class(?:ification)?)?"
@@ -536,7 +542,10 @@ _STOP_HEAD = frozenset(
         "reads read reading result results approximately roughly nearly almost like "
         # and how people say where a value usually is ("my sugar usually runs around 140", "it stays under 7")
         "runs run running usually normally typically generally mostly often always sometimes stays sits hovers "
-        "averages averaged tends",
+        "averages averaged tends "
+        # and where a value has moved ("my potassium is still 3.1", "it's down to 3"). Not "now": "now it's 6.9%"
+        # names no measure, which the patient facts read as a new value of the one named before.
+        "still already even down dropped fell rose went",
     )
 )
 # A line break ends a clause unless it is a hard wrap: registry text (classic XML above all) is wrapped at about 80
@@ -1215,6 +1224,12 @@ def find_quantities(text: str) -> list[QuantityMention]:
             if mention is not None:
                 mentions.append(mention)
                 taken.append(found.span())
+    if any(hint in lowered for hint in _PLUS_MINUS_HINTS):
+        for found in _PLUS_MINUS_RE.finditer(cleaned):
+            mention = _plus_minus_mention(cleaned, found)
+            if mention is not None:
+                mentions.append(mention)
+                taken.append((found.start(), mention.span[1]))  # with the unit after it ("x 10^9/L")
     if any(hint in lowered for hint in _ROMAN_HINTS):
         for found in _ROMAN_RE.finditer(cleaned):
             mentions.append(_roman_mention(cleaned, found))
@@ -1615,6 +1630,29 @@ def _between_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
         Comparator.RANGE,
         quantity,
         (found.start("lo"), found.end("hi")),
+        (min(found.start(), measure[1][0]), end),
+        unit_info is not None,
+    )
+
+
+def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
+    """ "Weigh 70 kg + or - 15 kg": the range from 55 to 85 kg, in the unit written after either number."""
+    middle, spread = parse_number(found.group("mid")), parse_number(found.group("spread"))
+    if middle is None or spread is None or spread > middle:
+        return None
+    unit_info = match_unit(text, found.end()) or match_unit(text, found.end("mid"))
+    end = unit_info[2][1] if unit_info and unit_info[2][0] >= found.end() else found.end()
+    floor = clause_start(text, found.start())
+    measure = _measure_for(text, found.start(), end, floor) or (UNKNOWN_MEASURE, found.span())
+    unit = unit_info[0] if unit_info else None
+    key = _refine_measure(text, measure[0], unit, (floor, end))
+    quantity = make_quantity(middle - spread, middle + spread, unit, unit_info[1] if unit_info else 1.0, key)
+    return QuantityMention(
+        key,
+        measure[1],
+        Comparator.RANGE,
+        quantity,
+        (found.start("mid"), found.end("spread")),
         (min(found.start(), measure[1][0]), end),
         unit_info is not None,
     )

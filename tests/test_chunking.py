@@ -83,6 +83,23 @@ def test_switching_between_variant_headers_keeps_numbering_per_polarity() -> Non
     assert labels(text) == [(INCLUSION, "1", "Adults"), (EXCLUSION, "1", "Pregnancy"), (INCLUSION, "2", "Consent")]
 
 
+def test_the_group_a_header_names_heads_its_items() -> None:
+    # "INCLUSION CRITERIA - BLOOD DRAW/NORMAL CONTROL": whom the list is for had been dropped with the header, so an
+    # answer could not say which group a criterion belongs to
+    text = (
+        "INCLUSION CRITERIA - BLOOD DRAW/ASTHMA:\n- Asthma\n"
+        "INCLUSION CRITERIA - BLOOD DRAW/NORMAL CONTROL:\n- Age 18-65.\nPrior Medication:\n- No steroids\n"
+        "Exclusion Criteria:\n- Pregnancy\n"
+    )
+    headed = [(i.kind, i.label, i.heading) for i in split_criteria(text)]
+    assert headed == [
+        (INCLUSION, "1", "BLOOD DRAW/ASTHMA"),
+        (INCLUSION, "2", "BLOOD DRAW/NORMAL CONTROL"),
+        (INCLUSION, "3", "Prior Medication:"),  # a sub-heading of the list takes its place
+        (EXCLUSION, "1", None),  # a header naming no group heads nothing
+    ]
+
+
 # ---- headers glued to other text ------------------------------------------------------------------
 def test_header_glued_to_the_end_of_the_previous_bullet() -> None:
     text = "Inclusion Criteria:\n* Adults\n* Stable dose for 4 weeks. Exclusion Criteria:\n* Pregnancy\n"

@@ -611,7 +611,7 @@ def test_min_window_contains() -> None:
         ),
         # a bracket that qualifies the whole criterion still carves from what stands before it
         (
-            "PT greater than 1.3x control (in the absence of coumadin; abnormal PT values are allowed if within range)",
+            "PT greater than 1.3x control (off coumadin; abnormal PT values are allowed if within range)",
             "allowed if within range",
             "PT greater than 1.3x control",
         ),
@@ -1397,3 +1397,96 @@ def test_one_bound_for_each_sex_written_with_a_slash() -> None:
     # "470(female)" had been read as an age (after "male"), so a woman's QTc met no bound of her own
     found = [(m.measure, m.quantity.value) for m in find_quantities("QTc interval ≥ 450(male)/470(female) msec")]
     assert found == [("qtc", 450.0), ("qtc", 470.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "measure", "comparator", "value"),
+    [
+        # PDQ-style records put bare bullets under a measure's label; without it "18 and over" bounded nothing
+        ("18 and over", "PATIENT CHARACTERISTICS: Age:", "age", ">=", 18 * 365.25),
+        ("21 and under at diagnosis", "PATIENT CHARACTERISTICS: Age:", "age_at_diagnosis", "<=", 21 * 365.25),
+        ("At least 3 months", "Life expectancy:", "life_expectancy", ">=", 3 * 30.4375),
+        ("WHO 0-2", "Performance status:", "ecog", "range", 0.0),
+    ],
+)
+def test_a_bare_bound_takes_the_measure_its_heading_names(
+    text: str, heading: str, measure: str, comparator: str, value: float
+) -> None:
+    assert not parse_criterion(text).comparisons
+    (bound,) = parse_criterion(text, heading).comparisons
+    found = (bound.measure, bound.comparison.comparator.value, bound.comparison.value.value)
+    assert found == (measure, comparator, pytest.approx(value))
+    assert bound.span[0] == 0 and bound.span[1] <= len(text)  # spans index the criterion's own text
+    assert bound.measure_span is None  # the measure is named in the heading, not in the text
+
+
+def test_a_criterion_naming_its_own_measure_ignores_the_headings() -> None:
+    # "At least 4 weeks since prior radiotherapy" under "Radiotherapy:" is a time since, not a dose
+    assert parse_criterion("At least 4 weeks since prior radiotherapy", "Radiotherapy:") == parse_criterion(
+        "At least 4 weeks since prior radiotherapy"
+    )
+    assert parse_criterion("Bilirubin normal", "Age:") == parse_criterion("Bilirubin normal")
+    # a heading that names no measure changes nothing
+    assert parse_criterion("Not specified", "Hematopoietic:") == parse_criterion("Not specified")
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "low", "high"),
+    [
+        # "70 kg +" had been read as "70 kg or more" and "15 kg" as a value of its own
+        ("Weigh 70 kg + or - 15 kg in order to standardize the g/kg dosing.", "weight", 55.0, 85.0),
+        ("Body weight 70 ± 15 kg", "weight", 55.0, 85.0),
+        ("BMI 25 plus or minus 3", "bmi", 22.0, 28.0),
+        ("Platelets 100 +/- 10 x 10^9/L", "platelets", 90_000.0, 110_000.0),
+    ],
+)
+def test_a_value_plus_or_minus_a_spread_is_a_range(text: str, measure: str, low: float, high: float) -> None:
+    (found,) = find_quantities(text)
+    assert (found.measure, found.comparator, found.quantity.value, found.quantity.upper) == (
+        measure,
+        Comparator.RANGE,
+        low,
+        high,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Zidovudine at a constant dose for 4 weeks prior to study entry.", 28.0),
+        ("patient must have been on a stable dose for at least 4 weeks prior to study entry.", 28.0),
+        ("the zidovudine dose level\n     must remain constant for 4 weeks prior to entry", 28.0),
+        ("On stable antihypertensive therapy for at least two months", 2 * 30.4375),
+        ("No dose changes within the past 3 months", 3 * 30.4375),
+        # a stable disease is no dose kept unchanged
+        ("Stable disease for 4 weeks", None),
+    ],
+)
+def test_how_long_a_dose_must_have_stayed_unchanged(text: str, days: float | None) -> None:
+    stable = parse_criterion(text).stable_for
+    assert (stable.days if stable else None) == (pytest.approx(days) if days else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        # words of where a value has moved stand between a measure and its value; "still" had been read as the
+        # measure's name, so no criterion on potassium could read the value
+        ("Her potassium is still 3.1 even on spironolactone", "head:potassium"),
+        ("His ferritin is already 900", "head:ferritin"),
+    ],
+)
+def test_adverbs_between_a_measure_and_its_value_are_not_its_name(text: str, measure: str) -> None:
+    assert [m.measure for m in find_quantities(text)] == [measure]
+
+
+def test_in_the_absence_of_marks_an_exception_to_a_limit() -> None:
+    text = "Anemia: hematocrit less than 20% (in the absence of gastrointestinal bleeding or hemolytic anemia)."
+    (clause,) = parse_criterion(text).exceptions
+    assert clause.marker == "in the absence of"
+    assert text[clause.span[0] : clause.span[1]].startswith("in the absence of gastrointestinal bleeding")
+    # beside an allowance in the same bracket, both carve from the limit
+    text = "PT greater than 1.3x control (in the absence of coumadin; abnormal PT values are allowed if within range)"
+    parsed = parse_criterion(text).exceptions
+    assert [c.marker for c in parsed] == ["in the absence of", "allowed if"]
+    assert {quote(text, c.carves_from) for c in parsed} == {"PT greater than 1.3x control"}
