@@ -473,7 +473,12 @@ _SUPPOSED_AFTER_RE = re.compile(
     r"|(?:enrol(?:l|ling|ing)?|join(?:ing)?|start(?:ing)?|screen(?:ing)?)(?:\s+(?:me|him|her|them|the\s+study))?"
     # "What if the first shot is five weeks after my last dose?": the study's start, in the present, is the supposed one
     r"|(?:first\s+(?:study\s+)?(?:shot|dose|injection|infusion|vaccination|visit)|randomi[sz]ation|enrol+ment"
-    r"|study\s+entry|baseline)\s+(?:is|falls|comes)(?:\s+(?:only|just))?)\s+"
+    r"|study\s+entry|baseline|screening)\s+(?:is|falls|comes)(?:\s+(?:only|just))?"
+    # "What if screening was pushed back to 7 months after it?": a start moved later is a supposed one too
+    r"|(?:screening|randomi[sz]ation|enrol+ment|study\s+entry|baseline|(?:my|his|her|the)\s+start)\s+(?:is|was|were|gets?"
+    r"|got|could\s+be|would\s+be)\s+(?:pushed|moved|put)\s+(?:back|off)\s+(?:to|until|till)"
+    r"|(?:screening|randomi[sz]ation|enrol+ment|study\s+entry|baseline)\s+(?:is|was|were|gets?|got|could\s+be"
+    r"|would\s+be)\s+(?:delayed|postponed|moved)\s+(?:to|until|till))\s+"
     r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
     r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
     r"after\s+(?:(?:my|his|her|their|the|that|this)\s+)?(?:(?:last|final|most\s+recent)\s+)?",
@@ -509,6 +514,26 @@ def _supposed_elapsed(text: str) -> list[Elapsed]:
         end = event_span[1] if event_span else found.end()
         items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (found.start(), end)))
     return items
+
+
+_REFERRING_EVENT = frozenset({"it", "that", "this", "then", "them"})
+
+
+def _supposed_times_referring_back(elapsed: list[Elapsed]) -> list[Elapsed]:
+    """A time told after "it" ("I had a heart attack 4 months ago ... What if screening was pushed back to 7 months
+    after it?") is a new time for the event told before it, which it replaces."""
+    kept = list(elapsed)
+    for told in elapsed:
+        if told.event.lower() not in _REFERRING_EVENT or told.days_ago is None:
+            continue
+        before = [e for e in kept if e.span[1] <= told.span[0] and e.event.lower() not in _REFERRING_EVENT]
+        if before:
+            named = before[-1]
+            kept.remove(named)
+            # the time told first is read too: the new one takes its place
+            span = (named.span[0], told.span[1])
+            kept[kept.index(told)] = replace(told, event=named.event, event_span=named.event_span, span=span)
+    return kept
 
 
 def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
@@ -1099,7 +1124,12 @@ _HEALTHY_RE = re.compile(
     re.IGNORECASE,
 )
 _HEALTHY_BUT_RE = re.compile(r"[^.;!?]{0,30}\b(?:except|but|apart\s+from|other\s+than|besides)\b", re.IGNORECASE)
-_CLAUSE_SPLIT_RE = re.compile(r"[.?!;]+(?=\s|$)|,(?!\d{3})|\n|\s(?:and|but|although|though|plus)\s", re.IGNORECASE)
+# A dash set off by spaces, or an em dash, parts clauses as a comma does ("My kidney function is reduced — my eGFR is
+# around 35"); one between numbers is a range ("eGFR 30 - 40").
+_CLAUSE_SPLIT_RE = re.compile(
+    r"[.?!;]+(?=\s|$)|,(?!\d{3})|\n|\s(?:and|but|although|though|plus)\s|(?<!\d)\s[-–—]\s(?!\d)|—",
+    re.IGNORECASE,
+)
 
 
 def _healthy_volunteer(text: str) -> bool:
@@ -1331,7 +1361,7 @@ def parse_question(text: str) -> PatientFacts:
     sex = _sex(text)
     measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None, onset_spans)
     measurements.extend(at_onset)
-    elapsed = [_last_use_of_abstinence(e) for e in elapsed]
+    elapsed = _supposed_times_referring_back([_last_use_of_abstinence(e) for e in elapsed])
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
     measurements = _heights_stated(text, measurements)

@@ -37,7 +37,8 @@ def test_headline_question() -> None:
     assert [quote(HEADLINE, c) for c in facts.clauses] == [
         "I'm 63",
         "my PSA is 2.8",
-        "my last chemo was 3 weeks ago - can I join",
+        "my last chemo was 3 weeks ago",
+        "can I join",  # a dash set off by spaces parts clauses
     ]
 
 
@@ -371,6 +372,16 @@ def test_clauses_split_on_sentences_commas_and_and() -> None:
         "My platelets are 100,000",
         "my ECOG is 1",
         "I live alone",
+    ]
+
+
+def test_clauses_split_on_a_dash_set_off_but_not_inside_a_range() -> None:
+    text = "My kidney function is reduced — my eGFR is around 35. It was 30 - 40 last year - then it fell"
+    assert [quote(text, c) for c in split_clauses(text)] == [
+        "My kidney function is reduced",
+        "my eGFR is around 35",
+        "It was 30 - 40 last year",
+        "then it fell",
     ]
 
 
@@ -837,6 +848,13 @@ def test_correction_talk_is_no_fact() -> None:
         ("It would be 3 months after my surgery by then.", "surgery", 91.3125),
         # the study's start told in the present: "the first shot is N after ..."
         ("What if the first shot is five weeks after my last dose?", "dose", 35),
+        # a start moved later, and one that refers back to the event told before, whose time it replaces
+        ("What if enrollment is delayed until 8 weeks after my last chemo?", "chemo", 56),
+        (
+            "I had a heart attack 4 months ago. What if screening was pushed back to 7 months after it?",
+            "heart attack",
+            7 * 30.4375,
+        ),
     ],
 )
 def test_a_supposed_start_after_an_event_dates_the_event(question: str, event: str, days: float) -> None:
