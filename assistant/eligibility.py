@@ -407,8 +407,14 @@ def modifiers() -> tuple[Modifier, ...]:
 
 
 @lru_cache(maxsize=4096)
-def constraints_of(text: str) -> CriterionConstraints:
-    return parse_criterion(text)
+def constraints_of(text: str, heading: str | None = None) -> CriterionConstraints:
+    return parse_criterion(text, heading)
+
+
+def criterion_constraints(chunk: Chunk) -> CriterionConstraints:
+    """A criterion's bounds, windows and clauses, read with the sub-heading it sits under ("Age:" over "18 and
+    over")."""
+    return constraints_of(chunk.text, chunk.heading)
 
 
 @dataclass(frozen=True)
@@ -480,6 +486,7 @@ class EligibilityReasoner:
                     # every criterion the value was decided against ("VAS > 50 mm" and "VAS below 50 mm" excluded)
                     measured.update(decided_against)
         _values_at_odds(assessment, told_values)
+        self._other_ways_left(assessment, told_values, question, facts, taken)
         _drop_alternatives_met(assessment)
         _settle_conjunctions(assessment)
         for unmet in _unmet(facts):
@@ -544,6 +551,7 @@ class EligibilityReasoner:
             # the study's vaccine is quoted only when nothing else the question tells is answered
             asked_about.clear()
         assessment.findings.extend(asked_about)
+        _changed_too_recently(assessment, facts)
         _weigh_exceptions(assessment, excepted)
         _shut_allowances(assessment)
         _settle_said_and_denied(assessment, topics)
@@ -584,6 +592,41 @@ class EligibilityReasoner:
             # criterion naming ILD answers it; "I have ILD" also claims the asker's case is the one the criterion means.
             assessment.findings[:] = [_named_caution(f) for f in assessment.findings]
         return assessment
+
+    def _other_ways_left(
+        self,
+        assessment: Assessment,
+        told: Sequence[tuple[_Measured, int]],
+        question: str,
+        facts: PatientFacts,
+        taken: Sequence[tuple[int, int]],
+    ) -> None:
+        """A value outside an exclusion's limit settles only the way of meeting it that the limit bounds. "moderate to
+        end-stage kidney disease, and/or ... renal insufficiency (GFR <30 ...)" against "My kidney function is reduced
+        - my eGFR is around 35": the telling part's other words name the criterion's other way ("kidney disease"),
+        whose degree the value does not settle, so no verdict. Words said of a normal state ("my kidneys are fine")
+        name nothing the criterion could catch."""
+        told_end = asking_start(question)
+        if not told_end or _NORMAL_STATE.search(question, 0, told_end):
+            return
+        # Only a clause of its own counts: words beside the value ("my kidney doctor says my eGFR is 22", "grade 1
+        # radiation pneumonitis") say what it is of, and what the asker lacks ("I'm not on dialysis") is no way in.
+        valued = [_clause_holding(facts, m.span[0]) for m, _ in told]
+        beside = [*taken, *(c for c in valued if c is not None), *_negated_spans(facts)]
+        topic = self.word_topic(question, facts, beside)
+        if topic is None:
+            return
+        for _, i in told:
+            finding = assessment.findings[i]
+            if not finding.reason.startswith(_OUTSIDE_EXCLUSION_REASON):
+                continue
+            named = _named_only([topic], question, [finding.chunk])
+            limit = _alternative_of(finding.span, finding.chunk.text)
+            if named is not None and not limit.start <= named.span.start < limit.end:
+                said = finding.chunk.text[named.span.start : named.span.end]
+                assessment.findings[i] = replace(
+                    finding, decision=Decision.UNDECIDED, reason=_ANOTHER_WAY_REASON.format(words=said)
+                )
 
     def _concepts_no_criterion_names(
         self, topics: Sequence[Topic], criteria: Sequence[Chunk], studied: Studied
@@ -676,7 +719,7 @@ class EligibilityReasoner:
         return None, decided
 
     def _measured_by(self, measurement: _Measured, chunk: Chunk, question: str, sex: str | None) -> Finding | None:
-        constraints = constraints_of(chunk.text)
+        constraints = criterion_constraints(chunk)
         found = [
             c
             for c in constraints.comparisons
@@ -883,7 +926,7 @@ class EligibilityReasoner:
         self, unmet: _Lacking, criteria: Sequence[Chunk], question: str
     ) -> tuple[Finding | None, list[tuple[int, int]]]:
         for chunk in criteria:
-            for required in constraints_of(chunk.text).requirements:
+            for required in criterion_constraints(chunk).requirements:
                 if required.kind != unmet.kind or not _same_language(unmet, question, chunk.text, required.span):
                     continue
                 if chunk.section != EXCLUSION and not required.inability:
@@ -1076,7 +1119,7 @@ class EligibilityReasoner:
         for chunk in criteria:
             if chunk.section == EXCLUSION or _ADMITS_WORDS.search(chunk.text):
                 continue
-            if _requires_absence(constraints_of(chunk.text)):
+            if _requires_absence(criterion_constraints(chunk)):
                 continue
             for mention in mentions_of(self.vocabulary, chunk.text):
                 span = Span(mention.start, mention.end)
@@ -1353,7 +1396,7 @@ class EligibilityReasoner:
         numbers: bool,
         studied: Studied = Studied(),
     ) -> Finding:
-        chunk, constraints = hit.chunk, constraints_of(hit.chunk.text)
+        chunk, constraints = hit.chunk, criterion_constraints(hit.chunk)
         span = hit.spans[0]
         if not topic.negated and all(_in_note(s, chunk.text) and _note_admits(s, chunk.text) for s in hit.spans):
             # "Note: We will include patients ... on antidepressant medications, since ... (Prozac)": the note lets
@@ -1565,7 +1608,7 @@ class EligibilityReasoner:
         """A condition under which the criterion does not apply ("unless in complete remission for at least 5
         years", "provided it is controlled") that the question speaks to: it shares the clause's words beyond the
         topic, and any duration the clause sets is met by how long ago the question says the topic was."""
-        text, constraints = hit.chunk.text, constraints_of(hit.chunk.text)
+        text, constraints = hit.chunk.text, criterion_constraints(hit.chunk)
         asked = {w for w, _, _ in word_spans(question) if len(w) > 3} - set(topic.words) - STOPWORDS - self.scaffolding
         for clause in constraints.exceptions:
             if not _CONDITION_MARKER.search(clause.marker):
@@ -1601,7 +1644,7 @@ class EligibilityReasoner:
         """The exception is for cases that ended long enough ago ("or other cancer if disease free for over 5 years"),
         and the question dates the asker's case more recently ("three years ago"): however it went since, not enough
         time can have passed. The mention outside the exception has no time window of its own."""
-        text, constraints = hit.chunk.text, constraints_of(hit.chunk.text)
+        text, constraints = hit.chunk.text, criterion_constraints(hit.chunk)
         days = _elapsed_for(facts, topic.span, self._taken(topic))
         outside = [s for s in hit.spans if not _inside_exception(s, constraints)]
         # Named only inside the exception ("except non-melanoma skin cancer ... or other cancer if ..."), the asker's
@@ -1616,7 +1659,7 @@ class EligibilityReasoner:
         time the clause names has passed since the date the question gives. No date, no allowance."""
         if not _overlaps((topic.span.start, topic.span.end), facts.resolved):
             return False
-        text, constraints = hit.chunk.text, constraints_of(hit.chunk.text)
+        text, constraints = hit.chunk.text, criterion_constraints(hit.chunk)
         days = _elapsed_for(facts, topic.span, self._taken(topic))
         if days is None:
             return False
@@ -1674,7 +1717,7 @@ class EligibilityReasoner:
     def _requirement(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts, numbers: bool) -> Finding:
         """An inclusion (or unheaded) criterion that names the topic as something participants must have."""
         chunk, span = hit.chunk, hit.spans[0]
-        constraints = constraints_of(chunk.text)
+        constraints = criterion_constraints(chunk)
         clause = _clause_of(span, chunk.text)
         negative_asked = _NEGATIVE_RESULT.search(chunk.text, clause.start, clause.end) is not None
         if topic.negated and negative_asked and _NEGATIVE_RESULT.search(question, topic.span.end):
@@ -1727,6 +1770,10 @@ class EligibilityReasoner:
         # case, whatever time limit the rest of the criterion sets.
         exempt = any(_inside_exception(s, constraints) for s in hit.spans)
         if exempt and self._exception_applies(topic, hit, question, constraints, facts):
+            if chunk.section == INCLUSION and all(_left_out_of_what_is_required(s, constraints) for s in hit.spans):
+                # "adenocarcinoma of gastrointestinal tract origin (... excluding pancreatic cancer)": the case the
+                # requirement leaves out does not meet it
+                return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _LEFT_OUT_REASON)
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         window = _window_at(span, chunk.text, constraints)
         days_ago = _elapsed_for(facts, topic.span, self._taken(topic)) if window is not None else None
@@ -2581,7 +2628,7 @@ def _birth_control(facts: PatientFacts, criteria: Sequence[Chunk]) -> Finding | 
     if excluded is not None:
         return excluded
     for chunk in criteria:
-        rule = constraints_of(chunk.text).birth_control if chunk.section in (INCLUSION, EXCLUSION) else None
+        rule = criterion_constraints(chunk).birth_control if chunk.section in (INCLUSION, EXCLUSION) else None
         if rule is None:
             continue
         span = Span(*rule.span)
@@ -2599,7 +2646,7 @@ def _childbearing_excluded(told: Childbearing, surface: str, criteria: Sequence[
     """An exclusion of women who could become pregnant ("Women of childbearing potential"): it excludes one who says
     she could, and not one past menopause, unless it counts menopause from a time the question does not reach."""
     for chunk in criteria:
-        rule = constraints_of(chunk.text).childbearing_excluded if chunk.section == EXCLUSION else None
+        rule = criterion_constraints(chunk).childbearing_excluded if chunk.section == EXCLUSION else None
         if rule is None:
             continue
         span = Span(*rule.span)
@@ -2711,7 +2758,9 @@ _CARVE_OUT_MARKERS = ("other than", "except", "excluding", "apart from", "beside
 def _carved_out_only(finding: Finding) -> bool:
     """The finding's exception is a carve-out ("other than ddI", "except ..."), not a statement that the case is
     allowed ("... allowed", "may receive ...")."""
-    clauses = [c for c in constraints_of(finding.chunk.text).exceptions if c.span[0] <= finding.span.start < c.span[1]]
+    clauses = [
+        c for c in criterion_constraints(finding.chunk).exceptions if c.span[0] <= finding.span.start < c.span[1]
+    ]
     return bool(clauses) and all(c.marker.startswith(_CARVE_OUT_MARKERS) for c in clauses)
 
 
@@ -3126,7 +3175,7 @@ def _age_bounds_for(criteria: Sequence[Chunk], question: str) -> Iterator[tuple[
         named = _roles(f"{chunk.text} {chunk.heading or ''}")
         if (roles or named) and not roles & named:
             continue
-        for bound in constraints_of(chunk.text).comparisons:
+        for bound in criterion_constraints(chunk).comparisons:
             # for one diagnosed just now, the age at diagnosis is the age now
             if bound.measure == "age" or (bound.measure == AGE_AT_DIAGNOSIS and _DIAGNOSED_NOW_RE.search(question)):
                 yield chunk, bound
@@ -3173,7 +3222,7 @@ def _onset_bounds_against_age_now(age: float, criteria: Sequence[Chunk]) -> list
     for chunk in criteria:
         if chunk.section != INCLUSION:
             continue
-        for bound in constraints_of(chunk.text).comparisons:
+        for bound in criterion_constraints(chunk).comparisons:
             if bound.measure != AGE_AT_DIAGNOSIS:
                 continue
             comparator, met = bound.comparison.comparator, compare(now, bound.comparison)
@@ -3251,7 +3300,7 @@ def _contradicting_criterion(finding: Finding, age: float, criteria: Sequence[Ch
     field_days, asked = limit * 365.25, Quantity(age * 365.25, "day")
     minimum = finding.chunk.fact == "minimum_age"
     for chunk in criteria:
-        bounds = [c.comparison for c in constraints_of(chunk.text).comparisons if c.measure == "age"]
+        bounds = [c.comparison for c in criterion_constraints(chunk).comparisons if c.measure == "age"]
         if chunk.section != INCLUSION or not bounds or not all(compare(asked, b) for b in bounds):
             continue
         if any(_beyond_field(bound, field_days, minimum) for bound in bounds):
@@ -3320,7 +3369,7 @@ def _limit_at_diagnosis(finding: Finding, criteria: Sequence[Chunk]) -> tuple[Ch
         return None
     days = limit * DAYS_PER_UNIT["year"]
     for chunk in criteria:
-        for bound in constraints_of(chunk.text).comparisons:
+        for bound in criterion_constraints(chunk).comparisons:
             if bound.measure == AGE_AT_DIAGNOSIS and abs(bound.comparison.value.value - days) < 1:
                 return chunk, bound
     return None
@@ -3341,7 +3390,9 @@ def _healthy_finding(chunk: Chunk, criteria: Sequence[Chunk]) -> Finding:
     span = Span(0, len(chunk.text))
     if accepts:
         return Finding("healthy volunteer", Decision.ALLOWED, chunk, span, "the record accepts healthy volunteers")
-    group = next((m for m in (_UNAFFECTED_GROUP.search(c.text) for c in criteria) if m is not None), None)
+    # in a criterion, or in the heading of the list it is in ("INCLUSION CRITERIA - BLOOD DRAW/NORMAL CONTROL")
+    said = (f"{c.heading or ''}\n{c.text}" for c in criteria)
+    group = next((m for m in (_UNAFFECTED_GROUP.search(text) for text in said) if m is not None), None)
     if group is not None:
         reason = (
             f"the record does not take healthy volunteers in general, but its criteria name {group.group(0).lower()}; "
@@ -3451,7 +3502,7 @@ def _met_on_the_missed_side(value: Quantity, missed: Any, decided: Sequence[tupl
 
 
 def _bound_at(finding: Finding) -> Any:
-    return next((c for c in constraints_of(finding.chunk.text).comparisons if Span(*c.span) == finding.span), None)
+    return next((c for c in criterion_constraints(finding.chunk).comparisons if Span(*c.span) == finding.span), None)
 
 
 _UPWARD = frozenset({Comparator.GT, Comparator.GE})
@@ -3562,7 +3613,7 @@ def _requirements_as_alternatives(findings: list[Finding], value: Quantity) -> l
 
 def _bounds_at(finding: Finding) -> list[Any]:
     """The criterion's bounds the finding quotes."""
-    return [c for c in constraints_of(finding.chunk.text).comparisons if Span(*c.span) == finding.span]
+    return [c for c in criterion_constraints(finding.chunk).comparisons if Span(*c.span) == finding.span]
 
 
 def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> bool | None:
@@ -3620,7 +3671,9 @@ _NARROWER_CASE_REASON = (
 # condition ("6.5-10.5% if diagnosed with diabetes, or < 6.5% if not"), where the person's case picks the bound. A line
 # break ends the clause only where a list item starts: records (classic XML above all) hard-wrap one criterion.
 _WITHIN_ITEM = r"(?:(?!" + LIST_ITEM_START + r")[^;])*"
-_OR_BETWEEN = re.compile("^" + _WITHIN_ITEM + r"\b(?:or|and/or)\b" + _WITHIN_ITEM + "$", re.IGNORECASE)
+# "or" within one item, or opening the part after a semicolon ("PSA lower than 25 (...); or Kattan nomogram less
+# than 15 %"): a semicolon alone parts list items.
+_OR_BETWEEN = re.compile("^" + _WITHIN_ITEM + r"(?:;\s*)?\b(?:or|and/or)\b" + _WITHIN_ITEM + "$", re.IGNORECASE)
 _CASE_CONDITION = re.compile(r"\b(?:if|when|unless|for (?:patients|participants|subjects|those|men|women))\b", re.I)
 
 
@@ -3767,7 +3820,7 @@ def _settle_conjunctions(assessment: Assessment) -> None:
         if finding.reason != _CONJOINED_REASON:
             settled.append(finding)
             continue
-        partner = _conjoined_bound(finding.chunk.text, finding.span, constraints_of(finding.chunk.text).comparisons)
+        partner = _conjoined_bound(finding.chunk.text, finding.span, criterion_constraints(finding.chunk).comparisons)
         stated = [
             f
             for f in assessment.findings
@@ -3796,7 +3849,7 @@ def _drop_alternatives_met(assessment: Assessment) -> None:
             kept.append(finding)
             continue
         text = finding.chunk.text
-        others = _other_alternatives(text, finding.span, constraints_of(text).comparisons)
+        others = _other_alternatives(text, finding.span, criterion_constraints(finding.chunk).comparisons)
         spans = {tuple(o.span) for o in others}
         same_chunk = [f for f in met if f.chunk.chunk_id == finding.chunk.chunk_id]
         if any((f.span.start, f.span.end) in spans for f in same_chunk):
@@ -4027,7 +4080,7 @@ def _allows_past_exposure(finding: Finding, timeless: bool = False) -> bool:
     before = text[start : finding.span.start]
     if _CONCURRENT.search(before):
         return False
-    return _PAST_EXPOSURE.search(before) is not None or (timeless and not constraints_of(text).windows)
+    return _PAST_EXPOSURE.search(before) is not None or (timeless and not criterion_constraints(finding.chunk).windows)
 
 
 def _names_told_again(topic: Topic, topics: Sequence[Topic], told_end: int) -> bool:
@@ -4200,6 +4253,54 @@ def _weigh_alternatives(assessment: Assessment, criteria: Sequence[Chunk]) -> No
     ]
 
 
+# A change of treatment told with its time ("my doctor raised the dose", "switched from AZT to ddI", "started
+# metformin"); a dose, a regimen or "it" names no other treatment of the question.
+_CHANGE_RE = re.compile(
+    r"\b(?:rais|increas|decreas|lower|reduc|chang|adjust|switch|start|began|begun|add|titrat|upp|doubl|halv|modif"
+    r"|bump|went\s+(?:up|down))\w*",
+    re.IGNORECASE,
+)
+_GENERIC_TREATMENT_RE = re.compile(r"\b(?:doses?|dosages?|regimen|meds?|medications?|it|them)\b", re.IGNORECASE)
+
+
+def _changed_too_recently(assessment: Assessment, facts: PatientFacts) -> None:
+    """A treatment allowed on a dose kept stable for a time ("Zidovudine at a constant dose for 4 weeks prior to study
+    entry") and a change of it the question tells with its time ("my doctor raised the dose two weeks ago"): the last
+    change decides. Sooner than the criterion's time, its terms are not met, so excluded; otherwise they stand."""
+    changes = [(e.event, e.days_ago) for e in facts.elapsed if e.days_ago is not None and _CHANGE_RE.search(e.event)]
+    facts_named = [f.fact.lower() for f in assessment.findings]
+    for i, finding in enumerate(assessment.findings):
+        stable = criterion_constraints(finding.chunk).stable_for
+        if stable is None or finding.decision not in (Decision.CONDITIONS, Decision.ALLOWED):
+            continue
+
+        def of_it(event: str, named: str = finding.fact.lower()) -> bool:
+            told = event.lower()
+            others = any(other != named and other in told for other in facts_named)
+            return named in told or (_GENERIC_TREATMENT_RE.search(event) is not None and not others)
+
+        last = min((days for event, days in changes if of_it(event)), default=None)
+        if last is not None and last < stable.days:
+            reason = (
+                f"the criterion asks for the dose to be unchanged for {_days_said(stable.days)}, and the last change "
+                f"told was {_days_said(last)} ago"
+            )
+            # no change within the criterion's time is a time window: a number against a limit, decided as one
+            path = "/".join([_TIMED, *finding.path.split("/")[1:]])
+            assessment.findings[i] = replace(
+                finding, decision=Decision.EXCLUDED, span=Span(*stable.span), reason=reason, path=path
+            )
+
+
+def _days_said(days: float) -> str:
+    for unit in ("year", "month", "week"):
+        size = DAYS_PER_UNIT[unit]
+        if days >= size and abs(days / size - round(days / size)) < 0.05:
+            count = round(days / size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{days:g} day{'s' if days != 1 else ''}"
+
+
 def _shut_allowances(assessment: Assessment) -> None:
     """A fact the exclusion catches and lets in only on its conditions ("antidiabetic medications ... If the HbA1c is
     <11%, patients may be enrolled"), and a value that misses those conditions: the allowance is shut, so excluded."""
@@ -4230,11 +4331,29 @@ def _prohibits(chunk: Chunk, bound: Span) -> bool:
     return _NEGATION_SCOPE_END.search(chunk.text, clause.start, bound.start) is None
 
 
+_OUTSIDE_EXCLUSION_REASON = "the value is outside this exclusion"
+
+
+def _alternative_of(span: Span, text: str) -> Span:
+    """The item of a list a mention sits in: from the comma, semicolon or colon before it to the one after it, not
+    counting those inside brackets ("..., and/or acute or chronic severe renal insufficiency (Glomerular filtration
+    rate (GFR) <30 ml/min)" for the bound)."""
+    start, depth = span.start, 0
+    while start > 0 and not (depth <= 0 and text[start - 1] in ",;:"):
+        depth += {")": 1, "(": -1}.get(text[start - 1], 0)
+        start -= 1
+    end, depth = span.end, 0
+    while end < len(text) and not (depth <= 0 and text[end] in ",;:"):
+        depth += {"(": 1, ")": -1}.get(text[end], 0)
+        end += 1
+    return Span(start, end)
+
+
 def _threshold_finding(fact: str, chunk: Chunk, span: Span, satisfied: bool, prohibits: bool) -> Finding:
     """A requirement's threshold met admits, one missed excludes; a prohibition's threshold met excludes."""
     if prohibits:
         decision = Decision.EXCLUDED if satisfied else Decision.ALLOWED
-        reason = "the value meets this exclusion's threshold" if satisfied else "the value is outside this exclusion"
+        reason = "the value meets this exclusion's threshold" if satisfied else _OUTSIDE_EXCLUSION_REASON
     else:
         decision = Decision.ALLOWED if satisfied else Decision.EXCLUDED
         reason = "the value meets this requirement" if satisfied else "the value does not meet this requirement"
@@ -4268,6 +4387,15 @@ def _measurements(facts: PatientFacts) -> list[_Measured]:
         if m.measure != "age" and not _asks_of_told_measure(m, facts)
     ]
 
+
+_ANOTHER_WAY_REASON = (
+    "the value is outside this exclusion's limit, but the criterion also speaks of “{words}”, which the question "
+    "tells of and the value does not settle; the study team can say"
+)
+# Words telling that something is as it should be: "my kidneys are fine", "normal liver tests", "ALK negative".
+_NORMAL_STATE = re.compile(
+    r"\b(?:normal|fine|ok(?:ay)?|good|great|healthy|unremarkable|stable|negative)\b", re.IGNORECASE
+)
 
 _VALUES_AT_ODDS_REASON = (
     "the question gives two values of this that the criterion decides differently; which one counts decides"
@@ -4768,6 +4896,34 @@ def _opens_exception(span: Span, text: str, constraints: CriterionConstraints) -
     )
 
 
+_LEFT_OUT_REASON = "the criterion leaves this case out of what it requires"
+# Markers that take a kind out of what a criterion names ("adenocarcinoma ... excluding pancreatic cancer", "any
+# solid tumour other than brain tumours"), as opposed to exempting people from it ("except patients who ...",
+# "unless", "allowed if").
+_NARROWING_MARKERS = frozenset(
+    {"excluding", "other than", "not including", "but not including", "apart from", "besides", "except", "except for"}
+)
+_EXEMPTS_PEOPLE = re.compile(
+    r"\s*(?:those|patients?|subjects?|participants?|people|persons?|individuals?|men|women|children|when|if|where"
+    r"|in|that|unless|as)\b",
+    re.IGNORECASE,
+)
+
+
+def _left_out_of_what_is_required(span: Span, constraints: CriterionConstraints) -> bool:
+    """The mention sits in a clause that takes a kind out of what the criterion names, not one exempting people. A
+    criterion setting a time since something ("At least 1 month since prior new therapy ..., except anticoagulants")
+    keeps people from it: what it leaves out is exempt, not missing."""
+    text = constraints.text
+    if constraints.windows or constraints.negated_requirement:
+        return False
+    for clause in constraints.exceptions:
+        if clause.span[0] <= span.start and span.end <= clause.span[1]:
+            after_marker = clause.span[0] + len(clause.marker)
+            return clause.marker in _NARROWING_MARKERS and not _EXEMPTS_PEOPLE.match(text, after_marker)
+    return False
+
+
 def _inside_exception(span: Span, constraints: CriterionConstraints) -> bool:
     return any(c.span[0] <= span.start and span.end <= c.span[1] for c in constraints.exceptions)
 
@@ -5108,7 +5264,7 @@ def _number_decided_elsewhere(finding: Finding, measured: set[str]) -> bool:
 def _names_a_limits_case(finding: Finding) -> bool:
     """The mention is the case a limit is written for ("<= 5 x ULN if LIVER METASTASES are present")."""
     text = finding.chunk.text
-    for bound in constraints_of(text).comparisons:
+    for bound in criterion_constraints(finding.chunk).comparisons:
         case = _CASE_AFTER_BOUND.match(text, bound.span[1])
         if case is not None and case.start("what") <= finding.span.start < case.end("what"):
             return True
@@ -5604,7 +5760,7 @@ def _allows_on_terms(finding: Finding) -> bool:
     its cases ("IVIG except as prophylaxis ...")."""
     if _permits(finding.chunk):
         return finding.decision is not Decision.EXCLUDED
-    return not finding.path.startswith(_TIMED) and bool(constraints_of(finding.chunk.text).exceptions)
+    return not finding.path.startswith(_TIMED) and bool(criterion_constraints(finding.chunk).exceptions)
 
 
 def _another(hit: _TopicHit, span: Span) -> bool:
@@ -5615,7 +5771,7 @@ def _another(hit: _TopicHit, span: Span) -> bool:
     before = _OTHER.search(text[max(0, span.start - 30) : span.start])
     if before is None:
         return False
-    required = hit.chunk.section == INCLUSION and not _requires_absence(constraints_of(text), span)
+    required = hit.chunk.section == INCLUSION and not _requires_absence(criterion_constraints(hit.chunk), span)
     return not required or _PRIOR_WORD.match(before.group(0)) is None
 
 

@@ -3470,6 +3470,18 @@ def test_the_healthy_volunteers_field_against_groups_the_criteria_name(
     assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
 
 
+def test_a_group_of_controls_named_in_a_lists_heading_opens_the_healthy_volunteers_field(
+    reasoner: EligibilityReasoner,
+) -> None:
+    # "Healthy volunteers: No" beside a list headed "BLOOD DRAW/NORMAL CONTROL": the record contradicts itself
+    criteria = [criterion(INCLUSION, 5, "Age 18-65.", heading="BLOOD DRAW/NORMAL CONTROL")]
+    summary = {"healthy_volunteers": fact("healthy_volunteers", "No")}
+    assessment = reasoner.assess("I'm completely healthy. Can I sign up as a volunteer?", criteria, summary)
+    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.reason) for f in assessment.findings]
+    plain = [criterion(INCLUSION, 5, "Age 18-65.", heading="BLOOD DRAW/ASTHMA")]
+    assert reasoner.assess("I'm healthy. Can I join?", plain, summary).decision is Decision.EXCLUDED
+
+
 # ---- fifteenth session: birth control for those who could become pregnant ---------------------------------------
 WOCBP_RULE = (
     "Women of child-bearing potential (ie, not post-menopausal for at least 12 months and not surgically sterile) must"
@@ -3684,6 +3696,107 @@ def test_an_age_field_that_is_the_age_at_diagnosis_does_not_decide_by_the_age_no
     assert now.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in now.findings]
     plain = reasoner.assess("I'm 33 now. Am I too old?", [criterion(INCLUSION, 2, "Relapsed Ewing sarcoma.")], summary)
     assert plain.decision is Decision.EXCLUDED
+
+
+def test_bare_bounds_under_a_measure_heading_are_read_as_that_measure(reasoner: EligibilityReasoner) -> None:
+    # PDQ-style "Age: - 21 and under at diagnosis" beside "maximum age 21 Years": the field is the age at diagnosis, as
+    # when the criterion names the age itself (it had excluded a 23-year-old diagnosed at 20 by the field)
+    age = criterion(INCLUSION, 2, "21 and under at diagnosis", heading="PATIENT CHARACTERISTICS: Age:")
+    summary = {"maximum_age": fact("maximum_age", "21 Years")}
+    told = "I was diagnosed with AML at 20, and I'm 23 now. Am I too old?"
+    assessment = reasoner.assess(told, [age], summary)
+    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    life = criterion(INCLUSION, 5, "At least 2 months", heading="Life expectancy:")
+    assert reasoner.assess("My doctor gives me about 6 weeks to live. Can I join?", [life], {}).decision is (
+        Decision.EXCLUDED
+    )
+
+
+STABLE_AZT = [
+    criterion(
+        INCLUSION, 10, "Zidovudine at a constant dose for 4 weeks prior to study entry.", "Prior Medication: Allowed:"
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the last change of the dose, told with its time, against how long it must have stayed unchanged (it had been
+        # allowed on the criterion's terms, which the change misses)
+        (
+            "I've been on Retrovir for a year, but my doctor raised the dose two weeks ago. Can I join?",
+            Decision.EXCLUDED,
+        ),
+        ("I just switched to AZT two weeks ago. Can I join?", Decision.EXCLUDED),
+        ("My doctor raised my Retrovir dose two months ago. Can I join?", Decision.CONDITIONS),
+        ("I've been on Retrovir for a year. Can I join?", Decision.CONDITIONS),
+        # a change of another treatment says nothing of this dose
+        ("I take AZT and I started chemo two weeks ago. Can I join?", Decision.CONDITIONS),
+    ],
+)
+def test_a_change_of_dose_sooner_than_the_criterion_asks_misses_its_terms(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, STABLE_AZT, decision)
+
+
+GI_ORIGIN = [
+    criterion(
+        INCLUSION,
+        1,
+        "The patient must have histologically proven peritoneal carcinomatosis from the following histologies: primary "
+        "peritoneal mesothelioma; adenocarcinoma of gastrointestinal tract origin (other than low grade mucinous, "
+        "excluding pancreatic cancer).",
+    )
+]
+
+
+def test_a_kind_a_requirement_leaves_out_does_not_meet_it(
+    reasoner: EligibilityReasoner, cautious: EligibilityReasoner
+) -> None:
+    # the carve-out had been read as an allowance ("allowed with conditions") for the very case it leaves out
+    told = "My husband's pancreatic cancer has spread to the lining of his belly. Is this an option for him?"
+    assert_decides(reasoner, told, GI_ORIGIN, Decision.EXCLUDED)
+    assert_decides(cautious, told, GI_ORIGIN, Decision.UNDECIDED)  # a named case: quoted, as the policy says
+    tumours = [criterion(INCLUSION, 3, "Any solid tumor other than brain tumors.")]
+    assert_decides(reasoner, "I have a brain tumor. Can I join?", tumours, Decision.EXCLUDED)
+    # an exception exempting people from a requirement still lets them in on its terms
+    exempt = [
+        criterion(INCLUSION, 2, "Measurable disease, except patients with bone-only disease who are eligible if lytic.")
+    ]
+    assert_decides(reasoner, "I have bone-only disease. Can I join?", exempt, Decision.CONDITIONS)
+
+
+def test_an_alternative_after_a_semicolon_and_or_is_still_an_alternative(reasoner: EligibilityReasoner) -> None:
+    # "...; or Kattan nomogram less than 15 %": a PSA of 28 misses one way in, not the other (it had been excluded)
+    psa = [
+        criterion(
+            INCLUSION,
+            6,
+            "Pre-randomization serum PSA lower than 25 (obtained prior to any LHRH or antiandrogen\n     therapy); or "
+            "Kattan nomogram less than 15 %.",
+        )
+    ]
+    assert_decides(reasoner, "My PSA was 28. Does my PSA qualify?", psa, Decision.UNDECIDED)
+    # a semicolon alone parts two requirements: each must be met
+    both = [criterion(INCLUSION, 6, "PSA lower than 25; Karnofsky at least 70")]
+    assert_decides(reasoner, "My PSA was 28. Does my PSA qualify?", both, Decision.EXCLUDED)
+
+
+def test_a_value_caught_by_a_limit_set_in_the_absence_of_what_the_question_tells(reasoner: EligibilityReasoner) -> None:
+    # "(in the absence of gastrointestinal bleeding ...)": a low hematocrit after a bleeding ulcer is the case the limit
+    # leaves out (it had been excluded once "fell" stopped hiding the value's name)
+    anemia = [
+        criterion(
+            EXCLUSION,
+            6,
+            "Anemia: hematocrit less than 20% (in the absence of gastrointestinal bleeding or hemolytic anemia).",
+        )
+    ]
+    told = "Candidate's hematocrit fell to 18% after a bleeding gastric ulcer. Does the hematocrit limit exclude him?"
+    assert_decides(reasoner, told, anemia, Decision.CONDITIONS)
+    assert_decides(reasoner, "His hematocrit is 18%. Does the limit exclude him?", anemia, Decision.EXCLUDED)
 
 
 def test_a_disease_named_before_therapy_is_the_treatment_not_the_disease(reasoner: EligibilityReasoner) -> None:
@@ -3924,6 +4037,66 @@ def test_two_values_of_one_measure_at_odds_decide_nothing(
     cautious: EligibilityReasoner, question: str, decision: Decision
 ) -> None:
     assert_decides(cautious, question, PD_L1_LOW, decision)
+
+
+CONTRAST = [
+    criterion(
+        EXCLUSION,
+        4,
+        "Contraindications to gadolinium-based contrast including: prior allergic reaction to a gadolinium-based "
+        "contrast agent, moderate to end-stage kidney disease, and/or acute or chronic severe renal insufficiency "
+        "(Glomerular filtration rate (GFR) <30ml/min/1.73 sq. meters)",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the value is outside the limit, and the telling names the criterion's other way ("kidney disease") whose
+        # degree the value does not settle (it had been allowed)
+        (
+            "My kidney function is reduced — my eGFR is around 35. Would I be able to have the MRI contrast?",
+            Decision.UNDECIDED,
+        ),
+        # the value alone, or told with a normal state, settles the exclusion
+        ("My eGFR is around 35. Would I be able to have the MRI contrast?", Decision.ALLOWED),
+        (
+            "My kidney function is fine — my eGFR is around 75. Would I be able to have the MRI contrast?",
+            Decision.ALLOWED,
+        ),
+        ("My eGFR is 20. Would I be able to have the MRI contrast?", Decision.EXCLUDED),
+    ],
+)
+def test_a_value_outside_a_limit_leaves_the_criterions_other_way_told_of_open(
+    cautious: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(cautious, question, CONTRAST, decision)
+
+
+def test_words_told_beside_a_value_or_denied_do_not_open_the_other_way(cautious: EligibilityReasoner) -> None:
+    renal = [criterion(EXCLUSION, 3, "Renal insufficiency (serum creatinine > 2.0 mg/dL) or kidney transplant")]
+    assert_decides(cautious, "I have some renal insufficiency, creatinine 1.4. Can I join?", renal, Decision.ALLOWED)
+    # words in the value's own clause say what it is of; what the asker lacks or tests negative for is no way in
+    esrd = [
+        criterion(
+            EXCLUSION,
+            7,
+            "End-stage renal disease, defined as glomerular filtration rate (GFR) by the MDRD formula < 15 "
+            "ml/min/1.73 m2, or on renal replacement therapy",
+        )
+    ]
+    told = "My kidney doctor says my eGFR is about 22. I'm not on dialysis. Is my kidney function too poor for this?"
+    assert_decides(cautious, told, esrd, Decision.ALLOWED)
+    drivers = [
+        criterion(
+            EXCLUSION,
+            2,
+            "Confirmed positive for EGFR mutation, ALK or ROS1 rearrangement, or PD-L1 tumor proportion score TPS≥ 50%",
+        )
+    ]
+    told = "My PD-L1 came back at 30% and I'm negative for EGFR, ALK and ROS1. Does the PD-L1 rule me out?"
+    assert_decides(cautious, told, drivers, Decision.ALLOWED)
 
 
 def test_a_bound_for_each_sex_decides_by_the_askers_sex(cautious: EligibilityReasoner) -> None:
