@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.intents import IntentRules
@@ -46,6 +48,10 @@ def test_country_spellings_fold_to_one_name() -> None:
         ("What was the main thing the study measured?", "outcomes"),
         ("Is the family study still taking new families?", "status"),
         ("The trial says terminated - what was the reason?", "status"),
+        # everyday ways of asking who is responsible, who stands behind it, and whether it still wants people
+        ("Who's the doctor in charge of this growth study?", "officials"),  # "in charge" is no charge to pay
+        ("Which NIH institute is behind this heart MRI study?", "sponsor"),
+        ("Is this study still looking for volunteers?", "status"),
     ],
 )
 def test_fact_intents_read_past_tenses_and_reasons(question: str, name: str) -> None:
@@ -119,3 +125,26 @@ def test_a_question_asking_what_a_name_stands_for_asks_for_the_treatment(questio
     sentence naming it and the record's interventions ("atovaquone (566C80)", "DRUG: Atovaquone")."""
     intent = IntentRules.from_package().classify(question)
     assert ((intent.kind, intent.name) == ("fact", "treatment")) is names_a_code, intent
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "name"),
+    [
+        # how long taking part lasts, in everyday verbs
+        ("How long do I have to keep taking the supplements?", "not_stated", "duration"),
+        ("How long would I be on the study drugs?", "not_stated", "duration"),
+        # how long to be off something first is a washout: an eligibility question
+        ("So how long do I need to be off the prednisone before I could enter?", "eligibility", ""),
+    ],
+)
+def test_how_long_taking_part_lasts_is_not_how_long_to_be_off_something(question: str, kind: str, name: str) -> None:
+    intent = IntentRules.from_package().classify(question)
+    assert (intent.kind, intent.name) == (kind, name)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Treatment continues for at least 48 weeks.", "taken in addition to regular diet for 4 months"]
+)
+def test_a_length_of_taking_part_is_evidence_of_its_duration(sentence: str) -> None:
+    spec = IntentRules.from_package().classify("How long would I be on the study drugs?").spec
+    assert any(re.search(p, sentence, re.IGNORECASE) for p in spec["evidence"])
