@@ -308,6 +308,12 @@ SETS: dict[str, EvalSet] = {
         # earlier split used, committed before the system was run on it (eval/data/unseen/DEV32.md).
         about="new questions over 20 unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev33": _unseen_split(
+        "dev33",
+        # Written 2026-12-06 (twenty-fifth session) like dev32 over 20 more unseen classic XML records, after the
+        # session's changes, committed before the system was run on it (eval/data/unseen/DEV33.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
