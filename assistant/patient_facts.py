@@ -40,6 +40,7 @@ from ingest.measures import (
     parse_number,
     same_measure,
     search_ending_at,
+    sentence_start,
 )
 
 
@@ -487,6 +488,20 @@ _SUPPOSED_AFTER_RE = re.compile(
 
 
 _BY_THEN_RE = re.compile(r"\s+(?:by\s+then|by\s+that\s+time|then)$", re.IGNORECASE)
+# "And if my last Claritin had been a month before starting?": an event put that long before the study's start lies
+# that far back at the start. Only the study's own start: "2 weeks before my surgery" dates nothing.
+_SUPPOSED_BEFORE_RE = re.compile(
+    r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
+    r"before\s+(?:starting|(?:the\s+)?(?:study\s+)?(?:start|entry)|(?:i|he|she|we|they)\s+(?:start|join|enrol+)"
+    r"|enrol+(?:ment|ing)|joining|screening|randomi[sz]ation|day\s+1|the\s+(?:first\s+)?(?:study\s+)?(?:dose|drug"
+    r"|treatment|shot|infusion|injection)|the\s+study)\b",
+    re.IGNORECASE,
+)
+_WAITED_BEFORE_RE = re.compile(r"\bwait(?:s|ed|ing)?\s+(?:another\s+|a\s+further\s+|an\s+extra\s+|for\s+|a\s+)?$", re.I)
+# What makes a time before the start a supposition rather than the past told ("I stopped it 2 weeks before starting
+# the other study").
+_SUPPOSING_RE = re.compile(r"\b(?:if|suppose|supposing|say|had\s+been|would\s+be|will\s+be|were)\b", re.IGNORECASE)
 
 
 def _supposed_as_ago(text: str) -> str | None:
@@ -497,6 +512,31 @@ def _supposed_as_ago(text: str) -> str | None:
     number = found.group("n")
     unit = found.group("unit").lower()
     return f"{number} {unit} ago" if number.lower() in ("a", "an", "one", "1") else f"{number} {unit}s ago"
+
+
+def _supposed_before_start(text: str) -> list[Elapsed]:
+    """Events supposed some time before the study's start: that long ago at the start."""
+    items = []
+    for found in _SUPPOSED_BEFORE_RE.finditer(text):
+        if not _SUPPOSING_RE.search(text, sentence_start(text, found.start()), found.start()):
+            continue
+        if _WAITED_BEFORE_RE.search(text, max(0, found.start() - 30), found.start()):
+            continue  # "If I wait another two weeks before the first dose": a wait, which moves the times told
+        event_span = _event_before(text, found.start())
+        if event_span is not None:
+            # "my last Claritin had been": the verb joining event and time is not the event
+            told = text[event_span[0] : event_span[1]]
+            verb = re.search(r"(?:^|\s+)(?:had\s+been|would\s+be|will\s+be|was|were|is)$", told)
+            event_span = (event_span[0], event_span[0] + verb.start()) if verb else event_span
+            event_span = event_span if event_span[0] < event_span[1] else None
+        number = found.group("n").lower()
+        amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+        bound = (found.group("bound") or "").split()
+        comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
+        days_ago = amount * DAYS_PER_UNIT[found.group("unit").lower()]
+        start = event_span[0] if event_span else found.start()
+        items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (start, found.end())))
+    return items
 
 
 def _supposed_elapsed(text: str) -> list[Elapsed]:
@@ -519,14 +559,26 @@ def _supposed_elapsed(text: str) -> list[Elapsed]:
 _REFERRING_EVENT = frozenset({"it", "that", "this", "then", "them"})
 
 
-def _supposed_times_referring_back(elapsed: list[Elapsed]) -> list[Elapsed]:
-    """A time told after "it" ("I had a heart attack 4 months ago ... What if screening was pushed back to 7 months
-    after it?") is a new time for the event told before it, which it replaces."""
+def _supposed_times_referring_back(text: str, elapsed: list[Elapsed]) -> list[Elapsed]:
+    """A supposed time for an event told before ("I had a heart attack 4 months ago ... What if screening was pushed
+    back to 7 months after it?", "I took Claritin until two weeks ago ... And if my last Claritin had been a month
+    before starting?") is a new time for it, which replaces the one told: after "it", the event told just before; by
+    name, the event told with the same word."""
+    supposed = {m.end() for pattern in (_SUPPOSED_AFTER_RE, _SUPPOSED_BEFORE_RE) for m in pattern.finditer(text)}
     kept = list(elapsed)
     for told in elapsed:
-        if told.event.lower() not in _REFERRING_EVENT or told.days_ago is None:
+        if told.days_ago is None:
             continue
         before = [e for e in kept if e.span[1] <= told.span[0] and e.event.lower() not in _REFERRING_EVENT]
+        if told.event.lower() not in _REFERRING_EVENT:
+            # by name: only a supposition, and only an event told with one of its words
+            named_alike = {w for w in tokens(told.event) if len(w) > 3}
+            alike = [e for e in before if named_alike & set(tokens(e.event))]
+            if not any(told.span[0] < end <= told.span[1] for end in supposed) or not alike:
+                continue
+            kept.remove(alike[-1])
+            kept[kept.index(told)] = replace(told, span=(alike[-1].span[0], told.span[1]))  # both read
+            continue
         if before:
             named = before[-1]
             kept.remove(named)
@@ -725,6 +777,7 @@ def _measurements_and_elapsed(
         )
     elapsed.extend(_article_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_supposed_elapsed(text))
+    elapsed.extend(_supposed_before_start(text))
     elapsed.extend(_days_back_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_half_durations(text, [item.span for item in elapsed]))
     elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
@@ -1361,7 +1414,7 @@ def parse_question(text: str) -> PatientFacts:
     sex = _sex(text)
     measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None, onset_spans)
     measurements.extend(at_onset)
-    elapsed = _supposed_times_referring_back([_last_use_of_abstinence(e) for e in elapsed])
+    elapsed = _supposed_times_referring_back(text, [_last_use_of_abstinence(e) for e in elapsed])
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
     measurements = _heights_stated(text, measurements)

@@ -444,13 +444,18 @@ _PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     (
         r"≥|>\s*=|=\s*>|>\s*or\s*=|\bgreater\s+than\s+or\s+equal\s+(?:to\s+)?|\bmore\s+than\s+or\s+equal\s+(?:to\s+)?"
         r"|\bequal\s+to\s+or\s+(?:greater|more|higher)\s+than\s+|\bat\s+least\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|preceding\s+)?|\bno\s+less\s+than\s+|\bnot\s+less\s+than\s+"
-        r"|\bno\s+fewer\s+than\s+|\bnot\s+fewer\s+than\s+|\bminimum\s+(?:of\s+)?|\ba\s+minimum\s+of\s+|\bmin\.?\s+",
+        r"|\bno\s+fewer\s+than\s+|\bnot\s+fewer\s+than\s+|\bminimum\s+(?:of\s+)?|\ba\s+minimum\s+of\s+|\bmin\.?\s+"
+        # "the hemoglobin does not fall below 6.4 g/dl", "never drops under 1000": a floor
+        r"|\b(?:not|never)\s+(?:(?:fall|falls|fell|drop|drops|dropped|go|goes|went|be|get|gets)\s+)?"
+        r"(?:below|under|lower\s+than)\s+",
         Comparator.GE,
     ),
     (
         r"≤|<\s*=|=\s*<|<\s*or\s*=|\bless\s+than\s+or\s+equal\s+(?:to\s+)?|\bequal\s+to\s+or\s+less\s+than\s+|\bat\s+most\s+"
         r"|\bno\s+more\s+than\s+|\bnot\s+more\s+than\s+|\bno\s+greater\s+than\s+|\bnot\s+greater\s+than\s+"
         r"|\bno\s+higher\s+than\s+|\bnot\s+(?:to\s+)?exceed(?:ing)?\s+"
+        # "ALT should not rise above 100 U/L": a ceiling
+        r"|\b(?:not|never)\s+(?:(?:rise|rises|rose|go|goes|went|be|get|gets|climb|climbs)\s+)?(?:above|over|higher\s+than)\s+"
         # "up to 10 mg" bounds; "back up to 210", "went up to 9" tell a value reached
         r"|(?<!\bback\s)(?<!\bwent\s)(?<!\bgone\s)(?<!\bcame\s)(?<!\bcome\s)(?<!\bbeen\s)\bup\s+to\s+"
         r"(?:and\s+including\s+)?"

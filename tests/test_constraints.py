@@ -1490,3 +1490,20 @@ def test_in_the_absence_of_marks_an_exception_to_a_limit() -> None:
     parsed = parse_criterion(text).exceptions
     assert [c.marker for c in parsed] == ["in the absence of", "allowed if"]
     assert {quote(text, c.carves_from) for c in parsed} == {"PT greater than 1.3x control"}
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value"),
+    [
+        # a negated "below"/"above" is a floor/ceiling; "does not fall below 6.4" had been "< 6.4", so an inclusion
+        # asked for a hemoglobin under 6.4 and excluded everyone above it
+        ("the hemoglobin does not fall below 6.4 g/dl", Comparator.GE, 6.4),
+        ("hemoglobin not below 9 g/dL", Comparator.GE, 9.0),
+        ("ANC that never falls below 1000", Comparator.GE, 1000.0),
+        ("ALT should not rise above 100 U/L", Comparator.LE, 100.0),
+        ("platelets below 50,000", Comparator.LT, 50_000.0),  # not negated: as it was
+    ],
+)
+def test_a_negated_below_or_above_is_a_floor_or_ceiling(text: str, comparator: Comparator, value: float) -> None:
+    (found,) = find_quantities(text)
+    assert (found.comparator, found.quantity.value) == (comparator, value)

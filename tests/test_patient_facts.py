@@ -863,6 +863,28 @@ def test_a_supposed_start_after_an_event_dates_the_event(question: str, event: s
 
 
 @pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        # a supposed time before the study's start is the time since the event at that start, and one for an event
+        # told before by name replaces its time
+        (
+            "I took Claritin until about two weeks ago. And if my last Claritin had been a month before starting?",
+            [("Claritin", 30.4375)],
+        ),
+        ("What if my last dose was 6 weeks before the first study dose?", [("", 42.0)]),
+        # the past told, or a time before something other than the study's start, dates nothing
+        ("I stopped Claritin 2 weeks before my surgery.", []),
+        ("I stopped it 2 weeks before starting the other study.", []),
+        # a wait before the start moves the times told (read elsewhere), it dates no event of its own
+        ("If I wait another two weeks before the first dose, is that long enough?", []),
+    ],
+)
+def test_a_supposed_time_before_the_start_dates_the_event(question: str, told: list[tuple[str, float]]) -> None:
+    elapsed = parse_question(question).elapsed
+    assert [(e.event, pytest.approx(e.days_ago)) for e in elapsed] == told
+
+
+@pytest.mark.parametrize(
     "told",
     [
         "I started metformin 2 weeks after my surgery.",
