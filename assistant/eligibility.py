@@ -480,6 +480,7 @@ class EligibilityReasoner:
                 finding = _described_otherwise(finding, measurement, summary.get(STUDIED_POPULATION), facts.sex)
                 finding = _value_put_in_doubt(finding, measurement, question)
                 finding = _bound_set_on_a_condition(finding)
+                finding = _bound_given_as_example(finding)
                 told_values.append((measurement, len(assessment.findings)))
                 assessment.findings.append(_tagged(finding, "value"))
                 if finding.decision is not Decision.UNDECIDED:
@@ -3011,6 +3012,29 @@ def _bound_set_on_a_condition(finding: Finding) -> Finding:
     return replace(finding, decision=Decision.UNDECIDED, reason=_CONDITIONAL_BOUND_REASON)
 
 
+# "(e.g. age > 55 years for HLA-matched sibling transplants or > 50 for matched unrelated donor transplants)"
+_EXAMPLE_MARK = re.compile(r"\b(?:e\.\s?g\.?|eg\b|for\s+example|for\s+instance|such\s+as)", re.IGNORECASE)
+_EXAMPLE_BOUND_REASON = (
+    "the criterion gives this limit as an example of who qualifies, not as a requirement; the study team can say"
+)
+
+
+def _bound_given_as_example(finding: Finding) -> Finding:
+    """A value that misses a limit the criterion gives only as an example ("not eligible for standard conditioning
+    due to age ... (e.g. age > 55 years ...)"): the example illustrates the requirement; missing it does not fail it."""
+    if finding.decision is not Decision.EXCLUDED or finding.span is None or finding.chunk.section != INCLUSION:
+        return finding
+    text = finding.chunk.text
+    opened = text.rfind("(", 0, finding.span.start)
+    inside = opened >= 0 and ")" not in text[opened : finding.span.start]
+    # the bracket the bound is in, else its comma-bounded part ("... such as irradiation in the past, and can be
+    # accurately measured, the longest diameter is >= 10 mm": the example is of something else)
+    start = opened if inside else _alternative_of(finding.span, text).start
+    if not _EXAMPLE_MARK.search(text, start, finding.span.start):
+        return finding
+    return replace(finding, decision=Decision.UNDECIDED, reason=_EXAMPLE_BOUND_REASON)
+
+
 def _value_put_in_doubt(finding: Finding, measurement: _Measured, question: str) -> Finding:
     """A value that would exclude, which the question itself doubts or explains away in the same sentence: the
     criterion quoted with its limit, no verdict (the team re-tests; the asker may know more than the number)."""
@@ -3145,7 +3169,8 @@ def _age_in_criteria(age: float, criteria: Sequence[Chunk], question: str) -> li
         satisfied = compare(Quantity(age * DAYS_PER_UNIT["year"], "day"), bound.comparison)
         if satisfied is not None:
             where = Span(*bound.span)
-            findings.append(_threshold_finding(_age_label(age), chunk, where, satisfied, _prohibits(chunk, where)))
+            found = _threshold_finding(_age_label(age), chunk, where, satisfied, _prohibits(chunk, where))
+            findings.append(_bound_given_as_example(found))
     if len({f.decision for f in findings}) > 1:
         first = findings[0]
         reason = "the record sets different age limits for different groups; which is yours decides"

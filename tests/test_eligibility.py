@@ -3799,6 +3799,37 @@ def test_a_value_caught_by_a_limit_set_in_the_absence_of_what_the_question_tells
     assert_decides(reasoner, "His hematocrit is 18%. Does the limit exclude him?", anemia, Decision.EXCLUDED)
 
 
+def test_a_limit_given_as_an_example_is_no_requirement(reasoner: EligibilityReasoner) -> None:
+    # "(e.g. age > 55 years for HLA-matched sibling transplants ...)" illustrates who is "not eligible for standard
+    # conditioning due to age"; it had excluded a 53-year-old
+    example = [
+        criterion(
+            INCLUSION,
+            2,
+            "Patients with AML not eligible for standard myeloablative conditioning due to age or concurrent medical "
+            "condition (e.g. age > 55 years for HLA-matched sibling transplants).",
+        )
+    ]
+    assert_decides(reasoner, "I'm 53. Would I qualify?", example, Decision.UNDECIDED)
+    assert_decides(
+        reasoner, "I'm 53. Would I qualify?", [criterion(INCLUSION, 2, "Age > 55 years.")], Decision.EXCLUDED
+    )
+    labs = [criterion(INCLUSION, 3, "Adequate organ function (for example creatinine < 1.5 mg/dL).")]
+    assert_decides(reasoner, "My creatinine is 2.1 mg/dL. Do I qualify?", labs, Decision.UNDECIDED)
+    # an example of something else in the same sentence leaves the bound a requirement
+    lesion = [
+        criterion(
+            INCLUSION,
+            3,
+            "At least one tumor lesion has not been subjected to local treatment such as irradiation in the past, and "
+            "can be accurately measured, the longest diameter is ≥10 mm.",
+        )
+    ]
+    assert_decides(
+        reasoner, "His only measurable lesion is 0.8 cm in longest diameter. Eligible?", lesion, Decision.EXCLUDED
+    )
+
+
 def test_a_disease_named_before_therapy_is_the_treatment_not_the_disease(reasoner: EligibilityReasoner) -> None:
     # "must not have had leukemia therapy" had read as requiring the absence of leukemia, in a leukemia trial
     criteria = [criterion(INCLUSION, 3, "Patients must not have had leukemia therapy for 14 days prior to starting.")]
