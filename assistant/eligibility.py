@@ -4298,13 +4298,8 @@ def _changed_too_recently(assessment: Assessment, facts: PatientFacts) -> None:
         stable = criterion_constraints(finding.chunk).stable_for
         if stable is None or finding.decision not in (Decision.CONDITIONS, Decision.ALLOWED):
             continue
-
-        def of_it(event: str, named: str = finding.fact.lower()) -> bool:
-            told = event.lower()
-            others = any(other != named and other in told for other in facts_named)
-            return named in told or (_GENERIC_TREATMENT_RE.search(event) is not None and not others)
-
-        last = min((days for event, days in changes if of_it(event)), default=None)
+        named = finding.fact.lower()
+        last = min((days for event, days in changes if _change_of(event, named, facts_named)), default=None)
         if last is not None and last < stable.days:
             reason = (
                 f"the criterion asks for the dose to be unchanged for {_days_said(stable.days)}, and the last change "
@@ -4317,7 +4312,18 @@ def _changed_too_recently(assessment: Assessment, facts: PatientFacts) -> None:
             )
 
 
+def _change_of(event: str, named: str, facts_named: Sequence[str]) -> bool:
+    """The change told is of the treatment `named`: it names it, or names only "the dose" or "it" and no other
+    treatment the question tells of."""
+    told = event.lower()
+    if named in told:
+        return True
+    others = any(other != named and other in told for other in facts_named)
+    return _GENERIC_TREATMENT_RE.search(event) is not None and not others
+
+
 def _days_said(days: float) -> str:
+    """A length of time as a person says it ("4 weeks", "3 months"), in days where no larger unit divides it."""
     for unit in ("year", "month", "week"):
         size = DAYS_PER_UNIT[unit]
         if days >= size and abs(days / size - round(days / size)) < 0.05:
@@ -4417,10 +4423,9 @@ _ANOTHER_WAY_REASON = (
     "the value is outside this exclusion's limit, but the criterion also speaks of “{words}”, which the question "
     "tells of and the value does not settle; the study team can say"
 )
-# Words telling that something is as it should be: "my kidneys are fine", "normal liver tests", "ALK negative".
-_NORMAL_STATE = re.compile(
-    r"\b(?:normal|fine|ok(?:ay)?|good|great|healthy|unremarkable|stable|negative)\b", re.IGNORECASE
-)
+# Words telling that something is as it should be: "my kidneys are fine", "normal liver tests", "ALK negative" (not
+# "stable": a stable disease may still be the degree the criterion names).
+_NORMAL_STATE = re.compile(r"\b(?:normal|fine|ok(?:ay)?|good|great|healthy|unremarkable|negative)\b", re.IGNORECASE)
 
 _VALUES_AT_ODDS_REASON = (
     "the question gives two values of this that the criterion decides differently; which one counts decides"

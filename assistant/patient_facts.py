@@ -529,28 +529,29 @@ def _supposed_before_start(text: str) -> list[Elapsed]:
             verb = re.search(r"(?:^|\s+)(?:had\s+been|would\s+be|will\s+be|was|were|is)$", told)
             event_span = (event_span[0], event_span[0] + verb.start()) if verb else event_span
             event_span = event_span if event_span[0] < event_span[1] else None
-        number = found.group("n").lower()
-        amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
-        bound = (found.group("bound") or "").split()
-        comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
-        days_ago = amount * DAYS_PER_UNIT[found.group("unit").lower()]
+        days_ago, comparator = _supposed_time(found)
         start = event_span[0] if event_span else found.start()
         items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (start, found.end())))
     return items
 
 
+def _supposed_time(found: re.Match[str]) -> tuple[float, Comparator]:
+    """The days a supposed time spans ("a full year", "about six weeks") and how it is bounded."""
+    number = found.group("n").lower()
+    amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+    bound = (found.group("bound") or "").split()
+    comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
+    return amount * DAYS_PER_UNIT[found.group("unit").lower()], comparator
+
+
 def _supposed_elapsed(text: str) -> list[Elapsed]:
     items = []
     for found in _SUPPOSED_AFTER_RE.finditer(text):
-        number = found.group("n").lower()
-        amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
-        bound = (found.group("bound") or "").split()
-        comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
+        days_ago, comparator = _supposed_time(found)
         event_span = _event_after(text, found.end())
         if event_span is not None:
             tail = _BY_THEN_RE.search(text, event_span[0], event_span[1])
             event_span = (event_span[0], tail.start()) if tail is not None else event_span
-        days_ago = amount * DAYS_PER_UNIT[found.group("unit").lower()]
         end = event_span[1] if event_span else found.end()
         items.append(Elapsed(_quote(text, event_span), event_span, days_ago, None, comparator, (found.start(), end)))
     return items
