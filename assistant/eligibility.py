@@ -38,6 +38,7 @@ from ingest.constraints import (
     LIST_ITEM_START,
     NOT_A_COMPARATOR,
     RUN_ON_ITEM_RE,
+    UNIT_BY_LETTER,
     CriterionConstraints,
     ExceptionClause,
     TimeWindow,
@@ -2821,7 +2822,6 @@ _TIME_SPAN = re.compile(
     r"(?P<unit>years?|yrs?|months?|weeks?|days?)\b",
     re.IGNORECASE,
 )
-_UNIT_NAMES = {"y": "year", "m": "month", "w": "week", "d": "day"}
 
 
 def _resolution_times(text: str, clauses: Iterable[ExceptionClause]) -> Iterator[list[float]]:
@@ -2834,7 +2834,7 @@ def _resolution_times(text: str, clauses: Iterable[ExceptionClause]) -> Iterator
 
 
 def _days_of(found: re.Match[str]) -> float:
-    return (parse_number(found.group("count")) or 0.0) * DAYS_PER_UNIT[_UNIT_NAMES[found.group("unit").lower()[0]]]
+    return (parse_number(found.group("count")) or 0.0) * DAYS_PER_UNIT[UNIT_BY_LETTER[found.group("unit").lower()[0]]]
 
 
 _CONDITION_MARKER = re.compile(r"unless|provided|if|when|as long as", re.IGNORECASE)

@@ -468,6 +468,11 @@ _ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Compara
 
 # "Suppose I wait until a full year after the last shot", "What if randomisation happens six weeks after that course
 # ended?": at the supposed start the event will lie that long back, which is what a criterion's window measures.
+# A supposed length of time, as `_supposed_time` reads it: "about six weeks", "a full year", "3 months".
+_SUPPOSED_SPAN = (
+    r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
+)
 _SUPPOSED_AFTER_RE = re.compile(
     # future and supposed forms only: "the rash started 2 weeks after my surgery" tells the past, no time since
     r"\b(?:wait(?:ing)?\s+(?:until|till|for)|happens?|would\s+be|will\s+be|it'?(?:ll|d)\s+be"
@@ -480,9 +485,8 @@ _SUPPOSED_AFTER_RE = re.compile(
     r"|got|could\s+be|would\s+be)\s+(?:pushed|moved|put)\s+(?:back|off)\s+(?:to|until|till)"
     r"|(?:screening|randomi[sz]ation|enrol+ment|study\s+entry|baseline)\s+(?:is|was|were|gets?|got|could\s+be"
     r"|would\s+be)\s+(?:delayed|postponed|moved)\s+(?:to|until|till))\s+"
-    r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
-    r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
-    r"after\s+(?:(?:my|his|her|their|the|that|this)\s+)?(?:(?:last|final|most\s+recent)\s+)?",
+    + _SUPPOSED_SPAN
+    + r"after\s+(?:(?:my|his|her|their|the|that|this)\s+)?(?:(?:last|final|most\s+recent)\s+)?",
     re.IGNORECASE,
 )
 
@@ -491,9 +495,8 @@ _BY_THEN_RE = re.compile(r"\s+(?:by\s+then|by\s+that\s+time|then)$", re.IGNORECA
 # "And if my last Claritin had been a month before starting?": an event put that long before the study's start lies
 # that far back at the start. Only the study's own start: "2 weeks before my surgery" dates nothing.
 _SUPPOSED_BEFORE_RE = re.compile(
-    r"(?P<bound>(?:about|around|roughly|nearly|almost|at\s+least|over|more\s+than|a\s+full|a\s+good)\s+)?"
-    r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?:full\s+)?(?P<unit>day|week|month|year)s?\s+"
-    r"before\s+(?:starting|(?:the\s+)?(?:study\s+)?(?:start|entry)|(?:i|he|she|we|they)\s+(?:start|join|enrol+)"
+    _SUPPOSED_SPAN
+    + r"before\s+(?:starting|(?:the\s+)?(?:study\s+)?(?:start|entry)|(?:i|he|she|we|they)\s+(?:start|join|enrol+)"
     r"|enrol+(?:ment|ing)|joining|screening|randomi[sz]ation|day\s+1|the\s+(?:first\s+)?(?:study\s+)?(?:dose|drug"
     r"|treatment|shot|infusion|injection)|the\s+study)\b",
     re.IGNORECASE,

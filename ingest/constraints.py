@@ -989,7 +989,8 @@ _STABLE_RE = re.compile(
     + _SPAN_OF_TIME.replace("?P<n>", "?P<n3>").replace("?P<unit>", "?P<unit3>"),
     re.IGNORECASE,
 )
-_UNIT_DAYS = {"d": "day", "w": "week", "m": "month", "y": "year"}
+# A time unit by its first letter ("wks", "mos", "yrs"), as `DAYS_PER_UNIT` names it.
+UNIT_BY_LETTER = {"d": "day", "w": "week", "m": "month", "y": "year"}
 
 
 def stable_for(text: str) -> StableFor | None:
@@ -1002,7 +1003,7 @@ def stable_for(text: str) -> StableFor | None:
     value = parse_number(number)
     if value is None:
         return None
-    return StableFor(value * DAYS_PER_UNIT[_UNIT_DAYS[unit[0]]], found.span())
+    return StableFor(value * DAYS_PER_UNIT[UNIT_BY_LETTER[unit[0]]], found.span())
 
 
 # --- birth control for those who could become pregnant ---------------------------------------------------------------

@@ -1611,11 +1611,8 @@ def _between_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     unit_info = match_unit(text, found.end())
     inner_unit = match_unit(text, found.end("lo"))
     unit_info = unit_info or inner_unit
-    end = unit_info[2][1] if unit_info and unit_info[2][0] >= found.end() else found.end()
-    floor = clause_start(text, found.start())
-    measure = _measure_for(text, found.start(), end, floor) or (UNKNOWN_MEASURE, found.span())
+    key, named, end = _range_measure(text, found, unit_info)
     unit = unit_info[0] if unit_info else None
-    key = _refine_measure(text, measure[0], unit, (floor, end))
     if "age" in found.group(0).lower():
         key = "age"
     quantity = make_quantity(low, high, unit, unit_info[1] if unit_info else 1.0, key)
@@ -1631,13 +1628,23 @@ def _between_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
         quantity = replace(quantity, value=floor_value.value)
     return QuantityMention(
         key,
-        measure[1],
+        named,
         Comparator.RANGE,
         quantity,
         (found.start("lo"), found.end("hi")),
-        (min(found.start(), measure[1][0]), end),
+        (min(found.start(), named[0]), end),
         unit_info is not None,
     )
+
+
+def _range_measure(text: str, found: re.Match[str], unit_info: tuple[str, float, Span] | None) -> tuple[str, Span, int]:
+    """For a range read at `found` ("between 18 and 65", "70 kg + or - 15 kg"): the measure it bounds, where that is
+    named, and where the range ends (with a unit written after it)."""
+    end = unit_info[2][1] if unit_info and unit_info[2][0] >= found.end() else found.end()
+    floor = clause_start(text, found.start())
+    measure = _measure_for(text, found.start(), end, floor) or (UNKNOWN_MEASURE, found.span())
+    unit = unit_info[0] if unit_info else None
+    return _refine_measure(text, measure[0], unit, (floor, end)), measure[1], end
 
 
 def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
@@ -1646,19 +1653,16 @@ def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | No
     if middle is None or spread is None or spread > middle:
         return None
     unit_info = match_unit(text, found.end()) or match_unit(text, found.end("mid"))
-    end = unit_info[2][1] if unit_info and unit_info[2][0] >= found.end() else found.end()
-    floor = clause_start(text, found.start())
-    measure = _measure_for(text, found.start(), end, floor) or (UNKNOWN_MEASURE, found.span())
+    key, named, end = _range_measure(text, found, unit_info)
     unit = unit_info[0] if unit_info else None
-    key = _refine_measure(text, measure[0], unit, (floor, end))
     quantity = make_quantity(middle - spread, middle + spread, unit, unit_info[1] if unit_info else 1.0, key)
     return QuantityMention(
         key,
-        measure[1],
+        named,
         Comparator.RANGE,
         quantity,
         (found.start("mid"), found.end("spread")),
-        (min(found.start(), measure[1][0]), end),
+        (min(found.start(), named[0]), end),
         unit_info is not None,
     )
 
