@@ -70,9 +70,13 @@ _PROHIBITED = re.compile(
 )
 # A criterion that lets people in ("Prior malignancy allowed if ...") names what it permits, not what it requires.
 _ADMITS_WORDS = re.compile(r"\b(?:allowed|permitted|eligible|acceptable|excluded|exclusion)\b", re.IGNORECASE)
-# A criterion that says the case does not exclude: "Pregnancy is not a criterion for exclusion".
+# A criterion that says the case does not exclude: "Pregnancy is not a criterion for exclusion". Its subject is in
+# its own sentence and list item: the scan stops at a full stop, a semicolon, a line that starts a new item, and a
+# parenthesis it would open ("bisphosphonates ... - oral steroids (use of inhaled steroids will not be an exclusion
+# criterion)" frees only inhaled steroids); a closed parenthesis is crossed.
 _NOT_EXCLUDING = re.compile(
-    r"[^.;]*?\b(?:is|are|will|would|shall|does|do)\s+not\s+(?:be\s+)?(?:(?:an?|the)\s+)?(?:(?:criteri(?:on|a)|reasons?"
+    r"(?:\([^()\n]*\)|[^.;()\n]|\n(?![ \t]*(?:\n|[-*\u2022\u00b7]|\d+[.)]\s)))*?"
+    r"\b(?:is|are|will|would|shall|does|do)\s+not\s+(?:be\s+)?(?:(?:an?|the)\s+)?(?:(?:criteri(?:on|a)|reasons?"
     r"|grounds?|basis)\s+for\s+exclusion|exclu(?:ded|sionary|de|sion\s+criteri(?:on|a))|contraindicat(?:ed|ions?))\b",
     re.IGNORECASE,
 )

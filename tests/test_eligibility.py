@@ -2627,6 +2627,25 @@ def test_a_criterion_that_says_the_case_does_not_exclude(reasoner: EligibilityRe
     assert_decides(reasoner, "I am pregnant. Can I join?", plain, Decision.EXCLUDED)
 
 
+def test_a_statement_that_something_does_not_exclude_speaks_only_of_its_own_item(reasoner: EligibilityReasoner) -> None:
+    # The statement sits in a later item's parenthesis: it frees inhaled steroids, not the drugs listed above it.
+    listed = [
+        criterion(
+            EXCLUSION,
+            17,
+            "Certain use of medications, including\n\n       -  Drugs that alter bone metabolism (e.g., estrogen,\n"
+            "          bisphosphonates, calcitonin)\n\n       -  Chronic use of oral corticosteroids (use of\n"
+            "          inhaled steroids will not be an exclusion criterion)\n\n       -  Narcotics",
+        )
+    ]
+    taken = reasoner.assess("I take bisphosphonates. Can I join?", listed, {})
+    assert not any(f.decision is Decision.ALLOWED for f in taken.findings), taken.findings
+    assert_decides(reasoner, "I use inhaled steroids. Can I join?", listed, Decision.ALLOWED)
+    # A parenthesis closed before the statement, and a line wrapped inside one item, are crossed.
+    wrapped = [criterion(EXCLUSION, 2, "Pregnancy (any trimester) is\n   not a criterion for exclusion.")]
+    assert_decides(reasoner, "I am pregnant. Can I join?", wrapped, Decision.ALLOWED)
+
+
 def test_the_disease_an_inclusion_criterion_requires_is_not_another_malignancy(reasoner: EligibilityReasoner) -> None:
     # The Conditions field names only the organ ("Brain Tumors"); the inclusion criterion names the disease required,
     # and "concurrent malignant disease" is a class above it: it speaks of other cancers.
