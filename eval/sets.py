@@ -314,6 +314,12 @@ SETS: dict[str, EvalSet] = {
         # session's changes, committed before the system was run on it (eval/data/unseen/DEV33.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev34": _unseen_split(
+        "dev34",
+        # Written 2026-12-06 (twenty-sixth session) like dev33 over 20 more unseen classic XML records, committed
+        # before the system was run on it (eval/data/unseen/DEV34.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
