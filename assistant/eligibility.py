@@ -1481,6 +1481,10 @@ class EligibilityReasoner:
         if caught and self._exception_touched(topic, hit, question, constraints):
             reason = "the criterion makes an exception your question speaks to; whether your case is it decides"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, caught[0][1], reason)
+        if caught and caught[0][2] == _LASTED_TOO_LONG_REASON and hit.strength >= 1.0:
+            # Read against the criterion's length limit, a number against a number: a verdict, as a time window's.
+            path = f"{_LASTED}/{_section_name(chunk)}/named"
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, caught[0][1], _excluded_reason(chunk), path=path)
         if caught:
             path = self._timed_path(topic, hit, facts, constraints, required=False)
             return Finding(topic.surface, Decision.EXCLUDED, chunk, caught[0][1], _excluded_reason(chunk), path=path)
@@ -1514,8 +1518,7 @@ class EligibilityReasoner:
             washout = limits.min_days_ago is not None and limits.max_days_ago is None
             if inside if required else inside == washout:
                 return ""
-        section = {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(chunk.section, "other")
-        return f"{_TIMED}/{section}/named"
+        return f"{_TIMED}/{_section_name(chunk)}/named"
 
     def _exception_applies(
         self, topic: Topic, hit: _TopicHit, question: str, constraints: CriterionConstraints, facts: PatientFacts
@@ -1811,8 +1814,7 @@ class EligibilityReasoner:
         if lasting is not None and not lasting.met:
             # A number read against a limit, as a time window is: whatever narrower case the requirement means, the
             # asker's has not lasted long enough for it (not withheld by `_named_caution`).
-            section = {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(chunk.section, "other")
-            path = f"{_LASTED}/{section}/named" if hit.strength >= 1.0 else ""
+            path = f"{_LASTED}/{_section_name(chunk)}/named" if hit.strength >= 1.0 else ""
             return Finding(topic.surface, Decision.EXCLUDED, chunk, lasting.span, _NOT_LASTED_REASON, path=path)
         if lasting is not None and not lasting.bounds_more:
             return Finding(topic.surface, Decision.CONDITIONS, chunk, lasting.span, _LASTED_REASON)
@@ -2067,6 +2069,7 @@ class EligibilityReasoner:
         # "Prior Medication: Excluded within 4 weeks of study entry:" above the item sets its window; the quote is
         # the item's own text, so the mention stands for the window there.
         limits = window if window is not None else _heading_window(chunk)
+        met_window: Span | None = None  # the criterion's own window, which the asker's time falls in
         if limits is not None:
             where = Span(*window.span) if window is not None else span
             days_ago = _elapsed_for(facts, topic.span, self._taken(topic))
@@ -2078,14 +2081,20 @@ class EligibilityReasoner:
             washout = limits.min_days_ago is not None and limits.max_days_ago is None
             if inside == washout and _bounds_a_duration(constraints):
                 # "have not taken a glucose lowering agent in the past 3 months, nor for >= 4 weeks at any time": past
-                # the window, how long it was taken still decides.
-                return Decision.UNDECIDED, where, _DURATION_TOO_REASON
+                # the window, how long it was taken still decides, when the question tells it ("I took it for 2 years").
+                lasted = _lasting(constraints, _clause_of(span, chunk.text), facts, topic.span)
+                if lasted is None or lasted.bounds_more:
+                    return Decision.UNDECIDED, where, _DURATION_TOO_REASON
+                if lasted.met:
+                    return Decision.EXCLUDED, where, _LASTED_TOO_LONG_REASON
+                return Decision.ALLOWED, where, _NEITHER_TIME_NOR_LENGTH_REASON
             if inside == washout and window is not None and _window_mid_list(span, chunk.text, window):
                 return Decision.UNDECIDED, where, _WINDOW_SCOPE_REASON
             if inside == washout:  # outside a look-back window, or past a required washout
                 return Decision.ALLOWED, where, "outside the criterion's time limits"
             if washout:
                 return Decision.EXCLUDED, where, _WASHOUT_REASON
+            met_window = Span(*window.span) if window is not None else None
             own = window is not None and (
                 _heads_event(window, span, chunk.text) or _window_right_after(span, chunk.text, window.span[1])
             )
@@ -2111,8 +2120,14 @@ class EligibilityReasoner:
             return Decision.UNDECIDED, span, "the criterion is about what is taken now; the question tells the past"
         clause = _clause_of(span, chunk.text)
         lasting = _lasting(constraints, clause, facts, topic.span)
-        if lasting is not None and not lasting.met:
-            # "Systemic corticosteroids for more than 14 days" and "a 5-day course of prednisone"
+        either = (
+            met_window is not None
+            and lasting is not None
+            and _joined_by_or(chunk.text, met_window, (lasting.span.start, lasting.span.end))
+        )
+        if lasting is not None and not lasting.met and not either:
+            # "Systemic corticosteroids for more than 14 days" and "a 5-day course of prednisone"; not when the length
+            # is another way in beside the window the time falls in ("within 30 days ... OR lasting more than 1 year")
             return Decision.ALLOWED, lasting.span, _NOT_LASTED_EXCLUSION_REASON
         duration_read = lasting is not None and not lasting.bounds_more  # the clause's only number was compared
         if (
@@ -2687,7 +2702,7 @@ def _tagged(finding: Finding, stage: str) -> Finding:
     """`stage/section[/how]`: what kind of match, in which list, decided; eval reports precision per path."""
     if finding.path:
         return finding
-    section = {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(finding.chunk.section, "other")
+    section = _section_name(finding.chunk)
     if finding.chunk.fact:
         section = finding.chunk.fact
     return replace(finding, path=f"{stage}/{section}" + (f"/{finding.how}" if finding.how else ""))
@@ -4660,6 +4675,11 @@ def _lasting(constraints: CriterionConstraints, clause: Span, facts: PatientFact
     return _Lasting(all(verdicts), Span(*durations[0].span), len(bounds) > len(durations))
 
 
+def _section_name(chunk: Chunk) -> str:
+    """The criterion's list as a decision path names it."""
+    return {EXCLUSION: "exclusion", INCLUSION: "inclusion"}.get(chunk.section, "other")
+
+
 # ---- helpers: text ---------------------------------------------------------------------------------------------
 def _read_in_another_unit(
     finding: Finding, measurement: _Measured, measured: Sequence[tuple[_Measured, Finding | None, set[str]]]
@@ -5696,6 +5716,8 @@ def _bounds_a_value(constraints: CriterionConstraints, clause: Span) -> bool:
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})  # durations are compared in days
 _UNITS_DIFFER_REASON = "the units, the measure or the sex it applies to differ"
 _DURATION_TOO_REASON = "outside its time window, but it also limits for how long; the question does not settle that"
+_LASTED_TOO_LONG_REASON = "outside its time window, but it lasted as long as the criterion's other limit excludes"
+_NEITHER_TIME_NOR_LENGTH_REASON = "outside its time window, and shorter than the length it excludes"
 
 
 def _bounds_a_duration(constraints: CriterionConstraints) -> bool:

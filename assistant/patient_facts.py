@@ -586,9 +586,13 @@ def _supposed_times_referring_back(text: str, elapsed: list[Elapsed]) -> list[El
         if before:
             named = before[-1]
             kept.remove(named)
-            # the time told first is read too: the new one takes its place
+            # the time told first is read too: the new one takes its place. How long it lasted is another fact,
+            # which stays ("I took AZT for 2 years and stopped it 3 months ago").
             span = (named.span[0], told.span[1])
-            kept[kept.index(told)] = replace(told, event=named.event, event_span=named.event_span, span=span)
+            lasted = named.duration_days if told.duration_days is None else told.duration_days
+            kept[kept.index(told)] = replace(
+                told, event=named.event, event_span=named.event_span, span=span, duration_days=lasted
+            )
     return kept
 
 

@@ -2946,12 +2946,28 @@ def test_past_a_window_a_limit_on_how_long_still_decides(reasoner: EligibilityRe
             "glucose lowering agent for >=4 weeks at any time in the past",
         )
     ]
-    question = "Two years ago I took metformin for about two months. Can I join?"
+    question = "Two years ago I took metformin. Can I join?"
     assert_decides(reasoner, question, both, Decision.UNDECIDED)
     window_only = [
         criterion(INCLUSION, 2, "Subjects who have not taken any oral anti-diabetic medication in the past 3 months")
     ]
     assert_decides(reasoner, question, window_only, Decision.ALLOWED)
+    # told, the length decides: two months is more than the 4 weeks the requirement allows at any time
+    lasted = "Two years ago I took metformin for about two months. Can I join?"
+    assert_decides(reasoner, lasted, both, Decision.EXCLUDED)
+
+
+def test_past_an_exclusion_window_the_length_told_meets_its_other_limit(reasoner: EligibilityReasoner) -> None:
+    # "within 30 days ... OR lasting more than 1 year": past the window, how long it was taken decides when told.
+    either = [criterion(EXCLUSION, 13, "AZT within 30 days prior to study entry OR lasting more than 1 year.")]
+    long_ago = "I took AZT for 2 years and stopped it 3 months ago. Am I eligible?"
+    assert_decides(reasoner, long_ago, either, Decision.EXCLUDED)
+    short = "I took AZT for 6 months and stopped it 3 months ago. Am I eligible?"
+    assert_decides(reasoner, short, either, Decision.ALLOWED)
+    untold = "I stopped AZT 3 months ago. Am I eligible?"
+    assert_decides(reasoner, untold, either, Decision.UNDECIDED)
+    recent = "I took AZT for 6 months and stopped it 2 weeks ago. Am I eligible?"
+    assert_decides(reasoner, recent, either, Decision.EXCLUDED)
 
 
 def test_an_exception_for_non_x_does_not_cover_x(reasoner: EligibilityReasoner) -> None:

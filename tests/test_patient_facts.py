@@ -15,7 +15,7 @@ from assistant.patient_facts import (
     without_correction_talk,
 )
 from ingest.constraints import parse_criterion, window_contains
-from ingest.measures import Comparator, Comparison, compare, same_measure
+from ingest.measures import DAYS_PER_UNIT, Comparator, Comparison, compare, same_measure
 
 
 def quote(text: str, span: tuple[int, int] | None) -> str:
@@ -1082,3 +1082,15 @@ def test_a_participle_after_a_counted_noun_is_not_what_is_counted() -> None:
 def test_a_value_named_only_by_where_it_came_from_is_the_measure_named_before(question: str, second: str) -> None:
     measures = [m.measure for m in parse_question(question).measurements]
     assert measures[1] == second, measures
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I took AZT for 2 years and stopped it 3 months ago.", "I was on AZT for 2 years, and I stopped it 3 months ago."],
+)
+def test_a_time_told_of_it_keeps_how_long_the_event_lasted(question: str) -> None:
+    # "stopped it 3 months ago" dates the AZT told before; how long it was taken stays a fact of it.
+    (azt,) = parse_question(question).elapsed
+    assert "AZT" in azt.event
+    assert azt.days_ago == pytest.approx(3 * DAYS_PER_UNIT["month"])
+    assert azt.duration_days == pytest.approx(2 * DAYS_PER_UNIT["year"])
