@@ -2992,6 +2992,17 @@ def test_an_age_field_and_a_criterion_that_disagree_at_the_boundary(reasoner: El
     assert reasoner.assess("I am 45. Am I too old?", criteria, summary).decision is Decision.ALLOWED
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["My son just turned 12. Is he too young for this trial?", "She is 15. Is she old enough?", "I'm 70. Am I older?"],
+)
+def test_how_an_age_question_asks_is_no_fact_left_unread(reasoner: EligibilityReasoner, question: str) -> None:
+    # "too young", "turned 12": the age decides; the asking words are not something the record must speak to
+    summary = {"minimum_age": fact("minimum_age", "12 Years"), "maximum_age": fact("maximum_age", "N/A")}
+    assessment = reasoner.assess(question, [criterion(INCLUSION, 1, "Documented HIV infection.")], summary)
+    assert assessment.decision is Decision.ALLOWED, (assessment.findings, assessment.unmatched)
+
+
 def test_one_value_against_both_bounds_and_numbers_inside_names(reasoner: EligibilityReasoner) -> None:
     # the VAS value decides the inclusion and the exclusion that bound it; "L5-S1" and "39-year-old" leave no
     # number unread ("L5-S1" is a name, not a value)
