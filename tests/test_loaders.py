@@ -199,9 +199,30 @@ def test_json_rendering_keeps_criteria_verbatim(demo: list[LoadedFile]) -> None:
         raw = json.loads(Path(item.path).read_text(encoding="utf-8"))["protocolSection"]
         criteria = trial.section("Eligibility Criteria")
         assert criteria is not None
-        assert criteria.text == raw["eligibilityModule"]["eligibilityCriteria"].strip("\n")
+        # verbatim but for CommonMark's backslash escapes of punctuation ("\\>" is ">")
+        unescaped = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", raw["eligibilityModule"]["eligibilityCriteria"])
+        assert criteria.text == unescaped.strip("\n")
         assert trial.source_text.startswith(f"{raw['identificationModule']['briefTitle']}\nNCT ID: {trial.trial_id}\n")
         assert trial.source_path == item.path and trial.source_format == "ctgov-json"
+
+
+def test_markdown_escapes_of_api_v2_text_are_read_as_the_characters() -> None:
+    criteria = (
+        "Exclusion Criteria:\n\n* QTcF \\> 470 msec\n* ANC \\>= 1.5 x 10\\^9/L \\[local lab\\]\n* path C:\\\\temp"
+    )
+    escaped = study(
+        "NCT00000003",
+        eligibilityModule={"eligibilityCriteria": criteria},
+        descriptionModule={"briefSummary": "Dose 1\\-2 mg \\*daily\\*."},
+    )
+    (trial,) = load_bytes(json.dumps(escaped).encode(), "escaped.json")
+    section = trial.section("Eligibility Criteria")
+    assert section is not None
+    assert "QTcF > 470 msec" in section.text and "ANC >= 1.5 x 10^9/L [local lab]" in section.text
+    assert "C:\\temp" in section.text  # an escaped backslash is one backslash
+    summary = trial.section("Brief Summary")
+    assert summary is not None and summary.text == "Dose 1-2 mg *daily*."
+    assert_spans_exact(trial)
 
 
 def test_json_facts_are_values_located_in_labelled_lines() -> None:
