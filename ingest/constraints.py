@@ -389,6 +389,9 @@ _SEGMENT_START_RE = re.compile(
 )
 
 
+# "eligible" with no verb before it and "for" after it describes people ("Patients eligible for transplant").
+_ELIGIBLE_FOR_RE = re.compile(r"eligible", re.IGNORECASE)
+_FOR_FOLLOWS_RE = re.compile(r"\s+for\b", re.IGNORECASE)
 _FOR_WHOM_RE = re.compile(r"\s+(?:for|in)\s+(?:patients|participants|subjects|those|people|women|men)\b", re.IGNORECASE)
 
 
@@ -486,6 +489,8 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
     for allowed in _ALLOWED_RE.finditer(text):
         if any(c.span[0] <= allowed.start() < c.span[1] for c in clauses):
             continue
+        if _ELIGIBLE_FOR_RE.fullmatch(allowed.group(0)) and _FOR_FOLLOWS_RE.match(text, allowed.end()):
+            continue  # "Patients eligible for bone marrow transplant ...": who the criterion is about, not an allowance
         start = _segment_start(text, allowed.start())
         # The allowance reaches to the end of its clause: whom it is for ("allowed for patients with benign
         # prostatic hyperplasia") and what it covers ("are not required to use contraception").

@@ -313,6 +313,7 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"copies(?:\s*(?:/|per)\s*m[l]|\s*/\s*cc)?", "copies/mL", 1.0),
     (r"msec|ms", "ms", 1.0),
     (r"cgy", "Gy", 0.01),
+    (r"rads?", "Gy", 0.01),  # the older unit of absorbed dose: 1 rad = 1 cGy ("3000 rads to any one lesion group")
     (r"gy|gray", "Gy", 1.0),
     (r"kgs?|kilograms?", "kg", 1.0),
     (r"mg|milligrams?", "mg", 1.0),
@@ -320,6 +321,9 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     # grams after every "g/..." unit and Gy: a dose in grams is 1000 mg; a body weight in grams is read in kg below
     (r"g(?:rams?|ms?)?", "mg", 1000.0),
     (r"lbs?|pounds?", "kg", 0.45359237),
+    # An area ("greater than 10 cm2 total body surface area") is not a length.
+    (r"(?:cm|centimet(?:er|re)s?)\s*(?:2|²|\^2)(?!\d)|(?:sq\.?|square)\s*(?:cm|centimet(?:er|re)s?)", "cm2", 1.0),
+    (r"mm\s*(?:2|²|\^2)(?!\d)|(?:sq\.?|square)\s*(?:mm|millimet(?:er|re)s?)", "cm2", 0.01),
     (r"mm|millimet(?:er|re)s?", "mm", 1.0),
     (r"cm|centimet(?:er|re)s?", "mm", 10.0),
     (r"%|percent(?:age)?|per\s*cent", "%", 1.0),
@@ -345,6 +349,7 @@ _UNIT_REQUIRED = frozenset(
     {
         "day",
         "mm",
+        "cm2",
         "xULN",
         "mg/dL",
         "umol/L",
@@ -877,18 +882,34 @@ def _suffix_comparator(text: str, after: int) -> tuple[Comparator, int] | None:
 
 
 def _measure_for(
-    text: str, number_start: int, number_end: int, floor: int, head_end: int | None = None, has_unit: bool = False
+    text: str,
+    number_start: int,
+    number_end: int,
+    floor: int,
+    head_end: int | None = None,
+    has_unit: bool = False,
+    unit: str | None = None,
 ) -> tuple[str, Span] | None:
     """Measure named before the number in the same clause, else right after it ("2 prior lines", "4 mm nodule").
 
     The head-noun fallback stops at `head_end` (the comparator's start) so "in the prior 6 months" yields the noun
-    before the comparator, not "prior".
+    before the comparator, not "prior". A measure named earlier reaches across numbers that only count things when
+    the value is in the measure's own unit ("QTcF ... obtained from 3 ECG examinations in the resting state > 470
+    msec").
     """
     before = measure_key_at(text, floor, number_start) or _named_before_bracket(text, floor, number_start)
     if before is not None:
         before = _joined_pair(text, before)
     if before is not None and not _has_other_number(text, before[1][1], number_start):
         return before
+    earlier = before if before is not None or unit is None else _measure_in_sentence(text, number_start)
+    if (
+        earlier is not None
+        and unit is not None
+        and DEFAULT_UNIT.get(earlier[0]) == unit
+        and _only_counts(text, earlier[1][1], number_start)
+    ):
+        return earlier
     after_text_end = min(len(text), number_end + 40)
     lines = _LINES_AFTER_RE.match(text, number_end, after_text_end)
     if lines is not None:
@@ -1103,6 +1124,30 @@ def _has_other_number(text: str, start: int, end: int) -> bool:
     return _ANY_DIGIT_RE.search(text, start, end) is not None
 
 
+def _measure_in_sentence(text: str, number_start: int) -> tuple[str, Span] | None:
+    """The measure named closest before the number in its sentence, past the clause a long description fills."""
+    named = measure_key_at(text, sentence_start(text, number_start, _SENTENCE_REACH), number_start)
+    return _joined_pair(text, named) if named is not None else None
+
+
+_SENTENCE_REACH = 200  # characters: "The average QT interval (QTcF) corrected by Fridericia's formula obtained ..."
+_COUNT_NUMBER_RE = re.compile(r"(?<![\d.,])(\d+)(?![\d.,])(?=\s+[A-Za-z])")
+
+
+def _only_counts(text: str, start: int, end: int) -> bool:
+    """Every number between `start` and `end` is a whole number counting things ("from 3 ECG examinations"): no unit,
+    no comparator, no decimal; so none of them is a value of the measure named before them."""
+    numbers = list(re.finditer(r"\d+(?:[.,]\d+)?", text[start:end]))
+    for number in numbers:
+        at = start + number.start()
+        counted = _COUNT_NUMBER_RE.match(text, at)
+        if counted is None or match_unit(text, counted.end()) is not None:
+            return False
+        if re.search(r"[<>=≤≥]|\b(?:than|least|most)\s*$", text[max(start, at - 12) : at]):
+            return False
+    return True
+
+
 def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     """Measures the unit implies when no lexicon word was found (a year count in an age clause is an age)."""
     if unit == "pack-year":
@@ -1125,6 +1170,9 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
         return "age" if _AGE_CONTEXT_RE.search(snippet) else key
     if key in _SIZE_MEASURES and unit is None:
         return UNKNOWN_MEASURE  # "EGFR exon 19", "anti-tumor therapy >= 2": a size has a length unit
+    if (key in _SIZE_MEASURES or key == UNKNOWN_MEASURE) and unit in _MEASURE_OF_UNIT:
+        # "3000 rads to any one lesion group", "10 cm2 total body surface area": not a length, so not a size
+        return _MEASURE_OF_UNIT[unit]
     if key.startswith("head:") or key in {"weight", "height"}:
         snippet = text[sentence_start(text, clause[0]) : clause[1] + 16]
         if unit == "mm" and _SIZE_CONTEXT_RE.search(snippet):
@@ -1132,6 +1180,10 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
         if unit == "Gy":
             return "radiation_dose"
     return key
+
+
+# Units that name what they measure, whatever noun stands next to the number.
+_MEASURE_OF_UNIT = {"Gy": "radiation_dose", "cm2": "head:area"}
 
 
 def _age_group_bound(text: str, key: str, clause: Span) -> bool:
@@ -1835,6 +1887,27 @@ def _signed(text: str, start: int, value: float | None) -> float | None:
     return -value
 
 
+# "the dose does not exceed 3000 rads to any one lesion group and/or greater than 10 cm2": a bound joined to a negated
+# one without a verb of its own is negated too.
+_NEGATED_BOUND_RE = re.compile(
+    r"\b(?:not|never)\s+(?:to\s+)?(?:exceed(?:ing)?|be\s+(?:greater|more|higher|larger|over|above)|greater|more|higher"
+    r"|larger|over|above)\b[^.;:]*?\b(?:and/or|or|nor)\s+$",
+    re.IGNORECASE,
+)
+_NEGATION_FLIP = {Comparator.GT: Comparator.LE, Comparator.GE: Comparator.LT}
+_NEGATION_REACH = 120  # characters back from the bound to the negated one
+
+
+def _negation_carried(text: str, bound_start: int) -> bool:
+    start = max(sentence_start(text, bound_start), bound_start - _NEGATION_REACH)
+    joined = search_ending_at(_NEGATED_BOUND_RE, text, start, bound_start)
+    return joined is not None and not _VERB_BETWEEN_RE.search(text, joined.start(), bound_start)
+
+
+# A verb of the second bound's own ("... or is greater than"): then it says its own polarity.
+_VERB_BETWEEN_RE = re.compile(r"\b(?:and/or|or|nor)\s+(?:is|are|was|has|have|had|be)\b", re.IGNORECASE)
+
+
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     titre = _TITRE_RE.match(text, found.start()) if found.group("lo") == "1" and not found.group("hi") else None
     low = _signed(text, found.start(), parse_number(titre.group("n") if titre else found.group("lo")))
@@ -1862,13 +1935,15 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     prefix = _prefix_comparator(text, signed_start, floor)
     if high is None and prefix is not None:
         comparator, start = prefix
+        if comparator in _NEGATION_FLIP and _negation_carried(text, start):
+            comparator = _NEGATION_FLIP[comparator]
     suffix = _suffix_comparator(text, end)
     if high is None and prefix is None and suffix is not None:
         comparator, end = suffix
     measure = (
         (_rate_key(rate), rate.span())
         if rate is not None
-        else _measure_for(text, found.start(), unit_end, floor, start, unit_info is not None)
+        else _measure_for(text, found.start(), unit_end, floor, start, unit_info is not None, unit)
         or (UNKNOWN_MEASURE, found.span())
     )
     if comparator is Comparator.EQ and measure[0] != UNKNOWN_MEASURE:

@@ -1507,3 +1507,73 @@ def test_in_the_absence_of_marks_an_exception_to_a_limit() -> None:
 def test_a_negated_below_or_above_is_a_floor_or_ceiling(text: str, comparator: Comparator, value: float) -> None:
     (found,) = find_quantities(text)
     assert (found.comparator, found.quantity.value) == (comparator, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "bound", "read"),
+    [
+        # a long description between the measure's name and its bound, with a count inside it
+        (
+            "The average QT interval (QTcF) corrected by Fridericia's formula obtained from 3 ECG examinations in the "
+            "resting state> 470 msec;",
+            ("qtc", 470.0),
+            True,
+        ),
+        ("QTc over 2 readings > 480 ms", ("qtc", 480.0), True),
+        # a number with a unit of its own between them is another value: the name does not reach across it
+        ("QTc interval on a tracing at 25 mm per second > 480 ms", ("qtc", 480.0), False),
+    ],
+)
+def test_a_measure_named_earlier_reaches_across_counts_in_its_own_unit(
+    text: str, bound: tuple[str, float], read: bool
+) -> None:
+    found = [(c.measure, c.comparison.value.value) for c in parse_criterion(text).comparisons]
+    assert (bound in found) is read, found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # rads are centigray; an area in cm2 is not a length (it had been read as a 100 mm lesion)
+        (
+            "Radiation therapy for Kaposi's sarcoma exceeding 3000 rads to any one lesion group\n     and/or greater "
+            "than 10 cm2 total body surface area.",
+            [("radiation_dose", ">", 30.0, "Gy"), ("head:area", ">", 10.0, "cm2")],
+        ),
+        # a bound joined by "and/or" to a negated one, with no verb of its own, is negated too
+        (
+            "Radiation or laser therapy to Kaposi's sarcoma lesions provided the dose does not\n     exceed 3000 rads "
+            "to any one lesion group and/or greater than 10 cm2 total body surface\n     area.",
+            [("radiation_dose", "<=", 30.0, "Gy"), ("head:area", "<=", 10.0, "cm2")],
+        ),
+        # ... not one that names a measure of its own, nor one with its own verb
+        (
+            "Creatinine not greater than 1.5 mg/dL or bilirubin greater than 2 mg/dL",
+            [("creatinine", "<=", 1.5, "mg/dL"), ("bilirubin", ">", 2.0, "mg/dL")],
+        ),
+        (
+            "Total dose does not exceed 50 Gy, or is greater than 60 Gy",
+            [("radiation_dose", "<=", 50.0, "Gy"), ("radiation_dose", ">", 60.0, "Gy")],
+        ),
+    ],
+)
+def test_units_of_dose_and_area_and_a_negation_carried_to_a_joined_bound(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    found = [
+        (c.measure, c.comparison.comparator.value, c.comparison.value.value, c.comparison.value.unit)
+        for c in parse_criterion(text).comparisons
+    ]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "allowance"),
+    [
+        ("Patients eligible for bone marrow transplant (=< 60 years old), with a compatible sibling", False),
+        ("Patients with treated brain metastases are eligible for enrollment.", True),
+        ("HIV positive patients eligible.", True),
+    ],
+)
+def test_eligible_for_without_a_verb_says_who_not_an_allowance(text: str, allowance: bool) -> None:
+    assert bool(parse_criterion(text).exceptions) is allowance
