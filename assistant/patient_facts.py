@@ -1111,8 +1111,10 @@ def _others(text: str) -> list[Span]:
         if not _STATE_VERB_RE.match(text, found.end()) and not found.group(0).endswith(("'s", "’s")):
             continue
         person, mine = found.group("who").lower(), found.group("whose").lower() in ("my", "our")
-        if who == "unknown" or (who == "third" and mine and (kin is None or _same_person(kin, person))):
-            continue  # the person asked about, or a question that does not say who would join
+        if (who == "unknown" and mine) or (who == "third" and mine and (kin is None or _same_person(kin, person))):
+            # The person asked about, or a question that does not say who would join. A relative of "his" or "her"
+            # is someone else's: "His younger sister has never had chickenpox. Is living with her a problem?"
+            continue
         spans.append(_rest_of_clause(text, found.start()))
     if who == "third":
         # "I take a prenatal vitamin with iron while I'm nursing. Would that keep my baby out?": the parent's own;
@@ -1193,8 +1195,25 @@ _CLAUSE_SPLIT_RE = re.compile(
 )
 
 
-def _healthy_volunteer(text: str) -> bool:
-    return any(not _HEALTHY_BUT_RE.match(text, found.end()) for found in _HEALTHY_RE.finditer(text))
+def _healthy_volunteer(text: str, others: Sequence[Span] = ()) -> bool:
+    """The candidate says they are healthy. Not what is said of another person: inside a clause about them, or "she's
+    healthy" in a sentence that told of someone else before it ("His sister never had chickenpox, but she's
+    healthy")."""
+    return any(
+        not _HEALTHY_BUT_RE.match(text, found.end()) and not _said_of_another(text, found, others)
+        for found in _HEALTHY_RE.finditer(text)
+    )
+
+
+_THIRD_PERSON_SUBJECT_RE = re.compile(r"(?:he|she|they)\b", re.IGNORECASE)
+
+
+def _said_of_another(text: str, found: re.Match[str], others: Sequence[Span]) -> bool:
+    if any(start <= found.start() < end for start, end in others):
+        return True
+    sentence = max((m.end() for m in _SENTENCE_END_RE.finditer(text, 0, found.start())), default=0)
+    told_before = any(sentence <= start < found.start() for start, _ in others)
+    return told_before and _THIRD_PERSON_SUBJECT_RE.match(text, found.start()) is not None
 
 
 def split_clauses(text: str) -> tuple[Span, ...]:
@@ -1430,6 +1449,7 @@ def parse_question(text: str) -> PatientFacts:
     measurements.extend(_body_mass_index_derived(measurements))
     measurements = _times_upper_limit_derived(text, measurements)
     measurements.extend(_pack_years_derived(text, measurements, elapsed))
+    others = tuple(span for span in _others(text) if span[0] < span[1])
     return PatientFacts(
         text=text,
         age=age[0] if age else None,
@@ -1442,9 +1462,9 @@ def parse_question(text: str) -> PatientFacts:
         elapsed=tuple(elapsed),
         negated=tuple(_negations(text)),
         unmet=tuple(_unmet(text)),
-        healthy_volunteer=_healthy_volunteer(text),
+        healthy_volunteer=_healthy_volunteer(text, others),
         clauses=split_clauses(text),
-        others=tuple(span for span in _others(text) if span[0] < span[1]),
+        others=others,
         hypothetical=tuple(span for span in _hypothetical(text) if span[0] < span[1]),
         resolved=tuple(span for span in _resolved(text) if span[0] < span[1]),
         childbearing=_childbearing(text, age[0] if age else None, elapsed),

@@ -1094,3 +1094,20 @@ def test_a_time_told_of_it_keeps_how_long_the_event_lasted(question: str) -> Non
     assert "AZT" in azt.event
     assert azt.days_ago == pytest.approx(3 * DAYS_PER_UNIT["month"])
     assert azt.duration_days == pytest.approx(2 * DAYS_PER_UNIT["year"])
+
+
+@pytest.mark.parametrize(
+    ("question", "healthy"),
+    [
+        (
+            "His younger sister has never had chickenpox, but she's healthy and HIV negative. Is living with her OK?",
+            False,
+        ),
+        ("My husband has diabetes but he's healthy otherwise. Can I join?", False),
+        ("My husband has diabetes but I'm healthy. Can I join?", True),
+        ("My daughter is 12 and she's healthy. Can she join?", True),
+    ],
+)
+def test_healthy_said_of_another_person_is_not_the_candidate(question: str, healthy: bool) -> None:
+    # "she's healthy" after telling of his sister speaks of the sister; a relative of "his" is someone else's
+    assert parse_question(question).healthy_volunteer is healthy
