@@ -1481,7 +1481,7 @@ class EligibilityReasoner:
         if caught and self._exception_touched(topic, hit, question, constraints):
             reason = "the criterion makes an exception your question speaks to; whether your case is it decides"
             return Finding(topic.surface, Decision.UNDECIDED, chunk, caught[0][1], reason)
-        if caught and caught[0][2] == _LASTED_TOO_LONG_REASON and hit.strength >= 1.0:
+        if caught and caught[0][2] in _LASTED_REASONS and hit.strength >= 1.0:
             # Read against the criterion's length limit, a number against a number: a verdict, as a time window's.
             path = f"{_LASTED}/{_section_name(chunk)}/named"
             return Finding(topic.surface, Decision.EXCLUDED, chunk, caught[0][1], _excluded_reason(chunk), path=path)
@@ -2129,6 +2129,9 @@ class EligibilityReasoner:
             # "Systemic corticosteroids for more than 14 days" and "a 5-day course of prednisone"; not when the length
             # is another way in beside the window the time falls in ("within 30 days ... OR lasting more than 1 year")
             return Decision.ALLOWED, lasting.span, _NOT_LASTED_EXCLUSION_REASON
+        if lasting is not None and lasting.met and not lasting.bounds_more and limits is None:
+            # "More than 6 weeks of prior zidovudine (AZT) therapy" and "on AZT for about 3 months": the length decides
+            return Decision.EXCLUDED, span, _LASTED_AS_EXCLUDED_REASON
         duration_read = lasting is not None and not lasting.bounds_more  # the clause's only number was compared
         if (
             not duration_read
@@ -5718,6 +5721,8 @@ _UNITS_DIFFER_REASON = "the units, the measure or the sex it applies to differ"
 _DURATION_TOO_REASON = "outside its time window, but it also limits for how long; the question does not settle that"
 _LASTED_TOO_LONG_REASON = "outside its time window, but it lasted as long as the criterion's other limit excludes"
 _NEITHER_TIME_NOR_LENGTH_REASON = "outside its time window, and shorter than the length it excludes"
+_LASTED_AS_EXCLUDED_REASON = "it lasted as long as the criterion excludes"
+_LASTED_REASONS = (_LASTED_TOO_LONG_REASON, _LASTED_AS_EXCLUDED_REASON)
 
 
 def _bounds_a_duration(constraints: CriterionConstraints) -> bool:

@@ -624,6 +624,9 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     at_most = comparator in (Comparator.LE, Comparator.LT) or recent_prefix
     if kind is not None and " ".join(kind.split()) == "of" and not recent_prefix and not at_least:
         return None
+    if kind == "of" and after is not None and not recent_prefix and not _ANCHOR_WORDS_RE.match(text, after.end()):
+        # "More than 6 weeks of prior zidovudine (AZT) therapy": how long it was taken, not a time since an anchor
+        return None
     if not at_least and not at_most:
         return None
     span = (

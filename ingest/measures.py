@@ -105,7 +105,7 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ),
     # Labs: CTCAE v5 investigation terms; SGOT/SGPT are the older registry names for AST/ALT.
     ("creatinine", r"(?:serum\s+)?creatinine?"),  # "Creatinin", as registries abroad spell it
-    ("bilirubin", r"(?:total\s+|serum\s+|direct\s+)?bilirubin"),
+    ("bilirubin", r"(?:total\s+|serum\s+|direct\s+)?(?:bilirubin|bili)"),
     (
         "alt_ast",
         r"alt\s*(?:/|and|or|,)\s*ast|ast\s*(?:/|and|or|,)\s*alt|sgot\s*(?:/|and|or|,)\s*sgpt|"
@@ -282,6 +282,8 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*3\s*/\s*(?:µl|ul|mcl|mm\s*(?:3|\^3|³))", "/uL", 1000.0),
     (r"(?:cells\s*)?/\s*(?:mm\s*(?:3|\^3|³|\(3\))|cu\.?\s*mm|µl|ul|mcl|microliters?)", "/uL", 1.0),
     (r"mg\s*/\s*dl", "mg/dL", 1.0),
+    # milligrams per cent, the older spelling of mg/dL ("Bilirubin =< 1.5mg %")
+    (r"mg\s*%|mg\s*per\s*cent", "mg/dL", 1.0),
     # Other concentrations as lab reports give them, each in one canonical unit per quantity kind (mass per volume
     # in ng/mL or mg/dL, substance in nmol/L, enzyme or hormone activity in U/L): "testosterone 210 ng/dL" can then
     # be compared with "Testosterone >= 150 ng/dL", and 2.1 ng/mL with it.
@@ -298,7 +300,7 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"mi\.?u\.?\s*/\s*ml", "U/L", 1.0),
     (r"i\.?u\.?\s*/\s*ml", "U/L", 1000.0),
     (r"(?:µ|u|micro)mol\s*/\s*l", "umol/L", 1.0),
-    (r"g(?:m|ms|rams?)?\s*/\s*dl", "g/dL", 1.0),
+    (r"g(?:m|ms|rams?)?\s*/\s*dl|gm?\s*%", "g/dL", 1.0),  # "Hgb > 10 gm%": grams per cent
     (r"g\s*/\s*l", "g/dL", 0.1),
     (r"ng\s*/\s*ml", "ng/mL", 1.0),
     (r"(?:i\.?u\.?|units?|u)\s*/\s*l", "U/L", 1.0),
@@ -1908,6 +1910,24 @@ def _negation_carried(text: str, bound_start: int) -> bool:
 _VERB_BETWEEN_RE = re.compile(r"\b(?:and/or|or|nor)\s+(?:is|are|was|has|have|had|be)\b", re.IGNORECASE)
 
 
+DURATION = "duration"  # how long something lasted or was taken ("for at least 2 months", "more than 6 weeks of AZT")
+# "..., or a combination thereof, for at least 2 months": the bound follows "for"; "More than 6 weeks of prior
+# zidovudine therapy": what it lasted is named after "of", and is no anchor a time is counted from.
+_FOR_BEFORE_BOUND_RE = re.compile(r"\bfor\s+$", re.IGNORECASE)
+_OF_WHAT_LASTED_RE = re.compile(
+    r"\s+of\s+(?!(?:the\s+)?(?:study|first|initial|start|randomi[sz]ation|enrol|registration|screening|baseline|day"
+    r"|cycle|entry|inclusion|consent|visit|treatment\s+start)\b)(?:(?:prior|previous|continuous|cumulative|any)\s+)*"
+    r"[A-Za-z]",
+    re.IGNORECASE,
+)
+
+
+def _names_a_length(text: str, bound_start: int, end: int) -> bool:
+    return bool(_FOR_BEFORE_BOUND_RE.search(text, max(0, bound_start - 5), bound_start)) or bool(
+        _OF_WHAT_LASTED_RE.match(text, end)
+    )
+
+
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     titre = _TITRE_RE.match(text, found.start()) if found.group("lo") == "1" and not found.group("hi") else None
     low = _signed(text, found.start(), parse_number(titre.group("n") if titre else found.group("lo")))
@@ -1953,6 +1973,9 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
             comparator = _SYMBOLS[before.group(1)]
             start = min(start, measure[1][0] - (len(before.group(0))))
     key = _refine_measure(text, measure[0], unit, (floor, end))
+    bounded = comparator is not Comparator.EQ
+    if key == UNKNOWN_MEASURE and unit == "day" and bounded and _names_a_length(text, start, end):
+        key = DURATION
     number_span = (found.start(), number_end) if titre else found.span()
     listed = _OR_LIST_RE.match(text, end) if comparator is Comparator.EQ and key in _LISTABLE else None
     if listed is not None and low < float(listed.group("last")) <= low + 4 and _consecutive(low, listed.group(0)):

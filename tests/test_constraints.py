@@ -13,6 +13,7 @@ import pytest
 from ingest import measures
 from ingest.constraints import CriterionConstraints, TimeWindow, parse_criterion, window_contains
 from ingest.measures import (
+    DAYS_PER_UNIT,
     MEASURE_FIRST_WORDS,
     Comparator,
     Comparison,
@@ -1577,3 +1578,39 @@ def test_units_of_dose_and_area_and_a_negation_carried_to_a_joined_bound(
 )
 def test_eligible_for_without_a_verb_says_who_not_an_allowance(text: str, allowance: bool) -> None:
     assert bool(parse_criterion(text).exceptions) is allowance
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "expected", "windows"),
+    [
+        # "N weeks of prior X therapy" is how long X was taken, not a time since an anchor
+        (
+            "More than 6 weeks of prior zidovudine (AZT) therapy.",
+            "Prior Medication: Excluded:",
+            [("duration", ">", 42.0, "day")],
+            0,
+        ),
+        # the bound after "for" closing a list is how long any of them was taken
+        (
+            "Zidovudine (AZT), didanosine (ddI), or a combination thereof,\n     for at least 2 months.",
+            "Prior Medication: Required:",
+            [("duration", ">=", 2 * DAYS_PER_UNIT["month"], "day")],
+            0,
+        ),
+        # ... while a window counted from an anchor stays a window
+        ("At least 4 weeks of the first dose.", None, [], 1),
+        # milligrams and grams per cent are mg/dL and g/dL
+        ("Bilirubin =< 1.5mg %", None, [("bilirubin", "<=", 1.5, "mg/dL")], 0),
+        ("Hemoglobin > 10 gm%", None, [("hemoglobin", ">", 10.0, "g/dL")], 0),
+    ],
+)
+def test_lengths_of_treatment_and_per_cent_units(
+    text: str, heading: str | None, expected: list[tuple[str, str, float, str]], windows: int
+) -> None:
+    parsed = parse_criterion(text, heading)
+    found = [
+        (c.measure, c.comparison.comparator.value, pytest.approx(c.comparison.value.value), c.comparison.value.unit)
+        for c in parsed.comparisons
+    ]
+    assert found == expected
+    assert len(parsed.windows) == windows

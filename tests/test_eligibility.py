@@ -2970,6 +2970,24 @@ def test_past_an_exclusion_window_the_length_told_meets_its_other_limit(reasoner
     assert_decides(reasoner, recent, either, Decision.EXCLUDED)
 
 
+def test_how_long_a_treatment_was_taken_against_the_length_a_criterion_sets(reasoner: EligibilityReasoner) -> None:
+    excluded = [
+        criterion(EXCLUSION, 18, "More than 6 weeks of prior zidovudine (AZT) therapy.", "Prior Medication: Excluded:")
+    ]
+    assert_decides(reasoner, "He's been on AZT for about 3 months now. Can he join?", excluded, Decision.EXCLUDED)
+    assert_decides(reasoner, "He took AZT for 2 weeks last year. Can he join?", excluded, Decision.ALLOWED)
+    required = [
+        criterion(
+            INCLUSION,
+            4,
+            "Zidovudine (AZT), didanosine (ddI), or a combination thereof,\n     for at least 2 months.",
+            "Prior Medication: Required:",
+        )
+    ]
+    assert_decides(reasoner, "I started AZT about 6 weeks ago. Is that long enough?", required, Decision.EXCLUDED)
+    assert_decides(reasoner, "I've been on AZT for 6 weeks. Is that long enough?", required, Decision.EXCLUDED)
+
+
 def test_an_exception_for_non_x_does_not_cover_x(reasoner: EligibilityReasoner) -> None:
     criteria = [
         criterion(
