@@ -353,6 +353,12 @@ _FOR_BEFORE_RE = re.compile(
     r"|less\s+than\s+|at\s+least\s+|under\s+)?$",
     re.IGNORECASE,
 )
+# A length followed by what it was spent on: "been 6 months on Retrovir", "had two years of methotrexate".
+_ON_WHAT_AFTER_RE = re.compile(r"\s+(?:on|of)\s+(?=[A-Za-z])", re.IGNORECASE)
+_SPENT_BEFORE_RE = re.compile(
+    r"\b(?:been|had|after|spent|did|done|completed|finished)\s+(?:(?:only|just|about|around|nearly|almost|over)\s+)*$",
+    re.IGNORECASE,
+)
 _RECENT_BEFORE_RE = re.compile(
     r"(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|prior)\s+(?:about\s+)?$|within\s+$", re.IGNORECASE
 )
@@ -431,6 +437,12 @@ def _elapsed_from(text: str, mention: QuantityMention) -> Elapsed | None:
         event_span = _event_before(text, recent.start())
         start = event_span[0] if event_span else recent.start()
         return Elapsed(_quote(text, event_span), event_span, value, None, Comparator.LE, (start, mention.span[1]))
+    on_it = _ON_WHAT_AFTER_RE.match(text, mention.span[1])
+    if on_it is not None and _SPENT_BEFORE_RE.search(text, max(0, mention.span[0] - 30), mention.number_span[0]):
+        # "What if it had only been 6 months on Retrovir?", "after two years of methotrexate": how long it lasted
+        event_span = _event_after(text, on_it.end())
+        end = event_span[1] if event_span else mention.span[1]
+        return Elapsed(_quote(text, event_span), event_span, None, value, mention.comparator, (mention.span[0], end))
     duration_cue = _FOR_BEFORE_RE.search(text, max(0, mention.span[0] - 30), mention.number_span[0])
     if duration_cue is not None:
         event_span = _event_before(text, duration_cue.start())
@@ -569,8 +581,8 @@ def _supposed_times_referring_back(text: str, elapsed: list[Elapsed]) -> list[El
     before starting?") is a new time for it, which replaces the one told: after "it", the event told just before; by
     name, the event told with the same word."""
     supposed = {m.end() for pattern in (_SUPPOSED_AFTER_RE, _SUPPOSED_BEFORE_RE) for m in pattern.finditer(text)}
-    kept = list(elapsed)
-    for told in elapsed:
+    kept = _supposed_lengths_by_name(text, list(elapsed))
+    for told in list(kept):
         if told.days_ago is None:
             continue
         before = [e for e in kept if e.span[1] <= told.span[0] and e.event.lower() not in _REFERRING_EVENT]
@@ -593,6 +605,24 @@ def _supposed_times_referring_back(text: str, elapsed: list[Elapsed]) -> list[El
             kept[kept.index(told)] = replace(
                 told, event=named.event, event_span=named.event_span, span=span, duration_days=lasted
             )
+    return kept
+
+
+def _supposed_lengths_by_name(text: str, elapsed: list[Elapsed]) -> list[Elapsed]:
+    """ "I took Retrovir for about 2 years ... What if it had only been 6 months on Retrovir?": a length supposed for an
+    event told before by name is its new length; the time since it stays."""
+    kept = list(elapsed)
+    for told in elapsed:
+        if told.duration_days is None or told.days_ago is not None or told not in kept:
+            continue
+        if not any(m.start() < told.span[0] for m in _SUPPOSING_RE.finditer(text)):
+            continue
+        named = {w for w in tokens(told.event) if len(w) > 3}
+        alike = [e for e in kept if e.span[1] <= told.span[0] and named & set(tokens(e.event)) and e is not told]
+        if not alike:
+            continue
+        kept.remove(told)
+        kept[kept.index(alike[-1])] = replace(alike[-1], duration_days=told.duration_days)
     return kept
 
 
@@ -1111,10 +1141,8 @@ def _others(text: str) -> list[Span]:
         if not _STATE_VERB_RE.match(text, found.end()) and not found.group(0).endswith(("'s", "’s")):
             continue
         person, mine = found.group("who").lower(), found.group("whose").lower() in ("my", "our")
-        if (who == "unknown" and mine) or (who == "third" and mine and (kin is None or _same_person(kin, person))):
-            # The person asked about, or a question that does not say who would join. A relative of "his" or "her"
-            # is someone else's: "His younger sister has never had chickenpox. Is living with her a problem?"
-            continue
+        if who == "unknown" or (who == "third" and mine and (kin is None or _same_person(kin, person))):
+            continue  # the person asked about, or a question that does not say who would join
         spans.append(_rest_of_clause(text, found.start()))
     if who == "third":
         # "I take a prenatal vitamin with iron while I'm nursing. Would that keep my baby out?": the parent's own;
@@ -1211,9 +1239,14 @@ _THIRD_PERSON_SUBJECT_RE = re.compile(r"(?:he|she|they)\b", re.IGNORECASE)
 def _said_of_another(text: str, found: re.Match[str], others: Sequence[Span]) -> bool:
     if any(start <= found.start() < end for start, end in others):
         return True
+    if _THIRD_PERSON_SUBJECT_RE.match(text, found.start()) is None:
+        return False
     sentence = max((m.end() for m in _SENTENCE_END_RE.finditer(text, 0, found.start())), default=0)
-    told_before = any(sentence <= start < found.start() for start, _ in others)
-    return told_before and _THIRD_PERSON_SUBJECT_RE.match(text, found.start()) is not None
+    # someone told of before it in the sentence: another person's ("my husband has diabetes"), or a relative of "his"
+    # or "her", who is not the one asked about ("His younger sister ...")
+    relatives = [m for m in _POSSESSIVE_OTHER_RE.finditer(text, sentence, found.start())]
+    theirs = any(m.group("whose").lower() not in ("my", "our") for m in relatives)
+    return theirs or any(sentence <= start < found.start() for start, _ in others)
 
 
 def split_clauses(text: str) -> tuple[Span, ...]:

@@ -1111,3 +1111,15 @@ def test_a_time_told_of_it_keeps_how_long_the_event_lasted(question: str) -> Non
 def test_healthy_said_of_another_person_is_not_the_candidate(question: str, healthy: bool) -> None:
     # "she's healthy" after telling of his sister speaks of the sister; a relative of "his" is someone else's
     assert parse_question(question).healthy_volunteer is healthy
+
+
+def test_a_length_supposed_for_an_event_told_by_name_replaces_its_length() -> None:
+    # "6 months on Retrovir": a length spent on something; supposed after "What if", it is Retrovir's new length
+    question = (
+        "I took Retrovir for about 2 years and stopped it 3 months ago. What if it had only been 6 months on Retrovir?"
+    )
+    (retrovir,) = parse_question(question).elapsed
+    assert retrovir.duration_days == pytest.approx(6 * DAYS_PER_UNIT["month"])
+    assert retrovir.days_ago == pytest.approx(3 * DAYS_PER_UNIT["month"])
+    (told,) = parse_question("I've had two years of methotrexate.").elapsed
+    assert told.event == "methotrexate" and told.duration_days == pytest.approx(2 * DAYS_PER_UNIT["year"])
