@@ -444,6 +444,7 @@ class EligibilityReasoner:
         facts = parse_question(question)
         assessment = Assessment()
         taken: list[tuple[int, int]] = [m.span() for m in _STUDY_NAME.finditer(question)]
+        taken.extend(m.span() for m in _LIMIT_ASKED.finditer(question))
         taken.extend(_study_offers(question))
         self._structured(facts, summary, criteria, assessment)
         _tag(assessment.findings, "record field")
@@ -530,6 +531,16 @@ class EligibilityReasoner:
         for topic, finding in found:
             if finding is not None and _number_decided_elsewhere(finding, measured):
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
+            if (
+                finding is not None
+                and not topic.concepts
+                and finding.decision is Decision.UNDECIDED
+                and finding.chunk.chunk_id in measured
+            ):
+                # "My clinic record shows an HbA1c of 8.1%" against "a medical record showing HbA1c >= 6.3%": plain
+                # words that echo the criterion a stated value was read against tell where the value comes from (an
+                # exception they meet still speaks: "PSA 12 ... an enlarged prostate")
+                continue
             if (
                 finding is not None
                 and birth_control is not None
@@ -5142,6 +5153,12 @@ _VACCINE_STEM = re.compile(r"vaccin|immuni[sz]|booster", re.IGNORECASE)
 _SAYS_VACCINE = re.compile(r"\b(?:vaccin\w*|immuni[sz]\w*|shots?|jabs?|boosters?)\b", re.IGNORECASE)
 _VACCINATION_BEFORE = re.compile(r"\b(?:vaccinat\w*|immuni[sz]\w*)\s+(?:against|for)\s+$", re.IGNORECASE)
 _SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
+# "Are those high enough to qualify?", "Is he too young?": how a question asks whether a limit is met, not a topic.
+_LIMIT_ASKED = re.compile(
+    r"\btoo\s+(?:high|low|old|young|long|short|soon|late|early|much|many|few|big|small|sick|ill)\b"
+    r"|\b(?:high|low|old|young|long|soon|late|big|small|sick|ill|healthy|well)\s+enough\b",
+    re.IGNORECASE,
+)
 _STUDY_NAME = re.compile(
     STUDY_DESIGNATION.pattern + r"|\b(?:the|this)\s+(?:study|trial)(?:'s)?\s+[\w-]+",  # or "the study drug"
     re.IGNORECASE,
