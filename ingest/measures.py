@@ -1923,9 +1923,18 @@ _OF_WHAT_LASTED_RE = re.compile(
 
 
 def _names_a_length(text: str, bound_start: int, end: int) -> bool:
+    if _ANCHORED_AFTER_RE.match(text, end):
+        return False  # "no smoking for at least 1 year prior to study entry": a time before an anchor, a window
     return bool(_FOR_BEFORE_BOUND_RE.search(text, max(0, bound_start - 5), bound_start)) or bool(
         _OF_WHAT_LASTED_RE.match(text, end)
     )
+
+
+_ANCHORED_AFTER_RE = re.compile(
+    r"\s*(?:\(|,)?\s*(?:prior|before|preceding|ago|since|from|after|following|until|of\s+(?:the\s+)?(?:study|first|start"
+    r"|randomi[sz]ation|enrol|registration|screening|baseline|day|cycle|entry))\b",
+    re.IGNORECASE,
+)
 
 
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
