@@ -3021,6 +3021,31 @@ def test_how_an_age_question_asks_is_no_fact_left_unread(reasoner: EligibilityRe
     assert assessment.decision is Decision.ALLOWED, (assessment.findings, assessment.unmatched)
 
 
+def test_a_drug_listed_alone_under_medications_excluded_now_and_taken_now_is_a_verdict(
+    cautious: EligibilityReasoner,
+) -> None:
+    # the item names the drug and nothing narrower, the heading excludes it taken now, the question says taken now:
+    # a verdict even where named exclusions are quoted without one
+    listed = [criterion(EXCLUSION, 12, "Fluoxetine.", "Concurrent Medication: Excluded:")]
+    taken = cautious.assess("I'm on Prozac for depression. Does that matter?", listed, {})
+    assert taken.decision is Decision.EXCLUDED and not taken.findings[0].withheld, taken.findings
+    # not when it was taken in the past, when the item says more than the name, or under a heading of past use
+    cases = [
+        ("I took Prozac years ago. Does that matter?", listed),
+        (
+            "I take acyclovir every day. OK?",
+            [criterion(EXCLUSION, 9, "Systemic acyclovir.", "Concurrent Medication: Excluded:")],
+        ),
+        ("I'm on Prozac. OK?", [criterion(EXCLUSION, 3, "Fluoxetine.", "Prior Medication: Excluded:")]),
+        (
+            "I'm on Prozac. OK?",
+            [criterion(EXCLUSION, 4, "Fluoxetine at doses above 40 mg.", "Concurrent Medication: Excluded:")],
+        ),
+    ]
+    for question, criteria in cases:
+        assert cautious.assess(question, criteria, {}).decision is not Decision.EXCLUDED, question
+
+
 def test_words_echoing_the_criterion_a_value_was_read_against_decide_nothing(reasoner: EligibilityReasoner) -> None:
     # "My clinic record shows" tells where the value comes from; "high enough" asks whether it meets the limit
     criteria = [criterion(INCLUSION, 3, "had a medical record showing haemoglobin A1c test (HbA1c) level of >=6.3%")]
