@@ -119,6 +119,7 @@ _NAMED_REASON = (
 _MATCHED = ("concept/", "question words/")  # the stages that decide by finding a told thing named in a criterion
 # An exclusion the time since the asker's event decides against the criterion's window: a value read against a limit.
 _TIMED = "time window"
+_OTHER_ROUTE_PERMITTED_REASON = "the criterion permits it given another way than yours; other criteria decide"
 _LISTED = "listed medication"  # a drug named alone under a heading of medications excluded now, and taken now
 _LASTED = "time lasted"  # how long the asker's case has lasted, against a requirement's duration
 # A clause of an exclusion about people who have NOT had something ("if not previously had it", "who have never
@@ -1757,6 +1758,10 @@ class EligibilityReasoner:
                 return Finding(
                     topic.surface, Decision.ALLOWED, chunk, span, "the criterion permits it; it is not required"
                 )
+            if other_route(topic.routes, chunk.text, span.start, span.end):
+                # "Aerosolized pentamidine" permitted, and "I get pentamidine through an IV": given another way, it is
+                # not what the criterion permits
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _OTHER_ROUTE_PERMITTED_REASON)
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "the criterion permits it on these terms")
         if topic.negated and any(_NOT_REQUIRED_AFTER.match(chunk.text, s.end) for s in hit.spans):
             # "Failure on immunosuppressives not required" and "I've never failed one": the record says so itself

@@ -17,7 +17,7 @@ _ROUTE_WORDS: dict[str, str] = {
     r"|infusions?|infused|drips?",
     "injected": r"inject(?:ed|ion|ions|able|ables)|subcutaneous(?:ly)?|intramuscular(?:ly)?|shots?|jabs?",
     "topical": r"topical(?:ly)?|creams?|ointments?|gels?|lotions?|transdermal|skin\s+patch(?:es)?",
-    "inhaled": r"inhaled|inhalers?|inhalation(?:al)?|nebuli[sz]ed|nebuli[sz]ers?|puffers?",
+    "inhaled": r"inhaled|inhalers?|inhalation(?:al)?|nebuli[sz]ed|nebuli[sz]ers?|puffers?|aerosoli[sz]ed|aerosols?",
     "nasal": r"(?:intra)?nasal(?:ly)?|nose\s+sprays?",
     "ocular": r"eye\s+drops|ophthalmic|intravitreal(?:ly)?|intraocular",
     "implanted": r"implants?|implanted",

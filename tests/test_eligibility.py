@@ -3046,6 +3046,12 @@ def test_a_drug_listed_alone_under_medications_excluded_now_and_taken_now_is_a_v
         assert cautious.assess(question, criteria, {}).decision is not Decision.EXCLUDED, question
 
 
+def test_a_drug_permitted_one_way_is_not_permitted_another_way(reasoner: EligibilityReasoner) -> None:
+    permitted = [criterion(INCLUSION, 3, "Aerosolized pentamidine.", "Concurrent Medication: Allowed:")]
+    assert_decides(reasoner, "I use aerosolized pentamidine monthly. OK?", permitted, Decision.CONDITIONS)
+    assert_decides(reasoner, "I get IV pentamidine once a month. OK?", permitted, Decision.UNDECIDED)
+
+
 def test_words_echoing_the_criterion_a_value_was_read_against_decide_nothing(reasoner: EligibilityReasoner) -> None:
     # "My clinic record shows" tells where the value comes from; "high enough" asks whether it meets the limit
     criteria = [criterion(INCLUSION, 3, "had a medical record showing haemoglobin A1c test (HbA1c) level of >=6.3%")]

@@ -14,6 +14,7 @@ from assistant.routes import other_route, routes_near
         ("Ganciclovir implant in the eye to be treated.", "Ganciclovir", {"implanted"}),
         ("I had IV foscarnet for my CMV", "foscarnet", {"intravenous"}),
         ("I use a steroid inhaler for asthma", "steroid", {"inhaled"}),
+        ("Aerosolized pentamidine.", "pentamidine", {"inhaled"}),  # a dosage form of the respiratory route
         (
             "Systemic corticosteroids within 4 weeks",
             "corticosteroids",
