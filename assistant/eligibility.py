@@ -2833,9 +2833,14 @@ def _listed_medication_path(topic: Topic, hit: _TopicHit, question: str, facts: 
     told_when = (_elapsed_for(facts, topic.span) or 0) > 0  # a time since it was taken (0: taken now)
     if _STOPPED.search(question) or _told_in_the_past(question, topic.span) or told_when:
         return ""
-    if not _NOW_TOLD.search(clause):
+    # taken now, in the present tense ("I was on foscarnet for a while" is past), and not a case supposed ("What if my
+    # doctor switches me over to foscarnet instead?" changes what is taken)
+    if not _NOW_TOLD.search(clause) or _PAST_TENSE.search(clause) or facts.hypothetical:
         return ""
     return f"{_LISTED}/exclusion/named"
+
+
+_PAST_TENSE = re.compile(r"\b(?:was|were|used\s+to|had\s+been)\b", re.IGNORECASE)
 
 
 def _item_words(text: str, names: Sequence[Span]) -> list[str]:

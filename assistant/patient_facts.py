@@ -437,7 +437,8 @@ def _elapsed_from(text: str, mention: QuantityMention) -> Elapsed | None:
         event_span = _event_before(text, recent.start())
         start = event_span[0] if event_span else recent.start()
         return Elapsed(_quote(text, event_span), event_span, value, None, Comparator.LE, (start, mention.span[1]))
-    on_it = _ON_WHAT_AFTER_RE.match(text, mention.span[1])
+    unit = match_unit(text, mention.number_span[1])
+    on_it = _ON_WHAT_AFTER_RE.match(text, unit[2][1] if unit else mention.span[1])  # "3 weeks of INH"
     if on_it is not None and _SPENT_BEFORE_RE.search(text, max(0, mention.span[0] - 30), mention.number_span[0]):
         # "What if it had only been 6 months on Retrovir?", "after two years of methotrexate": how long it lasted
         event_span = _event_after(text, on_it.end())
@@ -608,6 +609,12 @@ def _supposed_times_referring_back(text: str, elapsed: list[Elapsed]) -> list[El
     return kept
 
 
+def _naming_words(event: str) -> set[str]:
+    """The words that name an event: not short function words, but an acronym however short ("INH", "AZT")."""
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]{1,5}\b", event)}
+    return {w for w in tokens(event) if len(w) > 3} | acronyms
+
+
 def _supposed_lengths_by_name(text: str, elapsed: list[Elapsed]) -> list[Elapsed]:
     """ "I took Retrovir for about 2 years ... What if it had only been 6 months on Retrovir?": a length supposed for an
     event told before by name is its new length; the time since it stays."""
@@ -617,7 +624,7 @@ def _supposed_lengths_by_name(text: str, elapsed: list[Elapsed]) -> list[Elapsed
             continue
         if not any(m.start() < told.span[0] for m in _SUPPOSING_RE.finditer(text)):
             continue
-        named = {w for w in tokens(told.event) if len(w) > 3}
+        named = _naming_words(told.event)
         alike = [e for e in kept if e.span[1] <= told.span[0] and named & set(tokens(e.event)) and e is not told]
         if not alike:
             continue

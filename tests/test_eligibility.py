@@ -3032,6 +3032,8 @@ def test_a_drug_listed_alone_under_medications_excluded_now_and_taken_now_is_a_v
     # not when it was taken in the past, when the item says more than the name, or under a heading of past use
     cases = [
         ("I took Prozac years ago. Does that matter?", listed),
+        ("Before the induction I was on Prozac for a while. Does that count?", listed),
+        ("I take Zoloft. What if my doctor switches me over to Prozac instead?", listed),
         (
             "I take acyclovir every day. OK?",
             [criterion(EXCLUSION, 9, "Systemic acyclovir.", "Concurrent Medication: Excluded:")],

@@ -1121,5 +1121,9 @@ def test_a_length_supposed_for_an_event_told_by_name_replaces_its_length() -> No
     (retrovir,) = parse_question(question).elapsed
     assert retrovir.duration_days == pytest.approx(6 * DAYS_PER_UNIT["month"])
     assert retrovir.days_ago == pytest.approx(3 * DAYS_PER_UNIT["month"])
+    # an acronym names the event however short it is
+    question = "I took INH for about 3 months and then quit. What if it had only been about 3 weeks of INH?"
+    (inh,) = parse_question(question).elapsed
+    assert inh.duration_days == pytest.approx(3 * DAYS_PER_UNIT["week"])
     (told,) = parse_question("I've had two years of methotrexate.").elapsed
     assert told.event == "methotrexate" and told.duration_days == pytest.approx(2 * DAYS_PER_UNIT["year"])
