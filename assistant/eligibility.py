@@ -5209,9 +5209,10 @@ _SAYS_VACCINE = re.compile(r"\b(?:vaccin\w*|immuni[sz]\w*|shots?|jabs?|boosters?
 _VACCINATION_BEFORE = re.compile(r"\b(?:vaccinat\w*|immuni[sz]\w*)\s+(?:against|for)\s+$", re.IGNORECASE)
 _SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
 # "Are those high enough to qualify?", "Is he too young?": how a question asks whether a limit is met, not a topic.
+# Only words of a measured limit: "too sick", "well enough" ask about a state the question must still tell.
 _LIMIT_ASKED = re.compile(
-    r"\btoo\s+(?:high|low|old|young|long|short|soon|late|early|much|many|few|big|small|sick|ill)\b"
-    r"|\b(?:high|low|old|young|long|soon|late|big|small|sick|ill|healthy|well)\s+enough\b",
+    r"\btoo\s+(?:high|low|old|young|long|short|soon|late|early|much|many|few|big|small)\b"
+    r"|\b(?:high|low|old|young|long|soon|late|big|small)\s+enough\b",
     re.IGNORECASE,
 )
 _STUDY_NAME = re.compile(

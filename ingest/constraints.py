@@ -392,6 +392,8 @@ _SEGMENT_START_RE = re.compile(
 # "eligible" with no verb before it and "for" after it describes people ("Patients eligible for transplant").
 _ELIGIBLE_FOR_RE = re.compile(r"eligible", re.IGNORECASE)
 _FOR_FOLLOWS_RE = re.compile(r"\s+for\b", re.IGNORECASE)
+# "... patients with a history of antecedent myelodysplasia remain eligible for treatment on this trial": an allowance
+_STAYS_BEFORE_RE = re.compile(r"\b(?:remains?|still|also|becomes?|considered)\s+$", re.IGNORECASE)
 _FOR_WHOM_RE = re.compile(r"\s+(?:for|in)\s+(?:patients|participants|subjects|those|people|women|men)\b", re.IGNORECASE)
 
 
@@ -489,7 +491,11 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
     for allowed in _ALLOWED_RE.finditer(text):
         if any(c.span[0] <= allowed.start() < c.span[1] for c in clauses):
             continue
-        if _ELIGIBLE_FOR_RE.fullmatch(allowed.group(0)) and _FOR_FOLLOWS_RE.match(text, allowed.end()):
+        if (
+            _ELIGIBLE_FOR_RE.fullmatch(allowed.group(0))
+            and _FOR_FOLLOWS_RE.match(text, allowed.end())
+            and not _STAYS_BEFORE_RE.search(text, max(0, allowed.start() - 20), allowed.start())
+        ):
             continue  # "Patients eligible for bone marrow transplant ...": who the criterion is about, not an allowance
         start = _segment_start(text, allowed.start())
         # The allowance reaches to the end of its clause: whom it is for ("allowed for patients with benign

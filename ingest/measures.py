@@ -904,7 +904,11 @@ def _measure_for(
         before = _joined_pair(text, before)
     if before is not None and not _has_other_number(text, before[1][1], number_start):
         return before
-    earlier = before if before is not None or unit is None else _measure_in_sentence(text, number_start)
+    bound_at = number_start if head_end is None else head_end
+    # Past the clause only when the words before the bound are a phrase of circumstance ("in the resting state >
+    # 470 msec"), not a noun that may name another measure ("PSA increase ... testosterone less than 0.5 ng/mL").
+    reach = unit is not None and _CIRCUMSTANCE_BEFORE_RE.search(text, max(0, bound_at - 40), bound_at) is not None
+    earlier = before if before is not None or not reach else _measure_in_sentence(text, number_start)
     if (
         earlier is not None
         and unit is not None
@@ -1132,6 +1136,11 @@ def _measure_in_sentence(text: str, number_start: int) -> tuple[str, Span] | Non
     return _joined_pair(text, named) if named is not None else None
 
 
+_CIRCUMSTANCE_BEFORE_RE = re.compile(
+    r"\b(?:in|at|during|on|over|under|after|before|from|with)\s+(?:the\s+|a\s+|an\s+|\d+\s+)?(?:[A-Za-z-]+\s+)?"
+    r"[A-Za-z-]+\s*$",
+    re.IGNORECASE,
+)
 _SENTENCE_REACH = 200  # characters: "The average QT interval (QTcF) corrected by Fridericia's formula obtained ..."
 _COUNT_NUMBER_RE = re.compile(r"(?<![\d.,])(\d+)(?![\d.,])(?=\s+[A-Za-z])")
 

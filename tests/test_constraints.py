@@ -1523,6 +1523,13 @@ def test_a_negated_below_or_above_is_a_floor_or_ceiling(text: str, comparator: C
         ("QTc over 2 readings > 480 ms", ("qtc", 480.0), True),
         # a number with a unit of its own between them is another value: the name does not reach across it
         ("QTc interval on a tracing at 25 mm per second > 480 ms", ("qtc", 480.0), False),
+        # past its clause only across a phrase of circumstance, not a noun that names another measure
+        (
+            "No documentation by PSA increase or imagery only Hormone castration verified by testosterone less than "
+            "0.5 ng/mL",
+            ("psa", 0.5),
+            False,
+        ),
     ],
 )
 def test_a_measure_named_earlier_reaches_across_counts_in_its_own_unit(
@@ -1574,6 +1581,8 @@ def test_units_of_dose_and_area_and_a_negation_carried_to_a_joined_bound(
         ("Patients eligible for bone marrow transplant (=< 60 years old), with a compatible sibling", False),
         ("Patients with treated brain metastases are eligible for enrollment.", True),
         ("HIV positive patients eligible.", True),
+        ("patients with a history of antecedent myelodysplasia remain eligible for treatment on this trial", True),
+        ("Eligible for stem cell transplantation", False),
     ],
 )
 def test_eligible_for_without_a_verb_says_who_not_an_allowance(text: str, allowance: bool) -> None:
