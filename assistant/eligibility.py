@@ -518,7 +518,7 @@ class EligibilityReasoner:
             assessment.findings.append(_tagged(birth_control, "birth control"))
         offered = self._concepts_of(summary.get(STUDY_TREATMENTS))
         values_read = list(taken)  # the study's name and offers, the age, values and unmet requirements
-        topics = [self._as_offered(t, question, offered) for t in self.topics(question, facts, taken)]
+        topics = [self._as_offered(t, question, offered, facts) for t in self.topics(question, facts, taken)]
         studied = Studied(self._studied(summary), self._required_conditions(criteria))
         excepted: set[str] = set()  # criteria whose exception clause describes one of the facts
         found = [(t, self._topic(t, question, facts, criteria, taken, studied, excepted)) for t in topics]
@@ -1082,14 +1082,15 @@ class EligibilityReasoner:
             return frozenset()
         return frozenset(c for m in mentions_of(self.vocabulary, chunk.text) for c in m.concept_ids)
 
-    def _as_offered(self, topic: Topic, question: str, offered: frozenset[str]) -> Topic:
+    def _as_offered(self, topic: Topic, question: str, offered: frozenset[str], facts: PatientFacts) -> Topic:
         """ "Would the titanium cage be a problem?", "... stop me getting the IL-10 injections?": the study's own
         treatment, named in the asking, is what the asker would receive, not a fact about them. Told as theirs ("I
-        am allergic to titanium", "I already take afatinib") it is a fact."""
+        am allergic to titanium", "I already take afatinib") it is a fact, as it is told with a time of its own
+        ("What if I wait until it's been 5 weeks since the Diflucan?")."""
         if not self._is_offered(topic, offered):
             return topic
         topic = replace(topic, offered=True)
-        if topic.aside or topic.negated:
+        if topic.aside or topic.negated or (_elapsed_for(facts, topic.span) or 0) > 0:
             return topic
         start = max(question.rfind(mark, 0, topic.span.start) for mark in ".;!?\n") + 1
         before = question[start : topic.span.start]

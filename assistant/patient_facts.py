@@ -1177,8 +1177,10 @@ _HYPOTHETICAL_RE = re.compile(
     r"|go\s+on|going\s+on|try)\b"
     r"|\bif\s+(?:i|he|she|we|they)\s+(?:get|gets|become|becomes|were\s+to|need|needs|end\s+up|decide\s+to)\b"
     # "What if I need chemo?" may happen; "What if I had only used the cream?", "What if it was done elsewhere?" ask
-    # about a case told in the past tense, which is to be checked as the case
-    r"|\bin\s+case\b|\bwhat\s+if\b(?!(?:\s+[\w']+){1,4}?\s+(?:had|was|were|did|used|took|got|stopped|finished)\b)"
+    # about a case told in the past tense, which is to be checked as the case; so does "What if I wait until it's been
+    # 5 weeks since the Diflucan?", which supposes only the time
+    r"|\bin\s+case\b|\bwhat\s+if\b(?!(?:\s+[\w']+){1,4}?\s+(?:had|was|were|did|used|took|got|stopped|finished|wait"
+    r"|waited)\b)"
     # not known yet: "never been tested for HIV", "haven't been screened for hepatitis"
     r"|(?:\bnot|\bnever|n't)\s+(?:(?:been|yet|ever)\s+)*(?:tested|screened|checked)\s+for\b",
     re.IGNORECASE,

@@ -3062,6 +3062,19 @@ def test_a_drug_permitted_one_way_is_not_permitted_another_way(reasoner: Eligibi
     assert_decides(reasoner, "I get IV pentamidine once a month. OK?", permitted, Decision.UNDECIDED)
 
 
+def test_the_studys_own_drug_told_with_a_time_since_is_the_askers_own(reasoner: EligibilityReasoner) -> None:
+    summary = {"interventions": fact("interventions", "DRUG: Fluconazole\nDRUG: Methadone")}
+    azoles = [
+        criterion(
+            EXCLUSION, 40, "Ketoconazole, fluconazole, or itraconazole.", "Prior Medication: Excluded within 30 days:"
+        )
+    ]
+    waited = reasoner.assess("What if I wait until it's been 5 weeks since the Diflucan?", azoles, summary)
+    assert waited.decision is Decision.ALLOWED, waited.findings
+    recent = reasoner.assess("I took Diflucan 2 weeks ago. Can I join?", azoles, summary)
+    assert recent.decision is Decision.EXCLUDED, recent.findings
+
+
 def test_words_echoing_the_criterion_a_value_was_read_against_decide_nothing(reasoner: EligibilityReasoner) -> None:
     # "My clinic record shows" tells where the value comes from; "high enough" asks whether it meets the limit
     criteria = [criterion(INCLUSION, 3, "had a medical record showing haemoglobin A1c test (HbA1c) level of >=6.3%")]

@@ -1127,3 +1127,12 @@ def test_a_length_supposed_for_an_event_told_by_name_replaces_its_length() -> No
     assert inh.duration_days == pytest.approx(3 * DAYS_PER_UNIT["week"])
     (told,) = parse_question("I've had two years of methotrexate.").elapsed
     assert told.event == "methotrexate" and told.duration_days == pytest.approx(2 * DAYS_PER_UNIT["year"])
+
+
+def test_waiting_until_a_time_has_passed_is_a_case_to_check_not_a_possibility() -> None:
+    # the supposition is only the time: the Diflucan was taken, and the case is "5 weeks since"
+    facts = parse_question("What if I wait until it's been 5 weeks since the Diflucan?")
+    assert not facts.hypothetical
+    (diflucan,) = facts.elapsed
+    assert diflucan.event == "Diflucan" and diflucan.days_ago == pytest.approx(35)
+    assert parse_question("What if I need chemo later?").hypothetical
