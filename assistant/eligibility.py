@@ -5210,10 +5210,13 @@ _SAYS_VACCINE = re.compile(r"\b(?:vaccin\w*|immuni[sz]\w*|shots?|jabs?|boosters?
 _VACCINATION_BEFORE = re.compile(r"\b(?:vaccinat\w*|immuni[sz]\w*)\s+(?:against|for)\s+$", re.IGNORECASE)
 _SHOT_AFTER = re.compile(r"[ \t]+(?:shots?|jabs?|boosters?|injections?)\b", re.IGNORECASE)
 # "Are those high enough to qualify?", "Is he too young?": how a question asks whether a limit is met, not a topic.
-# Only words of a measured limit: "too sick", "well enough" ask about a state the question must still tell.
+# Only words of a measured limit ("too sick", "well enough" ask about a state the question must still tell), and only
+# where they ask about taking part: "old enough to sign the consent myself?" asks about something else.
 _LIMIT_ASKED = re.compile(
-    r"\btoo\s+(?:high|low|old|young|long|short|soon|late|early|much|many|few|big|small)\b"
-    r"|\b(?:high|low|old|young|long|soon|late|big|small)\s+enough\b",
+    r"(?:\btoo\s+(?:high|low|old|young|long|short|soon|late|early|much|many|few|big|small)"
+    r"|\b(?:high|low|old|young|long|soon|late|big|small)\s+enough)\b"
+    r"(?=\s*(?:[?.!,;]|$|(?:to|for)\s+(?:join|take\s+part|participate|qualify|be\s+(?:eligible|included|enrolled)|enrol"
+    r"|enroll|sign\s+up|get\s+in|this|the\s+(?:study|trial)|it)\b))",
     re.IGNORECASE,
 )
 _STUDY_NAME = re.compile(

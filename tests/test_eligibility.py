@@ -3021,7 +3021,14 @@ def test_how_an_age_question_asks_is_no_fact_left_unread(reasoner: EligibilityRe
     assert assessment.decision is Decision.ALLOWED, (assessment.findings, assessment.unmatched)
 
 
-@pytest.mark.parametrize("question", ["I'm 70. Am I well enough to join?", "I'm 70. Am I too sick for this?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm 70. Am I well enough to join?",
+        "I'm 70. Am I too sick for this?",
+        "She is 15. Is she old enough to sign the consent herself?",
+    ],
+)
 def test_asking_about_a_state_leaves_it_for_the_question_to_tell(reasoner: EligibilityReasoner, question: str) -> None:
     # unlike "too old", "too sick" and "well enough" ask about a state the age does not settle
     summary = {"minimum_age": fact("minimum_age", "12 Years"), "maximum_age": fact("maximum_age", "N/A")}
