@@ -1090,7 +1090,7 @@ class EligibilityReasoner:
         if not self._is_offered(topic, offered):
             return topic
         topic = replace(topic, offered=True)
-        if topic.aside or topic.negated or (_elapsed_for(facts, topic.span) or 0) > 0:
+        if topic.aside or topic.negated or _dated_by_name(facts, topic.span):
             return topic
         start = max(question.rfind(mark, 0, topic.span.start) for mark in ".;!?\n") + 1
         before = question[start : topic.span.start]
@@ -4671,6 +4671,14 @@ _UNNAMED_EVENT = re.compile(
     r"|infusion|treatment|course|time|was|were|i|he|she|took|had|got|stopped|finished)\b\W*)*$",
     re.IGNORECASE,
 )
+
+
+def _dated_by_name(facts: PatientFacts, topic: Span) -> bool:
+    """A time since is told of the topic itself ("5 weeks since the Diflucan"), not only somewhere in the question."""
+    return any(
+        e.event_span is not None and _overlaps((topic.start, topic.end), [e.event_span]) and (e.days_ago or 0) > 0
+        for e in facts.elapsed
+    )
 
 
 def _dates_another_thing(event: Elapsed) -> bool:

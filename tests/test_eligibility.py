@@ -3080,6 +3080,11 @@ def test_the_studys_own_drug_told_with_a_time_since_is_the_askers_own(reasoner: 
     assert waited.decision is Decision.ALLOWED, waited.findings
     recent = reasoner.assess("I took Diflucan 2 weeks ago. Can I join?", azoles, summary)
     assert recent.decision is Decision.EXCLUDED, recent.findings
+    # a time told of something else does not make the study's drug, asked about, the asker's own
+    other = reasoner.assess(
+        "Yesterday I had a fever of 38.2. Would that stop me getting the fluconazole?", azoles, summary
+    )
+    assert other.decision is not Decision.EXCLUDED, other.findings
 
 
 def test_words_echoing_the_criterion_a_value_was_read_against_decide_nothing(reasoner: EligibilityReasoner) -> None:
