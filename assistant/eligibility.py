@@ -529,23 +529,10 @@ class EligibilityReasoner:
             if words is not None:
                 topics = [words]
                 found = [(words, self._topic(words, question, facts, criteria, taken, studied, excepted))]
-        asking_words = _asked_words(shape_of(question).asked, self.scaffolding)
         asked_about: list[Finding] = []  # the study's own treatment, named in the asking
         for topic, finding in found:
             if finding is not None and _number_decided_elsewhere(finding, measured):
                 continue  # "mild heart failure, NYHA class II": the class stated was checked against this criterion
-            if (
-                finding is not None
-                and not topic.concepts
-                and finding.decision is Decision.UNDECIDED
-                and finding.chunk.chunk_id in measured
-                and not _names_any(topic.surface, asking_words)
-            ):
-                # "My clinic record shows an HbA1c of 8.1%" against "a medical record showing HbA1c >= 6.3%": plain
-                # words that echo the criterion a stated value was read against tell where the value comes from (an
-                # exception they meet still speaks: "PSA 12 ... an enlarged prostate"; and what the asking clause names
-                # is asked: "Am I considered a non-smoker?")
-                continue
             if (
                 finding is not None
                 and birth_control is not None
