@@ -17,19 +17,12 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import chromadb
 import numpy as np
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import InternalError
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.embedding import PassageEmbedder, embedder_spec
+from assistant.embedding import EMBEDDING_MODEL_ID, PassageEmbedder, embedder_spec
 from assistant.index_signature import (
     Signature,
     index_signature,
@@ -37,11 +30,16 @@ from assistant.index_signature import (
     mismatch_message,
     signature_digest,
 )
-from assistant.offline_models import EMBEDDING_MODEL_ID, MiniLMEmbeddings
 from assistant.settings import Settings
 from assistant.vector_cache import PassageVectorCache
 from ingest.chunking import needs_meaning, trial_fingerprint
 from ingest.records import Chunk, Outcome, Trial, chunk_with_shared_strings
+
+if TYPE_CHECKING:  # chromadb (about 0.6 s to import) loads when a store is opened, not with this module
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from chromadb.api.types import Documents, EmbeddingFunction
+    from chromadb.config import Settings as ChromaSettings
 
 log = logging.getLogger(__name__)
 CATALOG_SUFFIX = "_catalog"
@@ -60,33 +58,42 @@ _OPEN_BACKOFF_S = 0.5
 QUERY_VECTORS_KEPT = 64  # recent question embeddings kept in memory (1.5 kB each)
 
 
-@register_embedding_function
-class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
-    """The offline MiniLM embedder as a Chroma embedding function, so a reopened collection (or the
-    `chroma` CLI) finds it instead of falling back to Chroma's downloading default."""
+@cache
+def embedding_function_class() -> type[EmbeddingFunction[Documents]]:
+    """The offline MiniLM embedder as a Chroma embedding function, registered with Chroma, so a reopened collection
+    (or the `chroma` CLI) finds it instead of falling back to Chroma's downloading default. Defined at the first
+    store opened: subclassing Chroma's class needs chromadb imported."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import register_embedding_function
 
-    def __init__(self, batch_size: int = 64) -> None:
-        self._batch_size = batch_size
-        self._model: MiniLMEmbeddings | None = None
+    from assistant.offline_models import MiniLMEmbeddings
 
-    def __call__(self, input: Documents) -> Embeddings:
-        if self._model is None:
-            self._model = MiniLMEmbeddings(batch_size=self._batch_size)
-        return list(self._model.embed_array(list(input)))
+    @register_embedding_function
+    class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, batch_size: int = 64) -> None:
+            self._batch_size = batch_size
+            self._model: MiniLMEmbeddings | None = None
 
-    @staticmethod
-    def name() -> str:
-        return "trialqa-minilm-int8"
+        def __call__(self, input: Documents) -> Embeddings:
+            if self._model is None:
+                self._model = MiniLMEmbeddings(batch_size=self._batch_size)
+            return list(self._model.embed_array(list(input)))
 
-    def get_config(self) -> dict[str, Any]:
-        return {"batch_size": self._batch_size, "model": EMBEDDING_MODEL_ID}
+        @staticmethod
+        def name() -> str:
+            return "trialqa-minilm-int8"
 
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> TrialQAEmbeddingFunction:
-        return TrialQAEmbeddingFunction(batch_size=int(config.get("batch_size", 64)))
+        def get_config(self) -> dict[str, Any]:
+            return {"batch_size": self._batch_size, "model": EMBEDDING_MODEL_ID}
 
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> TrialQAEmbeddingFunction:
+            return TrialQAEmbeddingFunction(batch_size=int(config.get("batch_size", 64)))
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return "cosine"
+
+    return TrialQAEmbeddingFunction
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,9 @@ class TrialSummary:
 
 
 def make_client(settings: Settings) -> ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.store.chroma_host:
         return chromadb.HttpClient(
@@ -114,6 +124,10 @@ def _persistent_client(path: str, chroma_settings: ChromaSettings) -> ClientAPI:
     (an app reading the store while an ingest creates it): Chroma raises "database is locked", or "table ... already
     exists" when both ran its migrations at once, and keeps the failed instance for the path, which every later
     client in this process would reuse, so it is dropped before each retry."""
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.errors import InternalError
+
     for attempt in range(_OPEN_ATTEMPTS):
         try:
             return chromadb.PersistentClient(path=path, settings=chroma_settings)
@@ -223,7 +237,7 @@ class TrialStore:
         self.client = make_client(settings)
         self.chunks: Collection = self.client.get_or_create_collection(
             settings.store.collection,
-            embedding_function=TrialQAEmbeddingFunction(settings.embedding.batch_size),  # type: ignore[arg-type]
+            embedding_function=embedding_function_class()(settings.embedding.batch_size),  # type: ignore[arg-type]
             configuration={"hnsw": {"space": "cosine"}},
         )
         # Passages found by lookup, not by meaning, when they are not embedded: the same rows and metadata as chunks,

@@ -1,0 +1,88 @@
+"""Issue 19, cold start: `trialqa ask --trial NCT... "..."` with the offline backend imports only what answering one
+trial's question needs. The LLM backend (LangChain chains, langchain-openai), LangChain's retriever and tracer
+machinery and the ingest-only text splitter load on demand; together they were about 0.8 s of every question's
+start-up (docs/benchmarks.md, "Cold start"). The command runs in a subprocess, as the console script runs it, on the
+fast tier's three-trial store, and reports the modules it loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from langchain_core.retrievers import BaseRetriever
+
+from assistant.service import TrialQA
+from tests.conftest import ROOT
+from tests.fakes import FAKE_EMBEDDER
+
+# What the offline single-trial question must not import (a name, or a package and everything under it).
+NOT_FOR_ONE_OFFLINE_QUESTION = (
+    "assistant.llm",  # the OpenAI-compatible backend: built only when chosen
+    "assistant.prompts",
+    "langchain_openai",
+    "openai",
+    "assistant.langchain_retriever",  # the LangChain BaseRetriever adapter: when a LangChain retriever is asked for
+    "langchain_core.retrievers",
+    "langchain_core.tracers",
+    "langsmith",
+    "langchain_text_splitters",  # chunking a record: ingest only
+    "ingest.pipeline",
+    "ingest.loaders",
+)
+
+# Runs the console script's entry point (trialqa.cli:main) and writes the loaded modules as JSON. The fake embedder
+# the store was built with is registered first (importing it loads only langchain-core's Embeddings interface).
+WRAPPER = """
+import json, sys
+import tests.fakes
+from trialqa.cli import main
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+"""
+
+
+def loaded_by(name: str, modules: list[str]) -> list[str]:
+    return [m for m in modules if m == name or m.startswith(name + ".")]
+
+
+def test_an_offline_question_about_one_trial_imports_no_llm_langchain_retriever_or_ingest_modules(
+    small_store: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALQA_")}
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        TRIALQA_EMBEDDING_MODEL=FAKE_EMBEDDER,
+        TRIALQA_BACKEND="offline",
+        ANONYMIZED_TELEMETRY="False",
+        HF_HUB_OFFLINE="1",
+    )
+    report = tmp_path / "modules.json"
+    command = [sys.executable, "-c", WRAPPER, str(report), "--store", str(small_store)]
+    command += ["ask", "--trial", "NCT06839066", "Is ILD exclusionary?"]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("Verdict: excluded\n"), done.stdout
+    ran = json.loads(report.read_text(encoding="utf-8"))
+    assert ran["code"] == 0
+    modules: list[str] = ran["modules"]
+    assert loaded_by("chromadb", modules) and "assistant.offline" in modules  # it did open the store and answer
+    unwanted = {name: loaded_by(name, modules)[:3] for name in NOT_FOR_ONE_OFFLINE_QUESTION if loaded_by(name, modules)}
+    assert not unwanted, f"imported by an offline question about one trial: {unwanted}"
+
+
+def test_the_langchain_retriever_finds_what_the_hybrid_retriever_finds(small_qa: TrialQA) -> None:
+    question = "Is ILD exclusionary?"
+    retriever = small_qa.retriever.as_langchain(trial_id="NCT06839066")
+    assert isinstance(retriever, BaseRetriever)
+    documents = retriever.invoke(question)
+    hits = small_qa.retriever.search(question, trial_id="NCT06839066")
+    assert hits
+    assert [d.page_content for d in documents] == [h.chunk.text for h in hits]
+    assert [d.metadata["chunk_id"] for d in documents] == [h.chunk.chunk_id for h in hits]
+    assert [d.metadata["score"] for d in documents] == [h.score for h in hits]
+    assert {d.metadata["trial_id"] for d in documents} == {"NCT06839066"}
