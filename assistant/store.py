@@ -66,17 +66,17 @@ def embedding_function_class() -> type[EmbeddingFunction[Documents]]:
     from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
     from chromadb.utils.embedding_functions import register_embedding_function
 
-    from assistant.offline_models import MiniLMEmbeddings
+    from assistant.minilm import MiniLMEncoder
 
     @register_embedding_function
     class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
         def __init__(self, batch_size: int = 64) -> None:
             self._batch_size = batch_size
-            self._model: MiniLMEmbeddings | None = None
+            self._model: MiniLMEncoder | None = None
 
         def __call__(self, input: Documents) -> Embeddings:
             if self._model is None:
-                self._model = MiniLMEmbeddings(batch_size=self._batch_size)
+                self._model = MiniLMEncoder(batch_size=self._batch_size)
             return list(self._model.embed_array(list(input)))
 
         @staticmethod

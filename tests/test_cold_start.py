@@ -2,7 +2,8 @@
 trial's question needs. The LLM backend (LangChain chains, langchain-openai), LangChain's retriever and tracer
 machinery and the ingest-only text splitter load on demand; together they were about 0.8 s of every question's
 start-up (docs/benchmarks.md, "Cold start"). The command runs in a subprocess, as the console script runs it, on the
-fast tier's three-trial store, and reports the modules it loaded."""
+fast tier's three-trial store (and, in the slow tier, on a store embedded by the real model, where no LangChain module
+at all may load), and reports the modules it loaded."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.service import TrialQA
-from tests.conftest import ROOT
+from assistant.settings import Settings
+from tests.conftest import ROOT, SEED
 from tests.fakes import FAKE_EMBEDDER
 
 # What the offline single-trial question must not import (a name, or a package and everything under it).
@@ -33,13 +36,15 @@ NOT_FOR_ONE_OFFLINE_QUESTION = (
     "ingest.loaders",
 )
 
-# Runs the console script's entry point (trialqa.cli:main) and writes the loaded modules as JSON. The fake embedder
-# the store was built with is registered first (importing it loads only langchain-core's Embeddings interface).
+# Runs the console script's entry point (trialqa.cli:main) and writes the loaded modules as JSON; first imports the
+# modules named before the arguments (the fake embedder a fast-tier store was built with registers itself).
 WRAPPER = """
-import json, sys
-import tests.fakes
+import importlib, json, sys
+preload, args = sys.argv[2].split(","), sys.argv[3:]
+for name in filter(None, preload):
+    importlib.import_module(name)
 from trialqa.cli import main
-code = main(sys.argv[2:])
+code = main(args)
 with open(sys.argv[1], "w", encoding="utf-8") as out:
     json.dump({"code": code, "modules": sorted(sys.modules)}, out)
 """
@@ -49,30 +54,54 @@ def loaded_by(name: str, modules: list[str]) -> list[str]:
     return [m for m in modules if m == name or m.startswith(name + ".")]
 
 
-def test_an_offline_question_about_one_trial_imports_no_llm_langchain_retriever_or_ingest_modules(
-    small_store: Path, tmp_path: Path
-) -> None:
+def modules_of_one_question(store: Path, cwd: Path, preload: str = "", **variables: str) -> list[str]:
+    """The modules `trialqa --store STORE ask --trial NCT06839066 "Is ILD exclusionary?"` loaded; it must answer."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALQA_")}
     env.update(
         PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-        TRIALQA_EMBEDDING_MODEL=FAKE_EMBEDDER,
         TRIALQA_BACKEND="offline",
         ANONYMIZED_TELEMETRY="False",
         HF_HUB_OFFLINE="1",
+        **variables,
     )
-    report = tmp_path / "modules.json"
-    command = [sys.executable, "-c", WRAPPER, str(report), "--store", str(small_store)]
+    report = cwd / "modules.json"
+    command = [sys.executable, "-c", WRAPPER, str(report), preload, "--store", str(store)]
     command += ["ask", "--trial", "NCT06839066", "Is ILD exclusionary?"]
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("Verdict: excluded\n"), done.stdout
     ran = json.loads(report.read_text(encoding="utf-8"))
     assert ran["code"] == 0
     modules: list[str] = ran["modules"]
     assert loaded_by("chromadb", modules) and "assistant.offline" in modules  # it did open the store and answer
+    return modules
+
+
+def test_an_offline_question_about_one_trial_imports_no_llm_langchain_retriever_or_ingest_modules(
+    small_store: Path, tmp_path: Path
+) -> None:
+    modules = modules_of_one_question(small_store, tmp_path, "tests.fakes", TRIALQA_EMBEDDING_MODEL=FAKE_EMBEDDER)
     unwanted = {name: loaded_by(name, modules)[:3] for name in NOT_FOR_ONE_OFFLINE_QUESTION if loaded_by(name, modules)}
     assert not unwanted, f"imported by an offline question about one trial: {unwanted}"
+
+
+@pytest.fixture(scope="module")
+def minilm_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One trial embedded by the real model (a few seconds)."""
+    folder = tmp_path_factory.mktemp("minilm-store")
+    report = TrialQA(Settings.at(folder)).ingest([SEED], show_progress=False)
+    assert report.added == ["NCT06839066"], report
+    return folder
+
+
+@pytest.mark.slow
+def test_with_the_real_embedder_an_offline_question_loads_no_langchain(minilm_store: Path, tmp_path: Path) -> None:
+    """The MiniLM encoder the store embeds questions with is LangChain-free (assistant/minilm.py); langchain-core's
+    `Embeddings` interface, its runnables and callbacks (about 0.1 s) load only for a LangChain embedder."""
+    modules = modules_of_one_question(minilm_store, tmp_path)
+    langchain = [m for m in modules if m.split(".")[0] in {"langchain", "langchain_core", "langsmith", "openai"}]
+    assert not langchain, f"imported by an offline question about one trial: {langchain[:5]}"
+    assert "assistant.minilm" in modules
 
 
 def test_the_langchain_retriever_finds_what_the_hybrid_retriever_finds(small_qa: TrialQA) -> None:
