@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 import uuid
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ _TRIALS_PER_READ = 100  # trials per keyed read (about 4,000 chunks, read in pag
 _READ_PAGE = 1000  # larger pages left the process holding more memory (5000: +300 MB at 30k rows)
 VECTOR_CACHE_FILE = "vector-cache.sqlite"
 _OPEN_ATTEMPTS = 6  # about 10 s of waiting in all
+# Chroma persists a collection's vector segment every `sync_threshold` writes; until then the writes wait in its log,
+# and every process replays them into the segment at its first read of the collection. For the catalog, whose
+# entries are whole trial records, Chroma's default of 1,000 left up to 999 to replay: 0.2-0.3 s of every fresh
+# process's first question, at any store size. The catalog and the generation token persist every 100 writes.
+_CATALOG_SYNC_THRESHOLD = 100
 _OPEN_BACKOFF_S = 0.5
 
 
@@ -246,12 +252,16 @@ class TrialStore:
             settings.store.collection + LOOKUP_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
         self.catalog: Collection = self.client.get_or_create_collection(
-            settings.store.collection + CATALOG_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+            settings.store.collection + CATALOG_SUFFIX,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "l2", "sync_threshold": _CATALOG_SYNC_THRESHOLD}},
         )
         # One record whose token changes with every catalog change, so readers (possibly other app
         # instances sharing a Chroma server) can tell cheaply whether their cached view is current.
         self.meta: Collection = self.client.get_or_create_collection(
-            settings.store.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+            settings.store.collection + META_SUFFIX,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "l2", "sync_threshold": _CATALOG_SYNC_THRESHOLD}},
         )
         self._hashes: tuple[str, dict[str, str]] | None = None
         self._signature_problem: tuple[str, str | None] | None = None  # (generation, problem) last checked
@@ -261,6 +271,7 @@ class TrialStore:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._model_lock = threading.Lock()
         self._passage_cache: PassageVectorCache | None = None
+        self._catalog_log_bounded = False
 
     def embedded(self, chunk: Chunk) -> bool:
         """Whether this store gives the passage a vector (the rest sit in the lookup collection)."""
@@ -283,7 +294,22 @@ class TrialStore:
         documents = got["documents"] or []
         return documents[0] if documents else "empty"
 
+    def _bound_catalog_log(self) -> None:
+        """Before this process first writes the catalog or the generation token: a store created with Chroma's
+        default sync threshold gets the catalog's (`_CATALOG_SYNC_THRESHOLD`), so its queued log shrinks at the
+        next writes. Only writers do it; a reader never writes."""
+        if self._catalog_log_bounded:
+            return
+        for collection in (self.catalog, self.meta):
+            hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+            if int(hnsw.get("sync_threshold") or 0) > _CATALOG_SYNC_THRESHOLD:
+                with warnings.catch_warnings():  # "legacy": these collections have no embedding function
+                    warnings.filterwarnings("ignore", "legacy embedding function config", DeprecationWarning)
+                    collection.modify(configuration={"hnsw": {"sync_threshold": _CATALOG_SYNC_THRESHOLD}})
+        self._catalog_log_bounded = True
+
     def _bump_generation(self) -> None:
+        self._bound_catalog_log()
         token = uuid.uuid4().hex
         self.meta.upsert(ids=[_GENERATION], documents=[token], embeddings=np.ones((1, 1), dtype=np.float32))
 
@@ -301,6 +327,7 @@ class TrialStore:
     def record_signature(self) -> None:
         """Called once every catalogued trial is built under this store's settings."""
         document = json.dumps(self.signature, sort_keys=True)
+        self._bound_catalog_log()
         self.meta.upsert(ids=[_SIGNATURE], documents=[document], embeddings=np.ones((1, 1), dtype=np.float32))
         self._bump_generation()
 
@@ -404,6 +431,7 @@ class TrialStore:
 
     def _write_catalog(self, changed: Sequence[tuple[Trial, Sequence[Chunk], str]]) -> None:
         """The catalog entries that make these (trial, chunks, content hash) versions visible."""
+        self._bound_catalog_log()
         self.catalog.upsert(
             ids=[trial.trial_id for trial, _, _ in changed],
             documents=[trial.model_dump_json() for trial, _, _ in changed],
@@ -482,6 +510,7 @@ class TrialStore:
         return {str(m["passage_hash"]): e for m, e in zip(_metadatas(got), embeddings, strict=True)}
 
     def delete_trial(self, trial_id: str) -> None:
+        self._bound_catalog_log()
         self.catalog.delete(ids=[trial_id])
         self._bump_generation()
         for collection in self._chunk_collections:

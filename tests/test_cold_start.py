@@ -18,7 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.service import TrialQA
 from assistant.settings import Settings
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, fake_settings
 from tests.fakes import FAKE_EMBEDDER
 
 # What the offline single-trial question must not import (a name, or a package and everything under it).
@@ -115,3 +115,30 @@ def test_the_langchain_retriever_finds_what_the_hybrid_retriever_finds(small_qa:
     assert [d.metadata["chunk_id"] for d in documents] == [h.chunk.chunk_id for h in hits]
     assert [d.metadata["score"] for d in documents] == [h.score for h in hits]
     assert {d.metadata["trial_id"] for d in documents} == {"NCT06839066"}
+
+
+def sync_thresholds(qa: TrialQA) -> list[int]:
+    return [int(c.configuration_json["hnsw"]["sync_threshold"]) for c in (qa.store.catalog, qa.store.meta)]
+
+
+@pytest.mark.filterwarnings("ignore:legacy embedding function config:DeprecationWarning")
+def test_the_catalog_log_is_kept_short_and_an_older_store_gets_it_at_its_next_write_not_at_a_read(
+    small_store_copy: Path,
+) -> None:
+    """Chroma replays a collection's queued writes at every process's first read of it (up to its sync threshold,
+    1,000 by default: 0.2-0.3 s of whole trial records for the catalog). The catalog and the generation token are
+    kept at 100; a store made with the default gets 100 from its next writer, and a question never writes."""
+    qa = TrialQA(fake_settings(small_store_copy))
+    assert sync_thresholds(qa) == [100, 100]
+    for collection in (qa.store.catalog, qa.store.meta):  # as a store made before this change
+        collection.modify(configuration={"hnsw": {"sync_threshold": 1000}})
+
+    reader = TrialQA(fake_settings(small_store_copy))
+    before = reader.ask("Is ILD exclusionary?", trial_id="NCT06839066")
+    assert sync_thresholds(reader) == [1000, 1000]
+
+    writer = TrialQA(fake_settings(small_store_copy))
+    assert writer.delete("NCT00195091")
+    assert sync_thresholds(TrialQA(fake_settings(small_store_copy))) == [100, 100]
+    after = TrialQA(fake_settings(small_store_copy)).ask("Is ILD exclusionary?", trial_id="NCT06839066")
+    assert after.model_dump(exclude={"latency_ms"}) == before.model_dump(exclude={"latency_ms"})
