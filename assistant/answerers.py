@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from assistant.intents import Intent
-    from assistant.llm import AnswerEvent
     from assistant.offline import OfflineAnswerer
-    from assistant.records import Answer
+    from assistant.records import Answer, AnswerEvent
     from assistant.retrieval import HybridRetriever
     from assistant.settings import Settings
     from assistant.store import TrialStore

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # kept light: settings imports this module for the default na
 
     from assistant.settings import Settings
 
-# The built-in embedder (assistant/offline_models.py): all-MiniLM-L6-v2 as int8 ONNX, 384 dimensions.
+# The built-in embedder (assistant/minilm.py): all-MiniLM-L6-v2 as int8 ONNX, 384 dimensions.
 EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2-int8-onnx"
 EMBEDDING_DIM = 384
 
@@ -53,9 +53,9 @@ def embedder_spec(name: str) -> EmbedderSpec:
 
 
 def _minilm(settings: Settings) -> PassageEmbedder:
-    from assistant.offline_models import MiniLMEmbeddings  # the ONNX session loads here, not at import
+    from assistant.minilm import MiniLMEncoder  # the ONNX session loads here, not at import
 
-    return MiniLMEmbeddings(
+    return MiniLMEncoder(
         batch_size=settings.embedding.batch_size,
         max_tokens=settings.embedding.max_tokens,
         batch_tokens=settings.embedding.batch_tokens,

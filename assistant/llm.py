@@ -33,6 +33,8 @@ from assistant.intents import Intent
 from assistant.offline import OfflineAnswerer, TrialDirectory
 from assistant.prompts import answer_prompt, load_prompt
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
+from assistant.records import AnswerDelta as AnswerDelta  # defined beside Answer; importable from here too
+from assistant.records import AnswerEvent as AnswerEvent
 from assistant.retrieval import PassageRetriever
 from assistant.settings import Settings
 from ingest.chunking import EXCLUSION, INCLUSION
@@ -350,16 +352,6 @@ def _wrong_script(question: str, answer: str) -> bool:
 
 
 # ---- the chain ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AnswerDelta:
-    """More of the model's answer text as it is generated; unchecked until the final `Answer` replaces it."""
-
-    text: str
-
-
-AnswerEvent = AnswerDelta | Answer
-
-
 @dataclass
 class _Context:
     question: str

@@ -1,7 +1,9 @@
-"""Typed records the assistant stages hand on: ScoredChunk (retrieval) and Answer (answering)."""
+"""Typed records the assistant stages hand on: ScoredChunk (retrieval), Answer (answering) and the events of an
+answer as it is written (AnswerDelta, AnswerEvent)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -125,3 +127,13 @@ class TrialListing(Answer):
     def listed(self) -> list[str]:
         """The page's trial ids in the order shown: what a follow-up ("the second one") picks from."""
         return [entry.trial_id for entry in self.trials]
+
+
+@dataclass(frozen=True)
+class AnswerDelta:
+    """More of the model's answer text as it is generated; unchecked until the final `Answer` replaces it."""
+
+    text: str
+
+
+AnswerEvent = AnswerDelta | Answer

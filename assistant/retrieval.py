@@ -1,4 +1,9 @@
-"""Hybrid retrieval: BM25 (assistant/lexical.py) and dense (Chroma) candidates fused by reciprocal rank fusion."""
+"""Hybrid retrieval: BM25 (assistant/lexical.py) and dense (Chroma) candidates fused by reciprocal rank fusion.
+
+`HybridRetriever.as_langchain()` gives the same search as a LangChain `BaseRetriever`
+(assistant/langchain_retriever.py); langchain-core's retriever and tracer modules (about 0.4 s to import) load
+only then, not for every question.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,17 @@ import threading
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict, PrivateAttr
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.lexical import LexicalIndex
 from assistant.records import ScoredChunk
 from assistant.settings import Settings
-from assistant.store import TrialStore
 from assistant.vocabulary import Vocabulary
 from ingest.records import Chunk
+
+if TYPE_CHECKING:
+    from assistant.langchain_retriever import LangChainRetriever
+    from assistant.store import TrialStore
 
 
 class PassageRetriever(Protocol):
@@ -63,17 +66,23 @@ class QueryExpander:
         return f"{query} {' '.join(extra)}" if extra else query
 
 
-class HybridRetriever(BaseRetriever):
-    """BM25 + dense retrieval with RRF, filterable by trial and section; a LangChain retriever too."""
+class HybridRetriever:
+    """BM25 + dense retrieval with RRF, filterable by trial and section; a LangChain retriever through
+    `as_langchain()`."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    def __init__(self, *, store: TrialStore, settings: Settings, expander: QueryExpander) -> None:
+        self.store = store
+        self.settings = settings
+        self.expander = expander
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
 
-    store: TrialStore
-    settings: Settings
-    expander: QueryExpander
-    trial_id: str | None = None
-    _lexical: LexicalIndex | None = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    def as_langchain(self, trial_id: str | None = None) -> LangChainRetriever:
+        """This retriever as a LangChain `BaseRetriever` (searching one trial when `trial_id` is given), for chains
+        built with LangChain; imports langchain-core's retriever machinery at the first call."""
+        from assistant.langchain_retriever import LangChainRetriever
+
+        return LangChainRetriever(hybrid=self, trial_id=trial_id)
 
     def lexical(self, view: tuple[str, dict[str, str]] | None = None) -> LexicalIndex:
         """The BM25 index of a catalog view (generation, trial hashes; by default the current one),
@@ -140,12 +149,6 @@ class HybridRetriever(BaseRetriever):
         trial_chunks = lexical.trial_chunks(trial_id) if trial_id else []
         dense_hits = self.store.dense_search(expanded, n, trial_id, sections, valid, trial_chunks)
         return fuse(lexical_hits, dense_hits, self.settings.retrieval.rrf_k)[:k]
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(page_content=s.chunk.text, metadata={**s.chunk.model_dump(exclude={"text"}), "score": s.score})
-            for s in self.search(query, trial_id=self.trial_id)
-        ]
 
 
 def _vocabulary() -> Vocabulary:

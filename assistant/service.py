@@ -7,12 +7,12 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.across_trials import AcrossTrials, TrialFilters, picked_from_listing, without_pick
 from assistant.answerers import OFFLINE, OPENAI, Answerer, AnswererParts, answer_events, build_answerer
 from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
-from assistant.llm import AnswerDelta, AnswerEvent, LLMAnswerer
 from assistant.offline import OfflineAnswerer
 from assistant.patient_facts import (
     asks_about_another_person,
@@ -23,12 +23,15 @@ from assistant.patient_facts import (
     without_correction_talk,
 )
 from assistant.question_shape import shape_of
-from assistant.records import Answer
+from assistant.records import Answer, AnswerDelta, AnswerEvent
 from assistant.retrieval import HybridRetriever, QueryExpander
 from assistant.settings import Settings
 from assistant.store import TrialStore, TrialSummary
-from ingest.pipeline import IngestReport, ingest_paths
 from ingest.records import Trial
+
+if TYPE_CHECKING:
+    from assistant.llm import LLMAnswerer  # LangChain and the OpenAI client load only when that backend is built
+    from ingest.pipeline import IngestReport  # the loaders load only to ingest
 
 # A follow-up that speaks of the person asked about before ("she", "his", "they").
 _REFERS_BACK = re.compile(r"\b(?:he|she|they|him|her|his|their|he's|she's|they're)\b", re.IGNORECASE)
@@ -105,6 +108,8 @@ class TrialQA:
     @property
     def llm(self) -> LLMAnswerer:
         """The OpenAI-compatible backend (tests reach its chat model through it)."""
+        from assistant.llm import LLMAnswerer
+
         llm = self.answerer(OPENAI)
         assert isinstance(llm, LLMAnswerer), f"the {OPENAI!r} backend is {type(llm).__name__}"
         return llm
@@ -115,6 +120,8 @@ class TrialQA:
 
     # ---- ingest --------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], show_progress: bool = True) -> IngestReport:
+        from ingest.pipeline import ingest_paths
+
         report = ingest_paths(paths, self.store, self.settings.ingest, show_progress=show_progress)
         self.retriever.lexical()  # the BM25 index follows now (reading only changed trials), not at the first question
         return report

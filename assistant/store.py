@@ -14,22 +14,16 @@ import logging
 import threading
 import time
 import uuid
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import chromadb
 import numpy as np
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import InternalError
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.embedding import PassageEmbedder, embedder_spec
+from assistant.embedding import EMBEDDING_MODEL_ID, PassageEmbedder, embedder_spec
 from assistant.index_signature import (
     Signature,
     index_signature,
@@ -37,11 +31,16 @@ from assistant.index_signature import (
     mismatch_message,
     signature_digest,
 )
-from assistant.offline_models import EMBEDDING_MODEL_ID, MiniLMEmbeddings
 from assistant.settings import Settings
 from assistant.vector_cache import PassageVectorCache
 from ingest.chunking import needs_meaning, trial_fingerprint
 from ingest.records import Chunk, Outcome, Trial, chunk_with_shared_strings
+
+if TYPE_CHECKING:  # chromadb (about 0.6 s to import) loads when a store is opened, not with this module
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from chromadb.api.types import Documents, EmbeddingFunction
+    from chromadb.config import Settings as ChromaSettings
 
 log = logging.getLogger(__name__)
 CATALOG_SUFFIX = "_catalog"
@@ -54,39 +53,53 @@ _TRIALS_PER_READ = 100  # trials per keyed read (about 4,000 chunks, read in pag
 _READ_PAGE = 1000  # larger pages left the process holding more memory (5000: +300 MB at 30k rows)
 VECTOR_CACHE_FILE = "vector-cache.sqlite"
 _OPEN_ATTEMPTS = 6  # about 10 s of waiting in all
+# Chroma persists a collection's vector segment every `sync_threshold` writes; until then the writes wait in its log,
+# and every process replays them into the segment at its first read of the collection. For the catalog, whose
+# entries are whole trial records, Chroma's default of 1,000 left up to 999 to replay: 0.2-0.3 s of every fresh
+# process's first question, at any store size. The catalog and the generation token persist every 100 writes.
+_CATALOG_SYNC_THRESHOLD = 100
 _OPEN_BACKOFF_S = 0.5
 
 
 QUERY_VECTORS_KEPT = 64  # recent question embeddings kept in memory (1.5 kB each)
 
 
-@register_embedding_function
-class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
-    """The offline MiniLM embedder as a Chroma embedding function, so a reopened collection (or the
-    `chroma` CLI) finds it instead of falling back to Chroma's downloading default."""
+@cache
+def embedding_function_class() -> type[EmbeddingFunction[Documents]]:
+    """The offline MiniLM embedder as a Chroma embedding function, registered with Chroma, so a reopened collection
+    (or the `chroma` CLI) finds it instead of falling back to Chroma's downloading default. Defined at the first
+    store opened: subclassing Chroma's class needs chromadb imported."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import register_embedding_function
 
-    def __init__(self, batch_size: int = 64) -> None:
-        self._batch_size = batch_size
-        self._model: MiniLMEmbeddings | None = None
+    from assistant.minilm import MiniLMEncoder
 
-    def __call__(self, input: Documents) -> Embeddings:
-        if self._model is None:
-            self._model = MiniLMEmbeddings(batch_size=self._batch_size)
-        return list(self._model.embed_array(list(input)))
+    @register_embedding_function
+    class TrialQAEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, batch_size: int = 64) -> None:
+            self._batch_size = batch_size
+            self._model: MiniLMEncoder | None = None
 
-    @staticmethod
-    def name() -> str:
-        return "trialqa-minilm-int8"
+        def __call__(self, input: Documents) -> Embeddings:
+            if self._model is None:
+                self._model = MiniLMEncoder(batch_size=self._batch_size)
+            return list(self._model.embed_array(list(input)))
 
-    def get_config(self) -> dict[str, Any]:
-        return {"batch_size": self._batch_size, "model": EMBEDDING_MODEL_ID}
+        @staticmethod
+        def name() -> str:
+            return "trialqa-minilm-int8"
 
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> TrialQAEmbeddingFunction:
-        return TrialQAEmbeddingFunction(batch_size=int(config.get("batch_size", 64)))
+        def get_config(self) -> dict[str, Any]:
+            return {"batch_size": self._batch_size, "model": EMBEDDING_MODEL_ID}
 
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> TrialQAEmbeddingFunction:
+            return TrialQAEmbeddingFunction(batch_size=int(config.get("batch_size", 64)))
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return "cosine"
+
+    return TrialQAEmbeddingFunction
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,9 @@ class TrialSummary:
 
 
 def make_client(settings: Settings) -> ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.store.chroma_host:
         return chromadb.HttpClient(
@@ -114,6 +130,10 @@ def _persistent_client(path: str, chroma_settings: ChromaSettings) -> ClientAPI:
     (an app reading the store while an ingest creates it): Chroma raises "database is locked", or "table ... already
     exists" when both ran its migrations at once, and keeps the failed instance for the path, which every later
     client in this process would reuse, so it is dropped before each retry."""
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.errors import InternalError
+
     for attempt in range(_OPEN_ATTEMPTS):
         try:
             return chromadb.PersistentClient(path=path, settings=chroma_settings)
@@ -223,7 +243,7 @@ class TrialStore:
         self.client = make_client(settings)
         self.chunks: Collection = self.client.get_or_create_collection(
             settings.store.collection,
-            embedding_function=TrialQAEmbeddingFunction(settings.embedding.batch_size),  # type: ignore[arg-type]
+            embedding_function=embedding_function_class()(settings.embedding.batch_size),  # type: ignore[arg-type]
             configuration={"hnsw": {"space": "cosine"}},
         )
         # Passages found by lookup, not by meaning, when they are not embedded: the same rows and metadata as chunks,
@@ -232,12 +252,16 @@ class TrialStore:
             settings.store.collection + LOOKUP_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
         )
         self.catalog: Collection = self.client.get_or_create_collection(
-            settings.store.collection + CATALOG_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+            settings.store.collection + CATALOG_SUFFIX,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "l2", "sync_threshold": _CATALOG_SYNC_THRESHOLD}},
         )
         # One record whose token changes with every catalog change, so readers (possibly other app
         # instances sharing a Chroma server) can tell cheaply whether their cached view is current.
         self.meta: Collection = self.client.get_or_create_collection(
-            settings.store.collection + META_SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "l2"}}
+            settings.store.collection + META_SUFFIX,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "l2", "sync_threshold": _CATALOG_SYNC_THRESHOLD}},
         )
         self._hashes: tuple[str, dict[str, str]] | None = None
         self._signature_problem: tuple[str, str | None] | None = None  # (generation, problem) last checked
@@ -247,6 +271,7 @@ class TrialStore:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._model_lock = threading.Lock()
         self._passage_cache: PassageVectorCache | None = None
+        self._catalog_log_bounded = False
 
     def embedded(self, chunk: Chunk) -> bool:
         """Whether this store gives the passage a vector (the rest sit in the lookup collection)."""
@@ -269,7 +294,22 @@ class TrialStore:
         documents = got["documents"] or []
         return documents[0] if documents else "empty"
 
+    def _bound_catalog_log(self) -> None:
+        """Before this process first writes the catalog or the generation token: a store created with Chroma's
+        default sync threshold gets the catalog's (`_CATALOG_SYNC_THRESHOLD`), so its queued log shrinks at the
+        next writes. Only writers do it; a reader never writes."""
+        if self._catalog_log_bounded:
+            return
+        for collection in (self.catalog, self.meta):
+            hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+            if int(hnsw.get("sync_threshold") or 0) > _CATALOG_SYNC_THRESHOLD:
+                with warnings.catch_warnings():  # "legacy": these collections have no embedding function
+                    warnings.filterwarnings("ignore", "legacy embedding function config", DeprecationWarning)
+                    collection.modify(configuration={"hnsw": {"sync_threshold": _CATALOG_SYNC_THRESHOLD}})
+        self._catalog_log_bounded = True
+
     def _bump_generation(self) -> None:
+        self._bound_catalog_log()
         token = uuid.uuid4().hex
         self.meta.upsert(ids=[_GENERATION], documents=[token], embeddings=np.ones((1, 1), dtype=np.float32))
 
@@ -287,6 +327,7 @@ class TrialStore:
     def record_signature(self) -> None:
         """Called once every catalogued trial is built under this store's settings."""
         document = json.dumps(self.signature, sort_keys=True)
+        self._bound_catalog_log()
         self.meta.upsert(ids=[_SIGNATURE], documents=[document], embeddings=np.ones((1, 1), dtype=np.float32))
         self._bump_generation()
 
@@ -390,6 +431,7 @@ class TrialStore:
 
     def _write_catalog(self, changed: Sequence[tuple[Trial, Sequence[Chunk], str]]) -> None:
         """The catalog entries that make these (trial, chunks, content hash) versions visible."""
+        self._bound_catalog_log()
         self.catalog.upsert(
             ids=[trial.trial_id for trial, _, _ in changed],
             documents=[trial.model_dump_json() for trial, _, _ in changed],
@@ -468,6 +510,7 @@ class TrialStore:
         return {str(m["passage_hash"]): e for m, e in zip(_metadatas(got), embeddings, strict=True)}
 
     def delete_trial(self, trial_id: str) -> None:
+        self._bound_catalog_log()
         self.catalog.delete(ids=[trial_id])
         self._bump_generation()
         for collection in self._chunk_collections:

@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from typing import TYPE_CHECKING
 
 from ingest.records import RESULTS_CONTACT, Chunk, Section, Trial
 from ingest.tokens import seed_tiktoken_cache
+
+if TYPE_CHECKING:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 ELIGIBILITY = "Eligibility Criteria"
 INCLUSION = "Inclusion Criteria"
@@ -195,6 +197,9 @@ def _text_chunks(trial: Trial, section: Section, version: str, tokens: int, over
 
 @cache
 def _splitter(tokens: int, overlap: int) -> RecursiveCharacterTextSplitter:
+    # Imported here: only chunking a record needs it (about 0.15 s with langchain-core), not a question.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     seed_tiktoken_cache()
     return RecursiveCharacterTextSplitter.from_tiktoken_encoder(
         encoding_name="cl100k_base", chunk_size=tokens, chunk_overlap=overlap, add_start_index=True

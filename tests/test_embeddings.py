@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from assistant.embedding import embedder_spec
+from assistant.minilm import MiniLMEncoder
 from assistant.offline_models import MiniLMEmbeddings
 from assistant.settings import Settings
 from assistant.store import passage_text
@@ -47,9 +48,20 @@ def test_the_embedder_threads_sleep_when_idle_unless_the_setting_lets_them_spin(
 ) -> None:
     def spinning_of(settings: Settings) -> str:
         model = embedder_spec(settings.embedding.model).make(settings)
-        assert isinstance(model, MiniLMEmbeddings)
+        assert isinstance(model, MiniLMEncoder)
         return model._session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning")
 
     assert spinning_of(Settings()) == "0"  # spinning threads fought the web app for the cores during an ingest
     monkeypatch.setenv("TRIALQA_EMBEDDING_THREAD_SPINNING", "true")
     assert spinning_of(Settings()) == "1"
+
+
+def test_the_langchain_embedder_is_the_encoder_the_store_uses() -> None:
+    from langchain_core.embeddings import Embeddings
+
+    texts = ["Is ILD exclusionary?", "Exclusion Criteria 7: current interstitial lung disease"]
+    langchain = MiniLMEmbeddings()
+    assert isinstance(langchain, Embeddings) and isinstance(langchain, MiniLMEncoder)
+    expected = MiniLMEncoder().embed_array(texts)
+    np.testing.assert_allclose(np.array(langchain.embed_documents(texts)), expected, atol=1e-6)
+    np.testing.assert_allclose(np.array(langchain.embed_query(texts[0])), expected[0], atol=1e-6)

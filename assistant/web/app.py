@@ -22,8 +22,7 @@ from starlette.middleware import Middleware
 
 from assistant.extensions import AdminTab, Extension, admin_tabs
 from assistant.index_signature import IndexSettingsChanged
-from assistant.llm import AnswerDelta
-from assistant.records import Answer, TrialListing
+from assistant.records import Answer, AnswerDelta, TrialListing
 from assistant.service import TrialQA, UnknownTrialError
 from assistant.settings import Settings
 from assistant.web.guards import Guards
