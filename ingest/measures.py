@@ -1143,18 +1143,18 @@ _CIRCUMSTANCE_BEFORE_RE = re.compile(
 )
 _SENTENCE_REACH = 200  # characters: "The average QT interval (QTcF) corrected by Fridericia's formula obtained ..."
 _COUNT_NUMBER_RE = re.compile(r"(?<![\d.,])(\d+)(?![\d.,])(?=\s+[A-Za-z])")
+_ANY_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+_BOUND_BEFORE_RE = re.compile(r"[<>=≤≥]|\b(?:than|least|most)\s*$")
 
 
 def _only_counts(text: str, start: int, end: int) -> bool:
     """Every number between `start` and `end` is a whole number counting things ("from 3 ECG examinations"): no unit,
     no comparator, no decimal; so none of them is a value of the measure named before them."""
-    numbers = list(re.finditer(r"\d+(?:[.,]\d+)?", text[start:end]))
-    for number in numbers:
-        at = start + number.start()
-        counted = _COUNT_NUMBER_RE.match(text, at)
+    for number in _ANY_NUMBER_RE.finditer(text, start, end):
+        counted = _COUNT_NUMBER_RE.match(text, number.start())
         if counted is None or match_unit(text, counted.end()) is not None:
             return False
-        if re.search(r"[<>=≤≥]|\b(?:than|least|most)\s*$", text[max(start, at - 12) : at]):
+        if _BOUND_BEFORE_RE.search(text[max(start, number.start() - 12) : number.start()]):
             return False
     return True
 
