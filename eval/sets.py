@@ -320,6 +320,12 @@ SETS: dict[str, EvalSet] = {
         # before the system was run on it (eval/data/unseen/DEV34.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev35": _unseen_split(
+        "dev35",
+        # Written 2026-12-06 at the end of the twenty-sixth session like dev34 over 20 more unseen classic XML records
+        # (criteria from 1,500 characters), committed before the system was run on it (eval/data/unseen/DEV35.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
