@@ -325,10 +325,17 @@ def _sex_from(found: re.Match[str]) -> tuple[str, Span]:
     raise ValueError("sex pattern matched without a labelled group")
 
 
+_ASKER_AS_SUBJECT_RE = re.compile(r"(?-i:\bI\b)(?!\s+(?:think|believe|guess|wonder|hope|heard|read|was\s+told)\b)")
+
+
 def _sex(text: str) -> tuple[str, Span] | None:
     # A relative or a pronoun gives the candidate's sex only when the candidate is not the asker: "I stopped
-    # breastfeeding my son ... Does that count against me?" says nothing of the asker's sex.
-    of_others = () if _candidate(text)[0] == "self" else (_RELATION_SEX_RE, _PRONOUN_SEX_RE)
+    # breastfeeding my son ... Does that count against me?" says nothing of the asker's sex; nor, when the question
+    # does not say who would join, does a man the asker tells of beside themselves ("The baby's father and I aren't in
+    # contact ... how to reach him").
+    who = _candidate(text)[0]
+    asker_tells = who == "self" or (who == "unknown" and _ASKER_AS_SUBJECT_RE.search(text) is not None)
+    of_others = () if asker_tells else (_RELATION_SEX_RE, _PRONOUN_SEX_RE)
     for sex_re in (_SELF_SEX_RE, _PATIENT_SEX_RE, *of_others):
         found = sex_re.search(text)
         if found is not None:

@@ -132,6 +132,9 @@ def test_numbers_that_are_not_ages(question: str) -> None:
         ("I'm a stay-at-home dad. Can I join?", "male", None),
         # the people one dates or has sex with are not the group asked about; a group asked about still is
         ("Is this study for men who have sex with men?", None, "male"),
+        # a man the asker tells of beside themselves, when no one else is asked about, is not the candidate
+        ("The baby's father and I aren't in contact and I can't reach him. Is his consent needed?", None, None),
+        ("She is 45. Is she too old?", "female", None),
     ],
 )
 def test_sex(question: str, sex: str | None, asks: str | None) -> None:
