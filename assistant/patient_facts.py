@@ -1260,7 +1260,7 @@ def _said_of_another(text: str, found: re.Match[str], others: Sequence[Span]) ->
     sentence = max((m.end() for m in _SENTENCE_END_RE.finditer(text, 0, found.start())), default=0)
     # someone told of before it in the sentence: another person's ("my husband has diabetes"), or a relative of "his"
     # or "her", who is not the one asked about ("His younger sister ...")
-    relatives = [m for m in _POSSESSIVE_OTHER_RE.finditer(text, sentence, found.start())]
+    relatives = _POSSESSIVE_OTHER_RE.finditer(text, sentence, found.start())
     theirs = any(m.group("whose").lower() not in ("my", "our") for m in relatives)
     return theirs or any(sentence <= start < found.start() for start, _ in others)
 

@@ -904,11 +904,7 @@ def _measure_for(
         before = _joined_pair(text, before)
     if before is not None and not _has_other_number(text, before[1][1], number_start):
         return before
-    bound_at = number_start if head_end is None else head_end
-    # Past the clause only when the words before the bound are a phrase of circumstance ("in the resting state >
-    # 470 msec"), not a noun that may name another measure ("PSA increase ... testosterone less than 0.5 ng/mL").
-    reach = unit is not None and _CIRCUMSTANCE_BEFORE_RE.search(text, max(0, bound_at - 40), bound_at) is not None
-    earlier = before if before is not None or not reach else _measure_in_sentence(text, number_start)
+    earlier = before if before is not None or unit is None else _measure_past_circumstance(text, number_start, head_end)
     if (
         earlier is not None
         and unit is not None
@@ -1130,8 +1126,13 @@ def _has_other_number(text: str, start: int, end: int) -> bool:
     return _ANY_DIGIT_RE.search(text, start, end) is not None
 
 
-def _measure_in_sentence(text: str, number_start: int) -> tuple[str, Span] | None:
-    """The measure named closest before the number in its sentence, past the clause a long description fills."""
+def _measure_past_circumstance(text: str, number_start: int, head_end: int | None) -> tuple[str, Span] | None:
+    """The measure named closest before the number in its sentence, past the clause a long description fills; only
+    when the words before the bound are a phrase of circumstance ("in the resting state > 470 msec"), not a noun that
+    may name another measure ("PSA increase ... testosterone less than 0.5 ng/mL")."""
+    bound_at = number_start if head_end is None else head_end
+    if _CIRCUMSTANCE_BEFORE_RE.search(text, max(0, bound_at - 40), bound_at) is None:
+        return None
     named = measure_key_at(text, sentence_start(text, number_start, _SENTENCE_REACH), number_start)
     return _joined_pair(text, named) if named is not None else None
 
@@ -1923,10 +1924,13 @@ DURATION = "duration"  # how long something lasted or was taken ("for at least 2
 # "..., or a combination thereof, for at least 2 months": the bound follows "for"; "More than 6 weeks of prior
 # zidovudine therapy": what it lasted is named after "of", and is no anchor a time is counted from.
 _FOR_BEFORE_BOUND_RE = re.compile(r"\bfor\s+$", re.IGNORECASE)
+# What a time is counted from ("within 4 weeks of study entry", "at least 2 weeks of the first dose").
+_ANCHOR_NOUN = (
+    r"(?:study|first|initial|start|randomi[sz]ation|enrol|registration|screening|baseline|day|cycle|entry|inclusion"
+    r"|consent|visit|treatment\s+start)"
+)
 _OF_WHAT_LASTED_RE = re.compile(
-    r"\s+of\s+(?!(?:the\s+)?(?:study|first|initial|start|randomi[sz]ation|enrol|registration|screening|baseline|day"
-    r"|cycle|entry|inclusion|consent|visit|treatment\s+start)\b)(?:(?:prior|previous|continuous|cumulative|any)\s+)*"
-    r"[A-Za-z]",
+    r"\s+of\s+(?!(?:the\s+)?" + _ANCHOR_NOUN + r"\b)(?:(?:prior|previous|continuous|cumulative|any)\s+)*[A-Za-z]",
     re.IGNORECASE,
 )
 
@@ -1940,8 +1944,9 @@ def _names_a_length(text: str, bound_start: int, end: int) -> bool:
 
 
 _ANCHORED_AFTER_RE = re.compile(
-    r"\s*(?:\(|,)?\s*(?:prior|before|preceding|ago|since|from|after|following|until|of\s+(?:the\s+)?(?:study|first|start"
-    r"|randomi[sz]ation|enrol|registration|screening|baseline|day|cycle|entry))\b",
+    r"\s*(?:\(|,)?\s*(?:prior|before|preceding|ago|since|from|after|following|until|of\s+(?:the\s+)?"
+    + _ANCHOR_NOUN
+    + r")\b",
     re.IGNORECASE,
 )
 
