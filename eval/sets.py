@@ -326,6 +326,12 @@ SETS: dict[str, EvalSet] = {
         # (criteria from 1,500 characters), committed before the system was run on it (eval/data/unseen/DEV35.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev36": _unseen_split(
+        "dev36",
+        # Written 2026-12-06 early in the twenty-seventh session like dev35 over 20 more unseen classic XML records,
+        # committed before the system was run on it and before the session's first change (eval/data/unseen/DEV36.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
