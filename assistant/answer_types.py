@@ -39,6 +39,8 @@ _LENGTH_OF_TIME = re.compile(rf"\b{_RANGE}[\s-]*(?:{_TIME_UNIT})", re.IGNORECASE
 _MOMENT_AFTER = re.compile(r"\s*(?:later|after|before|ago|prior|post\b|old\b|of age\b)", re.IGNORECASE)
 _MOMENT_BEFORE = re.compile(r"\b(?:at|by|within)\s+$", re.IGNORECASE)
 _LASTING_BEFORE = re.compile(r"\b(?:for|over|lasting|lasts?|up to|period of|course of|total of)\s+$", re.IGNORECASE)
+# "every 2 weeks", "each 4 hours": the length is the period of a repeat, a frequency, not how long anything lasts.
+_PERIOD_BEFORE = re.compile(r"\b(?:every|each)\s+(?:other\s+)?$", re.IGNORECASE)
 _FREQUENCY = re.compile(
     rf"\bevery\b|\b(?:once|twice|thrice)\b|\b{_NUMBER}\s+times\b|\b(?:hourly|daily|nightly|weekly|fortnightly|"
     r"biweekly|monthly|quarterly|yearly|annually)\b|\b(?:per|a|each)\s+(?:day|night|week|month|year|cycle)\b|"
@@ -131,6 +133,12 @@ def expected_answer(question: str) -> Expected | None:
     )
 
 
+def degree_words(question: str) -> list[tuple[int, int]]:
+    """Where the question's words asking for a degree are, all of them ("How many rounds of chemo are there, and how
+    far apart?" asks with "How many" and "how far apart")."""
+    return [found.span() for found in _DEGREE.finditer(question)]
+
+
 def holds_answer(expected: Expected, sentence: str) -> bool:
     """The sentence says something of that kind ("for 6 weeks" is a duration, "every 4 hours" a frequency, "two
     sleep studies" a count of sleep studies)."""
@@ -148,9 +156,11 @@ def _counts(sentence: str, found: re.Match[str], counted: frozenset[str]) -> boo
 
 
 def _lasts(sentence: str, found: re.Match[str]) -> bool:
-    """A length of time that is a duration, not a moment or a window ("4 months later", "seen at 12 months",
-    "within 6 weeks of study entry")."""
+    """A length of time that is a duration, not a moment, a window or a period ("4 months later", "seen at 12 months",
+    "within 6 weeks of study entry", "every 2 weeks")."""
     before = sentence[: found.start()]
+    if _PERIOD_BEFORE.search(before):
+        return False
     if _LASTING_BEFORE.search(before):
         return True
     return _MOMENT_BEFORE.search(before) is None and _MOMENT_AFTER.match(sentence, found.end()) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, Expected, expected_answer, holds_answer
+from assistant.answer_types import AnswerType, Expected, degree_words, expected_answer, holds_answer
 
 
 @pytest.mark.parametrize(
@@ -54,6 +54,14 @@ def test_a_length_of_time_that_places_a_moment_is_no_duration() -> None:
     assert holds_answer(duration, "Men use contraception for 3 months after the last dose.")
 
 
+def test_the_period_of_a_repeat_is_no_duration() -> None:
+    duration = Expected(AnswerType.DURATION)
+    assert not holds_answer(duration, "Treatment continues every 2 weeks in the absence of disease progression.")
+    assert not holds_answer(duration, "Visits are each 4 weeks.")
+    assert holds_answer(duration, "Treatment repeats every 2 weeks for 12 weeks.")
+    assert holds_answer(Expected(AnswerType.FREQUENCY), "Treatment continues every 2 weeks.")
+
+
 @pytest.mark.parametrize(
     ("kind", "holding", "not_holding"),
     [
@@ -74,3 +82,8 @@ def test_a_sentence_holds_the_expected_answer_only_when_it_says_one(
 ) -> None:
     assert holds_answer(Expected(kind), holding)
     assert not holds_answer(Expected(kind), not_holding)
+
+
+def test_every_degree_word_of_a_two_part_question_is_found() -> None:
+    question = "How many rounds of chemo are there, and how far apart?"
+    assert [question[a:b] for a, b in degree_words(question)] == ["How many", "how far apart"]
