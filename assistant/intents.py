@@ -162,6 +162,10 @@ class IntentRules:
         """Words of joining or eligibility, or of this study ("should I join?", "should he stop before the trial?")."""
         return _any(self.eligibility_strong, text) or _TAKING_PART.search(text) is not None
 
+    def asks_a_dose(self, question: str) -> bool:
+        """The asking clause asks a dose, route or schedule ("In the IL-12 arm, how often is the IL-12 given?")."""
+        return _any(self.dosing, shape_of(normalise_text(question)).asked)
+
     def has_scope_cue(self, question: str) -> bool:
         """Words that tie a question to a trial (study, drug, site, eligibility, disease...)."""
         return _any(self.in_scope_cues, question)

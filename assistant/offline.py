@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.answer_types import expected_answer, holds_answer
+from assistant.answer_types import degree_words, expected_answer, holds_answer
 from assistant.eligibility import (
     STUDIED_CONDITIONS,
     STUDIED_POPULATION,
@@ -34,6 +34,7 @@ from assistant.grounding import (
     word_spans,
 )
 from assistant.intents import Intent, IntentRules, age_in_question
+from assistant.patient_facts import POSSESSED_PERSON
 from assistant.places import country, country_spellings, fold, names_a_place
 from assistant.question_shape import STUDY_DESIGNATION, shape_of
 from assistant.records import Answer, Citation, ScoredChunk, Verdict
@@ -68,6 +69,13 @@ _MAX_NAMED_INTERVENTIONS = 6
 _THIN_ARM_WORDS = 12
 _OUTCOME_LINE = "Outcome"  # how the loader starts a posted outcome measure's line
 _TOPIC_SECTIONS = frozenset({"Conditions", "Keywords", "Interventions", "Study Groups"})
+# Where the record tells in prose what the study does (its treatment, schedule, visits, follow-up): a question about the
+# study rather than about who may join is answered there, so it is searched there too; a search of the whole record can
+# fill its top ranks with criteria ("Antiretroviral agents other than study drugs") and miss "... for 12 weeks".
+_STUDY_TEXT_SECTIONS = ("Brief Summary", "Detailed Description", "Study Groups", _INTERVENTIONS)
+# A sentence that opens by pointing back ("This is continued for up to 90 days", "Treatment continues for 48 weeks")
+# is about what the sentence before it names.
+_POINTS_BACK = re.compile(r"(?:this|it|these|they|treatment|therapy|dosing)\b", re.IGNORECASE)
 _VERDICT_WORDS = {
     Verdict.EXCLUDED: "Excluded",
     Verdict.ALLOWED: "Allowed",
@@ -305,23 +313,45 @@ class OfflineAnswerer:
         return self._finish(question, trial_id, text, reply.citations, [*others, *sites, *reply.shown])
 
     def _dosing(self, question: str, trial_id: str, intent: Intent) -> Answer:
-        sections = tuple(intent.spec["sections"])
-        searched = self.retriever.search(question, trial_id=trial_id, sections=sections)
-        weights = _dosing_weights(question, intent.spec)
+        searched = self.retriever.search(question, trial_id=trial_id, sections=tuple(intent.spec["sections"]))
+        found = self._dose_sentence(question, searched, intent.spec)
+        if found is None:
+            return self._abstain(question, trial_id, "the dosing schedule", searched)
+        chunk, span = found
+        if _wants_amount(question, intent.spec) and not _DOSE_AMOUNT.search(chunk.text[span.start : span.end]):
+            # "What dose ...?" answered by "Participants will receive orforglipron orally": the amount is not there.
+            return self._abstain(question, trial_id, "the dose", searched)
+        citation = _cite(chunk, span)
+        text = f"{chunk.section}: “{citation.quote}” [1]"
+        return self._finish(question, trial_id, text, [citation], searched)
+
+    def _dose_sentence(
+        self, question: str, searched: Sequence[ScoredChunk], spec: dict[str, Any]
+    ) -> tuple[Chunk, Span] | None:
+        """The sentence (with what it runs on into or points back to) that best tells the dose, route or schedule
+        asked, among the searched passages."""
+        sections = tuple(spec["sections"])
+        weights = _dosing_weights(question, spec)
         subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
         other_names = self._other_names(question)
-        wants_amount = re.search(intent.spec["asks_amount"], question, re.IGNORECASE) is not None
+        wants_amount = _wants_amount(question, spec)
         best: tuple[tuple[bool, bool, int, float, int], Chunk, Span] | None = None
         for rank, scored in enumerate(searched):
             text = scored.chunk.text
             words = word_spans(text)
-            for span in sentences(text):
+            units = sentences(text)
+            for span in units:
                 if _is_name_line(text, span):
                     continue  # "DRUG: Filgrastim", "Arm A (EXPERIMENTAL)": a name, not a dose
                 points = _dose_points(text[span.start : span.end], weights)
-                # A sentence about the drug the question names beats a richer one about another drug; the line
-                # above counts too, since a dose line sits under the name of the drug or arm it belongs to.
-                context = _with_line_above(text, span)
+                # A sentence about the drug the question names beats a richer one about another drug. A short line
+                # is read with the line above, since a dose line sits under the name of the drug or arm it belongs
+                # to; in prose run on one long line (an arm's whole description) each sentence is about what it
+                # names, or what the sentence it points back to names ("Treatment continues every 2 weeks"), not
+                # about every drug on the line.
+                line = _line_of(text, span)
+                long_line = line.end - line.start > _MAX_DOSE_LINE
+                context = _with_antecedent(text, span, units) if long_line else _with_line_above(text, span)
                 around = {w for w, s, e in words if context.start <= s and e <= context.end}
                 named_otherwise = sum(1 for said, other in other_names if other & around and not said & around)
                 about = len(around & subject) + named_otherwise
@@ -336,14 +366,9 @@ class OfflineAnswerer:
                 if points and (best is None or key > best[0]):
                     best = (key, scored.chunk, span)
         if best is None:
-            return self._abstain(question, trial_id, "the dosing schedule", searched)
+            return None
         chunk, span = best[1], _with_next_sentence(best[1].text, best[2], weights)
-        if wants_amount and not _DOSE_AMOUNT.search(chunk.text[span.start : span.end]):
-            # "What dose ...?" answered by "Participants will receive orforglipron orally": the amount is not there.
-            return self._abstain(question, trial_id, "the dose", searched)
-        citation = _cite(chunk, span)
-        text = f"{chunk.section}: “{citation.quote}” [1]"
-        return self._finish(question, trial_id, text, [citation], searched)
+        return chunk, Span(_with_antecedent(chunk.text, best[2], sentences(chunk.text)).start, span.end)
 
     def _other_names(self, question: str) -> list[tuple[set[str], set[str]]]:
         """Per drug or concept the question names, its words as said and the words of its other names ("Avastin" is
@@ -371,9 +396,12 @@ class OfflineAnswerer:
             return self._location(question, trial_id, Intent("location"))
         searched = self.retriever.search(question, trial_id=trial_id)
         passage = self._best_sentence(question, searched)
-        if passage is not None and passage[0].kind == "criterion" and self._asks_of_the_study(question):
-            # "What drugs would I get?" is told by what the study gives, not by "illicit drug use" in a criterion.
-            passage = self._best_sentence(question, [s for s in searched if s.chunk.kind != "criterion"]) or passage
+        if (passage is None or passage[0].kind == "criterion") and self._asks_of_the_study(question):
+            # "What drugs would I get?" is told by what the study gives, not by "illicit drug use" in a criterion:
+            # searched where the record tells what the study does, since criteria can fill a whole-record search.
+            study_text = self._study_text(question, trial_id, searched)
+            passage = self._best_sentence(question, study_text) or passage
+            searched = _unique([*searched, *study_text])
         if passage is None:
             return self._abstain(question, trial_id, "this", searched, out_of_scope=True)
         chunk, span = passage
@@ -383,6 +411,12 @@ class OfflineAnswerer:
         citation = _cite(chunk, span)
         text = f"{_section_label(chunk)}: “{citation.quote}” [1]"
         return self._finish(question, trial_id, text, [citation], searched)
+
+    def _study_text(self, question: str, trial_id: str, searched: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+        """Where a question about the study is answered: what the search of the whole record found outside the
+        criteria, then the best of the study's prose sections."""
+        found = [s for s in searched if s.chunk.kind != "criterion"]
+        return _unique([*found, *self.retriever.search(question, trial_id=trial_id, sections=_STUDY_TEXT_SECTIONS)])
 
     def _asks_of_the_study(self, question: str) -> bool:
         """A question about what taking part brings, or one whose answer is a time, a number or an amount ("For how
@@ -402,7 +436,9 @@ class OfflineAnswerer:
             return True
         topic = " ".join([trial.title] + [s.text for s in trial.sections if s.heading in _TOPIC_SECTIONS]).lower()
         words = {w for w, _, _ in word_spans(topic)}
-        asked = [w for w, _, _ in word_spans(question) if w not in STOPWORDS and len(w) > 2]
+        # A word of the question or a synonym of it ("chemo" for a trial of "dose intense chemotherapy").
+        said = " ".join([question, *self.retriever.expander.related_terms(question)])
+        asked = [w for w, _, _ in word_spans(said) if w not in STOPWORDS and len(w) > 2]
         return any(w in words for w in asked if w not in self.rules.general_scaffolding)
 
     def _names_the_trial(self, question: str, trial_id: str) -> bool:
@@ -442,18 +478,27 @@ class OfflineAnswerer:
         evidence = [re.compile(p, re.IGNORECASE) for p in intent.spec.get("evidence", [])]
         wanted = expected_answer(question)  # "How long is each visit?" is told by a sentence with a duration
         concepts = self._topic_concepts(question, trial_id)
-        for scored in searched:
-            if scored.chunk.section in CRITERIA_SECTIONS:
-                continue
-            for span in sentences(scored.chunk.text):
+        best: tuple[tuple[int, bool, int], Chunk, Span] | None = None
+        for rank, scored in enumerate(self._study_text(question, trial_id, searched)):
+            units = sentences(scored.chunk.text)
+            for span in units:
                 sentence = scored.chunk.text[span.start : span.end]
                 typed = wanted is not None and holds_answer(wanted, sentence)
-                told = typed or any(p.search(sentence) for p in evidence)
-                if told and any(find_concept(c, word_spans(sentence)) for c in concepts):
-                    citation = _cite(scored.chunk, span)
-                    text = f"The record says ({_section_label(scored.chunk)}): “{citation.quote}” [1]"
-                    return self._finish(question, trial_id, text, [citation], searched)
-        return self._abstain(question, trial_id, str(intent.spec.get("label", "this")), searched)
+                if not typed and not any(p.search(sentence) for p in evidence):
+                    continue
+                about = _with_antecedent(scored.chunk.text, span, units)
+                words = word_spans(scored.chunk.text[about.start : about.end])
+                # The sentence naming most of what is asked ("how long would I be followed after the operation?"),
+                # not the first to name any of it ("In the next 20 years ... surgeries is predicted").
+                covered = sum(1 for c in concepts if find_concept(c, words))
+                key = (covered, typed, -rank)
+                if covered and (best is None or key > best[0]):
+                    best = (key, scored.chunk, about)
+        if best is None:
+            return self._abstain(question, trial_id, str(intent.spec.get("label", "this")), searched)
+        citation = _cite(best[1], best[2])
+        text = f"The record says ({_section_label(best[1])}): “{citation.quote}” [1]"
+        return self._finish(question, trial_id, text, [citation], searched)
 
     def _injection(self, question: str, trial_id: str, intent: Intent) -> Answer:
         text = (
@@ -490,14 +535,17 @@ class OfflineAnswerer:
             if exclude and scored.chunk.chunk_id in exclude:
                 continue
             words = word_spans(scored.chunk.text)
-            for span in _answer_units(scored.chunk):
+            units = _answer_units(scored.chunk)
+            prose = scored.chunk.kind == "text"  # a criterion is a list item, pointing back to no sentence
+            for unit in units:
+                span = _with_antecedent(scored.chunk.text, unit, units) if prose else unit
                 inside = [w for w in words if span.start <= w[1] and w[2] <= span.end]
                 asked_coverage = sum(1 for c in asked if find_concept(c, inside))
                 if asked_coverage < needed:
                     continue
                 # "How long ...?" is answered by the sentence with a duration in it, before one with more of the
                 # question's words and no duration.
-                typed = wanted is None or holds_answer(wanted, scored.chunk.text[span.start : span.end])
+                typed = wanted is None or holds_answer(wanted, scored.chunk.text[unit.start : unit.end])
                 # A bare label ("HLX43 DOSE 2") matches as well as the sentence that says something.
                 informative = len(inside) >= 5
                 key = (typed, asked_coverage, sum(1 for c in concepts if find_concept(c, inside)), informative, -rank)
@@ -535,10 +583,12 @@ class OfflineAnswerer:
         ]
 
     def _intervention_names(self, trial_id: str) -> list[str]:
-        """The names the Interventions section gives ("DRUG: Amitriptyline" names amitriptyline)."""
+        """The names the Interventions section gives ("DRUG: Amitriptyline" names amitriptyline), and the
+        abbreviations the record defines for them ("indinavir (IDV)" for "Indinavir sulfate")."""
         lines = [chunk.text[span.start : span.end] for chunk, span in _intervention_name_lines(self, trial_id)]
-        names = [line.split(": ", 1)[1] for line in lines if ": " in line]
-        return [n for n in dict.fromkeys(names) if n.strip()]
+        names = [n for n in dict.fromkeys(line.split(": ", 1)[1] for line in lines if ": " in line) if n.strip()]
+        trial = self.directory.get_trial(trial_id)
+        return names + (abbreviations_defined_for(names, trial.source_text) if trial is not None else [])
 
     def _contacts_hint(self, trial_id: str) -> str:
         trial = self.directory.get_trial(trial_id)
@@ -588,14 +638,39 @@ def _answer_units(chunk: Chunk) -> list[Span]:
     return _line_spans(chunk.text) if chunk.section in _LINE_SECTIONS else sentences(chunk.text)
 
 
+# A word, then capitals in brackets: the abbreviation a record uses for that word from then on ("indinavir (IDV)").
+_BRACKETED_ABBREVIATION = re.compile(r"\b([A-Za-z][\w-]{3,})\s*\(([A-Z][A-Z0-9-]{1,7})\)")
+
+
+def abbreviations_defined_for(names: Sequence[str], text: str) -> list[str]:
+    """The abbreviations the text defines for a word of one of the names ("Patients receive acyclovir (ACV) and
+    zidovudine (AZT)" defines ACV and AZT for "Acyclovir" and "Zidovudine"); a drug's abbreviation need not start
+    with its first letter (AZT is azidothymidine's)."""
+    words = {w.lower() for name in names for w in re.findall(r"[A-Za-z][\w-]{3,}", name)} - STOPWORDS
+    found = (m.group(2) for m in _BRACKETED_ABBREVIATION.finditer(text) if m.group(1).lower() in words)
+    return list(dict.fromkeys(found))
+
+
+def _with_antecedent(text: str, span: Span, units: Sequence[Span]) -> Span:
+    """The sentence, with the one before it when it opens by pointing back to it ("IV FIAC is given daily. This is
+    continued for up to 90 days"): what it is about is named there."""
+    if not _POINTS_BACK.match(text, span.start):
+        return span
+    before = [u for u in units if u.end <= span.start]
+    return Span(before[-1].start, span.end) if before else span
+
+
 def _topic_words(question: str) -> str:
     """The question without the words that ask for the kind of answer ("how long", "how often"): those are no topic
-    to find in a passage ("how long" found "long-term liver disease")."""
+    to find in a passage ("how long" found "long-term liver disease"); nor, in such a question, the person it is asked
+    for ("How long would my child be taking the study medicines?" is not about children)."""
     expected = expected_answer(question)
     if expected is None or expected.degree is None:
         return question
-    start, end = expected.degree
-    return question[:start] + " " * (end - start) + question[end:]
+    masked = question
+    for start, end in degree_words(question):
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    return POSSESSED_PERSON.sub(lambda found: " " * len(found.group(0)), masked)
 
 
 def _best_match(candidates: Sequence[ScoredChunk], concepts: Sequence[Concept]) -> _Match | None:
@@ -1119,6 +1194,11 @@ def _whole_phrases(found: set[str], phrases: Sequence[set[str]]) -> set[str]:
     return found - partial
 
 
+def _wants_amount(question: str, spec: dict[str, Any]) -> bool:
+    """ "What dose ...?", "How much ...?": the answer must give an amount."""
+    return re.search(spec["asks_amount"], question, re.IGNORECASE) is not None
+
+
 def _dose_points(sentence: str, weights: Sequence[tuple[re.Pattern[str], float]]) -> float:
     return sum(weight * len(terms.findall(sentence)) for terms, weight in weights)
 
@@ -1210,24 +1290,38 @@ def _arms_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str
             reply.parts.append(f"{chunk.section}: “{citation.quote}” [{reply.cite(citation)}]")
     reply.shown += chunks
     if not arms:
+        # No arms: the interventions, and what they do not say ("In the trimetrexate group, for how long is
+        # trimetrexate given?" beside "DRUG: Trimetrexate glucuronate").
+        before = len(reply.parts)
         _field_part(qa, question, trial_id, spec, reply)
-    elif _arm_lacks_the_answer(question, " ".join(quoted)):
+        quoted = [part for part in reply.parts[before:]]
+    if _arm_lacks_the_answer(qa, question, " ".join(quoted)):
         _detail_part(qa, question, trial_id, reply)
 
 
-def _arm_lacks_the_answer(question: str, quoted: str) -> bool:
-    """The quoted arm says no value of the kind asked ("how long can you use the program?" and no duration), or says
-    little beyond its name."""
+def _arm_lacks_the_answer(qa: OfflineAnswerer, question: str, quoted: str) -> bool:
+    """The quoted arm says no value of the kind asked ("how long can you use the program?" and no duration), no
+    amount when a dose is asked ("What's the docetaxel dose in the doxorubicin plus docetaxel arm?"), or little beyond
+    its name."""
     expected = expected_answer(question)
     if expected is not None:
         return not holds_answer(expected, quoted)
+    if qa.rules.asks_a_dose(question):
+        return _DOSE_AMOUNT.search(quoted) is None
     return len(quoted.split()) < _THIN_ARM_WORDS
 
 
 def _detail_part(qa: OfflineAnswerer, question: str, trial_id: str, reply: _Reply) -> None:
-    """The sentence elsewhere in the record that answers what the arm's own text does not."""
-    searched = qa.retriever.search(question, trial_id=trial_id)
-    passage = qa._best_sentence(question, [s for s in searched if s.chunk.kind == "text"])
+    """The sentence elsewhere in the record that answers what the arm's own text does not: the dose sentence when a
+    dose, route or schedule is asked ("In the IL-12 arm, how often is the IL-12 given?"), else the best sentence of
+    the study's text."""
+    if qa.rules.asks_a_dose(question):
+        dosing = qa.rules.data["dosing"]
+        searched = qa.retriever.search(question, trial_id=trial_id, sections=tuple(dosing["sections"]))
+        passage = qa._dose_sentence(question, searched, dosing)
+    else:
+        searched = qa.retriever.search(question, trial_id=trial_id)
+        passage = qa._best_sentence(question, [s for s in qa._study_text(question, trial_id, searched)])
     if passage is None:
         return
     chunk, span = passage

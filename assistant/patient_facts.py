@@ -131,6 +131,8 @@ _KIN = (
     "|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|friend"
 )
 _RELATIVE = _KIN + "|boy|girl|patient"
+# "my son", "our 3-year-old daughter", "his patient": the person a question speaks for or of, named by kin or role.
+POSSESSED_PERSON = re.compile(rf"\b(?:my|our|his|her|their)\s+(?:[\w-]+\s+)?(?:{_RELATIVE})s?\b", re.IGNORECASE)
 _NOT_AGE_AFTER = (
     r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b|weeks?|wks?|days?|hours?|hrs?|months?|times|x\b"
     r"|mg|ng|g/|ml|units?|cycles?|lines?|of\b|out\b|or\b|to\b|-\s*\d|/|\.\d|,\d{3}))"

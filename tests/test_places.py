@@ -148,3 +148,16 @@ def test_how_long_taking_part_lasts_is_not_how_long_to_be_off_something(question
 def test_a_length_of_taking_part_is_evidence_of_its_duration(sentence: str) -> None:
     spec = IntentRules.from_package().classify("How long would I be on the study drugs?").spec
     assert any(re.search(p, sentence, re.IGNORECASE) for p in spec["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "name"),
+    [
+        # how many times is a frequency, not time spent ("how much time will this take?")
+        ("How many times a day do I take it and for how long?", "dosing", ""),
+        ("How much time will the visits take?", "not_stated", "visits"),
+    ],
+)
+def test_how_many_times_asks_a_frequency(question: str, kind: str, name: str) -> None:
+    intent = IntentRules.from_package().classify(question)
+    assert (intent.kind, intent.name) == (kind, name), intent

@@ -1,0 +1,215 @@
+"""Questions about what the study does are answered from the text that tells it (fast tier).
+
+The record is a classic-XML record written for this test. Its criteria say "study drugs" often enough to fill a search
+of the whole record, its description opens with a background sentence that has a length of time in it, and one of its
+sentences says how long treatment goes on only by pointing back to the sentence before ("This is continued ..."). Its
+arm's description is one line: a dose sentence, a schedule that points back to it, and a richer follow-up schedule.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intents import IntentRules
+from assistant.offline import OfflineAnswerer, abbreviations_defined_for
+from assistant.settings import EligibilitySettings
+from ingest.loaders import load_bytes
+from ingest.records import Trial
+from tests.test_structured_answers import Directory, StubRetriever
+
+TRIAL_ID = "NCT09000027"
+# One line, as registries write an arm's description.
+ARM_DESCRIPTION = (
+    "Patients receive KX-9 IV on day 1 and vitamin D by mouth daily until the wound heals. Treatment continues every "
+    "2 weeks for 4 courses in the absence of disease progression. Patients who achieve a full recovery after course "
+    "4 receive 2 additional courses. Patients are followed every 2 months for 6 months, every 6 months for 2 years, "
+    "and then annually."
+)
+RECORD = f"""<?xml version="1.0" encoding="UTF-8"?>
+<clinical_study>
+  <id_info><nct_id>{TRIAL_ID}</nct_id></id_info>
+  <brief_title>Oral KX-9 After Spinal Operation</brief_title>
+  <brief_summary>
+    <textblock>
+      To find whether oral KX-9 helps people heal after a spinal operation.
+    </textblock>
+  </brief_summary>
+  <detailed_description>
+    <textblock>
+      In the next 20 years a large increase in spinal operations is predicted. Patients are randomized to
+      receive one of two doses of KX-9 or placebo for 12 weeks. Patients are followed for 4 years after the
+      operation. Patients with pain also get FIAC-2 by mouth three times a day. This is continued for up to
+      90 days or until the pain resolves.
+    </textblock>
+  </detailed_description>
+  <overall_status>Completed</overall_status>
+  <arm_group>
+    <arm_group_label>KX-9</arm_group_label>
+    <arm_group_type>Experimental</arm_group_type>
+    <description>{ARM_DESCRIPTION}</description>
+  </arm_group>
+  <intervention>
+    <intervention_type>Drug</intervention_type>
+    <intervention_name>KX-9</intervention_name>
+  </intervention>
+  <phase>Phase 2</phase>
+  <study_type>Interventional</study_type>
+  <condition>Spinal Stenosis</condition>
+  <eligibility>
+    <criteria>
+      <textblock>
+        Inclusion Criteria:
+
+          -  Able to take study drugs by mouth
+
+          -  Willing to stop other study drugs
+
+        Exclusion Criteria:
+
+          -  Allergy to any of the study drugs
+
+          -  Took study drugs of another trial in the last 30 days
+
+          -  Antiretroviral drugs other than the study drugs
+
+          -  Unable to be on study drugs as planned
+
+          -  Would be on other drugs that interact with the study drugs
+
+          -  Will be on study drugs of a different sponsor
+
+          -  Prior study drugs from this sponsor
+      </textblock>
+    </criteria>
+    <gender>All</gender>
+    <minimum_age>18 Years</minimum_age>
+    <maximum_age>N/A</maximum_age>
+  </eligibility>
+</clinical_study>
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer() -> OfflineAnswerer:
+    trial: Trial = load_bytes(RECORD.encode(), f"{TRIAL_ID}.xml")[0]
+    return OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
+    )
+
+
+def quoted(answerer: OfflineAnswerer, question: str) -> str:
+    answer = answerer.answer(question, TRIAL_ID, answerer.rules.classify(question))
+    assert answer.citations, answer.answer
+    return " ".join(answer.citations[0].quote.split())
+
+
+def test_how_long_on_the_study_drugs_is_found_past_criteria_that_name_them(answerer: OfflineAnswerer) -> None:
+    # Seven criteria share "study drugs" with the question and fill a search of the whole record; the answer is in
+    # the description, where the study's treatment is told.
+    quote = quoted(answerer, "How long will I be on the study drugs?")
+    assert quote.endswith("for 12 weeks."), quote
+
+
+def test_the_sentence_naming_most_of_what_is_asked_answers_not_the_first(answerer: OfflineAnswerer) -> None:
+    # "In the next 20 years ... spinal operations" comes first and names the operation with a length of time; the
+    # sentence that also says who is followed answers.
+    quote = quoted(answerer, "How long would I be followed after the operation?")
+    assert "4 years" in quote and "20 years" not in quote, quote
+
+
+def test_a_sentence_that_points_back_is_quoted_with_what_it_points_to(answerer: OfflineAnswerer) -> None:
+    # "This is continued for up to 90 days" names no drug; the sentence before names FIAC-2, and both are quoted.
+    quote = quoted(answerer, "How long do people stay on FIAC-2?")
+    assert quote.startswith("Patients with pain also get FIAC-2") and "up to 90 days" in quote, quote
+
+
+def test_a_schedule_that_points_back_to_the_dose_sentence_answers_how_often(answerer: OfflineAnswerer) -> None:
+    # The arm's description is one line: every sentence on it shares the drug's name through the line, and the
+    # follow-up schedule has the most schedule words. The sentence that answers names "courses" itself and points
+    # back to the KX-9 sentence, which is quoted with it.
+    quote = quoted(answerer, "How often is the KX-9 given and for how many courses?")
+    assert "every 2 weeks for 4 courses" in quote and "followed" not in quote, quote
+    assert quote.startswith("Patients receive KX-9"), quote
+
+
+def test_the_abbreviations_a_record_defines_for_its_interventions() -> None:
+    text = (
+        "The protease inhibitors indinavir (IDV) and ritonavir (RTV) are studied with zidovudine (AZT); "
+        "cytomegalovirus (CMV) is watched for. Patients take IDV (800 mg) twice daily."
+    )
+    found = abbreviations_defined_for(["Indinavir sulfate", "Ritonavir", "Zidovudine"], text)
+    assert found == ["IDV", "RTV", "AZT"]  # not CMV, a word of no intervention; "(800 mg)" is no abbreviation
+
+
+ARMS_RECORD = """<?xml version="1.0" encoding="UTF-8"?>
+<clinical_study>
+  <id_info><nct_id>NCT09000028</nct_id></id_info>
+  <brief_title>Doxorubicin Plus Docetaxel or Cyclophosphamide Chemotherapy</brief_title>
+  <brief_summary><textblock>To compare two chemotherapy combinations.</textblock></brief_summary>
+  <detailed_description>
+    <textblock>
+      Patients are randomized to one of two arms. Chemotherapy repeats every 21 days for 4 cycles.
+    </textblock>
+  </detailed_description>
+  <arm_group>
+    <arm_group_label>Arm 1: Doxorubicin + Cyclophosphamide</arm_group_label>
+    <arm_group_type>Experimental</arm_group_type>
+  </arm_group>
+  <arm_group>
+    <arm_group_label>Arm 2: Doxorubicin + Docetaxel</arm_group_label>
+    <arm_group_type>Experimental</arm_group_type>
+  </arm_group>
+  <intervention>
+    <intervention_type>Drug</intervention_type>
+    <intervention_name>docetaxel</intervention_name>
+    <description>Arm 2: 75 mg/m2 IV every 21 days for 4 cycles</description>
+    <arm_group_label>Arm 2: Doxorubicin + Docetaxel</arm_group_label>
+  </intervention>
+  <intervention>
+    <intervention_type>Drug</intervention_type>
+    <intervention_name>doxorubicin</intervention_name>
+    <arm_group_label>Arm 1: Doxorubicin + Cyclophosphamide</arm_group_label>
+    <arm_group_label>Arm 2: Doxorubicin + Docetaxel</arm_group_label>
+  </intervention>
+  <condition>Breast Cancer</condition>
+  <eligibility><criteria><textblock>Inclusion Criteria:
+
+          -  Breast cancer
+      </textblock></criteria><gender>All</gender><minimum_age>18 Years</minimum_age><maximum_age>N/A</maximum_age>
+  </eligibility>
+</clinical_study>
+"""
+
+
+def test_a_dose_asked_of_an_arm_that_names_no_amount_is_completed_with_the_dose() -> None:
+    # The arm says which drugs, no amount; "What's the ... dose" is no "what dose?" the answer-type step reads, so the
+    # arm had passed for an answer. The dose asked is what decides that the arm lacks it.
+    answerer = arms_answerer()
+    question = "What's the docetaxel dose in the doxorubicin plus docetaxel arm?"
+    answer = answerer.answer(question, "NCT09000028", answerer.rules.classify(question))
+    assert answer.intent == "fact:arms", answer.intent
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert quotes[0].startswith("Arm 2: Doxorubicin + Docetaxel"), quotes  # the arm asked first
+    assert any("75 mg/m2" in q for q in quotes[1:]), quotes
+
+
+def arms_answerer() -> OfflineAnswerer:
+    trial = load_bytes(ARMS_RECORD.encode(), "NCT09000028.xml")[0]
+    return OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
+    )
+
+
+def test_a_lay_synonym_of_the_trials_own_topic_keeps_a_question_in_scope() -> None:
+    # "chemo" is no word of the record; its synonym "chemotherapy" is in the title. All the asking words masked, the
+    # topic left is "rounds of chemo", and the answer is the sentence about cycles.
+    answerer = arms_answerer()
+    question = "How many rounds of chemo are there, and how far apart?"
+    answer = answerer.answer(question, "NCT09000028", answerer.rules.classify(question))
+    assert not answer.abstained, answer.answer
+    assert "every 21 days for 4 cycles" in answer.answer, answer.answer
+
+
+def test_the_person_a_question_is_asked_for_is_no_topic_of_it(answerer: OfflineAnswerer) -> None:
+    concepts = answerer._topic_concepts("How long would my child be taking the study drugs?", TRIAL_ID)
+    assert [c.name for c in concepts] == ["drugs", "taking"], [c.name for c in concepts]
