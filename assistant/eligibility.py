@@ -736,6 +736,7 @@ class EligibilityReasoner:
                 c.measure, chunk.text, c.measure_span, measurement.measure, question, measurement.measure_span
             )
             and not _defines_reference_limit(chunk.text, Span(*c.span))
+            and not _names_an_age_group(chunk.text, Span(*c.span))
         ]
         if measurement.measure in _MEASURES_OF_A_SUBJECT:
             found = [c for c in found if self._same_subject(Span(*c.span), chunk.text, question)]
@@ -766,7 +767,16 @@ class EligibilityReasoner:
         base = own or [c for c in found if c not in allowances] or found
         base = self._bounds_for_askers_group(base, chunk.text, question)
         base = self._bounds_for_askers_case(base, chunk.text, question)
-        base = _bounds_for_askers_age(base, chunk.text, parse_question(question).age)
+        age = parse_question(question).age
+        base = _bounds_for_askers_age(base, chunk.text, age)
+        grouped = [c for c in base if _age_group_above(chunk.text, c.span[0]) is not None]
+        if grouped and age is None:
+            # "Cardiovascular: - Age 65-70 years: - LVEF at least 45%": the limit is for an age group, and the
+            # question does not say the asker's age.
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*grouped[0].span), _AGE_GROUP_REASON)
+        base = [c for c in base if _in_age_group(age, _age_group_above(chunk.text, c.span[0]))]
+        if not base:
+            return None  # every limit of the measure here is for an age group the asker is not in
         results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
@@ -3211,6 +3221,15 @@ def _unmet_finding(
     text = chunk.text[required.start : required.end]
     by_group = _BY_GROUP.search(text)
     choice = by_group or _ALTERNATIVE.search(text)
+    whose = chunk.text[_sentence_start(chunk.text, required.start) : required.start]
+    if choice is None and _REPRESENTATIVE.search(whose):
+        # "The subject, the subject's guardian (if a minor), or the subject's legally authorized representative is
+        # capable of informed consent": someone else may meet it for the participant.
+        if _REPRESENTATIVE.search(question):
+            reason = "the criterion lets a representative meet it, and the question names one: on that condition"
+            return Finding(unmet.surface, Decision.CONDITIONS, chunk, required, reason), []
+        reason = "the criterion lets a representative meet it; whether one will, the question does not say"
+        return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason), []
     if choice is None:
         reason = "this criterion requires it, and the question says it is not met"
         return Finding(unmet.surface, Decision.EXCLUDED, chunk, required, reason), []
@@ -3227,6 +3246,15 @@ def _unmet_finding(
         return Finding(unmet.surface, Decision.ALLOWED, chunk, required, reason), met
     reason = "the criterion accepts alternatives; whether another one is possible, the question does not say"
     return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason), []
+
+
+# Who may act for a participant in law: consent given by a guardian, a parent of a minor, a legally authorized
+# representative, a health-care proxy or one holding power of attorney.
+_REPRESENTATIVE = re.compile(
+    r"\b(?:guardians?|parents?|legal(?:ly)?\s+(?:authori[sz]ed\s+)?representatives?|LAR|(?:health[- ]?care\s+)?prox(?:y|ies)"
+    r"|power\s+of\s+attorney|surrogates?|next\s+of\s+kin)\b",
+    re.IGNORECASE,
+)
 
 
 # Whose age a criterion sets when it is not the participant's ("family donor, up to 80 years old"): roles, not kin ("my
@@ -3277,6 +3305,8 @@ def _age_bounds_for(criteria: Sequence[Chunk], question: str) -> Iterator[tuple[
         if (roles or named) and not roles & named:
             continue
         for bound in criterion_constraints(chunk).comparisons:
+            if _names_an_age_group(chunk.text, Span(*bound.span)):
+                continue  # "Age 65-70 years:" heads the limits for that group; it admits or excludes no one
             # for one diagnosed just now, the age at diagnosis is the age now
             if bound.measure == "age" or (bound.measure == AGE_AT_DIAGNOSIS and _DIAGNOSED_NOW_RE.search(question)):
                 yield chunk, bound
@@ -3643,6 +3673,41 @@ def _bounds_for_askers_age(bounds: list[Any], text: str, age: float | None) -> l
         if low <= age < high:
             chosen.append(bound)
     return chosen or bounds
+
+
+# A line naming an age group ("Age 65-70 years:", "Under 65 years:", "Patients aged 12 to 17:"): the limits under it,
+# down to the next such line, are for that group.
+_AGE_GROUP_LINE = re.compile(
+    r"^[ \t]*(?:[-*•·][ \t]*)?(?:(?:patients?|participants?|subjects?)[ \t]+)?(?:(?:age[sd]?)[ \t]+)?"
+    r"(?:(?P<low>\d{1,3})[ \t]*(?:-|–|to)[ \t]*(?P<high>\d{1,3})|(?P<below>under|below|younger than|less than|<)[ \t]*"
+    r"(?P<upper>\d{1,3})|(?P<above>over|above|older than|greater than|>)[ \t]*(?P<lower>\d{1,3}))"
+    r"[ \t]*(?:years?|yrs?)?(?:[ \t]+(?:of age|old))?[ \t]*:[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _age_group_above(text: str, position: int) -> tuple[float, float] | None:
+    """The age group (from, to, in years) named by the last age-group line above `position`, if any."""
+    label = None
+    for label in (m for m in _AGE_GROUP_LINE.finditer(text, 0, position)):
+        pass
+    if label is None:
+        return None
+    if label.group("low"):
+        return float(label.group("low")), float(label.group("high")) + 1
+    if label.group("upper"):
+        return 0.0, float(label.group("upper"))
+    return float(label.group("lower")) + 1, 200.0
+
+
+def _names_an_age_group(text: str, bound: Span) -> bool:
+    """The bound is an age-group line's ("Age 65-70 years:" above the limits for that group): a label, no limit."""
+    return any(m.start() <= bound.start and bound.end <= m.end() for m in _AGE_GROUP_LINE.finditer(text))
+
+
+def _in_age_group(age: float | None, group: tuple[float, float] | None) -> bool:
+    """No group, or an age inside it ("Age 65-70 years" takes 65 to 70; "Under 65 years" takes below 65)."""
+    return group is None or age is None or group[0] <= age < group[1]
 
 
 _AGE_PHRASE_END = re.compile(r"[\s-]*(?:years?|yrs?|months?|weeks?|days?)?[\s-]*(?:old|of\s+age)?\b", re.IGNORECASE)
@@ -5790,6 +5855,7 @@ def _bounds_a_value(constraints: CriterionConstraints, clause: Span) -> bool:
 
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})  # durations are compared in days
 _UNITS_DIFFER_REASON = "the units, the measure or the sex it applies to differ"
+_AGE_GROUP_REASON = "the criterion sets this limit for an age group; the question does not say the age"
 _DURATION_TOO_REASON = "outside its time window, but it also limits for how long; the question does not settle that"
 _LASTED_TOO_LONG_REASON = "outside its time window, but it lasted as long as the criterion's other limit excludes"
 _NEITHER_TIME_NOR_LENGTH_REASON = "outside its time window, and shorter than the length it excludes"

@@ -4630,3 +4630,59 @@ def test_a_modifier_told_of_another_condition_in_a_joined_clause_is_not_the_topi
     question = "My follicular lymphoma came back, and I also have HIV that's well controlled on meds. Could I join?"
     assessment = reasoner.assess(question, required, {})
     assert all(f.reason != "the criterion requires the opposite" for f in assessment.findings), assessment.findings
+
+
+# A criterion that sets its limits per age group under lines naming the group (NCI-style, as printed in the record).
+_BY_AGE_GROUP = "Cardiovascular:\n\n  -  Age 65-70 years:\n\n  -  LVEF at least 45%"
+_TWO_AGE_GROUPS = (
+    "Performance status:\n  -  Age 65-70 years:\n  -  Karnofsky 80-100%\n  -  Under 65 years:\n  -  Karnofsky 90-100%"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        # the limit is the 65-70 group's: a 50-year-old is not held to it, a 67-year-old is
+        ("I'm 50 and my ejection fraction is 40%. Can I join?", _BY_AGE_GROUP, None),
+        ("I'm 67 and my ejection fraction is 40%. Can I join?", _BY_AGE_GROUP, Decision.EXCLUDED),
+        # no age told: which group's limit holds is open
+        ("My ejection fraction is 40%. Can I join?", _BY_AGE_GROUP, Decision.UNDECIDED),
+        # each group's own limit: 85 meets the 65-70 group's 80-100, not the under-65 group's 90-100
+        ("I'm 66 and my Karnofsky is 85. Can I join?", _TWO_AGE_GROUPS, Decision.ALLOWED),
+        ("I'm 50 and my Karnofsky is 85. Can I join?", _TWO_AGE_GROUPS, Decision.EXCLUDED),
+        # the line naming the group is no age limit of its own
+        ("I'm 50. Can I join?", _TWO_AGE_GROUPS, None),
+    ],
+)
+def test_limits_under_an_age_group_line_are_that_groups(
+    reasoner: EligibilityReasoner, question: str, text: str, expected: Decision | None
+) -> None:
+    assessment = reasoner.assess(question, [criterion(INCLUSION, 6, text)], {})
+    assert assessment.decision is expected, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+_CONSENT_BY_REPRESENTATIVE = (
+    "The subject, the subject s guardian (if the subject is a minor), or the subject s legally authorized "
+    "representative (LAR) is capable of informed consent, and willing to sign the consent form."
+)
+_CANNOT_SIGN = "My dad has advanced dementia and can't sign forms himself."
+
+
+@pytest.mark.parametrize(
+    ("told", "text", "expected"),
+    [
+        # the requirement's subject names a representative, and the question names one acting
+        (" I'm his legal healthcare proxy.", _CONSENT_BY_REPRESENTATIVE, Decision.CONDITIONS),
+        # a representative could meet it; whether one will, the question does not say
+        ("", _CONSENT_BY_REPRESENTATIVE, Decision.UNDECIDED),
+        # the participant alone must meet it: unmet, excluded
+        (" I'm his legal healthcare proxy.", "Patient is able to give informed consent.", Decision.EXCLUDED),
+    ],
+)
+def test_a_requirement_a_representative_may_meet_for_the_participant(
+    reasoner: EligibilityReasoner, told: str, text: str, expected: Decision
+) -> None:
+    question = f"{_CANNOT_SIGN}{told} Can he still go through screening?"
+    assessment = reasoner.assess(question, [criterion(INCLUSION, 6, text)], {})
+    found = [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    assert [d for fact, d, _ in found if fact == "sign forms himself"] == [expected], found
