@@ -1037,7 +1037,8 @@ def _section_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[
 
 
 def _contact_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:
-    """Who to call: the contact line of the site the question names, else the central contacts, else the sites'."""
+    """Who to call: the contact line of the site the question names, else the central contacts, else the sites', else
+    the study's officials."""
     sites = qa.retriever.lookup(trial_id, kind="site")
     named = _named_sites(question, sites)
     for scored in named[:_MAX_SITES_SHOWN]:
@@ -1053,6 +1054,9 @@ def _contact_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[
     for scored in with_contacts[:_MAX_SITES_SHOWN]:
         _site_part(scored.chunk, reply, contacts=True)
     reply.shown += with_contacts
+    if not with_contacts:
+        # No contact anywhere (many classic records): the people the record names as responsible for the study.
+        _section_part(qa, question, trial_id, {"sections": spec.get("fallback_sections", ())}, reply)
 
 
 def _results_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:

@@ -161,3 +161,19 @@ def test_a_length_of_taking_part_is_evidence_of_its_duration(sentence: str) -> N
 def test_how_many_times_asks_a_frequency(question: str, kind: str, name: str) -> None:
     intent = IntentRules.from_package().classify(question)
     assert (intent.kind, intent.name) == (kind, name), intent
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "name"),
+    [
+        # "get in touch" is contacting, not getting into the study
+        ("Who can I get in touch with about this study?", "fact", "contacts"),
+        ("Could my son get in?", "eligibility", ""),
+        # the doctor running the study is its investigator; the one running it, unnamed, its sponsor
+        ("Who's the doctor running this study?", "fact", "officials"),
+        ("Who is running this study?", "fact", "sponsor"),
+    ],
+)
+def test_who_to_reach_and_who_leads(question: str, kind: str, name: str) -> None:
+    intent = IntentRules.from_package().classify(question)
+    assert (intent.kind, intent.name) == (kind, name), intent

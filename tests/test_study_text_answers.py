@@ -172,6 +172,13 @@ ARMS_RECORD = """<?xml version="1.0" encoding="UTF-8"?>
     <arm_group_label>Arm 2: Doxorubicin + Docetaxel</arm_group_label>
   </intervention>
   <condition>Breast Cancer</condition>
+  <overall_official>
+    <last_name>Ann Example, MD</last_name>
+    <role>Study Chair</role>
+  </overall_official>
+  <location>
+    <facility><name>General Hospital</name><address><city>Leeds</city><country>United Kingdom</country></address></facility>
+  </location>
   <eligibility><criteria><textblock>Inclusion Criteria:
 
           -  Breast cancer
@@ -213,3 +220,12 @@ def test_a_lay_synonym_of_the_trials_own_topic_keeps_a_question_in_scope() -> No
 def test_the_person_a_question_is_asked_for_is_no_topic_of_it(answerer: OfflineAnswerer) -> None:
     concepts = answerer._topic_concepts("How long would my child be taking the study drugs?", TRIAL_ID)
     assert [c.name for c in concepts] == ["drugs", "taking"], [c.name for c in concepts]
+
+
+def test_with_no_contact_anywhere_the_study_officials_are_who_to_reach() -> None:
+    # Neither a central contact nor a site contact: the people the record names as responsible for the study.
+    answerer = arms_answerer()
+    question = "Who can I get in touch with about this study?"
+    answer = answerer.answer(question, "NCT09000028", answerer.rules.classify(question))
+    assert answer.intent == "fact:contacts" and not answer.abstained, answer.answer
+    assert "Ann Example" in answer.answer, answer.answer
