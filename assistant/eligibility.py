@@ -3221,15 +3221,6 @@ def _unmet_finding(
     text = chunk.text[required.start : required.end]
     by_group = _BY_GROUP.search(text)
     choice = by_group or _ALTERNATIVE.search(text)
-    whose = chunk.text[_sentence_start(chunk.text, required.start) : required.start]
-    if choice is None and _REPRESENTATIVE.search(whose):
-        # "The subject, the subject's guardian (if a minor), or the subject's legally authorized representative is
-        # capable of informed consent": someone else may meet it for the participant.
-        if _REPRESENTATIVE.search(question):
-            reason = "the criterion lets a representative meet it, and the question names one: on that condition"
-            return Finding(unmet.surface, Decision.CONDITIONS, chunk, required, reason), []
-        reason = "the criterion lets a representative meet it; whether one will, the question does not say"
-        return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason), []
     if choice is None:
         reason = "this criterion requires it, and the question says it is not met"
         return Finding(unmet.surface, Decision.EXCLUDED, chunk, required, reason), []
@@ -3246,15 +3237,6 @@ def _unmet_finding(
         return Finding(unmet.surface, Decision.ALLOWED, chunk, required, reason), met
     reason = "the criterion accepts alternatives; whether another one is possible, the question does not say"
     return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason), []
-
-
-# Who may act for a participant in law: consent given by a guardian, a parent of a minor, a legally authorized
-# representative, a health-care proxy or one holding power of attorney.
-_REPRESENTATIVE = re.compile(
-    r"\b(?:guardians?|parents?|legal(?:ly)?\s+(?:authori[sz]ed\s+)?representatives?|LAR|(?:health[- ]?care\s+)?prox(?:y|ies)"
-    r"|power\s+of\s+attorney|surrogates?|next\s+of\s+kin)\b",
-    re.IGNORECASE,
-)
 
 
 # Whose age a criterion sets when it is not the participant's ("family donor, up to 80 years old"): roles, not kin ("my
@@ -3688,11 +3670,10 @@ _AGE_GROUP_LINE = re.compile(
 
 def _age_group_above(text: str, position: int) -> tuple[float, float] | None:
     """The age group (from, to, in years) named by the last age-group line above `position`, if any."""
-    label = None
-    for label in (m for m in _AGE_GROUP_LINE.finditer(text, 0, position)):
-        pass
-    if label is None:
+    labels = list(_AGE_GROUP_LINE.finditer(text, 0, position))
+    if not labels:
         return None
+    label = labels[-1]
     if label.group("low"):
         return float(label.group("low")), float(label.group("high")) + 1
     if label.group("upper"):

@@ -4659,30 +4659,3 @@ def test_limits_under_an_age_group_line_are_that_groups(
 ) -> None:
     assessment = reasoner.assess(question, [criterion(INCLUSION, 6, text)], {})
     assert assessment.decision is expected, [(f.fact, f.decision, f.reason) for f in assessment.findings]
-
-
-_CONSENT_BY_REPRESENTATIVE = (
-    "The subject, the subject s guardian (if the subject is a minor), or the subject s legally authorized "
-    "representative (LAR) is capable of informed consent, and willing to sign the consent form."
-)
-_CANNOT_SIGN = "My dad has advanced dementia and can't sign forms himself."
-
-
-@pytest.mark.parametrize(
-    ("told", "text", "expected"),
-    [
-        # the requirement's subject names a representative, and the question names one acting
-        (" I'm his legal healthcare proxy.", _CONSENT_BY_REPRESENTATIVE, Decision.CONDITIONS),
-        # a representative could meet it; whether one will, the question does not say
-        ("", _CONSENT_BY_REPRESENTATIVE, Decision.UNDECIDED),
-        # the participant alone must meet it: unmet, excluded
-        (" I'm his legal healthcare proxy.", "Patient is able to give informed consent.", Decision.EXCLUDED),
-    ],
-)
-def test_a_requirement_a_representative_may_meet_for_the_participant(
-    reasoner: EligibilityReasoner, told: str, text: str, expected: Decision
-) -> None:
-    question = f"{_CANNOT_SIGN}{told} Can he still go through screening?"
-    assessment = reasoner.assess(question, [criterion(INCLUSION, 6, text)], {})
-    found = [(f.fact, f.decision, f.reason) for f in assessment.findings]
-    assert [d for fact, d, _ in found if fact == "sign forms himself"] == [expected], found

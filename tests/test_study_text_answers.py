@@ -177,7 +177,10 @@ ARMS_RECORD = """<?xml version="1.0" encoding="UTF-8"?>
     <role>Study Chair</role>
   </overall_official>
   <location>
-    <facility><name>General Hospital</name><address><city>Leeds</city><country>United Kingdom</country></address></facility>
+    <facility>
+      <name>General Hospital</name>
+      <address><city>Leeds</city><country>United Kingdom</country></address>
+    </facility>
   </location>
   <eligibility><criteria><textblock>Inclusion Criteria:
 
