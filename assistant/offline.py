@@ -241,8 +241,13 @@ class OfflineAnswerer:
         for spec in _asked_specs(self.rules, question, intent.spec):
             _FACT_PARTS.get(str(spec.get("answer", "")), _field_part)(self, question, trial_id, spec, reply)
         shown = reply.shown + self.retriever.search(question, trial_id=trial_id)
+        label = str(intent.spec.get("label", "this")).lower()
         if not reply.citations:
-            return self._abstain(question, trial_id, f"{str(intent.spec.get('label', 'this')).lower()}", shown)
+            return self._abstain(question, trial_id, label, shown)
+        if reply.beside:
+            lead = f"The record of {trial_id} does not say {label}. It names: {reply.text()}"
+            text = f"{lead} {self._contacts_hint(trial_id)}"
+            return self._finish(question, trial_id, text, reply.citations, shown, abstained=True)
         return self._finish(question, trial_id, reply.text(), reply.citations, shown)
 
     def _location(self, question: str, trial_id: str, intent: Intent) -> Answer:
@@ -926,6 +931,8 @@ class _Reply:
     parts: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     shown: list[ScoredChunk] = field(default_factory=list)
+    # What the parts quote is beside the question, not its answer: the record does not say what was asked.
+    beside: bool = False
 
     def cite(self, citation: Citation) -> int:
         """The citation's number, reusing an identical earlier one so a passage is numbered once."""
@@ -1054,9 +1061,11 @@ def _contact_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[
     for scored in with_contacts[:_MAX_SITES_SHOWN]:
         _site_part(scored.chunk, reply, contacts=True)
     reply.shown += with_contacts
-    if not with_contacts:
-        # No contact anywhere (many classic records): the people the record names as responsible for the study.
+    if not with_contacts and len(reply.citations) == before:
+        # No contact anywhere (many classic records): the record does not say whom to contact; the people it names as
+        # responsible for the study are quoted beside that.
         _section_part(qa, question, trial_id, {"sections": spec.get("fallback_sections", ())}, reply)
+        reply.beside = len(reply.citations) > before
 
 
 def _results_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str, Any], reply: _Reply) -> None:

@@ -225,10 +225,12 @@ def test_the_person_a_question_is_asked_for_is_no_topic_of_it(answerer: OfflineA
     assert [c.name for c in concepts] == ["drugs", "taking"], [c.name for c in concepts]
 
 
-def test_with_no_contact_anywhere_the_study_officials_are_who_to_reach() -> None:
-    # Neither a central contact nor a site contact: the people the record names as responsible for the study.
+def test_with_no_contact_anywhere_the_answer_says_so_and_names_the_studys_officials() -> None:
+    # Neither a central contact nor a site contact: the record does not say whom to contact; the people it names as
+    # responsible for the study are quoted beside that, and the sites are pointed to.
     answerer = arms_answerer()
     question = "Who can I get in touch with about this study?"
     answer = answerer.answer(question, "NCT09000028", answerer.rules.classify(question))
-    assert answer.intent == "fact:contacts" and not answer.abstained, answer.answer
-    assert "Ann Example" in answer.answer, answer.answer
+    assert answer.intent == "fact:contacts" and answer.abstained, answer.answer
+    assert answer.answer.startswith("The record of NCT09000028 does not say contacts."), answer.answer
+    assert "Ann Example" in answer.answer and "General Hospital" in answer.answer, answer.answer
