@@ -84,7 +84,7 @@ class TrialQA:
         """Every part can be injected (a test's fake backend, the evaluation's naive baseline reader); the rest
         are built from the settings. Backends not injected come from the registry (assistant/answerers.py)."""
         self.settings = settings or Settings()
-        self.store = store or TrialStore(self.settings)
+        self.store = store or TrialStore(self.settings, warm=True)
         self.rules = IntentRules.from_package()
         self.retriever = retriever or HybridRetriever(
             store=self.store, settings=self.settings, expander=QueryExpander.from_package()

