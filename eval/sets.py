@@ -332,6 +332,12 @@ SETS: dict[str, EvalSet] = {
         # committed before the system was run on it and before the session's first change (eval/data/unseen/DEV36.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev37": _unseen_split(
+        "dev37",
+        # Written 2026-12-06 at the end of the twenty-seventh session, after all of its changes, like dev36 over 20 more
+        # unseen classic XML records; committed before the system was run on it (eval/data/unseen/DEV37.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
