@@ -4616,7 +4616,8 @@ def _elapsed_for(facts: PatientFacts, topic: Span, in_use: bool = True) -> float
     """Days since the event the question dates for this topic: the dated event whose words overlap it or share
     its clause, or the only dated event of the question. `in_use`: the topic is something taken or done, so "I take
     it every day" in its clause dates it to now (a condition in that clause, "for the pain I've had", is not)."""
-    dated = [e for e in facts.elapsed if e.days_ago is not None]
+    # "My son turned 18 three weeks ago": a birthday dates the age, never a condition or a treatment.
+    dated = [e for e in facts.elapsed if e.days_ago is not None and not _BIRTHDAY_EVENT.search(e.event)]
     for event in dated:
         if event.event_span is not None and _overlaps((topic.start, topic.end), [event.event_span]):
             return event.days_ago
@@ -4699,6 +4700,7 @@ _PAST_RELATIVE = re.compile(
 )
 _TOLD_AS_NOW = re.compile(r"\b(?:now|currently|at\s+present|at\s+the\s+moment|these\s+days)\b", re.IGNORECASE)
 # The words of a dated event that name no particular thing: "my last dose was 3 days ago" dates what is taken.
+_BIRTHDAY_EVENT = re.compile(r"\b(?:turned|turning|born|birthday)\b", re.IGNORECASE)
 _UNNAMED_EVENT = re.compile(
     r"^(?:(?:my|his|her|the|last|final|most|recent|dose|doses|one|it|them|that|this|pill|pills|shot|shots|injection"
     r"|infusion|treatment|course|time|was|were|i|he|she|took|had|got|stopped|finished)\b\W*)*$",

@@ -4659,3 +4659,19 @@ def test_limits_under_an_age_group_line_are_that_groups(
 ) -> None:
     assessment = reasoner.assess(question, [criterion(INCLUSION, 6, text)], {})
     assert assessment.decision is expected, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_birthday_dates_the_age_not_a_condition(reasoner: EligibilityReasoner) -> None:
+    # "turned 18 three weeks ago" is the question's only date; it had been read as the asthma's (3 weeks, short of
+    # the 6 months of asthma the inclusion requires): excluded.
+    asthma = criterion(
+        INCLUSION,
+        2,
+        "Aged 6 to 18 with a clinical diagnosis of bronchial asthma with a duration of at least 6 months before the "
+        "first visit and with current history of moderate persistent asthma",
+    )
+    question = "My son turned 18 three weeks ago. He has had moderate persistent asthma for years. Is he too old now?"
+    assessment = reasoner.assess(question, [asthma], {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    dated = "My son was diagnosed with asthma three weeks ago. Can he join?"
+    assert_decides(reasoner, dated, [asthma], Decision.EXCLUDED)  # a date of the asthma itself still decides
