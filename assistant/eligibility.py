@@ -596,9 +596,10 @@ class EligibilityReasoner:
                 assessment.unmatched.extend(self._unread_clauses(question, facts, read))
             # What nothing read and the asking clause does not name ("She's 19 and has relapsed. Is she too old?").
             _set_aside_background(assessment, question, self.scaffolding, self.vocabulary)
-        if not self.named_exclusions and PERSONAL.search(question):
+        if not self.named_exclusions and (PERSONAL.search(question) or _PERSON_DECIDED.search(question)):
             # Only where the question tells of a person: "Is ILD exclusionary?" asks what the record says, and a
-            # criterion naming ILD answers it; "I have ILD" also claims the asker's case is the one the criterion means.
+            # criterion naming ILD answers it; "I have ILD", or "DEXA shows osteopenia. Does that exclude him?", also
+            # claims the person's case is the one the criterion means.
             assessment.findings[:] = [_named_caution(f) for f in assessment.findings]
         return assessment
 
@@ -2850,6 +2851,12 @@ def _item_words(text: str, names: Sequence[Span]) -> list[str]:
         for w in re.finditer(r"[A-Za-z][\w-]*", unbracketed)
         if not any(n.start <= w.start() < n.end for n in names) and w.group().lower() not in ("and", "or")
     ]
+
+
+# "Does that exclude him?", "would it rule me out?": whom the question asks a verdict for, named as its object.
+_PERSON_DECIDED = re.compile(
+    r"\b(?:exclude|disqualify|rule|keep|count\s+against|stop|bar|prevent)\s+(?:me|him|her|us|them)\b", re.IGNORECASE
+)
 
 
 def _named_caution(finding: Finding) -> Finding:

@@ -4675,3 +4675,28 @@ def test_a_birthday_dates_the_age_not_a_condition(reasoner: EligibilityReasoner)
     assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
     dated = "My son was diagnosed with asthma three weeks ago. Can he join?"
     assert_decides(reasoner, dated, [asthma], Decision.EXCLUDED)  # a date of the asthma itself still decides
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a person's case, named only as the object of the verdict asked: the named match is quoted, no verdict
+        (
+            "DEXA shows osteopenia, T-score around -1.8. Does that exclude him from the fusion study?",
+            Decision.UNDECIDED,
+        ),
+        ("Would osteopenia rule me out?", Decision.UNDECIDED),
+        # a question about what the record says, of no one: the criterion naming it answers
+        ("Is osteopenia exclusionary?", Decision.EXCLUDED),
+    ],
+)
+def test_a_named_match_for_a_person_named_as_the_verdicts_object_is_quoted_without_one(
+    cautious: EligibilityReasoner, question: str, expected: Decision
+) -> None:
+    osteopenia = criterion(
+        EXCLUSION,
+        3,
+        "Previously diagnosed with osteopenia, osteoporosis, or osteomalacia to a degree that spinal instrumentation "
+        "would be contraindicated",
+    )
+    assert_decides(cautious, question, [osteopenia], expected)
