@@ -50,7 +50,10 @@ SETS: dict[str, EvalSet] = {
         # 0.76 since the thirteenth session: a criterion found to name what a person told of themselves is quoted
         # with no verdict (eligibility.named_exclusions), 0.796 -> 0.769 here for 1 -> 1 wrong; on first readings of
         # blind splits those verdicts were wrong 35 times in 72 (docs/evaluation.md).
-        floors={"verdict_accuracy": 0.76, "recall_at_5": 0.95, "abstention_precision": 0.82},
+        # 0.75 since the twenty-seventh session, for the same caution where the question names the person only as the
+        # verdict's object ("Do dentures exclude me?"): 0.774 -> 0.758 here, no wrong verdict more; on the first
+        # readings of the blind splits both verdicts of that kind were wrong (dev32, dev37).
+        floors={"verdict_accuracy": 0.75, "recall_at_5": 0.95, "abstention_precision": 0.82},
         ceilings={"wrong_verdicts": 2},
         targets={"verdict_accuracy": (">=", 0.90), "abstention_precision": (">=", 1.0)},
         about="development set over the demo trials (tuned on)",
