@@ -770,12 +770,13 @@ class EligibilityReasoner:
         base = self._bounds_for_askers_case(base, chunk.text, question)
         age = parse_question(question).age
         base = _bounds_for_askers_age(base, chunk.text, age)
-        grouped = [c for c in base if _age_group_above(chunk.text, c.span[0]) is not None]
+        groups = [(c, _age_group_above(chunk.text, c.span[0])) for c in base]
+        grouped = [c for c, group in groups if group is not None]
         if grouped and age is None:
             # "Cardiovascular: - Age 65-70 years: - LVEF at least 45%": the limit is for an age group, and the
             # question does not say the asker's age.
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*grouped[0].span), _AGE_GROUP_REASON)
-        base = [c for c in base if _in_age_group(age, _age_group_above(chunk.text, c.span[0]))]
+        base = [c for c, group in groups if _in_age_group(age, group)]
         if not base:
             return None  # every limit of the measure here is for an age group the asker is not in
         results = [(_compare_for(measurement.quantity, c, chunk.text, sex), c) for c in base]

@@ -340,7 +340,7 @@ class OfflineAnswerer:
         subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
         other_names = self._other_names(question)
         wants_amount = _wants_amount(question, spec)
-        best: tuple[tuple[bool, bool, int, float, int], Chunk, Span] | None = None
+        best: tuple[tuple[bool, bool, int, float, int], Chunk, Span, list[Span]] | None = None
         for rank, scored in enumerate(searched):
             text = scored.chunk.text
             words = word_spans(text)
@@ -369,11 +369,12 @@ class OfflineAnswerer:
                 # More of the drug's own name first ("Filgrastim-SD/01" over "Filgrastim"), then dose words.
                 key = (asked and amount, structured, about, points * (_ABOUT_FACTOR if about else 1), -rank)
                 if points and (best is None or key > best[0]):
-                    best = (key, scored.chunk, span)
+                    best = (key, scored.chunk, span, units)
         if best is None:
             return None
-        chunk, span = best[1], _with_next_sentence(best[1].text, best[2], weights)
-        return chunk, Span(_with_antecedent(chunk.text, best[2], sentences(chunk.text)).start, span.end)
+        _, chunk, found, units = best
+        span = _with_next_sentence(chunk.text, found, weights)
+        return chunk, Span(_with_antecedent(chunk.text, found, units).start, span.end)
 
     def _other_names(self, question: str) -> list[tuple[set[str], set[str]]]:
         """Per drug or concept the question names, its words as said and the words of its other names ("Avastin" is
@@ -1307,7 +1308,7 @@ def _arms_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[str
         # trimetrexate given?" beside "DRUG: Trimetrexate glucuronate").
         before = len(reply.parts)
         _field_part(qa, question, trial_id, spec, reply)
-        quoted = [part for part in reply.parts[before:]]
+        quoted = reply.parts[before:]
     if _arm_lacks_the_answer(qa, question, " ".join(quoted)):
         _detail_part(qa, question, trial_id, reply)
 

@@ -16,6 +16,7 @@ from assistant.settings import EligibilitySettings
 from ingest.loaders import load_bytes
 from ingest.records import Trial
 from tests.test_structured_answers import Directory, StubRetriever
+from tests.test_typed_answers import quoted
 
 TRIAL_ID = "NCT09000027"
 # One line, as registries write an arm's description.
@@ -97,29 +98,23 @@ def answerer() -> OfflineAnswerer:
     )
 
 
-def quoted(answerer: OfflineAnswerer, question: str) -> str:
-    answer = answerer.answer(question, TRIAL_ID, answerer.rules.classify(question))
-    assert answer.citations, answer.answer
-    return " ".join(answer.citations[0].quote.split())
-
-
 def test_how_long_on_the_study_drugs_is_found_past_criteria_that_name_them(answerer: OfflineAnswerer) -> None:
     # Seven criteria share "study drugs" with the question and fill a search of the whole record; the answer is in
     # the description, where the study's treatment is told.
-    quote = quoted(answerer, "How long will I be on the study drugs?")
+    quote = quoted(answerer, "How long will I be on the study drugs?", TRIAL_ID)
     assert quote.endswith("for 12 weeks."), quote
 
 
 def test_the_sentence_naming_most_of_what_is_asked_answers_not_the_first(answerer: OfflineAnswerer) -> None:
     # "In the next 20 years ... spinal operations" comes first and names the operation with a length of time; the
     # sentence that also says who is followed answers.
-    quote = quoted(answerer, "How long would I be followed after the operation?")
+    quote = quoted(answerer, "How long would I be followed after the operation?", TRIAL_ID)
     assert "4 years" in quote and "20 years" not in quote, quote
 
 
 def test_a_sentence_that_points_back_is_quoted_with_what_it_points_to(answerer: OfflineAnswerer) -> None:
     # "This is continued for up to 90 days" names no drug; the sentence before names FIAC-2, and both are quoted.
-    quote = quoted(answerer, "How long do people stay on FIAC-2?")
+    quote = quoted(answerer, "How long do people stay on FIAC-2?", TRIAL_ID)
     assert quote.startswith("Patients with pain also get FIAC-2") and "up to 90 days" in quote, quote
 
 
@@ -127,7 +122,7 @@ def test_a_schedule_that_points_back_to_the_dose_sentence_answers_how_often(answ
     # The arm's description is one line: every sentence on it shares the drug's name through the line, and the
     # follow-up schedule has the most schedule words. The sentence that answers names "courses" itself and points
     # back to the KX-9 sentence, which is quoted with it.
-    quote = quoted(answerer, "How often is the KX-9 given and for how many courses?")
+    quote = quoted(answerer, "How often is the KX-9 given and for how many courses?", TRIAL_ID)
     assert "every 2 weeks for 4 courses" in quote and "followed" not in quote, quote
     assert quote.startswith("Patients receive KX-9"), quote
 

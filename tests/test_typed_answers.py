@@ -105,8 +105,9 @@ def structured_answerer(structured_trials: dict[str, Trial]) -> OfflineAnswerer:
     return OfflineAnswerer(StubRetriever(trials), Directory(trials), IntentRules.from_package(), EligibilitySettings())
 
 
-def quoted(answerer: OfflineAnswerer, question: str) -> str:
-    answer = answerer.answer(question, "NCT09000001", answerer.rules.classify(question))
+def quoted(answerer: OfflineAnswerer, question: str, trial_id: str = "NCT09000001") -> str:
+    """The first citation's quote, whitespace folded; the answer must cite."""
+    answer = answerer.answer(question, trial_id, answerer.rules.classify(question))
     assert answer.citations, answer.answer
     return " ".join(answer.citations[0].quote.split())
 
