@@ -341,6 +341,12 @@ SETS: dict[str, EvalSet] = {
         # unseen classic XML records; committed before the system was run on it (eval/data/unseen/DEV37.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev38": _unseen_split(
+        "dev38",
+        # Written 2026-12-06 at the start of the twenty-eighth session like dev37 over 20 more unseen classic XML
+        # records, by writers who saw no code; committed before the system was run on it (eval/data/unseen/DEV38.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
