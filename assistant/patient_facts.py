@@ -642,6 +642,39 @@ def _supposed_lengths_by_name(text: str, elapsed: list[Elapsed]) -> list[Elapsed
     return kept
 
 
+# "for a year", "been about a year and a half on AZT", "a month of INH", "for two full months": a time whose number is
+# the article, or a number the quantity parser leaves for the word between it and its unit. Read as a quantity so
+# that every cue a numbered time has ("ago", "since", "for", "been ... on") applies to it too.
+_ARTICLE_TIME_RE = re.compile(
+    r"\b(?P<bound>(?:over|more\s+than|less\s+than|under|about|almost|nearly|around|at\s+least)\s+)?"
+    r"(?:(?P<n>an?)\s+(?:full\s+|whole\s+|good\s+)?|(?P<count>\d+|"
+    + "|".join(NUMBER_WORDS)
+    + r")\s+(?:full|whole|good)\s+)"
+    r"(?P<unit>day|week|month|year)s?(?P<half>\s+and\s+a\s+half)?\b",
+    re.IGNORECASE,
+)
+_ARTICLE_TIME_BOUNDS = {**_ARTICLE_BOUNDS, "at": Comparator.GE}
+
+
+def _article_times(text: str, taken: Sequence[Span]) -> list[QuantityMention]:
+    """Times with an article for the number ("a year") or a word before the unit ("two full months"), as quantity
+    mentions in days, apart from those read already."""
+    mentions: list[QuantityMention] = []
+    for found in _ARTICLE_TIME_RE.finditer(text):
+        if any(_overlaps(found.span(), span) for span in taken):
+            continue
+        bound = (found.group("bound") or "").split()
+        comparator = _ARTICLE_TIME_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
+        count = found.group("count")
+        amount = 1.0 if count is None else float(NUMBER_WORDS.get(count.lower(), 0) or count)
+        amount += 0.5 if found.group("half") else 0.0
+        days = Quantity(amount * DAYS_PER_UNIT[found.group("unit").lower()], "day")
+        # the number's span runs to the phrase's end, so no unit is read after it a second time
+        number_span = (found.start("n") if count is None else found.start("count"), found.end())
+        mentions.append(QuantityMention("time", None, comparator, days, number_span, found.span(), True))
+    return mentions
+
+
 def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
     """Times told with an article for the number, apart from those the quantity parser read ("one month ago")."""
     items: list[Elapsed] = []
@@ -711,8 +744,15 @@ def _after_waiting(text: str, elapsed: list[Elapsed]) -> list[Elapsed]:
     until = _WAIT_UNTIL_RE.search(text)
     if until is None:
         return elapsed
-    supposed = {w for item in elapsed if item.span[0] >= until.start() for w in tokens(item.event)}
-    return [item for item in elapsed if item.span[0] >= until.start() or not supposed & set(tokens(item.event))]
+    later = [item for item in elapsed if item.span[0] >= until.start()]
+    supposed = {w for item in later for w in tokens(item.event)} - {"wait", "waiting", "until", "till", "til"}
+    kept = [item for item in elapsed if item.span[0] >= until.start() or not supposed & set(tokens(item.event))]
+    lengths = [item for item in kept if item not in later and item.duration_days is not None and item.days_ago is None]
+    if len(kept) == len(elapsed) and len(lengths) == 1 and any(item.duration_days is not None for item in later):
+        # "wait until she's been on the same dose for two full months" names nothing told before: it supposes the
+        # one length told ("on Prozac for about a month") longer
+        kept.remove(lengths[0])
+    return kept
 
 
 def _waited(item: Elapsed, days: float | None) -> Elapsed:
@@ -829,6 +869,10 @@ def _measurements_and_elapsed(
         measurements.append(
             Measurement(mention.measure, mention.quantity, mention.comparator, mention.span, mention.measure_span)
         )
+    for mention in _article_times(text, [item.span for item in elapsed]):
+        item = _elapsed_from(text, mention)
+        if item is not None:
+            elapsed.append(item)
     elapsed.extend(_article_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_supposed_elapsed(text))
     elapsed.extend(_supposed_before_start(text))
@@ -1649,7 +1693,13 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         replaced = _without_corrected_clauses(told, _named_by_correction(question), _time_ago_said(question))
         if replaced is not None:
             return replaced
-    if not any(e.days_ago is not None for e in parse_question(question).elapsed):
+    elapsed = parse_question(question).elapsed
+    if not any(e.days_ago is not None for e in elapsed):
+        if _CORRECTION_RE.search(question) and any(e.duration_days is not None for e in elapsed):
+            # "Actually ... it's been about a year and a half on AZT" after "I've been on AZT for about 8 months": a
+            # length that corrects the one told; the clause naming what it names goes from the earlier turns.
+            kept = _without_corrected_clauses(told, _named_by_correction(question) | _naming_words(question))
+            return kept if kept is not None else list(told)
         return list(told)
     supposed = _SUPPOSES_RE.match(question) is not None and not _ADDS_RE.search(question)
     if _CORRECTION_RE.search(question) or (supposed and not _PUT_IN_PLACE_RE.search(question)):

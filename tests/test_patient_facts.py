@@ -246,6 +246,12 @@ def test_a_day_word_in_a_question_about_the_future_dates_nothing() -> None:
         ("I took my last antibiotic pill yesterday", "antibiotic pill", 1, None),
         ("I had chemo the day before yesterday", "chemo", 2, None),
         ("I've had psoriasis for more than 10 years", "psoriasis", None, 3652.5),
+        # the article is the number of a length too, with every cue a numbered length has
+        ("I have been on lithium for a year", "on lithium", None, 365.25),
+        ("I had a month of INH", "INH", None, 30.4375),
+        ("it's been about a year and a half on AZT", "AZT", None, 1.5 * 365.25),
+        # a word between the number and its unit
+        ("I stopped chemo 3 full weeks ago", "chemo", 21, None),
     ],
 )
 def test_elapsed(question: str, event: str, days_ago: float | None, duration: float | None) -> None:
@@ -1139,3 +1145,25 @@ def test_waiting_until_a_time_has_passed_is_a_case_to_check_not_a_possibility() 
     (diflucan,) = facts.elapsed
     assert diflucan.event == "Diflucan" and diflucan.days_ago == pytest.approx(35)
     assert parse_question("What if I need chemo later?").hypothetical
+
+
+def test_an_article_is_no_length_without_a_cue_that_says_so() -> None:
+    # "twice a day" is a frequency; "a week" after "for" is how long
+    [lasted] = parse_question("I take prednisone twice a day for a week").elapsed
+    assert lasted.duration_days == 7 and lasted.days_ago is None
+    assert parse_question("He is a year old").elapsed == ()
+
+
+def test_a_correction_that_tells_a_length_replaces_the_length_told() -> None:
+    told = "I have been on AZT for about 8 months now. Does that meet the prior treatment requirement?"
+    question = "Actually I looked at my records and it's been about a year and a half on AZT. Still ok?"
+    assert all("8 months" not in turn for turn in corrected_history([told], question))
+    # no correction: a length told beside the first stays with it
+    assert corrected_history([told], "I've also had a month of INH. Is that a problem?") == [told]
+
+
+def test_a_wait_until_a_length_that_names_nothing_told_supposes_the_one_length_told_longer() -> None:
+    told = "My daughter has been on Prozac for about a month."
+    question = "What if we wait until she's been on the same dose for two full months?"
+    lengths = [e.duration_days for e in parse_question(f"{told} {question}").elapsed]
+    assert lengths == [pytest.approx(2 * DAYS_PER_UNIT["month"])]
