@@ -1454,6 +1454,11 @@ class EligibilityReasoner:
                 reason = f"the criterion also applies on “{open_bound}”, which the question does not give"
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the question says this does not apply")
+        if chunk.section == EXCLUSION and self._exception_time_unmet(topic, hit, facts, constraints):
+            # "trastuzumab will be allowed provided the last dose was > 6 months prior" and "4 months ago": the
+            # case is the one carved out, on a time the question says it does not meet.
+            path = f"{_TIMED}/{_section_name(chunk)}/named" if hit.strength >= 1.0 else ""
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _EXCEPTION_TIME_UNMET_REASON, path=path)
         if (
             hit.strength >= 1.0  # the case itself, not a broader name for it ("arthritis" for "other than knee OA")
             and all(_opens_exception(s, chunk.text, constraints) for s in hit.spans)
@@ -1581,6 +1586,32 @@ class EligibilityReasoner:
         outside = [s for s in hit.spans if s not in inside]
         return any(self._narrower_at(text, a, b) for a in inside for b in outside)
 
+    def _exception_time_unmet(
+        self, topic: Topic, hit: _TopicHit, facts: PatientFacts, constraints: CriterionConstraints
+    ) -> bool:
+        """Every mention of the topic sits in, or is the subject of, a condition clause that sets a time
+        ("trastuzumab will be allowed provided the last dose was > 6 months prior"), and the one time the question
+        gives for the topic falls outside that time: the exception does not reach the asker's case. A time of
+        another case the clause lists ("superficial bladder tumors ... or any cancer treated > 5 years prior") does
+        not bound this one, and an exception with no condition ("except", "is allowed") is left to the others."""
+        clauses = [c for c in constraints.exceptions if _CONDITION_MARKER.search(c.marker)]
+        governed = [[c for c in clauses if _governed_by(s, c)] for s in hit.spans]
+        if not all(governed):
+            return False
+        if sum(1 for e in facts.elapsed if e.days_ago is not None) != 1:
+            return False  # two times told: which one the clause's time is about is unsure
+        days = _elapsed_for(facts, topic.span, self._taken(topic))
+        if days is None:
+            return False
+        windows = [
+            w
+            for s, found in zip(hit.spans, governed, strict=True)
+            for c in found
+            for w in _clause_windows(c, constraints)
+            if not _within(s, Span(*c.span)) or w.span[0] <= s.start  # inside the clause: a time of this mention
+        ]
+        return any(window_contains(days, w) is False for w in windows)
+
     def _exception_touched(
         self, topic: Topic, hit: _TopicHit, question: str, constraints: CriterionConstraints
     ) -> bool:
@@ -1652,7 +1683,7 @@ class EligibilityReasoner:
                 if c.comparison.value.unit == "day" and _within(Span(*c.span), region)
             ]
             # "unless ... off therapy for at least 5 years": a time since, which the question's date must meet too
-            windows = [w for w in constraints.windows if _within(Span(*w.span), region)]
+            windows = _clause_windows(clause, constraints)
             if not durations and not windows:
                 return True
             # "unless in remission for 5 years" against "10 years ago"; "except if stable for at least 3 months"
@@ -5099,6 +5130,21 @@ def _left_out_of_what_is_required(span: Span, constraints: CriterionConstraints)
     return False
 
 
+def _clause_windows(clause: ExceptionClause, constraints: CriterionConstraints) -> list[TimeWindow]:
+    """The time windows an exception clause sets: those whose time ends inside it. The window's event may start
+    before the clause's marker ("trastuzumab will be allowed provided the last dose was > 6 months prior")."""
+    return [w for w in constraints.windows if clause.span[0] < w.span[1] <= clause.span[1]]
+
+
+def _governed_by(span: Span, clause: ExceptionClause) -> bool:
+    """The mention is inside the exception clause, or in what the clause carves its case from ("trastuzumab will be
+    allowed provided ...", "aspirin, unless stopped 7 days before")."""
+    if clause.span[0] <= span.start and span.end <= clause.span[1]:
+        return True
+    carved = clause.carves_from
+    return carved is not None and _within(span, Span(*carved))
+
+
 def _inside_exception(span: Span, constraints: CriterionConstraints) -> bool:
     return any(c.span[0] <= span.start and span.end <= c.span[1] for c in constraints.exceptions)
 
@@ -5217,7 +5263,9 @@ _CONDITIONAL_ENTRY = re.compile(
     r"|\beligible\s+(?:if|provided|once|after)\b"
     # "must either not yet have undergone pubertal activation ..., or, if pubertal activation has occurred, must be
     # receiving an LHRH agonist": the case is let in on a condition
-    r"|\bor,?\s+if\s+[^.;]{3,80}?,\s*(?:must|should|need\s+to|has\s+to|have\s+to)\b",
+    r"|\bor,?\s+if\s+[^.;]{3,80}?,\s*(?:must|should|need\s+to|has\s+to|have\s+to)\b"
+    # "for longer than 72 hours without approval of investigator": with that approval the case is let in
+    r"|\bwithout\s+(?:[\w']+\s+){0,3}?(?:approval|permission|authori[sz]ation)\b",
     re.IGNORECASE,
 )
 # "the celecoxib trial", "this breathing study": words that name the study, not a fact about the asker.
@@ -5851,6 +5899,7 @@ _DURATION_TOO_REASON = "outside its time window, but it also limits for how long
 _LASTED_TOO_LONG_REASON = "outside its time window, but it lasted as long as the criterion's other limit excludes"
 _NEITHER_TIME_NOR_LENGTH_REASON = "outside its time window, and shorter than the length it excludes"
 _LASTED_AS_EXCLUDED_REASON = "it lasted as long as the criterion excludes"
+_EXCEPTION_TIME_UNMET_REASON = "the criterion's exception needs a time since that your question says has not passed"
 _LASTED_REASONS = (_LASTED_TOO_LONG_REASON, _LASTED_AS_EXCLUDED_REASON)
 
 

@@ -4700,3 +4700,58 @@ def test_a_named_match_for_a_person_named_as_the_verdicts_object_is_quoted_witho
         "would be contraindicated",
     )
     assert_decides(cautious, question, [osteopenia], expected)
+
+
+# ---- twenty-eighth session -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the exception's own time is not met: the case it carves out is not the asker's
+        ("I had Herceptin after surgery and my last dose was 4 months ago. Does that rule me out?", Decision.EXCLUDED),
+        # met: the exception, with its terms
+        (
+            "I had Herceptin after surgery and my last dose was 10 months ago. Does that rule me out?",
+            Decision.CONDITIONS,
+        ),
+        # no time told: what decides it is quoted
+        ("I had Herceptin after surgery. Does that rule me out?", Decision.UNDECIDED),
+    ],
+)
+def test_an_exception_that_sets_a_time_reaches_only_cases_that_meet_it(
+    cautious: EligibilityReasoner, question: str, expected: Decision
+) -> None:
+    trastuzumab = criterion(
+        EXCLUSION,
+        2,
+        "Prior anti-ErbB1 and/or ErbB2 inhibitor therapy for breast cancer; neoadjuvant or\n"
+        "     adjuvant treatment with trastuzumab will be allowed provided the last dose was > 6\n"
+        "     months prior to enrollment in study",
+    )
+    assert_decides(cautious, question, [trastuzumab], expected)
+
+
+def test_a_time_the_exception_sets_for_another_case_it_lists_does_not_bound_this_one(
+    cautious: EligibilityReasoner,
+) -> None:
+    other_cancer = criterion(
+        EXCLUSION,
+        16,
+        "Previous or concurrent cancer that is distinct in primary site or histology from breast cancer EXCEPT\n"
+        "     cervical cancer in-situ, treated basal cell carcinoma, superficial bladder tumors [Ta and Tis] or any\n"
+        "     cancer curatively treated > 5 years prior to randomization.",
+    )
+    question = "Two years ago I had a superficial Ta bladder tumor scraped out. Does that rule me out?"
+    assessment = cautious.assess(question, [other_cancer], {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.reason) for f in assessment.findings]
+
+
+def test_a_case_excluded_only_without_someones_approval_is_let_in_on_that_approval(
+    cautious: EligibilityReasoner,
+) -> None:
+    pain_relief = criterion(
+        EXCLUSION,
+        4,
+        "Aspirin or acetaminophen on a regular basis or for longer than 72 hours without approval of investigator.",
+    )
+    question = "My dentist wants me on Tylenol around the clock for about a week after an extraction. Is that ok?"
+    assert_decides(cautious, question, [pain_relief], Decision.CONDITIONS)
