@@ -52,6 +52,7 @@ from ingest.measures import (
     Comparator,
     Quantity,
     compare,
+    find_quantities,
     parse_number,
     same_measure,
     same_measure_named,
@@ -754,7 +755,12 @@ class EligibilityReasoner:
         if in_case:
             return case_finding
         found = plain or found
-        allowances = [c for c in found if _inside_exception(Span(*c.span), constraints)]
+        # (a bound in the "unless" of "... are eligible unless ..." is who is kept out, no allowance)
+        allowances = [
+            c
+            for c in found
+            if _inside_exception(Span(*c.span), constraints) and not _admitted_unless(chunk, Span(*c.span))
+        ]
         # "(Note: The use of transfusion ... to achieve Hgb > 8.0 g/dl is acceptable.)": a target an intervention may
         # bring the value to, not a limit of its own
         targets = [
@@ -783,6 +789,10 @@ class EligibilityReasoner:
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), _UNITS_DIFFER_REASON)
+        averaged = next((c for _, c in decided if _bounds_an_average(chunk.text, Span(*c.span))), None)
+        if averaged is not None and not _AVERAGE.search(question):
+            # "Mean CD4 count >= 100 cells/mm3" and "my last CD4 was 92": one value is not the mean of several
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*averaged.span), _AVERAGE_REASON)
         # An exclusion with two bounds ("BMI < 20 or > 50") catches the value when either holds.
         prohibits = _prohibits(chunk, Span(*decided[0][1].span))
         if prohibits and _caught_by_one_case_only(decided):
@@ -891,6 +901,8 @@ class EligibilityReasoner:
         for clause in constraints.exceptions:
             if bound is not None and not _narrows(clause, bound):
                 continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
+            if bound is not None and _within(bound, Span(*clause.span)) and _admitted_unless(chunk, bound):
+                continue  # "... are eligible unless they received > 400 mg/m2": the clause is the bar itself
             # The clause's own bounds ("who can have total bilirubin < 3.0 mg/dL") name the measure, not whom the
             # exception is for ("subjects with Gilbert Syndrome").
             # A duration is of the case itself ("has had cryptosporidiosis for a minimum of 4 weeks"): its words stay.
@@ -4072,7 +4084,35 @@ def _alternative_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> An
         said = text[after.start() : after.end()].split()[-2:]
         if not all(w.lower() in _RANGE_WORDS for w in said):
             return text[after.start() : after.end()]
-    return next(iter(_other_alternatives(text, bound, comparisons)), None)
+    return next(iter(_other_alternatives(text, bound, comparisons)), None) or _same_measure_other_unit(
+        text, bound, comparisons
+    )
+
+
+# "CD4 count < 150 cells/mm3 or < 15 percent": after "or", a comparator and a number of the same measure in another
+# unit (a count or a percent, a level or a clearance); "18 or older", "ECOG 0 or 1" have no comparator before the number
+_OR_COMPARED_NUMBER = re.compile(
+    r"[^;\n(),]{0,15}?\s*\bor\s+(?:[<>≤≥=]+|(?:less|greater|more|fewer|lower|higher)\s+than(?:\s+or\s+equal\s+to)?"
+    r"|at\s+(?:least|most)|under|over|below|above)\s*(?=\d)[^;\n(),]{0,30}",
+    re.IGNORECASE,
+)
+
+
+def _same_measure_other_unit(text: str, bound: Span, comparisons: Sequence[Any]) -> str | None:
+    """The same measure bounded again, in another unit, as another way to qualify (the count or the percent)."""
+    after = _OR_COMPARED_NUMBER.match(text, bound.end)
+    own = next((c.comparison for c in comparisons if tuple(c.span) == (bound.start, bound.end)), None)
+    if after is None or own is None or any(after.start() <= c.span[0] < after.end() for c in comparisons):
+        return None  # (a bound the parser read itself, "> 12 or < 5 x 10^9/L", is weighed with this one)
+    told = find_quantities(text[after.start() : after.end()])
+    if not told or told[0].quantity.unit == own.value.unit or _side(told[0].comparator) != _side(own.comparator):
+        return None
+    return text[after.start() : after.end()]
+
+
+def _side(comparator: Comparator) -> int:
+    """Which side a bound keeps: 1 above ("> 12", "at least"), -1 below, 0 neither."""
+    return {Comparator.GT: 1, Comparator.GE: 1, Comparator.LT: -1, Comparator.LE: -1}.get(comparator, 0)
 
 
 _RANGE_WORDS = frozenset({"in", "between", "from", "at", "least", "most", "up", "to", "of", "the", "a", "within"})
@@ -4515,6 +4555,8 @@ def _prohibits(chunk: Chunk, bound: Span) -> bool:
     ("No patients with ... steroid nasal sprays utilized more than 6 days a month")."""
     if chunk.section == EXCLUSION:
         return True
+    if _admitted_unless(chunk, bound):
+        return True
     clause = _clause_of(bound, chunk.text)
     if _NEGATED_ITEM.match(chunk.text[clause.start : clause.end].lstrip(" \t\n-*•")) is None:
         return False
@@ -4524,6 +4566,33 @@ def _prohibits(chunk: Chunk, bound: Span) -> bool:
 
 
 _OUTSIDE_EXCLUSION_REASON = "the value is outside this exclusion"
+_AVERAGE = re.compile(r"\b(?:mean|average|averaged|median)\b", re.IGNORECASE)
+_AVERAGE_REASON = "the criterion bounds an average of several values; one value told does not decide it"
+
+
+def _bounds_an_average(text: str, bound: Span) -> bool:
+    """ "Mean CD4 count >= 100": the bound is on an average, said in its own clause up to the number."""
+    return _AVERAGE.search(text, _clause_of(bound, text).start, bound.end) is not None
+
+
+_ADMITTED_BEFORE = re.compile(
+    r"\b(?:are|is|will\s+be|remain|remains)\s+(?:still\s+)?(?:eligible|allowed|permitted|acceptable)\b"
+    r"|\b(?:may|can)\s+(?:still\s+)?(?:participate|enrol+|enter|join|be\s+(?:included|enrolled))\b",
+    re.IGNORECASE,
+)
+
+
+def _admitted_unless(chunk: Chunk, bound: Span) -> bool:
+    """ "... malignancies are eligible to participate unless they have previously received a doxorubicin dose of more
+    than 400 mg/m2": a bound in the "unless" clause of a sentence that lets a case in says who is kept out."""
+    constraints = criterion_constraints(chunk)
+    for clause in constraints.exceptions:
+        if clause.marker != "unless" or not _within(bound, Span(*clause.span)):
+            continue
+        sentence_start = max(chunk.text.rfind(mark, 0, clause.span[0]) for mark in ".;") + 1
+        if _ADMITTED_BEFORE.search(chunk.text, sentence_start, clause.span[0]):
+            return True
+    return False
 
 
 def _alternative_of(span: Span, text: str) -> Span:

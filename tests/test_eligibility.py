@@ -4755,3 +4755,50 @@ def test_a_case_excluded_only_without_someones_approval_is_let_in_on_that_approv
     )
     question = "My dentist wants me on Tylenol around the clock for about a week after an extraction. Is that ok?"
     assert_decides(cautious, question, [pain_relief], Decision.CONDITIONS)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the count misses, but the percent is another way to qualify, which the question does not give
+        ("My CD4 is 200. Do I qualify?", Decision.UNDECIDED),
+        ("My CD4 is 100. Do I qualify?", Decision.ALLOWED),
+    ],
+)
+def test_the_same_measure_bounded_in_another_unit_after_or_is_another_way_to_qualify(
+    cautious: EligibilityReasoner, question: str, expected: Decision
+) -> None:
+    cd4 = criterion(INCLUSION, 6, "CD4 count < 150 cells/mm3 or < 15 percent AND/OR quiescent CMV disease.")
+    assert_decides(cautious, question, [cd4], expected)
+
+
+def test_a_two_sided_bound_is_no_other_way_to_qualify(cautious: EligibilityReasoner) -> None:
+    wbc = criterion(INCLUSION, 1, "white blood cell count > 12 or < 5 x 10^9 cells/L,")
+    assert_decides(cautious, "His WBC is 11. Does he qualify?", [wbc], Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("My total Adriamycin dose was 240 mg/m2. Does that rule me out?", Decision.ALLOWED),
+        ("My total Adriamycin dose was 500 mg/m2. Does that rule me out?", Decision.EXCLUDED),
+    ],
+)
+def test_a_bound_in_the_unless_of_a_sentence_that_lets_a_case_in_keeps_out(
+    cautious: EligibilityReasoner, question: str, expected: Decision
+) -> None:
+    prior_cancer = criterion(
+        INCLUSION,
+        3,
+        "Those patients with history of other contralateral non-invasive and invasive breast\n"
+        "     and non-breast malignancies are eligible to participate unless they have previously\n"
+        "     received a doxorubicin dose of more than 400 mg/m2.",
+    )
+    assert_decides(cautious, question, [prior_cancer], expected)
+
+
+def test_one_value_does_not_decide_a_bound_on_an_average(cautious: EligibilityReasoner) -> None:
+    mean_cd4 = criterion(INCLUSION, 9, "Mean CD4 count >= 100 cells/mm3.")
+    assert_decides(cautious, "My last CD4 was 92. Do I meet the CD4 cutoff?", [mean_cd4], Decision.UNDECIDED)
+    plain = criterion(INCLUSION, 9, "CD4 count >= 100 cells/mm3.")
+    assert_decides(cautious, "My last CD4 was 92. Do I meet the CD4 cutoff?", [plain], Decision.EXCLUDED)
