@@ -133,8 +133,17 @@ _KIN = (
 _RELATIVE = _KIN + "|boy|girl|patient"
 # "my son", "our 3-year-old daughter", "his patient": the person a question speaks for or of, named by kin or role.
 POSSESSED_PERSON = re.compile(rf"\b(?:my|our|his|her|their)\s+(?:[\w-]+\s+)?(?:{_RELATIVE})s?\b", re.IGNORECASE)
+# A time to come after "in": a number of units, a month, a season ("in two months", "in March", "in the spring").
+_TIME_TO_COME = (
+    r"\d+\s+(?:days?|weeks?|months?|years?)|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few"
+    r"|couple)\b|(?:the\s+)?(?:spring|summer|autumn|fall|winter)\b|(?:january|february|march|april|may|june|july"
+    r"|august|september|october|november|december)\b"
+)
+# ("in" is inches, not in "turns 4 in two months", "in March", "in a few weeks": a time to come)
 _NOT_AGE_AFTER = (
-    r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b|weeks?|wks?|days?|hours?|hrs?|months?|times|x\b"
+    r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b(?!\s+(?:a|an|about|"
+    + _TIME_TO_COME
+    + r"))|weeks?|wks?|days?|hours?|hrs?|months?|times|x\b"
     r"|mg|ng|g/|ml|units?|cycles?|lines?|of\b|out\b|or\b|to\b|-\s*\d|/|\.\d|,\d{3}))"
 )
 # Words that make a stated age a bound or an estimate ("over 65", "nearly 18", "about 70").
@@ -184,6 +193,8 @@ _AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale 
 _SUPPOSING_BEFORE = re.compile(r"\b(?:once|when|if|after|by\s+the\s+time)\s+(?:\w+\s+){1,2}$", re.IGNORECASE)
 # "turning 66 this spring", "I turn 18 next week": an age to come, read only when the question tells no age now ("I'm
 # 65, turning 66 this spring. Am I still in the age range?" is asked at 65) or supposes it ("once he turns 14").
+# A question about the time an age to come is reached: "... be able to join then?", "at that point?"
+_ASKS_ABOUT_THEN = re.compile(r"\b(?:then|at\s+that\s+(?:point|time|age)|by\s+that\s+time)\W*$", re.IGNORECASE)
 _COMING_AGE_RE = re.compile(r"\b(?:turning|turns|turn)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, re.IGNORECASE)
 
 
@@ -232,7 +243,10 @@ def _ages_at_onset(text: str) -> list[Measurement]:
 
 def _age(text: str, at_onset: Sequence[Span] = ()) -> tuple[float, Span, Comparator] | None:
     """The asker's (or candidate's) age now; `at_onset`: where ages at a diagnosis or onset are told (no age now)."""
-    supposed = next((m for m in _COMING_AGE_RE.finditer(text) if _SUPPOSING_BEFORE.search(text, 0, m.start())), None)
+    asks_then = _ASKS_ABOUT_THEN.search(text) is not None  # "He turns 4 in two months. Could he join then?"
+    supposed = next(
+        (m for m in _COMING_AGE_RE.finditer(text) if asks_then or _SUPPOSING_BEFORE.search(text, 0, m.start())), None
+    )
     if supposed is not None and 0 < int(supposed.group("n")) <= 120:
         return float(supposed.group("n")), supposed.span("n"), Comparator.EQ  # "once he turns 14": asked at 14
     for age_re, scale in _AGE_RES:
@@ -252,10 +266,21 @@ def _age(text: str, at_onset: Sequence[Span] = ()) -> tuple[float, Span, Compara
 _POSSESSED_AGE_RE = re.compile(r"\b(?:my|our|his|her|their)\s+$", re.IGNORECASE)
 
 
+# "a 3 year old at home", "a 1-year-old in the house": a member of the household, named by an indefinite article
+_INDEFINITE_BEFORE_RE = re.compile(r"\ban?\s+$", re.IGNORECASE)
+_HOUSEHOLD_MEMBER_RE = re.compile(
+    r"\d{1,3}[\s-]*(?:years?|months?)[\s-]*old\s+(?:\w+\s+){0,2}?(?:at\s+home|in\s+(?:the|my|our)\s+(?:house|home"
+    r"|household))\b",
+    re.IGNORECASE,
+)
+
+
 def _someone_elses_age(text: str, start: int) -> bool:
     """A possessed age ("my 2-year-old son") that is not the candidate's: the asker joins ("I'm still breastfeeding
     my 5-month-old"), or, with the candidate untold, the one possessed is not the clause's subject ("I live with my
     2-year-old son" against "My 5-year-old has asthma")."""
+    if _HOUSEHOLD_MEMBER_RE.match(text, start) and _INDEFINITE_BEFORE_RE.search(text, max(0, start - 4), start):
+        return True  # "We have a 3 year old at home": someone the asker lives with
     possessive = _POSSESSED_AGE_RE.search(text, max(0, start - 8), start)
     if possessive is None:
         return False
@@ -1675,6 +1700,12 @@ _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
 _SUPPOSES_RE = re.compile(
     r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if)\b", re.IGNORECASE
 )
+# A test supposed done again: "rechecks it", "repeat the scan", "tests her again"
+_RETEST_RE = re.compile(
+    r"\b(?:re-?(?:check|test|measure|draw|do)(?:s|es|ed|ne|ing)?|repeat(?:s|ed|ing)?)\b"
+    r"|\b(?:check|test|measure|draw)(?:s|ed|ing)?\s+(?:it|them|that|him|her)\s+again\b",
+    re.IGNORECASE,
+)
 _INSTEAD_RE = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
 
 
@@ -1693,6 +1724,9 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         replaced = _without_corrected_clauses(told, _named_by_correction(question), _time_ago_said(question))
         if replaced is not None:
             return replaced
+    if _SUPPOSES_RE.match(question) and _RETEST_RE.search(question):
+        # "If his doctor rechecks it next week ...": a new test supposed, so the dates told of the old one go
+        return [_without_times(earlier) for earlier in told]
     elapsed = parse_question(question).elapsed
     if not any(e.days_ago is not None for e in elapsed):
         if _CORRECTION_RE.search(question) and any(e.duration_days is not None for e in elapsed):
@@ -1720,7 +1754,8 @@ def values_put_in_place(told: Sequence[str], question: str) -> list[str]:
     """ "What if he were 16?" after "My son is 14 ...", "my platelets are normal now" after "my platelets are around
     30,000": an age or a measure that a supposing or correcting follow-up tells again replaces the one told before;
     the earlier value goes from its turn (an age takes the new number in its place)."""
-    if not (_SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question)) or _ADDS_RE.search(question):
+    coming = _COMING_AGE_RE.search(question) is not None  # "He turns 4 in two months. Could he join then?"
+    if not (_SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question) or coming) or _ADDS_RE.search(question):
         return list(told)
     new = parse_question(question)
     named = measures_named(question)

@@ -12,6 +12,7 @@ from assistant.patient_facts import (
     parse_question,
     split_clauses,
     time_put_in_place,
+    values_put_in_place,
     without_correction_talk,
 )
 from ingest.constraints import parse_criterion, window_contains
@@ -1167,3 +1168,37 @@ def test_a_wait_until_a_length_that_names_nothing_told_supposes_the_one_length_t
     question = "What if we wait until she's been on the same dose for two full months?"
     lengths = [e.duration_days for e in parse_question(f"{told} {question}").elapsed]
     assert lengths == [pytest.approx(2 * DAYS_PER_UNIT["month"])]
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        # "in" before a time to come is no inch
+        ("He turns 4 in two months.", 4),
+        # asked about the time the age to come is reached, that age is the one checked
+        ("My son just turned 3. He turns 4 in two months. Would he be able to join then?", 4),
+        # asked now, the age now
+        ("I'm 65, turning 66 this spring. Am I still in the age range?", 65),
+        # a child the asker lives with is not the candidate
+        ("We have a 3 year old at home. Is that allowed?", None),
+        ("I have a 10-year-old with ADHD. Can he join?", 10),
+    ],
+)
+def test_an_age_to_come_and_a_household_members_age(question: str, age: float | None) -> None:
+    assert parse_question(question).age == age
+
+
+def test_an_age_to_come_told_in_a_follow_up_takes_the_place_of_the_age_told() -> None:
+    told = ["My son just turned 3 and gets chemo. Can he be scanned in this study?"]
+    [turn] = values_put_in_place(told, "He turns 4 in two months. Would he be able to join then?")
+    assert parse_question(turn).age == 4
+
+
+def test_a_test_supposed_done_again_takes_the_old_tests_date_out() -> None:
+    told = "His IGF-1 was low when they checked it 9 months ago. Is that good enough?"
+    [kept] = corrected_history(
+        [told], "If his doctor rechecks it next week and it's still below normal, would that work?"
+    )
+    assert "9 months ago" not in kept and "IGF-1" in kept
+    # a supposition that is no new test keeps the date
+    assert corrected_history([told], "What if he had a growth spurt?") == [told]
