@@ -376,3 +376,27 @@ def test_a_spaced_dash_ends_a_lead_clause_before_the_question(rules: IntentRules
     assert shape_of(question).asked == "does his history count against me?"
     assert rules.classify(question).kind == "eligibility"  # was "general": the record "does not answer"
     assert shape_of("Is anti-TNF therapy allowed?").asked == "Is anti-TNF therapy allowed?"  # a hyphen is no dash
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "name"),
+    [
+        # what the study uses or tests, asked by the kind of product, with the verb a few words on
+        ("What medicines does this study use?", "fact", "treatment"),
+        ("Which chemo drugs are given together with the amifostine?", "fact", "treatment"),
+        ("What is the herbal extract they're testing?", "fact", "treatment"),
+        # what the asker might give is advice, not what the study gives
+        ("What supplements could I give my mom to slow her memory loss?", "general", ""),
+        # the route asked in lay words, and a product's strength, are dosing questions
+        ("Is this vaccine a shot or something you swallow?", "dosing", ""),
+        ("What strength is the cidofovir gel?", "dosing", ""),
+        # "still" alone asks whether the study takes people; with a case of one's own it asks eligibility
+        ("Can we still sign him up?", "fact", "status"),
+        ("Can I still join if I had chemo last month?", "eligibility", ""),
+    ],
+)
+def test_what_the_study_uses_its_route_and_whether_it_still_takes_people(
+    rules: IntentRules, question: str, kind: str, name: str
+) -> None:
+    intent = rules.classify(question)
+    assert (intent.kind, intent.name) == (kind, name)
