@@ -120,6 +120,8 @@ lower upper left right total single multiple new old current prior previous hist
 disease syndrome disorder
 """)
 
+# A class adjective before a head noun for drugs that MeSH does not use for the class ("psychotropic medications").
+_DRUG_CLASS_HEAD = re.compile(r"\b([A-Za-z][A-Za-z-]{3,})\s+(?:medications?|medicines?|meds)\b", re.IGNORECASE)
 # Characters that end a phrase: a term never spans them.
 HARD_BREAK = re.compile(r"[.;:()\[\]{}!?/|]")
 TOKEN = re.compile(r"[^\W_]+")
@@ -561,8 +563,28 @@ class Vocabulary:
         """Longest-match, non-overlapping concept mentions, left to right; with the conjuncts of a shared head
         ("heart, pulmonary, or musculoskeletal disease": heart disease and lung disease too)."""
         found = self._site_metastases(text, self._governing_adjectives(text, self._plain_mentions(text)))
+        found = self._drug_class_heads(text, found)
         found += self._slashed_prefixes(text, found)
         return sorted(found + self._elided(text, found), key=lambda m: m.start)
+
+    def _drug_class_heads(self, text: str, found: list[Mention]) -> list[Mention]:
+        """ "psychotropic medications", "immunosuppressive medicines": a class of drugs named with another head noun
+        than MeSH's ("Psychotropic Drugs", "Immunosuppressive Agents") is that class. Where no mention covers both
+        words already."""
+        added: list[Mention] = []
+        for named in _DRUG_CLASS_HEAD.finditer(text):
+            start, end = named.span()
+            if any(m.start <= start and end <= m.end and m.end - m.start > len(named.group(1)) for m in found):
+                continue
+            ids = next(
+                (ids for head in ("drugs", "agents") if (ids := self._whole_mention(f"{named.group(1)} {head}"))), ()
+            )
+            if ids:
+                added.append(Mention(start, end, named.group(), ids))
+        if not added:
+            return found
+        kept = [m for m in found if not any(a.start <= m.start and m.end <= a.end for a in added)]
+        return sorted(kept + added, key=lambda m: m.start)
 
     def _site_metastases(self, text: str, found: list[Mention]) -> list[Mention]:
         """ "CNS metastases", "bone mets", "metastases to the liver": a metastasis in a site is a kind of both the

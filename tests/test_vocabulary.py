@@ -500,3 +500,18 @@ def test_metastases_in_a_site_are_a_kind_of_the_sites_neoplasms_and_of_metastasi
     assert vocabulary.relation("D009362", cns) == "broader"  # "metastatic disease" does not say where
     # a term of its own for the whole stays what it is
     assert vocabulary.name(concept("lymph node metastases")) == "Lymphatic Metastasis"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a class of drugs named with "medications" where MeSH says "Drugs" or "Agents"
+        ("Current treatment with psychotropic medications.", "Psychotropic Drugs"),
+        ("on immunosuppressive medications", "Immunosuppressive Agents"),
+    ],
+)
+def test_a_drug_class_named_with_another_head_noun_is_that_class(vocabulary: Vocabulary, text: str, name: str) -> None:
+    names = [vocabulary.name(c) for m in vocabulary.mentions(text) for c in m.concept_ids]
+    assert name in names
+    sertraline = vocabulary.mentions("Zoloft")[0].concept_ids[0]
+    assert vocabulary.relation(sertraline, "psychotropic medications") == "narrower"
