@@ -4703,6 +4703,13 @@ def test_a_named_match_for_a_person_named_as_the_verdicts_object_is_quoted_witho
 
 
 # ---- twenty-eighth session -----------------------------------------------------------------------------------------
+TRASTUZUMAB_ALLOWED_AFTER_6_MONTHS = (
+    "Prior anti-ErbB1 and/or ErbB2 inhibitor therapy for breast cancer; neoadjuvant or\n"
+    "     adjuvant treatment with trastuzumab will be allowed provided the last dose was > 6\n"
+    "     months prior to enrollment in study"
+)
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
@@ -4718,16 +4725,17 @@ def test_a_named_match_for_a_person_named_as_the_verdicts_object_is_quoted_witho
     ],
 )
 def test_an_exception_that_sets_a_time_reaches_only_cases_that_meet_it(
-    cautious: EligibilityReasoner, question: str, expected: Decision
+    reasoner: EligibilityReasoner, question: str, expected: Decision
 ) -> None:
-    trastuzumab = criterion(
-        EXCLUSION,
-        2,
-        "Prior anti-ErbB1 and/or ErbB2 inhibitor therapy for breast cancer; neoadjuvant or\n"
-        "     adjuvant treatment with trastuzumab will be allowed provided the last dose was > 6\n"
-        "     months prior to enrollment in study",
-    )
-    assert_decides(cautious, question, [trastuzumab], expected)
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 2, TRASTUZUMAB_ALLOWED_AFTER_6_MONTHS)], expected)
+
+
+def test_an_exception_whose_time_is_unmet_is_quoted_as_a_named_match_by_default(cautious: EligibilityReasoner) -> None:
+    question = "I had Herceptin after surgery and my last dose was 4 months ago. Does that rule me out?"
+    assessment = cautious.assess(question, [criterion(EXCLUSION, 2, TRASTUZUMAB_ALLOWED_AFTER_6_MONTHS)], {})
+    assert assessment.decision is Decision.UNDECIDED
+    [finding] = assessment.findings
+    assert finding.withheld and "exception needs a time" in finding.reason
 
 
 def test_a_time_the_exception_sets_for_another_case_it_lists_does_not_bound_this_one(
