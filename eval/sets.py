@@ -347,6 +347,12 @@ SETS: dict[str, EvalSet] = {
         # records, by writers who saw no code; committed before the system was run on it (eval/data/unseen/DEV38.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev39": _unseen_split(
+        "dev39",
+        # Written 2026-12-06 late in the twenty-eighth session like dev38 over 20 more unseen classic XML records,
+        # after the session's changes to the answers; committed before any run (eval/data/unseen/DEV39.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
