@@ -143,8 +143,9 @@ class OfflineAnswerer:
         # matched the question's facts come first, then what hybrid search found.
         ordered = _by_decision(assessment.findings, question, found_at)
         matched = [ScoredChunk(chunk=f.chunk, score=1.0) for f in ordered]
+        text, citations, status = self._with_enrolment_note(question, trial_id, text, citations)
         answer = self._finish(question, trial_id, text, citations, matched + shown, verdict=verdict)
-        answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()]
+        answer.consulted = [c.chunk_id for c in criteria] + [c.chunk_id for c in summary.values()] + status
         answer.decided_by = assessment.decided_by()
         answer.withheld_by = assessment.withheld_by()
         answer.withheld_passages = assessment.withheld_passages()
@@ -229,6 +230,25 @@ class OfflineAnswerer:
             "That does not make it allowed; only the study team can confirm. " + self._contacts_hint(trial_id)
         )
         return self._finish(question, trial_id, text, [], shown, verdict=Verdict.NOT_STATED, abstained=True)
+
+    def _with_enrolment_note(
+        self, question: str, trial_id: str, text: str, citations: list[Citation]
+    ) -> tuple[str, list[Citation], list[str]]:
+        """Whoever asks to join ("Can I still sign up?", "could he enrol?") needs to know when the study takes no one
+        now ("Completed", "Withdrawn", "Not yet recruiting"): its status is said, cited, after the answer about the
+        criteria. Also returned: the id of the status passage, which the answer consulted. (A question of one
+        criterion, "Does that rule me out?", gets the criterion alone; an answer that finds no criterion declines
+        with nothing quoted, which is how a request routed here that asks nothing of the record is declined too.)"""
+        if _ASKS_TO_JOIN.search(question) is None:
+            return text, citations, []
+        for scored in self.retriever.lookup(trial_id, facts=("status",)):
+            key = re.sub(r"[\s,]+", "_", scored.chunk.text.strip().upper())
+            if key in _ENROLLING_NOW or key not in _STATUS_WORDS:
+                continue
+            number = len(citations) + 1
+            note = f"Note: this study's status is {_status_text(scored.chunk.text.strip())} [{number}]."
+            return f"{text} {note}", [*citations, _cite(scored.chunk)], [scored.chunk.chunk_id]
+        return text, citations, []
 
     # ---- facts, locations, dosing --------------------------------------------------------------
     def _fact(self, question: str, trial_id: str, intent: Intent) -> Answer:
@@ -904,6 +924,14 @@ _STATUS_WORDS = {
     "WITHDRAWN": ("Withdrawn", "the study stopped before enrolling anyone"),
     "UNKNOWN": ("Unknown status", "the record has not been verified recently"),
 }
+# A question that asks to join ("Can I sign up?", "could he still get in", "is she able to take part")
+_ASKS_TO_JOIN = re.compile(
+    r"\b(?:join|enrol+(?:ing|ed)?|sign(?:ing)?\s+(?:\w+\s+)?up|take\s+part|participate|get\s+(?:\w+\s+)?in(?:to)?\b"
+    r"|apply|still)\b",
+    re.IGNORECASE,
+)
+# Statuses under which someone may ask to join now; every other one is said beside an eligibility answer.
+_ENROLLING_NOW = frozenset({"RECRUITING", "ENROLLING_BY_INVITATION"})
 _ENROLLMENT_TYPE_WORDS = {
     "ACTUAL": "actual (the number who took part)",
     "ESTIMATED": "estimated (the anticipated number, not a final count)",

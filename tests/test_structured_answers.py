@@ -502,3 +502,28 @@ def test_a_condition_studied_late_in_a_long_conditions_list_is_still_the_one_stu
     qa = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings())
     answer = ask(qa, {trial.trial_id: trial}, trial.trial_id, "My patient has gastric adenocarcinoma. Can she join?")
     assert answer.verdict is not Verdict.EXCLUDED, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("trial_id", "note"),
+    [
+        ("NCT00353704", "Completed (COMPLETED): the study has ended"),
+        ("NCT00501228", "Terminated (TERMINATED): the study stopped early"),
+        ("NCT05885022", None),  # recruiting: nothing to say beside the criteria
+    ],
+)
+def test_an_eligibility_answer_says_when_the_study_takes_no_one_now(
+    answerer: OfflineAnswerer, trials: dict[str, Trial], trial_id: str, note: str | None
+) -> None:
+    question = "I'm 45 and have chronic GVHD after my stem cell transplant. Can I still join?"
+    answer = ask(answerer, trials, trial_id, question)
+    if note is None:
+        assert "this study's status" not in answer.answer
+        return
+    assert f"Note: this study's status is {note} [{len(answer.citations)}]" in answer.answer, answer.answer
+    assert f"({answer.citations[-1].quote.strip()})" in note  # the status, cited where the record gives it
+
+
+def test_a_question_of_one_criterion_gets_no_status_note(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    answer = ask(answerer, trials, "NCT00353704", "Does high blood pressure rule me out?")
+    assert "this study's status" not in answer.answer
