@@ -390,6 +390,10 @@ def test_a_spaced_dash_ends_a_lead_clause_before_the_question(rules: IntentRules
         # the route asked in lay words, and a product's strength, are dosing questions
         ("Is this vaccine a shot or something you swallow?", "dosing", ""),
         ("What strength is the cidofovir gel?", "dosing", ""),
+        # swallowing and strength as what the study measures or as food are no route or dose
+        ("What are the easiest foods for my dad with Parkinson's to swallow at home?", "general", ""),
+        ("How many swallows of barium do they have you do in the modified barium swallow?", "general", ""),
+        ("Will they test my grip strength?", "general", ""),
         # "still" alone asks whether the study takes people; with a case of one's own it asks eligibility
         ("Can we still sign him up?", "fact", "status"),
         ("Can I still join if I had chemo last month?", "eligibility", ""),
