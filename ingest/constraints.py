@@ -868,6 +868,39 @@ _IMPLICIT_WINDOW_RE = re.compile(
 )
 
 
+# What closes a range a bound opened: "> 50 and < 200 cells/mm3", ">= 35 mm Hg but < 55 mm Hg".
+_RANGE_JOIN_RE = re.compile(r"\s*,?\s*(?:and|but)\s*", re.IGNORECASE)
+_SIDE = {Comparator.GT: 1, Comparator.GE: 1, Comparator.LT: -1, Comparator.LE: -1}
+
+
+def _joined_bound(
+    text: str, mention: QuantityMention, comparisons: list[CriterionComparison]
+) -> CriterionComparison | None:
+    """A bound naming no measure that closes the range one before it opened, joined by "and"/"but" ("CD4 count > 50
+    and < 200 cells/mm3"), is of that measure; the unit written once after it is the first bound's too. Only with a
+    unit of its own, the same as the first's or the first having none ("Ages <50 or >90" and "> 12 or < 5 x 10^9/L"
+    are no range; "FSH above 40 mIU/ml, at least one month apart" is another measure)."""
+    if mention.measure != UNKNOWN_MEASURE or not comparisons or not mention.quantity.unit:
+        return None
+    earlier = comparisons[-1]
+    first, second = _SIDE.get(earlier.comparison.comparator), _SIDE.get(mention.comparator)
+    if first is None or second is None or first == second:
+        return None
+    if earlier.comparison.value.unit not in ("", mention.quantity.unit):
+        return None
+    if _RANGE_JOIN_RE.fullmatch(text, earlier.span[1], mention.span[0]) is None:
+        return None
+    if not earlier.comparison.value.unit:
+        value = replace(earlier.comparison.value, unit=mention.quantity.unit)
+        comparisons[-1] = replace(earlier, comparison=replace(earlier.comparison, value=value))
+    return CriterionComparison(
+        measure=earlier.measure,
+        measure_span=earlier.measure_span,
+        comparison=Comparison(earlier.measure, mention.comparator, mention.quantity),
+        span=mention.span,
+    )
+
+
 def _shared_units(comparisons: list[CriterionComparison]) -> list[CriterionComparison]:
     """The second bound of "BMI less than 20 or greater than 50" has no name or unit of its own: it takes them from
     the bound before it when its head noun is that measure."""
@@ -951,7 +984,7 @@ def _parse_criterion(text: str) -> CriterionConstraints:
         if window is not None:
             windows.append(window)
             continue
-        comparison = _comparison(mention)
+        comparison = _comparison(mention) or _joined_bound(cleaned, mention, comparisons)
         if comparison is not None:
             comparisons.append(comparison)
     windows.extend(_implicit_windows(cleaned, windows))

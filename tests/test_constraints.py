@@ -1623,3 +1623,24 @@ def test_lengths_of_treatment_and_per_cent_units(
     ]
     assert found == expected
     assert len(parsed.windows) == windows
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        # a bound that closes the range the one before it opened, the unit written once after it
+        ("CD4 count > 50 and < 200 cells/mm3.", [(">", 50.0, "/uL"), ("<", 200.0, "/uL")]),
+        ("Calcium > 8.5 mg/dL and < 10.5 mg/dL", [(">", 8.5, "mg/dL"), ("<", 10.5, "mg/dL")]),
+        # "or" joins no range, a bound with no unit is left alone, another unit is another measure
+        ("Ages <50 or >90", [("<", 50 * 365.25, "day")]),
+        ("white blood cell count > 12 or < 5 x 10^9 cells/L,", [(">", 12000.0, "/uL")]),
+    ],
+)
+def test_a_second_bound_closing_a_range_is_of_the_first_bounds_measure(
+    text: str, bounds: list[tuple[str, float, str]]
+) -> None:
+    found = parse_criterion(text).comparisons
+    assert [(c.comparison.comparator.value, c.comparison.value.value, c.comparison.value.unit) for c in found] == [
+        (op, pytest.approx(value), unit) for op, value, unit in bounds
+    ]
+    assert len({c.measure for c in found}) == 1
