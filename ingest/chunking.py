@@ -56,7 +56,7 @@ _NUMBERED, _LETTERED, _BULLETED = "number", "letter", "bullet"
 # "<a few qualifier words> Inclusion|Exclusion [Criteria] [for ...|(...)|prior ...] [:]" at the start of a line.
 _HEADER = re.compile(
     r"(?P<prefix>(?:[^\s:]+[ \t]+){0,5}?)[^\w\s]{0,3}"
-    r"(?P<kw>inclu[a-z]{2,4}n|exclu[a-z]{2,4}n)\b"
+    r"(?P<kw>inclu[a-z]{2,4}ns?|exclu[a-z]{2,4}ns?)\b"  # "Exclusions" on a line of its own too
     r"(?P<crit>[ \t]+criteri(?:a|on|ons)\b)?"
     r"(?P<tail>[^:\n]{0,120}?)"
     r"(?P<colon>[ \t]*:|[ \t]*$)",
