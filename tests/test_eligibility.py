@@ -1548,8 +1548,9 @@ def test_a_relative_clause_of_consequence_and_an_ac_adjective_narrow(
 @pytest.mark.parametrize(
     ("question", "criteria", "decision"),
     [
-        # someone else's condition against the participant's own history: not caught
-        ("My aunt had breast cancer, can I join?", ["History of breast cancer"], Decision.ALLOWED),
+        # someone else's condition against the participant's own history: not caught, and quoted without a verdict
+        # (whether the record "allows" it or "does not say" splits readers evenly)
+        ("My aunt had breast cancer, can I join?", ["History of breast cancer"], Decision.UNDECIDED),
         # (read as plain words, "family history of diabetes", it is not caught either, but no longer admits: plain words
         # shared with a criterion say too little of whose case it is)
         ("I have a family history of diabetes. Am I eligible?", ["Diabetes mellitus"], Decision.UNDECIDED),
@@ -2899,12 +2900,17 @@ def test_a_value_with_the_stated_upper_limit_of_normal_meets_a_times_limit(reaso
 
 def test_plain_words_about_someone_else_do_not_admit(reasoner: EligibilityReasoner) -> None:
     """A relative's condition named by a concept is not the participant's history ("my father has epilepsy" against
-    "History of epilepsy": allowed); plain words shared with a criterion say too little of whose case it is."""
+    "History of epilepsy": not caught, said so without a verdict); plain words shared with a criterion say too little
+    of whose case it is."""
     words = [criterion(EXCLUSION, 13, "Healthy volunteers must be free of learning disabilities.")]
     question = "My wife is a nurse at NIMH. Could I join as a healthy volunteer?"
     assert reasoner.assess(question, words, {}).decision is not Decision.ALLOWED
     concept = [criterion(EXCLUSION, 1, "History of epilepsy")]
-    assert_decides(reasoner, "My father has epilepsy. Can I join?", concept, Decision.ALLOWED)
+    assessment = reasoner.assess("My father has epilepsy. Can I join?", concept, {})
+    assert assessment.decision is Decision.UNDECIDED
+    assert [f.reason for f in assessment.findings] == [
+        "the criterion is about the participant's own history; the question names someone else's"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -4810,3 +4816,19 @@ def test_one_value_does_not_decide_a_bound_on_an_average(cautious: EligibilityRe
     assert_decides(cautious, "My last CD4 was 92. Do I meet the CD4 cutoff?", [mean_cd4], Decision.UNDECIDED)
     plain = criterion(INCLUSION, 9, "CD4 count >= 100 cells/mm3.")
     assert_decides(cautious, "My last CD4 was 92. Do I meet the CD4 cutoff?", [plain], Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one way to meet the requirement ruled out leaves the other
+        ("AIDS or other immunocompromising condition.", Decision.UNDECIDED),
+        # every way it names ruled out: unmet
+        ("Documented HIV-1 infection.", Decision.EXCLUDED),
+    ],
+)
+def test_a_requirement_with_alternatives_is_not_unmet_by_ruling_out_one(
+    reasoner: EligibilityReasoner, text: str, expected: Decision
+) -> None:
+    question = "I don't have HIV, but I'm on anti-rejection meds after a kidney transplant. Do I fit this study?"
+    assert_decides(reasoner, question, [criterion(INCLUSION, 1, text)], expected)
