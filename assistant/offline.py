@@ -927,7 +927,7 @@ _STATUS_WORDS = {
 # A question that asks to join ("Can I sign up?", "could he still get in", "is she able to take part")
 _ASKS_TO_JOIN = re.compile(
     r"\b(?:join|enrol+(?:ing|ed)?|sign(?:ing)?\s+(?:\w+\s+)?up|take\s+part|participate|get\s+(?:\w+\s+)?in(?:to)?\b"
-    r"|apply|still)\b",
+    r"|apply)\b",
     re.IGNORECASE,
 )
 # Statuses under which someone may ask to join now; every other one is said beside an eligibility answer.

@@ -141,7 +141,7 @@ _TIME_TO_COME = (
 )
 # ("in" is inches, not in "turns 4 in two months", "in March", "in a few weeks": a time to come)
 _NOT_AGE_AFTER = (
-    r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b(?!\s+(?:a|an|about|"
+    r"(?!\s*(?:%|kg|kilos?|lbs?|pounds|stone|cm|mm|feet|foot|ft|'|’|\"|inch|in\b(?!\s+(?:an?\b|about\b|"
     + _TIME_TO_COME
     + r"))|weeks?|wks?|days?|hours?|hrs?|months?|times|x\b"
     r"|mg|ng|g/|ml|units?|cycles?|lines?|of\b|out\b|or\b|to\b|-\s*\d|/|\.\d|,\d{3}))"
