@@ -5294,20 +5294,18 @@ def _bounds(window: Any, span: Span) -> bool:
 _OTHER_ALTERNATIVE_LEFT_REASON = (
     "the criterion accepts this or another; the question rules out this one, not the others it names"
 )
-_OR_JOINED = re.compile(r"\s(?:and/)?or\s|/or\s", re.IGNORECASE)
+# "... or other immunocompromising condition", "... or any other immunodeficiency": an open alternative of its own
+_OR_OTHER = re.compile(r"\s(?:and/)?or\s+(?:any\s+)?other\s+[A-Za-z]{3}", re.IGNORECASE)
 
 
 def _another_alternative(spans: Sequence[Span], text: str) -> bool:
-    """The clause of the mentions joins them by "or" to something they do not cover ("AIDS or other
-    immunocompromising condition", "myocardial infarction or stroke"): another way to meet the requirement."""
+    """The clause of the mentions offers, beside them, "or other ..." ("AIDS or other immunocompromising condition"):
+    another way to meet the requirement, which ruling out the named one leaves open. (Kinds of one thing joined by
+    "or", "type 1 or type 2 diabetes", "hepatitis B or C", are all ruled out with it: only an open "other" counts.)"""
     clause = _clause_of(spans[0], text)
-    cuts = [clause.start, *(m.start() for m in _OR_JOINED.finditer(text, clause.start, clause.end)), clause.end]
-    if len(cuts) == 2:
-        return False
-    parts = [Span(a, b) for a, b in itertools.pairwise(cuts)]
     return any(
-        not any(p.start <= s.start < p.end for s in spans) and re.search(r"[A-Za-z]{3}", text[p.start : p.end])
-        for p in parts
+        not any(found.start() <= s.start < clause.end for s in spans)
+        for found in _OR_OTHER.finditer(text, clause.start, clause.end)
     )
 
 

@@ -4827,8 +4827,14 @@ def test_one_value_does_not_decide_a_bound_on_an_average(cautious: EligibilityRe
         ("Documented HIV-1 infection.", Decision.EXCLUDED),
     ],
 )
-def test_a_requirement_with_alternatives_is_not_unmet_by_ruling_out_one(
+def test_a_requirement_with_an_open_alternative_is_not_unmet_by_ruling_out_the_named_one(
     reasoner: EligibilityReasoner, text: str, expected: Decision
 ) -> None:
     question = "I don't have HIV, but I'm on anti-rejection meds after a kidney transplant. Do I fit this study?"
     assert_decides(reasoner, question, [criterion(INCLUSION, 1, text)], expected)
+
+
+def test_kinds_of_one_thing_joined_by_or_are_all_ruled_out_with_it(reasoner: EligibilityReasoner) -> None:
+    kinds = criterion(INCLUSION, 1, "Diagnosis of type 1 or type 2 diabetes mellitus.")
+    assessment = reasoner.assess("I don't have diabetes. Can I join?", [kinds], {})
+    assert all("accepts this or another" not in f.reason for f in assessment.findings), assessment.findings
