@@ -42,6 +42,7 @@ from ingest.constraints import (
     CriterionConstraints,
     ExceptionClause,
     TimeWindow,
+    bound_side,
     languages_in,
     parse_criterion,
     window_contains,
@@ -1541,7 +1542,7 @@ class EligibilityReasoner:
         chunk = hit.chunk
         if hit.strength < 1.0 or constraints.exceptions:
             return ""
-        if sum(1 for e in facts.elapsed if e.days_ago is not None) != 1:
+        if not _one_time_told(facts):
             return ""  # two times told ("stopped two weeks ago ... what if a full month?"): which one counts is unsure
         days = _elapsed_for(facts, topic.span, self._taken(topic))
         if days is None:
@@ -1611,7 +1612,7 @@ class EligibilityReasoner:
         governed = [[c for c in clauses if _governed_by(s, c)] for s in hit.spans]
         if not all(governed):
             return False
-        if sum(1 for e in facts.elapsed if e.days_ago is not None) != 1:
+        if not _one_time_told(facts):
             return False  # two times told: which one the clause's time is about is unsure
         days = _elapsed_for(facts, topic.span, self._taken(topic))
         if days is None:
@@ -4109,14 +4110,13 @@ def _same_measure_other_unit(text: str, bound: Span, comparisons: Sequence[Any])
     if after is None or own is None or any(after.start() <= c.span[0] < after.end() for c in comparisons):
         return None  # (a bound the parser read itself, "> 12 or < 5 x 10^9/L", is weighed with this one)
     told = find_quantities(text[after.start() : after.end()])
-    if not told or told[0].quantity.unit == own.value.unit or _side(told[0].comparator) != _side(own.comparator):
+    if (
+        not told
+        or told[0].quantity.unit == own.value.unit
+        or bound_side(told[0].comparator) != bound_side(own.comparator)
+    ):
         return None
     return text[after.start() : after.end()]
-
-
-def _side(comparator: Comparator) -> int:
-    """Which side a bound keeps: 1 above ("> 12", "at least"), -1 below, 0 neither."""
-    return {Comparator.GT: 1, Comparator.GE: 1, Comparator.LT: -1, Comparator.LE: -1}.get(comparator, 0)
 
 
 _RANGE_WORDS = frozenset({"in", "between", "from", "at", "least", "most", "up", "to", "of", "the", "a", "within"})
@@ -5202,6 +5202,11 @@ def _left_out_of_what_is_required(span: Span, constraints: CriterionConstraints)
             after_marker = clause.span[0] + len(clause.marker)
             return clause.marker in _NARROWING_MARKERS and not _EXEMPTS_PEOPLE.match(text, after_marker)
     return False
+
+
+def _one_time_told(facts: PatientFacts) -> bool:
+    """The question dates exactly one event: the time a criterion's window or an exception's time is read against."""
+    return sum(1 for e in facts.elapsed if e.days_ago is not None) == 1
 
 
 def _clause_windows(clause: ExceptionClause, constraints: CriterionConstraints) -> list[TimeWindow]:

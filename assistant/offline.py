@@ -242,7 +242,7 @@ class OfflineAnswerer:
         if _ASKS_TO_JOIN.search(question) is None:
             return text, citations, []
         for scored in self.retriever.lookup(trial_id, facts=("status",)):
-            key = re.sub(r"[\s,]+", "_", scored.chunk.text.strip().upper())
+            key = _status_key(scored.chunk.text)
             if key in _ENROLLING_NOW or key not in _STATUS_WORDS:
                 continue
             number = len(citations) + 1
@@ -1021,8 +1021,13 @@ def _fact_value(chunk: Chunk) -> str:
     return _humanize(value)
 
 
+def _status_key(value: str) -> str:
+    """A status as the registry codes it, from either spelling ("Active, not recruiting" -> ACTIVE_NOT_RECRUITING)."""
+    return re.sub(r"[\s,]+", "_", value.strip().upper())
+
+
 def _status_text(value: str) -> str:
-    key = re.sub(r"[\s,]+", "_", value.strip().upper())
+    key = _status_key(value)
     if key not in _STATUS_WORDS:
         return value
     words, meaning = _STATUS_WORDS[key]

@@ -496,17 +496,12 @@ def _quote(text: str, span: Span | None) -> str:
     return "" if span is None else text[span[0] : span[1]]
 
 
-# "a year ago", "over a month ago", "it's been a full month since my last pill": the article is the number. "a
-# few/couple of weeks ago" stays undecided.
-_ARTICLE_AGO_RE = re.compile(
-    r"\b(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+)?(?:a|an|one)\s+"
-    r"(?:full\s+|whole\s+|good\s+)?(?P<unit>day|week|month|year)(?:\s+ago\b|(?=\s+since\b))",
-    re.IGNORECASE,
-)
-# "a year and a half ago", "two and a half years ago": the number and a half.
+# "two and a half years ago", "3 months and a half ago": the number and a half. (With the article, "a year and a half
+# ago", and "a year ago", "a full month since", the time is an article time, `_article_times`; "a few/couple of
+# weeks ago" stays undecided.)
 _HALF_AGO_RE = re.compile(
     r"\b(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+)?"
-    r"(?:(?P<n>a|an|\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+and\s+a\s+half"
+    r"(?:(?P<n>\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+and\s+a\s+half"
     r"|(?P<n2>\d+|" + "|".join(NUMBER_WORDS) + r")\s+and\s+a\s+half\s+(?P<unit2>day|week|month|year)s?)\s+ago\b",
     re.IGNORECASE,
 )
@@ -700,10 +695,10 @@ def _article_times(text: str, taken: Sequence[Span]) -> list[QuantityMention]:
     return mentions
 
 
-def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
-    """Times told with an article for the number, apart from those the quantity parser read ("one month ago")."""
+def _half_ago_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
+    """Times since told as a number and a half ("two and a half years ago"), apart from those read already."""
     items: list[Elapsed] = []
-    for found in [*_ARTICLE_AGO_RE.finditer(text), *_HALF_AGO_RE.finditer(text)]:
+    for found in _HALF_AGO_RE.finditer(text):
         if any(_overlaps(found.span(), span) for span in taken):
             continue
         since = _SINCE_RE.match(text, found.end())
@@ -720,10 +715,11 @@ def _article_elapsed(text: str, taken: list[Span]) -> list[Elapsed]:
     return items
 
 
-# "on the same dose for about two and a half months", "for a year and a half": how long, with the half.
+# "on the same dose for about two and a half months": how long, with the half ("for a year and a half" is an article
+# time, `_article_times`).
 _HALF_FOR_RE = re.compile(
     r"\bfor\s+(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+|at\s+least\s+)?"
-    r"(?:(?P<n>a|an|\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+and\s+a\s+half"
+    r"(?:(?P<n>\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+and\s+a\s+half"
     r"|(?P<n2>\d+|" + "|".join(NUMBER_WORDS) + r")\s+and\s+a\s+half\s+(?P<unit2>day|week|month|year)s?)\b",
     re.IGNORECASE,
 )
@@ -736,9 +732,7 @@ def _half_durations(text: str, taken: list[Span]) -> list[Elapsed]:
             continue
         event_span = _event_before(text, found.start())
         bound = (found.group("bound") or "").split()
-        comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
-        if bound and bound[0].lower() == "at":
-            comparator = Comparator.GE
+        comparator = _ARTICLE_TIME_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
         days = _told_amount(found) * DAYS_PER_UNIT[(found.group("unit") or found.group("unit2")).lower()]
         start = event_span[0] if event_span else found.start()
         items.append(Elapsed(_quote(text, event_span), event_span, None, days, comparator, (start, found.end())))
@@ -791,12 +785,9 @@ def _waited(item: Elapsed, days: float | None) -> Elapsed:
 
 
 def _told_amount(found: re.Match[str]) -> float:
-    """The number of units an article or "N and a half" phrase tells: "a" is one, "and a half" adds 0.5."""
-    if found.re is not _HALF_AGO_RE and found.re is not _HALF_FOR_RE:
-        return 1.0
+    """The number of units an "N and a half" phrase tells."""
     number = (found.group("n") or found.group("n2")).lower()
-    amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
-    return amount + 0.5
+    return float(NUMBER_WORDS.get(number, 0) or number) + 0.5
 
 
 # "I took my last pill yesterday", "antibiotics were started this morning": days counted from today by the words
@@ -898,7 +889,7 @@ def _measurements_and_elapsed(
         item = _elapsed_from(text, mention)
         if item is not None:
             elapsed.append(item)
-    elapsed.extend(_article_elapsed(text, [item.span for item in elapsed]))
+    elapsed.extend(_half_ago_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_supposed_elapsed(text))
     elapsed.extend(_supposed_before_start(text))
     elapsed.extend(_days_back_elapsed(text, [item.span for item in elapsed]))

@@ -870,35 +870,39 @@ _IMPLICIT_WINDOW_RE = re.compile(
 
 # What closes a range a bound opened: "> 50 and < 200 cells/mm3", ">= 35 mm Hg but < 55 mm Hg".
 _RANGE_JOIN_RE = re.compile(r"\s*,?\s*(?:and|but)\s*", re.IGNORECASE)
-_SIDE = {Comparator.GT: 1, Comparator.GE: 1, Comparator.LT: -1, Comparator.LE: -1}
+
+
+def bound_side(comparator: Comparator) -> int:
+    """Which side a bound keeps: 1 above ("> 12", "at least"), -1 below, 0 neither (a range, an equality)."""
+    return {Comparator.GT: 1, Comparator.GE: 1, Comparator.LT: -1, Comparator.LE: -1}.get(comparator, 0)
 
 
 def _joined_bound(
-    text: str, mention: QuantityMention, comparisons: list[CriterionComparison]
-) -> CriterionComparison | None:
-    """A bound naming no measure that closes the range one before it opened, joined by "and"/"but" ("CD4 count > 50
-    and < 200 cells/mm3"), is of that measure; the unit written once after it is the first bound's too. Only with a
-    unit of its own, the same as the first's or the first having none ("Ages <50 or >90" and "> 12 or < 5 x 10^9/L"
-    are no range; "FSH above 40 mIU/ml, at least one month apart" is another measure)."""
-    if mention.measure != UNKNOWN_MEASURE or not comparisons or not mention.quantity.unit:
+    text: str, mention: QuantityMention, earlier: CriterionComparison
+) -> tuple[CriterionComparison, CriterionComparison] | None:
+    """A bound naming no measure that closes the range the one before it opened, joined by "and"/"but" ("CD4 count >
+    50 and < 200 cells/mm3"), is of that measure; the unit written once after it is the first bound's too (returned:
+    the first bound with that unit, and the second). Only with a unit of its own, the same as the first's or the first
+    having none ("Ages <50 or >90" and "> 12 or < 5 x 10^9/L" are no range; "FSH above 40 mIU/ml, at least one month
+    apart" is another measure)."""
+    if mention.measure != UNKNOWN_MEASURE or not mention.quantity.unit:
         return None
-    earlier = comparisons[-1]
-    first, second = _SIDE.get(earlier.comparison.comparator), _SIDE.get(mention.comparator)
-    if first is None or second is None or first == second:
+    first, second = bound_side(earlier.comparison.comparator), bound_side(mention.comparator)
+    if not first or not second or first == second:
         return None
     if earlier.comparison.value.unit not in ("", mention.quantity.unit):
         return None
     if _RANGE_JOIN_RE.fullmatch(text, earlier.span[1], mention.span[0]) is None:
         return None
-    if not earlier.comparison.value.unit:
-        value = replace(earlier.comparison.value, unit=mention.quantity.unit)
-        comparisons[-1] = replace(earlier, comparison=replace(earlier.comparison, value=value))
-    return CriterionComparison(
+    value = replace(earlier.comparison.value, unit=mention.quantity.unit)
+    opened = replace(earlier, comparison=replace(earlier.comparison, value=value))
+    closed = CriterionComparison(
         measure=earlier.measure,
         measure_span=earlier.measure_span,
         comparison=Comparison(earlier.measure, mention.comparator, mention.quantity),
         span=mention.span,
     )
+    return opened, closed
 
 
 def _shared_units(comparisons: list[CriterionComparison]) -> list[CriterionComparison]:
@@ -984,8 +988,11 @@ def _parse_criterion(text: str) -> CriterionConstraints:
         if window is not None:
             windows.append(window)
             continue
-        comparison = _comparison(mention) or _joined_bound(cleaned, mention, comparisons)
-        if comparison is not None:
+        comparison = _comparison(mention)
+        joined = _joined_bound(cleaned, mention, comparisons[-1]) if comparison is None and comparisons else None
+        if joined is not None:
+            comparisons[-1:] = joined
+        elif comparison is not None:
             comparisons.append(comparison)
     windows.extend(_implicit_windows(cleaned, windows))
     comparisons = _shared_units(comparisons)
