@@ -353,6 +353,13 @@ SETS: dict[str, EvalSet] = {
         # after the session's changes to the answers; committed before any run (eval/data/unseen/DEV39.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev40": _unseen_split(
+        "dev40",
+        # Written 2026-12-06 at the start of the twenty-ninth session like dev39 over 20 more unseen classic XML
+        # records (criteria from 1,200 characters: fewer than 20 longer ones remain); committed before any run
+        # (eval/data/unseen/DEV40.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
