@@ -3825,6 +3825,10 @@ def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> boo
     for_sex = _FOR_SEX.match(text, bound.span[1]) or _SEX_LABEL.match(text, _item_start(text, bound.span[0]))
     if for_sex is not None and _SEX_OF_WORD[for_sex.group("sex").lower()] != sex:
         return None
+    if bound.comparison.value.unit == "%" and bound.comparison.measure.startswith("head:"):
+        # "CD4 12" against "CD4 percentage < 15%": a lab the lexicon does not know is counted as often as it is
+        # proportioned, and a bare number does not say which
+        return compare(value, bound.comparison)
     return compare(_in_bound_unit(value, bound.comparison.value), bound.comparison)
 
 

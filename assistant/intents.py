@@ -19,6 +19,10 @@ _NCT = re.compile(r"\bNCT[0-9]{8}\b", re.IGNORECASE)  # ASCII digits only: no lo
 # Terminal escape sequences (CSI such as colours, OSC such as window titles) hidden inside a word.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _SPACES = re.compile(r"[ \t]+")
+# Negative contractions typed without their apostrophe ("I cant travel", "dont have it", "didnt take it").
+_BARE_NEGATIVE = re.compile(
+    r"\b(ca|do|does|did|is|are|was|were|wo|would|could|should|has|have|had|must|need|ai)(n)(t)\b", re.IGNORECASE
+)
 
 
 def normalise_text(text: str) -> str:
@@ -26,7 +30,8 @@ def normalise_text(text: str) -> str:
 
     NFKC folds look-alike forms; ANSI sequences and invisible format characters (zero-width spaces and joiners,
     soft hyphens, bidi marks, BOM) are removed, so they cannot split a word that intent rules and retrieval match;
-    other control characters become spaces. Rules then see the text a reader sees.
+    other control characters become spaces. Rules then see the text a reader sees. A negative contraction typed
+    without its apostrophe ("cant", "didnt") gets it back: every rule that reads a negation reads "can't".
     """
     text = _ANSI.sub("", text)
     text = unicodedata.normalize("NFKC", text)
@@ -36,7 +41,8 @@ def normalise_text(text: str) -> str:
         if category == "Cf":
             continue
         kept.append(" " if category == "Cc" and char != "\n" else char)
-    lines = (_SPACES.sub(" ", line).strip() for line in "".join(kept).split("\n"))
+    text = _BARE_NEGATIVE.sub(r"\1\2'\3", "".join(kept))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

@@ -858,7 +858,12 @@ def _named_by_acronym(text: str, mention: QuantityMention) -> bool:
     if mention.measure_span is None:
         return False
     start, end = mention.measure_span
-    return is_acronym(text[start:end])
+    return is_acronym(text[start:end]) or _TYPED_LAB_CODE.fullmatch(text, start, end) is not None
+
+
+# A lab's code typed in lower case, two or more letters then a digit ("cd4 was 520", "hba1c 7.9"): the same name. One
+# letter and a digit is a spinal level ("L4-5", "C5-6") as often as a lab.
+_TYPED_LAB_CODE = re.compile(r"[a-z]{2,5}\d[a-z0-9]*", re.IGNORECASE)
 
 
 def _measurements_and_elapsed(
@@ -1185,14 +1190,28 @@ _FIRST_PERSON_CANDIDATE_RE = re.compile(
     r"|\b(?:i'?m|i\s+am|i\s+have|i've|i\s+had)\b",
     re.IGNORECASE,
 )
+# The asker asks whether they themselves may take part ("Does that exclude me?", "Can I still join?"), not what they
+# may do for someone else ("Can I consent for him?").
+_ASKS_OF_ONESELF_RE = re.compile(
+    r"\b(?:can|could|may|would|will|am|do|should|might)\s+i\s+(?:still\s+|also\s+|even\s+)?(?:" + _JOIN_WORDS + r")"
+    r"|\bi\s+(?:qualify|join|fit)\b"
+    r"|\b(?:against|excludes?|disqualify|disqualifies|rules?|keeps?|lets?|accepts?|enrol+s?|take)\s+me\b",
+    re.IGNORECASE,
+)
 
 
 def _candidate(text: str) -> tuple[str, str | None]:
     """Who the eligibility question is about: ("third", kinship word or None for a pronoun), ("self", None), or
-    ("unknown", None)."""
+    ("unknown", None).
+
+    A pronoun alone ("never had chemo for them", "can they enrol me?") may point at things or at the study team; where
+    the asker also asks about themselves ("Does that exclude me?") the asker is the candidate. A named relative ("can
+    my son join?") stays the candidate."""
     third = _THIRD_CANDIDATE_RE.search(text)
     if third is not None:
         kin = next((third.group(g) for g in ("kin", "kin2", "kin3", "kin4", "kin5") if third.group(g)), None)
+        if kin is None and _ASKS_OF_ONESELF_RE.search(text):
+            return "self", None
         return "third", kin.lower() if kin else None
     if _FIRST_PERSON_CANDIDATE_RE.search(text):
         return "self", None

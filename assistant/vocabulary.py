@@ -121,7 +121,9 @@ disease syndrome disorder
 """)
 
 # A class adjective before a head noun for drugs that MeSH does not use for the class ("psychotropic medications").
-_DRUG_CLASS_HEAD = re.compile(r"\b([A-Za-z][A-Za-z-]{3,})\s+(?:medications?|medicines?|meds)\b", re.IGNORECASE)
+_DRUG_CLASS_HEAD = re.compile(
+    r"\b([A-Za-z][A-Za-z0-9-]{2,})\s+(?:medications?|medicines?|meds|pills|drugs|tablets)\b", re.IGNORECASE
+)
 # Characters that end a phrase: a term never spans them.
 HARD_BREAK = re.compile(r"[.;:()\[\]{}!?/|]")
 TOKEN = re.compile(r"[^\W_]+")
@@ -569,16 +571,17 @@ class Vocabulary:
 
     def _drug_class_heads(self, text: str, found: list[Mention]) -> list[Mention]:
         """ "psychotropic medications", "immunosuppressive medicines": a class of drugs named with another head noun
-        than MeSH's ("Psychotropic Drugs", "Immunosuppressive Agents") is that class. Where no mention covers both
-        words already."""
+        than MeSH's ("Psychotropic Drugs", "Immunosuppressive Agents") is that class; and "HIV meds", "anxiety
+        pills": the drugs against what they name, where MeSH has such a class ("Anti-HIV Agents", "Anti-Anxiety
+        Agents"). Where no mention covers both words already."""
         added: list[Mention] = []
         for named in _DRUG_CLASS_HEAD.finditer(text):
             start, end = named.span()
             if any(m.start <= start and end <= m.end and m.end - m.start > len(named.group(1)) for m in found):
                 continue
-            ids = next(
-                (ids for head in ("drugs", "agents") if (ids := self._whole_mention(f"{named.group(1)} {head}"))), ()
-            )
+            word = named.group(1)
+            names = (f"{word} drugs", f"{word} agents", f"anti-{word} agents", f"anti{word} agents")
+            ids = next((ids for name in names if (ids := self._whole_mention(name))), ())
             if ids:
                 added.append(Mention(start, end, named.group(), ids))
         if not added:

@@ -823,6 +823,13 @@ def test_not_including_opens_an_exception_clause() -> None:
         # comparator words are not the measure's name
         ("PHQ-8 score between 5-19 inclusive", "head:phq", "range", 5.0, "", 19.0),
         ("EDSS score between 1 - 6.5, inclusive", "head:edss", "range", 1.0, "", 6.5),
+        # the share of the lab named before it ("percentage") names no lab
+        ("CD4 percentage less than 15%", "head:cd4", "<", 15.0, "%", None),
+        ("Have a CD4 cell percentage of at least 15 percent.", "head:cd4", ">=", 15.0, "%", None),
+        # how long one has been pregnant is the gestational age; how far one lives from a site is a distance
+        ("Have been pregnant for at least 28 weeks.", "gestational_age", ">=", 196.0, "day", None),
+        ("Lives within 50 miles of the study site.", "distance", "<=", 50 * 1.609344, "km", None),
+        ("Reside within 15 km of the hospital, the study site.", "distance", "<=", 15.0, "km", None),
     ],
 )
 def test_registry_spellings_of_units_ranges_and_scale_names(
@@ -872,7 +879,9 @@ def test_units_and_named_measures_are_not_counts(text: str) -> None:
         ("She has 6 swollen and 5 tender joints", ["count:joint", "count:joint"]),
         # No comparator and a name or another measure around the number: the word before still names it.
         ("I have controlled type 1 diabetes", ["head:type"]),
-        ("Her mean COMFORT score over the three readings was 22", ["head:comfort", "head:readings"]),
+        # ... but a number spelled in words before a noun counts that noun's things: no score of 3 is told here
+        ("Her mean COMFORT score over the three readings was 22", ["count:reading", "head:readings"]),
+        ("His CD4 has been 220 on his last two tests", ["head:cd4", "count:test"]),
     ],
 )
 def test_what_a_bare_number_counts_against_the_word_before_it(text: str, measures_found: list[str]) -> None:

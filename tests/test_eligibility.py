@@ -4838,3 +4838,20 @@ def test_kinds_of_one_thing_joined_by_or_are_all_ruled_out_with_it(reasoner: Eli
     kinds = criterion(INCLUSION, 1, "Diagnosis of type 1 or type 2 diabetes mellitus.")
     assessment = reasoner.assess("I don't have diabetes. Can I join?", [kinds], {})
     assert all("accepts this or another" not in f.reason for f in assessment.findings), assessment.findings
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("His CD4 is 12%. Can he join?", Decision.ALLOWED),
+        ("His CD4 is 18%. Can he join?", Decision.EXCLUDED),
+        # a bare number may be the count or the share: neither is read into a percentage bound on a lab the lexicon
+        # does not know
+        ("His CD4 is 12. Can he join?", Decision.UNDECIDED),
+        ("His CD4 is 180. Can he join?", Decision.UNDECIDED),
+    ],
+)
+def test_a_bare_value_is_not_read_as_a_share_of_an_unknown_lab(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(INCLUSION, 1, "CD4 percentage less than 15%")], decision)

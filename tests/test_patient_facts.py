@@ -575,6 +575,12 @@ def test_what_the_asker_says_is_over(question: str, resolved: list[str]) -> None
         ("I have a son who has asthma. Can he join?", []),
         ("I was told my son has autism. Can he join?", []),
         ("I'm worried my daughter has ADHD. Can she join?", []),
+        # a pronoun that points at things or at the study team, beside a question about the asker: the asker joins
+        ("I have Kaposi's sarcoma spots and never had chemo for them. Does that exclude me?", []),
+        ("I have asthma. Can they enroll me?", []),
+        # a pronoun that points at the one who would join, with no question about the asker
+        ("I have asthma. Is there anything for him?", ["I have asthma"]),
+        ("I have asthma. Can I consent for him?", ["I have asthma"]),  # what the asker may do for him: he joins
     ],
 )
 def test_the_askers_own_facts_when_a_relative_would_join(question: str, others: list[str]) -> None:
@@ -1202,3 +1208,21 @@ def test_a_test_supposed_done_again_takes_the_old_tests_date_out() -> None:
     assert "9 months ago" not in kept and "IGF-1" in kept
     # a supposition that is no new test keeps the date
     assert corrected_history([told], "What if he had a growth spurt?") == [told]
+
+
+@pytest.mark.parametrize("question", ["cd4 was 520 at my last check", "my il6 came back 150"])
+def test_a_lab_code_typed_in_lower_case_names_its_value(question: str) -> None:
+    # "CD4 520" was read; "cd4 520", as people type it in a chat, had lost its value
+    assert [m.measure for m in parse_question(question).measurements if m.measure.startswith("head:")]
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "value"),
+    [
+        ("And once I'm 33 weeks along?", "gestational_age", 33 * 7.0),  # "along": how far into a pregnancy
+        ("i live about 20 miles from the hospital", "distance", 20 * 1.609344),
+    ],
+)
+def test_a_pregnancy_told_as_weeks_along_and_a_distance_in_miles(question: str, measure: str, value: float) -> None:
+    found = [m.quantity.value for m in parse_question(question).measurements if m.measure == measure]
+    assert found == [pytest.approx(value)]

@@ -508,6 +508,9 @@ def test_metastases_in_a_site_are_a_kind_of_the_sites_neoplasms_and_of_metastasi
         # a class of drugs named with "medications" where MeSH says "Drugs" or "Agents"
         ("Current treatment with psychotropic medications.", "Psychotropic Drugs"),
         ("on immunosuppressive medications", "Immunosuppressive Agents"),
+        # the drugs against what a word names, where MeSH has that class: "HIV meds" are anti-HIV agents
+        ("I took HIV meds for 2 weeks", "Anti-HIV Agents"),
+        ("she is on anxiety pills", "Anti-Anxiety Agents"),
     ],
 )
 def test_a_drug_class_named_with_another_head_noun_is_that_class(vocabulary: Vocabulary, text: str, name: str) -> None:
