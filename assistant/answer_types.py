@@ -135,8 +135,16 @@ def expected_answer(question: str) -> Expected | None:
 
 def degree_words(question: str) -> list[tuple[int, int]]:
     """Where the question's words asking for a degree are, all of them ("How many rounds of chemo are there, and how
-    far apart?" asks with "How many" and "how far apart")."""
-    return [found.span() for found in _DEGREE.finditer(question)]
+    far apart?" asks with "How many" and "how far apart"), with the verb that closes a "how long" clause ("How long
+    does the study last?"): it asks for the length too and names no topic."""
+    found = [match.span() for match in _DEGREE.finditer(question)]
+    if any(question[start:end].lower().endswith("long") for start, end in found):
+        found += [match.span() for match in _LASTING_VERB.finditer(question)]
+    return found
+
+
+# "last", "run", "take", "go on" closing a clause: the verb of a "how long" question, not a topic word.
+_LASTING_VERB = re.compile(r"\b(?:lasts?|runs?|takes?|go(?:es)? on)\b(?=\s*(?:[?.!,;]|and\b|$))", re.IGNORECASE)
 
 
 def holds_answer(expected: Expected, sentence: str) -> bool:

@@ -288,7 +288,7 @@ class OfflineAnswerer:
             return self._finish(question, trial_id, text, reply.citations, reply.shown, abstained=True)
         reply = _Reply()
         outside = _OUTSIDE_PLACE.search(question)
-        if outside is not None:
+        if outside is not None and not _DWELLS.search(question, 0, outside.start()):
             return self._sites_outside(question, trial_id, outside.group("place"), sites)
         named = _named_sites(question, sites)
         if named:
@@ -322,7 +322,9 @@ class OfflineAnswerer:
 
     def _sites_outside(self, question: str, trial_id: str, place: str, sites: Sequence[ScoredChunk]) -> Answer:
         """ "Were there any sites outside the United States?": the sites whose lines do not name the place."""
-        words = set(_SITE_WORD.findall(_fold(place))) - {"mainland", "continental"}
+        # "outside the US": the country under the name the site lines give it ("United States").
+        named = re.sub(r"^(?:mainland|continental) ", "", fold(place))
+        words = set(_SITE_WORD.findall(_fold(country(named))))
         others = [s for s in sites if not words <= _site_words(_site_head(s.chunk.text))]
         reply = _Reply()
         if not others:
@@ -504,7 +506,8 @@ class OfflineAnswerer:
         evidence = [re.compile(p, re.IGNORECASE) for p in intent.spec.get("evidence", [])]
         wanted = expected_answer(question)  # "How long is each visit?" is told by a sentence with a duration
         concepts = self._topic_concepts(question, trial_id)
-        best: tuple[tuple[int, bool, int], Chunk, Span] | None = None
+        asked = {w for w, _, _ in word_spans(_topic_words(question)) if w not in STOPWORDS}
+        best: tuple[tuple[int, int, bool, int], Chunk, Span] | None = None
         for rank, scored in enumerate(self._study_text(question, trial_id, searched)):
             units = sentences(scored.chunk.text)
             for span in units:
@@ -517,8 +520,11 @@ class OfflineAnswerer:
                 # The sentence naming most of what is asked ("how long would I be followed after the operation?"),
                 # not the first to name any of it ("In the next 20 years ... surgeries is predicted").
                 covered = sum(1 for c in concepts if find_concept(c, words))
-                key = (covered, typed, -rank)
-                if covered and (best is None or key > best[0]):
+                # A question naming nothing but the topic ("How long does the study last?") takes the sentence that
+                # tells it with most of the question's own words ("the 48-week study period").
+                shared = 0 if concepts else len(asked & {w for w, _, _ in words})
+                key = (covered, shared, typed, -rank)
+                if (covered or not concepts) and (best is None or key > best[0]):
                     best = (key, scored.chunk, about)
         if best is None:
             return self._abstain(question, trial_id, str(intent.spec.get("label", "this")), searched)
@@ -1196,6 +1202,14 @@ _OUTSIDE_PLACE = re.compile(
 )
 
 
+# "We live just outside Worcester": where the asker is, near the place, not the sites elsewhere.
+_DWELLS = re.compile(
+    r"\b(?:live[sd]?|living|stay(?:s|ing)?|based|located|resid(?:e|es|ing)|i'?m|we'?re|i\s+am|we\s+are|he'?s|she'?s"
+    r"|they'?re)\s+(?:just\s+|right\s+|a\s+bit\s+|a\s+little\s+|somewhere\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # A place the question names in capitals over several words ("South America", "New York"): a site matches it only
 # with all of them, not by one ("South Bend" is not in South America).
 _PLACE_PHRASE = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+")
@@ -1436,9 +1450,20 @@ _MAX_DOSE_LINE = 300
 
 
 def _line_of(text: str, span: Span) -> Span:
+    """The line the span is on, across soft wraps: classic XML records wrap their prose at about 100 characters, and
+    a line that goes on in lower case ("... at onset of labor, then\ndoses every 3 hours") is the same line of prose,
+    not a dose line under the name of its drug."""
     start = text.rfind("\n", 0, span.start) + 1
+    while start and _SOFT_WRAP.match(text, start):
+        start = text.rfind("\n", 0, start - 1) + 1
     end = text.find("\n", span.end)
+    while end >= 0 and _SOFT_WRAP.match(text, end + 1):
+        end = text.find("\n", end + 1)
     return Span(start, len(text) if end < 0 else end)
+
+
+# A line that carries on the sentence of the line before it: it opens in lower case.
+_SOFT_WRAP = re.compile(r"[ \t]*[a-z]")
 
 
 # How much more a dose sentence about the drug the question names counts than one about another drug.

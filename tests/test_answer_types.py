@@ -87,3 +87,12 @@ def test_a_sentence_holds_the_expected_answer_only_when_it_says_one(
 def test_every_degree_word_of_a_two_part_question_is_found() -> None:
     question = "How many rounds of chemo are there, and how far apart?"
     assert [question[a:b] for a, b in degree_words(question)] == ["How many", "how far apart"]
+
+
+def test_the_verb_closing_a_how_long_clause_asks_with_it() -> None:
+    question = "How long does the study last?"
+    assert [question[s:e] for s, e in degree_words(question)] == ["How long", "last"]
+    # "last" before what it qualifies is a topic word, and with no "how long" it is no such verb
+    other = "How long after my last dose can I join?"
+    assert [other[s:e] for s, e in degree_words(other)] == ["How long"]
+    assert degree_words("Is this the last visit?") == []

@@ -38,6 +38,7 @@ def test_a_place_is_named_as_a_whole_capitalised_name(text: str, named: bool) ->
 def test_country_spellings_fold_to_one_name() -> None:
     assert fold("São Paulo") == "sao paulo"
     assert country(fold("Korea, Republic of")) == country(fold("South Korea"))
+    assert country(fold("US")) == country(fold("U.S.")) == country(fold("United States of America"))
 
 
 @pytest.mark.parametrize(
@@ -79,11 +80,14 @@ def test_a_question_asking_for_a_place_is_about_the_sites(question: str, kind: s
 def test_a_general_question_naming_a_site_country_lists_the_sites_there(
     answerer: OfflineAnswerer, trials: dict[str, Trial]
 ) -> None:
-    question = "Does the study run anywhere in Mexico?"
+    question = "Does the study run in Mexico?"
     assert IntentRules.from_package().classify(question).kind == "general"  # no site word: the trial's places decide
-    answer = ask(answerer, trials, "NCT05885022", question)
-    assert {c.section for c in answer.citations} == {"Locations"}, answer.answer
-    assert "Puebla" in answer.answer and "Chihuahua" in answer.answer and "Chennai" not in answer.answer
+    # "anywhere" asks where the study runs, as a site word does
+    assert IntentRules.from_package().classify("Does the study run anywhere in Mexico?").kind == "location"
+    for asked in (question, "Does the study run anywhere in Mexico?"):
+        answer = ask(answerer, trials, "NCT05885022", asked)
+        assert {c.section for c in answer.citations} == {"Locations"}, answer.answer
+        assert "Puebla" in answer.answer and "Chihuahua" in answer.answer and "Chennai" not in answer.answer
 
 
 def test_a_question_about_a_site_city_itself_is_not_about_the_trial(
@@ -97,6 +101,12 @@ def test_sites_outside_a_place_are_the_ones_elsewhere(answerer: OfflineAnswerer,
     # "outside Mexico" had listed the sites in Mexico, by the word it shares with them
     answer = ask(answerer, trials, "NCT05885022", "Are there any sites outside Mexico?")
     assert "Chennai" in answer.answer and "Puebla" not in answer.answer, answer.answer
+
+
+def test_living_just_outside_a_place_is_where_the_asker_is(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
+    # "We live outside Puebla" had been read as asking for the sites elsewhere than Puebla
+    answer = ask(answerer, trials, "NCT05885022", "Are any of the sites in Mexico? We live just outside Puebla.")
+    assert "Puebla" in answer.answer and "Chennai" not in answer.answer, answer.answer
 
 
 def test_a_region_no_site_line_names_gets_the_sites_countries_not_a_no(
@@ -135,6 +145,8 @@ def test_a_question_asking_what_a_name_stands_for_asks_for_the_treatment(questio
         ("How long would I be on the study drugs?", "not_stated", "duration"),
         # how long to be off something first is a washout: an eligibility question
         ("So how long do I need to be off the prednisone before I could enter?", "eligibility", ""),
+        # how long one takes the medicine is how long one takes part in it
+        ("How long do I take the medicine, and how long am I in the study overall?", "not_stated", "duration"),
     ],
 )
 def test_how_long_taking_part_lasts_is_not_how_long_to_be_off_something(question: str, kind: str, name: str) -> None:
@@ -143,7 +155,13 @@ def test_how_long_taking_part_lasts_is_not_how_long_to_be_off_something(question
 
 
 @pytest.mark.parametrize(
-    "sentence", ["Treatment continues for at least 48 weeks.", "taken in addition to regular diet for 4 months"]
+    "sentence",
+    [
+        "Treatment continues for at least 48 weeks.",
+        "taken in addition to regular diet for 4 months",
+        "Clinic visits occur at regular intervals throughout the 48-week study period.",
+        "The treatment period is 24 weeks.",
+    ],
 )
 def test_a_length_of_taking_part_is_evidence_of_its_duration(sentence: str) -> None:
     spec = IntentRules.from_package().classify("How long would I be on the study drugs?").spec

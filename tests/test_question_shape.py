@@ -141,6 +141,13 @@ def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind
         ("Any good places to grab lunch near the JamesCare Breast Health Center in Dublin, Ohio?", "out_of_scope"),
         ("Are herbal remedies allowed during the study?", "eligibility"),
         ("Where is the Dublin site?", "location"),
+        # what to put on a rash, what to pack, whether a food raises anyone's risk: no record answers these
+        ("What can I put on my kid's chickenpox blisters so he stops scratching?", "out_of_scope"),
+        ("What should I pack in my hospital bag for delivery?", "out_of_scope"),
+        ("Does eating a lot of soy raise your risk of endometrial cancer?", "out_of_scope"),
+        ("Does the study drug raise your risk of bleeding?", "not_stated"),  # the study's own risks
+        # where else the study runs
+        ("Is this study running anywhere outside the US?", "location"),
     ],
 )
 def test_personal_medical_advice_is_out_of_scope(question: str, kind: str) -> None:
@@ -404,3 +411,17 @@ def test_what_the_study_uses_its_route_and_whether_it_still_takes_people(
 ) -> None:
     intent = rules.classify(question)
     assert (intent.kind, intent.name) == (kind, name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("I cant do needles on myself", "I can't do needles on myself"),
+        ("she DIDNT finish it and doesnt want to", "she DIDN'T finish it and doesn't want to"),
+        ("we want to join; Cantor is my doctor", "we want to join; Cantor is my doctor"),  # no contraction there
+    ],
+)
+def test_a_negative_contraction_typed_without_its_apostrophe_is_read_as_one(typed: str, read: str) -> None:
+    from assistant.intents import normalise_text
+
+    assert normalise_text(typed) == read

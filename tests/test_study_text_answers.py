@@ -229,3 +229,68 @@ def test_with_no_contact_anywhere_the_answer_says_so_and_names_the_studys_offici
     assert answer.intent == "fact:contacts" and answer.abstained, answer.answer
     assert answer.answer.startswith("The record of NCT09000028 does not say contacts."), answer.answer
     assert "Ann Example" in answer.answer and "General Hospital" in answer.answer, answer.answer
+
+
+# Prose wrapped at about 90 characters, as classic XML records print it: each group's dose sentence runs over lines
+# that go on in lower case, and the infants' sentence shares the mothers' line with its first words.
+WRAPPED_RECORD = """<?xml version="1.0" encoding="UTF-8"?>
+<clinical_study>
+  <id_info><nct_id>NCT09000029</nct_id></id_info>
+  <brief_title>Two Regimens to Prevent Mother-to-Child Transmission of HIV</brief_title>
+  <brief_summary>
+    <textblock>
+      To compare two regimens given to mothers in labor and to their infants.
+    </textblock>
+  </brief_summary>
+  <detailed_description>
+    <textblock>
+      Pregnant women are randomized to one of two groups. Mothers in the ZDV group receive a loading
+      dose of ZDV at onset of labor, then doses every 3 hours until delivery. Infants begin receiving
+      a lower dose of ZDV as soon as they can take liquids by mouth, twice daily for 7 days, and are
+      followed for 18 months. Clinic visits occur at regular intervals throughout the 48-week study period.
+    </textblock>
+  </detailed_description>
+  <overall_status>Completed</overall_status>
+  <intervention>
+    <intervention_type>Drug</intervention_type>
+    <intervention_name>Zidovudine</intervention_name>
+  </intervention>
+  <study_type>Interventional</study_type>
+  <condition>HIV Infections</condition>
+  <eligibility>
+    <criteria>
+      <textblock>
+        Inclusion Criteria:
+
+          -  HIV-infected pregnant women
+      </textblock>
+    </criteria>
+    <gender>Female</gender>
+    <minimum_age>18 Years</minimum_age>
+    <maximum_age>N/A</maximum_age>
+  </eligibility>
+</clinical_study>
+"""
+
+
+@pytest.fixture(scope="module")
+def wrapped_answerer() -> OfflineAnswerer:
+    trial = load_bytes(WRAPPED_RECORD.encode(), "NCT09000029.xml")[0]
+    return OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
+    )
+
+
+def test_a_dose_sentence_in_wrapped_prose_is_about_what_it_names(wrapped_answerer: OfflineAnswerer) -> None:
+    # The infants' sentence starts on the line that ends the mothers' one: read by its wrapped line, it had seemed to
+    # be about the mothers in labor too, and its richer schedule answered.
+    quote = quoted(wrapped_answerer, "In the ZDV group, how often is the mother dosed during labor?", "NCT09000029")
+    assert "every 3 hours" in quote and "twice daily" not in quote, quote
+
+
+def test_a_how_long_question_naming_only_the_study_takes_the_sentence_that_tells_it(
+    wrapped_answerer: OfflineAnswerer,
+) -> None:
+    # "last" closes the "how long" clause and names no topic; the study's length is said as "the 48-week study period"
+    quote = quoted(wrapped_answerer, "How long does the study last?", "NCT09000029")
+    assert "48-week study period" in quote, quote
