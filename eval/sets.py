@@ -360,6 +360,12 @@ SETS: dict[str, EvalSet] = {
         # (eval/data/unseen/DEV40.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev41": _unseen_split(
+        "dev41",
+        # Written 2026-12-06 late in the twenty-ninth session like dev40 over 20 more unseen classic XML records, after
+        # the session's changes to the answers; committed before any run (eval/data/unseen/DEV41.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
