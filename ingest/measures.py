@@ -238,7 +238,8 @@ MEASURE_FIRST_WORDS = frozenset(
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
         "leukocyte leukocytes international inr prostate psa hiv viral life expected anticipated estimated predicted "
-        "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant along t tscore dexa dxa "
+        "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant along t tscore "
+        "dexa dxa "
         "pd programmed combined cps tps "
         "left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
@@ -957,9 +958,10 @@ def _measure_for(
     # ("6 swollen and 5 tender joints"). Otherwise the word after may be a unit the lexicon lacks or part of a name
     # ("type 1 diabetes", "mean score over three readings was 22"), so it wins only over no head.
     bounded = (head_end is not None and head_end < number_start) or _OR_MORE_RE.match(text, number_end) is not None
-    # A number spelled in words before a noun counts those things ("CD4 220 on his last two tests"): a lab's value is
-    # written in digits.
-    spelled = text[number_start:number_end].isalpha()
+    # A number spelled in words before a noun counts those things, not the lab named before it ("CD4 220 on his last
+    # two tests"): a lab's value is written in digits. After a plain word ("write two poems") the reading stays the
+    # head's, which names no lab and is no fact of the person.
+    spelled = text[number_start:number_end].isalpha() and head is not None and is_acronym(text[head[1][0] : head[1][1]])
     if counted is not None and (head is None or spelled or _counts_things(text, counted, bounded)):
         return counted
     return head
