@@ -192,13 +192,11 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ),
     ("radiation_dose", r"radiation(?:\s+therapy)?|radiotherapy|irradiation|rt\b"),
     # Gestational age (weeks of pregnancy), before "age": "≥ 24 weeks gestational age", "at 30 weeks' gestation", and
-    # the plain "20 weeks pregnant" (only right after a number of weeks: "pregnant within 6 months" is no such value),
-    # and "pregnant for more than 32 weeks" (how long one has been pregnant).
-    (
-        "gestational_age",
-        r"gestational\s+ages?(?:\s*\(\s*ga\s*\))?|gestation|(?<=weeks )(?:pregnant|along)|(?<=wks )(?:pregnant|along)"
-        r"|pregnant(?=\s+for\b)",
-    ),
+    # the plain "20 weeks pregnant" (only right after a number of weeks: "pregnant within 6 months" is no such value).
+    # Not "pregnant for 32 weeks" nor "33 weeks along" yet: read, they decided "allowed" on the weeks alone where the
+    # question told more that nothing reads ("conceived through IVF", "haven't had the sugar test yet"): 2 more wrong
+    # verdicts on the development sets for 2 more right on unseen-dev40.
+    ("gestational_age", r"gestational\s+ages?(?:\s*\(\s*ga\s*\))?|gestation|(?<=weeks )pregnant|(?<=wks )pregnant"),
     # Bone density against the young-adult mean (WHO: osteopenia -1.0 to -2.5, osteoporosis -2.5 or lower).
     ("t_score", r"(?:(?:bmd|dexa|dxa)\s+)?t[\s-]?scores?"),
     ("age", r"ages?|aged"),
@@ -238,8 +236,8 @@ MEASURE_FIRST_WORDS = frozenset(
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
         "leukocyte leukocytes international inr prostate psa hiv viral life expected anticipated estimated predicted "
-        "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant along t tscore "
-        "dexa dxa "
+        "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant t tscore dexa "
+        "dxa "
         "pd programmed combined cps tps "
         "left lvef ejection ef qtc qtcf qt corrected systolic sbp "
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
