@@ -288,7 +288,7 @@ class OfflineAnswerer:
             return self._finish(question, trial_id, text, reply.citations, reply.shown, abstained=True)
         reply = _Reply()
         outside = _OUTSIDE_PLACE.search(question)
-        if outside is not None and not _DWELLS.search(question, 0, outside.start()):
+        if outside is not None and not self._lives_near(question, trial_id, outside):
             return self._sites_outside(question, trial_id, outside.group("place"), sites)
         named = _named_sites(question, sites)
         if named:
@@ -319,6 +319,16 @@ class OfflineAnswerer:
             lead = f"The record lists no site in {place} by that name; its sites are in {countries}. "
         text = f"{lead}The record lists {len(sites)} site{'s' if len(sites) > 1 else ''}: {reply.text()}"
         return self._finish(question, trial_id, text, reply.citations, sites + reply.shown)
+
+    def _lives_near(self, question: str, trial_id: str, outside: re.Match[str]) -> bool:
+        """ "We live just outside Worcester": the asker is near a town, and no site elsewhere is asked for. Outside a
+        country ("I live outside the US") the asker is abroad, and the sites elsewhere may well be what is asked."""
+        if _DWELLS.search(question, 0, outside.start()) is None:
+            return False
+        place = country(re.sub(r"^(?:mainland|continental) ", "", fold(outside.group("place"))))
+        trial = self.directory.get_trial(trial_id)
+        nations = {country(fold(s.country)) for s in trial.sites} if trial is not None else set()
+        return place not in nations and place not in country_spellings().values()
 
     def _sites_outside(self, question: str, trial_id: str, place: str, sites: Sequence[ScoredChunk]) -> Answer:
         """ "Were there any sites outside the United States?": the sites whose lines do not name the place."""

@@ -107,6 +107,9 @@ def test_living_just_outside_a_place_is_where_the_asker_is(answerer: OfflineAnsw
     # "We live outside Puebla" had been read as asking for the sites elsewhere than Puebla
     answer = ask(answerer, trials, "NCT05885022", "Are any of the sites in Mexico? We live just outside Puebla.")
     assert "Puebla" in answer.answer and "Chennai" not in answer.answer, answer.answer
+    # outside a country the asker lives abroad, and the sites elsewhere are what is asked
+    answer = ask(answerer, trials, "NCT05885022", "I live outside Mexico, so which sites could I use?")
+    assert "Chennai" in answer.answer and "Puebla" not in answer.answer, answer.answer
 
 
 def test_a_region_no_site_line_names_gets_the_sites_countries_not_a_no(
