@@ -4855,3 +4855,24 @@ def test_a_bare_value_is_not_read_as_a_share_of_an_unknown_lab(
     reasoner: EligibilityReasoner, question: str, decision: Decision
 ) -> None:
     assert_decides(reasoner, question, [criterion(INCLUSION, 1, "CD4 percentage less than 15%")], decision)
+
+
+
+def test_a_pronoun_for_things_beside_a_question_about_the_asker_keeps_the_asker_the_candidate(
+    cautious: EligibilityReasoner,
+) -> None:
+    # "for them" points at the spots, and "Does that exclude me?" asks about the asker: their own Kaposi's sarcoma
+    # meets the exception; it had been read as someone else's condition
+    kaposi = criterion(
+        EXCLUSION,
+        1,
+        "Malignancy other than cutaneous Kaposi's sarcoma (KS) or basal cell carcinoma. Patients with biopsy-confirmed "
+        "cutaneous KS are eligible, but must not have received any systemic therapy for KS within 4 weeks prior to "
+        "baseline and are not anticipated to require systemic therapy during the study.",
+    )
+    question = (
+        "I have a few Kaposi's sarcoma spots on my skin, confirmed by biopsy, and have never had chemo for them. "
+        "Does that exclude me?"
+    )
+    assessment = cautious.assess(question, [kaposi], {})
+    assert assessment.decision is Decision.CONDITIONS, [(f.fact, f.decision, f.reason) for f in assessment.findings]
