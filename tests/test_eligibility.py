@@ -4857,7 +4857,6 @@ def test_a_bare_value_is_not_read_as_a_share_of_an_unknown_lab(
     assert_decides(reasoner, question, [criterion(INCLUSION, 1, "CD4 percentage less than 15%")], decision)
 
 
-
 def test_a_pronoun_for_things_beside_a_question_about_the_asker_keeps_the_asker_the_candidate(
     cautious: EligibilityReasoner,
 ) -> None:
