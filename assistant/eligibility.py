@@ -57,6 +57,7 @@ from ingest.measures import (
     parse_number,
     same_measure,
     same_measure_named,
+    takes_bare_value,
 )
 from ingest.records import Chunk
 
@@ -3825,11 +3826,10 @@ def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> boo
     for_sex = _FOR_SEX.match(text, bound.span[1]) or _SEX_LABEL.match(text, _item_start(text, bound.span[0]))
     if for_sex is not None and _SEX_OF_WORD[for_sex.group("sex").lower()] != sex:
         return None
-    if bound.comparison.value.unit == "%" and bound.comparison.measure.startswith("head:"):
-        # "CD4 12" against "CD4 percentage < 15%": a lab the lexicon does not know is counted as often as it is
-        # proportioned, and a bare number does not say which
-        return compare(value, bound.comparison)
-    return compare(_in_bound_unit(value, bound.comparison.value), bound.comparison)
+    comparison = bound.comparison
+    if takes_bare_value(comparison.measure, comparison.value.unit):
+        value = _in_bound_unit(value, comparison.value)
+    return compare(value, comparison)
 
 
 # A value given without a unit ("my creatinine was 1.2") is read in the criterion's unit when it is of the same

@@ -325,16 +325,13 @@ class OfflineAnswerer:
         country ("I live outside the US") the asker is abroad, and the sites elsewhere may well be what is asked."""
         if _DWELLS.search(question, 0, outside.start()) is None:
             return False
-        place = country(re.sub(r"^(?:mainland|continental) ", "", fold(outside.group("place"))))
+        place = _country_named(outside.group("place"))
         trial = self.directory.get_trial(trial_id)
-        nations = {country(fold(s.country)) for s in trial.sites} if trial is not None else set()
-        return place not in nations and place not in country_spellings().values()
+        return place not in (_site_nations(trial) if trial else set()) and place not in country_spellings().values()
 
     def _sites_outside(self, question: str, trial_id: str, place: str, sites: Sequence[ScoredChunk]) -> Answer:
         """ "Were there any sites outside the United States?": the sites whose lines do not name the place."""
-        # "outside the US": the country under the name the site lines give it ("United States").
-        named = re.sub(r"^(?:mainland|continental) ", "", fold(place))
-        words = set(_SITE_WORD.findall(_fold(country(named))))
+        words = set(_SITE_WORD.findall(_fold(_country_named(place))))
         others = [s for s in sites if not words <= _site_words(_site_head(s.chunk.text))]
         reply = _Reply()
         if not others:
@@ -492,7 +489,7 @@ class OfflineAnswerer:
         trial = self.directory.get_trial(trial_id)
         if trial is None or not trial.sites:
             return False
-        nations = {country(fold(s.country)) for s in trial.sites}
+        nations = _site_nations(trial)
         # A site's country under any of its spellings ("USA", "United States").
         places = {spelling for spelling, name in country_spellings().items() if name in nations} | nations
         places |= {fold(p) for s in trial.sites for p in (s.city, s.state)}
@@ -516,7 +513,8 @@ class OfflineAnswerer:
         evidence = [re.compile(p, re.IGNORECASE) for p in intent.spec.get("evidence", [])]
         wanted = expected_answer(question)  # "How long is each visit?" is told by a sentence with a duration
         concepts = self._topic_concepts(question, trial_id)
-        asked = {w for w, _, _ in word_spans(_topic_words(question)) if w not in STOPWORDS}
+        # With no topic, the question's own words rank the sentences that tell it.
+        asked = set() if concepts else {w for w, _, _ in word_spans(_topic_words(question)) if w not in STOPWORDS}
         best: tuple[tuple[int, int, bool, int], Chunk, Span] | None = None
         for rank, scored in enumerate(self._study_text(question, trial_id, searched)):
             units = sentences(scored.chunk.text)
@@ -532,7 +530,7 @@ class OfflineAnswerer:
                 covered = sum(1 for c in concepts if find_concept(c, words))
                 # A question naming nothing but the topic ("How long does the study last?") takes the sentence that
                 # tells it with most of the question's own words ("the 48-week study period").
-                shared = 0 if concepts else len(asked & {w for w, _, _ in words})
+                shared = len(asked & {w for w, _, _ in words})
                 key = (covered, shared, typed, -rank)
                 if (covered or not concepts) and (best is None or key > best[0]):
                     best = (key, scored.chunk, about)
@@ -1210,6 +1208,16 @@ _OUTSIDE_PLACE = re.compile(
     r"\b(?:outside(?:\s+of)?|other\s+than|besides|except(?:\s+in)?|apart\s+from|beyond|not\s+in)\s+(?:in\s+)?(?:the\s+)?"
     r"(?P<place>(?:(?:mainland|continental)\s+)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)*)"
 )
+
+
+def _country_named(place: str) -> str:
+    """A place as the site lines name it, "mainland"/"continental" aside: "the US" is "united states"."""
+    return country(re.sub(r"^(?:mainland|continental) ", "", fold(place)))
+
+
+def _site_nations(trial: Trial) -> set[str]:
+    """The countries of a trial's sites, each under its common name."""
+    return {country(fold(site.country)) for site in trial.sites}
 
 
 # "We live just outside Worcester": where the asker is, near the place, not the sites elsewhere.

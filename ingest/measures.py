@@ -2048,9 +2048,7 @@ def _units_compatible(value: Quantity, constraint: Quantity, measure: str) -> tu
         return None  # creatinine "110" is µmol/L, "1.1" mg/dL; a guess here would be a wrong verdict
     if value.unit == constraint.unit:
         return constraint.value, constraint.upper
-    if constraint.unit == "%" and value.unit in ("", "score") and measure.startswith("head:"):
-        # "CD4 180" or "CD4 12" against "CD4 percentage < 15%": a lab the lexicon does not know is counted as often as
-        # it is proportioned, and a bare number does not say which
+    if value.unit in ("", "score") and not takes_bare_value(measure, constraint.unit):
         return None
     if value.unit in ("", "score") and constraint.unit not in _UNIT_REQUIRED:
         return constraint.value, constraint.upper
@@ -2070,6 +2068,13 @@ def _units_compatible(value: Quantity, constraint: Quantity, measure: str) -> tu
 
         return convert(constraint.value), None if constraint.upper is None else convert(constraint.upper)
     return None
+
+
+def takes_bare_value(measure: str, unit: str) -> bool:
+    """Whether a number told without a unit may be read against a bound on `measure` in `unit`. Not against a
+    percentage of a lab the lexicon does not know ("CD4 12" against "CD4 percentage < 15%"): such a lab is counted as
+    often as it is proportioned, and a bare number does not say which."""
+    return not (unit == "%" and measure.startswith("head:"))
 
 
 def compare(value: Quantity, constraint: Comparison) -> bool | None:
