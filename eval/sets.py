@@ -366,6 +366,12 @@ SETS: dict[str, EvalSet] = {
         # the session's changes to the answers; committed before any run (eval/data/unseen/DEV41.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev42": _unseen_split(
+        "dev42",
+        # Written 2026-12-06 at the start of the thirtieth session like dev41 over 20 more unseen classic XML records,
+        # before the session's first change; committed before any run (eval/data/unseen/DEV42.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
