@@ -100,6 +100,8 @@ _EXCEPTION_REASON = "this is an exception inside the criterion: the conditions s
 _VALUE_EXCEPTION_REASON = "the criterion makes an exception that the question's own words describe"
 _CONDITIONAL_ENTRY_REASON = "the criterion says such cases may still be eligible under the conditions it states"
 _ALLOWANCE_MET_REASON = "the value meets the condition under which the criterion still lets people in"
+_CARVED_VALUE_REASON = "the criterion leaves out of this exclusion the cases with a value like yours"
+_NOT_CARVED_REASON = "the value meets this exclusion's threshold, beyond the limit of the exception the criterion makes"
 _ALLOWANCE_MISSED_REASON = (
     "the value misses the condition under which the criterion still lets people in; whether the exclusion applies to "
     "you otherwise decides"
@@ -772,7 +774,15 @@ class EligibilityReasoner:
         found = [c for c in found if c not in targets] or found
         # "... >= 10 mm (except lymph nodes, which must have short axis >= 15 mm)" and "a 12 mm lymph node": the
         # exception's own bound is the one for the asker's case.
-        own = [c for c in allowances if self._allowance_speaks_to(question, chunk.text, constraints, Span(*c.span))]
+        # (A bound on the other side of the criterion's own widens what it admits rather than replacing it: "CD4 <= 200
+        # (Note: Patients with a CD4 count greater than 200 ... who have had cryptosporidiosis for at least 4 weeks
+        # may be eligible)"; a value within the criterion's own bound meets it whatever the exception says.)
+        own = [
+            c
+            for c in allowances
+            if self._allowance_speaks_to(question, chunk.text, constraints, Span(*c.span))
+            and not any(_opposite_sides(c, o) for o in found if o not in allowances)
+        ]
         base = own or [c for c in found if c not in allowances] or found
         base = self._bounds_for_askers_group(base, chunk.text, question)
         base = self._bounds_for_askers_case(base, chunk.text, question)
@@ -821,6 +831,16 @@ class EligibilityReasoner:
         if finding.decision is Decision.ALLOWED and _CASE_AFTER_BOUND.match(chunk.text, hit[1].span[1]):
             # "<= 3 x ULN for patients with Gilbert's syndrome" met by one who has it: admitted on the case's terms
             finding = replace(finding, decision=Decision.CONDITIONS, reason=_CASE_LIMIT_MET_REASON)
+        sustained = _sustained_for(chunk.text, Span(*hit[1].span))
+        if sustained is not None and finding.decision is Decision.EXCLUDED:
+            # "temperature >= 38.5 Celsius for 7 consecutive days" and "fever around 38.6 C for four days": the limit
+            # speaks of a value held that long; a shorter time is not it, an untold one leaves it open
+            held = _told_length(question, measurement.span[1])
+            if held is None:
+                return Finding(measurement.surface, Decision.UNDECIDED, chunk, finding.span, _SUSTAINED_UNTOLD_REASON)
+            if held < sustained:
+                met = Decision.ALLOWED if prohibits else Decision.EXCLUDED
+                return Finding(measurement.surface, met, chunk, finding.span, _SUSTAINED_SHORT_REASON)
         unit = hit[1].comparison.value.unit
         if unit and not measurement.quantity.unit:
             finding = replace(finding, reason=f"{finding.reason} (the value read in {unit}, the criterion's unit)")
@@ -830,6 +850,25 @@ class EligibilityReasoner:
             # what the exclusion catches. Met, it admits on the criterion's terms; missed, the allowance is shut.
             if hit[0]:
                 return Finding(measurement.surface, Decision.CONDITIONS, chunk, bound, _ALLOWANCE_MET_REASON)
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALLOWANCE_MISSED_REASON)
+        if prohibits and hit[1] in allowances and _carves_values_out(constraints, hit[1], found):
+            # "AIDS-defining illness, excluding a CD4 count < 200/mm3 alone", "Prior doxorubicin, unless the total dose
+            # was no greater than 300 mg/m2": the bound says which cases the exclusion lets go, not whom it catches.
+            if hit[0]:
+                return Finding(measurement.surface, Decision.CONDITIONS, chunk, bound, _CARVED_VALUE_REASON)
+            beyond = next(
+                (
+                    c
+                    for c in found
+                    if not _inside_exception(Span(*c.span), constraints)
+                    and _compare_for(measurement.quantity, c, chunk.text, sex) is True
+                ),
+                None,
+            )
+            if beyond is not None:
+                # "bilirubin > 1.5 x ULN (<= 3 x ULN allowed with Gilbert syndrome)" and "4 x ULN, I have Gilbert's":
+                # the exclusion's own bound catches the value, and the exception's does not let it go
+                return Finding(measurement.surface, Decision.EXCLUDED, chunk, Span(*beyond.span), _NOT_CARVED_REASON)
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALLOWANCE_MISSED_REASON)
         if (
             chunk.section == EXCLUSION
@@ -863,12 +902,23 @@ class EligibilityReasoner:
         if finding.decision is Decision.EXCLUDED and conjoined:
             # "Creatinine > 1.5 x ULN and creatinine clearance < 50 mL/min": the exclusion needs both.
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _CONJOINED_REASON)
-        if finding.decision is not Decision.EXCLUDED or not self._exception_speaks_to(
-            question, chunk, constraints, bound
-        ):
+        if finding.decision is not Decision.EXCLUDED:
+            return finding
+        if not self._exception_speaks_to(question, chunk, constraints, bound):
+            let_in = [c for c in allowances if not prohibits or _carves_values_out(constraints, c, found)]
+            if any(_compare_for(measurement.quantity, c, chunk.text, sex) is True for c in let_in):
+                # "CD4 <= 200 cells/mm3 (Note: Patients with a CD4 count greater than 200 cells/mm3 but who have had
+                # cryptosporidiosis for at least 4 weeks may be eligible)" and "my CD4 is 340": the value misses the
+                # general limit but is one an exception lets in; whether the exception's case is the asker's decides.
+                return Finding(finding.fact, Decision.UNDECIDED, chunk, finding.span, _LIMITS_BY_CASE_REASON)
+            return finding
+        # The case's own bar on the exclusion's side ("ALT > 2.5 x ULN, or > 5 x ULN if liver metastases") catches
+        # the value when it holds; no exception then.
+        bars = [c for c in allowances if prohibits and not _carves_values_out(constraints, c, found)]
+        if any(_compare_for(measurement.quantity, c, chunk.text, sex) is True for c in bars):
             return finding
         # "PSA <= 10 (PSA < 15 allowed with prostatic hyperplasia)": the allowance's own bound must hold too.
-        bounds = [_compare_for(measurement.quantity, c, chunk.text, sex) for c in allowances]
+        bounds = [_compare_for(measurement.quantity, c, chunk.text, sex) for c in allowances if c not in bars]
         lasted = _exception_lasted(question, chunk.text, constraints, sex)
         if any(b is False for b in bounds) or lasted is False:
             return finding
@@ -996,6 +1046,23 @@ class EligibilityReasoner:
         if spoken:
             reason = f"the criterion also names {', '.join(spoken)}, which your question speaks to; that decides"
             return Finding(unmet.surface, Decision.UNDECIDED, chunk, required, reason)
+        excepted = (
+            {
+                w
+                for clause in criterion_constraints(chunk).exceptions
+                if clause.span[0] >= required.start
+                for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])
+                if len(w) > 3
+            }
+            - STOPWORDS
+            - self.scaffolding
+            - {w for w, _, _ in word_spans(text)}
+        )
+        if any(same_word(w, e) for w in told_words for e in excepted if w not in STOPWORDS):
+            # "Subjects who are unable to provide informed consent will not be accrued; however, if patients have
+            # previously given consent, they will continue to be seen" and "Mom has been seen under this protocol for
+            # years ... she can't sign forms anymore": the exception's case is the one the question tells.
+            return Finding(unmet.surface, Decision.CONDITIONS, chunk, required, _EXCEPTION_REASON)
         reason = "this exclusion names it, and the question says it applies"
         return Finding(unmet.surface, Decision.EXCLUDED, chunk, required, reason)
 
@@ -4443,6 +4510,70 @@ def _bound_of_a_timed_event(
         )
     reason = "enough time has passed for this requirement" if within else "not enough time has passed for this"
     return True, Finding(measurement.surface, Decision.ALLOWED if within else Decision.EXCLUDED, chunk, bound, reason)
+
+
+def _carves_values_out(constraints: CriterionConstraints, allowance: Any, found: Sequence[Any]) -> bool:
+    """An exclusion's bound inside an exception clause marks the values the exclusion lets go ("excluding a CD4 count
+    < 200/mm3 alone", "unless the total dose was no greater than 300 mg/m2", "bilirubin > 1.5 x ULN (<= 3 x ULN
+    allowed with Gilbert syndrome)"). Not when the clause gives the case its own bar: an alternative ("> 5 x ULN, or
+    > 10 x ULN if liver metastases") or a bound on the same side as the exclusion's ("platelets < 100,000, unless due to
+    ITP, then < 50,000")."""
+    bound = Span(*allowance.span)
+    clause = next((c for c in constraints.exceptions if _within(bound, Span(*c.span))), None)
+    if clause is None or clause.marker.startswith("or "):
+        return False
+    outside = [c for c in found if not _inside_exception(Span(*c.span), constraints)]
+    return not any(_same_side(c.comparison.comparator, allowance.comparison.comparator) for c in outside)
+
+
+# A limit on a value held for a time: "temperature >= 38.5 Celsius for 7 consecutive days", "diarrhea > 4 stools a
+# day lasting at least 2 weeks". Not "over": "weight loss > 10% over 4 months" is a loss within that time.
+_SUSTAINED_AFTER = re.compile(
+    r"\s*,?\s*(?:for|lasting|persisting|sustained\s+for)\s+(?:at\s+least\s+|more\s+than\s+|>\s*=?\s*|≥\s*)?"
+    r"(?P<n>\d+(?:\.\d+)?|[a-z]+)\s+(?:consecutive\s+|straight\s+|continuous\s+)?(?P<unit>hour|day|week|month)s?\b",
+    re.IGNORECASE,
+)
+_TOLD_LENGTH = re.compile(
+    r"\b(?:for|lasting)\s+(?:about\s+|around\s+|nearly\s+|almost\s+|only\s+|a\s+whole\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?|[a-z]+)\s+(?:full\s+|whole\s+|straight\s+)?(?P<unit>hour|day|week|month)s?\b",
+    re.IGNORECASE,
+)
+_SUSTAINED_UNTOLD_REASON = (
+    "the criterion speaks of the value held for a set time; for how long yours was, the question does not say"
+)
+_SUSTAINED_SHORT_REASON = "the criterion speaks of the value held for longer than you say yours was"
+
+
+def _sustained_for(text: str, bound: Span) -> float | None:
+    """Days the bound's value must be held for, where the criterion says so right after it."""
+    found = _SUSTAINED_AFTER.match(text, bound.end)
+    return _held_days(found) if found is not None else None
+
+
+def _told_length(question: str, after: int) -> float | None:
+    """Days the question says the value was held for, told after it ("fever around 38.6 C for four days")."""
+    found = _TOLD_LENGTH.search(question, after)
+    return _held_days(found) if found is not None else None
+
+
+def _held_days(found: re.Match[str]) -> float | None:
+    number = parse_number(found.group("n"))
+    return None if number is None else number * DAYS_PER_UNIT[found.group("unit").lower()]
+
+
+def _opposite_sides(first: Any, second: Any) -> bool:
+    """One bound limits from above and the other from below ("<= 200" and "greater than 200")."""
+    one, other = first.comparison.comparator, second.comparison.comparator
+    above = (Comparator.LT, Comparator.LE)
+    below = (Comparator.GT, Comparator.GE)
+    return (one in above and other in below) or (one in below and other in above)
+
+
+def _same_side(first: Comparator, second: Comparator) -> bool:
+    """Both bounds limit from above, or both from below."""
+    above = (Comparator.LT, Comparator.LE)
+    below = (Comparator.GT, Comparator.GE)
+    return (first in above and second in above) or (first in below and second in below)
 
 
 def _allowance_condition(bound: Span, text: str) -> bool:

@@ -141,7 +141,14 @@ class Span:
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
-    return [(stem(m.group(0).lower().replace("’", "'")), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [(_word_stem(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _word_stem(word: str) -> str:
+    """The stem of a word as written; a possessive names its owner ("Gilbert's" is "Gilbert", "Crohn's" "Crohn"), as
+    records write the same eponym with or without it ("Gilbert syndrome", "Gilbert's disease")."""
+    lowered = word.lower().replace("’", "'")
+    return stem(lowered[:-2] if lowered.endswith("'s") and len(lowered) > 3 else lowered)
 
 
 def phrase_words(phrase: str) -> tuple[str, ...]:

@@ -375,7 +375,11 @@ _ALLOWED_RE = re.compile(
     r"|\b(?:(?:is|are|will\s+be|may\s+be)\s+)?(?<!not\s)(?<!not\sbe\s)(?<!never\s)"
     r"(?:allowed|permitted|permissible|acceptable|eligible|not\s+excluded)\b(?!\s+(?:if|when|provided"
     # "Eligible for familial melanoma ... protocols": eligibility for other studies, not an allowance in this one
-    r"|as\s+long|to(?!\s+(?:continue|remain|stay|keep))|for\s+(?:this|the)\s+(?:study|trial)"
+    r"|as\s+long|to(?!\s+(?:continue|remain|stay|keep))"
+    # "Subjects eligible for this study will be ...", "may be eligible for this study if they:" say whom the study
+    # takes; ended there ("(Note: Patients with a CD4 count greater than 200 ... may be eligible for this study.)")
+    # it lets a case in.
+    r"|for\s+(?:this|the)\s+(?:study|trial|protocol)(?!\s*(?:[.)]|$))"
     r"|for\s+[^.;]{0,120}?\b(?:studies|trials|protocols)\b"
     # "not eligible for this protocol, because they will be instead eligible for a separate protocol"
     r"|for\s+(?:a|an|another)\s+(?:[\w-]+\s+)?(?:study|trial|protocol)\b))",
@@ -394,6 +398,7 @@ _ELIGIBLE_FOR_RE = re.compile(r"eligible", re.IGNORECASE)
 _FOR_FOLLOWS_RE = re.compile(r"\s+for\b", re.IGNORECASE)
 # "... patients with a history of antecedent myelodysplasia remain eligible for treatment on this trial": an allowance
 _STAYS_BEFORE_RE = re.compile(r"\b(?:remains?|still|also|becomes?|considered)\s+$", re.IGNORECASE)
+_FOR_THE_STUDY_RE = re.compile(r"\s+for\s+(?:this|the)\s+(?:study|trial|protocol)\b", re.IGNORECASE)
 _FOR_WHOM_RE = re.compile(r"\s+(?:for|in)\s+(?:patients|participants|subjects|those|people|women|men)\b", re.IGNORECASE)
 
 
@@ -498,6 +503,8 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         ):
             continue  # "Patients eligible for bone marrow transplant ...": who the criterion is about, not an allowance
         start = _segment_start(text, allowed.start())
+        if start == 0 and _FOR_THE_STUDY_RE.match(text, allowed.end()):
+            continue  # "All patients with DCIS ... will be eligible for the study.": the requirement itself
         # The allowance reaches to the end of its clause: whom it is for ("allowed for patients with benign
         # prostatic hyperplasia") and what it covers ("are not required to use contraception").
         # In a run-on record with no sentence ends the clause would swallow every later criterion: a bounded reach.

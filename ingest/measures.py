@@ -146,6 +146,9 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
         r"|(?:fasting\s+)?blood\s+sugars?|fasting\s+sugars?|sugar\s+levels?|fbg|fpg|fbs",
     ),
     ("hemoglobin", r"ha?emoglobin|hgb|hb(?!a1c)"),
+    # Body temperature, the CTCAE "Fever" threshold as registries write it ("fever > 38.5 degrees C", "temperature of
+    # >= 100.4 F") and people ("my temp was 39.5 C"); in degrees Celsius or Fahrenheit (see `_AFFINE_UNITS`).
+    ("temperature", r"(?:body\s+)?temperatures?|temps?|fevers?|a?febrile"),
     ("psa", r"prostate[\s-]specific\s+antigen(?:\s*\(\s*psa\s*\))?|psa"),
     # Viral load: LOINC 25836-8 "HIV 1 RNA [#/volume] (viral load)"; registries write "plasma HIV-1 RNA", "HIV RNA
     # copy number", "HIV level", patients "viral load". Counted in copies/mL (see `same_measure`).
@@ -243,7 +246,8 @@ MEASURE_FIRST_WORDS = frozenset(
         "diastolic dbp blood bp weight weigh weighs weighing height tall measurable lesion lesions tumor tumors tumour "
         "tumours nodule nodules masses mass node nodes metastases metastasis longest diameter prior previous "
         "preceding line lines regimen regimens radiation radiotherapy irradiation rt age ages aged mini mmse montreal "
-        "moca psoriasis pasi eczema easi basdai das das28 ham hamilton hdrs asa",
+        "moca psoriasis pasi eczema easi basdai das das28 ham hamilton hdrs asa temperature temperatures temp temps "
+        "fever fevers febrile afebrile",
     )
 )
 
@@ -336,6 +340,10 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"km|kilomet(?:er|re)s?", "km", 1.0),
     (r"miles?", "km", 1.609344),
     (r"%|percent(?:age)?|per\s*cent", "%", 1.0),
+    # Degrees of body temperature; a bare letter only in capitals ("38.5 C", "102 F"), as lower case "c" and "f" name
+    # other things.
+    (r"(?:°|º|degrees?)\s*(?:c(?:elsius)?|centigrade)|celsius|centigrade|(?<!-)(?-i:C)(?![\w-])", "C", 1.0),
+    (r"(?:°|º|degrees?)\s*f(?:ahrenheit)?|fahrenheit|(?<!-)(?-i:F)(?![\w-])", "F", 1.0),
     (r"min(?:ute)?s?", "day", DAYS_PER_UNIT["minute"]),
     (r"h(?:ou)?rs?|hours?", "day", DAYS_PER_UNIT["hour"]),
     (r"days?|d", "day", 1.0),
@@ -376,6 +384,8 @@ _UNIT_REQUIRED = frozenset(
         "nmol/L",
         "mEq/L",
         "log10",
+        "C",
+        "F",
     }
 )
 
@@ -394,7 +404,8 @@ _AMBIGUOUS_WITHOUT_UNIT = frozenset({"creatinine", "bilirubin", "alt", "ast", "a
 _SI_FACTORS = {"bilirubin": ("umol/L", 17.1), "creatinine": ("umol/L", 88.4), "glucose": ("mmol/L", 1 / 18.0)}
 # HbA1c in NGSP/DCCT percent from IFCC mmol/mol, by the IFCC-NGSP master equation (NGSP = 0.09148 x IFCC + 2.152;
 # Hoelzel et al., Clin Chem 2004): (percent unit, mmol/mol unit, slope, intercept).
-_AFFINE_UNITS = {"hba1c": ("%", "mmol/mol", 0.09148, 2.152)}
+# Body temperature in Fahrenheit from Celsius (F = 1.8 x C + 32).
+_AFFINE_UNITS = {"hba1c": ("%", "mmol/mol", 0.09148, 2.152), "temperature": ("F", "C", 1.8, 32.0)}
 
 # --- numbers ----------------------------------------------------------------------------------------------------------
 NUMBER_WORDS = {
@@ -2018,6 +2029,17 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
             comparator = _SYMBOLS[before.group(1)]
             start = min(start, measure[1][0] - (len(before.group(0))))
     key = _refine_measure(text, measure[0], unit, (floor, end))
+    if unit in ("C", "F") and key != "temperature":
+        # "transaminases > 2.5C the upper limits of normal" (a typing slip), "AVEG 014C" (a protocol's name)
+        unit, factor, unit_info = None, 1.0, None
+    if key == "temperature" and unit is None:
+        unit = _temperature_scale(low)  # "a fever of 101", "38.3 by mouth": which scale, the number says
+    if key == "temperature" and unit not in (None, "C", "F"):
+        # "Fever for more than 7 days", "febrile neutropenia within 2 weeks": a time, not a temperature
+        named = text[measure[1][0] : measure[1][1]].lower()
+        head = head_noun_key(text, floor, found.start()) if named.endswith("febrile") else None  # the noun it describes
+        measure = head or ("head:" + re.sub(r"\W|s$", "", named.split()[-1]), measure[1])
+        key = measure[0]
     bounded = comparator is not Comparator.EQ
     if key == UNKNOWN_MEASURE and unit == "day" and bounded and _names_a_length(text, start, end):
         key = DURATION
@@ -2040,6 +2062,15 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
         (span_start, max(end, measure[1][1])),
         unit_info is not None,
     )
+
+
+# Where a body temperature lies on each scale, from deep hypothermia to the highest fevers survived: no number is on
+# both, so a temperature told without its unit still says which it is ("a fever of 101", "38.3 by mouth").
+_BODY_TEMPERATURE = {"C": (30.0, 45.0), "F": (86.0, 113.0)}
+
+
+def _temperature_scale(value: float) -> str | None:
+    return next((scale for scale, (low, high) in _BODY_TEMPERATURE.items() if low <= value <= high), None)
 
 
 def _units_compatible(value: Quantity, constraint: Quantity, measure: str) -> tuple[float, float | None] | None:

@@ -1043,6 +1043,15 @@ def test_a_duration_that_is_no_stop_sets_no_washout(text: str) -> None:
         # an allowance stated as who may be included, and on what terms
         ("ANC >= 1,000/ul; may be included if lower counts are explained by marrow involvement", 1),
         ("Only patients with infection limited to the upper tract will be eligible for entry on study.", 1),
+        # a note after the requirement that lets a case in, ended at "for this study"
+        (
+            "Platelets >= 100,000/mm3. (Note: Patients with ITP and platelets above 50,000/mm3 may be eligible for "
+            "this study.)",
+            1,
+        ),
+        # the requirement itself, said as whom the study takes
+        ("All patients with confirmed stage II disease will be eligible for the study.", 0),
+        ("Children may be eligible for this study if they:", 0),
     ],
 )
 def test_eligible_for_other_studies_is_not_an_allowance(text: str, allowances: int) -> None:
@@ -1652,3 +1661,30 @@ def test_a_second_bound_closing_a_range_is_of_the_first_bounds_measure(
         (op, pytest.approx(value), unit) for op, value, unit in bounds
     ]
     assert len({c.measure for c in found}) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Temperature > 38.5 degrees C", [("temperature", ">", 38.5, "C")]),
+        ("fever (temperature >= 100.4 °F)", [("temperature", ">=", 100.4, "F")]),
+        ("Must be afebrile (less than 38.0 degrees Celsius)", [("temperature", "<", 38.0, "C")]),
+        ("Active infection with fever > 102 F.", [("temperature", ">", 102.0, "F")]),
+        # a time is no temperature, a code or a slip no unit
+        ("Fever for more than 7 days", [("head:fever", ">", 7.0, "day")]),
+        ("serum transaminases > 2.5C the upper limit of normal", [("alt_ast", ">", 2.5, "")]),
+    ],
+)
+def test_a_body_temperature_and_its_scale(text: str, expected: list[tuple[str, str, float, str]]) -> None:
+    bounds = [
+        (c.measure, c.comparison.comparator.value, c.comparison.value.value, c.comparison.value.unit)
+        for c in parse_criterion(text).comparisons
+    ]
+    assert bounds == expected, bounds
+
+
+def test_a_capital_letter_in_a_code_is_no_temperature_scale() -> None:
+    from ingest.measures import find_quantities
+
+    for text in ("What dose of 566C80 is used?", "on AZT under NIAID 86-C-175", "not AVEG 014C or 022A"):
+        assert all(m.quantity.unit not in ("C", "F") for m in find_quantities(text)), text

@@ -4875,3 +4875,119 @@ def test_a_pronoun_for_things_beside_a_question_about_the_asker_keeps_the_asker_
     )
     assessment = cautious.assess(question, [kaposi], {})
     assert assessment.decision is Decision.CONDITIONS, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+# A bound inside an exception clause belongs to the exception: it widens what a requirement admits, or marks the
+# values an exclusion lets go; it is no bar of its own.
+_WIDENED = criterion(
+    INCLUSION,
+    1,
+    "Platelet count of 100,000/mm3 or less. (Note: Patients with a platelet count greater than 100,000/mm3 who have "
+    "had splenomegaly for at least 8 weeks may be eligible for this study.)",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My platelets are 100,000. Can I join?", Decision.ALLOWED),
+        ("My platelets are 80,000 and I've had splenomegaly for 2 weeks. Can I join?", Decision.CONDITIONS),
+        # over the requirement's own limit: the exception may let it in, on terms the question does not settle
+        ("My platelets are 150,000. Can I join?", Decision.UNDECIDED),
+        ("My platelets are 150,000 and I've had splenomegaly for 12 weeks. Can I join?", Decision.CONDITIONS),
+        ("My platelets are 150,000 and I've had splenomegaly for 2 weeks. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_a_bound_in_an_allowance_widens_the_requirement(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [_WIDENED], decision)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "decision"),
+    [
+        (
+            "Opportunistic infection defining AIDS, excluding a CD4 count < 200/mm3 alone",
+            "My CD4 is 150.",
+            "CONDITIONS",
+        ),
+        ("Opportunistic infection defining AIDS, excluding a CD4 count < 200/mm3 alone", "My CD4 is 350.", "UNDECIDED"),
+        (
+            "Prior epirubicin, unless the total dose was no greater than 450 mg/m2",
+            "Total dose 300 mg/m2.",
+            "CONDITIONS",
+        ),
+        ("Prior epirubicin, unless the total dose was no greater than 450 mg/m2", "Total dose 600 mg/m2.", "UNDECIDED"),
+        (
+            "ALT > 2.5 x ULN (ALT <= 5 x ULN allowed with liver metastases)",
+            "ALT 4 x ULN, I have liver metastases.",
+            "CONDITIONS",
+        ),
+        (
+            "ALT > 2.5 x ULN (ALT <= 5 x ULN allowed with liver metastases)",
+            "ALT 6 x ULN, I have liver metastases.",
+            "EXCLUDED",
+        ),
+        # the exception's own bar on the same side as the exclusion's is no carve-out
+        (
+            "ALT > 2.5 x ULN, or > 5 x ULN if liver metastases are present",
+            "ALT 6 x ULN, I have liver metastases.",
+            "EXCLUDED",
+        ),
+    ],
+)
+def test_a_bound_in_an_exclusions_exception_marks_the_values_it_lets_go(
+    reasoner: EligibilityReasoner, text: str, question: str, decision: str
+) -> None:
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 1, text)], Decision[decision])
+
+
+def test_an_inability_in_the_case_an_exception_keeps_is_let_in(cautious: EligibilityReasoner) -> None:
+    consent = criterion(
+        EXCLUSION,
+        1,
+        "Subjects unable to provide informed consent will not be enrolled; however, participants who previously "
+        "consented will continue to be followed in clinic.",
+    )
+    told = "He has been followed in clinic here for years and now he can't give consent. Can he stay on?"
+    kept = cautious.assess(told, [consent], {})
+    unmet = [f for f in kept.findings if f.path.startswith("unmet requirement")]
+    assert [f.decision for f in unmet] == [Decision.CONDITIONS], kept.findings
+    assert kept.decision is Decision.CONDITIONS, kept.findings
+    # the word of the requirement itself ("consent") is no sign of the exception's case
+    new = cautious.assess("My father can't give consent. Can he join?", [consent], {})
+    assert new.decision is Decision.EXCLUDED, new.findings
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My temperature was 39.1 C this morning. Can I join?", Decision.EXCLUDED),
+        ("My temperature was 101.8 F this morning. Can I join?", Decision.EXCLUDED),  # 38.8 degrees C
+        ("My temperature was 100.4°F this morning. Can I join?", Decision.ALLOWED),  # 38.0 degrees C
+        ("I had a fever of 102 yesterday. Can I join?", Decision.EXCLUDED),  # no body is 102 degrees C
+        ("I had a fever of 38.1 yesterday. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_a_body_temperature_is_read_on_either_scale(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(
+        reasoner, question, [criterion(EXCLUSION, 1, "Fever > 38.5 degrees C within 72 hours of entry.")], decision
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I had a fever of 39 C for 10 days last month. Can I join?", Decision.EXCLUDED),
+        ("I had a fever of 39 C for three days last month. Can I join?", Decision.ALLOWED),
+        ("I had a fever of 39 C last month. Can I join?", Decision.UNDECIDED),
+    ],
+)
+def test_a_limit_on_a_value_held_for_a_time_needs_that_time(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    held = criterion(EXCLUSION, 1, "Temperature of 38.5 degrees C or more for at least 7 consecutive days.")
+    assert_decides(reasoner, question, [held], decision)

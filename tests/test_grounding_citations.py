@@ -124,3 +124,10 @@ def test_text_without_a_marker_cites_nothing_whatever_cited_passages_says(ild_ch
     assert checked.citations == [] and checked.cited_chunks == []
     only_phantoms = check_reply(reply("ILD is excluded [3].", [3], []), passages)
     assert only_phantoms.citations == [] and only_phantoms.phantom == 1
+
+
+def test_a_possessive_names_its_owner() -> None:
+    # records write an eponym with and without it ("Gilbert syndrome", "Gilbert's disease"); the words must meet
+    said = [w for w, _, _ in word_spans("I have Gilbert's and Crohn’s")]
+    written = [w for w, _, _ in word_spans("Gilbert syndrome or Crohn disease")]
+    assert said[2] == written[0] and said[4] == written[3], (said, written)
