@@ -135,10 +135,12 @@ class IntentRules:
     def _status_asked_as_joining(self, shape: QuestionShape) -> Intent | None:
         """ "Can I still sign up for this one?": a short question about joining "still"/"yet", with nothing told
         about the person, asks whether the study is open, which the recruitment status answers."""
-        words = shape.asked.split()
-        if shape.told or len(words) > _SHORT_QUESTION_WORDS or not _STILL_JOINING.search(shape.asked):
+        # (the study's own name tells nothing of the person: "Can I still sign up for the EBV T-cell study?")
+        asked = STUDY_DESIGNATION.sub(r"\g<determiner> \g<kind>", shape.asked)
+        words = asked.split()
+        if shape.told or len(words) > _SHORT_QUESTION_WORDS or not _STILL_JOINING.search(asked):
             return None
-        if _CONDITION_WORD.search(shape.asked) or PERSONAL.search(shape.asked):
+        if _CONDITION_WORD.search(asked) or PERSONAL.search(asked):
             return None  # "Can I still join if I have diabetes?" tells a fact to check
         return next((Intent("fact", f["intent"], f) for f, _ in self.facts if f["intent"] == "status"), None)
 

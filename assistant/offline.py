@@ -349,6 +349,16 @@ class OfflineAnswerer:
     def _dosing(self, question: str, trial_id: str, intent: Intent) -> Answer:
         searched = self.retriever.search(question, trial_id=trial_id, sections=tuple(intent.spec["sections"]))
         found = self._dose_sentence(question, searched, intent.spec)
+        if found is None or (
+            _wants_amount(question, intent.spec)
+            and not _DOSE_AMOUNT.search(found[0].text[found[1].start : found[1].end])
+        ):
+            # Some records give the dose only where they say what is measured ("whether duloxetine 60-120 mg daily,
+            # combined with ..., is superior"): read there when the study's own description tells none.
+            fallback = tuple(intent.spec.get("fallback_sections", ()))
+            extra = self.retriever.search(question, trial_id=trial_id, sections=fallback) if fallback else []
+            found = self._dose_sentence(question, extra, intent.spec) or found
+            searched = [*searched, *extra]
         if found is None:
             return self._abstain(question, trial_id, "the dosing schedule", searched)
         chunk, span = found
