@@ -831,6 +831,11 @@ class EligibilityReasoner:
         if finding.decision is Decision.ALLOWED and _CASE_AFTER_BOUND.match(chunk.text, hit[1].span[1]):
             # "<= 3 x ULN for patients with Gilbert's syndrome" met by one who has it: admitted on the case's terms
             finding = replace(finding, decision=Decision.CONDITIONS, reason=_CASE_LIMIT_MET_REASON)
+        repeated = _REPEATED_AFTER.match(chunk.text, hit[1].span[1])
+        if repeated is not None and hit[0] and not _SEVERAL_VALUES.search(question):
+            # "CD4 counts < 400 on two consecutive visits" and "one CD4 count of 320 from last week": one reading
+            # meets the limit, the criterion asks it of more than one
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*hit[1].span), _REPEATED_REASON)
         sustained = _sustained_for(chunk.text, Span(*hit[1].span))
         if sustained is not None and finding.decision is Decision.EXCLUDED:
             # "temperature >= 38.5 Celsius for 7 consecutive days" and "fever around 38.6 C for four days": the limit
@@ -2062,13 +2067,27 @@ class EligibilityReasoner:
             )
         ]
 
+    def _in_case(self, question: str, case: str) -> bool | None:
+        """Whether the question puts the asker in the case a limit is for; None when it does not speak of it."""
+        said = self._told_of(question, [case])
+        if not said:
+            return None
+        has_it = not any(said)
+        return not has_it if _NAIVE.search(case) else has_it
+
     def _bounds_for_askers_case(self, bounds: list[Any], text: str, question: str) -> list[Any]:
         """A default limit and one for a named case ("<= 2.5 x ULN (<= 5 x ULN if liver metastases are present)"):
         the case's limit when the question says the asker has that case, the default when it says they have not;
         both (undecided between them) when it does not say."""
         cases = [(b, _CASE_AFTER_BOUND.match(text, b.span[1])) for b in bounds]
         scoped = [(b, case) for b, case in cases if case is not None]
-        if len(bounds) < 2 or not scoped or len(scoped) == len(bounds):
+        if len(bounds) >= 2 and len(scoped) == len(bounds):
+            # every limit for a case of its own ("(if previously antiretroviral-naive) or >= 250 cells/mm3 (if
+            # receiving ongoing AZT therapy)"): the one whose case alone the question tells ("naive" is a case of never
+            # having had it: one who takes AZT is not in it)
+            told = [b for b, case in scoped if self._in_case(question, case.group("what")) is True]
+            return told if len(told) == 1 else bounds
+        if len(bounds) < 2 or not scoped:
             return bounds
         said = self._told_of(question, [case.group("what") for _, case in scoped])
         if not said:
@@ -3681,8 +3700,10 @@ _CASE_LIMIT_MET_REASON = "the value meets the limit the criterion sets for the c
 # A limit written for a case: "<= 5 x ULN if liver metastases are present", "<= 5 x ULN in patients with liver
 # involvement", "<= 3 mg/dL for patients with Gilbert's syndrome".
 _GROUP_NOUN = r"(?:patients|subjects|participants|those|people|individuals)"  # whom a limit is written for
+# "treatment-naive", "antiretroviral-naïve": never having had what it names.
+_NAIVE = re.compile(r"na[iï]ve\b", re.IGNORECASE)
 _CASE_AFTER_BOUND = re.compile(
-    rf"\S{{0,4}}\s+(?:if|when|in\s+(?:the\s+)?(?:presence|case)\s+of|(?:in|for)\s+(?:the\s+)?{_GROUP_NOUN}\s+with)"
+    rf"(?:\S{{0,4}}\s+|\s*\(\s*)(?:if|when|in\s+(?:the\s+)?(?:presence|case)\s+of|(?:in|for)\s+(?:the\s+)?{_GROUP_NOUN}\s+with)"
     r"\s+(?P<what>[^.;:)\d<>≤≥]{3,80}?)"
     r"(?=\s+(?:is|are|were|was)\s+(?:present|documented|known)|\s*[.;),]|\s+and\s|$)",
     re.IGNORECASE,
@@ -4538,6 +4559,23 @@ _TOLD_LENGTH = re.compile(
     r"(?P<n>\d+(?:\.\d+)?|[a-z]+)\s+(?:full\s+|whole\s+|straight\s+)?(?P<unit>hour|day|week|month)s?\b",
     re.IGNORECASE,
 )
+# A limit met on more than one reading: "< 400 on two consecutive visits", "on 2 separate occasions at least 1 week
+# apart", "in two successive measurements".
+_REPEATED_AFTER = re.compile(
+    r"[^.;()]{0,30}?\b(?:on|at|in|from)\s+(?:at\s+least\s+)?(?:two|2|three|3|both)\s+(?:consecutive\s+|separate\s+"
+    r"|successive\s+|different\s+)?(?:visits|occasions|measurements|tests|determinations|readings|samples"
+    r"|evaluations|assessments|counts|draws)\b",
+    re.IGNORECASE,
+)
+# A question that tells more than one reading ("my last two counts", "both tests", "twice"), or a value kept.
+_SEVERAL_VALUES = re.compile(
+    r"\b(?:two|2|three|3|both|twice|each|every|consecutive|several|all)\s*(?:\w+\s+){0,2}?"
+    r"(?:counts?|tests?|readings?|visits?|checks?|times|labs?|results?|measurements?|draws?)\b|\btwice\b"
+    # or a value held over time ("his hemoglobin has stayed above 7", "it's always been under 300")
+    r"|\b(?:stayed|stays|remained|remains|always|consistently|never)\b",
+    re.IGNORECASE,
+)
+_REPEATED_REASON = "the criterion asks this of more than one reading; the question tells one"
 _SUSTAINED_UNTOLD_REASON = (
     "the criterion speaks of the value held for a set time; for how long yours was, the question does not say"
 )

@@ -364,6 +364,8 @@ _EXCEPTION_MARKER_RE = re.compile(
 )
 _ALLOWED_RE = re.compile(
     r"\b(?:is|are)\s+not\s+(?:considered|exclusionary|an?\s+exclusion|required)\b"
+    # "(CD4 cell counts below 200 cells/mm3 will not be considered AIDS-defining.)"
+    r"|\b(?:will|shall|would)\s+not\s+be\s+(?:considered|counted|regarded)\b"
     r"|\b(?:does|do)\s+not\s+(?:count|exclude)\b"
     # "(this criterion does not apply to subjects who have had a single, uncomplicated febrile convulsion)"
     r"|\b(?:does|do)\s+not\s+apply\s+to\b"
@@ -454,6 +456,7 @@ _EXCEPTION_HINTS = (
     "eligible",
     "provided",
     "not considered",
+    "not be ",
     "not count",
     "not apply",
     "can ",
@@ -912,6 +915,33 @@ def _joined_bound(
     return opened, closed
 
 
+_CASE_THEN_OR_RE = re.compile(r"\s*\(\s*(?:if|when|for)\s[^()]{3,80}\)\s*,?\s*or\s*", re.IGNORECASE)
+_CASE_OPENS_RE = re.compile(r"\s*\(\s*(?:if|when|for)\s", re.IGNORECASE)
+
+
+def _case_alternative(text: str, mention: QuantityMention, earlier: CriterionComparison) -> CriterionComparison | None:
+    """A bound naming no measure, in the same unit and on the same side as the one before it, each with its own case
+    ("CD4 counts >= 350 cells/mm3 (if previously antiretroviral-naive) or >= 250 cells/mm3 (if receiving ongoing AZT
+    therapy)"), is another limit of that measure, for its case. (A bare bound after "or" is otherwise not read as the
+    measure's: "Ages <50 or >90" is no such pair.)"""
+    if mention.measure != UNKNOWN_MEASURE or not mention.quantity.unit:
+        return None
+    if mention.quantity.unit != earlier.comparison.value.unit:
+        return None
+    if bound_side(earlier.comparison.comparator) != bound_side(mention.comparator):
+        return None
+    if _CASE_THEN_OR_RE.fullmatch(text, earlier.span[1], mention.span[0]) is None:
+        return None
+    if _CASE_OPENS_RE.match(text, mention.span[1]) is None:
+        return None
+    return CriterionComparison(
+        measure=earlier.measure,
+        measure_span=earlier.measure_span,
+        comparison=Comparison(earlier.measure, mention.comparator, mention.quantity),
+        span=mention.span,
+    )
+
+
 def _shared_units(comparisons: list[CriterionComparison]) -> list[CriterionComparison]:
     """The second bound of "BMI less than 20 or greater than 50" has no name or unit of its own: it takes them from
     the bound before it when its head noun is that measure."""
@@ -997,8 +1027,13 @@ def _parse_criterion(text: str) -> CriterionConstraints:
             continue
         comparison = _comparison(mention)
         joined = _joined_bound(cleaned, mention, comparisons[-1]) if comparison is None and comparisons else None
+        alternative = (
+            _case_alternative(cleaned, mention, comparisons[-1]) if comparison is None and comparisons else None
+        )
         if joined is not None:
             comparisons[-1:] = joined
+        elif alternative is not None:
+            comparisons.append(alternative)
         elif comparison is not None:
             comparisons.append(comparison)
     windows.extend(_implicit_windows(cleaned, windows))

@@ -1688,3 +1688,18 @@ def test_a_capital_letter_in_a_code_is_no_temperature_scale() -> None:
 
     for text in ("What dose of 566C80 is used?", "on AZT under NIAID 86-C-175", "not AVEG 014C or 022A"):
         assert all(m.quantity.unit not in ("C", "F") for m in find_quantities(text)), text
+
+
+def test_a_bound_after_or_with_a_case_of_its_own_is_the_same_measures() -> None:
+    # (a lab the lexicon does not name, read by its head noun)
+    text = "CD4 count >= 350 cells/mm3 (if not on AZT) or >= 250 cells/mm3 (if receiving ongoing AZT)."
+    bounds = [(c.measure, c.comparison.value.value) for c in parse_criterion(text).comparisons]
+    assert bounds == [("head:cd4", 350.0), ("head:cd4", 250.0)], bounds
+    # without a unit of its own the bare bound is no such limit
+    plain = "CD4 count >= 350 cells/mm3 (if naive) or >= 250 (if on AZT)."
+    assert [c.comparison.value.value for c in parse_criterion(plain).comparisons] == [350.0]
+
+
+def test_will_not_be_considered_is_an_allowance() -> None:
+    text = "Diagnosis of AIDS. (Platelet counts below 50,000/mm3 will not be considered AIDS-defining.)"
+    assert [c.marker for c in parse_criterion(text).exceptions] == ["will not be considered"]

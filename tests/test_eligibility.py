@@ -4991,3 +4991,38 @@ def test_a_limit_on_a_value_held_for_a_time_needs_that_time(
 ) -> None:
     held = criterion(EXCLUSION, 1, "Temperature of 38.5 degrees C or more for at least 7 consecutive days.")
     assert_decides(reasoner, question, [held], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("I'm on maintenance chemotherapy and my ANC is 1,200. Can I join?", Decision.CONDITIONS),
+        ("My ANC is 1,200. Can I join?", Decision.UNDECIDED),
+        # "-naive": never having had it; one who takes it is not in that case
+        ("I've never had chemotherapy and my ANC is 1,200. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_each_limit_for_a_case_of_its_own_is_chosen_by_the_case_told(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    cases = criterion(
+        INCLUSION,
+        1,
+        "ANC >= 1,500/mm3 (if chemotherapy-naive) or >= 1,000/mm3 (if receiving maintenance chemotherapy).",
+    )
+    assert_decides(reasoner, question, [cases], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My platelet count last week was 80,000. Can I join?", Decision.UNDECIDED),
+        ("My last two platelet counts were both under 90,000. Can I join?", Decision.ALLOWED),
+        ("My platelet count last week was 150,000. Can I join?", Decision.EXCLUDED),
+    ],
+)
+def test_a_limit_asked_of_several_readings_is_not_met_by_one(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    twice = criterion(INCLUSION, 1, "Platelet count < 100,000/mm3 on two consecutive measurements.")
+    assert_decides(reasoner, question, [twice], decision)
