@@ -1195,6 +1195,8 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     """Measures the unit implies when no lexicon word was found (a year count in an age clause is an age)."""
     if unit == "pack-year":
         return "pack_years"
+    if unit == "copies/mL" and key != "viral_load" and _copies_of_hiv(text, clause):
+        return "viral_load"
     if unit == "km" and (key == UNKNOWN_MEASURE or key.startswith("head:")):
         return "distance"  # "reside within 15 km of Mulago Hospital", "I live 20 miles from it": how far, whatever noun
     if key == "pain_score" and unit == "day":
@@ -1228,6 +1230,20 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
 
 
 # Units that name what they measure, whatever noun stands next to the number.
+def _copies_of_hiv(text: str, clause: Span) -> bool:
+    """Copies of HIV are its viral load whatever the noun before ("a viral level less than 400 copies/ml", "an HIV
+    blood level of at least 2,500 copies/ml", "an HIV count of 400 - 50,000 copies/ml"); not copies of another virus
+    or of a gene ("HBV DNA >= 2000 copies/ml", "more than 10 copies of N-myc")."""
+    sentence = (sentence_start(text, clause[0]), clause[1])
+    return bool(_HIV_RE.search(text, *sentence)) and not _OTHER_VIRUS_RE.search(text, *sentence)
+
+
+_HIV_RE = re.compile(r"\b(?:hiv|viral|virus|vl)\b", re.IGNORECASE)
+# Viruses other than HIV whose copies registries count ("HBV DNA >= 2000 copies/ml").
+_OTHER_VIRUS_RE = re.compile(
+    r"\b(?:hbv|hcv|hepatitis|hbsag|hbeag|cmv|cytomegalovirus|ebv|epstein|hpv|papilloma|hsv|herpes|sars|covid)",
+    re.IGNORECASE,
+)
 _MEASURE_OF_UNIT = {"Gy": "radiation_dose", "cm2": "head:area", "km": "distance"}
 
 

@@ -1703,3 +1703,27 @@ def test_a_bound_after_or_with_a_case_of_its_own_is_the_same_measures() -> None:
 def test_will_not_be_considered_is_an_allowance() -> None:
     text = "Diagnosis of AIDS. (Platelet counts below 50,000/mm3 will not be considered AIDS-defining.)"
     assert [c.marker for c in parse_criterion(text).exceptions] == ["will not be considered"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Have an HIV count of 400 - 50,000 copies/ml.",
+        "Have a viral level less than 400 copies/ml.",
+        "Have a CD4 count greater than 50/mm3 and viral load greater than 2,000 copies/ml.",
+    ],
+)
+def test_copies_of_virus_per_millilitre_are_a_viral_load(text: str) -> None:
+    measures = [c.measure for c in parse_criterion(text).comparisons if c.comparison.value.unit == "copies/mL"]
+    assert measures == ["viral_load"], parse_criterion(text).comparisons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Positive HBsAg with positive HBV DNA viral load (i.e., copy number >= 2000 copies/ml).",
+        "Stage IV with more than 10 copies of N-myc proto-oncogene per tumor cell.",
+    ],
+)
+def test_copies_of_another_virus_or_a_gene_are_not_the_hiv_viral_load(text: str) -> None:
+    assert all(c.measure != "viral_load" for c in parse_criterion(text).comparisons)
