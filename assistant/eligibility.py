@@ -50,6 +50,7 @@ from ingest.constraints import (
 from ingest.measures import (
     AGE_AT_DIAGNOSIS,
     DAYS_PER_UNIT,
+    NUMBER_WORDS,
     Comparator,
     Quantity,
     compare,
@@ -840,7 +841,7 @@ class EligibilityReasoner:
         if sustained is not None and finding.decision is Decision.EXCLUDED:
             # "temperature >= 38.5 Celsius for 7 consecutive days" and "fever around 38.6 C for four days": the limit
             # speaks of a value held that long; a shorter time is not it, an untold one leaves it open
-            held = _told_length(question, measurement.span[1])
+            held = _duration_for(parse_question(question), Span(*measurement.span))
             if held is None:
                 return Finding(measurement.surface, Decision.UNDECIDED, chunk, finding.span, _SUSTAINED_UNTOLD_REASON)
             if held < sustained:
@@ -4544,19 +4545,16 @@ def _carves_values_out(constraints: CriterionConstraints, allowance: Any, found:
     if clause is None or clause.marker.startswith("or "):
         return False
     outside = [c for c in found if not _inside_exception(Span(*c.span), constraints)]
-    return not any(_same_side(c.comparison.comparator, allowance.comparison.comparator) for c in outside)
+    side = bound_side(allowance.comparison.comparator)
+    return not any(side and bound_side(c.comparison.comparator) == side for c in outside)
 
 
 # A limit on a value held for a time: "temperature >= 38.5 Celsius for 7 consecutive days", "diarrhea > 4 stools a
 # day lasting at least 2 weeks". Not "over": "weight loss > 10% over 4 months" is a loss within that time.
 _SUSTAINED_AFTER = re.compile(
     r"\s*,?\s*(?:for|lasting|persisting|sustained\s+for)\s+(?:at\s+least\s+|more\s+than\s+|>\s*=?\s*|≥\s*)?"
-    r"(?P<n>\d+(?:\.\d+)?|[a-z]+)\s+(?:consecutive\s+|straight\s+|continuous\s+)?(?P<unit>hour|day|week|month)s?\b",
-    re.IGNORECASE,
-)
-_TOLD_LENGTH = re.compile(
-    r"\b(?:for|lasting)\s+(?:about\s+|around\s+|nearly\s+|almost\s+|only\s+|a\s+whole\s+)?"
-    r"(?P<n>\d+(?:\.\d+)?|[a-z]+)\s+(?:full\s+|whole\s+|straight\s+)?(?P<unit>hour|day|week|month)s?\b",
+    r"(?P<count>\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
+    r"(?:consecutive\s+|straight\s+|continuous\s+)?(?P<unit>hour|day|week|month)s?\b",
     re.IGNORECASE,
 )
 # A limit met on more than one reading: "< 400 on two consecutive visits", "on 2 separate occasions at least 1 week
@@ -4585,33 +4583,12 @@ _SUSTAINED_SHORT_REASON = "the criterion speaks of the value held for longer tha
 def _sustained_for(text: str, bound: Span) -> float | None:
     """Days the bound's value must be held for, where the criterion says so right after it."""
     found = _SUSTAINED_AFTER.match(text, bound.end)
-    return _held_days(found) if found is not None else None
-
-
-def _told_length(question: str, after: int) -> float | None:
-    """Days the question says the value was held for, told after it ("fever around 38.6 C for four days")."""
-    found = _TOLD_LENGTH.search(question, after)
-    return _held_days(found) if found is not None else None
-
-
-def _held_days(found: re.Match[str]) -> float | None:
-    number = parse_number(found.group("n"))
-    return None if number is None else number * DAYS_PER_UNIT[found.group("unit").lower()]
+    return _days_of(found) if found is not None else None
 
 
 def _opposite_sides(first: Any, second: Any) -> bool:
     """One bound limits from above and the other from below ("<= 200" and "greater than 200")."""
-    one, other = first.comparison.comparator, second.comparison.comparator
-    above = (Comparator.LT, Comparator.LE)
-    below = (Comparator.GT, Comparator.GE)
-    return (one in above and other in below) or (one in below and other in above)
-
-
-def _same_side(first: Comparator, second: Comparator) -> bool:
-    """Both bounds limit from above, or both from below."""
-    above = (Comparator.LT, Comparator.LE)
-    below = (Comparator.GT, Comparator.GE)
-    return (first in above and second in above) or (first in below and second in below)
+    return bound_side(first.comparison.comparator) * bound_side(second.comparison.comparator) == -1
 
 
 def _allowance_condition(bound: Span, text: str) -> bool:

@@ -349,10 +349,8 @@ class OfflineAnswerer:
     def _dosing(self, question: str, trial_id: str, intent: Intent) -> Answer:
         searched = self.retriever.search(question, trial_id=trial_id, sections=tuple(intent.spec["sections"]))
         found = self._dose_sentence(question, searched, intent.spec)
-        if found is None or (
-            _wants_amount(question, intent.spec)
-            and not _DOSE_AMOUNT.search(found[0].text[found[1].start : found[1].end])
-        ):
+        wants_amount = _wants_amount(question, intent.spec)
+        if found is None or (wants_amount and not _tells_an_amount(*found)):
             # Some records give the dose only where they say what is measured ("whether duloxetine 60-120 mg daily,
             # combined with ..., is superior"): read there when the study's own description tells none.
             fallback = tuple(intent.spec.get("fallback_sections", ()))
@@ -362,7 +360,7 @@ class OfflineAnswerer:
         if found is None:
             return self._abstain(question, trial_id, "the dosing schedule", searched)
         chunk, span = found
-        if _wants_amount(question, intent.spec) and not _DOSE_AMOUNT.search(chunk.text[span.start : span.end]):
+        if wants_amount and not _tells_an_amount(chunk, span):
             # "What dose ...?" answered by "Participants will receive orforglipron orally": the amount is not there.
             return self._abstain(question, trial_id, "the dose", searched)
         citation = _cite(chunk, span)
@@ -891,6 +889,11 @@ def _criterion_label(chunk: Chunk) -> str:
 
 def _section_label(chunk: Chunk) -> str:
     return _criterion_label(chunk) if chunk.criterion else chunk.section
+
+
+def _tells_an_amount(chunk: Chunk, span: Span) -> bool:
+    """The passage's sentence says how much ("5 mg/kg"), not only what is given."""
+    return _DOSE_AMOUNT.search(chunk.text[span.start : span.end]) is not None
 
 
 def _order(sections: Sequence[str], chunk: Chunk) -> int:

@@ -906,13 +906,7 @@ def _joined_bound(
         return None
     value = replace(earlier.comparison.value, unit=mention.quantity.unit)
     opened = replace(earlier, comparison=replace(earlier.comparison, value=value))
-    closed = CriterionComparison(
-        measure=earlier.measure,
-        measure_span=earlier.measure_span,
-        comparison=Comparison(earlier.measure, mention.comparator, mention.quantity),
-        span=mention.span,
-    )
-    return opened, closed
+    return opened, _same_measure_bound(earlier, mention)
 
 
 _CASE_THEN_OR_RE = re.compile(r"\s*\(\s*(?:if|when|for)\s[^()]{3,80}\)\s*,?\s*or\s*", re.IGNORECASE)
@@ -934,6 +928,11 @@ def _case_alternative(text: str, mention: QuantityMention, earlier: CriterionCom
         return None
     if _CASE_OPENS_RE.match(text, mention.span[1]) is None:
         return None
+    return _same_measure_bound(earlier, mention)
+
+
+def _same_measure_bound(earlier: CriterionComparison, mention: QuantityMention) -> CriterionComparison:
+    """The mention's bound read as a bound on the measure the bound before it names."""
     return CriterionComparison(
         measure=earlier.measure,
         measure_span=earlier.measure_span,
@@ -1086,7 +1085,7 @@ _STABLE_RE = re.compile(
     re.IGNORECASE,
 )
 # A time unit by its first letter ("wks", "mos", "yrs"), as `DAYS_PER_UNIT` names it.
-UNIT_BY_LETTER = {"d": "day", "w": "week", "m": "month", "y": "year"}
+UNIT_BY_LETTER = {"h": "hour", "d": "day", "w": "week", "m": "month", "y": "year"}
 
 
 def stable_for(text: str) -> StableFor | None:
