@@ -871,7 +871,8 @@ def _measurements_and_elapsed(
 ) -> tuple[list[Measurement], list[Elapsed]]:
     measurements: list[Measurement] = []
     elapsed: list[Elapsed] = []
-    for mention in find_quantities(text):
+    mentions = find_quantities(text)
+    for mention in mentions:
         if _overlaps(mention.number_span, age_span) or any(_overlaps(mention.number_span, s) for s in ages_at_onset):
             continue
         if mention.quantity.unit == "day" and mention.measure not in MEASURES_IN_DAYS:
@@ -900,7 +901,77 @@ def _measurements_and_elapsed(
     elapsed.extend(_days_back_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_half_durations(text, [item.span for item in elapsed]))
     elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
+    measurements.extend(_later_readings(text, measurements, mentions, age_span))
     return measurements, _after_waiting(text, elapsed)
+
+
+# What may stand between a named value and a later bare one of the same measure: a clause boundary or words that refer
+# back to it ("... was 150 two years ago and is 300 now", "my PSA was 28; now it's down to 3", "were 120,000 and
+# 50,000"). Without one, or right after "of", "in", "per", the bare number belongs to the first ("12 out of 27",
+# "1 in 3"); "down to 3" is a new reading, "from 150 to 300" one range.
+_READING_BOUNDARY_RE = re.compile(r"[,;.]|\b(?:and|but|then|now|while|whereas|it|it's|its)\b", re.IGNORECASE)
+_PART_OF_VALUE_RE = re.compile(r"(?:\bout\s+of|\bof|\bin|\bper|\bx|/|\btimes|-)\s*$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+# A limit or norm the asker quotes ("Inclusion says under 40", "normal is below 1.2", "the cutoff is 200") is not a
+# reading of theirs.
+_QUOTED_LIMIT_RE = re.compile(
+    r"\b(?:inclusion|exclusion|criteri\w*|says?|said|limit|cut-?off|threshold|requires?|required|needs?|wants?"
+    r"|normal|range|target|goal|minimum|maximum|protocol|study|trial)\b",
+    re.IGNORECASE,
+)
+
+
+def _later_readings(
+    text: str, measurements: Sequence[Measurement], mentions: Sequence[QuantityMention], age_span: Span | None
+) -> list[Measurement]:
+    """A bare value told after a named one, in the same or the next sentence, with nothing naming another measure or
+    another person between, is a later reading of the same measure: "My CD4 was 150 two years ago and is 300 now",
+    "my PSA was 28; now it's down to 3", "my viral loads were 120,000 and 50,000". Two readings that the criterion
+    decides differently leave the verdict to which one counts; read as nothing, the first alone would decide."""
+    readings: list[Measurement] = []
+    for mention in mentions:
+        if not _bare_value(text, mention) or _overlaps(mention.number_span, age_span):
+            continue
+        earlier = [m for m in [*measurements, *readings] if m.span[1] <= mention.number_span[0]]
+        if not earlier:
+            continue
+        named = max(earlier, key=lambda m: m.span[1])
+        between = text[named.span[1] : mention.number_span[0]]
+        others_between = [
+            m for m in mentions if named.span[1] <= m.number_span[0] and m.number_span[1] <= mention.number_span[0]
+        ]
+        if (
+            named.measure.startswith("count:")
+            or named.span[0] < _previous_sentence_start(text, mention.number_span[0])
+            or any(m.quantity.unit != "day" for m in others_between)
+            or not _READING_BOUNDARY_RE.search(between)
+            or _PART_OF_VALUE_RE.search(between)
+            or _ANOTHER_HOLDER_RE.search(between)
+            or _QUOTED_LIMIT_RE.search(between)
+        ):
+            continue
+        quantity = replace(mention.quantity, unit=named.quantity.unit)
+        readings.append(Measurement(named.measure, quantity, mention.comparator, mention.span, None))
+    return readings
+
+
+def _bare_value(text: str, mention: QuantityMention) -> bool:
+    """A number with no unit and nothing naming what it measures ("... and 50,000", "now it's down to 3")."""
+    if mention.unit_given or not mention.measure.startswith("head:"):
+        return False
+    start, end = mention.number_span
+    number = text[start:end]
+    if not number[:1].isdigit() or _YEAR_RE.fullmatch(number):
+        return False  # "the one before that", "diagnosed in 2015"
+    if (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha()):
+        return False  # part of a name: "3TC", "ACTG320"
+    head = mention.measure.removeprefix("head:")
+    return head == "value" or head in _NO_NAME_HEADS
+
+
+def _previous_sentence_start(text: str, position: int) -> int:
+    start = sentence_start(text, position)
+    return sentence_start(text, start - 1) if start > 1 else 0
 
 
 # --- negation (NegEx-style) -------------------------------------------------------------------------------------------
@@ -1141,6 +1212,10 @@ _OTHER_PERSON = (
     "(?:" + _KIN + "|mommy|mummy|daddy|spouse|sibling|boyfriend|girlfriend|fianc[eé]e?|granny|grandparent|grandchild"
     "|auntie|cousin|parent|relative|neighbou?r|roommate|flatmate|colleague|coworker|twin|stepmother|stepfather"
     "|stepmom|stepdad|in-law)(?:s|es)?"
+)
+# Someone else's value, told between: "my CD4 is 150 and my husband's is 300".
+_ANOTHER_HOLDER_RE = re.compile(
+    r"\b(?!(?:it|that|what|there|here|he|she|who)'s)\w+'s\b|\b(?:" + _OTHER_PERSON + r")\b", re.IGNORECASE
 )
 _POSSESSIVE_OTHER_RE = re.compile(
     r"\b(?P<whose>my|our|his|her|their)\s+(?:(?:late|older|elder|younger|little|big|twin|biological|own|two|three|both)\s+)?"

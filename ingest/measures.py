@@ -1052,6 +1052,16 @@ _COUNT_STOP = frozenset(
         "has",
         "have",
         "had",
+        # adverbs of time: "it's 300 now" counts nothing
+        "now",
+        "today",
+        "yesterday",
+        "currently",
+        "recently",
+        "lately",
+        "again",
+        "still",
+        "already",
     ]
 )
 _NOT_COUNTED = frozenset(

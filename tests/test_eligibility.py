@@ -2820,8 +2820,10 @@ def test_a_pain_rating_is_read_and_a_second_rating_nothing_reads_blocks(reasoner
     criteria = [criterion(INCLUSION, 2, "Moderate to Severe Pain on Numerical Rating Score (Score 4 or higher).")]
     assert_decides(reasoner, "Her pain is usually around 3 out of 10. Is that enough?", criteria, Decision.EXCLUDED)
     assert_decides(reasoner, "My pain is 7/10 most days. Can I join?", criteria, Decision.ALLOWED)
+    # the second rating, told without the measure's name, is read as another value of it; the two are at odds
     varying = reasoner.assess("My pain is 7 out of 10 on a bad day, 2 on a good day. Can I join?", criteria, {})
-    assert varying.decision is Decision.UNDECIDED and varying.unmatched == ["2 on a good day"], varying.unmatched
+    assert varying.decision is Decision.UNDECIDED
+    assert [f.decision for f in varying.findings] == [Decision.UNDECIDED, Decision.UNDECIDED], varying.findings
 
 
 def test_a_life_expectancy_told_in_everyday_words_is_read_against_the_limits(reasoner: EligibilityReasoner) -> None:
@@ -5026,3 +5028,22 @@ def test_a_limit_asked_of_several_readings_is_not_met_by_one(
 ) -> None:
     twice = criterion(INCLUSION, 1, "Platelet count < 100,000/mm3 on two consecutive measurements.")
     assert_decides(reasoner, question, [twice], decision)
+
+
+CD4_AT_LEAST_200 = [criterion(INCLUSION, 3, "CD4 count >= 200 cells/mm3.")]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the later reading told with no name of its own had been unread, and the first alone decided
+        ("My CD4 was 150 two years ago and is 300 now. Eligible?", Decision.UNDECIDED),
+        ("My CD4 was 350 in January and it's 150 now. Do I qualify?", Decision.UNDECIDED),
+        ("My CD4 was 250 in January and it's 300 now. Do I qualify?", Decision.ALLOWED),
+        ("My CD4 was 150 in January and it's 180 now. Do I qualify?", Decision.EXCLUDED),
+    ],
+)
+def test_a_later_reading_told_without_its_name_counts_as_a_value(
+    cautious: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(cautious, question, CD4_AT_LEAST_200, decision)

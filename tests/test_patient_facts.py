@@ -1226,3 +1226,34 @@ def test_a_lab_code_typed_in_lower_case_names_its_value(question: str) -> None:
 def test_a_distance_told_in_miles_or_km(question: str, measure: str, value: float) -> None:
     found = [m.quantity.value for m in parse_question(question).measurements if m.measure == measure]
     assert found == [pytest.approx(value)]
+
+
+@pytest.mark.parametrize(
+    ("question", "readings"),
+    [
+        ("My CD4 was 150 two years ago and is 300 now. Eligible?", [150.0, 300.0]),
+        ("My CD4 was 350 in January and it's 150 now.", [350.0, 150.0]),
+        ("Before I started Lupron my PSA was 28; now it's down to 3.", [28.0, 3.0]),
+        ("My last two viral loads were 120,000 and 50,000.", [120000.0, 50000.0]),
+        ("My PSA has gone 0.4, then 0.6, then 0.8 over the last three months.", [0.4, 0.6, 0.8]),
+        # not a reading of the measure told before: a scale's end, another person's value, a quoted limit, a spelled
+        # "one", a drug's name, a year, an age
+        ("My PHQ-9 score was 12 out of 27.", [12.0]),
+        ("My CD4 is 150 and my husband's is 300.", [150.0]),
+        ("His A-a gradient is 35 mmHg. Inclusion says under 40, so he qualifies, right?", [35.0]),
+        ("My last CD4 was 92 but the one before that was higher.", [92.0]),
+        ("My viral load is 15,000 copies/ml, and he takes AZT and 3TC.", [15000.0]),
+        ("My CD4 is 300, and I was diagnosed in 2015.", [300.0]),
+        ("My CD4 is 300 and I'm 45.", [300.0]),
+    ],
+)
+def test_a_bare_value_after_a_named_one_is_a_later_reading_of_it(question: str, readings: list[float]) -> None:
+    facts = parse_question(question)
+    first = next(m.measure for m in facts.measurements if not m.measure.startswith("count:"))
+    told = [m for m in facts.measurements if same_measure(m.measure, first)]
+    assert [m.quantity.value for m in told] == readings
+    assert len({m.quantity.unit for m in told}) == 1
+
+
+def test_an_adverb_of_time_after_a_number_is_not_what_it_counts() -> None:
+    assert not any(m.measure.startswith("count:") for m in parse_question("and it's 150 now").measurements)
