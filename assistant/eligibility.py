@@ -710,7 +710,7 @@ class EligibilityReasoner:
         chunk = summary.get("sex")
         # "he"/"my husband" only matters when the trial takes one sex; a question about sex is always answered.
         if sex and chunk is not None and (facts.asks_about_sex or chunk.text.strip().upper() not in {"ALL", "BOTH"}):
-            assessment.findings.append(_sex_finding(sex, chunk))
+            assessment.findings.append(_sex_finding(sex, chunk, criteria))
         if facts.healthy_volunteer and "healthy_volunteers" in summary:
             assessment.findings.append(_healthy_finding(summary["healthy_volunteers"], criteria))
 
@@ -3632,11 +3632,38 @@ def _limit_at_diagnosis(finding: Finding, criteria: Sequence[Chunk]) -> tuple[Ch
     return None
 
 
-def _sex_finding(sex: str, chunk: Chunk) -> Finding:
+def _sex_finding(sex: str, chunk: Chunk, criteria: Sequence[Chunk] = ()) -> Finding:
+    """The record's sex field for the asker's sex. Where the field leaves the asker's sex out but a criterion sets a
+    requirement for participants of that sex ("Women of childbearing potential and men must agree to use adequate
+    contraception" under a FEMALE field), the record contradicts itself: the study team decides."""
     allowed = chunk.text.strip().upper()
     wanted = "FEMALE" if sex.lower().startswith("f") else "MALE"
-    decision = Decision.ALLOWED if allowed in {"ALL", "BOTH", wanted} else Decision.EXCLUDED
-    return Finding(f"sex: {sex}", decision, chunk, Span(0, len(chunk.text)), f"the record accepts sex {chunk.text}")
+    span = Span(0, len(chunk.text))
+    if allowed in {"ALL", "BOTH", wanted}:
+        return Finding(f"sex: {sex}", Decision.ALLOWED, chunk, span, f"the record accepts sex {chunk.text}")
+    addressed = _ADDRESSED_TO_SEX[wanted]
+    said = next((m for m in (addressed.search(c.text) for c in criteria) if m is not None), None)
+    if said is not None:
+        reason = (
+            f"the record's sex field is {chunk.text.strip()}, but its criteria set a requirement for "
+            f"“{said.group(0).strip()}”; the record contradicts itself, and the study team decides"
+        )
+        return Finding(f"sex: {sex}", Decision.UNDECIDED, chunk, span, reason)
+    return Finding(f"sex: {sex}", Decision.EXCLUDED, chunk, span, f"the record accepts sex {chunk.text}")
+
+
+def _addressed_to(sex_words: str) -> re.Pattern[str]:
+    """Participants of a sex told what they must do ("men must agree", "males should use", "(men and women)"), not
+    a partner's sex ("male partners"), who is kept out ("Males are excluded") or a kind of contact ("sex with men")."""
+    return re.compile(
+        rf"\b(?:{sex_words})\b(?:\s+(?:and|or)\s+\w+)?(?:\s+(?:participants?|patients?|subjects?|of\s+\w+\s+potential))?"
+        r"\s+(?:must|should|need\s+to|are\s+required\s+to|will\s+be\s+required\s+to)\b"
+        rf"|\((?:{sex_words})\s+(?:and|or)\s+\w+\)|\(\w+\s+(?:and|or)\s+(?:{sex_words})\)",
+        re.IGNORECASE,
+    )
+
+
+_ADDRESSED_TO_SEX = {"MALE": _addressed_to("men|males?"), "FEMALE": _addressed_to("women|females?")}
 
 
 def _healthy_finding(chunk: Chunk, criteria: Sequence[Chunk]) -> Finding:

@@ -5047,3 +5047,29 @@ def test_a_later_reading_told_without_its_name_counts_as_a_value(
     cautious: EligibilityReasoner, question: str, decision: Decision
 ) -> None:
     assert_decides(cautious, question, CD4_AT_LEAST_200, decision)
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # a requirement set for men under a FEMALE field: the record contradicts itself
+        ("Women of childbearing potential and men must agree to use adequate contraception.", Decision.UNDECIDED),
+        (
+            "Use of effective means of contraception (men and women) in subjects of child-bearing potential.",
+            Decision.UNDECIDED,
+        ),
+        # men named only as partners, as kept out, or as contacts: the field decides
+        ("Female participants and their male partners must use two methods of contraception.", Decision.EXCLUDED),
+        ("Males are excluded.", Decision.EXCLUDED),
+        ("Have had sex with men in the past year.", Decision.EXCLUDED),
+    ],
+)
+def test_a_sex_field_against_a_criterion_addressed_to_that_sex(
+    cautious: EligibilityReasoner, text: str, decision: Decision
+) -> None:
+    criteria = [criterion(INCLUSION, 5, text)]
+    found = cautious.assess(
+        "My brother has metastatic breast cancer. Can he join?", criteria, {"sex": fact("sex", "FEMALE")}
+    )
+    sex = next(f for f in found.findings if f.fact.startswith("sex"))
+    assert sex.decision is decision, found.findings
