@@ -372,6 +372,12 @@ SETS: dict[str, EvalSet] = {
         # before the session's first change; committed before any run (eval/data/unseen/DEV42.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev43": _unseen_split(
+        "dev43",
+        # Written 2026-12-07 during the thirty-first session over 20 more unseen classic XML records (criteria from
+        # 900 characters); committed before any run (eval/data/unseen/DEV43.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
