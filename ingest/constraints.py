@@ -24,6 +24,7 @@ from ingest.measures import (
     find_quantities,
     measures_named,
     parse_number,
+    same_measure,
     search_ending_at,
     sentence_start,
 )
@@ -1037,6 +1038,7 @@ def _parse_criterion(text: str) -> CriterionConstraints:
             comparisons.append(comparison)
     windows.extend(_implicit_windows(cleaned, windows))
     comparisons = _shared_units(comparisons)
+    comparisons, windows = _as_amended(cleaned, comparisons, windows)
     negation = _negation(cleaned) if cleaned else None
     # The gate holds a word every birth-control rule has ("birth" also in "birth-control", "birth\n control").
     birth_control = birth_control_rule(cleaned) if "contracep" in lowered or "birth" in lowered else None
@@ -1054,6 +1056,64 @@ def _parse_criterion(text: str) -> CriterionConstraints:
         ),
         stable_for=stable_for(cleaned) if any(word in lowered for word in _STABLE_GATE) else None,
     )
+
+
+# --- amendments ------------------------------------------------------------------------------------------------------
+# Old registry records keep a criterion's first text beside its amendment: "A CD4+ cell count <= 100/mm3 within 3
+# months prior to the study. [AS PER AMENDMENT 3/11/98: CD4+ cell count <= 200/mm3 any time prior to entry]." and
+# "... (Changed from - Current antiretroviral therapy IF CD4 count < 500 cells/mm3 ...)".
+_AMENDMENT_RE = re.compile(r"\b(?:as\s+)?per\s+(?:the\s+)?(?:[\d/]+\s+)?amendment\b[^:\]]{0,30}:", re.IGNORECASE)
+_CHANGED_FROM_RE = re.compile(r"\(\s*(?:changed|amended|revised)\s+from\b", re.IGNORECASE)
+
+
+def _as_amended(
+    text: str, comparisons: list[CriterionComparison], windows: list[TimeWindow]
+) -> tuple[list[CriterionComparison], list[TimeWindow]]:
+    """The bounds in force: a bound an amendment restates for the same measure is replaced by the amendment's, and
+    the text an amendment says it changed from bounds nothing. The time window of a replaced bound goes with it."""
+    superseded = [_bracketed(text, found.start()) for found in _CHANGED_FROM_RE.finditer(text)]
+    for found in _AMENDMENT_RE.finditer(text):
+        end = text.find("]", found.end())
+        before = [c for c in comparisons if c.span[1] <= found.start()]
+        for index, bound in enumerate(comparisons):
+            if found.start() <= bound.span[0] and (end < 0 or bound.span[1] <= end):
+                restated = _restated(bound, found, before)
+                comparisons[index] = restated
+                superseded.extend(c.span for c in before if same_measure(c.measure, restated.measure))
+    if not superseded:
+        return comparisons, windows
+    kept = [c for c in comparisons if not any(_inside(c.span, s) for s in superseded)]
+    in_force = [w for w in windows if not any(_inside(s, w.span) or _inside(w.span, s) for s in superseded)]
+    return kept, in_force
+
+
+def _restated(
+    bound: CriterionComparison, amendment: re.Match[str], before: list[CriterionComparison]
+) -> CriterionComparison:
+    """An amendment's bound that names no measure ("[AS PER AMENDMENT 10/31/97: 50 to 350 cells/mm3]": the words
+    before its number are the amendment's own) restates the last bound before it in the same unit."""
+    named = bound.measure_span
+    if named is not None and named[0] >= amendment.end():
+        return bound
+    same_unit = [c for c in before if c.comparison.value.unit == bound.comparison.value.unit]
+    if not same_unit:
+        return bound
+    measure = same_unit[-1].measure
+    return replace(bound, measure=measure, comparison=replace(bound.comparison, measure=measure), measure_span=None)
+
+
+def _bracketed(text: str, start: int) -> Span:
+    """From an opening parenthesis to the one that closes it (nested ones counted), or the end of the text."""
+    depth = 0
+    for index in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return start, index + 1
+    return start, len(text)
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 # --- a dose unchanged for a time -------------------------------------------------------------------------------------

@@ -562,7 +562,7 @@ _STOP_HEAD = frozenset(
     re.findall(
         r"\w+",
         "of is was at my the a an be must should to and or with than are his her their level levels value "
-        "values count score serum total baseline have has had patients patient subjects participants in on "
+        "values count counts score serum total baseline have has had patients patient subjects participants in on "
         "for by as it less more greater least no not equal over under above below within up i me im am about "
         "around only just current currently last recent latest minimum maximum fewer lower higher exceeding "
         "exceed but mean been got took get gets received receive stopped ago since were gave given did do "
@@ -577,9 +577,8 @@ _STOP_HEAD = frozenset(
         # and where a value has moved ("my potassium is still 3.1", "it's down to 3"). Not "now": "now it's 6.9%"
         # names no measure, which the patient facts read as a new value of the one named before.
         "still already even down dropped fell rose went "
-        # the share of the measure named before ("CD4 percentage less than 15%"). Not "cell count(s)": read as CD4,
-        # "CD4 cell counts" met the bounds registries write inside exception clauses ("AIDS, excluding CD4 cell
-        # counts < 200/mm3") and on the development sets gave 9 more wrong verdicts for 5 more right ones
+        # the share of the measure named before ("CD4 percentage less than 15%"); "cell" before "count" or "percentage"
+        # is passed over where it is met (`_CELL_WORDS`), not everywhere: "CAR-T cells 5 weeks ago" names the cells
         "percentage",
     )
 )
@@ -714,8 +713,10 @@ _TIME_BETWEEN_RE = re.compile(
 _TIME_WORDS = frozenset({"ago", "back", "earlier", "hour", "hours", "day", "days", "week", "weeks", "month", "months"})
 
 
-def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
-    """Fallback measure key: the last content word before the number ("FEV1 of 55%" -> "fev1")."""
+def head_noun_key(text: str, start: int, end: int, counts_cells: bool = False) -> tuple[str, Span] | None:
+    """Fallback measure key: the last content word before the number ("FEV1 of 55%" -> "fev1"). `counts_cells`: the
+    value is in cells per volume, so "cells" before it are what the lab named before them counts ("CD4+ T cells >
+    350/mm3"); otherwise they are a thing of their own ("CAR-T cells 5 weeks ago")."""
     skip_until = end
     for found in reversed(list(_WORD_RE.finditer(text, start, end))):
         word = found.group().lower()
@@ -728,8 +729,8 @@ def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
                 continue
         if word in _STOP_HEAD or len(word) < 2:
             continue
-        if word in _CELL_WORDS and _SHARE_AFTER_RE.match(text, found.end()):
-            continue  # "CD4 cell percentage": the share of the lab named before it
+        if word in _CELL_WORDS and (counts_cells or _SHARE_AFTER_RE.match(text, found.end())):
+            continue  # "CD4 cell percentage", "CD4+ cell count": the share or count of the lab named before it
         ratio = _RATIO_BEFORE_RE.search(text, max(start, found.start() - 16), found.start())
         if ratio is not None:
             # "FEV(1)/FVC greater than 80 percent": a ratio is a measure of its own, not its denominator
@@ -741,7 +742,7 @@ def head_noun_key(text: str, start: int, end: int) -> tuple[str, Span] | None:
 
 _RATIO_BEFORE_RE = re.compile(r"\b[A-Za-z][\w()]*\s*/\s*$")
 _CELL_WORDS = frozenset({"cell", "cells"})
-_SHARE_AFTER_RE = re.compile(r"\s+percentage\b", re.IGNORECASE)
+_SHARE_AFTER_RE = re.compile(r"\s+(?:percentage|counts?)\b", re.IGNORECASE)
 
 
 _OPENS_VALUE_RE = re.compile(r"[\s<>=≥≤\\]*")
@@ -958,7 +959,7 @@ def _measure_for(
     # value, not what it measures.
     relative = list(_RELATIVE_PRONOUN_RE.finditer(text, floor, number_start))
     head_floor = relative[-1].end() if relative else floor
-    head = head_noun_key(text, head_floor, number_start if head_end is None else head_end)
+    head = head_noun_key(text, head_floor, number_start if head_end is None else head_end, unit == "/uL")
     if has_unit:
         return head
     counted = _counted_after(text, number_end, after_text_end)  # "more than 1 relapse", "3 oral steroid bursts"

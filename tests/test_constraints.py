@@ -1727,3 +1727,53 @@ def test_copies_of_virus_per_millilitre_are_a_viral_load(text: str) -> None:
 )
 def test_copies_of_another_virus_or_a_gene_are_not_the_hiv_viral_load(text: str) -> None:
     assert all(c.measure != "viral_load" for c in parse_criterion(text).comparisons)
+
+
+@pytest.mark.parametrize(
+    ("text", "in_force"),
+    [
+        # an amendment restating the bound replaces it, and the replaced bound's time window goes with it
+        (
+            "A CD4 count <= 100/mm3 within 3 months prior to the study. [AS PER AMENDMENT\n     3/11/98: CD4 count "
+            "<= 200/mm3 any time prior to entry].",
+            [200.0],
+        ),
+        ("CD4 count 50 to 300 cells/mm3 [AS PER AMENDMENT 10/31/97: 50 to 350 cells/mm3] once within 30 days.", [50.0]),
+        # the text an amendment changed from bounds nothing
+        (
+            "PER AMENDMENT 11/20/95: All Patients will receive antiretroviral therapy. (Changed from - Current "
+            "antiretroviral therapy IF CD4 count < 500 cells/mm3 (per 12/30/94 amendment).)",
+            [],
+        ),
+        # an amendment about something else leaves the bound standing
+        (
+            "CD4 count <= 200 cells/mm3. [AS PER AMENDMENT 4/3/00: Rifabutin can be administered at a reduced dose.]",
+            [200.0],
+        ),
+    ],
+)
+def test_an_amended_bound_is_read_as_amended(text: str, in_force: list[float]) -> None:
+    constraints = parse_criterion(text)
+    assert [c.comparison.value.value for c in constraints.comparisons] == in_force
+    if in_force == [200.0] and "within 3 months" in text:
+        assert constraints.windows == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A CD4+ cell count <= 100/mm3 within 3 months.",
+        "CD4 cell counts of 200 - 500 cells/mm3.",
+        "CD4 T cell count <= 100 cells/mm3.",
+    ],
+)
+def test_a_cell_count_after_a_lab_is_that_labs_count(text: str) -> None:
+    [bound] = parse_criterion(text).comparisons
+    assert same_measure(bound.measure, "head:cd4"), bound
+
+
+def test_cells_named_as_a_treatment_keep_their_name() -> None:
+    from assistant.patient_facts import parse_question
+
+    [given] = parse_question("He got CAR-T cells 5 weeks ago and the leukemia came back.").elapsed
+    assert given.event == "CAR-T cells" and given.days_ago == 35
