@@ -4839,20 +4839,20 @@ _ANOTHER_WAY_REASON = (
 _NORMAL_STATE = re.compile(r"\b(?:normal|fine|ok(?:ay)?|good|great|healthy|unremarkable|negative)\b", re.IGNORECASE)
 
 _VALUES_AT_ODDS_REASON = (
-    "the question gives two values of this that the criterion decides differently; which one counts decides"
+    "the question gives two values of this that the criteria decide differently; which one counts decides"
 )
 
 
 def _values_at_odds(assessment: Assessment, told: Sequence[tuple[_Measured, int]]) -> None:
-    """Two values of one measure told ("PD-L1 was 60% at diagnosis ... the new biopsy shows 0%") that one criterion
-    decides differently: which of them the criterion means (the most recent, the one at screening) is not for the
-    answer to pick, so neither decides."""
+    """Two values of one measure told ("PD-L1 was 60% at diagnosis ... the new biopsy shows 0%") that the criteria
+    decide differently: which of them the criteria mean (the most recent, the one at screening) is not for the
+    answer to pick, so neither decides. Also when different criteria decide them ("dropped to 180 ... now around
+    500": an inclusion's "> 350" catches the first, an exclusion's note the second)."""
     for (first, i), (second, j) in itertools.combinations(told, 2):
         a, b = assessment.findings[i], assessment.findings[j]
         if (
             same_measure(first.measure, second.measure)
             and first.quantity != second.quantity
-            and a.chunk.chunk_id == b.chunk.chunk_id
             and a.decision is not b.decision
         ):
             for k in (i, j):

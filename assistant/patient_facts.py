@@ -1887,7 +1887,9 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     that names no measure stands in place of the one value the conversation told, when their units agree. The
     earlier turn keeps its words with the new number, so the measure keeps its name; the follow-up loses the number.
     None when the follow-up does not do that."""
-    if not (_SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question)) or _ADDS_RE.search(question):
+    # A test done again ("The repeat test just came back at exactly 200") tells the value now, as a correction does.
+    retold = _SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question) or _RETEST_RE.search(question)
+    if not retold or _ADDS_RE.search(question):
         return None
     if measures_named(question):
         return None  # a named measure is put in place by `values_put_in_place`

@@ -5073,3 +5073,22 @@ def test_a_sex_field_against_a_criterion_addressed_to_that_sex(
     )
     sex = next(f for f in found.findings if f.fact.startswith("sex"))
     assert sex.decision is decision, found.findings
+
+
+def test_two_readings_that_different_criteria_decide_differently_decide_nothing(cautious: EligibilityReasoner) -> None:
+    """ "dropped to 180 ... now around 500": the inclusion's "> 350" catches the first, the exclusion's note (a CD4
+    below 200 "is not an exclusion criterion") lets it go; the old reading alone had excluded."""
+    criteria = [
+        criterion(INCLUSION, 2, "CD4+ T cells > 350/mm3."),
+        criterion(
+            EXCLUSION,
+            3,
+            "Any history of an AIDS-defining illness (note: a history of a CD4 count below 200 cells/mm3 is not an "
+            "exclusion criterion as long as all other inclusion/exclusion criteria are met);",
+        ),
+    ]
+    question = (
+        "Two years ago my CD4 dropped to 180 for a while. Now it's been around 500. Is that old low count a problem?"
+    )
+    assert_decides(cautious, question, criteria, Decision.UNDECIDED)
+    assert_decides(cautious, "My CD4 is 180. Can I join?", criteria, Decision.EXCLUDED)

@@ -124,6 +124,13 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
             "My LDL is 150, does that rule me out?",
             "And if it's by the time I'm screened?",
         ),
+        # a test done again tells the value now, as a correction does
+        (
+            "My last CD4 count was 250. Would I qualify?",
+            "The repeat test just came back at exactly 200. Does that change things?",
+            "My last CD4 count was 200. Would I qualify?",
+            "The repeat test just came back at exactly . Does that change things?",
+        ),
         # a length of time told as the one value, supposed again after a wait that is no value itself
         (
             "I'm 20 weeks pregnant. Can I sign up now?",
