@@ -502,7 +502,9 @@ def _quote(text: str, span: Span | None) -> str:
 _HALF_AGO_RE = re.compile(
     r"\b(?P<bound>over\s+|more\s+than\s+|less\s+than\s+|under\s+|about\s+|almost\s+)?"
     r"(?:(?P<n>\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\s+and\s+a\s+half"
-    r"|(?P<n2>\d+|" + "|".join(NUMBER_WORDS) + r")\s+and\s+a\s+half\s+(?P<unit2>day|week|month|year)s?)\s+ago\b",
+    r"|(?P<n2>\d+|" + "|".join(NUMBER_WORDS) + r")\s+and\s+a\s+half\s+(?P<unit2>day|week|month|year)s?)"
+    # "... ago", or "... since my last cigarette" (the event after it)
+    r"(?:\s+ago\b|(?=\s+since\b))",
     re.IGNORECASE,
 )
 _ARTICLE_BOUNDS = {"over": Comparator.GT, "more": Comparator.GT, "less": Comparator.LT, "under": Comparator.LT}
@@ -1893,6 +1895,9 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
         return None
     if measures_named(question):
         return None  # a named measure is put in place by `values_put_in_place`
+    pair = _pair_referred_back(told, question)
+    if pair is not None:
+        return pair
     new = parse_question(question)
     told_values = [
         (i, m) for i, earlier in enumerate(told) for m in parse_question(earlier).measurements if m.measure_span
@@ -1923,6 +1928,32 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     end = max(given.number_span[1], given.span[1])
     end -= len(question[given.number_span[1] : end]) - len(question[given.number_span[1] : end].rstrip(".,;:?! "))
     asked = re.sub(r"\s{2,}", " ", f"{question[: given.number_span[0]]}{question[end:]}")
+    return [replaced if i == turn else t for i, t in enumerate(told)], asked
+
+
+# Two readings written as one ("145/95", "155 over 95"): a blood pressure.
+_READING_PAIR_RE = re.compile(r"(?<![\d/.])(?P<high>\d{2,3})\s*(?:/|\s+over\s+)(?P<low>\d{2,3})(?![\d/.])", re.I)
+
+
+def _pair_referred_back(told: Sequence[str], question: str) -> tuple[list[str], str] | None:
+    """ "what if it was 155 over 95 instead?" after "BP is 145/95 on lisinopril": a pair with no other number in the
+    follow-up stands in place of the one pair of readings the conversation told, when the earlier pair was read as
+    readings of a measure (its number pair, rewritten, keeps the measure's name)."""
+    pairs = list(_READING_PAIR_RE.finditer(question))
+    if len(pairs) != 1 or len(_NUMBER_IN_RE.findall(question)) != 2:
+        return None
+    told_pairs = [
+        (i, found)
+        for i, earlier in enumerate(told)
+        for found in _READING_PAIR_RE.finditer(earlier)
+        if any(m.span[0] <= found.start() and found.end() <= m.span[1] for m in parse_question(earlier).measurements)
+    ]
+    if len(told_pairs) != 1:
+        return None
+    (turn, old), new = told_pairs[0], pairs[0]
+    earlier = told[turn]
+    replaced = f"{earlier[: old.start()]}{new.group('high')}/{new.group('low')}{earlier[old.end() :]}"
+    asked = re.sub(r"\s{2,}", " ", f"{question[: new.start()]}{question[new.end() :]}")
     return [replaced if i == turn else t for i, t in enumerate(told)], asked
 
 

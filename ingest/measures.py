@@ -1063,6 +1063,7 @@ _COUNT_STOP = frozenset(
         "again",
         "still",
         "already",
+        "instead",
     ]
 )
 _NOT_COUNTED = frozenset(

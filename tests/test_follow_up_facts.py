@@ -131,6 +131,13 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
             "My last CD4 count was 200. Would I qualify?",
             "The repeat test just came back at exactly . Does that change things?",
         ),
+        # a pair of readings written as one ("155 over 95") in place of the pair told ("145/95")
+        (
+            "BP is 145/95 on lisinopril. Would I qualify?",
+            "what if it was 155 over 95 instead?",
+            "BP is 155/95 on lisinopril. Would I qualify?",
+            "what if it was instead?",
+        ),
         # a length of time told as the one value, supposed again after a wait that is no value itself
         (
             "I'm 20 weeks pregnant. Can I sign up now?",

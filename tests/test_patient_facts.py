@@ -1257,3 +1257,15 @@ def test_a_bare_value_after_a_named_one_is_a_later_reading_of_it(question: str, 
 
 def test_an_adverb_of_time_after_a_number_is_not_what_it_counts() -> None:
     assert not any(m.measure.startswith("count:") for m in parse_question("and it's 150 now").measurements)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "It has been two and a half years since my last cigarette.",
+        "And if it had been 2 and a half years since my last cigarette?",
+    ],
+)
+def test_a_number_and_a_half_since_an_event_is_a_time_since_it(question: str) -> None:
+    [since] = parse_question(question).elapsed
+    assert since.event == "cigarette" and since.days_ago == pytest.approx(2.5 * 365.25)
