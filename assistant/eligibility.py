@@ -50,6 +50,7 @@ from ingest.constraints import (
 from ingest.measures import (
     AGE_AT_DIAGNOSIS,
     DAYS_PER_UNIT,
+    DURATION,
     NUMBER_WORDS,
     Comparator,
     Quantity,
@@ -1534,7 +1535,9 @@ class EligibilityReasoner:
             # have not had it, so "she has never had chickenpox" may be the case it excludes.
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _ABSENCE_CONDITION_REASON)
         if topic.negated:
-            open_bound = _alternative_bound_untold(span, chunk.text, constraints, question)
+            open_bound = _alternative_bound_untold(
+                span, chunk.text, constraints, question, lambda words: self._denial_covers(topic, words)
+            )
             if open_bound is not None:
                 # "LIP and steroid dependent or requiring supplemental oxygen or have a pretreatment paO2 < 70":
                 # ruling out two of the ways leaves the third
@@ -1954,7 +1957,7 @@ class EligibilityReasoner:
         contradicted = _contradicted(topic, chunk, span, clause, question)
         if contradicted is not None:
             return contradicted
-        lasting = _lasting(constraints, clause, facts, topic.span)
+        lasting = _lasting(constraints, clause, facts, topic.span, span)
         if lasting is not None and not lasting.met:
             # A number read against a limit, as a time window is: whatever narrower case the requirement means, the
             # asker's has not lasted long enough for it (not withheld by `_named_caution`).
@@ -2240,7 +2243,7 @@ class EligibilityReasoner:
             if inside == washout and _bounds_a_duration(constraints):
                 # "have not taken a glucose lowering agent in the past 3 months, nor for >= 4 weeks at any time": past
                 # the window, how long it was taken still decides, when the question tells it ("I took it for 2 years").
-                lasted = _lasting(constraints, _clause_of(span, chunk.text), facts, topic.span)
+                lasted = _lasting(constraints, _clause_of(span, chunk.text), facts, topic.span, span)
                 if lasted is None or lasted.bounds_more:
                     return Decision.UNDECIDED, where, _DURATION_TOO_REASON
                 if lasted.met:
@@ -2267,6 +2270,12 @@ class EligibilityReasoner:
             # "Treatment with levodopa, dopamine agonists ..." and "he's been off it for three years": the criterion
             # may mean current treatment or any ever; it does not say.
             return Decision.UNDECIDED, span, "the criterion does not say whether past use counts, and you stopped it"
+        group = _FOR_STUDY_GROUP.search(chunk.text, span.end, _clause_of(span, chunk.text).end + 1)
+        if group is not None and not _said_in(question, group.group("group")):
+            # "AZT (for control group)": the exclusion holds in one group of the study; which one the asker would be
+            # in, the study team decides.
+            reason = f"the criterion is for the {group.group('group').lower()} only; which group you would be in, "
+            return Decision.UNDECIDED, span, reason + "the study team decides"
         now_only = chunk.heading and _CONCURRENT.search(chunk.heading) and not _PAST_MARKER.search(chunk.heading)
         past = (_elapsed_for(facts, topic.span) or 0) > 0 or _told_in_the_past(question, topic.span)
         now_only = now_only or (
@@ -2277,7 +2286,7 @@ class EligibilityReasoner:
             # does not say whether it still is.
             return Decision.UNDECIDED, span, "the criterion is about what is taken now; the question tells the past"
         clause = _clause_of(span, chunk.text)
-        lasting = _lasting(constraints, clause, facts, topic.span)
+        lasting = _lasting(constraints, clause, facts, topic.span, span)
         either = (
             met_window is not None
             and lasting is not None
@@ -2343,6 +2352,13 @@ class EligibilityReasoner:
         asked = [w for w, _, _ in word_spans(question)]
         # A bare mention ("Nosebleeds, which ... may interfere") leaves the judgement about the mention itself.
         return bool(said) and all(any(same_word(w, a) for a in asked) for w in said)
+
+    def _denial_covers(self, topic: Topic, words: str) -> bool:
+        """What the words name is the denied topic or a kind of it ("protease inhibitors" under "HIV meds")."""
+        named = {c for m in mentions_of(self.vocabulary, words) for c in m.concept_ids}
+        return bool(named) and all(
+            any(a == b or self.vocabulary.relation(b, a) in ("same", "narrower") for a in topic.concepts) for b in named
+        )
 
     def _names_head(self, head: str, question: str) -> bool:
         """The question names the governing word: the same word or root ("treated" for "treatment"), or the same
@@ -3213,15 +3229,26 @@ _CONDITIONAL_BOUND_REASON = (
 )
 
 
-def _alternative_bound_untold(span: Span, text: str, constraints: CriterionConstraints, question: str) -> str | None:
+def _alternative_bound_untold(
+    span: Span,
+    text: str,
+    constraints: CriterionConstraints,
+    question: str,
+    denied: Callable[[str], bool] = lambda words: False,
+) -> str | None:
     """A numeric bound joined by "or" to what the question denies, in the same clause, whose measure the question
-    gives no value for: the words of that bound, else None."""
+    gives no value for: the words of that bound, else None. A length of something the denial covers is no other way
+    in ("never taken any HIV meds" and "... or more than 1 week with protease inhibitors")."""
     told = parse_question(question).measurements
     clause = _clause_of(span, text)
     for bound in constraints.comparisons:
         at = Span(*bound.span)
         if not _within(at, clause) or _within(span, at) or _within(at, span):
             continue
+        if bound.measure == DURATION:
+            part = _alternative_holding(text, clause, at)
+            if denied(text[part.start : part.end]):
+                continue
         between = text[min(span.end, at.end) : max(span.start, at.start)]
         if re.search(r"\bor\b", between, re.IGNORECASE) and not any(
             same_measure(m.measure, bound.measure) for m in told
@@ -5059,10 +5086,13 @@ class _Lasting:
     bounds_more: bool  # the clause bounds something else too ("... and currently tolerating at least 500 mg daily")
 
 
-def _lasting(constraints: CriterionConstraints, clause: Span, facts: PatientFacts, topic: Span) -> _Lasting | None:
+def _lasting(
+    constraints: CriterionConstraints, clause: Span, facts: PatientFacts, topic: Span, mention: Span | None = None
+) -> _Lasting | None:
     """ "Prior zidovudine therapy for at least 6 months" and "I've been on AZT for about four months": a duration in
     the mention's clause that is not a time window, against how long the question says the topic has lasted. None
-    when either is not said or the units do not line up."""
+    when either is not said or the units do not line up. Durations each in an alternative of their own ("more than 4
+    weeks of NRTIs, or more than 1 week with protease inhibitors") are read in the mention's alternative."""
     days = _duration_for(facts, topic)
     if days is None:
         return None
@@ -5071,10 +5101,41 @@ def _lasting(constraints: CriterionConstraints, clause: Span, facts: PatientFact
     durations = [
         c for c in bounds if c.comparison.value.unit == "day" and c.measure != "age" and not _overlaps(c.span, windows)
     ]
+    if len(durations) > 1 and mention is not None:
+        part = _alternative_holding(constraints.text, clause, mention)
+        own = [c for c in durations if _within(Span(*c.span), part)]
+        if own:
+            durations, bounds = own, [c for c in bounds if _within(Span(*c.span), part)]
     verdicts = [compare(Quantity(days, "day"), c.comparison) for c in durations]
     if not durations or None in verdicts:
         return None
     return _Lasting(all(verdicts), Span(*durations[0].span), len(bounds) > len(durations))
+
+
+# A study group a criterion is written for, in brackets after what it names: "AZT (for control group)", "(for study
+# patients)", "(in the placebo arm)".
+_FOR_STUDY_GROUP = re.compile(
+    r"\(\s*(?:only\s+)?(?:for|in)\s+(?:the\s+)?(?P<group>(?:control|placebo|treatment|study|comparison|healthy"
+    r"|normal|volunteer)(?:\s+(?:group|arm|cohort|patients?|subjects?|participants?|volunteers?))?)\s*\)",
+    re.IGNORECASE,
+)
+
+
+def _said_in(question: str, words: str) -> bool:
+    """Every word of `words` is in the question (as the same word)."""
+    asked = [w for w, _, _ in word_spans(question)]
+    return all(any(same_word(w, a) for a in asked) for w, _, _ in word_spans(words))
+
+
+_ALTERNATIVE_BREAK = re.compile(r",?\s+or\s+|;\s*", re.IGNORECASE)
+
+
+def _alternative_holding(text: str, clause: Span, mention: Span) -> Span:
+    """The part of the clause between "or" (or ";") breaks that holds the mention."""
+    breaks = [m for m in _ALTERNATIVE_BREAK.finditer(text, clause.start, clause.end)]
+    start = max([m.end() for m in breaks if m.end() <= mention.start] or [clause.start])
+    end = min([m.start() for m in breaks if m.start() >= mention.end] or [clause.end])
+    return Span(start, end)
 
 
 def _section_name(chunk: Chunk) -> str:

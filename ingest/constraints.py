@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from ingest.measures import (
     AGE_AT_DIAGNOSIS,
     DAYS_PER_UNIT,
+    DURATION,
     NUMBER_WORDS,
     UNKNOWN_MEASURE,
     Comparator,
@@ -932,6 +933,24 @@ def _case_alternative(text: str, mention: QuantityMention, earlier: CriterionCom
     return _same_measure_bound(earlier, mention)
 
 
+_OR_BETWEEN_RE = re.compile(r"[^.;]*?,?\s+or\s+(?:for\s+)?", re.IGNORECASE)
+
+
+def _parallel_length(text: str, mention: QuantityMention, earlier: CriterionComparison) -> CriterionComparison | None:
+    """A length naming nothing after "or" and a length of something taken, on the same side ("more than 4 weeks of
+    treatment with NRTIs, or more than 1 week with protease inhibitors"), is the length of what its own alternative
+    names. ("Ages <50 or >90" names no length.)"""
+    if mention.measure != UNKNOWN_MEASURE or mention.quantity.unit != "day" or earlier.measure != DURATION:
+        return None
+    if bound_side(earlier.comparison.comparator) != bound_side(mention.comparator) or not bound_side(
+        mention.comparator
+    ):
+        return None
+    if _OR_BETWEEN_RE.fullmatch(text, earlier.span[1], mention.span[0]) is None:
+        return None
+    return _same_measure_bound(earlier, mention)
+
+
 def _same_measure_bound(earlier: CriterionComparison, mention: QuantityMention) -> CriterionComparison:
     """The mention's bound read as a bound on the measure the bound before it names."""
     return CriterionComparison(
@@ -1028,7 +1047,9 @@ def _parse_criterion(text: str) -> CriterionConstraints:
         comparison = _comparison(mention)
         joined = _joined_bound(cleaned, mention, comparisons[-1]) if comparison is None and comparisons else None
         alternative = (
-            _case_alternative(cleaned, mention, comparisons[-1]) if comparison is None and comparisons else None
+            _case_alternative(cleaned, mention, comparisons[-1]) or _parallel_length(cleaned, mention, comparisons[-1])
+            if comparison is None and comparisons
+            else None
         )
         if joined is not None:
             comparisons[-1:] = joined

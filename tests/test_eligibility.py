@@ -5092,3 +5092,54 @@ def test_two_readings_that_different_criteria_decide_differently_decide_nothing(
     )
     assert_decides(cautious, question, criteria, Decision.UNDECIDED)
     assert_decides(cautious, "My CD4 is 180. Can I join?", criteria, Decision.EXCLUDED)
+
+
+NRTI_OR_PI = [
+    criterion(
+        EXCLUSION,
+        1,
+        "Have received more than 4 weeks of treatment with nucleoside anti-HIV medications\n             (NRTIs), or "
+        "more than 1 week with protease inhibitors.",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # each length is read in its own alternative: 10 days is over the protease inhibitors' week (it had been read
+        # against both lengths, and under the 4 weeks meant "not lasted": allowed)
+        ("Last year I took indinavir for 10 days before I stopped it. Does that count against me?", Decision.EXCLUDED),
+        ("I took indinavir for 5 days last year. Problem?", Decision.ALLOWED),
+        ("I took zidovudine for 3 weeks last year. Problem?", Decision.ALLOWED),
+        ("I took zidovudine for 6 weeks last year. Problem?", Decision.EXCLUDED),
+    ],
+)
+def test_lengths_each_in_an_alternative_of_their_own(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, NRTI_OR_PI, decision)
+
+
+def test_an_exclusion_written_for_one_study_group_is_the_study_teams_to_apply(reasoner: EligibilityReasoner) -> None:
+    found = reasoner.assess(
+        "I'm on AZT every day. Can I join?", [criterion(EXCLUSION, 1, "AZT (for control group).")], {}
+    )
+    assert found.decision is Decision.UNDECIDED and "control group only" in found.findings[0].reason, found.findings
+    assert_decides(reasoner, "I'm on AZT every day. Can I join?", [criterion(EXCLUSION, 1, "AZT.")], Decision.EXCLUDED)
+
+
+def test_a_denial_covers_the_length_of_a_kind_of_what_it_denies(reasoner: EligibilityReasoner) -> None:
+    """ "never taken any HIV meds" and "more than 4 weeks of anti-HIV medications, or more than 1 week with
+    indinavir": indinavir is an anti-HIV drug, so its length is no other way in (it had left the verdict open)."""
+    criteria = [
+        criterion(
+            EXCLUSION,
+            1,
+            "Have received more than 4 weeks of treatment with anti-HIV medications, or more than 1 week with "
+            "indinavir.",
+        )
+    ]
+    assert_decides(reasoner, "I've never taken any HIV meds. Can I join?", criteria, Decision.ALLOWED)
+    lipids = [criterion(EXCLUSION, 1, "Prior statins, or LDL cholesterol > 190 mg/dL.")]
+    assert_decides(reasoner, "I've never taken a statin. Can I join?", lipids, Decision.UNDECIDED)
