@@ -1932,20 +1932,31 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
 
 
 # Two readings written as one ("145/95", "155 over 95"): a blood pressure.
-_READING_PAIR_RE = re.compile(r"(?<![\d/.])(?P<high>\d{2,3})\s*(?:/|\s+over\s+)(?P<low>\d{2,3})(?![\d/.])", re.I)
+_READING_PAIR_RE = re.compile(
+    r"(?<![\d/.])(?P<high>\d{2,3})\s*(?:/|\s+over\s+)(?P<low>\d{2,3})(?![\d/.])", re.IGNORECASE
+)
+_LOWEST_READING = 30  # a pair lower than this is no pair of pressures ("on 10/31" is a date)
+
+
+def _reading_pairs(text: str) -> list[re.Match[str]]:
+    return [
+        found
+        for found in _READING_PAIR_RE.finditer(text)
+        if _LOWEST_READING <= int(found.group("low")) < int(found.group("high"))
+    ]
 
 
 def _pair_referred_back(told: Sequence[str], question: str) -> tuple[list[str], str] | None:
     """ "what if it was 155 over 95 instead?" after "BP is 145/95 on lisinopril": a pair with no other number in the
     follow-up stands in place of the one pair of readings the conversation told, when the earlier pair was read as
     readings of a measure (its number pair, rewritten, keeps the measure's name)."""
-    pairs = list(_READING_PAIR_RE.finditer(question))
+    pairs = _reading_pairs(question)
     if len(pairs) != 1 or len(_NUMBER_IN_RE.findall(question)) != 2:
         return None
     told_pairs = [
         (i, found)
         for i, earlier in enumerate(told)
-        for found in _READING_PAIR_RE.finditer(earlier)
+        for found in _reading_pairs(earlier)
         if any(m.span[0] <= found.start() and found.end() <= m.span[1] for m in parse_question(earlier).measurements)
     ]
     if len(told_pairs) != 1:

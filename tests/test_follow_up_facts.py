@@ -177,3 +177,10 @@ def test_a_follow_up_about_another_person_does_not_carry_the_first_persons_facts
     assert not asks_about_another_person(told, "What about the disc problem then?")
     # "and my husband's level was also 9.0" goes on about the measure the conversation named
     assert not asks_about_another_person(told, "And my husband's level was also 9.0. Does he qualify on that?")
+
+
+def test_a_date_is_no_pair_of_readings() -> None:
+    assert (
+        value_referred_back(["BP is 145/95 on lisinopril. Would I qualify?"], "What if I came in on 10/31 instead?")
+        is None
+    )
