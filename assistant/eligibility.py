@@ -608,6 +608,7 @@ class EligibilityReasoner:
             # criterion naming ILD answers it; "I have ILD", or "DEXA shows osteopenia. Does that exclude him?", also
             # claims the person's case is the one the criterion means.
             assessment.findings[:] = [_named_caution(f) for f in assessment.findings]
+        assessment.findings[:] = [_under_a_requirement_heading(f) for f in assessment.findings]
         return assessment
 
     def _other_ways_left(
@@ -1380,6 +1381,7 @@ class EligibilityReasoner:
             )
             for h in strong
         ]
+        findings = [_under_a_requirement_heading(f) for f in findings]
         if not self.class_exclusions:
             findings = [_class_caution(f) for f in findings]
         if any(_allows_on_terms(f) for f in findings):
@@ -3657,6 +3659,27 @@ def _limit_at_diagnosis(finding: Finding, criteria: Sequence[Chunk]) -> tuple[Ch
             if bound.measure == AGE_AT_DIAGNOSIS and abs(bound.comparison.value.value - days) < 1:
                 return chunk, bound
     return None
+
+
+# Old NIH-style records label their lists ("Prior Medication: Required:", "Patients must have:"); such a label inside
+# the exclusion list says its items are required, yet the record may not relabel the items after them ("Required:
+# Zidovudine ... for 48 weeks. Active substance or alcohol abuse ..."), so neither reading of the list is safe.
+_REQUIRED_LABEL = re.compile(r"(?:^|:)\s*(?:required|patients\s+must\s+have|must\s+have)\s*:?\s*$", re.IGNORECASE)
+_REQUIREMENT_HEADING_REASON = (
+    "the record lists it under “{label}” inside its exclusions, so whether it keeps people out or is required, the "
+    "record does not make clear; the study team can say"
+)
+
+
+def _under_a_requirement_heading(finding: Finding) -> Finding:
+    """A verdict from a criterion of the exclusion list that sits under a "Required:" label: no verdict."""
+    chunk = finding.chunk
+    if chunk.section != EXCLUSION or not chunk.heading or finding.decision is Decision.UNDECIDED:
+        return finding
+    if chunk.kind != "criterion" or not _REQUIRED_LABEL.search(chunk.heading):
+        return finding
+    label = chunk.heading.rstrip(" :").rsplit(":", 1)[-1].strip()
+    return replace(finding, decision=Decision.UNDECIDED, reason=_REQUIREMENT_HEADING_REASON.format(label=f"{label}:"))
 
 
 def _sex_finding(sex: str, chunk: Chunk, criteria: Sequence[Chunk] = ()) -> Finding:

@@ -5143,3 +5143,19 @@ def test_a_denial_covers_the_length_of_a_kind_of_what_it_denies(reasoner: Eligib
     assert_decides(reasoner, "I've never taken any HIV meds. Can I join?", criteria, Decision.ALLOWED)
     lipids = [criterion(EXCLUSION, 1, "Prior statins, or LDL cholesterol > 190 mg/dL.")]
     assert_decides(reasoner, "I've never taken a statin. Can I join?", lipids, Decision.UNDECIDED)
+
+
+def test_a_criterion_under_a_required_label_in_the_exclusion_list_gives_no_verdict(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """ "Exclusion Criteria ... Prior Medication: Required: Ongoing stable AZT therapy": the label says required, the
+    list says excluded, and such records do not relabel the items after it: no verdict either way."""
+    required = criterion(
+        EXCLUSION, 5, "Ongoing stable AZT therapy for more than 6 weeks duration.", "Prior Medication: Required:"
+    )
+    found = reasoner.assess("I've been on AZT for two years. Can I join?", [required], {})
+    assert found.decision is Decision.UNDECIDED and "Required:" in found.findings[0].reason, found.findings
+    excluded = criterion(
+        EXCLUSION, 5, "Ongoing stable AZT therapy for more than 6 weeks duration.", "Prior Medication: Excluded:"
+    )
+    assert_decides(reasoner, "I've been on AZT for two years. Can I join?", [excluded], Decision.EXCLUDED)
