@@ -2273,7 +2273,8 @@ class EligibilityReasoner:
             # may mean current treatment or any ever; it does not say.
             return Decision.UNDECIDED, span, "the criterion does not say whether past use counts, and you stopped it"
         group = _FOR_STUDY_GROUP.search(chunk.text, span.end, _clause_of(span, chunk.text).end + 1)
-        if group is not None and not _said_in(question, group.group("group")):
+        group_words = [w for w, _, _ in word_spans(group.group("group"))] if group is not None else []
+        if group is not None and not _covers(group_words, {w for w, _, _ in word_spans(question)}):
             # "AZT (for control group)": the exclusion holds in one group of the study; which one the asker would be
             # in, the study team decides.
             reason = f"the criterion is for the {group.group('group').lower()} only; which group you would be in, "
@@ -3688,9 +3689,9 @@ def _sex_finding(sex: str, chunk: Chunk, criteria: Sequence[Chunk] = ()) -> Find
     contraception" under a FEMALE field), the record contradicts itself: the study team decides."""
     allowed = chunk.text.strip().upper()
     wanted = "FEMALE" if sex.lower().startswith("f") else "MALE"
-    span = Span(0, len(chunk.text))
+    span, accepts = Span(0, len(chunk.text)), f"the record accepts sex {chunk.text}"
     if allowed in {"ALL", "BOTH", wanted}:
-        return Finding(f"sex: {sex}", Decision.ALLOWED, chunk, span, f"the record accepts sex {chunk.text}")
+        return Finding(f"sex: {sex}", Decision.ALLOWED, chunk, span, accepts)
     addressed = _ADDRESSED_TO_SEX[wanted]
     said = next((m for m in (addressed.search(c.text) for c in criteria) if m is not None), None)
     if said is not None:
@@ -3699,7 +3700,7 @@ def _sex_finding(sex: str, chunk: Chunk, criteria: Sequence[Chunk] = ()) -> Find
             f"“{said.group(0).strip()}”; the record contradicts itself, and the study team decides"
         )
         return Finding(f"sex: {sex}", Decision.UNDECIDED, chunk, span, reason)
-    return Finding(f"sex: {sex}", Decision.EXCLUDED, chunk, span, f"the record accepts sex {chunk.text}")
+    return Finding(f"sex: {sex}", Decision.EXCLUDED, chunk, span, accepts)
 
 
 def _addressed_to(sex_words: str) -> re.Pattern[str]:
@@ -5142,12 +5143,6 @@ _FOR_STUDY_GROUP = re.compile(
     r"|normal|volunteer)(?:\s+(?:group|arm|cohort|patients?|subjects?|participants?|volunteers?))?)\s*\)",
     re.IGNORECASE,
 )
-
-
-def _said_in(question: str, words: str) -> bool:
-    """Every word of `words` is in the question (as the same word)."""
-    asked = [w for w, _, _ in word_spans(question)]
-    return all(any(same_word(w, a) for a in asked) for w, _, _ in word_spans(words))
 
 
 _ALTERNATIVE_BREAK = re.compile(r",?\s+or\s+|;\s*", re.IGNORECASE)
