@@ -378,6 +378,12 @@ SETS: dict[str, EvalSet] = {
         # 900 characters); committed before any run (eval/data/unseen/DEV43.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev44": _unseen_split(
+        "dev44",
+        # Written 2026-12-07 at the start of the thirty-second session over 20 more unseen classic XML records
+        # (criteria from 900 characters); committed before any run (eval/data/unseen/DEV44.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
