@@ -532,7 +532,10 @@ class EligibilityReasoner:
         named_topics = topics
         if not any(f for _, f in found):
             # Nothing the vocabulary names is in the criteria: the question's own words are the last resort.
-            words = self.word_topic(question, facts, taken)
+            # The study's own treatment named in the asking ("Can I start the vaccine now?") is how it asks, not a
+            # word of what the asker has had: kept in, it dilutes the words that are ("radiation vaccine").
+            asked_as_offered = [(t.span.start, t.span.end) for t in topics if t.aside == _STUDY_TREATMENT_REASON]
+            words = self.word_topic(question, facts, [*taken, *asked_as_offered])
             if words is not None:
                 topics = [words]
                 found = [(words, self._topic(words, question, facts, criteria, taken, studied, excepted))]
@@ -754,6 +757,7 @@ class EligibilityReasoner:
             found = [c for c in found if _same_site(told_site, _site_after(chunk.text, c.span[1]))]
         if not found:
             return None
+        found = _one_of_each_restatement(found, chunk.text, measurement.quantity.unit)
         timed, timed_finding = _bound_of_a_timed_event(measurement, found, chunk, constraints, question, sex)
         if timed:
             return timed_finding
@@ -821,7 +825,10 @@ class EligibilityReasoner:
             if missed is not None and counted is not None:
                 # "Cytopenia consisting of at least 2 of the following 3: ... reticulocyte count less than 50,000"
                 return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*missed.span), counted)
-            if missed is not None and _met_on_the_missed_side(measurement.quantity, missed, decided):
+            if missed is not None and (
+                _met_on_the_missed_side(measurement.quantity, missed, decided)
+                or _each_for_a_case_of_its_own(decided, chunk.text)
+            ):
                 return Finding(
                     measurement.surface, Decision.UNDECIDED, chunk, Span(*missed.span), _LIMITS_BY_CASE_REASON
                 )
@@ -2065,13 +2072,14 @@ class EligibilityReasoner:
         it."""
         named = {c for text in what for m in self.vocabulary.mentions(text) for c in m.concept_ids}
         negated = [n.scope_span for n in parse_question(question).negated]
-        return [
-            _overlaps((m.start, m.end), negated)
-            for m in self.vocabulary.mentions(question)
-            if any(
-                a == b or self.vocabulary.relation(a, b) in ("same", "narrower") for a in m.concept_ids for b in named
-            )
-        ]
+        told: list[bool] = []
+        for mention in self.vocabulary.mentions(question):
+            denied = _overlaps((mention.start, mention.end), negated)
+            # a denial of the broader thing denies each kind of it ("I don't have diabetes": no type 2 diabetes)
+            kinds = ("same", "narrower", "broader") if denied else ("same", "narrower")
+            if any(a == b or self.vocabulary.relation(a, b) in kinds for a in mention.concept_ids for b in named):
+                told.append(denied)
+        return told
 
     def _in_case(self, question: str, case: str) -> bool | None:
         """Whether the question puts the asker in the case a limit is for; None when it does not speak of it."""
@@ -2079,7 +2087,8 @@ class EligibilityReasoner:
         if not said:
             return None
         has_it = not any(said)
-        return not has_it if _NAIVE.search(case) else has_it
+        # "if not diagnosed with type 2 diabetes", "(if previously antiretroviral-naive)": a case of not having it
+        return not has_it if _NAIVE.search(case) or _NOT_CASE.match(case) else has_it
 
     def _bounds_for_askers_case(self, bounds: list[Any], text: str, question: str) -> list[Any]:
         """A default limit and one for a named case ("<= 2.5 x ULN (<= 5 x ULN if liver metastases are present)"):
@@ -2091,8 +2100,10 @@ class EligibilityReasoner:
             # every limit for a case of its own ("(if previously antiretroviral-naive) or >= 250 cells/mm3 (if
             # receiving ongoing AZT therapy)"): the one whose case alone the question tells ("naive" is a case of never
             # having had it: one who takes AZT is not in it)
-            told = [b for b, case in scoped if self._in_case(question, case.group("what")) is True]
-            return told if len(told) == 1 else bounds
+            told = [(b, case) for b, case in scoped if self._in_case(question, case.group("what")) is True]
+            # (a limit and its restatement in other units share one case)
+            one_case = len({case.group("what").lower() for _, case in told}) == 1
+            return [b for b, _ in told] if one_case else bounds
         if len(bounds) < 2 or not scoped:
             return bounds
         said = self._told_of(question, [case.group("what") for _, case in scoped])
@@ -3781,9 +3792,15 @@ _CASE_LIMIT_MET_REASON = "the value meets the limit the criterion sets for the c
 _GROUP_NOUN = r"(?:patients|subjects|participants|those|people|individuals)"  # whom a limit is written for
 # "treatment-naive", "antiretroviral-naïve": never having had what it names.
 _NAIVE = re.compile(r"na[iï]ve\b", re.IGNORECASE)
+_NOT_CASE = re.compile(r"(?:not|no|never|without)\b", re.IGNORECASE)
+# Between the limit and its case may stand the limit in other units and asides ("6.5 % - 10.5 % [48 - 91 mmol/mol]
+# (both inclusive) if diagnosed with type 2 diabetes"); a number in the case is one only as a kind ("type 2").
+_ASIDES_AFTER_BOUND = r"(?:\s*[\[(](?:[^\[\]()]|\([^()]{0,20}\)){0,60}[\])]|\s*[\])])*"
+_KIND_NUMBER = r"(?:(?<=type\s)|(?<=grade\s)|(?<=stage\s)|(?<=class\s))\d\b"
 _CASE_AFTER_BOUND = re.compile(
-    rf"(?:\S{{0,4}}\s+|\s*\(\s*)(?:if|when|in\s+(?:the\s+)?(?:presence|case)\s+of|(?:in|for)\s+(?:the\s+)?{_GROUP_NOUN}\s+with)"
-    r"\s+(?P<what>[^.;:)\d<>≤≥]{3,80}?)"
+    rf"{_ASIDES_AFTER_BOUND}(?:\S{{0,4}}\s+|\s*\(\s*)"
+    rf"(?:if|when|in\s+(?:the\s+)?(?:presence|case)\s+of|(?:in|for)\s+(?:the\s+)?{_GROUP_NOUN}\s+with)"
+    rf"\s+(?P<what>(?:[^.;:)\d<>≤≥]|{_KIND_NUMBER}){{3,80}}?)"
     r"(?=\s+(?:is|are|were|was)\s+(?:present|documented|known)|\s*[.;),]|\s+and\s|$)",
     re.IGNORECASE,
 )
@@ -3836,6 +3853,15 @@ def _met_on_the_missed_side(value: Quantity, missed: Any, decided: Sequence[tupl
     )
     same_side = _UPPER_LIMITS if too_high else _LOWER_LIMITS
     return any(met and bound.comparison.comparator in same_side for met, bound in decided)
+
+
+def _each_for_a_case_of_its_own(decided: Sequence[tuple[bool | None, Any]], text: str) -> bool:
+    """The value meets one limit and misses another, each written for a case of its own ("6.5 % - 10.5 % if diagnosed
+    with type 2 diabetes, or < 6.5 % if not diagnosed"): which case is the asker's decides, and the question (read
+    before) did not say."""
+    found = [_CASE_AFTER_BOUND.match(text, c.span[1]) for _, c in decided]
+    cases = {case.group("what").lower() if case else None for case in found}
+    return None not in cases and len(cases) > 1 and any(met for met, _ in decided)
 
 
 def _bound_at(finding: Finding) -> Any:
@@ -4317,6 +4343,36 @@ def _joined_by_or(text: str, bound: Span, other: tuple[int, int]) -> bool:
     return _OR_BETWEEN.match(between) is not None and not _CASE_CONDITION.search(between)
 
 
+# What may stand in a bracket before the bound it repeats in other units: "[<48 mmol/mol]", "(>= 133 umol/L)".
+_RESTATEMENT_OPENING = re.compile(r"[\s<>≤≥=~]*")
+
+
+def _restates_in_brackets(first: Any, second: Any, text: str) -> bool:
+    """`second` is `first` written again in other units, in a bracket opened after it ("HbA1c < 6.5 % [< 48
+    mmol/mol]", "6.5 % - 10.5 % [48 - 91 mmol/mol]"): one limit, not two."""
+    units = (first.comparison.value.unit, second.comparison.value.unit)
+    if second.span[1] <= first.span[1] or not same_measure(first.measure, second.measure) or units[0] == units[1]:
+        return False  # ("<= 2.5 x ULN (<= 5 x ULN if liver metastases are present)": another limit, same unit)
+    between = text[first.span[1] : second.span[1]]
+    opener = max(between.rfind("("), between.rfind("["))
+    if opener < 0 or between.count("(") + between.count("[") <= between.count(")") + between.count("]"):
+        return False
+    number = second.span[1] - len(between) + opener + 1
+    start = _RESTATEMENT_OPENING.match(text, number)
+    return start is not None and re.match(r"\d", text[start.end() : start.end() + 1]) is not None
+
+
+def _one_of_each_restatement(found: list[Any], text: str, unit: str) -> list[Any]:
+    """A limit and its restatement in other units are compared once, in the unit the value is in, else as first
+    written: the rounding of a conversion ("10.5 %" and "91 mmol/mol") must not make one limit two that disagree."""
+    kept = list(found)
+    for first, second in itertools.combinations(found, 2):
+        if first in kept and second in kept and _restates_in_brackets(first, second, text):
+            in_unit = unit and second.comparison.value.unit == unit and first.comparison.value.unit != unit
+            kept.remove(first if in_unit else second)
+    return kept
+
+
 def _measure_at(comparisons: Sequence[Any], bound: Span) -> str:
     return next((c.measure for c in comparisons if tuple(c.span) == (bound.start, bound.end)), "")
 
@@ -4511,7 +4567,7 @@ _CASE_OPENING_RE = re.compile(
 _CASE_CLOSING_RE = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|\bthen\b)")
 # "..., if creatinine > ULN, creatinine clearance must be > 50": the bound comes after a case closed by a comma.
 _CASE_BEFORE_RE = re.compile(
-    r"\b(?:if|when|whenever|in\s+case|in\s+the\s+event\s+that)\b(?:[^;:.]|\.(?=\d)){3,80}?,(?:[^;.]|\.(?=\d))*$",
+    r"\b(?:if|when|whenever|in\s+case|in\s+the\s+event\s+that)\b(?:[^;:.]|\.(?=\d)){3,80}?,(?!\s*or\b)(?:[^;.]|\.(?=\d))*$",
     re.IGNORECASE,
 )
 _CASE_BOUND_REASON = "this limit names a case; in that case the criterion sets another requirement, which decides"

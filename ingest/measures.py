@@ -275,6 +275,17 @@ _SCORE_OR_PERCENT = frozenset({"karnofsky", "lansky"})
 
 # --- units ------------------------------------------------------------------------------------------------------------
 # (regex, canonical unit, factor to canonical). Longest spellings first so "mL/min/1.73m2" beats "mL/min".
+# Units of concentration as modern records also spell them out ("48 - 91 millimoles per mole (mmol/mol)", "1.5
+# milligrams per deciliter"): each SI prefix and unit word beside its symbol, joined by "/" or "per".
+_PER = r"\s*(?:/|per)\s*"
+_LITRE = r"(?:lit(?:er|re)s?|l)"
+_DL = r"(?:decilit(?:er|re)s?|dl)"
+_ML = r"(?:millilit(?:er|re)s?|ml)"
+_MG = r"(?:milligrams?|mg)"
+_UG = r"(?:micrograms?|µg|ug|mcg)"
+_NG = r"(?:nanograms?|ng)"
+_MMOL = r"(?:millimol(?:e|es)?|mmol)"
+_UMOL = r"(?:micromol(?:e|es)?|µmol|umol)"
 _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (
         # "1.25 times of the upper limit of normal value", as registries abroad write it
@@ -285,35 +296,35 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     ),
     (r"uln", "xULN", 1.0),
     (r"ml\s*/\s*min(?:ute)?\s*(?:/|per)\s*1\.73\s*m(?:2|²|\^2)", "mL/min", 1.0),
-    (r"ml\s*/\s*min(?:ute)?", "mL/min", 1.0),
+    (rf"{_ML}{_PER}min(?:ute)?", "mL/min", 1.0),
     (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*9\s*/\s*l|(?:x|×)\s*10⁹\s*/\s*l|g/l(?=\s*(?:neutro|plate))", "/uL", 1000.0),
     (r"(?:x|×|\*)\s*10\s*(?:\^|e|\*\*)?\s*3\s*/\s*(?:µl|ul|mcl|mm\s*(?:3|\^3|³))", "/uL", 1000.0),
-    (r"(?:cells\s*)?/\s*(?:mm\s*(?:3|\^3|³|\(3\))|cu\.?\s*mm|µl|ul|mcl|microliters?)", "/uL", 1.0),
-    (r"mg\s*/\s*dl", "mg/dL", 1.0),
+    (r"(?:cells\s*)?(?:/|per\s)\s*(?:mm\s*(?:3|\^3|³|\(3\))|cu\.?\s*mm|µl|ul|mcl|microliters?)", "/uL", 1.0),
+    (rf"{_MG}{_PER}{_DL}", "mg/dL", 1.0),
     # milligrams per cent, the older spelling of mg/dL ("Bilirubin =< 1.5mg %")
     (r"mg\s*%|mg\s*per\s*cent", "mg/dL", 1.0),
     # Other concentrations as lab reports give them, each in one canonical unit per quantity kind (mass per volume
     # in ng/mL or mg/dL, substance in nmol/L, enzyme or hormone activity in U/L): "testosterone 210 ng/dL" can then
     # be compared with "Testosterone >= 150 ng/dL", and 2.1 ng/mL with it.
-    (r"mg\s*/\s*l", "mg/dL", 0.1),
+    (rf"{_MG}{_PER}{_LITRE}", "mg/dL", 0.1),
     (r"ng\s*/\s*dl", "ng/mL", 0.01),
     (r"pg\s*/\s*ml", "ng/mL", 0.001),
     (r"(?:µ|u|mc)g\s*/\s*dl", "ng/mL", 10.0),
     (r"(?:µ|u|mc)g\s*/\s*l", "ng/mL", 1.0),
-    (r"(?:µ|u|mc)g\s*/\s*ml", "ng/mL", 1000.0),
+    (rf"{_UG}{_PER}{_ML}", "ng/mL", 1000.0),
     (r"nmol\s*/\s*l", "nmol/L", 1.0),
     (r"pmol\s*/\s*l", "nmol/L", 0.001),
     (r"meq\s*/\s*l", "mEq/L", 1.0),
     (r"(?:µ|u|micro)\s*i\.?u\.?\s*/\s*ml", "U/L", 0.001),
     (r"mi\.?u\.?\s*/\s*ml", "U/L", 1.0),
     (r"i\.?u\.?\s*/\s*ml", "U/L", 1000.0),
-    (r"(?:µ|u|micro)mol\s*/\s*l", "umol/L", 1.0),
+    (rf"{_UMOL}{_PER}{_LITRE}", "umol/L", 1.0),
     (r"g(?:m|ms|rams?)?\s*/\s*dl|gm?\s*%", "g/dL", 1.0),  # "Hgb > 10 gm%": grams per cent
     (r"g\s*/\s*l", "g/dL", 0.1),
-    (r"ng\s*/\s*ml", "ng/mL", 1.0),
-    (r"(?:i\.?u\.?|units?|u)\s*/\s*l", "U/L", 1.0),
-    (r"mmol\s*/\s*mol", "mmol/mol", 1.0),
-    (r"mmol\s*/\s*l", "mmol/L", 1.0),
+    (rf"{_NG}{_PER}{_ML}", "ng/mL", 1.0),
+    (rf"(?:i\.?u\.?|units?|u){_PER}{_LITRE}", "U/L", 1.0),
+    (rf"{_MMOL}{_PER}mol(?:es?)?", "mmol/mol", 1.0),
+    (rf"{_MMOL}{_PER}{_LITRE}", "mmol/L", 1.0),
     (r"mg\s*/\s*m(?:2|²|\^2)", "mg/m2", 1.0),
     (r"kg\s*/\s*m(?:2|²|\^2)|kilograms?\s+per\s+(?:square\s+met(?:er|re)|met(?:er|re)\s+squared)", "kg/m2", 1.0),
     (r"mm\s*hg", "mmHg", 1.0),
@@ -1693,6 +1704,10 @@ def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[Qu
     joined: list[QuantityMention] = []
     for mention in mentions:
         previous = joined[-1] if joined else None
+        carried = _bare_bound_carried(text, previous, mention) if previous is not None else None
+        if carried is not None:
+            joined.append(carried)
+            continue
         if (
             previous is not None
             and (mention.measure == UNKNOWN_MEASURE or mention.measure.startswith("head:"))
@@ -1709,6 +1724,40 @@ def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[Qu
             mention = replace(mention, measure=previous.measure, measure_span=previous.measure_span)
         joined.append(mention)
     return joined
+
+
+_COUNT_OF_LIST_RE = re.compile(r"\s+of\b", re.IGNORECASE)
+
+
+def _bare_bound_carried(text: str, previous: QuantityMention, mention: QuantityMention) -> QuantityMention | None:
+    """ "BMI < 20 or > 50", "Oxygenation index of >= 5 and <= 30": a bound that is only a comparator and a bare number,
+    joined to the bound before it by and/or, bounds that bound's measure in its unit (dropped, the second limit of a
+    range was lost and a value past it read as meeting the first)."""
+    if (
+        mention.measure != UNKNOWN_MEASURE
+        or mention.unit_given
+        or mention.comparator in (Comparator.EQ, Comparator.RANGE)
+        or previous.comparator is Comparator.EQ  # "prior to Day 1 (or > 1200 mL ...)": a name's number, no bound
+        or previous.measure == UNKNOWN_MEASURE
+        or previous.measure.startswith("count:")
+        or (previous.quantity.unit == "day" and previous.measure != "age")  # times are read as windows
+        or not _COORDINATION_RE.match(text, previous.span[1], mention.span[0])
+        # "(ANC > 1800/mm3 required), or > 2 times ...": a bracket closed between them ends the bound's scope
+        or any(mark in text[previous.span[1] : mention.span[0]] for mark in ")]")
+        or _COUNT_OF_LIST_RE.match(text, mention.span[1])  # "and at least 2 of the following"
+    ):
+        return None
+    unit: tuple[str | None, float] = (None, 1.0)
+    if previous.unit_given:
+        written = match_unit(text, previous.number_span[1])
+        if written is None:
+            return None
+        unit = (written[0], written[1])
+    low, high = mention.quantity.value, mention.quantity.upper
+    quantity = make_quantity(low, high, unit[0], unit[1], previous.measure)
+    if quantity.unit != previous.quantity.unit:
+        return None
+    return replace(mention, measure=previous.measure, measure_span=previous.measure_span, quantity=quantity)
 
 
 # "blood pressure 150/95" or "BP > 140/90 mmHg": systolic over diastolic.

@@ -372,6 +372,14 @@ def test_a_value_reached_is_no_bound(told: str) -> None:
         ("PSA ≥ 2 ng/mL", 2, "ng/mL"),
         ("MMSE ≥ 24", 24, "score"),
         ("Bodyweight over 35Kg", 35, "kg"),
+        # units spelled out, as modern records write them beside (or instead of) the symbol
+        ("creatinine > 1.5 milligrams per deciliter", 1.5, "mg/dL"),
+        ("glucose < 7 millimoles per liter", 7, "mmol/L"),
+        ("HbA1c < 48 millimoles per mole (mmol/mol)", 48, "mmol/mol"),
+        ("ALT < 40 units per liter", 40, "U/L"),
+        ("creatinine < 133 micromoles per litre", 133, "umol/L"),
+        ("ANC > 1500 per microliter", 1500, "/uL"),
+        ("creatinine clearance > 60 milliliters per minute", 60, "mL/min"),
     ],
 )
 def test_units_are_normalised(text: str, value: float, unit: str) -> None:
@@ -1079,6 +1087,37 @@ def test_a_second_limit_after_and_or_bounds_the_same_measure(text: str) -> None:
     assert second.measure == first.measure != measures.UNKNOWN_MEASURE, (first, second)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BMI < 20 or > 50", [("bmi", "<", 20.0, "kg/m2"), ("bmi", ">", 50.0, "kg/m2")]),
+        ("Oxygenation index of ≥ 5 and ≤ 30", [("head:index", ">=", 5.0, ""), ("head:index", "<=", 30.0, "")]),
+        ("creatinine < 1.5 mg/dL and > 0.5", [("creatinine", "<", 1.5, "mg/dL"), ("creatinine", ">", 0.5, "mg/dL")]),
+        # the bare number is in the unit written with the first bound
+        ("platelets < 50 x 10^9/L or > 400", [("platelets", "<", 50000.0, "/uL"), ("platelets", ">", 400000.0, "/uL")]),
+        # not a bound: the number of a name, a count of a list, a limit past a closed bracket
+        (
+            "prior to Day 1 (or > 1200 mL in the year prior)",
+            [("head:day", "=", 1.0, ""), (measures.UNKNOWN_MEASURE, ">", 1200.0, "")],
+        ),
+        (
+            "cellularity less than 20% and at least 2 of the following",
+            [("head:cellularity", "<", 20.0, "%"), (measures.UNKNOWN_MEASURE, ">=", 2.0, "")],
+        ),
+        (
+            "(ANC > 1800/mm3 required), or > 2 times the upper range of normal on liver tests",
+            [("anc", ">", 1800.0, "/uL"), (measures.UNKNOWN_MEASURE, ">", 2.0, "")],
+        ),
+    ],
+)
+def test_a_bare_bound_after_and_or_bounds_the_measure_before_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    """ "BMI < 20 or > 50": the second limit had been dropped, and a BMI of 55 read as outside the exclusion."""
+    found = [(m.measure, m.comparator.value, m.quantity.value, m.quantity.unit) for m in find_quantities(text)]
+    assert found[: len(expected)] == expected
+
+
 def test_a_number_of_another_clause_does_not_take_the_previous_measure() -> None:
     # the "for ..." clause must name who the limit is for; any words then "and" do not join
     found = find_quantities("Creatinine < 1.5 mg/dL for the whole duration of the trial and 3 mg/dL")
@@ -1648,9 +1687,10 @@ def test_lengths_of_treatment_and_per_cent_units(
         # a bound that closes the range the one before it opened, the unit written once after it
         ("CD4 count > 50 and < 200 cells/mm3.", [(">", 50.0, "/uL"), ("<", 200.0, "/uL")]),
         ("Calcium > 8.5 mg/dL and < 10.5 mg/dL", [(">", 8.5, "mg/dL"), ("<", 10.5, "mg/dL")]),
-        # "or" joins no range, a bound with no unit is left alone, another unit is another measure
-        ("Ages <50 or >90", [("<", 50 * 365.25, "day")]),
-        ("white blood cell count > 12 or < 5 x 10^9 cells/L,", [(">", 12000.0, "/uL")]),
+        # "or" joins two limits of one measure; a bare number is read in the first bound's unit (in years for an age,
+        # not days), and a bound of a unit of its own keeps that unit
+        ("Ages <50 or >90", [("<", 50 * 365.25, "day"), (">", 90 * 365.25, "day")]),
+        ("white blood cell count > 12 or < 5 x 10^9 cells/L,", [(">", 12000.0, "/uL"), ("<", 5000.0, "/uL")]),
     ],
 )
 def test_a_second_bound_closing_a_range_is_of_the_first_bounds_measure(

@@ -5159,3 +5159,66 @@ def test_a_criterion_under_a_required_label_in_the_exclusion_list_gives_no_verdi
         EXCLUSION, 5, "Ongoing stable AZT therapy for more than 6 weeks duration.", "Prior Medication: Excluded:"
     )
     assert_decides(reasoner, "I've been on AZT for two years. Can I join?", [excluded], Decision.EXCLUDED)
+
+
+def test_the_studys_own_treatment_in_the_asking_is_no_word_of_what_was_had(reasoner: EligibilityReasoner) -> None:
+    """ "I finished radiation ... Can I start the vaccine now?" in a vaccine study: the vaccine is how it asks; the
+    words of the fact ("radiation") meet the washout on their own (they had been read as "radiation vaccine")."""
+    washout = [
+        criterion(
+            INCLUSION, 1, "A minimum of 4 weeks must have elapsed since the completion of prior radiation therapy."
+        )
+    ]
+    treatments = {"interventions": fact("Interventions", "Biological: peptide vaccine")}
+    question = "I finished radiation to my liver three weeks ago. Can I start the vaccine now?"
+    assert reasoner.assess(question, washout, treatments).decision is Decision.EXCLUDED
+    later = reasoner.assess(question.replace("three", "six"), washout, treatments).decision
+    assert later in (Decision.ALLOWED, Decision.CONDITIONS)
+
+
+HBA1C_BY_CASE = (
+    "HbA1c of 6.5 percentage (%)-10.5 percentage (%) [48 - 91 millimoles per mole (mmol/mol)] (both inclusive) if "
+    "diagnosed with type 2 diabetes mellitus, or HbA1c of less than (<)6.5 percentage (%) [<48 mmol/mol] if not "
+    "diagnosed with type 2 diabetes mellitus."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the case told picks its limit, past the restatement in mmol/mol and "(both inclusive)"
+        ("I've had type 2 diabetes for 8 years and my A1c is exactly 10.5. Too high?", Decision.CONDITIONS),
+        ("My A1c is 10.6 and I have type 2 diabetes.", Decision.EXCLUDED),
+        ("My A1c is 6.0 and I have type 2 diabetes.", Decision.EXCLUDED),
+        ("My A1c is 50 mmol/mol and I have type 2 diabetes.", Decision.CONDITIONS),
+        # no case told: a value one case's limit admits and the other's does not leaves it open
+        ("My A1c is 6.0.", Decision.UNDECIDED),
+        ("My A1c is 7.0.", Decision.UNDECIDED),
+        ("My A1c is 11.", Decision.EXCLUDED),
+    ],
+)
+def test_limits_each_for_a_case_named_after_them(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, [criterion(INCLUSION, 1, HBA1C_BY_CASE)], decision)
+
+
+def test_a_limit_restated_in_other_units_is_one_limit(reasoner: EligibilityReasoner) -> None:
+    """ "HbA1c <= 10.5 % [91 mmol/mol]": 10.5 % is 91.25 mmol/mol by the master equation; the restatement's rounding
+    must not keep out a value the limit as written admits."""
+    limit = [criterion(INCLUSION, 1, "HbA1c <= 10.5 % [<= 91 mmol/mol] at screening.")]
+    assert_decides(reasoner, "My HbA1c is 10.5%.", limit, Decision.ALLOWED)
+    assert_decides(reasoner, "My HbA1c is 92 mmol/mol.", limit, Decision.EXCLUDED)
+
+
+def test_a_denial_of_the_broader_thing_puts_the_asker_outside_the_case(reasoner: EligibilityReasoner) -> None:
+    """ "if with breast cancer" and "I have never had cancer": no kind of cancer, so not that case."""
+    limits = [
+        criterion(
+            INCLUSION,
+            1,
+            "Hemoglobin >= 10 g/dL if with breast cancer, or hemoglobin >= 9 g/dL if without breast cancer.",
+        )
+    ]
+    assert_decides(reasoner, "I have never had cancer and my hemoglobin is 9.5 g/dL.", limits, Decision.CONDITIONS)
+    assert_decides(reasoner, "I have breast cancer and my hemoglobin is 9.5 g/dL.", limits, Decision.EXCLUDED)
