@@ -815,6 +815,11 @@ def same_measure_named(
     protein level greater than 1.0"): the lexicon covers common labs, and the long tail is written both ways."""
     if same_measure(first, second):
         return True
+    if first_span is not None and second_span is not None and (
+        _size_of_the_named(first, second, second_text, second_span)
+        or _size_of_the_named(second, first, first_text, first_span)
+    ):
+        return True
     if not (first.startswith("head:") and second.startswith("head:")) or first_span is None or second_span is None:
         return False
     short_first = first_text[first_span[0] : first_span[1]]
@@ -822,6 +827,19 @@ def same_measure_named(
     return (is_acronym(short_first) and spells_out(short_first, second_text, second_span[1])) or (
         is_acronym(short_second) and spells_out(short_second, first_text, first_span[1])
     )
+
+
+_DIMENSION_WORDS = r"(?:diameters?|size|length|width|thickness|height)"
+
+
+def _size_of_the_named(head: str, size: str, size_text: str, size_span: Span) -> bool:
+    """ "The target vessel is about 4.0 mm" and "Target vessel diameter at the lesion site is >= 2.5mm": a thing's
+    length in the question is the size the criterion names of that thing ("vessel diameter", "aneurysm size")."""
+    if not head.startswith("head:") or size not in _SIZE_MEASURES:
+        return False
+    noun = re.escape(head.removeprefix("head:"))
+    before = size_text[max(0, size_span[0] - 60) : size_span[1]]
+    return re.search(rf"\b{noun}s?\s+{_DIMENSION_WORDS}\b", before, re.IGNORECASE) is not None
 
 
 _LONG_FORM_WORD_RE = re.compile(r"[A-Za-z0-9]+")

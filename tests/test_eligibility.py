@@ -5222,3 +5222,20 @@ def test_a_denial_of_the_broader_thing_puts_the_asker_outside_the_case(reasoner:
     ]
     assert_decides(reasoner, "I have never had cancer and my hemoglobin is 9.5 g/dL.", limits, Decision.CONDITIONS)
     assert_decides(reasoner, "I have breast cancer and my hemoglobin is 9.5 g/dL.", limits, Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("The target vessel is about 4.0 mm by visual estimate. Is the lesion eligible?", Decision.EXCLUDED),
+        ("The target vessel is 3.0 mm.", Decision.ALLOWED),
+    ],
+)
+def test_a_things_length_is_the_size_the_criterion_names_of_it(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    """ "Target vessel diameter ... >= 2.5mm and <= 3.5mm": "the vessel is 4.0 mm" gives the vessel's diameter."""
+    size = criterion(
+        INCLUSION, 1, "Target vessel diameter at the lesion site is >= 2.5mm and <= 3.5mm (visual estimate)"
+    )
+    assert_decides(reasoner, question, [size], decision)
