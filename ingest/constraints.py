@@ -570,6 +570,14 @@ _EVENT_AFTER_END_RE = re.compile(
 _MAX_EVENT_WORDS = 8
 
 
+# A clause that only says the event took place ("... and have occurred at least 30 days before"), and the subject of
+# its sentence, which names the event ("a rejection episode must have responded to treatment").
+_ONLY_HAPPENED_RE = re.compile(r"(?:occurred|happened|taken\s+place|elapsed)", re.IGNORECASE)
+_SENTENCE_SUBJECT_RE = re.compile(
+    r"\s*(?P<subject>[^.;:()]{3,60}?)\s+(?:must|should|shall|will|has|have)\b", re.IGNORECASE
+)
+
+
 def _event_before(text: str, end: int) -> tuple[str, Span] | None:
     start = clause_start(text, end)
     span = _trimmed(text, start, end)
@@ -578,7 +586,24 @@ def _event_before(text: str, end: int) -> tuple[str, Span] | None:
         span = (min(span[1], span[0] + lead.end()), span[1])
     if span[0] >= span[1]:
         return None
+    if _ONLY_HAPPENED_RE.fullmatch(text, span[0], span[1]):
+        return _sentence_subject(text, span[0]) or (text[span[0] : span[1]], span)
     return text[span[0] : span[1]], span
+
+
+def _sentence_subject(text: str, position: int) -> tuple[str, Span] | None:
+    """The subject of the sentence holding `position`, named before its verb ("a rejection episode must ...")."""
+    sentence = max(text.rfind(mark, 0, position) for mark in ".;:") + 1  # (a hard-wrapped line goes on)
+    found = _SENTENCE_SUBJECT_RE.match(text, sentence, position)
+    if found is None:
+        return None
+    start, end = found.span("subject")
+    start = max(start, text.rfind(",", start, end) + 1)  # 'For 3TC exposure to be "new", prior exposure must'
+    span = _trimmed(text, start, end)
+    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]] + " ")
+    if lead is not None:
+        span = (min(span[1], span[0] + lead.end()), span[1])
+    return (text[span[0] : span[1]], span) if span[0] < span[1] else None
 
 
 def _event_after(text: str, start: int) -> tuple[str, Span] | None:

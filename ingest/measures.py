@@ -815,9 +815,13 @@ def same_measure_named(
     protein level greater than 1.0"): the lexicon covers common labs, and the long tail is written both ways."""
     if same_measure(first, second):
         return True
-    if first_span is not None and second_span is not None and (
-        _size_of_the_named(first, second, second_text, second_span)
-        or _size_of_the_named(second, first, first_text, first_span)
+    if (
+        first_span is not None
+        and second_span is not None
+        and (
+            _size_of_the_named(first, second, second_text, second_span)
+            or _size_of_the_named(second, first, first_text, first_span)
+        )
     ):
         return True
     if not (first.startswith("head:") and second.startswith("head:")) or first_span is None or second_span is None:

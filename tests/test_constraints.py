@@ -1817,3 +1817,24 @@ def test_cells_named_as_a_treatment_keep_their_name() -> None:
 
     [given] = parse_question("He got CAR-T cells 5 weeks ago and the leukemia came back.").elapsed
     assert given.event == "CAR-T cells" and given.days_ago == 35
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        (
+            "Has experienced 1 or more episodes of acute rejection; a rejection episode must have responded to "
+            "treatment and have occurred at least 30 days before study enrollment.",
+            "rejection episode",
+        ),
+        (
+            'For 3TC exposure to be considered "new", prior exposure must have been less\n     than 1 week and must '
+            "have occurred more than 3 months prior to entry.",
+            "exposure",
+        ),
+    ],
+)
+def test_a_window_on_a_clause_that_only_says_it_happened_is_of_the_sentences_subject(text: str, event: str) -> None:
+    """ "... and have occurred at least 30 days before": the event is what the sentence is about, not "occurred"."""
+    windows = parse_criterion(text).windows
+    assert [w.event for w in windows][-1:] == [event], windows
