@@ -389,6 +389,9 @@ _ALLOWED_RE = re.compile(
     r"|for\s+(?:a|an|another)\s+(?:[\w-]+\s+)?(?:study|trial|protocol)\b))",
     re.IGNORECASE,
 )
+# A restrictive relative clause ("infections which are not considered to be invasive or systemic") says which
+# things the criterion means; set off by a comma ("..., which is not considered an exclusion") it may allow.
+_DESCRIBES_BEFORE_RE = re.compile(r"[^,\s]\s+(?:which|that)\s+$", re.IGNORECASE)
 # A sentence dot, not the dots of "e.g." / "i.e." (which would cut "(e.g., thyroxine)" off its subject).
 _SEGMENT_START_RE = re.compile(
     r"(?<!\.[a-zA-Z])\.(?![\da-zA-Z])\s*|[;:(•]\s*|"
@@ -501,6 +504,8 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
     for allowed in _ALLOWED_RE.finditer(text):
         if any(c.span[0] <= allowed.start() < c.span[1] for c in clauses):
             continue
+        if _DESCRIBES_BEFORE_RE.search(text, max(0, allowed.start() - 30), allowed.start()):
+            continue  # "fungal infections which are not considered to be invasive": which ones, no allowance
         if (
             _ELIGIBLE_FOR_RE.fullmatch(allowed.group(0))
             and _FOR_FOLLOWS_RE.match(text, allowed.end())

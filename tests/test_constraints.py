@@ -1059,6 +1059,10 @@ def test_a_duration_that_is_no_stop_sets_no_washout(text: str) -> None:
         ),
         # the requirement itself, said as whom the study takes
         ("All patients with confirmed stage II disease will be eligible for the study.", 0),
+        # a restrictive relative clause says which ones the criterion means; set off by a comma it may allow
+        ("Subjects must not have fungal infections which are not considered to be invasive or systemic.", 0),
+        ("Patients that are not considered medically stable by their physician.", 0),
+        ("Hypertension, which is not considered an exclusion if controlled.", 1),
         ("Children may be eligible for this study if they:", 0),
     ],
 )
