@@ -384,6 +384,12 @@ SETS: dict[str, EvalSet] = {
         # (criteria from 900 characters); committed before any run (eval/data/unseen/DEV44.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev45": _unseen_split(
+        "dev45",
+        # Written 2026-12-07 during the thirty-second session over 20 more unseen classic XML records (criteria from
+        # 800 characters), after the session's changes; committed before any run (eval/data/unseen/DEV45.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
