@@ -451,6 +451,7 @@ class EligibilityReasoner:
     def assess(self, question: str, criteria: Sequence[Chunk], summary: dict[str, Chunk]) -> Assessment:
         """`criteria`: the trial's criterion chunks, most relevant first; `summary`: fact name -> fact chunk."""
         facts = parse_question(question)
+        criteria = self._for_the_askers_group(criteria, question)
         assessment = Assessment()
         taken: list[tuple[int, int]] = [m.span() for m in _STUDY_NAME.finditer(question)]
         taken.extend(m.span() for m in _LIMIT_ASKED.finditer(question))
@@ -576,6 +577,7 @@ class EligibilityReasoner:
         _settle_said_and_denied(assessment, topics)
         if _ASKS_MEMBERSHIP.search(question):
             _membership_asked(assessment)
+        self._weigh_headed_groups(assessment, criteria, question)
         _weigh_groups(assessment, criteria, question)
         _weigh_alternatives(assessment, criteria)
         _set_aside_background(assessment, question, self.scaffolding, self.vocabulary)
@@ -2065,6 +2067,30 @@ class EligibilityReasoner:
             if all(denied == without for denied in said):
                 chosen.append(bound)
         return chosen or bounds
+
+    def _for_the_askers_group(self, criteria: Sequence[Chunk], question: str) -> list[Chunk]:
+        """Requirements under headings each naming a group by what its members have or lack ("For participants
+        with asthma:", "For participants without asthma:") hold for that group only: those of a group the question
+        puts the asker outside of are not theirs to meet."""
+        if len({_group_heading(c) for c in criteria} - {None}) < 2:
+            return list(criteria)
+        return [
+            c for c in criteria if (group := _group_heading(c)) is None or self._in_case(question, group) is not False
+        ]
+
+    def _weigh_headed_groups(self, assessment: Assessment, criteria: Sequence[Chunk], question: str) -> None:
+        """Under a group heading the question does not place the asker in or out of, a missed requirement excludes
+        nobody for sure: the asker may join the other group."""
+        if len({_group_heading(c) for c in criteria} - {None}) < 2:
+            return
+        assessment.findings[:] = [
+            replace(f, decision=Decision.UNDECIDED, reason=_GROUP_REASON)
+            if f.decision is Decision.EXCLUDED
+            and (group := _group_heading(f.chunk)) is not None
+            and self._in_case(question, group) is None
+            else f
+            for f in assessment.findings
+        ]
 
     def _told_of(self, question: str, what: Sequence[str]) -> list[bool]:
         """For each mention in the question of what the texts `what` name (the same concept or a narrower one),
@@ -3753,7 +3779,10 @@ _UNAFFECTED_GROUP = re.compile(
     r"\b(?:healthy\s+(?:subjects?|participants?|individuals?|adults?|persons?|people|relatives?|siblings?)"
     r"|(?:healthy|normal)\s+(?:volunteers?|controls?)|control\s+(?:subjects?|participants?|group)"
     r"|(?:unaffected|first-degree)\s+(?:relatives?|family\s+members?)|family\s+members?|relatives?|siblings?"
-    r"|donors?)\b",
+    r"|donors?"
+    # a group the criteria define by lacking the condition ("For participants without asthma:"; not "patients
+    # without brain metastases", who are patients still)
+    r"|(?:participants|subjects|children|adults|people|individuals|persons|volunteers)\s+without\s+[\w'-]+)\b",
     re.IGNORECASE,
 )
 
@@ -4191,6 +4220,28 @@ _GROUP_SCOPE = re.compile(
 _NAMES_A_GROUP = re.compile(r"\b" + _GROUP_WORDS + r"\s+[A-Z0-9]\b", re.IGNORECASE)
 _SCOPED_GROUP_REASON = "it holds only “{scope}”; which group you would join decides whether it applies"
 _GROUP_REASON = "this requirement is in one of several groups' lists; which group you would join decides if it applies"
+# "For participants without asthma:", "For patients with diabetes": a heading naming a group by what its members have
+# or lack. The case is what `_in_case` reads ("without asthma" is a case of not having it).
+_GROUP_HEADING = re.compile(
+    r"\bfor\s+(?:the\s+)?(?:patients|participants|subjects|children|adults|people|individuals|those|women|men)\s+"
+    r"(?P<case>(?:with|without)\s+[^:;.()]{3,60}?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _group_heading(chunk: Chunk) -> str | None:
+    """The case the chunk's last heading names its group by ("not asthma" for "without asthma"), or None; only for
+    requirements (a group's exclusions are read as any exclusion)."""
+    if chunk.section == EXCLUSION:
+        return None
+    label = (chunk.heading or "").rstrip(" :").rsplit(":", 1)[-1]
+    found = _GROUP_HEADING.search(label)
+    if found is None:
+        return None
+    case = found.group("case")
+    return "not " + case[len("without") :].strip() if case.lower().startswith("without") else case[4:].strip()
+
+
 _JOINED_ALTERNATIVE_REASON = 'the record joins this requirement to others with "or"; another of them may be met'
 
 

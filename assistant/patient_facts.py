@@ -333,6 +333,15 @@ _RELATION_SEX_RE = re.compile(
     r"|boyfriend))\b",
     re.IGNORECASE,
 )
+# A question opening on a relative of someone told before ("What about his twin sister then?", "And her brother just
+# turned 16"): that relative is the candidate, whatever the possessive's own sex.
+_OPENING_RELATION_SEX_RE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|well)\W+)*(?:(?:what|how)\s+about\s+)?(?:his|her|their)\s+"
+    r"(?:(?:older|elder|younger|little|big|twin)\s+)?(?:(?P<f>wife|daughter|mother|mom|mum|sister|grandmother"
+    r"|grandma|aunt|niece|girlfriend)|(?P<m>husband|son|father|dad|brother|grandfather|grandpa|uncle|nephew"
+    r"|boyfriend))\b",
+    re.IGNORECASE,
+)
 # Clinician shorthand: "Male patient, 64", "female participant".
 _PATIENT_SEX_RE = re.compile(
     r"\b(?:(?P<f>female|woman)|(?P<m>male|man))\s+(?:patient|participant|subject|volunteer)\b", re.IGNORECASE
@@ -362,7 +371,7 @@ def _sex(text: str) -> tuple[str, Span] | None:
     # contact ... how to reach him").
     who = _candidate(text)[0]
     asker_tells = who == "self" or (who == "unknown" and _ASKER_AS_SUBJECT_RE.search(text) is not None)
-    of_others = () if asker_tells else (_RELATION_SEX_RE, _PRONOUN_SEX_RE)
+    of_others = () if asker_tells else (_OPENING_RELATION_SEX_RE, _RELATION_SEX_RE, _PRONOUN_SEX_RE)
     for sex_re in (_SELF_SEX_RE, _PATIENT_SEX_RE, *of_others):
         found = sex_re.search(text)
         if found is not None:
@@ -1861,9 +1870,11 @@ def values_put_in_place(told: Sequence[str], question: str) -> list[str]:
 
 # "What about my mum then? She's 60 ...", "How about my brother?": the follow-up turns to another person. ("And my
 # husband's level was also 9.0" speaks of the same measure as before, which the conversation named.)
+# "What about my mum then?", "What about his twin sister then?", "OK, and her brother just turned 16 ...": the
+# follow-up opens on another person, the asker's or the first candidate's relative.
 _ANOTHER_PERSON_ASKED_RE = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|well)\W+)?(?:what|how)\s+about\s+(?:my|our)\s+"
-    r"(?:(?:older|elder|younger|little|big|twin)\s+)?(?P<who>" + _OTHER_PERSON + r")\b",
+    r"^\W*(?:(?:and|so|ok|okay|well)\W+)*(?:(?:what|how)\s+about\s+)?(?:my|our|his|her|their)\s+"
+    r"(?:(?:older|elder|younger|little|big|twin)\s+)?(?P<who>" + _OTHER_PERSON + r")\b(?!['’]s\b)",
     re.IGNORECASE,
 )
 

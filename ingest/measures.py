@@ -584,7 +584,7 @@ _STOP_HEAD = frozenset(
         "reads read reading result results approximately roughly nearly almost like "
         # and how people say where a value usually is ("my sugar usually runs around 140", "it stays under 7")
         "runs run running usually normally typically generally mostly often always sometimes stays sits hovers "
-        "averages averaged tends "
+        "averages averaged tends stayed staying sat sitting hovered hovering remained remains remaining "
         # and where a value has moved ("my potassium is still 3.1", "it's down to 3"). Not "now": "now it's 6.9%"
         # names no measure, which the patient facts read as a new value of the one named before.
         "still already even down dropped fell rose went "

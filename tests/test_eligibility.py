@@ -3597,6 +3597,7 @@ def test_a_past_treatment_is_read_in_its_own_clause(reasoner: EligibilityReasone
         # criteria that name people without the condition: the field summarises the main population only
         (["Biopsy-proven FSGS, or a first-degree relative of a patient with an FSGS risk gene"], Decision.UNDECIDED),
         (["Healthy control subjects aged 18 to 65"], Decision.UNDECIDED),
+        (["For participants without asthma: No diagnosis of asthma"], Decision.UNDECIDED),
     ],
 )
 def test_the_healthy_volunteers_field_against_groups_the_criteria_name(
@@ -5239,3 +5240,31 @@ def test_a_things_length_is_the_size_the_criterion_names_of_it(
         INCLUSION, 1, "Target vessel diameter at the lesion site is >= 2.5mm and <= 3.5mm (visual estimate)"
     )
     assert_decides(reasoner, question, [size], decision)
+
+
+ASTHMA_GROUPS = [
+    criterion(INCLUSION, 1, "Diagnosis of asthma", heading="For participants with asthma:"),
+    criterion(
+        INCLUSION, 2, "History of wheezing within 12 months prior to study entry", "For participants with asthma:"
+    ),
+    criterion(INCLUSION, 4, "No diagnosis of asthma", heading="For participants without asthma:"),
+    criterion(
+        INCLUSION, 5, "No history of wheezing within 12 months prior to study entry", "For participants without asthma:"
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the requirements of the other group are not the asker's to meet
+        ("My son has asthma and wheezed 4 months ago. Can he join?", Decision.CONDITIONS),
+        ("My son doesn't have asthma and has never wheezed. Can he join?", Decision.ALLOWED),
+        # no group told: a miss in one group's list excludes nobody for sure
+        ("My son wheezed 4 months ago. Can he join?", Decision.UNDECIDED),
+    ],
+)
+def test_requirements_under_a_group_heading_hold_for_that_group(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, ASTHMA_GROUPS, decision)

@@ -172,6 +172,10 @@ def test_a_follow_up_about_another_person_does_not_carry_the_first_persons_facts
     told = ["I'm 19 and have had a herniated disc in my lower back for a year. Can I join?"]
     assert asks_about_another_person(told, "What about my mum then? She's 60 and has the same problem.")
     assert asks_about_another_person(told, "How about my brother?")
+    # a relative of the first candidate, with or without "what about"
+    son = ["My son is 13 and in 7th grade. Can he be part of TAAG?"]
+    assert asks_about_another_person(son, "What about his twin sister then?")
+    assert asks_about_another_person(son, "OK, and his brother just turned 16. Could he join?")
     # the same person again, or no person named
     assert not asks_about_another_person(["My mum is 60. Can she join?"], "What about my mum's blood pressure?")
     assert not asks_about_another_person(told, "What about the disc problem then?")

@@ -136,6 +136,10 @@ def test_numbers_that_are_not_ages(question: str) -> None:
         # a man the asker tells of beside themselves, when no one else is asked about, is not the candidate
         ("The baby's father and I aren't in contact and I can't reach him. Is his consent needed?", None, None),
         ("She is 45. Is she too old?", "female", None),
+        # a follow-up opening on a relative of the first candidate: that relative's sex, not the possessive's
+        ("What about his twin sister then?", "female", None),
+        ("And her brother just turned 16. Could he join?", "male", None),
+        ("He is 40 and his wife has cancer.", "male", None),
     ],
 )
 def test_sex(question: str, sex: str | None, asks: str | None) -> None:
@@ -1269,3 +1273,11 @@ def test_an_adverb_of_time_after_a_number_is_not_what_it_counts() -> None:
 def test_a_number_and_a_half_since_an_event_is_a_time_since_it(question: str) -> None:
     [since] = parse_question(question).elapsed
     assert since.event == "cigarette" and since.days_ago == pytest.approx(2.5 * 365.25)
+
+
+@pytest.mark.parametrize(
+    "question", ["My CD4 has hovered around 35 for the last year.", "My CD4 has stayed at 35.", "My CD4 sat at 35."]
+)
+def test_a_level_told_with_a_verb_of_staying_is_read(question: str) -> None:
+    """ "has hovered around 35": the CD4 had gone unread, and a viral load alone gave "allowed"."""
+    assert [(m.measure, m.quantity.value) for m in parse_question(question).measurements] == [("head:cd4", 35.0)]
