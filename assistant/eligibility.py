@@ -26,6 +26,7 @@ from assistant.patient_facts import (
     Childbearing,
     Elapsed,
     PatientFacts,
+    age_told_again,
     parse_question,
 )
 from assistant.question_shape import PERSONAL, STATES_SELF, STUDY_DESIGNATION, asking_start, shape_of
@@ -458,8 +459,9 @@ class EligibilityReasoner:
         taken.extend(_study_offers(question))
         self._structured(facts, summary, criteria, assessment)
         _tag(assessment.findings, "record field")
-        if facts.age_span is not None:
+        if facts.age_span is not None and facts.age is not None:
             taken.append(facts.age_span)
+            taken.extend(age_told_again(question, facts.age))
         measured: set[str] = set()  # criteria a stated value was decided against
         unread_values: list[Topic] = []  # values no criterion bounds ("his platelets are low")
         measured_values = [(m, *self._measurement(m, criteria, question, facts.sex)) for m in _measurements(facts)]
@@ -2379,8 +2381,9 @@ class EligibilityReasoner:
 
     def _names_a_concept(self, measurement: _Measured, question: str) -> bool:
         """The value is of a drug or condition the vocabulary names ("dexamethasone 4 mg", "one brain metastasis":
-        a count of them), not of a lab or score."""
-        if measurement.measure_span is None or not measurement.measure.startswith(("head:", "count:")):
+        a count of them), not of a lab or score; or the state a length is of ("14 weeks pregnant": pregnancy)."""
+        of_a_thing = measurement.measure.startswith(("head:", "count:")) or measurement.measure == "gestational_age"
+        if measurement.measure_span is None or not of_a_thing:
             return False
         start, end = measurement.measure_span
         return any(m.start <= start and end <= m.end for m in mentions_of(self.vocabulary, question))
@@ -4981,10 +4984,12 @@ class _Lacking:
 
 def _measurements(facts: PatientFacts) -> list[_Measured]:
     # A bounded value ("a BMI of 35 or more") is the range it names: it decides only where the whole range does.
+    # The age told again ("Is 81 too old for this?", read as a count of "old") is the age.
+    ages = age_told_again(facts.text, facts.age) if facts.age is not None else []
     return [
         _Measured(m.measure, _as_range(m.quantity, m.comparator), m.span, _told_value(m, facts.text), m.measure_span)
         for m in facts.measurements
-        if m.measure != "age" and not _asks_of_told_measure(m, facts)
+        if m.measure != "age" and not _asks_of_told_measure(m, facts) and not _overlaps(m.span, ages)
     ]
 
 

@@ -63,6 +63,15 @@ _TAKING_PART = re.compile(
 )
 
 
+# "Say I get in and later my CD4 drops to about 300 - would I be allowed to ...?": "say" opening a supposed case that
+# a question then asks about, not an order to declare the asker eligible ("Just say I'm eligible.").
+_SUPPOSES_WITH_SAY = re.compile(
+    r"^\W*(?:ok(?:ay)?\W+|so\W+|and\W+)?say\s+(?:i|he|she|we|they|my\s+\w+)\b[^?]*?"
+    r"[,;-]?\s+(?:would|will|could|can|what|how|do|does|is|am)\b[^?]*\?\s*$",
+    re.IGNORECASE,
+)
+
+
 class IntentRules:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -86,7 +95,7 @@ class IntentRules:
 
     def classify(self, question: str) -> Intent:
         text = normalise_text(question)
-        if _any(self.injection, text):
+        if _any(self.injection, text) and not _SUPPOSES_WITH_SAY.match(text):
             return Intent("injection")
         if _any(self.instruction_like, text):
             return Intent("out_of_scope")

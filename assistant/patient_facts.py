@@ -131,6 +131,8 @@ _KIN = (
     "|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|friend"
 )
 _RELATIVE = _KIN + "|boy|girl|patient"
+# A word people put before the relative they speak of: "my little girl is 3", "our youngest son is 12".
+_KIN_MODIFIER = r"(?:(?:little|baby|young|youngest|oldest|eldest|older|younger|big|teenage|twin|adult|only)\s+)?"
 # "my son", "our 3-year-old daughter", "his patient": the person a question speaks for or of, named by kin or role.
 POSSESSED_PERSON = re.compile(rf"\b(?:my|our|his|her|their)\s+(?:[\w-]+\s+)?(?:{_RELATIVE})s?\b", re.IGNORECASE)
 # A time to come after "in": a number of units, a month, a season ("in two months", "in March", "in the spring").
@@ -177,7 +179,8 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     (r"\b(?:aged|age\s*:?|at\s+the\s+age\s+of|turned)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
     (
         # (a supposed age: "What if he were 16?", "if I was 70"; one adverb between: "I'm actually 75")
-        r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+(?:" + _RELATIVE + r")\s+is"
+        r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|(?:my|our)\s+" + _KIN_MODIFIER + r"(?:" + _RELATIVE + r")\s+is"
+        r"|(?:my|our)\s+(?:youngest|oldest|eldest)\s+is"
         r"|(?:i|he|she)\s+were|if\s+(?:i|he|she)\s+was)\s+"
         r"(?:now\s+|only\s+|just\s+|exactly\s+|still\s+|already\s+|[a-z]{3,}ly\s+|" + _AGE_BOUND_WORDS + r")?"
         r"(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
@@ -260,6 +263,17 @@ def _age(text: str, at_onset: Sequence[Span] = ()) -> tuple[float, Span, Compara
     if coming is not None and 1 < int(coming.group("n")) <= 120:
         return float(coming.group("n")), coming.span("n"), Comparator.EQ
     return None
+
+
+def age_told_again(text: str, years: float) -> list[Span]:
+    """Where the question tells the same age again ("My dad is 81 ... Is 81 too old for this?"): the same fact, asked
+    about, not a number nothing reads."""
+    return [
+        found.span("n")
+        for age_re, scale in _AGE_RES
+        for found in age_re.finditer(text)
+        if float(found.group("n")) * scale == years
+    ]
 
 
 # "my 5-month-old", "our 3-year-old son": the age of the person possessed.
@@ -1356,7 +1370,10 @@ _HYPOTHETICAL_RE = re.compile(
     r"|\bin\s+case\b|\bwhat\s+if\b(?!(?:\s+[\w']+){1,4}?\s+(?:had|was|were|did|used|took|got|stopped|finished|wait"
     r"|waited)\b)"
     # not known yet: "never been tested for HIV", "haven't been screened for hepatitis"
-    r"|(?:\bnot|\bnever|n't)\s+(?:(?:been|yet|ever)\s+)*(?:tested|screened|checked)\s+for\b",
+    r"|(?:\bnot|\bnever|n't)\s+(?:(?:been|yet|ever)\s+)*(?:tested|screened|checked)\s+for\b"
+    # a treatment to be taken up again ("would I be allowed to go back on my HIV meds"), and a case supposed with "say"
+    # ("Say I get in and later my CD4 drops ...")
+    r"|\b(?:go|going)\s+back\s+on\b|^\W*(?:(?:ok|okay|so|and)\W+)?say\b(?=\s+(?:i|he|she|we|they|my\s+\w+)\b)",
     re.IGNORECASE,
 )
 

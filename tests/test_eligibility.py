@@ -5268,3 +5268,18 @@ def test_requirements_under_a_group_heading_hold_for_that_group(
     reasoner: EligibilityReasoner, question: str, decision: Decision
 ) -> None:
     assert_decides(reasoner, question, ASTHMA_GROUPS, decision)
+
+
+def test_a_length_of_pregnancy_still_tells_the_pregnancy(reasoner: EligibilityReasoner) -> None:
+    """ "I'm 14 weeks pregnant" and "Pregnant females ... will be excluded": no criterion bounds the weeks, and the
+    pregnancy is still what the asker tells (it had gone unread: "not stated")."""
+    pregnant = [criterion(EXCLUSION, 1, "Pregnant females or nursing mothers will be excluded from all aspects.")]
+    found = reasoner.assess("I'm 14 weeks pregnant. Can I have my GFR measured?", pregnant, {})
+    assert [f.chunk.criterion for f in found.findings] == ["1"], found
+
+
+def test_the_age_told_again_in_the_asking_is_the_age(reasoner: EligibilityReasoner) -> None:
+    """ "My dad is 81 ... Is 81 too old for this?": the second 81 is the age asked about, not a count nothing reads."""
+    minimum = {"minimum_age": fact("minimum_age", "7 Years")}
+    found = reasoner.assess("My dad is 81. Is 81 too old for this?", [criterion(INCLUSION, 1, "Adults.")], minimum)
+    assert found.decision is Decision.ALLOWED and not found.unmatched, (found.findings, found.unmatched)

@@ -70,6 +70,10 @@ def test_headline_against_criteria() -> None:
         ("I am a 40-year-old woman", 40),
         ("my 8-month-old daughter", 8 / 12),
         ("I'm 63, my PSA is 2.8", 63),
+        # a word before the relative ("my little girl", "our youngest son"), or the rank alone
+        ("My little girl is 3 and has thalassemia major. She gets blood every 3 weeks.", 3),
+        ("Our youngest son is 12.", 12),
+        ("My youngest is 7 and has asthma.", 7),
     ],
 )
 def test_age_only_where_stated(question: str, age: float) -> None:
@@ -1281,3 +1285,11 @@ def test_a_number_and_a_half_since_an_event_is_a_time_since_it(question: str) ->
 def test_a_level_told_with_a_verb_of_staying_is_read(question: str) -> None:
     """ "has hovered around 35": the CD4 had gone unread, and a viral load alone gave "allowed"."""
     assert [(m.measure, m.quantity.value) for m in parse_question(question).measurements] == [("head:cd4", 35.0)]
+
+
+def test_a_treatment_to_be_taken_up_again_is_not_what_is_the_case() -> None:
+    """ "would I be allowed to go back on my HIV meds during the study?" supposes it; it is not taken now."""
+    question = "Say I get in and later my CD4 drops to about 300 - would I be allowed to go back on my HIV meds?"
+    facts = parse_question(question)
+    meds = question.index("HIV meds")
+    assert any(start <= meds < end for start, end in facts.hypothetical), facts.hypothetical
