@@ -72,6 +72,9 @@ _SUPPOSES_WITH_SAY = re.compile(
 )
 
 
+_JOINING = re.compile(r"\b(?:join|enrol+|enroll|sign\s+up|take\s+part|participate|get\s+in)\b", re.IGNORECASE)
+
+
 class IntentRules:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -168,10 +171,17 @@ class IntentRules:
             return False  # "Can I get paid for taking part?" asks about payment
         if _any(self.eligibility_strong, shape.asked):
             return True
+        # "My son takes a baby aspirin every day since he had Kawasaki disease. Is he still able to join?": after facts
+        # told of the person, "still ... join" asks whether they may despite them, not whether the study is open
+        despite_told = bool(shape.told) and shape.about_person and _JOINING.search(shape.asked) is not None
         topical = (
             _any(self.location, shape.asked)
             or _any(self.dosing, shape.asked)
-            or any(_any(patterns, shape.asked) for _, patterns in self.facts)
+            or any(
+                _any(patterns, shape.asked)
+                for fact, patterns in self.facts
+                if not (despite_told and fact["intent"] == "status")
+            )
         )
         return not topical and shape.about_person and not shape.about_study_events
 

@@ -88,6 +88,13 @@ def test_a_question_about_what_the_study_will_do_is_not_about_taking_part(rules:
         ("Can I still join if I have diabetes?", "eligibility", ""),
         ("I have diabetes. Can I still join?", "eligibility", ""),
         ("Can my son still join?", "eligibility", ""),
+        (
+            "My son takes a baby aspirin every day since he had Kawasaki disease. Is he still able to join?",
+            "eligibility",
+            "",
+        ),
+        # facts told, and the study asked about: its status
+        ("My son is 12. Is the study still recruiting?", "fact", "status"),
     ],
 )
 def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind: str, name: str) -> None:
