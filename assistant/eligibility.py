@@ -4048,13 +4048,28 @@ def _bounds_at(finding: Finding) -> list[Any]:
 def _compare_for(value: Quantity, bound: Any, text: str, sex: str | None) -> bool | None:
     """`compare`, for a bound that may apply to one sex only: the other sex's bound says nothing (True when
     the value is outside an exclusion is wrong there, so it reads as not applying: None)."""
-    for_sex = _FOR_SEX.match(text, bound.span[1]) or _SEX_LABEL.match(text, _item_start(text, bound.span[0]))
+    for_sex = (
+        _FOR_SEX.match(text, bound.span[1])
+        or _sex_after_its_pair(text, bound.span[1])
+        or _SEX_LABEL.match(text, _item_start(text, bound.span[0]))
+    )
     if for_sex is not None and _SEX_OF_WORD[for_sex.group("sex").lower()] != sex:
         return None
     comparison = bound.comparison
     if takes_bare_value(comparison.measure, comparison.value.unit):
         value = _in_bound_unit(value, comparison.value)
     return compare(value, comparison)
+
+
+# "≥13.0 and ≤18.5 g/dL for male subjects": the bound that closes a pair, whose sex is said after it.
+_PAIR_CLOSE = re.compile(r"\s*(?:and|to|-|–)\s*(?:[<>≤≥]=?|=)?\s*\d+(?:[.,]\d+)?", re.IGNORECASE)
+
+
+def _sex_after_its_pair(text: str, end: int) -> re.Match[str] | None:
+    """The sex a pair of bounds is for, said after the second ("≥13.0 and ≤18.5 g/dL for male subjects"), for the
+    first."""
+    close = _PAIR_CLOSE.match(text, end)
+    return _FOR_SEX.match(text, close.end()) if close is not None else None
 
 
 # A value given without a unit ("my creatinine was 1.2") is read in the criterion's unit when it is of the same
@@ -4411,7 +4426,7 @@ def _restates_in_brackets(first: Any, second: Any, text: str) -> bool:
     opener = max(between.rfind("("), between.rfind("["))
     if opener < 0 or between.count("(") + between.count("[") <= between.count(")") + between.count("]"):
         return False
-    number = second.span[1] - len(between) + opener + 1
+    number = first.span[1] + opener + 1
     start = _RESTATEMENT_OPENING.match(text, number)
     return start is not None and re.match(r"\d", text[start.end() : start.end() + 1]) is not None
 
@@ -4422,7 +4437,7 @@ def _one_of_each_restatement(found: list[Any], text: str, unit: str) -> list[Any
     kept = list(found)
     for first, second in itertools.combinations(found, 2):
         if first in kept and second in kept and _restates_in_brackets(first, second, text):
-            in_unit = unit and second.comparison.value.unit == unit and first.comparison.value.unit != unit
+            in_unit = bool(unit) and second.comparison.value.unit == unit != first.comparison.value.unit
             kept.remove(first if in_unit else second)
     return kept
 

@@ -5283,3 +5283,23 @@ def test_the_age_told_again_in_the_asking_is_the_age(reasoner: EligibilityReason
     minimum = {"minimum_age": fact("minimum_age", "7 Years")}
     found = reasoner.assess("My dad is 81. Is 81 too old for this?", [criterion(INCLUSION, 1, "Adults.")], minimum)
     assert found.decision is Decision.ALLOWED and not found.unmatched, (found.findings, found.unmatched)
+
+
+HEMOGLOBIN_BY_SEX = (
+    "Hemoglobin level ≥12.0 and ≤16.5 g/dL for female subjects and ≥13.0 and ≤18.5 g/dL for male subjects."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # the sex said after a pair of bounds is the first bound's too; "≤16.5" before "for male" is no male limit
+        ("I'm a woman and my hemoglobin is 12.5 g/dL.", Decision.ALLOWED),
+        ("I'm a man and my hemoglobin is 12.5 g/dL.", Decision.EXCLUDED),
+        ("I'm a man and my hemoglobin is 17 g/dL.", Decision.ALLOWED),
+        ("I'm a woman and my hemoglobin is 17 g/dL.", Decision.EXCLUDED),
+        ("My hemoglobin is 12.5 g/dL.", Decision.UNDECIDED),
+    ],
+)
+def test_a_pair_of_bounds_for_one_sex(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
+    assert_decides(reasoner, question, [criterion(INCLUSION, 1, HEMOGLOBIN_BY_SEX)], decision)
