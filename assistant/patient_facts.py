@@ -1885,13 +1885,19 @@ def values_put_in_place(told: Sequence[str], question: str) -> list[str]:
     return turns
 
 
-# "What about my mum then? She's 60 ...", "How about my brother?": the follow-up turns to another person. ("And my
-# husband's level was also 9.0" speaks of the same measure as before, which the conversation named.)
-# "What about my mum then?", "What about his twin sister then?", "OK, and her brother just turned 16 ...": the
-# follow-up opens on another person, the asker's or the first candidate's relative.
+# "What about my mum then? She's 60 ...", "How about my brother?", "What about his twin sister then?", "OK, and her
+# brother just turned 16 ...": the follow-up turns to another person, the asker's relative or the first candidate's.
+# ("And my husband's level was also 9.0" speaks of the same measure as before, which the conversation named.)
 _ANOTHER_PERSON_ASKED_RE = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|well)\W+)*(?:(?:what|how)\s+about\s+)?(?:my|our|his|her|their)\s+"
+    r"^\W*(?:(?:and|so|ok|okay|well)\W+)*(?:(?:what|how)\s+about\s+(?:my|our|his|her|their)|his|her|their)\s+"
     r"(?:(?:older|elder|younger|little|big|twin)\s+)?(?P<who>" + _OTHER_PERSON + r")\b(?!['’]s\b)",
+    re.IGNORECASE,
+)
+# "My brother has the same kind of symptoms and he is 53. Could he join?": opening on the asker's relative, who is
+# the one asked about ("My friend said I need to stop metformin first" quotes someone; the asker is still asked about).
+_RELATIVE_OPENING_RE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|well)\W+)*(?:my|our)\s+(?:(?:older|elder|younger|little|big|twin)\s+)?"
+    r"(?P<who>" + _OTHER_PERSON + r")\b(?!['’]s\b)",
     re.IGNORECASE,
 )
 
@@ -1900,6 +1906,8 @@ def asks_about_another_person(told: Sequence[str], question: str) -> bool:
     """The follow-up turns to a person the conversation did not speak of ("What about my mum then?" after "I'm 19
     and have a herniated disc"): what was told of the first person is not hers."""
     turned = _ANOTHER_PERSON_ASKED_RE.match(question)
+    if turned is None and _candidate(question)[0] == "third":
+        turned = _RELATIVE_OPENING_RE.match(question)
     if turned is None:
         return False
     who = re.compile(rf"\b{re.escape(turned.group('who'))}\b", re.IGNORECASE)

@@ -176,6 +176,9 @@ def test_a_follow_up_about_another_person_does_not_carry_the_first_persons_facts
     son = ["My son is 13 and in 7th grade. Can he be part of TAAG?"]
     assert asks_about_another_person(son, "What about his twin sister then?")
     assert asks_about_another_person(son, "OK, and his brother just turned 16. Could he join?")
+    # the asker's relative, asked about without "what about"; someone the asker only quotes is not asked about
+    assert asks_about_another_person(told, "My brother has the same kind of symptoms and he is 53. Could he join?")
+    assert not asks_about_another_person(told, "My friend said I need to stop my pills first, is that true?")
     # the same person again, or no person named
     assert not asks_about_another_person(["My mum is 60. Can she join?"], "What about my mum's blood pressure?")
     assert not asks_about_another_person(told, "What about the disc problem then?")
