@@ -341,19 +341,19 @@ _SELF_SEX_RE = re.compile(
     r"|(?P<m2>man|male|guy|boy))\b",
     re.IGNORECASE,
 )
+# A relative named with their sex ("my wife", "his twin sister").
+_KIN_BY_SEX = (
+    r"(?:(?P<f>wife|daughter|mother|mom|mum|sister|grandmother|grandma|aunt|niece|girlfriend)"
+    r"|(?P<m>husband|son|father|dad|brother|grandfather|grandpa|uncle|nephew|boyfriend))\b"
+)
 _RELATION_SEX_RE = re.compile(
-    r"\b(?:my|our)\s+(?:\d{1,3}\s*-?\s*(?:years?|months?)\s*-?\s*old\s+)?(?:(?P<f>wife|daughter|mother|mom|mum|sister"
-    r"|grandmother|grandma|aunt|niece|girlfriend)|(?P<m>husband|son|father|dad|brother|grandfather|grandpa|uncle|nephew"
-    r"|boyfriend))\b",
-    re.IGNORECASE,
+    r"\b(?:my|our)\s+(?:\d{1,3}\s*-?\s*(?:years?|months?)\s*-?\s*old\s+)?" + _KIN_BY_SEX, re.IGNORECASE
 )
 # A question opening on a relative of someone told before ("What about his twin sister then?", "And her brother just
 # turned 16"): that relative is the candidate, whatever the possessive's own sex.
 _OPENING_RELATION_SEX_RE = re.compile(
     r"^\W*(?:(?:and|so|ok|okay|well)\W+)*(?:(?:what|how)\s+about\s+)?(?:his|her|their)\s+"
-    r"(?:(?:older|elder|younger|little|big|twin)\s+)?(?:(?P<f>wife|daughter|mother|mom|mum|sister|grandmother"
-    r"|grandma|aunt|niece|girlfriend)|(?P<m>husband|son|father|dad|brother|grandfather|grandpa|uncle|nephew"
-    r"|boyfriend))\b",
+    r"(?:(?:older|elder|younger|little|big|twin)\s+)?" + _KIN_BY_SEX,
     re.IGNORECASE,
 )
 # Clinician shorthand: "Male patient, 64", "female participant".
