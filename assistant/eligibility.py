@@ -459,12 +459,15 @@ class EligibilityReasoner:
         taken.extend(_study_offers(question))
         self._structured(facts, summary, criteria, assessment)
         _tag(assessment.findings, "record field")
+        ages_told = age_told_again(question, facts.age) if facts.age is not None else []
         if facts.age_span is not None and facts.age is not None:
             taken.append(facts.age_span)
-            taken.extend(age_told_again(question, facts.age))
+            taken.extend(ages_told)
         measured: set[str] = set()  # criteria a stated value was decided against
         unread_values: list[Topic] = []  # values no criterion bounds ("his platelets are low")
-        measured_values = [(m, *self._measurement(m, criteria, question, facts.sex)) for m in _measurements(facts)]
+        measured_values = [
+            (m, *self._measurement(m, criteria, question, facts.sex)) for m in _measurements(facts, ages_told)
+        ]
         told_values: list[tuple[_Measured, int]] = []  # each value read against a criterion, and where its finding is
         for measurement, finding, decided_against in measured_values:
             if finding is not None and _read_in_another_unit(finding, measurement, measured_values):
@@ -4997,10 +5000,9 @@ class _Lacking:
     only: bool = False  # "I only speak Vietnamese"
 
 
-def _measurements(facts: PatientFacts) -> list[_Measured]:
+def _measurements(facts: PatientFacts, ages: Sequence[tuple[int, int]]) -> list[_Measured]:
     # A bounded value ("a BMI of 35 or more") is the range it names: it decides only where the whole range does.
-    # The age told again ("Is 81 too old for this?", read as a count of "old") is the age.
-    ages = age_told_again(facts.text, facts.age) if facts.age is not None else []
+    # `ages`: where the age is told again ("Is 81 too old for this?", read as a count of "old"): the age, no value.
     return [
         _Measured(m.measure, _as_range(m.quantity, m.comparator), m.span, _told_value(m, facts.text), m.measure_span)
         for m in facts.measurements

@@ -583,12 +583,16 @@ _SENTENCE_SUBJECT_RE = re.compile(
 )
 
 
+def _without_lead(text: str, span: Span) -> Span:
+    """The event's words without what leads into them ("have received prior", "patients with"); empty if only those."""
+    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]] + " ")
+    return span if lead is None else (min(span[1], span[0] + lead.end()), span[1])
+
+
 def _event_before(text: str, end: int) -> tuple[str, Span] | None:
     start = clause_start(text, end)
     span = _trimmed(text, start, end)
-    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]] + " ")
-    if lead is not None:
-        span = (min(span[1], span[0] + lead.end()), span[1])
+    span = _without_lead(text, span)
     if span[0] >= span[1]:
         return None
     if _ONLY_HAPPENED_RE.fullmatch(text, span[0], span[1]):
@@ -605,9 +609,7 @@ def _sentence_subject(text: str, position: int) -> tuple[str, Span] | None:
     start, end = found.span("subject")
     start = max(start, text.rfind(",", start, end) + 1)  # 'For 3TC exposure to be "new", prior exposure must'
     span = _trimmed(text, start, end)
-    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]] + " ")
-    if lead is not None:
-        span = (min(span[1], span[0] + lead.end()), span[1])
+    span = _without_lead(text, span)
     return (text[span[0] : span[1]], span) if span[0] < span[1] else None
 
 
@@ -618,9 +620,7 @@ def _event_after(text: str, start: int) -> tuple[str, Span] | None:
     if not words:
         return None
     span = _trimmed(text, words[0].start(), words[-1].end())
-    lead = _EVENT_LEAD_RE.match(text[span[0] : span[1]] + " ")
-    if lead is not None:
-        span = (span[0] + lead.end(), span[1])
+    span = _without_lead(text, span)
     return (text[span[0] : span[1]], span) if span[0] < span[1] else None
 
 
