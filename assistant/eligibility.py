@@ -50,10 +50,12 @@ from ingest.constraints import (
 )
 from ingest.measures import (
     AGE_AT_DIAGNOSIS,
+    AGE_LABEL,
     DAYS_PER_UNIT,
     DURATION,
     NUMBER_WORDS,
     Comparator,
+    Comparison,
     Quantity,
     compare,
     find_quantities,
@@ -801,7 +803,7 @@ class EligibilityReasoner:
         base = self._bounds_for_askers_group(base, chunk.text, question)
         base = self._bounds_for_askers_case(base, chunk.text, question)
         age = parse_question(question).age
-        base = _bounds_for_askers_age(base, chunk.text, age)
+        base = _bounds_for_askers_age(base, chunk, age)
         groups = [(c, _age_group_above(chunk.text, c.span[0])) for c in base]
         grouped = [c for c, group in groups if group is not None]
         if grouped and age is None:
@@ -815,6 +817,10 @@ class EligibilityReasoner:
         decided = [(r, c) for r, c in results if r is not None]
         if not decided:
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*found[0].span), _UNITS_DIFFER_REASON)
+        if age is None and _limits_by_age_disagree(decided, chunk):
+            # "at least 750 (under 12 months of age), at least 500 (1 to 5 years of age), or at least 200 (6 years
+            # of age or older)" and a count of 300: which limit is the asker's, the age decides
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*decided[0][1].span), _AGE_GROUP_REASON)
         averaged = next((c for _, c in decided if _bounds_an_average(chunk.text, Span(*c.span))), None)
         if averaged is not None and not _AVERAGE.search(question):
             # "Mean CD4 count >= 100 cells/mm3" and "my last CD4 was 92": one value is not the mean of several
@@ -3927,19 +3933,47 @@ _AGE_GROUP_YEARS: dict[str, tuple[float, float]] = {
 }
 
 
-def _bounds_for_askers_age(bounds: list[Any], text: str, age: float | None) -> list[Any]:
+def _bounds_for_askers_age(bounds: list[Any], chunk: Chunk, age: float | None) -> list[Any]:
     """Of limits each labelled with an age group, the ones for the asker's age, when the question gives it."""
-    labelled = [(b, _AGE_GROUP_LABEL.match(text, b.span[1])) for b in bounds]
-    if age is None or len(bounds) < 2 or not all(label for _, label in labelled):
+    groups = [_labelled_age_group(b, chunk) for b in bounds]
+    if age is None or len(bounds) < 2 or None in groups:
         return bounds
-    chosen = []
-    for bound, label in labelled:
-        assert label is not None
-        group = label.group("group").lower().rstrip("s") if label.group("group").lower() != "children" else "children"
-        low, high = _AGE_GROUP_YEARS.get(group, (0, 200))
-        if low <= age < high:
-            chosen.append(bound)
+    chosen = [bound for bound, group in zip(bounds, groups, strict=True) if _in_age_group(age, group)]
     return chosen or bounds
+
+
+def _limits_by_age_disagree(decided: Sequence[tuple[bool | None, Any]], chunk: Chunk) -> bool:
+    """Limits each labelled with an age group, which the value meets for some groups and not for others."""
+    return len({met for met, _ in decided}) > 1 and all(_labelled_age_group(c, chunk) for _, c in decided)
+
+
+def _labelled_age_group(bound: Any, chunk: Chunk) -> tuple[float, float] | None:
+    """The ages (from, to, in years) a label right after the bound gives it: a word ("(adults)") or an age bracket
+    ("at least 500 (1 to 5 years of age)")."""
+    word = _AGE_GROUP_LABEL.match(chunk.text, bound.span[1])
+    if word is not None:
+        group = word.group("group").lower()
+        return _AGE_GROUP_YEARS.get(group if group == "children" else group.rstrip("s"), (0, 200))
+    for label in criterion_constraints(chunk).comparisons:
+        if label.measure == AGE_LABEL and _LABEL_AFTER_BOUND_RE.fullmatch(chunk.text, bound.span[1], label.span[0]):
+            return _years_of(label.comparison)
+    return None
+
+
+# between a bound and its age label: a unit at most, the bracket, and words ("(for children < 3 years)")
+_LABEL_AFTER_BOUND_RE = re.compile(r"[^\S\n]*(?:[^\s\d()]{1,12}[^\S\n]*)?\([^()\d]{0,30}")
+
+
+def _years_of(label: Comparison) -> tuple[float, float]:
+    """The ages an age bound takes, in years: "under 12 months" 0 to 1, "1 to 5 years" 1 up to 6, "6 years or older"
+    6 on (an age in whole years stays in its year until the next birthday)."""
+    year = DAYS_PER_UNIT["year"]
+    low, high = label.value.value / year, (label.value.upper or label.value.value) / year
+    if label.comparator is Comparator.RANGE:
+        return low, high + 1 if high >= 1 else high
+    if label.comparator in (Comparator.LT, Comparator.LE):
+        return 0.0, high if label.comparator is Comparator.LT or high < 1 else high + 1
+    return (low if label.comparator is Comparator.GE else low + 1), 200.0
 
 
 # A line naming an age group ("Age 65-70 years:", "Under 65 years:", "Patients aged 12 to 17:"): the limits under it,

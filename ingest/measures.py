@@ -460,7 +460,11 @@ _DIGIT_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(
-    rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?(?P<lo>{_NUM})(?P<unit>[^\d]{{0,12}}?)\s+and\s+(?P<hi>{_NUM})", re.IGNORECASE
+    rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?(?P<lo>{_NUM})(?P<unit>[^\d]{{0,12}}?)"
+    # the low bound restated in brackets ("between 1 year (≥ 12 months) and 18 years") is the same bound
+    r"(?:\s*\([^()\n]{0,30}\))?"
+    rf"\s+and\s+(?P<hi>{_NUM})",
+    re.IGNORECASE,
 )
 # "70 kg + or - 15 kg", "40 ± 5 years", "25 plus or minus 3": a value and how far either side of it is allowed.
 _PLUS_MINUS = r"(?:±|\+\s*/\s*[-−]|\+\s*or\s*[-−]|\+[-−]|plus\s+or\s+minus)"
@@ -1429,7 +1433,69 @@ def find_quantities(text: str) -> list[QuantityMention]:
     mentions = [_age_before_or_after(cleaned, m) for m in mentions]
     mentions = _bounds_by_sex(cleaned, mentions)
     mentions = [_on_its_scale(m) for m in mentions]
+    mentions = _age_labels(cleaned, mentions)
     return _coordinated_measures(cleaned, _unit_repeated_ranges(cleaned, mentions))
+
+
+# "CD4 count of at least 750 (under 12 months of age), at least 500 (1 to 5 years of age) ...", "Shortening fraction
+# > 29% (> 35% for children < 3 years)": an age in a bracket opened right after another measure's bound says whose
+# limit that bound is; it is no age limit of the criterion (read as one, it contradicted the age fields for every age).
+AGE_LABEL = "age_label"
+_LABEL_BRACKET_GAP_RE = re.compile(r"[^\S\n]*(?:[^\s\d()]{1,12}[^\S\n]*)?\($")
+
+
+def _age_labels(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
+    labelled: list[QuantityMention] = []
+    brackets: list[Span] = []  # the label brackets read so far
+    for mention in mentions:
+        named = mention.measure_span
+        if named is not None and any(start <= named[0] < end for start, end in brackets):
+            mention = _unnamed(text, mention)  # ", or at least 200 (6 years ...)" took "age" from a label before it
+        opening, closing = text.rfind("(", 0, mention.span[0]), text.find(")", mention.span[1])
+        if mention.measure != "age" or opening < 0 or closing < 0 or ")" in text[opening : mention.span[0]]:
+            labelled.append(mention)
+            continue
+        # the bound the bracket follows, ending right before it (a unit between them at most)
+        bound = next((m for m in reversed(labelled) if m.span[1] <= opening and m.measure != AGE_LABEL), None)
+        if (
+            bound is not None
+            and _labelled_by_bracket(bound, in_a_list=bool(brackets))
+            and _LABEL_BRACKET_GAP_RE.fullmatch(text, bound.span[1], opening + 1)
+        ):
+            if bound.measure == "age":  # "or at least 200 (6 years of age or older)": "older" had made it an age
+                labelled[labelled.index(bound)] = _unnamed(text, bound)
+            mention = replace(mention, measure=AGE_LABEL)
+            brackets.append((opening, closing + 1))
+        labelled.append(mention)
+    return labelled
+
+
+def _labelled_by_bracket(bound: QuantityMention, in_a_list: bool) -> bool:
+    """Whether an age bracket right after the bound labels it: after another named measure's bound, yes; after a
+    bare number or an age read only from the words near it, only in a list of labelled bounds (else the bracket
+    restates or widens that age: "18 and older (age 18 years or more)", "15 to 60 (... up to age 70 may be
+    considered)")."""
+    if bound.measure not in ("age", UNKNOWN_MEASURE):
+        return True
+    return in_a_list and (bound.measure == UNKNOWN_MEASURE or _age_by_its_neighbours(bound))
+
+
+def _age_by_its_neighbours(mention: QuantityMention) -> bool:
+    """An age read from the words near a bare number ("18 and older"), not named at it nor written in years."""
+    return mention.measure == "age" and not mention.unit_given and mention.measure_span == mention.number_span
+
+
+def _unnamed(text: str, mention: QuantityMention) -> QuantityMention:
+    """The mention as a bare bound: no measure named, and no unit but one written at it."""
+    if mention.unit_given:
+        return replace(mention, measure=UNKNOWN_MEASURE, measure_span=None)
+    written = parse_number(text[mention.number_span[0] : mention.number_span[1]])
+    if written is None:
+        return mention
+    upper = mention.quantity.upper
+    scale = written / mention.quantity.value if mention.quantity.value else 1.0
+    quantity = make_quantity(written, None if upper is None else upper * scale, None, 1.0, UNKNOWN_MEASURE)
+    return replace(mention, measure=UNKNOWN_MEASURE, measure_span=None, quantity=quantity)
 
 
 # "7/10", "3 out of 10", "65/100": a rating written against the top of its scale; the top is no value of its own.
@@ -1485,7 +1551,8 @@ _DIAGNOSIS_BEFORE_RE = re.compile(
     r"\b(?:onset|diagnos(?:is|ed))\b[^.;:\n\d]{0,50}?\b(?:at|before|prior\s+to|after)\s+(?:the\s+age\s+of\s+|age\s+)?"
     r"[<>≤≥=]*\s*$"
     r"|\bages?\s+at\s+(?:the\s+time\s+of\s+)?(?:(?:initial|first|original|primary)\s+)?(?:diagnosis|onset)\b"
-    r"[^.;\n\d]{0,24}$",
+    # not past a conjunction: "age at ... diagnosis and less than 21 years at inclusion" is a second age, of now
+    r"(?:(?!\b(?:and|or|but)\b)[^.;\n\d]){0,24}$",
     re.IGNORECASE,
 )
 AGE_AT_DIAGNOSIS = "age_at_diagnosis"
@@ -1725,8 +1792,14 @@ _BRACKETED_BOUND_RE = re.compile(r"\s*[(\[]\s*$")
 def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
     joined: list[QuantityMention] = []
     for mention in mentions:
-        previous = joined[-1] if joined else None
-        carried = _bare_bound_carried(text, previous, mention) if previous is not None else None
+        bounds = [m for m in joined if m.measure != AGE_LABEL]
+        previous = bounds[-1] if bounds and mention.measure != AGE_LABEL else None
+        since = previous.span[1] if previous is not None else 0
+        if previous is not None and joined[-1].measure == AGE_LABEL and joined[-1].span[0] > since:
+            # "at least 750 (under 12 months of age), at least 500 (...)": the second bound is coordinated with the
+            # first past the age label between them
+            since = max(since, text.find(")", joined[-1].span[1]) + 1)
+        carried = _bare_bound_carried(text, previous, mention, since) if previous is not None else None
         if carried is not None:
             joined.append(carried)
             continue
@@ -1738,9 +1811,9 @@ def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[Qu
             and mention.comparator is not Comparator.EQ
             and mention.quantity.unit == previous.quantity.unit
             and (
-                _COORDINATION_RE.match(text, previous.span[1], mention.span[0])
+                _COORDINATION_RE.match(text, since, mention.span[0])
                 or _named_by_previous(text, previous, mention)
-                or _BRACKETED_BOUND_RE.match(text, previous.span[1], mention.span[0])
+                or _BRACKETED_BOUND_RE.match(text, since, mention.span[0])
             )
         ):
             mention = replace(mention, measure=previous.measure, measure_span=previous.measure_span)
@@ -1749,12 +1822,16 @@ def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[Qu
 
 
 _COUNT_OF_LIST_RE = re.compile(r"\s+of\b", re.IGNORECASE)
+_LIST_COMMA_RE = re.compile(r"\s*,\s*$")
 
 
-def _bare_bound_carried(text: str, previous: QuantityMention, mention: QuantityMention) -> QuantityMention | None:
+def _bare_bound_carried(
+    text: str, previous: QuantityMention, mention: QuantityMention, since: int
+) -> QuantityMention | None:
     """ "BMI < 20 or > 50", "Oxygenation index of >= 5 and <= 30": a bound that is only a comparator and a bare number,
     joined to the bound before it by and/or, bounds that bound's measure in its unit (dropped, the second limit of a
-    range was lost and a value past it read as meeting the first)."""
+    range was lost and a value past it read as meeting the first). `since` is where the words joining them start
+    (past an age label after the first bound)."""
     if (
         mention.measure != UNKNOWN_MEASURE
         or mention.unit_given
@@ -1763,9 +1840,14 @@ def _bare_bound_carried(text: str, previous: QuantityMention, mention: QuantityM
         or previous.measure == UNKNOWN_MEASURE
         or previous.measure.startswith("count:")
         or (previous.quantity.unit == "day" and previous.measure != "age")  # times are read as windows
-        or not _COORDINATION_RE.match(text, previous.span[1], mention.span[0])
+        or not (
+            _COORDINATION_RE.match(text, since, mention.span[0])
+            # "at least 750 (under 12 months of age), at least 500 (1 to 5 years of age), or ...": a list of labelled
+            # bounds is joined by commas
+            or (since > previous.span[1] and _LIST_COMMA_RE.match(text, since, mention.span[0]))
+        )
         # "(ANC > 1800/mm3 required), or > 2 times ...": a bracket closed between them ends the bound's scope
-        or any(mark in text[previous.span[1] : mention.span[0]] for mark in ")]")
+        or any(mark in text[since : mention.span[0]] for mark in ")]")
         or _COUNT_OF_LIST_RE.match(text, mention.span[1])  # "and at least 2 of the following"
     ):
         return None

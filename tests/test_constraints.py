@@ -13,6 +13,7 @@ import pytest
 from ingest import measures
 from ingest.constraints import CriterionConstraints, TimeWindow, parse_criterion, window_contains
 from ingest.measures import (
+    AGE_LABEL,
     DAYS_PER_UNIT,
     MEASURE_FIRST_WORDS,
     Comparator,
@@ -1314,6 +1315,33 @@ def test_an_age_at_diagnosis_is_not_the_age_now(text: str) -> None:
     (bound,) = parse_criterion(text).comparisons
     assert bound.measure == "age_at_diagnosis"
     assert parse_criterion(text).windows == ()
+
+
+def test_an_age_bracket_after_another_measures_limit_labels_it() -> None:
+    text = (
+        "Have a CD4 cell count of at least 750 (under 12 months of age), at least 500 (1 to 5 years of age), or at "
+        "least 200 (6 years of age or older) cells/mm3"
+    )
+    bounds = [(c.measure, c.comparison.value.value) for c in parse_criterion(text).comparisons]
+    # each bare limit after a label bounds the CD4 count, not the age the label named
+    assert [b for b in bounds if b[0] != AGE_LABEL] == [("head:cd4", 750.0), ("head:cd4", 500.0), ("head:cd4", 200.0)]
+    assert [b[0] for b in bounds].count(AGE_LABEL) == 3
+    # a bracket restating or widening an age stays an age
+    for age_text in ("Participants 18 and older (age 18 years or more)", "15 to 60 (fit patients up to age 70)"):
+        assert AGE_LABEL not in [c.measure for c in parse_criterion(age_text, "Age:").comparisons], age_text
+
+
+def test_an_age_at_diagnosis_and_the_age_at_inclusion_are_two_ages() -> None:
+    # the low bound restated in brackets had stopped the range being read, and the "age at ... diagnosis" named
+    # before "and less than 21 years" had made the age at inclusion one at diagnosis
+    text = (
+        "Children between 1 year (≥ 12 months) and 18 years of age at the time of first diagnosis and less than "
+        "21 years at the time of inclusion"
+    )
+    diagnosis, now = parse_criterion(text).comparisons
+    assert diagnosis.measure == "age_at_diagnosis"
+    assert (diagnosis.comparison.value.value, diagnosis.comparison.value.upper) == (365.25, 18 * 365.25)
+    assert (now.measure, now.comparison.comparator.value, now.comparison.value.value) == ("age", "<", 21 * 365.25)
 
 
 @pytest.mark.parametrize(

@@ -4012,6 +4012,43 @@ def test_limits_labelled_by_age_group_follow_the_askers_age(reasoner: Eligibilit
     assert reasoner.assess("I'm 40 and my creatinine is 1.0 mg/dL.", criteria, {}).decision is not Decision.EXCLUDED
 
 
+_CD4_BY_AGE = (
+    "Have a CD4 cell count of at least 750 (under 12 months of age), at least 500 (1 to 5 years of age), or at least "
+    "200 (6 years of age or older) cells/mm3 within the past 4 months."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My son is 8 and his CD4 is 300. Can he join?", Decision.ALLOWED),
+        ("My son is 3 and his CD4 is 300. Can he join?", Decision.EXCLUDED),
+        ("My son is 3 and his CD4 is 600. Can he join?", Decision.ALLOWED),
+        # no age told, and the count meets the older children's limit only: the age decides
+        ("My son's CD4 is 300. Can he join?", Decision.UNDECIDED),
+    ],
+)
+def test_limits_labelled_by_an_age_bracket_follow_the_askers_age(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    # the brackets had been read as age limits of the criterion (and "at least 200" as 200 years)
+    assessment = reasoner.assess(question, [criterion(INCLUSION, 4, _CD4_BY_AGE)], {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_an_age_bracket_labelling_a_limit_is_no_age_limit(reasoner: EligibilityReasoner) -> None:
+    # "(for patients older than 10 years)" says whose Karnofsky limit it is: an 8-year-old is not kept out by it
+    text = (
+        "Performance status: Karnofsky 50-100% (for patients older than 10 years) Lansky 50-100% (for patients 10 "
+        "years and younger)"
+    )
+    assessment = reasoner.assess("My daughter is 8. Can she join?", [criterion(INCLUSION, 4, text)], {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    assert reasoner.assess("She is 8 and her Lansky is 40.", [criterion(INCLUSION, 4, text)], {}).decision is (
+        Decision.EXCLUDED
+    )
+
+
 def test_an_if_clause_after_what_an_exclusion_names_is_its_condition(reasoner: EligibilityReasoner) -> None:
     # "Ganciclovir, if it causes intolerance to AZT >= 500 mg/day" excludes ganciclovir in that case; it had excluded
     # everyone taking AZT 600 mg a day
