@@ -922,9 +922,14 @@ class EligibilityReasoner:
             other = next(
                 (o for b in missed_bounds if (o := _alternative_bound(chunk.text, b, constraints.comparisons))), None
             )
-            if other is not None or _OR_OPENING.match(chunk.text):
-                # "creatinine <= 1.5 x ULN or creatinine clearance >= 60 mL/min": one alternative missed is not the
-                # requirement missed; the other one decides.
+            denied = _denied_words(question)
+            worded = any(
+                _worded_alternative_after(chunk.text, b, constraints.comparisons, denied) for b in missed_bounds
+            )
+            if other is not None or worded or _OR_OPENING.match(chunk.text):
+                # "creatinine <= 1.5 x ULN or creatinine clearance >= 60 mL/min", "an estimated IQ of at least 70
+                # (before the onset of ADC) or the ability to read at a 6th grade level": one alternative missed is
+                # not the requirement missed; the other one decides.
                 return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALTERNATIVE_REASON)
         conjoined = prohibits and _conjoined_bound(chunk.text, bound, constraints.comparisons)
         if finding.decision is Decision.EXCLUDED and conjoined:
@@ -1930,7 +1935,7 @@ class EligibilityReasoner:
                 # Not having one kind of antibody says nothing of "an antibody > 2x ULN" (a broader requirement).
                 reason = "the criterion requires something related but not the same; the question does not say"
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, reason)
-            if _another_alternative(hit.spans, chunk.text):
+            if _another_alternative(hit.spans, chunk.text) or _one_of_the_kinds_listed(hit.spans, chunk.text):
                 # "AIDS or other immunocompromising condition" and "I don't have HIV": one way ruled out, not the others
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _OTHER_ALTERNATIVE_LEFT_REASON)
             return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "this criterion requires it")
@@ -2218,7 +2223,9 @@ class EligibilityReasoner:
         caused = _CAUSE_BEFORE.search(chunk.text, max(0, span.start - _GOVERNED_REACH), span.start)
         if caused is not None:
             effect = _words_before(chunk.text, caused.start(), 3)
-            if not self._names_head(effect, question):
+            ruled_out = caused.group("link").lower().startswith(("un", "not"))
+            # (a cause ruled out, "a neurologic disease unrelated to HIV infection", never catches one who has it)
+            if ruled_out or not self._names_head(effect, question):
                 # "suppressed immune system resulting from ... steroid therapy": the criterion is about the effect.
                 return f"the criterion is about {effect} {caused.group('link').lower()} it; the question does not say"
         after = _HEAD_AFTER.match(chunk.text, span.end)
@@ -2605,7 +2612,9 @@ _HEAD_AFTER = re.compile(
 _CAUSE_BEFORE = re.compile(
     r"\b(?P<link>resulting\s+from|due\s+to|caused\s+by|secondary\s+to|induced\s+by|as\s+a\s+result\s+of"
     # a list of causes: "radiation, chemotherapy, steroid"
-    r"|attributable\s+to|associated\s+with|related\s+to)\s+(?:[^\W\d_][\w'/-]*,?\s+){0,6}$",
+    r"|attributable\s+to|associated\s+with|related\s+to"
+    # and a cause ruled out ("a neurologic disease unrelated to HIV infection"): the mention is still no effect
+    r"|unrelated\s+to|not\s+(?:related|due|attributable|secondary)\s+to|not\s+caused\s+by)\s+(?:[^\W\d_][\w'/-]*,?\s+){0,6}$",
     re.IGNORECASE,
 )
 # A judgement clause right after the mention, with no other item between ("... or any other condition which in the
@@ -4146,6 +4155,42 @@ _SITE_FREE_WORDS = frozenset({"whole", "entire", "total", "field", "fields", "ar
 # The measure's own name and a time adverb say nothing of what is graded (function words are stopwords already).
 _SUBJECT_FREE_WORDS = frozenset({"grade", "stage", "still"})
 _ALTERNATIVE_REASON = "the criterion also accepts another alternative, which decides"
+# "... at least 70 (before the onset of ADC) or the ability to read ...", "... >= 9 g/dL or transfusion-independent":
+# "or" after a bound opening a requirement in words (not a number, nor "or more"/"or older" closing the bound).
+_OR_WORDED_REQUIREMENT = re.compile(
+    r"(?:\s*[(\[][^()\[\]\n]{0,80}[)\]])?\s*,?\s*\b(?:or|and/or)\s+"
+    r"(?!(?:more|less|greater|higher|lower|above|below|over|under|older|younger|fewer|equal|later|earlier|longer"
+    r"|shorter|worse|better)\b)(?=[a-z])",
+    re.IGNORECASE,
+)
+_BOUND_REACH = 30  # how far after the "or" a bound still makes it an alternative bound ("or in between 4-10 ng/ml")
+
+
+_ALTERNATIVE_WORDS = 4  # the words that name a worded alternative ("chronic GVHD", "the ability to read")
+
+
+def _worded_alternative_after(text: str, bound: Span, comparisons: Sequence[Any], denied: frozenset[str]) -> bool:
+    """After the bound, "or" opens another requirement in words, with no bound of its own (those are
+    `_alternative_bound`'s, or other limits of the same measure: "at least 500 (1 to 5 years of age), or at least
+    200"), and the question does not deny it ("acute GVHD > grade 2 or chronic GVHD" and "nothing chronic")."""
+    found = _OR_WORDED_REQUIREMENT.match(text, bound.end)
+    if found is None or any(found.end() <= c.span[0] < found.end() + _BOUND_REACH for c in comparisons):
+        return False
+    named = {w for w, _, _ in word_spans(text[found.end() :])[:_ALTERNATIVE_WORDS]}
+    return not named & denied
+
+
+def _denied_words(question: str) -> frozenset[str]:
+    """The content words of what the question denies ("nothing chronic": chronic)."""
+    facts = parse_question(question)
+    return frozenset(
+        w
+        for negated in facts.negated
+        for w, _, _ in word_spans(question[negated.scope_span[0] : negated.scope_span[1]])
+        if w.lower() not in STOPWORDS
+    )
+
+
 # An item that opens with "or" ("or 2) have a CD4 count of more than 300") is one alternative of the item before it.
 _OR_OPENING = re.compile(r"\s*(?:[-*•]\s*)?(?:or|and/or)\b", re.IGNORECASE)
 _NARROWER_CASE_REASON = (
@@ -5731,6 +5776,28 @@ def _another_alternative(spans: Sequence[Span], text: str) -> bool:
         not any(found.start() <= s.start < clause.end for s in spans)
         for found in _OR_OTHER.finditer(text, clause.start, clause.end)
     )
+
+
+# "... will include those with chronic angina pectoris, uncomplicated MI, cooled down ACS, and asymptomatic ischemia",
+# "a cancer such as breast, lung or colon cancer": the kinds of people or things that qualify, each one enough.
+_KINDS_LISTED_AFTER = re.compile(
+    r"\b(?:includ(?:e|es|ing)\s+(?:those|patients|participants|subjects|people|individuals|persons)\s+with"
+    r"|such\s+as|e\.g\.|for\s+example)\b",
+    re.IGNORECASE,
+)
+_LIST_JOINT = re.compile(r",|\b(?:and|or|and/or)\b", re.IGNORECASE)
+
+
+def _one_of_the_kinds_listed(spans: Sequence[Span], text: str) -> bool:
+    """The mentions are one member of a list of kinds that qualify ("will include those with A, B, and C"), which has
+    other members: not having this one leaves the others (an "and" there lists kinds, it does not require all)."""
+    clause = _clause_of(spans[0], text)
+    openings = list(_KINDS_LISTED_AFTER.finditer(text, clause.start, spans[0].start))
+    if not openings:
+        return False
+    opening = openings[-1]
+    joints = _LIST_JOINT.finditer(text, opening.end(), clause.end)
+    return any(not any(s.start <= j.start() < s.end for s in spans) for j in joints)
 
 
 def _clause_of(span: Span, text: str) -> Span:

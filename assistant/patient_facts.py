@@ -1009,7 +1009,7 @@ _NEGATION_TRIGGER_RE = re.compile(
     r"|\b(?:isn'?t|aren'?t|wasn'?t|weren'?t)\b(?:\s+(?:on|taking|using))?"
     r"|\bno\s+(?:history\s+of|prior|previous|signs?\s+of|evidence\s+of|known)\b|\b(?:have\s+|has\s+)?never(?:\s+had)?\b"
     r"|(?<!can\s)(?<!could\s)(?<!will\s)\bnot\b"
-    r"|\b(?:no|without|denies|deny|free\s+of|negative\s+for|absence\s+of|nor|neither|none\s+of)\b",
+    r"|\b(?:no|without|denies|deny|free\s+of|negative\s+for|absence\s+of|nor|neither|none\s+of|nothing)\b",
     re.IGNORECASE,
 )
 # NegEx pseudo-triggers: look like negation but are not ("not sure", "no change", "not only").
@@ -1066,9 +1066,11 @@ _TREATED_FOR_RE = re.compile(
     r"|tablets?|vaccinated|vaccine|surgery|operated|operation|tested|screened|checked))\s+(?:for|against|of)\b",
     re.IGNORECASE,
 )
-# NegEx post-negation triggers: "surface antigen is negative", "HIV-negative", "came back negative".
+# NegEx post-negation triggers: "surface antigen is negative", "HIV-negative", "came back negative"; and the
+# clinicians' "atovaquone-naive", "treatment naive": never given what the word before names.
 _POST_NEGATION_RE = re.compile(
-    r"(?:\s+(?:is|was|were|are|came\s+back|tested|test(?:ed)?\s+was)|-)\s*negative\b", re.IGNORECASE
+    r"(?:\s+(?:is|was|were|are|came\s+back|tested|test(?:ed)?\s+was)|-)\s*negative\b|(?P<naive>[-\s]na[iï]ve)\b",
+    re.IGNORECASE,
 )
 # A negative auxiliary that can open a question ("Doesn't ...?", "Isn't ...?", "Can't I ...?").
 _ASKING_BACK_RE = re.compile(
@@ -1111,7 +1113,7 @@ def _post_negation_scope(text: str, found: re.Match[str]) -> Span | None:
     HIV test came back negative": HIV test)."""
     start = _clause_start(text, found.start())
     words = list(_WORDS_RE.finditer(text, start, found.start()))
-    if found.group(0).startswith("-"):
+    if found.group(0).startswith("-") or found.group("naive"):
         words = words[-1:]
     kept: list[re.Match[str]] = []
     for word in reversed(words[-_MAX_POST_SCOPE_WORDS:]):
@@ -1948,6 +1950,8 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
         and (m.quantity.unit != "day" or (lengths and not _TIME_TO_COME_RE.search(question, 0, m.number_span[0])))
         and not _overlaps(m.number_span, new.age_span)
     ]
+    if lengths and not numbers and len(told_values) == 1:
+        return _length_in_words_referred_back(told, question, told_values[0])
     if len(numbers) != 1 or len(told_values) != 1:
         return None
     given, (turn, before) = numbers[0], told_values[0]
@@ -1964,6 +1968,28 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     end = max(given.number_span[1], given.span[1])
     end -= len(question[given.number_span[1] : end]) - len(question[given.number_span[1] : end].rstrip(".,;:?! "))
     asked = re.sub(r"\s{2,}", " ", f"{question[: given.number_span[0]]}{question[end:]}")
+    return [replaced if i == turn else t for i, t in enumerate(told)], asked
+
+
+def _length_in_words_referred_back(
+    told: Sequence[str], question: str, told_value: tuple[int, Measurement]
+) -> tuple[list[str], str] | None:
+    """ "And if they said more like a year?" after "My doctor thinks I have around 3 months left": one length said with
+    an article ("a year", "a full month") stands in place of the one length told, number and unit, in digits."""
+    said = [m for m in _ARTICLE_TIME_RE.finditer(question) if not _TIME_TO_COME_RE.search(question, 0, m.start())]
+    if len(said) != 1:
+        return None
+    found, (turn, before) = said[0], told_value
+    earlier = told[turn]
+    numbers = [m for m in _NUMBER_IN_RE.finditer(earlier, *before.span) if not _overlaps(m.span(), before.measure_span)]
+    unit = match_unit(earlier, numbers[0].end()) if len(numbers) == 1 else None
+    if unit is None:
+        return None
+    (length,) = _article_times(found.group(0), [])
+    unit_word = found.group("unit").lower()
+    value = f"{length.quantity.value / DAYS_PER_UNIT[unit_word]:g} {unit_word}s"
+    replaced = f"{earlier[: numbers[0].start()]}{value}{earlier[unit[2][1] :]}"
+    asked = re.sub(r"\s{2,}", " ", f"{question[: found.start()]}{question[found.end() :]}")
     return [replaced if i == turn else t for i, t in enumerate(told)], asked
 
 

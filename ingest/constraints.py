@@ -541,13 +541,15 @@ _RECENT_PREFIX_RE = re.compile(
     r"\s*(?:of\s+)?$",
     re.IGNORECASE,
 )
+# ("more than 18 months post-stroke", "3 months post transplant": "post" is "after")
 _AFTER_UNIT_RE = re.compile(
-    r"\s*(?:period\s+|interval\s+)?(?P<kind>ago|prior\s+to|before|preceding|of|from|since|after|following)\b",
+    r"\s*(?:period\s+|interval\s+)?(?P<kind>ago|prior\s+to|before|preceding|of|from|since|after|following"
+    r"|post(?=[-\s]+[a-z]))\b",
     re.IGNORECASE,
 )
 _SINCE_RE = re.compile(
-    r"\s*(?:since|from|after|following)\s+(?:the\s+)?(?:end\s+of\s+|completion\s+of\s+|last\s+(?:dose\s+of\s+)?"
-    r"|prior\s+|previous\s+|any\s+)*",
+    r"\s*(?:(?:since|from|after|following)\s+|post[-\s]+)(?:the\s+)?(?:end\s+of\s+|completion\s+of\s+"
+    r"|last\s+(?:dose\s+of\s+)?|prior\s+|previous\s+|any\s+)*",
     re.IGNORECASE,
 )
 _WORDS_RE = re.compile(r"\S+")
@@ -641,6 +643,8 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
     noun_end = recent.start() - 1 if recent is not None and text[recent.start() - 1 : recent.start()] == "(" else None
     after = _AFTER_UNIT_RE.match(text, mention.span[1])
     kind = after.group("kind").lower() if after else None
+    if kind == "post":  # ("within 6 months post-transplant" stays the window of the event it names, as before)
+        kind = None if recent_prefix else "after"
     must_elapse = _MUST_ELAPSE_RE.match(text, mention.span[1])
     if must_elapse is not None and not recent_prefix:
         return _time_that_must_pass(text, mention, must_elapse)
@@ -796,9 +800,13 @@ def _washout_window(text: str, mention: QuantityMention) -> TimeWindow | None:
 
 
 # "the antibiotics have been stopped for at least 3 days", "off steroids for a minimum of 4 weeks", "abstinent from
-# alcohol for at least 6 months": stopped for that long is last used at least that long ago.
+# alcohol for at least 6 months", "no use of HRT for at least one year": stopped for that long is last used at least
+# that long ago.
 _STOPPED_FOR_RE = re.compile(
-    r"\b(?P<cue>stopped|discontinued|ceased|off|free\s+(?:of|from)|abstinent(?:\s+from)?|abstained\s+from|sober)\b"
+    r"\b(?P<cue>stopped|discontinued|ceased|off|free\s+(?:of|from)|abstinent(?:\s+from)?|abstained\s+from|sober"
+    # "No use of Hormone Replacement Therapy for at least one year" ("have not taken X for >= 4 weeks at any time" is
+    # how long it was taken: "not taken ... for" says either, so it is not read here)
+    r"|no\s+(?:use\s+of|intake\s+of))\b"
     r"(?P<what>[^.;:()]{0,40}?)\s*\bfor\s+(?:a\s+(?:minimum|period)\s+of\s+)?"
     r"(?:at\s+least\s+|more\s+than\s+|over\s+|longer\s+than\s+|>=?\s*|≥\s*)?$",
     re.IGNORECASE,

@@ -199,7 +199,13 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     # Not "pregnant for 32 weeks" nor "33 weeks along" yet: read, they decided "allowed" on the weeks alone where the
     # question told more that nothing reads ("conceived through IVF", "haven't had the sugar test yet"): 2 more wrong
     # verdicts on the development sets for 2 more right on unseen-dev40.
-    ("gestational_age", r"gestational\s+ages?(?:\s*\(\s*ga\s*\))?|gestation|(?<=weeks )pregnant|(?<=wks )pregnant"),
+    # "born at 35 weeks", "delivered at 39 weeks": the weeks of pregnancy at birth.
+    (
+        "gestational_age",
+        r"gestational\s+ages?(?:\s*\(\s*ga\s*\))?|gestation|(?<=weeks )pregnant|(?<=wks )pregnant"
+        # (only right before the number: the measure is looked up in the words before it)
+        r"|(?:born|delivered)\s+at(?=\s*[<>≤≥=]*\s*$)",
+    ),
     # Bone density against the young-adult mean (WHO: osteopenia -1.0 to -2.5, osteoporosis -2.5 or lower).
     ("t_score", r"(?:(?:bmd|dexa|dxa)\s+)?t[\s-]?scores?"),
     ("age", r"ages?|aged"),
@@ -239,7 +245,8 @@ MEASURE_FIRST_WORDS = frozenset(
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
         "leukocyte leukocytes international inr prostate psa hiv viral life expected anticipated estimated predicted "
-        "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant t tscore dexa "
+        "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant born delivered "
+        "t tscore dexa "
         "dxa "
         "pd programmed combined cps tps "
         "left lvef ejection ef qtc qtcf qt corrected systolic sbp "
@@ -1248,6 +1255,8 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
         return "viral_load"
     if unit == "km" and (key == UNKNOWN_MEASURE or key.startswith("head:")):
         return "distance"  # "reside within 15 km of Mulago Hospital", "I live 20 miles from it": how far, whatever noun
+    if key == "gestational_age" and unit not in (None, "day"):
+        return UNKNOWN_MEASURE  # "born at 1500 g" is a birth weight: no weeks of pregnancy
     if key == "pain_score" and unit == "day":
         return "head:pain"  # "leg pain for at least 6 weeks": how long the pain has lasted, not how strong it is
     if key == UNKNOWN_MEASURE and unit is None and _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16):

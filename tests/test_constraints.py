@@ -533,6 +533,13 @@ def test_window_before_first_dose() -> None:
         ),
         ("At least 7 days must have elapsed since the completion of cytotoxic therapy", "cytotoxic therapy", 7, None),
         ("14 days must have elapsed after the end of radiotherapy", "radiotherapy", 14, None),
+        # "post" is "after": "more than 18 months post-stroke" had been no window at all
+        ("more than 18 months post-stroke", "stroke", 18 * 30.4375, None),
+        ("At least one month post-injury", "injury", 30.4375, None),
+        ("up to 18-months post-stroke.", "stroke", None, 18 * 30.4375),
+        ("within 6 months post-transplant", "transplant", None, 6 * 30.4375),
+        # no use for that long: the last use at least that long ago (it had been read as a therapy of >= 1 year)
+        ("No use of Hormone Replacement Therapy for at least one year", "Hormone Replacement Therapy", 365.25, None),
     ],
 )
 def test_windows(text: str, event: str, min_days: float | None, max_days: float | None) -> None:

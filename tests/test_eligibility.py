@@ -4049,6 +4049,52 @@ def test_an_age_bracket_labelling_a_limit_is_no_age_limit(reasoner: EligibilityR
     )
 
 
+def test_a_bound_missed_with_an_alternative_in_words_after_it_is_no_verdict(reasoner: EligibilityReasoner) -> None:
+    # "... at least 70 ... or the ability to read at a 6th grade level": the IQ missed is one way missed; it had
+    # excluded (only an alternative with a number of its own had counted)
+    text = "Have an estimated IQ of at least 70 (before the onset of ADC) or the ability to read at a 6th grade level."
+    criteria = [criterion(INCLUSION, 3, text)]
+    assert reasoner.assess("My IQ is 65. Do I qualify?", criteria, {}).decision is Decision.UNDECIDED
+    assert reasoner.assess("My IQ is 75. Do I qualify?", criteria, {}).decision is Decision.ALLOWED
+    # "or more" closes the bound; it opens no alternative
+    closed = [criterion(INCLUSION, 3, "Hemoglobin 9 g/dL or more")]
+    assert reasoner.assess("My hemoglobin is 8 g/dL", closed, {}).decision is Decision.EXCLUDED
+    # an alternative the question denies leaves the missed bound to decide
+    gvhd = [criterion(INCLUSION, 2, "Patients should have acute GVHD overall > grade 2 or chronic GVHD.")]
+    assert reasoner.assess("He has grade 1 acute GVHD. Would he qualify?", gvhd, {}).decision is Decision.UNDECIDED
+    denied = "He has grade 1 acute GVHD, nothing chronic. Would he qualify?"
+    assert reasoner.assess(denied, gvhd, {}).decision is Decision.EXCLUDED
+
+
+def test_not_having_one_of_the_kinds_an_inclusion_lists_leaves_the_others(reasoner: EligibilityReasoner) -> None:
+    text = (
+        "Patients will include those with chronic angina pectoris, uncomplicated MI, cooled down ACS, and "
+        'asymptomatic (or "silent") myocardial ischemia.'
+    )
+    assessment = reasoner.assess("I never get chest pain. Can I join?", [criterion(INCLUSION, 1, text)], {})
+    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    single = [criterion(INCLUSION, 1, "Patients with chronic angina pectoris.")]
+    assert reasoner.assess("I never get chest pain. Can I join?", single, {}).decision is Decision.EXCLUDED
+
+
+def test_a_cause_an_exclusion_rules_out_does_not_catch_one_who_has_it(reasoner: EligibilityReasoner) -> None:
+    # "a neurologic disease unrelated to HIV infection" had excluded an HIV-positive man with AIDS dementia
+    criteria = [criterion(EXCLUSION, 1, "Have a history of a neurologic disease unrelated to HIV infection.")]
+    question = "52M, HIV+, AIDS dementia dx by neurology. Does he fit?"
+    assessment = reasoner.assess(question, criteria, {})
+    assert assessment.decision is not Decision.EXCLUDED, [(f.fact, f.decision) for f in assessment.findings]
+    related = [criterion(EXCLUSION, 1, "Have a history of a neurologic disease related to HIV infection.")]
+    assert reasoner.assess("I have a neurologic disease from my HIV.", related, {}).decision is not Decision.ALLOWED
+
+
+def test_treatment_naive_is_never_given_it(reasoner: EligibilityReasoner) -> None:
+    criteria = [criterion(EXCLUSION, 1, "Prior atovaquone therapy.")]
+    question = "Pt failed TMP-SMX, atovaquone-naive, consenting. OK?"
+    (finding,) = [f for f in reasoner.assess(question, criteria, {}).findings if f.fact == "atovaquone"]
+    assert finding.decision is Decision.ALLOWED, finding.reason
+    assert reasoner.assess("He took atovaquone last year.", criteria, {}).decision is Decision.EXCLUDED
+
+
 def test_an_if_clause_after_what_an_exclusion_names_is_its_condition(reasoner: EligibilityReasoner) -> None:
     # "Ganciclovir, if it causes intolerance to AZT >= 500 mg/day" excludes ganciclovir in that case; it had excluded
     # everyone taking AZT 600 mg a day

@@ -138,6 +138,13 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
             "BP is 155/95 on lisinopril. Would I qualify?",
             "what if it was instead?",
         ),
+        # a length said with an article ("a year") in place of the one length told, number and unit
+        (
+            "My doctor thinks I have around 3 months left. Can I still be part of this?",
+            "And if they said more like a year?",
+            "My doctor thinks I have around 1 years left. Can I still be part of this?",
+            "And if they said more like ?",
+        ),
         # a length of time told as the one value, supposed again after a wait that is no value itself
         (
             "I'm 20 weeks pregnant. Can I sign up now?",
@@ -162,6 +169,8 @@ def test_a_value_referred_back_takes_the_place_of_the_one_told(
         ("My tumor was 12 cm from the anal verge.", "What if it's 9 mm?"),  # another unit
         ("My LDL is 175.", "What if my HbA1c is 6.5%?"),  # a named measure, put in place by name
         ("My LDL is 175.", "What about in five weeks?"),  # a time to come, not a value (the told one is no length)
+        ("I have around 3 months left.", "What if I wait a month?"),  # a wait, no length in place of the told one
+        ("I'm 20 weeks pregnant.", "What about in a week?"),  # a time to come
     ],
 )
 def test_no_value_is_put_in_place_where_the_follow_up_does_not_refer_back_to_one(told: str, follow_up: str) -> None:

@@ -317,6 +317,11 @@ def test_blood_pressure_pair() -> None:
         ("I don't have diabetes, never smoked, and I'm not on steroids", ["diabetes", "smoked", "steroids"]),
         ("I have diabetes and smoke", []),
         ("I'm not sure about my PSA", []),
+        # clinicians' shorthand: never given what the word before names
+        ("Failed TMP-SMX, atovaquone-naive, consenting", ["atovaquone"]),
+        ("He is treatment naive", ["treatment"]),
+        ("My naive T cells were counted", []),
+        ("grade 1 acute GVHD of the skin, nothing chronic", ["chronic"]),
     ],
 )
 def test_negated(question: str, negated: list[str]) -> None:
@@ -1058,6 +1063,15 @@ def test_weeks_pregnant_is_a_gestational_age_not_a_time_ago() -> None:
     assert facts.elapsed == ()
     # "pregnant" before a time is no such value
     assert parse_question("I got pregnant 6 months ago.").measurements == ()
+
+
+def test_born_at_weeks_is_the_gestational_age_at_birth() -> None:
+    # "My baby was born at 35 weeks" against "Infants born at >34 weeks gestational age" had been read as nothing
+    facts = parse_question("And if that same baby had been born at 35 weeks?")
+    assert [(m.measure, m.quantity.value) for m in facts.measurements] == [("gestational_age", 245.0)]
+    assert [m.measure for m in parse_question("I delivered at 39 weeks.").measurements] == ["gestational_age"]
+    # a weight at birth is no weeks of pregnancy
+    assert all(m.measure != "gestational_age" for m in parse_question("He was born at 1500 g.").measurements)
 
 
 @pytest.mark.parametrize(
