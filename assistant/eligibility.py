@@ -2420,13 +2420,17 @@ class EligibilityReasoner:
         )
 
     def _names_head(self, head: str, question: str) -> bool:
-        """The question names the governing word: the same word or root ("treated" for "treatment"), or the same
-        concept ("allergic" for "hypersensitivity")."""
+        """The question names the governing word: the same word or root ("treated" for "treatment"), the same
+        concept ("allergic" for "hypersensitivity"), or a narrower one ("anaphylaxis" for "allergic")."""
         asked = [w for w, _, _ in word_spans(question)]
         if any(same_word(h, a) for h, _, _ in word_spans(head) for a in asked):
             return True
         head_ids = {c for m in mentions_of(self.vocabulary, head) for c in m.concept_ids}
-        return any(set(m.concept_ids) & head_ids for m in mentions_of(self.vocabulary, question))
+        asked_ids = {c for m in mentions_of(self.vocabulary, question) for c in m.concept_ids}
+        # a kind of it names it too: "anaphylaxis to alprazolam" is an allergy to it
+        return bool(asked_ids & head_ids) or any(
+            self.vocabulary.relation(a, h) == "narrower" for a in asked_ids for h in head_ids
+        )
 
 
 def _affirmed(question: str) -> str:

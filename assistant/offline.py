@@ -619,6 +619,11 @@ class OfflineAnswerer:
         concepts = build_concepts(
             _topic_words(question), self.retriever.expander.groups, self.rules.general_scaffolding
         )
+        trial = self.directory.get_trial(trial_id) if trial_id is not None else None
+        if trial is not None:
+            # "zidovudine" asked, and the record writes "Zidovudine (ZDV)" once and "6 weeks of standard ZDV" after:
+            # the abbreviation the record defines is that concept's phrasing too
+            concepts = [_with_abbreviations(c, trial.source_text) for c in concepts]
         said = _STUDY_TREATMENT.search(question)
         if said is None or trial_id is None:
             return concepts
@@ -688,6 +693,13 @@ def _answer_units(chunk: Chunk) -> list[Span]:
 
 # A word, then capitals in brackets: the abbreviation a record uses for that word from then on ("indinavir (IDV)").
 _BRACKETED_ABBREVIATION = re.compile(r"\b([A-Za-z][\w-]{3,})\s*\(([A-Z][A-Z0-9-]{1,7})\)")
+
+
+def _with_abbreviations(concept: Concept, text: str) -> Concept:
+    defined = tuple(phrase_words(abbreviation) for abbreviation in abbreviations_defined_for([concept.name], text))
+    if not defined:
+        return concept
+    return Concept(concept.name, tuple(dict.fromkeys(concept.phrases + defined)), concept.asked)
 
 
 def abbreviations_defined_for(names: Sequence[str], text: str) -> list[str]:
@@ -1083,6 +1095,10 @@ def _field_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[st
     for scored in facts:
         number = reply.cite(_cite(scored.chunk))
         reply.parts.append(f"{_fact_name(scored.chunk)}: {_fact_value(scored.chunk)} [{number}]")
+    if facts and spec.get("say_absent"):
+        given = {scored.chunk.fact for scored in facts}
+        for absent in (f for f in spec.get("facts", ()) if f not in given):
+            reply.parts.append(f"{absent.replace('_', ' ').capitalize()}: none set in the record")
     passage = qa._best_sentence(question, searched, exclude={s.chunk.chunk_id for s in facts})
     lead = qa._section_lead(trial_id, sections)
     if lead is not None and (passage is None or _order(sections, lead[0]) < _order(sections, passage[0])):

@@ -799,6 +799,28 @@ def _after_waiting(text: str, elapsed: list[Elapsed]) -> list[Elapsed]:
     return kept
 
 
+# Values that are lengths of time still running: a wait adds to them ("25 weeks pregnant" ... "wait three more weeks").
+_GROWS_WHILE_WAITING = frozenset({"gestational_age"})
+
+
+def _grown_by_waiting(text: str, measurements: list[Measurement]) -> list[Measurement]:
+    """Lengths still running told before a supposed wait, as they will be when it is over (a vague wait leaves them
+    unknown, so they go)."""
+    more = _WAIT_MORE_RE.search(text)
+    if more is None:
+        return measurements
+    number = more.group("n1") or more.group("n2") or "1"
+    amount = 1.0 if number.lower() in ("a", "an") else float(NUMBER_WORDS.get(number.lower(), 0) or number)
+    days = None if more.group("vague") else amount * DAYS_PER_UNIT[more.group("unit").lower()]
+    grown: list[Measurement] = []
+    for m in measurements:
+        if m.measure not in _GROWS_WHILE_WAITING or m.span[1] > more.start():
+            grown.append(m)
+        elif days is not None:
+            grown.append(replace(m, quantity=replace(m.quantity, value=m.quantity.value + days)))
+    return grown
+
+
 def _waited(item: Elapsed, days: float | None) -> Elapsed:
     if days is None:
         return replace(item, days_ago=None, duration_days=None)
@@ -927,7 +949,7 @@ def _measurements_and_elapsed(
     elapsed.extend(_half_durations(text, [item.span for item in elapsed]))
     elapsed.extend(_vague_elapsed(text, [item.span for item in elapsed]))
     measurements.extend(_later_readings(text, measurements, mentions, age_span))
-    return measurements, _after_waiting(text, elapsed)
+    return _grown_by_waiting(text, measurements), _after_waiting(text, elapsed)
 
 
 # What may stand between a named value and a later bare one of the same measure: a clause boundary or words that refer
@@ -1811,9 +1833,10 @@ _INSTEAD_OF_RE = re.compile(
 # corrects, or is put in place of, the one told before.
 _CORRECTION_RE = re.compile(r"\b(?:actually|i\s+got\s+that\s+wrong|i\s+meant|correction)\b", re.IGNORECASE)
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
-# A follow-up that supposes another case: "What if ...", "And if ...", "Suppose ...".
+# A follow-up that supposes another case: "What if ...", "And if ...", "Suppose ...", "And once I'm 33 weeks along?".
 _SUPPOSES_RE = re.compile(
-    r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if)\b", re.IGNORECASE
+    r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if|once)\b",
+    re.IGNORECASE,
 )
 # A test supposed done again: "rechecks it", "repeat the scan", "tests her again"
 _RETEST_RE = re.compile(
@@ -1943,12 +1966,14 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     # A length of time is a value only where the one told value is one ("I'm 20 weeks pregnant" ... "when I'm 25
     # weeks?"), and then not a time to come ("in five weeks").
     lengths = len(told_values) == 1 and told_values[0][1].measure in MEASURES_IN_DAYS
+    waits = [found.span() for found in _WAIT_MORE_RE.finditer(question)]  # "wait three more weeks": no value
     numbers = [
         m
         for m in find_quantities(question)
         if m.measure != "age"
         and (m.quantity.unit != "day" or (lengths and not _TIME_TO_COME_RE.search(question, 0, m.number_span[0])))
         and not _overlaps(m.number_span, new.age_span)
+        and not any(_overlaps(m.number_span, wait) for wait in waits)
     ]
     if lengths and not numbers and len(told_values) == 1:
         return _length_in_words_referred_back(told, question, told_values[0])
@@ -1961,8 +1986,8 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     if len(found) != 1:
         return None
     number = found[0]
-    if given.unit_given and _unit_written(question, given.number_span[1]) != _unit_written(earlier, number.end()):
-        return None  # "9 mm" does not put 9 in place of "12 cm"
+    if given.unit_given and _unit_read(question, given.number_span[1]) != _unit_read(earlier, number.end()):
+        return None  # "9 mm" does not put 9 in place of "12 cm" ("2,600 g" does of "2,300 grams")
     value = question[given.number_span[0] : given.number_span[1]]
     replaced = f"{earlier[: number.start()]}{value}{earlier[number.end() :]}"
     end = max(given.number_span[1], given.span[1])
@@ -2030,10 +2055,10 @@ def _pair_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     return [replaced if i == turn else t for i, t in enumerate(told)], asked
 
 
-def _unit_written(text: str, number_end: int) -> str:
-    """The unit as written right after a number ("cm", "mg/dL"), lower-cased; "" when none."""
+def _unit_read(text: str, number_end: int) -> tuple[str, float] | None:
+    """The unit right after a number as read: its canonical unit and factor ("g" and "grams" alike)."""
     found = match_unit(text, number_end)
-    return "" if found is None else text[found[2][0] : found[2][1]].lower()
+    return None if found is None else (found[0], found[1])
 
 
 _NUMBER_IN_RE = re.compile(r"\d+(?:[.,]\d+)*")

@@ -227,6 +227,13 @@ class TrialQA:
 
     def _intent(self, question: str, history: Sequence[str]) -> Intent:
         intent = self.rules.classify(question)
+        asked = shape_of(question).asked
+        if intent.kind in _LOOKUPS - {"general"} and asked and asked != question:
+            # "I'm 81. Is there an upper age limit? I have severe PCP and couldn't take Bactrim ... because of side
+            # effects": the clause that asks says what is asked, not a word of the story told around it
+            by_ask = self.rules.classify(asked)
+            if by_ask.kind != intent.kind and by_ask.kind in _LOOKUPS - {"general"} | {"eligibility"}:
+                intent = by_ask
         if intent.kind not in {"injection", "out_of_scope"} and self._tells_more(question, history):
             # "My last dose of chemo was two weeks ago." after "Could I join?": more facts for the same question,
             # not a question about doses (nor "our local hospital" one about sites).

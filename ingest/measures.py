@@ -146,6 +146,8 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
         r"|(?:fasting\s+)?blood\s+sugars?|fasting\s+sugars?|sugar\s+levels?|fbg|fpg|fbs",
     ),
     ("hemoglobin", r"ha?emoglobin|hgb|hb(?!a1c)"),
+    # Hematocrit, the packed-cell volume (a CTCAE-graded lab: "Hct < 35% for men"; "my hematocrit was 33%").
+    ("hematocrit", r"ha?ematocrit|hct|packed\s+cell\s+volume|pcv"),
     # Body temperature, the CTCAE "Fever" threshold as registries write it ("fever > 38.5 degrees C", "temperature of
     # >= 100.4 F") and people ("my temp was 39.5 C"); in degrees Celsius or Fahrenheit (see `_AFFINE_UNITS`).
     ("temperature", r"(?:body\s+)?temperatures?|temps?|fevers?|a?febrile"),
@@ -204,7 +206,11 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
         "gestational_age",
         r"gestational\s+ages?(?:\s*\(\s*ga\s*\))?|gestation|(?<=weeks )pregnant|(?<=wks )pregnant"
         # (only right before the number: the measure is looked up in the words before it)
-        r"|(?:born|delivered)\s+at(?=\s*[<>≤≥=]*\s*$)",
+        r"|(?:born|delivered)\s+at(?=\s*[<>≤≥=]*\s*$)"
+        # "Have been pregnant for at least 28 weeks": with a bound only, as criteria write it ("pregnant for 32
+        # weeks" in a question stays unread, above)
+        r"|pregnant\s+for(?=\s+(?:at\s+least|more\s+than|less\s+than|no\s+more\s+than|no\s+less\s+than|up\s+to"
+        r"|over|under|a\s+minimum\s+of|a\s+maximum\s+of|[<>≤≥=]+)\s*$)",
     ),
     # Bone density against the young-adult mean (WHO: osteopenia -1.0 to -2.5, osteoporosis -2.5 or lower).
     ("t_score", r"(?:(?:bmd|dexa|dxa)\s+)?t[\s-]?scores?"),
@@ -244,6 +250,7 @@ MEASURE_FIRST_WORDS = frozenset(
         "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "
         "granulocytes platelet platelets plt "
         "thrombocyte thrombocytes hba1c a1c glycated glycosylated haemoglobin hemoglobin hgb hb white wbc "
+        "hematocrit haematocrit hct packed pcv "
         "leukocyte leukocytes international inr prostate psa hiv viral life expected anticipated estimated predicted "
         "projected survival to pain numeric numerical nrs vas visual gestational gestation pregnant born delivered "
         "t tscore dexa "
@@ -268,6 +275,7 @@ DEFAULT_UNIT = {
     "lansky": "%",
     "lvef": "%",
     "hba1c": "%",
+    "hematocrit": "%",
     "psa": "ng/mL",
     "bmi": "kg/m2",
     "egfr": "mL/min",
@@ -663,6 +671,8 @@ def clean_text(text: str) -> str:
     text = text.replace("</=", " <=").replace(">/=", " >=")
     if "," in text:
         text = _DECIMAL_COMMA_RE.sub(_decimal_point, text)
+    if "+" in text or "/7" in text:
+        text = _WEEKS_AND_DAYS_RE.sub(_weeks_as_decimal, text)
     if "(" in text:
         text = _SPELLED_TWICE_RE.sub(_digits_only, text)
         # "6.5 percentage (%)-10.5 percentage (%)", "greater than or equal to (≥) 180 days": the symbol repeats
@@ -671,6 +681,23 @@ def clean_text(text: str) -> str:
         # "ECOG performance status (Oken et al., 1982) score 0 to 2": a literature citation's year is not a value.
         text = _CITATION_RE.sub(lambda found: " " * len(found.group(0)), text)
     return text
+
+
+# "34+0 wk", "34+2/7 weeks", "27 6/7 weeks": a gestation in weeks and days, as obstetrics writes it (20 to 49
+# weeks: "age 18 + 5 weeks" is no such thing).
+_WEEKS_AND_DAYS_RE = re.compile(
+    r"(?<![\d.])(?P<weeks>[2-4]\d)(?:\s*\+\s*(?P<days>[0-6])(?:\s*/\s*7)?|\s+(?P<sevenths>[0-6])\s*/\s*7)"
+    r"(?=\s*(?:weeks?|wks?|w)\b)",
+    re.IGNORECASE,
+)
+
+
+def _weeks_as_decimal(found: re.Match[str]) -> str:
+    """The weeks and days as decimal weeks written in the same number of characters ("34+2" -> "34.3")."""
+    weeks = found.group("weeks")
+    value = int(weeks) + int(found.group("days") or found.group("sevenths")) / 7
+    decimals = len(found.group(0)) - len(weeks) - 1
+    return f"{value:.{decimals}f}"
 
 
 def _digits_only(found: re.Match[str]) -> str:
@@ -1256,7 +1283,8 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     if unit == "km" and (key == UNKNOWN_MEASURE or key.startswith("head:")):
         return "distance"  # "reside within 15 km of Mulago Hospital", "I live 20 miles from it": how far, whatever noun
     if key == "gestational_age" and unit not in (None, "day"):
-        return UNKNOWN_MEASURE  # "born at 1500 g" is a birth weight: no weeks of pregnancy
+        # "born at 2,300 grams" is a birth weight, no weeks of pregnancy
+        return "weight" if unit in ("mg", "kg") else UNKNOWN_MEASURE
     if key == "pain_score" and unit == "day":
         return "head:pain"  # "leg pain for at least 6 weeks": how long the pain has lasted, not how strong it is
     if key == UNKNOWN_MEASURE and unit is None and _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16):
@@ -1375,6 +1403,8 @@ _GROUP_BEFORE_BRACKET_RE = re.compile(r"\b([A-Za-z]+)\s*[(\[]\s*\\?[<>≤≥=]*\
 _PEOPLE_NOUNS = frozenset(
     ["patient", "patients", "subject", "subjects", "participant", "participants", "volunteers", "individuals"]
 )
+# Words naming people, which stand before a bound to say whom it is for, not what it measures.
+_GROUP_HEADS = _AGE_GROUP_NOUNS | _PEOPLE_NOUNS | {"pediatric", "paediatric"}
 _SINCE_EVENT_AFTER_RE = re.compile(
     r"\W*(?:post|after|since|from|before|prior|postpartum|post-?partum|of\b|duration)", re.IGNORECASE
 )
@@ -1801,6 +1831,9 @@ _BRACKETED_BOUND_RE = re.compile(r"\s*[(\[]\s*$")
 def _coordinated_measures(text: str, mentions: list[QuantityMention]) -> list[QuantityMention]:
     joined: list[QuantityMention] = []
     for mention in mentions:
+        if mention.measure.removeprefix("head:") in _GROUP_HEADS and not mention.unit_given:
+            # "... a Hct of less than 30 or pediatric subjects less than 25": who the bound is for names no measure
+            mention = replace(mention, measure=UNKNOWN_MEASURE)
         bounds = [m for m in joined if m.measure != AGE_LABEL]
         previous = bounds[-1] if bounds and mention.measure != AGE_LABEL else None
         since = previous.span[1] if previous is not None else 0

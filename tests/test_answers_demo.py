@@ -178,5 +178,11 @@ def test_an_age_limit_question_that_tells_the_age_gets_an_age_verdict(qa: TrialQ
     assert "no maximum age" in told.answer and told.citations[0].section == "Eligibility Summary"
     with_more = qa.ask("I'm 76, with type 2 diabetes and kidney damage. Is there an upper age limit?", "NCT06839066")
     assert with_more.verdict is Verdict.ALLOWED and "besides what you ask" in with_more.answer, with_more.answer
+    # the story told after the ask names side effects; the clause that asks decides what is asked (it had been
+    # answered as a side-effects lookup)
+    story = "I'm 81. Is there an upper age limit? I stopped my last drug because of side effects."
+    assert qa.ask(story, trial_id="NCT06839066").verdict is Verdict.ALLOWED
     plain = qa.ask("Is there an upper age limit?", trial_id="NCT06839066")
     assert plain.verdict is None and "18 Years" in plain.answer
+    # the limit the record does not set is said, not left out
+    assert "Maximum age: none set in the record" in plain.answer, plain.answer

@@ -1338,6 +1338,37 @@ def test_an_age_bracket_after_another_measures_limit_labels_it() -> None:
         assert AGE_LABEL not in [c.measure for c in parse_criterion(age_text, "Age:").comparisons], age_text
 
 
+@pytest.mark.parametrize(
+    ("text", "comparator", "days"),
+    [
+        # "pregnant for at least 28 weeks" had been no value at all
+        ("Have been pregnant for at least 28 weeks.", ">=", 196.0),
+        ("Have been pregnant for more than 32 weeks", ">", 224.0),
+        # weeks and days as obstetrics writes them
+        ("gestational age < 32+0 weeks", "<", 224.0),
+        ("gestation 27 6/7 weeks or less", "<=", 195.0),
+    ],
+)
+def test_a_gestation_written_as_time_pregnant_or_in_weeks_and_days(text: str, comparator: str, days: float) -> None:
+    (bound,) = parse_criterion(text).comparisons
+    assert bound.measure == "gestational_age"
+    assert bound.comparison.comparator.value == comparator
+    assert bound.comparison.value.value == pytest.approx(days, abs=0.1)
+
+
+def test_hematocrit_by_its_abbreviation_is_the_hematocrit() -> None:
+    # "Hct < 35% for men" had been a bound on a head word, which "my hematocrit was 33%" never met
+    bounds = [(c.measure, c.comparison.value.value) for c in parse_criterion("an Hct < 35% for men").comparisons]
+    assert bounds == [("hematocrit", 35.0)]
+    assert same_measure("hematocrit", find_quantities("My hematocrit was 33%.")[0].measure)
+    # whom a second bound is for names no measure: "or pediatric subjects less than 25" bounds the Hct too
+    text = "Adult subjects with a Hct of less than 30 or pediatric subjects less than 25 will be excluded."
+    assert [(c.measure, c.comparison.value.value) for c in parse_criterion(text).comparisons] == [
+        ("hematocrit", 30.0),
+        ("hematocrit", 25.0),
+    ]
+
+
 def test_an_age_at_diagnosis_and_the_age_at_inclusion_are_two_ages() -> None:
     # the low bound restated in brackets had stopped the range being read, and the "age at ... diagnosis" named
     # before "and less than 21 years" had made the age at inclusion one at diagnosis

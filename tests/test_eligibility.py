@@ -4087,6 +4087,18 @@ def test_a_cause_an_exclusion_rules_out_does_not_catch_one_who_has_it(reasoner: 
     assert reasoner.assess("I have a neurologic disease from my HIV.", related, {}).decision is not Decision.ALLOWED
 
 
+def test_a_kind_of_the_governing_word_names_it(reasoner: EligibilityReasoner) -> None:
+    # "anaphylaxis to alprazolam" is an allergy to it (MeSH: Anaphylaxis under Hypersensitivity); it had been read
+    # as taking it, which "allergic to benzodiazepines" is not about
+    criteria = [criterion(EXCLUSION, 3, "You are allergic to benzodiazepines (a tranquilizer).")]
+    told = reasoner.assess("Documented anaphylaxis to alprazolam. Eligible?", criteria, {}).findings
+    (drug,) = [f for f in told if f.fact == "alprazolam"]
+    assert "is about allergic" not in drug.reason, drug.reason
+    taking = reasoner.assess("I take alprazolam for sleep. Eligible?", criteria, {}).findings
+    (taken,) = [f for f in taking if f.fact == "alprazolam"]
+    assert "is about allergic" in taken.reason, taken.reason
+
+
 def test_treatment_naive_is_never_given_it(reasoner: EligibilityReasoner) -> None:
     criteria = [criterion(EXCLUSION, 1, "Prior atovaquone therapy.")]
     question = "Pt failed TMP-SMX, atovaquone-naive, consenting. OK?"

@@ -138,6 +138,20 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
             "BP is 155/95 on lisinopril. Would I qualify?",
             "what if it was instead?",
         ),
+        # the same unit written two ways ("grams", "g")
+        (
+            "My daughter was born at 2,300 grams. Can she join?",
+            "What if she had weighed 2,600 g?",
+            "My daughter was born at 2,600 grams. Can she join?",
+            "What if she had weighed ?",
+        ),
+        # "once" supposes a case to come as "what if" does
+        (
+            "I'm HIV positive, 24 years old and 30 weeks pregnant. Can I join?",
+            "And once I'm 33 weeks along?",
+            "I'm HIV positive, 24 years old and 33 weeks pregnant. Can I join?",
+            "And once I'm along?",
+        ),
         # a length said with an article ("a year") in place of the one length told, number and unit
         (
             "My doctor thinks I have around 3 months left. Can I still be part of this?",
@@ -170,6 +184,8 @@ def test_a_value_referred_back_takes_the_place_of_the_one_told(
         ("My LDL is 175.", "What if my HbA1c is 6.5%?"),  # a named measure, put in place by name
         ("My LDL is 175.", "What about in five weeks?"),  # a time to come, not a value (the told one is no length)
         ("I have around 3 months left.", "What if I wait a month?"),  # a wait, no length in place of the told one
+        # a wait's number is no value ("three" had replaced the 25 weeks told)
+        ("I'm 25 weeks pregnant right now. Could I join?", "And if I wait three more weeks before signing up?"),
         ("I'm 20 weeks pregnant.", "What about in a week?"),  # a time to come
     ],
 )

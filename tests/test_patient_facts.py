@@ -1065,13 +1065,22 @@ def test_weeks_pregnant_is_a_gestational_age_not_a_time_ago() -> None:
     assert parse_question("I got pregnant 6 months ago.").measurements == ()
 
 
+def test_a_wait_adds_to_a_pregnancy_told_before_it() -> None:
+    # "25 weeks pregnant ... wait three more weeks": 28 weeks when the wait is over; a vague wait leaves it unknown
+    told = parse_question("I'm 25 weeks pregnant right now. And if I wait three more weeks before signing up?")
+    assert [(m.measure, m.quantity.value) for m in told.measurements] == [("gestational_age", 196.0)]
+    vague = parse_question("I'm 25 weeks pregnant. What if I wait a few more weeks?")
+    assert all(m.measure != "gestational_age" for m in vague.measurements)
+
+
 def test_born_at_weeks_is_the_gestational_age_at_birth() -> None:
     # "My baby was born at 35 weeks" against "Infants born at >34 weeks gestational age" had been read as nothing
     facts = parse_question("And if that same baby had been born at 35 weeks?")
     assert [(m.measure, m.quantity.value) for m in facts.measurements] == [("gestational_age", 245.0)]
     assert [m.measure for m in parse_question("I delivered at 39 weeks.").measurements] == ["gestational_age"]
-    # a weight at birth is no weeks of pregnancy
-    assert all(m.measure != "gestational_age" for m in parse_question("He was born at 1500 g.").measurements)
+    # a weight at birth is no weeks of pregnancy: it is the birth weight
+    weighed = parse_question("He was born at 1500 g.").measurements
+    assert [(m.measure, m.quantity.value, m.quantity.unit) for m in weighed] == [("weight", 1.5, "kg")]
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,8 @@ RECORD = f"""<?xml version="1.0" encoding="UTF-8"?>
       In the next 20 years a large increase in spinal operations is predicted. Patients are randomized to
       receive one of two doses of KX-9 or placebo for 12 weeks. Patients are followed for 4 years after the
       operation. Patients with pain also get FIAC-2 by mouth three times a day. This is continued for up to
-      90 days or until the pain resolves.
+      90 days or until the pain resolves. Patients with nerve pain may add gabapentin (GBP). All of them receive
+      6 weeks of standard GBP.
     </textblock>
   </detailed_description>
   <overall_status>Completed</overall_status>
@@ -125,6 +126,12 @@ def test_a_schedule_that_points_back_to_the_dose_sentence_answers_how_often(answ
     quote = quoted(answerer, "How often is the KX-9 given and for how many courses?", TRIAL_ID)
     assert "every 2 weeks for 4 courses" in quote and "followed" not in quote, quote
     assert quote.startswith("Patients receive KX-9"), quote
+
+
+def test_a_name_asked_is_found_by_the_abbreviation_the_record_defines_for_it(answerer: OfflineAnswerer) -> None:
+    # "gabapentin (GBP)" is defined once and the length is told of "GBP" only; the question names gabapentin
+    quote = quoted(answerer, "How long would I have to take the gabapentin?", TRIAL_ID)
+    assert "6 weeks of standard GBP" in quote, quote
 
 
 def test_the_abbreviations_a_record_defines_for_its_interventions() -> None:
