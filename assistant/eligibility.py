@@ -5786,7 +5786,7 @@ def _another_alternative(spans: Sequence[Span], text: str) -> bool:
 # "a cancer such as breast, lung or colon cancer": the kinds of people or things that qualify, each one enough.
 _KINDS_LISTED_AFTER = re.compile(
     r"\b(?:includ(?:e|es|ing)\s+(?:those|patients|participants|subjects|people|individuals|persons)\s+with"
-    r"|such\s+as|e\.g\.|for\s+example)\b",
+    r"|such\s+as|for\s+example)\b|\be\.g\.",
     re.IGNORECASE,
 )
 _LIST_JOINT = re.compile(r",|\b(?:and|or|and/or)\b", re.IGNORECASE)

@@ -4075,6 +4075,8 @@ def test_not_having_one_of_the_kinds_an_inclusion_lists_leaves_the_others(reason
     assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
     single = [criterion(INCLUSION, 1, "Patients with chronic angina pectoris.")]
     assert reasoner.assess("I never get chest pain. Can I join?", single, {}).decision is Decision.EXCLUDED
+    examples = [criterion(INCLUSION, 1, "Coronary disease, e.g. chronic angina pectoris, prior MI or silent ischemia.")]
+    assert reasoner.assess("I never get chest pain. Can I join?", examples, {}).decision is Decision.UNDECIDED
 
 
 def test_a_cause_an_exclusion_rules_out_does_not_catch_one_who_has_it(reasoner: EligibilityReasoner) -> None:
