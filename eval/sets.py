@@ -396,6 +396,12 @@ SETS: dict[str, EvalSet] = {
         # 700 characters), after the session's first changes; committed before any run (eval/data/unseen/DEV46.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev47": _unseen_split(
+        "dev47",
+        # Written 2026-12-07 during the thirty-third session over 20 more unseen classic XML records (criteria from
+        # 700 characters), after the session's changes; committed before any run (eval/data/unseen/DEV47.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
