@@ -1831,7 +1831,11 @@ _INSTEAD_OF_RE = re.compile(
 )
 # "Sorry, it was actually just over two months ago", "And if it had been two months since my last dose?": a time that
 # corrects, or is put in place of, the one told before.
-_CORRECTION_RE = re.compile(r"\b(?:actually|i\s+got\s+that\s+wrong|i\s+meant|correction)\b", re.IGNORECASE)
+_CORRECTION_RE = re.compile(
+    r"\b(?:actually|i\s+got\s+(?:that|it|(?:the|his|her|my|their)\s+\w+)\s+wrong|i\s+meant|correction|typo"
+    r"|my\s+(?:mistake|bad))\b|^\W*sorry\b",
+    re.IGNORECASE,
+)
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
 # A follow-up that supposes another case: "What if ...", "And if ...", "Suppose ...", "And once I'm 33 weeks along?".
 _SUPPOSES_RE = re.compile(
@@ -1956,7 +1960,7 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
         return None
     if measures_named(question):
         return None  # a named measure is put in place by `values_put_in_place`
-    pair = _pair_referred_back(told, question)
+    pair = _pair_referred_back(told, question) or _named_number_put_in_place(told, question)
     if pair is not None:
         return pair
     new = parse_question(question)
@@ -1977,6 +1981,10 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     ]
     if lengths and not numbers and len(told_values) == 1:
         return _length_in_words_referred_back(told, question, told_values[0])
+    if len(numbers) == 1 and not numbers[0].unit_given and len(told_values) > 1:
+        # "... HIV RNA ... 8,500 copies/mL, CD4 220" and "And if that screening result had been exactly 10,000?": of
+        # several values told, the one of the new number's magnitude (as a value told without its unit is read)
+        told_values = [(i, m) for i, m in told_values if _same_magnitude(told[i], m, numbers[0].quantity.value)]
     if len(numbers) != 1 or len(told_values) != 1:
         return None
     given, (turn, before) = numbers[0], told_values[0]
@@ -1994,6 +2002,34 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     end -= len(question[given.number_span[1] : end]) - len(question[given.number_span[1] : end].rstrip(".,;:?! "))
     asked = re.sub(r"\s{2,}", " ", f"{question[: given.number_span[0]]}{question[end:]}")
     return [replaced if i == turn else t for i, t in enumerate(told)], asked
+
+
+# "Suppose the 95 had actually been 110": the follow-up names the number it puts another in place of.
+_NAMED_NUMBER_RE = re.compile(
+    r"\bthe\s+(?P<old>\d[\d,]*(?:\.\d+)?)\s+(?:had\s+|has\s+|would\s+have\s+)?(?:actually\s+)?(?:been|was|were|is|be)\s+"
+    r"(?:(?:actually|only|exactly|really)\s+)*(?P<new>\d[\d,]*(?:\.\d+)?)\b",
+    re.IGNORECASE,
+)
+_SAME_MAGNITUDE = 3.0  # a value told without its unit is of a measure whose number is within this factor
+
+
+def _named_number_put_in_place(told: Sequence[str], question: str) -> tuple[list[str], str] | None:
+    found = _NAMED_NUMBER_RE.search(question)
+    if found is None:
+        return None
+    old = re.compile(rf"(?<![\d.,]){re.escape(found.group('old'))}(?![\d,]|\.\d)")
+    turns = [i for i, earlier in enumerate(told) if old.search(earlier)]
+    if not turns:
+        return None
+    replaced = old.sub(found.group("new"), told[turns[-1]], count=1)
+    asked = re.sub(r"\s{2,}", " ", f"{question[: found.start()]}{question[found.end() :]}")
+    return [replaced if i == turns[-1] else t for i, t in enumerate(told)], asked
+
+
+def _same_magnitude(earlier: str, told: Measurement, value: float) -> bool:
+    written = [parse_number(m.group(0)) for m in _NUMBER_IN_RE.finditer(earlier, *told.span)]
+    numbers = [n for n in written if n]
+    return len(numbers) == 1 and 1 / _SAME_MAGNITUDE <= value / numbers[0] <= _SAME_MAGNITUDE
 
 
 def _length_in_words_referred_back(

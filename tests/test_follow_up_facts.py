@@ -99,6 +99,9 @@ def test_a_thing_the_follow_up_stopped_is_the_one_told_before(small_qa: TrialQA)
             "ITP",
             "30,000",
         ),
+        # corrections said as people say them
+        ("I'm 61, I have AIDS. Can I join?", "Sorry, typo. I'm 60, not 61. Everything else is the same.", "60", "61"),
+        ("My dad is 91, on a ventilator. Could he join?", "Sorry, I got his age wrong. He's 89.", "89", "91"),
     ],
 )
 def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str, kept: str, gone: str) -> None:
@@ -145,6 +148,20 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
             "My daughter was born at 2,600 grams. Can she join?",
             "What if she had weighed ?",
         ),
+        # of two values told, the one of the new number's magnitude (an HbA1c is never 150)
+        (
+            "My LDL is 175 and my HbA1c is 7.1%.",
+            "What if it's 150?",
+            "My LDL is 150 and my HbA1c is 7.1%.",
+            "What if it's ?",
+        ),
+        # the follow-up names the number it replaces
+        (
+            "My last two CD4 counts were 95 and 140. Do I qualify?",
+            "Suppose the 95 had actually been 110. Would that change the answer?",
+            "My last two CD4 counts were 110 and 140. Do I qualify?",
+            "Suppose . Would that change the answer?",
+        ),
         # "once" supposes a case to come as "what if" does
         (
             "I'm HIV positive, 24 years old and 30 weeks pregnant. Can I join?",
@@ -179,7 +196,8 @@ def test_a_value_referred_back_takes_the_place_of_the_one_told(
     ("told", "follow_up"),
     [
         ("My LDL is 175.", "I also take a statin, 20 mg."),  # adds, corrects nothing
-        ("My LDL is 175 and my HbA1c is 7.1%.", "What if it's 150?"),  # two values told: which one is unclear
+        # two values told of the new number's magnitude: which one is unclear
+        ("My LDL is 175 and my fasting glucose is 160.", "What if it's 150?"),
         ("My tumor was 12 cm from the anal verge.", "What if it's 9 mm?"),  # another unit
         ("My LDL is 175.", "What if my HbA1c is 6.5%?"),  # a named measure, put in place by name
         ("My LDL is 175.", "What about in five weeks?"),  # a time to come, not a value (the told one is no length)
