@@ -1833,7 +1833,8 @@ _INSTEAD_OF_RE = re.compile(
 # corrects, or is put in place of, the one told before.
 _CORRECTION_RE = re.compile(
     r"\b(?:actually|i\s+got\s+(?:that|it|(?:the|his|her|my|their)\s+\w+)\s+wrong|i\s+meant|correction|typo"
-    r"|my\s+(?:mistake|bad))\b|^\W*sorry\b",
+    # ("Sorry, I forgot: I also had chemo" adds a fact; it corrects none)
+    r"|my\s+(?:mistake|bad))\b|^\W*sorry\b(?![^?]*\b(?:also|too|as\s+well|another|besides|forgot)\b)",
     re.IGNORECASE,
 )
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)

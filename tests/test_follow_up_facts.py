@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.patient_facts import asks_about_another_person, value_referred_back, values_put_in_place
+from assistant.patient_facts import (
+    asks_about_another_person,
+    corrected_history,
+    value_referred_back,
+    values_put_in_place,
+)
 from assistant.service import TrialQA
 
 SEED = "NCT06839066"
@@ -86,6 +91,13 @@ def test_a_thing_the_follow_up_stopped_is_the_one_told_before(small_qa: TrialQA)
     assert answer.verdict in ("allowed", "allowed_with_conditions") and "Exclusion #10" in answer.answer, answer.answer
     alone = small_qa.ask(follow_up, trial_id=SEED)
     assert "Exclusion #10" not in alone.answer, alone.answer
+
+
+def test_an_apology_that_adds_a_fact_corrects_no_time() -> None:
+    # "Sorry" opens corrections ("Sorry, typo. I'm 60"); one that adds a fact must not take the earlier time away
+    told = ["I had my last chemotherapy 3 weeks ago. Can I join?"]
+    assert corrected_history(told, "Sorry, I forgot: I also had radiation 10 weeks ago.") == told
+    assert corrected_history(told, "Sorry, it was 10 weeks ago.") != told
 
 
 @pytest.mark.parametrize(
