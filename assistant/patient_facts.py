@@ -167,8 +167,15 @@ _AGE_BOUNDS: dict[str, Comparator] = {
     "almost": Comparator.LE,
     "nearly": Comparator.LE,
 }
+# "three and a half", "3 and a half", "twelve": an age said in words or with a half. Words only where the clause or
+# "years" follows them ("she's one tough kid" tells no age).
+_HALF = r"(?P<half>\s+and\s+a\s+half)?"
+_AGE_IN_WORDS = (
+    r"(?:\d{1,3}|(?:" + "|".join(NUMBER_WORDS) + r")(?=" + _HALF.replace("?P<half>", "?:") + r"\s*(?:[?.!,;]|$|years?\b"
+    r"|yrs?\b)))"
+)
 _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
-    (r"\b(?P<n>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*old\b", 1.0),
+    (r"\b(?P<n>\d{1,3})" + _HALF + r"\s*-?\s*(?:years?|yrs?|y)\s*-?\s*old\b", 1.0),
     (r"\b(?P<n>\d{1,3})\s*-?\s*(?:years?|yrs?)\s+of\s+age\b", 1.0),
     (r"\b(?P<n>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?![a-z])", 1.0),
     (r"\b(?P<n>\d{1,2})\s*-?\s*months?\s*-?\s*old\b", 1 / 12),
@@ -183,7 +190,7 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
         r"|(?:my|our)\s+(?:youngest|oldest|eldest)\s+is"
         r"|(?:i|he|she)\s+were|if\s+(?:i|he|she)\s+was)\s+"
         r"(?:now\s+|only\s+|just\s+|exactly\s+|still\s+|already\s+|[a-z]{3,}ly\s+|" + _AGE_BOUND_WORDS + r")?"
-        r"(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
+        r"(?P<n>" + _AGE_IN_WORDS + r")" + _HALF + r"\b" + _NOT_AGE_AFTER,
         1.0,
     ),
     (r"\b(?:my|our)\s+(?:" + _RELATIVE + r")\s*[,(]\s*(?:age\s+)?(?P<n>\d{1,3})\s*[,)]", 1.0),
@@ -254,11 +261,12 @@ def _age(text: str, at_onset: Sequence[Span] = ()) -> tuple[float, Span, Compara
         return float(supposed.group("n")), supposed.span("n"), Comparator.EQ  # "once he turns 14": asked at 14
     for age_re, scale in _AGE_RES:
         for found in age_re.finditer(text):
-            years = float(found.group("n")) * scale
+            years = _told_years(found) * scale
             if 0 < years <= 120 and not _age_at_an_event(text, found.start(), found.end()):
                 if _someone_elses_age(text, found.start()) or any(_overlaps(found.span("n"), s) for s in at_onset):
                     continue
-                return years, found.span("n"), _age_bound(text, found.start("n"))
+                told = (found.start("n"), found.end("half") if found.groupdict().get("half") else found.end("n"))
+                return years, told, _age_bound(text, found.start("n"))
     coming = _COMING_AGE_RE.search(text)
     if coming is not None and 1 < int(coming.group("n")) <= 120:
         return float(coming.group("n")), coming.span("n"), Comparator.EQ
@@ -272,8 +280,15 @@ def age_told_again(text: str, years: float) -> list[Span]:
         found.span("n")
         for age_re, scale in _AGE_RES
         for found in age_re.finditer(text)
-        if float(found.group("n")) * scale == years
+        if _told_years(found) * scale == years
     ]
+
+
+def _told_years(found: re.Match[str]) -> float:
+    """The number an age pattern read, in digits or words. A half said after it is no year more: ages count whole
+    years, as the registry's limits do ("14 and a half" is inside "maximum age 14 Years")."""
+    number = found.group("n").lower()
+    return float(NUMBER_WORDS[number]) if number in NUMBER_WORDS else float(number)
 
 
 # "my 5-month-old", "our 3-year-old son": the age of the person possessed.

@@ -1073,6 +1073,27 @@ def test_a_wait_adds_to_a_pregnancy_told_before_it() -> None:
     assert all(m.measure != "gestational_age" for m in vague.measurements)
 
 
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        # in whole years, as the registry's limits count them ("14 and a half" is inside "maximum age 14 Years")
+        ("What if she were three and a half?", 3.0),
+        ("My daughter is 3 and a half.", 3.0),
+        ("She is 14 and a half years old.", 14.0),
+        ("What if she were twelve?", 12.0),
+        # a number word followed by more than the clause's end or "years" is no age
+        ("She's one tough kid, can she join?", None),
+        ("He is two months pregnant", None),
+    ],
+)
+def test_an_age_said_in_words_or_with_a_half(question: str, years: float | None) -> None:
+    # ages had been read in digits only, so "What if she were three and a half?" left the age told before to decide
+    facts = parse_question(question)
+    assert facts.age == years
+    if years is not None and "half" in question:
+        assert facts.age_span is not None and question[slice(*facts.age_span)].endswith("and a half")
+
+
 def test_born_at_weeks_is_the_gestational_age_at_birth() -> None:
     # "My baby was born at 35 weeks" against "Infants born at >34 weeks gestational age" had been read as nothing
     facts = parse_question("And if that same baby had been born at 35 weeks?")
