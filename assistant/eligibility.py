@@ -54,6 +54,7 @@ from ingest.measures import (
     DAYS_PER_UNIT,
     DURATION,
     NUMBER_WORDS,
+    SAME_MAGNITUDE,
     Comparator,
     Comparison,
     Quantity,
@@ -3948,8 +3949,10 @@ _AGE_GROUP_YEARS: dict[str, tuple[float, float]] = {
 
 def _bounds_for_askers_age(bounds: list[Any], chunk: Chunk, age: float | None) -> list[Any]:
     """Of limits each labelled with an age group, the ones for the asker's age, when the question gives it."""
+    if age is None or len(bounds) < 2:
+        return bounds
     groups = [_labelled_age_group(b, chunk) for b in bounds]
-    if age is None or len(bounds) < 2 or None in groups:
+    if None in groups:
         return bounds
     chosen = [bound for bound, group in zip(bounds, groups, strict=True) if _in_age_group(age, group)]
     return chosen or bounds
@@ -4122,18 +4125,12 @@ def _sex_after_its_pair(text: str, end: int) -> re.Match[str] | None:
     return _FOR_SEX.match(text, close.end()) if close is not None else None
 
 
-# A value given without a unit ("my creatinine was 1.2") is read in the criterion's unit when it is of the same
-# magnitude as the bound: people leave out the unit their report uses. Units that differ in scale give numbers
-# apart by a larger factor (haemoglobin 95 g/L against 9 g/dL, creatinine 106 umol/L against 1.5 mg/dL, HbA1c 53
-# mmol/mol against 7%), which stay unread.
-_SAME_MAGNITUDE = 3.0
-
-
 def _in_bound_unit(value: Quantity, bound: Quantity) -> Quantity:
+    """A value given without a unit, in the criterion's unit when it is of the bound's magnitude (`SAME_MAGNITUDE`)."""
     if value.unit or not bound.unit or not bound.value or value.value <= 0:
         return value
     ratio = value.value / bound.value
-    if 1 / _SAME_MAGNITUDE <= ratio <= _SAME_MAGNITUDE:
+    if 1 / SAME_MAGNITUDE <= ratio <= SAME_MAGNITUDE:
         return replace(value, unit=bound.unit)
     return value
 
@@ -4186,11 +4183,10 @@ def _worded_alternative_after(text: str, bound: Span, comparisons: Sequence[Any]
 
 def _denied_words(question: str) -> frozenset[str]:
     """The content words of what the question denies ("nothing chronic": chronic)."""
-    facts = parse_question(question)
     return frozenset(
         w
-        for negated in facts.negated
-        for w, _, _ in word_spans(question[negated.scope_span[0] : negated.scope_span[1]])
+        for start, end in _negated_spans(parse_question(question))
+        for w, _, _ in word_spans(question[start:end])
         if w.lower() not in STOPWORDS
     )
 

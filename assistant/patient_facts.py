@@ -27,6 +27,7 @@ from ingest.measures import (
     DAYS_PER_UNIT,
     MEASURES_IN_DAYS,
     NUMBER_WORDS,
+    SAME_MAGNITUDE,
     UNKNOWN_MEASURE,
     Comparator,
     Quantity,
@@ -796,9 +797,7 @@ def _after_waiting(text: str, elapsed: list[Elapsed]) -> list[Elapsed]:
     "wait until I've been on it for 10 weeks" replaces what was told of the same thing before."""
     more = _WAIT_MORE_RE.search(text)
     if more is not None:
-        number = more.group("n1") or more.group("n2") or "1"
-        amount = 1.0 if number.lower() in ("a", "an") else float(NUMBER_WORDS.get(number.lower(), 0) or number)
-        days = None if more.group("vague") else amount * DAYS_PER_UNIT[more.group("unit").lower()]
+        days = _wait_days(more)
         return [_waited(item, days) if item.span[1] <= more.start() else item for item in elapsed]
     until = _WAIT_UNTIL_RE.search(text)
     if until is None:
@@ -824,9 +823,7 @@ def _grown_by_waiting(text: str, measurements: list[Measurement]) -> list[Measur
     more = _WAIT_MORE_RE.search(text)
     if more is None:
         return measurements
-    number = more.group("n1") or more.group("n2") or "1"
-    amount = 1.0 if number.lower() in ("a", "an") else float(NUMBER_WORDS.get(number.lower(), 0) or number)
-    days = None if more.group("vague") else amount * DAYS_PER_UNIT[more.group("unit").lower()]
+    days = _wait_days(more)
     grown: list[Measurement] = []
     for m in measurements:
         if m.measure not in _GROWS_WHILE_WAITING or m.span[1] > more.start():
@@ -834,6 +831,15 @@ def _grown_by_waiting(text: str, measurements: list[Measurement]) -> list[Measur
         elif days is not None:
             grown.append(replace(m, quantity=replace(m.quantity, value=m.quantity.value + days)))
     return grown
+
+
+def _wait_days(more: re.Match[str]) -> float | None:
+    """The days a supposed wait lasts ("another 3 weeks", "two more months"); None for a vague one ("a few more")."""
+    if more.group("vague"):
+        return None
+    number = (more.group("n1") or more.group("n2") or "1").lower()
+    amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+    return amount * DAYS_PER_UNIT[more.group("unit").lower()]
 
 
 def _waited(item: Elapsed, days: float | None) -> Elapsed:
@@ -2016,8 +2022,17 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     replaced = f"{earlier[: number.start()]}{value}{earlier[number.end() :]}"
     end = max(given.number_span[1], given.span[1])
     end -= len(question[given.number_span[1] : end]) - len(question[given.number_span[1] : end].rstrip(".,;:?! "))
-    asked = re.sub(r"\s{2,}", " ", f"{question[: given.number_span[0]]}{question[end:]}")
-    return [replaced if i == turn else t for i, t in enumerate(told)], asked
+    return _in_its_turn(told, turn, replaced), _without(question, given.number_span[0], end)
+
+
+def _in_its_turn(told: Sequence[str], turn: int, replaced: str) -> list[str]:
+    """The conversation's turns with one of them told again with the new value in place."""
+    return [replaced if i == turn else earlier for i, earlier in enumerate(told)]
+
+
+def _without(question: str, start: int, end: int) -> str:
+    """The follow-up without the value it put in place (so it is not read a second time)."""
+    return re.sub(r"\s{2,}", " ", f"{question[:start]}{question[end:]}")
 
 
 # "Suppose the 95 had actually been 110": the follow-up names the number it puts another in place of.
@@ -2026,7 +2041,6 @@ _NAMED_NUMBER_RE = re.compile(
     r"(?:(?:actually|only|exactly|really)\s+)*(?P<new>\d[\d,]*(?:\.\d+)?)\b",
     re.IGNORECASE,
 )
-_SAME_MAGNITUDE = 3.0  # a value told without its unit is of a measure whose number is within this factor
 
 
 def _named_number_put_in_place(told: Sequence[str], question: str) -> tuple[list[str], str] | None:
@@ -2038,14 +2052,13 @@ def _named_number_put_in_place(told: Sequence[str], question: str) -> tuple[list
     if not turns:
         return None
     replaced = old.sub(found.group("new"), told[turns[-1]], count=1)
-    asked = re.sub(r"\s{2,}", " ", f"{question[: found.start()]}{question[found.end() :]}")
-    return [replaced if i == turns[-1] else t for i, t in enumerate(told)], asked
+    return _in_its_turn(told, turns[-1], replaced), _without(question, *found.span())
 
 
 def _same_magnitude(earlier: str, told: Measurement, value: float) -> bool:
     written = [parse_number(m.group(0)) for m in _NUMBER_IN_RE.finditer(earlier, *told.span)]
     numbers = [n for n in written if n]
-    return len(numbers) == 1 and 1 / _SAME_MAGNITUDE <= value / numbers[0] <= _SAME_MAGNITUDE
+    return len(numbers) == 1 and 1 / SAME_MAGNITUDE <= value / numbers[0] <= SAME_MAGNITUDE
 
 
 def _length_in_words_referred_back(
@@ -2066,8 +2079,7 @@ def _length_in_words_referred_back(
     unit_word = found.group("unit").lower()
     value = f"{length.quantity.value / DAYS_PER_UNIT[unit_word]:g} {unit_word}s"
     replaced = f"{earlier[: numbers[0].start()]}{value}{earlier[unit[2][1] :]}"
-    asked = re.sub(r"\s{2,}", " ", f"{question[: found.start()]}{question[found.end() :]}")
-    return [replaced if i == turn else t for i, t in enumerate(told)], asked
+    return _in_its_turn(told, turn, replaced), _without(question, *found.span())
 
 
 # Two readings written as one ("145/95", "155 over 95"): a blood pressure.
@@ -2103,8 +2115,7 @@ def _pair_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     (turn, old), new = told_pairs[0], pairs[0]
     earlier = told[turn]
     replaced = f"{earlier[: old.start()]}{new.group('high')}/{new.group('low')}{earlier[old.end() :]}"
-    asked = re.sub(r"\s{2,}", " ", f"{question[: new.start()]}{question[new.end() :]}")
-    return [replaced if i == turn else t for i, t in enumerate(told)], asked
+    return _in_its_turn(told, turn, replaced), _without(question, *new.span())
 
 
 def _unit_read(text: str, number_end: int) -> tuple[str, float] | None:

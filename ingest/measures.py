@@ -285,6 +285,10 @@ DEFAULT_UNIT = {
     "blood_pressure": "mmHg",
     "qtc": "ms",
 }
+# A value given without a unit ("my creatinine was 1.2") is read in the unit of a number within this factor of it:
+# people leave out the unit their report uses. Units that differ in scale give numbers apart by a larger factor
+# (haemoglobin 95 g/L against 9 g/dL, creatinine 106 umol/L against 1.5 mg/dL, HbA1c 53 mmol/mol against 7%).
+SAME_MAGNITUDE = 3.0
 # Lansky/Karnofsky are percentages but are written as plain scores just as often.
 _SCORE_OR_PERCENT = frozenset({"karnofsky", "lansky"})
 
