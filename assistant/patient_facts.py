@@ -2056,8 +2056,10 @@ def _named_number_put_in_place(told: Sequence[str], question: str) -> tuple[list
 
 
 def _same_magnitude(earlier: str, told: Measurement, value: float) -> bool:
-    written = [parse_number(m.group(0)) for m in _NUMBER_IN_RE.finditer(earlier, *told.span)]
-    numbers = [n for n in written if n]
+    # the digits of the measure's name ("CD4") are no value of it
+    name = told.measure_span or (0, 0)
+    written = [m for m in _NUMBER_IN_RE.finditer(earlier, *told.span) if not _overlaps(m.span(), name)]
+    numbers = [n for n in (parse_number(m.group(0)) for m in written) if n]
     return len(numbers) == 1 and 1 / SAME_MAGNITUDE <= value / numbers[0] <= SAME_MAGNITUDE
 
 

@@ -167,6 +167,13 @@ def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str
             "My LDL is 150 and my HbA1c is 7.1%.",
             "What if it's ?",
         ),
+        # the digits of a measure's name ("CD4") are no value: the count is the one of the new number's magnitude
+        (
+            "My viral load is 8,500 copies/mL and my CD4 is 220. Can I join?",
+            "What if the count were 180?",
+            "My viral load is 8,500 copies/mL and my CD4 is 180. Can I join?",
+            "What if the count were ?",
+        ),
         # the follow-up names the number it replaces
         (
             "My last two CD4 counts were 95 and 140. Do I qualify?",
@@ -210,6 +217,7 @@ def test_a_value_referred_back_takes_the_place_of_the_one_told(
         ("My LDL is 175.", "I also take a statin, 20 mg."),  # adds, corrects nothing
         # two values told of the new number's magnitude: which one is unclear
         ("My LDL is 175 and my fasting glucose is 160.", "What if it's 150?"),
+        ("My LDL is 175 and my CD4 count is 220.", "What if it were 180?"),  # "CD4" names, its 4 is no value
         ("My tumor was 12 cm from the anal verge.", "What if it's 9 mm?"),  # another unit
         ("My LDL is 175.", "What if my HbA1c is 6.5%?"),  # a named measure, put in place by name
         ("My LDL is 175.", "What about in five weeks?"),  # a time to come, not a value (the told one is no length)
