@@ -1459,7 +1459,13 @@ _HEALTHY_RE = re.compile(
     r"|issues|illness(?:es)?|diseases?)\b|\bnot\s+sick\b",
     re.IGNORECASE,
 )
-_HEALTHY_BUT_RE = re.compile(r"[^.;!?]{0,30}\b(?:except|but|apart\s+from|other\s+than|besides)\b", re.IGNORECASE)
+# "healthy except for asthma", "healthy but diabetic": what follows is the asker's condition. Not a wish after "but"
+# ("completely healthy, but I'd like to volunteer"): that tells no condition.
+_HEALTHY_BUT_RE = re.compile(
+    r"[^.;!?]{0,30}\b(?:except|apart\s+from|other\s+than|besides"
+    r"|but(?!\s+(?:i|we|he|she)(?:'d|\s+would|\s+want|\s+wish|\s+hope|\s+just\s+want)\b))\b",
+    re.IGNORECASE,
+)
 # A dash set off by spaces, or an em dash, parts clauses as a comma does ("My kidney function is reduced — my eGFR is
 # around 35"); one between numbers is a range ("eGFR 30 - 40").
 _CLAUSE_SPLIT_RE = re.compile(

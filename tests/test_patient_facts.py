@@ -381,6 +381,10 @@ def test_a_lack_said_with_a_joining_word_elsewhere_is_still_unmet() -> None:
         ("I have no medical conditions", True),
         ("I'm a healthy volunteer aged 30", True),
         ("I'm healthy except for asthma", False),
+        ("I'm healthy but diabetic", False),
+        ("I'm healthy, but I have asthma", False),
+        # a wish after "but" tells no condition
+        ("I'm completely healthy with no parasites, but I'd like to volunteer so you can study my blood.", True),
         ("I have asthma", False),
     ],
 )
