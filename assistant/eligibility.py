@@ -582,6 +582,7 @@ class EligibilityReasoner:
         _changed_too_recently(assessment, facts)
         _weigh_exceptions(assessment, excepted)
         _shut_allowances(assessment)
+        _required_of_patients_only(assessment)
         _settle_said_and_denied(assessment, topics)
         if _ASKS_MEMBERSHIP.search(question):
             _membership_asked(assessment)
@@ -771,6 +772,9 @@ class EligibilityReasoner:
         timed, timed_finding = _bound_of_a_timed_event(measurement, found, chunk, constraints, question, sex)
         if timed:
             return timed_finding
+        read_outside = _read_outside_its_window(measurement, found, chunk, constraints, question)
+        if read_outside is not None:
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, read_outside, _READ_OUTSIDE_WINDOW_REASON)
         plain = [c for c in found if not _states_a_case(chunk.text, Span(*c.span))]
         in_case, case_finding = _bound_in_case(measurement.surface, measurement.quantity, found, plain, chunk, sex)
         if in_case:
@@ -1939,7 +1943,14 @@ class EligibilityReasoner:
             if _another_alternative(hit.spans, chunk.text) or _one_of_the_kinds_listed(hit.spans, chunk.text):
                 # "AIDS or other immunocompromising condition" and "I don't have HIV": one way ruled out, not the others
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _OTHER_ALTERNATIVE_LEFT_REASON)
-            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, "this criterion requires it")
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _REQUIRED_REASON)
+        refusals = _refusals_of_what_is_promised(span, chunk.text, topic.span, question)
+        if refusals:
+            # "Agree to practice sexual abstinence or use effective birth control ..." and "he won't abstain and won't
+            # use any contraception": the promise the criterion asks for is refused, each way it offers
+            if _PROMISE_ALTERNATIVES.search(chunk.text, max(0, span.start - 80), span.start) and refusals < 2:
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _OTHER_ALTERNATIVE_LEFT_REASON)
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _PROMISE_REFUSED_REASON)
         counted = _counted_list(span, chunk.text)
         if counted is not None:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, counted)
@@ -2960,6 +2971,29 @@ _REFUSES = re.compile(
     r"|can'?t|cannot|unable)\b",
     re.IGNORECASE,
 )
+_REQUIRED_REASON = "this criterion requires it"
+_PROMISE_REFUSED_REASON = "the criterion asks participants to agree to this, and the question says they will not"
+# Up to the thing refused, words of one verb phrase ("won't use any contraception"), no new clause ("I don't want to
+# get pregnant, so I use condoms").
+_REFUSED_OBJECT = re.compile(r"(?:\s+(?!(?:and|but|so|because|since|or)\b)[\w'-]+){0,4}\s+$", re.IGNORECASE)
+
+
+# "Agree to practice sexual abstinence or use effective birth control": another way to keep the promise before it.
+_PROMISE_ALTERNATIVES = re.compile(r"\bor\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _refusals_of_what_is_promised(span: Span, text: str, topic: Span, question: str) -> int:
+    """The criterion asks participants to agree to what it names ("Agree to ... use effective birth control"), and
+    the question refuses that very thing ("won't use any contraception"): the refusals its sentence makes up to it
+    ("won't abstain and won't use any ..." makes two), or 0 where it does not refuse it."""
+    if _AGREES_TO.search(text, _clause_of(span, text).start, span.start) is None:
+        return 0
+    sentence = max(question.rfind(mark, 0, topic.start) for mark in ".;?!") + 1
+    cues = list(_REFUSES.finditer(question, sentence, topic.start))
+    refused = bool(cues) and _REFUSED_OBJECT.fullmatch(question, cues[-1].end(), topic.start) is not None
+    return len(cues) if refused else 0
+
+
 _PARTIAL_WORDS_REASON = (
     "the criterion shares only some of your words; whether it is about the same thing, it does not say"
 )
@@ -3780,6 +3814,26 @@ def _addressed_to(sex_words: str) -> re.Pattern[str]:
 _ADDRESSED_TO_SEX = {"MALE": _addressed_to("men|males?"), "FEMALE": _addressed_to("women|females?")}
 
 
+_HEALTHY_ACCEPTED_REASON = "the record accepts healthy volunteers"
+_NOT_REQUIRED_OF_HEALTHY_REASON = (
+    "the record also takes healthy volunteers: the condition this criterion requires is the patients', not theirs"
+)
+
+
+def _required_of_patients_only(assessment: Assessment) -> None:
+    """A healthy asker the record's field accepts ("Could I join as one of the healthy comparison people?") who says
+    they lack the condition an inclusion requires ("DSM-IV criteria of generalized anxiety disorder"): the condition
+    is what the patients have, and the healthy volunteers the record takes do not."""
+    if not any(f.reason == _HEALTHY_ACCEPTED_REASON for f in assessment.findings):
+        return
+    assessment.findings[:] = [
+        replace(f, decision=Decision.ALLOWED, reason=_NOT_REQUIRED_OF_HEALTHY_REASON)
+        if f.chunk.section == INCLUSION and f.decision is Decision.EXCLUDED and f.reason == _REQUIRED_REASON
+        else f
+        for f in assessment.findings
+    ]
+
+
 def _healthy_finding(chunk: Chunk, criteria: Sequence[Chunk]) -> Finding:
     """The record's "accepts healthy volunteers" field for someone who says they are healthy. A "No" is a summary
     of the main population: where the criteria name people without the condition (relatives, controls, donors),
@@ -3787,7 +3841,7 @@ def _healthy_finding(chunk: Chunk, criteria: Sequence[Chunk]) -> Finding:
     accepts = chunk.text.strip().lower().startswith(("yes", "accepts"))
     span = Span(0, len(chunk.text))
     if accepts:
-        return Finding("healthy volunteer", Decision.ALLOWED, chunk, span, "the record accepts healthy volunteers")
+        return Finding("healthy volunteer", Decision.ALLOWED, chunk, span, _HEALTHY_ACCEPTED_REASON)
     # in a criterion, or in the heading of the list it is in ("INCLUSION CRITERIA - BLOOD DRAW/NORMAL CONTROL")
     said = (f"{c.heading or ''}\n{c.text}" for c in criteria)
     group = next((m for m in (_UNAFFECTED_GROUP.search(text) for text in said) if m is not None), None)
@@ -4817,6 +4871,61 @@ def _bound_of_a_timed_event(
         )
     reason = "enough time has passed for this requirement" if within else "not enough time has passed for this"
     return True, Finding(measurement.surface, Decision.ALLOWED if within else Decision.EXCLUDED, chunk, bound, reason)
+
+
+_READ_OUTSIDE_WINDOW_REASON = (
+    "the value told was read outside the time in which the criterion counts it; a reading within that time decides"
+)
+# Words saying a value told beside a past time is the value now ("since my surgery 2 months ago my creatinine is 1.9").
+_READ_NOW = re.compile(r"\b(?:since|now|currently|today|still|lately)\b", re.IGNORECASE)
+# What joins bounds of one list ("SBP >= 140 or DBP >= 90 in the last month"): the window after the last is for each.
+_BOUND_LIST_JOIN = re.compile(r"\s*[,;]?\s*(?:(?:and/)?or|and)?\s*", re.IGNORECASE)
+
+
+def _read_outside_its_window(
+    measurement: _Measured, found: Sequence[Any], chunk: Chunk, constraints: CriterionConstraints, question: str
+) -> Span | None:
+    """ "SBP >= 140 or DBP >= 90 in the last month" and "At my checkup six weeks ago my BP was 142/88": the criterion
+    counts readings taken in its time window, and the one told was taken outside it, so it decides nothing (what the
+    value is within the window is not told). The bound quoted, or None where the reading is undated or inside."""
+    days = _reading_days_ago(measurement, question)
+    if days is None:
+        return None
+    windows = [_window_of_bound(Span(*c.span), chunk.text, constraints) for c in found]
+    if not found or any(w is None or window_contains(days, w) is not False for w in windows):
+        return None
+    return Span(*found[0].span)
+
+
+def _window_of_bound(bound: Span, text: str, constraints: CriterionConstraints) -> TimeWindow | None:
+    """The time window a value's bound is counted in: the window of that bound, or of the next bound of its list."""
+    for window in constraints.windows:
+        if _bounds(window, bound):
+            return window
+        event = window.event_span
+        if (
+            event is not None
+            and bound.end <= event[0]
+            and _BOUND_LIST_JOIN.fullmatch(text, bound.end, event[0]) is not None
+            and any(_overlaps(c.span, [event]) for c in constraints.comparisons)
+        ):
+            return window
+    return None
+
+
+def _reading_days_ago(measurement: _Measured, question: str) -> float | None:
+    """How long ago the value told was read: the one past time told in the value's own clause ("At my checkup two
+    weeks ago my BP was 142/88"), not where the clause says the value is the present one."""
+    facts = parse_question(question)
+    clause = next((c for c in facts.clauses if c[0] <= measurement.span[0] and measurement.span[1] <= c[1]), None)
+    if clause is None or _READ_NOW.search(question, clause[0], clause[1]):
+        return None
+    times = [
+        e.days_ago
+        for e in facts.elapsed
+        if e.days_ago is not None and clause[0] <= e.span[0] and e.span[1] <= clause[1]
+    ]
+    return times[0] if len(times) == 1 else None
 
 
 def _carves_values_out(constraints: CriterionConstraints, allowance: Any, found: Sequence[Any]) -> bool:

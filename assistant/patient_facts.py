@@ -12,6 +12,7 @@ on a loaded 2-core box), per question 9-13 ms, and medspacy 1.3.1 pins spacy 3.7
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -973,6 +974,28 @@ def _measurements_and_elapsed(
     return _grown_by_waiting(text, measurements), _after_waiting(text, elapsed)
 
 
+# "6 weeks ago, not last night", "two months ago rather than three weeks": the time after it is the one taken back.
+_RETRACTS_RE = re.compile(r"\s*[,;:]?\s*(?:and\s+|but\s+)?(?:not|rather\s+than)\b\s*", re.IGNORECASE)
+
+
+def _retracted(text: str, elapsed: Sequence[Elapsed]) -> list[Elapsed]:
+    """The times a time just before them takes back ("My last use was 6 weeks ago, not last night")."""
+    ordered = sorted(elapsed, key=lambda item: item.span)
+    retracted = []
+    for before, item in itertools.pairwise(ordered):
+        taken_back = _RETRACTS_RE.match(text, before.span[1])
+        if taken_back is not None and before.span[1] <= item.span[0] <= taken_back.end():
+            retracted.append(item)
+    return retracted
+
+
+def _negates_a_retracted_time(negation: NegatedFact, retracted: Sequence[Elapsed]) -> bool:
+    """The "not" of "6 weeks ago, not last night" takes a time back; it denies no condition."""
+    return any(
+        r.span[0] - len(" not ") <= negation.trigger_span[0] and negation.scope_span[1] <= r.span[1] for r in retracted
+    )
+
+
 # What may stand between a named value and a later bare one of the same measure: a clause boundary or words that refer
 # back to it ("... was 150 two years ago and is 300 now", "my PSA was 28; now it's down to 3", "were 120,000 and
 # 50,000"). Without one, or right after "of", "in", "per", the bare number belongs to the first ("12 out of 27",
@@ -1453,7 +1476,9 @@ def _resolved(text: str) -> list[Span]:
 # --- healthy volunteer and clauses ------------------------------------------------------------------------------------
 _HEALTHY_RE = re.compile(
     r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|we\s+are)\s+(?:a\s+)?(?:perfectly\s+|completely\s+|totally\s+|generally"
-    r"\s+|very\s+|otherwise\s+)?healthy\b|\bhealthy\s+(?:volunteer|adult|person|individual)|\bin\s+good\s+health\b"
+    r"\s+|very\s+|otherwise\s+)?healthy\b|\bin\s+good\s+health\b"
+    # "a healthy volunteer", "as one of the healthy comparison people", "as a healthy control"
+    r"|\bhealthy\s+(?:[a-z]+\s+)?(?:volunteers?|adults?|persons?|people|individuals?|controls?|subjects?|participants?)\b"
     r"|\b(?:have|has)\s+no\s+(?:medical\s+|health\s+|chronic\s+)?(?:conditions?|problems|issues|illness(?:es)?|diseases?)\b"
     r"|\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+have\s+any\s+(?:medical\s+|health\s+|chronic\s+)?(?:conditions?|problems"
     r"|issues|illness(?:es)?|diseases?)\b|\bnot\s+sick\b",
@@ -1726,6 +1751,8 @@ def parse_question(text: str) -> PatientFacts:
     measurements, elapsed = _measurements_and_elapsed(text, age[1] if age else None, onset_spans)
     measurements.extend(at_onset)
     elapsed = _supposed_times_referring_back(text, [_last_use_of_abstinence(e) for e in elapsed])
+    retracted = _retracted(text, elapsed)
+    elapsed = [e for e in elapsed if e not in retracted]
     if not any(m.measure == "ecog" for m in measurements):
         measurements.extend(_performance_status_described(text))
     measurements = _heights_stated(text, measurements)
@@ -1744,7 +1771,7 @@ def parse_question(text: str) -> PatientFacts:
         asks_about_sex=_asks_about_sex(text),
         measurements=tuple(measurements),
         elapsed=tuple(elapsed),
-        negated=tuple(_negations(text)),
+        negated=tuple(n for n in _negations(text) if not _negates_a_retracted_time(n, retracted)),
         unmet=tuple(_unmet(text)),
         healthy_volunteer=_healthy_volunteer(text, others),
         clauses=split_clauses(text),

@@ -5400,3 +5400,56 @@ HEMOGLOBIN_BY_SEX = (
 )
 def test_a_pair_of_bounds_for_one_sex(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
     assert_decides(reasoner, question, [criterion(INCLUSION, 1, HEMOGLOBIN_BY_SEX)], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # a reading told as taken before the window the criterion counts readings in decides nothing
+        ("At my checkup six weeks ago my BP was 142/88. Does that matter?", Decision.UNDECIDED),
+        # inside the window, or undated, the value decides
+        ("At my checkup two weeks ago my BP was 142/88. Does that matter?", Decision.EXCLUDED),
+        ("My BP is 142/88. Does that matter?", Decision.EXCLUDED),
+        # a time told beside a value said to be the present one does not date the reading
+        ("Since my surgery two months ago my BP is 150/95. Does that matter?", Decision.EXCLUDED),
+    ],
+)
+def test_a_reading_outside_the_window_a_value_is_counted_in(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    # the window after the second bound of the list ("SBP ... or DBP ... in the last month") is the first's too
+    blood_pressure = criterion(EXCLUSION, 6, "SBP >= 140 or DBP >= 90 in the last month")
+    assert_decides(reasoner, question, [blood_pressure], decision)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # every way of keeping the promise refused
+        ("He won't abstain and won't use any contraception. Still a candidate?", Decision.EXCLUDED),
+        # one way refused leaves the other the criterion offers
+        ("I won't use any contraception. Can I join?", Decision.UNDECIDED),
+        # a refusal of something else in the sentence is no refusal of the promise (not excluded: the named
+        # requirement is quoted as ever)
+        ("I don't want to get pregnant, so I use birth control. Can I join?", Decision.UNDECIDED),
+    ],
+)
+def test_a_promise_the_question_refuses(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
+    promise = criterion(
+        INCLUSION, 2, "Agree to practice sexual abstinence or use effective birth control during the study."
+    )
+    assert_decides(reasoner, question, [promise], decision)
+
+
+def test_a_healthy_volunteer_the_record_accepts_need_not_have_the_condition_required(
+    reasoner: EligibilityReasoner,
+) -> None:
+    required = [criterion(INCLUSION, 1, "DSM-IV criteria of generalized anxiety disorder with moderate degree")]
+    question = "I don't have any anxiety disorder at all. Can I join as a healthy control?"
+    accepts = {"healthy_volunteers": fact("healthy_volunteers", "Accepts Healthy Volunteers")}
+    found = reasoner.assess(question, required, accepts)
+    assert found.decision is Decision.ALLOWED, found.findings
+    # without the record's "accepts", lacking what the inclusion requires still excludes
+    declines = {"healthy_volunteers": fact("healthy_volunteers", "No")}
+    assert reasoner.assess(question, required, declines).decision is Decision.EXCLUDED
+    assert reasoner.assess("I don't have any anxiety disorder.", required, accepts).decision is Decision.EXCLUDED

@@ -380,6 +380,7 @@ def test_a_lack_said_with_a_joining_word_elsewhere_is_still_unmet() -> None:
         ("I'm healthy, can I volunteer?", True),
         ("I have no medical conditions", True),
         ("I'm a healthy volunteer aged 30", True),
+        ("Could I join as one of the healthy comparison people?", True),  # a word between "healthy" and its noun
         ("I'm healthy except for asthma", False),
         ("I'm healthy but diabetic", False),
         ("I'm healthy, but I have asthma", False),
@@ -1341,3 +1342,19 @@ def test_a_treatment_to_be_taken_up_again_is_not_what_is_the_case() -> None:
     facts = parse_question(question)
     meds = question.index("HIV meds")
     assert any(start <= meds < end for start, end in facts.hypothetical), facts.hypothetical
+
+
+@pytest.mark.parametrize(
+    ("question", "days"),
+    [
+        # the time after ", not" is taken back, and its "not" denies no condition
+        ("My last use was 6 weeks ago, not last night. Does that change things?", [42.0]),
+        ("I stopped it 3 months ago, not 2 weeks ago.", [91.3125]),
+        # two times told, none taken back
+        ("I stopped it 3 months ago and started the new one 2 weeks ago.", [91.3125, 14.0]),
+    ],
+)
+def test_a_time_taken_back_is_no_time_told(question: str, days: list[float]) -> None:
+    facts = parse_question(question)
+    assert [e.days_ago for e in facts.elapsed] == days
+    assert not facts.negated

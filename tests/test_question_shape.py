@@ -387,6 +387,9 @@ def test_a_follow_up_tells_of_a_case_when_it_supposes_one_or_tells_a_fact(
         "Pt had a left carotid endarterectomy in 2010. Does that exclude him?",
         "Screening note: she reports intermittent paresthesias in both hands. Does that count?",
         "He complains of chest pain on exertion. Is that a problem?",
+        # shorthand: "pt" with any verb, age and sex run together
+        "Coinfected pt enrolled in A5071, SPECT booked 4 days after study entry. OK?",
+        "34M, AIDS, CD4 40, new-onset CMV retinitis. Candidate?",
     ],
 )
 def test_a_clinicians_note_tells_of_a_person(question: str) -> None:
@@ -400,6 +403,7 @@ def test_a_general_question_tells_of_no_person() -> None:
     from assistant.question_shape import PERSONAL
 
     assert not PERSONAL.search("Is a carotid endarterectomy exclusionary?")
+    assert not PERSONAL.search("Is a 6MWT of 300 m required?")  # no age-and-sex shorthand
 
 
 def test_a_spaced_dash_ends_a_lead_clause_before_the_question(rules: IntentRules) -> None:
