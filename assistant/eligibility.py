@@ -1950,7 +1950,10 @@ class EligibilityReasoner:
             # use any contraception": the promise the criterion asks for is refused, each way it offers
             if _PROMISE_ALTERNATIVES.search(chunk.text, max(0, span.start - 80), span.start) and refusals < 2:
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _OTHER_ALTERNATIVE_LEFT_REASON)
-            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _PROMISE_REFUSED_REASON)
+            # (a requirement the asker says they will not meet: a verdict as unmet requirements are, not a named match
+            # for `_named_caution`)
+            unmet = f"unmet requirement/{_section_name(chunk)}"
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _PROMISE_REFUSED_REASON, path=unmet)
         counted = _counted_list(span, chunk.text)
         if counted is not None:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, counted)
@@ -2986,12 +2989,28 @@ def _refusals_of_what_is_promised(span: Span, text: str, topic: Span, question: 
     """The criterion asks participants to agree to what it names ("Agree to ... use effective birth control"), and
     the question refuses that very thing ("won't use any contraception"): the refusals its sentence makes up to it
     ("won't abstain and won't use any ..." makes two), or 0 where it does not refuse it."""
-    if _AGREES_TO.search(text, _clause_of(span, text).start, span.start) is None:
+    promise = _AGREES_TO.search(text, _clause_of(span, text).start, span.start)
+    if promise is None:
         return 0
     sentence = max(question.rfind(mark, 0, topic.start) for mark in ".;?!") + 1
     cues = list(_REFUSES.finditer(question, sentence, topic.start))
-    refused = bool(cues) and _REFUSED_OBJECT.fullmatch(question, cues[-1].end(), topic.start) is not None
-    return len(cues) if refused else 0
+    if not cues or _REFUSED_OBJECT.fullmatch(question, cues[-1].end(), topic.start) is None:
+        return 0
+    # an earlier refusal counts where what it refuses is the promise's other way ("won't abstain" and "practice
+    # sexual abstinence"), not something else ("can't travel much and won't use contraception")
+    offered = {w[:4] for w, _, _ in word_spans(text[promise.end() : span.start]) if len(w) > 4}
+    others = [c for c in cues[:-1] if any(w[:4] in offered for w, _, _ in _words_after(question, c.end()))]
+    return 1 + len(others)
+
+
+def _words_after(text: str, start: int) -> list[tuple[str, int, int]]:
+    """The words of the phrase after `start`, up to a word that opens another clause ("won't abstain and ...")."""
+    words = []
+    for word in word_spans(text[start : start + 60]):
+        if word[0] in {"and", "but", "so", "because", "since", "or", "nor"}:
+            break
+        words.append(word)
+    return words[:4]
 
 
 _PARTIAL_WORDS_REASON = (

@@ -1894,7 +1894,11 @@ _CORRECTION_RE = re.compile(
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
 # A follow-up that supposes another case: "What if ...", "And if ...", "Suppose ...", "And once I'm 33 weeks along?".
 _SUPPOSES_RE = re.compile(
-    r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if|once)\b",
+    r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if|once"
+    # "Same woman, but her Barthel score is 14?", "Same pt, KPS now 60?": the case told, with what follows in place
+    # of what it told
+    r"|(?:the\s+)?same\s+(?:patient|pt|person|woman|man|lady|guy|girl|boy|child|kid|baby|infant|case|scenario"
+    r"|situation|story|facts))\b",
     re.IGNORECASE,
 )
 # A test supposed done again: "rechecks it", "repeat the scan", "tests her again"
@@ -1952,7 +1956,9 @@ def values_put_in_place(told: Sequence[str], question: str) -> list[str]:
     30,000": an age or a measure that a supposing or correcting follow-up tells again replaces the one told before;
     the earlier value goes from its turn (an age takes the new number in its place)."""
     coming = _COMING_AGE_RE.search(question) is not None  # "He turns 4 in two months. Could he join then?"
-    if not (_SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question) or coming) or _ADDS_RE.search(question):
+    # (a test done again, "Repeat creatinine came back at 1.4", tells the value now, as a correction does)
+    retold = _SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question) or _RETEST_RE.search(question)
+    if not (retold or coming) or _ADDS_RE.search(question):
         return list(told)
     new = parse_question(question)
     named = measures_named(question)

@@ -54,8 +54,8 @@ PERSONAL = re.compile(
     STATES_SELF.pattern + r"|\b(?:i|he|she|they|we)\s+(?:wear|wears|need|needs)\b(?!\s+to\b)|\b(?:we're|we've)\b"
     r"|\b(?:our|his|her)\s+\w+|\b(?:male|female)\s+patient\b|\b\d{1,3}[- ](?:year|month|week)[- ]old\b"
     # clinicians' shorthand for the patient at hand: "Coinfected pt enrolled in A5071", "34M, AIDS", "52F"
-    # ("PT" in capitals is a prothrombin time, "18F-FDG" a tracer)
-    r"|(?-i:\b[Pp]ts?\b|\b\d{1,3}(?:yo)?[MF]\b(?!-))",
+    # ("PT" in capitals is a prothrombin time, "18F-FDG" a tracer), "70 y/o woman", "a 45yo"
+    r"|(?-i:\b[Pp]ts?\b|\b\d{1,3}(?:yo)?[MF]\b(?!-))|\b\d{1,3}\s?(?:y/o|yo|y\.o\.)(?!\w)",
     re.IGNORECASE,
 )
 

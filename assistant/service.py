@@ -46,7 +46,11 @@ _THING_REFERRED_BACK = re.compile(
 # A turn's opening interjection ("Oh, and ...", "OK, so if ...", "Hmm, I checked ...") says nothing itself.
 _INTERJECTION = r"(?:(?:oh|ok|okay|well|right|hmm|um|so|great|thanks)\b\W*)*"
 _CONTINUES = re.compile(
-    rf"\W*{_INTERJECTION}(?:and|also|or|what if|what about|how about|suppose)\b|\W*(?:(?:ok|okay|so|well)\b\W*)+if\b",
+    rf"\W*{_INTERJECTION}(?:and|also|or|what if|what about|how about|suppose)\b|\W*(?:(?:ok|okay|so|well)\b\W*)+if\b"
+    # "Same woman, but her Barthel score is 14?", "Same patient, but the biopsy was only 1 week ago?": the case told,
+    # with what follows changed
+    r"|\W*(?:the\s+)?same\s+(?:patient|pt|person|woman|man|lady|guy|girl|boy|child|kid|baby|infant|case|scenario"
+    r"|situation|story|facts)\b",
     re.IGNORECASE,
 )
 # "Sorry, I checked and it was actually two months ago": a correction of what the conversation told.

@@ -282,7 +282,10 @@ def _names_inability(cue: re.Match[str]) -> bool:
 
 
 _EXAMPLE_BEFORE_RE = re.compile(r"\b(?:including|such\s+as|e\.\s?g\.?|for\s+example)\s*$", re.IGNORECASE)
-_LACKING_BEFORE_RE = re.compile(r"\b(?:(?:does|do)\s+not|doesn'?t|don'?t|without|lacks?|lacking)\s*$", re.IGNORECASE)
+# ("Not having a phone at home", "no access to a telephone": the lack stated as the criterion's case)
+_LACKING_BEFORE_RE = re.compile(
+    r"\b(?:(?:does|do)\s+not|doesn'?t|don'?t|not|no|without|lacks?|lacking)\s*$", re.IGNORECASE
+)
 
 
 def _requirements(text: str, lowered: str) -> tuple[RequiredCircumstance, ...]:

@@ -104,7 +104,9 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
         r"|e?gfr(?![\s-]*(?:mutat|sensiti|tki|inhibit|positiv|negativ|exon|amplif|express|variant|alter|wild|status))",
     ),
     # Labs: CTCAE v5 investigation terms; SGOT/SGPT are the older registry names for AST/ALT.
-    ("creatinine", r"(?:serum\s+)?creatinine?"),  # "Creatinin", as registries abroad spell it
+    # "Creatinin", as registries abroad spell it; "Cr 1.8 mg/dL", "SCr 110 umol/L", as clinicians write it (only with
+    # a creatinine unit: "CR" is mostly a complete remission, "first CR", "CR 1"; `_refine_measure`)
+    ("creatinine", r"(?:serum\s+)?creatinine?|s?cr"),
     ("bilirubin", r"(?:total\s+|serum\s+|direct\s+)?(?:bilirubin|bili)"),
     (
         "alt_ast",
@@ -378,7 +380,7 @@ _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     (r"h(?:ou)?rs?|hours?", "day", DAYS_PER_UNIT["hour"]),
     (r"days?|d", "day", 1.0),
     (r"weeks?|wks?|w", "day", 7.0),
-    (r"months?|mos?", "day", DAYS_PER_UNIT["month"]),
+    (r"months?|mos?|m(?:o?n)?ths?", "day", DAYS_PER_UNIT["month"]),
     # a smoking history: packs a day times years smoked ("> 10 pack year", "20 pack-years", "30 pack yrs")
     (r"packs?[\s-]*y(?:ea)?rs?|py", "pack-year", 1.0),
     (r"years?|yrs?|y", "day", DAYS_PER_UNIT["year"]),
@@ -728,10 +730,43 @@ def match_unit(text: str, start: int) -> tuple[str, float, Span] | None:
     """The unit written at `start` (after optional spaces) as (canonical unit, factor, span), or None."""
     found = _UNIT_RE.match(text, start)
     if found is None or found.lastgroup is None:
-        return None
+        return _misspelt_time_unit(text, start)
     _, unit, factor = _UNIT_TABLE[int(found.lastgroup[1:])]
     group_start = found.start(found.lastgroup)
     return unit, factor, (group_start, found.end())
+
+
+# Time units as registries misspell them ("within 6 monts", "6 monhts", "3 yaers"): one letter left out, added,
+# changed or two swapped (Damerau's single errors) in a word of five letters or more, with the unit's first letter.
+_TIME_UNIT_WORDS = {"minutes": "minute", "hours": "hour", "weeks": "week", "months": "month", "years": "year"}
+_WORD_AT_RE = re.compile(r"\s*([a-z]{5,8})(?![a-z])", re.IGNORECASE)
+
+
+def _misspelt_time_unit(text: str, start: int) -> tuple[str, float, Span] | None:
+    found = _WORD_AT_RE.match(text, start)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    for plural, unit in _TIME_UNIT_WORDS.items():
+        if word[0] == plural[0] and word not in _NOT_MISSPELT_UNITS and _one_edit_apart(word, plural):
+            return "day", DAYS_PER_UNIT[unit], found.span(1)
+    return None
+
+
+# Words one edit from a unit that are words of their own ("6 moths", "3 tears" are left as written).
+_NOT_MISSPELT_UNITS = frozenset({"moths", "mouth", "mouths", "weeds"})
+
+
+def _one_edit_apart(word: str, target: str) -> bool:
+    """One letter dropped, added or changed, or two neighbours swapped (and not the same word)."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        diffs = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        swapped = len(diffs) == 2 and diffs[1] == diffs[0] + 1 and word[diffs[0]] == target[diffs[1]]
+        return len(diffs) == 1 or (swapped and word[diffs[1]] == target[diffs[0]])
+    short, long = (word, target) if len(word) < len(target) else (target, word)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def measure_key_at(text: str, start: int, end: int) -> tuple[str, Span] | None:
@@ -868,11 +903,29 @@ def same_measure_named(
         return True
     if not (first.startswith("head:") and second.startswith("head:")) or first_span is None or second_span is None:
         return False
+    if _named_before_generic(first, second, second_text, second_span) or _named_before_generic(
+        second, first, first_text, first_span
+    ):
+        return True
     short_first = first_text[first_span[0] : first_span[1]]
     short_second = second_text[second_span[0] : second_span[1]]
     return (is_acronym(short_first) and spells_out(short_first, second_text, second_span[1])) or (
         is_acronym(short_second) and spells_out(short_second, first_text, first_span[1])
     )
+
+
+# Head nouns that say only that a value is a score, whose name is the words before them ("Barthel ADL-index").
+_GENERIC_SCALE_HEADS = frozenset({"index", "score", "scale", "total", "rating"})
+
+
+def _named_before_generic(head: str, generic: str, generic_text: str, generic_span: Span) -> bool:
+    """ "her Barthel score is 14" and "Barthel ADL-index >14 of 20": a generic head ("index", "score") is the scale
+    its words before name, so one named by the other's head ("Barthel") is that measure."""
+    if generic.removeprefix("head:") not in _GENERIC_SCALE_HEADS or head.removeprefix("head:") in _GENERIC_SCALE_HEADS:
+        return False
+    lead = generic_text[max(0, generic_span[0] - 40) : generic_span[0]]
+    before = [w.lower() for w in _LONG_FORM_WORD_RE.findall(lead)]
+    return head.removeprefix("head:") in before[-3:]
 
 
 _DIMENSION_WORDS = r"(?:diameters?|size|length|width|thickness|height)"
@@ -1027,9 +1080,9 @@ def _measure_for(
         unit_follows = has_unit or match_unit(text, number_end) is not None
         # A bare number before a noun counts things ("at least one lesion"); it is not that measure's value.
         return (key if unit_follows or key in _COUNTED_BY_NUMBER else f"count:{key}"), after.span()
-    named_after = _acronym_after(text, lead, number_end, after_text_end)
+    named_after = _acronym_after(text, lead, number_end, after_text_end) or _long_name_after(text, lead, number_end)
     if named_after is not None and (before is None or before[0].startswith("head:")):
-        return named_after  # "scored 21 on the PHQ-8"
+        return named_after  # "scored 21 on the PHQ-8", "=> 3 on the National Institute of Health Stroke Scale"
     # "Multiple Sclerosis who have had more than 1 relapse": the noun before a relative pronoun is who has the
     # value, not what it measures.
     relative = list(_RELATIVE_PRONOUN_RE.finditer(text, floor, number_start))
@@ -1237,6 +1290,26 @@ def _acronym_after(text: str, lead: re.Match[str] | None, number_end: int, end: 
     return "head:" + word.group().lower().replace("_", ""), word.span()
 
 
+# A scale spelled out after "on/of the": capitalised words ending in what names a scale ("National Institute of
+# Health Stroke Scale", "Modified Rankin Scale", "Beck Depression Inventory").
+_LONG_SCALE_NAME_RE = re.compile(
+    r"(?:[A-Z][\w'-]*\s+(?:(?:of|in|and|the|for)\s+)*){1,7}(?:Scale|Score|Index|Inventory|Questionnaire)\b"
+)
+
+
+def _long_name_after(text: str, lead: re.Match[str] | None, number_end: int) -> tuple[str, Span] | None:
+    """A scale spelled out after "on/of the" ("stroke severity => 3 on the National Institute of Health Stroke
+    Scale") is the measure, keyed by its initials as its acronym is ("NIHSS 2" in a question): the long form and
+    the acronym are one name (`spells_out` reads them alike)."""
+    if lead is None or not re.search(r"\b(?:on|of|in)\b", text[number_end : lead.end()], re.IGNORECASE):
+        return None
+    name = _LONG_SCALE_NAME_RE.match(text, lead.end())
+    if name is None:
+        return None
+    initials = "".join(w[0] for w in name.group().lower().split() if w not in _LONG_FORM_GLUE and w != "for")
+    return "head:" + initials, name.span()
+
+
 _ANY_DIGIT_RE = re.compile(r"\d")
 
 
@@ -1278,6 +1351,10 @@ def _only_counts(text: str, start: int, end: int) -> bool:
     return True
 
 
+_CREATININE_UNITS = frozenset({"mg/dL", "umol/L"})
+_CREATININE_WORD_RE = re.compile(r"creatinin", re.IGNORECASE)
+
+
 def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     """Measures the unit implies when no lexicon word was found (a year count in an age clause is an age)."""
     if unit == "pack-year":
@@ -1289,6 +1366,8 @@ def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
     if key == "gestational_age" and unit not in (None, "day"):
         # "born at 2,300 grams" is a birth weight, no weeks of pregnancy
         return "weight" if unit in ("mg", "kg") else UNKNOWN_MEASURE
+    if key == "creatinine" and unit not in _CREATININE_UNITS and not _CREATININE_WORD_RE.search(text, *clause):
+        return "head:cr"  # "Cr" with no creatinine unit: mostly a complete remission ("first CR", "CR 1")
     if key == "pain_score" and unit == "day":
         return "head:pain"  # "leg pain for at least 6 weeks": how long the pain has lasted, not how strong it is
     if key == UNKNOWN_MEASURE and unit is None and _OLDER_AFTER_RE.match(text, clause[1] - 12, clause[1] + 16):
@@ -1542,16 +1621,49 @@ def _unnamed(text: str, mention: QuantityMention) -> QuantityMention:
 
 
 # "7/10", "3 out of 10", "65/100": a rating written against the top of its scale; the top is no value of its own.
-_OUT_OF_RE = re.compile(r"\s*(?:/|out\s+of)\s*(?P<top>5|10|100)\b(?!\s*(?:[.,/]\d|%))", re.IGNORECASE)
+# "3 out of 10", "6/10", "MMS 26/30", "Barthel ADL-index >14 of 20": the top of the scale the value is read on, no
+# value of its own (read as one, "MMS 26/30" told two values of the score, 26 and 30). A whole number from 5 up.
+_OUT_OF_RE = re.compile(r"\s*(?:/|out\s+of|of)\s*(?P<top>[1-9]\d{0,2})\b(?!\s*(?:[.,/]\d|%))", re.IGNORECASE)
+_MIN_SCALE_TOP = 5
+_ACUITY_RE = re.compile(r"\b(?:acuity|vision|visual|snellen|logmar|etdrs)\b", re.IGNORECASE)
+# A plural noun right after the top counts things ("6 of 28 swollen joints", "5 of 10 criteria"); "on the MMSE",
+# "points", "most days", an end of sentence do not.
+_COUNTED_AFTER_TOP_RE = re.compile(
+    r"\s+(?!points\b|(?:most|some|many|all|the|these|those|on|in|at|for)\b)(?:[a-z]+\s+)?[a-z]{3,}s\b", re.IGNORECASE
+)
 
 
 def _with_its_scale_maximum(text: str, mention: QuantityMention) -> QuantityMention:
     found = _OUT_OF_RE.match(text, mention.number_span[1])
     if found is None or mention.unit_given or mention.quantity.upper is not None:
         return mention
-    if not 0 <= mention.quantity.value <= float(found.group("top")):
-        return mention
-    return replace(mention, span=(mention.span[0], max(mention.span[1], found.end())))
+    top = float(found.group("top"))
+    if top < _MIN_SCALE_TOP or not 0 <= mention.quantity.value <= top or match_unit(text, found.end()) is not None:
+        return mention  # "30 of 45 days": a time, no scale
+    if _COUNTED_AFTER_TOP_RE.match(text, found.end()):
+        return mention  # "2 of 6 swollen joints": things counted, no scale
+    if _ACUITY_RE.search(text, max(0, mention.span[0] - 60), found.end()):
+        return mention  # "visual acuity of 20/80": a Snellen fraction, no value and top
+    mention = replace(mention, span=(mention.span[0], max(mention.span[1], found.end())))
+    named = _scale_named_after(text, found.end()) if _names_nothing(mention.measure) else None
+    return mention if named is None else replace(mention, measure=named[0], measure_span=named[1])
+
+
+def _names_nothing(measure: str) -> bool:
+    """A reading whose measure is the word before the number, or nothing ("I scored 23 out of 30 ...")."""
+    return measure == UNKNOWN_MEASURE or measure.startswith(("head:", "count:"))
+
+
+def _scale_named_after(text: str, end: int) -> tuple[str, Span] | None:
+    """The scale named after a value's top ("23 out of 30 on the MMSE"): a lexicon measure, an acronym or a long
+    name after "on/of/in the"."""
+    lead = _AFTER_MEASURE_RE.match(text, end, min(len(text), end + 40))
+    if lead is None or not re.search(r"\b(?:on|of|in)\b", text[end : lead.end()], re.IGNORECASE):
+        return None
+    after = _MEASURE_RE.match(text, lead.end(), min(len(text), end + 60))
+    if after is not None and after.lastgroup is not None:
+        return _MEASURE_KEYS[int(after.lastgroup[1:])], after.span()
+    return _acronym_after(text, lead, end, min(len(text), end + 60)) or _long_name_after(text, lead, end)
 
 
 # The values each scale can take, from its definition: ECOG/Zubrod 0-5 (Oken 1982), Karnofsky and Lansky 0-100,

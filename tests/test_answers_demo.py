@@ -186,3 +186,13 @@ def test_an_age_limit_question_that_tells_the_age_gets_an_age_verdict(qa: TrialQ
     assert plain.verdict is None and "18 Years" in plain.answer
     # the limit the record does not set is said, not left out
     assert "Maximum age: none set in the record" in plain.answer, plain.answer
+
+
+def test_a_same_person_follow_up_keeps_the_case_and_puts_the_new_value_in_place(qa: TrialQA) -> None:
+    """ "Same patient, but ECOG 2?" supposes the case told with one value changed: an eligibility question (it had
+    been refused as not about the trial), with the new value deciding in place of the one told."""
+    first = qa.ask("Pt is 60 with ECOG 1. Eligible?", trial_id=SEED)
+    follow = qa.ask("Same patient, but ECOG 2?", trial_id=SEED, history=[first.question])
+
+    assert not follow.abstained and follow.verdict is X, follow.answer
+    assert first_citation(follow) == (INC, "8")

@@ -937,6 +937,69 @@ def test_a_measure_named_by_its_acronym_is_the_one_spelled_out() -> None:
 
 
 @pytest.mark.parametrize(
+    ("record", "question"),
+    [
+        # a scale spelled out after "on the" is the measure its acronym names
+        ("stroke severity => 3 on the National Institute of Health Stroke Scale", "NIHSS 2, LKW 3h"),
+        ("a score <= 2 on the Modified Rankin Scale", "My mom's mRS is 3"),
+    ],
+)
+def test_a_scale_spelled_out_after_the_bound_is_the_measure_its_acronym_names(record: str, question: str) -> None:
+    from ingest.measures import find_quantities, same_measure
+
+    bound, value = find_quantities(record)[0], find_quantities(question)[0]
+    assert same_measure(bound.measure, value.measure), (bound.measure, value.measure)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("within 6 monts prior to randomization", 182.625),  # a letter dropped
+        ("within 6 monhts", 182.625),  # two letters swapped
+        ("for 3 yaers", 1095.75),
+        ("within 6 mths", 182.625),  # an abbreviation
+    ],
+)
+def test_a_misspelt_time_unit_is_read(text: str, days: float) -> None:
+    (found,) = find_quantities(text)
+    assert found.quantity == measures.Quantity(days, "day")
+
+
+def test_a_word_of_its_own_is_no_misspelt_unit() -> None:
+    assert find_quantities("6 moths")[0].quantity.unit != "day"
+
+
+def test_a_generic_scale_head_is_the_scale_its_words_before_name() -> None:
+    from ingest.measures import find_quantities, same_measure_named
+
+    record, question = "Barthel ADL-index >14 of 20", "Same woman, but her Barthel score is 14?"
+    bound, value = find_quantities(record)[0], find_quantities(question)[0]
+    assert same_measure_named(bound.measure, record, bound.measure_span, value.measure, question, value.measure_span)
+    other = "Her Rankin score is 14"
+    rankin = find_quantities(other)[0]
+    assert not same_measure_named(bound.measure, record, bound.measure_span, rankin.measure, other, rankin.measure_span)
+
+
+def test_a_long_name_needs_on_or_of_before_it() -> None:
+    from ingest.measures import find_quantities
+
+    assert find_quantities("stroke severity => 3 National Institute of Health Stroke Scale")[0].measure != "head:nihss"
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Cr 1.8 mg/dL on last BMP", "creatinine"),  # clinicians' abbreviation
+        ("serum Cr less than 1.5 mg/dl", "creatinine"),
+    ],
+)
+def test_creatinine_as_clinicians_abbreviate_it(text: str, measure: str) -> None:
+    from ingest.measures import find_quantities
+
+    assert find_quantities(text)[0].measure == measure
+
+
+@pytest.mark.parametrize(
     ("text", "event", "days"),
     [
         ("Stroke or transient ischemic attack (TIA) in last 3 months", "TIA", 91.3125),
@@ -1182,11 +1245,32 @@ def test_pain_on_the_numeric_rating_scale_is_one_measure(text: str, comparator: 
     [
         ("Her pain is usually around 3 out of 10.", 3.0, "3 out of 10"),
         ("My pain score is 6/10", 6.0, "6/10"),
+        # any scale's top, written with "/", "out of" or "of"
+        ("MMS 26/30", 26.0, "26/30"),
+        ("Barthel ADL-index >14 of 20", 14.0, "14 of 20"),
     ],
 )
 def test_the_top_of_a_rating_scale_is_read_with_the_rating(text: str, value: float, read: str) -> None:
     (found,) = find_quantities(text)
     assert found.quantity.value == value and text[found.span[0] : found.span[1]].endswith(read)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("within 30 of 45 days", [30.0, 45.0]),  # a top with a unit is a time
+        ("at least 6 of 28 swollen joints", [6.0, 28.0]),  # things counted
+        ("Visual acuity of 20/80 in the study eye", [20.0, 80.0]),  # a Snellen fraction
+        ("BP 120/80", [120.0, 80.0]),  # a pair of pressures: the second is below the first
+    ],
+)
+def test_what_is_no_scale_top(text: str, values: list[float]) -> None:
+    assert sorted(m.quantity.value for m in find_quantities(text)) == sorted(values)
+
+
+def test_a_scale_named_after_its_top_is_the_measure() -> None:
+    (found,) = find_quantities("I scored 23 out of 30 on the MMSE")
+    assert (found.measure, found.quantity.value) == ("mmse", 23.0)
 
 
 def test_how_long_pain_has_lasted_is_not_its_rating() -> None:

@@ -5435,10 +5435,17 @@ def test_a_reading_outside_the_window_a_value_is_counted_in(
     ],
 )
 def test_a_promise_the_question_refuses(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
-    promise = criterion(
-        INCLUSION, 2, "Agree to practice sexual abstinence or use effective birth control during the study."
-    )
-    assert_decides(reasoner, question, [promise], decision)
+    assert_decides(reasoner, question, [PROMISE], decision)
+
+
+PROMISE = criterion(
+    INCLUSION, 2, "Agree to practice sexual abstinence or use effective birth control during the study."
+)
+
+
+def test_an_earlier_refusal_of_something_else_is_not_the_other_way_refused(reasoner: EligibilityReasoner) -> None:
+    # (the two refusals had counted as both ways refused)
+    assert_decides(reasoner, "I won't travel much and won't use any contraception.", [PROMISE], Decision.UNDECIDED)
 
 
 def test_a_healthy_volunteer_the_record_accepts_need_not_have_the_condition_required(
@@ -5453,3 +5460,21 @@ def test_a_healthy_volunteer_the_record_accepts_need_not_have_the_condition_requ
     declines = {"healthy_volunteers": fact("healthy_volunteers", "No")}
     assert reasoner.assess(question, required, declines).decision is Decision.EXCLUDED
     assert reasoner.assess("I don't have any anxiety disorder.", required, accepts).decision is Decision.EXCLUDED
+
+
+def test_a_refused_promise_is_a_verdict_as_an_unmet_requirement_is(cautious: EligibilityReasoner) -> None:
+    # told of a person, a named match is quoted without a verdict; a requirement refused is no named match
+    question = "He won't abstain and won't use any contraception. Still a candidate?"
+    assert_decides(cautious, question, [PROMISE], Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not having a phone at home for follow-up calls",  # a lack stated as the exclusion's case
+        "No access to a telephone",
+    ],
+)
+def test_an_exclusion_stated_as_a_lack_catches_one_who_lacks_it(reasoner: EligibilityReasoner, text: str) -> None:
+    question = "My mom is 70. She doesn't have any kind of telephone at her apartment, is that a problem?"
+    assert_decides(reasoner, question, [criterion(EXCLUSION, 1, text)], Decision.EXCLUDED)

@@ -114,6 +114,9 @@ def test_an_apology_that_adds_a_fact_corrects_no_time() -> None:
         # corrections said as people say them
         ("I'm 61, I have AIDS. Can I join?", "Sorry, typo. I'm 60, not 61. Everything else is the same.", "60", "61"),
         ("My dad is 91, on a ventilator. Could he join?", "Sorry, I got his age wrong. He's 89.", "89", "91"),
+        # a test done again tells the value now; "same <person>" supposes the case with what follows changed
+        ("DLBCL, 55yo, creatinine 1.8 mg/dL. Eligible?", "Repeat creatinine came back at 1.4.", "DLBCL", "1.8"),
+        ("Pt w/ skull base chondrosarcoma, KPS 50. Eligible?", "Same pt, KPS now 60?", "chondrosarcoma", "50"),
     ],
 )
 def test_a_supposed_age_or_value_replaces_the_one_told(told: str, follow_up: str, kept: str, gone: str) -> None:

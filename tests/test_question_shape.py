@@ -390,6 +390,7 @@ def test_a_follow_up_tells_of_a_case_when_it_supposes_one_or_tells_a_fact(
         # shorthand: "pt" with any verb, age and sex run together
         "Coinfected pt enrolled in A5071, SPECT booked 4 days after study entry. OK?",
         "34M, AIDS, CD4 40, new-onset CMV retinitis. Candidate?",
+        "Referral: 70 y/o woman, clinical stroke per WHO, Barthel 15/20.",
     ],
 )
 def test_a_clinicians_note_tells_of_a_person(question: str) -> None:
