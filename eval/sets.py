@@ -408,6 +408,12 @@ SETS: dict[str, EvalSet] = {
         # 500 characters), after the session's first change; committed before any run (eval/data/unseen/DEV48.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev49": _unseen_split(
+        "dev49",
+        # Written 2026-12-07 during the thirty-fourth session over 20 more unseen classic XML records (criteria from
+        # 500 characters), after the session's changes; committed before any run (eval/data/unseen/DEV49.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
