@@ -208,6 +208,24 @@ _SUPPOSING_BEFORE = re.compile(r"\b(?:once|when|if|after|by\s+the\s+time)\s+(?:\
 # A question about the time an age to come is reached: "... be able to join then?", "at that point?"
 _ASKS_ABOUT_THEN = re.compile(r"\b(?:then|at\s+that\s+(?:point|time|age)|by\s+that\s+time)\W*$", re.IGNORECASE)
 _COMING_AGE_RE = re.compile(r"\b(?:turning|turns|turn)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, re.IGNORECASE)
+# "Her 5th birthday was yesterday", "just had his 13th birthday": the age reached; "wait until his 13th birthday",
+# "after her 18th birthday": an age supposed. (A birthday to come, not supposed, tells no age now.)
+_BIRTHDAY_AGE_RE = re.compile(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b", re.IGNORECASE)
+_BIRTHDAY_PAST_RE = re.compile(r"\s+(?:was|has\s+passed|came)\b", re.IGNORECASE)
+_BIRTHDAY_PAST_BEFORE_RE = re.compile(r"\b(?:had|celebrated|since)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_BIRTHDAY_SUPPOSED_BEFORE_RE = re.compile(
+    r"\b(?:until|till|after|once|when|by)\s+(?:\w+\s+){0,2}$|\bwhat\s+if\b[^.?!]*$", re.IGNORECASE
+)
+
+
+def _birthday_age(text: str) -> re.Match[str] | None:
+    """An ordinal birthday that tells the age asked about: one passed or one supposed."""
+    for found in _BIRTHDAY_AGE_RE.finditer(text):
+        before = text[max(0, found.start() - 60) : found.start()]
+        passed = _BIRTHDAY_PAST_RE.match(text, found.end()) or _BIRTHDAY_PAST_BEFORE_RE.search(before)
+        if passed or _BIRTHDAY_SUPPOSED_BEFORE_RE.search(before):
+            return found
+    return None
 
 
 # An age told at the diagnosis or onset of something: "she was 14 months old when they found the leukemia", "diagnosed
@@ -261,6 +279,9 @@ def _age(text: str, at_onset: Sequence[Span] = ()) -> tuple[float, Span, Compara
     )
     if supposed is not None and 0 < int(supposed.group("n")) <= 120:
         return float(supposed.group("n")), supposed.span("n"), Comparator.EQ  # "once he turns 14": asked at 14
+    birthday = _birthday_age(text)
+    if birthday is not None and 0 < int(birthday.group("n")) <= 120:
+        return float(birthday.group("n")), birthday.span("n"), Comparator.EQ  # "her 5th birthday was yesterday"
     for age_re, scale in _AGE_RES:
         for found in age_re.finditer(text):
             years = _told_years(found) * scale
@@ -1955,7 +1976,8 @@ def values_put_in_place(told: Sequence[str], question: str) -> list[str]:
     """ "What if he were 16?" after "My son is 14 ...", "my platelets are normal now" after "my platelets are around
     30,000": an age or a measure that a supposing or correcting follow-up tells again replaces the one told before;
     the earlier value goes from its turn (an age takes the new number in its place)."""
-    coming = _COMING_AGE_RE.search(question) is not None  # "He turns 4 in two months. Could he join then?"
+    # "He turns 4 in two months. Could he join then?", "Her 5th birthday was yesterday, so what about now?"
+    coming = _COMING_AGE_RE.search(question) is not None or _birthday_age(question) is not None
     # (a test done again, "Repeat creatinine came back at 1.4", tells the value now, as a correction does)
     retold = _SUPPOSES_RE.match(question) or _CORRECTION_RE.search(question) or _RETEST_RE.search(question)
     if not (retold or coming) or _ADDS_RE.search(question):

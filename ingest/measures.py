@@ -2352,6 +2352,10 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
         comparator, start = prefix
         if comparator in _NEGATION_FLIP and _negation_carried(text, start):
             comparator = _NEGATION_FLIP[comparator]
+    elif prefix is not None and _ONE_SIDED_WORDS_RE.match(text, prefix[1], signed_start):
+        # "a minimum of 3-6 months", "at least 3-6 months": a bound on one side whose value is a range (`compare`
+        # decides only where both ends agree). Not "within 21 to 90 years", "over 18 to 70", "> 23-35": ranges.
+        comparator, start = prefix
     suffix = _suffix_comparator(text, end)
     if high is None and prefix is None and suffix is not None:
         comparator, end = suffix
@@ -2450,15 +2454,28 @@ def takes_bare_value(measure: str, unit: str) -> bool:
 def compare(value: Quantity, constraint: Comparison) -> bool | None:
     """True if `value` satisfies the constraint, False if it violates it, None when units do not line up.
 
-    A value that is itself a range ("ECOG 1-2") decides only when the whole range falls on one side.
+    A value that is itself a range ("ECOG 1-2") decides only when the whole range falls on one side; so does a
+    one-sided bound given as a range ("a minimum of 3-6 months"), at both its ends.
     """
     bounds = _units_compatible(value, constraint.value, constraint.measure)
     if bounds is None:
         return None
     low_bound, high_bound = bounds
     lows = [value.value] if value.upper is None else [value.value, value.upper]
-    verdicts = {_satisfies(v, constraint.comparator, low_bound, high_bound) for v in lows}
+    if constraint.comparator in _ONE_SIDED and high_bound is not None:
+        ends = [(low_bound, None), (high_bound, None)]
+    else:
+        ends = [(low_bound, high_bound)]
+    verdicts = {_satisfies(v, constraint.comparator, bound, upper) for v in lows for bound, upper in ends}
     return verdicts.pop() if len(verdicts) == 1 else None
+
+
+_ONE_SIDED = frozenset({Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT})
+_ONE_SIDED_WORDS_RE = re.compile(
+    r"\s*(?:at\s+least|(?:a\s+)?minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|at\s+most"
+    r"|(?:a\s+)?maximum(?:\s+of)?|no\s+more\s+than|not\s+more\s+than)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _satisfies(number: float, comparator: Comparator, bound: float, upper: float | None) -> bool:

@@ -965,6 +965,22 @@ def test_a_misspelt_time_unit_is_read(text: str, days: float) -> None:
     assert found.quantity == measures.Quantity(days, "day")
 
 
+@pytest.mark.parametrize(
+    ("days", "met"),
+    [(365.0, True), (120.0, None), (60.0, False)],  # above both ends, between them, below both
+)
+def test_a_one_sided_bound_given_as_a_range_decides_where_both_ends_agree(days: float, met: bool | None) -> None:
+    (bound,) = find_quantities("Be on Avonex for a minimum of 3-6 months before the study entry")
+    assert bound.comparator is Comparator.GE  # it had been a range: a year on Avonex was "outside" it
+    comparison = measures.Comparison(bound.measure, bound.comparator, bound.quantity)
+    assert measures.compare(measures.Quantity(days, "day"), comparison) is met
+
+
+@pytest.mark.parametrize("text", ["Patients will be within 21 to 90 years of age.", "Age: Over 18 to 70"])
+def test_a_range_after_within_or_over_stays_a_range(text: str) -> None:
+    assert find_quantities(text)[0].comparator is Comparator.RANGE
+
+
 def test_a_word_of_its_own_is_no_misspelt_unit() -> None:
     assert find_quantities("6 moths")[0].quantity.unit != "day"
 

@@ -5478,3 +5478,29 @@ def test_a_refused_promise_is_a_verdict_as_an_unmet_requirement_is(cautious: Eli
 def test_an_exclusion_stated_as_a_lack_catches_one_who_lacks_it(reasoner: EligibilityReasoner, text: str) -> None:
     question = "My mom is 70. She doesn't have any kind of telephone at her apartment, is that a problem?"
     assert_decides(reasoner, question, [criterion(EXCLUSION, 1, text)], Decision.EXCLUDED)
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("We have a term baby who is 3 days old and was intubated this morning. Can he join?", Decision.EXCLUDED),
+        ("She is 20 hours old. Can she join?", Decision.ALLOWED),
+    ],
+)
+def test_age_fields_in_hours(reasoner: EligibilityReasoner, question: str, decision: Decision) -> None:
+    # newborn trials set the record's age fields in hours ("48 Hours"); they had been read as no limit
+    found = reasoner.assess(
+        question, [criterion(INCLUSION, 1, "Term infants.")], {"maximum_age": fact("maximum_age", "48 Hours")}
+    )
+    assert found.decision is decision, found.findings
+
+
+def test_a_two_letter_acronym_stays_a_word_of_what_is_told(reasoner: EligibilityReasoner) -> None:
+    """ "treatment for TB": dropped as a short word, "TB" left "treatment" alone, which met "Treated for other
+    malignant diseases within the last 5 years" and excluded one treated for tuberculosis three years ago."""
+    criteria = [
+        criterion(EXCLUSION, 4, "Treated for other malignant diseases within the last 5 years."),
+        criterion(EXCLUSION, 5, "Treatment for pulmonary tuberculosis within the last 2 years."),
+    ]
+    found = reasoner.assess("I finished treatment for TB three years ago. Eligible?", criteria, {})
+    assert found.decision is not Decision.EXCLUDED, found.findings

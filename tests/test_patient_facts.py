@@ -1358,3 +1358,16 @@ def test_a_time_taken_back_is_no_time_told(question: str, days: list[float]) -> 
     facts = parse_question(question)
     assert [e.days_ago for e in facts.elapsed] == days
     assert not facts.negated
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        ("Her 5th birthday was yesterday, so what about now?", 5.0),  # a birthday passed
+        ("She just had her 18th birthday.", 18.0),
+        ("OK, and what if we wait until his 13th birthday next month?", 13.0),  # one supposed
+        ("His 5th birthday is next month. Can he join now?", None),  # one to come, not supposed: no age now
+    ],
+)
+def test_an_ordinal_birthday_tells_the_age_reached_or_supposed(question: str, age: float | None) -> None:
+    assert parse_question(question).age == age
