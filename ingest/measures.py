@@ -2462,6 +2462,7 @@ def compare(value: Quantity, constraint: Comparison) -> bool | None:
         return None
     low_bound, high_bound = bounds
     lows = [value.value] if value.upper is None else [value.value, value.upper]
+    ends: list[tuple[float, float | None]]
     if constraint.comparator in _ONE_SIDED and high_bound is not None:
         ends = [(low_bound, None), (high_bound, None)]
     else:
