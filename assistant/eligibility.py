@@ -1626,7 +1626,11 @@ class EligibilityReasoner:
         bound = [s for s in hit.spans if not _inside_exception(s, constraints)] or hit.spans
         outcomes = [self._caught(s, topic, chunk, constraints, question, facts) for s in bound]
         caught = [o for o in outcomes if o[0] is Decision.EXCLUDED]
-        if caught and _CONDITIONAL_ENTRY.search(chunk.text):
+        entry = _CONDITIONAL_ENTRY.search(chunk.text)
+        if caught and entry is not None and not _in_conditions_of_entry(chunk.text, entry, caught[0][1]):
+            # The case caught is let in on the conditions the criterion states ("may be eligible, based on study
+            # staff approval: ... 6. Tattoo"). Not a case named in those conditions ("eligible ... provided that ...
+            # They have not received antimalarial drugs in the previous 48 hours"): that is what they keep out.
             reason = _CONDITIONAL_ENTRY_REASON
             return Finding(topic.surface, Decision.CONDITIONS, chunk, caught[0][1], reason)
         if caught and self._exception_touched(topic, hit, question, constraints):
@@ -2983,9 +2987,10 @@ _REFUSES = re.compile(
 )
 _REQUIRED_REASON = "this criterion requires it"
 _PROMISE_REFUSED_REASON = "the criterion asks participants to agree to this, and the question says they will not"
-# Up to the thing refused, words of one verb phrase ("won't use any contraception"), no new clause ("I don't want to
-# get pregnant, so I use condoms").
-_REFUSED_OBJECT = re.compile(r"(?:\s+(?!(?:and|but|so|because|since|or)\b)[\w'-]+){0,4}\s+$", re.IGNORECASE)
+# Words that open another clause ("won't abstain and ...", "I don't want to get pregnant, so I use condoms").
+_CLAUSE_OPENERS = ("and", "but", "so", "because", "since", "or", "nor")
+# Up to the thing refused, words of one verb phrase ("won't use any contraception"), no new clause.
+_REFUSED_OBJECT = re.compile(rf"(?:\s+(?!(?:{'|'.join(_CLAUSE_OPENERS)})\b)[\w'-]+){{0,4}}\s+$", re.IGNORECASE)
 
 
 # "Agree to practice sexual abstinence or use effective birth control": another way to keep the promise before it.
@@ -3014,7 +3019,7 @@ def _words_after(text: str, start: int) -> list[tuple[str, int, int]]:
     """The words of the phrase after `start`, up to a word that opens another clause ("won't abstain and ...")."""
     words = []
     for word in word_spans(text[start : start + 60]):
-        if word[0] in {"and", "but", "so", "because", "since", "or", "nor"}:
+        if word[0] in _CLAUSE_OPENERS:
             break
         words.append(word)
     return words[:4]
@@ -5985,6 +5990,15 @@ _CLAUSE_END = re.compile(
 )
 _NOTE = re.compile(r"\bNOTE\s*:|\bNote\s*:")
 # Clauses that let an excluded case in after all ("may be eligible", "to be eligible ... must be tapered").
+# What opens the conditions of an entry ("eligible for inclusion in this study provided that ...").
+_CONDITIONS_OPENER = re.compile(r"\b(?:provided|providing|as\s+long\s+as|so\s+long\s+as|on\s+condition)\b", re.I)
+
+
+def _in_conditions_of_entry(text: str, entry: re.Match[str], span: Span) -> bool:
+    """The mention sits in the conditions a conditional entry states, after the word that opens them."""
+    return span.start >= entry.start() and _CONDITIONS_OPENER.search(text, entry.start(), span.start) is not None
+
+
 _CONDITIONAL_ENTRY = re.compile(
     r"\b(?:may|can|could|will|would)\s+(?:still\s+)?be\s+(?:eligible|enrolled|included|considered)\b|\bto\s+be\s+eligible\b"
     r"|\b(?:are|is|remain|remains)\s+(?:still\s+)?eligible\b"

@@ -1913,13 +1913,16 @@ _CORRECTION_RE = re.compile(
     re.IGNORECASE,
 )
 _PUT_IN_PLACE_RE = re.compile(r"\b(?:had\s+been|instead)\b", re.IGNORECASE)
+# "Same woman, but her Barthel score is 14?", "Same pt, KPS now 60?": a follow-up on the case told, with what follows
+# in place of what it told.
+SAME_CASE_OPENING = (
+    r"\W*(?:the\s+)?same\s+(?:patient|pt|person|woman|man|lady|guy|girl|boy|child|kid|baby|infant|case|scenario"
+    r"|situation|story|facts)\b"
+)
 # A follow-up that supposes another case: "What if ...", "And if ...", "Suppose ...", "And once I'm 33 weeks along?".
 _SUPPOSES_RE = re.compile(
-    r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if|once"
-    # "Same woman, but her Barthel score is 14?", "Same pt, KPS now 60?": the case told, with what follows in place
-    # of what it told
-    r"|(?:the\s+)?same\s+(?:patient|pt|person|woman|man|lady|guy|girl|boy|child|kid|baby|infant|case|scenario"
-    r"|situation|story|facts))\b",
+    r"^\W*(?:(?:and|but|so|ok|okay)\b\W*)*(?:what\s+if|(?:what|how)\s+about|suppose|supposing|if|once)\b"
+    rf"|^{SAME_CASE_OPENING}",
     re.IGNORECASE,
 )
 # A test supposed done again: "rechecks it", "repeat the scan", "tests her again"

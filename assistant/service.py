@@ -15,6 +15,7 @@ from assistant.index_signature import IndexSettingsChanged
 from assistant.intents import Intent, IntentRules, normalise_text, trial_id_in
 from assistant.offline import OfflineAnswerer
 from assistant.patient_facts import (
+    SAME_CASE_OPENING,
     asks_about_another_person,
     corrected_history,
     time_put_in_place,
@@ -47,10 +48,7 @@ _THING_REFERRED_BACK = re.compile(
 _INTERJECTION = r"(?:(?:oh|ok|okay|well|right|hmm|um|so|great|thanks)\b\W*)*"
 _CONTINUES = re.compile(
     rf"\W*{_INTERJECTION}(?:and|also|or|what if|what about|how about|suppose)\b|\W*(?:(?:ok|okay|so|well)\b\W*)+if\b"
-    # "Same woman, but her Barthel score is 14?", "Same patient, but the biopsy was only 1 week ago?": the case told,
-    # with what follows changed
-    r"|\W*(?:the\s+)?same\s+(?:patient|pt|person|woman|man|lady|guy|girl|boy|child|kid|baby|infant|case|scenario"
-    r"|situation|story|facts)\b",
+    rf"|{SAME_CASE_OPENING}",
     re.IGNORECASE,
 )
 # "Sorry, I checked and it was actually two months ago": a correction of what the conversation told.

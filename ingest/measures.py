@@ -753,7 +753,7 @@ def _misspelt_time_unit(text: str, start: int) -> tuple[str, float, Span] | None
     return None
 
 
-# Words one edit from a unit that are words of their own ("6 moths", "3 tears" are left as written).
+# Words one edit from a unit that are words of their own ("6 moths", "a mouth" are left as written).
 _NOT_MISSPELT_UNITS = frozenset({"moths", "mouth", "mouths", "weeds"})
 
 

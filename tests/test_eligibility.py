@@ -5504,3 +5504,27 @@ def test_a_two_letter_acronym_stays_a_word_of_what_is_told(reasoner: Eligibility
     ]
     found = reasoner.assess("I finished treatment for TB three years ago. Eligible?", criteria, {})
     assert found.decision is not Decision.EXCLUDED, found.findings
+
+
+def test_a_case_named_in_the_conditions_of_entry_is_what_they_keep_out(reasoner: EligibilityReasoner) -> None:
+    """ "... will be eligible ... provided that ... They have not received antimalarial drugs in the previous 48
+    hours": a drug taken yesterday is what the condition rules out, not a case let in on it."""
+    entry = criterion(
+        INCLUSION,
+        1,
+        "Adults presenting with acute falciparum malaria will be eligible for inclusion in this study provided that"
+        " - They are not pregnant. - They have not received antimalarial drugs in the previous 48 hours.",
+    )
+    question = "I took chloroquine yesterday morning before I came to the hospital. Can I still be in the study?"
+    assert_decides(reasoner, question, [entry], Decision.EXCLUDED)
+    # a case named before the conditions is still let in on them, and so are the cases listed after an entry that
+    # states its condition first
+    let_in = criterion(EXCLUSION, 2, "Prior chemotherapy, but patients may be eligible if it ended 6 months ago.")
+    assert_decides(reasoner, "I had chemotherapy. Can I join?", [let_in], Decision.CONDITIONS)
+    listed = criterion(
+        EXCLUSION,
+        3,
+        "Potential participants who have the following may be eligible for participation, based on study staff"
+        " approval:\n         1. Prosthetics\n         2. Tattoo or non-removable body piercing\n         3. Claustrophobia",
+    )
+    assert_decides(reasoner, "I have a small tattoo on my ankle. Does that rule me out?", [listed], Decision.CONDITIONS)
