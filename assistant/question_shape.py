@@ -55,7 +55,7 @@ PERSONAL = re.compile(
     r"|\b(?:our|his|her)\s+\w+|\b(?:male|female)\s+patient\b|\b\d{1,3}[- ](?:year|month|week)[- ]old\b"
     # clinicians' shorthand for the patient at hand: "Coinfected pt enrolled in A5071", "34M, AIDS", "52F"
     # ("PT" in capitals is a prothrombin time, "18F-FDG" a tracer), "70 y/o woman", "a 45yo"
-    r"|(?-i:\b[Pp]ts?\b|\b\d{1,3}(?:yo)?[MF]\b(?!-))|\b\d{1,3}\s?(?:y/o|yo|y\.o\.)(?!\w)",
+    r"|(?-i:\b[Pp]t\b|\b\d{1,3}(?:yo)?[MF]\b(?!-))|\b\d{1,3}\s?(?:y/o|yo|y\.o\.)(?!\w)",
     re.IGNORECASE,
 )
 

@@ -413,7 +413,8 @@ SETS: dict[str, EvalSet] = {
         # Written 2026-12-07 during the thirty-fourth session over 20 more unseen classic XML records (criteria from
         # 500 characters), after the session's changes; committed before any run (eval/data/unseen/DEV49.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
-    ),    "unseen-dev50": _unseen_split(
+    ),
+    "unseen-dev50": _unseen_split(
         "dev50",
         # Written 2026-12-07 late in the thirty-fourth session over 20 more unseen classic XML records (criteria from
         # 500 characters), after all the session's changes; committed before any run (eval/data/unseen/DEV50.md).

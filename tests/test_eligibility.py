@@ -5525,6 +5525,7 @@ def test_a_case_named_in_the_conditions_of_entry_is_what_they_keep_out(reasoner:
         EXCLUSION,
         3,
         "Potential participants who have the following may be eligible for participation, based on study staff"
-        " approval:\n         1. Prosthetics\n         2. Tattoo or non-removable body piercing\n         3. Claustrophobia",
+        " approval:\n         1. Prosthetics\n         2. Tattoo or non-removable body piercing"
+        "\n         3. Claustrophobia",
     )
     assert_decides(reasoner, "I have a small tattoo on my ankle. Does that rule me out?", [listed], Decision.CONDITIONS)

@@ -406,6 +406,7 @@ def test_a_general_question_tells_of_no_person() -> None:
     assert not PERSONAL.search("Is a carotid endarterectomy exclusionary?")
     assert not PERSONAL.search("Is a 6MWT of 300 m required?")  # no age-and-sex shorthand
     assert not PERSONAL.search("Is an 18F-FDG PET scan part of the study?")  # a tracer, no 18-year-old female
+    assert not PERSONAL.search("Can pts with ILD join?")  # patients in general, no particular one
 
 
 def test_a_spaced_dash_ends_a_lead_clause_before_the_question(rules: IntentRules) -> None:
