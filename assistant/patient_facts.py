@@ -327,12 +327,18 @@ _HOUSEHOLD_MEMBER_RE = re.compile(
 )
 
 
+# "she's 4 months old", "he is 2": an age told of a third person.
+_THIRD_PERSON_AGE_BEFORE_RE = re.compile(r"\b(?:he|she|they)(?:'s|’s|\s+is|\s+was|'re|\s+are)\s+$", re.IGNORECASE)
+
+
 def _someone_elses_age(text: str, start: int) -> bool:
     """A possessed age ("my 2-year-old son") that is not the candidate's: the asker joins ("I'm still breastfeeding
     my 5-month-old"), or, with the candidate untold, the one possessed is not the clause's subject ("I live with my
     2-year-old son" against "My 5-year-old has asthma")."""
     if _HOUSEHOLD_MEMBER_RE.match(text, start) and _INDEFINITE_BEFORE_RE.search(text, max(0, start - 4), start):
         return True  # "We have a 3 year old at home": someone the asker lives with
+    if _THIRD_PERSON_AGE_BEFORE_RE.search(text, max(0, start - 12), start) and _candidate(text)[0] == "self":
+        return True  # "I'm still breastfeeding my baby girl (she's 4 months old) ... Could I sign up?": the baby's
     possessive = _POSSESSED_AGE_RE.search(text, max(0, start - 8), start)
     if possessive is None:
         return False
@@ -1175,6 +1181,8 @@ def _negations(text: str) -> list[NegatedFact]:
     for trigger in _NEGATION_TRIGGER_RE.finditer(text):
         if _PSEUDO_NEGATION_RE.match(text, trigger.end()) or _asks_back(text, trigger):
             continue
+        if _cannot_do_without(text, trigger):
+            continue  # "can't get through a day without his Xanax": what he needs, not what he lacks
         stop = _NEGATION_END_RE.search(text, trigger.end())
         end = stop.start() if stop else len(text)
         words = list(_WORDS_RE.finditer(text, trigger.end(), end))[:_MAX_SCOPE_WORDS]
@@ -1211,6 +1219,18 @@ def _post_negation_scope(text: str, found: re.Match[str]) -> Span | None:
     if not kept:
         return None
     return _trim(text, kept[0].start(), kept[-1].end())
+
+
+# A negated ability before "without" in its clause: "can't get through a day without", "could not sleep without".
+_CANNOT_BEFORE_RE = re.compile(r"\b(?:can'?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to)\b[^.;,!?]*$", re.I)
+
+
+def _cannot_do_without(text: str, trigger: re.Match[str]) -> bool:
+    """ "He can't get through a day without his Xanax": two negations, so "without" tells what is needed (NegEx reads
+    a double negative as no negation)."""
+    if not trigger.group(0).lower().startswith("without"):
+        return False
+    return _CANNOT_BEFORE_RE.search(text, _clause_start(text, trigger.start()), trigger.start()) is not None
 
 
 def _asks_back(text: str, trigger: re.Match[str]) -> bool:

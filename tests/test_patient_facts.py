@@ -1371,3 +1371,28 @@ def test_a_time_taken_back_is_no_time_told(question: str, days: list[float]) -> 
 )
 def test_an_ordinal_birthday_tells_the_age_reached_or_supposed(question: str, age: float | None) -> None:
     assert parse_question(question).age == age
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        # the asker asks for themselves: an age told of "she" is another person's (the baby's)
+        ("I'm still breastfeeding my baby girl (she's 4 months old). Could I sign up?", None),
+        # asked for her, it is hers
+        ("My daughter has asthma, she's 12. Can she join?", 12.0),
+    ],
+)
+def test_an_age_told_of_a_third_person_is_not_the_askers(question: str, age: float | None) -> None:
+    assert parse_question(question).age == age
+
+
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        ("He can't get through a day without his Xanax.", False),  # two negations: what he needs
+        ("I can't sleep without my inhaler.", False),
+        ("He is without insurance.", True),
+    ],
+)
+def test_without_after_a_negated_ability_denies_nothing(question: str, negated: bool) -> None:
+    assert bool(parse_question(question).negated) is negated
