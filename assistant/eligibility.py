@@ -4958,8 +4958,8 @@ def _reading_days_ago(measurement: _Measured, question: str) -> float | None:
     """How long ago the value told was read: the one past time told in the value's own clause ("At my checkup two
     weeks ago my BP was 142/88"), not where the clause says the value is the present one."""
     facts = parse_question(question)
-    clause = next((c for c in facts.clauses if c[0] <= measurement.span[0] and measurement.span[1] <= c[1]), None)
-    if clause is None or _READ_NOW.search(question, clause[0], clause[1]):
+    clause = _clause_holding(facts, measurement.span[0])
+    if clause is None or measurement.span[1] > clause[1] or _READ_NOW.search(question, clause[0], clause[1]):
         return None
     times = [
         e.days_ago
@@ -5989,7 +5989,6 @@ _CLAUSE_END = re.compile(
     r";|(?<!\b[A-Z][a-z])(?<!\b[a-zA-Z]\.[a-zA-Z])\.(?=\s|$)|\n\s*(?=[-*•]|\d{1,2}[.)]|[a-z][.)]\s|NOTE|Note)"
 )
 _NOTE = re.compile(r"\bNOTE\s*:|\bNote\s*:")
-# Clauses that let an excluded case in after all ("may be eligible", "to be eligible ... must be tapered").
 # What opens the conditions of an entry ("eligible for inclusion in this study provided that ...").
 _CONDITIONS_OPENER = re.compile(r"\b(?:provided|providing|as\s+long\s+as|so\s+long\s+as|on\s+condition)\b", re.I)
 
@@ -5999,6 +5998,7 @@ def _in_conditions_of_entry(text: str, entry: re.Match[str], span: Span) -> bool
     return span.start >= entry.start() and _CONDITIONS_OPENER.search(text, entry.start(), span.start) is not None
 
 
+# Clauses that let an excluded case in after all ("may be eligible", "to be eligible ... must be tapered").
 _CONDITIONAL_ENTRY = re.compile(
     r"\b(?:may|can|could|will|would)\s+(?:still\s+)?be\s+(?:eligible|enrolled|included|considered)\b|\bto\s+be\s+eligible\b"
     r"|\b(?:are|is|remain|remains)\s+(?:still\s+)?eligible\b"

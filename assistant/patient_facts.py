@@ -1221,8 +1221,10 @@ def _post_negation_scope(text: str, found: re.Match[str]) -> Span | None:
     return _trim(text, kept[0].start(), kept[-1].end())
 
 
+# A negated ability as people write it ("can't", "could not").
+_CANNOT = r"can'?t|cannot|can\s+not|could\s+not|couldn'?t"
 # A negated ability before "without" in its clause: "can't get through a day without", "could not sleep without".
-_CANNOT_BEFORE_RE = re.compile(r"\b(?:can'?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to)\b[^.;,!?]*$", re.I)
+_CANNOT_BEFORE_RE = re.compile(rf"\b(?:{_CANNOT}|unable\s+to)\b[^.;,!?]*$", re.IGNORECASE)
 
 
 def _cannot_do_without(text: str, trigger: re.Match[str]) -> bool:
@@ -1257,7 +1259,7 @@ _SUBJECT = r"(?:i|he|she|we|they|my\s+\w+|(?:my|our|his|her)\s+\w+\s+\w+)"
 _CANNOT_RE = re.compile(
     r"\b"
     + rf"(?:{_SUBJECT}|(?<=\band\s)|(?<=\bbut\s))"  # "speaks Portuguese and can't read French": the subject is shared
-    + r"\s*(?:can'?t|cannot|can\s+not|could\s+not|couldn'?t|won'?t\s+be\s+able\s+to|will\s+not\s+be\s+able\s+to"
+    + rf"\s*(?:{_CANNOT}|won'?t\s+be\s+able\s+to|will\s+not\s+be\s+able\s+to"
     r"|(?:am|'m|is|'s|are|'re)\s+(?:not\s+able\s+to|unable\s+to)|isn'?t\s+able\s+to|aren'?t\s+able\s+to"
     r"|(?:have|has)\s+no\s+way\s+(?:to|of)|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+"
     r"(?:actually\s+|really\s+|even\s+|currently\s+|yet\s+)?(?P<verb>speak|read|write|drive"

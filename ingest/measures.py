@@ -1280,9 +1280,17 @@ def is_acronym(name: str) -> bool:
     return sum(1 for char in name if char.isupper()) >= 2
 
 
+_SCALE_LEAD_RE = re.compile(r"\b(?:on|of|in)\b", re.IGNORECASE)
+
+
+def _names_a_scale_next(text: str, lead: re.Match[str], number_end: int) -> bool:
+    """The words after a value lead to the scale it is read on ("21 on the PHQ-8", "23 out of 30 on the MMSE")."""
+    return _SCALE_LEAD_RE.search(text[number_end : lead.end()]) is not None
+
+
 def _acronym_after(text: str, lead: re.Match[str] | None, number_end: int, end: int) -> tuple[str, Span] | None:
     """A scale named by an acronym after "on/of the" ("21 on the PHQ-8", "7.0 on the EDSS") is the measure."""
-    if lead is None or not re.search(r"\b(?:on|of|in)\b", text[number_end : lead.end()], re.IGNORECASE):
+    if lead is None or not _names_a_scale_next(text, lead, number_end):
         return None
     word = _WORD_RE.match(text, lead.end(), end)
     if word is None or not is_acronym(word.group()):
@@ -1301,7 +1309,7 @@ def _long_name_after(text: str, lead: re.Match[str] | None, number_end: int) -> 
     """A scale spelled out after "on/of the" ("stroke severity => 3 on the National Institute of Health Stroke
     Scale") is the measure, keyed by its initials as its acronym is ("NIHSS 2" in a question): the long form and
     the acronym are one name (`spells_out` reads them alike)."""
-    if lead is None or not re.search(r"\b(?:on|of|in)\b", text[number_end : lead.end()], re.IGNORECASE):
+    if lead is None or not _names_a_scale_next(text, lead, number_end):
         return None
     name = _LONG_SCALE_NAME_RE.match(text, lead.end())
     if name is None:
@@ -1658,7 +1666,7 @@ def _scale_named_after(text: str, end: int) -> tuple[str, Span] | None:
     """The scale named after a value's top ("23 out of 30 on the MMSE"): a lexicon measure, an acronym or a long
     name after "on/of/in the"."""
     lead = _AFTER_MEASURE_RE.match(text, end, min(len(text), end + 40))
-    if lead is None or not re.search(r"\b(?:on|of|in)\b", text[end : lead.end()], re.IGNORECASE):
+    if lead is None or not _names_a_scale_next(text, lead, end):
         return None
     after = _MEASURE_RE.match(text, lead.end(), min(len(text), end + 60))
     if after is not None and after.lastgroup is not None:
