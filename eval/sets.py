@@ -420,6 +420,14 @@ SETS: dict[str, EvalSet] = {
         # 500 characters), after all the session's changes; committed before any run (eval/data/unseen/DEV50.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev51": _unseen_split(
+        "dev51",
+        # Written 2026-12-07 in the thirty-fifth session over 20 unseen classic XML records of the formats earlier
+        # splits left out: ten NCI PDQ block records and ten with no inclusion/exclusion headings; committed before
+        # any run and before the session's first change (eval/data/unseen/DEV51.md).
+        about="new questions over 20 unseen classic XML records without inclusion/exclusion headings (PDQ blocks, "
+        "prose); held out until its first reading",
+    ),
 }
 
 
