@@ -33,7 +33,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 9
+CHUNKER_VERSION = 10
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -50,6 +50,8 @@ LOOKUP_SECTIONS = frozenset(
 _STATUS_LINE = re.compile(
     r"(?:excluded|allowed|permitted|required|recommended|prohibited|not\s+allowed)\b", re.IGNORECASE
 )
+# A label set between dashes on a line of its own ("--Disease Characteristics--", "--Prior/Concurrent Therapy--").
+_DASHED_LABEL = re.compile(r"-{2,}[ \t]*[A-Za-z][^\n]{0,60}?[ \t]*-{2,}")
 # Styles a marker belongs to; letters, roman numerals and "o" are what registries use for sub-items.
 _NUMBERED, _LETTERED, _BULLETED = "number", "letter", "bullet"
 
@@ -410,7 +412,11 @@ class _Splitter:
         if self.top_indent is not None and indent > self.top_indent:
             return False  # indented under an item: a wrapped line of that item
         stripped = body.strip()
-        label = stripped.endswith(":") or (stripped.isupper() and len(stripped.split()) <= 8)
+        label = (
+            stripped.endswith(":")
+            or (stripped.isupper() and len(stripped.split()) <= 8)
+            or _DASHED_LABEL.fullmatch(stripped) is not None
+        )
         if not label:
             return False
         intro = _intro_kind(stripped)
@@ -517,8 +523,12 @@ class _Splitter:
 # Age: 15 to 65 Performance status: ... Hepatic: Bilirubin no greater than 1.8 mg/dL ... No high risk for ..."): about
 # one classic XML record in six. Their parts are the three PDQ blocks, the organ-system labels inside them and the
 # "No ..." items under a label.
+# The rare-disease records of the same registry print the blocks as "--Disease Characteristics--" under "PROTOCOL
+# ENTRY CRITERIA:".
 _PDQ_BLOCK = re.compile(
-    r"\b(?:DISEASE\s+CHARACTERISTICS|PATIENT\s+CHARACTERISTICS|PRIOR\s*/?\s*CONCURRENT\s+THERAPY)\s*:", re.IGNORECASE
+    r"(?:\b|--[ \t]*)(?P<name>DISEASE\s+CHARACTERISTICS|PATIENT\s+CHARACTERISTICS|PRIOR\s*/?\s*CONCURRENT\s+THERAPY)"
+    r"(?:\s*:|[ \t]*--)",
+    re.IGNORECASE,
 )
 # "Age:", "Performance status:", "Life expectancy:", "Hematopoietic:", "Biologic therapy:", "Other:": a capitalised
 # label of one to three words ("defined as: ..." starts in lower case and stays inside its item).
@@ -532,10 +542,15 @@ _PDQ_PROHIBITION = re.compile(
 
 def _is_run_on_pdq(text: str) -> bool:
     """Two or more PDQ blocks, and no list markers or blank-line paragraphs that would structure it otherwise."""
-    if len(_PDQ_BLOCK.findall(text)) < 2:
+    blocks = list(_PDQ_BLOCK.finditer(text))
+    if len(blocks) < 2:
         return False
     lines = [line for line in text.splitlines() if line.strip()]
-    return not any(_ITEM.match(line) for line in lines)
+    if any(_ITEM.match(line) for line in lines):
+        return False
+    # A blank line that does not open a block parts paragraphs inside one: the record has line structure to read.
+    paragraphs = [part for part in re.split(r"\n[ \t]*\n", text[blocks[0].start() :]) if part.strip()]
+    return len(paragraphs) <= len(blocks)
 
 
 def _pdq_items(text: str) -> list[_Item]:
@@ -544,7 +559,7 @@ def _pdq_items(text: str) -> list[_Item]:
     items: list[_Item] = []
     for number, block in enumerate(blocks):
         end = blocks[number + 1].start() if number + 1 < len(blocks) else len(text)
-        heading = " ".join(block.group(0).split()).upper()
+        heading = " ".join(block["name"].split()).upper() + ":"
         cuts = sorted(
             {block.end()}
             | {m.end() for m in _PDQ_LABEL.finditer(text, block.end(), end)}

@@ -1102,7 +1102,37 @@ def _x(root: Element, path: str) -> str:
 def _xml_text(node: Element) -> str:
     # Dedent, not strip: the indentation of a sub-bullet is what keeps it with its parent criterion.
     lines = [line.rstrip() for line in "".join(node.itertext()).splitlines()]
-    return textwrap.dedent("\n".join(lines)).strip("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return textwrap.dedent("\n".join(_first_line_indent_restored(lines))).strip("\n")
+
+
+# A list marker at the start of a line: a number ("1.", "2)") or a bullet ("-", "*", "•", "o").
+_LINE_MARKER = re.compile(r"[ \t]*(?:(?P<number>\d{1,3})[.)]|(?P<bullet>[-*•·o]))[ \t]")
+
+
+def _first_line_indent_restored(lines: list[str]) -> list[str]:
+    """The registry's XML prints a textblock's first line at the block's own indent, without the leading spaces the
+    submitted text gave it ("        1. Patients with ..." then "          2. There could be ..."): read as printed,
+    the first item would hold every later one as its sub-item. A first line that opens a list gets the indent of the
+    next item of that list: the next number, or the same bullet after a first item that is no lead-in (":")."""
+    first = _LINE_MARKER.match(lines[0]) if lines else None
+    if first is None:
+        return lines
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    for line in lines[1:]:
+        marker = _LINE_MARKER.match(line)
+        if marker is None:
+            continue
+        if first["number"] is not None:
+            sibling = marker["number"] is not None and int(marker["number"]) == int(first["number"]) + 1
+        else:
+            sibling = marker["bullet"] == first["bullet"] and not lines[0].rstrip().endswith(":")
+        if not sibling:
+            continue
+        deeper = len(line) - len(line.lstrip()) - indent
+        return [" " * deeper + lines[0], *lines[1:]] if deeper > 0 else lines
+    return lines
 
 
 def _enum(value: str) -> str:

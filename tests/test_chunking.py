@@ -329,6 +329,36 @@ def test_run_on_pdq_criteria_split_at_blocks_labels_and_prohibitions() -> None:
     assert {i.kind for i in items} == {ELIGIBILITY}
 
 
+def test_rare_disease_records_print_the_pdq_blocks_between_dashes() -> None:
+    text = (
+        "PROTOCOL ENTRY CRITERIA:\n\n--Disease Characteristics-- Histologically confirmed metastatic melanoma\n"
+        "--Prior/Concurrent Therapy-- At least 30 days since prior treatment for melanoma --Patient\n"
+        "Characteristics-- Age: 18 to 60 Performance status: ECOG 0-1 Other: HIV negative No major organ dysfunction\n"
+    )
+    found = [(i.heading, " ".join(text[i.start : i.end].split())) for i in split_criteria(text)]
+    assert found == [
+        ("DISEASE CHARACTERISTICS:", "Histologically confirmed metastatic melanoma"),
+        ("PRIOR/CONCURRENT THERAPY:", "At least 30 days since prior treatment for melanoma"),
+        ("PATIENT CHARACTERISTICS:", "Age: 18 to 60"),
+        ("PATIENT CHARACTERISTICS:", "Performance status: ECOG 0-1"),
+        ("PATIENT CHARACTERISTICS:", "Other: HIV negative"),
+        ("PATIENT CHARACTERISTICS:", "No major organ dysfunction"),
+    ]
+
+
+def test_pdq_blocks_written_in_paragraphs_are_read_by_their_paragraphs() -> None:
+    # Blank lines inside the blocks give the record's own structure; the dashed block names are labels, not items.
+    text = (
+        "--Disease Characteristics--\n\nChronic hyperlipidemia; Must have received at\nleast 2 months of steroids\n\n"
+        "LDL cholesterol at least 160 mg/dL\n\n--Prior/Concurrent Therapy--\n\nNo concurrent lipid-lowering drugs\n"
+    )
+    assert [(i.label, " ".join(text[i.start : i.end].split())) for i in split_criteria(text)] == [
+        ("1", "Chronic hyperlipidemia; Must have received at least 2 months of steroids"),
+        ("2", "LDL cholesterol at least 160 mg/dL"),
+        ("3", "No concurrent lipid-lowering drugs"),
+    ]
+
+
 def test_bulleted_pdq_criteria_keep_their_bullets() -> None:
     text = (
         "DISEASE CHARACTERISTICS:\n\n  - Histologically proven lymphoma\n\n"

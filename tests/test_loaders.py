@@ -1004,3 +1004,43 @@ def test_real_outcome_results_render_in_both_formats() -> None:
         "Outcome (secondary): Survival Time — median (time frame: Up to 5 years): "
         "Rituximab + Denileukin Diftitox not available (The median overall survival was not reached)"
     ) in outcome_lines(classic)
+
+
+def _criteria_xml(textblock: str) -> bytes:
+    return (
+        "<clinical_study><id_info><nct_id>NCT00000010</nct_id></id_info><brief_title>T</brief_title>"
+        f"<eligibility><criteria><textblock>{textblock}</textblock></criteria></eligibility></clinical_study>"
+    ).encode()
+
+
+def _criteria_items(textblock: str) -> list[str]:
+    from ingest.chunking import ELIGIBILITY, split_criteria
+
+    section = load_bytes(_criteria_xml(textblock), "t.xml")[0].section(ELIGIBILITY)
+    assert section is not None
+    return [" ".join(section.text[item.start : item.end].split()) for item in split_criteria(section.text)]
+
+
+def test_a_list_whose_first_item_lost_its_indent_in_the_xml_keeps_its_items_apart() -> None:
+    # As the registry prints it: the first line at the block's indent, the items after it two columns deeper.
+    textblock = (
+        "\n        1. Patients with untreated carcinoma of the esophagus\n"
+        "             eligible for C9781.\n\n"
+        "          2. No evidence of distant metastatic disease.\n\n"
+        "          3. Tumors resectable (T1-3, NX).\n      "
+    )
+    assert _criteria_items(textblock) == [
+        "Patients with untreated carcinoma of the esophagus eligible for C9781.",
+        "No evidence of distant metastatic disease.",
+        "Tumors resectable (T1-3, NX).",
+    ]
+
+
+def test_a_first_item_that_leads_in_to_deeper_bullets_keeps_them_as_its_own() -> None:
+    textblock = (
+        "\n        -  Hereditary telangiectasia with 2 of the following:\n\n"
+        "          -  First-degree relative with HHT\n\n"
+        "          -  Recurrent epistaxis\n      "
+    )
+    items = _criteria_items(textblock)
+    assert len(items) == 1 and "Recurrent epistaxis" in items[0]
