@@ -33,7 +33,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 10
+CHUNKER_VERSION = 11
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -50,6 +50,7 @@ LOOKUP_SECTIONS = frozenset(
 _STATUS_LINE = re.compile(
     r"(?:excluded|allowed|permitted|required|recommended|prohibited|not\s+allowed)\b", re.IGNORECASE
 )
+_WORD = re.compile(r"[A-Za-z]{2,}")
 # A label set between dashes on a line of its own ("--Disease Characteristics--", "--Prior/Concurrent Therapy--").
 _DASHED_LABEL = re.compile(r"-{2,}[ \t]*[A-Za-z][^\n]{0,60}?[ \t]*-{2,}")
 # Styles a marker belongs to; letters, roman numerals and "o" are what registries use for sub-items.
@@ -394,9 +395,16 @@ class _Splitter:
     def _unmarked_criterion(self, line: _Line, paragraph: str | None) -> bool:
         """A sentence of its own between marked items of the same list: right after a sub-heading, or set apart by a
         blank line and outdented from the items above it; not a wrapped line of an item, a lead-in or a label."""
-        if paragraph is None or not paragraph.endswith(".") or paragraph.isupper() or _LEAD_IN.search(paragraph):
+        if paragraph is None or paragraph.isupper() or _LEAD_IN.search(paragraph) or paragraph.endswith(":"):
             return False
-        if not any(item.kind == self.kind for item in self.items):
+        if self.top_indent is None and (self.heading_open or line.blank_before) and len(_WORD.findall(paragraph)) >= 3:
+            # No marked item above it in this list: nothing it could be a wrapped line of. A paragraph before the
+            # bullets ("--Prior/Concurrent Therapy--" / "No concurrent use of anticoagulant medication" / ... / "-  No
+            # bleeding of clinical significance") is a criterion, not text to drop; a stray marker or a two-word
+            # label ("Biologic therapy", "Asthma-related criteria") is none, unless it ends as a sentence under a
+            # sub-heading ("Concurrent Treatment: Excluded:" / "Radiation therapy.").
+            return True
+        if not paragraph.endswith(".") or not any(item.kind == self.kind for item in self.items):
             return False
         if self.top_indent is None:
             return self.heading_open or line.blank_before
@@ -534,9 +542,10 @@ _PDQ_BLOCK = re.compile(
 # label of one to three words ("defined as: ..." starts in lower case and stays inside its item).
 _PDQ_LABEL = re.compile(r"(?<![,(/-])[ \t\n]+(?=[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:[ \t\n])")
 # A new PDQ statement: "No ...", "At least 4 weeks since ...", "Prior ... allowed", "Concurrent ... allowed",
-# "Recovered from ..." after the end of the one before (a lower-case word, a number or a bracket).
+# "Recovered from ...", "If postmenopausal and ..., then must ..." after the end of the one before (a lower-case word,
+# a number or a bracket).
 _PDQ_PROHIBITION = re.compile(
-    r"(?<=[A-Za-z0-9%).])[ \t\n]+(?=(?:No|At[ \t\n]+least|Prior|Concurrent|Recovered)[ \t\n]+[a-z0-9])"
+    r"(?<=[A-Za-z0-9%).])[ \t\n]+(?=(?:No|At[ \t\n]+least|Prior|Concurrent|Recovered|If)[ \t\n]+[a-z0-9])"
 )
 
 

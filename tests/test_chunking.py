@@ -329,6 +329,35 @@ def test_run_on_pdq_criteria_split_at_blocks_labels_and_prohibitions() -> None:
     assert {i.kind for i in items} == {ELIGIBILITY}
 
 
+def test_a_paragraph_before_the_bullets_of_its_list_is_a_criterion_not_dropped() -> None:
+    text = (
+        "--Prior/Concurrent Therapy--\n\nNo concurrent use of anticoagulant medication\n\n"
+        "--Patient Characteristics--\n\n  -  No chronic metabolic disease\n\n"
+        "  -  No bleeding of clinical significance\n"
+    )
+    found = [(i.label, " ".join(text[i.start : i.end].split())) for i in split_criteria(text)]
+    assert found == [
+        (None, "No concurrent use of anticoagulant medication"),  # unnumbered: the bullets keep the numbers printed
+        ("1", "No chronic metabolic disease"),
+        ("2", "No bleeding of clinical significance"),
+    ]
+    # a stray marker or a two-word label before the bullets is no criterion
+    assert [i.label for i in split_criteria("Biologic therapy\n\n  -  No prior interferon\n")] == ["1"]
+
+
+def test_a_conditional_pdq_statement_starts_an_item_of_its_own() -> None:
+    text = (
+        "DISEASE CHARACTERISTICS: Breast cancer No recurrent or persistent vaginal bleeding If postmenopausal and had\n"
+        "any vaginal bleeding within past year, then must have normal endometrial biopsy\n\n"
+        "PATIENT CHARACTERISTICS: Age: Not specified\n"
+    )
+    assert [" ".join(text[i.start : i.end].split()) for i in split_criteria(text)][:3] == [
+        "Breast cancer",
+        "No recurrent or persistent vaginal bleeding",
+        "If postmenopausal and had any vaginal bleeding within past year, then must have normal endometrial biopsy",
+    ]
+
+
 def test_rare_disease_records_print_the_pdq_blocks_between_dashes() -> None:
     text = (
         "PROTOCOL ENTRY CRITERIA:\n\n--Disease Characteristics-- Histologically confirmed metastatic melanoma\n"
