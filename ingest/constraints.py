@@ -359,7 +359,8 @@ _EXCEPTION_MARKER_RE = re.compile(
     r"|\bhowever\b|\bok(?:ay)?\s+if\b"
     # An alternative bound with its condition: "ALT <= 3 x ULN - or <= 5 x ULN if related to leukemic involvement".
     r"|\bor\s+[<>≤≥=\\\s]*\d[^.;]{0,40}?\bif\b"
-    r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:if|when|provided|as\s+long\s+as)\b|\bprovided\s+(?:that\s+)?\b"
+    r"|\b(?:allowed|permitted|eligible|acceptable)\s+(?:only\s+)?(?:if|when|provided|as\s+long\s+as)\b"
+    r"|\bprovided\s+(?:that\s+)?\b"
     # "may be included if in the judgment of the study chairman lower counts are explained by marrow involvement"
     r"|\b(?:may|can|will)\s+(?:still\s+)?(?:be\s+(?:included|enrolled|entered|accepted|considered|eligible|allowed)"
     r"|participate|enter|enrol|enroll|join)\s+(?:if|when|provided|as\s+long\s+as)\b"

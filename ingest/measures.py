@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cache
 
 Span = tuple[int, int]
 UNKNOWN_MEASURE = "head:value"
@@ -106,7 +108,7 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     # Labs: CTCAE v5 investigation terms; SGOT/SGPT are the older registry names for AST/ALT.
     # "Creatinin", as registries abroad spell it; "Cr 1.8 mg/dL", "SCr 110 umol/L", as clinicians write it (only with
     # a creatinine unit: "CR" is mostly a complete remission, "first CR", "CR 1"; `_refine_measure`)
-    ("creatinine", r"(?:serum\s+)?creatinine?|s?cr"),
+    ("creatinine", r"(?:serum\s+)?creatinine?|creat|s?cr"),
     ("bilirubin", r"(?:total\s+|serum\s+|direct\s+)?(?:bilirubin|bili)"),
     (
         "alt_ast",
@@ -216,7 +218,7 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ),
     # Bone density against the young-adult mean (WHO: osteopenia -1.0 to -2.5, osteoporosis -2.5 or lower).
     ("t_score", r"(?:(?:bmd|dexa|dxa)\s+)?t[\s-]?scores?"),
-    ("age", r"ages?|aged"),
+    ("age", r"(?<!bearing\s)(?<!bearing-)(?<!reproductive\s)(?<!fertile\s)ages?|aged"),
     # Disease scores used as entry thresholds: MMSE, MoCA (cognition), PASI, EASI (skin), BASDAI, DAS28 (rheumatology),
     # HAM-D (depression), ASA physical status (anaesthesia).
     ("mmse", r"mini[\s-]mental(?:\s+state)?(?:\s+exam(?:ination)?)?(?:\s*\(\s*mmse\s*\))?|mmse"),
@@ -246,7 +248,7 @@ MEASURE_FIRST_WORDS = frozenset(
     re.findall(
         r"\w+",
         "grade ctcae ecog zubrod who karnofsky kps lansky lps performance ps nyha new body bmi calculated measured "
-        "creatinine creatinin cr "
+        "creatinine creatinin creat cr "
         "crcl estimated glomerular egfr gfr serum total direct bilirubin alt ast sgot sgpt transaminase transaminases "
         "aminotransferase aminotransferases alanine aspartate absolute neutrophil neutrophils anc granulocyte "
         "fasting plasma glucose sugar fbg fpg fbs unintentional unexplained involuntary lost losing "
@@ -507,6 +509,8 @@ _PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
         r"≥|>\s*=|=\s*>|>\s*or\s*=|\bgreater\s+than\s+or\s+equal\s+(?:to\s+)?|\bmore\s+than\s+or\s+equal\s+(?:to\s+)?"
         r"|\bequal\s+to\s+or\s+(?:greater|more|higher)\s+than\s+|\bat\s+least\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|preceding\s+)?|\bno\s+less\s+than\s+|\bnot\s+less\s+than\s+"
         r"|\bno\s+fewer\s+than\s+|\bnot\s+fewer\s+than\s+|\bminimum\s+(?:of\s+)?|\ba\s+minimum\s+of\s+|\bmin\.?\s+"
+        # "children as young as 10 years": the youngest age taken
+        r"|\bas\s+young\s+as\s+"
         # "the hemoglobin does not fall below 6.4 g/dl", "never drops under 1000": a floor
         r"|\b(?:not|never)\s+(?:(?:fall|falls|fell|drop|drops|dropped|go|goes|went|be|get|gets)\s+)?"
         r"(?:below|under|lower\s+than)\s+",
@@ -515,7 +519,7 @@ _PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     (
         r"≤|<\s*=|=\s*<|<\s*or\s*=|\bless\s+than\s+or\s+equal\s+(?:to\s+)?|\bequal\s+to\s+or\s+less\s+than\s+|\bat\s+most\s+"
         r"|\bno\s+more\s+than\s+|\bnot\s+more\s+than\s+|\bno\s+greater\s+than\s+|\bnot\s+greater\s+than\s+"
-        r"|\bno\s+higher\s+than\s+|\bnot\s+(?:to\s+)?exceed(?:ing)?\s+"
+        r"|\bno\s+higher\s+than\s+|\bnot\s+(?:to\s+)?exceed(?:ing)?\s+|\bas\s+old\s+as\s+"
         # "ALT should not rise above 100 U/L": a ceiling
         r"|\b(?:not|never)\s+(?:(?:rise|rises|rose|go|goes|went|be|get|gets|climb|climbs)\s+)?(?:above|over|higher\s+than)\s+"
         # "up to 10 mg" bounds; "back up to 210", "went up to 9" tell a value reached
@@ -573,6 +577,8 @@ _PREFIX_HINTS = (
     "lower",
     "older",
     "younger",
+    "young as",
+    "old as",
     "longer",
     "shorter",
     "equal",
@@ -769,6 +775,30 @@ def _one_edit_apart(word: str, target: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+# Lab reports and clinicians clip analyte names ("bili 2.6", "creat 1.2", "neut 1.1", "gluc 110"): a clipping of four
+# letters or more that opens exactly one analyte word of the lexicon, named by the endings chemistry and haematology
+# give their analytes (bilirubin, creatinine, hemoglobin, neutrophil, granulocyte, hematocrit, glucose, platelet).
+_ANALYTE_WORD_RE = re.compile(r"[a-z]+(?:in|ine|ytes?|phils?|crit|ose|lets?)")
+
+
+@cache
+def _clippings() -> dict[str, str]:
+    """Clipping -> the one lexicon measure whose analyte words it opens ("neut": neutrophil, neutrophils -> anc)."""
+    opened: dict[str, set[str]] = {}
+    for word in MEASURE_FIRST_WORDS:
+        found = _MEASURE_RE.fullmatch(word) if _ANALYTE_WORD_RE.fullmatch(word) else None
+        if found is None or found.lastgroup is None:
+            continue
+        for size in range(4, len(word) - 2):
+            opened.setdefault(word[:size], set()).add(_MEASURE_KEYS[int(found.lastgroup[1:])])
+    return {clip: next(iter(keys)) for clip, keys in opened.items() if len(keys) == 1}
+
+
+def _clipped_measure(word: str) -> str | None:
+    """The lexicon measure a clipped analyte name stands for ("bili" -> bilirubin), or None."""
+    return _clippings().get(word.lower())
+
+
 def measure_key_at(text: str, start: int, end: int) -> tuple[str, Span] | None:
     """The lexicon measure named closest to `end` within text[start:end], or None.
 
@@ -777,8 +807,13 @@ def measure_key_at(text: str, start: int, end: int) -> tuple[str, Span] | None:
     """
     best: tuple[str, Span] | None = None
     for word in _WORD_RE.finditer(text, start, end):
-        if (best is not None and word.start() < best[1][1]) or word.group().lower() not in MEASURE_FIRST_WORDS:
+        if best is not None and word.start() < best[1][1]:
             continue  # words inside an alias already matched ("ECOG performance status") are part of it
+        if word.group().lower() not in MEASURE_FIRST_WORDS:
+            clipped = _clipped_measure(word.group())
+            if clipped is not None:
+                best = (clipped, word.span())
+            continue
         found = _MEASURE_RE.match(text, word.start(), end)
         if found is not None and found.lastgroup is not None:
             best = (_MEASURE_KEYS[int(found.lastgroup[1:])], found.span())
@@ -901,16 +936,22 @@ def same_measure_named(
         )
     ):
         return True
-    if not (first.startswith("head:") and second.startswith("head:")) or first_span is None or second_span is None:
+    if first_span is None or second_span is None or not (first.startswith("head:") or second.startswith("head:")):
         return False
-    if _named_before_generic(first, second, second_text, second_span) or _named_before_generic(
-        second, first, first_text, first_span
-    ):
-        return True
     short_first = first_text[first_span[0] : first_span[1]]
     short_second = second_text[second_span[0] : second_span[1]]
-    return (is_acronym(short_first) and spells_out(short_first, second_text, second_span[1])) or (
-        is_acronym(short_second) and spells_out(short_second, first_text, first_span[1])
+    # An acronym the lexicon lacks against a measure either side spells out, the lexicon's own ("AGC 2000" and
+    # "Absolute granulocyte count at least 1,500/mm3") or another head ("CRP 1.4", "C-reactive protein level").
+    if (
+        first.startswith("head:") and is_acronym(short_first) and spells_out(short_first, second_text, second_span[1])
+    ) or (
+        second.startswith("head:") and is_acronym(short_second) and spells_out(short_second, first_text, first_span[1])
+    ):
+        return True
+    if not (first.startswith("head:") and second.startswith("head:")):
+        return False
+    return _named_before_generic(first, second, second_text, second_span) or _named_before_generic(
+        second, first, first_text, first_span
     )
 
 
@@ -1360,7 +1401,7 @@ def _only_counts(text: str, start: int, end: int) -> bool:
 
 
 _CREATININE_UNITS = frozenset({"mg/dL", "umol/L"})
-_CREATININE_WORD_RE = re.compile(r"creatinin", re.IGNORECASE)
+_CREATININE_WORD_RE = re.compile(r"creat", re.IGNORECASE)
 
 
 def _refine_measure(text: str, key: str, unit: str | None, clause: Span) -> str:
@@ -1483,6 +1524,9 @@ _AGE_GAP_WORDS = frozenset(
         "than",
         "older",
         "younger",
+        "young",  # "children as young as 10 years", "adults as old as 85"
+        "old",
+        "as",
         "between",
         "from",
         "of",
@@ -1531,6 +1575,12 @@ def find_quantities(text: str) -> list[QuantityMention]:
         for found in _ROMAN_RE.finditer(cleaned):
             mentions.append(_roman_mention(cleaned, found))
             taken.append(found.span())
+    if "/" in lowered and _ACUITY_WORD_RE.search(lowered):
+        for found in _SNELLEN_RE.finditer(cleaned):
+            mention = None if any(s <= found.start() < e for s, e in taken) else _snellen_mention(cleaned, found)
+            if mention is not None:
+                mentions.append(mention)
+                taken.append(mention.span)
     number_re = _NUMBER_RE if any(word in lowered for word in NUMBER_WORDS) else _DIGIT_NUMBER_RE
     consumed_until = -1
     for found in number_re.finditer(cleaned):
@@ -2111,6 +2161,72 @@ def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | No
     )
 
 
+# Visual acuity in Snellen notation: the test distance over the distance at which a normal eye reads the same line
+# ("20/100" in feet, "6/30" in metres). Read as the decimal acuity it stands for (20/100 = 0.2), so that a larger number
+# is better sight and "20/80" meets "20/100 or better"; said of sight only ("vision", "acuity", "VA", "Snellen").
+_ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight|see)\b")
+_SNELLEN_RE = re.compile(r"(?<![\d/.])(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)")
+_ACUITY_BETTER_AFTER_RE = re.compile(r"\s*(?:or|and)\s+(?P<way>better|worse)\b", re.IGNORECASE)
+_ACUITY_BETTER_BEFORE_RE = re.compile(
+    r"\b(?P<equal>(?:equal\s+(?:to\s+)?or|at\s+least\s+as\s+good\s+as|no|not)\s+)?(?P<way>better|worse)\s+than\s*$",
+    re.IGNORECASE,
+)
+_SNELLEN_TO_RE = re.compile(
+    r"\s*(?:-|–|to|through)\s*(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)", re.IGNORECASE
+)
+ACUITY = "visual_acuity"
+
+
+def _last(found: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    last = None
+    for last in found:  # noqa: B007 - the loop keeps the last match
+        pass
+    return last
+
+
+def _snellen_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
+    """ "visual acuity of 20/100 or better" -> acuity >= 0.2; "worse than 20/40" -> < 0.5."""
+    lead_start = max(sentence_start(text, found.start()), found.start() - 120)
+    named = _last(_ACUITY_WORD_RE.finditer(text[lead_start : found.start()].lower()))
+    if named is None or int(found["den"]) == 0:
+        return None
+    value = int(found["num"]) / int(found["den"])
+    comparator, start, end = Comparator.EQ, found.start(), found.end()
+    upper = None
+    ranged = _SNELLEN_TO_RE.match(text, found.end())
+    if ranged is not None and int(ranged["den"]) > 0:  # "20/80 - 20/200": from one line to the other
+        other = int(ranged["num"]) / int(ranged["den"])
+        value, upper, comparator, end = min(value, other), max(value, other), Comparator.RANGE, ranged.end()
+    after = _ACUITY_BETTER_AFTER_RE.match(text, found.end()) if upper is None else None
+    before = _ACUITY_BETTER_BEFORE_RE.search(text, max(0, found.start() - 40), found.start())
+    if after is not None:
+        comparator = Comparator.GE if after["way"].lower() == "better" else Comparator.LE
+        end = after.end()
+    elif before is not None and upper is None:
+        better = before["way"].lower() == "better"
+        if before["equal"] and before["equal"].split()[0].lower() in ("no", "not"):
+            comparator = Comparator.LE if better else Comparator.GE  # "no better than 20/40": at most 0.5
+        elif before["equal"]:
+            comparator = Comparator.GE if better else Comparator.LE
+        else:
+            comparator = Comparator.GT if better else Comparator.LT
+        start = before.start()
+    elif upper is None:
+        prefix = _prefix_comparator(text, found.start(), clause_start(text, found.start()))
+        if prefix is not None:  # "Fellow eye visual acuity <20/200": the fraction's order is the decimal's
+            comparator, start = prefix
+    measure_start = lead_start + named.start()
+    return QuantityMention(
+        ACUITY,
+        (measure_start, measure_start + len(named.group())),
+        comparator,
+        Quantity(value, "decimal acuity", upper),
+        found.span(),
+        (start, end),
+        True,
+    )
+
+
 def _roman_mention(text: str, found: re.Match[str]) -> QuantityMention:
     lead = found.group("lead").lower()
     key = "asa" if lead.startswith("asa") else "nyha"
@@ -2331,6 +2447,10 @@ _ANCHORED_AFTER_RE = re.compile(
 )
 
 
+# "80k", "2.5K": thousands, as people write counts; not a unit that starts with k ("35 kg", "5 kcal", "10 kPa").
+_THOUSANDS_AFTER_RE = re.compile(r"[kK](?![A-Za-z0-9])")
+
+
 def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     titre = _TITRE_RE.match(text, found.start()) if found.group("lo") == "1" and not found.group("hi") else None
     low = _signed(text, found.start(), parse_number(titre.group("n") if titre else found.group("lo")))
@@ -2340,6 +2460,10 @@ def _number_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     if high is not None and high < low < 0:
         low, high = high, low  # "T-score -1.0 to -2.5" spans the same scores as "-2.5 to -1.0"
     number_end = titre.end() if titre else found.end()
+    thousands = None if titre else _THOUSANDS_AFTER_RE.match(text, number_end)
+    if thousands is not None:  # "VL 80-90k", "platelets 150K": the k counts thousands, at both ends of a range
+        low, high = low * 1000, None if high is None else high * 1000
+        number_end = thousands.end()
     rate = None if titre else _RATE_RE.match(text, number_end)
     unit_info = ("titer", 1.0, titre.span("n")) if titre else None if rate is not None else match_unit(text, number_end)
     if found.group("unit1") and unit_info is None and rate is None:

@@ -105,6 +105,9 @@ def test_comparisons_from_criteria(
         ("Men and women 18 years or older", Comparator.GE, 18),
         ("Adult patients over 18 years", Comparator.GT, 18),
         ("Patients 18 years or older", Comparator.GE, 18),
+        # the youngest or oldest taken, as an allowance says it
+        ("On rare occasions we may attempt to study children as young as 10 years.", Comparator.GE, 10),
+        ("Adults as old as 85 years may be included.", Comparator.LE, 85),
     ],
 )
 def test_a_bound_on_a_group_of_people_is_their_age(text: str, comparator: Comparator, years: float) -> None:
@@ -120,6 +123,8 @@ def test_a_bound_on_a_group_of_people_is_their_age(text: str, comparator: Compar
         "Children with asthma for at least 2 years",
         "Patients ≥ 6 months after transplant",
         "Symptoms (>6 months)",
+        # "child-bearing age" says who, not how old: the month is how long contraception has been used
+        "Women of child-bearing age must be using adequate contraception for at least one month prior to the study",
     ],
 )
 def test_a_time_since_an_event_or_a_duration_is_not_an_age(text: str) -> None:
@@ -936,6 +941,20 @@ def test_a_measure_named_by_its_acronym_is_the_one_spelled_out() -> None:
     assert not same_measure_named(bound.measure, record, bound.measure_span, esr.measure, other, esr.measure_span)
 
 
+def test_an_acronym_the_lexicon_lacks_is_the_lexicon_measure_spelled_out() -> None:
+    from ingest.measures import find_quantities, same_measure_named
+
+    record = "Absolute granulocyte count at least 1,500/mm3"
+    bound = find_quantities(record)[0]
+    for question, same in (("AGC 2000", True), ("ESR 2000", False)):
+        value = find_quantities(question)[0]
+        assert value.measure.startswith("head:")
+        found = same_measure_named(
+            bound.measure, record, bound.measure_span, value.measure, question, value.measure_span
+        )
+        assert found is same
+
+
 @pytest.mark.parametrize(
     ("record", "question"),
     [
@@ -1005,8 +1024,27 @@ def test_a_long_name_needs_on_or_of_before_it() -> None:
 @pytest.mark.parametrize(
     ("text", "measure"),
     [
+        ("bili 2.6", "bilirubin"),
+        ("creat 1.2", "creatinine"),
+        ("neut 1.1", "anc"),
+        ("hemo 9.5", "hemoglobin"),
+        ("gluc 110", "glucose"),
+        # no analyte word opens with it: a word of its own
+        ("I fast for 5 days", "head:fast"),
+    ],
+)
+def test_an_analyte_clipped_as_lab_reports_print_it(text: str, measure: str) -> None:
+    from ingest.measures import find_quantities
+
+    assert find_quantities(text)[0].measure == measure
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
         ("Cr 1.8 mg/dL on last BMP", "creatinine"),  # clinicians' abbreviation
         ("serum Cr less than 1.5 mg/dl", "creatinine"),
+        ("Creat 1.9 mg/dL, BUN 25, ECOG 0", "creatinine"),  # as lab reports print it
     ],
 )
 def test_creatinine_as_clinicians_abbreviate_it(text: str, measure: str) -> None:
@@ -1276,7 +1314,7 @@ def test_the_top_of_a_rating_scale_is_read_with_the_rating(text: str, value: flo
     [
         ("within 30 of 45 days", [30.0, 45.0]),  # a top with a unit is a time
         ("at least 6 of 28 swollen joints", [6.0, 28.0]),  # things counted
-        ("Visual acuity of 20/80 in the study eye", [20.0, 80.0]),  # a Snellen fraction
+        ("Visual acuity of 20/80 in the study eye", [0.25]),  # a Snellen fraction: one decimal acuity
         ("BP 120/80", [120.0, 80.0]),  # a pair of pressures: the second is below the first
     ],
 )
@@ -2008,3 +2046,43 @@ def test_a_window_on_a_clause_that_only_says_it_happened_is_of_the_sentences_sub
     """ "... and have occurred at least 30 days before": the event is what the sentence is about, not "occurred"."""
     windows = parse_criterion(text).windows
     assert [w.event for w in windows][-1:] == [event], windows
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value"),
+    [
+        ("best corrected Snellen visual acuity of 20/100 or better", Comparator.GE, 0.2),
+        ("Vision 20/400 or worse in the fellow eye", Comparator.LE, 0.05),
+        ("best corrected visual acuity equal or better than 20/20", Comparator.GE, 1.0),
+        ("visual acuity worse than 6/12", Comparator.LT, 0.5),  # metric Snellen
+        ("My best corrected vision is 20/80 in my better eye", Comparator.EQ, 0.25),
+    ],
+)
+def test_snellen_acuity_is_read_as_the_decimal_acuity_it_stands_for(
+    text: str, comparator: Comparator, value: float
+) -> None:
+    from ingest.measures import ACUITY, find_quantities
+
+    (found,) = [m for m in find_quantities(text) if m.measure == ACUITY]
+    assert (found.comparator, found.quantity.value) == (comparator, pytest.approx(value))
+
+
+def test_a_fraction_not_said_of_sight_is_no_acuity() -> None:
+    from ingest.measures import ACUITY, find_quantities
+
+    assert all(m.measure != ACUITY for m in find_quantities("Blood pressure 120/80 mmHg, platelets 20/100 units"))
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("VL 80-90k x 1 yr", 80000.0, 90000.0),  # the k counts thousands at both ends
+        ("WBC 3.5k", 3500.0, None),
+        ("weight 35 kg", 35.0, None),  # a unit that starts with k is no thousands
+    ],
+)
+def test_a_k_after_a_number_counts_thousands(text: str, low: float, high: float | None) -> None:
+    from ingest.measures import find_quantities
+
+    found = find_quantities(text)[0].quantity
+    assert (found.value, found.upper) == (low, high)
