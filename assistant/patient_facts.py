@@ -199,6 +199,13 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
     # "Is 67 too old?", "Am I too young at 16?": a bare number beside "too old/young" or "old/young enough".
     (r"\b(?P<n>\d{1,3})\s+(?:(?:is|be)\s+)?(?:too\s+(?:old|young)|(?:old|young)\s+enough)\b", 1.0),
     (r"\b(?:too\s+(?:old|young)|(?:old|young)\s+enough)\s+(?:at|with|being)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
+    # "At 66, am I too old for this?": the number opening the sentence that asks it
+    (
+        r"(?:^|[.!?]\s+)at\s+(?P<n>\d{1,3})\b"
+        + _NOT_AGE_AFTER
+        + r"(?=[^.?!]*\b(?:too\s+(?:old|young)|(?:old|young)\s+enough)\b)",
+        1.0,
+    ),
 )
 _AGE_RES = tuple((re.compile(pattern, re.IGNORECASE), scale) for pattern, scale in _AGE_PATTERNS)
 # "once he turns 14 next month, would his age still be a problem?": the question supposes that age, told age or not.
@@ -405,6 +412,14 @@ _PATIENT_SEX_RE = re.compile(
     r"\b(?:(?P<f>female|woman)|(?P<m>male|man))\s+(?:patient|participant|subject|volunteer)\b", re.IGNORECASE
 )
 _PRONOUN_SEX_RE = re.compile(r"\b(?:(?P<f>she|she's|her)|(?P<m>he|he's|his|him))\b", re.IGNORECASE)
+# Who treats or advises the candidate: "Surgeon says he got it all", "the neurologist changed his dose". A pronoun
+# after one in its sentence may be theirs, so it tells nothing of the candidate's sex. Specialists are named by the
+# English suffixes of the trade ("oncologist", "psychiatrist", "pediatrician").
+_CARER_BEFORE_RE = re.compile(
+    r"\b(?:doctor|dr|doc|surgeon|physician|nurse|gp|pcp|specialist|consultant|therapist|pharmacist|dentist|midwife"
+    r"|[a-z]+olog(?:ist|er)|[a-z]+iatrist|[a-z]+ician)s?\b[^.!?]*$",
+    re.IGNORECASE,
+)
 _ASKS_SEX_RE = re.compile(r"\b(?:(?P<f>women|females|girls|ladies)|(?P<m>men|males|boys))\b", re.IGNORECASE)
 # "I date women", "sex with men": the people one relates to, not the group the question asks about.
 _RELATED_TO_BEFORE_RE = re.compile(
@@ -431,8 +446,9 @@ def _sex(text: str) -> tuple[str, Span] | None:
     asker_tells = who == "self" or (who == "unknown" and _ASKER_AS_SUBJECT_RE.search(text) is not None)
     of_others = () if asker_tells else (_OPENING_RELATION_SEX_RE, _RELATION_SEX_RE, _PRONOUN_SEX_RE)
     for sex_re in (_SELF_SEX_RE, _PATIENT_SEX_RE, *of_others):
-        found = sex_re.search(text)
-        if found is not None:
+        for found in sex_re.finditer(text):
+            if sex_re is _PRONOUN_SEX_RE and _CARER_BEFORE_RE.search(text, 0, found.start()):
+                break  # this pronoun and the ones after it may be the carer's
             return _sex_from(found)
     return None
 

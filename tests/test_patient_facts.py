@@ -144,6 +144,10 @@ def test_numbers_that_are_not_ages(question: str) -> None:
         ("What about his twin sister then?", "female", None),
         ("And her brother just turned 16. Could he join?", "male", None),
         ("He is 40 and his wife has cancer.", "male", None),
+        # a pronoun after the one who treats the candidate may be theirs: no sex told
+        ("The melanoma in my neck spread to my parotid. Surgeon says he got it all. Is that allowed?", None, None),
+        ("The dermatologist says she removed the whole mole. Is that allowed?", None, None),
+        ("Can he join? His pediatrician says yes.", "male", None),
     ],
 )
 def test_sex(question: str, sex: str | None, asks: str | None) -> None:
@@ -463,6 +467,9 @@ def test_performance_status_from_the_scales_own_descriptions(question: str, grad
         ("Am I too young at 16?", 16.0),
         ("Is 16 old enough?", 16.0),
         ("Is 5 mg too much?", None),
+        ("At 66, am I too old for this? Relapsed lymphoma, scheduled for a transplant.", 66.0),
+        ("My PSA was 4. At 70, is he old enough?", 70.0),
+        ("At 5 mg, is the dose too strong?", None),
     ],
 )
 def test_a_number_beside_too_old_or_young_is_an_age(question: str, age: float | None) -> None:
