@@ -259,11 +259,24 @@ _SLASHED_PREFIX = re.compile(r"\b([A-Za-z]{2,6})/([A-Za-z]{5,})\b")
 _CONJUNCT_WORD = re.compile(r"\b[A-Za-z][a-z-]+\b")
 _CONJUNCTIONS = frozenset({"or", "and", "nor"})
 _COMPOSED = "+"  # joins the parts of a concept made of two ("D001932+D009362": metastases in the brain)
-_METASTASIS_WORD = re.compile(r"\b(?:metasta|mets\b)", re.IGNORECASE)
+_METASTASIS_WORD = re.compile(r"\b(?:metasta|mets\b|spread)", re.IGNORECASE)
 # "CNS metastases", "bone mets" (the site's words before), "metastases to the liver", "metastatic to bone" (after)
 _SITE_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*[ \t]+){1,4}?)(?:metastas[ie]s|mets)\b", re.IGNORECASE)
 _SITE_AFTER = re.compile(
     r"\b(?:metastas[ie]s|mets|metastatic)[ \t]+to[ \t]+(?:the[ \t]+)?((?:[A-Za-z][\w-]*[ \t]+){0,2}[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+# How people say it: "the breast cancer spread to my brain", "my melanoma has spread into the liver". A cancer said
+# before it in the sentence makes the spread a metastasis ("the rash spread to my arms" is none).
+_SPREAD_TO = re.compile(
+    r"\b(?:spread|spreads|spreading)[ \t]+(?:in)?to[ \t]+(?:(?:my|his|her|their|the|both)[ \t]+)?"
+    r"((?:[A-Za-z][\w-]*[ \t]+){0,2}[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+_CANCER_BEFORE = re.compile(
+    r"\b(?:cancer|tumou?rs?|carcinoma|melanoma|lymphoma|sarcoma|malignan\w*|neoplasm\w*|[a-z]+oma)\b[^.!?;]*$",
     re.IGNORECASE,
 )
 
@@ -274,7 +287,8 @@ def _metastasis_sites(text: str) -> Iterator[list[tuple[str, tuple[int, int]]]]:
     for found in _SITE_BEFORE.finditer(text):
         words = [(m.group(), found.start(1) + m.start()) for m in re.finditer(r"\S+", found.group(1))]
         yield [(" ".join(w for w, _ in words[cut:]), (words[cut][1], found.end())) for cut in range(len(words))]
-    for found in _SITE_AFTER.finditer(text):
+    spreads = [f for f in _SPREAD_TO.finditer(text) if _CANCER_BEFORE.search(text, 0, f.start())]
+    for found in [*_SITE_AFTER.finditer(text), *spreads]:
         after = found.group(1).split()
         yield [
             (" ".join(after[:n]), (found.start(), found.start(1) + len(" ".join(after[:n]))))

@@ -502,6 +502,18 @@ def test_metastases_in_a_site_are_a_kind_of_the_sites_neoplasms_and_of_metastasi
     assert vocabulary.name(concept("lymph node metastases")) == "Lymphatic Metastasis"
 
 
+def test_a_cancer_said_to_have_spread_to_a_site_is_a_metastasis_there(vocabulary: Vocabulary) -> None:
+    def named(text: str) -> list[str]:
+        return [vocabulary.name(c) for m in vocabulary.mentions(text) for c in m.concept_ids]
+
+    cns = next(c for m in vocabulary.mentions("CNS metastasis") for c in m.concept_ids)
+    spread = vocabulary.mentions("last year the breast cancer spread to my brain")[-1].concept_ids[0]
+    assert vocabulary.relation(spread, cns) == "narrower"
+    assert named("my melanoma has spread into the liver")[-1] == "Liver Neoplasms, metastatic"
+    # no cancer before it: a spread of something else names no metastasis
+    assert named("the rash spread to my arms") == ["Exanthema"]
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
