@@ -504,6 +504,7 @@ class EligibilityReasoner:
                 finding = _described_otherwise(finding, measurement, summary.get(STUDIED_POPULATION), facts.sex)
                 finding = _value_put_in_doubt(finding, measurement, question)
                 finding = _bound_set_on_a_condition(finding)
+                finding = _bound_for_a_group_only(finding, question)
                 finding = _bound_given_as_example(finding)
                 told_values.append((measurement, len(assessment.findings)))
                 assessment.findings.append(_tagged(finding, "value"))
@@ -580,6 +581,7 @@ class EligibilityReasoner:
             asked_about.clear()
         assessment.findings.extend(asked_about)
         _changed_too_recently(assessment, facts)
+        _changed_under_a_stable_rule(assessment, facts, criteria)
         _weigh_exceptions(assessment, excepted)
         _shut_allowances(assessment)
         _required_of_patients_only(assessment)
@@ -1809,7 +1811,11 @@ class EligibilityReasoner:
             if clause.carves_from is not None and not any(_within(s, Span(*clause.carves_from)) for s in hit.spans):
                 continue
             said = {w for w, _, _ in word_spans(text[region.start : region.end])}
-            if not any(same_word(a, b) for a in asked for b in said):
+            windows = _clause_windows(clause, constraints)
+            # A condition that is only a time since the mention ("allowed only if begun at least 4 months prior")
+            # is spoken to by the time the question gives for it.
+            timed_only = bool(windows) and _elapsed_for(facts, topic.span) is not None and _time_only(clause, text)
+            if not timed_only and not any(same_word(a, b) for a in asked for b in said):
                 continue
             durations = [
                 c.comparison
@@ -1817,7 +1823,6 @@ class EligibilityReasoner:
                 if c.comparison.value.unit == "day" and _within(Span(*c.span), region)
             ]
             # "unless ... off therapy for at least 5 years": a time since, which the question's date must meet too
-            windows = _clause_windows(clause, constraints)
             if not durations and not windows:
                 return True
             # "unless in remission for 5 years" against "10 years ago"; "except if stable for at least 3 months"
@@ -1928,6 +1933,14 @@ class EligibilityReasoner:
                 # not what the criterion permits
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _OTHER_ROUTE_PERMITTED_REASON)
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, "the criterion permits it on these terms")
+        if (
+            not topic.negated
+            and _allowed_only_on_terms(constraints, hit.spans)
+            and self._exception_time_unmet(topic, hit, facts, constraints)
+        ):
+            # "Concurrent tamoxifen allowed only if begun at least 4 months prior to study" and "started 2 months
+            # ago": let in only on a time the question says it misses, as an exclusion's carve-out is
+            return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _EXCEPTION_TIME_UNMET_REASON)
         if topic.negated and any(_NOT_REQUIRED_AFTER.match(chunk.text, s.end) for s in hit.spans):
             # "Failure on immunosuppressives not required" and "I've never failed one": the record says so itself
             return Finding(topic.surface, Decision.ALLOWED, chunk, span, "the criterion says it is not required")
@@ -2056,7 +2069,7 @@ class EligibilityReasoner:
         told = _clause_holding(facts, topic.span.start)
         if told is None:
             return False
-        if not _STOPPED.search(facts.text, told[0], told[1]):
+        if not _stop_told(facts.text, told[0], told[1]):
             return False
         # what the question tells besides: "... but now I take it again" undoes the stop
         told_all = facts.text[: asking_start(facts.text)] or facts.text
@@ -2071,7 +2084,7 @@ class EligibilityReasoner:
     def _stopped_without_tense(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
         """The asker says they stopped the topic some time ago, and neither the criterion's clause nor its heading
         says whether past use counts ("prior", "history of", "have received" would; "Treatment with X" does not)."""
-        if not _STOPPED.search(facts.text):  # "... but he's been off it since": the stop is often told apart
+        if not _stop_told(facts.text):  # "... but he's been off it since": the stop is often told apart
             return False
         if not any(self._is_treatment(c) for c in topic.concepts):
             return False  # a drug or a treatment is stopped; a condition is over or not, which modifiers decide
@@ -3114,7 +3127,7 @@ def _listed_medication_path(topic: Topic, hit: _TopicHit, question: str, facts: 
         return ""  # the item says more than the drug's name ("Systemic acyclovir.": a route decides)
     clause = _clause_text(question, (topic.span.start, topic.span.end), facts)
     told_when = (_elapsed_for(facts, topic.span) or 0) > 0  # a time since it was taken (0: taken now)
-    if _STOPPED.search(question) or _told_in_the_past(question, topic.span) or told_when:
+    if _stop_told(question) or _told_in_the_past(question, topic.span) or told_when:
         return ""
     # taken now, in the present tense ("I was on foscarnet for a while" is past), and not a case supposed ("What if my
     # doctor switches me over to foscarnet instead?" changes what is taken)
@@ -3394,6 +3407,32 @@ def _alternative_bound_untold(
         ):
             return text[at.start : at.end]
     return None
+
+
+# "at least 5,000 copies/ml (for chronically infected patients only)", "(only in patients with liver metastases)": a
+# bound the record sets for one group of its participants.
+_FOR_A_GROUP_ONLY = re.compile(
+    r"\s*[(\[]\s*(?:only\s+)?(?:for|in)\s+(?P<group>[^()\[\]]{3,80}?)\s+only\s*[)\]]"
+    r"|\s*[(\[]\s*only\s+(?:for|in)\s+(?P<group2>[^()\[\]]{3,80}?)\s*[)\]]",
+    re.IGNORECASE,
+)
+_GROUP_FREE_WORDS = frozenset({"patients", "patient", "subjects", "participants", "those", "people", "with", "who"})
+
+
+def _bound_for_a_group_only(finding: Finding, question: str) -> Finding:
+    """A value caught by a bound the record sets for one group ("for chronically infected patients only") decides
+    nothing unless the question puts the person in that group."""
+    if finding.decision is not Decision.EXCLUDED or finding.span is None:
+        return finding
+    group = _FOR_A_GROUP_ONLY.match(finding.chunk.text, finding.span.end)
+    if group is None:
+        return finding
+    said = group["group"] or group["group2"]
+    words = [w for w, _, _ in word_spans(said) if w not in STOPWORDS and w not in _GROUP_FREE_WORDS]
+    if _covers(words, {w for w, _, _ in word_spans(question)}):
+        return finding
+    reason = f"the record sets this limit for {said} only; whether that is you, the question does not say"
+    return replace(finding, decision=Decision.UNDECIDED, reason=reason)
 
 
 def _bound_set_on_a_condition(finding: Finding) -> Finding:
@@ -4585,8 +4624,17 @@ def _joined_by_or(text: str, bound: Span, other: tuple[int, int]) -> bool:
         return False
     between = _between(text, bound, other)
     if between.count("(") + between.count("[") > between.count(")") + between.count("]"):
-        return False  # the same bound repeated in other units in brackets ("6.5% [48 mmol/mol]"), not an alternative
-    return _OR_BETWEEN.match(between) is not None and not _CASE_CONDITION.search(between)
+        # the same bound repeated in other units in brackets ("6.5% [48 mmol/mol]") is no alternative; a bracket
+        # that opens with "or" is ("creatinine <= 1.5 mg/dl (or creatinine clearance > 60 ml/min)")
+        opened = between[max(between.rfind("("), between.rfind("[")) + 1 :]
+        return _OR_OPENING.match(opened) is not None and not _CASE_CONDITION.search(between)
+    # "or" inside a closed bracket with no number names one thing two ways ("aspartate aminotransferase (AST or
+    # SGOT)"): no other way in. One with a bound may be one ("(or creatinine clearance > 60 mL/min)").
+    unbracketed = _NAMING_BRACKET.sub(" ", between)
+    return _OR_BETWEEN.match(unbracketed) is not None and not _CASE_CONDITION.search(between)
+
+
+_NAMING_BRACKET = re.compile(r"\([^()\d]*\)|\[[^\[\]\d]*\]")
 
 
 # What may stand in a bracket before the bound it repeats in other units: "[<48 mmol/mol]", "(>= 133 umol/L)".
@@ -5102,6 +5150,46 @@ def _changed_too_recently(assessment: Assessment, facts: PatientFacts) -> None:
             )
 
 
+# A stable-dose rule for whatever medications one takes ("on stable doses of concomitant medications for at least 2
+# weeks prior to the onset of the study"), not for one named drug: a change of any medication's dose counts.
+_ANY_MEDICATION_KEPT_STABLE = re.compile(
+    r"(?:stable|constant|unchanged|steady|same)\s+(?:(?:doses?|dosages?|dosing|regimens?|of|their|his|her|all|any"
+    r"|other|current|concomitant|concurrent|background|baseline|usual)\s+)*(?:medications?|meds|drugs|therapy|therapies"
+    r"|treatments?)\b",
+    re.IGNORECASE,
+)
+# The change told is of a medication's dose, not of anything else changed ("changed jobs").
+_DOSE_CHANGED = re.compile(r"\b(?:doses?|dosages?|dosing|meds?|medications?|regimen)\b", re.IGNORECASE)
+
+
+def _changed_under_a_stable_rule(assessment: Assessment, facts: PatientFacts, criteria: Sequence[Chunk]) -> None:
+    """A dose change told with its time ("the neurologist changed his Keppra dose 5 days ago") and a rule that every
+    medication be kept stable for longer: excluded, whether or not the drug is named anywhere in the record."""
+    changed = [
+        e.days_ago
+        for e in facts.elapsed
+        if e.days_ago is not None and _CHANGE_RE.search(e.event) and _DOSE_CHANGED.search(e.event)
+    ]
+    if not changed:
+        return
+    last = min(changed)
+    decided = {f.chunk.chunk_id for f in assessment.findings if f.decision is Decision.EXCLUDED}
+    for chunk in criteria:
+        stable = criterion_constraints(chunk).stable_for
+        if chunk.section == EXCLUSION or chunk.chunk_id in decided or stable is None or last >= stable.days:
+            continue
+        if not _ANY_MEDICATION_KEPT_STABLE.match(chunk.text, stable.span[0], stable.span[1]):
+            continue
+        reason = (
+            f"the criterion asks for medication doses to be unchanged for {_days_said(stable.days)}, and the last "
+            f"change told was {_days_said(last)} ago"
+        )
+        fact = f"a dose change {_days_said(last)} ago"
+        path = f"{_TIMED}/{_section_name(chunk)}"
+        assessment.findings.append(Finding(fact, Decision.EXCLUDED, chunk, Span(*stable.span), reason, path=path))
+        return
+
+
 def _change_of(event: str, named: str, facts_named: Sequence[str]) -> bool:
     """The change told is of the treatment `named`: it names it, or names only "the dose" or "it" and no other
     treatment the question tells of."""
@@ -5139,12 +5227,23 @@ def _recommended(bound: Span, text: str) -> bool:
     return _RECOMMENDATION.search(text, _sentence_start(text, bound.start), bound.start) is not None
 
 
+# The sentence goes on to say that people with the value are out, wherever it is printed: "patients with a left
+# ventricular ejection fraction (LVEF) < 45% are ineligible" under an inclusion heading.
+_DECLARED_OUT_AFTER = re.compile(
+    r"[^.;:()]{0,60}?\b(?:are|is|will\s+be|shall\s+be|would\s+be)\s+(?:ineligible|not\s+eligible|excluded"
+    r"|not\s+(?:allowed|permitted|acceptable))\b",
+    re.IGNORECASE,
+)
+
+
 def _prohibits(chunk: Chunk, bound: Span) -> bool:
     """The bound says who is out: an exclusion's, or one in a sentence that begins "No ..." in a list without headers
     ("No patients with ... steroid nasal sprays utilized more than 6 days a month")."""
     if chunk.section == EXCLUSION:
         return True
     if _admitted_unless(chunk, bound):
+        return True
+    if _DECLARED_OUT_AFTER.match(chunk.text, bound.end):
         return True
     clause = _clause_of(bound, chunk.text)
     if _NEGATED_ITEM.match(chunk.text[clause.start : clause.end].lstrip(" \t\n-*•")) is None:
@@ -5348,6 +5447,23 @@ _STOPPED = re.compile(
     r"|not\s+(?:on|taking)\s+(?:it|them)\s+any\s*more)\b",
     re.IGNORECASE,
 )
+# "Do I have to come off it?", "Would I need to stop it?", "Should I quit the patch first?": a stop asked, not told.
+_STOP_ASKED_BEFORE = re.compile(
+    r"\b(?:(?:have|has|need|needs|want|wants|going|plan|planning|ought|able)\s+to|should|must|would|will|could|can"
+    r"|shall|if\s+(?:i|he|she|we|they))\s+(?:[\w']+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _stop_told(text: str, start: int = 0, end: int | None = None) -> bool:
+    """The text tells that a treatment was stopped, not only asks whether it has to be."""
+    end = len(text) if end is None else end
+    return any(
+        _STOP_ASKED_BEFORE.search(text, max(start, found.start() - 40), found.start()) is None
+        for found in _STOPPED.finditer(text, start, end)
+    )
+
+
 _PAST_MARKER = re.compile(
     r"\b(?:previous(?:ly)?|prior|past|history|ever|former(?:ly)?|received|receipt|had|taken|used|undergone|exposure"
     r"|within|since|before|last|preceding|recent(?:ly)?)\b",
@@ -5821,6 +5937,40 @@ def _left_out_of_what_is_required(span: Span, constraints: CriterionConstraints)
 def _one_time_told(facts: PatientFacts) -> bool:
     """The question dates exactly one event: the time a criterion's window or an exception's time is read against."""
     return sum(1 for e in facts.elapsed if e.days_ago is not None) == 1
+
+
+_ALLOWANCE_MARKER = re.compile(
+    r"^(?:will\s+be\s+|is\s+|are\s+)?(?:allowed|permitted|eligible|acceptable)\b", re.IGNORECASE
+)
+
+
+# The words a condition needs to say "a time since the mention": its marker, the verb of starting or stopping, the
+# bound and the anchor ("allowed only if begun at least 4 months prior to study").
+_TIME_CONDITION_WORDS = re.compile(
+    r"(?:allowed|permitted|eligible|acceptable|only|if|when|provided|that|as|long|will|be|is|are|was|were|it|they"
+    r"|begun|began|started|starting|stopped|completed|finished|discontinued|given|taken|received|last|dose|at|least"
+    r"|more|than|over|no|less|within|the|a|an|for|prior|to|before|since|study|entry|registration|enrollment"
+    r"|randomization|day|days|week|weeks|month|months|year|years|\d+(?:\.\d+)?|[<>≤≥=]+)",
+    re.IGNORECASE,
+)
+
+
+def _time_only(clause: ExceptionClause, text: str) -> bool:
+    """Every word of the condition clause is of its marker, a start or stop, a time bound or its anchor."""
+    words = re.findall(r"[\w.]+|[<>≤≥=]+", text[clause.span[0] : clause.span[1]])
+    return all(_TIME_CONDITION_WORDS.fullmatch(w.strip(".")) for w in words if w.strip("."))
+
+
+def _allowed_only_on_terms(constraints: CriterionConstraints, spans: Sequence[Span]) -> bool:
+    """The mention is what an allowance on a condition carves ("Concurrent tamoxifen allowed only if ...",
+    "trastuzumab will be allowed provided ..."): the criterion lets it in on those terms, and keeps it out otherwise."""
+    return any(
+        _ALLOWANCE_MARKER.match(clause.marker)
+        and _CONDITION_MARKER.search(clause.marker)
+        and clause.carves_from is not None
+        and all(_within(s, Span(*clause.carves_from)) for s in spans)
+        for clause in constraints.exceptions
+    )
 
 
 def _clause_windows(clause: ExceptionClause, constraints: CriterionConstraints) -> list[TimeWindow]:

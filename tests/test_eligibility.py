@@ -1268,6 +1268,21 @@ def test_a_bound_in_a_no_sentence_of_an_unheaded_list_prohibits(reasoner: Eligib
     assert_decides(reasoner, "I use my nasal spray 10 days a month. Is that okay?", sprays, Decision.EXCLUDED)
 
 
+def test_a_bound_whose_sentence_says_who_is_ineligible_prohibits_under_any_heading(
+    reasoner: EligibilityReasoner,
+) -> None:
+    echo = [
+        criterion(
+            INCLUSION,
+            8,
+            "A baseline assessment of left ventricular ejection fraction within 8 weeks of registration is required; "
+            "patients with a left ventricular ejection fraction (LVEF) < 45% are ineligible",
+        )
+    ]
+    assert_decides(reasoner, "My echo showed an EF of 40%. Is that ok?", echo, Decision.EXCLUDED)
+    assert_decides(reasoner, "My echo showed an EF of 55%. Is that ok?", echo, Decision.ALLOWED)
+
+
 @pytest.mark.parametrize(
     ("text", "question"),
     [
@@ -3878,6 +3893,95 @@ def test_a_change_of_dose_sooner_than_the_criterion_asks_misses_its_terms(
     reasoner: EligibilityReasoner, question: str, decision: Decision
 ) -> None:
     assert_decides(reasoner, question, STABLE_AZT, decision)
+
+
+STABLE_ANY_MEDICATION = [
+    criterion(
+        ELIGIBILITY,
+        6,
+        "All patients will also be on stable doses of concomitant medications for at least 2 weeks prior to the "
+        "onset of the study.",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # a rule for every medication: a dose change of one the record never names counts against it
+        ("The neurologist changed his Keppra dose 5 days ago. Can he start?", Decision.EXCLUDED),
+        ("My doctor lowered the dose of my blood pressure pills 6 days ago. Can I join?", Decision.EXCLUDED),
+        # changed long enough ago, or something changed that is no dose: this rule decides nothing
+        ("The neurologist changed his Keppra dose 2 months ago. Can he start?", None),
+        ("I changed jobs 5 days ago. Can I join?", None),
+    ],
+)
+def test_a_dose_change_sooner_than_a_rule_for_all_medications_asks_excludes(
+    reasoner: EligibilityReasoner, question: str, decision: Decision | None
+) -> None:
+    assessment = reasoner.assess(question, STABLE_ANY_MEDICATION, {})
+    excluded = [f for f in assessment.findings if f.decision is Decision.EXCLUDED]
+    assert (Decision.EXCLUDED if excluded else None) is decision, [(f.fact, f.reason) for f in assessment.findings]
+
+
+def test_a_stop_asked_about_is_not_a_stop_told(reasoner: EligibilityReasoner) -> None:
+    levodopa = [criterion(EXCLUSION, 3, "Treatment with levodopa or dopamine agonists")]
+    told = reasoner.assess("I was on levodopa but came off it last year. Can I join?", levodopa, {})
+    assert told.decision is Decision.UNDECIDED  # the criterion does not say whether past use counts
+    asked = reasoner.assess("I take levodopa every day. Do I have to come off it to join?", levodopa, {})
+    assert asked.decision is Decision.EXCLUDED, [(f.fact, f.reason) for f in asked.findings]
+
+
+def test_an_or_naming_one_lab_two_ways_offers_no_other_way_in(reasoner: EligibilityReasoner) -> None:
+    labs = [
+        criterion(
+            INCLUSION,
+            6,
+            "Patients must have: serum creatinine <1.8 mg/dl, aspartate aminotransferase (AST or SGOT) and alanine "
+            "aminotransferase (ALT or SGPT) < 3 times normal, total bilirubin < 1.5mg/dl",
+        )
+    ]
+    assert_decides(reasoner, "Latest labs: creatinine 1.9, bili 0.8. Eligible?", labs, Decision.EXCLUDED)
+    # a bracket with a bound of its own may be the other way in
+    either = [criterion(INCLUSION, 6, "Serum creatinine <= 1.5 mg/dl (or creatinine clearance > 60 ml/min)")]
+    assert_decides(reasoner, "My creatinine is 1.9. Eligible?", either, Decision.UNDECIDED)
+
+
+def test_a_bound_set_for_one_group_only_decides_only_for_that_group(reasoner: EligibilityReasoner) -> None:
+    load = [
+        criterion(
+            INCLUSION,
+            3,
+            "Have a plasma viral load of at least 5,000 copies/ml (for chronically infected patients only).",
+        )
+    ]
+    assert_decides(reasoner, "Acutely infected, viral load 2,100 copies/ml. Eligible?", load, Decision.UNDECIDED)
+    assert_decides(reasoner, "Chronically infected, viral load 2,100 copies/ml. Eligible?", load, Decision.EXCLUDED)
+
+
+TAMOXIFEN_ON_TERMS = [
+    criterion(
+        ELIGIBILITY,
+        23,
+        "Concurrent tamoxifen allowed only if begun at least 4 months prior to study",
+        heading="PRIOR CONCURRENT THERAPY:",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # an allowance whose only condition is a time since the mention: the time told decides it either way
+        ("I started tamoxifen 6 months ago. Can I join?", Decision.CONDITIONS),
+        ("I started tamoxifen 2 months ago. Can I stay on it?", Decision.EXCLUDED),
+        ("I take tamoxifen. Can I join?", Decision.UNDECIDED),
+    ],
+)
+def test_an_allowance_only_on_a_time_since_is_decided_by_the_time_told(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assert_decides(reasoner, question, TAMOXIFEN_ON_TERMS, decision)
 
 
 GI_ORIGIN = [
