@@ -428,6 +428,13 @@ SETS: dict[str, EvalSet] = {
         about="new questions over 20 unseen classic XML records without inclusion/exclusion headings (PDQ blocks, "
         "prose); held out until its first reading",
     ),
+    "unseen-dev52": _unseen_split(
+        "dev52",
+        # Written 2026-12-07 during the thirty-fifth session over 20 more unseen classic XML records of the same
+        # formats; committed after all the session's changes, before any run (eval/data/unseen/DEV52.md).
+        about="new questions over 20 more unseen classic XML records without inclusion/exclusion headings; held "
+        "out until its first reading",
+    ),
 }
 
 
