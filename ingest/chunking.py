@@ -33,7 +33,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 11
+CHUNKER_VERSION = 12
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -542,10 +542,12 @@ _PDQ_BLOCK = re.compile(
 # label of one to three words ("defined as: ..." starts in lower case and stays inside its item).
 _PDQ_LABEL = re.compile(r"(?<![,(/-])[ \t\n]+(?=[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:[ \t\n])")
 # A new PDQ statement: "No ...", "At least 4 weeks since ...", "Prior ... allowed", "Concurrent ... allowed",
-# "Recovered from ...", "If postmenopausal and ..., then must ..." after the end of the one before (a lower-case word,
-# a number or a bracket).
+# "Recovered from ...", "If postmenopausal and ..., then must ...", "More than 1 year since prior paclitaxel" after
+# the end of the one before (a lower-case word, a number or a bracket).
 _PDQ_PROHIBITION = re.compile(
-    r"(?<=[A-Za-z0-9%).])[ \t\n]+(?=(?:No|At[ \t\n]+least|Prior|Concurrent|Recovered|If)[ \t\n]+[a-z0-9])"
+    r"(?<=[A-Za-z0-9%).])(?<!\sOR)(?<!\sor)(?<!\sAND)(?<!\sand)[ \t\n]+"
+    r"(?=(?:No|At[ \t\n]+least|Prior|Concurrent|Recovered|If)[ \t\n]+[a-z0-9]"
+    r"|(?:More|Less|Greater)[ \t\n]+than[ \t\n]+\w+[ \t\n]+(?:days?|weeks?|months?|years?)[ \t\n]+since\b)"
 )
 
 

@@ -358,6 +358,18 @@ def test_a_conditional_pdq_statement_starts_an_item_of_its_own() -> None:
     ]
 
 
+def test_a_pdq_time_since_statement_starts_an_item_and_or_keeps_alternatives_together() -> None:
+    text = (
+        "DISEASE CHARACTERISTICS: At least 10 hot flashes per week OR At least 5 severe hot flashes per week\n\n"
+        "PRIOR CONCURRENT THERAPY: Prior adjuvant chemotherapy allowed More than 1 year since prior paclitaxel\n"
+    )
+    assert [" ".join(text[i.start : i.end].split()) for i in split_criteria(text)] == [
+        "At least 10 hot flashes per week OR At least 5 severe hot flashes per week",
+        "Prior adjuvant chemotherapy allowed",
+        "More than 1 year since prior paclitaxel",
+    ]
+
+
 def test_rare_disease_records_print_the_pdq_blocks_between_dashes() -> None:
     text = (
         "PROTOCOL ENTRY CRITERIA:\n\n--Disease Characteristics-- Histologically confirmed metastatic melanoma\n"
