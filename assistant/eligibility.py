@@ -267,6 +267,15 @@ _PRESENT_USE = re.compile(
 )
 
 
+# "Hormone receptor status: Not specified", "Life expectancy: Not specified": the NCI PDQ records' way of saying the
+# protocol sets nothing under that label. Such an item decides nothing, for or against, so the record is silent there.
+_SETS_NOTHING = re.compile(
+    r"\s*(?:[A-Za-z][\w ()/,'-]{0,50}:\s*)?(?:not\s+specified|none\s+specified|unspecified|not\s+applicable|n/a)"
+    r"\W*$",
+    re.IGNORECASE,
+)
+
+
 class Decision(Enum):
     EXCLUDED = "excluded"
     ALLOWED = "allowed"
@@ -455,7 +464,7 @@ class EligibilityReasoner:
     def assess(self, question: str, criteria: Sequence[Chunk], summary: dict[str, Chunk]) -> Assessment:
         """`criteria`: the trial's criterion chunks, most relevant first; `summary`: fact name -> fact chunk."""
         facts = parse_question(question)
-        criteria = self._for_the_askers_group(criteria, question)
+        criteria = [c for c in self._for_the_askers_group(criteria, question) if not _SETS_NOTHING.match(c.text)]
         assessment = Assessment()
         taken: list[tuple[int, int]] = [m.span() for m in _STUDY_NAME.finditer(question)]
         taken.extend(m.span() for m in _LIMIT_ASKED.finditer(question))
@@ -505,6 +514,7 @@ class EligibilityReasoner:
                 finding = _value_put_in_doubt(finding, measurement, question)
                 finding = _bound_set_on_a_condition(finding)
                 finding = _bound_for_a_group_only(finding, question)
+                finding = _reached_by_transfusion(finding)
                 finding = _bound_given_as_example(finding)
                 told_values.append((measurement, len(assessment.findings)))
                 assessment.findings.append(_tagged(finding, "value"))
@@ -989,9 +999,16 @@ class EligibilityReasoner:
         question ("Gilbert's syndrome"), or with the names of the concepts it mentions ("enlarged prostate" ->
         benign prostatic hyperplasia)."""
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
-        asked = {w for w, _, _ in word_spans(question + " " + named)} - STOPWORDS - self.scaffolding
-        asked = {w for w in asked if len(w) > 3 and not w.isdigit()}
+        told = question + " " + named
+        # short words say little, except an acronym written as one ("attributable to underlying HIV disease")
+        acronyms = {w for w, start, end in word_spans(told) if len(w) > 1 and told[start:end].isupper()}
+        asked = {w for w, _, _ in word_spans(told)} - STOPWORDS - self.scaffolding
+        asked = {w for w in asked if (len(w) > 3 or w in acronyms) and not w.isdigit()}
         for clause in constraints.exceptions:
+            # an acronym the criterion also names outside the clause is what it catches ("ITP grade III ... shall
+            # not be enrolled. Patients with ... prior therapy to control ITP will be eligible"), not the exempt case
+            outside = {w for w, start, _ in word_spans(chunk.text) if not clause.span[0] <= start < clause.span[1]}
+            asked_here = {w for w in asked if w not in acronyms or len(w) > 3 or w not in outside}
             if bound is not None and not _narrows(clause, bound):
                 continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
             if bound is not None and _within(bound, Span(*clause.span)) and _admitted_unless(chunk, bound):
@@ -1001,7 +1018,7 @@ class EligibilityReasoner:
             # A duration is of the case itself ("has had cryptosporidiosis for a minimum of 4 weeks"): its words stay.
             measured = [Span(*c.span) for c in constraints.comparisons if c.comparison.value.unit != "day"]
             said = _words_outside(chunk.text, Span(*clause.span), measured)
-            if any(same_word(a, b) for a in asked for b in said):
+            if any(same_word(a, b) for a in asked_here for b in said):
                 return True
         return False
 
@@ -3433,6 +3450,24 @@ def _bound_for_a_group_only(finding: Finding, question: str) -> Finding:
         return finding
     reason = f"the record sets this limit for {said} only; whether that is you, the question does not say"
     return replace(finding, decision=Decision.UNDECIDED, reason=reason)
+
+
+# "Hemoglobin at least 10 g/dL (transfusion allowed)": the count may be brought up to the limit for entry.
+_TRANSFUSION_ALLOWED_AFTER = re.compile(
+    r"[^.;\n]{0,12}?\(?\s*(?:(?:red\s+(?:blood\s+)?cell\s+|platelet\s+)?transfusions?\s+(?:is\s+|are\s+)?"
+    r"(?:allowed|permitted|acceptable)|(?:may|can)\s+be\s+transfused)\b",
+    re.IGNORECASE,
+)
+_TRANSFUSION_REASON = "the record allows a transfusion to bring the value up to this limit, so it is met on those terms"
+
+
+def _reached_by_transfusion(finding: Finding) -> Finding:
+    """A count under a floor the record lets a transfusion reach: allowed on those terms, not excluded."""
+    if finding.decision is not Decision.EXCLUDED or finding.span is None or finding.chunk.section == EXCLUSION:
+        return finding
+    if _TRANSFUSION_ALLOWED_AFTER.match(finding.chunk.text, finding.span.end) is None:
+        return finding
+    return replace(finding, decision=Decision.CONDITIONS, reason=_TRANSFUSION_REASON)
 
 
 def _bound_set_on_a_condition(finding: Finding) -> Finding:

@@ -3959,6 +3959,34 @@ def test_a_bound_set_for_one_group_only_decides_only_for_that_group(reasoner: El
     assert_decides(reasoner, "Chronically infected, viral load 2,100 copies/ml. Eligible?", load, Decision.EXCLUDED)
 
 
+def test_a_label_the_record_leaves_not_specified_decides_nothing(reasoner: EligibilityReasoner) -> None:
+    receptors = [criterion(ELIGIBILITY, 6, "Hormone receptor status: Not specified")]
+    assessment = reasoner.assess(
+        "Mine is triple negative, no hormone receptors at all. Does that matter?", receptors, {}
+    )
+    assert assessment.findings == [] and assessment.decision is None
+
+
+def test_a_floor_a_transfusion_may_reach_admits_on_those_terms(reasoner: EligibilityReasoner) -> None:
+    hemoglobin = [criterion(ELIGIBILITY, 7, "Hemoglobin at least 10 g/dL (transfusion allowed)")]
+    assert_decides(reasoner, "My hemoglobin is 9.2. Does that keep me out?", hemoglobin, Decision.CONDITIONS)
+    without = [criterion(ELIGIBILITY, 7, "Platelet count at least 90,000/uL without transfusion")]
+    assert_decides(reasoner, "My platelets are 80,000. Does that keep me out?", without, Decision.EXCLUDED)
+
+
+def test_an_acronym_the_question_shares_with_a_value_exception_speaks_to_it(reasoner: EligibilityReasoner) -> None:
+    liver = [
+        criterion(
+            ELIGIBILITY,
+            9,
+            "Patients must have an SGOT/SGPT/GGT less than 2.5 times normal unless considered to be attributable to "
+            "underlying HIV disease.",
+        )
+    ]
+    assert_decides(reasoner, "SGPT 3x ULN, hepatology puts it down to HIV. Excluded?", liver, Decision.CONDITIONS)
+    assert_decides(reasoner, "SGPT 3x ULN from a fatty liver. Excluded?", liver, Decision.EXCLUDED)
+
+
 TAMOXIFEN_ON_TERMS = [
     criterion(
         ELIGIBILITY,
