@@ -5485,7 +5485,7 @@ _STOPPED = re.compile(
 # "Do I have to come off it?", "Would I need to stop it?", "Should I quit the patch first?": a stop asked, not told.
 _STOP_ASKED_BEFORE = re.compile(
     r"\b(?:(?:have|has|need|needs|want|wants|going|plan|planning|ought|able)\s+to|should|must|would|will|could|can"
-    r"|shall|if\s+(?:i|he|she|we|they))\s+(?:[\w']+\s+){0,2}$",
+    r"|shall)\s+(?:[\w']+\s+){0,2}$",
     re.IGNORECASE,
 )
 

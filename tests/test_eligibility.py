@@ -3930,6 +3930,9 @@ def test_a_stop_asked_about_is_not_a_stop_told(reasoner: EligibilityReasoner) ->
     assert told.decision is Decision.UNDECIDED  # the criterion does not say whether past use counts
     asked = reasoner.assess("I take levodopa every day. Do I have to come off it to join?", levodopa, {})
     assert asked.decision is Decision.EXCLUDED, [(f.fact, f.reason) for f in asked.findings]
+    # a stop supposed is the case to read, as a stop told is
+    supposed = reasoner.assess("What if I had stopped the levodopa last year? Could I join then?", levodopa, {})
+    assert supposed.decision is Decision.UNDECIDED
 
 
 def test_an_or_naming_one_lab_two_ways_offers_no_other_way_in(reasoner: EligibilityReasoner) -> None:
