@@ -2164,7 +2164,7 @@ def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | No
 # Visual acuity in Snellen notation: the test distance over the distance at which a normal eye reads the same line
 # ("20/100" in feet, "6/30" in metres). Read as the decimal acuity it stands for (20/100 = 0.2), so that a larger number
 # is better sight and "20/80" meets "20/100 or better"; said of sight only ("vision", "acuity", "VA", "Snellen").
-_ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight|see)\b")
+_ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight)\b")
 _SNELLEN_RE = re.compile(r"(?<![\d/.])(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)")
 _ACUITY_BETTER_AFTER_RE = re.compile(r"\s*(?:or|and)\s+(?P<way>better|worse)\b", re.IGNORECASE)
 _ACUITY_BETTER_BEFORE_RE = re.compile(
