@@ -1000,15 +1000,14 @@ class EligibilityReasoner:
         benign prostatic hyperplasia)."""
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
         told = question + " " + named
+        told_words = word_spans(told)
         # short words say little, except an acronym written as one ("attributable to underlying HIV disease")
-        acronyms = {w for w, start, end in word_spans(told) if len(w) > 1 and told[start:end].isupper()}
-        asked = {w for w, _, _ in word_spans(told)} - STOPWORDS - self.scaffolding
+        acronyms = {w for w, start, end in told_words if len(w) > 1 and told[start:end].isupper()}
+        asked = {w for w, _, _ in told_words} - STOPWORDS - self.scaffolding
         asked = {w for w in asked if (len(w) > 3 or w in acronyms) and not w.isdigit()}
+        short_acronyms = {w for w in asked if w in acronyms and len(w) <= 3}
+        criterion_words = word_spans(chunk.text) if short_acronyms else []
         for clause in constraints.exceptions:
-            # an acronym the criterion also names outside the clause is what it catches ("ITP grade III ... shall
-            # not be enrolled. Patients with ... prior therapy to control ITP will be eligible"), not the exempt case
-            outside = {w for w, start, _ in word_spans(chunk.text) if not clause.span[0] <= start < clause.span[1]}
-            asked_here = {w for w in asked if w not in acronyms or len(w) > 3 or w not in outside}
             if bound is not None and not _narrows(clause, bound):
                 continue  # "Hemoglobin >= 9 g/dL; may be transfused to meet this": not about the platelet bound
             if bound is not None and _within(bound, Span(*clause.span)) and _admitted_unless(chunk, bound):
@@ -1018,6 +1017,10 @@ class EligibilityReasoner:
             # A duration is of the case itself ("has had cryptosporidiosis for a minimum of 4 weeks"): its words stay.
             measured = [Span(*c.span) for c in constraints.comparisons if c.comparison.value.unit != "day"]
             said = _words_outside(chunk.text, Span(*clause.span), measured)
+            # an acronym the criterion also names outside the clause is what it catches ("ITP grade III ... shall
+            # not be enrolled. Patients with ... prior therapy to control ITP will be eligible"), not the exempt case
+            outside = {w for w, start, _ in criterion_words if not clause.span[0] <= start < clause.span[1]}
+            asked_here = asked - (short_acronyms & outside)
             if any(same_word(a, b) for a in asked_here for b in said):
                 return True
         return False
@@ -5161,11 +5164,16 @@ _CHANGE_RE = re.compile(
 _GENERIC_TREATMENT_RE = re.compile(r"\b(?:doses?|dosages?|regimen|meds?|medications?|it|them)\b", re.IGNORECASE)
 
 
+def _changes_told(facts: PatientFacts) -> list[tuple[str, float]]:
+    """(event, days ago) of each change of treatment the question tells with its time."""
+    return [(e.event, e.days_ago) for e in facts.elapsed if e.days_ago is not None and _CHANGE_RE.search(e.event)]
+
+
 def _changed_too_recently(assessment: Assessment, facts: PatientFacts) -> None:
     """A treatment allowed on a dose kept stable for a time ("Zidovudine at a constant dose for 4 weeks prior to study
     entry") and a change of it the question tells with its time ("my doctor raised the dose two weeks ago"): the last
     change decides. Sooner than the criterion's time, its terms are not met, so excluded; otherwise they stand."""
-    changes = [(e.event, e.days_ago) for e in facts.elapsed if e.days_ago is not None and _CHANGE_RE.search(e.event)]
+    changes = _changes_told(facts)
     facts_named = [f.fact.lower() for f in assessment.findings]
     for i, finding in enumerate(assessment.findings):
         stable = criterion_constraints(finding.chunk).stable_for
@@ -5200,11 +5208,7 @@ _DOSE_CHANGED = re.compile(r"\b(?:doses?|dosages?|dosing|meds?|medications?|regi
 def _changed_under_a_stable_rule(assessment: Assessment, facts: PatientFacts, criteria: Sequence[Chunk]) -> None:
     """A dose change told with its time ("the neurologist changed his Keppra dose 5 days ago") and a rule that every
     medication be kept stable for longer: excluded, whether or not the drug is named anywhere in the record."""
-    changed = [
-        e.days_ago
-        for e in facts.elapsed
-        if e.days_ago is not None and _CHANGE_RE.search(e.event) and _DOSE_CHANGED.search(e.event)
-    ]
+    changed = [days for event, days in _changes_told(facts) if _DOSE_CHANGED.search(event)]
     if not changed:
         return
     last = min(changed)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
@@ -2165,31 +2164,24 @@ def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | No
 # ("20/100" in feet, "6/30" in metres). Read as the decimal acuity it stands for (20/100 = 0.2), so that a larger number
 # is better sight and "20/80" meets "20/100 or better"; said of sight only ("vision", "acuity", "VA", "Snellen").
 _ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight)\b")
-_SNELLEN_RE = re.compile(r"(?<![\d/.])(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)")
+_SNELLEN_FRACTION = r"(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)"
+_SNELLEN_RE = re.compile(r"(?<![\d/.])" + _SNELLEN_FRACTION)
 _ACUITY_BETTER_AFTER_RE = re.compile(r"\s*(?:or|and)\s+(?P<way>better|worse)\b", re.IGNORECASE)
 _ACUITY_BETTER_BEFORE_RE = re.compile(
     r"\b(?P<equal>(?:equal\s+(?:to\s+)?or|at\s+least\s+as\s+good\s+as|no|not)\s+)?(?P<way>better|worse)\s+than\s*$",
     re.IGNORECASE,
 )
-_SNELLEN_TO_RE = re.compile(
-    r"\s*(?:-|–|to|through)\s*(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)", re.IGNORECASE
-)
+_SNELLEN_TO_RE = re.compile(r"\s*(?:-|–|to|through)\s*" + _SNELLEN_FRACTION, re.IGNORECASE)
 ACUITY = "visual_acuity"
-
-
-def _last(found: Iterator[re.Match[str]]) -> re.Match[str] | None:
-    last = None
-    for last in found:  # noqa: B007 - the loop keeps the last match
-        pass
-    return last
 
 
 def _snellen_mention(text: str, found: re.Match[str]) -> QuantityMention | None:
     """ "visual acuity of 20/100 or better" -> acuity >= 0.2; "worse than 20/40" -> < 0.5."""
     lead_start = max(sentence_start(text, found.start()), found.start() - 120)
-    named = _last(_ACUITY_WORD_RE.finditer(text[lead_start : found.start()].lower()))
-    if named is None or int(found["den"]) == 0:
+    words = list(_ACUITY_WORD_RE.finditer(text[lead_start : found.start()].lower()))
+    if not words or int(found["den"]) == 0:
         return None
+    named = words[-1]  # the word of sight nearest the fraction
     value = int(found["num"]) / int(found["den"])
     comparator, start, end = Comparator.EQ, found.start(), found.end()
     upper = None
