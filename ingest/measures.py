@@ -2162,8 +2162,10 @@ def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | No
 
 # Visual acuity in Snellen notation: the test distance over the distance at which a normal eye reads the same line
 # ("20/100" in feet, "6/30" in metres). Read as the decimal acuity it stands for (20/100 = 0.2), so that a larger number
-# is better sight and "20/80" meets "20/100 or better"; said of sight only ("vision", "acuity", "VA", "Snellen").
-_ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight)\b")
+# is better sight and "20/80" meets "20/100 or better"; said of sight only ("vision", "acuity", "VA", "Snellen", and
+# people's "I see 20/200 with glasses"; over all criteria "see" never stood alone before a fraction, not even in PDQ
+# records' "See Disease Characteristics").
+_ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight|see)\b")
 _SNELLEN_FRACTION = r"(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)"
 _SNELLEN_RE = re.compile(r"(?<![\d/.])" + _SNELLEN_FRACTION)
 _ACUITY_BETTER_AFTER_RE = re.compile(r"\s*(?:or|and)\s+(?P<way>better|worse)\b", re.IGNORECASE)

@@ -2086,3 +2086,10 @@ def test_a_k_after_a_number_counts_thousands(text: str, low: float, high: float 
 
     found = find_quantities(text)[0].quantity
     assert (found.value, found.upper) == (low, high)
+
+
+def test_a_fraction_people_say_they_see_is_their_acuity() -> None:
+    from ingest.measures import ACUITY, find_quantities
+
+    found = [m for m in find_quantities("With glasses I see 20/200 in my right eye") if m.measure == ACUITY]
+    assert [m.quantity.value for m in found] == [pytest.approx(0.1)]
