@@ -435,6 +435,13 @@ SETS: dict[str, EvalSet] = {
         about="new questions over 20 more unseen classic XML records without inclusion/exclusion headings; held "
         "out until its first reading",
     ),
+    "unseen-dev53": _unseen_split(
+        "dev53",
+        # Written 2026-12-07 at the start of the thirty-sixth session over 20 unseen classic XML records drawn from
+        # every format left (17 PDQ block records); committed before any run (eval/data/unseen/DEV53.md).
+        about="new questions over 20 unseen classic XML records drawn from all formats left (mostly PDQ blocks); "
+        "held out until its first reading",
+    ),
 }
 
 
