@@ -93,6 +93,18 @@ class VocabularyData:
     mesh_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     preferred_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    def filed_under(self, concept_id: str, owners: set[str]) -> bool:
+        """The concept's MeSH tree numbers lie under one of the owners'."""
+        concept = self.concepts.get(concept_id)
+        above = [t for owner in owners if (o := self.concepts.get(owner)) is not None for t in o.trees]
+        return concept is not None and any(t.startswith(a + ".") for t in concept.trees for a in above)
+
+    def own_name_but_tumour(self, concept_id: str, key: str) -> bool:
+        """The term says what the concept's own name says but for its tumour words ("basal cell cancer", Carcinoma,
+        Basal Cell)."""
+        name = set(term_key(self.concepts[concept_id].name).split()) - TUMOUR_WORDS
+        return bool(name) and name == set(key.split()) - TUMOUR_WORDS
+
     def add_concept(self, concept: Concept) -> None:
         self.concepts.setdefault(concept.concept_id, concept)
 
@@ -102,7 +114,11 @@ class VocabularyData:
         """Adds a term, skipping concepts that already have a term with the same key (plural, case variants).
 
         defer_to_mesh: a term MeSH already gives to other concepts is not added (DO's "stroke" on
-        Cerebrovascular Disorders would make every stroke ambiguous).
+        Cerebrovascular Disorders would make every stroke ambiguous), unless the concept is filed under them and
+        the term is its own name but for the tumour words: MeSH gives "Basal Cell Cancer" to its grouping Neoplasms,
+        Basal Cell, DO to Carcinoma, Basal Cell filed under it, and the term names both (the cancer people mean is
+        the carcinoma, the reading that reaches skin cancer). DO's "hepatitis" on Hepatitis, Chronic, or "chronic
+        kidney disease" on Kidney Failure, Chronic, name more than the narrower concept: left to MeSH.
         """
         term = " ".join(term.split())
         key = term_key(term)
@@ -110,7 +126,9 @@ class VocabularyData:
             return
         owners = self.mesh_owners.get(key)
         if defer_to_mesh and owners and not owners.intersection(concept_ids):
-            return
+            concept_ids = [c for c in concept_ids if self.filed_under(c, owners) and self.own_name_but_tumour(c, key)]
+            if not concept_ids:
+                return
         new_ids = [c for c in concept_ids if (key, case_sensitive) not in self.keys_by_concept[c]]
         if not new_ids:
             return

@@ -530,3 +530,14 @@ def test_a_drug_class_named_with_another_head_noun_is_that_class(vocabulary: Voc
     assert name in names
     sertraline = vocabulary.mentions("Zoloft")[0].concept_ids[0]
     assert vocabulary.relation(sertraline, "psychotropic medications") == "narrower"
+
+
+def test_cancer_said_of_a_histology_is_its_carcinoma() -> None:
+    # MeSH gives "Basal Cell Cancer" to its grouping Neoplasms, Basal Cell, DO to Carcinoma, Basal Cell filed under
+    # it: the term names both, so a basal cell cancer is a skin cancer ("except nonmelanoma skin cancer")
+    vocabulary = Vocabulary.load()
+    assert vocabulary.relation("basal cell cancer", "nonmelanoma skin cancer") == "narrower"
+    assert vocabulary.relation("basal cell cancer", "basal cell carcinoma") == "same"
+    # DO names that say more than the narrower concept stay MeSH's alone
+    assert vocabulary.relation("hepatitis", "chronic hepatitis") != "same"
+    assert vocabulary.relation("gestational hypertension", "pre-eclampsia") != "same"
