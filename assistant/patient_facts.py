@@ -196,6 +196,17 @@ _AGE_PATTERNS: tuple[tuple[str, float], ...] = (
         1.0,
     ),
     (r"\b(?:my|our)\s+(?:" + _RELATIVE + r")\s*[,(]\s*(?:age\s+)?(?P<n>\d{1,3})\s*[,)]", 1.0),
+    # "My son's 13." is "my son is 13"; only where the clause ends or "years" follows ("my husband's 2 brothers")
+    (
+        r"\b(?:my|our)\s+"
+        + _KIN_MODIFIER
+        + r"(?:"
+        + _RELATIVE
+        + r")['’]s\s+(?P<n>\d{1,3})"
+        + _HALF
+        + r"(?=\s*(?:[?.!,;]|$|years?\b|yrs?\b|and\b|now\b))",
+        1.0,
+    ),
     # "Is 67 too old?", "Am I too young at 16?": a bare number beside "too old/young" or "old/young enough".
     (r"\b(?P<n>\d{1,3})\s+(?:(?:is|be)\s+)?(?:too\s+(?:old|young)|(?:old|young)\s+enough)\b", 1.0),
     (r"\b(?:too\s+(?:old|young)|(?:old|young)\s+enough)\s+(?:at|with|being)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, 1.0),
@@ -1118,7 +1129,9 @@ _NEGATION_TRIGGER_RE = re.compile(
     r"|\b(?:isn'?t|aren'?t|wasn'?t|weren'?t)\b(?:\s+(?:on|taking|using))?"
     r"|\bno\s+(?:history\s+of|prior|previous|signs?\s+of|evidence\s+of|known)\b|\b(?:have\s+|has\s+)?never(?:\s+had)?\b"
     r"|(?<!can\s)(?<!could\s)(?<!will\s)\bnot\b"
-    r"|\b(?:no|without|denies|deny|free\s+of|negative\s+for|absence\s+of|nor|neither|none\s+of|nothing)\b",
+    r"|\b(?:no|without|denies|deny|free\s+of|negative\s+for|absence\s+of|nor|neither|none\s+of|nothing)\b"
+    # pyConText's definite negated existence: a treatment refused or declined was not had ("turned down interferon")
+    r"|\b(?:i|he|she|we|they)\s+(?:refused|declined|turned\s+down)\b",
     re.IGNORECASE,
 )
 # NegEx pseudo-triggers: look like negation but are not ("not sure", "no change", "not only").

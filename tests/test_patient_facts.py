@@ -74,6 +74,9 @@ def test_headline_against_criteria() -> None:
         ("My little girl is 3 and has thalassemia major. She gets blood every 3 weeks.", 3),
         ("Our youngest son is 12.", 12),
         ("My youngest is 7 and has asthma.", 7),
+        # "'s" for "is" after the relative
+        ("My son's 13. Skateboard crash this afternoon.", 13),
+        ("my daughter's 9 and has asthma", 9),
     ],
 )
 def test_age_only_where_stated(question: str, age: float) -> None:
@@ -326,6 +329,9 @@ def test_blood_pressure_pair() -> None:
         ("He is treatment naive", ["treatment"]),
         ("My naive T cells were counted", []),
         ("grade 1 acute GVHD of the skin, nothing chronic", ["chronic"]),
+        # a treatment refused or declined was not had (pyConText's definite negated existence)
+        ("I turned down interferon because of the side effects", ["interferon"]),
+        ("She declined the radiation", ["the radiation"]),
     ],
 )
 def test_negated(question: str, negated: list[str]) -> None:
@@ -1096,6 +1102,7 @@ def test_a_wait_adds_to_a_pregnancy_told_before_it() -> None:
         # a number word followed by more than the clause's end or "years" is no age
         ("She's one tough kid, can she join?", None),
         ("He is two months pregnant", None),
+        ("My husband's 2 brothers had strokes.", None),
     ],
 )
 def test_an_age_said_in_words_or_with_a_half(question: str, years: float | None) -> None:
