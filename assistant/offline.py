@@ -383,8 +383,9 @@ class OfflineAnswerer:
             words = word_spans(text)
             units = sentences(text)
             for span in units:
-                if _is_name_line(text, span):
-                    continue  # "DRUG: Filgrastim", "Arm A (EXPERIMENTAL)": a name, not a dose
+                # "DRUG: Filgrastim", "Arm A (EXPERIMENTAL)": a name, not a dose; "IV.": the number of an objective
+                if _is_name_line(text, span) or _ENUMERATOR.fullmatch(text, span.start, span.end):
+                    continue
                 points = _dose_points(text[span.start : span.end], weights)
                 # A sentence about the drug the question names beats a richer one about another drug. A short line
                 # is read with the line above, since a dose line sits under the name of the drug or arm it belongs
@@ -1335,12 +1336,22 @@ def _with_next_sentence(text: str, span: Span, weights: Sequence[tuple[re.Patter
     line = _line_of(text, span)
     if line.end - line.start <= _MAX_DOSE_LINE:
         return line  # a registry dose line ("Aclidinium Bromide, 200μg. Once daily oral inhalation.") reads whole
-    if len(text[span.start : span.end].split()) >= 12:
+    following = [s for s in sentences(text) if s.start >= span.end and "\n\n" not in text[span.end : s.start]]
+    if not following or not _dose_points(text[following[0].start : following[0].end], weights):
         return span
-    following = [s for s in sentences(text) if s.start >= span.end]
-    if following and _dose_points(text[following[0].start : following[0].end], weights):
+    if len(text[span.start : span.end].split()) < 12:
         return Span(span.start, following[0].end)
-    return span
+    # "Patients receive ... on day 1. [G-CSF is given on days 7-18.] Treatment repeats every 3 weeks for 4 courses.":
+    # the schedule points back to the sentences that name what it repeats (one between them at most)
+    back = next(
+        (
+            s
+            for s in following[:2]
+            if _POINTS_BACK.match(text, s.start) and _dose_points(text[s.start : s.end], weights)
+        ),
+        None,
+    )
+    return Span(span.start, back.end) if back is not None else span
 
 
 # An arm's label line as the loaders write it: "Arm B: Durvalumab + Placebo (ACTIVE_COMPARATOR)".
@@ -1494,6 +1505,8 @@ def _with_line_above(text: str, span: Span) -> Span:
 
 
 _MAX_DOSE_LINE = 300
+# A numbering a sentence splitter leaves alone: "III. Determine ... IV. Determine ..." (PDQ objectives)
+_ENUMERATOR = re.compile(r"\s*(?:[IVXivx]{1,5}|\d{1,2}|[A-Za-z])[.)]\s*")
 
 
 def _line_of(text: str, span: Span) -> Span:
@@ -1501,16 +1514,34 @@ def _line_of(text: str, span: Span) -> Span:
     a line that goes on in lower case ("... at onset of labor, then\ndoses every 3 hours") is the same line of prose,
     not a dose line under the name of its drug."""
     start = text.rfind("\n", 0, span.start) + 1
-    while start and _SOFT_WRAP.match(text, start):
+    while start and _wraps_at(text, start - 1):
         start = text.rfind("\n", 0, start - 1) + 1
     end = text.find("\n", span.end)
-    while end >= 0 and _SOFT_WRAP.match(text, end + 1):
+    while end >= 0 and _wraps_at(text, end):
         end = text.find("\n", end + 1)
     return Span(start, len(text) if end < 0 else end)
 
 
-# A line that carries on the sentence of the line before it: it opens in lower case.
+# A line that carries on the sentence of the line before it: it opens in lower case, or the line before is as long as
+# the record's wrapping width and stops mid-sentence ("... administered subcutaneously\n(SC) on days 7-18").
 _SOFT_WRAP = re.compile(r"[ \t]*[a-z]")
+_WRAPPED_LINE = 60
+_SENTENCE_STOP = re.compile(r"[.:;!?][\"')\]]?[ \t]*$")
+_LIST_MARK_OPENING = re.compile(r"[ \t]*(?:[-*•o][ \t]|\d{1,2}[.)][ \t]|[A-Z][A-Za-z /]{1,30}:)")
+
+
+def _wraps_at(text: str, newline: int) -> bool:
+    """The line break at `newline` is a soft wrap inside a sentence."""
+    if _SOFT_WRAP.match(text, newline + 1):
+        return True
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline]
+    return (
+        len(line.strip()) >= _WRAPPED_LINE
+        and _SENTENCE_STOP.search(line) is None
+        and bool(text[newline + 1 : newline + 2].strip())
+        and _LIST_MARK_OPENING.match(text, newline + 1) is None
+    )
 
 
 # How much more a dose sentence about the drug the question names counts than one about another drug.

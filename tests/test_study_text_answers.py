@@ -301,3 +301,50 @@ def test_a_how_long_question_naming_only_the_study_takes_the_sentence_that_tells
     # "last" closes the "how long" clause and names no topic; the study's length is said as "the 48-week study period"
     quote = quoted(wrapped_answerer, "How long does the study last?", "NCT09000029")
     assert "48-week study period" in quote, quote
+
+
+# A PDQ record's description, hard-wrapped at about 95 characters as classic XML prints it: objectives numbered "I.",
+# "II.", ..., "IV." and an outline whose schedule sentence comes two sentences after the one naming the drugs.
+OUTLINE_RECORD = """<?xml version="1.0" encoding="UTF-8"?>
+<clinical_study>
+  <id_info><nct_id>NCT09000029</nct_id></id_info>
+  <brief_title>Combination Chemotherapy in Treating Patients With Germ Cell Tumors</brief_title>
+  <brief_summary><textblock>Phase II trial of combination chemotherapy.</textblock></brief_summary>
+  <detailed_description>
+    <textblock>
+      OBJECTIVES: I. Determine the toxicity of this regimen. II. Determine the response rate. III. Determine the
+      survival. IV. Determine the quality of life of these patients.
+
+      OUTLINE: Patients receive paclitaxel IV continuously on day 1 and cisplatin IV over 20 minutes and
+      ifosfamide IV over 30 minutes on days 2-6. Filgrastim (G-CSF) is administered subcutaneously
+      (SC) on days 7-18 or until blood counts recover. Treatment continues every 3 weeks for 4
+      courses in the absence of disease progression or unacceptable toxicity.
+    </textblock>
+  </detailed_description>
+  <intervention><intervention_type>Drug</intervention_type><intervention_name>paclitaxel</intervention_name></intervention>
+  <condition>Germ Cell Tumor</condition>
+  <eligibility><criteria><textblock>Inclusion Criteria:
+
+          -  Germ cell tumor
+      </textblock></criteria><gender>All</gender><minimum_age>18 Years</minimum_age><maximum_age>N/A</maximum_age>
+  </eligibility>
+</clinical_study>
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["How many courses of the chemo are planned?", "How often is the paclitaxel given?"]
+)
+def test_a_wrapped_outline_is_quoted_through_the_schedule_that_points_back(question: str) -> None:
+    # The lines break mid-sentence ("... subcutaneously\n(SC) on days 7-18"): a wrapped line is no dose line of its
+    # own. The schedule ("Treatment continues every 3 weeks for 4 courses") points back past the G-CSF sentence to
+    # the one naming the drugs, and "IV." numbering an objective is no route.
+    trial = load_bytes(OUTLINE_RECORD.encode(), "NCT09000029.xml")[0]
+    answerer = OfflineAnswerer(
+        StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings()
+    )
+    quote = quoted(answerer, question, "NCT09000029")
+    assert quote.removeprefix("OUTLINE: ").startswith("Patients receive paclitaxel"), quote
+    assert quote.endswith(
+        "every 3 weeks for 4 courses in the absence of disease progression or unacceptable toxicity."
+    ), quote
