@@ -116,6 +116,7 @@ _ALLOWANCE_MISSED_REASON = (
 _EXCEPTION_REASONS = frozenset({_EXCEPTION_REASON, _VALUE_EXCEPTION_REASON, _CONDITIONAL_ENTRY_REASON})
 _STRONG = 0.8  # the same concept or a narrower one: strong enough to decide
 _NARROWER = 0.8  # the question's concept is a narrower one than the criterion's
+_BROADER = 0.4  # the question's concept is a broader one than the criterion's
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
 _BOUND_NUMBER = re.compile(r"(?:[<>≤≥]=?\s*)?\b(?:\d+(?:\.\d+)?|I{1,3}V?|IV|V)\b(?!\s*(?:year|month|week|day)s?\b)")
 _MAX_HITS = 6
@@ -243,6 +244,8 @@ _PARTICULAR_KIND_REASON = (
 _AGE_ASKED = re.compile(r"\b(?:age|ages|aged|old|older|young|younger)\b", re.IGNORECASE)
 _WASHOUT_REASON = "less time has passed than the criterion requires"
 _OUTSIDE_REQUIRED_TIME_REASON = "outside the time limits it requires"
+_OUTSIDE_TIME_LIMITS_REASON = "outside the criterion's time limits"
+_EXCEPTION_TOUCHED_REASON = "the criterion makes an exception your question speaks to; whether your case is it decides"
 _STALE_VALUE_REASON = (
     "the criterion needs the value measured within its time window; yours is older, so a new test decides"
 )
@@ -755,6 +758,7 @@ class EligibilityReasoner:
             f for f in (self._measured_by(measurement, chunk, question, sex) for chunk in criteria) if f is not None
         ]
         findings = _requirements_as_alternatives(findings, measurement.quantity)
+        findings = _another_way_in_for_the_case(findings)
         findings = [_exclusion_restating_a_requirement(f, findings) for f in findings]
         decided = {f.chunk.chunk_id for f in findings if f.decision is not Decision.UNDECIDED}
         for decision in (Decision.EXCLUDED, Decision.UNDECIDED, Decision.CONDITIONS, Decision.ALLOWED):
@@ -1425,18 +1429,23 @@ class EligibilityReasoner:
         best = max(h.strength for h in hits)
         # The criterion naming the topic itself before one naming a broader class: it is the one to cite.
         strong = sorted((h for h in hits if h.strength == best or h.strength >= _STRONG), key=lambda h: -h.strength)
-        strong = strong[:_MAX_HITS]
-        strong = _drop_other_mentions(strong, question)
+        strong = _drop_other_mentions(strong[:_MAX_HITS], question)
         numbers = _unused_numbers(question, taken, facts)
-        findings = [
-            _as_experienced(
-                topic,
-                _partial_words_undecided(
-                    topic, replace(self._decide(topic, h, question, facts, numbers, studied), how=_how(h))
-                ),
-            )
-            for h in strong
-        ]
+
+        def decided(h: _TopicHit) -> Finding:
+            finding = replace(self._decide(topic, h, question, facts, numbers, studied), how=_how(h))
+            return _as_experienced(topic, _partial_words_undecided(topic, finding))
+
+        findings = [decided(h) for h in strong]
+        if any(f.decision is Decision.ALLOWED and f.reason == _OUTSIDE_TIME_LIMITS_REASON for f in findings):
+            # A class let the asker in on its time limit ("No other primary malignancy within the past 5 years" and
+            # "kidney cancer 10 years ago"); a prohibition with no such limit naming a narrower kind of the topic
+            # ("No prior melanoma, breast cancer, or hypernephroma") may be the asker's case, so it is heard too. (A
+            # disease only: a drug told is that drug, and MeSH files ganciclovir under acyclovir by structure. Not
+            # the disease the trial studies: "HIV" in an HIV trial is not maybe the illness an exclusion names.)
+            if topic.concepts and self._is_disease(topic.concepts) and not self._is_studied(topic, studied.conditions):
+                kinds = [h for h in hits if h.strength == _BROADER and h not in strong and _prohibits_at(h)][:2]
+                strong, findings = [*strong, *kinds], [*findings, *(decided(h) for h in kinds)]
         findings = [_under_a_requirement_heading(f) for f in findings]
         if not self.class_exclusions:
             findings = [_class_caution(f) for f in findings]
@@ -1513,6 +1522,7 @@ class EligibilityReasoner:
             and not (topic.offered and _spares_study_drugs(s, chunk.text))
             and not _in_procedure(s, chunk.text)
             and not _in_study_anchor(s, chunk.text)
+            and not _dates_what_is_prohibited(s, chunk)
             and not (disease and _VACCINE_AFTER.match(chunk.text, s.end))
             # "leukemia therapy", "HIV medications": the treatment of the disease, not having it
             and not (disease and topic.concepts and _TREATMENT_AFTER.match(chunk.text, s.end))
@@ -1544,7 +1554,7 @@ class EligibilityReasoner:
                 continue
             concept_ids = self._vaccine_named_by_disease(mention, chunk.text) or mention.concept_ids
             relation = _relation(self.vocabulary, topic.concepts, concept_ids)
-            weight = {"same": 1.0, "narrower": _NARROWER, "broader": 0.4}.get(relation or "", 0.0)
+            weight = {"same": 1.0, "narrower": _NARROWER, "broader": _BROADER}.get(relation or "", 0.0)
             if relation is None and self._named_by(topic, concept_ids):
                 relation, weight = "narrower", _NARROWER  # "HBV" (hepatitis B virus) for "hepatitis B"
             # "tumor invasion of vessels" is about the trial's own tumour; "history of other malignancy" is about any
@@ -1656,8 +1666,7 @@ class EligibilityReasoner:
             reason = _CONDITIONAL_ENTRY_REASON
             return Finding(topic.surface, Decision.CONDITIONS, chunk, caught[0][1], reason)
         if caught and self._exception_touched(topic, hit, question, constraints):
-            reason = "the criterion makes an exception your question speaks to; whether your case is it decides"
-            return Finding(topic.surface, Decision.UNDECIDED, chunk, caught[0][1], reason)
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, caught[0][1], _EXCEPTION_TOUCHED_REASON)
         if caught and caught[0][2] in _LASTED_REASONS and hit.strength >= 1.0:
             # Read against the criterion's length limit, a number against a number: a verdict, as a time window's.
             path = f"{_LASTED}/{_section_name(chunk)}/named"
@@ -2033,6 +2042,10 @@ class EligibilityReasoner:
             if inside is False and self._is_test(topic.concepts):
                 # "an EKG within the past 12 months" and one 18 months ago: the test is done again at screening
                 return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), _RECENT_TEST_REASON)
+            if inside is False and self._exception_touched(topic, hit, question, constraints):
+                # "More than 1 week since prior corticosteroids (except as inhalation therapy ...)" and "my Advair
+                # inhaler": the time the asker misses may be the exception's case
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), _EXCEPTION_TOUCHED_REASON)
             if inside is not None:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
                 reason = "within the criterion's time limits" if inside else _OUTSIDE_REQUIRED_TIME_REASON
@@ -2097,9 +2110,9 @@ class EligibilityReasoner:
             return False
         own = _clause_of(span, chunk.text)
         said = chunk.text[own.start : own.end]
-        return (
-            _CURRENT_ONLY.search(said) is not None and _PAST_MARKER.search(said + " " + (chunk.heading or "")) is None
-        )
+        # PDQ's block label "PRIOR CONCURRENT THERAPY:" heads prior and current therapy alike: it tells no tense
+        heading = _PDQ_THERAPY_BLOCK.sub(" ", chunk.heading or "")
+        return _CURRENT_ONLY.search(said) is not None and _PAST_MARKER.search(said + " " + heading) is None
 
     def _stopped_without_tense(self, topic: Topic, chunk: Chunk, span: Span, facts: PatientFacts) -> bool:
         """The asker says they stopped the topic some time ago, and neither the criterion's clause nor its heading
@@ -2368,7 +2381,7 @@ class EligibilityReasoner:
             if inside == washout and window is not None and _window_mid_list(span, chunk.text, window):
                 return Decision.UNDECIDED, where, _WINDOW_SCOPE_REASON
             if inside == washout:  # outside a look-back window, or past a required washout
-                return Decision.ALLOWED, where, "outside the criterion's time limits"
+                return Decision.ALLOWED, where, _OUTSIDE_TIME_LIMITS_REASON
             if washout:
                 return Decision.EXCLUDED, where, _WASHOUT_REASON
             met_window = Span(*window.span) if window is not None else None
@@ -2380,6 +2393,10 @@ class EligibilityReasoner:
                 # example is named with its own window, which is its whole condition; the class's qualifier is not.
                 return Decision.EXCLUDED, where, ""
         if limits is None and self._stopped_against_current(topic, chunk, span, facts):
+            if constraints.windows:
+                # "must not be receiving CSFs - Previous CSFs must have been discontinued > 14 days prior": the time
+                # since the stop the criterion also sets decides, where it names the thing stopped
+                return Decision.UNDECIDED, span, _STOPPED_WITH_WINDOW_REASON
             # "current treatment with another bisphosphonate" and "I stopped the Fosamax two years ago"
             return Decision.ALLOWED, span, _STOPPED_NOT_CURRENT_REASON
         if limits is None and self._stopped_without_tense(topic, chunk, span, facts):
@@ -2800,6 +2817,29 @@ def _in_study_anchor(span: Span, text: str) -> bool:
         and _BACK_FROM_RE.search(text, max(0, w.anchor_span[0] - 20), w.anchor_span[0]) is not None
         for w in constraints_of(text).windows
     )
+
+
+# "No antiseizure medication prior to injury", "No history of seizures before the injury": in a prohibition, what
+# follows "prior to / after / ..." dates the thing kept out; having had it is not what the criterion keeps out.
+# "Patients after liver transplantation" / "Status after myocardial infarction" name people by it: not a date.
+_DATING_WORD_BEFORE = re.compile(
+    r"\b([^\W\d_][\w'-]*)[ \t]+(?:prior[ \t]+to|before|after|following|subsequent[ \t]+to|preceding|since)"
+    r"[ \t]+(?:(?:the|a|an|his|her|their|its|this|any)[ \t]+)?$",
+    re.IGNORECASE,
+)
+_NAMES_PEOPLE_BY_IT = re.compile(
+    r"(?:patients?|pts|subjects?|participants?|people|persons?|individuals?|men|women|children|those|anyone|status"
+    r"|state|condition|volunteers?)$",
+    re.IGNORECASE,
+)
+
+
+def _dates_what_is_prohibited(span: Span, chunk: Chunk) -> bool:
+    clause = _clause_of(span, chunk.text)
+    dating = _DATING_WORD_BEFORE.search(chunk.text, clause.start, span.start)
+    if dating is None or _NAMES_PEOPLE_BY_IT.match(dating.group(1)):
+        return False
+    return chunk.section == EXCLUSION or _requires_absence(criterion_constraints(chunk), span)
 
 
 def _in_procedure(span: Span, text: str) -> bool:
@@ -4265,6 +4305,25 @@ def _requirements_as_alternatives(findings: list[Finding], value: Quantity) -> l
     ]
 
 
+_ANOTHER_WAY_IN_REASON = (
+    "another criterion names values like this one as a case with a requirement of its own, which decides"
+)
+
+
+def _another_way_in_for_the_case(findings: list[Finding]) -> list[Finding]:
+    """ "Creatinine =< 1.5 mg/dl" beside "Creatinine CL >= 60 ml/min if creatinine > 1.5 mg/dl": a value that misses
+    one requirement and falls in the case another names is let in on that case's requirement, so the miss alone does
+    not decide."""
+    if not any(f.reason == _CASE_BOUND_REASON and f.chunk.section != EXCLUSION for f in findings):
+        return findings
+    return [
+        replace(f, decision=Decision.UNDECIDED, reason=_ANOTHER_WAY_IN_REASON)
+        if f.decision is Decision.EXCLUDED and f.chunk.section == INCLUSION
+        else f
+        for f in findings
+    ]
+
+
 def _bounds_at(finding: Finding) -> list[Any]:
     """The criterion's bounds the finding quotes."""
     return [c for c in criterion_constraints(finding.chunk).comparisons if Span(*c.span) == finding.span]
@@ -4917,15 +4976,27 @@ def _sentence_floor(text: str, position: int) -> int:
 _NAMED_BEFORE_CASE_RE = re.compile(r"\w[^.;:]*,\s*$")
 
 
+# "Creatinine CL >= 60 ml/min (measured 24hr) if creatinine > 1.5 mg/dl": a requirement's bound before the "if".
+_BOUND_BEFORE_CASE_RE = re.compile(
+    r"(?:[<>≤≥]=?|=<|=>|\b(?:at\s+least|at\s+most|greater\s+than|less\s+than|more\s+than|no\s+more\s+than)\b)\s*\d"
+    r"[^.;:]*$",
+    re.IGNORECASE,
+)
+
+
 def _states_a_case(text: str, bound: Span) -> bool:
-    """The bound sits in an "if ..." clause that a requirement follows or that qualifies what the criterion named
-    before it, and lets no excluded person in."""
+    """The bound sits in an "if ..." clause that a requirement follows, that qualifies what the criterion named
+    before it, or that says when the requirement bounded before it applies, and lets no excluded person in."""
     start = _sentence_floor(text, bound.start)
     opening = _CASE_OPENING_RE.search(text, max(start, bound.start - 80), bound.start)
     if opening is None or _allowance_condition(bound, text):
         return False
     followed = _CASE_CLOSING_RE.match(text, bound.end) is not None
-    return followed or _NAMED_BEFORE_CASE_RE.search(text, start, opening.start()) is not None
+    return (
+        followed
+        or _NAMED_BEFORE_CASE_RE.search(text, start, opening.start()) is not None
+        or _BOUND_BEFORE_CASE_RE.search(text, start, opening.start()) is not None
+    )
 
 
 def _applies_in_case(text: str, bound: Span) -> bool:
@@ -5541,9 +5612,14 @@ _DURING_STUDY = re.compile(
     re.IGNORECASE,
 )
 # A criterion about present use only: "current treatment with", "currently taking", "ongoing therapy".
-_CURRENT_ONLY = re.compile(r"\b(?:current(?:ly)?|ongoing|at\s+present|presently)\b", re.IGNORECASE)
+# ("must not be receiving colony stimulating factors": the progressive after a modal or a copula is use now)
+_CURRENT_ONLY = re.compile(
+    r"\b(?:current(?:ly)?|ongoing|at\s+present|presently|(?:be|are|is)\s+(?:receiving|taking|using))\b", re.IGNORECASE
+)
+_PDQ_THERAPY_BLOCK = re.compile(r"\bprior\s*(?:/|and)?\s*concurrent\s+therapy\b", re.IGNORECASE)
 _TAKEN_AGAIN = re.compile(r"\b(?:again|restarted|resumed|back\s+on)\b", re.IGNORECASE)
 _STOPPED_NOT_CURRENT_REASON = "the criterion is about current use, and you say you stopped it"
+_STOPPED_WITH_WINDOW_REASON = "you say you stopped it; the criterion also sets a time since stopping, which decides"
 # "the vincristine I had before", "the steroids that he took": the topic told as used in the past, whatever else in
 # its clause goes on ("I still have tingling from ...").
 _PAST_RELATIVE = re.compile(
@@ -6943,6 +7019,11 @@ def _another(hit: _TopicHit, span: Span) -> bool:
         return False
     required = hit.chunk.section == INCLUSION and not _requires_absence(criterion_constraints(hit.chunk), span)
     return not required or _PRIOR_WORD.match(before.group(0)) is None
+
+
+def _prohibits_at(hit: _TopicHit) -> bool:
+    """The criterion keeps out what it names at the hit: an exclusion, or "No ..." in another section."""
+    return hit.chunk.section == EXCLUSION or _requires_absence(criterion_constraints(hit.chunk), hit.spans[0])
 
 
 def _excluded_reason(chunk: Chunk) -> str:

@@ -975,6 +975,31 @@ def _case_alternative(text: str, mention: QuantityMention, earlier: CriterionCom
     return _same_measure_bound(earlier, mention)
 
 
+# "AST no greater than 3 times ULN (5 times ULN if liver metastases)": the bracket opens right after the bound (one
+# aside of its own between: "(ULN)") and gives a bare value in its unit for a case.
+_RESTATED_FOR_CASE_BEFORE_RE = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?\(\s*")
+_RESTATED_FOR_CASE_AFTER_RE = re.compile(r"\s*(?:if|when|for|in)\s[^()]{3,80}\)", re.IGNORECASE)
+
+
+def _case_restatement(text: str, mention: QuantityMention, earlier: CriterionComparison) -> CriterionComparison | None:
+    """A bare value in the unit of the bound before it, bracketed with the case it is for ("(5 times ULN if liver
+    metastases)"): the bound's limit in that case, on the same side."""
+    if mention.comparator is not Comparator.EQ or not mention.quantity.unit:
+        return None
+    if mention.quantity.unit != earlier.comparison.value.unit or not bound_side(earlier.comparison.comparator):
+        return None
+    if _RESTATED_FOR_CASE_BEFORE_RE.fullmatch(text, earlier.span[1], mention.span[0]) is None:
+        return None
+    if _RESTATED_FOR_CASE_AFTER_RE.match(text, mention.span[1]) is None:
+        return None
+    return CriterionComparison(
+        measure=earlier.measure,
+        measure_span=earlier.measure_span,
+        comparison=Comparison(earlier.measure, earlier.comparison.comparator, mention.quantity),
+        span=mention.span,
+    )
+
+
 _OR_BETWEEN_RE = re.compile(r"[^.;]*?,?\s+or\s+(?:for\s+)?", re.IGNORECASE)
 
 
@@ -1089,7 +1114,9 @@ def _parse_criterion(text: str) -> CriterionConstraints:
         comparison = _comparison(mention)
         joined = _joined_bound(cleaned, mention, comparisons[-1]) if comparison is None and comparisons else None
         alternative = (
-            _case_alternative(cleaned, mention, comparisons[-1]) or _parallel_length(cleaned, mention, comparisons[-1])
+            _case_alternative(cleaned, mention, comparisons[-1])
+            or _parallel_length(cleaned, mention, comparisons[-1])
+            or _case_restatement(cleaned, mention, comparisons[-1])
             if comparison is None and comparisons
             else None
         )

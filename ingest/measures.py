@@ -97,7 +97,8 @@ MEASURE_ALIASES: tuple[tuple[str, str], ...] = (
     ("nyha", r"nyha(?:\s+(?:functional\s+)?class(?:ification)?)?|new\s+york\s+heart\s+association(?:\s+class)?"),
     # Anthropometrics and renal function (registry/KDIGO spellings: CrCl, eGFR, Cockcroft-Gault clearance).
     ("bmi", r"body\s+mass\s+index(?:\s*\(\s*bmi\s*\))?|bmi"),
-    ("crcl", r"(?:calculated\s+|measured\s+)?creatinine\s+clearance(?:\s*\(\s*crcl\s*\))?|cr\s?cl"),
+    # ("Creatinine CL": CL, the pharmacokinetic symbol for clearance)
+    ("crcl", r"(?:calculated\s+|measured\s+)?creatinine\s+(?:clearance|cl(?![a-z]))(?:\s*\(\s*crcl\s*\))?|cr\s?cl"),
     # EGFR the gene ("EGFR mutation", "EGFR-TKI") is not eGFR the kidney function.
     (
         "egfr",

@@ -2093,3 +2093,14 @@ def test_a_fraction_people_say_they_see_is_their_acuity() -> None:
 
     found = [m for m in find_quantities("With glasses I see 20/200 in my right eye") if m.measure == ACUITY]
     assert [m.quantity.value for m in found] == [pytest.approx(0.1)]
+
+
+def test_a_bare_value_bracketed_with_its_case_is_the_bounds_limit_in_that_case() -> None:
+    # "(5 times ULN if liver metastases)" has no comparator: it restates the bound before it for a case, and had been
+    # read as no bound at all, so a liver-metastasis patient at 4x ULN was excluded by the 3x limit
+    text = "AST no greater than 3 times upper limit of normal (ULN) (5 times ULN if liver metastases)"
+    bounds = [(c.measure, c.comparison.comparator, c.comparison.value.value) for c in parse_criterion(text).comparisons]
+    assert bounds == [("ast", Comparator.LE, 3.0), ("ast", Comparator.LE, 5.0)]
+    # a bracketed value with no case is no second limit; nor one in another unit
+    assert len(parse_criterion("AST no greater than 3 times ULN (5 times ULN)").comparisons) == 1
+    assert len(parse_criterion("Platelets at least 100,000/mm3 (5 days if transfused)").comparisons) == 1

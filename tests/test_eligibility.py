@@ -5664,3 +5664,123 @@ def test_a_case_named_in_the_conditions_of_entry_is_what_they_keep_out(reasoner:
         "\n         3. Claustrophobia",
     )
     assert_decides(reasoner, "I have a small tattoo on my ankle. Does that rule me out?", [listed], Decision.CONDITIONS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No antiseizure medication prior to injury or between the injury and study drug loading",
+        "No history of seizures before the head injury",
+    ],
+)
+def test_what_dates_a_prohibition_is_not_what_it_keeps_out(reasoner: EligibilityReasoner, text: str) -> None:
+    # "No antiseizure medication prior to injury" had kept out a boy with a skull fracture: the injury dates the
+    # medication the criterion keeps out; having had one is what the study is about.
+    criteria = [criterion(ELIGIBILITY, 8, text)]
+    assessment = reasoner.assess("He has a skull fracture from a fall this morning. Can he join?", criteria, {})
+    assert all(f.decision is not Decision.EXCLUDED for f in assessment.findings), assessment.findings
+    # what the prohibition is about still keeps out
+    seizures = reasoner.assess("He had seizures for years before his head injury. Can he join?", criteria[-1:], {})
+    if "seizures" in text:
+        assert seizures.decision is Decision.EXCLUDED, seizures.findings
+
+
+def test_people_named_by_what_they_had_are_not_a_date(reasoner: EligibilityReasoner) -> None:
+    # "Patients after liver transplantation" are those who had one: the mention is what the exclusion keeps out
+    criteria = [criterion(EXCLUSION, 3, "Patients after liver transplantation")]
+    assessment = reasoner.assess("I had a liver transplant in 2019. Can I join?", criteria, {})
+    assert assessment.decision is Decision.EXCLUDED, assessment.findings
+
+
+RENAL_IN_TWO_ITEMS = [
+    criterion(INCLUSION, 11, "Creatinine =< 1.5 mg/dl"),
+    criterion(INCLUSION, 12, "Creatinine CL >= 60 ml/min (measured 24hr) if creatinine > 1.5 mg/dl"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        # a value missing one item's bound falls in the case the other names: that case's clearance decides
+        ("My creatinine is 1.7. Does that knock me out?", Decision.UNDECIDED),
+        # out of the case, the trailing "if" bound is no requirement ("creatinine > 1.5" had failed a normal value)
+        ("My creatinine is 1.2. Does that knock me out?", Decision.ALLOWED),
+        # "Creatinine CL" is the clearance
+        ("My creatinine clearance is 70 mL/min. Can I join?", Decision.ALLOWED),
+    ],
+)
+def test_a_case_named_in_another_item_is_another_way_in(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    assessment = reasoner.assess(question, RENAL_IN_TWO_ITEMS, {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    # an exclusion's bound is no way in: the case does not lift it
+    excluded = [criterion(EXCLUSION, 3, "Creatinine > 1.5 mg/dl"), RENAL_IN_TWO_ITEMS[1]]
+    assert reasoner.assess("My creatinine is 1.7. Can I join?", excluded, {}).decision is Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("My AST is 4 times the upper limit, but the cancer has spread to my liver. Am I out?", Decision.CONDITIONS),
+        ("My AST is 4 times the upper limit. Am I out?", Decision.UNDECIDED),
+        ("My AST is 6 times the upper limit and the cancer has spread to my liver. Am I out?", Decision.EXCLUDED),
+    ],
+)
+def test_a_bare_value_for_a_case_is_the_limit_in_that_case(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    text = "Hepatic: AST no greater than 3 times upper limit of normal (ULN) (5 times ULN if liver metastases)"
+    assessment = reasoner.assess(question, [criterion(ELIGIBILITY, 5, text)], {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_stop_told_against_current_use_under_a_pdq_block_label(reasoner: EligibilityReasoner) -> None:
+    # "PRIOR CONCURRENT THERAPY:" labels a PDQ block, not the tense of its items: "must not be receiving" is about use
+    # now, and a stop told is not that; the time since stopping the item also sets decides, not the stop alone
+    current = criterion(
+        ELIGIBILITY, 15, "Patients must not be receiving colony stimulating factors (CSFs)", "PRIOR CONCURRENT THERAPY:"
+    )
+    stopped = reasoner.assess("I stopped my Neupogen injections 3 weeks ago. Can I register?", [current], {})
+    assert all(f.decision is not Decision.EXCLUDED for f in stopped.findings), stopped.findings
+    with_window = criterion(
+        ELIGIBILITY,
+        15,
+        "Patients must not be receiving colony stimulating factors (CSFs)\n\n"
+        "       -  Previous CSFs must have been discontinued > 14 days prior to registration",
+        "PRIOR CONCURRENT THERAPY:",
+    )
+    recent = reasoner.assess("I stopped my Neupogen injections 5 days ago. Can I register?", [with_window], {})
+    assert all(f.decision is Decision.UNDECIDED for f in recent.findings) and recent.findings, recent.findings
+    on_it = reasoner.assess("I'm on Neupogen injections. Can I register?", [with_window], {})
+    assert any(f.decision is Decision.EXCLUDED for f in on_it.findings), on_it.findings
+
+
+def test_a_required_time_missed_may_be_the_exceptions_case(reasoner: EligibilityReasoner) -> None:
+    # "More than 1 week since prior corticosteroids (except as inhalation therapy ...)" read as a requirement had
+    # excluded an inhaler user on the time alone; the question speaks to the exception, so the time does not decide
+    text = (
+        "More than 1 week since prior corticosteroids (except as inhalation therapy for\n"
+        "     respiratory ailments or replacement for adrenal insufficiency)"
+    )
+    criteria = [criterion(ELIGIBILITY, 30, text, "Endocrine therapy:")]
+    inhaled = reasoner.assess("I use my budesonide inhaler every day for asthma. Can I join?", criteria, {})
+    assert all(f.decision is not Decision.EXCLUDED for f in inhaled.findings), inhaled.findings
+    pills = reasoner.assess("I take prednisone pills every day for arthritis. Can I join?", criteria, {})
+    assert any(f.decision is Decision.EXCLUDED for f in pills.findings), pills.findings
+
+
+def test_a_prohibited_narrower_kind_keeps_a_class_from_admitting_alone(reasoner: EligibilityReasoner) -> None:
+    # "kidney cancer 10 years ago" is outside the 5-year class limit, and may be the hypernephroma kept out with no
+    # time limit: no "allowed" on the class alone
+    criteria = [
+        criterion(ELIGIBILITY, 14, "No prior melanoma, breast cancer, or hypernephroma"),
+        criterion(ELIGIBILITY, 15, "No other primary malignancy within the past 5 years"),
+    ]
+    kidney = reasoner.assess("I had kidney cancer removed 10 years ago. Is that a problem?", criteria, {})
+    assert kidney.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in kidney.findings]
+    # the kind named outright is kept out; a cancer of no named kind is decided by the class
+    named = reasoner.assess("I had a hypernephroma removed 10 years ago. Is that a problem?", criteria, {})
+    assert named.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in named.findings]
+    colon = reasoner.assess("I had colon cancer removed 10 years ago. Is that a problem?", criteria, {})
+    assert colon.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in colon.findings]
