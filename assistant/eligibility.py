@@ -245,6 +245,7 @@ _AGE_ASKED = re.compile(r"\b(?:age|ages|aged|old|older|young|younger)\b", re.IGN
 _WASHOUT_REASON = "less time has passed than the criterion requires"
 _OUTSIDE_REQUIRED_TIME_REASON = "outside the time limits it requires"
 _OUTSIDE_TIME_LIMITS_REASON = "outside the criterion's time limits"
+_NARROWER_CLASS_REASON = "another criterion names a narrower class your case is in, and it decides, not this broader one"
 _EXCEPTION_TOUCHED_REASON = "the criterion makes an exception your question speaks to; whether your case is it decides"
 _STALE_VALUE_REASON = (
     "the criterion needs the value measured within its time window; yours is older, so a new test decides"
@@ -1331,6 +1332,23 @@ class EligibilityReasoner:
             any(self.vocabulary.relation(a, b) == "narrower" for b in theirs) for a in mine
         )
 
+    def _narrower_class_speaks_first(self, findings: list[Finding]) -> list[Finding]:
+        """Two criteria name classes the asker's drug or condition is in, one narrower ("More than 1 week since prior
+        corticosteroids (except as inhalation therapy ...)" beside "No concurrent ... Other hormones" for Advair): the
+        narrower one is the record's rule for the case, so where it does not exclude, the broader class's exclusion
+        does not decide (lex specialis, as an allowance outranks a broader exclusion)."""
+        classes = [f for f in findings if f.how == "class"]
+        if len(classes) < 2:
+            return findings
+        return [
+            replace(f, decision=Decision.UNDECIDED, reason=_NARROWER_CLASS_REASON)
+            if f in classes
+            and f.decision is Decision.EXCLUDED
+            and any(o.decision is not Decision.EXCLUDED and self._names_narrower(o, f) for o in classes if o is not f)
+            else f
+            for f in findings
+        ]
+
     def _most_specific(self, concepts: frozenset[str]) -> list[str]:
         return [s for s in concepts if not any(self.vocabulary.relation(s, o) == "broader" for o in concepts)]
 
@@ -1446,7 +1464,7 @@ class EligibilityReasoner:
             if topic.concepts and self._is_disease(topic.concepts) and not self._is_studied(topic, studied.conditions):
                 kinds = [h for h in hits if h.strength == _BROADER and h not in strong and _prohibits_at(h)][:2]
                 strong, findings = [*strong, *kinds], [*findings, *(decided(h) for h in kinds)]
-        findings = [_under_a_requirement_heading(f) for f in findings]
+        findings = self._narrower_class_speaks_first([_under_a_requirement_heading(f) for f in findings])
         if not self.class_exclusions:
             findings = [_class_caution(f) for f in findings]
         if any(_allows_on_terms(f) for f in findings):
@@ -2045,7 +2063,7 @@ class EligibilityReasoner:
             if inside is False and self._exception_touched(topic, hit, question, constraints):
                 # "More than 1 week since prior corticosteroids (except as inhalation therapy ...)" and "my Advair
                 # inhaler": the time the asker misses may be the exception's case
-                return Finding(topic.surface, Decision.UNDECIDED, chunk, Span(*window.span), _EXCEPTION_TOUCHED_REASON)
+                return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _EXCEPTION_TOUCHED_REASON)
             if inside is not None:
                 decision = Decision.CONDITIONS if inside else Decision.EXCLUDED
                 reason = "within the criterion's time limits" if inside else _OUTSIDE_REQUIRED_TIME_REASON

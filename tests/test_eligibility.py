@@ -5784,3 +5784,27 @@ def test_a_prohibited_narrower_kind_keeps_a_class_from_admitting_alone(reasoner:
     assert named.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in named.findings]
     colon = reasoner.assess("I had colon cancer removed 10 years ago. Is that a problem?", criteria, {})
     assert colon.decision is not Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in colon.findings]
+
+
+def test_a_narrower_class_that_does_not_exclude_outranks_a_broader_one(reasoner: EligibilityReasoner) -> None:
+    # "Other hormones" takes in corticosteroids, which the record rules on apart, with an exception the inhaler user
+    # speaks to: the broader class no longer excludes on its own
+    criteria = [
+        criterion(
+            ELIGIBILITY,
+            30,
+            "More than 1 week since prior corticosteroids (except as inhalation therapy for\n"
+            "     respiratory ailments or replacement for adrenal insufficiency)",
+            "Endocrine therapy:",
+        ),
+        criterion(
+            ELIGIBILITY,
+            31,
+            "No concurrent therapy with the following:\n\n       -  Androgens\n\n       -  Other hormones",
+            "Endocrine therapy:",
+        ),
+    ]
+    inhaled = reasoner.assess("I use my budesonide inhaler every day for asthma. Can I join?", criteria, {})
+    assert inhaled.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in inhaled.findings]
+    pills = reasoner.assess("I take prednisone pills every day for arthritis. Can I join?", criteria, {})
+    assert pills.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in pills.findings]

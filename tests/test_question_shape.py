@@ -100,6 +100,10 @@ def test_a_question_about_what_the_study_will_do_is_not_about_taking_part(rules:
         ("Is ACTG 321 still accruing neonates?", "fact", "status"),
         ("Is he still taking his meds? Can he join?", "eligibility", ""),
         ("I am still taking metformin. Can I join?", "eligibility", ""),
+        # "open for enrollment" asks the status, not the enrollment count; "this <name> study" as "the <name> study"
+        ("Is this nab-paclitaxel study open for enrollment?", "fact", "status"),
+        ("Is this vaccine trial still recruiting?", "fact", "status"),
+        ("What is the planned enrollment?", "fact", "enrollment"),
     ],
 )
 def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind: str, name: str) -> None:
