@@ -245,7 +245,7 @@ _AGE_ASKED = re.compile(r"\b(?:age|ages|aged|old|older|young|younger)\b", re.IGN
 _WASHOUT_REASON = "less time has passed than the criterion requires"
 _OUTSIDE_REQUIRED_TIME_REASON = "outside the time limits it requires"
 _OUTSIDE_TIME_LIMITS_REASON = "outside the criterion's time limits"
-_NARROWER_CLASS_REASON = "another criterion names a narrower class your case is in, and it decides, not this broader one"
+_NARROWER_CLASS_REASON = "another criterion names a narrower class your case is in; it decides, not this broader one"
 _EXCEPTION_TOUCHED_REASON = "the criterion makes an exception your question speaks to; whether your case is it decides"
 _STALE_VALUE_REASON = (
     "the criterion needs the value measured within its time window; yours is older, so a new test decides"
@@ -1455,15 +1455,19 @@ class EligibilityReasoner:
             return _as_experienced(topic, _partial_words_undecided(topic, finding))
 
         findings = [decided(h) for h in strong]
-        if any(f.decision is Decision.ALLOWED and f.reason == _OUTSIDE_TIME_LIMITS_REASON for f in findings):
-            # A class let the asker in on its time limit ("No other primary malignancy within the past 5 years" and
-            # "kidney cancer 10 years ago"); a prohibition with no such limit naming a narrower kind of the topic
-            # ("No prior melanoma, breast cancer, or hypernephroma") may be the asker's case, so it is heard too. (A
-            # disease only: a drug told is that drug, and MeSH files ganciclovir under acyclovir by structure. Not
-            # the disease the trial studies: "HIV" in an HIV trial is not maybe the illness an exclusion names.)
-            if topic.concepts and self._is_disease(topic.concepts) and not self._is_studied(topic, studied.conditions):
-                kinds = [h for h in hits if h.strength == _BROADER and h not in strong and _prohibits_at(h)][:2]
-                strong, findings = [*strong, *kinds], [*findings, *(decided(h) for h in kinds)]
+        # A class let the asker in on its time limit ("No other primary malignancy within the past 5 years" and
+        # "kidney cancer 10 years ago"); a prohibition with no such limit naming a narrower kind of the topic ("No
+        # prior melanoma, breast cancer, or hypernephroma") may be the asker's case, so it is heard too. (A disease
+        # only: a drug told is that drug, and MeSH files ganciclovir under acyclovir by structure. Not the disease
+        # the trial studies: "HIV" in an HIV trial is not maybe the illness an exclusion names.)
+        if (
+            any(f.decision is Decision.ALLOWED and f.reason == _OUTSIDE_TIME_LIMITS_REASON for f in findings)
+            and topic.concepts
+            and self._is_disease(topic.concepts)
+            and not self._is_studied(topic, studied.conditions)
+        ):
+            kinds = [h for h in hits if h.strength == _BROADER and h not in strong and _prohibits_at(h)][:2]
+            strong, findings = [*strong, *kinds], [*findings, *(decided(h) for h in kinds)]
         findings = self._narrower_class_speaks_first([_under_a_requirement_heading(f) for f in findings])
         if not self.class_exclusions:
             findings = [_class_caution(f) for f in findings]
