@@ -1131,7 +1131,9 @@ _NEGATION_TRIGGER_RE = re.compile(
     r"|(?<!can\s)(?<!could\s)(?<!will\s)\bnot\b"
     r"|\b(?:no|without|denies|deny|free\s+of|negative\s+for|absence\s+of|nor|neither|none\s+of|nothing)\b"
     # pyConText's definite negated existence: a treatment refused or declined was not had ("turned down interferon")
-    r"|\b(?:i|he|she|we|they)\s+(?:refused|declined|turned\s+down)\b",
+    # ("he declined after the surgery", "she declined rapidly": a health that worsened, no refusal)
+    r"|\b(?:i|he|she|we|they)\s+(?:refused|turned\s+down|declined(?!\s+(?:after|since|over|during|in|when|while"
+    r"|with|from|a\s+lot|further|fast|[a-z]+ly)\b))\b",
     re.IGNORECASE,
 )
 # NegEx pseudo-triggers: look like negation but are not ("not sure", "no change", "not only").

@@ -332,6 +332,8 @@ def test_blood_pressure_pair() -> None:
         # a treatment refused or declined was not had (pyConText's definite negated existence)
         ("I turned down interferon because of the side effects", ["interferon"]),
         ("She declined the radiation", ["the radiation"]),
+        ("He declined after the surgery", []),  # a health that worsened refuses nothing
+        ("He declined rapidly over the chemo", []),
     ],
 )
 def test_negated(question: str, negated: list[str]) -> None:
