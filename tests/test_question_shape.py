@@ -104,6 +104,11 @@ def test_a_question_about_what_the_study_will_do_is_not_about_taking_part(rules:
         ("Is this nab-paclitaxel study open for enrollment?", "fact", "status"),
         ("Is this vaccine trial still recruiting?", "fact", "status"),
         ("What is the planned enrollment?", "fact", "enrollment"),
+        # "this/it" done or held somewhere is the study's place; "it" cold or in pill form is not
+        ("Is this being done in Lahore?", "location", ""),
+        ("Is this only at MD Anderson in Houston?", "location", ""),
+        ("Is it cold in Lahore this time of year?", "general", ""),
+        ("Is it available in pill form?", "dosing", ""),
     ],
 )
 def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind: str, name: str) -> None:
@@ -462,3 +467,20 @@ def test_a_negative_contraction_typed_without_its_apostrophe_is_read_as_one(type
     from assistant.intents import normalise_text
 
     assert normalise_text(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("question", "cued"),
+    [
+        # "the program" of a behavioural trial is the study; a TV programme is not
+        ("What does the program actually involve?", True),
+        ("What TV program should I watch tonight?", False),
+        # "this/it" done or held somewhere points at the study; "it" cold somewhere does not
+        ("Is this being done in Lahore?", True),
+        ("Is it cold in Lahore this time of year?", False),
+    ],
+)
+def test_words_that_tie_a_question_to_the_trial(question: str, cued: bool) -> None:
+    from assistant.intents import IntentRules
+
+    assert IntentRules.from_package().has_scope_cue(question) is cued
