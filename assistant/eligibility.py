@@ -1466,7 +1466,9 @@ class EligibilityReasoner:
             and self._is_disease(topic.concepts)
             and not self._is_studied(topic, studied.conditions)
         ):
-            kinds = [h for h in hits if h.strength == _BROADER and h not in strong and _prohibits_at(h)][:2]
+            kinds = [
+                h for h in hits if h.strength == _BROADER and h not in strong and _prohibits_at(h.chunk, h.spans[0])
+            ][:2]
             strong, findings = [*strong, *kinds], [*findings, *(decided(h) for h in kinds)]
         findings = self._narrower_class_speaks_first([_under_a_requirement_heading(f) for f in findings])
         if not self.class_exclusions:
@@ -2861,7 +2863,7 @@ def _dates_what_is_prohibited(span: Span, chunk: Chunk) -> bool:
     dating = _DATING_WORD_BEFORE.search(chunk.text, clause.start, span.start)
     if dating is None or _NAMES_PEOPLE_BY_IT.match(dating.group(1)):
         return False
-    return chunk.section == EXCLUSION or _requires_absence(criterion_constraints(chunk), span)
+    return _prohibits_at(chunk, span)
 
 
 def _in_procedure(span: Span, text: str) -> bool:
@@ -7043,9 +7045,9 @@ def _another(hit: _TopicHit, span: Span) -> bool:
     return not required or _PRIOR_WORD.match(before.group(0)) is None
 
 
-def _prohibits_at(hit: _TopicHit) -> bool:
-    """The criterion keeps out what it names at the hit: an exclusion, or "No ..." in another section."""
-    return hit.chunk.section == EXCLUSION or _requires_absence(criterion_constraints(hit.chunk), hit.spans[0])
+def _prohibits_at(chunk: Chunk, span: Span) -> bool:
+    """The criterion keeps out what it names at the span: an exclusion, or "No ..." in another section."""
+    return chunk.section == EXCLUSION or _requires_absence(criterion_constraints(chunk), span)
 
 
 def _excluded_reason(chunk: Chunk) -> str:

@@ -16,6 +16,11 @@ def labels(text: str) -> list[tuple[str, str | None, str]]:
     return [(i.kind, i.label, text[i.start : i.end]) for i in split_criteria(text)]
 
 
+def folded_items(text: str) -> list[str]:
+    """Each item's text with its whitespace folded (run-on and hard-wrapped records)."""
+    return [" ".join(text[i.start : i.end].split()) for i in split_criteria(text)]
+
+
 def test_numbers_as_printed_with_gaps() -> None:
     text = "Inclusion Criteria\n2. Age ≥ 18;\n3. Confirmed NPC;\nExclusion Criteria\n2. Imaging.\n7. ILD.\n"
     assert labels(text) == [
@@ -351,7 +356,7 @@ def test_a_conditional_pdq_statement_starts_an_item_of_its_own() -> None:
         "any vaginal bleeding within past year, then must have normal endometrial biopsy\n\n"
         "PATIENT CHARACTERISTICS: Age: Not specified\n"
     )
-    assert [" ".join(text[i.start : i.end].split()) for i in split_criteria(text)][:3] == [
+    assert folded_items(text)[:3] == [
         "Breast cancer",
         "No recurrent or persistent vaginal bleeding",
         "If postmenopausal and had any vaginal bleeding within past year, then must have normal endometrial biopsy",
@@ -363,7 +368,7 @@ def test_a_pdq_time_since_statement_starts_an_item_and_or_keeps_alternatives_tog
         "DISEASE CHARACTERISTICS: At least 10 hot flashes per week OR At least 5 severe hot flashes per week\n\n"
         "PRIOR CONCURRENT THERAPY: Prior adjuvant chemotherapy allowed More than 1 year since prior paclitaxel\n"
     )
-    assert [" ".join(text[i.start : i.end].split()) for i in split_criteria(text)] == [
+    assert folded_items(text) == [
         "At least 10 hot flashes per week OR At least 5 severe hot flashes per week",
         "Prior adjuvant chemotherapy allowed",
         "More than 1 year since prior paclitaxel",
@@ -405,7 +410,7 @@ def test_bulleted_pdq_criteria_keep_their_bullets() -> None:
         "DISEASE CHARACTERISTICS:\n\n  - Histologically proven lymphoma\n\n"
         "PATIENT CHARACTERISTICS:\n\n  - Age: 15 to 65\n  - No active infection\n"
     )
-    assert [" ".join(text[i.start : i.end].split()) for i in split_criteria(text)] == [
+    assert folded_items(text) == [
         "Histologically proven lymphoma",
         "Age: 15 to 65",
         "No active infection",
