@@ -442,6 +442,14 @@ SETS: dict[str, EvalSet] = {
         about="new questions over 20 unseen classic XML records drawn from all formats left (mostly PDQ blocks); "
         "held out until its first reading",
     ),
+    "unseen-dev54": _unseen_split(
+        "dev54",
+        # Written 2026-12-07 at the start of the thirty-seventh session over 20 unseen classic XML records (18 PDQ
+        # block records, two prose); committed before any run and before the session's first change
+        # (eval/data/unseen/DEV54.md).
+        about="new questions over 20 more unseen classic XML records (mostly PDQ blocks); held out until its first "
+        "reading",
+    ),
 }
 
 
