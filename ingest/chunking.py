@@ -33,7 +33,7 @@ _ITEM = re.compile(
 _NUMBER = re.compile(r"\d{1,3}")
 # Bump whenever the same record and parameters would give other chunks (boundaries, ids or passage text): the
 # index signature records it, so the next `trialqa ingest` rebuilds every stored trial.
-CHUNKER_VERSION = 13
+CHUNKER_VERSION = 14
 # Passages found by exact and lexical lookup: a site's city and contacts, a central contact's phone, an official's
 # name, an identifier, a record field ("Overall status: RECRUITING", "Minimum age: 18 Years"). Their words find them,
 # and the location, contacts, officials and record-field answers read them directly, so embedding them costs ingest
@@ -427,13 +427,15 @@ class _Splitter:
         if self.items and self.items[-1].kind == self.kind and self.top_indent is not None:
             self.items[-1].end = end
 
-    def _sub_header(self, body: str, indent: int) -> bool:
-        """An unmarked label inside a list ("Cohort A:", "PRIOR TO STEP 1 REGISTRATION:"); a polarity word switches."""
+    def _sub_header(self, body: str, indent: int, *, bare: bool = False) -> bool:
+        """An unmarked label inside a list ("Cohort A:", "PRIOR TO STEP 1 REGISTRATION:"); a polarity word switches.
+        `bare`: a label printed without a colon (`_bare_label`)."""
         if self.top_indent is not None and indent > self.top_indent:
             return False  # indented under an item: a wrapped line of that item
         stripped = body.strip()
         label = (
-            stripped.endswith(":")
+            bare
+            or stripped.endswith(":")
             or (stripped.isupper() and len(stripped.split()) <= 8)
             or _DASHED_LABEL.fullmatch(stripped) is not None
         )
@@ -446,6 +448,30 @@ class _Splitter:
         self.heading = self._heading_with(stripped)
         self.heading_open = True
         return True
+
+    def _bare_label(self, lines: list[_Line], at: int) -> bool:
+        """A label printed without a colon between bullets ("Chemotherapy" on a line of its own, set apart by a blank
+        line, outdented from the bullets under it, as the bulleted NCI PDQ records print their therapy labels): one
+        to three words in a capitalised phrase that ends no sentence, with a bullet next. A wrapped line of an item
+        is indented to the item's text, so it never qualifies."""
+        line = lines[at]
+        if not (line.blank_before or at == 0) or at + 1 >= len(lines):
+            return False
+        following = lines[at + 1]
+        if _ITEM.match(self.text[following.start : following.end]) is None:
+            return False
+        marked_indent = len(self.text[following.start : following.end]) - len(
+            self.text[following.start : following.end].lstrip()
+        )
+        stripped = self.text[line.start : line.end].strip()
+        words = stripped.split()
+        return (
+            line.indent < marked_indent
+            and 1 <= len(words) <= 3
+            and stripped[:1].isupper()
+            and stripped[-1:].isalpha()
+            and all(word.replace("-", "").isalpha() for word in words)
+        )
 
     def _heading_with(self, line: str) -> list[str]:
         """Lines in a row stack ("Prior Medication:" "Excluded:"); after items, a line that says what is excluded or
@@ -462,7 +488,8 @@ class _Splitter:
             body = self.text[line.start : line.end]
             marker = _ITEM.match(body)
             if marker is None:
-                if _NOTE.match(body.strip()) or self._sub_header(body, line.indent):
+                bare = self._bare_label(lines, at)
+                if _NOTE.match(body.strip()) or self._sub_header(body, line.indent, bare=bare):
                     continue
                 if self.unmarked_open and not line.blank_before:
                     self.items[-1].end = line.end
@@ -553,6 +580,19 @@ _PDQ_BLOCK = re.compile(
 # "Age:", "Performance status:", "Life expectancy:", "Hematopoietic:", "Biologic therapy:", "Other:": a capitalised
 # label of one to three words ("defined as: ..." starts in lower case and stays inside its item).
 _PDQ_LABEL = re.compile(r"(?<![,(/-])[ \t\n]+(?=[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:[ \t\n])")
+_PDQ_LABEL_OPENING = re.compile(r"\s*[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:")
+
+
+def block_label_end(text: str, heading: str | None) -> int:
+    """Where the organ-system or therapy label opening a PDQ item ends ("Biologic therapy: No concurrent bone marrow
+    transplantation" -> after the colon), 0 when the item opens with none. The label names the category the item
+    is filed under, not what it requires or keeps out."""
+    if not heading or _PDQ_BLOCK.search(heading) is None:
+        return 0
+    label = _PDQ_LABEL_OPENING.match(text)
+    return label.end() if label else 0
+
+
 # A new PDQ statement: "No ...", "At least 4 weeks since ...", "Prior ... allowed", "Concurrent ... allowed",
 # "Recovered from ...", "If postmenopausal and ..., then must ...", "More than 1 year since prior paclitaxel" after
 # the end of the one before (a lower-case word, a number or a bracket).

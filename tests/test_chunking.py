@@ -417,6 +417,29 @@ def test_bulleted_pdq_criteria_keep_their_bullets() -> None:
     ]
 
 
+def test_a_label_printed_without_a_colon_heads_the_bullets_under_it() -> None:
+    """Bulleted PDQ records print their therapy labels bare ("Chemotherapy" on a line of its own, outdented from the
+    bullets): read as a wrapped line of the bullet above, "Not specified\n\nChemotherapy" was one item."""
+    text = (
+        "PRIOR CONCURRENT THERAPY:\n\n"
+        "Biologic therapy\n\n  -  Not specified\n\n"
+        "Chemotherapy\n\n  -  At least 4 weeks since prior chemotherapy\n"
+        "     and recovered\n"
+    )
+    items = split_criteria(text)
+    assert [(text[i.start : i.end], i.heading) for i in items] == [
+        ("Not specified", "PRIOR CONCURRENT THERAPY: Biologic therapy"),
+        ("At least 4 weeks since prior chemotherapy\n     and recovered", "Chemotherapy"),
+    ]
+
+
+def test_a_short_line_that_is_no_label_stays_with_its_item() -> None:
+    # indented to the item's text (a wrapped line), or a sentence, or a number: not a label
+    text = "Exclusion Criteria:\n\n  -  Prior therapy with\n\n     Rituximab\n\n  -  Age 45-70 years.\n"
+    assert [label for _, label, _ in labels(text)] == ["1", "2"]
+    assert labels(text)[0][2] == "Prior therapy with\n\n     Rituximab"
+
+
 def test_an_unmarked_sentence_between_marked_items_is_kept_unnumbered() -> None:
     """Classic XML puts a criterion without a bullet under its own sub-heading ("Patients with the following prior
     conditions are excluded:" then "History of hepatitis ... 5 years."): it was dropped from every chunk. It is kept,
