@@ -36,9 +36,14 @@ _ROUTE_RE = re.compile(
     re.IGNORECASE,
 )
 # The words around the mention that can say its route: up to three on each side, within its clause, and not past an
-# exception ("Corticosteroids (except topical or inhaled)" names the routes that are NOT meant).
+# exception ("Corticosteroids (except topical or inhaled)" names the routes that are NOT meant), nor past a word that
+# times it by another event ("colony stimulating factors during topotecan infusion": the infusion is topotecan's).
 _WORD = re.compile(r"[^\W\d_][\w.'-]*")
-_STOP_BEFORE = re.compile(r"[,;:.()\[\]]|\b(?:except|excluding|other\s+than|but\s+not|unless|apart\s+from)\b", re.I)
+_STOP_BEFORE = re.compile(
+    r"[,;:.()\[\]]|\b(?:except|excluding|other\s+than|but\s+not|unless|apart\s+from"
+    r"|during|while|before|after|following|until|prior\s+to)\b",
+    re.I,
+)
 _REACH = 3
 
 

@@ -259,6 +259,12 @@ _SLASHED_PREFIX = re.compile(r"\b([A-Za-z]{2,6})/([A-Za-z]{5,})\b")
 _CONJUNCT_WORD = re.compile(r"\b[A-Za-z][a-z-]+\b")
 _CONJUNCTIONS = frozenset({"or", "and", "nor"})
 _COMPOSED = "+"  # joins the parts of a concept made of two ("D001932+D009362": metastases in the brain)
+
+# MeSH files some groups by a facet rather than by kind: the ways a drug is given (Drug Administration Routes,
+# E02.319.267: injections, infusions, oral administration) sit under Drug Therapy, but a route is how a treatment is
+# given, not a kind of treatment ("Corynebacterium injections" are no "chemotherapy"). Ancestry inside such a group
+# skips the kind it is filed under (Drug Therapy), keeping the group and what is above that kind (Therapeutics).
+_FACET_TREES = ("E02.319.267",)
 _METASTASIS_WORD = re.compile(r"\b(?:metasta|mets\b|spread)", re.IGNORECASE)
 # "CNS metastases", "bone mets" (the site's words before), "metastases to the liver", "metastatic to bone" (after)
 _SITE_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*[ \t]+){1,4}?)(?:metastas[ie]s|mets)\b", re.IGNORECASE)
@@ -819,7 +825,11 @@ class Vocabulary:
         found: set[str] = set()
         for tree in self._trees(concept_id):
             parts = tree.split(".")
+            facet = next((f for f in _FACET_TREES if tree.startswith(f + ".")), None)
+            skipped = len(facet.split(".")) - 1 if facet else None  # the kind the facet is filed under
             for length in range(1, len(parts)):
+                if length == skipped:
+                    continue
                 owner = self._tree_owner.get(".".join(parts[:length]))
                 if owner is not None:
                     found.add(owner)

@@ -25,6 +25,10 @@ from assistant.routes import other_route, routes_near
         ("Corticosteroids (except topical or inhaled)", "Corticosteroids", set()),
         ("Ganciclovir other than oral.", "Ganciclovir", set()),
         ("I take ganciclovir.", "ganciclovir", set()),
+        # a route past a word that times the mention by another event belongs to that event
+        ("No concurrent colony stimulating factors during topotecan infusion", "colony stimulating factors", set()),
+        ("Neupogen shots while the topotecan pump is running", "Neupogen", {"injected"}),
+        ("No steroids after IV contrast", "steroids", set()),
     ],
 )
 def test_routes_near_a_name(text: str, name: str, routes: set[str]) -> None:

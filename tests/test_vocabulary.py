@@ -78,6 +78,14 @@ def test_american_spelling_leaves_plain_words_alone() -> None:
     assert american_spelling("paediatric haemoglobin") == "pediatric hemoglobin"
 
 
+def test_a_route_of_giving_a_drug_is_no_kind_of_drug_therapy(vocabulary: Vocabulary) -> None:
+    # MeSH files Injections under Drug Administration Routes under Drug Therapy ("chemotherapy")
+    assert vocabulary.relation("injections", "chemotherapy") is None
+    assert vocabulary.relation("injections", "therapeutics") == "narrower"  # still a therapeutic procedure
+    assert vocabulary.relation("injections, intravenous", "injections") == "narrower"  # inside the group it holds
+    assert vocabulary.relation("induction chemotherapy", "chemotherapy") == "narrower"  # kinds of therapy still are
+
+
 def test_heart_attack_and_heart_failure_are_unrelated(vocabulary: Vocabulary) -> None:
     assert vocabulary.relation("heart attack", "heart failure") is None
     assert vocabulary.relation("heart attack", "Heart Diseases") == "narrower"
