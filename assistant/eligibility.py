@@ -34,7 +34,7 @@ from assistant.routes import other_route, routes_in, routes_near
 from assistant.settings import EligibilitySettings
 from assistant.text import STOPWORDS, stem
 from assistant.vocabulary import Mention, Vocabulary
-from ingest.chunking import EXCLUSION, INCLUSION
+from ingest.chunking import EXCLUSION, INCLUSION, block_label_end
 from ingest.constraints import (
     LIST_ITEM_START,
     NOT_A_COMPARATOR,
@@ -958,6 +958,18 @@ class EligibilityReasoner:
         if finding.decision is Decision.EXCLUDED and conjoined:
             # "Creatinine > 1.5 x ULN and creatinine clearance < 50 mL/min": the exclusion needs both.
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _CONJOINED_REASON)
+        partner = _conjoined_bound(chunk.text, bound, constraints.comparisons) if not prohibits else None
+        # (a partner whose measure is only guessed from the words before it, "as long as no more than 3", is not one
+        # the question could be read to give)
+        if (
+            finding.decision is Decision.ALLOWED
+            and partner is not None
+            and not partner.measure.startswith("head:")
+            and not _measure_told(question, partner)
+        ):
+            # "Creatinine <= 1.5 mg/dl and a creatinine clearance >= 50 ml/min" and "creatinine 1.3": the requirement
+            # is both; the one value told meets half of it.
+            return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*partner.span), _CONJOINED_NEED_REASON)
         if finding.decision is not Decision.EXCLUDED:
             return finding
         if not self._exception_speaks_to(question, chunk, constraints, bound):
@@ -1319,6 +1331,9 @@ class EligibilityReasoner:
             for r in self._most_specific(studied.required)
             if any(a == r or self.vocabulary.relation(a, r) in ("same", "narrower") for a in topic.concepts)
         ]
+        # A disease the requirement names among its kinds ("malignant glioma, including: Glioblastoma Gliosarcoma")
+        # is required too, though a narrower one beside it is the most specific.
+        under += [r for r in studied.required & topic.concepts if not self._top_level((r,))]
         named = self._concepts_at(text, span)
         return bool(under and named) and all(
             any(self.vocabulary.relation(c, s) == "broader" for s in under) for c in named
@@ -1546,6 +1561,7 @@ class EligibilityReasoner:
             and not (topic.offered and _spares_study_drugs(s, chunk.text))
             and not _in_procedure(s, chunk.text)
             and not _in_study_anchor(s, chunk.text)
+            and s.end > block_label_end(chunk.text, chunk.heading)
             and not _dates_what_is_prohibited(s, chunk)
             and not (disease and _VACCINE_AFTER.match(chunk.text, s.end))
             # "leukemia therapy", "HIV medications": the treatment of the disease, not having it
@@ -2049,6 +2065,13 @@ class EligibilityReasoner:
                 # "adenocarcinoma of gastrointestinal tract origin (... excluding pancreatic cancer)": the case the
                 # requirement leaves out does not meet it
                 return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _LEFT_OUT_REASON)
+            barred = _excepted_from_an_allowance(constraints)
+            if barred is not None and self._exception_speaks_to(
+                question, chunk, replace(constraints, exceptions=barred)
+            ):
+                # "Prior pleurodesis allowed except with cytotoxic drugs (e.g., bleomycin)" and "pleurodesis done
+                # with bleomycin": the case the allowance leaves out is not allowed
+                return Finding(topic.surface, Decision.EXCLUDED, chunk, span, _NOT_ALLOWED_CASE_REASON)
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         window = _window_at(span, chunk.text, constraints)
         days_ago = _elapsed_for(facts, topic.span, self._taken(topic)) if window is not None else None
@@ -4617,6 +4640,11 @@ def _conjoined_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:
 # A bare "and"; "and/or" joins alternatives, either of which excludes ("systolic > 150 and/or diastolic > 100").
 _AND_BETWEEN = re.compile(r"^[^,;()]*\band\b(?!\s*/\s*or\b)[^,;()]*$", re.IGNORECASE)
 _CONJOINED_REASON = "the exclusion needs another value too; what it is decides"
+_CONJOINED_NEED_REASON = "the requirement needs another value too, which the question does not give"
+
+
+def _measure_told(question: str, comparison: Any) -> bool:
+    return any(same_measure(m.measure, comparison.measure) for m in parse_question(question).measurements)
 
 
 def _settle_conjunctions(assessment: Assessment) -> None:
@@ -6059,6 +6087,24 @@ _EXEMPTS_PEOPLE = re.compile(
 )
 
 
+_NOT_ALLOWED_CASE_REASON = "the criterion allows it, but not in the case its exception names, which is yours"
+_ALLOWANCE_ENDING = re.compile(r"\b(?:allowed|permitted|eligible|acceptable)\W*$", re.IGNORECASE)
+
+
+def _excepted_from_an_allowance(constraints: CriterionConstraints) -> tuple[ExceptionClause, ...] | None:
+    """The exception clauses that take a case out of an allowance ("Prior radiotherapy allowed except to the
+    pelvis"): what they name is what the allowance does not reach. None when the criterion has none."""
+    text = constraints.text
+    barred = tuple(
+        clause
+        for clause in constraints.exceptions
+        if clause.marker in _NARROWING_MARKERS
+        and clause.carves_from is not None
+        and _ALLOWANCE_ENDING.search(text[clause.carves_from[0] : clause.carves_from[1]])
+    )
+    return barred or None
+
+
 def _left_out_of_what_is_required(span: Span, constraints: CriterionConstraints) -> bool:
     """The mention sits in a clause that takes a kind out of what the criterion names, not one exempting people. A
     criterion setting a time since something ("At least 1 month since prior new therapy ..., except anticoagulants")
@@ -6722,9 +6768,9 @@ def _requires_absence(constraints: CriterionConstraints, span: Span | None = Non
     """ "No prior X", or a prohibition in it ("Concurrent herceptin is not allowed"): anywhere in it, or, for a
     mention, in the list item holding it (a criterion printed with numbered groups, one of which says "Women who are
     pregnant will be excluded", prohibits nothing of the other groups)."""
-    if constraints.negated_requirement:
-        return True
     text = constraints.text
+    if constraints.negated_requirement and not _past_the_negations_sentence(constraints, span):
+        return True
     item = _list_item(span, text) if span is not None else Span(0, len(text))
     # a lead-in before the first item speaks for every item ("The following are not allowed:\n- warfarin")
     first = _LIST_MARK.search(text)
@@ -6735,6 +6781,24 @@ def _requires_absence(constraints: CriterionConstraints, span: Span | None = Non
 
 
 _LIST_MARK = re.compile(r"\n[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]")
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z])")
+_NEGATION_WORD = re.compile(r"\b(?:no|not|never|without|none)\b|n't\b", re.IGNORECASE)
+
+
+def _past_the_negations_sentence(constraints: CriterionConstraints, span: Span | None) -> bool:
+    """The mention sits in a later sentence than the criterion's "Not ..." ("Not pregnant or lactating. ... The effects
+    of the chemotherapy, the subsequent transplant ... may be harmful to a fetus."): the negation does not reach it."""
+    negation = constraints.negation_span
+    if span is None or negation is None or span.start <= negation[1]:
+        return False
+    ends = list(_SENTENCE_END.finditer(constraints.text, negation[1], span.start))
+    if not ends:
+        return False
+    # a later sentence that says who is out or in on its own words ("Patients with a positive PPD ... may be
+    # excluded") is read on those
+    following = _SENTENCE_END.search(constraints.text, span.end)
+    sentence = constraints.text[ends[-1].end() : following.start() if following else len(constraints.text)]
+    return _ADMITS_WORDS.search(sentence) is None and _NEGATION_WORD.search(sentence) is None
 
 
 def _list_item(span: Span, text: str) -> Span:

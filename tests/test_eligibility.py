@@ -12,7 +12,7 @@ from assistant.eligibility import Decision, EligibilityReasoner, same_word
 from assistant.intents import IntentRules
 from assistant.settings import EligibilitySettings
 from assistant.vocabulary import Vocabulary
-from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
+from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION, block_label_end
 from ingest.records import Chunk
 
 TRIAL = "NCT00000000"
@@ -5755,6 +5755,86 @@ def test_a_stop_told_against_current_use_under_a_pdq_block_label(reasoner: Eligi
     assert all(f.decision is Decision.UNDECIDED for f in recent.findings) and recent.findings, recent.findings
     on_it = reasoner.assess("I'm on Neupogen injections. Can I register?", [with_window], {})
     assert any(f.decision is Decision.EXCLUDED for f in on_it.findings), on_it.findings
+
+
+def test_a_pdq_label_names_the_category_not_what_the_item_keeps_out(reasoner: EligibilityReasoner) -> None:
+    # "Biologic therapy: No concurrent bone marrow transplantation": a transfusion is a biologic therapy, but the
+    # label files the item; only bone marrow transplantation is kept out
+    text = "Biologic therapy: No concurrent bone marrow transplantation"
+    item = criterion(ELIGIBILITY, 14, text, "PRIOR CONCURRENT THERAPY:")
+    transfused = reasoner.assess("I get blood transfusions every week. Can I join?", [item], {})
+    assert all(f.decision is not Decision.EXCLUDED for f in transfused.findings), transfused.findings
+    transplanted = reasoner.assess("I'm having a bone marrow transplant now. Can I join?", [item], {})
+    assert any(f.decision is Decision.EXCLUDED for f in transplanted.findings), transplanted.findings
+    # outside a PDQ block the opening words are the criterion's own
+    plain = criterion(EXCLUSION, 3, "Biologic therapy: any within 4 weeks")
+    assert block_label_end(plain.text, plain.heading) == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("Last year I had pleurodesis done with bleomycin to stop the fluid. Can I still get in?", Decision.EXCLUDED),
+        ("I had a talc pleurodesis last year. Can I still get in?", Decision.CONDITIONS),
+    ],
+)
+def test_the_case_an_allowance_excepts_is_not_allowed(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    text = (
+        "Surgery: See Disease Characteristics Prior pleurodesis allowed except with cytotoxic drugs (e.g., bleomycin)"
+    )
+    assessment = reasoner.assess(question, [criterion(ELIGIBILITY, 23, text, "PRIOR CONCURRENT THERAPY:")], {})
+    pleurodesis = [f.decision for f in assessment.findings if f.fact == "pleurodesis"]
+    assert pleurodesis == [decision], [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("The candidate has a creatinine of 1.3 mg/dl. Is the kidney function good enough?", Decision.UNDECIDED),
+        ("Creatinine 1.3 mg/dl and creatinine clearance 70 ml/min. Good enough?", Decision.ALLOWED),
+        ("Creatinine 1.3 mg/dl and creatinine clearance 40 ml/min. Good enough?", Decision.EXCLUDED),
+        ("The candidate has a creatinine of 2.1 mg/dl. Is the kidney function good enough?", Decision.EXCLUDED),
+    ],
+)
+def test_a_requirement_of_two_values_joined_by_and_needs_both(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    text = "Creatinine less than or equal to 1.5 mg/dl and a creatinine clearance greater than or equal to 50 ml/min."
+    assessment = reasoner.assess(question, [criterion(INCLUSION, 12, text)], {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_disease_the_requirement_lists_among_its_kinds_is_not_an_other_malignancy(
+    reasoner: EligibilityReasoner,
+) -> None:
+    # Gliosarcoma is a kind of glioblastoma (MeSH): the most specific disease required is not the only one required
+    required = criterion(
+        ELIGIBILITY,
+        1,
+        "Histologically confirmed recurrent malignant glioma, including: Glioblastoma Gliosarcoma Anaplastic "
+        "astrocytoma",
+        "DISEASE CHARACTERISTICS:",
+    )
+    other = criterion(ELIGIBILITY, 11, "No prior or concurrent malignancy", "PATIENT CHARACTERISTICS:")
+    assessment = reasoner.assess("I have recurrent glioblastoma. Can I enroll?", [required, other], {})
+    assert all(f.decision is not Decision.EXCLUDED for f in assessment.findings), assessment.findings
+    breast = reasoner.assess("I had breast cancer 2 years ago. Can I enroll?", [required, other], {})
+    assert breast.decision is Decision.EXCLUDED, breast.findings
+
+
+def test_a_negation_reaches_the_end_of_its_sentence(reasoner: EligibilityReasoner) -> None:
+    text = (
+        "Not pregnant or lactating. Patients of childbearing potential must use an effective method of contraception. "
+        "The effects of the chemotherapy, the subsequent transplant and the medications used after the transplant are "
+        "highly likely to be harmful to a fetus."
+    )
+    item = criterion(INCLUSION, 16, text)
+    transplanted = reasoner.assess("I had an autologous transplant last year. Can I join?", [item], {})
+    assert all(f.decision is not Decision.EXCLUDED for f in transplanted.findings), transplanted.findings
+    pregnant = reasoner.assess("I'm pregnant. Can I join?", [item], {})
+    assert pregnant.decision is Decision.EXCLUDED, pregnant.findings
 
 
 def test_a_required_time_missed_may_be_the_exceptions_case(reasoner: EligibilityReasoner) -> None:
