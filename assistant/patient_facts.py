@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from assistant.question_shape import shape_of
-from assistant.text import tokens
+from assistant.text import STOPWORDS, tokens
 from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
     AGE_AT_DIAGNOSIS,
@@ -698,6 +698,30 @@ def _supposed_elapsed(text: str) -> list[Elapsed]:
     return items
 
 
+# "suppose I come off it completely and wait 5 weeks", "What if I stop the prednisone and then wait a month?": a stop
+# supposed now and a wait after it put the last use that long ago at the end of the wait.
+_STOP_THEN_WAIT_RE = re.compile(
+    r"\b(?:stop(?:s|ped|ping)?|come\s+off|go\s+off|get\s+off|quit|discontinue[sd]?|taper\s+off)\s+"
+    r"(?P<what>it|them|that|(?:the|my|his|her|their)\s+[\w-]+|[\w-]+)"
+    r"(?:\s+(?:completely|entirely|altogether|now|today|first))?(?:\s*,\s*|\s+)(?:(?:and|then)\s+)?(?:then\s+)?"
+    r"wait(?:s|ed|ing)?\s+(?:for\s+)?(?:about\s+|around\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _stopped_then_waited(text: str) -> list[Elapsed]:
+    """Events whose last use a supposed stop and wait dates: that long ago, at the end of the wait."""
+    items = []
+    for found in _STOP_THEN_WAIT_RE.finditer(text):
+        number = found.group("n").lower()
+        amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+        days = amount * DAYS_PER_UNIT[found.group("unit").lower()]
+        what = found.span("what")
+        items.append(Elapsed(text[what[0] : what[1]], what, days, None, Comparator.EQ, found.span()))
+    return items
+
+
 _REFERRING_EVENT = frozenset({"it", "that", "this", "then", "them"})
 
 
@@ -1020,6 +1044,7 @@ def _measurements_and_elapsed(
             elapsed.append(item)
     elapsed.extend(_half_ago_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_supposed_elapsed(text))
+    elapsed.extend(_stopped_then_waited(text))
     elapsed.extend(_supposed_before_start(text))
     elapsed.extend(_days_back_elapsed(text, [item.span for item in elapsed]))
     elapsed.extend(_half_durations(text, [item.span for item in elapsed]))
@@ -2005,7 +2030,18 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
     if _SUPPOSES_RE.match(question) and _RETEST_RE.search(question):
         # "If his doctor rechecks it next week ...": a new test supposed, so the dates told of the old one go
         return [_without_times(earlier) for earlier in told]
-    elapsed = parse_question(question).elapsed
+    facts = parse_question(question)
+    elapsed = facts.elapsed
+    retimed = _retimed_by_time_since(told, question) if not any(e.days_ago is not None for e in elapsed) else None
+    if retimed is not None:
+        return retimed
+    denied = _supposed_away(question, facts) if _SUPPOSES_RE.match(question) else set()
+    if denied:
+        # "What if nothing has spread to my liver?" after "... because the cancer has spread to my liver": the case
+        # the follow-up supposes away goes from the earlier turns
+        kept = _without_corrected_clauses(told, denied)
+        if kept is not None:
+            return kept
     if not any(e.days_ago is not None for e in elapsed):
         if _CORRECTION_RE.search(question) and any(e.duration_days is not None for e in elapsed):
             # "Actually ... it's been about a year and a half on AZT" after "I've been on AZT for about 8 months": a
@@ -2284,6 +2320,75 @@ _TIME_AGO_RE = re.compile(
     r"(?:\b(?:about|around|over|nearly|almost|just|only|roughly)\s+)?\b[\w.]+\s+(?:days?|weeks?|months?|years?)\s+ago\b",
     re.IGNORECASE,
 )
+
+
+# "What about once it's been 5 weeks?", "And if I wait until it's been 5 weeks?": a time since, supposed, that names
+# no event; the conversation's one dated event is the one it speaks of.
+_SUPPOSED_TIME_SINCE_RE = re.compile(
+    r"\b(?:once|when|if|until|till|til)\s+it(?:'s|’s|\s+has|\s+had|\s+is)?\s+been\s+"
+    r"(?:(?:about|around|over|just|only|at\s+least|more\s+than)\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\b"
+    r"(?!\s+(?:ago|since|before|after|of|on|into|in)\b)",
+    re.IGNORECASE,
+)
+
+
+# A denial of a change is no denial of the thing ("What if I don't stop the aspirin?" still takes aspirin).
+_CHANGE_VERBS = frozenset(
+    {
+        "stop",
+        "stopping",
+        "quit",
+        "quitting",
+        "start",
+        "starting",
+        "take",
+        "taking",
+        "come",
+        "coming",
+        "need",
+        "want",
+        "plan",
+        "planning",
+        "have",
+        "go",
+        "going",
+        "get",
+        "getting",
+        "wait",
+        "waiting",
+    }
+)
+
+
+def _supposed_away(question: str, facts: PatientFacts) -> set[str]:
+    """The naming words of what a supposing follow-up denies ("nothing has spread to my liver" -> spread), unless the
+    denial is of a change to it."""
+    named: set[str] = set()
+    for negated in facts.negated:
+        scope = question[negated.scope_span[0] : negated.scope_span[1]]
+        words = [w for w in tokens(scope) if w not in STOPWORDS]
+        if words and words[0] not in _CHANGE_VERBS:
+            named |= _naming_words(scope) - _CHANGE_VERBS
+    return named
+
+
+def _retimed_by_time_since(told: Sequence[str], question: str) -> list[str] | None:
+    """The earlier turns with their one "... ago" time put at the time since the follow-up supposes ("my last dose
+    was 3 weeks ago" + "once it's been 5 weeks" -> "my last dose was 5 weeks ago"). None when the follow-up supposes
+    no such time or the conversation dates more or less than one event."""
+    supposed = _SUPPOSED_TIME_SINCE_RE.search(question)
+    if supposed is None or not _SUPPOSES_RE.match(question):
+        return None
+    dated = [(i, found) for i, earlier in enumerate(told) for found in _TIME_AGO_RE.finditer(earlier)]
+    if len(dated) != 1:
+        return None
+    at, found = dated[0]
+    number, unit = supposed.group("n"), supposed.group("unit").lower()
+    when = f"{number} {unit} ago" if number.lower() in ("a", "an", "one", "1") else f"{number} {unit}s ago"
+    turns = list(told)
+    turns[at] = f"{told[at][: found.start()]}{when}{told[at][found.end() :]}"
+    return turns
 
 
 def _time_ago_said(question: str) -> str | None:

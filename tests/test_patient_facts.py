@@ -946,6 +946,55 @@ def test_a_time_after_an_event_that_is_no_supposed_start_dates_nothing(told: str
     assert not parse_question(told).elapsed
 
 
+@pytest.mark.parametrize(
+    ("question", "retold"),
+    [
+        ("What about once it's been 5 weeks?", "my last BCNU chemo was 5 weeks ago. Can I enroll?"),
+        ("OK, and if I wait until it's been 5 weeks?", "my last BCNU chemo was 5 weeks ago. Can I enroll?"),
+        ("If I wait until it's been a month, would that work?", "my last BCNU chemo was a month ago. Can I enroll?"),
+        # no supposing, a time of another kind, or a time that names its own event: the turn stays as told
+        ("It's been 5 weeks of hell.", "my last BCNU chemo was 3 weeks ago. Can I enroll?"),
+        ("What if it's been 5 weeks in the hospital?", "my last BCNU chemo was 3 weeks ago. Can I enroll?"),
+    ],
+)
+def test_a_supposed_time_since_retimes_the_one_event_the_conversation_dated(question: str, retold: str) -> None:
+    assert corrected_history(["my last BCNU chemo was 3 weeks ago. Can I enroll?"], question) == [retold]
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("What if nothing has spread to my liver?", ["My SGOT is 4 times normal; Does that disqualify me"]),
+        ("What if I didn't have diabetes?", None),  # nothing of it told: the turn stays
+        ("What if I don't stop taking the aspirin?", None),  # a change denied, not the thing
+    ],
+)
+def test_a_case_supposed_away_goes_from_the_earlier_turns(question: str, kept: list[str] | None) -> None:
+    told = ["My SGOT is 4 times normal, but that's because the cancer has spread to my liver. Does that disqualify me?"]
+    if "aspirin" in question:
+        told = ["I take aspirin daily. Can I join?"]
+    assert corrected_history(told, question) == (kept if kept is not None else told)
+
+
+@pytest.mark.parametrize(
+    ("question", "event", "days"),
+    [
+        ("I'm on prednisone. Suppose I come off it completely and wait 5 weeks?", "it", 35.0),
+        ("What if I stop the prednisone and then wait a month?", "the prednisone", 30.4375),
+        ("Could I quit Lipitor, wait two weeks and join?", "Lipitor", 14.0),
+        ("I will stop smoking and wait for my surgery.", None, None),  # a wait of no stated length dates nothing
+    ],
+)
+def test_a_stop_and_a_wait_date_the_last_use(question: str, event: str | None, days: float | None) -> None:
+    told = [(e.event, e.days_ago) for e in parse_question(question).elapsed]
+    assert told == ([(event, days)] if event else [])
+
+
+def test_a_supposed_time_since_leaves_two_dated_events_alone() -> None:
+    told = ["Chemo ended 3 weeks ago and radiation 2 weeks ago. OK?"]
+    assert corrected_history(told, "What about once it's been 5 weeks?") == told
+
+
 def test_a_case_put_instead_replaces_the_clause_naming_it() -> None:
     told = ["I take Zovirax pills for herpes outbreaks, and my CD4 is 300. Is that allowed?"]
     kept = corrected_history(told, "What if I only used Zovirax cream on the sores instead?")
