@@ -157,8 +157,14 @@ def holds_answer(expected: Expected, sentence: str) -> bool:
     return _SIGNS[expected.kind].search(sentence) is not None
 
 
+_NAMED_NUMBER = re.compile(r"[A-Za-z]-$")
+
+
 def _counts(sentence: str, found: re.Match[str], counted: frozenset[str]) -> bool:
-    """A number followed closely by a word of what is counted ("24 exercise sessions")."""
+    """A number followed closely by a word of what is counted ("24 exercise sessions"); not the number of a name
+    ("GPX-100 in treating patients", "IL-2")."""
+    if _NAMED_NUMBER.search(sentence, 0, found.start()):
+        return False
     following = _WORD.findall(sentence[found.end() :])[:_COUNTED_WITHIN]
     return any(stem(w.lower()) in counted for w in following)
 

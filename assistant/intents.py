@@ -159,7 +159,7 @@ class IntentRules:
     def _asks_for_a_site(self, shape: QuestionShape) -> bool:
         """The asking clause asks for a place ("Where would I have to go to take part?") or whether a site exists
         ("Is there a participating hospital in Rome?"): joining words in it say why, not what is asked."""
-        if _WHERE_ASKED.search(shape.asked):
+        if _WHERE_ASKED.search(shape.asked) or _WHICH_PLACE_ASKED.search(shape.asked):
             return True
         exists = _THERE_IS.search(shape.asked)
         return exists is not None and _any(self.location, shape.asked[exists.end() :])
@@ -254,6 +254,13 @@ _ASKS_WHAT_ONE_GETS = re.compile(
 )
 # "Where would I have to go ...?", "And where is it run?": the asking clause asks for a place.
 _WHERE_ASKED = re.compile(r"^\W*(?:(?:and|so|but|then|also|ok|okay)\b\W*)*where\b", re.IGNORECASE)
+# "which London hospitals take part?", "What sites in Ohio are involved?": the asking clause asks which places, by a
+# "which/what" before a place word (up to three words between: a city, "participating").
+_WHICH_PLACE_ASKED = re.compile(
+    r"^\W*(?:(?:and|so|but|then|also|ok|okay)\b\W*)*(?:which|what)\b(?:\W+[\w'-]+){0,3}?\W+"
+    r"(?:hospitals?|sites?|cent(?:er|re)s?|clinics?|locations?|cities|countries|towns|places|institutions?)\b",
+    re.IGNORECASE,
+)
 # "Is there a ...", "Are there any ...": whether something exists; with a site word after it, whether a site does.
 _THERE_IS = re.compile(r"^\W*(?:(?:and|so|but|also)\b\W*)*(?:is|are|was|were)\s+there\b", re.IGNORECASE)
 # A study word, up to three words, then people described by what they have: "studies that observe people with",

@@ -686,6 +686,20 @@ class OfflineAnswerer:
 
 
 # ---- pure helpers --------------------------------------------------------------------------------
+def _typed_sentence(question: str, searched: Sequence[ScoredChunk], cue: re.Pattern[str]) -> tuple[Chunk, Span] | None:
+    """The first sentence of the passages, best first, that says the fact (its `cue` words: "accrued") and holds the
+    kind of answer the question asks (a count of patients)."""
+    wanted = expected_answer(question)
+    if wanted is None:
+        return None
+    for scored in searched:
+        for unit in _answer_units(scored.chunk):
+            sentence = scored.chunk.text[unit.start : unit.end]
+            if cue.search(sentence) and holds_answer(wanted, sentence):
+                return scored.chunk, unit
+    return None
+
+
 def _answer_units(chunk: Chunk) -> list[Span]:
     """The pieces a passage is quoted in: sentences, or whole lines where each line is one entry (a posted outcome
     lists its groups' values after semicolons, "Arm A 3.9 (95% CI 2.1 to 5.0); Arm B 5.4")."""
@@ -1093,6 +1107,16 @@ def _field_part(qa: OfflineAnswerer, question: str, trial_id: str, spec: dict[st
     facts = qa.retriever.lookup(trial_id, facts=tuple(spec.get("facts", ())))
     sections = tuple(spec.get("sections", ()))
     searched = qa.retriever.search(question, trial_id=trial_id, sections=sections or None) if sections else []
+    if not facts and not sections and spec.get("fallback_sections") and spec.get("fallback_cue"):
+        # A record without the field may say it in its text ("PROJECTED ACCRUAL: A maximum of 30 patients will be
+        # accrued"): only a sentence holding the kind of answer asked (a count of patients) is quoted then.
+        fallback, cue = tuple(spec["fallback_sections"]), re.compile(spec["fallback_cue"], re.IGNORECASE)
+        searched_text = qa.retriever.search(question, trial_id=trial_id, sections=fallback)
+        found = _typed_sentence(question, searched_text, cue)
+        if found is not None:
+            citation = _cite(found[0], found[1])
+            reply.parts.append(f"{found[0].section}: “{citation.quote}” [{reply.cite(citation)}]")
+            reply.shown.append(ScoredChunk(chunk=found[0], score=1.0))
     for scored in facts:
         number = reply.cite(_cite(scored.chunk))
         reply.parts.append(f"{_fact_name(scored.chunk)}: {_fact_value(scored.chunk)} [{number}]")
@@ -1561,7 +1585,7 @@ _STRUCTURED_DOSING_SECTIONS = 2
 
 # An amount as a dose is written: a number with a mass, volume, unit or radiation unit ("3 mg", "2,000 IU", "60 Gy").
 _DOSE_AMOUNT = re.compile(
-    r"\d[\d,.]*\s*(?:mg|mcg|µg|μg|g|ml|mL|cc|iu|IU|units?|gy|Gy|mmol|mEq|mg/kg|mg/m2|mg/m²|%"
+    r"\d[\d,.]*\s*(?:mg|mcg|µg|μg|g|gms?|ml|mL|cc|iu|IU|units?|gy|Gy|mmol|mEq|mg/kg|mg/m2|mg/m²|%"
     # units written out: "100 microgram/kg", "5 micrograms per kilogram", "2 grams"
     r"|(?:milli|micro|nano)?grams?|(?:milli)?lit(?:er|re)s?|international\s+units)(?![a-z])",
     re.IGNORECASE,

@@ -44,6 +44,11 @@ def test_the_degree_words_are_located_and_a_count_names_what_it_counts() -> None
     assert holds_answer(count, "Participants complete two sleep studies one week apart.")
     # A number that counts something else is no answer to this count.
     assert not holds_answer(count, "Each study lasts 8 hours in a sleep laboratory.")
+    # The number of a name ("GPX-100 in treating patients") counts nothing.
+    patients = expected_answer("How many patients will be treated?")
+    assert patients is not None
+    assert not holds_answer(patients, "Phase I trial of GPX-100 in treating patients who have solid tumors.")
+    assert holds_answer(patients, "A maximum of 30 patients will be accrued.")
 
 
 def test_a_length_of_time_that_places_a_moment_is_no_duration() -> None:

@@ -109,6 +109,10 @@ def test_a_question_about_what_the_study_will_do_is_not_about_taking_part(rules:
         ("Is this only at MD Anderson in Houston?", "location", ""),
         ("Is it cold in Lahore this time of year?", "general", ""),
         ("Is it available in pill form?", "dosing", ""),
+        # "which/what" before a place word asks which sites, whatever the joining words after it say
+        ("We are referring a pt from north London - which London hospitals take part?", "location", ""),
+        ("What sites in Ohio are taking part?", "location", ""),
+        ("Which drugs can I take part of the time if I join?", "eligibility", ""),
     ],
 )
 def test_joining_still_with_nothing_told_asks_for_the_status(question: str, kind: str, name: str) -> None:

@@ -19,7 +19,7 @@ from ingest.loaders import load_bytes, load_file
 from ingest.records import Chunk, Trial
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RECORDS = ("NCT05885022.json", "NCT00353704.json", "NCT00501228.xml", "NCT00501475.xml")
+RECORDS = ("NCT05885022.json", "NCT00353704.json", "NCT00501228.xml", "NCT00501475.xml", "NCT00003403.xml")
 
 
 class StubRetriever:
@@ -152,6 +152,18 @@ def test_missing_enrollment_abstains_and_points_to_contacts(
     assert "does not say" in answer.answer and "82-31-787-3049" in answer.answer
 
 
+def test_missing_enrollment_field_is_answered_by_the_accrual_sentence(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    # no <enrollment> field; the description's "PROJECTED ACCRUAL" says it. "One patient is entered at each of the
+    # first 3 dose levels" counts patients too, but says no accrual; "GPX-100 in treating patients" is a name's number
+    answer = ask(answerer, trials, "NCT00003403", "How many patients at most will be put on GPX-100 in this trial?")
+    assert not answer.abstained and "A maximum of 30 patients will be accrued" in answer.answer, answer.answer
+    # a question the accrual sentence does not answer keeps the abstention
+    answer = ask(answerer, trials, "NCT00003403", "Is the enrollment actual or anticipated?")
+    assert answer.abstained, answer.answer
+
+
 def test_compound_question_answers_every_part(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
     answer = ask(answerer, trials, "NCT00501228", "What happened to this study, and how many patients were enrolled?")
     assert "Terminated (TERMINATED)" in answer.answer and "Enrollment: 2" in answer.answer, answer.answer
@@ -222,6 +234,9 @@ def test_a_dose_question_the_record_does_not_answer_with_an_amount_abstains(
         ("capsule 150 mg x 1 per orally", True),
         ("2,000 IU of vitamin E daily", True),
         ("60 Gy in 30 fractions", True),
+        ("The dose of IVIg is 2 GM/Kg divided into two daily doses", True),  # "gm", the old abbreviation of gram
+        ("given over 2 gms", True),
+        ("a 2 gmail account", False),
         ("Participants will receive orforglipron orally", False),
         ("patients have used several different doses", False),
         ("every 2 weeks for 4 cycles", False),
