@@ -450,6 +450,12 @@ SETS: dict[str, EvalSet] = {
         about="new questions over 20 more unseen classic XML records (mostly PDQ blocks); held out until its first "
         "reading",
     ),
+    "unseen-dev55": _unseen_split(
+        "dev55",
+        # Written 2026-12-07 during the thirty-seventh session over 20 more unseen classic XML records; committed
+        # after the session's changes, before any run (eval/data/unseen/DEV55.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
