@@ -2040,7 +2040,8 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         # "What if nothing has spread to my liver?" after "... because the cancer has spread to my liver": the case
         # the follow-up supposes away goes from the earlier turns
         kept = _without_corrected_clauses(told, denied)
-        if kept is not None:
+        if kept is not None and _values_told(kept) == _values_told(told):
+            # (not a clause that also tells a value: "My bilirubin runs about 2.1 because I have Gilbert's" keeps it)
             return kept
     if not any(e.days_ago is not None for e in elapsed):
         if _CORRECTION_RE.search(question) and any(e.duration_days is not None for e in elapsed):
@@ -2371,6 +2372,10 @@ def _supposed_away(question: str, facts: PatientFacts) -> set[str]:
         if words and words[0] not in _CHANGE_VERBS:
             named |= _naming_words(scope) - _CHANGE_VERBS
     return named
+
+
+def _values_told(turns: Sequence[str]) -> int:
+    return sum(len(parse_question(turn).measurements) for turn in turns)
 
 
 def _retimed_by_time_since(told: Sequence[str], question: str) -> list[str] | None:
