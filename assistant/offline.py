@@ -219,7 +219,8 @@ class OfflineAnswerer:
             f"No verdict: under “{heading}” the record says: “{citation.quote}” [1]. Whether that applies to you "
             "depends on that text; the study team decides."
         )
-        return self._finish(question, trial_id, text, [citation], shown)
+        # (the passage quoted may rank below the ones shown: it is given with them, as it was read)
+        return self._finish(question, trial_id, text, [citation], [best.scored, *shown])
 
     def _eligibility_not_stated(
         self, question: str, trial_id: str, concepts: Sequence[Concept], shown: list[ScoredChunk]
@@ -547,7 +548,8 @@ class OfflineAnswerer:
             return self._abstain(question, trial_id, str(intent.spec.get("label", "this")), searched)
         citation = _cite(best[1], best[2])
         text = f"The record says ({_section_label(best[1])}): “{citation.quote}” [1]"
-        return self._finish(question, trial_id, text, [citation], searched)
+        # (the study text read is more than what search returned: the passage quoted is given with it)
+        return self._finish(question, trial_id, text, [citation], [ScoredChunk(chunk=best[1], score=1.0), *searched])
 
     def _injection(self, question: str, trial_id: str, intent: Intent) -> Answer:
         text = (

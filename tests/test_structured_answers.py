@@ -19,7 +19,14 @@ from ingest.loaders import load_bytes, load_file
 from ingest.records import Chunk, Trial
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RECORDS = ("NCT05885022.json", "NCT00353704.json", "NCT00501228.xml", "NCT00501475.xml", "NCT00003403.xml")
+RECORDS = (
+    "NCT05885022.json",
+    "NCT00353704.json",
+    "NCT00501228.xml",
+    "NCT00501475.xml",
+    "NCT00003403.xml",
+    "NCT00000693.xml",
+)
 
 
 class StubRetriever:
@@ -162,6 +169,27 @@ def test_missing_enrollment_field_is_answered_by_the_accrual_sentence(
     # a question the accrual sentence does not answer keeps the abstention
     answer = ask(answerer, trials, "NCT00003403", "Is the enrollment actual or anticipated?")
     assert answer.abstained, answer.answer
+
+
+def test_a_passage_quoted_from_the_study_text_is_among_those_given(
+    answerer: OfflineAnswerer, trials: dict[str, Trial]
+) -> None:
+    # the study text read for "how long" is more than what search returned; the passage quoted must be given too,
+    # or the citation points at nothing the answer was given (a phantom citation)
+    class WholeRecordSearchFindsNothing(StubRetriever):
+        def search(
+            self, query: str, trial_id: str | None = None, sections: Sequence[str] | None = None, k: int | None = None
+        ) -> list[ScoredChunk]:
+            return super().search(query, trial_id, sections, k) if sections else []
+
+    values = list(trials.values())
+    reader = OfflineAnswerer(
+        WholeRecordSearchFindsNothing(values), Directory(values), answerer.rules, EligibilitySettings()
+    )
+    question = "How long does the treatment last and how are the two drugs given?"
+    answer = ask(reader, trials, "NCT00000693", question)
+    given = {s.chunk.chunk_id for s in answer.retrieved} | set(answer.consulted)
+    assert answer.citations and all(c.chunk_id in given for c in answer.citations), answer.answer
 
 
 def test_compound_question_answers_every_part(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
