@@ -645,14 +645,24 @@ _WAITED_BEFORE_RE = re.compile(r"\bwait(?:s|ed|ing)?\s+(?:another\s+|a\s+further
 _SUPPOSING_RE = re.compile(r"\b(?:if|suppose|supposing|say|had\s+been|would\s+be|will\s+be|were)\b", re.IGNORECASE)
 
 
+def _amount_of(number: str) -> float:
+    """ "a", "six", "2.5" as a number of units."""
+    number = number.lower()
+    return 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+
+
+def _ago_words(number: str, unit: str) -> str:
+    """ "five weeks ago", "a month ago": a time since told back in words."""
+    unit = unit.lower()
+    return f"{number} {unit} ago" if number.lower() in ("a", "an", "one", "1") else f"{number} {unit}s ago"
+
+
 def _supposed_as_ago(text: str) -> str | None:
     """ "What if the first shot is five weeks after my last dose?": at that start the dose lies "five weeks ago"."""
     found = _SUPPOSED_AFTER_RE.search(text)
     if found is None:
         return None
-    number = found.group("n")
-    unit = found.group("unit").lower()
-    return f"{number} {unit} ago" if number.lower() in ("a", "an", "one", "1") else f"{number} {unit}s ago"
+    return _ago_words(found.group("n"), found.group("unit"))
 
 
 def _supposed_before_start(text: str) -> list[Elapsed]:
@@ -678,8 +688,7 @@ def _supposed_before_start(text: str) -> list[Elapsed]:
 
 def _supposed_time(found: re.Match[str]) -> tuple[float, Comparator]:
     """The days a supposed time spans ("a full year", "about six weeks") and how it is bounded."""
-    number = found.group("n").lower()
-    amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+    amount = _amount_of(found.group("n"))
     bound = (found.group("bound") or "").split()
     comparator = _ARTICLE_BOUNDS.get(bound[0].lower(), Comparator.EQ) if bound else Comparator.EQ
     return amount * DAYS_PER_UNIT[found.group("unit").lower()], comparator
@@ -714,9 +723,7 @@ def _stopped_then_waited(text: str) -> list[Elapsed]:
     """Events whose last use a supposed stop and wait dates: that long ago, at the end of the wait."""
     items = []
     for found in _STOP_THEN_WAIT_RE.finditer(text):
-        number = found.group("n").lower()
-        amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
-        days = amount * DAYS_PER_UNIT[found.group("unit").lower()]
+        days = _amount_of(found.group("n")) * DAYS_PER_UNIT[found.group("unit").lower()]
         what = found.span("what")
         items.append(Elapsed(text[what[0] : what[1]], what, days, None, Comparator.EQ, found.span()))
     return items
@@ -916,8 +923,7 @@ def _wait_days(more: re.Match[str]) -> float | None:
     """The days a supposed wait lasts ("another 3 weeks", "two more months"); None for a vague one ("a few more")."""
     if more.group("vague"):
         return None
-    number = (more.group("n1") or more.group("n2") or "1").lower()
-    amount = 1.0 if number in ("a", "an") else float(NUMBER_WORDS.get(number, 0) or number)
+    amount = _amount_of(more.group("n1") or more.group("n2") or "1")
     return amount * DAYS_PER_UNIT[more.group("unit").lower()]
 
 
@@ -2389,8 +2395,7 @@ def _retimed_by_time_since(told: Sequence[str], question: str) -> list[str] | No
     if len(dated) != 1:
         return None
     at, found = dated[0]
-    number, unit = supposed.group("n"), supposed.group("unit").lower()
-    when = f"{number} {unit} ago" if number.lower() in ("a", "an", "one", "1") else f"{number} {unit}s ago"
+    when = _ago_words(supposed.group("n"), supposed.group("unit"))
     turns = list(told)
     turns[at] = f"{told[at][: found.start()]}{when}{told[at][found.end() :]}"
     return turns
