@@ -954,15 +954,15 @@ class EligibilityReasoner:
                 # (before the onset of ADC) or the ability to read at a 6th grade level": one alternative missed is
                 # not the requirement missed; the other one decides.
                 return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _ALTERNATIVE_REASON)
-        conjoined = prohibits and _conjoined_bound(chunk.text, bound, constraints.comparisons)
-        if finding.decision is Decision.EXCLUDED and conjoined:
+        partner = _conjoined_bound(chunk.text, bound, constraints.comparisons)
+        if finding.decision is Decision.EXCLUDED and prohibits and partner:
             # "Creatinine > 1.5 x ULN and creatinine clearance < 50 mL/min": the exclusion needs both.
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, bound, _CONJOINED_REASON)
-        partner = _conjoined_bound(chunk.text, bound, constraints.comparisons) if not prohibits else None
         # (a partner whose measure is only guessed from the words before it, "as long as no more than 3", is not one
         # the question could be read to give)
         if (
             finding.decision is Decision.ALLOWED
+            and not prohibits
             and partner is not None
             and not partner.measure.startswith("head:")
             and not _measure_told(question, partner)
@@ -1551,6 +1551,7 @@ class EligibilityReasoner:
         disease = (
             self._is_disease(topic.concepts) if topic.concepts else not any(_VACCINE_STEM.match(w) for w in topic.words)
         )
+        label_end = block_label_end(chunk.text, chunk.heading)
         spans = tuple(
             s
             for s in spans
@@ -1561,7 +1562,7 @@ class EligibilityReasoner:
             and not (topic.offered and _spares_study_drugs(s, chunk.text))
             and not _in_procedure(s, chunk.text)
             and not _in_study_anchor(s, chunk.text)
-            and s.end > block_label_end(chunk.text, chunk.heading)
+            and s.end > label_end
             and not _dates_what_is_prohibited(s, chunk)
             and not (disease and _VACCINE_AFTER.match(chunk.text, s.end))
             # "leukemia therapy", "HIV medications": the treatment of the disease, not having it

@@ -460,13 +460,10 @@ class _Splitter:
         following = lines[at + 1]
         if _ITEM.match(self.text[following.start : following.end]) is None:
             return False
-        marked_indent = len(self.text[following.start : following.end]) - len(
-            self.text[following.start : following.end].lstrip()
-        )
         stripped = self.text[line.start : line.end].strip()
         words = stripped.split()
         return (
-            line.indent < marked_indent
+            line.indent < following.indent
             and 1 <= len(words) <= 3
             and stripped[:1].isupper()
             and stripped[-1:].isalpha()
@@ -579,8 +576,9 @@ _PDQ_BLOCK = re.compile(
 )
 # "Age:", "Performance status:", "Life expectancy:", "Hematopoietic:", "Biologic therapy:", "Other:": a capitalised
 # label of one to three words ("defined as: ..." starts in lower case and stays inside its item).
-_PDQ_LABEL = re.compile(r"(?<![,(/-])[ \t\n]+(?=[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:[ \t\n])")
-_PDQ_LABEL_OPENING = re.compile(r"\s*[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:")
+_PDQ_LABEL_WORDS = r"[A-Z][a-z]+(?:[ /-][a-z][a-z-]*){0,2}:"
+_PDQ_LABEL = re.compile(rf"(?<![,(/-])[ \t\n]+(?={_PDQ_LABEL_WORDS}[ \t\n])")
+_PDQ_LABEL_OPENING = re.compile(rf"\s*{_PDQ_LABEL_WORDS}")
 
 
 def block_label_end(text: str, heading: str | None) -> int:
