@@ -456,6 +456,12 @@ SETS: dict[str, EvalSet] = {
         # after the session's changes, before any run (eval/data/unseen/DEV55.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev56": _unseen_split(
+        "dev56",
+        # Written 2026-12-07 during the thirty-eighth session over 20 more unseen classic XML records; committed
+        # before any run (eval/data/unseen/DEV56.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
