@@ -7,6 +7,7 @@ text passed in, so an answer can quote exactly the words that decide a verdict.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ingest.measures import (
@@ -491,7 +492,31 @@ _ALLOWANCE_REACH = 120  # characters after "allowed"/"acceptable" that can still
 RUN_ON_ITEM_RE = re.compile(r"\s(?=(?:No|Not)\s|[A-Z][a-z]+(?:\s[a-z]+)?:\s)")
 
 
-def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
+# ", including ..." after an exception's object goes back to what the criterion bars ("medications affecting lipids,
+# with the exception of ACE inhibitors, including: beta blockers, cyclosporine"; "diseases other than asthma,
+# including COPD"); in a bracket ("other than corticosteroids (including ...)") it stays with the exception.
+_MAIN_CLAUSE_RESUMED_RE = re.compile(r",\s*including\b", re.IGNORECASE)
+
+
+def _next_measured_item(text: str, start: int, end: int, comparisons: Sequence[CriterionComparison]) -> int:
+    """Where a run-on record's next item starts inside an exception's clause: a bound on a measure of its own that
+    opens with a capital after nothing but a word ("Bilirubin no greater than 1.5 mg/dL, unless history of
+    Gilbert's disease SGOT or SGPT no greater than 2 times ULN"). A bound the exception sets for its case is of the
+    carved measure ("ALT < 2.5 x ULN unless liver metastases ALT < 5 x ULN") or joined to it by a mark ("unless
+    Gilbert's, in which case bilirubin < 3")."""
+    carved = [c.measure for c in comparisons if c.span[1] <= start][-1:]
+    for comparison in comparisons:
+        first = comparison.measure_span[0] if comparison.measure_span else comparison.span[0]
+        if not start < first < end or comparison.measure.startswith("head:") or comparison.measure in carved:
+            continue
+        if text[first].isupper() and text[first - 1].isspace() and text[start:first].rstrip()[-1:].isalnum():
+            return first
+    return end
+
+
+def _exceptions(
+    text: str, lowered: str, comparisons: Sequence[CriterionComparison] = ()
+) -> tuple[ExceptionClause, ...]:
     clauses: list[ExceptionClause] = []
     if not any(hint in lowered for hint in _EXCEPTION_HINTS):
         return ()
@@ -499,6 +524,9 @@ def _exceptions(text: str, lowered: str) -> tuple[ExceptionClause, ...]:
         in_paren = _inside_parenthesis(text, marker.start())
         # "Exceptions: a; b; c" lists every exception after the colon.
         end = len(text) if marker.group(0).rstrip().endswith(":") else _clause_end(text, marker.end())
+        resumed = None if in_paren else _MAIN_CLAUSE_RESUMED_RE.search(text, marker.end(), end)
+        end = resumed.start() if resumed else end
+        end = _next_measured_item(text, marker.end(), end, comparisons)
         span = _trimmed(text, marker.start(), end)
         carves_from = _carved_in_parenthesis(text, marker.start()) if in_paren else None
         if carves_from is None:
@@ -1136,7 +1164,7 @@ def _parse_criterion(text: str) -> CriterionConstraints:
         text=text,
         comparisons=tuple(comparisons),
         windows=tuple(windows),
-        exceptions=_exceptions(cleaned, lowered),
+        exceptions=_exceptions(cleaned, lowered, comparisons),
         negated_requirement=negation is not None,
         negation_span=negation,
         requirements=_requirements(cleaned, lowered),

@@ -1065,6 +1065,26 @@ def test_look_back_windows_written_without_the_article_or_in_brackets(text: str,
     assert [(w.event, w.max_days_ago) for w in windows] == [(event, days)]
 
 
+@pytest.mark.parametrize(
+    ("text", "exception"),
+    [
+        (
+            "No concurrent medications affecting lipids, with the exception of ACE inhibitors at discretion of the "
+            "physician, including: beta blockers, thiazides, cyclosporine",
+            "with the exception of ACE inhibitors at discretion of the physician",
+        ),
+        ("Chronic lung disease other than asthma, including COPD", "other than asthma"),
+        # in a bracket the examples stay the exception's own
+        (
+            "Systemic steroids (other than inhaled corticosteroids, including budesonide)",
+            "other than inhaled corticosteroids, including budesonide",
+        ),
+    ],
+)
+def test_including_after_an_exception_goes_back_to_what_is_barred(text: str, exception: str) -> None:
+    assert [text[slice(*c.span)] for c in parse_criterion(text).exceptions] == [exception]
+
+
 def test_an_exception_in_brackets_reaches_the_bracket_that_closes_it() -> None:
     text = "Currently receiving anti-cancer agents (with the exception of intrathecal (IT) agents or hydroxyurea)"
     spans = [text[slice(*c.span)] for c in parse_criterion(text).exceptions]
@@ -2104,3 +2124,24 @@ def test_a_bare_value_bracketed_with_its_case_is_the_bounds_limit_in_that_case()
     # a bracketed value with no case is no second limit; nor one in another unit
     assert len(parse_criterion("AST no greater than 3 times ULN (5 times ULN)").comparisons) == 1
     assert len(parse_criterion("Platelets at least 100,000/mm3 (5 days if transfused)").comparisons) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "exception"),
+    [
+        # a run-on record's next item, a bound on another measure, ends the exception
+        (
+            "Bilirubin no greater than 1.5 mg/dL, unless history of Gilbert's disease SGOT or SGPT no greater than 2 "
+            "times upper limit of normal",
+            "unless history of Gilbert's disease",
+        ),
+        # a bound on the carved measure is the exception's own
+        ("ALT < 2.5 x ULN unless liver metastases ALT < 5 x ULN", "unless liver metastases ALT < 5 x ULN"),
+        (
+            "Bilirubin < 1.5 mg/dL unless Gilbert's syndrome, in which case bilirubin < 3 mg/dL",
+            "unless Gilbert's syndrome, in which case bilirubin < 3 mg/dL",
+        ),
+    ],
+)
+def test_an_exception_ends_where_a_run_on_item_on_another_measure_starts(text: str, exception: str) -> None:
+    assert [text[slice(*c.span)] for c in parse_criterion(text).exceptions] == [exception]
