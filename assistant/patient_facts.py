@@ -2047,8 +2047,14 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         # the follow-up supposes away goes from the earlier turns
         kept = _without_corrected_clauses(told, denied)
         if kept is not None and _values_told(kept) == _values_told(told):
-            # (not a clause that also tells a value: "My bilirubin runs about 2.1 because I have Gilbert's" keeps it)
             return kept
+        # a clause that also tells a value keeps it, without the reason it gives: "My bilirubin runs about 2.1
+        # because I have Gilbert's" and "if I didn't have Gilbert's" -> "My bilirubin runs about 2.1"
+        reasons_gone = [
+            _REASON_GIVEN_RE.sub(lambda r: "" if denied & set(tokens(r.group())) else r.group(), t) for t in told
+        ]
+        if reasons_gone != list(told) and _values_told(reasons_gone) == _values_told(told):
+            return reasons_gone
     if not any(e.days_ago is not None for e in elapsed):
         if _CORRECTION_RE.search(question) and any(e.duration_days is not None for e in elapsed):
             # "Actually ... it's been about a year and a half on AZT" after "I've been on AZT for about 8 months": a
@@ -2366,6 +2372,10 @@ _CHANGE_VERBS = frozenset(
         "waiting",
     }
 )
+
+
+# A reason given inside a clause ("... about 2.1 because I have Gilbert's"), to the clause's end.
+_REASON_GIVEN_RE = re.compile(r",?\s+\b(?:because|since|due\s+to|as\s+a\s+result\s+of)\b[^.;!?]*", re.IGNORECASE)
 
 
 def _supposed_away(question: str, facts: PatientFacts) -> set[str]:

@@ -124,6 +124,10 @@ disease syndrome disorder
 _DRUG_CLASS_HEAD = re.compile(
     r"\b([A-Za-z][A-Za-z0-9-]{2,})\s+(?:medications?|medicines?|meds|pills|drugs|tablets)\b", re.IGNORECASE
 )
+# A capitalised name in the possessive on its own ("Parkinson's", "Graves'"): in lay speech the disease named after
+# someone, its head noun dropped.
+_EPONYM = re.compile(r"\b([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?:['’]s\b|(?<=s)['’](?!\w))")
+_EPONYM_HEADS = ("disease", "syndrome")
 # Characters that end a phrase: a term never spans them.
 HARD_BREAK = re.compile(r"[.;:()\[\]{}!?/|]")
 TOKEN = re.compile(r"[^\W_]+")
@@ -586,6 +590,7 @@ class Vocabulary:
         ("heart, pulmonary, or musculoskeletal disease": heart disease and lung disease too)."""
         found = self._site_metastases(text, self._governing_adjectives(text, self._plain_mentions(text)))
         found = self._drug_class_heads(text, found)
+        found += self._eponyms(text, found)
         found += self._slashed_prefixes(text, found)
         return sorted(found + self._elided(text, found), key=lambda m: m.start)
 
@@ -608,6 +613,22 @@ class Vocabulary:
             return found
         kept = [m for m in found if not any(a.start <= m.start and m.end <= a.end for a in added)]
         return sorted(kept + added, key=lambda m: m.start)
+
+    def _eponyms(self, text: str, found: list[Mention]) -> list[Mention]:
+        """ "I have Parkinson's", "since my Crohn's flared": a name in the possessive that no mention covers is the
+        disease or syndrome the vocabulary names after it ("Parkinson's disease", "Graves disease"), where it has one
+        of those terms."""
+        added: list[Mention] = []
+        for named in _EPONYM.finditer(text):
+            start, end = named.span()
+            if any(m.start < end and start < m.end for m in found):
+                continue
+            surface, name = named.group(0), named.group(1)
+            candidates = (f"{form} {head}" for head in _EPONYM_HEADS for form in (surface, name))
+            ids = next((ids for candidate in candidates if (ids := self._whole_mention(candidate))), ())
+            if ids:
+                added.append(Mention(start, end, surface, ids))
+        return added
 
     def _site_metastases(self, text: str, found: list[Mention]) -> list[Mention]:
         """ "CNS metastases", "bone mets", "metastases to the liver": a metastasis in a site is a kind of both the

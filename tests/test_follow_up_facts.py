@@ -257,3 +257,22 @@ def test_a_date_is_no_pair_of_readings() -> None:
         value_referred_back(["BP is 145/95 on lisinopril. Would I qualify?"], "What if I came in on 10/31 instead?")
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("told", "follow_up", "kept"),
+    [
+        (
+            "My bilirubin runs about 2.1 because I have Gilbert's syndrome. Does that rule me out?",
+            "and if I didn't have Gilbert's, same 2.1?",
+            "My bilirubin runs about 2.1. Does that rule me out?",
+        ),
+        (
+            "My PSA is 8 because I have prostatitis. Can I join?",
+            "What if I had no prostatitis?",
+            "My PSA is 8. Can I join?",
+        ),
+    ],
+)
+def test_a_reason_supposed_away_goes_and_the_value_told_with_it_stays(told: str, follow_up: str, kept: str) -> None:
+    assert corrected_history([told], follow_up) == [kept]

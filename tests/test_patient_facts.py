@@ -990,11 +990,6 @@ def test_a_stop_and_a_wait_date_the_last_use(question: str, event: str | None, d
     assert told == ([(event, days)] if event else [])
 
 
-def test_a_case_supposed_away_keeps_a_value_told_in_the_same_clause() -> None:
-    told = ["My bilirubin runs about 2.1 because I have Gilbert's syndrome. Does that rule me out?"]
-    assert corrected_history(told, "and if I didn't have Gilbert's, same 2.1?") == told
-
-
 def test_a_supposed_time_since_leaves_two_dated_events_alone() -> None:
     told = ["Chemo ended 3 weeks ago and radiation 2 weeks ago. OK?"]
     assert corrected_history(told, "What about once it's been 5 weeks?") == told

@@ -549,3 +549,22 @@ def test_cancer_said_of_a_histology_is_its_carcinoma() -> None:
     # DO names that say more than the narrower concept stay MeSH's alone
     assert vocabulary.relation("hepatitis", "chronic hepatitis") != "same"
     assert vocabulary.relation("gestational hypertension", "pre-eclampsia") != "same"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("my dad has Parkinson's", "Parkinson Disease"),
+        ("since my Crohn's flared", "Crohn Disease"),
+        ("I have Graves' and take methimazole", "Graves Disease"),
+        ("Sjogren's", "Sjogren's Syndrome"),
+    ],
+)
+def test_a_name_in_the_possessive_alone_is_the_disease_named_after_it(
+    vocabulary: Vocabulary, text: str, name: str
+) -> None:
+    assert name in [vocabulary.name(c) for m in vocabulary.mentions(text) for c in m.concept_ids]
+
+
+def test_a_possessive_that_names_no_disease_stays_unread(vocabulary: Vocabulary) -> None:
+    assert vocabulary.mentions("my doctor's office at the Women's clinic") == []
