@@ -120,6 +120,8 @@ _BROADER = 0.4  # the question's concept is a broader one than the criterion's
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
 _BOUND_NUMBER = re.compile(r"(?:[<>≤≥]=?\s*)?\b(?:\d+(?:\.\d+)?|I{1,3}V?|IV|V)\b(?!\s*(?:year|month|week|day)s?\b)")
 _MAX_HITS = 6
+# Two mentions written as one compound noun: nothing but a space or a hyphen between them.
+_COMPOUND_JOIN = re.compile(r" +|-")
 _CLASS_REASON = (
     "the criterion names a broader group this belongs to; whether the study counts your case in it, the study team "
     "decides"
@@ -1014,7 +1016,8 @@ class EligibilityReasoner:
     ) -> bool:
         """An exception clause of the criterion (one that narrows `bound`, when given) shares content words with the
         question ("Gilbert's syndrome"), or with the names of the concepts it mentions ("enlarged prostate" ->
-        benign prostatic hyperplasia)."""
+        benign prostatic hyperplasia). What the question denies does not ("if I didn't have Gilbert's")."""
+        question = _affirmed(question)
         named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
         told = question + " " + named
         told_words = word_spans(told)
@@ -1585,16 +1588,24 @@ class EligibilityReasoner:
             # The same concept under other names counts too ("interstitial lung disease (ILD), current ILD").
             same = [
                 Span(m.start, m.end)
-                for m in mentions_of(self.vocabulary, chunk.text)
+                for m in named
                 if set(m.concept_ids) & topic.concepts and not any(s.start <= m.start < s.end for s in spans)
             ]
-            return _TopicHit(chunk, tuple(sorted([*spans, *same], key=lambda s: s.start)), 1.0)
+            found = tuple(sorted([*spans, *same], key=lambda s: s.start))
+            heads = [i for i, m in enumerate(named) if any(s.start <= m.start < s.end for s in found)]
+            if heads and all(self._kind_unmet(topic, named, i, chunk.text) for i in heads):
+                return _TopicHit(chunk, found, _BROADER)  # "antibiotics" for "aminoglycoside antibiotics"
+            return _TopicHit(chunk, found, 1.0)
         strength, hits = 0.0, []
-        for mention in mentions_of(self.vocabulary, chunk.text):
+        for index, mention in enumerate(named):
             if _negated_name(Span(mention.start, mention.end), chunk.text):
                 continue
             concept_ids = self._vaccine_named_by_disease(mention, chunk.text) or mention.concept_ids
             relation = _relation(self.vocabulary, topic.concepts, concept_ids)
+            if relation in ("same", "narrower") and self._kind_unmet(topic, named, index, chunk.text):
+                # "aminoglycoside antibiotics" for amphotericin or for "antibiotics": that kind, or maybe not (the
+                # vocabulary may not file every drug under its kind)
+                relation = "broader"
             weight = {"same": 1.0, "narrower": _NARROWER, "broader": _BROADER}.get(relation or "", 0.0)
             if relation is None and self._named_by(topic, concept_ids):
                 relation, weight = "narrower", _NARROWER  # "HBV" (hepatitis B virus) for "hepatitis B"
@@ -1608,6 +1619,29 @@ class EligibilityReasoner:
             elif weight and weight == strength:
                 hits.append(Span(mention.start, mention.end))
         return _TopicHit(chunk, tuple(hits), strength) if hits else None
+
+    def _kind_unmet(self, topic: Topic, named: Sequence[Any], index: int, text: str) -> bool:
+        """The mention is the head of a compound whose word before it names a kind of the same sort of thing
+        ("aminoglycoside antibiotics", "hepatitis B infection": both drugs, both diseases in MeSH's trees), and the
+        topic is not of that kind: the criterion names a narrower group than its head noun alone."""
+        if index == 0:
+            return False
+        head, modifier = named[index], named[index - 1]
+        if not _COMPOUND_JOIN.fullmatch(text, modifier.end, head.start) or _NON_PREFIX.search(text, 0, modifier.start):
+            return False  # "non-melanoma skin cancer" is the other kinds
+        if head.surface.split()[0].lower() in STOPWORDS:
+            return False  # "lymphoma in complete remission": a phrase after the noun, not a compound
+        if not self._same_branch(modifier.concept_ids, head.concept_ids):
+            return False
+        return _relation(self.vocabulary, topic.concepts, modifier.concept_ids) not in ("same", "narrower")
+
+    def _same_branch(self, first: Sequence[str], second: Sequence[str]) -> bool:
+        """Two mentions name the same sort of thing: a MeSH tree category letter (C diseases, D drugs) in common."""
+
+        def branches(concept_ids: Sequence[str]) -> set[str]:
+            return {tree[0] for c in concept_ids for tree in self.vocabulary.tree_numbers(c) if tree}
+
+        return bool(branches(first) & branches(second))
 
     def _decide(
         self,
@@ -1756,6 +1790,8 @@ class EligibilityReasoner:
         clause also has the question's other words ("inhaled", "for headaches") or a narrower concept than the
         mention outside it ("skin cancer" against "malignancy"); or the clause names most of the topic's words."""
         text = hit.chunk.text
+        if _stage_outside_exception(constraints, question):
+            return False  # "... or other stage I or II cancer in complete remission" and "it was stage III"
         if self._resolution_met(topic, hit, facts):
             return True  # "... or other cancer if disease free for over 5 years" and "seven years ago, no sign since"
         if self._resolution_short(topic, hit, facts, constraints):
@@ -3373,11 +3409,13 @@ def _opposite_in_clause(clause: str, question: str, states_only: bool = False) -
 
 def _narrows(clause: Any, bound: Span) -> bool:
     """The exception clause is about the text holding `bound`: it carves from it, or holds it (an allowance's own
-    bound), or carves from the whole criterion."""
+    bound), or carves from the whole criterion. The carved text and the bound need only overlap: a bound wrapped over
+    two lines ("Bilirubin no greater than\n1.5 mg/dL, unless ...") is carved from its second line's part."""
     if clause.carves_from is None:
         return True
     carved, region = Span(*clause.carves_from), Span(*clause.span)
-    return carved.start <= bound.start < carved.end or region.start <= bound.start < region.end
+    overlaps = carved.start < bound.end and bound.start < carved.end
+    return overlaps or region.start <= bound.start < region.end
 
 
 _COMBINED = r"(?:combined\s+with|together\s+with|in\s+combination\s+with|accompanied\s+by|along\s+with)"
@@ -6743,6 +6781,45 @@ def _repeats_bounds(text: str, clause: Span, mention: Span, question: str) -> bo
     if letters:
         return bool(letters & said_letters) and not bounds - asked
     return bool(bounds) and bounds <= asked
+
+
+# A stage or a list or range of them ("stage I or II", "stages I-III", "stage 3"); a sub-stage letter is read as its
+# stage ("IIIB" is a stage III).
+_STAGE_NUMERAL = r"(?:IV|I{1,3}|[0-4])[A-C]?"
+_STAGES = re.compile(
+    rf"\b(?i:stages?)\s+(?P<list>{_STAGE_NUMERAL}(?:\s*(?:,|or|and|/|-|to|through)\s*{_STAGE_NUMERAL})*)\b"
+)
+_STAGE_RANK = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _stage_ranks(listed: str) -> set[int]:
+    """The stages a list names: "I or II" -> {1, 2}; "I-III" -> {1, 2, 3}; sub-stage letters dropped."""
+    parts = re.split(r"\s*(,|or|and|/|-|to|through)\s*", listed.strip())
+    ranks: set[int] = set()
+    previous: int | None = None
+    ranged = False
+    for part in parts:
+        if part in (",", "or", "and", "/"):
+            ranged = False
+        elif part in ("-", "to", "through"):
+            ranged = True
+        elif (rank := _STAGE_RANK.get(part.rstrip("ABC"))) is not None:
+            ranks |= set(range(previous + 1, rank + 1)) if ranged and previous is not None else {rank}
+            previous, ranged = rank, False
+    return ranks
+
+
+def _stage_outside_exception(constraints: CriterionConstraints, question: str) -> bool:
+    """The question tells one stage and every exception clause that names stages names others: the exception is of
+    cases at those stages ("other stage I or II cancer in complete remission"), not the asker's."""
+    told = {rank for m in _STAGES.finditer(question) for rank in _stage_ranks(m.group("list"))}
+    if len(told) != 1:
+        return False
+    text = constraints.text
+    named = [
+        _stage_ranks(m.group("list")) for clause in constraints.exceptions for m in _STAGES.finditer(text, *clause.span)
+    ]
+    return bool(named) and all(ranks and not ranks & told for ranks in named)
 
 
 # A class named by letters ("Childs Pugh class B or C", "stage A"); the question's own class letter, also the one

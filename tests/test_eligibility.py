@@ -5889,3 +5889,78 @@ def test_a_narrower_class_that_does_not_exclude_outranks_a_broader_one(reasoner:
     assert inhaled.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in inhaled.findings]
     pills = reasoner.assess("I take prednisone pills every day for arthritis. Can I join?", criteria, {})
     assert pills.decision is Decision.EXCLUDED, [(f.fact, f.decision, f.reason) for f in pills.findings]
+
+
+@pytest.mark.parametrize(
+    ("question", "excluded"),
+    [
+        ("I get gentamicin shots", True),  # an aminoglycoside: that kind of antibiotic
+        ("I was given amphotericin for a fungal infection", False),  # an antibiotic, but not an aminoglycoside
+        ("I take antibiotics", False),  # maybe that kind, maybe not
+    ],
+)
+def test_a_compound_names_the_kind_its_first_word_gives(
+    reasoner: EligibilityReasoner, question: str, excluded: bool
+) -> None:
+    """ "aminoglycoside antibiotics": two drug classes written as one noun are the first kind of the second; a drug
+    of the second class alone, or the second class itself, is not shown to be it."""
+    drugs = [criterion(EXCLUSION, 3, "Concurrent aminoglycoside antibiotics")]
+    decision = reasoner.assess(question, drugs, {}).decision
+    assert (decision is Decision.EXCLUDED) is excluded, decision
+
+
+def test_an_exception_carves_from_a_bound_wrapped_over_two_lines(reasoner: EligibilityReasoner) -> None:
+    """ "Bilirubin no greater than\\n1.5 mg/dL, unless history of Gilbert's disease": the exception is of the whole
+    bound, though the words it carves from start on the second line."""
+    run_on = [
+        criterion(
+            ELIGIBILITY,
+            1,
+            "Hepatic: Bilirubin no greater than\n1.5 mg/dL, unless history of Gilbert's disease SGOT or SGPT no "
+            "greater than 2 times upper\nlimit of normal",
+        )
+    ]
+    told = reasoner.assess("My bilirubin is 2.1 mg/dL because of Gilbert's syndrome", run_on, {})
+    assert told.decision is Decision.CONDITIONS, [(f.fact, f.decision, f.reason) for f in told.findings]
+    assert reasoner.assess("My bilirubin is 2.1 mg/dL", run_on, {}).decision is Decision.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("listed", "ranks"),
+    [
+        ("I or II", {1, 2}),
+        ("I-III", {1, 2, 3}),
+        ("IIIB or IV", {3, 4}),
+        ("2 to 4", {2, 3, 4}),
+        ("0, I, and II", {0, 1, 2}),
+    ],
+)
+def test_a_list_or_range_of_stages_is_read_as_its_stages(listed: str, ranks: set[int]) -> None:
+    from assistant.eligibility import _stage_ranks
+
+    assert _stage_ranks(listed) == ranks
+
+
+@pytest.mark.parametrize(
+    ("question", "excepted"),
+    [
+        ("I had stage I breast cancer 3 years ago, in complete remission now", True),
+        ("I had stage III breast cancer 3 years ago, in complete remission now", False),
+        ("I had stage 4 colon cancer 2 years ago, in complete remission now", False),
+    ],
+)
+def test_an_exception_of_named_stages_does_not_reach_another_stage(
+    reasoner: EligibilityReasoner, question: str, excepted: bool
+) -> None:
+    text = (
+        "No other malignancy within past 5 years except adequately treated basal cell skin cancer, or other stage I "
+        "or II cancer in complete remission"
+    )
+    assessment = reasoner.assess(question, [criterion(EXCLUSION, 4, text)], {})
+    assert (assessment.decision is Decision.CONDITIONS) is excepted, [(f.fact, f.decision) for f in assessment.findings]
+
+
+def test_a_disease_named_by_its_eponym_alone_is_caught_by_its_class(reasoner: EligibilityReasoner) -> None:
+    """ "I have Parkinson's" (the head noun dropped, as people say it) is a neurodegenerative disease."""
+    diseases = [criterion(EXCLUSION, 3, "Neurodegenerative disease")]
+    assert reasoner.assess("I have Parkinson's", diseases, {}).decision is Decision.EXCLUDED
