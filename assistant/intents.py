@@ -58,7 +58,8 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
 
 
 _TAKING_PART = re.compile(
-    r"\b(join|enrol+|enroll|participat\w*|take part|sign up|volunteer|eligib\w*|qualif\w*|study|trial|screening)\b",
+    r"\b(join\w*|enrol+\w*|enroll\w*|participat\w*|take part|sign up|volunteer|eligib\w*|qualif\w*|study|trial"
+    r"|screening)\b",
     re.IGNORECASE,
 )
 
@@ -68,6 +69,14 @@ _TAKING_PART = re.compile(
 _SUPPOSES_WITH_SAY = re.compile(
     r"^\W*(?:ok(?:ay)?\W+|so\W+|and\W+)?say\s+(?:i|he|she|we|they|my\s+\w+)\b[^?]*?"
     r"[,;-]?\s+(?:would|will|could|can|what|how|do|does|is|am)\b[^?]*\?\s*$",
+    re.IGNORECASE,
+)
+
+
+# The question names the study, its people or its parts: what it asks is about this trial.
+_STUDY_NAMED = re.compile(
+    r"\b(?:study|trial|research|protocol|program(?:me)?|project|they|them|their|participants?|subjects?|"
+    r"volunteers?|researchers?|investigators?|arms?|groups?|cohorts?|sites?|visits?)\b",
     re.IGNORECASE,
 )
 
@@ -82,6 +91,8 @@ class IntentRules:
         self.instruction_like = _compile(data["instruction_like"])
         self.in_scope_cues = _compile(data["in_scope_cues"])
         self.advice_request = _compile(data["advice_request"])
+        self.off_topic = _compile(data["off_topic"])
+        self.general_knowledge = _compile(data["general_knowledge"])
         self.not_stated = [(t, _compile(t["patterns"])) for t in data["not_stated"]]
         self.location = _compile(data["location"])
         self.facts = [(f, _compile(f["patterns"])) for f in data["facts"]]
@@ -100,11 +111,17 @@ class IntentRules:
         text = normalise_text(question)
         if _any(self.injection, text) and not _SUPPOSES_WITH_SAY.match(text):
             return Intent("injection")
-        if _any(self.instruction_like, text):
+        if _any(self.instruction_like, text) or _any(self.off_topic, text):
+            # "Write a haiku", "any good restaurants near the study site?": no record answers these, whatever
+            # study they name
             return Intent("out_of_scope")
         if _any(self.advice_request, text) and not self._about_taking_part(text):
             # "Should I get a second opinion?", "Can you recommend an inhaler?": personal medical advice, which no
             # registry record gives; "Should I join?" is about the trial and goes on.
+            return Intent("out_of_scope")
+        if _any(self.general_knowledge, text) and not _STUDY_NAMED.search(text) and not self._about_taking_part(text):
+            # "What's the usual 5 year survival for sarcoma in general?", "Which foods are high in iron?": medical
+            # knowledge about everyone, which the record does not hold; naming the study or its people keeps it in
             return Intent("out_of_scope")
         shape = shape_of(text)
         status = self._status_asked_as_joining(shape)

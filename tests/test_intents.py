@@ -1,0 +1,49 @@
+"""How the offline answerer reads what a question asks for: the classes of question no registry record answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intents import IntentRules
+
+
+@pytest.fixture(scope="module")
+def rules() -> IntentRules:
+    return IntentRules.from_package()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # medical knowledge about everyone, naming neither the study nor its people
+        "What's the usual 5 year survival for high grade sarcoma in general?",
+        "What is the long-term outlook after a stroke?",
+        "Which foods are high in potassium that I should avoid?",
+        "How much vitamin D should someone with osteoporosis take each day?",
+        "How often should men get a PSA test these days?",
+        "I'm going to Kenya in June. Do I need a yellow fever vaccine?",
+        # the assistant's own choice, or which of two treatments is better for the asker
+        "Between the two drugs, which one would you personally pick for me?",
+        "Would my son be better off on methotrexate instead?",
+        "Is ibuprofen a better choice for me than naproxen?",
+        # off-topic however the study is named
+        "Any good pizza restaurants near the study hospital?",
+        "Is it safe to travel to the study city right now?",
+    ],
+)
+def test_questions_no_record_answers_are_out_of_scope(rules: IntentRules, question: str) -> None:
+    assert rules.classify(question).kind == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What foods will I get in the study?",  # names the study
+        "Do I need a flu shot before joining?",  # about taking part
+        "In general, how long do participants stay in the trial?",  # names its people
+        "What happens at the first study visit?",
+        "Would I be able to join if I have asthma?",
+    ],
+)
+def test_the_same_words_about_the_study_stay_in_scope(rules: IntentRules, question: str) -> None:
+    assert rules.classify(question).kind != "out_of_scope"
