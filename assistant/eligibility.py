@@ -607,6 +607,7 @@ class EligibilityReasoner:
         self._weigh_headed_groups(assessment, criteria, question)
         _weigh_groups(assessment, criteria, question)
         _weigh_alternatives(assessment, criteria)
+        _weigh_any_of_listed(assessment)
         _set_aside_background(assessment, question, self.scaffolding, self.vocabulary)
         if not assessment.findings:
             unnamed = self._concepts_no_criterion_names(named_topics, criteria, studied)
@@ -1620,6 +1621,17 @@ class EligibilityReasoner:
                 hits.append(Span(mention.start, mention.end))
         return _TopicHit(chunk, tuple(hits), strength) if hits else None
 
+    def _another_kind_named(self, topic: Topic, region: str) -> bool:
+        """The words the region shares with the topic belong to mentions of concepts unrelated to it: "carcinoma in
+        situ of the cervix or basal cell carcinoma" shares "cell carcinoma" with a squamous cell carcinoma, as another
+        kind."""
+        sharing = [
+            m
+            for m in mentions_of(self.vocabulary, region)
+            if sum(1 for w, _, _ in word_spans(m.surface) if w in topic.words) >= 2
+        ]
+        return bool(sharing) and all(_relation(self.vocabulary, topic.concepts, m.concept_ids) is None for m in sharing)
+
     def _kind_unmet(self, topic: Topic, named: Sequence[Any], index: int, text: str) -> bool:
         """The mention is the head of a compound whose word before it names a kind of the same sort of thing
         ("aminoglycoside antibiotics", "hepatitis B infection": both drugs, both diseases in MeSH's trees), and the
@@ -1808,7 +1820,7 @@ class EligibilityReasoner:
             return False
         if not inside:
             return (
-                _exception_names(topic, hit.chunk, constraints)
+                _exception_names(topic, hit.chunk, constraints, self._another_kind_named)
                 or _route_excepted(topic, hit, constraints)
                 or self._condition_met(topic, hit, question, facts)
             )
@@ -5292,6 +5304,34 @@ _ONE_OF_ALTERNATIVES_REASON = (
 )
 
 
+# "1 or more risk factors (age 30 and over, WBC at least 20,000/mm^3, ...)", "any of the following (...)": a bracket of
+# items of which one is enough.
+_ANY_OF_BRACKET = re.compile(
+    r"\b(?:(?:1|one)\s+or\s+more|at\s+least\s+(?:1|one)|any(?:\s+one)?)\s+(?:of\s+(?:the\s+following\s+)?)?"
+    r"(?:[^\W\d_][\w'-]*\s+){0,3}\($",
+    re.IGNORECASE,
+)
+_ANY_OF_REASON = "the criterion asks for one or more of the items it lists; missing this one alone does not decide it"
+
+
+def _weigh_any_of_listed(assessment: Assessment) -> None:
+    """A value that misses one bound of a bracketed list of which one item is enough does not exclude."""
+
+    def one_of_listed(finding: Finding) -> bool:
+        text = finding.chunk.text
+        opened = text.rfind("(", 0, finding.span.start)
+        if opened < 0 or text.rfind(")", opened, finding.span.start) >= 0:
+            return False
+        return _ANY_OF_BRACKET.search(text, max(0, opened - 80), opened + 1) is not None
+
+    assessment.findings[:] = [
+        replace(f, decision=Decision.UNDECIDED, reason=_ANY_OF_REASON)
+        if f.decision is Decision.EXCLUDED and f.path.startswith("value") and one_of_listed(f)
+        else f
+        for f in assessment.findings
+    ]
+
+
 def _weigh_alternatives(assessment: Assessment, criteria: Sequence[Chunk]) -> None:
     """A requirement missed under a lead-in that asks for one of the items below it excludes only when every item
     under that lead-in is missed."""
@@ -6582,7 +6622,9 @@ _ADJECTIVE_ENDING = re.compile(
     r"(?:al|ic|ac|ary|ous|ive|ar|ile|oid|ine)$"
 )  # "-ine": neuroendocrine, uterine; "-ac": cardiac
 _COORDINATED_ADJECTIVE = re.compile(r"([^\W\d_]+)\s*(?:\bor\b|\band\b|/|,)\s*$", re.IGNORECASE)
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*)[ \t]+$")
+# The word right before a mention, on its line or at the end of the line before: classic XML records hard-wrap their
+# sentences ("No chronic\n        corticosteroid therapy").
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*)(?:[ \t]+|[ \t]*\r?\n[ \t]*)$")
 
 
 @cache
@@ -7140,13 +7182,21 @@ def _covers(words: Sequence[str], found: set[str]) -> bool:
     return all(any(same_word(w, f) for f in found) for w in words)
 
 
-def _exception_names(topic: Topic, chunk: Chunk, constraints: CriterionConstraints) -> bool:
-    """An exception clause names most of the topic's words ("basal-cell skin cancer" for "basal cell carcinoma")."""
+def _exception_names(
+    topic: Topic,
+    chunk: Chunk,
+    constraints: CriterionConstraints,
+    another_kind: Callable[[Topic, str], bool] = lambda topic, words: False,
+) -> bool:
+    """An exception clause names most of the topic's words ("basal-cell skin cancer" for "basal cell carcinoma"),
+    unless the words it shares are those of another kind (`another_kind`: "basal cell carcinoma" for "squamous cell
+    carcinoma")."""
     if len(topic.words) < 2:
         return False
     for clause in constraints.exceptions:
-        inside = {w for w, _, _ in word_spans(chunk.text[clause.span[0] : clause.span[1]])}
-        if sum(1 for w in topic.words if w in inside) * 2 >= len(topic.words) + 1:
+        region = chunk.text[clause.span[0] : clause.span[1]]
+        inside = {w for w, _, _ in word_spans(region)}
+        if sum(1 for w in topic.words if w in inside) * 2 >= len(topic.words) + 1 and not another_kind(topic, region):
             return True
     return False
 

@@ -730,7 +730,10 @@ def _window(text: str, mention: QuantityMention) -> TimeWindow | None:
 # "at least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)", "within the past 3 weeks
 # (6 weeks for nitrosourea)": a time in brackets for named cases, right after a window, is that window's limit for them.
 _CASE_WINDOW_OPEN_RE = re.compile(r"\(\s*$")
-_CASE_WINDOW_FOR_RE = re.compile(r"\s+for\s+(?P<named>[^()]{3,80}?)\s*\)")
+# "(6 weeks for nitrosoureas)", "(6 weeks since mitomycin or nitrosoureas)": the bracket names its own case
+_CASE_WINDOW_FOR_RE = re.compile(
+    r"\s+(?:for|since|after|from)\s+(?:(?:prior|previous|last)\s+)?(?P<named>[^()]{3,80}?)\s*\)", re.IGNORECASE
+)
 
 
 def _case_window(text: str, mention: QuantityMention, windows: list[TimeWindow]) -> TimeWindow | None:

@@ -559,6 +559,12 @@ def test_windows(text: str, event: str, min_days: float | None, max_days: float 
     [
         ("At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas)", "nitrosoureas", 42, None),
         (
+            "At least 3 weeks since chemotherapy (6 weeks since mitomycin or nitrosoureas) and recovered",
+            "mitomycin or nitrosoureas",
+            42,
+            None,
+        ),
+        (
             "≥3 weeks since chemotherapy (> 6 weeks for nitosoureas or mitomycin C)",
             "nitosoureas or mitomycin C",
             42,

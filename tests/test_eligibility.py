@@ -5964,3 +5964,39 @@ def test_a_disease_named_by_its_eponym_alone_is_caught_by_its_class(reasoner: El
     """ "I have Parkinson's" (the head noun dropped, as people say it) is a neurodegenerative disease."""
     diseases = [criterion(EXCLUSION, 3, "Neurodegenerative disease")]
     assert reasoner.assess("I have Parkinson's", diseases, {}).decision is Decision.EXCLUDED
+
+
+def test_a_narrowing_word_at_the_end_of_the_line_before_still_narrows(cautious: EligibilityReasoner) -> None:
+    """Classic XML records hard-wrap sentences: "No chronic\\n corticosteroid therapy" names chronic use, which a
+    5-day burst is not shown to be."""
+    wrapped = [criterion(ELIGIBILITY, 3, "No chronic\n          corticosteroid therapy (greater than 3 months)")]
+    assessment = cautious.assess("I had a 5-day prednisone burst that ended 4 weeks ago", wrapped, {})
+    assert assessment.decision is not Decision.EXCLUDED, assessment.findings
+
+
+@pytest.mark.parametrize(
+    ("question", "excepted"),
+    [
+        ("I had a squamous cell carcinoma removed from my arm 3 years ago", False),
+        ("I had a basal cell carcinoma removed from my arm 3 years ago", True),
+    ],
+)
+def test_an_exception_sharing_words_with_another_kind_does_not_name_the_case(
+    reasoner: EligibilityReasoner, question: str, excepted: bool
+) -> None:
+    """ "carcinoma in situ of the cervix or basal cell carcinoma" shares "cell carcinoma" with a squamous cell
+    carcinoma, which is another kind: the exception is not the asker's."""
+    text = "No prior other malignancy except adequately treated carcinoma in situ of the cervix or basal cell carcinoma"
+    decision = reasoner.assess(question, [criterion(EXCLUSION, 2, text)], {}).decision
+    assert (decision is Decision.CONDITIONS) is excepted, decision
+
+
+def test_a_bound_missed_in_a_list_of_which_one_is_enough_does_not_exclude(reasoner: EligibilityReasoner) -> None:
+    """ "1 or more risk factors (age 30 and over, WBC at least 20,000/mm^3)": a WBC of 8,000 misses one item of a
+    list that asks for any one of them."""
+    text = "CR1 - high risk: 1 or more risk factors (age 30 and over, WBC at least 20,000/mm^3, myeloid phenotype)"
+    listed = [criterion(INCLUSION, 2, text)]
+    assessment = reasoner.assess("My WBC at diagnosis was 8,000/mm^3", listed, {})
+    assert assessment.decision is not Decision.EXCLUDED, assessment.findings
+    plain = [criterion(INCLUSION, 2, "WBC at least 20,000/mm^3")]
+    assert reasoner.assess("My WBC at diagnosis was 8,000/mm^3", plain, {}).decision is Decision.EXCLUDED
