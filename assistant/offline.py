@@ -43,6 +43,7 @@ from assistant.settings import EligibilitySettings
 from assistant.text import STOPWORDS
 from assistant.vocabulary import MAX_SYNONYMS, Vocabulary, is_useful_synonym
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
+from ingest.measures import NUMBER_WORDS
 from ingest.records import Chunk, Trial
 
 CRITERIA_SECTIONS = (INCLUSION, EXCLUSION, ELIGIBILITY)
@@ -378,6 +379,7 @@ class OfflineAnswerer:
         subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
         other_names = self._other_names(question)
         wants_amount = _wants_amount(question, spec)
+        counted = _ASKS_A_COUNT_OF_UNITS.search(question) is not None
         best: tuple[tuple[bool, bool, int, float, int], Chunk, Span, list[Span]] | None = None
         for rank, scored in enumerate(searched):
             text = scored.chunk.text
@@ -402,6 +404,9 @@ class OfflineAnswerer:
                 # A sentence with what the question asks (route, amount, frequency) first; then the per-arm fields
                 # (the spec's first sections), where a dose is recorded, before prose.
                 asked = _says_what_is_asked(text[span.start : span.end], weights)
+                if counted:
+                    # "How many rounds of chemo?" is said by a count ("for 4 courses"), not by "every 3 months"
+                    asked = asked and _COUNT_OF_UNITS.search(text, span.start, span.end) is not None
                 structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
                 # "What dose?" is said by an amount ("5 mg/kg"), not by the word "dose".
                 amount = not wants_amount or _DOSE_AMOUNT.search(text[span.start : span.end]) is not None
@@ -1594,6 +1599,14 @@ _DOSE_AMOUNT = re.compile(
 )
 
 
+# "How many cycles / rounds / doses ...?" asks a count of treatment units, which a sentence says with a number of them
+# ("every 3 weeks for 4 courses", "six cycles").
+_TREATMENT_UNITS = r"(?:cycles?|courses?|rounds?|doses?|sessions?|infusions?|injections?|treatments?|fractions?)"
+_ASKS_A_COUNT_OF_UNITS = re.compile(rf"\bhow\s+many\s+(?:[\w-]+\s+){{0,2}}?{_TREATMENT_UNITS}\b", re.IGNORECASE)
+_COUNT_OF_UNITS = re.compile(
+    r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + rf")(?:\s+[\w-]+)?\s+{_TREATMENT_UNITS}\b",
+    re.IGNORECASE,
+)
 _WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
 _MAX_SITES_WITH_CONTACTS = 3
 

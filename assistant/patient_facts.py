@@ -225,7 +225,12 @@ _SUPPOSING_BEFORE = re.compile(r"\b(?:once|when|if|after|by\s+the\s+time)\s+(?:\
 # 65, turning 66 this spring. Am I still in the age range?" is asked at 65) or supposes it ("once he turns 14").
 # A question about the time an age to come is reached: "... be able to join then?", "at that point?"
 _ASKS_ABOUT_THEN = re.compile(r"\b(?:then|at\s+that\s+(?:point|time|age)|by\s+that\s+time)\W*$", re.IGNORECASE)
-_COMING_AGE_RE = re.compile(r"\b(?:turning|turns|turn)\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER, re.IGNORECASE)
+# "turns 4", and "when I'm 18", "once she's 12": an age to come
+_COMING_AGE_RE = re.compile(
+    r"\b(?:turning|turns|turn|(?:when|once)\s+(?:i[’']?m|i\s+am|he[’']?s|he\s+is|she[’']?s|she\s+is|they[’']?re"
+    r"|they\s+are))\s+(?P<n>\d{1,3})\b" + _NOT_AGE_AFTER,
+    re.IGNORECASE,
+)
 # "Her 5th birthday was yesterday", "just had his 13th birthday": the age reached; "wait until his 13th birthday",
 # "after her 18th birthday": an age supposed. (A birthday to come, not supposed, tells no age now.)
 _BIRTHDAY_AGE_RE = re.compile(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b", re.IGNORECASE)

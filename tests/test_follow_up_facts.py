@@ -276,3 +276,11 @@ def test_a_date_is_no_pair_of_readings() -> None:
 )
 def test_a_reason_supposed_away_goes_and_the_value_told_with_it_stays(told: str, follow_up: str, kept: str) -> None:
     assert corrected_history([told], follow_up) == [kept]
+
+
+@pytest.mark.parametrize("follow_up", ["and after my birthday next month, when I'm 18?", "What about once I'm 18?"])
+def test_an_age_to_come_replaces_the_age_told(follow_up: str) -> None:
+    from assistant.patient_facts import values_put_in_place
+
+    told = ["I'm 17 and have a sarcoma that nothing has worked on. Can I join?"]
+    assert values_put_in_place(told, follow_up) == ["I'm 18 and have a sarcoma that nothing has worked on. Can I join?"]

@@ -570,3 +570,20 @@ def test_an_eligibility_answer_says_when_the_study_takes_no_one_now(
 def test_a_question_of_one_criterion_gets_no_status_note(answerer: OfflineAnswerer, trials: dict[str, Trial]) -> None:
     answer = ask(answerer, trials, "NCT00353704", "Does high blood pressure rule me out?")
     assert "this study's status" not in answer.answer
+
+
+def test_how_many_rounds_is_answered_by_a_count_of_courses(answerer: OfflineAnswerer) -> None:
+    """ "How many rounds ...?" asks a count of treatment units: the sentence that gives one ("for 4 courses"), not
+    another that only says how often ("every 3 months")."""
+    text = (
+        "Treatment continues every 3 weeks for 4 courses.\nPatients receive radiotherapy after chemo.\n"
+        "Patients are followed every 3 months for 2 years."
+    )
+    chunk = Chunk(
+        chunk_id="NCT0:Detailed Description:0", trial_id="NCT0", section="Detailed Description", kind="text",
+        text=text, start=0, end=len(text),
+    )  # fmt: skip
+    question = "How many rounds of chemo come before the radiotherapy?"
+    spec = answerer.rules.classify(question).spec
+    found = answerer._dose_sentence(question, [ScoredChunk(chunk=chunk, score=1.0)], spec)
+    assert found is not None and "4 courses" in text[found[1].start : found[1].end], found
