@@ -1684,7 +1684,7 @@ class EligibilityReasoner:
             and not _in_negated_item(span, chunk.text)
             and not required_without
         ):
-            return self._requirement(topic, hit, question, facts, numbers)
+            return self._requirement(topic, hit, question, facts, numbers, studied)
         # An exclusion (or a criterion that requires absence, "No prior X", "... without any corticosteroid").
         if not required_without and _lacking_before(span, chunk.text):
             return _lacking_finding(topic, chunk, span)
@@ -1729,12 +1729,15 @@ class EligibilityReasoner:
         # ("flu vaccine" against "... inactivated influenza vaccines permitted") still let an exception speak.
         if hit.strength < _STRONG and topic.concepts:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NARROWER_CASE_REASON)
-        if self._exception_applies(topic, hit, question, constraints, facts):
-            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
+        # A kind of the studied disease against a class above it: the criterion, and any exception it carves, is about
+        # other diseases of that class ("other cancer curatively treated by surgery" for a nasopharyngeal carcinoma
+        # in a head and neck cancer trial)
         if self._kind_of_studied_under_class(topic, studied, chunk.text, span) and not self._names_the_case(
             topic, question, chunk.text, span
         ):
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _STUDIED_REASON)
+        if self._exception_applies(topic, hit, question, constraints, facts):
+            return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
         if hit.strength < _STRONG:
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _NARROWER_CASE_REASON)
         if self._resolution_too_recent(topic, hit, facts):
@@ -2029,7 +2032,15 @@ class EligibilityReasoner:
         a, b = named.get((first.start, first.end), ()), named.get((second.start, second.end), ())
         return any(self.vocabulary.relation(x, y) == "narrower" for x in a for y in b)
 
-    def _requirement(self, topic: Topic, hit: _TopicHit, question: str, facts: PatientFacts, numbers: bool) -> Finding:
+    def _requirement(
+        self,
+        topic: Topic,
+        hit: _TopicHit,
+        question: str,
+        facts: PatientFacts,
+        numbers: bool,
+        studied: Studied = Studied(),
+    ) -> Finding:
         """An inclusion (or unheaded) criterion that names the topic as something participants must have."""
         chunk, span = hit.chunk, hit.spans[0]
         constraints = criterion_constraints(chunk)
@@ -2109,6 +2120,14 @@ class EligibilityReasoner:
         # "... for pulmonary hypertension, except anticoagulants": a mention inside an exception clause is the exempt
         # case, whatever time limit the rest of the criterion sets.
         exempt = any(_inside_exception(s, constraints) for s in hit.spans)
+        if (
+            exempt
+            and self._kind_of_studied_under_class(topic, studied, chunk.text, span)
+            and not self._names_the_case(topic, question, chunk.text, span)
+        ):
+            # "... since any other neoplastic disease except ... other cancer curatively treated by surgery" for a
+            # nasopharyngeal carcinoma in a head and neck cancer trial: the exception is of other cancers too
+            return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _STUDIED_REASON)
         if exempt and self._exception_applies(topic, hit, question, constraints, facts):
             if chunk.section == INCLUSION and all(_left_out_of_what_is_required(s, constraints) for s in hit.spans):
                 # "adenocarcinoma of gastrointestinal tract origin (... excluding pancreatic cancer)": the case the

@@ -5994,9 +5994,27 @@ def test_an_exception_sharing_words_with_another_kind_does_not_name_the_case(
 def test_a_bound_missed_in_a_list_of_which_one_is_enough_does_not_exclude(reasoner: EligibilityReasoner) -> None:
     """ "1 or more risk factors (age 30 and over, WBC at least 20,000/mm^3)": a WBC of 8,000 misses one item of a
     list that asks for any one of them."""
-    text = "CR1 - high risk: 1 or more risk factors (age 30 and over, WBC at least 20,000/mm^3, myeloid phenotype)"
+    text = (
+        "CR1 - high risk defined as overt CNS involvement, 1 or more risk factors\n   (age 30 and over, WBC at least "
+        "20,000/mm^3, at least 4 weeks to CR1, myeloid\n   phenotype)"
+    )
     listed = [criterion(INCLUSION, 2, text)]
     assessment = reasoner.assess("My WBC at diagnosis was 8,000/mm^3", listed, {})
     assert assessment.decision is not Decision.EXCLUDED, assessment.findings
     plain = [criterion(INCLUSION, 2, "WBC at least 20,000/mm^3")]
     assert reasoner.assess("My WBC at diagnosis was 8,000/mm^3", plain, {}).decision is Decision.EXCLUDED
+
+
+def test_an_exception_for_other_cancers_is_not_about_a_kind_of_the_studied_cancer(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """In a head and neck cancer trial, "... any other neoplastic disease except ... other cancer curatively treated
+    by surgery" speaks of other cancers: a nasopharyngeal carcinoma (a kind of the one studied) is not excepted."""
+    text = (
+        "At least 5 years since any other neoplastic disease except curatively treated basal cell skin cancer or "
+        "other cancer curatively treated by surgery"
+    )
+    summary = {"conditions": fact("conditions", "Head and Neck Cancer")}
+    question = "My husband has stage IV nasopharyngeal carcinoma that can't be operated on"
+    assessment = reasoner.assess(question, [criterion(ELIGIBILITY, 17, text)], summary)
+    assert assessment.decision is not Decision.CONDITIONS, assessment.findings
