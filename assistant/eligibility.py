@@ -120,6 +120,8 @@ _BROADER = 0.4  # the question's concept is a broader one than the criterion's
 # A number or Roman numeral that grades or counts the mention; a number inside the mention ("type 2") is not one.
 _BOUND_NUMBER = re.compile(r"(?:[<>≤≥]=?\s*)?\b(?:\d+(?:\.\d+)?|I{1,3}V?|IV|V)\b(?!\s*(?:year|month|week|day)s?\b)")
 _MAX_HITS = 6
+# A word coordinated before another: "IgM, or IgA antibodies", "HIV and hepatitis B infection".
+_COORDINATED_BEFORE = re.compile(r"(?:,|\b(?:or|and|and/or))\s*$", re.IGNORECASE)
 # Two mentions written as one compound noun: nothing but a space or a hyphen between them.
 _COMPOUND_JOIN = re.compile(r" +|-")
 _CLASS_REASON = (
@@ -1604,9 +1606,8 @@ class EligibilityReasoner:
             concept_ids = self._vaccine_named_by_disease(mention, chunk.text) or mention.concept_ids
             relation = _relation(self.vocabulary, topic.concepts, concept_ids)
             if relation in ("same", "narrower") and self._kind_unmet(topic, named, index, chunk.text):
-                # "aminoglycoside antibiotics" for amphotericin or for "antibiotics": that kind, or maybe not (the
-                # vocabulary may not file every drug under its kind)
-                relation = "broader"
+                # "aminoglycoside antibiotics": amphotericin is not that kind; "antibiotics" may be
+                relation = None if relation == "narrower" else "broader"
             weight = {"same": 1.0, "narrower": _NARROWER, "broader": _BROADER}.get(relation or "", 0.0)
             if relation is None and self._named_by(topic, concept_ids):
                 relation, weight = "narrower", _NARROWER  # "HBV" (hepatitis B virus) for "hepatitis B"
@@ -1643,6 +1644,8 @@ class EligibilityReasoner:
             return False  # "non-melanoma skin cancer" is the other kinds
         if head.surface.split()[0].lower() in STOPWORDS:
             return False  # "lymphoma in complete remission": a phrase after the noun, not a compound
+        if _COORDINATED_BEFORE.search(text, max(0, modifier.start - 6), modifier.start):
+            return False  # "IgG, IgM, or IgA antiphospholipid antibodies": the kinds listed together
         if not self._same_branch(modifier.concept_ids, head.concept_ids):
             return False
         return _relation(self.vocabulary, topic.concepts, modifier.concept_ids) not in ("same", "narrower")

@@ -58,8 +58,8 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
 
 
 _TAKING_PART = re.compile(
-    r"\b(join\w*|enrol+\w*|enroll\w*|participat\w*|take part|sign up|volunteer|eligib\w*|qualif\w*|study|trial"
-    r"|screening)\b",
+    r"\b(join(?:s|ed|ing)?|enrol+(?:s|ed|ing|ment)?|participat\w*|take part|sign up|volunteer|eligib\w*|qualif\w*"
+    r"|study|trial|screening)\b",
     re.IGNORECASE,
 )
 
@@ -119,7 +119,12 @@ class IntentRules:
             # "Should I get a second opinion?", "Can you recommend an inhaler?": personal medical advice, which no
             # registry record gives; "Should I join?" is about the trial and goes on.
             return Intent("out_of_scope")
-        if _any(self.general_knowledge, text) and not _STUDY_NAMED.search(text) and not self._about_taking_part(text):
+        if (
+            _any(self.general_knowledge, text)
+            and not _STUDY_NAMED.search(text)
+            and not self._about_taking_part(text)
+            and not _states_facts(text)  # "His ECOG is 2 these days": a case told, asked about
+        ):
             # "What's the usual 5 year survival for sarcoma in general?", "Which foods are high in iron?": medical
             # knowledge about everyone, which the record does not hold; naming the study or its people keeps it in
             return Intent("out_of_scope")

@@ -6018,3 +6018,12 @@ def test_an_exception_for_other_cancers_is_not_about_a_kind_of_the_studied_cance
     question = "My husband has stage IV nasopharyngeal carcinoma that can't be operated on"
     assessment = reasoner.assess(question, [criterion(ELIGIBILITY, 17, text)], summary)
     assert assessment.decision is not Decision.CONDITIONS, assessment.findings
+
+
+def test_kinds_listed_together_before_a_noun_do_not_narrow_it(reasoner: EligibilityReasoner) -> None:
+    """ "IgG, IgM, or IgA antiphospholipid antibodies" lists kinds of the antibodies together: anticardiolipin
+    antibodies are still read against the criterion; "HIV infection" is no criterion about hepatitis C."""
+    antibodies = [criterion(EXCLUSION, 5, "High titer IgG, IgM, or IgA antiphospholipid antibodies")]
+    assert reasoner.assess("I have anticardiolipin antibodies", antibodies, {}).findings
+    infection = [criterion(EXCLUSION, 6, "Active HIV infection")]
+    assert not reasoner.assess("I have hepatitis C", infection, {}).findings

@@ -29,6 +29,7 @@ def rules() -> IntentRules:
         # off-topic however the study is named
         "Any good pizza restaurants near the study hospital?",
         "Is it safe to travel to the study city right now?",
+        "What exercises are safe for someone with hypermobile joints?",  # "joints" is not "join"
     ],
 )
 def test_questions_no_record_answers_are_out_of_scope(rules: IntentRules, question: str) -> None:
@@ -43,6 +44,7 @@ def test_questions_no_record_answers_are_out_of_scope(rules: IntentRules, questi
         "In general, how long do participants stay in the trial?",  # names its people
         "What happens at the first study visit?",
         "Would I be able to join if I have asthma?",
+        "His ECOG is 2 these days. Would he meet the performance status?",  # a case told
     ],
 )
 def test_the_same_words_about_the_study_stay_in_scope(rules: IntentRules, question: str) -> None:
