@@ -299,6 +299,26 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 2 if missing else 0
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    """Rebuild the passages' vector indexes at their natural size (issue 19); prints the slots and the folder's size
+    before and after. Run it with no ingest, delete or web app using the index."""
+    from assistant.store import TrialStore
+
+    settings = settings_for(args)
+    before = _folder_bytes(settings.store.dir)
+    store = TrialStore(settings, bloat_warning=False)
+    for name, slots, rows in store.compact(show_progress=not args.quiet):
+        print(f"{name}: {rows:,} passages; vector slots {slots:,} -> {rows:,}")
+    if not settings.store.chroma_host:
+        print(f"{settings.store.dir}: {before / 1e6:,.1f} MB -> {_folder_bytes(settings.store.dir) / 1e6:,.1f} MB")
+    return 0
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Disk blocks in use under a folder (a sparse file counts what it holds, not its length)."""
+    return sum(p.stat().st_blocks * 512 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     service = _service(args)
     report = service.ingest([service.settings.demo.data], show_progress=not args.quiet)
@@ -387,6 +407,13 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     delete = sub.add_parser("delete", help="remove trials from the index")
     delete.add_argument("trial_ids", nargs="+", metavar="NCT", type=nct_id)
     delete.set_defaults(func=cmd_delete)
+
+    compact = sub.add_parser(
+        "compact",
+        help="rebuild the passages' vector index at its natural size (it grows with every re-ingest; no re-embedding)",
+    )
+    compact.add_argument("--quiet", action="store_true", help="no progress bar")
+    compact.set_defaults(func=cmd_compact)
 
     demo = sub.add_parser("demo", help="index the bundled demo data and answer the demo question")
     demo.add_argument("--quiet", action="store_true")

@@ -39,6 +39,13 @@ class StoreSettings(_Group):
     collection: str = Field(default="trial_chunks", description="Chroma collection of the passages")
     chroma_host: str | None = Field(default=None, description="use a Chroma server instead of the embedded store")
     chroma_port: int = Field(default=8000, description="port of the Chroma server (with chroma_host)")
+    hnsw_slots_per_passage_warning: float = Field(
+        default=3.0,
+        ge=0.0,
+        description="warn (one line, when the local index opens) when the passages' vector index holds more than "
+        "this many slots per stored passage: Chroma keeps a deleted vector's slot, so every re-ingest of a changed "
+        "trial grows the index files until `trialqa compact` rebuilds them (issue 19); 0: never warn",
+    )
 
 
 class IngestSettings(_Group):

@@ -11,14 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
+import sqlite3
+import struct
 import threading
 import time
 import uuid
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,6 +64,18 @@ _OPEN_ATTEMPTS = 6  # about 10 s of waiting in all
 # process's first question, at any store size. The catalog and the generation token persist every 100 writes.
 _CATALOG_SYNC_THRESHOLD = 100
 _OPEN_BACKOFF_S = 0.5
+# `trialqa compact` (issue 19): Chroma's HNSW index marks a deleted vector and keeps its slot for good, so every
+# re-ingest of a changed trial (new chunk ids added, the old ones deleted) grows data_level0.bin and link_lists.bin
+# by the passages rewritten (bench/hnsw_growth.py: 937 passages, 12 delete + ingest cycles, 937 -> 11,244 slots).
+# No HNSW setting Chroma 1.5 exposes reuses them; compaction copies the stored rows (vectors included, nothing
+# re-embedded) into a new collection and swaps the names. While it is built it is named COMPACTING; between the two
+# renames of the swap the old one is named RETIRED, so an open after a crash there can tell which state it is in.
+COMPACTING_SUFFIX = "__compacting"
+RETIRED_SUFFIX = "__retired"
+# A healthy link_lists.bin holds only the upper layers' links (about 8 bytes a slot measured, 0.5% of
+# data_level0.bin); one larger than data_level0.bin and past 1 MB is the runaway growth of issue 19.
+_LINK_LISTS_FLOOR = 1024 * 1024
+_warned_stores: set[str] = set()  # one warning per index and process (a web app opens its store more than once)
 
 
 QUERY_VECTORS_KEPT = 64  # recent question embeddings kept in memory (1.5 kB each)
@@ -100,6 +117,63 @@ def embedding_function_class() -> type[EmbeddingFunction[Documents]]:
             return "cosine"
 
     return TrialQAEmbeddingFunction
+
+
+@dataclass(frozen=True)
+class HnswFiles:
+    """A local collection's HNSW index files, as their header and sizes tell."""
+
+    folder: Path
+    elements: int  # slots used: live vectors and deleted ones (hnswlib marks a deleted vector, it keeps its slot)
+    capacity: int  # slots allocated
+    link_lists_bytes: int  # apparent size of link_lists.bin (a sparse file can take less disk)
+    level0_bytes: int  # data_level0.bin: every slot's vector and its base-layer links
+
+
+_HNSW_HEADER = struct.Struct("<iQQQQQQiIQQQdQ")  # hnswlib's header.bin as Chroma writes it (version first)
+
+
+def hnsw_files(collection: Collection, store_dir: Path) -> HnswFiles | None:
+    """The HNSW files of a collection of the embedded store in `store_dir`; None when there are none yet (no
+    vector was ever persisted) or the store is a Chroma server. Reads Chroma's segment table (SQLite, read-only)
+    and a 100-byte header: cheap enough for every open."""
+    folder = _vector_folder(store_dir, str(collection.id))
+    if folder is None or not (folder / "header.bin").exists():
+        return None
+    header = (folder / "header.bin").read_bytes()[: _HNSW_HEADER.size]
+    if len(header) < _HNSW_HEADER.size:
+        return None
+    fields = _HNSW_HEADER.unpack(header)
+    links, level0 = folder / "link_lists.bin", folder / "data_level0.bin"
+    return HnswFiles(
+        folder=folder,
+        elements=int(fields[3]),
+        capacity=int(fields[2]),
+        link_lists_bytes=links.stat().st_size if links.exists() else 0,
+        level0_bytes=level0.stat().st_size if level0.exists() else 0,
+    )
+
+
+def _vector_folder(store_dir: Path, collection_id: str) -> Path | None:
+    """The folder of a collection's vector segment in an embedded store, from Chroma's segment table."""
+    database = store_dir / "chroma.sqlite3"
+    if not database.exists():
+        return None
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as connection:
+        row = connection.execute(
+            "SELECT id FROM segments WHERE collection = ? AND scope = 'VECTOR'", (collection_id,)
+        ).fetchone()
+    return store_dir / str(row[0]) if row else None
+
+
+def _drop_collection(client: ClientAPI, name: str, store_dir: Path | None) -> None:
+    """Delete a collection and, in an embedded store, its vector segment's folder: Chroma 1.5 deletes the rows but
+    leaves the HNSW files on disk (measured), and those files are what compaction is there to give back."""
+    collection = client.get_collection(name, embedding_function=None)
+    folder = _vector_folder(store_dir, str(collection.id)) if store_dir else None
+    client.delete_collection(name)
+    if folder is not None and folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -190,7 +264,7 @@ def _pages(collection: Collection, include: list[str], where: Any = None) -> Ite
     offset = 0
     while True:
         got: Any = collection.get(where=where, include=include, limit=_READ_PAGE, offset=offset)  # type: ignore[arg-type]
-        yield {"ids": got["ids"], **{field: got[field] or [] for field in include}}
+        yield {"ids": got["ids"], **{field: got[field] if got[field] is not None else [] for field in include}}
         if len(got["ids"]) < _READ_PAGE:
             return
         offset += _READ_PAGE
@@ -233,9 +307,17 @@ def passage_hash(chunk: Chunk) -> str:
 class TrialStore:
     """Chunks, their vectors and the catalog of trials; embedded PersistentClient or a Chroma server."""
 
-    def __init__(self, settings: Settings, embeddings: PassageEmbedder | None = None, *, warm: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: PassageEmbedder | None = None,
+        *,
+        warm: bool = False,
+        bloat_warning: bool = True,
+    ) -> None:
         """`warm`: a question will be embedded soon, so the embedder loads in a second thread while Chroma is imported
-        and opened (a fresh process's first answer waits for both)."""
+        and opened (a fresh process's first answer waits for both). `bloat_warning`: say when the passages' vector
+        index needs `trialqa compact` (that command itself does not need telling)."""
         self.settings = settings
         # An unknown embedder name fails here, before any collection is created or written.
         self.embedder = embedder_spec(settings.embedding.model)
@@ -246,6 +328,8 @@ class TrialStore:
         self.signature = index_signature(settings)
         self.signature_digest = signature_digest(self.signature)
         self.client = make_client(settings)
+        for name in (settings.store.collection, settings.store.collection + LOOKUP_SUFFIX):
+            _finish_interrupted_swap(self.client, name, None if settings.store.chroma_host else settings.store.dir)
         self.chunks: Collection = self.client.get_or_create_collection(
             settings.store.collection,
             embedding_function=embedding_function_class()(settings.embedding.batch_size),  # type: ignore[arg-type]
@@ -276,6 +360,8 @@ class TrialStore:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._passage_cache: PassageVectorCache | None = None
         self._catalog_log_bounded = False
+        if bloat_warning:
+            self._warn_if_bloated()
 
     def embedded(self, chunk: Chunk) -> bool:
         """Whether this store gives the passage a vector (the rest sit in the lookup collection)."""
@@ -298,6 +384,68 @@ class TrialStore:
             if self._embeddings is None:
                 self._embeddings = self.embedder.make(self.settings)
         return self._embeddings
+
+    # ---- index upkeep (issue 19) -------------------------------------------------------------------
+    def index_bloat(self) -> str | None:
+        """Why the passages' HNSW files are larger than the passages need, with the command that fixes it; None
+        when they are not (or the index is a Chroma server's). Reads a file header and Chroma's row count, not
+        the index: a store whose runaway link_lists.bin would crash Chroma's loading of it is still told."""
+        if self.settings.store.chroma_host:
+            return None
+        files = hnsw_files(self.chunks, self.settings.store.dir)
+        if files is None:
+            return None
+        fix = f"run `trialqa --store {self.settings.store.dir} compact` to rebuild it from the stored vectors"
+        if files.link_lists_bytes > max(files.level0_bytes, _LINK_LISTS_FLOOR):
+            return (
+                f"the passage index in {self.settings.store.dir} has a {_mb(files.link_lists_bytes)} link_lists.bin, "
+                f"larger than its vectors ({_mb(files.level0_bytes)}) ({files.folder}); {fix}"
+            )
+        limit = self.settings.store.hnsw_slots_per_passage_warning
+        passages = self.chunks.count()
+        if limit and files.elements > limit * max(passages, 1):
+            return (
+                f"the passage index in {self.settings.store.dir} holds {files.elements:,} vector slots for "
+                f"{passages:,} passages ({_mb(files.level0_bytes + files.link_lists_bytes)}; deleted passages keep "
+                f"their slots); {fix}"
+            )
+        return None
+
+    def _warn_if_bloated(self) -> None:
+        """One warning line per index and process, before anything reads the passages' vectors."""
+        key = str(self.settings.store.dir.resolve())
+        if self.settings.store.chroma_host or key in _warned_stores:
+            return
+        problem = self.index_bloat()
+        if problem:
+            _warned_stores.add(key)
+            log.warning("%s", problem)
+
+    def compact(self, show_progress: bool = True) -> list[tuple[str, int, int]]:
+        """Rebuild the chunk collections' vector indexes from their stored rows (ids, documents, metadata and
+        vectors copied as they are; nothing re-embedded), all or nothing: each is built under a temporary name,
+        then swapped in. Returns (collection, HNSW slots before, rows) per collection; slots are 0 for a Chroma
+        server, whose files are not ours to read. Nothing else may write the index meanwhile: an ingest or
+        delete that does (the generation token changes) makes it stop before the swap, the index unchanged."""
+        generation = self.generation()
+        store_dir = None if self.settings.store.chroma_host else self.settings.store.dir
+        done: list[tuple[str, int, int]] = []
+        for attribute, embedding_function in (
+            ("chunks", embedding_function_class()(self.settings.embedding.batch_size)),
+            ("lookup", None),
+        ):
+            old: Collection = getattr(self, attribute)
+            name = old.name
+            files = hnsw_files(old, store_dir) if store_dir else None
+            new = _rebuilt(self.client, old, embedding_function, store_dir, show_progress)
+            if self.generation() != generation:
+                _drop_collection(self.client, new.name, store_dir)
+                raise RuntimeError("the index changed while it was compacted (an ingest or delete ran); run it again")
+            _swap(self.client, old, new, store_dir)
+            setattr(self, attribute, new)
+            # A rebuilt index holds one slot per row (Chroma writes its files out at its sync threshold).
+            done.append((name, files.elements if files else 0, new.count()))
+        return done
 
     # ---- catalog -------------------------------------------------------------------------------
     def generation(self) -> str:
@@ -668,6 +816,89 @@ class TrialStore:
             if valid.get(str(meta["trial_id"])) == meta["trial_hash"]:
                 hits.append((chunk_from_record(cid, doc, dict(meta)), 1.0 - float(dist)))
         return hits
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
+
+
+def _rebuilt(
+    client: ClientAPI,
+    old: Collection,
+    embedding_function: EmbeddingFunction[Documents] | None,
+    store_dir: Path | None,
+    show_progress: bool,
+) -> Collection:
+    """A new collection, named `old.name + COMPACTING_SUFFIX`, holding every row of `old` as stored, with its
+    HNSW configuration and metadata. A leftover of an interrupted compaction is dropped first (the original,
+    still under its name, is whole)."""
+    from chromadb.errors import NotFoundError
+    from tqdm import tqdm
+
+    name = old.name + COMPACTING_SUFFIX
+    with suppress(NotFoundError):
+        _drop_collection(client, name, store_dir)
+    hnsw = (old.configuration_json or {}).get("hnsw") or {}
+    kept = ("space", "ef_construction", "max_neighbors", "ef_search", "num_threads", "batch_size", "sync_threshold")
+    configuration: Any = {"hnsw": {key: hnsw[key] for key in (*kept, "resize_factor") if hnsw.get(key) is not None}}
+    new = client.create_collection(
+        name,
+        metadata=old.metadata or None,
+        embedding_function=embedding_function,  # type: ignore[arg-type]
+        configuration=configuration,
+    )
+    total = old.count()
+    with tqdm(total=total, unit="passage", desc=f"compact {old.name}", disable=not show_progress) as bar:
+        for page in _pages(old, ["documents", "metadatas", "embeddings"]):
+            if page["ids"]:
+                new.add(
+                    ids=page["ids"],
+                    documents=page["documents"],
+                    metadatas=page["metadatas"],
+                    embeddings=np.asarray(page["embeddings"], dtype=np.float32),
+                )
+            bar.update(len(page["ids"]))
+    if new.count() != total:  # nothing is swapped in that is not whole
+        _drop_collection(client, name, store_dir)
+        raise RuntimeError(f"compacting {old.name} copied {new.count()} of {total} rows; the index is unchanged")
+    return new
+
+
+def _swap(client: ClientAPI, old: Collection, new: Collection, store_dir: Path | None) -> None:
+    """Give `new` the name of `old` and drop `old`: two renames (each one SQLite transaction in Chroma) and a
+    delete. A crash between any two steps leaves a state `_finish_interrupted_swap` completes at the next open."""
+    name = old.name
+    _rename(old, name + RETIRED_SUFFIX)
+    _rename(new, name)
+    _drop_collection(client, name + RETIRED_SUFFIX, store_dir)
+
+
+def _rename(collection: Collection, name: str) -> None:
+    with warnings.catch_warnings():  # "legacy": the lookup collection has no embedding function
+        warnings.filterwarnings("ignore", "legacy embedding function config", DeprecationWarning)
+        collection.modify(name=name)
+
+
+def _finish_interrupted_swap(client: ClientAPI, name: str, store_dir: Path | None) -> None:
+    """Complete a compaction's swap a crash interrupted, before the collection `name` is opened (or created):
+    with the old collection RETIRED and nothing under `name`, the crash fell between the renames and the old one,
+    whole, gets its name back; with both, the new one had taken the name and the old one is dropped. A collection
+    still being built (COMPACTING) is left alone: another process may be building it; the next compaction drops it."""
+    from chromadb.errors import NotFoundError
+
+    retired = name + RETIRED_SUFFIX
+    names = {collection.name for collection in client.list_collections()}
+    if retired not in names:
+        return
+    try:
+        if name in names:
+            _drop_collection(client, retired, store_dir)
+            log.warning("finished an interrupted compaction of %s (dropped its old copy)", name)
+        else:
+            _rename(client.get_collection(retired, embedding_function=None), name)
+            log.warning("undid an interrupted compaction of %s (the index is as before it)", name)
+    except NotFoundError:  # the compacting process finished the step itself meanwhile
+        pass
 
 
 @dataclass(frozen=True)
