@@ -24,7 +24,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.fakes: the deterministic embedder of the fast test tier
@@ -66,7 +66,7 @@ def precreate(store: Path, hnsw: dict[str, Any]) -> None:
     make_client(settings).get_or_create_collection(
         settings.store.collection,
         embedding_function=embedding_function_class()(settings.embedding.batch_size),  # type: ignore[arg-type]
-        configuration={"hnsw": {"space": "cosine", **hnsw}},  # type: ignore[typeddict-item]
+        configuration=cast(Any, {"hnsw": {"space": "cosine", **hnsw}}),
     )
 
 
@@ -149,6 +149,7 @@ def main() -> None:
                 for ids, dists in zip(got["ids"], got["distances"], strict=True)
             ]
 
+        assert after["distances"] is not None and before["distances"] is not None
         same_ids = sum(a == b for a, b in zip(after["ids"], before["ids"], strict=True))
         same = sum(a == b for a, b in zip(ranked(after), ranked(before), strict=True))
         distances = [[round(d, 5) for d in q] for q in after["distances"]] == [
