@@ -637,17 +637,6 @@ class EligibilityReasoner:
                 # (A topic of the question's plain words spans from its first to its last content word.)
                 read += [(t.span.start, t.span.end) for t, f in found if f or (t.concepts and (t.negated or t.others))]
                 assessment.unmatched.extend(self._unread_clauses(question, facts, read))
-            # A dated event no topic with a finding covers ("had a deep brain stimulator implanted two years ago",
-            # beside "Parkinson's", which an exception admits): what happened then may be what decides.
-            decided = [(t.span.start, t.span.end) for t, f in found if f] + list(values_read)
-            assessment.unmatched.extend(
-                _clause_text(question, e.event_span, facts)
-                for e in facts.elapsed
-                if e.days_ago is not None
-                and e.event_span is not None
-                and not _overlaps(e.event_span, decided)
-                and len([w for w, _, _ in word_spans(question[slice(*e.event_span)]) if w not in STOPWORDS]) >= 2
-            )
             # What nothing read and the asking clause does not name ("She's 19 and has relapsed. Is she too old?").
             _set_aside_background(assessment, question, self.scaffolding, self.vocabulary)
         if not self.named_exclusions and (PERSONAL.search(question) or _PERSON_DECIDED.search(question)):
