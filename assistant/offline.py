@@ -405,8 +405,10 @@ class OfflineAnswerer:
                 # (the spec's first sections), where a dose is recorded, before prose.
                 asked = _says_what_is_asked(text[span.start : span.end], weights)
                 if counted:
-                    # "How many rounds of chemo?" is said by a count ("for 4 courses"), not by "every 3 months"
-                    asked = asked and _COUNT_OF_UNITS.search(text, span.start, span.end) is not None
+                    # "How many rounds of chemo?" is said by a count ("for 4 courses"), not by "every 3 months": in the
+                    # sentence or in the schedule it runs on into ("... on day 1. Treatment repeats for 4 courses.")
+                    reach = _with_next_sentence(text, span, weights).end
+                    asked = asked and _COUNT_OF_UNITS.search(text, span.start, reach) is not None
                 structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
                 # "What dose?" is said by an amount ("5 mg/kg"), not by the word "dose".
                 amount = not wants_amount or _DOSE_AMOUNT.search(text[span.start : span.end]) is not None
