@@ -328,8 +328,11 @@ class TrialStore:
         self.signature = index_signature(settings)
         self.signature_digest = signature_digest(self.signature)
         self.client = make_client(settings)
+        # (one listing of the collections serves both: it is start-up work every process pays)
+        existing = {collection.name for collection in self.client.list_collections()}
+        store_dir = None if settings.store.chroma_host else settings.store.dir
         for name in (settings.store.collection, settings.store.collection + LOOKUP_SUFFIX):
-            _finish_interrupted_swap(self.client, name, None if settings.store.chroma_host else settings.store.dir)
+            _finish_interrupted_swap(self.client, name, store_dir, existing)  # each swap touches only its own names
         self.chunks: Collection = self.client.get_or_create_collection(
             settings.store.collection,
             embedding_function=embedding_function_class()(settings.embedding.batch_size),  # type: ignore[arg-type]
@@ -879,15 +882,15 @@ def _rename(collection: Collection, name: str) -> None:
         collection.modify(name=name)
 
 
-def _finish_interrupted_swap(client: ClientAPI, name: str, store_dir: Path | None) -> None:
+def _finish_interrupted_swap(client: ClientAPI, name: str, store_dir: Path | None, names: set[str]) -> None:
     """Complete a compaction's swap a crash interrupted, before the collection `name` is opened (or created):
     with the old collection RETIRED and nothing under `name`, the crash fell between the renames and the old one,
     whole, gets its name back; with both, the new one had taken the name and the old one is dropped. A collection
-    still being built (COMPACTING) is left alone: another process may be building it; the next compaction drops it."""
+    still being built (COMPACTING) is left alone: another process may be building it; the next compaction drops it.
+    `names`: the store's collections, as listed when it opened."""
     from chromadb.errors import NotFoundError
 
     retired = name + RETIRED_SUFFIX
-    names = {collection.name for collection in client.list_collections()}
     if retired not in names:
         return
     try:
