@@ -606,7 +606,7 @@ class Vocabulary:
                 continue
             word = named.group(1)
             names = (f"{word} drugs", f"{word} agents", f"anti-{word} agents", f"anti{word} agents")
-            ids = next((ids for name in names if (ids := self._whole_mention(name))), ())
+            ids = self._first_whole_mention(names)
             if ids:
                 added.append(Mention(start, end, named.group(), ids))
         if not added:
@@ -624,8 +624,7 @@ class Vocabulary:
             if any(m.start < end and start < m.end for m in found):
                 continue
             surface, name = named.group(0), named.group(1)
-            candidates = (f"{form} {head}" for head in _EPONYM_HEADS for form in (surface, name))
-            ids = next((ids for candidate in candidates if (ids := self._whole_mention(candidate))), ())
+            ids = self._first_whole_mention(f"{form} {head}" for head in _EPONYM_HEADS for form in (surface, name))
             if ids:
                 added.append(Mention(start, end, surface, ids))
         return added
@@ -707,6 +706,10 @@ class Vocabulary:
                     added.append(Mention(slashed.start(1), slashed.end(1), prefix, concept_ids))
                     break
         return added
+
+    def _first_whole_mention(self, texts: Iterable[str]) -> tuple[str, ...]:
+        """The concepts of the first of `texts` the vocabulary reads whole (names tried in order of preference)."""
+        return next((ids for text in texts if (ids := self._whole_mention(text))), ())
 
     def _whole_mention(self, text: str) -> tuple[str, ...]:
         """The concepts of `text` when the vocabulary reads all of it as one mention, else ()."""

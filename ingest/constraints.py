@@ -514,9 +514,7 @@ def _next_measured_item(text: str, start: int, end: int, comparisons: Sequence[C
     return end
 
 
-def _exceptions(
-    text: str, lowered: str, comparisons: Sequence[CriterionComparison] = ()
-) -> tuple[ExceptionClause, ...]:
+def _exceptions(text: str, lowered: str, comparisons: Sequence[CriterionComparison]) -> tuple[ExceptionClause, ...]:
     clauses: list[ExceptionClause] = []
     if not any(hint in lowered for hint in _EXCEPTION_HINTS):
         return ()
