@@ -73,14 +73,6 @@ _SUPPOSES_WITH_SAY = re.compile(
 )
 
 
-# The question names the study, its people or its parts: what it asks is about this trial.
-_STUDY_NAMED = re.compile(
-    r"\b(?:study|trial|research|protocol|program(?:me)?|project|they|them|their|participants?|subjects?|"
-    r"volunteers?|researchers?|investigators?|arms?|groups?|cohorts?|sites?|visits?)\b",
-    re.IGNORECASE,
-)
-
-
 _JOINING = re.compile(r"\b(?:join|enrol+|enroll|sign\s+up|take\s+part|participate|get\s+in)\b", re.IGNORECASE)
 
 
@@ -93,6 +85,7 @@ class IntentRules:
         self.advice_request = _compile(data["advice_request"])
         self.off_topic = _compile(data["off_topic"])
         self.general_knowledge = _compile(data["general_knowledge"])
+        self.study_named = _compile(data["study_named"])  # the study, its people or its parts
         self.not_stated = [(t, _compile(t["patterns"])) for t in data["not_stated"]]
         self.location = _compile(data["location"])
         self.facts = [(f, _compile(f["patterns"])) for f in data["facts"]]
@@ -121,7 +114,7 @@ class IntentRules:
             return Intent("out_of_scope")
         if (
             _any(self.general_knowledge, text)
-            and not _STUDY_NAMED.search(text)
+            and not _any(self.study_named, text)
             and not self._about_taking_part(text)
             and not _states_facts(text)  # "His ECOG is 2 these days": a case told, asked about
         ):
