@@ -1324,6 +1324,15 @@ class EligibilityReasoner:
             a == b or self.vocabulary.relation(a, b) in ("same", "broader") for a in topic.concepts for b in studied
         )
 
+    def _about_other_kinds_of_studied(
+        self, topic: Topic, studied: Studied, question: str, text: str, span: Span
+    ) -> bool:
+        """The criterion names only a class above the asker's kind of the studied disease, and the question does not
+        speak to the particular case it names: it is about other diseases of that class, exceptions included."""
+        return self._kind_of_studied_under_class(topic, studied, text, span) and not self._names_the_case(
+            topic, question, text, span
+        )
+
     def _kind_of_studied_under_class(self, topic: Topic, studied: Studied, text: str, span: Span) -> bool:
         """ "LGL leukemia" in a leukemia trial, against "previous or concurrent malignancies": the asker's condition is
         a kind of the one studied, or the disease an inclusion criterion requires, and the criterion names only a class
@@ -1735,9 +1744,7 @@ class EligibilityReasoner:
         # A kind of the studied disease against a class above it: the criterion, and any exception it carves, is about
         # other diseases of that class ("other cancer curatively treated by surgery" for a nasopharyngeal carcinoma
         # in a head and neck cancer trial)
-        if self._kind_of_studied_under_class(topic, studied, chunk.text, span) and not self._names_the_case(
-            topic, question, chunk.text, span
-        ):
+        if self._about_other_kinds_of_studied(topic, studied, question, chunk.text, span):
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _STUDIED_REASON)
         if self._exception_applies(topic, hit, question, constraints, facts):
             return Finding(topic.surface, Decision.CONDITIONS, chunk, span, _EXCEPTION_REASON)
@@ -2123,11 +2130,7 @@ class EligibilityReasoner:
         # "... for pulmonary hypertension, except anticoagulants": a mention inside an exception clause is the exempt
         # case, whatever time limit the rest of the criterion sets.
         exempt = any(_inside_exception(s, constraints) for s in hit.spans)
-        if (
-            exempt
-            and self._kind_of_studied_under_class(topic, studied, chunk.text, span)
-            and not self._names_the_case(topic, question, chunk.text, span)
-        ):
+        if exempt and self._about_other_kinds_of_studied(topic, studied, question, chunk.text, span):
             # "... since any other neoplastic disease except ... other cancer curatively treated by surgery" for a
             # nasopharyngeal carcinoma in a head and neck cancer trial: the exception is of other cancers too
             return Finding(topic.surface, Decision.UNDECIDED, chunk, span, _STUDIED_REASON)
