@@ -32,10 +32,13 @@ TRIALQA = Path(sys.executable).with_name("trialqa")
 # stored vector itself back, so a copy is the vector it read, within that step.
 EMBEDDING_STEP = 6e-8
 QUERIES = ["Is ILD exclusionary?", "hepatitis B infection", "pregnant or breastfeeding", "site in Chengdu"]
+TOP_K = 10
+# Cosine distances of the same float32 vectors, computed by Chroma and by numpy, differ in the last float32 steps.
+DISTANCE_STEP = 1e-5
 
 
 def snapshot(store: TrialStore) -> dict[str, Any]:
-    """Every row of both passage collections (sorted by id) and the chunks' top-10 ids for a few queries."""
+    """Every row of both passage collections (sorted by id), and the chunks' index's top-10 for a few queries."""
     rows: dict[str, Any] = {}
     for collection in (store.chunks, store.lookup):
         got = collection.get(include=["documents", "metadatas", "embeddings"])
@@ -48,18 +51,48 @@ def snapshot(store: TrialStore) -> dict[str, Any]:
             "embeddings": embeddings[order],
         }
     vectors = store.embeddings.embed_array(QUERIES)
-    hits = store.chunks.query(query_embeddings=vectors.tolist(), n_results=10, include=["distances"])
-    rows["queries"] = hits["ids"]
+    hits = store.chunks.query(query_embeddings=vectors.tolist(), n_results=TOP_K, include=["distances"])
+    rows["queries"] = list(zip(hits["ids"], hits["distances"] or [], strict=True))
+    rows["exact"] = exact_neighbours(rows["trial_chunks"], vectors)
     return rows
 
 
-def assert_same(after: dict[str, Any], before: dict[str, Any]) -> None:
-    """Ids, documents, metadata and query results identical; embeddings identical but for Chroma's rounding."""
-    assert after.keys() == before.keys() and after["queries"] == before["queries"]
-    for name in before.keys() - {"queries"}:
+def exact_neighbours(chunks: dict[str, Any], queries: np.ndarray) -> list[tuple[list[str], list[float]]]:
+    """The true top-10 (ids, cosine distances) by brute force over the stored vectors."""
+    stored = chunks["embeddings"] / np.linalg.norm(chunks["embeddings"], axis=1, keepdims=True)
+    exact = []
+    for query in queries:
+        distances = 1.0 - stored @ (query / np.linalg.norm(query))
+        order = np.argsort(distances, kind="stable")[:TOP_K]
+        exact.append(([chunks["ids"][i] for i in order], [float(distances[i]) for i in order]))
+    return exact
+
+
+def same_neighbours(got: tuple[list[str], list[float]], want: tuple[list[str], list[float]]) -> bool:
+    """The same distances, and the same ids but where passages tie at the cut-off (either may be the tenth)."""
+    (got_ids, got_distances), (want_ids, want_distances) = got, want
+    if not np.allclose(got_distances, want_distances, rtol=0, atol=DISTANCE_STEP):
+        return False
+    cut = want_distances[-1] - DISTANCE_STEP
+    return {i for i, d in zip(got_ids, got_distances, strict=True) if d < cut} == {
+        i for i, d in zip(want_ids, want_distances, strict=True) if d < cut
+    }
+
+
+def assert_same(after: dict[str, Any], before: dict[str, Any], *, rebuilt: bool = True) -> None:
+    """Ids, documents and metadata identical; embeddings identical but for Chroma's rounding. A rebuilt index finds
+    the exact neighbours (the grown one it replaced may miss some: HNSW search is approximate, and a graph full of
+    deleted slots measurably does miss); the same index files answer as they did."""
+    assert after.keys() == before.keys()
+    for name in ("trial_chunks", "trial_chunks_lookup"):
         for field in ("ids", "documents", "metadatas"):
             assert after[name][field] == before[name][field], (name, field)
         np.testing.assert_allclose(after[name]["embeddings"], before[name]["embeddings"], rtol=0, atol=EMBEDDING_STEP)
+    if rebuilt:
+        for query, got, want in zip(QUERIES, after["queries"], after["exact"], strict=True):
+            assert same_neighbours(got, want), (query, got, want)
+    else:
+        assert after["queries"] == before["queries"]
 
 
 def collection_names(store: TrialStore) -> set[str]:
@@ -124,7 +157,7 @@ def test_a_crash_between_the_renames_leaves_the_old_index_whole(grown: Path, mon
     monkeypatch.undo()
 
     reopened = TrialStore(fake_settings(grown))  # the old collection takes its name back before anything reads it
-    assert_same(snapshot(reopened), before)
+    assert_same(snapshot(reopened), before, rebuilt=False)
     assert "trial_chunks" + RETIRED_SUFFIX not in collection_names(reopened)
     reopened.compact(show_progress=False)  # the unfinished copy is dropped and the compaction done
     assert_same(snapshot(TrialStore(fake_settings(grown))), before)
