@@ -462,6 +462,12 @@ SETS: dict[str, EvalSet] = {
         # before any run (eval/data/unseen/DEV56.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev57": _unseen_split(
+        "dev57",
+        # Written 2026-12-07 at the start of the thirty-ninth session over 20 more unseen classic XML records;
+        # committed before any run (eval/data/unseen/DEV57.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
