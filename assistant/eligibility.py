@@ -4601,14 +4601,44 @@ _EXCEPTION_MAY_COVER = "the criterion's own exception speaks to another fact you
 def _weigh_exceptions(assessment: Assessment, excepted: set[str]) -> None:
     """One criterion both catching a fact ("radiosurgery for brain metastases") and excepting another one of the same
     case ("off dexamethasone for 10 days"): the exception's conditions decide, so the catch is no verdict on its own.
-    A stated value was already checked against the exception's own bound ("PSA < 15 with prostatic hyperplasia")."""
-    excepted = excepted | {f.chunk.chunk_id for f in assessment.findings if f.reason in _EXCEPTION_REASONS}
+    A stated value was already checked against the exception's own bound ("PSA < 15 with prostatic hyperplasia").
+    So does an exception the question speaks to in a criterion printed under the same sub-heading ("Renal:
+    Creatinine clearance greater than 50 mL/min / Renal dysfunction due to ureteral obstruction by tumor allowed"),
+    or one a footnote mark ties to it ("Bilirubin less than 2.5 times normal*" and "NOTE: * Unless Gilbert's")."""
+    exceptions = [f for f in assessment.findings if f.reason in _EXCEPTION_REASONS]
+    excepted = excepted | {f.chunk.chunk_id for f in exceptions}
     assessment.findings[:] = [
         replace(f, decision=Decision.UNDECIDED, reason=_EXCEPTION_MAY_COVER)
         if f.decision is Decision.EXCLUDED and f.chunk.chunk_id in excepted and not f.path.startswith("value")
+        else replace(f, decision=Decision.UNDECIDED, reason=_SIBLING_EXCEPTION_MAY_COVER)
+        if f.decision is Decision.EXCLUDED and any(_excepts_beside(e.chunk, f.chunk) for e in exceptions)
         else f
         for f in assessment.findings
     ]
+
+
+_SIBLING_EXCEPTION_MAY_COVER = (
+    "the record makes an exception to this criterion in another one, which speaks to a fact you gave; whether it "
+    "covers you decides"
+)
+# A footnote mark closing a criterion's line ("... 2.5 times normal*", "... ULN**", "... ULN†"), and the note that
+# opens with the same mark ("NOTE: * Unless ...", "* Except ...").
+_FOOTNOTE_MARK = re.compile(r"(?<=[\w.%)\]])(\*{1,3}|†|‡)\s*$")
+_FOOTNOTE_FOR = "(?:^|\\bnote:?\\s*|[.;]\\s*){mark}\\s*(?=\\w)"
+
+
+def _excepts_beside(exception: Chunk, caught: Chunk) -> bool:
+    """`exception` is another criterion of the same list that relaxes `caught`: printed under the same sub-heading,
+    or the note of the footnote mark `caught` ends with."""
+    if exception.chunk_id == caught.chunk_id or exception.section != caught.section:
+        return False
+    if caught.heading is not None and exception.heading == caught.heading:
+        return True
+    mark = _FOOTNOTE_MARK.search(caught.text.rstrip())
+    if mark is None:
+        return False
+    note = re.compile(_FOOTNOTE_FOR.format(mark=re.escape(mark.group(1))), re.IGNORECASE)
+    return note.search(exception.text) is not None
 
 
 def _weigh_groups(assessment: Assessment, criteria: Sequence[Chunk], question: str) -> None:

@@ -6027,3 +6027,38 @@ def test_kinds_listed_together_before_a_noun_do_not_narrow_it(reasoner: Eligibil
     assert reasoner.assess("I have anticardiolipin antibodies", antibodies, {}).findings
     infection = [criterion(EXCLUSION, 6, "Active HIV infection")]
     assert not reasoner.assess("I have hepatitis C", infection, {}).findings
+
+
+def test_an_exception_printed_beside_a_limit_keeps_a_missed_value_from_excluding(
+    reasoner: EligibilityReasoner,
+) -> None:
+    """ "Renal: Creatinine clearance greater than 50 mL/min / Renal dysfunction due to ureteral obstruction by tumor
+    allowed": the second relaxes the first; one who tells of that cause is not excluded by the first. Under another
+    sub-heading, or told without the cause, the limit still excludes."""
+    limit = "Creatinine clearance greater than 60 mL/min"
+    allowance = "Kidney dysfunction caused by ureteral obstruction from the tumor allowed at investigator discretion"
+    question = "My creatinine clearance is 45, the tumor is blocking my ureter. Am I excluded?"
+    beside = [criterion(ELIGIBILITY, 8, limit, heading="Renal:"), criterion(ELIGIBILITY, 9, allowance, "Renal:")]
+    assessment = reasoner.assess(question, beside, {})
+    assert assessment.decision is Decision.UNDECIDED, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+    elsewhere = [criterion(ELIGIBILITY, 8, limit, heading="Renal:"), criterion(ELIGIBILITY, 9, allowance, "Other:")]
+    assert reasoner.assess(question, elsewhere, {}).decision is Decision.EXCLUDED
+    assert reasoner.assess("My creatinine clearance is 45. Am I excluded?", beside, {}).decision is Decision.EXCLUDED
+
+
+def test_a_footnote_mark_ties_a_limit_to_the_note_that_excepts_it(reasoner: EligibilityReasoner) -> None:
+    """ "Bilirubin less than 2 times normal*" and, two items on, "NOTE: * Unless Gilbert's syndrome present": with
+    Gilbert's told, the missed bilirubin limit is no verdict; a limit without the mark still excludes."""
+    note = "Alkaline phosphatase less than 3 times normal NOTE: * Unless Gilbert's syndrome present"
+    question = "I have Gilbert's syndrome and my bilirubin is 3 times normal. Can I join?"
+    for marked, decision in (
+        ("Bilirubin less than 2 times normal*", Decision.UNDECIDED),
+        ("Bilirubin less than 2 times normal", Decision.EXCLUDED),
+    ):
+        listed = [
+            criterion(INCLUSION, 4, marked),
+            criterion(INCLUSION, 5, "Platelets at least 100,000/mm^3"),
+            criterion(INCLUSION, 6, note),
+        ]
+        assessment = reasoner.assess(question, listed, {})
+        assert assessment.decision is decision, (marked, [(f.fact, f.decision, f.reason) for f in assessment.findings])
