@@ -6062,3 +6062,21 @@ def test_a_footnote_mark_ties_a_limit_to_the_note_that_excepts_it(reasoner: Elig
         ]
         assessment = reasoner.assess(question, listed, {})
         assert assessment.decision is decision, (marked, [(f.fact, f.decision, f.reason) for f in assessment.findings])
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("Honestly pramipexole never did much for me. Would I qualify?", Decision.EXCLUDED),
+        ("Pramipexole didn't help me at all. Can I join?", Decision.EXCLUDED),
+        # taking it says nothing of how well it worked: the requirement is quoted with what decides it
+        ("I have been taking pramipexole for a year. Can I join?", Decision.UNDECIDED),
+    ],
+)
+def test_a_response_the_question_denies_misses_a_required_good_response(
+    reasoner: EligibilityReasoner, question: str, decision: Decision
+) -> None:
+    """ "Prior history of good response to X" requires the response; "X never did much for me" says the opposite."""
+    listed = [criterion(INCLUSION, 3, "Prior history of good response to pramipexole")]
+    assessment = reasoner.assess(question, listed, {})
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
