@@ -6080,3 +6080,13 @@ def test_a_response_the_question_denies_misses_a_required_good_response(
     listed = [criterion(INCLUSION, 3, "Prior history of good response to pramipexole")]
     assessment = reasoner.assess(question, listed, {})
     assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
+
+
+def test_a_lesion_told_as_irradiated_is_the_opposite_of_one_required_unirradiated(
+    reasoner: EligibilityReasoner,
+) -> None:
+    listed = [criterion(INCLUSION, 2, "Measurable metastatic melanoma that has not been irradiated")]
+    irradiated = reasoner.assess("My melanoma tumor has been irradiated. Can I join?", listed, {})
+    assert [f.reason.startswith("the criterion requires the opposite") for f in irradiated.findings] == [True]
+    plain = reasoner.assess("I have metastatic melanoma. Can I join?", listed, {})
+    assert not any(f.reason.startswith("the criterion requires the opposite") for f in plain.findings)
