@@ -2021,6 +2021,14 @@ _RETEST_RE = re.compile(
     re.IGNORECASE,
 )
 _INSTEAD_RE = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
+# "don't", "never", "not" right before a change: the change is denied ("What if I don't stop the aspirin?").
+_DENIED_BEFORE_RE = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:[\w']+\s+)?$", re.IGNORECASE)
+# A stop supposed of what is taken: "stop the cyclosporine", "comes off prednisone", "quit taking the Advil".
+_STOP_SUPPOSED_RE = re.compile(
+    r"\b(?:stop(?:s|ped)?|quit(?:s)?|c[oa]mes?\s+off|discontinue[sd]?|taper(?:s|ed)?\s+off)\s+(?:taking\s+|using\s+)?"
+    r"(?:(?:the|his|her|my|their|all|of)\s+)*(?P<what>[\w'-]+(?:\s+(?!before|after|until|by|for|and|or)[\w'-]+)?)",
+    re.IGNORECASE,
+)
 
 
 def corrected_history(told: Sequence[str], question: str) -> list[str]:
@@ -2041,6 +2049,13 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
     if _SUPPOSES_RE.match(question) and _RETEST_RE.search(question):
         # "If his doctor rechecks it next week ...": a new test supposed, so the dates told of the old one go
         return [_without_times(earlier) for earlier in told]
+    stopped = _STOP_SUPPOSED_RE.search(question) if _SUPPOSES_RE.match(question) else None
+    if stopped is not None and not _DENIED_BEFORE_RE.search(question, 0, stopped.start()):
+        # "what if his doctors stop the cyclosporine before he enrolls?" after "... takes cyclosporine right now": the
+        # use told goes; the follow-up's own words say it is stopped
+        kept = _without_corrected_clauses(told, _naming_words(stopped.group("what")))
+        if kept is not None and _values_told(kept) == _values_told(told):
+            return kept
     facts = parse_question(question)
     elapsed = facts.elapsed
     retimed = _retimed_by_time_since(told, question) if not any(e.days_ago is not None for e in elapsed) else None
@@ -2340,10 +2355,10 @@ _TIME_AGO_RE = re.compile(
 )
 
 
-# "What about once it's been 5 weeks?", "And if I wait until it's been 5 weeks?": a time since, supposed, that names
-# no event; the conversation's one dated event is the one it speaks of.
+# "What about once it's been 5 weeks?", "And if I wait until it's been 5 weeks?" (or "its been", as typed): a time
+# since, supposed, that names no event; the conversation's one dated event is the one it speaks of.
 _SUPPOSED_TIME_SINCE_RE = re.compile(
-    r"\b(?:once|when|if|until|till|til)\s+it(?:'s|’s|\s+has|\s+had|\s+is)?\s+been\s+"
+    r"\b(?:once|when|if|until|till|til)\s+(?:it(?:'s|’s|\s+has|\s+had|\s+is)?|its)\s+been\s+"
     r"(?:(?:about|around|over|just|only|at\s+least|more\s+than)\s+)?"
     r"(?P<n>\d+(?:\.\d+)?|a|an|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?\b"
     r"(?!\s+(?:ago|since|before|after|of|on|into|in)\b)",
@@ -2414,6 +2429,17 @@ def _retimed_by_time_since(told: Sequence[str], question: str) -> list[str] | No
     turns = list(told)
     turns[at] = f"{told[at][: found.start()]}{when}{told[at][found.end() :]}"
     return turns
+
+
+def without_time_since_put_in_place(told: Sequence[str], retold: Sequence[str], question: str) -> str:
+    """The follow-up without its supposed time since ("And if I wait until it's been 4 weeks?") when the earlier
+    turns `retold` carry that time in place of theirs ("my last dose was 4 weeks ago"): read there, with its event,
+    it is no further fact to check."""
+    supposed = _SUPPOSED_TIME_SINCE_RE.search(question)
+    opening = _SUPPOSES_RE.match(question)
+    if supposed is None or opening is None or list(retold) != _retimed_by_time_since(told, question):
+        return question
+    return f"{question[: opening.start()]}{question[supposed.end() :]}"
 
 
 def _time_ago_said(question: str) -> str | None:

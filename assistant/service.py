@@ -22,6 +22,7 @@ from assistant.patient_facts import (
     value_referred_back,
     values_put_in_place,
     without_correction_talk,
+    without_time_since_put_in_place,
 )
 from assistant.question_shape import shape_of
 from assistant.records import Answer, AnswerDelta, AnswerEvent
@@ -298,6 +299,7 @@ class TrialQA:
         # The corrected time stands in the turn that told it ("I had a microdiscectomy 14 months ago"); how the
         # follow-up says it corrects ("Sorry, I got the date wrong") is no fact to check.
         told = time_put_in_place(about_person, question) or corrected_history(about_person, question)
+        question = without_time_since_put_in_place(about_person, told, question)
         moved = value_referred_back(told, question)  # "it's actually 9 cm": the one value told before, corrected
         if moved is not None:
             told, question = moved

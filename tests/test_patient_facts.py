@@ -14,6 +14,7 @@ from assistant.patient_facts import (
     time_put_in_place,
     values_put_in_place,
     without_correction_talk,
+    without_time_since_put_in_place,
 )
 from ingest.constraints import parse_criterion, window_contains
 from ingest.measures import DAYS_PER_UNIT, Comparator, Comparison, compare, same_measure
@@ -952,6 +953,7 @@ def test_a_time_after_an_event_that_is_no_supposed_start_dates_nothing(told: str
         ("What about once it's been 5 weeks?", "my last BCNU chemo was 5 weeks ago. Can I enroll?"),
         ("OK, and if I wait until it's been 5 weeks?", "my last BCNU chemo was 5 weeks ago. Can I enroll?"),
         ("If I wait until it's been a month, would that work?", "my last BCNU chemo was a month ago. Can I enroll?"),
+        ("And if I wait until its been 5 weeks?", "my last BCNU chemo was 5 weeks ago. Can I enroll?"),  # as typed
         # no supposing, a time of another kind, or a time that names its own event: the turn stays as told
         ("It's been 5 weeks of hell.", "my last BCNU chemo was 3 weeks ago. Can I enroll?"),
         ("What if it's been 5 weeks in the hospital?", "my last BCNU chemo was 3 weeks ago. Can I enroll?"),
@@ -1461,3 +1463,35 @@ def test_an_age_told_of_a_third_person_is_not_the_askers(question: str, age: flo
 )
 def test_without_after_a_negated_ability_denies_nothing(question: str, negated: bool) -> None:
     assert bool(parse_question(question).negated) is negated
+
+
+@pytest.mark.parametrize(
+    ("question", "rest"),
+    [
+        ("And if I wait until its been 5 weeks?", "?"),
+        ("What about once it's been 5 weeks, would that work?", ", would that work?"),
+        ("It's been 5 weeks of hell.", "It's been 5 weeks of hell."),  # nothing put in place: the turn stays whole
+    ],
+)
+def test_a_time_since_put_in_place_is_no_further_fact_of_the_follow_up(question: str, rest: str) -> None:
+    told = ["my last BCNU chemo was 3 weeks ago. Can I enroll?"]
+    assert without_time_since_put_in_place(told, corrected_history(told, question), question) == rest
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        # a stop supposed of what was told as taken: the use told goes, the follow-up says it stops
+        (
+            "what if his doctors stop the cyclosporine before he enrolls?",
+            ["My son has aplastic anemia; Does that block him"],
+        ),
+        ("And if he comes off cyclosporine first?", ["My son has aplastic anemia; Does that block him"]),
+        # a stop denied, or of something else, changes nothing told
+        ("What if his doctors don't stop the cyclosporine?", None),
+        ("What if he stops the prednisone?", None),
+    ],
+)
+def test_a_stop_supposed_takes_the_use_told_away(question: str, kept: list[str] | None) -> None:
+    told = ["My son has aplastic anemia, and takes cyclosporine right now. Does that block him?"]
+    assert corrected_history(told, question) == (kept if kept is not None else told)
