@@ -35,6 +35,7 @@ from assistant.retrieval import PassageRetriever, QueryExpander
 from assistant.settings import Settings
 from assistant.text import STOPWORDS, tokens
 from assistant.vocabulary import COMMON_WORDS, Mention, Vocabulary, is_useful_synonym
+from ingest.measures import ORDINAL_WORDS
 from ingest.records import Site, Trial
 
 OFFLINE = "offline"
@@ -79,7 +80,7 @@ _SEX_ONLY = re.compile(
 )
 _DISEASE_TREES = ("C", "F03")  # MeSH: diseases, mental disorders
 # "the second one", "trial 3", "#2", "the last trial": a pick from the listing before.
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINALS = ORDINAL_WORDS
 _PICK = re.compile(
     r"\b(?:the\s+)?(?P<word>" + "|".join(_ORDINALS) + r"|last|(?P<num>\d{1,2})(?:st|nd|rd|th))\s+"
     r"(?:one|trial|study|entry|result)\b|\b(?:trial|study|number|no\.?|#)\s*(?P<bare>\d{1,2})\b|#(?P<hash>\d{1,2})\b",

@@ -43,7 +43,7 @@ from assistant.settings import EligibilitySettings
 from assistant.text import STOPWORDS
 from assistant.vocabulary import MAX_SYNONYMS, Vocabulary, is_useful_synonym
 from ingest.chunking import ELIGIBILITY, EXCLUSION, INCLUSION
-from ingest.measures import NUMBER_WORDS
+from ingest.measures import NUMBER_WORDS, ORDINAL_WORDS
 from ingest.records import Chunk, Trial
 
 CRITERIA_SECTIONS = (INCLUSION, EXCLUSION, ELIGIBILITY)
@@ -380,6 +380,7 @@ class OfflineAnswerer:
         other_names = self._other_names(question)
         wants_amount = _wants_amount(question, spec)
         counted = _ASKS_A_COUNT_OF_UNITS.search(question) is not None
+        time_points = _time_points(question)
         best: tuple[tuple[bool, bool, int, float, int], Chunk, Span, list[Span]] | None = None
         for rank, scored in enumerate(searched):
             text = scored.chunk.text
@@ -401,6 +402,8 @@ class OfflineAnswerer:
                 around = {w for w, s, e in words if context.start <= s and e <= context.end}
                 named_otherwise = sum(1 for said, other in other_names if other & around and not said & around)
                 about = len(around & subject) + named_otherwise
+                # "in the third week" is said by "Week 3: three times daily"
+                about += sum(1 for point in time_points if point.search(text, context.start, context.end))
                 # A sentence with what the question asks (route, amount, frequency) first; then the per-arm fields
                 # (the spec's first sections), where a dose is recorded, before prose.
                 asked = _says_what_is_asked(text[span.start : span.end], weights)
@@ -408,7 +411,7 @@ class OfflineAnswerer:
                     # "How many rounds of chemo?" is said by a count ("for 4 courses"), not by "every 3 months": in the
                     # sentence or in the schedule it runs on into ("... on day 1. Treatment repeats for 4 courses.")
                     reach = _with_next_sentence(text, span, weights).end
-                    asked = asked and _COUNT_OF_UNITS.search(text, span.start, reach) is not None
+                    asked = asked and _counts_units(text, span.start, reach)
                 structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
                 # "What dose?" is said by an amount ("5 mg/kg"), not by the word "dose".
                 amount = not wants_amount or _DOSE_AMOUNT.search(text[span.start : span.end]) is not None
@@ -777,12 +780,19 @@ def _best_match(candidates: Sequence[ScoredChunk], concepts: Sequence[Concept]) 
 
 def _dosing_weights(question: str, spec: dict[str, Any]) -> list[tuple[re.Pattern[str], float]]:
     """Frequency, route and amount words, weighted towards what the question asks about."""
+    asks = {kind: re.search(spec[f"asks_{kind}"], question, re.IGNORECASE) is not None for kind in _DOSING_KINDS}
+    if asks["route"] and (asks["frequency"] or asks["amount"]):
+        # "How often would I get the interferon shots?": the form named is what is asked about, not the route asked
+        unnamed = re.sub(rf"\b(?:{spec['route_nouns']})\b", " ", question, flags=re.IGNORECASE)
+        asks["route"] = re.search(spec["asks_route"], unnamed, re.IGNORECASE) is not None
     weights = []
-    for kind in ("frequency", "route", "amount"):
-        asked = re.search(spec[f"asks_{kind}"], question, re.IGNORECASE) is not None
+    for kind in _DOSING_KINDS:
         terms = re.compile(r"\b(" + "|".join(spec[f"{kind}_terms"]) + r")\b", re.IGNORECASE)
-        weights.append((terms, 3.0 if asked else 1.0))
+        weights.append((terms, 3.0 if asks[kind] else 1.0))
     return weights
+
+
+_DOSING_KINDS = ("frequency", "route", "amount")
 
 
 def _last_heading(text: str) -> str | None:
@@ -1605,10 +1615,44 @@ _DOSE_AMOUNT = re.compile(
 # ("every 3 weeks for 4 courses", "six cycles").
 _TREATMENT_UNITS = r"(?:cycles?|courses?|rounds?|doses?|sessions?|infusions?|injections?|treatments?|fractions?)"
 _ASKS_A_COUNT_OF_UNITS = re.compile(rf"\bhow\s+many\s+(?:[\w-]+\s+){{0,2}}?{_TREATMENT_UNITS}\b", re.IGNORECASE)
-_COUNT_OF_UNITS = re.compile(
-    r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + rf")(?:\s+[\w-]+)?\s+{_TREATMENT_UNITS}\b",
+_NUMBER_BEFORE = r"\b(?:\d+|(?i:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"))"
+_COUNT_OF_UNITS = re.compile(_NUMBER_BEFORE + rf"(?:\s+[\w-]+)?\s+{_TREATMENT_UNITS}\b", re.IGNORECASE)
+# "in the third week", "on day 8", "the 2nd cycle": a point in the schedule the question asks about.
+_TIME_POINT = re.compile(
+    r"\b(?:(?P<ordinal>" + "|".join(ORDINAL_WORDS) + r")|(?P<nth>\d{1,2})(?:st|nd|rd|th))\s+(?P<unit>week|day|cycle"
+    r"|course|month)\b|\b(?P<unit2>week|day|cycle|course|month)\s+(?P<number>\d{1,2})\b",
     re.IGNORECASE,
 )
+
+
+def _time_points(question: str) -> list[re.Pattern[str]]:
+    """Per point in the schedule the question names, how a schedule writes it ("Week 3", "day 8", "cycle 2")."""
+    points = []
+    for found in _TIME_POINT.finditer(question):
+        ordinal = found.group("ordinal")
+        digits = found.group("nth") or found.group("number")
+        number = ORDINAL_WORDS.index(ordinal.lower()) + 1 if ordinal else int(digits)
+        unit = (found.group("unit") or found.group("unit2")).lower()
+        points.append(re.compile(rf"\b{unit}s?\s*{number}(?![\d.])", re.IGNORECASE))
+    return points
+
+
+# A unit the text abbreviates where it names it: "donor lymphocyte infusion (DLI)" makes "3 DLIs" a count of units.
+_UNIT_ABBREVIATION = re.compile(rf"\b(?i:{_TREATMENT_UNITS})\s*\(([A-Z][A-Z0-9-]{{1,7}})\)")
+
+
+def _counts_units(text: str, start: int, end: int) -> bool:
+    """Text[start:end] counts treatment units ("for 4 courses", "a total of 3 DLIs")."""
+    if _COUNT_OF_UNITS.search(text, start, end) is not None:
+        return True
+    abbreviations = {m.group(1) for m in _UNIT_ABBREVIATION.finditer(text)}
+    if not abbreviations:
+        return False
+    names = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
+    count = _NUMBER_BEFORE + rf"(?:\s+[\w-]+)?\s+(?:{names})s?\b"
+    return re.compile(count).search(text, start, end) is not None
+
+
 _WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
 _MAX_SITES_WITH_CONTACTS = 3
 

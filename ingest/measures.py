@@ -463,6 +463,7 @@ NUMBER_WORDS = {
     "single": 1,
 }
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 _NUMBER_WORDS_ALT = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"

@@ -22,6 +22,9 @@ def rules() -> IntentRules:
         "How much vitamin D should someone with osteoporosis take each day?",
         "How often should men get a PSA test these days?",
         "I'm going to Kenya in June. Do I need a yellow fever vaccine?",
+        # how the profession does something, in general
+        "How do hospitals usually store donated kidneys?",
+        "How do doctors diagnose lupus?",
         # the assistant's own choice, or which of two treatments is better for the asker
         "Between the two drugs, which one would you personally pick for me?",
         "Would my son be better off on methotrexate instead?",
@@ -45,6 +48,8 @@ def test_questions_no_record_answers_are_out_of_scope(rules: IntentRules, questi
         "What happens at the first study visit?",
         "Would I be able to join if I have asthma?",
         "His ECOG is 2 these days. Would he meet the performance status?",  # a case told
+        "How do doctors at the study sites check my heart?",  # names its sites
+        "How do doctors decide if I'm eligible?",  # about taking part
     ],
 )
 def test_the_same_words_about_the_study_stay_in_scope(rules: IntentRules, question: str) -> None:
@@ -73,3 +78,18 @@ def test_instruction_like_requests_are_injections(rules: IntentRules, question: 
 )
 def test_asking_about_the_studys_own_letters_and_forms_is_no_injection(rules: IntentRules, question: str) -> None:
     assert rules.classify(question).kind != "injection"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # the people counted may be named as who they are: a count of them is the enrollment
+        ("How many kids were they planning to put in this study?", "fact"),
+        ("How many adults will the trial take?", "fact"),
+        # a count of treatment units is no enrollment
+        ("How many cycles do they include?", "dosing"),
+    ],
+)
+def test_a_count_of_the_people_taken_asks_the_enrollment(rules: IntentRules, question: str, kind: str) -> None:
+    intent = rules.classify(question)
+    assert (intent.kind, intent.name if kind == "fact" else "") == (kind, "enrollment" if kind == "fact" else "")

@@ -587,3 +587,57 @@ def test_how_many_rounds_is_answered_by_a_count_of_courses(answerer: OfflineAnsw
     spec = answerer.rules.classify(question).spec
     found = answerer._dose_sentence(question, [ScoredChunk(chunk=chunk, score=1.0)], spec)
     assert found is not None and "4 courses" in text[found[1].start : found[1].end], found
+
+
+def _dose_quote(answerer: OfflineAnswerer, question: str, text: str) -> str:
+    """The passage the dosing reader quotes from one Detailed Description holding `text`."""
+    chunk = Chunk(
+        chunk_id="NCT0:Detailed Description:0", trial_id="NCT0", section="Detailed Description", kind="text",
+        text=text, start=0, end=len(text),
+    )  # fmt: skip
+    intent = answerer.rules.classify(question)
+    assert intent.kind == "dosing", (question, intent)
+    found = answerer._dose_sentence(question, [ScoredChunk(chunk=chunk, score=1.0)], intent.spec)
+    assert found is not None
+    return text[found[1].start : found[1].end]
+
+
+def test_a_count_of_units_may_be_written_with_the_units_abbreviation(answerer: OfflineAnswerer) -> None:
+    """ "donor lymphocyte infusion (DLI)" makes "a total of 3 DLIs" a count of infusions; a count in another unit
+    that is no infusion is not the answer."""
+    text = (
+        "Patients receive cyclophosphamide IV daily for 4 days.\n"
+        "Patients then receive donor lymphocyte infusion (DLI) over 30 minutes. Treatment continues monthly for a "
+        "total of 3 DLIs in the absence of graft versus host disease."
+    )
+    quote = _dose_quote(answerer, "how many donor lymphocyte infusions would I get?", text)
+    assert "3 DLIs" in quote, quote
+
+
+def test_the_form_a_treatment_is_named_by_does_not_ask_its_route(answerer: OfflineAnswerer) -> None:
+    """ "How often would I get the interferon shots?" asks how often: the sentence saying "3 times per week" answers,
+    not one that has a route word ("subcutaneously") and no frequency of interferon."""
+    text = (
+        "Filgrastim is given subcutaneously 1 day later to support stem cell collection.\n"
+        "Interferon alfa maintenance is administered 3 times per week after count recovery."
+    )
+    assert "3 times per week" in _dose_quote(answerer, "how often would I get the interferon shots?", text)
+    assert "subcutaneously" in _dose_quote(answerer, "are the filgrastim shots a pill or an injection?", text)
+
+
+def test_a_point_in_the_schedule_is_read_as_the_schedule_writes_it(answerer: OfflineAnswerer) -> None:
+    """ "in the third week" is "Week 3: ..." in a schedule; without it the sentence naming the drug comes first."""
+    text = (
+        "Radiotherapy is given over 6 weeks, beginning on day 1 of zinc acetate therapy.\n"
+        "Week 1: once daily Week 2: two times daily Week 3: three times daily Week 4: four times daily."
+    )
+    quote = _dose_quote(answerer, "How many times a day do I take the zinc acetate in the third week?", text)
+    assert "Week 3: three times daily" in quote, quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How many chemo courses does he get before the radiation starts?", "Which days of each week do I take the pill?"],
+)
+def test_schedule_questions_with_words_between_are_dosing_questions(answerer: OfflineAnswerer, question: str) -> None:
+    assert answerer.rules.classify(question).kind == "dosing"
