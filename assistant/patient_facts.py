@@ -2040,6 +2040,9 @@ def corrected_history(told: Sequence[str], question: str) -> list[str]:
         old = re.compile(rf"\b{re.escape(swapped.group('old'))}\b", re.IGNORECASE)
         return [old.sub(swapped.group("new"), earlier) for earlier in told]
     if _INSTEAD_RE.search(question):
+        swapped_in = _one_for_one(told, question)
+        if swapped_in is not None:
+            return swapped_in
         # "What if I only used Zovirax cream on the sores instead?" after "I take Zovirax pills": the clause it puts
         # another case in place of goes; one that tells a time ("What if it had been removed three years ago
         # instead?") gives the clause it names that time.
@@ -2476,6 +2479,37 @@ def _named_by_correction(question: str) -> set[str]:
     without the words that say it corrects."""
     told = _without_times(_CORRECTION_RE.sub(" ", question))
     return {t for t in tokens(told) if len(t) > 3 and not t.isdigit()}
+
+
+def _one_for_one(told: Sequence[str], question: str) -> list[str] | None:
+    """ "what if that last dose had been carmustine instead?" after "My last dacarbazine dose was 5 weeks ago": the
+    one clause naming the rest of what the follow-up names ("last dose"), with the one thing it names that the
+    follow-up does not (dacarbazine) swapped for the one new thing the follow-up names, keeping its time. None unless
+    exactly one clause shares most of it and exactly one word goes for one word."""
+    named = _named_by_correction(question) - {"instead"}
+    clauses = [
+        (i, span, named & set(tokens(_without_times(earlier[span[0] : span[1]]))))
+        for i, earlier in enumerate(told)
+        for span in split_clauses(earlier)
+    ]
+    most = max((len(shared) for _, _, shared in clauses), default=0)
+    best = [(i, span, shared) for i, span, shared in clauses if most and len(shared) == most]
+    if len(best) != 1:
+        return None
+    at, (start, end), shared = best[0]
+    clause = told[at][start:end]
+    gone = {t for t in tokens(_without_times(clause)) if len(t) > 3 and not t.isdigit()} - named
+    new = named - shared
+    if len(gone) != 1 or len(new) != 1:
+        return None
+    old_word = next((m for m in re.finditer(r"[\w'-]+", clause) if tokens(m.group()) == list(gone)), None)
+    new_word = next((m.group() for m in re.finditer(r"[\w'-]+", question) if tokens(m.group()) == list(new)), None)
+    if old_word is None or new_word is None:
+        return None
+    turns = list(told)
+    at_word = start + old_word.start()
+    turns[at] = f"{told[at][:at_word]}{new_word}{told[at][start + old_word.end() :]}"
+    return turns
 
 
 def _without_corrected_clauses(told: Sequence[str], named: set[str], when: str | None = None) -> list[str] | None:

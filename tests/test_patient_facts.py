@@ -1495,3 +1495,25 @@ def test_a_time_since_put_in_place_is_no_further_fact_of_the_follow_up(question:
 def test_a_stop_supposed_takes_the_use_told_away(question: str, kept: list[str] | None) -> None:
     told = ["My son has aplastic anemia, and takes cyclosporine right now. Does that block him?"]
     assert corrected_history(told, question) == (kept if kept is not None else told)
+
+
+@pytest.mark.parametrize(
+    ("told", "question", "kept"),
+    [
+        # one thing swapped for another in the clause that names the rest, its time kept
+        (
+            "My last dacarbazine dose was 5 weeks ago. Can I start?",
+            "what if that last dose had been carmustine instead?",
+            "My last carmustine dose was 5 weeks ago. Can I start?",
+        ),
+        (
+            "I had my last round of cisplatin 3 weeks ago. OK?",
+            "And if the last round had been oxaliplatin instead?",
+            "I had my last round of oxaliplatin 3 weeks ago. OK?",
+        ),
+    ],
+)
+def test_a_thing_put_instead_takes_the_place_of_the_one_thing_the_clause_names_apart(
+    told: str, question: str, kept: str
+) -> None:
+    assert corrected_history([told], question) == [kept]
