@@ -136,7 +136,11 @@ class OfflineAnswerer:
         if not assessment.findings:
             concepts = build_concepts(question, self.retriever.expander.groups, self.rules.eligibility_scaffolding)
             fallback = self._unsectioned_eligibility(question, trial_id, concepts, retrieved, shown)
-            return fallback or self._eligibility_not_stated(question, trial_id, concepts, shown)
+            return (
+                fallback
+                or self._amount_in_study_text(question, trial_id)
+                or self._eligibility_not_stated(question, trial_id, concepts, shown)
+            )
         found_at = {s.chunk.chunk_id: rank for rank, s in enumerate(retrieved)}
         text, citations = _assessment_text(assessment, question, found_at)
         verdict = _VERDICT_OF.get(assessment.decision) if assessment.decision else None
@@ -222,6 +226,15 @@ class OfflineAnswerer:
         )
         # (the passage quoted may rank below the ones shown: it is given with them, as it was read)
         return self._finish(question, trial_id, text, [citation], [best.scored, *shown])
+
+    def _amount_in_study_text(self, question: str, trial_id: str) -> Answer | None:
+        """ "How much copper am I allowed per day on the diet?" asks an amount, which no criterion gave: the study's
+        own description may set it ("maintain a low copper diet (no greater than 0.5 mg/day)")."""
+        dosing = Intent("dosing", spec=self.rules.data["dosing"])
+        if not _wants_amount(question, dosing.spec) or shape_of(question).yes_no:
+            return None
+        answer = self._dosing(question, trial_id, dosing)
+        return None if answer.abstained else answer
 
     def _eligibility_not_stated(
         self, question: str, trial_id: str, concepts: Sequence[Concept], shown: list[ScoredChunk]

@@ -641,3 +641,22 @@ def test_a_point_in_the_schedule_is_read_as_the_schedule_writes_it(answerer: Off
 )
 def test_schedule_questions_with_words_between_are_dosing_questions(answerer: OfflineAnswerer, question: str) -> None:
     assert answerer.rules.classify(question).kind == "dosing"
+
+
+def test_an_amount_no_criterion_sets_is_read_from_the_study_text() -> None:
+    """ "How much copper am I allowed per day?" is routed as eligibility ("allowed"), but asks an amount: where no
+    criterion names it, the study's description that sets it answers; a yes/no question stays not stated."""
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><clinical_study><id_info><nct_id>NCT09999992</nct_id></id_info>'
+        "<brief_title>Zinc for Wilson disease</brief_title><detailed_description><textblock>Patients receive oral "
+        "zinc acetate three times daily and maintain a low copper diet (no greater than 1 mg/day)."
+        "</textblock></detailed_description><eligibility><criteria><textblock>Inclusion Criteria:\n\n - Wilson "
+        "disease\n\nExclusion Criteria:\n\n - Pregnancy\n</textblock></criteria><gender>All</gender>"
+        "<minimum_age>18 Years</minimum_age><maximum_age>N/A</maximum_age></eligibility></clinical_study>"
+    )
+    (trial,) = load_bytes(xml.encode(), "NCT09999992.xml")
+    qa = OfflineAnswerer(StubRetriever([trial]), Directory([trial]), IntentRules.from_package(), EligibilitySettings())
+    amount = ask(qa, {trial.trial_id: trial}, trial.trial_id, "How much copper am I allowed per day on the diet?")
+    assert "no greater than 1 mg/day" in amount.answer and amount.citations, amount.answer
+    yes_no = ask(qa, {trial.trial_id: trial}, trial.trial_id, "Is 3 mg of copper a day allowed?")
+    assert yes_no.verdict is Verdict.NOT_STATED, yes_no.answer
