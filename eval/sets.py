@@ -468,6 +468,12 @@ SETS: dict[str, EvalSet] = {
         # committed before any run (eval/data/unseen/DEV57.md).
         about="new questions over 20 more unseen classic XML records; held out until its first reading",
     ),
+    "unseen-dev58": _unseen_split(
+        "dev58",
+        # Written 2026-12-08 during the thirty-ninth session over 20 more unseen classic XML records; committed
+        # after the session's changes and before any run (eval/data/unseen/DEV58.md).
+        about="new questions over 20 more unseen classic XML records; held out until its first reading",
+    ),
 }
 
 
