@@ -1021,7 +1021,8 @@ class EligibilityReasoner:
         question ("Gilbert's syndrome"), or with the names of the concepts it mentions ("enlarged prostate" ->
         benign prostatic hyperplasia). What the question denies does not ("if I didn't have Gilbert's")."""
         question = _affirmed(question)
-        named = " ".join(self.vocabulary.name(c) for m in mentions_of(self.vocabulary, question) for c in m.concept_ids)
+        concepts = [c for m in mentions_of(self.vocabulary, question) for c in m.concept_ids]
+        named = " ".join(self.vocabulary.name(c) for c in concepts)
         told = question + " " + named
         told_words = word_spans(told)
         # short words say little, except an acronym written as one ("attributable to underlying HIV disease")
@@ -1046,7 +1047,25 @@ class EligibilityReasoner:
             asked_here = asked - (short_acronyms & outside)
             if any(same_word(a, b) for a in asked_here for b in said):
                 return True
+            if self._names_a_kind_of_the_case(concepts, chunk.text, Span(*clause.span), measured):
+                return True  # "(unless secondary to tumor)" and "attributed to leukemic infiltration of the liver"
         return False
+
+    def _names_a_kind_of_the_case(
+        self, concepts: Sequence[str], text: str, clause: Span, measured: Sequence[Span]
+    ) -> bool:
+        """The question names the exception's case itself or a narrower one (leukemic infiltration is a neoplasm):
+        a concept the clause names outside its own bounds, and that the criterion does not also name outside the
+        clause (what it catches: "ITP ... shall not be enrolled. Patients with ... therapy to control ITP ...")."""
+        inside, outside = set(), set()
+        for mention in mentions_of(self.vocabulary, text):
+            where = Span(mention.start, mention.end)
+            if not _within(where, clause):
+                outside.update(mention.concept_ids)
+            elif not any(_overlaps((where.start, where.end), [(b.start, b.end)]) for b in measured):
+                inside.update(mention.concept_ids)
+        excepted = inside - outside
+        return any(a == b or self.vocabulary.relation(a, b) == "narrower" for a in concepts for b in excepted)
 
     def _let_in_later(self, question: str, text: str, bound: Span) -> bool:
         """A sentence after the bound's lets such cases in on a condition ("If subjects have their hypertension
