@@ -6090,3 +6090,14 @@ def test_a_lesion_told_as_irradiated_is_the_opposite_of_one_required_unirradiate
     assert [f.reason.startswith("the criterion requires the opposite") for f in irradiated.findings] == [True]
     plain = reasoner.assess("I have metastatic melanoma. Can I join?", listed, {})
     assert not any(f.reason.startswith("the criterion requires the opposite") for f in plain.findings)
+
+
+def test_an_exception_speaks_to_a_narrower_case_the_question_names(reasoner: EligibilityReasoner) -> None:
+    """ "(unless secondary to tumor)" speaks to a value told as due to leukemic infiltration of the liver (a kind of
+    neoplasm in MeSH), though they share no word; a cause of another kind does not."""
+    listed = [criterion(ELIGIBILITY, 10, "Bilirubin no greater than 2 mg/dL (unless secondary to tumor)")]
+    question = "Her bilirubin is 2.6 mg/dL, attributed to leukemic infiltration of the liver. Is she out?"
+    assessment = reasoner.assess(question, listed, {})
+    assert [f.decision for f in assessment.findings if f.path.startswith("value")] == [Decision.CONDITIONS]
+    other = reasoner.assess("Her bilirubin is 2.6 mg/dL from hepatitis C. Is she out?", listed, {})
+    assert [f.decision for f in other.findings if f.path.startswith("value")] == [Decision.EXCLUDED]
