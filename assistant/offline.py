@@ -390,9 +390,11 @@ class OfflineAnswerer:
         sections = tuple(spec["sections"])
         weights = _dosing_weights(question, spec)
         subject = _dosing_subject(question, weights, self.rules.general_scaffolding)
+        subject |= _forms_named(question, spec, weights)
         other_names = self._other_names(question)
         wants_amount = _wants_amount(question, spec)
         counted = _ASKS_A_COUNT_OF_UNITS.search(question) is not None
+        shapes = [says for asks, says in _ANSWER_SHAPES if asks.search(question)]
         time_points = _time_points(question)
         best: tuple[tuple[bool, bool, int, float, int], Chunk, Span, list[Span]] | None = None
         for rank, scored in enumerate(searched):
@@ -425,6 +427,10 @@ class OfflineAnswerer:
                     # sentence or in the schedule it runs on into ("... on day 1. Treatment repeats for 4 courses.")
                     reach = _with_next_sentence(text, span, weights).end
                     asked = asked and _counts_units(text, span.start, reach)
+                if shapes:
+                    # "Which days ...?" is said by "days 1-5"; "How long does each infusion take?" by "over 90 minutes"
+                    reach = _with_next_sentence(text, span, weights).end
+                    asked = asked and all(says.search(text, span.start, reach) for says in shapes)
                 structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
                 # "What dose?" is said by an amount ("5 mg/kg"), not by the word "dose".
                 amount = not wants_amount or _DOSE_AMOUNT.search(text[span.start : span.end]) is not None
@@ -806,6 +812,16 @@ def _dosing_weights(question: str, spec: dict[str, Any]) -> list[tuple[re.Patter
 
 
 _DOSING_KINDS = ("frequency", "route", "amount")
+
+
+def _forms_named(question: str, spec: dict[str, Any], weights: Sequence[tuple[re.Pattern[str], float]]) -> set[str]:
+    """The forms a treatment is named by ("the EPO injections", "how many infusions") where the route is not what is
+    asked: they say what the question is about, as the drug's name does."""
+    _, route_weight = dict(zip(_DOSING_KINDS, weights, strict=True))["route"]
+    if route_weight > 1:
+        return set()
+    forms = re.finditer(rf"\b(?:{spec['route_nouns']})\b", question, re.IGNORECASE)
+    return {w for found in forms for w, _, _ in word_spans(found.group())}
 
 
 def _last_heading(text: str) -> str | None:
@@ -1650,6 +1666,17 @@ def _time_points(question: str) -> list[re.Pattern[str]]:
     return points
 
 
+# What a schedule question asks, and how the sentence that answers it says it.
+_ANSWER_SHAPES = (
+    (re.compile(r"\b(?:which|what)\s+days?\b", re.IGNORECASE), re.compile(r"\bdays?\s+\d", re.IGNORECASE)),
+    (
+        re.compile(
+            r"\bhow\s+long\s+(?:does|do|will|would|is|are)\s+(?:each|every|one|a|an|the)\b[^?]{0,40}?\b(?:take|last|run)",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\b\d+(?:\.\d+)?[\s-]*(?:minutes?|mins?|hours?|hrs?)\b", re.IGNORECASE),
+    ),
+)
 # A unit the text abbreviates where it names it: "donor lymphocyte infusion (DLI)" makes "3 DLIs" a count of units.
 _UNIT_ABBREVIATION = re.compile(rf"\b(?i:{_TREATMENT_UNITS})\s*\(([A-Z][A-Z0-9-]{{1,7}})\)")
 

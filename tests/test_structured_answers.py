@@ -660,3 +660,16 @@ def test_an_amount_no_criterion_sets_is_read_from_the_study_text() -> None:
     assert "no greater than 1 mg/day" in amount.answer and amount.citations, amount.answer
     yes_no = ask(qa, {trial.trial_id: trial}, trial.trial_id, "Is 3 mg of copper a day allowed?")
     assert yes_no.verdict is Verdict.NOT_STATED, yes_no.answer
+
+
+def test_which_days_and_how_long_each_are_said_by_day_numbers_and_minutes(answerer: OfflineAnswerer) -> None:
+    """ "Which days ...?" is answered by "days 1-5", not by a sentence that shares a number with the question; "How
+    long does each drip take?" by "90-minute infusions", not by the weekly schedule's "4 weeks"."""
+    text = (
+        "Cohorts of 3-6 patients receive escalating doses of study drug X until the maximum tolerated dose is found.\n"
+        "Patients receive study drug X IV daily on days 1-5. Treatment repeats every 3 weeks.\n"
+        "Determine the maximum tolerated dose of study drug X given weekly for 4 weeks.\n"
+        "Patients receive study drug X by 90-minute IV infusions every week for 4 weeks."
+    )
+    assert "days 1-5" in _dose_quote(answerer, "On which days of each 3-week cycle do you get the IV drug?", text)
+    assert "90-minute" in _dose_quote(answerer, "How long does each drip of study drug X take?", text)
