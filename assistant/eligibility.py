@@ -975,6 +975,13 @@ class EligibilityReasoner:
             # "Creatinine <= 1.5 mg/dl and a creatinine clearance >= 50 ml/min" and "creatinine 1.3": the requirement
             # is both; the one value told meets half of it.
             return Finding(measurement.surface, Decision.UNDECIDED, chunk, Span(*partner.span), _CONJOINED_NEED_REASON)
+        if finding.decision is Decision.ALLOWED and not prohibits:
+            more = _more_required_after(chunk.text, bound, constraints.comparisons)
+            if more is not None:
+                # "Creatinine less than 2 times normal and not rising for at least 2-4 weeks": the value meets the
+                # limit, and the requirement goes on to what the question does not tell
+                required = Span(bound.start, more.end)
+                return Finding(measurement.surface, Decision.CONDITIONS, chunk, required, _MORE_REQUIRED_REASON)
         if finding.decision is not Decision.EXCLUDED:
             return finding
         if not self._exception_speaks_to(question, chunk, constraints, bound):
@@ -4766,6 +4773,28 @@ def _conjoined_bound(text: str, bound: Span, comparisons: Sequence[Any]) -> Any:
 _AND_BETWEEN = re.compile(r"^[^,;()]*\band\b(?!\s*/\s*or\b)[^,;()]*$", re.IGNORECASE)
 _CONJOINED_REASON = "the exclusion needs another value too; what it is decides"
 _CONJOINED_NEED_REASON = "the requirement needs another value too, which the question does not give"
+
+
+# What a requirement adds after its bound with a bare "and" (no comma: ", and either an ESR ..." starts another item):
+# "... less than 2 times normal and not rising for at least 2-4 weeks prior to transplant OR ...", up to the next
+# alternative or the clause's end.
+_AND_MORE_AFTER = re.compile(r"\s+and\s+(?!/)(?P<more>[^,;()]{3,100}?)(?=\s+or\b|\s*[,;.()]|\s*$)", re.IGNORECASE)
+_MORE_REQUIRED_REASON = (
+    "the value meets the limit; the criterion also requires what follows it, which the question does not tell"
+)
+
+
+def _more_required_after(text: str, bound: Span, comparisons: Sequence[Any]) -> Span | None:
+    """What a requirement joins to `bound` with "and" that is no other bound (those are checked as bounds)."""
+    found = _AND_MORE_AFTER.match(text, bound.end)
+    if found is None:
+        return None
+    more = Span(found.start("more"), found.end("more"))
+    # (a time it must have held for is part of what it adds: "not rising for at least 2-4 weeks")
+    bounds = [c for c in comparisons if c.comparison.value.unit != "day"]
+    if any(_overlaps(tuple(c.span), [(more.start, more.end)]) for c in bounds):
+        return None
+    return more
 
 
 def _measure_told(question: str, comparison: Any) -> bool:

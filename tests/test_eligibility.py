@@ -6101,3 +6101,22 @@ def test_an_exception_speaks_to_a_narrower_case_the_question_names(reasoner: Eli
     assert [f.decision for f in assessment.findings if f.path.startswith("value")] == [Decision.CONDITIONS]
     other = reasoner.assess("Her bilirubin is 2.6 mg/dL from hepatitis C. Is she out?", listed, {})
     assert [f.decision for f in other.findings if f.path.startswith("value")] == [Decision.EXCLUDED]
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        # the limit met, and more required after a bare "and" that the question does not tell
+        ("Creatinine less than 2 times normal and not rising for at least 4 weeks", Decision.CONDITIONS),
+        # another bound after "and" is checked as a bound; nothing after the limit, the value decides
+        ("Creatinine less than 2 times normal and creatinine clearance at least 60 mL/min", Decision.UNDECIDED),
+        ("Creatinine less than 2 times normal", Decision.ALLOWED),
+    ],
+)
+def test_a_requirement_that_goes_on_after_its_limit_is_met_only_on_its_conditions(
+    reasoner: EligibilityReasoner, text: str, decision: Decision
+) -> None:
+    assessment = reasoner.assess(
+        "Her creatinine is 1.5 times normal. Is that acceptable?", [criterion(INCLUSION, 9, text)], {}
+    )
+    assert assessment.decision is decision, [(f.fact, f.decision, f.reason) for f in assessment.findings]
