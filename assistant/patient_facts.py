@@ -1478,6 +1478,18 @@ _ASKS_OF_ONESELF_RE = re.compile(
 )
 
 
+# The asker as the one a relative gives to: "he'd be my donor", "my sister as my donor", "donate marrow to me".
+_ASKER_RECEIVES_RE = re.compile(
+    r"\b(?:be|as|is|was|being|become)\s+my\s+(?:\w+\s+)?donor\b|\bdonat\w*\s+(?:[\w-]+\s+){0,3}(?:to|for)\s+me\b",
+    re.IGNORECASE,
+)
+
+
+_ASKS_OF_THEM_RE = re.compile(
+    r"\b(?:is|was|would|could|can|will|does|do|are)\s+(?:he|she|they|him|her)\b", re.IGNORECASE
+)
+
+
 def _candidate(text: str) -> tuple[str, str | None]:
     """Who the eligibility question is about: ("third", kinship word or None for a pronoun), ("self", None), or
     ("unknown", None).
@@ -1485,6 +1497,10 @@ def _candidate(text: str) -> tuple[str, str | None]:
     A pronoun alone ("never had chemo for them", "can they enrol me?") may point at things or at the study team; where
     the asker also asks about themselves ("Does that exclude me?") the asker is the candidate. A named relative ("can
     my son join?") stays the candidate."""
+    if _ASKER_RECEIVES_RE.search(text) and not _ASKS_OF_THEM_RE.search(text):
+        # "My brother said he'd be my donor. Is that enough?": the relative gives; the asker would take part ("... my
+        # donor. Is he acceptable?" asks about the donor)
+        return "self", None
     third = _THIRD_CANDIDATE_RE.search(text)
     if third is not None:
         kin = next((third.group(g) for g in ("kin", "kin2", "kin3", "kin4", "kin5") if third.group(g)), None)

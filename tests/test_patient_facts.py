@@ -1067,6 +1067,10 @@ def test_a_thousands_separator_does_not_end_a_told_event() -> None:
         ("My son is 14. Can he join?", "male"),
         ("My dad has COPD; can he join?", "male"),
         ("Male patient, 64, can I refer him?", "male"),
+        # a relative who would give to the asker (a donor) is not the one who would take part
+        ("My brother said he'd be my donor. Is that enough to qualify?", None),
+        ("My sister wants to be my donor. Does that help?", None),
+        ("My son could be a donor for his sister. Can he join?", "male"),
     ],
 )
 def test_a_relative_gives_the_candidates_sex_only_when_the_candidate_is_not_the_asker(
