@@ -24,11 +24,13 @@ from assistant.question_shape import shape_of
 from assistant.text import STOPWORDS, tokens
 from ingest.constraints import LANGUAGE_RE, TimeWindow, circumstance_kind
 from ingest.measures import (
+    ACUITY,
     AGE_AT_DIAGNOSIS,
     DAYS_PER_UNIT,
     MEASURES_IN_DAYS,
     NUMBER_WORDS,
     SAME_MAGNITUDE,
+    SNELLEN_RE,
     UNKNOWN_MEASURE,
     Comparator,
     Quantity,
@@ -2187,7 +2189,11 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
         return None
     if measures_named(question):
         return None  # a named measure is put in place by `values_put_in_place`
-    pair = _pair_referred_back(told, question) or _named_number_put_in_place(told, question)
+    pair = (
+        _pair_referred_back(told, question)
+        or _named_number_put_in_place(told, question)
+        or _acuity_referred_back(told, question)
+    )
     if pair is not None:
         return pair
     new = parse_question(question)
@@ -2228,6 +2234,21 @@ def value_referred_back(told: Sequence[str], question: str) -> tuple[list[str], 
     end = max(given.number_span[1], given.span[1])
     end -= len(question[given.number_span[1] : end]) - len(question[given.number_span[1] : end].rstrip(".,;:?! "))
     return _in_its_turn(told, turn, replaced), _without(question, given.number_span[0], end)
+
+
+def _acuity_referred_back(told: Sequence[str], question: str) -> tuple[list[str], str] | None:
+    """ "What if it gets worse, down to 20/100?" after "My vision in that eye is 20/50": a follow-up's one Snellen
+    fraction stands in place of the one the conversation told as an acuity (a fraction counts as two numbers, so the
+    general rule cannot move it)."""
+    new = list(SNELLEN_RE.finditer(question))
+    told_fractions = [(i, found) for i, earlier in enumerate(told) for found in SNELLEN_RE.finditer(earlier)]
+    if len(new) != 1 or len(told_fractions) != 1:
+        return None
+    turn, before = told_fractions[0]
+    if not any(m.measure == ACUITY for m in parse_question(told[turn]).measurements):
+        return None
+    replaced = f"{told[turn][: before.start()]}{new[0].group()}{told[turn][before.end() :]}"
+    return _in_its_turn(told, turn, replaced), _without(question, new[0].start(), new[0].end())
 
 
 def _in_its_turn(told: Sequence[str], turn: int, replaced: str) -> list[str]:

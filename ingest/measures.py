@@ -2169,7 +2169,8 @@ def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | No
 # records' "See Disease Characteristics").
 _ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight|see)\b")
 _SNELLEN_FRACTION = r"(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)"
-_SNELLEN_RE = re.compile(r"(?<![\d/.])" + _SNELLEN_FRACTION)
+SNELLEN_RE = re.compile(r"(?<![\d/.])" + _SNELLEN_FRACTION)
+_SNELLEN_RE = SNELLEN_RE
 _ACUITY_BETTER_AFTER_RE = re.compile(r"\s*(?:or|and)\s+(?P<way>better|worse)\b", re.IGNORECASE)
 _ACUITY_BETTER_BEFORE_RE = re.compile(
     r"\b(?P<equal>(?:equal\s+(?:to\s+)?or|at\s+least\s+as\s+good\s+as|no|not)\s+)?(?P<way>better|worse)\s+than\s*$",

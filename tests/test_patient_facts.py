@@ -12,6 +12,7 @@ from assistant.patient_facts import (
     parse_question,
     split_clauses,
     time_put_in_place,
+    value_referred_back,
     values_put_in_place,
     without_correction_talk,
     without_time_since_put_in_place,
@@ -1521,3 +1522,12 @@ def test_a_thing_put_instead_takes_the_place_of_the_one_thing_the_clause_names_a
     told: str, question: str, kept: str
 ) -> None:
     assert corrected_history([told], question) == [kept]
+
+
+def test_a_snellen_fraction_supposed_stands_in_place_of_the_acuity_told() -> None:
+    """A fraction is two numbers to the general rule, so "down to 20/100" had left the 20/50 told before in place."""
+    told = ["I have a cataract. My vision in that eye is 20/50. Can I join?"]
+    moved = value_referred_back(told, "What if it gets worse, down to 20/100?")
+    assert moved is not None and moved[0] == ["I have a cataract. My vision in that eye is 20/100. Can I join?"]
+    assert "20/100" not in moved[1]
+    assert value_referred_back(["My BP is 120/80. Can I join?"], "What if it is 20/100?") is None
