@@ -356,14 +356,23 @@ _HOUSEHOLD_MEMBER_RE = re.compile(
 _THIRD_PERSON_AGE_BEFORE_RE = re.compile(r"\b(?:he|she|they)(?:'s|’s|\s+is|\s+was|'re|\s+are)\s+$", re.IGNORECASE)
 
 
+# An age pattern that opens on a third person: "she's 4", "he is 16", "if she was 4", "he were 70".
+_THIRD_PERSON_AGE_AT_RE = re.compile(r"(?:if\s+)?(?:he|she)\b", re.IGNORECASE)
+
+
 def _someone_elses_age(text: str, start: int) -> bool:
     """A possessed age ("my 2-year-old son") that is not the candidate's: the asker joins ("I'm still breastfeeding
     my 5-month-old"), or, with the candidate untold, the one possessed is not the clause's subject ("I live with my
     2-year-old son" against "My 5-year-old has asthma")."""
     if _HOUSEHOLD_MEMBER_RE.match(text, start) and _INDEFINITE_BEFORE_RE.search(text, max(0, start - 4), start):
         return True  # "We have a 3 year old at home": someone the asker lives with
-    if _THIRD_PERSON_AGE_BEFORE_RE.search(text, max(0, start - 12), start) and _candidate(text)[0] == "self":
-        return True  # "I'm still breastfeeding my baby girl (she's 4 months old) ... Could I sign up?": the baby's
+    third_person = _THIRD_PERSON_AGE_BEFORE_RE.search(text, max(0, start - 12), start) or _THIRD_PERSON_AGE_AT_RE.match(
+        text, start
+    )
+    if third_person and _candidate(text)[0] == "self":
+        # "I'm still breastfeeding my baby girl (she's 4 months old) ... Could I sign up?": the baby's; so is "What if
+        # she was 4 instead?" after "My 2 year old granddaughter lives with us"
+        return True
     possessive = _POSSESSED_AGE_RE.search(text, max(0, start - 8), start)
     if possessive is None:
         return False
@@ -1480,9 +1489,12 @@ _ASKS_OF_ONESELF_RE = re.compile(
 )
 
 
-# The asker as the one a relative gives to: "he'd be my donor", "my sister as my donor", "donate marrow to me".
-_ASKER_RECEIVES_RE = re.compile(
-    r"\b(?:be|as|is|was|being|become)\s+my\s+(?:\w+\s+)?donor\b|\bdonat\w*\s+(?:[\w-]+\s+){0,3}(?:to|for)\s+me\b",
+# A relative told of as beside the asker, who would take part: one who would give to them ("he'd be my donor", "my
+# sister as my donor", "donate marrow to me") or who lives with them ("my granddaughter lives with us": a household
+# contact, which vaccine and transplant studies ask about).
+_RELATIVE_BESIDE_ASKER_RE = re.compile(
+    r"\b(?:be|as|is|was|being|become)\s+my\s+(?:\w+\s+)?donor\b|\bdonat\w*\s+(?:[\w-]+\s+){0,3}(?:to|for)\s+me\b"
+    r"|\b(?:lives?|living|stays?|staying)\s+with\s+(?:me|us)\b",
     re.IGNORECASE,
 )
 
@@ -1499,7 +1511,7 @@ def _candidate(text: str) -> tuple[str, str | None]:
     A pronoun alone ("never had chemo for them", "can they enrol me?") may point at things or at the study team; where
     the asker also asks about themselves ("Does that exclude me?") the asker is the candidate. A named relative ("can
     my son join?") stays the candidate."""
-    if _ASKER_RECEIVES_RE.search(text) and not _ASKS_OF_THEM_RE.search(text):
+    if _RELATIVE_BESIDE_ASKER_RE.search(text) and not _ASKS_OF_THEM_RE.search(text):
         # "My brother said he'd be my donor. Is that enough?": the relative gives; the asker would take part ("... my
         # donor. Is he acceptable?" asks about the donor)
         return "self", None

@@ -1072,6 +1072,9 @@ def test_a_thousands_separator_does_not_end_a_told_event() -> None:
         ("My brother said he'd be my donor. Is that enough to qualify?", None),
         ("My sister wants to be my donor. Does that help?", None),
         ("My son could be a donor for his sister. Can he join?", "male"),
+        # a relative who lives with the asker is a household contact, unless the question asks about them
+        ("My 2 year old granddaughter lives with us full time. Is that a problem for the vaccine study?", None),
+        ("My mother lives with us and has dementia. Could she take part?", "female"),
     ],
 )
 def test_a_relative_gives_the_candidates_sex_only_when_the_candidate_is_not_the_asker(
@@ -1531,3 +1534,17 @@ def test_a_snellen_fraction_supposed_stands_in_place_of_the_acuity_told() -> Non
     assert moved is not None and moved[0] == ["I have a cataract. My vision in that eye is 20/100. Can I join?"]
     assert "20/100" not in moved[1]
     assert value_referred_back(["My BP is 120/80. Can I join?"], "What if it is 20/100?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [
+        # the relative lives with the asker, who would take part: the relative's ages are not the candidate's
+        ("My 2 year old granddaughter lives with us full time. Is that a problem for the vaccine study?", None),
+        ("My 2 year old granddaughter lives with us. Is that a problem? What if she was 4 instead?", None),
+        # asked about the relative, their age is the candidate's
+        ("My mother lives with us and she is 81. Could she take part?", 81.0),
+    ],
+)
+def test_a_household_contacts_age_is_not_the_candidates(question: str, age: float | None) -> None:
+    assert parse_question(question).age == age
