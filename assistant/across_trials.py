@@ -80,9 +80,8 @@ _SEX_ONLY = re.compile(
 )
 _DISEASE_TREES = ("C", "F03")  # MeSH: diseases, mental disorders
 # "the second one", "trial 3", "#2", "the last trial": a pick from the listing before.
-_ORDINALS = ORDINAL_WORDS
 _PICK = re.compile(
-    r"\b(?:the\s+)?(?P<word>" + "|".join(_ORDINALS) + r"|last|(?P<num>\d{1,2})(?:st|nd|rd|th))\s+"
+    r"\b(?:the\s+)?(?P<word>" + "|".join(ORDINAL_WORDS) + r"|last|(?P<num>\d{1,2})(?:st|nd|rd|th))\s+"
     r"(?:one|trial|study|entry|result)\b|\b(?:trial|study|number|no\.?|#)\s*(?P<bare>\d{1,2})\b|#(?P<hash>\d{1,2})\b",
     re.IGNORECASE,
 )
@@ -1391,7 +1390,7 @@ def picked_from_listing(question: str, listed: Sequence[str]) -> str | None:
     if word == "last":
         return listed[-1]
     number = match.group("num") or match.group("bare") or match.group("hash")
-    position = int(number) if number else _ORDINALS.index(word) + 1
+    position = int(number) if number else ORDINAL_WORDS.index(word) + 1
     return listed[position - 1] if 1 <= position <= len(listed) else None
 
 

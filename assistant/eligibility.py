@@ -1064,12 +1064,12 @@ class EligibilityReasoner:
         """The question names the exception's case itself or a narrower one (leukemic infiltration is a neoplasm):
         a concept the clause names outside its own bounds, and that the criterion does not also name outside the
         clause (what it catches: "ITP ... shall not be enrolled. Patients with ... therapy to control ITP ...")."""
+        bounds = [(b.start, b.end) for b in measured]
         inside, outside = set(), set()
         for mention in mentions_of(self.vocabulary, text):
-            where = Span(mention.start, mention.end)
-            if not _within(where, clause):
+            if not _within(Span(mention.start, mention.end), clause):
                 outside.update(mention.concept_ids)
-            elif not any(_overlaps((where.start, where.end), [(b.start, b.end)]) for b in measured):
+            elif not _overlaps((mention.start, mention.end), bounds):
                 inside.update(mention.concept_ids)
         excepted = inside - outside
         return any(a == b or self.vocabulary.relation(a, b) == "narrower" for a in concepts for b in excepted)

@@ -401,6 +401,9 @@ class OfflineAnswerer:
             text = scored.chunk.text
             words = word_spans(text)
             units = sentences(text)
+            # "How many rounds of chemo?" is said by a count ("for 4 courses", "a total of 3 DLIs"), not by "every 3
+            # months"; "Which days ...?" by "days 1-5"; "How long does each infusion take?" by "over 90 minutes"
+            says_asked = [*shapes, _count_of_units_in(text)] if counted else shapes
             for span in units:
                 # "DRUG: Filgrastim", "Arm A (EXPERIMENTAL)": a name, not a dose; "IV.": the number of an objective
                 if _is_name_line(text, span) or _ENUMERATOR.fullmatch(text, span.start, span.end):
@@ -422,15 +425,10 @@ class OfflineAnswerer:
                 # A sentence with what the question asks (route, amount, frequency) first; then the per-arm fields
                 # (the spec's first sections), where a dose is recorded, before prose.
                 asked = _says_what_is_asked(text[span.start : span.end], weights)
-                if counted:
-                    # "How many rounds of chemo?" is said by a count ("for 4 courses"), not by "every 3 months": in the
-                    # sentence or in the schedule it runs on into ("... on day 1. Treatment repeats for 4 courses.")
+                if says_asked:
+                    # in the sentence or the schedule it runs on into ("... on day 1. Treatment repeats for 4 courses.")
                     reach = _with_next_sentence(text, span, weights).end
-                    asked = asked and _counts_units(text, span.start, reach)
-                if shapes:
-                    # "Which days ...?" is said by "days 1-5"; "How long does each infusion take?" by "over 90 minutes"
-                    reach = _with_next_sentence(text, span, weights).end
-                    asked = asked and all(says.search(text, span.start, reach) for says in shapes)
+                    asked = asked and all(says.search(text, span.start, reach) for says in says_asked)
                 structured = _order(sections, scored.chunk) < _STRUCTURED_DOSING_SECTIONS
                 # "What dose?" is said by an amount ("5 mg/kg"), not by the word "dose".
                 amount = not wants_amount or _DOSE_AMOUNT.search(text[span.start : span.end]) is not None
@@ -1681,16 +1679,13 @@ _ANSWER_SHAPES = (
 _UNIT_ABBREVIATION = re.compile(rf"\b(?i:{_TREATMENT_UNITS})\s*\(([A-Z][A-Z0-9-]{{1,7}})\)")
 
 
-def _counts_units(text: str, start: int, end: int) -> bool:
-    """Text[start:end] counts treatment units ("for 4 courses", "a total of 3 DLIs")."""
-    if _COUNT_OF_UNITS.search(text, start, end) is not None:
-        return True
+def _count_of_units_in(text: str) -> re.Pattern[str]:
+    """How `text` counts treatment units: "for 4 courses", and "a total of 3 DLIs" where it abbreviates the unit."""
     abbreviations = {m.group(1) for m in _UNIT_ABBREVIATION.finditer(text)}
     if not abbreviations:
-        return False
+        return _COUNT_OF_UNITS
     names = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
-    count = _NUMBER_BEFORE + rf"(?:\s+[\w-]+)?\s+(?:{names})s?\b"
-    return re.compile(count).search(text, start, end) is not None
+    return re.compile(_NUMBER_BEFORE + rf"(?:\s+[\w-]+)?\s+(?:(?i:{_TREATMENT_UNITS})|(?:{names})s?)\b")
 
 
 _WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)

@@ -2526,8 +2526,12 @@ _ADDS_RE = re.compile(r"\b(?:also|too|as\s+well|another|besides)\b", re.IGNORECA
 def _named_by_correction(question: str) -> set[str]:
     """The content words of what a correction tells, without its times ("14 months" is no thing it names) and
     without the words that say it corrects."""
-    told = _without_times(_CORRECTION_RE.sub(" ", question))
-    return {t for t in tokens(told) if len(t) > 3 and not t.isdigit()}
+    return _content_words(_CORRECTION_RE.sub(" ", question))
+
+
+def _content_words(text: str) -> set[str]:
+    """The words of `text` that name something, its times aside ("14 months" is no thing it names)."""
+    return {t for t in tokens(_without_times(text)) if len(t) > 3 and not t.isdigit()}
 
 
 def _one_for_one(told: Sequence[str], question: str) -> list[str] | None:
@@ -2547,7 +2551,7 @@ def _one_for_one(told: Sequence[str], question: str) -> list[str] | None:
         return None
     at, (start, end), shared = best[0]
     clause = told[at][start:end]
-    gone = {t for t in tokens(_without_times(clause)) if len(t) > 3 and not t.isdigit()} - named
+    gone = _content_words(clause) - named
     new = named - shared
     if len(gone) != 1 or len(new) != 1:
         return None

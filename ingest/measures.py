@@ -1577,7 +1577,7 @@ def find_quantities(text: str) -> list[QuantityMention]:
             mentions.append(_roman_mention(cleaned, found))
             taken.append(found.span())
     if "/" in lowered and _ACUITY_WORD_RE.search(lowered):
-        for found in _SNELLEN_RE.finditer(cleaned):
+        for found in SNELLEN_RE.finditer(cleaned):
             mention = None if any(s <= found.start() < e for s, e in taken) else _snellen_mention(cleaned, found)
             if mention is not None:
                 mentions.append(mention)
@@ -2170,7 +2170,6 @@ def _plus_minus_mention(text: str, found: re.Match[str]) -> QuantityMention | No
 _ACUITY_WORD_RE = re.compile(r"\b(?:acuity|vision|va|bcva|snellen|eyesight|sight|see)\b")
 _SNELLEN_FRACTION = r"(?P<num>20|6)\s*/\s*(?P<den>\d{1,3})(?![\d/]|\.\d)"
 SNELLEN_RE = re.compile(r"(?<![\d/.])" + _SNELLEN_FRACTION)
-_SNELLEN_RE = SNELLEN_RE
 _ACUITY_BETTER_AFTER_RE = re.compile(r"\s*(?:or|and)\s+(?P<way>better|worse)\b", re.IGNORECASE)
 _ACUITY_BETTER_BEFORE_RE = re.compile(
     r"\b(?P<equal>(?:equal\s+(?:to\s+)?or|at\s+least\s+as\s+good\s+as|no|not)\s+)?(?P<way>better|worse)\s+than\s*$",
